@@ -1,0 +1,26 @@
+package org.sluice.cli;
+
+import java.text.MessageFormat;
+import java.util.Locale;
+import java.util.ResourceBundle;
+
+/** The command line's own words, from the {@code messages} bundle in the user's language. */
+final class Messages {
+    static final String BUNDLE = "org.sluice.cli.messages";
+
+    private Messages() {
+    }
+
+    /**
+     * The text of {@code key} with {@code arguments} filled in, in the default locale. Numbers are
+     * shown as written (line 1234, not line 1,234), since they are line numbers and values read.
+     */
+    static String get(String key, Object... arguments) {
+        ResourceBundle bundle = ResourceBundle.getBundle(BUNDLE, Locale.getDefault());
+        Object[] shown = new Object[arguments.length];
+        for (int i = 0; i < arguments.length; i++) {
+            shown[i] = arguments[i] instanceof Number ? arguments[i].toString() : arguments[i];
+        }
+        return new MessageFormat(bundle.getString(key), Locale.getDefault()).format(shown);
+    }
+}
