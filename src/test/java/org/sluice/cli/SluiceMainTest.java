@@ -1,0 +1,66 @@
+package org.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SluiceMainTest {
+
+    @Test
+    void withNoCommandItSaysTheConsoleIsNotAvailableAndFails() {
+        CommandLineRun run = CommandLineRun.run();
+        assertThat(run.status()).isNotZero();
+        assertThat(run.err()).contains("console").contains("sluice --help");
+    }
+
+    @Test
+    void printsItsVersion() {
+        CommandLineRun run = CommandLineRun.run("--version");
+        assertThat(run.status()).isZero();
+        assertThat(run.out().strip()).matches("Sluice \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+        assertThat(run.out()).doesNotContain("${");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "chart", "replay", "help"})
+    void everyCommandHasHelp(String command) {
+        CommandLineRun run = command.isEmpty() ? CommandLineRun.run("--help") : CommandLineRun.run(command, "--help");
+        assertThat(run.status()).isZero();
+        // A command may print a one-line header above its usage line.
+        String help = run.out().substring(run.out().indexOf("Usage: "));
+        assertThat(help).startsWith("Usage: sluice" + (command.isEmpty() ? "" : " " + command));
+        assertThat(help.lines().skip(2).findFirst()).hasValueSatisfying(description -> assertThat(description).isNotBlank());
+    }
+
+    @Test
+    void topLevelHelpListsTheCommands() {
+        String help = CommandLineRun.run("--help").out();
+        assertThat(help).contains("chart ").contains("replay ").contains("help ");
+    }
+
+    @Test
+    void anUnknownCommandIsAUsageError() {
+        CommandLineRun run = CommandLineRun.run("frobnicate");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("frobnicate");
+    }
+
+    @Test
+    void speaksKoreanInAKoreanLocale() {
+        Locale before = Locale.getDefault();
+        Locale.setDefault(Locale.KOREA);
+        try {
+            assertThat(CommandLineRun.run("replay", "--help").out())
+                    .startsWith("사용법: sluice replay")
+                    .contains("상태 변화 대신 제한 기간을 출력합니다.");
+            assertThat(CommandLineRun.run("replay", "--episodes").err())
+                    .contains("1행");
+        } finally {
+            Locale.setDefault(before);
+        }
+    }
+}
