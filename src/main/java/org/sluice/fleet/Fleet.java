@@ -1,0 +1,88 @@
+package org.sluice.fleet;
+
+import java.util.List;
+
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationNotAllowedException;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.OperationQuery;
+import org.sluice.lifecycle.OperationRecord;
+
+/**
+ * A fleet of integration services, as an operator sees and administers it.
+ *
+ * <p>Commands are asynchronous: a command the state chart allows is accepted at once with an
+ * {@link OperationTicket} and runs in the background, and its progress and outcome arrive as
+ * {@link FleetEvent}s. A command the chart refuses throws {@link OperationNotAllowedException}
+ * (message {@code Operation not allowed}) and changes nothing.
+ */
+public interface Fleet extends AutoCloseable {
+
+    /** Everything now: every service with its instances. */
+    FleetSnapshot snapshot();
+
+    /**
+     * Delivers every event from now on to {@code listener}, on a fleet thread, in order.
+     * A listener that throws is logged and keeps receiving events.
+     */
+    Subscription subscribe(FleetListener listener);
+
+    /**
+     * Provisions a new service.
+     *
+     * @throws InvalidDefinitionException when the definition has problems; nothing is created
+     * @throws IllegalArgumentException   when a service of that name exists
+     */
+    OperationTicket create(ServiceDefinition definition);
+
+    /**
+     * Runs one of the operations that need nothing but the service: Start, Stop, Restart,
+     * Suspend, Resume, Delete, Backup, ServiceUpdate.
+     *
+     * @throws OperationNotAllowedException when the service's state does not allow it
+     * @throws UnknownServiceException      when there is no such service
+     * @throws IllegalArgumentException     for an operation that needs more (Scale, UpdateConfiguration, …)
+     */
+    OperationTicket perform(String service, Operation operation);
+
+    /** Changes the number of role instances, 1 to 8. */
+    OperationTicket scale(String service, int units);
+
+    /**
+     * Replaces the service's definition. A definition that does not validate lands the service
+     * in ConfigUpdateFailed and the previous definition stays in force.
+     */
+    OperationTicket updateConfiguration(String service, ServiceDefinition definition);
+
+    /** Creates a new service named {@code newName} from a backup; it lands Suspended. */
+    OperationTicket restore(String backupId, String newName);
+
+    /** Disables every service of the account that allows it; one ticket per service. */
+    List<OperationTicket> disableAccount();
+
+    /** Enables every disabled service of the account; one ticket per service. */
+    List<OperationTicket> enableAccount();
+
+    /**
+     * Arms a drill: the next run of {@code operation} on {@code service} fails with a message
+     * saying it was injected. Nothing fails at random.
+     */
+    void injectFault(String service, Operation operation);
+
+    /** The operation log, newest first. */
+    List<OperationRecord> operations(OperationQuery query);
+
+    /** The throttle episodes of a service's instances within a time range, newest first. */
+    List<EpisodeRecord> episodes(String service, long fromMs, long toMs);
+
+    /** The backups of a service, newest first. */
+    List<BackupInfo> backups(String service);
+
+    /** The address that receives messages for {@code service}, e.g. {@code http://127.0.0.1:7070/services/orders/messages}. */
+    String endpoint(String service);
+
+    /** Releases the fleet; for a local fleet this stops the role instances it started. */
+    @Override
+    void close();
+}

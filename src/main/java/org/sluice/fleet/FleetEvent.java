@@ -1,0 +1,52 @@
+package org.sluice.fleet;
+
+import java.util.Optional;
+
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.throttle.ThrottleTransition;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.lifecycle.OperationRecord;
+
+/** Something that happened in the fleet. Events of one service arrive in the order they happened. */
+public sealed interface FleetEvent {
+
+    /** The service the event is about. */
+    String service();
+
+    /** A service came into being (Create, Restore) or was found at start. */
+    record ServiceAdded(String service, ServiceSnapshot snapshot) implements FleetEvent {
+    }
+
+    /** A service was deleted. */
+    record ServiceRemoved(String service) implements FleetEvent {
+    }
+
+    /** A service's state changed; {@code running} is the operation under way, if any. */
+    record ServiceStateChanged(String service, ServiceState state, Optional<Operation> running) implements FleetEvent {
+    }
+
+    /** A service's definition changed (Scale, UpdateConfiguration). */
+    record DefinitionChanged(String service, ServiceSnapshot snapshot) implements FleetEvent {
+    }
+
+    /** An operation was accepted or ended; the record says which. */
+    record OperationProgress(String service, OperationRecord record) implements FleetEvent {
+    }
+
+    /** A role instance's process started, became ready, stopped or failed. */
+    record InstanceStatusChanged(String service, int index, InstanceStatus status, Optional<String> message) implements FleetEvent {
+    }
+
+    /** A role instance reported a measurement. */
+    record InstanceSampled(String service, int index, InstanceSample sample) implements FleetEvent {
+    }
+
+    /** A role instance's throttle state or causes changed. */
+    record ThrottleChanged(String service, int index, ThrottleTransition transition) implements FleetEvent {
+    }
+
+    /** A role instance reported a problem the operator should see (a file moved to error, a failing destination). */
+    record InstanceProblem(String service, int index, String message) implements FleetEvent {
+    }
+}

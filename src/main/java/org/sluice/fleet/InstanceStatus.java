@@ -1,0 +1,13 @@
+package org.sluice.fleet;
+
+/** Whether a role instance's process is up. */
+public enum InstanceStatus {
+    /** Launched, not yet accepting messages. */
+    STARTING,
+    /** Accepting messages (or refusing them while suspended or throttled). */
+    RUNNING,
+    /** Stopped on purpose. */
+    STOPPED,
+    /** Exited or failed to start without being asked to. */
+    FAILED
+}
