@@ -2,12 +2,13 @@ package org.sluice.fleet;
 
 import java.util.List;
 
+import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
-import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.throttle.InstanceEpisode;
 
 /**
  * A fleet of integration services, as an operator sees and administers it.
@@ -74,7 +75,7 @@ public interface Fleet extends AutoCloseable {
     List<OperationRecord> operations(OperationQuery query);
 
     /** The throttle episodes of a service's instances within a time range, newest first. */
-    List<EpisodeRecord> episodes(String service, long fromMs, long toMs);
+    List<InstanceEpisode> episodes(String service, long fromMs, long toMs);
 
     /** The backups of a service, newest first. */
     List<BackupInfo> backups(String service);

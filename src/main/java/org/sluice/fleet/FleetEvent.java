@@ -2,11 +2,12 @@ package org.sluice.fleet;
 
 import java.util.Optional;
 
+import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
-import org.sluice.lifecycle.ServiceState;
-import org.sluice.throttle.ThrottleTransition;
-import org.sluice.throttle.InstanceSample;
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleTransition;
 
 /** Something that happened in the fleet. Events of one service arrive in the order they happened. */
 public sealed interface FleetEvent {

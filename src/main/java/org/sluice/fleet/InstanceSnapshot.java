@@ -4,9 +4,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 
+import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.throttle.Cause;
-import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleState;
 
 /**
  * A role instance as it is now.

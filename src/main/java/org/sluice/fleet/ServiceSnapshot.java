@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
-import org.sluice.lifecycle.OperationRecord;
 
 /**
  * A service as it is now.

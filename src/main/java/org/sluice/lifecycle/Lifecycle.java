@@ -89,6 +89,22 @@ public final class Lifecycle {
                 Optional.of(ServiceState.SUSPENDED), ServiceState.RESTORE_FAILED);
     }
 
+    /**
+     * Where a service lands when {@code operation}, begun in {@code from}, was interrupted (the
+     * host stopped while it ran): the operation's failure state.
+     */
+    public ServiceState interrupted(Operation operation, Optional<ServiceState> from) {
+        if (operation == Operation.CREATE) {
+            return create().onFailure();
+        }
+        if (operation == Operation.RESTORE) {
+            return restore().onFailure();
+        }
+        ServiceState start = from.orElseThrow(() ->
+                new IllegalArgumentException(operation.chartName() + " needs the state it began in"));
+        return failure(operation, start);
+    }
+
     /** The transitional state shown while {@code operation} runs. */
     public static ServiceState running(Operation operation) {
         return switch (operation) {

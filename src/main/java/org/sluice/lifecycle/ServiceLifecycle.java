@@ -26,10 +26,20 @@ public final class ServiceLifecycle {
 
     /** A service resting in {@code state}, e.g. as read back from storage. */
     public static ServiceLifecycle resting(Lifecycle rules, ServiceState state) {
+        return resting(rules, state, null);
+    }
+
+    /**
+     * A service resting in {@code state} that remembers the state it had before it was disabled,
+     * so that Enable returns it there.
+     */
+    public static ServiceLifecycle resting(Lifecycle rules, ServiceState state, ServiceState beforeDisable) {
         if (!state.isResting()) {
             throw new IllegalArgumentException(state.chartName() + " is not a resting state");
         }
-        return new ServiceLifecycle(rules, state, null);
+        ServiceLifecycle lifecycle = new ServiceLifecycle(rules, state, null);
+        lifecycle.beforeDisable = beforeDisable;
+        return lifecycle;
     }
 
     /** A service being provisioned: it shows Creating until the Create transition ends. */
@@ -113,6 +123,11 @@ public final class ServiceLifecycle {
     /** The operation running now, if any. */
     public synchronized Optional<Transition> running() {
         return Optional.ofNullable(running);
+    }
+
+    /** The state before the last Disable, kept until Enable succeeds. */
+    public synchronized Optional<ServiceState> beforeDisable() {
+        return Optional.ofNullable(beforeDisable);
     }
 
     /** True once a Delete has succeeded; a removed service allows nothing. */

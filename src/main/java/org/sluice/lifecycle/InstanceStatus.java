@@ -1,4 +1,4 @@
-package org.sluice.fleet;
+package org.sluice.lifecycle;
 
 /** Whether a role instance's process is up. */
 public enum InstanceStatus {

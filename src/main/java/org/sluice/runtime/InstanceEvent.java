@@ -1,0 +1,33 @@
+package org.sluice.runtime;
+
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleEpisode;
+import org.sluice.throttle.ThrottleTransition;
+
+/** What a role instance reports to its host. */
+public sealed interface InstanceEvent {
+
+    /** The instance accepts messages on {@code port}. */
+    record Ready(int port, long pid) implements InstanceEvent {
+    }
+
+    /** A measurement. */
+    record Sampled(InstanceSample sample) implements InstanceEvent {
+    }
+
+    /** Its throttle state or causes changed. */
+    record Throttle(ThrottleTransition transition) implements InstanceEvent {
+    }
+
+    /** A throttle episode ended. */
+    record EpisodeEnded(ThrottleEpisode episode) implements InstanceEvent {
+    }
+
+    /** Something the operator should see. */
+    record Problem(String message) implements InstanceEvent {
+    }
+
+    /** The process ended; {@code requested} is true when the host asked it to stop. */
+    record Exited(int status, boolean requested) implements InstanceEvent {
+    }
+}

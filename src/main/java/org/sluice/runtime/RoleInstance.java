@@ -1,0 +1,38 @@
+package org.sluice.runtime;
+
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
+/** A running role instance, as its host controls it. */
+public interface RoleInstance {
+
+    /** Its number within the service, from 0. */
+    int index();
+
+    /**
+     * Completes with the instance's port once it accepts messages, or exceptionally with the
+     * reason when it exits or fails before that.
+     */
+    CompletableFuture<Integer> ready();
+
+    /** The port it accepts messages on, once ready. */
+    OptionalInt port();
+
+    /** Refuse messages (409) and stop pulling, until {@link #resume()}. */
+    void suspend();
+
+    /** Take messages again after {@link #suspend()}. */
+    void resume();
+
+    /**
+     * Asks the instance to stop: it takes no new messages, finishes those in process and exits.
+     *
+     * @return completes when the process has exited
+     */
+    CompletableFuture<Void> stop();
+
+    /** Ends the process at once. */
+    void kill();
+
+    boolean isAlive();
+}

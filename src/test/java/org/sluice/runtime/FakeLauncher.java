@@ -1,0 +1,139 @@
+package org.sluice.runtime;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.sluice.lifecycle.ServiceDefinition;
+
+/**
+ * Role instances without processes: each becomes ready at once unless a test says otherwise, and
+ * records what the host asked of it.
+ */
+final class FakeLauncher implements InstanceLauncher {
+
+    /** How the next launch of an instance behaves. */
+    enum Behaviour { NORMAL, FAILS_TO_START, NEVER_STOPS, CANNOT_LAUNCH }
+
+    final List<Fake> launched = new CopyOnWriteArrayList<>();
+    private final Map<String, Behaviour> next = new ConcurrentHashMap<>();
+    private final AtomicInteger ports = new AtomicInteger(40000);
+
+    /** The next launch of {@code service}'s instance {@code index} behaves so, once. */
+    void nextLaunch(String service, int index, Behaviour behaviour) {
+        next.put(service + "#" + index, behaviour);
+    }
+
+    List<Fake> alive(String service) {
+        return launched.stream().filter(f -> f.definition.name().equals(service) && f.isAlive()).toList();
+    }
+
+    @Override
+    public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
+            throws IOException {
+        Behaviour behaviour = next.getOrDefault(definition.name() + "#" + index, Behaviour.NORMAL);
+        next.remove(definition.name() + "#" + index);
+        if (behaviour == Behaviour.CANNOT_LAUNCH) {
+            throw new IOException("no java here");
+        }
+        Fake fake = new Fake(definition, index, suspended, listener, behaviour, ports.incrementAndGet());
+        launched.add(fake);
+        fake.begin();
+        return fake;
+    }
+
+    static final class Fake implements RoleInstance {
+        final ServiceDefinition definition;
+        final int index;
+        volatile boolean suspended;
+        final InstanceListener listener;
+        final Behaviour behaviour;
+        final int port;
+        final CompletableFuture<Integer> ready = new CompletableFuture<>();
+        final CompletableFuture<Void> exited = new CompletableFuture<>();
+        final List<String> commands = new CopyOnWriteArrayList<>();
+
+        Fake(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener, Behaviour behaviour, int port) {
+            this.definition = definition;
+            this.index = index;
+            this.suspended = suspended;
+            this.listener = listener;
+            this.behaviour = behaviour;
+            this.port = port;
+        }
+
+        void begin() {
+            if (behaviour == Behaviour.FAILS_TO_START) {
+                exit(1, false);
+                ready.completeExceptionally(new IOException("exited with status 1 before it was ready"));
+                return;
+            }
+            listener.onEvent(new InstanceEvent.Ready(port, 1000 + index));
+            ready.complete(port);
+        }
+
+        /** The process dies on its own. */
+        void crash(int status) {
+            exit(status, false);
+        }
+
+        private void exit(int status, boolean requested) {
+            if (!exited.isDone()) {
+                listener.onEvent(new InstanceEvent.Exited(status, requested));
+                exited.complete(null);
+            }
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public CompletableFuture<Integer> ready() {
+            return ready;
+        }
+
+        @Override
+        public OptionalInt port() {
+            return ready.isDone() && !ready.isCompletedExceptionally() ? OptionalInt.of(port) : OptionalInt.empty();
+        }
+
+        @Override
+        public void suspend() {
+            commands.add("suspend");
+            suspended = true;
+        }
+
+        @Override
+        public void resume() {
+            commands.add("resume");
+            suspended = false;
+        }
+
+        @Override
+        public CompletableFuture<Void> stop() {
+            commands.add("stop");
+            if (behaviour != Behaviour.NEVER_STOPS) {
+                exit(0, true);
+            }
+            return exited;
+        }
+
+        @Override
+        public void kill() {
+            commands.add("kill");
+            exit(137, false);
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !exited.isDone();
+        }
+    }
+}

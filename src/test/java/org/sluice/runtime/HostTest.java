@@ -1,0 +1,428 @@
+package org.sluice.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.sluice.lifecycle.Operation.*;
+import static org.sluice.lifecycle.ServiceState.*;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationNotAllowedException;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.lifecycle.ServiceState;
+
+@Timeout(30)
+class HostTest {
+    private final InMemoryJournal journal = new InMemoryJournal();
+    private final FakeLauncher launcher = new FakeLauncher();
+    private long now = 1_000;
+    private final InstantSource clock = () -> Instant.ofEpochMilli(now);
+    private Host host = newHost();
+
+    private Host newHost() {
+        return new Host(launcher, journal, clock, new Host.Settings(Duration.ofSeconds(5), Duration.ofMillis(200)));
+    }
+
+    @AfterEach
+    void close() {
+        host.close();
+    }
+
+    private static ServiceDefinition orders(int units) {
+        return new ServiceDefinition("orders", units, 1, 256, Validation.NONE, null, null, "dir:/tmp/out");
+    }
+
+    private static OperationRecord done(Host.Accepted accepted) throws Exception {
+        return accepted.completion().get(10, TimeUnit.SECONDS);
+    }
+
+    private ServiceState state(String name) {
+        return host.service(name).orElseThrow().state();
+    }
+
+    private Host.Accepted activeOrders(int units) throws Exception {
+        Host.Accepted created = host.create(orders(units), "alice");
+        assertThat(done(created).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        return created;
+    }
+
+    @Test
+    void createStartsOneInstancePerUnitAndLandsActive() throws Exception {
+        Host.Accepted created = host.create(orders(3), "alice");
+        assertThat(created.record().outcome()).isEqualTo(Outcome.RUNNING);
+        assertThat(created.record().requester()).isEqualTo("alice");
+
+        OperationRecord ended = done(created);
+        assertThat(ended.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(ended.requestId()).isEqualTo(created.record().requestId());
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+        assertThat(host.service("orders").orElseThrow().instances())
+                .extracting(InstanceView::status).containsOnly(InstanceStatus.RUNNING).hasSize(3);
+        assertThat(journal.services.get("orders").state()).isEqualTo(ACTIVE);
+        assertThat(journal.operations.get(ended.requestId()).outcome()).isEqualTo(Outcome.SUCCEEDED);
+    }
+
+    @Test
+    void aServiceNameIsTakenOnlyOnce() throws Exception {
+        activeOrders(1);
+        assertThatThrownBy(() -> host.create(orders(1), "bob")).hasMessageContaining("exists already");
+    }
+
+    @Test
+    void anInvalidDefinitionCreatesNothing() {
+        assertThatThrownBy(() -> host.create(orders(9), "alice")).hasMessageContaining("units");
+        assertThat(host.services()).isEmpty();
+    }
+
+    @Test
+    void createFailsWhenAnInstanceDoesNotStartAndLeavesNoInstanceRunning() throws Exception {
+        launcher.nextLaunch("orders", 1, FakeLauncher.Behaviour.FAILS_TO_START);
+        OperationRecord ended = done(host.create(orders(2), "alice"));
+        assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("Instance 1 did not start"));
+        assertThat(state("orders")).isEqualTo(CREATE_FAILED);
+        assertThat(launcher.alive("orders")).isEmpty();
+    }
+
+    @Test
+    void stopThenStart() throws Exception {
+        activeOrders(2);
+        assertThat(done(host.perform("orders", STOP, "alice")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(state("orders")).isEqualTo(STOPPED);
+        assertThat(launcher.alive("orders")).isEmpty();
+        assertThat(host.service("orders").orElseThrow().instances()).isEmpty();
+
+        assertThat(done(host.perform("orders", START, "alice")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+        assertThat(launcher.alive("orders")).hasSize(2);
+    }
+
+    @Test
+    void aStopThatDoesNotFinishInTimeKillsTheInstanceAndLandsInStopFailed() throws Exception {
+        launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.NEVER_STOPS);
+        activeOrders(1);
+        OperationRecord ended = done(host.perform("orders", STOP, "alice"));
+        assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("did not stop").contains("killed"));
+        assertThat(state("orders")).isEqualTo(STOP_FAILED);
+        assertThat(launcher.alive("orders")).isEmpty();
+    }
+
+    @Test
+    void aStartThatCannotLaunchLandsInStartFailedAndStartIsAllowedAgain() throws Exception {
+        activeOrders(1);
+        done(host.perform("orders", STOP, "alice"));
+        launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.CANNOT_LAUNCH);
+        OperationRecord failed = done(host.perform("orders", START, "alice"));
+        assertThat(failed.error()).hasValueSatisfying(e -> assertThat(e).contains("could not be launched"));
+        assertThat(state("orders")).isEqualTo(START_FAILED);
+        assertThat(done(host.perform("orders", START, "alice")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+    }
+
+    @Test
+    void aRefusedOperationChangesNothingAndLogsNothing() throws Exception {
+        activeOrders(1);
+        done(host.perform("orders", STOP, "alice"));
+        int logged = journal.operations.size();
+        assertThatThrownBy(() -> host.perform("orders", RESUME, "alice"))
+                .isInstanceOf(OperationNotAllowedException.class)
+                .hasMessage("Operation not allowed");
+        assertThat(state("orders")).isEqualTo(STOPPED);
+        assertThat(journal.operations).hasSize(logged);
+    }
+
+    @Test
+    void unknownServicesAreNamed() {
+        assertThatThrownBy(() -> host.perform("nope", START, "alice"))
+                .isInstanceOf(NoSuchServiceException.class).hasMessageContaining("nope");
+    }
+
+    @Test
+    void suspendAndResumeReachEveryInstance() throws Exception {
+        activeOrders(2);
+        done(host.perform("orders", SUSPEND, "alice"));
+        assertThat(state("orders")).isEqualTo(SUSPENDED);
+        assertThat(host.route("orders")).isEqualTo(new Host.Route.NotActive(SUSPENDED));
+        assertThat(launcher.alive("orders")).allSatisfy(f -> assertThat(f.suspended).isTrue());
+
+        done(host.perform("orders", RESUME, "alice"));
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+        assertThat(launcher.alive("orders")).allSatisfy(f -> assertThat(f.suspended).isFalse());
+    }
+
+    @Test
+    void suspendFailsWhenAnInstanceHasDied() throws Exception {
+        activeOrders(2);
+        launcher.alive("orders").get(1).crash(137);
+        OperationRecord ended = done(host.perform("orders", SUSPEND, "alice"));
+        assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("Instance 1 is not running"));
+        assertThat(state("orders")).isEqualTo(SUSPEND_FAILED);
+    }
+
+    @Test
+    void anInstanceThatDiesOnItsOwnIsReportedFailed() throws Exception {
+        activeOrders(1);
+        CountDownLatch reported = new CountDownLatch(1);
+        host.addListener(new RecordingListener() {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (event instanceof InstanceEvent.Exited && instance.status() == InstanceStatus.FAILED) {
+                    reported.countDown();
+                }
+            }
+        });
+        launcher.alive("orders").get(0).crash(137);
+        assertThat(reported.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(host.service("orders").orElseThrow().instances().get(0).status()).isEqualTo(InstanceStatus.FAILED);
+    }
+
+    @Test
+    void routesRoundRobinOverRunningInstances() throws Exception {
+        activeOrders(3);
+        List<Integer> order = List.of(
+                ((Host.Route.To) host.route("orders")).instance(),
+                ((Host.Route.To) host.route("orders")).instance(),
+                ((Host.Route.To) host.route("orders")).instance(),
+                ((Host.Route.To) host.route("orders")).instance());
+        assertThat(order).containsExactly(0, 1, 2, 0);
+        assertThat(host.route("nope")).isInstanceOf(Host.Route.Unknown.class);
+    }
+
+    @Test
+    void scaleUpAndDown() throws Exception {
+        activeOrders(1);
+        done(host.scale("orders", 4, "alice"));
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+        assertThat(host.service("orders").orElseThrow().definition().units()).isEqualTo(4);
+        assertThat(launcher.alive("orders")).hasSize(4);
+
+        done(host.scale("orders", 2, "alice"));
+        assertThat(host.service("orders").orElseThrow().instances()).extracting(InstanceView::index).containsExactly(0, 1);
+        assertThat(launcher.alive("orders")).hasSize(2);
+        assertThat(journal.services.get("orders").definition().units()).isEqualTo(2);
+        assertThatThrownBy(() -> host.scale("orders", 9, "alice")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aScaleWhoseNewInstanceFailsLandsInScaleFailedWithTheOldUnits() throws Exception {
+        activeOrders(1);
+        launcher.nextLaunch("orders", 1, FakeLauncher.Behaviour.FAILS_TO_START);
+        done(host.scale("orders", 2, "alice"));
+        assertThat(state("orders")).isEqualTo(SCALE_FAILED);
+        assertThat(host.service("orders").orElseThrow().definition().units()).isEqualTo(1);
+        assertThat(launcher.alive("orders")).hasSize(1);
+    }
+
+    @Test
+    void anInvalidConfigurationLandsInConfigUpdateFailedAndThePreviousStaysInForce() throws Exception {
+        activeOrders(1);
+        ServiceDefinition broken = new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "ftp://nope");
+        OperationRecord ended = done(host.updateConfiguration("orders", broken, "alice"));
+        assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("does not validate").contains("destination"));
+        assertThat(state("orders")).isEqualTo(CONFIG_UPDATE_FAILED);
+        assertThat(host.service("orders").orElseThrow().definition()).isEqualTo(orders(1));
+        assertThat(launcher.alive("orders")).hasSize(1);
+    }
+
+    @Test
+    void aConfigurationThatDoesNotStartIsRolledBack() throws Exception {
+        activeOrders(1);
+        ServiceDefinition next = new ServiceDefinition("orders", 1, 1, 512, Validation.XML, null, null, "dir:/tmp/out2");
+        launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.FAILS_TO_START);
+        OperationRecord ended = done(host.updateConfiguration("orders", next, "alice"));
+        assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("previous configuration is in force again"));
+        assertThat(state("orders")).isEqualTo(CONFIG_UPDATE_FAILED);
+        assertThat(host.service("orders").orElseThrow().definition()).isEqualTo(orders(1));
+        assertThat(launcher.alive("orders")).singleElement().satisfies(f -> assertThat(f.definition).isEqualTo(orders(1)));
+    }
+
+    @Test
+    void aGoodConfigurationIsAppliedAndKept() throws Exception {
+        activeOrders(1);
+        ServiceDefinition next = new ServiceDefinition("orders", 2, 1, 512, Validation.JSON, null, null, "dir:/tmp/out2");
+        assertThat(done(host.updateConfiguration("orders", next, "alice")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+        assertThat(journal.services.get("orders").definition()).isEqualTo(next);
+        assertThat(launcher.alive("orders")).hasSize(2).allSatisfy(f -> assertThat(f.definition).isEqualTo(next));
+    }
+
+    @Test
+    void backupKeepsTheStateAndRestoreMakesASuspendedCopy() throws Exception {
+        activeOrders(2);
+        done(host.perform("orders", SUSPEND, "alice"));
+        assertThat(done(host.perform("orders", BACKUP, "alice")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(state("orders")).isEqualTo(SUSPENDED);
+        String backupId = host.backups("orders").get(0).id();
+        assertThat(host.backups("orders").get(0).definition()).isEqualTo(orders(2));
+
+        OperationRecord restored = done(host.restore(backupId, "orders-copy", "bob"));
+        assertThat(restored.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(state("orders-copy")).isEqualTo(SUSPENDED);
+        assertThat(launcher.alive("orders-copy")).hasSize(2).allSatisfy(f -> assertThat(f.suspended).isTrue());
+        assertThat(host.service("orders-copy").orElseThrow().definition().units()).isEqualTo(2);
+
+        done(host.perform("orders-copy", RESUME, "bob"));
+        assertThat(state("orders-copy")).isEqualTo(ACTIVE);
+    }
+
+    @Test
+    void deleteRemovesTheServiceAndItsInstances() throws Exception {
+        activeOrders(2);
+        List<String> removed = new CopyOnWriteArrayList<>();
+        CountDownLatch gone = new CountDownLatch(1);
+        host.addListener(new RecordingListener() {
+            @Override
+            public void serviceRemoved(String name) {
+                removed.add(name);
+                gone.countDown();
+            }
+        });
+        done(host.perform("orders", DELETE, "alice"));
+        assertThat(gone.await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(removed).containsExactly("orders");
+        assertThat(host.service("orders")).isEmpty();
+        assertThat(journal.services).doesNotContainKey("orders");
+        assertThat(launcher.alive("orders")).isEmpty();
+    }
+
+    @Test
+    void disableAndEnableTheAccountReturnEachServiceToWhereItWas() throws Exception {
+        activeOrders(1);
+        done(host.create(new ServiceDefinition("billing", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/b"), "alice"));
+        done(host.perform("billing", SUSPEND, "alice"));
+
+        for (Host.Accepted accepted : host.disableAccount("admin")) {
+            done(accepted);
+        }
+        assertThat(state("orders")).isEqualTo(DISABLED);
+        assertThat(state("billing")).isEqualTo(DISABLED);
+        assertThat(launcher.alive("orders")).isEmpty();
+
+        for (Host.Accepted accepted : host.enableAccount("admin")) {
+            done(accepted);
+        }
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+        assertThat(state("billing")).isEqualTo(SUSPENDED);
+        assertThat(launcher.alive("billing")).allSatisfy(f -> assertThat(f.suspended).isTrue());
+    }
+
+    @Test
+    void anInjectedFaultFailsTheNextRunOfThatOperationOnly() throws Exception {
+        activeOrders(1);
+        host.injectFault("orders", RESTART);
+        OperationRecord failed = done(host.perform("orders", RESTART, "drill"));
+        assertThat(failed.error()).contains(Host.INJECTED_FAULT);
+        assertThat(state("orders")).isEqualTo(RESTART_FAILED);
+        assertThat(done(host.perform("orders", RESTART, "drill")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+    }
+
+    @Test
+    void afterACrashAnInterruptedOperationLandsInItsFailureStateAndRunningServicesComeBack() throws Exception {
+        activeOrders(2);
+        done(host.create(new ServiceDefinition("billing", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/b"), "alice"));
+        // Leave an operation running as a crash would: the journal says Stopping, never ended.
+        launcher.nextLaunch("billing", 0, FakeLauncher.Behaviour.NORMAL);
+        journal.saveService(new HostJournal.StoredService(journal.services.get("billing").definition(), STOPPING, null, STOP, ACTIVE));
+        journal.operationStarted(new OperationRecord("r-1", "billing", STOP, "alice", now, OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
+
+        InMemoryJournal survived = journal;
+        FakeLauncher relaunched = new FakeLauncher();
+        Host restarted = new Host(relaunched, survived, clock, Host.Settings.defaults());
+        try {
+            restarted.open();
+            assertThat(restarted.service("billing").orElseThrow().state()).isEqualTo(STOP_FAILED);
+            assertThat(survived.operations.get("r-1").outcome()).isEqualTo(Outcome.INTERRUPTED);
+            assertThat(survived.operations.get("r-1").error()).contains(Host.INTERRUPTED);
+            assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(ACTIVE);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (relaunched.alive("orders").size() < 2 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(relaunched.alive("orders")).hasSize(2);
+            assertThat(relaunched.alive("billing")).isEmpty();
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
+    void ofConcurrentOperationsOnOneServiceExactlyOneIsAccepted() throws Exception {
+        // The instance holds every stop until the test lets it go, so the winner keeps running.
+        launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.NEVER_STOPS);
+        activeOrders(1);
+        FakeLauncher.Fake instance = launcher.alive("orders").get(0);
+        Operation[] contenders = {STOP, RESTART, DELETE, DISABLE, SERVICE_UPDATE};
+        int accepted = 0;
+        int refused = 0;
+        List<Thread> threads = new java.util.ArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Object> results = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Operation op = contenders[i % contenders.length];
+            Thread t = new Thread(() -> {
+                try {
+                    go.await();
+                    results.add(host.perform("orders", op, "race"));
+                } catch (OperationNotAllowedException e) {
+                    results.add(e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        go.countDown();
+        for (Thread t : threads) {
+            t.join(5_000);
+        }
+        for (Object r : results) {
+            if (r instanceof Host.Accepted) {
+                accepted++;
+            } else {
+                refused++;
+            }
+        }
+        assertThat(accepted).isEqualTo(1);
+        assertThat(refused).isEqualTo(19);
+        assertThat(state("orders").isTransitional()).isTrue();
+        instance.crash(0);
+    }
+
+    /** A listener that ignores everything unless a test overrides a method. */
+    static class RecordingListener implements HostListener {
+        @Override
+        public void serviceChanged(ServiceView service) {
+        }
+
+        @Override
+        public void serviceRemoved(String name) {
+        }
+
+        @Override
+        public void operationProgress(OperationRecord record) {
+        }
+
+        @Override
+        public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+        }
+    }
+}
