@@ -23,6 +23,8 @@ final class FakeLauncher implements InstanceLauncher {
     final List<Fake> launched = new CopyOnWriteArrayList<>();
     private final Map<String, Behaviour> next = new ConcurrentHashMap<>();
     private final AtomicInteger ports = new AtomicInteger(40000);
+    /** When set, every instance claims this port (a stub server a test runs). */
+    volatile int fixedPort;
 
     /** The next launch of {@code service}'s instance {@code index} behaves so, once. */
     void nextLaunch(String service, int index, Behaviour behaviour) {
@@ -41,7 +43,7 @@ final class FakeLauncher implements InstanceLauncher {
         if (behaviour == Behaviour.CANNOT_LAUNCH) {
             throw new IOException("no java here");
         }
-        Fake fake = new Fake(definition, index, suspended, listener, behaviour, ports.incrementAndGet());
+        Fake fake = new Fake(definition, index, suspended, listener, behaviour, fixedPort > 0 ? fixedPort : ports.incrementAndGet());
         launched.add(fake);
         fake.begin();
         return fake;

@@ -1,0 +1,169 @@
+package org.sluice.runtime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's front door on loopback: {@code POST /services/{name}/messages} is forwarded to the
+ * service's next role instance, round-robin, and the instance's answer is passed back unchanged
+ * (including 503 {@code Server is busy. Please try again.} with its {@code Retry-After}).
+ *
+ * <p>The door itself answers 404 for an unknown service, 409 for a service that is not Active,
+ * 413 for a body over {@value #MAX_MESSAGE_BYTES} bytes and 503 when no instance is running.
+ */
+public final class FrontDoor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
+    /** The largest message the door accepts, as the instances do. */
+    public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    private static final Pattern PATH = Pattern.compile("/services/([^/]+)/messages/?");
+
+    private final Host host;
+    private final HttpServer server;
+    private final HttpClient client;
+    private final ExecutorService workers;
+
+    private FrontDoor(Host host, HttpServer server, ExecutorService workers) {
+        this.host = host;
+        this.server = server;
+        this.workers = workers;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(workers).build();
+    }
+
+    /** Opens the door on 127.0.0.1:{@code port} (0 for any free port). */
+    public static FrontDoor open(Host host, int port) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        AtomicInteger count = new AtomicInteger();
+        ExecutorService workers = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "sluice-front-door-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        FrontDoor door = new FrontDoor(host, server, workers);
+        server.createContext("/services/", door::handle);
+        server.setExecutor(workers);
+        server.start();
+        LOG.info("Front door open on http://{}:{}/services/", server.getAddress().getHostString(), server.getAddress().getPort());
+        return door;
+    }
+
+    /** The port the door listens on. */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The address that receives messages for {@code service}. */
+    public String endpoint(String service) {
+        return "http://127.0.0.1:" + port() + "/services/" + service + "/messages";
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Matcher matcher = PATH.matcher(exchange.getRequestURI().getPath());
+            if (!matcher.matches()) {
+                answer(exchange, 404, "Not found; messages go to POST /services/{name}/messages");
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().add("Allow", "POST");
+                answer(exchange, 405, "Use POST");
+                return;
+            }
+            String name = matcher.group(1);
+            Host.Route route = host.route(name);
+            if (route instanceof Host.Route.Unknown) {
+                answer(exchange, 404, "No service named '" + name + "'");
+                return;
+            }
+            if (route instanceof Host.Route.NotActive notActive) {
+                answer(exchange, 409, "Service '" + name + "' is " + notActive.state().chartName()
+                        + "; it processes messages only while Active");
+                return;
+            }
+            if (!(route instanceof Host.Route.To to)) {
+                answer(exchange, 503, "Service '" + name + "' has no running role instance");
+                return;
+            }
+            byte[] body = readLimited(exchange.getRequestBody());
+            if (body == null) {
+                answer(exchange, 413, "A message may be at most " + MAX_MESSAGE_BYTES + " bytes");
+                return;
+            }
+            forward(exchange, name, to, body);
+        }
+    }
+
+    private void forward(HttpExchange exchange, String name, Host.Route.To to, byte[] body) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port() + "/messages"))
+                .timeout(Duration.ofMinutes(2))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        HttpResponse<byte[]> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            LOG.warn("{} instance {} did not answer: {}", name, to.instance(), e.toString());
+            answer(exchange, 502, "Role instance " + to.instance() + " of '" + name + "' did not answer: " + e.getMessage());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answer(exchange, 503, "The host is stopping");
+            return;
+        }
+        response.headers().firstValue("Retry-After").ifPresent(v -> exchange.getResponseHeaders().set("Retry-After", v));
+        response.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
+        byte[] answer = response.body();
+        exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(answer);
+        }
+    }
+
+    /** The body, or {@code null} when it is over the limit. */
+    private static byte[] readLimited(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_MESSAGE_BYTES + 1);
+        return body.length > MAX_MESSAGE_BYTES ? null : body;
+    }
+
+    private static void answer(HttpExchange exchange, int status, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package org.sluice.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.concurrent.TimeUnit;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+
+@Timeout(30)
+class FrontDoorTest {
+    private static final String BUSY = "Server is busy. Please try again.";
+    private final FakeLauncher launcher = new FakeLauncher();
+    private final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
+            new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    private final HttpClient client = HttpClient.newHttpClient();
+    private HttpServer instance;
+    private FrontDoor door;
+
+    @BeforeEach
+    void open() throws Exception {
+        // Stands in for a role instance: "busy" is refused as a throttled instance refuses it.
+        instance = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        instance.createContext("/messages", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            byte[] answer;
+            if (body.equals("busy")) {
+                answer = BUSY.getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                exchange.sendResponseHeaders(503, answer.length);
+            } else {
+                answer = ("{\"messageId\":\"m1\",\"instance\":0,\"echo\":\"" + body + "\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, answer.length);
+            }
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        instance.start();
+        launcher.fixedPort = instance.getAddress().getPort();
+        host.create(new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/o"), "t")
+                .completion().get(10, TimeUnit.SECONDS);
+        door = FrontDoor.open(host, 0);
+    }
+
+    @AfterEach
+    void close() {
+        door.close();
+        host.close();
+        instance.stop(0);
+    }
+
+    private HttpResponse<String> post(String service, String body) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(URI.create(door.endpoint(service)))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void forwardsAMessageToAnInstanceAndPassesItsAnswerBack() throws Exception {
+        HttpResponse<String> response = post("orders", "hello");
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"echo\":\"hello\"");
+        assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    }
+
+    @Test
+    void passesABusyRefusalBackExactlyWithItsRetryAfter() throws Exception {
+        HttpResponse<String> response = post("orders", "busy");
+        assertThat(response.statusCode()).isEqualTo(503);
+        assertThat(response.body()).isEqualTo(BUSY);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+    }
+
+    @Test
+    void anUnknownServiceIs404() throws Exception {
+        HttpResponse<String> response = post("nope", "x");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("nope");
+    }
+
+    @Test
+    void aSuspendedServiceIs409() throws Exception {
+        host.perform("orders", Operation.SUSPEND, "t").completion().get(10, TimeUnit.SECONDS);
+        HttpResponse<String> response = post("orders", "x");
+        assertThat(response.statusCode()).isEqualTo(409);
+        assertThat(response.body()).contains("Suspended");
+    }
+
+    @Test
+    void aMessageOverTheLimitIs413() throws Exception {
+        HttpResponse<String> response = post("orders", "x".repeat(FrontDoor.MAX_MESSAGE_BYTES + 1));
+        assertThat(response.statusCode()).isEqualTo(413);
+    }
+
+    @Test
+    void onlyPostIsAccepted() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders"))).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void anInstanceThatDoesNotAnswerIs502() throws Exception {
+        instance.stop(0);
+        HttpResponse<String> response = post("orders", "x");
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(response.body()).contains("did not answer");
+    }
+}
