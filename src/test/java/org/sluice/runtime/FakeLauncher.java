@@ -15,10 +15,10 @@ import org.sluice.lifecycle.ServiceDefinition;
  * Role instances without processes: each becomes ready at once unless a test says otherwise, and
  * records what the host asked of it.
  */
-final class FakeLauncher implements InstanceLauncher {
+public final class FakeLauncher implements InstanceLauncher {
 
     /** How the next launch of an instance behaves. */
-    enum Behaviour { NORMAL, FAILS_TO_START, NEVER_STOPS, CANNOT_LAUNCH }
+    public enum Behaviour { NORMAL, FAILS_TO_START, NEVER_STOPS, CANNOT_LAUNCH }
 
     final List<Fake> launched = new CopyOnWriteArrayList<>();
     private final Map<String, Behaviour> next = new ConcurrentHashMap<>();
@@ -27,11 +27,11 @@ final class FakeLauncher implements InstanceLauncher {
     volatile int fixedPort;
 
     /** The next launch of {@code service}'s instance {@code index} behaves so, once. */
-    void nextLaunch(String service, int index, Behaviour behaviour) {
+    public void nextLaunch(String service, int index, Behaviour behaviour) {
         next.put(service + "#" + index, behaviour);
     }
 
-    List<Fake> alive(String service) {
+    public List<Fake> alive(String service) {
         return launched.stream().filter(f -> f.definition.name().equals(service) && f.isAlive()).toList();
     }
 
@@ -49,7 +49,7 @@ final class FakeLauncher implements InstanceLauncher {
         return fake;
     }
 
-    static final class Fake implements RoleInstance {
+    public static final class Fake implements RoleInstance {
         final ServiceDefinition definition;
         final int index;
         volatile boolean suspended;
@@ -79,8 +79,13 @@ final class FakeLauncher implements InstanceLauncher {
             ready.complete(port);
         }
 
+        /** The instance reports {@code event}, as its process would. */
+        public void emit(InstanceEvent event) {
+            listener.onEvent(event);
+        }
+
         /** The process dies on its own. */
-        void crash(int status) {
+        public void crash(int status) {
             exit(status, false);
         }
 

@@ -14,7 +14,7 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.throttle.InstanceEpisode;
 
 /** A journal in memory, for host tests that are about behaviour rather than storage. */
-final class InMemoryJournal implements HostJournal {
+public final class InMemoryJournal implements HostJournal {
     final Map<String, StoredService> services = new LinkedHashMap<>();
     final Map<String, OperationRecord> operations = new LinkedHashMap<>();
     final List<InstanceEpisode> episodes = new ArrayList<>();

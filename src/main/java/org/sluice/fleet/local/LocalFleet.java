@@ -1,0 +1,220 @@
+package org.sluice.fleet.local;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.sluice.fleet.Fleet;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.FleetListener;
+import org.sluice.fleet.FleetSnapshot;
+import org.sluice.fleet.InstanceSnapshot;
+import org.sluice.fleet.InvalidDefinitionException;
+import org.sluice.fleet.OperationTicket;
+import org.sluice.fleet.ServiceSnapshot;
+import org.sluice.fleet.Subscription;
+import org.sluice.fleet.UnknownServiceException;
+import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationQuery;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.FrontDoor;
+import org.sluice.runtime.Host;
+import org.sluice.runtime.HostListener;
+import org.sluice.runtime.InstanceEvent;
+import org.sluice.runtime.InstanceView;
+import org.sluice.runtime.NoSuchServiceException;
+import org.sluice.runtime.ServiceView;
+import org.sluice.throttle.InstanceEpisode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The fleet of the host on this machine. Commands go straight to the {@link Host}; its events are
+ * turned into {@link FleetEvent}s for the console.
+ */
+public final class LocalFleet implements Fleet {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFleet.class);
+
+    private final Host host;
+    private final FrontDoor door;
+    private final String requester;
+    private final AutoCloseable owned;
+
+    /**
+     * @param host      the host to administer
+     * @param door      its front door, for endpoints
+     * @param requester who the operation log names for this fleet's commands, e.g. {@code console:alice}
+     * @param owned     what closing the fleet releases besides the host (the door, the journal), or {@code null}
+     */
+    public LocalFleet(Host host, FrontDoor door, String requester, AutoCloseable owned) {
+        this.host = Objects.requireNonNull(host, "host");
+        this.door = Objects.requireNonNull(door, "door");
+        this.requester = Objects.requireNonNull(requester, "requester");
+        this.owned = owned;
+    }
+
+    @Override
+    public FleetSnapshot snapshot() {
+        return new FleetSnapshot(System.currentTimeMillis(), host.services().stream().map(this::snapshot).toList());
+    }
+
+    private ServiceSnapshot snapshot(ServiceView view) {
+        return new ServiceSnapshot(view.definition(), view.state(), view.running(),
+                view.instances().stream().map(i -> instance(view.name(), i)).toList(),
+                view.lastOperation(), door.endpoint(view.name()));
+    }
+
+    private static InstanceSnapshot instance(String service, InstanceView view) {
+        return new InstanceSnapshot(service, view.index(), view.status(), view.throttle(), view.causes(),
+                view.throttledSinceMs(), view.lastSample());
+    }
+
+    @Override
+    public Subscription subscribe(FleetListener listener) {
+        HostListener bridge = new HostListener() {
+            // Services already in a snapshot the subscriber may take are not announced again as added.
+            private final Map<String, ServiceDefinition> known = new ConcurrentHashMap<>(
+                    host.services().stream().collect(Collectors.toMap(ServiceView::name, ServiceView::definition)));
+
+            @Override
+            public void serviceChanged(ServiceView service) {
+                ServiceDefinition before = known.put(service.name(), service.definition());
+                if (before == null) {
+                    listener.onEvent(new FleetEvent.ServiceAdded(service.name(), snapshot(service)));
+                    return;
+                }
+                listener.onEvent(new FleetEvent.ServiceStateChanged(service.name(), service.state(), service.running()));
+                if (!before.equals(service.definition())) {
+                    listener.onEvent(new FleetEvent.DefinitionChanged(service.name(), snapshot(service)));
+                }
+            }
+
+            @Override
+            public void serviceRemoved(String name) {
+                known.remove(name);
+                listener.onEvent(new FleetEvent.ServiceRemoved(name));
+            }
+
+            @Override
+            public void operationProgress(OperationRecord record) {
+                listener.onEvent(new FleetEvent.OperationProgress(record.service(), record));
+            }
+
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                int index = instance.index();
+                if (event == null || event instanceof InstanceEvent.Ready || event instanceof InstanceEvent.Exited) {
+                    Optional<String> message = event instanceof InstanceEvent.Exited exited && !exited.requested()
+                            ? Optional.of("exited with status " + exited.status()) : Optional.empty();
+                    listener.onEvent(new FleetEvent.InstanceStatusChanged(service, index, instance.status(), message));
+                } else if (event instanceof InstanceEvent.Sampled sampled) {
+                    listener.onEvent(new FleetEvent.InstanceSampled(service, index, sampled.sample()));
+                } else if (event instanceof InstanceEvent.Throttle throttle) {
+                    listener.onEvent(new FleetEvent.ThrottleChanged(service, index, throttle.transition()));
+                } else if (event instanceof InstanceEvent.Problem problem) {
+                    listener.onEvent(new FleetEvent.InstanceProblem(service, index, problem.message()));
+                }
+            }
+        };
+        host.addListener(bridge);
+        return () -> host.removeListener(bridge);
+    }
+
+    @Override
+    public OperationTicket create(ServiceDefinition definition) {
+        List<ServiceDefinition.Problem> problems = definition.problems();
+        if (!problems.isEmpty()) {
+            throw new InvalidDefinitionException(problems);
+        }
+        return ticket(host.create(definition, requester));
+    }
+
+    @Override
+    public OperationTicket perform(String service, Operation operation) {
+        return known(service, () -> ticket(host.perform(service, operation, requester)));
+    }
+
+    @Override
+    public OperationTicket scale(String service, int units) {
+        return known(service, () -> ticket(host.scale(service, units, requester)));
+    }
+
+    @Override
+    public OperationTicket updateConfiguration(String service, ServiceDefinition definition) {
+        return known(service, () -> ticket(host.updateConfiguration(service, definition, requester)));
+    }
+
+    @Override
+    public OperationTicket restore(String backupId, String newName) {
+        return ticket(host.restore(backupId, newName, requester));
+    }
+
+    @Override
+    public List<OperationTicket> disableAccount() {
+        return host.disableAccount(requester).stream().map(LocalFleet::ticket).toList();
+    }
+
+    @Override
+    public List<OperationTicket> enableAccount() {
+        return host.enableAccount(requester).stream().map(LocalFleet::ticket).toList();
+    }
+
+    @Override
+    public void injectFault(String service, Operation operation) {
+        known(service, () -> {
+            host.injectFault(service, operation);
+            return null;
+        });
+    }
+
+    @Override
+    public List<OperationRecord> operations(OperationQuery query) {
+        return host.operations(query);
+    }
+
+    @Override
+    public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
+        return host.episodes(service, fromMs, toMs);
+    }
+
+    @Override
+    public List<BackupInfo> backups(String service) {
+        return host.backups(service);
+    }
+
+    @Override
+    public String endpoint(String service) {
+        return door.endpoint(service);
+    }
+
+    @Override
+    public void close() {
+        host.close();
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                LOG.error("Closing the local fleet's resources failed", e);
+            }
+        }
+    }
+
+    private static OperationTicket ticket(Host.Accepted accepted) {
+        OperationRecord record = accepted.record();
+        return new OperationTicket(record.requestId(), record.service(), record.operation(), accepted.completion());
+    }
+
+    private static <T> T known(String service, Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (NoSuchServiceException e) {
+            throw new UnknownServiceException(service);
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package org.sluice.fleet.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.InvalidDefinitionException;
+import org.sluice.fleet.Subscription;
+import org.sluice.fleet.UnknownServiceException;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationNotAllowedException;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.FakeLauncher;
+import org.sluice.runtime.FrontDoor;
+import org.sluice.runtime.Host;
+import org.sluice.runtime.InMemoryJournal;
+import org.sluice.runtime.InstanceEvent;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+
+@Timeout(30)
+class LocalFleetTest {
+    private final FakeLauncher launcher = new FakeLauncher();
+    private final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
+            new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    private FrontDoor door;
+    private LocalFleet fleet;
+    private final BlockingQueue<FleetEvent> events = new LinkedBlockingQueue<>();
+    private Subscription subscription;
+
+    private static ServiceDefinition orders() {
+        return new ServiceDefinition("orders", 2, 1, 256, Validation.NONE, null, null, "dir:/tmp/o");
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        door = FrontDoor.open(host, 0);
+        fleet = new LocalFleet(host, door, "console:test", door);
+        subscription = fleet.subscribe(events::add);
+    }
+
+    @AfterEach
+    void close() {
+        subscription.close();
+        fleet.close();
+    }
+
+    private <E extends FleetEvent> E next(Class<E> type) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            FleetEvent event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (type.isInstance(event)) {
+                return type.cast(event);
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " arrived");
+    }
+
+    @Test
+    void createAnnouncesTheServiceThenItsProgressAndOutcome() throws Exception {
+        var ticket = fleet.create(orders());
+        assertThat(ticket.operation()).isEqualTo(Operation.CREATE);
+
+        FleetEvent.ServiceAdded added = next(FleetEvent.ServiceAdded.class);
+        assertThat(added.snapshot().state()).isEqualTo(ServiceState.CREATING);
+        assertThat(added.snapshot().endpoint()).isEqualTo(door.endpoint("orders"));
+        assertThat(next(FleetEvent.OperationProgress.class).record().outcome()).isEqualTo(Outcome.RUNNING);
+        assertThat(next(FleetEvent.ServiceStateChanged.class).state()).isEqualTo(ServiceState.ACTIVE);
+        FleetEvent.OperationProgress ended = next(FleetEvent.OperationProgress.class);
+        assertThat(ended.record().outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(ended.record().requester()).isEqualTo("console:test");
+
+        assertThat(ticket.completion().get(5, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(fleet.snapshot().services()).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(ServiceState.ACTIVE);
+            assertThat(s.instances()).hasSize(2);
+            assertThat(s.lastOperation()).hasValueSatisfying(r -> assertThat(r.operation()).isEqualTo(Operation.CREATE));
+        });
+    }
+
+    @Test
+    void refusalsAndMistakesAreTypedErrors() throws Exception {
+        fleet.create(orders()).completion().get(5, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> fleet.perform("orders", Operation.RESUME))
+                .isInstanceOf(OperationNotAllowedException.class).hasMessage("Operation not allowed");
+        assertThatThrownBy(() -> fleet.perform("nope", Operation.START)).isInstanceOf(UnknownServiceException.class);
+        assertThatThrownBy(() -> fleet.create(orders().withName("Bad Name")))
+                .isInstanceOfSatisfying(InvalidDefinitionException.class,
+                        e -> assertThat(e.problems()).extracting(ServiceDefinition.Problem::field).containsExactly("name"));
+    }
+
+    @Test
+    void instanceSamplesAndThrottleChangesReachTheListener() throws Exception {
+        fleet.create(orders()).completion().get(5, TimeUnit.SECONDS);
+        FakeLauncher.Fake instance = launcher.alive("orders").get(1);
+        InstanceSample sample = new InstanceSample(5, 71, 3, 1, 10, 9, 0, 0, 2.0, 5.0);
+        instance.emit(new InstanceEvent.Sampled(sample));
+        ThrottleTransition entered = new ThrottleTransition(5, ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty());
+        instance.emit(new InstanceEvent.Throttle(entered));
+
+        FleetEvent.InstanceSampled sampled = next(FleetEvent.InstanceSampled.class);
+        assertThat(sampled.index()).isEqualTo(1);
+        assertThat(sampled.sample()).isEqualTo(sample);
+        FleetEvent.ThrottleChanged changed = next(FleetEvent.ThrottleChanged.class);
+        assertThat(changed.transition().entersThrottled()).isTrue();
+        assertThat(fleet.snapshot().services().get(0).instances().get(1).throttle()).isEqualTo(ThrottleState.THROTTLED);
+        assertThat(fleet.snapshot().services().get(0).instances().get(1).throttledSinceMs()).hasValue(5);
+    }
+
+    @Test
+    void deleteAnnouncesRemoval() throws Exception {
+        fleet.create(orders()).completion().get(5, TimeUnit.SECONDS);
+        fleet.perform("orders", Operation.DELETE).completion().get(5, TimeUnit.SECONDS);
+        assertThat(next(FleetEvent.ServiceRemoved.class).service()).isEqualTo("orders");
+        assertThat(fleet.snapshot().services()).isEmpty();
+        assertThat(fleet.operations(org.sluice.lifecycle.OperationQuery.all(10)))
+                .extracting(r -> r.operation()).containsExactlyInAnyOrderElementsOf(List.of(Operation.DELETE, Operation.CREATE));
+    }
+}
