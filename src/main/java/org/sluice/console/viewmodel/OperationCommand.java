@@ -1,0 +1,89 @@
+package org.sluice.console.viewmodel;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+import org.sluice.lifecycle.Advice;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceState;
+
+/**
+ * One chart operation on one service row. Executable exactly when the chart allows the operation
+ * in the row's state and no operation runs on the service; its tooltip says what it does, or
+ * why it cannot and the way out.
+ */
+public final class OperationCommand extends Command {
+    /** Runs an operation on a row: the services view model does the asking and the calling. */
+    @FunctionalInterface
+    interface Invoker {
+        void invoke(ServiceRowViewModel row, Operation operation, OperationCommand command);
+    }
+
+    private final ServiceRowViewModel row;
+    private final Operation operation;
+    private final Invoker invoker;
+    private final I18n i18n;
+    private final ReadOnlyStringWrapper tooltip = new ReadOnlyStringWrapper(this, "tooltip");
+
+    OperationCommand(ServiceRowViewModel row, Operation operation, Lifecycle rules, I18n i18n, Invoker invoker) {
+        this.row = row;
+        this.operation = operation;
+        this.invoker = invoker;
+        this.i18n = i18n;
+        condition(Bindings.createBooleanBinding(
+                () -> row.getRunning() == null && rules.allows(row.getState(), operation),
+                row.stateProperty(), row.runningProperty()));
+        tooltip.bind(Bindings.createStringBinding(() -> isExecutable()
+                        ? i18n.get("action." + operation.chartName() + ".tooltip")
+                        : reason(rules, row.getState()),
+                executableProperty(), row.stateProperty()));
+    }
+
+    public Operation operation() {
+        return operation;
+    }
+
+    /** What the action does, or why it cannot run now and the way out. */
+    public ReadOnlyStringProperty tooltipProperty() {
+        return tooltip.getReadOnlyProperty();
+    }
+
+    public String getTooltip() {
+        return tooltip.get();
+    }
+
+    private String reason(Lifecycle rules, ServiceState state) {
+        String op = i18n.operation(operation);
+        String stateLabel = i18n.state(state);
+        if (state.isTransitional() || row.getRunning() != null) {
+            return i18n.get("reason.running", op, stateLabel);
+        }
+        if (runningProperty().get()) {
+            return i18n.get("reason.sending", op);
+        }
+        return Advice.forOperation(rules, state, operation)
+                .map(advice -> i18n.get(advice.kind() == Advice.Kind.INSTEAD ? "reason.instead" : "reason.first",
+                        op, stateLabel, i18n.get("verb." + advice.operation().chartName())))
+                .orElseGet(() -> i18n.get("reason.deleteOnly", op, stateLabel));
+    }
+
+    void started() {
+        setRunning(true);
+    }
+
+    void finished() {
+        setRunning(false);
+    }
+
+    @Override
+    protected void run() {
+        invoker.invoke(row, operation, this);
+    }
+
+    @Override
+    protected void refused() {
+        row.refused(operation, getTooltip());
+    }
+}

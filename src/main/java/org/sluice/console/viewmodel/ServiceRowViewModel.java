@@ -1,0 +1,170 @@
+package org.sluice.console.viewmodel;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+import org.sluice.fleet.InstanceSnapshot;
+import org.sluice.fleet.ServiceSnapshot;
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.throttle.ThrottleState;
+
+/** One service in the services grid: what it is, what state it is in, and what can be done to it. */
+public final class ServiceRowViewModel {
+    private final String name;
+    private final ReadOnlyObjectWrapper<ServiceState> state = new ReadOnlyObjectWrapper<>(this, "state");
+    private final ReadOnlyObjectWrapper<Operation> running = new ReadOnlyObjectWrapper<>(this, "running");
+    private final ReadOnlyObjectWrapper<ServiceDefinition> definition = new ReadOnlyObjectWrapper<>(this, "definition");
+    private final ReadOnlyIntegerWrapper instances = new ReadOnlyIntegerWrapper(this, "instances");
+    private final ReadOnlyIntegerWrapper throttled = new ReadOnlyIntegerWrapper(this, "throttled");
+    private final ReadOnlyStringWrapper endpoint = new ReadOnlyStringWrapper(this, "endpoint");
+    private final ReadOnlyObjectWrapper<OperationRecord> lastOperation = new ReadOnlyObjectWrapper<>(this, "lastOperation");
+    private final Map<Operation, OperationCommand> commands = new EnumMap<>(Operation.class);
+    private final Map<Integer, InstanceStatus> instanceStatus = new TreeMap<>();
+    private final Map<Integer, ThrottleState> instanceThrottle = new TreeMap<>();
+    private final BiConsumer<Operation, String> onRefused;
+
+    ServiceRowViewModel(ServiceSnapshot snapshot, Lifecycle rules, I18n i18n, OperationCommand.Invoker invoker,
+                        BiConsumer<Operation, String> onRefused) {
+        this.name = snapshot.name();
+        this.onRefused = onRefused;
+        update(snapshot);
+        for (Operation operation : rules.chart().operations()) {
+            commands.put(operation, new OperationCommand(this, operation, rules, i18n, invoker));
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public ReadOnlyObjectProperty<ServiceState> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    public ServiceState getState() {
+        return state.get();
+    }
+
+    /** The operation running on the service, or {@code null}. */
+    public ReadOnlyObjectProperty<Operation> runningProperty() {
+        return running.getReadOnlyProperty();
+    }
+
+    public Operation getRunning() {
+        return running.get();
+    }
+
+    public ReadOnlyObjectProperty<ServiceDefinition> definitionProperty() {
+        return definition.getReadOnlyProperty();
+    }
+
+    public ServiceDefinition getDefinition() {
+        return definition.get();
+    }
+
+    /** Role instances whose process is up. */
+    public ReadOnlyIntegerProperty instancesProperty() {
+        return instances.getReadOnlyProperty();
+    }
+
+    /** Role instances throttled now. */
+    public ReadOnlyIntegerProperty throttledProperty() {
+        return throttled.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty endpointProperty() {
+        return endpoint.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<OperationRecord> lastOperationProperty() {
+        return lastOperation.getReadOnlyProperty();
+    }
+
+    /** The command for a chart operation. */
+    public OperationCommand command(Operation operation) {
+        OperationCommand command = commands.get(operation);
+        if (command == null) {
+            throw new IllegalArgumentException(operation.chartName() + " is not a chart operation");
+        }
+        return command;
+    }
+
+    /** The commands of the nine chart operations, in chart order. */
+    public List<OperationCommand> commands() {
+        return List.copyOf(commands.values());
+    }
+
+    void update(ServiceSnapshot snapshot) {
+        state.set(snapshot.state());
+        running.set(snapshot.running().orElse(null));
+        definition.set(snapshot.definition());
+        endpoint.set(snapshot.endpoint());
+        snapshot.lastOperation().ifPresent(lastOperation::set);
+        instanceStatus.clear();
+        instanceThrottle.clear();
+        for (InstanceSnapshot instance : snapshot.instances()) {
+            instanceStatus.put(instance.index(), instance.status());
+            instanceThrottle.put(instance.index(), instance.throttle());
+        }
+        recount();
+    }
+
+    void applyState(ServiceState newState, Operation newRunning) {
+        // Running first, so no binding sees the new state with the old operation still running.
+        running.set(newRunning);
+        state.set(newState);
+    }
+
+    void applyOperation(OperationRecord record) {
+        lastOperation.set(record);
+    }
+
+    void applyInstanceStatus(int index, InstanceStatus status) {
+        if (status == InstanceStatus.STOPPED) {
+            instanceStatus.remove(index);
+            instanceThrottle.remove(index);
+        } else {
+            instanceStatus.put(index, status);
+            if (status != InstanceStatus.RUNNING) {
+                instanceThrottle.put(index, ThrottleState.NORMAL);
+            }
+        }
+        recount();
+    }
+
+    void applyThrottle(int index, ThrottleState throttle) {
+        instanceThrottle.put(index, throttle);
+        recount();
+    }
+
+    private void recount() {
+        instances.set((int) instanceStatus.values().stream().filter(s -> s == InstanceStatus.RUNNING).count());
+        throttled.set((int) instanceThrottle.entrySet().stream()
+                .filter(e -> e.getValue() == ThrottleState.THROTTLED && instanceStatus.get(e.getKey()) == InstanceStatus.RUNNING)
+                .count());
+    }
+
+    void refused(Operation operation, String reason) {
+        onRefused.accept(operation, reason);
+    }
+
+    Map<Integer, InstanceStatus> instanceStatuses() {
+        return Collections.unmodifiableMap(instanceStatus);
+    }
+}
