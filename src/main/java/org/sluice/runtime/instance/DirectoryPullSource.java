@@ -68,13 +68,17 @@ public final class DirectoryPullSource implements PullSource {
 
     @Override
     public Optional<Claimed> claimNext() throws IOException {
-        for (Path file : candidates()) {
-            Path target = claimed.resolve(file.getFileName());
-            try {
-                Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-                return Optional.of(new ClaimedFile(target));
-            } catch (NoSuchFileException e) {
-                LOG.debug("{} was claimed by another instance", file.getFileName());
+        // When other instances win every file of one listing, list again: the inbox may hold more.
+        List<Path> candidates;
+        while (!(candidates = candidates()).isEmpty()) {
+            for (Path file : candidates) {
+                Path target = claimed.resolve(file.getFileName());
+                try {
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                    return Optional.of(new ClaimedFile(target));
+                } catch (NoSuchFileException e) {
+                    LOG.debug("{} was claimed by another instance", file.getFileName());
+                }
             }
         }
         return Optional.empty();
