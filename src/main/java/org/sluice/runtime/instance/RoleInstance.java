@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.List;
@@ -123,6 +124,8 @@ public final class RoleInstance {
         ServiceDefinition definition;
         try {
             definition = DefinitionJson.readDefinition(definitionFile);
+        } catch (NoSuchFileException e) {
+            throw new StartException("the definition file " + definitionFile + " does not exist", e);
         } catch (IOException e) {
             throw new StartException("cannot read the definition " + definitionFile + ": " + e.getMessage(), e);
         }
