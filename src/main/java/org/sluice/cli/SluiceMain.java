@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         resourceBundle = Messages.BUNDLE,
-        subcommands = {ChartCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ChartCommand.class, ReplayCommand.class, InstanceCommand.class, CommandLine.HelpCommand.class})
 public final class SluiceMain implements Callable<Integer> {
     /** Exit status when the console cannot be opened. */
     static final int CONSOLE_UNAVAILABLE = 1;
@@ -65,6 +65,9 @@ public final class SluiceMain implements Callable<Integer> {
         public <K> K create(Class<K> type) throws Exception {
             if (type == ReplayCommand.class) {
                 return type.cast(new ReplayCommand(in));
+            }
+            if (type == InstanceCommand.class) {
+                return type.cast(new InstanceCommand(in));
             }
             return CommandLine.defaultFactory().create(type);
         }

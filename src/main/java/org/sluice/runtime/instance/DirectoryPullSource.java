@@ -1,0 +1,153 @@
+package org.sluice.runtime.instance;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A folder of message files. A file is claimed by moving it atomically into this instance's own
+ * claim folder, so of several instances polling the same inbox exactly one wins each file. Hidden
+ * files (a leading dot), temporary files ({@code .tmp}, {@code .part}, a trailing {@code ~}) and
+ * folders, among them {@code error}, are left alone.
+ *
+ * <p>A processed file is deleted; a failed one goes to {@code <inbox>/error/} with its reason in
+ * {@code <name>.reason.txt} beside it.
+ */
+public final class DirectoryPullSource implements PullSource {
+    /** The folder of failed files, inside the inbox. */
+    public static final String ERROR_FOLDER = "error";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryPullSource.class);
+    private static final int LISTING_BATCH = 64;
+
+    private final Path inbox;
+    private final Path claimed;
+    private final Path errors;
+
+    /**
+     * @param inbox   the folder polled
+     * @param claimed this instance's own claim folder, on the same file system as the inbox
+     *                (files are moved, not copied); created if missing
+     */
+    public DirectoryPullSource(Path inbox, Path claimed) throws IOException {
+        this.inbox = Files.createDirectories(inbox);
+        this.claimed = Files.createDirectories(claimed);
+        this.errors = inbox.resolve(ERROR_FOLDER);
+    }
+
+    /** The claim folder for instance {@code index} of {@code service}: hidden inside the inbox. */
+    public static Path claimFolder(Path inbox, String service, int index) {
+        return inbox.resolve(".claimed").resolve(service + "-" + index);
+    }
+
+    /**
+     * Returns files left in the claim folder by an instance that ended before finishing them to
+     * the inbox, so they are processed again.
+     */
+    public void returnLeftovers() throws IOException {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(claimed)) {
+            for (Path file : files) {
+                if (Files.isRegularFile(file)) {
+                    LOG.info("returning {} to the inbox: it was claimed but not finished", file.getFileName());
+                    Files.move(file, inbox.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+                }
+            }
+        }
+    }
+
+    @Override
+    public Optional<Claimed> claimNext() throws IOException {
+        // When other instances win every file of one listing, list again: the inbox may hold more.
+        List<Path> candidates;
+        while (!(candidates = candidates()).isEmpty()) {
+            for (Path file : candidates) {
+                Path target = claimed.resolve(file.getFileName());
+                try {
+                    Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+                    return Optional.of(new ClaimedFile(target));
+                } catch (NoSuchFileException e) {
+                    LOG.debug("{} was claimed by another instance", file.getFileName());
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private List<Path> candidates() throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> listing = Files.newDirectoryStream(inbox, DirectoryPullSource::isMessageFile)) {
+            for (Path file : listing) {
+                files.add(file);
+                if (files.size() == LISTING_BATCH) {
+                    break;
+                }
+            }
+        }
+        files.sort(null);
+        return files;
+    }
+
+    private static boolean isMessageFile(Path file) {
+        String name = file.getFileName().toString();
+        return !name.startsWith(".") && !name.endsWith(".tmp") && !name.endsWith(".part") && !name.endsWith("~")
+                && Files.isRegularFile(file);
+    }
+
+    private final class ClaimedFile implements Claimed {
+        private final Path file;
+
+        ClaimedFile(Path file) {
+            this.file = file;
+        }
+
+        @Override
+        public String name() {
+            return file.getFileName().toString();
+        }
+
+        @Override
+        public byte[] content() throws IOException {
+            return Files.readAllBytes(file);
+        }
+
+        @Override
+        public void done() throws IOException {
+            Files.delete(file);
+        }
+
+        @Override
+        public void failed(String reason) throws IOException {
+            Files.createDirectories(errors);
+            Path target = unusedName(name());
+            Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(errors.resolve(target.getFileName() + ".reason.txt"), reason + "\n", StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public void release() throws IOException {
+            Files.move(file, inbox.resolve(name()), StandardCopyOption.ATOMIC_MOVE);
+        }
+
+        private Path unusedName(String name) throws IOException {
+            Path target = errors.resolve(name);
+            for (int n = 1; Files.exists(target); n++) {
+                target = errors.resolve(name + "." + n);
+                if (n > 10_000) {
+                    throw new FileAlreadyExistsException(target.toString());
+                }
+            }
+            return target;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package org.sluice.runtime.instance;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleState;
+
+/**
+ * One line a role instance prints on standard output for its host (docs/runtime.md).
+ * {@link InstanceEvents} turns each into its JSON line and back.
+ */
+public sealed interface InstanceEvent {
+
+    /** The instance accepts messages on {@code port}. */
+    record Ready(int port, long pid) implements InstanceEvent {
+    }
+
+    /** One measurement of the instance, taken at least every 250 ms. */
+    record Sampled(long timeMs, double memoryPercent, long concurrent, int cores, long received, long processed,
+                   long failed, long refusedBusy, long latencyP50Ms, long latencyP99Ms, ThrottleState state,
+                   Set<Cause> causes) implements InstanceEvent {
+        public Sampled {
+            Objects.requireNonNull(state, "state");
+            causes = copy(causes);
+        }
+    }
+
+    /** The throttle state or the set of causes changed. */
+    record Throttle(long timeMs, ThrottleState previous, ThrottleState state, Set<Cause> causes)
+            implements InstanceEvent {
+        public Throttle {
+            Objects.requireNonNull(previous, "previous");
+            Objects.requireNonNull(state, "state");
+            causes = copy(causes);
+        }
+    }
+
+    /** A throttle episode ended. */
+    record Episode(long startMs, long endMs, Set<Cause> causes) implements InstanceEvent {
+        public Episode {
+            causes = copy(causes);
+        }
+
+        /** How long the instance was throttled. */
+        public long durationMs() {
+            return endMs - startMs;
+        }
+    }
+
+    /** Something the operator should see. */
+    record Problem(String message) implements InstanceEvent {
+        public Problem {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
+    /** The instance is about to exit cleanly. */
+    record Stopped() implements InstanceEvent {
+    }
+
+    private static Set<Cause> copy(Set<Cause> causes) {
+        return causes.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(causes));
+    }
+}

@@ -1,0 +1,169 @@
+package org.sluice.runtime.instance;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleState;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The wire form of {@link InstanceEvent}s: one JSON object per line, fields in the order of
+ * docs/runtime.md. The instance writes with {@link #toLine}; the host reads with {@link #parse}.
+ */
+public final class InstanceEvents {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private InstanceEvents() {
+    }
+
+    /** A line that is not an instance event. */
+    public static final class MalformedEventException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public MalformedEventException(String message) {
+            super(message);
+        }
+    }
+
+    /** The JSON line of {@code event}, without a line break. */
+    public static String toLine(InstanceEvent event) {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (event instanceof InstanceEvent.Ready e) {
+            node.put("event", "ready").put("port", e.port()).put("pid", e.pid());
+        } else if (event instanceof InstanceEvent.Sampled e) {
+            node.put("event", "sample").put("timeMs", e.timeMs())
+                    .put("memoryPercent", Math.round(e.memoryPercent() * 10) / 10.0)
+                    .put("concurrent", e.concurrent()).put("cores", e.cores())
+                    .put("received", e.received()).put("processed", e.processed())
+                    .put("failed", e.failed()).put("refusedBusy", e.refusedBusy())
+                    .put("latencyP50Ms", e.latencyP50Ms()).put("latencyP99Ms", e.latencyP99Ms())
+                    .put("state", e.state().name());
+            causes(node, e.causes());
+        } else if (event instanceof InstanceEvent.Throttle e) {
+            node.put("event", "throttle").put("timeMs", e.timeMs())
+                    .put("previous", e.previous().name()).put("state", e.state().name());
+            causes(node, e.causes());
+        } else if (event instanceof InstanceEvent.Episode e) {
+            node.put("event", "episode").put("startMs", e.startMs()).put("endMs", e.endMs());
+            causes(node, e.causes());
+        } else if (event instanceof InstanceEvent.Problem e) {
+            node.put("event", "problem").put("message", e.message());
+        } else if (event instanceof InstanceEvent.Stopped) {
+            node.put("event", "stopped");
+        } else {
+            throw new IllegalArgumentException("unknown event " + event);
+        }
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
+        }
+    }
+
+    /**
+     * The event on one line of an instance's standard output.
+     *
+     * @throws MalformedEventException when the line is not JSON, names no known event or lacks a field
+     */
+    public static InstanceEvent parse(String line) throws MalformedEventException {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new MalformedEventException("not JSON: " + line);
+        }
+        if (node == null || !node.isObject()) {
+            throw new MalformedEventException("not a JSON object: " + line);
+        }
+        String event = text(node, "event");
+        switch (event) {
+            case "ready":
+                return new InstanceEvent.Ready((int) number(node, "port"), number(node, "pid"));
+            case "sample":
+                return new InstanceEvent.Sampled(number(node, "timeMs"), decimal(node, "memoryPercent"),
+                        number(node, "concurrent"), (int) number(node, "cores"), number(node, "received"),
+                        number(node, "processed"), number(node, "failed"), number(node, "refusedBusy"),
+                        number(node, "latencyP50Ms"), number(node, "latencyP99Ms"), state(node, "state"),
+                        causes(node));
+            case "throttle":
+                return new InstanceEvent.Throttle(number(node, "timeMs"), state(node, "previous"),
+                        state(node, "state"), causes(node));
+            case "episode":
+                return new InstanceEvent.Episode(number(node, "startMs"), number(node, "endMs"), causes(node));
+            case "problem":
+                return new InstanceEvent.Problem(text(node, "message"));
+            case "stopped":
+                return new InstanceEvent.Stopped();
+            default:
+                throw new MalformedEventException("unknown event '" + event + "': " + line);
+        }
+    }
+
+    private static void causes(ObjectNode node, Set<Cause> causes) {
+        ArrayNode array = node.putArray("causes");
+        causes.forEach(c -> array.add(c.name()));
+    }
+
+    private static JsonNode field(JsonNode node, String name) throws MalformedEventException {
+        JsonNode value = node.get(name);
+        if (value == null || value.isNull()) {
+            throw new MalformedEventException("missing " + name + ": " + node);
+        }
+        return value;
+    }
+
+    private static String text(JsonNode node, String name) throws MalformedEventException {
+        JsonNode value = field(node, name);
+        if (!value.isTextual()) {
+            throw new MalformedEventException(name + " is not text: " + node);
+        }
+        return value.asText();
+    }
+
+    private static long number(JsonNode node, String name) throws MalformedEventException {
+        JsonNode value = field(node, name);
+        if (!value.isIntegralNumber()) {
+            throw new MalformedEventException(name + " is not a whole number: " + node);
+        }
+        return value.longValue();
+    }
+
+    private static double decimal(JsonNode node, String name) throws MalformedEventException {
+        JsonNode value = field(node, name);
+        if (!value.isNumber()) {
+            throw new MalformedEventException(name + " is not a number: " + node);
+        }
+        return value.doubleValue();
+    }
+
+    private static ThrottleState state(JsonNode node, String name) throws MalformedEventException {
+        String value = text(node, name);
+        try {
+            return ThrottleState.valueOf(value);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException(name + " '" + value + "' is not NORMAL or THROTTLED: " + node);
+        }
+    }
+
+    private static Set<Cause> causes(JsonNode node) throws MalformedEventException {
+        JsonNode value = field(node, "causes");
+        if (!value.isArray()) {
+            throw new MalformedEventException("causes is not an array: " + node);
+        }
+        Set<Cause> causes = EnumSet.noneOf(Cause.class);
+        for (JsonNode cause : value) {
+            try {
+                causes.add(Cause.valueOf(cause.asText()));
+            } catch (IllegalArgumentException e) {
+                throw new MalformedEventException("unknown cause '" + cause.asText() + "': " + node);
+            }
+        }
+        return causes;
+    }
+}

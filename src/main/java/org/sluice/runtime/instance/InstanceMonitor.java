@@ -1,0 +1,194 @@
+package org.sluice.runtime.instance;
+
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InvalidSampleException;
+import org.sluice.throttle.Sample;
+import org.sluice.throttle.ThrottleGovernor;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+import org.sluice.throttle.Thresholds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The instance's view of itself: its counters, the messages in process, and the throttle
+ * governor they feed.
+ *
+ * <p>{@link #sample()} measures the instance, feeds the governor and prints {@code sample},
+ * {@code throttle} and {@code episode} events; a scheduled thread calls it at least every 250 ms.
+ * Admission ({@link #tryAdmit()}) reads the governor's state as of the last sample, and when an
+ * admitted message takes the count of messages in process to the high threshold it samples at
+ * once, so a burst throttles within one request rather than up to a sampling period later. When a
+ * finished message takes the count back to the low threshold while concurrency throttles, it
+ * samples at once too.
+ */
+public final class InstanceMonitor {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceMonitor.class);
+    private static final int LATENCY_WINDOW = 1024;
+
+    private final InstantSource clock;
+    private final MemoryGauge memory;
+    private final IntSupplier cores;
+    private final ProtocolWriter out;
+    private final ThrottleGovernor governor;
+
+    private final AtomicLong inProcess = new AtomicLong();
+    private final AtomicLong inProcessBytes = new AtomicLong();
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong processed = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong refusedBusy = new AtomicLong();
+    private final LatencyWindow latencies = new LatencyWindow(LATENCY_WINDOW);
+
+    private final Object idle = new Object();
+    private volatile ThrottleState state = ThrottleState.NORMAL;
+    private volatile boolean concurrencyLatched;
+    private long lastSampleMs;
+
+    /**
+     * @param clock  the clock samples are stamped with (epoch milliseconds)
+     * @param memory the memory reading
+     * @param cores  the processors the instance has
+     * @param out    where events go
+     */
+    public InstanceMonitor(InstantSource clock, MemoryGauge memory, IntSupplier cores, ProtocolWriter out) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.memory = Objects.requireNonNull(memory, "memory");
+        this.cores = Objects.requireNonNull(cores, "cores");
+        this.out = Objects.requireNonNull(out, "out");
+        this.governor = new ThrottleGovernor(clock);
+    }
+
+    /** A ticket for one admitted message; {@link #finish} it exactly once. */
+    public final class Admission {
+        private final long startMs = clock.millis();
+        private long bytes;
+        private boolean finished;
+
+        private Admission() {
+        }
+
+        /** Counts the message's body as memory in use until it is finished. */
+        public void holdBytes(long size) {
+            bytes += size;
+            inProcessBytes.addAndGet(size);
+        }
+
+        /** The message was answered: delivered when {@code delivered}, failed otherwise. */
+        public void finish(boolean delivered) {
+            if (finished) {
+                throw new IllegalStateException("an admission is finished once");
+            }
+            finished = true;
+            inProcessBytes.addAndGet(-bytes);
+            latencies.record(Math.max(0, clock.millis() - startMs));
+            (delivered ? processed : failed).incrementAndGet();
+            long now = inProcess.decrementAndGet();
+            if (now == 0) {
+                synchronized (idle) {
+                    idle.notifyAll();
+                }
+            }
+            if (concurrencyLatched && now <= Thresholds.concurrencyLow(cores.getAsInt())) {
+                sample();
+            }
+        }
+    }
+
+    /** Counts a message that arrived, whatever becomes of it. */
+    public void received() {
+        received.incrementAndGet();
+    }
+
+    /**
+     * Admits a message unless the instance is throttled; a refused message is counted as refused busy.
+     *
+     * @return the admission, or empty when the message must be refused as busy
+     */
+    public Optional<Admission> tryAdmit() {
+        if (state == ThrottleState.THROTTLED) {
+            refusedBusy.incrementAndGet();
+            return Optional.empty();
+        }
+        Admission admission = new Admission();
+        long now = inProcess.incrementAndGet();
+        if (!concurrencyLatched && now >= Thresholds.concurrencyHigh(cores.getAsInt())) {
+            sample();
+        }
+        return Optional.of(admission);
+    }
+
+    /** Counts a message that failed before it was admitted (too large, say). */
+    public void failedBeforeAdmission() {
+        failed.incrementAndGet();
+    }
+
+    public boolean isThrottled() {
+        return state == ThrottleState.THROTTLED;
+    }
+
+    /** Messages accepted and not yet answered. */
+    public long inProcess() {
+        return inProcess.get();
+    }
+
+    /**
+     * Waits until no message is in process, or until {@code timeoutMs} has passed.
+     *
+     * @return true when none is in process
+     */
+    public boolean awaitIdle(long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        synchronized (idle) {
+            while (inProcess.get() > 0) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return false;
+                }
+                idle.wait(left);
+            }
+        }
+        return true;
+    }
+
+    /** Bytes of the messages in process, for the memory reading. */
+    public long inProcessBytes() {
+        return inProcessBytes.get();
+    }
+
+    /** Measures the instance, feeds the governor and prints what happened. */
+    public synchronized void sample() {
+        // The clock may step back; the governor refuses time going backwards, so hold it still.
+        long timeMs = Math.max(lastSampleMs, clock.millis());
+        lastSampleMs = timeMs;
+        int coreCount = cores.getAsInt();
+        long concurrent = inProcess.get();
+        double memoryPercent = Math.max(0, Math.min(100, memory.percentInUse(inProcessBytes.get())));
+        Optional<ThrottleTransition> change;
+        try {
+            change = governor.accept(new Sample(timeMs, memoryPercent, concurrent, coreCount));
+        } catch (InvalidSampleException e) {
+            LOG.error("sample refused by the governor: {}", e.getMessage(), e);
+            return;
+        }
+        state = governor.state();
+        concurrencyLatched = governor.causes().contains(Cause.CONCURRENCY);
+        out.emit(new InstanceEvent.Sampled(timeMs, memoryPercent, concurrent, coreCount, received.get(),
+                processed.get(), failed.get(), refusedBusy.get(), latencies.percentile(50), latencies.percentile(99),
+                governor.state(), governor.causes()));
+        change.ifPresent(t -> {
+            out.emit(new InstanceEvent.Throttle(t.timeMs(), t.previous(), t.state(), t.causes()));
+            t.endedEpisode().ifPresent(e -> out.emit(
+                    new InstanceEvent.Episode(e.startMs(), e.endMs().orElseThrow(), e.causes())));
+            if (t.entersThrottled()) {
+                LOG.info("throttled by {}", t.causes());
+            }
+        });
+    }
+}

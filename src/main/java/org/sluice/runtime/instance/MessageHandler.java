@@ -1,0 +1,138 @@
+package org.sluice.runtime.instance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+
+/**
+ * {@code POST /messages}: answers as the table in docs/runtime.md says. A suspended or stopping
+ * instance answers 409 and a throttled one 503 before reading the body.
+ */
+final class MessageHandler implements HttpHandler {
+    /** The largest message an instance takes: 4 MiB. */
+    static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    /** The body of every 503, exactly. */
+    static final String BUSY = "Server is busy. Please try again.";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MessageHandler.class);
+
+    private final int index;
+    private final InstanceGate gate;
+    private final InstanceMonitor monitor;
+    private final MessagePipeline pipeline;
+    private final DeliveryProblems problems;
+
+    MessageHandler(int index, InstanceGate gate, InstanceMonitor monitor, MessagePipeline pipeline,
+                   DeliveryProblems problems) {
+        this.index = index;
+        this.gate = gate;
+        this.monitor = monitor;
+        this.pipeline = pipeline;
+        this.problems = problems;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"/messages".equals(exchange.getRequestURI().getPath())) {
+                text(exchange, 404, "not found: only POST /messages");
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                text(exchange, 405, "only POST");
+                return;
+            }
+            monitor.received();
+            Optional<String> closed = gate.closedBecause();
+            if (closed.isPresent()) {
+                text(exchange, 409, closed.get());
+                return;
+            }
+            Optional<InstanceMonitor.Admission> admitted = monitor.tryAdmit();
+            if (admitted.isEmpty()) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                text(exchange, 503, BUSY);
+                return;
+            }
+            process(exchange, admitted.get());
+        } catch (IOException e) {
+            LOG.debug("could not answer {}: {}", exchange.getRemoteAddress(), e.toString());
+        } catch (RuntimeException e) {
+            LOG.error("failed to handle a message", e);
+            throw e;
+        }
+    }
+
+    private void process(HttpExchange exchange, InstanceMonitor.Admission admission) throws IOException {
+        boolean delivered = false;
+        try {
+            byte[] body = readBody(exchange, admission);
+            if (body == null) {
+                text(exchange, 413, "the message is over the limit of " + MAX_MESSAGE_BYTES + " bytes (4 MiB)");
+                return;
+            }
+            String messageId = UUID.randomUUID().toString();
+            try {
+                pipeline.process(messageId, body);
+            } catch (MessageRejectedException e) {
+                text(exchange, 400, e.getMessage());
+                return;
+            } catch (DeliveryException e) {
+                LOG.warn("message {} not delivered: {}", messageId, e.getMessage());
+                problems.report(e.getMessage());
+                text(exchange, 502, e.getMessage());
+                return;
+            }
+            delivered = true;
+            send(exchange, 200, "application/json",
+                    "{\"messageId\":\"" + messageId + "\",\"instance\":" + index + "}");
+        } finally {
+            admission.finish(delivered);
+        }
+    }
+
+    /** The body, or null when it is over the limit. */
+    private static byte[] readBody(HttpExchange exchange, InstanceMonitor.Admission admission) throws IOException {
+        String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        if (length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > MAX_MESSAGE_BYTES) {
+                    return null;
+                }
+            } catch (NumberFormatException e) {
+                LOG.debug("ignoring a Content-Length that is not a number: {}", length);
+            }
+        }
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_MESSAGE_BYTES + 1);
+            if (body.length > MAX_MESSAGE_BYTES) {
+                return null;
+            }
+            admission.holdBytes(body.length);
+            return body;
+        }
+    }
+
+    private static void text(HttpExchange exchange, int status, String body) throws IOException {
+        send(exchange, status, "text/plain; charset=utf-8", body);
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+}

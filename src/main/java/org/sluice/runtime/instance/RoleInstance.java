@@ -1,0 +1,301 @@
+package org.sluice.runtime.instance;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import javax.xml.transform.TransformerConfigurationException;
+
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.DefinitionJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * One role instance of an integration service, run as its own process by the host
+ * ({@code sluice instance --definition FILE --index N --work DIR}). It receives messages on
+ * {@code POST /messages} at an ephemeral port on 127.0.0.1, pulls them from its source if it has
+ * one, samples itself and throttles, and talks to the host in the protocol of docs/runtime.md:
+ * events on standard output, control words on standard input.
+ */
+public final class RoleInstance {
+    /** Exit status when the instance could not start; it then printed a problem and no ready. */
+    public static final int START_FAILED = 1;
+    /** How often the instance samples itself. */
+    public static final long SAMPLE_PERIOD_MS = 200;
+    /** How often a pull source is polled. */
+    public static final long POLL_PERIOD_MS = 200;
+    /** How long a stop waits for the messages in process. */
+    public static final long STOP_WAIT_MS = 10_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoleInstance.class);
+
+    private final int index;
+    private final ProtocolWriter out;
+    private final InstanceGate gate = new InstanceGate();
+    private final InstanceMonitor monitor;
+    private final MessagePipeline pipeline;
+    private final Optional<PullSource> source;
+    private final InstantSource clock;
+
+    private HttpServer server;
+    private ExecutorService httpThreads;
+    private ScheduledExecutorService sampler;
+    private ScheduledExecutorService poller;
+
+    RoleInstance(int index, ProtocolWriter out, InstanceMonitor monitor, MessagePipeline pipeline,
+                 Optional<PullSource> source, InstantSource clock) {
+        this.index = index;
+        this.out = out;
+        this.monitor = monitor;
+        this.pipeline = pipeline;
+        this.source = source;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs an instance until the host says {@code stop} or closes {@code control}.
+     *
+     * @param definitionFile one service definition as JSON ({@link DefinitionJson})
+     * @param index          which of the service's instances this is, from 0
+     * @param workDir        the instance's own folder, created if missing
+     * @param control        the host's control words (standard input)
+     * @param stdout         where events go (standard output)
+     * @return 0 after a clean stop, {@link #START_FAILED} when the instance could not start
+     */
+    public static int run(Path definitionFile, int index, Path workDir, InputStream control, PrintWriter stdout) {
+        ProtocolWriter out = new ProtocolWriter(stdout);
+        RoleInstance instance;
+        try {
+            instance = create(definitionFile, index, workDir, out, InstantSource.system());
+            instance.start();
+        } catch (StartException e) {
+            LOG.error("cannot start instance {}: {}", index, e.getMessage());
+            out.emit(new InstanceEvent.Problem(e.getMessage()));
+            return START_FAILED;
+        }
+        try {
+            instance.awaitStopWord(control);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while running; stopping");
+        }
+        instance.stop();
+        return 0;
+    }
+
+    /** Why an instance could not start, in words for the operator. */
+    static final class StartException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        StartException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static RoleInstance create(Path definitionFile, int index, Path workDir, ProtocolWriter out, InstantSource clock)
+            throws StartException {
+        ServiceDefinition definition;
+        try {
+            definition = DefinitionJson.readDefinition(definitionFile);
+        } catch (NoSuchFileException e) {
+            throw new StartException("the definition file " + definitionFile + " does not exist", e);
+        } catch (IOException e) {
+            throw new StartException("cannot read the definition " + definitionFile + ": " + e.getMessage(), e);
+        }
+        List<ServiceDefinition.Problem> problems = definition.problems();
+        if (!problems.isEmpty()) {
+            throw new StartException("the definition is not valid: "
+                    + problems.stream().map(Object::toString).collect(Collectors.joining("; ")), null);
+        }
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new StartException("cannot create the work folder " + workDir + ": " + e, e);
+        }
+        Destination destination = destination(definition.destination());
+        MessagePipeline pipeline;
+        try {
+            pipeline = MessagePipeline.create(definition.validate(), definition.transformFile().map(Path::of), destination);
+        } catch (TransformerConfigurationException | InvalidPathException e) {
+            throw new StartException("the transform " + definition.transform() + " does not compile: "
+                    + e.getMessage(), e);
+        }
+        Optional<PullSource> source = Optional.empty();
+        if (definition.sourceSpec().isPresent()) {
+            source = Optional.of(source(definition.sourceSpec().get(), definition.name(), index));
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        InstanceMonitor monitor = new InstanceMonitor(clock, new HeapMemoryGauge(), () -> cores, out);
+        return new RoleInstance(index, out, monitor, pipeline, source, clock);
+    }
+
+    private static Destination destination(String spec) throws StartException {
+        if (spec.startsWith("dir:")) {
+            Path folder = Path.of(spec.substring("dir:".length()));
+            try {
+                return new DirectoryDestination(folder);
+            } catch (IOException | InvalidPathException e) {
+                throw new StartException("cannot create the destination folder " + folder + ": " + e, e);
+            }
+        }
+        return new HttpDestination(URI.create(spec));
+    }
+
+    private static PullSource source(String spec, String service, int index) throws StartException {
+        String scheme = spec.substring(0, spec.indexOf(':')).toLowerCase(Locale.ROOT);
+        if (!"dir".equals(scheme)) {
+            throw new StartException("the source scheme " + scheme + " is not supported", null);
+        }
+        Path inbox = Path.of(spec.substring("dir:".length()));
+        try {
+            DirectoryPullSource folder = new DirectoryPullSource(inbox, DirectoryPullSource.claimFolder(inbox, service, index));
+            folder.returnLeftovers();
+            return folder;
+        } catch (IOException | InvalidPathException e) {
+            throw new StartException("cannot use the source folder " + inbox + ": " + e, e);
+        }
+    }
+
+    /** Opens the port, prints {@code ready}, and starts sampling and polling. */
+    void start() throws StartException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        // Well above the concurrency high threshold (100 x cores), so that throttling, not a full
+        // thread pool, is what refuses a burst.
+        int threads = 200 * cores + 50;
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10 * threads), named("instance-http"));
+        pool.allowCoreThreadTimeOut(true);
+        httpThreads = pool;
+        try {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        } catch (IOException e) {
+            pool.shutdownNow();
+            throw new StartException("cannot open a port on 127.0.0.1: " + e, e);
+        }
+        server.createContext("/", new MessageHandler(index, gate, monitor, pipeline, new DeliveryProblems(clock, out)));
+        server.setExecutor(httpThreads);
+        server.start();
+        out.emit(new InstanceEvent.Ready(server.getAddress().getPort(), ProcessHandle.current().pid()));
+        LOG.info("instance {} ready on port {}", index, server.getAddress().getPort());
+
+        sampler = Executors.newSingleThreadScheduledExecutor(named("instance-sampler"));
+        sampler.scheduleAtFixedRate(this::sampleSafely, 0, SAMPLE_PERIOD_MS, TimeUnit.MILLISECONDS);
+        source.ifPresent(s -> {
+            PullLoop loop = new PullLoop(s, gate, monitor, pipeline, out);
+            poller = Executors.newSingleThreadScheduledExecutor(named("instance-poller"));
+            poller.scheduleWithFixedDelay(loop::pollOnce, POLL_PERIOD_MS, POLL_PERIOD_MS, TimeUnit.MILLISECONDS);
+        });
+    }
+
+    private void sampleSafely() {
+        try {
+            monitor.sample();
+        } catch (RuntimeException e) {
+            // A scheduled task that throws is never run again; log it and sample next time.
+            LOG.error("sampling failed", e);
+        }
+    }
+
+    /** The port messages are posted to; valid after start. */
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    InstanceGate gate() {
+        return gate;
+    }
+
+    /** Reads control words until {@code stop} or the end of input. */
+    void awaitStopWord(InputStream control) throws InterruptedException {
+        CountDownLatch stop = new CountDownLatch(1);
+        ExecutorService reader = Executors.newSingleThreadExecutor(named("instance-control"));
+        reader.execute(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(control, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    String word = line.strip();
+                    if (word.equals("stop")) {
+                        break;
+                    } else if (word.equals("suspend")) {
+                        LOG.info("suspended");
+                        gate.suspend();
+                    } else if (word.equals("resume")) {
+                        LOG.info("resumed");
+                        gate.resume();
+                    } else if (!word.isEmpty()) {
+                        LOG.warn("ignoring the unknown control word '{}'", word);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("cannot read control words; stopping: {}", e.toString());
+            } finally {
+                stop.countDown();
+            }
+        });
+        stop.await();
+        reader.shutdownNow();
+    }
+
+    /** Stops taking messages, finishes those in process (for up to 10 s), prints {@code stopped}. */
+    void stop() {
+        gate.stop();
+        LOG.info("instance {} stopping", index);
+        try {
+            if (poller != null) {
+                poller.shutdown();
+                if (!poller.awaitTermination(STOP_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("the pull source did not finish within {} ms", STOP_WAIT_MS);
+                }
+            }
+            if (!monitor.awaitIdle(STOP_WAIT_MS)) {
+                LOG.warn("{} messages still in process after {} ms; stopping anyway", monitor.inProcess(), STOP_WAIT_MS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while waiting for messages in process");
+        }
+        server.stop(0);
+        sampler.shutdownNow();
+        httpThreads.shutdownNow();
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+        out.emit(new InstanceEvent.Stopped());
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,67 @@
+package org.sluice.runtime.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleState;
+
+class InstanceEventsTest {
+
+    private static final List<InstanceEvent> EVENTS = List.of(
+            new InstanceEvent.Ready(40123, 777),
+            new InstanceEvent.Sampled(1000, 12.34, 5, 2, 10, 7, 1, 2, 3, 40, ThrottleState.THROTTLED,
+                    EnumSet.of(Cause.CONCURRENCY, Cause.MEMORY)),
+            new InstanceEvent.Throttle(1000, ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY)),
+            new InstanceEvent.Episode(1000, 2500, EnumSet.allOf(Cause.class)),
+            new InstanceEvent.Problem("a \"quoted\" reason"),
+            new InstanceEvent.Stopped());
+
+    private static final List<String> LINES = List.of(
+            "{\"event\":\"ready\",\"port\":40123,\"pid\":777}",
+            "{\"event\":\"sample\",\"timeMs\":1000,\"memoryPercent\":12.3,\"concurrent\":5,\"cores\":2,\"received\":10,"
+                    + "\"processed\":7,\"failed\":1,\"refusedBusy\":2,\"latencyP50Ms\":3,\"latencyP99Ms\":40,"
+                    + "\"state\":\"THROTTLED\",\"causes\":[\"MEMORY\",\"CONCURRENCY\"]}",
+            "{\"event\":\"throttle\",\"timeMs\":1000,\"previous\":\"NORMAL\",\"state\":\"THROTTLED\",\"causes\":[\"MEMORY\"]}",
+            "{\"event\":\"episode\",\"startMs\":1000,\"endMs\":2500,\"causes\":[\"MEMORY\",\"CONCURRENCY\"]}",
+            "{\"event\":\"problem\",\"message\":\"a \\\"quoted\\\" reason\"}",
+            "{\"event\":\"stopped\"}");
+
+    @Test
+    void writesTheDocumentedLines() {
+        StringWriter text = new StringWriter();
+        ProtocolWriter writer = new ProtocolWriter(new PrintWriter(text));
+        EVENTS.forEach(writer::emit);
+        assertThat(text.toString()).isEqualTo(String.join("\n", LINES) + "\n");
+    }
+
+    @Test
+    void parsesWhatItWrites() throws Exception {
+        for (int i = 0; i < EVENTS.size(); i++) {
+            InstanceEvent parsed = InstanceEvents.parse(LINES.get(i));
+            if (parsed instanceof InstanceEvent.Sampled s) {
+                assertThat(s.memoryPercent()).isEqualTo(12.3);
+                assertThat(s.causes()).containsExactly(Cause.MEMORY, Cause.CONCURRENCY);
+            } else {
+                assertThat(parsed).isEqualTo(EVENTS.get(i));
+            }
+        }
+        assertThat(((InstanceEvent.Episode) InstanceEvents.parse(LINES.get(3))).durationMs()).isEqualTo(1500);
+    }
+
+    @Test
+    void refusesLinesThatAreNotEvents() {
+        assertThatThrownBy(() -> InstanceEvents.parse("hello")).isInstanceOf(InstanceEvents.MalformedEventException.class);
+        assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"dance\"}")).hasMessageContaining("unknown event");
+        assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"ready\",\"port\":1}")).hasMessageContaining("missing pid");
+        assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"throttle\",\"timeMs\":1,\"previous\":\"NORMAL\","
+                + "\"state\":\"HOT\",\"causes\":[]}")).hasMessageContaining("HOT");
+    }
+}

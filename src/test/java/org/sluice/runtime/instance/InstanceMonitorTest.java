@@ -1,0 +1,133 @@
+package org.sluice.runtime.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleState;
+
+@Timeout(10)
+class InstanceMonitorTest {
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+    private double memory;
+    private final StringWriter printed = new StringWriter();
+    private final InstanceMonitor monitor = new InstanceMonitor(clock, bytes -> memory, () -> 1,
+            new ProtocolWriter(new PrintWriter(printed)));
+
+    private List<InstanceEvent> events() throws Exception {
+        List<InstanceEvent> events = new ArrayList<>();
+        for (String line : printed.toString().split("\n")) {
+            if (!line.isEmpty()) {
+                events.add(InstanceEvents.parse(line));
+            }
+        }
+        return events;
+    }
+
+    private List<InstanceEvent> eventsExceptSamples() throws Exception {
+        return events().stream().filter(e -> !(e instanceof InstanceEvent.Sampled)).toList();
+    }
+
+    @Test
+    void memoryThrottlesAtTheHighThresholdAndRecoversAtTheLow() throws Exception {
+        memory = 65;
+        monitor.sample();
+        assertThat(monitor.isThrottled()).isFalse();
+        now.set(1_200);
+        memory = 70;
+        monitor.sample();
+        assertThat(monitor.isThrottled()).isTrue();
+        assertThat(monitor.tryAdmit()).isEmpty();
+        now.set(1_400);
+        memory = 65;
+        monitor.sample();
+        assertThat(monitor.isThrottled()).isTrue();
+        now.set(1_900);
+        memory = 60;
+        monitor.sample();
+        assertThat(monitor.isThrottled()).isFalse();
+        assertThat(eventsExceptSamples()).containsExactly(
+                new InstanceEvent.Throttle(1_200, ThrottleState.NORMAL, ThrottleState.THROTTLED, java.util.Set.of(Cause.MEMORY)),
+                new InstanceEvent.Throttle(1_900, ThrottleState.THROTTLED, ThrottleState.NORMAL, java.util.Set.of()),
+                new InstanceEvent.Episode(1_200, 1_900, java.util.Set.of(Cause.MEMORY)));
+        InstanceEvent.Sampled last = (InstanceEvent.Sampled) events().stream()
+                .filter(e -> e instanceof InstanceEvent.Sampled).reduce((a, b) -> b).orElseThrow();
+        assertThat(last.refusedBusy()).isEqualTo(1);
+        assertThat(last.memoryPercent()).isEqualTo(60.0);
+    }
+
+    @Test
+    void theHundredthMessageInProcessThrottlesAtOnceWithoutWaitingForTheSampler() throws Exception {
+        List<InstanceMonitor.Admission> admitted = new ArrayList<>();
+        for (int i = 0; i < 99; i++) {
+            admitted.add(monitor.tryAdmit().orElseThrow());
+        }
+        assertThat(monitor.isThrottled()).isFalse();
+        assertThat(printed.toString()).isEmpty();
+        admitted.add(monitor.tryAdmit().orElseThrow());
+        assertThat(monitor.isThrottled()).isTrue();
+        assertThat(monitor.tryAdmit()).isEmpty();
+        assertThat(eventsExceptSamples()).first().isEqualTo(new InstanceEvent.Throttle(1_000, ThrottleState.NORMAL,
+                ThrottleState.THROTTLED, java.util.Set.of(Cause.CONCURRENCY)));
+
+        // Finishing messages down to the low threshold (40 per core) releases it at once too.
+        now.set(1_500);
+        for (int i = 0; i < 59; i++) {
+            admitted.remove(0).finish(true);
+        }
+        assertThat(monitor.isThrottled()).isTrue();
+        admitted.remove(0).finish(true);
+        assertThat(monitor.inProcess()).isEqualTo(40);
+        assertThat(monitor.isThrottled()).isFalse();
+        assertThat(eventsExceptSamples()).last().isEqualTo(new InstanceEvent.Episode(1_000, 1_500, java.util.Set.of(Cause.CONCURRENCY)));
+        Optional<InstanceMonitor.Admission> again = monitor.tryAdmit();
+        assertThat(again).isPresent();
+    }
+
+    @Test
+    void samplesCountAndMeasureLatency() throws Exception {
+        monitor.received();
+        InstanceMonitor.Admission a = monitor.tryAdmit().orElseThrow();
+        a.holdBytes(1234);
+        assertThat(monitor.inProcessBytes()).isEqualTo(1234);
+        now.addAndGet(30);
+        a.finish(true);
+        monitor.received();
+        InstanceMonitor.Admission b = monitor.tryAdmit().orElseThrow();
+        now.addAndGet(10);
+        b.finish(false);
+        monitor.sample();
+        InstanceEvent.Sampled s = (InstanceEvent.Sampled) events().get(0);
+        assertThat(s).isEqualTo(new InstanceEvent.Sampled(1_040, 0, 0, 1, 2, 1, 1, 0, 10, 30,
+                ThrottleState.NORMAL, java.util.Set.of()));
+        assertThat(monitor.inProcessBytes()).isZero();
+    }
+
+    @Test
+    void aClockThatStepsBackDoesNotBreakSampling() throws Exception {
+        monitor.sample();
+        now.set(500);
+        monitor.sample();
+        assertThat(events()).hasSize(2).allSatisfy(e -> assertThat(((InstanceEvent.Sampled) e).timeMs()).isEqualTo(1_000));
+    }
+
+    @Test
+    void awaitIdleReturnsWhenTheLastMessageFinishes() throws Exception {
+        assertThat(monitor.awaitIdle(0)).isTrue();
+        InstanceMonitor.Admission a = monitor.tryAdmit().orElseThrow();
+        assertThat(monitor.awaitIdle(1)).isFalse();
+        a.finish(true);
+        assertThat(monitor.awaitIdle(1)).isTrue();
+    }
+}

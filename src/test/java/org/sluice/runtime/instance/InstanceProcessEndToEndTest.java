@@ -1,0 +1,224 @@
+package org.sluice.runtime.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleState;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real instance process with one core whose destination holds every message until the test
+ * lets go: a burst of more than 100 messages throttles it, and it recovers once the load ends.
+ */
+@Timeout(60)
+class InstanceProcessEndToEndTest {
+    private static final int BURST = 180;
+
+    @TempDir
+    Path temp;
+
+    private Process process;
+    private HttpServer destination;
+    private ExecutorService destinationThreads;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final EventLog events = new EventLog();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        release.countDown();
+        if (process != null) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        if (destination != null) {
+            destination.stop(0);
+        }
+        if (destinationThreads != null) {
+            destinationThreads.shutdownNow();
+        }
+    }
+
+    /** Every event the instance printed, and any line that was not one. */
+    private static final class EventLog {
+        private final List<InstanceEvent> seen = new ArrayList<>();
+        private final List<String> strayLines = new ArrayList<>();
+
+        synchronized void add(String line) {
+            try {
+                seen.add(InstanceEvents.parse(line));
+            } catch (InstanceEvents.MalformedEventException e) {
+                strayLines.add(line);
+            }
+            notifyAll();
+        }
+
+        synchronized <T extends InstanceEvent> T await(Class<T> type, Predicate<T> condition, Duration timeout)
+                throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                for (InstanceEvent event : seen) {
+                    if (type.isInstance(event) && condition.test(type.cast(event))) {
+                        return type.cast(event);
+                    }
+                }
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new AssertionError("no " + type.getSimpleName() + " event as expected within " + timeout
+                            + "; seen: " + seen.stream().filter(e -> !(e instanceof InstanceEvent.Sampled)).toList());
+                }
+                wait(left);
+            }
+        }
+
+        synchronized List<String> strayLines() {
+            return List.copyOf(strayLines);
+        }
+    }
+
+    private URI startSlowDestination() throws IOException {
+        destinationThreads = Executors.newCachedThreadPool();
+        destination = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+        destination.createContext("/in", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                boolean released = release.await(30, TimeUnit.SECONDS);
+                exchange.sendResponseHeaders(released ? 200 : 504, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        destination.setExecutor(destinationThreads);
+        destination.start();
+        return URI.create("http://127.0.0.1:" + destination.getAddress().getPort() + "/in");
+    }
+
+    private void launch(Path definition) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:ActiveProcessorCount=1",
+                "-cp", System.getProperty("java.class.path"), "org.sluice.cli.SluiceMain",
+                "instance", "--definition", definition.toString(), "--index", "0", "--work", temp.resolve("work").toString());
+        builder.redirectError(temp.resolve("stderr.txt").toFile());
+        process = builder.start();
+        BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        Thread reader = new Thread(() -> {
+            try {
+                String line;
+                while ((line = stdout.readLine()) != null) {
+                    events.add(line);
+                }
+            } catch (IOException e) {
+                events.add("stdout failed: " + e);
+            }
+        }, "instance-stdout");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @Test
+    void aBurstThrottlesTheInstanceWhichRecoversWhenTheLoadEnds() throws Exception {
+        URI target = startSlowDestination();
+        Path definition = Files.writeString(temp.resolve("orders.json"),
+                "{\"name\":\"orders\",\"validate\":\"none\",\"destination\":\"" + target + "\"}");
+        launch(definition);
+
+        InstanceEvent.Ready ready = events.await(InstanceEvent.Ready.class, r -> true, Duration.ofSeconds(15));
+        assertThat(ready.pid()).isEqualTo(process.pid());
+        URI messages = URI.create("http://127.0.0.1:" + ready.port() + "/messages");
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+        CountDownLatch firstBusy = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            HttpRequest post = HttpRequest.newBuilder(messages).timeout(Duration.ofSeconds(40))
+                    .POST(HttpRequest.BodyPublishers.ofString("message " + i)).build();
+            answers.add(client.sendAsync(post, HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
+                if (r != null && r.statusCode() == 503) {
+                    firstBusy.countDown();
+                }
+            }));
+        }
+        assertThat(firstBusy.await(20, TimeUnit.SECONDS)).as("a message refused as busy").isTrue();
+        InstanceEvent.Throttle throttled = events.await(InstanceEvent.Throttle.class,
+                t -> t.state() == ThrottleState.THROTTLED, Duration.ofSeconds(5));
+        assertThat(throttled.causes()).contains(Cause.CONCURRENCY);
+
+        release.countDown();
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        List<HttpResponse<String>> responses = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> answer : answers) {
+            responses.add(answer.get());
+        }
+        List<HttpResponse<String>> busy = responses.stream().filter(r -> r.statusCode() == 503).toList();
+        assertThat(busy).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.body()).isEqualTo("Server is busy. Please try again.");
+            assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+        });
+        assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
+        assertThat(responses.stream().filter(r -> r.statusCode() == 200).count()).isGreaterThanOrEqualTo(100);
+
+        InstanceEvent.Episode episode = events.await(InstanceEvent.Episode.class, e -> true, Duration.ofSeconds(10));
+        assertThat(episode.causes()).contains(Cause.CONCURRENCY);
+        assertThat(episode.durationMs()).isGreaterThanOrEqualTo(0);
+        assertThat(episode.startMs()).isEqualTo(throttled.timeMs());
+
+        HttpResponse<String> after = client.send(HttpRequest.newBuilder(messages).timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString("after")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.body()).matches("\\{\"messageId\":\"[0-9a-f-]{36}\",\"instance\":0}");
+
+        InstanceEvent.Sampled counted = events.await(InstanceEvent.Sampled.class,
+                s -> s.processed() == BURST - busy.size() + 1, Duration.ofSeconds(5));
+        assertThat(counted.refusedBusy()).isEqualTo(busy.size());
+        assertThat(counted.cores()).isEqualTo(1);
+
+        try (OutputStream stdin = process.getOutputStream()) {
+            stdin.write("stop\n".getBytes(StandardCharsets.UTF_8));
+        }
+        events.await(InstanceEvent.Stopped.class, s -> true, Duration.ofSeconds(15));
+        assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isZero();
+        assertThat(events.strayLines()).isEmpty();
+    }
+
+    @Test
+    void anInvalidDefinitionPrintsAProblemAndNoReady() throws Exception {
+        Path definition = Files.writeString(temp.resolve("bad.json"),
+                "{\"name\":\"orders\",\"units\":0,\"destination\":\"dir:" + temp.resolve("out") + "\"}");
+        launch(definition);
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(RoleInstance.START_FAILED);
+        InstanceEvent.Problem problem = events.await(InstanceEvent.Problem.class, p -> true, Duration.ofSeconds(5));
+        assertThat(problem.message()).contains("units");
+        synchronized (events) {
+            assertThat(events.seen).noneMatch(e -> e instanceof InstanceEvent.Ready);
+        }
+    }
+}
