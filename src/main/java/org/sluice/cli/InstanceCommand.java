@@ -4,7 +4,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-import org.sluice.runtime.instance.RoleInstance;
+import org.sluice.runtime.instance.InstanceProcess;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sluice instance --definition FILE --index N --work DIR}: runs one role instance. The
+ * {@code sluice instance --definition FILE --index N --work DIR [--suspended]}: runs one role instance. The
  * host starts it as a child process; it is hidden from the help because people do not run it.
  * Standard output carries the instance's events and standard input the host's control words.
  */
@@ -32,12 +32,15 @@ final class InstanceCommand implements Callable<Integer> {
     @Option(names = "--work", required = true, paramLabel = "DIR", descriptionKey = "instance.option.work")
     private Path work;
 
+    @Option(names = "--suspended", descriptionKey = "instance.option.suspended")
+    private boolean suspended;
+
     InstanceCommand(InputStream stdin) {
         this.stdin = stdin;
     }
 
     @Override
     public Integer call() {
-        return RoleInstance.run(definition, index, work, stdin, spec.commandLine().getOut());
+        return InstanceProcess.run(definition, index, work, stdin, spec.commandLine().getOut(), suspended);
     }
 }

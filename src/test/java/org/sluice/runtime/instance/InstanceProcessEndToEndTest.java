@@ -214,7 +214,7 @@ class InstanceProcessEndToEndTest {
                 "{\"name\":\"orders\",\"units\":0,\"destination\":\"dir:" + temp.resolve("out") + "\"}");
         launch(definition);
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).isEqualTo(RoleInstance.START_FAILED);
+        assertThat(process.exitValue()).isEqualTo(InstanceProcess.START_FAILED);
         InstanceEvent.Problem problem = events.await(InstanceEvent.Problem.class, p -> true, Duration.ofSeconds(5));
         assertThat(problem.message()).contains("units");
         synchronized (events) {

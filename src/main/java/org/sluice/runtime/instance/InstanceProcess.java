@@ -44,7 +44,7 @@ import com.sun.net.httpserver.HttpServer;
  * one, samples itself and throttles, and talks to the host in the protocol of docs/runtime.md:
  * events on standard output, control words on standard input.
  */
-public final class RoleInstance {
+public final class InstanceProcess {
     /** Exit status when the instance could not start; it then printed a problem and no ready. */
     public static final int START_FAILED = 1;
     /** How often the instance samples itself. */
@@ -54,7 +54,7 @@ public final class RoleInstance {
     /** How long a stop waits for the messages in process. */
     public static final long STOP_WAIT_MS = 10_000;
 
-    private static final Logger LOG = LoggerFactory.getLogger(RoleInstance.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceProcess.class);
 
     private final int index;
     private final ProtocolWriter out;
@@ -69,7 +69,7 @@ public final class RoleInstance {
     private ScheduledExecutorService sampler;
     private ScheduledExecutorService poller;
 
-    RoleInstance(int index, ProtocolWriter out, InstanceMonitor monitor, MessagePipeline pipeline,
+    InstanceProcess(int index, ProtocolWriter out, InstanceMonitor monitor, MessagePipeline pipeline,
                  Optional<PullSource> source, InstantSource clock) {
         this.index = index;
         this.out = out;
@@ -87,13 +87,18 @@ public final class RoleInstance {
      * @param workDir        the instance's own folder, created if missing
      * @param control        the host's control words (standard input)
      * @param stdout         where events go (standard output)
+     * @param suspended      start suspended (a restored service), taking no message until {@code resume}
      * @return 0 after a clean stop, {@link #START_FAILED} when the instance could not start
      */
-    public static int run(Path definitionFile, int index, Path workDir, InputStream control, PrintWriter stdout) {
+    public static int run(Path definitionFile, int index, Path workDir, InputStream control, PrintWriter stdout,
+                          boolean suspended) {
         ProtocolWriter out = new ProtocolWriter(stdout);
-        RoleInstance instance;
+        InstanceProcess instance;
         try {
             instance = create(definitionFile, index, workDir, out, InstantSource.system());
+            if (suspended) {
+                instance.gate.suspend();
+            }
             instance.start();
         } catch (StartException e) {
             LOG.error("cannot start instance {}: {}", index, e.getMessage());
@@ -119,7 +124,7 @@ public final class RoleInstance {
         }
     }
 
-    static RoleInstance create(Path definitionFile, int index, Path workDir, ProtocolWriter out, InstantSource clock)
+    static InstanceProcess create(Path definitionFile, int index, Path workDir, ProtocolWriter out, InstantSource clock)
             throws StartException {
         ServiceDefinition definition;
         try {
@@ -153,7 +158,7 @@ public final class RoleInstance {
         }
         int cores = Runtime.getRuntime().availableProcessors();
         InstanceMonitor monitor = new InstanceMonitor(clock, new HeapMemoryGauge(), () -> cores, out);
-        return new RoleInstance(index, out, monitor, pipeline, source, clock);
+        return new InstanceProcess(index, out, monitor, pipeline, source, clock);
     }
 
     private static Destination destination(String spec) throws StartException {

@@ -1,0 +1,225 @@
+package org.sluice.runtime;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.instance.InstanceEvents;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleEpisode;
+import org.sluice.throttle.ThrottleTransition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts each role instance as its own child JVM, from the same class path as the host, with the
+ * instance's memory budget as its maximum heap and its cores as its processor count, so that
+ * memory and cores are really the instance's own (docs/runtime.md).
+ */
+public final class ProcessInstanceLauncher implements InstanceLauncher {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessInstanceLauncher.class);
+    private static final String MAIN = "org.sluice.cli.SluiceMain";
+
+    private final Path java;
+    private final String classPath;
+    private final Path workRoot;
+
+    /**
+     * @param java      the {@code java} executable to start instances with
+     * @param classPath the class path that holds Sluice and its libraries
+     * @param workRoot  the folder under which each instance gets its own
+     */
+    public ProcessInstanceLauncher(Path java, String classPath, Path workRoot) {
+        this.java = java;
+        this.classPath = classPath;
+        this.workRoot = workRoot;
+    }
+
+    /** A launcher that starts instances with this JVM's own {@code java} and class path. */
+    public static ProcessInstanceLauncher sameJvm(Path workRoot) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        return new ProcessInstanceLauncher(java, System.getProperty("java.class.path"), workRoot);
+    }
+
+    @Override
+    public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
+            throws IOException {
+        Path work = workRoot.resolve(definition.name()).resolve(Integer.toString(index));
+        Files.createDirectories(work);
+        Path definitionFile = work.resolve("definition.json");
+        Files.writeString(definitionFile, DefinitionJson.write(definition), StandardCharsets.UTF_8);
+
+        List<String> command = new ArrayList<>(List.of(java.toString(),
+                "-Xmx" + definition.memoryMb() + "m",
+                "-XX:ActiveProcessorCount=" + definition.coresPerInstance(),
+                "-Dsluice.role=instance",
+                "-cp", classPath, MAIN, "instance",
+                "--definition", definitionFile.toString(),
+                "--index", Integer.toString(index),
+                "--work", work.toString()));
+        if (suspended) {
+            command.add("--suspended");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectError(work.resolve("instance.log").toFile());
+        Process process = builder.start();
+        ChildInstance child = new ChildInstance(definition.name(), index, process, listener);
+        child.startReading();
+        return child;
+    }
+
+    /** One child JVM and the thread that reads its events. */
+    private static final class ChildInstance implements RoleInstance {
+        private static final AtomicInteger READERS = new AtomicInteger();
+
+        private final String service;
+        private final int index;
+        private final Process process;
+        private final InstanceListener listener;
+        private final Writer control;
+        private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+        private final CompletableFuture<Void> exited = new CompletableFuture<>();
+        private volatile int port = -1;
+        private volatile boolean stopRequested;
+        private volatile String lastProblem;
+
+        ChildInstance(String service, int index, Process process, InstanceListener listener) {
+            this.service = service;
+            this.index = index;
+            this.process = process;
+            this.listener = listener;
+            this.control = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+        }
+
+        void startReading() {
+            Thread reader = new Thread(this::read, "sluice-instance-" + service + "-" + index + "-" + READERS.incrementAndGet());
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        private void read() {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    handle(line);
+                }
+            } catch (IOException e) {
+                LOG.debug("{} instance {}: output closed: {}", service, index, e.toString());
+            }
+            int status;
+            try {
+                status = process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                status = -1;
+            }
+            if (!ready.isDone()) {
+                String reason = lastProblem != null ? lastProblem : "exited with status " + status + " before it was ready";
+                ready.completeExceptionally(new IOException(reason));
+            }
+            deliver(new InstanceEvent.Exited(status, stopRequested));
+            exited.complete(null);
+        }
+
+        private void handle(String line) {
+            org.sluice.runtime.instance.InstanceEvent wire;
+            try {
+                wire = InstanceEvents.parse(line);
+            } catch (InstanceEvents.MalformedEventException e) {
+                LOG.warn("{} instance {} printed something that is not an event: {}", service, index, e.getMessage());
+                return;
+            }
+            if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Ready r) {
+                port = r.port();
+                deliver(new InstanceEvent.Ready(r.port(), r.pid()));
+                ready.complete(r.port());
+            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Sampled s) {
+                deliver(new InstanceEvent.Sampled(new InstanceSample(s.timeMs(), s.memoryPercent(), s.concurrent(), s.cores(),
+                        s.received(), s.processed(), s.failed(), s.refusedBusy(), s.latencyP50Ms(), s.latencyP99Ms())));
+            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Throttle t) {
+                deliver(new InstanceEvent.Throttle(new ThrottleTransition(t.timeMs(), t.previous(), t.state(), t.causes(),
+                        Optional.empty())));
+            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Episode e) {
+                deliver(new InstanceEvent.EpisodeEnded(new ThrottleEpisode(e.startMs(), OptionalLong.of(e.endMs()), e.causes())));
+            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Problem p) {
+                lastProblem = p.message();
+                deliver(new InstanceEvent.Problem(p.message()));
+            }
+            // Stopped needs no event of its own: the exit that follows carries it.
+        }
+
+        private void deliver(InstanceEvent event) {
+            try {
+                listener.onEvent(event);
+            } catch (RuntimeException e) {
+                LOG.error("{} instance {}: an event listener failed", service, index, e);
+            }
+        }
+
+        private synchronized void say(String word) {
+            try {
+                control.write(word);
+                control.write('\n');
+                control.flush();
+            } catch (IOException e) {
+                LOG.warn("{} instance {} did not take '{}': {}", service, index, word, e.toString());
+            }
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public CompletableFuture<Integer> ready() {
+            return ready;
+        }
+
+        @Override
+        public OptionalInt port() {
+            return port > 0 ? OptionalInt.of(port) : OptionalInt.empty();
+        }
+
+        @Override
+        public void suspend() {
+            say("suspend");
+        }
+
+        @Override
+        public void resume() {
+            say("resume");
+        }
+
+        @Override
+        public CompletableFuture<Void> stop() {
+            stopRequested = true;
+            say("stop");
+            return exited;
+        }
+
+        @Override
+        public void kill() {
+            stopRequested = true;
+            process.destroyForcibly();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return process.isAlive();
+        }
+    }
+}

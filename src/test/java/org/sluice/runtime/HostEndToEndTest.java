@@ -1,0 +1,196 @@
+package org.sluice.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceEpisode;
+
+/** The host with real role-instance processes, a real front door and real destinations, on loopback. */
+@Timeout(120)
+class HostEndToEndTest {
+    private static final String BUSY = "Server is busy. Please try again.";
+
+    @TempDir
+    Path temp;
+
+    private final InMemoryJournal journal = new InMemoryJournal();
+    private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
+    private Host host;
+    private FrontDoor door;
+    private HttpServer destination;
+    private ExecutorService destinationThreads;
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final AtomicInteger held = new AtomicInteger();
+    private final CountDownLatch heldEnough = new CountDownLatch(100);
+    private final CountDownLatch episodeRecorded = new CountDownLatch(1);
+
+    @BeforeEach
+    void open() throws IOException {
+        host = new Host(ProcessInstanceLauncher.sameJvm(temp.resolve("work")), journal, InstantSource.system(),
+                new Host.Settings(Duration.ofSeconds(30), Duration.ofSeconds(15)));
+        host.addListener(new HostTest.RecordingListener() {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (event instanceof InstanceEvent.EpisodeEnded) {
+                    episodeRecorded.countDown();
+                }
+            }
+        });
+        door = FrontDoor.open(host, 0);
+    }
+
+    @AfterEach
+    void close() {
+        release.countDown();
+        door.close();
+        host.close();
+        if (destination != null) {
+            destination.stop(0);
+            destinationThreads.shutdownNow();
+        }
+    }
+
+    /** A destination that holds every message until the test releases it. */
+    private String slowDestination() throws IOException {
+        destinationThreads = Executors.newFixedThreadPool(300);
+        destination = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        destination.createContext("/in", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            held.incrementAndGet();
+            heldEnough.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        destination.setExecutor(destinationThreads);
+        destination.start();
+        return "http://127.0.0.1:" + destination.getAddress().getPort() + "/in";
+    }
+
+    private HttpResponse<String> post(String service, String body) throws IOException, InterruptedException {
+        return client.send(request(service, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpRequest request(String service, String body) {
+        return HttpRequest.newBuilder(URI.create(door.endpoint(service))).timeout(Duration.ofSeconds(90))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static OperationRecord done(Host.Accepted accepted) throws Exception {
+        return accepted.completion().get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aMessageTravelsFromTheFrontDoorToTheOutboxAndOperationsDriveRealProcesses() throws Exception {
+        Path outbox = temp.resolve("outbox");
+        ServiceDefinition orders = new ServiceDefinition("orders", 2, 1, 128, Validation.JSON, null, null, "dir:" + outbox);
+        assertThat(done(host.create(orders, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+
+        HttpResponse<String> delivered = post("orders", "{\"order\":1}");
+        assertThat(delivered.statusCode()).isEqualTo(200);
+        assertThat(delivered.body()).contains("messageId");
+        try (Stream<Path> files = Files.list(outbox)) {
+            assertThat(files.filter(f -> f.toString().endsWith(".msg")).toList()).singleElement()
+                    .satisfies(f -> assertThat(Files.readString(f)).isEqualTo("{\"order\":1}"));
+        }
+        assertThat(post("orders", "{not json").statusCode()).isEqualTo(400);
+
+        assertThat(done(host.perform("orders", Operation.SUSPEND, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(post("orders", "{}").statusCode()).isEqualTo(409);
+        assertThat(done(host.perform("orders", Operation.RESUME, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(post("orders", "{}").statusCode()).isEqualTo(200);
+
+        // A transform that does not compile: the new configuration does not start and is rolled back.
+        Path notXslt = Files.writeString(temp.resolve("broken.xsl"), "this is not a stylesheet");
+        ServiceDefinition broken = new ServiceDefinition("orders", 2, 1, 128, Validation.JSON, notXslt.toString(), null, "dir:" + outbox);
+        OperationRecord failed = done(host.updateConfiguration("orders", broken, "test"));
+        assertThat(failed.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(failed.error()).hasValueSatisfying(e -> assertThat(e).contains("does not compile"));
+        assertThat(host.service("orders").orElseThrow().state()).isEqualTo(ServiceState.CONFIG_UPDATE_FAILED);
+        assertThat(host.service("orders").orElseThrow().definition()).isEqualTo(orders);
+
+        assertThat(done(host.perform("orders", Operation.RESTART, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(post("orders", "{}").statusCode()).isEqualTo(200);
+        assertThat(done(host.perform("orders", Operation.STOP, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(host.service("orders").orElseThrow().instances()).isEmpty();
+        assertThat(post("orders", "{}").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void aBurstThrottlesAOneCoreInstanceWhichRecoversAndTheEpisodeIsRecorded() throws Exception {
+        ServiceDefinition slow = new ServiceDefinition("slow", 1, 1, 128, Validation.NONE, null, null, slowDestination());
+        assertThat(done(host.create(slow, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+
+        int burst = 180;
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < burst; i++) {
+            answers.add(client.sendAsync(request("slow", "message " + i), HttpResponse.BodyHandlers.ofString()));
+        }
+        assertThat(heldEnough.await(60, TimeUnit.SECONDS)).as("100 messages in process at the destination").isTrue();
+        // Every message not held at the destination has been answered: those are the refusals.
+        List<HttpResponse<String>> refused = new ArrayList<>();
+        for (CompletableFuture<HttpResponse<String>> answer : answers) {
+            if (answer.isDone()) {
+                refused.add(answer.join());
+            }
+        }
+        release.countDown();
+        List<HttpResponse<String>> all = answers.stream().map(CompletableFuture::join).toList();
+
+        List<HttpResponse<String>> busy = all.stream().filter(r -> r.statusCode() == 503).toList();
+        assertThat(busy).isNotEmpty();
+        assertThat(busy).allSatisfy(r -> {
+            assertThat(r.body()).isEqualTo(BUSY);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+        });
+        assertThat(all).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
+        assertThat(all.stream().filter(r -> r.statusCode() == 200).count()).isEqualTo(held.get());
+
+        assertThat(episodeRecorded.await(30, TimeUnit.SECONDS)).as("the throttle episode ended").isTrue();
+        InstanceEpisode episode = journal.episodes("slow", 0, Long.MAX_VALUE).get(0);
+        assertThat(episode.instance()).isZero();
+        assertThat(episode.episode().causes()).contains(Cause.CONCURRENCY);
+        assertThat(episode.episode().durationMs()).isPresent();
+
+        assertThat(post("slow", "after the storm").statusCode()).isEqualTo(200);
+    }
+}
