@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         resourceBundle = Messages.BUNDLE,
-        subcommands = {ChartCommand.class, ReplayCommand.class, InstanceCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ChartCommand.class, ReplayCommand.class, LoadCommand.class, InstanceCommand.class,
+                CommandLine.HelpCommand.class})
 public final class SluiceMain implements Callable<Integer> {
     /** Exit status when the console cannot be opened. */
     static final int CONSOLE_UNAVAILABLE = 1;

@@ -26,20 +26,21 @@ class SluiceMainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "chart", "replay", "help"})
+    @ValueSource(strings = {"", "chart", "replay", "load", "help"})
     void everyCommandHasHelp(String command) {
         CommandLineRun run = command.isEmpty() ? CommandLineRun.run("--help") : CommandLineRun.run(command, "--help");
         assertThat(run.status()).isZero();
         // A command may print a one-line header above its usage line.
         String help = run.out().substring(run.out().indexOf("Usage: "));
         assertThat(help).startsWith("Usage: sluice" + (command.isEmpty() ? "" : " " + command));
-        assertThat(help.lines().skip(2).findFirst()).hasValueSatisfying(description -> assertThat(description).isNotBlank());
+        // The synopsis may wrap; the description follows the first blank line.
+        assertThat(help.lines().dropWhile(line -> !line.isBlank()).skip(1).findFirst()).hasValueSatisfying(description -> assertThat(description).isNotBlank());
     }
 
     @Test
     void topLevelHelpListsTheCommands() {
         String help = CommandLineRun.run("--help").out();
-        assertThat(help).contains("chart ").contains("replay ").contains("help ");
+        assertThat(help).contains("chart ").contains("replay ").contains("load ").contains("help ");
     }
 
     @Test

@@ -1,0 +1,641 @@
+package org.sluice.runtime.store;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleEpisode;
+
+/**
+ * The host's embedded database, {@code DATA/sluice.db}: services, the operation log, throttle
+ * episodes and backups.
+ *
+ * <p>SQLite in WAL mode with {@code synchronous=FULL}: a call that returned has reached the disk,
+ * and a crash at any moment leaves the last committed state (see decision 0006). Every call is
+ * one transaction; {@link #inTransaction} groups several. The schema is brought up to date when
+ * the store opens, and a database written by a newer Sluice is refused with
+ * {@link SchemaTooNewException}.
+ *
+ * <p>Thread-safe: the store has one connection, and a lock lets one call use it at a time. Other
+ * processes opening the same file wait up to {@link #BUSY_TIMEOUT_MS} for a write lock.
+ */
+public final class Store implements AutoCloseable {
+    /** The database's file name in the data directory. */
+    public static final String FILE_NAME = "sluice.db";
+    /** How long the operation log is kept, as in the original platform. */
+    public static final Duration RETENTION = Duration.ofDays(180);
+    /** How long a write waits for another connection's lock before it fails. */
+    public static final int BUSY_TIMEOUT_MS = 5_000;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Store.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OPERATION_COLUMNS =
+            "request_id, service, operation, requester, started_ms, ended_ms, outcome, error";
+    private static final String BACKUP_COLUMNS = "id, service, created_ms, definition, settings, status, error";
+
+    private final Path file;
+    private final Connection connection;
+    private final ReentrantLock lock = new ReentrantLock();
+    /** How many {@link #write} or {@link #inTransaction} calls of the lock holder are open; 0 outside a transaction. */
+    private int depth;
+    private boolean closed;
+
+    private Store(Path file, Connection connection) {
+        this.file = file;
+        this.connection = connection;
+    }
+
+    /**
+     * Opens (creating if needed) {@code dataDirectory/sluice.db} and migrates it to the latest
+     * schema.
+     *
+     * @throws SchemaTooNewException when the database was written by a newer Sluice
+     * @throws StoreException        when it cannot be created, opened or migrated
+     */
+    public static Store open(Path dataDirectory) {
+        Path file = dataDirectory.resolve(FILE_NAME).toAbsolutePath();
+        try {
+            Files.createDirectories(dataDirectory);
+        } catch (IOException e) {
+            throw new StoreException("Cannot create the data directory " + dataDirectory + ": " + e.getMessage(), e);
+        }
+        Connection connection;
+        try {
+            connection = DriverManager.getConnection("jdbc:sqlite:" + file);
+        } catch (SQLException e) {
+            throw new StoreException("Cannot open " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            configure(connection, file);
+            migrate(connection, file);
+            return new Store(file, connection);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                connection.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new StoreException("Cannot prepare " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void configure(Connection connection, Path file) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+            // Refuse a newer database before changing anything in it.
+            int version = userVersion(statement);
+            if (version > Migrations.latest()) {
+                throw new SchemaTooNewException(file, version, Migrations.latest());
+            }
+            try (ResultSet mode = statement.executeQuery("PRAGMA journal_mode = WAL")) {
+                String journal = mode.next() ? mode.getString(1) : "";
+                if (!"wal".equalsIgnoreCase(journal)) {
+                    throw new StoreException("Cannot use write-ahead logging for " + file + " (journal mode is "
+                            + journal + ")");
+                }
+            }
+            statement.execute("PRAGMA synchronous = FULL");
+            statement.execute("PRAGMA foreign_keys = ON");
+        }
+    }
+
+    private static int userVersion(Statement statement) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("PRAGMA user_version")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    /** Applies each missing version in its own transaction; another process may be migrating too. */
+    private static void migrate(Connection connection, Path file) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            while (true) {
+                statement.execute("BEGIN IMMEDIATE");
+                try {
+                    int version = userVersion(statement);
+                    if (version > Migrations.latest()) {
+                        throw new SchemaTooNewException(file, version, Migrations.latest());
+                    }
+                    if (version == Migrations.latest()) {
+                        statement.execute("COMMIT");
+                        return;
+                    }
+                    int next = version + 1;
+                    for (String sql : Migrations.statements(next)) {
+                        statement.execute(sql);
+                    }
+                    statement.execute("PRAGMA user_version = " + next);
+                    statement.execute("COMMIT");
+                    LOG.info("Migrated {} to schema version {}", file, next);
+                } catch (SQLException | RuntimeException e) {
+                    rollback(statement, e);
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static void rollback(Statement statement, Exception cause) {
+        try {
+            statement.execute("ROLLBACK");
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    /** The schema version of the open database. */
+    public int schemaVersion() {
+        return read("read the schema version", c -> {
+            try (Statement statement = c.createStatement()) {
+                return userVersion(statement);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code work} as one transaction: every store call it makes on this thread commits
+     * together, or none does if it throws. Other threads wait until it ends.
+     */
+    public void inTransaction(Runnable work) {
+        Objects.requireNonNull(work, "work");
+        write("run a transaction", c -> {
+            work.run();
+            return null;
+        });
+    }
+
+    // Services
+
+    /** Inserts the service, or replaces the stored one of the same name. */
+    public void saveService(StoredService service) {
+        Objects.requireNonNull(service, "service");
+        write("save the service " + service.name(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO service (name, definition, state, "
+                    + "state_before_disable, running_operation, running_request_id, updated_ms) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, "
+                    + "state = excluded.state, state_before_disable = excluded.state_before_disable, "
+                    + "running_operation = excluded.running_operation, running_request_id = excluded.running_request_id, "
+                    + "updated_ms = excluded.updated_ms")) {
+                ps.setString(1, service.name());
+                ps.setString(2, DefinitionJson.write(service.definition()));
+                ps.setString(3, service.state().chartName());
+                ps.setString(4, service.beforeDisable().map(ServiceState::chartName).orElse(null));
+                ps.setString(5, service.running().map(Operation::chartName).orElse(null));
+                ps.setString(6, service.runningRequestId());
+                ps.setLong(7, service.updatedMs());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Removes the service; its operation log, episodes and backups stay. Returns false when there was none. */
+    public boolean deleteService(String name) {
+        Objects.requireNonNull(name, "name");
+        return write("delete the service " + name, c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM service WHERE name = ?")) {
+                ps.setString(1, name);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** Every stored service, by name. */
+    public List<StoredService> loadServices() {
+        return read("load the services", c -> {
+            List<StoredService> services = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, definition, state, state_before_disable, "
+                    + "running_operation, running_request_id, updated_ms FROM service ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    services.add(new StoredService(DefinitionJson.read(rs.getString("definition")),
+                            state(rs.getString("state")), nullableState(rs.getString("state_before_disable")),
+                            nullableOperation(rs.getString("running_operation")), rs.getString("running_request_id"),
+                            rs.getLong("updated_ms")));
+                }
+            }
+            return services;
+        });
+    }
+
+    // Operation log
+
+    /**
+     * Logs that an operation began. A service's {@link StoredService#runningRequestId()} may name
+     * it only once it is logged.
+     *
+     * @throws StoreException when {@code requestId} is already in the log
+     */
+    public void beginOperation(String requestId, String service, Operation operation, String requester, long startedMs) {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(requester, "requester");
+        write("log the start of " + operation.chartName() + " " + requestId + " on " + service, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log "
+                    + "(request_id, service, operation, requester, started_ms) VALUES (?, ?, ?, ?, ?)")) {
+                ps.setString(1, requestId);
+                ps.setString(2, service);
+                ps.setString(3, operation.chartName());
+                ps.setString(4, requester);
+                ps.setLong(5, startedMs);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Logs how a running operation ended.
+     *
+     * @param error what went wrong, or {@code null}
+     * @throws IllegalStateException when no running operation has {@code requestId}
+     */
+    public void endOperation(String requestId, Outcome outcome, long endedMs, String error) {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(outcome, "outcome");
+        int updated = write("log the end of " + requestId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE operation_log SET ended_ms = ?, outcome = ?, "
+                    + "error = ? WHERE request_id = ? AND ended_ms IS NULL")) {
+                ps.setLong(1, endedMs);
+                ps.setString(2, outcome.name());
+                ps.setString(3, error);
+                ps.setString(4, requestId);
+                return ps.executeUpdate();
+            }
+        });
+        if (updated == 0) {
+            throw new IllegalStateException("No running operation has the request id " + requestId);
+        }
+    }
+
+    /** The operations matching {@code query}, newest first. */
+    public List<OperationRecord> operations(OperationQuery query) {
+        Objects.requireNonNull(query, "query");
+        StringBuilder sql = new StringBuilder("SELECT " + OPERATION_COLUMNS + " FROM operation_log WHERE 1 = 1");
+        List<Object> arguments = new ArrayList<>();
+        query.fromMs().ifPresent(ms -> {
+            sql.append(" AND started_ms >= ?");
+            arguments.add(ms);
+        });
+        query.toMs().ifPresent(ms -> {
+            sql.append(" AND started_ms < ?");
+            arguments.add(ms);
+        });
+        query.service().ifPresent(name -> {
+            sql.append(" AND service = ?");
+            arguments.add(name);
+        });
+        query.operation().ifPresent(op -> {
+            sql.append(" AND operation = ?");
+            arguments.add(op.chartName());
+        });
+        query.outcome().ifPresent(outcome -> {
+            sql.append(" AND outcome = ?");
+            arguments.add(outcome.name());
+        });
+        sql.append(" ORDER BY started_ms DESC, rowid DESC LIMIT ?");
+        arguments.add(query.limit());
+        return read("list the operation log", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < arguments.size(); i++) {
+                    ps.setObject(i + 1, arguments.get(i));
+                }
+                return operationRecords(ps);
+            }
+        });
+    }
+
+    /**
+     * The operations that began and never ended, oldest first. Right after opening these are the
+     * ones a crash or an unclean stop interrupted.
+     */
+    public List<OperationRecord> runningOperations() {
+        return read("list the running operations", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OPERATION_COLUMNS
+                    + " FROM operation_log WHERE ended_ms IS NULL ORDER BY started_ms, rowid")) {
+                return operationRecords(ps);
+            }
+        });
+    }
+
+    /**
+     * Deletes the ended operations that started before {@code ms}; running ones stay. Call with
+     * now minus {@link #RETENTION}.
+     *
+     * @return how many entries were deleted
+     */
+    public int purgeOperationsBefore(long ms) {
+        return write("purge the operation log", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM operation_log WHERE started_ms < ? "
+                    + "AND ended_ms IS NOT NULL AND request_id NOT IN "
+                    + "(SELECT running_request_id FROM service WHERE running_request_id IS NOT NULL)")) {
+                ps.setLong(1, ms);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    // Throttle episodes
+
+    /**
+     * Records a throttle episode of one instance. An episode with the same service, instance and
+     * start replaces the stored one, so an open episode can be recorded and later closed.
+     */
+    public void recordEpisode(String service, int instanceIndex, ThrottleEpisode episode) {
+        EpisodeRecord record = new EpisodeRecord(service, instanceIndex, episode);
+        write("record a throttle episode of " + service, c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO throttle_episode "
+                    + "(service, instance_index, start_ms, end_ms, causes) VALUES (?, ?, ?, ?, ?) "
+                    + "ON CONFLICT (service, instance_index, start_ms) DO UPDATE SET end_ms = excluded.end_ms, "
+                    + "causes = excluded.causes")) {
+                ps.setString(1, record.service());
+                ps.setInt(2, record.instanceIndex());
+                ps.setLong(3, episode.startMs());
+                setNullableLong(ps, 4, episode.endMs());
+                ps.setString(5, episode.causes().stream().map(Cause::name).collect(Collectors.joining("+")));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The episodes of {@code service}'s instances that overlap {@code [fromMs, toMs)}: started
+     * before {@code toMs} and not ended before {@code fromMs}. Ordered by start, then instance.
+     */
+    public List<EpisodeRecord> episodes(String service, long fromMs, long toMs) {
+        Objects.requireNonNull(service, "service");
+        return read("list the throttle episodes of " + service, c -> {
+            List<EpisodeRecord> episodes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT instance_index, start_ms, end_ms, causes "
+                    + "FROM throttle_episode WHERE service = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms >= ?) "
+                    + "ORDER BY start_ms, instance_index")) {
+                ps.setString(1, service);
+                ps.setLong(2, toMs);
+                ps.setLong(3, fromMs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ThrottleEpisode episode = new ThrottleEpisode(rs.getLong("start_ms"),
+                                nullableLong(rs, "end_ms"), causes(rs.getString("causes")));
+                        episodes.add(new EpisodeRecord(service, rs.getInt("instance_index"), episode));
+                    }
+                }
+            }
+            return episodes;
+        });
+    }
+
+    /** Deletes the ended episodes that ended before {@code ms}. Returns how many. */
+    public int purgeEpisodesBefore(long ms) {
+        return write("purge the throttle episodes", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM throttle_episode WHERE end_ms < ?")) {
+                ps.setLong(1, ms);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    // Backups
+
+    /**
+     * Inserts the backup, or replaces the stored one with the same id.
+     *
+     * @throws IllegalArgumentException when its settings are not a JSON text
+     */
+    public void saveBackup(BackupRecord backup) {
+        Objects.requireNonNull(backup, "backup");
+        try {
+            JSON.readTree(backup.settingsJson());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("The settings of backup " + backup.id() + " are not JSON: "
+                    + e.getOriginalMessage(), e);
+        }
+        write("save the backup " + backup.id(), c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO backup (" + BACKUP_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, backup.id());
+                ps.setString(2, backup.service());
+                ps.setLong(3, backup.createdMs());
+                ps.setString(4, DefinitionJson.write(backup.definition()));
+                ps.setString(5, backup.settingsJson());
+                ps.setString(6, backup.status().name());
+                ps.setString(7, backup.error());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** The backups of {@code service}, newest first. */
+    public List<BackupRecord> backups(String service) {
+        Objects.requireNonNull(service, "service");
+        return read("list the backups of " + service, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + BACKUP_COLUMNS
+                    + " FROM backup WHERE service = ? ORDER BY created_ms DESC, rowid DESC")) {
+                ps.setString(1, service);
+                return backupRecords(ps);
+            }
+        });
+    }
+
+    /** The backup with {@code id}, if there is one. */
+    public Optional<BackupRecord> backup(String id) {
+        Objects.requireNonNull(id, "id");
+        return read("read the backup " + id, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + BACKUP_COLUMNS + " FROM backup WHERE id = ?")) {
+                ps.setString(1, id);
+                return backupRecords(ps).stream().findFirst();
+            }
+        });
+    }
+
+    /** Closes the connection. Further calls fail; closing again does nothing. */
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            connection.close();
+        } catch (SQLException e) {
+            throw new StoreException("Cannot close " + file + ": " + e.getMessage(), e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // Plumbing
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in a transaction of its own, or in the caller's if one is open. */
+    private <T> T write(String what, Work<T> work) {
+        lock.lock();
+        try {
+            requireOpen();
+            if (depth > 0) {
+                depth++;
+                try {
+                    return work.run(connection);
+                } catch (SQLException e) {
+                    throw failure(what, e);
+                } finally {
+                    depth--;
+                }
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("BEGIN IMMEDIATE");
+                depth = 1;
+                try {
+                    T result = work.run(connection);
+                    statement.execute("COMMIT");
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollback(statement, e);
+                    throw e;
+                } finally {
+                    depth = 0;
+                }
+            } catch (SQLException e) {
+                throw failure(what, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Runs a read of one statement; inside a caller's transaction it sees the caller's writes. */
+    private <T> T read(String what, Work<T> work) {
+        lock.lock();
+        try {
+            requireOpen();
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw failure(what, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("The store " + file + " is closed");
+        }
+    }
+
+    private StoreException failure(String what, SQLException e) {
+        return new StoreException("Cannot " + what + " in " + file + ": " + e.getMessage(), e);
+    }
+
+    private static List<OperationRecord> operationRecords(PreparedStatement ps) throws SQLException {
+        List<OperationRecord> records = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                String outcome = rs.getString("outcome");
+                records.add(new OperationRecord(rs.getString("request_id"), rs.getString("service"),
+                        operation(rs.getString("operation")), rs.getString("requester"), rs.getLong("started_ms"),
+                        nullableLong(rs, "ended_ms"),
+                        Optional.ofNullable(outcome).map(name -> enumValue(Outcome.class, name)),
+                        Optional.ofNullable(rs.getString("error"))));
+            }
+        }
+        return records;
+    }
+
+    private static List<BackupRecord> backupRecords(PreparedStatement ps) throws SQLException {
+        List<BackupRecord> records = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                records.add(new BackupRecord(rs.getString("id"), rs.getString("service"), rs.getLong("created_ms"),
+                        DefinitionJson.read(rs.getString("definition")), rs.getString("settings"),
+                        enumValue(BackupRecord.Status.class, rs.getString("status")), rs.getString("error")));
+            }
+        }
+        return records;
+    }
+
+    private static void setNullableLong(PreparedStatement ps, int index, OptionalLong value) throws SQLException {
+        if (value.isPresent()) {
+            ps.setLong(index, value.getAsLong());
+        } else {
+            ps.setNull(index, Types.INTEGER);
+        }
+    }
+
+    private static OptionalLong nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(value);
+    }
+
+    private static ServiceState state(String chartName) {
+        return ServiceState.fromChartName(chartName)
+                .orElseThrow(() -> new StoreException("Unknown service state in the store: " + chartName));
+    }
+
+    private static ServiceState nullableState(String chartName) {
+        return chartName == null ? null : state(chartName);
+    }
+
+    private static Operation operation(String chartName) {
+        return Operation.fromChartName(chartName)
+                .orElseThrow(() -> new StoreException("Unknown operation in the store: " + chartName));
+    }
+
+    private static Operation nullableOperation(String chartName) {
+        return chartName == null ? null : operation(chartName);
+    }
+
+    private static Set<Cause> causes(String joined) {
+        Set<Cause> causes = EnumSet.noneOf(Cause.class);
+        for (String name : joined.split("\\+")) {
+            causes.add(enumValue(Cause.class, name));
+        }
+        return causes;
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String name) {
+        try {
+            return Enum.valueOf(type, name);
+        } catch (IllegalArgumentException e) {
+            throw new StoreException("Unknown " + type.getSimpleName() + " in the store: " + name, e);
+        }
+    }
+}

@@ -1,0 +1,406 @@
+package org.sluice.runtime.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleEpisode;
+
+@Timeout(60)
+class StoreTest {
+    @TempDir
+    Path dir;
+
+    static ServiceDefinition definition(String name) {
+        return new ServiceDefinition(name, 2, 1, 256, ServiceDefinition.Validation.XML, "transforms/orders.xsl",
+                "dir:/srv/in", "http://127.0.0.1:9000/orders");
+    }
+
+    private static String pragma(Path file, String name) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("PRAGMA " + name)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    // Opening and migrating
+
+    @Test
+    void migrationsApplyToAnEmptyDirectory() throws SQLException {
+        Path data = dir.resolve("not/yet/there");
+        try (Store store = Store.open(data)) {
+            assertThat(store.file()).isEqualTo(data.resolve("sluice.db").toAbsolutePath());
+            assertThat(store.schemaVersion()).isEqualTo(Migrations.latest());
+            assertThat(store.loadServices()).isEmpty();
+            assertThat(store.operations(OperationQuery.all())).isEmpty();
+        }
+        Path file = data.resolve(Store.FILE_NAME);
+        assertThat(pragma(file, "journal_mode")).isEqualTo("wal");
+        assertThat(pragma(file, "user_version")).isEqualTo(Integer.toString(Migrations.latest()));
+    }
+
+    @Test
+    void reopeningChangesNothing() {
+        try (Store store = Store.open(dir)) {
+            store.saveService(StoredService.resting(definition("orders"), ServiceState.ACTIVE, 1));
+        }
+        for (int i = 0; i < 3; i++) {
+            try (Store store = Store.open(dir)) {
+                assertThat(store.schemaVersion()).isEqualTo(Migrations.latest());
+                assertThat(store.loadServices()).extracting(StoredService::name).containsExactly("orders");
+            }
+        }
+    }
+
+    @Test
+    void aDatabaseFromANewerSluiceIsRefusedAndLeftAlone() throws SQLException {
+        Path file = dir.resolve(Store.FILE_NAME);
+        int newer = Migrations.latest() + 1;
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE future (x INTEGER)");
+            s.execute("PRAGMA user_version = " + newer);
+        }
+        assertThatThrownBy(() -> Store.open(dir))
+                .isInstanceOfSatisfying(SchemaTooNewException.class, e -> {
+                    assertThat(e.found()).isEqualTo(newer);
+                    assertThat(e.known()).isEqualTo(Migrations.latest());
+                })
+                .hasMessageContaining("schema version " + newer)
+                .hasMessageContaining("knows versions up to " + Migrations.latest());
+        assertThat(pragma(file, "user_version")).isEqualTo(Integer.toString(newer));
+        assertThat(pragma(file, "journal_mode")).isEqualTo("delete");
+    }
+
+    @Test
+    void theListOfMigrationsMatchesTheScriptsAndEachParses() throws Exception {
+        Path folder = Path.of(Migrations.class.getResource("migrations").toURI());
+        Pattern name = Pattern.compile("V(\\d+)__[a-z0-9_]+\\.sql");
+        List<String> files;
+        try (Stream<Path> listing = Files.list(folder)) {
+            files = listing.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertThat(files).containsExactlyInAnyOrderElementsOf(Migrations.SCRIPTS);
+        for (int i = 0; i < Migrations.SCRIPTS.size(); i++) {
+            Matcher m = name.matcher(Migrations.SCRIPTS.get(i));
+            assertThat(m.matches()).as(Migrations.SCRIPTS.get(i)).isTrue();
+            assertThat(Integer.parseInt(m.group(1))).isEqualTo(i + 1);
+            assertThat(Migrations.statements(i + 1)).isNotEmpty().allSatisfy(sql -> assertThat(sql).endsWith(";"));
+        }
+    }
+
+    @Test
+    void scriptsSplitAtLineEndingSemicolonsAndDropComments() {
+        assertThat(Migrations.split("-- a comment\nCREATE TABLE a (\n  x TEXT -- inline stays\n);\n\nCREATE INDEX i ON a (x);\n"))
+                .containsExactly("CREATE TABLE a (\n  x TEXT -- inline stays\n);", "CREATE INDEX i ON a (x);");
+        assertThatThrownBy(() -> Migrations.split("CREATE TABLE a (x TEXT)")).hasMessageContaining("without a ';'");
+    }
+
+    @Test
+    void aClosedStoreRefusesCallsAndClosesTwiceQuietly() {
+        Store store = Store.open(dir);
+        store.close();
+        store.close();
+        assertThatThrownBy(store::loadServices).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    // Services
+
+    @Test
+    void servicesRoundTripAndSaveReplaces() {
+        try (Store store = Store.open(dir)) {
+            ServiceDefinition minimal = new ServiceDefinition("minimal", 1, 1, 64, ServiceDefinition.Validation.NONE,
+                    null, null, "dir:/out");
+            store.saveService(StoredService.resting(minimal, ServiceState.STOPPED, 5));
+            store.saveService(new StoredService(definition("orders"), ServiceState.DISABLED, ServiceState.SUSPENDED,
+                    null, null, 7));
+            assertThat(store.loadServices()).containsExactly(
+                    new StoredService(minimal, ServiceState.STOPPED, null, null, null, 5),
+                    new StoredService(definition("orders"), ServiceState.DISABLED, ServiceState.SUSPENDED, null, null, 7));
+
+            store.saveService(StoredService.resting(minimal.withUnits(4), ServiceState.ACTIVE, 9));
+            assertThat(store.loadServices()).first().isEqualTo(StoredService.resting(minimal.withUnits(4), ServiceState.ACTIVE, 9));
+            assertThat(store.loadServices()).hasSize(2);
+
+            assertThat(store.deleteService("minimal")).isTrue();
+            assertThat(store.deleteService("minimal")).isFalse();
+            assertThat(store.loadServices()).extracting(StoredService::name).containsExactly("orders");
+        }
+    }
+
+    @Test
+    void aServicesRunningOperationMustBeInTheLog() {
+        try (Store store = Store.open(dir)) {
+            StoredService starting = new StoredService(definition("orders"), ServiceState.STARTING, null,
+                    Operation.START, "req-9", 1);
+            assertThatThrownBy(() -> store.saveService(starting)).isInstanceOf(StoreException.class)
+                    .hasMessageContaining("save the service orders");
+            assertThat(store.loadServices()).isEmpty();
+
+            store.beginOperation("req-9", "orders", Operation.START, "ops", 1);
+            store.saveService(starting);
+            assertThat(store.loadServices()).containsExactly(starting);
+        }
+    }
+
+    @Test
+    void aTransactionThatThrowsWritesNothing() {
+        try (Store store = Store.open(dir)) {
+            assertThatThrownBy(() -> store.inTransaction(() -> {
+                store.beginOperation("req-1", "orders", Operation.CREATE, "ops", 1);
+                store.saveService(StoredService.resting(definition("orders"), ServiceState.ACTIVE, 1));
+                throw new IllegalStateException("changed my mind");
+            })).hasMessage("changed my mind");
+            assertThat(store.loadServices()).isEmpty();
+            assertThat(store.operations(OperationQuery.all())).isEmpty();
+
+            store.inTransaction(() -> store.beginOperation("req-1", "orders", Operation.CREATE, "ops", 1));
+            assertThat(store.runningOperations()).hasSize(1);
+        }
+    }
+
+    // Operation log
+
+    private static void log(Store store, String id, String service, Operation op, long started, Outcome outcome) {
+        store.beginOperation(id, service, op, "ops@example.org", started);
+        if (outcome != null) {
+            store.endOperation(id, outcome, started + 5, outcome == Outcome.SUCCEEDED ? null : "it broke");
+        }
+    }
+
+    private Store storeWithLog() {
+        Store store = Store.open(dir);
+        log(store, "r1", "orders", Operation.START, 100, Outcome.SUCCEEDED);
+        log(store, "r2", "orders", Operation.STOP, 200, Outcome.FAILED);
+        log(store, "r3", "billing", Operation.START, 300, Outcome.SUCCEEDED);
+        log(store, "r4", "billing", Operation.SCALE, 400, Outcome.INTERRUPTED);
+        log(store, "r5", "orders", Operation.START, 500, null);
+        return store;
+    }
+
+    private static List<String> ids(List<OperationRecord> records) {
+        return records.stream().map(OperationRecord::requestId).toList();
+    }
+
+    @Test
+    void theLogKeepsWhoWhatWhenAndHowItEnded() {
+        try (Store store = storeWithLog()) {
+            List<OperationRecord> all = store.operations(OperationQuery.all());
+            assertThat(ids(all)).containsExactly("r5", "r4", "r3", "r2", "r1");
+            assertThat(all.get(3)).isEqualTo(new OperationRecord("r2", "orders", Operation.STOP, "ops@example.org", 200,
+                    OptionalLong.of(205), java.util.Optional.of(Outcome.FAILED), java.util.Optional.of("it broke")));
+            assertThat(all.get(0).isRunning()).isTrue();
+            assertThat(all.get(0).endedMs()).isEmpty();
+            assertThat(all.get(0).error()).isEmpty();
+        }
+    }
+
+    @Test
+    void eachFilterNarrowsTheLog() {
+        try (Store store = storeWithLog()) {
+            OperationQuery all = OperationQuery.all();
+            assertThat(ids(store.operations(all.withRange(200, 400)))).containsExactly("r3", "r2");
+            assertThat(ids(store.operations(all.withRange(0, 100)))).isEmpty();
+            assertThat(ids(store.operations(all.withService("billing")))).containsExactly("r4", "r3");
+            assertThat(ids(store.operations(all.withOperation(Operation.START)))).containsExactly("r5", "r3", "r1");
+            assertThat(ids(store.operations(all.withOutcome(Outcome.SUCCEEDED)))).containsExactly("r3", "r1");
+            assertThat(ids(store.operations(all.withOutcome(Outcome.FAILED)))).containsExactly("r2");
+            assertThat(ids(store.operations(all.withOutcome(Outcome.INTERRUPTED)))).containsExactly("r4");
+            assertThat(ids(store.operations(all.withService("orders").withOperation(Operation.START)
+                    .withOutcome(Outcome.SUCCEEDED)))).containsExactly("r1");
+            assertThat(ids(store.operations(all.withLimit(2)))).containsExactly("r5", "r4");
+            assertThat(ids(store.operations(all.withService("nobody")))).isEmpty();
+        }
+        assertThatThrownBy(() -> OperationQuery.all().withLimit(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void operationsStartedInTheSameMillisecondAreNewestFirstByInsertion() {
+        try (Store store = Store.open(dir)) {
+            log(store, "b", "orders", Operation.START, 100, Outcome.SUCCEEDED);
+            log(store, "a", "orders", Operation.STOP, 100, Outcome.SUCCEEDED);
+            assertThat(ids(store.operations(OperationQuery.all()))).containsExactly("a", "b");
+        }
+    }
+
+    @Test
+    void runningOperationsAreThoseNeverEndedAndSurviveAReopen() {
+        try (Store store = storeWithLog()) {
+            store.beginOperation("r6", "billing", Operation.BACKUP, "ops", 50);
+            assertThat(ids(store.runningOperations())).containsExactly("r6", "r5");
+        }
+        try (Store store = Store.open(dir)) {
+            assertThat(ids(store.runningOperations())).containsExactly("r6", "r5");
+            store.endOperation("r6", Outcome.INTERRUPTED, 1_000, "the host stopped while it ran");
+            assertThat(ids(store.runningOperations())).containsExactly("r5");
+        }
+    }
+
+    @Test
+    void endingAnUnknownOrEndedOperationIsRefused() {
+        try (Store store = storeWithLog()) {
+            assertThatThrownBy(() -> store.endOperation("nope", Outcome.SUCCEEDED, 1, null))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("nope");
+            assertThatThrownBy(() -> store.endOperation("r1", Outcome.FAILED, 1, "again"))
+                    .isInstanceOf(IllegalStateException.class);
+            assertThat(store.operations(OperationQuery.all().withOutcome(Outcome.SUCCEEDED))).extracting(OperationRecord::requestId)
+                    .contains("r1");
+            assertThatThrownBy(() -> store.beginOperation("r1", "orders", Operation.START, "ops", 1))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("r1");
+        }
+    }
+
+    @Test
+    void purgeDropsEndedOperationsStartedBeforeTheCutoffOnly() {
+        try (Store store = storeWithLog()) {
+            store.beginOperation("old-running", "orders", Operation.START, "ops", 10);
+            assertThat(store.purgeOperationsBefore(300)).isEqualTo(2);
+            assertThat(ids(store.operations(OperationQuery.all()))).containsExactly("r5", "r4", "r3", "old-running");
+        }
+        assertThat(Store.RETENTION.toDays()).isEqualTo(180);
+    }
+
+    // Throttle episodes
+
+    @Test
+    void episodesRoundTripAndAnOpenEpisodeIsClosedInPlace() {
+        try (Store store = Store.open(dir)) {
+            store.recordEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.empty(), Set.of(Cause.MEMORY)));
+            store.recordEpisode("orders", 1, new ThrottleEpisode(150, OptionalLong.of(400),
+                    EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY)));
+            store.recordEpisode("billing", 0, new ThrottleEpisode(120, OptionalLong.of(130), Set.of(Cause.CONCURRENCY)));
+            assertThat(store.episodes("orders", 0, 1_000)).containsExactly(
+                    new EpisodeRecord("orders", 0, new ThrottleEpisode(100, OptionalLong.empty(), Set.of(Cause.MEMORY))),
+                    new EpisodeRecord("orders", 1, new ThrottleEpisode(150, OptionalLong.of(400),
+                            EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))));
+
+            store.recordEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.of(300),
+                    EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY)));
+            assertThat(store.episodes("orders", 0, 1_000)).first().isEqualTo(new EpisodeRecord("orders", 0,
+                    new ThrottleEpisode(100, OptionalLong.of(300), EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))));
+            assertThat(store.episodes("orders", 0, 1_000)).hasSize(2);
+        }
+    }
+
+    @Test
+    void episodesAreThoseOverlappingTheRange() {
+        try (Store store = Store.open(dir)) {
+            store.recordEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.of(200), Set.of(Cause.MEMORY)));
+            store.recordEpisode("orders", 0, new ThrottleEpisode(300, OptionalLong.of(400), Set.of(Cause.MEMORY)));
+            store.recordEpisode("orders", 0, new ThrottleEpisode(500, OptionalLong.empty(), Set.of(Cause.MEMORY)));
+            assertThat(starts(store.episodes("orders", 150, 350))).containsExactly(100L, 300L);
+            assertThat(starts(store.episodes("orders", 201, 299))).isEmpty();
+            assertThat(starts(store.episodes("orders", 200, 300))).containsExactly(100L);
+            assertThat(starts(store.episodes("orders", 10_000, 20_000))).containsExactly(500L);
+            assertThat(store.purgeEpisodesBefore(350)).isEqualTo(1);
+            assertThat(starts(store.episodes("orders", 0, 20_000))).containsExactly(300L, 500L);
+        }
+    }
+
+    private static List<Long> starts(List<EpisodeRecord> episodes) {
+        return episodes.stream().map(e -> e.episode().startMs()).toList();
+    }
+
+    // Backups
+
+    @Test
+    void backupsRoundTripNewestFirst() {
+        try (Store store = Store.open(dir)) {
+            BackupRecord first = new BackupRecord("b1", "orders", 100, definition("orders"),
+                    "{\"edition\":\"standard\",\"version\":\"1.2\"}", BackupRecord.Status.SUCCEEDED, null);
+            BackupRecord failed = new BackupRecord("b2", "orders", 200, definition("orders").withUnits(3), "{}",
+                    BackupRecord.Status.FAILED, "the settings could not be read");
+            BackupRecord other = new BackupRecord("b3", "billing", 150, definition("billing"), "{}",
+                    BackupRecord.Status.SUCCEEDED, null);
+            store.saveBackup(first);
+            store.saveBackup(failed);
+            store.saveBackup(other);
+            assertThat(store.backups("orders")).containsExactly(failed, first);
+            assertThat(store.backup("b2")).contains(failed);
+            assertThat(store.backup("b2").orElseThrow().failure()).contains("the settings could not be read");
+            assertThat(store.backup("b9")).isEmpty();
+            assertThat(store.backups("nobody")).isEmpty();
+        }
+    }
+
+    @Test
+    void backupSettingsMustBeJson() {
+        try (Store store = Store.open(dir)) {
+            BackupRecord broken = new BackupRecord("b1", "orders", 1, definition("orders"), "{edition: standard",
+                    BackupRecord.Status.SUCCEEDED, null);
+            assertThatThrownBy(() -> store.saveBackup(broken)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not JSON");
+            assertThat(store.backups("orders")).isEmpty();
+        }
+    }
+
+    // Concurrency
+
+    @Test
+    void concurrentWritersThroughOneStoreAndASecondConnectionLoseNothing() throws Exception {
+        int threads = 8;
+        int perThread = 60;
+        try (Store first = Store.open(dir); Store second = Store.open(dir)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<Void>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                Store store = thread % 2 == 0 ? first : second;
+                Callable<Void> writer = () -> {
+                    go.await();
+                    for (int i = 0; i < perThread; i++) {
+                        String id = "t" + thread + "-" + i;
+                        store.beginOperation(id, "svc-" + thread, Operation.START, "ops", i);
+                        store.endOperation(id, Outcome.SUCCEEDED, i + 1, null);
+                        store.recordEpisode("svc-" + thread, 0, new ThrottleEpisode(i, OptionalLong.of(i + 1),
+                                Set.of(Cause.MEMORY)));
+                        store.saveService(StoredService.resting(definition("svc-" + thread), ServiceState.ACTIVE, i));
+                    }
+                    return null;
+                };
+                results.add(pool.submit(writer));
+            }
+            go.countDown();
+            for (Future<Void> result : results) {
+                result.get(50, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+
+            assertThat(first.operations(OperationQuery.all().withLimit(100_000))).hasSize(threads * perThread);
+            assertThat(second.loadServices()).hasSize(threads);
+            for (int t = 0; t < threads; t++) {
+                assertThat(first.episodes("svc-" + t, 0, Long.MAX_VALUE)).hasSize(perThread);
+            }
+        }
+        assertThat(pragma(dir.resolve(Store.FILE_NAME), "integrity_check")).isEqualTo("ok");
+    }
+}
