@@ -40,6 +40,7 @@ import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceLifecycle;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.lifecycle.Transition;
+import org.sluice.runtime.store.StoredService;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.InstanceSample;
@@ -130,14 +131,14 @@ public final class Host implements AutoCloseable {
                     running.requester(), running.startedMs(), OptionalLong.of(clock.millis()), Outcome.INTERRUPTED,
                     Optional.of(INTERRUPTED)));
         }
-        for (HostJournal.StoredService stored : journal.loadServices()) {
+        for (StoredService stored : journal.loadServices()) {
             ServiceState state = stored.state();
-            if (stored.running() != null || state.isTransitional()) {
-                Operation interrupted = stored.running() != null ? stored.running() : Operation.START;
+            if (stored.runningOperation() != null || state.isTransitional()) {
+                Operation interrupted = stored.running().orElse(Operation.START);
                 state = rules.interrupted(interrupted, Optional.ofNullable(stored.runningFrom()));
                 LOG.warn("{} was interrupted during {}; it is now {}", stored.name(), interrupted.chartName(), state.chartName());
             }
-            Managed managed = new Managed(ServiceLifecycle.resting(rules, state, stored.beforeDisable()), stored.definition());
+            Managed managed = new Managed(ServiceLifecycle.resting(rules, state, stored.stateBeforeDisable()), stored.definition());
             managed.lastOperation = journal.operations(OperationQuery.all(1).forService(stored.name())).stream().findFirst().orElse(null);
             services.put(stored.name(), managed);
             persist(managed);
@@ -376,8 +377,8 @@ public final class Host implements AutoCloseable {
                 requester, clock.millis(), OptionalLong.empty(), Outcome.RUNNING, Optional.empty());
         managed.lastOperation = record;
         managed.runningFrom = transition.from().orElse(null);
-        persist(managed);
         journal.operationStarted(record);
+        persist(managed);
         ServiceView started = view(managed);
         publish(l -> {
             l.serviceChanged(started);
@@ -627,8 +628,10 @@ public final class Host implements AutoCloseable {
 
     private void persist(Managed managed) {
         Operation running = managed.lifecycle.running().map(Transition::operation).orElse(null);
-        journal.saveService(new HostJournal.StoredService(managed.definition, managed.lifecycle.state(),
-                managed.lifecycle.beforeDisable().orElse(null), running, running == null ? null : managed.runningFrom));
+        OperationRecord last = managed.lastOperation;
+        journal.saveService(new StoredService(managed.definition, managed.lifecycle.state(),
+                managed.lifecycle.beforeDisable().orElse(null), running,
+                running == null ? null : last.requestId(), running == null ? null : managed.runningFrom, clock.millis()));
     }
 
     private ServiceView view(Managed managed) {

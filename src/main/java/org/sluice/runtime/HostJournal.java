@@ -4,11 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 import org.sluice.lifecycle.BackupInfo;
-import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
-import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.store.StoredService;
 import org.sluice.throttle.InstanceEpisode;
 
 /**
@@ -17,24 +15,9 @@ import org.sluice.throttle.InstanceEpisode;
  */
 public interface HostJournal extends AutoCloseable {
 
-    /**
-     * A service as stored.
-     *
-     * @param definition    its definition
-     * @param state         its state; transitional while {@code running} is set
-     * @param beforeDisable the state before the last Disable, or {@code null}
-     * @param running       the operation under way, or {@code null}
-     * @param runningFrom   the state that operation began in, or {@code null} (Create, Restore)
-     */
-    record StoredService(ServiceDefinition definition, ServiceState state, ServiceState beforeDisable,
-                         Operation running, ServiceState runningFrom) {
-        public String name() {
-            return definition.name();
-        }
-    }
-
     List<StoredService> loadServices();
 
+    /** Saves a service. Its running operation, if any, must already be in the log ({@link #operationStarted}). */
     void saveService(StoredService service);
 
     void deleteService(String name);

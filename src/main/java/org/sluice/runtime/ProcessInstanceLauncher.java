@@ -21,6 +21,7 @@ import org.sluice.runtime.instance.InstanceEvents;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleTransition;
+import org.sluice.runtime.definition.DefinitionJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -37,6 +37,7 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.store.Store;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 
@@ -48,7 +49,7 @@ class HostEndToEndTest {
     @TempDir
     Path temp;
 
-    private final InMemoryJournal journal = new InMemoryJournal();
+    private StoreJournal journal;
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
     private Host host;
     private FrontDoor door;
@@ -61,6 +62,7 @@ class HostEndToEndTest {
 
     @BeforeEach
     void open() throws IOException {
+        journal = new StoreJournal(Store.open(temp.resolve("data")));
         host = new Host(ProcessInstanceLauncher.sameJvm(temp.resolve("work")), journal, InstantSource.system(),
                 new Host.Settings(Duration.ofSeconds(30), Duration.ofSeconds(15)));
         host.addListener(new HostTest.RecordingListener() {
@@ -79,6 +81,7 @@ class HostEndToEndTest {
         release.countDown();
         door.close();
         host.close();
+        journal.close();
         if (destination != null) {
             destination.stop(0);
             destinationThreads.shutdownNow();

@@ -26,6 +26,7 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.store.StoredService;
 
 @Timeout(30)
 class HostTest {
@@ -340,8 +341,8 @@ class HostTest {
         done(host.create(new ServiceDefinition("billing", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/b"), "alice"));
         // Leave an operation running as a crash would: the journal says Stopping, never ended.
         launcher.nextLaunch("billing", 0, FakeLauncher.Behaviour.NORMAL);
-        journal.saveService(new HostJournal.StoredService(journal.services.get("billing").definition(), STOPPING, null, STOP, ACTIVE));
         journal.operationStarted(new OperationRecord("r-1", "billing", STOP, "alice", now, OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
+        journal.saveService(new StoredService(journal.services.get("billing").definition(), STOPPING, null, STOP, "r-1", ACTIVE, now));
 
         InMemoryJournal survived = journal;
         FakeLauncher relaunched = new FakeLauncher();

@@ -11,6 +11,7 @@ import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.runtime.store.StoredService;
 import org.sluice.throttle.InstanceEpisode;
 
 /** A journal in memory, for host tests that are about behaviour rather than storage. */

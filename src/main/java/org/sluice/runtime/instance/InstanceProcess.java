@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 import javax.xml.transform.TransformerConfigurationException;
 
 import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.runtime.DefinitionJson;
+import org.sluice.runtime.definition.DefinitionJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

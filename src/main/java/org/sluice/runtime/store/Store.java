@@ -27,9 +27,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.definition.DefinitionJsonException;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.ThrottleEpisode;
+import org.sluice.runtime.definition.DefinitionJson;
 
 /**
  * The host's embedded database, {@code DATA/sluice.db}: services, the operation log, throttle
@@ -203,18 +206,19 @@ public final class Store implements AutoCloseable {
         Objects.requireNonNull(service, "service");
         write("save the service " + service.name(), c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO service (name, definition, state, "
-                    + "state_before_disable, running_operation, running_request_id, updated_ms) "
-                    + "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, "
+                    + "state_before_disable, running_operation, running_request_id, running_from, updated_ms) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET definition = excluded.definition, "
                     + "state = excluded.state, state_before_disable = excluded.state_before_disable, "
                     + "running_operation = excluded.running_operation, running_request_id = excluded.running_request_id, "
-                    + "updated_ms = excluded.updated_ms")) {
+                    + "running_from = excluded.running_from, updated_ms = excluded.updated_ms")) {
                 ps.setString(1, service.name());
                 ps.setString(2, DefinitionJson.write(service.definition()));
                 ps.setString(3, service.state().chartName());
                 ps.setString(4, service.beforeDisable().map(ServiceState::chartName).orElse(null));
                 ps.setString(5, service.running().map(Operation::chartName).orElse(null));
                 ps.setString(6, service.runningRequestId());
-                ps.setLong(7, service.updatedMs());
+                ps.setString(7, service.runningFrom() == null ? null : service.runningFrom().chartName());
+                ps.setLong(8, service.updatedMs());
                 ps.executeUpdate();
             }
             return null;
@@ -237,13 +241,13 @@ public final class Store implements AutoCloseable {
         return read("load the services", c -> {
             List<StoredService> services = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT name, definition, state, state_before_disable, "
-                    + "running_operation, running_request_id, updated_ms FROM service ORDER BY name");
+                    + "running_operation, running_request_id, running_from, updated_ms FROM service ORDER BY name");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    services.add(new StoredService(DefinitionJson.read(rs.getString("definition")),
+                    services.add(new StoredService(definition(rs.getString("definition")),
                             state(rs.getString("state")), nullableState(rs.getString("state_before_disable")),
                             nullableOperation(rs.getString("running_operation")), rs.getString("running_request_id"),
-                            rs.getLong("updated_ms")));
+                            nullableState(rs.getString("running_from")), rs.getLong("updated_ms")));
                 }
             }
             return services;
@@ -585,7 +589,7 @@ public final class Store implements AutoCloseable {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 records.add(new BackupRecord(rs.getString("id"), rs.getString("service"), rs.getLong("created_ms"),
-                        DefinitionJson.read(rs.getString("definition")), rs.getString("settings"),
+                        definition(rs.getString("definition")), rs.getString("settings"),
                         enumValue(BackupRecord.Status.class, rs.getString("status")), rs.getString("error")));
             }
         }
@@ -636,6 +640,14 @@ public final class Store implements AutoCloseable {
             return Enum.valueOf(type, name);
         } catch (IllegalArgumentException e) {
             throw new StoreException("Unknown " + type.getSimpleName() + " in the store: " + name, e);
+        }
+    }
+
+    private static ServiceDefinition definition(String json) {
+        try {
+            return DefinitionJson.readDefinition(json);
+        } catch (DefinitionJsonException e) {
+            throw new StoreException("A stored definition cannot be read: " + e.getMessage(), e);
         }
     }
 }

@@ -17,10 +17,14 @@ import org.sluice.lifecycle.ServiceState;
  * @param runningOperation   the operation running on it, or {@code null}
  * @param runningRequestId   the request id of that operation in the operation log, or
  *                           {@code null}; present exactly when {@code runningOperation} is
+ * @param runningFrom        the resting state that operation began in, or {@code null} (none
+ *                           running, or Create and Restore, which begin in no state); after a
+ *                           crash it says where an interrupted Backup or Delete lands
  * @param updatedMs          when this row was last written, epoch milliseconds
  */
 public record StoredService(ServiceDefinition definition, ServiceState state, ServiceState stateBeforeDisable,
-                            Operation runningOperation, String runningRequestId, long updatedMs) {
+                            Operation runningOperation, String runningRequestId, ServiceState runningFrom,
+                            long updatedMs) {
 
     public StoredService {
         Objects.requireNonNull(definition, "definition");
@@ -35,7 +39,7 @@ public record StoredService(ServiceDefinition definition, ServiceState state, Se
 
     /** A service resting in {@code state} with no operation running. */
     public static StoredService resting(ServiceDefinition definition, ServiceState state, long updatedMs) {
-        return new StoredService(definition, state, null, null, null, updatedMs);
+        return new StoredService(definition, state, null, null, null, null, updatedMs);
     }
 
     /** The service's name, from its definition. */

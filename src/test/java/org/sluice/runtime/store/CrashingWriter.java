@@ -22,7 +22,7 @@ public final class CrashingWriter {
                 null, null, "dir:/tmp/out");
         store.inTransaction(() -> {
             store.beginOperation("req-1", "orders", Operation.START, "ops@example.org", 1_000);
-            store.saveService(new StoredService(definition, ServiceState.STARTING, null, Operation.START, "req-1", 1_000));
+            store.saveService(new StoredService(definition, ServiceState.STARTING, null, Operation.START, "req-1", ServiceState.STOPPED, 1_000));
         });
         store.beginOperation("req-0", "orders", Operation.CREATE, "ops@example.org", 500);
         store.endOperation("req-0", Outcome.SUCCEEDED, 900, null);

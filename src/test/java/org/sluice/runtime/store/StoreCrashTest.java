@@ -69,7 +69,7 @@ class StoreCrashTest {
             store.inTransaction(() -> {
                 store.endOperation("req-1", Outcome.INTERRUPTED, 5_000, "the host stopped while it ran");
                 store.saveService(new StoredService(StoreTest.definition("orders"), ServiceState.START_FAILED,
-                        null, null, null, 5_000));
+                        null, null, null, null, 5_000));
             });
             assertThat(store.runningOperations()).isEmpty();
         }

@@ -141,10 +141,10 @@ class StoreTest {
                     null, null, "dir:/out");
             store.saveService(StoredService.resting(minimal, ServiceState.STOPPED, 5));
             store.saveService(new StoredService(definition("orders"), ServiceState.DISABLED, ServiceState.SUSPENDED,
-                    null, null, 7));
+                    null, null, null, 7));
             assertThat(store.loadServices()).containsExactly(
-                    new StoredService(minimal, ServiceState.STOPPED, null, null, null, 5),
-                    new StoredService(definition("orders"), ServiceState.DISABLED, ServiceState.SUSPENDED, null, null, 7));
+                    new StoredService(minimal, ServiceState.STOPPED, null, null, null, null, 5),
+                    new StoredService(definition("orders"), ServiceState.DISABLED, ServiceState.SUSPENDED, null, null, null, 7));
 
             store.saveService(StoredService.resting(minimal.withUnits(4), ServiceState.ACTIVE, 9));
             assertThat(store.loadServices()).first().isEqualTo(StoredService.resting(minimal.withUnits(4), ServiceState.ACTIVE, 9));
@@ -160,7 +160,7 @@ class StoreTest {
     void aServicesRunningOperationMustBeInTheLog() {
         try (Store store = Store.open(dir)) {
             StoredService starting = new StoredService(definition("orders"), ServiceState.STARTING, null,
-                    Operation.START, "req-9", 1);
+                    Operation.START, "req-9", ServiceState.STOPPED, 1);
             assertThatThrownBy(() -> store.saveService(starting)).isInstanceOf(StoreException.class)
                     .hasMessageContaining("save the service orders");
             assertThat(store.loadServices()).isEmpty();

@@ -10,6 +10,7 @@ CREATE TABLE service (
     state_before_disable TEXT,
     running_operation    TEXT,
     running_request_id   TEXT    REFERENCES operation_log (request_id),
+    running_from         TEXT,
     updated_ms           INTEGER NOT NULL,
     CHECK ((running_operation IS NULL) = (running_request_id IS NULL))
 ) STRICT;

@@ -1,4 +1,4 @@
-package org.sluice.runtime;
+package org.sluice.runtime.definition;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.sluice.runtime;
+package org.sluice.runtime.definition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
