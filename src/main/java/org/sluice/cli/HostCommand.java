@@ -1,0 +1,148 @@
+package org.sluice.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.DataDirectory;
+import org.sluice.runtime.HostListener;
+import org.sluice.runtime.InstanceEvent;
+import org.sluice.runtime.InstanceView;
+import org.sluice.runtime.LocalHost;
+import org.sluice.runtime.ServiceView;
+import org.sluice.runtime.definition.DefinitionJson;
+import org.sluice.runtime.definition.DefinitionJsonException;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code sluice host --port N [--data DIR] [--define FILE] [--demo]}: runs the host headless on
+ * loopback until Ctrl-C, printing each operation as it is accepted and as it ends.
+ */
+@Command(name = "host", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class)
+final class HostCommand implements Callable<Integer> {
+    static final int CANNOT_START = 1;
+    static final int BAD_DEFINITIONS = 2;
+    private static final String REQUESTER = "host:" + System.getProperty("user.name", "operator");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "7070", descriptionKey = "host.option.port")
+    private int port;
+
+    @Option(names = "--data", paramLabel = "DIR", descriptionKey = "host.option.data")
+    private Path data;
+
+    @Option(names = "--define", paramLabel = "FILE", descriptionKey = "host.option.define")
+    private Path define;
+
+    @Option(names = "--demo", descriptionKey = "host.option.demo")
+    private boolean demo;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path folder = data != null ? data : DataDirectory.defaultLocation();
+        List<ServiceDefinition> definitions = List.of();
+        if (define != null) {
+            try {
+                definitions = DefinitionJson.readServices(define);
+            } catch (DefinitionJsonException e) {
+                err.println(Messages.get("host.error.define", define, e.getMessage()));
+                return BAD_DEFINITIONS;
+            } catch (IOException e) {
+                err.println(Messages.get("host.error.read", define, e.getMessage()));
+                return BAD_DEFINITIONS;
+            }
+        }
+        LocalHost local;
+        try {
+            local = LocalHost.open(folder, port);
+        } catch (IOException | RuntimeException e) {
+            err.println(Messages.get("host.error.start", folder, e.getMessage()));
+            return CANNOT_START;
+        }
+        local.host().addListener(new Printer(out));
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println(Messages.get("host.stopping"));
+            local.close();
+            out.println(Messages.get("host.stopped"));
+            out.flush();
+            stopped.countDown();
+        }, "sluice-host-shutdown"));
+        out.println(Messages.get("host.ready", "http://127.0.0.1:" + local.door().port() + "/services/", folder));
+        out.flush();
+        try {
+            local.define(definitions, REQUESTER);
+            if (demo) {
+                local.demo(REQUESTER);
+            }
+        } catch (IOException | RuntimeException e) {
+            err.println(Messages.get("host.error.define", define == null ? "--demo" : define, e.getMessage()));
+        }
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+
+    /** Prints each operation as it is accepted and as it ends, and instances that fail. */
+    private static final class Printer implements HostListener {
+        private final PrintWriter out;
+
+        Printer(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void serviceChanged(ServiceView service) {
+            // Operations say enough; a line per state change would repeat them.
+        }
+
+        @Override
+        public void serviceRemoved(String name) {
+            out.println(Messages.get("host.removed", name));
+            out.flush();
+        }
+
+        @Override
+        public void operationProgress(OperationRecord record) {
+            String line;
+            if (record.outcome() == Outcome.RUNNING) {
+                line = Messages.get("host.operation.accepted", record.service(), record.operation().chartName(), record.requestId());
+            } else if (record.outcome() == Outcome.SUCCEEDED) {
+                line = Messages.get("host.operation.succeeded", record.service(), record.operation().chartName());
+            } else {
+                line = Messages.get("host.operation.failed", record.service(), record.operation().chartName(),
+                        record.error().orElse(record.outcome().name()));
+            }
+            out.println(line);
+            out.flush();
+        }
+
+        @Override
+        public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+            if (event instanceof InstanceEvent.Exited exited && !exited.requested()) {
+                out.println(Messages.get("host.instance.exited", service, instance.index(), exited.status()));
+                out.flush();
+            } else if (event instanceof InstanceEvent.Problem problem) {
+                out.println(Messages.get("host.instance.problem", service, instance.index(), problem.message()));
+                out.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.sluice.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.runtime.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A host on this machine with everything it needs: its store in the data folder, role instances
+ * as child JVMs, and its front door on loopback. Closing it stops the instances it started.
+ */
+public final class LocalHost implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalHost.class);
+
+    private final Path data;
+    private final StoreJournal journal;
+    private final Host host;
+    private final FrontDoor door;
+
+    private LocalHost(Path data, StoreJournal journal, Host host, FrontDoor door) {
+        this.data = data;
+        this.journal = journal;
+        this.host = host;
+        this.door = door;
+    }
+
+    /**
+     * Opens the store in {@code data}, recovers the services found there (those that were running
+     * get their instances back) and opens the front door on {@code port} (0 for any free port).
+     */
+    public static LocalHost open(Path data, int port) throws IOException {
+        Files.createDirectories(data);
+        StoreJournal journal = new StoreJournal(Store.open(data));
+        Host host = new Host(ProcessInstanceLauncher.sameJvm(data.resolve("instances")), journal,
+                InstantSource.system(), Host.Settings.defaults());
+        FrontDoor door;
+        try {
+            host.open();
+            door = FrontDoor.open(host, port);
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            journal.close();
+            throw e;
+        }
+        return new LocalHost(data, journal, host, door);
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public FrontDoor door() {
+        return door;
+    }
+
+    public Path data() {
+        return data;
+    }
+
+    /**
+     * Creates the services of {@code definitions} that do not exist yet; each starts as it is created.
+     *
+     * @return what was accepted
+     */
+    public List<Host.Accepted> define(List<ServiceDefinition> definitions, String requester) {
+        List<Host.Accepted> accepted = new ArrayList<>();
+        for (ServiceDefinition definition : definitions) {
+            if (host.service(definition.name()).isPresent()) {
+                LOG.info("{} exists already; its definition file entry is left alone", definition.name());
+                continue;
+            }
+            accepted.add(host.create(definition, requester));
+        }
+        return accepted;
+    }
+
+    /**
+     * When the host has no service at all, creates a few demonstration services, each with its own
+     * inbox and outbox under {@code DATA/demo}.
+     */
+    public List<Host.Accepted> demo(String requester) throws IOException {
+        if (!host.services().isEmpty()) {
+            return List.of();
+        }
+        return define(List.of(
+                demoService("orders", 2, Validation.JSON),
+                demoService("invoices", 1, Validation.XML),
+                demoService("audit", 1, Validation.NONE)), requester);
+    }
+
+    private ServiceDefinition demoService(String name, int units, Validation validation) throws IOException {
+        Path folder = data.resolve("demo").resolve(name);
+        Path inbox = Files.createDirectories(folder.resolve("inbox"));
+        Path outbox = Files.createDirectories(folder.resolve("outbox"));
+        return new ServiceDefinition(name, units, 1, 256, validation, null, "dir:" + inbox, "dir:" + outbox);
+    }
+
+    @Override
+    public void close() {
+        door.close();
+        host.close();
+        journal.close();
+    }
+}
