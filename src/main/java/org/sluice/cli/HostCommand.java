@@ -136,7 +136,10 @@ final class HostCommand implements Callable<Integer> {
 
         @Override
         public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
-            if (event instanceof InstanceEvent.Exited exited && !exited.requested()) {
+            if (event instanceof InstanceEvent.Ready ready) {
+                out.println(Messages.get("host.instance.ready", service, instance.index(), ready.port()));
+                out.flush();
+            } else if (event instanceof InstanceEvent.Exited exited && !exited.requested()) {
                 out.println(Messages.get("host.instance.exited", service, instance.index(), exited.status()));
                 out.flush();
             } else if (event instanceof InstanceEvent.Problem problem) {

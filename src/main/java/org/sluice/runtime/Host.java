@@ -65,7 +65,7 @@ public final class Host implements AutoCloseable {
 
     /** The message of a failure armed with {@link #injectFault}. */
     public static final String INJECTED_FAULT = "Injected fault (drill)";
-    static final String INTERRUPTED = "The host stopped while the operation ran";
+    static final String INTERRUPTED = "Interrupted: the host stopped while the operation ran";
 
     /**
      * @param readyTimeout how long a starting instance may take to accept messages
