@@ -1,0 +1,239 @@
+package org.sluice.console.viewmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+
+/** The services grid's view model, without the JavaFX toolkit. */
+class ServicesViewModelTest {
+    private static final Lifecycle RULES = Lifecycle.standard();
+    private final FakeFleet fleet = new FakeFleet();
+    private final ScriptedDialogs dialogs = new ScriptedDialogs();
+    private final I18n english = new I18n(Locale.ENGLISH);
+    private ServicesViewModel model;
+
+    @BeforeEach
+    void setUp() {
+        model = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(), dialogs);
+    }
+
+    private ServiceRowViewModel add(String name, ServiceState state) {
+        fleet.states.put(name, state);
+        model.apply(List.of(new FleetEvent.ServiceAdded(name, FakeFleet.snapshot(name, state))));
+        return model.row(name).orElseThrow();
+    }
+
+    static Stream<Arguments> everyStateAndChartOperation() {
+        List<Arguments> cases = new ArrayList<>();
+        for (ServiceState state : ServiceState.values()) {
+            for (Operation operation : RULES.chart().operations()) {
+                cases.add(Arguments.of(state, operation));
+            }
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{1} while {0}")
+    @MethodSource("everyStateAndChartOperation")
+    void aCommandIsExecutableExactlyWhenTheChartAllowsItAndNothingRuns(ServiceState state, Operation operation) {
+        ServiceRowViewModel row = add("orders", state);
+        OperationCommand command = row.command(operation);
+        assertThat(command.isExecutable()).isEqualTo(RULES.chart().allows(state, operation));
+
+        // While an operation runs on the service, nothing is executable, whatever the state.
+        row.applyState(state, Operation.BACKUP);
+        assertThat(command.isExecutable()).isFalse();
+        row.applyState(state, null);
+        assertThat(command.isExecutable()).isEqualTo(RULES.chart().allows(state, operation));
+    }
+
+    @Test
+    void buttonsFollowTheChartAsTheStateChanges() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        assertThat(row.command(Operation.STOP).isExecutable()).isTrue();
+        assertThat(row.command(Operation.START).isExecutable()).isFalse();
+
+        row.command(Operation.STOP).execute();
+        assertThat(fleet.calls).containsExactly("Stop orders");
+        model.apply(List.of(new FleetEvent.ServiceStateChanged("orders", ServiceState.STOPPING, Optional.of(Operation.STOP))));
+        assertThat(row.commands()).noneMatch(OperationCommand::isExecutable);
+
+        model.apply(List.of(new FleetEvent.ServiceStateChanged("orders", ServiceState.STOPPED, Optional.empty())));
+        assertThat(row.command(Operation.START).isExecutable()).isTrue();
+        assertThat(row.command(Operation.STOP).isExecutable()).isFalse();
+    }
+
+    @Test
+    void aDisabledCommandSaysWhyAndTheWayOut() {
+        ServiceRowViewModel row = add("orders", ServiceState.STOPPED);
+        assertThat(row.command(Operation.RESUME).getTooltip())
+                .isEqualTo("Resume is not allowed while the service is Stopped. Start it instead.");
+        assertThat(row.command(Operation.SCALE).getTooltip())
+                .isEqualTo("Scale is not allowed while the service is Stopped. Start it first.");
+        assertThat(row.command(Operation.START).getTooltip()).isEqualTo("Start the service's role instances");
+        row.applyState(ServiceState.STARTING, Operation.START);
+        assertThat(row.command(Operation.STOP).getTooltip())
+                .isEqualTo("Stop is not available while the service is Starting. Wait until it finishes.");
+    }
+
+    @Test
+    void aRefusedCommandSurfacesOperationNotAllowedWhereTheUserLooks() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        // The grid still shows Active, but the fleet has moved on: it refuses.
+        fleet.states.put("orders", ServiceState.STOPPED);
+        row.command(Operation.SUSPEND).execute();
+        assertThat(model.latestNoticeProperty().get().kind()).isEqualTo(Notice.Kind.ERROR);
+        assertThat(model.latestNoticeProperty().get().text())
+                .isEqualTo("orders: Operation not allowed. Suspend is not allowed while the service is Stopped.");
+        assertThat(row.command(Operation.SUSPEND).runningProperty().get()).isFalse();
+    }
+
+    @Test
+    void executingADisabledCommandChangesNothingAndExplains() {
+        ServiceRowViewModel row = add("orders", ServiceState.STOPPED);
+        row.command(Operation.RESUME).execute();
+        assertThat(fleet.calls).isEmpty();
+        assertThat(model.latestNoticeProperty().get().text())
+                .isEqualTo("orders: Resume is not allowed while the service is Stopped. Start it instead.");
+    }
+
+    @Test
+    void deleteNeedsTheTypedNameConfirmation() {
+        ServiceRowViewModel row = add("orders", ServiceState.STOPPED);
+        dialogs.confirmDelete = false;
+        row.command(Operation.DELETE).execute();
+        assertThat(fleet.calls).isEmpty();
+        dialogs.confirmDelete = true;
+        row.command(Operation.DELETE).execute();
+        assertThat(fleet.calls).containsExactly("Delete orders");
+        assertThat(dialogs.asked).containsExactly("delete orders", "delete orders");
+    }
+
+    @Test
+    void scaleAsksForUnitsFromTheCurrentCount() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        dialogs.units = Optional.of(5);
+        row.command(Operation.SCALE).execute();
+        assertThat(dialogs.asked).containsExactly("units orders 2");
+        assertThat(fleet.calls).containsExactly("Scale orders 5");
+    }
+
+    @Test
+    void updateConfigurationSendsTheEditedDefinition() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        dialogs.definition = Optional.of(new org.sluice.lifecycle.ServiceDefinition("orders", 2, 1, 512,
+                org.sluice.lifecycle.ServiceDefinition.Validation.XML, null, null, "dir:/tmp/o"));
+        row.command(Operation.UPDATE_CONFIGURATION).execute();
+        assertThat(fleet.calls).containsExactly("UpdateConfiguration orders 512");
+    }
+
+    @Test
+    void aFailedOperationIsShownWithTheReasonFromTheLog() {
+        add("orders", ServiceState.STOPPED);
+        OperationRecord failed = new OperationRecord("r1", "orders", Operation.START, "t", 1, OptionalLong.of(2),
+                Outcome.FAILED, Optional.of("Instance 0 did not start: exited with status 1"));
+        model.apply(List.of(new FleetEvent.OperationProgress("orders", failed)));
+        assertThat(model.latestNoticeProperty().get().kind()).isEqualTo(Notice.Kind.ERROR);
+        assertThat(model.latestNoticeProperty().get().text())
+                .isEqualTo("orders: Start failed: Instance 0 did not start: exited with status 1");
+        assertThat(model.row("orders").orElseThrow().lastOperationProperty().get()).isEqualTo(failed);
+    }
+
+    @Test
+    void bulkPreviewCountsWhatRunsAndWhatIsSkipped() {
+        List<ServiceRowViewModel> targets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            targets.add(add("a" + i, ServiceState.ACTIVE));
+        }
+        targets.add(add("s1", ServiceState.SUSPENDED));
+        targets.add(add("s2", ServiceState.SUSPENDED));
+
+        BulkPlan plan = model.preview(Operation.STOP, targets);
+        assertThat(plan.willRun()).hasSize(5);
+        assertThat(plan.skipped()).extracting(BulkPlan.Skipped::service).containsExactly("s1", "s2");
+        assertThat(plan.summary()).isEqualTo("5 will stop; 2 skipped: Suspended");
+    }
+
+    @Test
+    void bulkRunsEachServiceAndOneFailureDoesNotStopTheRest() {
+        List<ServiceRowViewModel> targets = List.of(add("a", ServiceState.ACTIVE), add("b", ServiceState.ACTIVE),
+                add("c", ServiceState.ACTIVE), add("d", ServiceState.SUSPENDED));
+        fleet.states.put("b", ServiceState.STOPPED); // changed behind the grid's back: the fleet refuses it
+        model.runBulk(Operation.STOP, targets);
+        assertThat(dialogs.lastPlan.willRun()).containsExactly("a", "b", "c");
+        assertThat(fleet.calls).containsExactly("Stop a", "Stop c");
+        assertThat(model.notices()).extracting(Notice::service).containsSubsequence("a", "b", "c");
+        assertThat(model.notices()).filteredOn(n -> n.service().equals("b")).singleElement()
+                .satisfies(n -> assertThat(n.kind()).isEqualTo(Notice.Kind.ERROR));
+    }
+
+    @Test
+    void searchAndStateFilterNarrowTheGrid() {
+        add("orders", ServiceState.ACTIVE);
+        add("billing", ServiceState.STOPPED);
+        add("order-archive", ServiceState.START_FAILED);
+        model.searchProperty().set("ORDER");
+        assertThat(model.visibleRows()).extracting(ServiceRowViewModel::name).containsExactly("orders", "order-archive");
+        model.stateFilterProperty().set(StateFilter.FAILED);
+        assertThat(model.visibleRows()).extracting(ServiceRowViewModel::name).containsExactly("order-archive");
+        model.searchProperty().set("");
+        model.stateFilterProperty().set(StateFilter.ACTIVE);
+        model.apply(List.of(new FleetEvent.ServiceStateChanged("billing", ServiceState.ACTIVE, Optional.empty())));
+        assertThat(model.visibleRows()).extracting(ServiceRowViewModel::name).containsExactly("orders", "billing");
+    }
+
+    @Test
+    void rowsCountRunningAndThrottledInstances() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        model.apply(List.of(
+                new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.ThrottleChanged("orders", 1, new ThrottleTransition(5, ThrottleState.NORMAL,
+                        ThrottleState.THROTTLED, java.util.Set.of(Cause.CONCURRENCY), Optional.empty()))));
+        assertThat(row.instancesProperty().get()).isEqualTo(2);
+        assertThat(row.throttledProperty().get()).isEqualTo(1);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.FAILED, Optional.of("exited with status 137"))));
+        assertThat(row.instancesProperty().get()).isEqualTo(1);
+        assertThat(row.throttledProperty().get()).isZero();
+        assertThat(model.latestNoticeProperty().get().text()).isEqualTo("orders: instance 1 exited with status 137");
+    }
+
+    @Test
+    void removedServicesLeaveTheGrid() {
+        add("orders", ServiceState.STOPPED);
+        model.selectedProperty().set(model.row("orders").orElseThrow());
+        model.apply(List.of(new FleetEvent.ServiceRemoved("orders")));
+        assertThat(model.rows()).isEmpty();
+        assertThat(model.selectedProperty().get()).isNull();
+    }
+
+    @Test
+    void koreanLabelsUseTheSourcePagesTerms() {
+        ServicesViewModel korean = new ServicesViewModel(fleet, RULES, new I18n(Locale.KOREAN), BackgroundExecutor.sameThread(), dialogs);
+        fleet.states.put("orders", ServiceState.STOPPED);
+        korean.apply(List.of(new FleetEvent.ServiceAdded("orders", FakeFleet.snapshot("orders", ServiceState.STOPPED))));
+        assertThat(korean.row("orders").orElseThrow().command(Operation.RESUME).getTooltip())
+                .isEqualTo("서비스가 중지 상태일 때는 계속을(를) 할 수 없습니다. 대신 시작하십시오.");
+    }
+}
