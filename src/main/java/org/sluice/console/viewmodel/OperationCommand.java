@@ -21,6 +21,9 @@ public final class OperationCommand extends Command {
         void invoke(ServiceRowViewModel row, Operation operation, OperationCommand command);
     }
 
+    private static final String INSTEAD_KEY = "reason.instead";
+    private static final String FIRST_KEY = "reason.first";
+
     private final ServiceRowViewModel row;
     private final Operation operation;
     private final Invoker invoker;
@@ -64,7 +67,7 @@ public final class OperationCommand extends Command {
             return i18n.get("reason.sending", op);
         }
         return Advice.forOperation(rules, state, operation)
-                .map(advice -> i18n.get(advice.kind() == Advice.Kind.INSTEAD ? "reason.instead" : "reason.first",
+                .map(advice -> i18n.get(advice.kind() == Advice.Kind.INSTEAD ? INSTEAD_KEY : FIRST_KEY,
                         op, stateLabel, i18n.get("verb." + advice.operation().chartName())))
                 .orElseGet(() -> i18n.get("reason.deleteOnly", op, stateLabel));
     }
