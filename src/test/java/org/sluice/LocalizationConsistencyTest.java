@@ -64,7 +64,7 @@ class LocalizationConsistencyTest {
         return key -> parser.matcher(key).matches() || problems.contains(key);
     }
 
-    /** Labels built from states and operations: state.X, operation.X, verb.X, action.X.tooltip. */
+    /** Labels built from enums: state.X, operation.X, verb.X, action.X.tooltip, outcome.X. */
     private static Predicate<String> consoleDynamicKeys() {
         Set<String> keys = new HashSet<>();
         for (ServiceState state : ServiceState.values()) {
@@ -74,6 +74,16 @@ class LocalizationConsistencyTest {
             keys.add("operation." + operation.chartName());
             keys.add("verb." + operation.chartName());
             keys.add("action." + operation.chartName() + ".tooltip");
+        }
+        // A definition problem names the field it is about: one of the definition's components.
+        for (java.lang.reflect.RecordComponent field : org.sluice.lifecycle.ServiceDefinition.class.getRecordComponents()) {
+            keys.add("definition.problem." + field.getName());
+        }
+        for (org.sluice.lifecycle.ServiceDefinition.Validation validation : org.sluice.lifecycle.ServiceDefinition.Validation.values()) {
+            keys.add("definition.validate." + validation.fileName());
+        }
+        for (org.sluice.lifecycle.Outcome outcome : org.sluice.lifecycle.Outcome.values()) {
+            keys.add("outcome." + outcome.name());
         }
         return keys::contains;
     }
@@ -128,9 +138,9 @@ class LocalizationConsistencyTest {
     @ParameterizedTest
     @EnumSource(Bundle.class)
     void everyDefinedKeyIsUsed(Bundle bundle) throws IOException {
-        Set<String> named = keysNamedInCode(bundle);
+        String code = sourceText(bundle);
         Set<String> unused = keys(load(bundle.resource + ".properties")).stream()
-                .filter(key -> !named.contains(key) && !bundle.dynamic.test(key))
+                .filter(key -> !code.contains("\"" + key + "\"") && !bundle.dynamic.test(key))
                 .collect(Collectors.toCollection(TreeSet::new));
         assertThat(unused).as("keys no code reads").isEmpty();
     }
@@ -155,6 +165,17 @@ class LocalizationConsistencyTest {
         for (InvalidSampleException.Problem problem : InvalidSampleException.Problem.values()) {
             assertThat(defined).contains("replay.error." + problem.name().toLowerCase(Locale.ROOT));
         }
+    }
+
+    /** All the bundle's code as one text: a key written anywhere in it as a string literal counts as used. */
+    private static String sourceText(Bundle bundle) throws IOException {
+        StringBuilder text = new StringBuilder();
+        try (Stream<Path> files = Files.walk(SOURCES.resolve(bundle.sources))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                text.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
+            }
+        }
+        return text.toString();
     }
 
     private static Set<String> keysNamedInCode(Bundle bundle) throws IOException {

@@ -1,0 +1,83 @@
+package org.sluice.console.controls;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+import javafx.scene.control.Button;
+import javafx.scene.control.ContentDisplay;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.StackPane;
+import javafx.util.Duration;
+
+import org.sluice.console.view.Icons;
+import org.sluice.console.viewmodel.OperationCommand;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
+import org.sluice.lifecycle.Operation;
+
+/**
+ * The nine chart actions of one service row. Each button's {@code disable} is bound to its
+ * command's {@code executable} and nothing else. A disabled control gets no mouse events, so each
+ * button sits in a small pane that carries the tooltip: it shows what the action does, or why it
+ * is disabled and the way out.
+ */
+public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRowViewModel> {
+    private final List<Operation> operations;
+    private final List<Button> buttons = new ArrayList<>();
+    private final List<Tooltip> tooltips = new ArrayList<>();
+    private final HBox box = new HBox(2);
+
+    public ActionsCell(List<Operation> operations, Function<Operation, String> label) {
+        this.operations = List.copyOf(operations);
+        for (Operation operation : operations) {
+            Button button = new Button(null, Icons.of(operation).create());
+            button.getStyleClass().addAll("flat", "action", "action-" + operation.chartName());
+            button.setAccessibleText(label.apply(operation));
+            button.setFocusTraversable(false);
+            Tooltip tooltip = new Tooltip();
+            tooltip.setShowDelay(Duration.millis(300));
+            tooltip.setWrapText(true);
+            tooltip.setMaxWidth(360);
+            StackPane holder = new StackPane(button);
+            Tooltip.install(holder, tooltip);
+            buttons.add(button);
+            tooltips.add(tooltip);
+            box.getChildren().add(holder);
+        }
+        box.getStyleClass().add("actions");
+        setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
+    }
+
+    @Override
+    protected void updateItem(ServiceRowViewModel row, boolean empty) {
+        super.updateItem(row, empty);
+        for (int i = 0; i < buttons.size(); i++) {
+            buttons.get(i).disableProperty().unbind();
+            tooltips.get(i).textProperty().unbind();
+            buttons.get(i).setOnAction(null);
+        }
+        if (empty || row == null) {
+            setGraphic(null);
+            return;
+        }
+        for (int i = 0; i < buttons.size(); i++) {
+            OperationCommand command = row.command(operations.get(i));
+            buttons.get(i).disableProperty().bind(command.executableProperty().not());
+            tooltips.get(i).textProperty().bind(command.tooltipProperty());
+            buttons.get(i).setOnAction(e -> command.execute());
+        }
+        setGraphic(box);
+    }
+
+    /** The button of {@code operation}, for tests. */
+    public Button button(Operation operation) {
+        return buttons.get(operations.indexOf(operation));
+    }
+
+    /** The tooltip of {@code operation}'s button, for tests. */
+    public Tooltip tooltip(Operation operation) {
+        return tooltips.get(operations.indexOf(operation));
+    }
+}

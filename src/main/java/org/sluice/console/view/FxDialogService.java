@@ -1,0 +1,207 @@
+package org.sluice.console.view;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.List;
+import java.util.Optional;
+
+import javafx.beans.binding.Bindings;
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Alert;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Dialog;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.GridPane;
+import javafx.scene.layout.VBox;
+import javafx.stage.Window;
+import javafx.util.StringConverter;
+
+import org.sluice.console.viewmodel.BulkPlan;
+import org.sluice.console.viewmodel.DefinitionFormViewModel;
+import org.sluice.console.viewmodel.DialogService;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+
+/** The console's dialogs. */
+public final class FxDialogService implements DialogService {
+    private final I18n i18n;
+    private final Window owner;
+
+    public FxDialogService(I18n i18n, Window owner) {
+        this.i18n = i18n;
+        this.owner = owner;
+    }
+
+    private <R> Dialog<R> dialog(String title) {
+        Dialog<R> dialog = new Dialog<>();
+        dialog.initOwner(owner);
+        dialog.setTitle(title);
+        dialog.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+        return dialog;
+    }
+
+    @Override
+    public boolean confirmDelete(String service) {
+        Dialog<Boolean> dialog = dialog(i18n.get("dialog.delete.title", service));
+        TextField typed = new TextField();
+        typed.setId("delete-confirmation");
+        typed.setPromptText(service);
+        Label explain = new Label(i18n.get("dialog.delete.explain", service));
+        explain.setWrapText(true);
+        VBox content = new VBox(10, explain, typed);
+        content.setPadding(new Insets(10));
+        content.setPrefWidth(420);
+        dialog.getDialogPane().setContent(content);
+        Node ok = dialog.getDialogPane().lookupButton(ButtonType.OK);
+        ok.disableProperty().bind(typed.textProperty().isNotEqualTo(service));
+        dialog.setResultConverter(button -> button == ButtonType.OK && service.equals(typed.getText()));
+        dialog.setOnShown(e -> typed.requestFocus());
+        return dialog.showAndWait().orElse(false);
+    }
+
+    @Override
+    public Optional<Integer> askUnits(String service, int current) {
+        Dialog<Integer> dialog = dialog(i18n.get("dialog.scale.title", service));
+        Spinner<Integer> units = new Spinner<>(ServiceDefinition.MIN_UNITS, ServiceDefinition.MAX_UNITS, current);
+        units.setId("scale-units");
+        units.setEditable(true);
+        VBox content = new VBox(10, new Label(i18n.get("dialog.scale.explain")), units);
+        content.setPadding(new Insets(10));
+        dialog.getDialogPane().setContent(content);
+        dialog.setResultConverter(button -> button == ButtonType.OK ? units.getValue() : null);
+        return dialog.showAndWait();
+    }
+
+    @Override
+    public Optional<ServiceDefinition> editDefinition(ServiceDefinition current, boolean isNew) {
+        DefinitionFormViewModel form = new DefinitionFormViewModel(current, isNew, i18n);
+        Dialog<ServiceDefinition> dialog = dialog(isNew ? i18n.get("dialog.definition.newTitle")
+                : i18n.get("dialog.definition.editTitle", current.name()));
+        GridPane grid = new GridPane();
+        grid.setHgap(10);
+        grid.setVgap(8);
+        grid.setPadding(new Insets(10));
+
+        TextField name = new TextField();
+        name.setId("definition-name");
+        name.textProperty().bindBidirectional(form.nameProperty());
+        name.setDisable(!isNew);
+        Spinner<Integer> units = spinner(ServiceDefinition.MIN_UNITS, ServiceDefinition.MAX_UNITS, form.unitsProperty().get());
+        units.valueProperty().addListener((o, a, b) -> form.unitsProperty().set(b));
+        Spinner<Integer> cores = spinner(1, ServiceDefinition.MAX_CORES, form.coresProperty().get());
+        cores.valueProperty().addListener((o, a, b) -> form.coresProperty().set(b));
+        Spinner<Integer> memory = spinner(ServiceDefinition.MIN_MEMORY_MB, ServiceDefinition.MAX_MEMORY_MB, form.memoryMbProperty().get());
+        memory.valueProperty().addListener((o, a, b) -> form.memoryMbProperty().set(b));
+        ChoiceBox<Validation> validate = new ChoiceBox<>(FXCollections.observableArrayList(Validation.values()));
+        validate.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Validation v) {
+                return v == null ? "" : i18n.get("definition.validate." + v.fileName());
+            }
+
+            @Override
+            public Validation fromString(String text) {
+                return null;
+            }
+        });
+        validate.valueProperty().bindBidirectional(form.validateProperty());
+        TextField transform = field(form.transformProperty(), "definition-transform");
+        TextField source = field(form.sourceProperty(), "definition-source");
+        source.setPromptText("dir:/path/to/inbox");
+        TextField destination = field(form.destinationProperty(), "definition-destination");
+        destination.setPromptText("dir:/path/to/outbox  |  https://host/path");
+        Label problems = new Label();
+        problems.setId("definition-problems");
+        problems.getStyleClass().add("form-problems");
+        problems.setWrapText(true);
+        problems.textProperty().bind(form.problemTextProperty());
+
+        String[] labels = {"definition.field.name", "definition.field.units", "definition.field.cores", "definition.field.memory",
+            "definition.field.validate", "definition.field.transform", "definition.field.source", "definition.field.destination"};
+        Node[] fields = {name, units, cores, memory, validate, transform, source, destination};
+        for (int i = 0; i < labels.length; i++) {
+            grid.add(new Label(i18n.get(labels[i])), 0, i);
+            grid.add(fields[i], 1, i);
+        }
+        grid.add(problems, 0, labels.length, 2, 1);
+        transform.setPrefColumnCount(28);
+        dialog.getDialogPane().setContent(grid);
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.validProperty().not());
+        dialog.setResultConverter(button -> button == ButtonType.OK ? form.definition() : null);
+        return dialog.showAndWait();
+    }
+
+    private static Spinner<Integer> spinner(int min, int max, int value) {
+        Spinner<Integer> spinner = new Spinner<>(min, max, Math.max(min, Math.min(max, value)));
+        spinner.setEditable(true);
+        return spinner;
+    }
+
+    private static TextField field(javafx.beans.property.StringProperty property, String id) {
+        TextField field = new TextField();
+        field.setId(id);
+        field.textProperty().bindBidirectional(property);
+        return field;
+    }
+
+    @Override
+    public Optional<RestoreChoice> chooseBackup(List<BackupInfo> backups) {
+        Dialog<RestoreChoice> dialog = dialog(i18n.get("dialog.restore.title"));
+        DateTimeFormatter when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM).withLocale(i18n.locale())
+                .withZone(ZoneId.systemDefault());
+        ListView<BackupInfo> list = new ListView<>(FXCollections.observableArrayList(backups.stream().filter(BackupInfo::succeeded).toList()));
+        list.setPrefHeight(200);
+        list.setCellFactory(v -> new ListCell<>() {
+            @Override
+            protected void updateItem(BackupInfo item, boolean empty) {
+                super.updateItem(item, empty);
+                setText(empty || item == null ? null : i18n.get("dialog.restore.item", when.format(Instant.ofEpochMilli(item.createdMs())),
+                        item.definition().units()));
+            }
+        });
+        list.getSelectionModel().selectFirst();
+        TextField newName = new TextField(backups.get(0).service() + "-restored");
+        newName.setId("restore-name");
+        Label explain = new Label(i18n.get("dialog.restore.explain"));
+        explain.setWrapText(true);
+        VBox content = new VBox(10, explain, list, new Label(i18n.get("dialog.restore.name")), newName);
+        content.setPadding(new Insets(10));
+        content.setPrefWidth(440);
+        dialog.getDialogPane().setContent(content);
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(Bindings.createBooleanBinding(
+                () -> list.getSelectionModel().getSelectedItem() == null
+                        || !list.getItems().get(0).definition().withName(newName.getText().strip()).problems().isEmpty(),
+                list.getSelectionModel().selectedItemProperty(), newName.textProperty()));
+        dialog.setResultConverter(button -> button == ButtonType.OK
+                ? new RestoreChoice(list.getSelectionModel().getSelectedItem().id(), newName.getText().strip()) : null);
+        return dialog.showAndWait();
+    }
+
+    @Override
+    public boolean confirmBulk(BulkPlan plan) {
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
+        alert.initOwner(owner);
+        alert.setTitle(i18n.get("dialog.bulk.title", i18n.operation(plan.operation())));
+        alert.setHeaderText(plan.summary());
+        StringBuilder details = new StringBuilder();
+        plan.willRun().forEach(name -> details.append("✓ ").append(name).append('\n'));
+        plan.skipped().forEach(s -> details.append("– ").append(s.service()).append(" (").append(i18n.state(s.state())).append(")\n"));
+        TextArea area = new TextArea(details.toString());
+        area.setEditable(false);
+        area.setPrefRowCount(Math.min(12, plan.willRun().size() + plan.skipped().size()));
+        alert.getDialogPane().setContent(area);
+        return alert.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+    }
+}

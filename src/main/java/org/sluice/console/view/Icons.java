@@ -1,0 +1,102 @@
+package org.sluice.console.view;
+
+import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignU;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceState;
+
+/** The one place that maps Sluice's concepts to glyphs. */
+public enum Icons {
+    START(MaterialDesignP.PLAY),
+    STOP(MaterialDesignS.STOP),
+    RESTART(MaterialDesignR.RESTART),
+    SUSPEND(MaterialDesignP.PAUSE),
+    RESUME(MaterialDesignP.PLAY_PAUSE),
+    DELETE(MaterialDesignD.DELETE_OUTLINE),
+    SCALE(MaterialDesignA.ARROW_EXPAND_HORIZONTAL),
+    CONFIGURE(MaterialDesignC.COG_OUTLINE),
+    BACKUP(MaterialDesignC.CONTENT_SAVE_OUTLINE),
+    CREATE(MaterialDesignP.PLUS),
+    RESTORE(MaterialDesignB.BACKUP_RESTORE),
+    DISABLE(MaterialDesignC.CANCEL),
+    ENABLE(MaterialDesignC.CHECK),
+    UPDATE(MaterialDesignU.UPDATE),
+    STATE_ACTIVE(MaterialDesignC.CHECK_CIRCLE),
+    STATE_STOPPED(MaterialDesignS.STOP_CIRCLE),
+    STATE_SUSPENDED(MaterialDesignP.PAUSE_CIRCLE),
+    STATE_DISABLED(MaterialDesignC.CANCEL),
+    STATE_FAILED(MaterialDesignA.ALERT_CIRCLE),
+    STATE_BUSY(MaterialDesignP.PROGRESS_CLOCK),
+    THROTTLED(MaterialDesignS.SPEEDOMETER);
+
+    private final Ikon ikon;
+
+    Icons(Ikon ikon) {
+        this.ikon = ikon;
+    }
+
+    public FontIcon create() {
+        return new FontIcon(ikon);
+    }
+
+    public Ikon ikon() {
+        return ikon;
+    }
+
+    public static Icons of(Operation operation) {
+        return switch (operation) {
+            case START -> START;
+            case STOP -> STOP;
+            case RESTART -> RESTART;
+            case SUSPEND -> SUSPEND;
+            case RESUME -> RESUME;
+            case DELETE -> DELETE;
+            case SCALE -> SCALE;
+            case UPDATE_CONFIGURATION -> CONFIGURE;
+            case BACKUP -> BACKUP;
+            case CREATE -> CREATE;
+            case RESTORE -> RESTORE;
+            case DISABLE -> DISABLE;
+            case ENABLE -> ENABLE;
+            case SERVICE_UPDATE -> UPDATE;
+        };
+    }
+
+    public static Icons of(ServiceState state) {
+        if (state.isTransitional()) {
+            return STATE_BUSY;
+        }
+        if (state.isFailure()) {
+            return STATE_FAILED;
+        }
+        return switch (state) {
+            case ACTIVE -> STATE_ACTIVE;
+            case STOPPED -> STATE_STOPPED;
+            case SUSPENDED -> STATE_SUSPENDED;
+            default -> STATE_DISABLED;
+        };
+    }
+
+    /** The style class that colours a state: state-ok, state-off, state-paused, state-failed or state-busy. */
+    public static String styleClass(ServiceState state) {
+        if (state.isTransitional()) {
+            return "state-busy";
+        }
+        if (state.isFailure()) {
+            return "state-failed";
+        }
+        return switch (state) {
+            case ACTIVE -> "state-ok";
+            case SUSPENDED -> "state-paused";
+            default -> "state-off";
+        };
+    }
+}

@@ -1,0 +1,110 @@
+package org.sluice.console.view;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.scene.control.Label;
+import javafx.scene.control.SelectionMode;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.BorderPane;
+
+import org.sluice.console.controls.ActionsCell;
+import org.sluice.console.controls.StateCell;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
+import org.sluice.console.viewmodel.ServicesViewModel;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.ServiceState;
+
+/** The services grid: one row per service, with its state and its nine chart actions. */
+public final class ServicesView extends BorderPane {
+    private final ServicesViewModel model;
+    private final I18n i18n;
+    private final TableView<ServiceRowViewModel> table = new TableView<>();
+    private final DateTimeFormatter time;
+
+    public ServicesView(ServicesViewModel model, I18n i18n) {
+        this.model = model;
+        this.i18n = i18n;
+        this.time = DateTimeFormatter.ofLocalizedTime(FormatStyle.MEDIUM).withLocale(i18n.locale()).withZone(ZoneId.systemDefault());
+        createView();
+        initListeners();
+    }
+
+    private void createView() {
+        getStyleClass().add("services-view");
+        table.setId("services-table");
+        table.setItems(model.visibleRows());
+        table.setFixedCellSize(38);
+        table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
+        table.setPlaceholder(new Label(i18n.get("services.empty")));
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+
+        TableColumn<ServiceRowViewModel, String> name = new TableColumn<>(i18n.get("services.column.name"));
+        name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name()));
+        name.setPrefWidth(150);
+
+        TableColumn<ServiceRowViewModel, ServiceState> state = new TableColumn<>(i18n.get("services.column.state"));
+        state.setCellValueFactory(c -> c.getValue().stateProperty());
+        state.setCellFactory(c -> new StateCell<>(i18n::state));
+        state.setPrefWidth(190);
+
+        TableColumn<ServiceRowViewModel, String> instances = new TableColumn<>(i18n.get("services.column.instances"));
+        instances.setCellValueFactory(c -> {
+            ServiceRowViewModel row = c.getValue();
+            return Bindings.createStringBinding(() -> instancesText(row),
+                    row.definitionProperty(), row.instancesProperty(), row.throttledProperty());
+        });
+        instances.setPrefWidth(190);
+
+        TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
+        endpoint.setCellValueFactory(c -> c.getValue().endpointProperty());
+        endpoint.setPrefWidth(300);
+
+        TableColumn<ServiceRowViewModel, String> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
+        last.setCellValueFactory(c -> Bindings.createStringBinding(() -> lastOperationText(c.getValue().lastOperationProperty().get()),
+                c.getValue().lastOperationProperty()));
+        last.setPrefWidth(230);
+
+        TableColumn<ServiceRowViewModel, ServiceRowViewModel> actions = new TableColumn<>(i18n.get("services.column.actions"));
+        actions.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
+        actions.setCellFactory(c -> new ActionsCell(Lifecycle.standard().chart().operations(), i18n::operation));
+        actions.setPrefWidth(9 * 34 + 12);
+        actions.setMinWidth(9 * 34 + 12);
+        actions.setSortable(false);
+
+        table.getColumns().setAll(java.util.List.of(name, state, instances, endpoint, last, actions));
+        setCenter(table);
+    }
+
+    private void initListeners() {
+        table.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> model.selectedProperty().set(row));
+    }
+
+    private String instancesText(ServiceRowViewModel row) {
+        int units = row.getDefinition().units();
+        int running = row.instancesProperty().get();
+        int throttled = row.throttledProperty().get();
+        String text = i18n.get("services.instances", units, running);
+        return throttled == 0 ? text : text + " · " + i18n.get("services.throttledCount", throttled);
+    }
+
+    private String lastOperationText(OperationRecord record) {
+        if (record == null) {
+            return "";
+        }
+        String outcome = i18n.get("outcome." + record.outcome().name());
+        return i18n.operation(record.operation()) + " · " + outcome + " · "
+                + time.format(Instant.ofEpochMilli(record.endedMs().orElse(record.startedMs())));
+    }
+
+    public TableView<ServiceRowViewModel> table() {
+        return table;
+    }
+}
