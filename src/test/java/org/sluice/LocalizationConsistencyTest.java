@@ -82,6 +82,9 @@ class LocalizationConsistencyTest {
         for (org.sluice.lifecycle.ServiceDefinition.Validation validation : org.sluice.lifecycle.ServiceDefinition.Validation.values()) {
             keys.add("definition.validate." + validation.fileName());
         }
+        for (org.sluice.console.viewmodel.StateFilter filter : org.sluice.console.viewmodel.StateFilter.values()) {
+            keys.add("filter." + filter.name());
+        }
         for (org.sluice.lifecycle.Outcome outcome : org.sluice.lifecycle.Outcome.values()) {
             keys.add("outcome." + outcome.name());
         }

@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.ResourceBundle;
 import java.util.concurrent.Callable;
 
+import org.sluice.console.ConsoleLauncher;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,8 +28,20 @@ public final class SluiceMain implements Callable<Integer> {
     /** Exit status when the console cannot be opened. */
     static final int CONSOLE_UNAVAILABLE = 1;
 
+    /** Opens the console and returns when it is closed. */
+    @FunctionalInterface
+    interface ConsoleOpener {
+        void open();
+    }
+
     @Spec
     private CommandSpec spec;
+
+    private final ConsoleOpener console;
+
+    SluiceMain(ConsoleOpener console) {
+        this.console = console;
+    }
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
@@ -37,7 +51,12 @@ public final class SluiceMain implements Callable<Integer> {
 
     /** Runs the command line with the given streams; returns the exit status. */
     static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new SluiceMain(), new Factory(in));
+        return run(args, in, out, err, () -> ConsoleLauncher.launch(new String[0]));
+    }
+
+    /** Runs the command line with the given streams and way to open the console; returns the exit status. */
+    static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err, ConsoleOpener console) {
+        CommandLine commandLine = new CommandLine(new SluiceMain(console), new Factory(in));
         commandLine.setResourceBundle(ResourceBundle.getBundle(Messages.BUNDLE, Locale.getDefault()));
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -49,9 +68,15 @@ public final class SluiceMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println(Messages.get("console.unavailable"));
-        return CONSOLE_UNAVAILABLE;
+        try {
+            console.open();
+            return 0;
+        } catch (RuntimeException e) {
+            // Typically no display: say so where the user typed the command.
+            PrintWriter err = spec.commandLine().getErr();
+            err.println(Messages.get("console.unavailable", String.valueOf(e.getMessage())));
+            return CONSOLE_UNAVAILABLE;
+        }
     }
 
     /** Gives commands that read standard input the stream to read from. */

@@ -2,6 +2,9 @@ package org.sluice.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
@@ -11,10 +14,23 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SluiceMainTest {
 
     @Test
-    void withNoCommandItSaysTheConsoleIsNotAvailableAndFails() {
-        CommandLineRun run = CommandLineRun.run();
-        assertThat(run.status()).isNotZero();
-        assertThat(run.err()).contains("console").contains("sluice --help");
+    void withNoCommandItOpensTheConsole() {
+        int[] opened = {0};
+        int status = SluiceMain.run(new String[0], InputStream.nullInputStream(), new PrintWriter(new StringWriter()),
+                new PrintWriter(new StringWriter()), () -> opened[0]++);
+        assertThat(status).isZero();
+        assertThat(opened[0]).isEqualTo(1);
+    }
+
+    @Test
+    void whenTheConsoleCannotOpenItSaysWhyAndFails() {
+        StringWriter err = new StringWriter();
+        int status = SluiceMain.run(new String[0], InputStream.nullInputStream(), new PrintWriter(new StringWriter()),
+                new PrintWriter(err, true), () -> {
+                    throw new UnsupportedOperationException("Unable to open DISPLAY");
+                });
+        assertThat(status).isEqualTo(1);
+        assertThat(err.toString()).contains("Unable to open DISPLAY").contains("sluice --help");
     }
 
     @Test

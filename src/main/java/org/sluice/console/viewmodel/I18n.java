@@ -35,11 +35,7 @@ public final class I18n {
         if (arguments.length == 0) {
             return pattern;
         }
-        Object[] shown = new Object[arguments.length];
-        for (int i = 0; i < arguments.length; i++) {
-            shown[i] = arguments[i] instanceof Integer || arguments[i] instanceof Long ? arguments[i].toString() : arguments[i];
-        }
-        return new MessageFormat(pattern, locale).format(shown);
+        return new MessageFormat(pattern, locale).format(arguments);
     }
 
     /** Whether the bundle has {@code key}. */

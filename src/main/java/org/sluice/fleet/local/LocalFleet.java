@@ -1,5 +1,9 @@
 package org.sluice.fleet.local;
 
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,13 +27,16 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.DataDirectory;
 import org.sluice.runtime.FrontDoor;
 import org.sluice.runtime.Host;
 import org.sluice.runtime.HostListener;
 import org.sluice.runtime.InstanceEvent;
 import org.sluice.runtime.InstanceView;
+import org.sluice.runtime.LocalHost;
 import org.sluice.runtime.NoSuchServiceException;
 import org.sluice.runtime.ServiceView;
+import org.sluice.runtime.store.Store;
 import org.sluice.throttle.InstanceEpisode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,13 +57,39 @@ public final class LocalFleet implements Fleet {
      * @param host      the host to administer
      * @param door      its front door, for endpoints
      * @param requester who the operation log names for this fleet's commands, e.g. {@code console:alice}
-     * @param owned     what closing the fleet releases besides the host (the door, the journal), or {@code null}
+     * @param owned     what closing the fleet releases (the host with its door and journal); {@code null}
+     *                  to close just the host
      */
     public LocalFleet(Host host, FrontDoor door, String requester, AutoCloseable owned) {
         this.host = Objects.requireNonNull(host, "host");
         this.door = Objects.requireNonNull(door, "door");
         this.requester = Objects.requireNonNull(requester, "requester");
         this.owned = owned;
+    }
+
+    /**
+     * Opens a host on this machine in {@code data} and returns its fleet. The front door listens
+     * on {@code port}, or on any free port when that one is taken. On the very first run (no
+     * database yet) and with {@code demo}, a few demonstration services are created.
+     */
+    public static LocalFleet openOnThisMachine(Path data, int port, String requester, boolean demo) throws IOException {
+        boolean firstRun = !Files.exists(data.resolve(Store.FILE_NAME));
+        LocalHost local;
+        try {
+            local = LocalHost.open(data, port);
+        } catch (BindException taken) {
+            LOG.info("Port {} is taken; the front door uses a free port instead", port);
+            local = LocalHost.open(data, 0);
+        }
+        if (firstRun && demo) {
+            local.demo(requester);
+        }
+        return new LocalFleet(local.host(), local.door(), requester, local);
+    }
+
+    /** The default data folder of this user and system. */
+    public static Path defaultData() {
+        return DataDirectory.defaultLocation();
     }
 
     @Override
@@ -195,8 +228,9 @@ public final class LocalFleet implements Fleet {
 
     @Override
     public void close() {
-        host.close();
-        if (owned != null) {
+        if (owned == null) {
+            host.close();
+        } else {
             try {
                 owned.close();
             } catch (Exception e) {

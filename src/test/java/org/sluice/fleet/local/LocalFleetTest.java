@@ -53,7 +53,10 @@ class LocalFleetTest {
     @BeforeEach
     void open() throws Exception {
         door = FrontDoor.open(host, 0);
-        fleet = new LocalFleet(host, door, "console:test", door);
+        fleet = new LocalFleet(host, door, "console:test", () -> {
+            door.close();
+            host.close();
+        });
         subscription = fleet.subscribe(events::add);
     }
 

@@ -1,0 +1,182 @@
+package org.sluice.console;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.geometry.Pos;
+import javafx.scene.Parent;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.ProgressIndicator;
+import javafx.scene.layout.VBox;
+import javafx.stage.Stage;
+
+import atlantafx.base.theme.PrimerDark;
+import atlantafx.base.theme.PrimerLight;
+import org.sluice.console.view.FxDialogService;
+import org.sluice.console.view.MainView;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.ServicesViewModel;
+import org.sluice.fleet.Fleet;
+import org.sluice.fleet.local.LocalFleet;
+import org.sluice.lifecycle.Lifecycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console application: opens the embedded local host off the JavaFX thread, shows the
+ * services and the dashboard, and stops the role instances it started when the window closes.
+ */
+public final class ConsoleApp extends Application {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
+    static final String STYLESHEET = "/org/sluice/console/sluice.css";
+    static final int DEFAULT_PORT = 7070;
+
+    private final ConsoleSettings settings = ConsoleSettings.user();
+    private final FxExecutor executor = new FxExecutor();
+    private Stage stage;
+    private Fleet fleet;
+    private ConsoleSession session;
+
+    @Override
+    public void start(Stage primary) {
+        this.stage = primary;
+        applyTheme(settings.theme() == ConsoleSettings.Theme.DARK);
+        I18n i18n = new I18n(locale());
+        stage.setTitle(i18n.get("app.title"));
+        placeWindow();
+        stage.setScene(new Scene(waiting(i18n.get("startup.opening")), stage.getWidth(), stage.getHeight()));
+        stage.getScene().getStylesheets().add(STYLESHEET);
+        stage.setOnCloseRequest(e -> {
+            e.consume();
+            quit();
+        });
+        stage.show();
+
+        Path data = dataFolder();
+        String requester = "console:" + System.getProperty("user.name", "operator");
+        executor.run(() -> LocalFleet.openOnThisMachine(data, DEFAULT_PORT, requester, true), opened -> {
+            fleet = opened;
+            showMain();
+        }, failure -> {
+            LOG.error("The local host could not be opened in {}", data, failure);
+            stage.getScene().setRoot(waiting(i18n.get("startup.failed", data, String.valueOf(failure.getMessage()))));
+        });
+    }
+
+    private Path dataFolder() {
+        String configured = System.getProperty("sluice.data");
+        return configured != null ? Path.of(configured) : LocalFleet.defaultData();
+    }
+
+    private Locale locale() {
+        return settings.language().orElse(Locale.getDefault());
+    }
+
+    private static Parent waiting(String text) {
+        ProgressIndicator progress = new ProgressIndicator();
+        progress.setMaxSize(40, 40);
+        Label label = new Label(text);
+        label.setWrapText(true);
+        VBox box = new VBox(16, progress, label);
+        box.setAlignment(Pos.CENTER);
+        box.getStyleClass().add("waiting");
+        return box;
+    }
+
+    /** Builds the whole window content in the current language; called again when it changes. */
+    private void showMain() {
+        if (session != null) {
+            session.close();
+        }
+        I18n i18n = new I18n(locale());
+        stage.setTitle(i18n.get("app.title"));
+        session = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
+                shell(), System::currentTimeMillis);
+        stage.getScene().setRoot(session.view());
+        session.start();
+    }
+
+    private MainView.Shell shell() {
+        return new MainView.Shell() {
+            @Override
+            public boolean isDark() {
+                return settings.theme() == ConsoleSettings.Theme.DARK;
+            }
+
+            @Override
+            public void dark(boolean dark) {
+                settings.theme(dark ? ConsoleSettings.Theme.DARK : ConsoleSettings.Theme.LIGHT);
+                settings.save();
+                applyTheme(dark);
+            }
+
+            @Override
+            public Optional<Locale> language() {
+                return settings.language();
+            }
+
+            @Override
+            public void language(Optional<Locale> locale) {
+                settings.language(locale);
+                settings.save();
+                showMain();
+            }
+
+            @Override
+            public void quit() {
+                ConsoleApp.this.quit();
+            }
+        };
+    }
+
+    private static void applyTheme(boolean dark) {
+        Application.setUserAgentStylesheet(dark ? new PrimerDark().getUserAgentStylesheet() : new PrimerLight().getUserAgentStylesheet());
+    }
+
+    private void placeWindow() {
+        Optional<double[]> saved = settings.window();
+        if (saved.isPresent()) {
+            double[] b = saved.get();
+            stage.setX(b[0]);
+            stage.setY(b[1]);
+            stage.setWidth(b[2]);
+            stage.setHeight(b[3]);
+            stage.setMaximized(settings.maximized());
+        } else {
+            stage.setWidth(1400);
+            stage.setHeight(860);
+        }
+    }
+
+    /** Saves the window, stops the role instances off the JavaFX thread, then exits. */
+    private void quit() {
+        settings.window(stage.getX(), stage.getY(), stage.getWidth(), stage.getHeight(), stage.isMaximized());
+        settings.save();
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+        I18n i18n = new I18n(locale());
+        stage.getScene().setRoot(waiting(i18n.get("shutdown.stopping")));
+        Fleet closing = fleet;
+        executor.run(() -> {
+            if (closing != null) {
+                closing.close();
+            }
+            return List.of();
+        }, done -> Platform.exit(), failure -> {
+            LOG.error("Stopping the local host failed", failure);
+            Platform.exit();
+        });
+    }
+
+    @Override
+    public void stop() {
+        executor.close();
+    }
+}

@@ -1,0 +1,64 @@
+package org.sluice.console;
+
+import java.util.List;
+import java.util.function.LongSupplier;
+
+import javafx.scene.Parent;
+import javafx.scene.control.Label;
+
+import org.sluice.console.view.MainView;
+import org.sluice.console.viewmodel.BackgroundExecutor;
+import org.sluice.console.viewmodel.DialogService;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.ServicesViewModel;
+import org.sluice.fleet.Fleet;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.lifecycle.Lifecycle;
+
+/**
+ * One run of the console's window content over a fleet, in one language: the view models, their
+ * views, and the pump that feeds them fleet events once per pulse.
+ */
+final class ConsoleSession implements AutoCloseable {
+    private final Fleet fleet;
+    private final BackgroundExecutor executor;
+    private final ServicesViewModel services;
+    private final MainView view;
+    private final FleetEventPump pump;
+
+    ConsoleSession(Fleet fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
+                   MainView.Shell shell, LongSupplier clock) {
+        this.fleet = fleet;
+        this.executor = executor;
+        this.services = new ServicesViewModel(fleet, rules, i18n, executor, dialogs);
+        this.view = new MainView(services, i18n, shell, new Label(), new Label());
+        this.pump = new FleetEventPump(fleet, this::apply, now -> { });
+    }
+
+    private void apply(List<FleetEvent> events) {
+        services.apply(events);
+    }
+
+    /** Subscribes first, then loads the snapshot, so that no event falls between the two. */
+    void start() {
+        pump.start();
+        executor.run(fleet::snapshot, services::load, failure -> { });
+    }
+
+    Parent view() {
+        return view;
+    }
+
+    MainView mainView() {
+        return view;
+    }
+
+    ServicesViewModel services() {
+        return services;
+    }
+
+    @Override
+    public void close() {
+        pump.close();
+    }
+}

@@ -1,0 +1,309 @@
+package org.sluice.console.view;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.scene.Node;
+import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
+import javafx.scene.control.Separator;
+import javafx.scene.control.SeparatorMenuItem;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.control.ToggleGroup;
+import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.input.KeyCodeCombination;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.util.StringConverter;
+
+import org.controlsfx.control.NotificationPane;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.Notice;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
+import org.sluice.console.viewmodel.ServicesViewModel;
+import org.sluice.console.viewmodel.StateFilter;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.Operation;
+
+/**
+ * The console's window content: menus, a toolbar with create, restore, search, filter and bulk
+ * actions, the services and dashboard tabs, and a notification bar where errors are shown.
+ */
+public final class MainView extends BorderPane {
+
+    /** What the window does for the view: switch theme or language, quit. */
+    public interface Shell {
+        boolean isDark();
+
+        void dark(boolean dark);
+
+        Optional<Locale> language();
+
+        void language(Optional<Locale> locale);
+
+        void quit();
+    }
+
+    /** The chart operations' shortcuts, in menu order. */
+    static final Map<Operation, KeyCombination> SHORTCUTS = new LinkedHashMap<>();
+
+    static {
+        SHORTCUTS.put(Operation.START, new KeyCodeCombination(KeyCode.S, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        SHORTCUTS.put(Operation.STOP, new KeyCodeCombination(KeyCode.T, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        SHORTCUTS.put(Operation.RESTART, new KeyCodeCombination(KeyCode.R, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        SHORTCUTS.put(Operation.SUSPEND, new KeyCodeCombination(KeyCode.P, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        SHORTCUTS.put(Operation.RESUME, new KeyCodeCombination(KeyCode.U, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        SHORTCUTS.put(Operation.DELETE, new KeyCodeCombination(KeyCode.DELETE, KeyCombination.SHIFT_DOWN));
+        SHORTCUTS.put(Operation.SCALE, new KeyCodeCombination(KeyCode.L, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        SHORTCUTS.put(Operation.UPDATE_CONFIGURATION, new KeyCodeCombination(KeyCode.E, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        SHORTCUTS.put(Operation.BACKUP, new KeyCodeCombination(KeyCode.B, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+    }
+
+    private final ServicesViewModel services;
+    private final I18n i18n;
+    private final Shell shell;
+    private final ServicesView servicesView;
+    private final Node details;
+    private final Node dashboard;
+    private final TabPane tabs = new TabPane();
+    private final NotificationPane notifications = new NotificationPane();
+    private final TextField search = new TextField();
+    private final Label status = new Label();
+    private final List<MenuItem> shortcutItems = new ArrayList<>();
+
+    public MainView(ServicesViewModel services, I18n i18n, Shell shell, Node details, Node dashboard) {
+        this.services = services;
+        this.i18n = i18n;
+        this.shell = shell;
+        this.servicesView = new ServicesView(services, i18n);
+        this.details = details;
+        this.dashboard = dashboard;
+        createView();
+        initListeners();
+    }
+
+    private void createView() {
+        getStyleClass().add("main-view");
+        setTop(new VBox(menuBar(), toolBar()));
+
+        SplitPane split = new SplitPane(servicesView, details);
+        split.setOrientation(javafx.geometry.Orientation.VERTICAL);
+        split.setDividerPositions(0.62);
+        Tab servicesTab = new Tab(i18n.get("tab.services"), split);
+        servicesTab.setId("tab-services");
+        servicesTab.setGraphic(Icons.STATE_ACTIVE.create());
+        Tab dashboardTab = new Tab(i18n.get("tab.dashboard"), dashboard);
+        dashboardTab.setId("tab-dashboard");
+        dashboardTab.setGraphic(Icons.THROTTLED.create());
+        tabs.getTabs().setAll(servicesTab, dashboardTab);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        notifications.setContent(tabs);
+        notifications.setShowFromTop(true);
+        setCenter(notifications);
+
+        status.setId("status");
+        status.getStyleClass().add("status-text");
+        HBox bar = new HBox(status);
+        bar.getStyleClass().add("status-bar");
+        bar.setPadding(new Insets(4, 10, 4, 10));
+        setBottom(bar);
+    }
+
+    private MenuBar menuBar() {
+        Menu file = new Menu(i18n.get("menu.file"));
+        MenuItem create = item(i18n.get("action.newService"), Icons.CREATE, new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
+        create.setOnAction(e -> services.createService());
+        MenuItem restore = item(i18n.get("action.restore"), Icons.RESTORE,
+                new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        restore.setOnAction(e -> services.restoreService());
+        MenuItem quit = item(i18n.get("action.quit"), null, new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
+        quit.setOnAction(e -> shell.quit());
+        file.getItems().setAll(create, restore, new SeparatorMenuItem(), quit);
+
+        Menu service = new Menu(i18n.get("menu.service"));
+        service.setId("menu-service");
+        for (Map.Entry<Operation, KeyCombination> entry : SHORTCUTS.entrySet()) {
+            Operation operation = entry.getKey();
+            MenuItem item = item(i18n.operation(operation), Icons.of(operation), entry.getValue());
+            item.setId("menu-" + operation.chartName());
+            item.setDisable(true);
+            item.setOnAction(e -> Optional.ofNullable(services.selectedProperty().get())
+                    .ifPresent(row -> row.command(operation).execute()));
+            service.getItems().add(item);
+        }
+        service.setOnShowing(e -> updateServiceMenu(service));
+        services.selectedProperty().addListener((o, a, b) -> updateServiceMenu(service));
+
+        Menu view = new Menu(i18n.get("menu.view"));
+        MenuItem showServices = item(i18n.get("tab.services"), null, new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN));
+        showServices.setOnAction(e -> tabs.getSelectionModel().select(0));
+        MenuItem showDashboard = item(i18n.get("tab.dashboard"), null, new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
+        showDashboard.setOnAction(e -> tabs.getSelectionModel().select(1));
+        MenuItem find = item(i18n.get("action.search"), null, new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN));
+        find.setOnAction(e -> search.requestFocus());
+        ToggleGroup themes = new ToggleGroup();
+        RadioMenuItem light = new RadioMenuItem(i18n.get("theme.light"));
+        RadioMenuItem dark = new RadioMenuItem(i18n.get("theme.dark"));
+        light.setToggleGroup(themes);
+        dark.setToggleGroup(themes);
+        (shell.isDark() ? dark : light).setSelected(true);
+        light.setOnAction(e -> shell.dark(false));
+        dark.setOnAction(e -> shell.dark(true));
+        Menu language = new Menu(i18n.get("menu.language"));
+        ToggleGroup languages = new ToggleGroup();
+        language.getItems().addAll(languageItem(languages, i18n.get("language.system"), Optional.empty()),
+                languageItem(languages, "English", Optional.of(Locale.ENGLISH)),
+                languageItem(languages, "한국어", Optional.of(Locale.KOREAN)));
+        view.getItems().setAll(showServices, showDashboard, find, new SeparatorMenuItem(), light, dark, new SeparatorMenuItem(), language);
+
+        Menu help = new Menu(i18n.get("menu.help"));
+        MenuItem keys = item(i18n.get("action.shortcuts"), null, new KeyCodeCombination(KeyCode.F1));
+        keys.setOnAction(e -> showShortcuts());
+        help.getItems().setAll(keys);
+
+        MenuBar bar = new MenuBar(file, service, view, help);
+        bar.setUseSystemMenuBar(true);
+        return bar;
+    }
+
+    private RadioMenuItem languageItem(ToggleGroup group, String label, Optional<Locale> locale) {
+        RadioMenuItem item = new RadioMenuItem(label);
+        item.setToggleGroup(group);
+        item.setSelected(shell.language().map(Locale::getLanguage).equals(locale.map(Locale::getLanguage)));
+        item.setOnAction(e -> shell.language(locale));
+        return item;
+    }
+
+    private MenuItem item(String text, Icons icon, KeyCombination accelerator) {
+        MenuItem item = new MenuItem(text, icon == null ? null : icon.create());
+        item.setAccelerator(accelerator);
+        shortcutItems.add(item);
+        return item;
+    }
+
+    /** The Service menu follows the selected row's commands. */
+    private void updateServiceMenu(Menu menu) {
+        ServiceRowViewModel row = services.selectedProperty().get();
+        for (MenuItem item : menu.getItems()) {
+            item.disableProperty().unbind();
+            Operation operation = Operation.fromChartName(item.getId().substring("menu-".length())).orElseThrow();
+            if (row == null) {
+                item.setDisable(true);
+            } else {
+                item.disableProperty().bind(row.command(operation).executableProperty().not());
+            }
+        }
+    }
+
+    private ToolBar toolBar() {
+        Button create = new Button(i18n.get("action.newService"), Icons.CREATE.create());
+        create.setId("button-new-service");
+        create.setOnAction(e -> services.createService());
+        Button restore = new Button(i18n.get("action.restore"), Icons.RESTORE.create());
+        restore.setId("button-restore");
+        restore.setOnAction(e -> services.restoreService());
+
+        search.setId("search");
+        search.setPromptText(i18n.get("action.search"));
+        search.textProperty().bindBidirectional(services.searchProperty());
+        search.setPrefColumnCount(18);
+
+        ChoiceBox<StateFilter> filter = new ChoiceBox<>(FXCollections.observableArrayList(StateFilter.values()));
+        filter.setId("state-filter");
+        filter.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(StateFilter f) {
+                return f == null ? "" : i18n.get("filter." + f.name());
+            }
+
+            @Override
+            public StateFilter fromString(String s) {
+                return null;
+            }
+        });
+        filter.valueProperty().bindBidirectional(services.stateFilterProperty());
+
+        MenuButton bulk = new MenuButton(i18n.get("action.bulk"));
+        bulk.setId("bulk-actions");
+        bulk.setTooltip(new Tooltip(i18n.get("action.bulk.tooltip")));
+        for (Operation operation : Lifecycle.standard().chart().operations()) {
+            if (operation == Operation.DELETE || operation == Operation.SCALE || operation == Operation.UPDATE_CONFIGURATION) {
+                continue;
+            }
+            MenuItem item = new MenuItem(i18n.operation(operation), Icons.of(operation).create());
+            item.setOnAction(e -> services.runBulk(operation, List.copyOf(servicesView.table().getSelectionModel().getSelectedItems())));
+            bulk.getItems().add(item);
+        }
+        Region spring = new Region();
+        HBox.setHgrow(spring, Priority.ALWAYS);
+        return new ToolBar(create, restore, new Separator(), search, filter, spring, bulk);
+    }
+
+    private void initListeners() {
+        services.latestNoticeProperty().addListener((o, a, notice) -> show(notice));
+    }
+
+    private void show(Notice notice) {
+        if (notice == null) {
+            return;
+        }
+        status.setText(notice.text());
+        status.getStyleClass().removeAll("notice-ERROR", "notice-INFO", "notice-SUCCESS");
+        status.getStyleClass().add("notice-" + notice.kind().name());
+        if (notice.kind() == Notice.Kind.ERROR) {
+            notifications.show(notice.text(), Icons.STATE_FAILED.create());
+        }
+    }
+
+    private void showShortcuts() {
+        StringBuilder text = new StringBuilder();
+        for (MenuItem item : shortcutItems) {
+            text.append(String.format("%-28s %s%n", item.getAccelerator().getDisplayText(), item.getText()));
+        }
+        Alert alert = new Alert(Alert.AlertType.INFORMATION);
+        alert.initOwner(getScene() == null ? null : getScene().getWindow());
+        alert.setTitle(i18n.get("action.shortcuts"));
+        alert.setHeaderText(i18n.get("shortcuts.header"));
+        TextArea area = new TextArea(text.toString());
+        area.setEditable(false);
+        area.setStyle("-fx-font-family: monospace;");
+        area.setPrefRowCount(shortcutItems.size() + 1);
+        alert.getDialogPane().setContent(area);
+        alert.show();
+    }
+
+    public ServicesView servicesView() {
+        return servicesView;
+    }
+
+    public TabPane tabs() {
+        return tabs;
+    }
+
+    public NotificationPane notifications() {
+        return notifications;
+    }
+}
