@@ -40,7 +40,7 @@ class LocalizationConsistencyTest {
                 Pattern.compile("(?:Messages\\.get\\(|descriptionKey\\s*=\\s*)\"([A-Za-z0-9_.]+)\""),
                 cliDynamicKeys()),
         CONSOLE("/org/sluice/console/messages", "org/sluice/console",
-                Pattern.compile("(?:\\bget\\(|\\bkey\\(|Key\\s*=\\s*|KEY\\s*=\\s*)\"([A-Za-z0-9_.]*[A-Za-z0-9_])\""),
+                Pattern.compile("(?:i18n\\.get\\(|KEY\\s*=\\s*)\"([A-Za-z0-9_.]*[A-Za-z0-9_])\""),
                 consoleDynamicKeys());
 
         final String resource;
