@@ -85,6 +85,15 @@ class LocalizationConsistencyTest {
         for (org.sluice.console.viewmodel.StateFilter filter : org.sluice.console.viewmodel.StateFilter.values()) {
             keys.add("filter." + filter.name());
         }
+        for (org.sluice.lifecycle.InstanceStatus status : org.sluice.lifecycle.InstanceStatus.values()) {
+            keys.add("instance." + status.name());
+        }
+        for (org.sluice.throttle.ThrottleState state : org.sluice.throttle.ThrottleState.values()) {
+            keys.add("throttle." + state.name());
+        }
+        for (org.sluice.throttle.Cause cause : org.sluice.throttle.Cause.values()) {
+            keys.add("cause." + cause.name());
+        }
         for (org.sluice.lifecycle.Outcome outcome : org.sluice.lifecycle.Outcome.values()) {
             keys.add("outcome." + outcome.name());
         }

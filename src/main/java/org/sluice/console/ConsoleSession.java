@@ -1,5 +1,6 @@
 package org.sluice.console;
 
+import java.time.ZoneId;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -7,9 +8,11 @@ import javafx.scene.Parent;
 import javafx.scene.control.Label;
 
 import org.sluice.console.view.MainView;
+import org.sluice.console.view.ServiceDetailsView;
 import org.sluice.console.viewmodel.BackgroundExecutor;
 import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
@@ -23,6 +26,7 @@ final class ConsoleSession implements AutoCloseable {
     private final Fleet fleet;
     private final BackgroundExecutor executor;
     private final ServicesViewModel services;
+    private final ServiceDetailsViewModel details;
     private final MainView view;
     private final FleetEventPump pump;
 
@@ -31,18 +35,24 @@ final class ConsoleSession implements AutoCloseable {
         this.fleet = fleet;
         this.executor = executor;
         this.services = new ServicesViewModel(fleet, rules, i18n, executor, dialogs);
-        this.view = new MainView(services, i18n, shell, new Label(), new Label());
+        this.details = new ServiceDetailsViewModel(fleet, executor, ZoneId.systemDefault());
+        services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
+        this.view = new MainView(services, i18n, shell, new ServiceDetailsView(details, i18n), new Label());
         this.pump = new FleetEventPump(fleet, this::apply, now -> { });
     }
 
     private void apply(List<FleetEvent> events) {
         services.apply(events);
+        details.apply(events);
     }
 
     /** Subscribes first, then loads the snapshot, so that no event falls between the two. */
     void start() {
         pump.start();
-        executor.run(fleet::snapshot, services::load, failure -> { });
+        executor.run(fleet::snapshot, snapshot -> {
+            services.load(snapshot);
+            details.load(snapshot);
+        }, failure -> services.loadFailed(failure));
     }
 
     Parent view() {

@@ -119,6 +119,11 @@ public final class ServicesViewModel {
         rows.setAll(fresh);
     }
 
+    /** The fleet could not be read: the user sees why. */
+    public void loadFailed(Throwable failure) {
+        notice(Notice.Kind.ERROR, null, i18n.get("notice.loadFailed", String.valueOf(failure.getMessage())));
+    }
+
     /** Applies events that arrived since the last pulse, in order. */
     public void apply(List<FleetEvent> events) {
         for (FleetEvent event : events) {

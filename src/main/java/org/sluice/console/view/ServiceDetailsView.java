@@ -1,0 +1,196 @@
+package org.sluice.console.view;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import javafx.beans.binding.Bindings;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.value.ObservableValue;
+import javafx.collections.FXCollections;
+import javafx.geometry.Insets;
+import javafx.scene.control.ComboBox;
+import javafx.scene.control.DatePicker;
+import javafx.scene.control.Label;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.HBox;
+import javafx.util.StringConverter;
+
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.InstanceRowViewModel;
+import org.sluice.console.viewmodel.ServiceDetailsViewModel;
+import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceEpisode;
+
+/** The selected service's instances, operation log, throttle episodes and backups. */
+public final class ServiceDetailsView extends BorderPane {
+    private final ServiceDetailsViewModel model;
+    private final I18n i18n;
+    private final DateTimeFormatter when;
+    private final Label title = new Label();
+
+    public ServiceDetailsView(ServiceDetailsViewModel model, I18n i18n) {
+        this.model = model;
+        this.i18n = i18n;
+        this.when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT, FormatStyle.MEDIUM)
+                .withLocale(i18n.locale()).withZone(ZoneId.systemDefault());
+        createView();
+    }
+
+    private void createView() {
+        getStyleClass().add("details-view");
+        title.getStyleClass().add("details-title");
+        title.textProperty().bind(Bindings.createStringBinding(() -> model.serviceProperty().get() == null
+                ? i18n.get("details.none") : i18n.get("details.title", model.serviceProperty().get()), model.serviceProperty()));
+        BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
+        setTop(title);
+        TabPane tabs = new TabPane(
+                new Tab(i18n.get("details.instances"), instancesTable()),
+                new Tab(i18n.get("details.operations"), operationLog()),
+                new Tab(i18n.get("details.episodes"), episodesTable()),
+                new Tab(i18n.get("details.backups"), backupsTable()));
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        setCenter(tabs);
+    }
+
+    private static <S, T> TableColumn<S, T> column(String title, Function<S, ObservableValue<T>> value, double width) {
+        TableColumn<S, T> column = new TableColumn<>(title);
+        column.setCellValueFactory(c -> value.apply(c.getValue()));
+        column.setPrefWidth(width);
+        return column;
+    }
+
+    private static <S, T> ObservableValue<T> constant(T value) {
+        return new ReadOnlyObjectWrapper<>(value);
+    }
+
+    private String time(long epochMs) {
+        return epochMs < 0 ? "" : when.format(Instant.ofEpochMilli(epochMs));
+    }
+
+    private String causes(Set<Cause> causes) {
+        return causes.stream().map(c -> i18n.get("cause." + c.name())).collect(Collectors.joining(" + "));
+    }
+
+    private TableView<InstanceRowViewModel> instancesTable() {
+        TableView<InstanceRowViewModel> table = new TableView<>(model.instances());
+        table.setId("details-instances");
+        table.setPlaceholder(new Label(i18n.get("details.noInstances")));
+        table.setFixedCellSize(30);
+        table.getColumns().setAll(List.of(
+                column(i18n.get("details.column.instance"), r -> constant("#" + r.index()), 80),
+                column(i18n.get("details.column.status"), r -> Bindings.createStringBinding(
+                        () -> i18n.get("instance." + r.statusProperty().get().name()), r.statusProperty()), 110),
+                column(i18n.get("details.column.memory"), r -> Bindings.createStringBinding(
+                        () -> Double.isNaN(r.memoryPercentProperty().get()) ? "" : String.format(i18n.locale(), "%.1f %%", r.memoryPercentProperty().get()),
+                        r.memoryPercentProperty()), 110),
+                column(i18n.get("details.column.inProcess"), r -> Bindings.createStringBinding(
+                        () -> Long.toString(r.inProcessProperty().get()), r.inProcessProperty()), 150),
+                column(i18n.get("details.column.throttle"), r -> Bindings.createStringBinding(() -> {
+                    String state = i18n.get("throttle." + r.throttleProperty().get().name());
+                    Set<Cause> causes = r.causesProperty().get();
+                    return causes.isEmpty() ? state : state + " · " + causes(causes);
+                }, r.throttleProperty(), r.causesProperty()), 220),
+                column(i18n.get("details.column.since"), r -> Bindings.createStringBinding(
+                        () -> time(r.throttledSinceProperty().get()), r.throttledSinceProperty()), 200)));
+        return table;
+    }
+
+    private BorderPane operationLog() {
+        DatePicker from = new DatePicker();
+        from.setId("log-from");
+        from.setPromptText(i18n.get("details.filter.from"));
+        from.valueProperty().bindBidirectional(model.fromProperty());
+        DatePicker to = new DatePicker();
+        to.setId("log-to");
+        to.setPromptText(i18n.get("details.filter.to"));
+        to.valueProperty().bindBidirectional(model.toProperty());
+
+        List<Operation> operations = new ArrayList<>();
+        operations.add(null);
+        operations.addAll(Lifecycle.standard().chart().operations());
+        operations.addAll(List.of(Operation.CREATE, Operation.RESTORE, Operation.DISABLE, Operation.ENABLE, Operation.SERVICE_UPDATE));
+        ComboBox<Operation> operation = new ComboBox<>(FXCollections.observableArrayList(operations));
+        operation.setConverter(converter(o -> o == null ? i18n.get("details.filter.anyOperation") : i18n.operation(o)));
+        operation.valueProperty().bindBidirectional(model.operationFilterProperty());
+        List<Outcome> outcomes = new ArrayList<>();
+        outcomes.add(null);
+        outcomes.addAll(List.of(Outcome.values()));
+        ComboBox<Outcome> outcome = new ComboBox<>(FXCollections.observableArrayList(outcomes));
+        outcome.setConverter(converter(o -> o == null ? i18n.get("details.filter.anyOutcome") : i18n.get("outcome." + o.name())));
+        outcome.valueProperty().bindBidirectional(model.outcomeFilterProperty());
+        HBox filters = new HBox(8, from, to, operation, outcome);
+        filters.setPadding(new Insets(6));
+
+        TableView<OperationRecord> table = new TableView<>(model.operations());
+        table.setId("details-operations");
+        table.setPlaceholder(new Label(i18n.get("details.noOperations")));
+        table.getColumns().setAll(List.of(
+                column(i18n.get("details.column.started"), r -> constant(time(r.startedMs())), 170),
+                column(i18n.get("details.column.operation"), r -> constant(i18n.operation(r.operation())), 150),
+                column(i18n.get("details.column.requester"), r -> constant(r.requester()), 150),
+                column(i18n.get("details.column.outcome"), r -> constant(i18n.get("outcome." + r.outcome().name())), 100),
+                column(i18n.get("details.column.ended"), r -> constant(r.endedMs().isPresent() ? time(r.endedMs().getAsLong()) : ""), 170),
+                column(i18n.get("details.column.error"), r -> constant(r.error().orElse("")), 420)));
+        BorderPane pane = new BorderPane(table);
+        pane.setTop(filters);
+        return pane;
+    }
+
+    private TableView<InstanceEpisode> episodesTable() {
+        TableView<InstanceEpisode> table = new TableView<>(model.episodes());
+        table.setId("details-episodes");
+        table.setPlaceholder(new Label(i18n.get("details.noEpisodes")));
+        table.getColumns().setAll(List.of(
+                column(i18n.get("details.column.instance"), e -> constant("#" + e.instance()), 80),
+                column(i18n.get("details.column.start"), e -> constant(time(e.episode().startMs())), 180),
+                column(i18n.get("details.column.end"), e -> constant(e.episode().endMs().isPresent() ? time(e.episode().endMs().getAsLong()) : ""), 180),
+                column(i18n.get("details.column.duration"), e -> constant(e.episode().durationMs().isPresent()
+                        ? DurationText.format(Duration.ofMillis(e.episode().durationMs().getAsLong()), i18n) : ""), 120),
+                column(i18n.get("details.column.causes"), e -> constant(causes(e.episode().causes())), 220)));
+        return table;
+    }
+
+    private TableView<BackupInfo> backupsTable() {
+        TableView<BackupInfo> table = new TableView<>(model.backups());
+        table.setId("details-backups");
+        table.setPlaceholder(new Label(i18n.get("details.noBackups")));
+        table.getColumns().setAll(List.of(
+                column(i18n.get("details.column.created"), b -> constant(time(b.createdMs())), 180),
+                column(i18n.get("details.column.units"), b -> constant(Integer.toString(b.definition().units())), 80),
+                column(i18n.get("details.column.outcome"), b -> constant(i18n.get(b.succeeded() ? "outcome.SUCCEEDED" : "outcome.FAILED")), 100),
+                column(i18n.get("details.column.id"), b -> constant(b.id()), 260),
+                column(i18n.get("details.column.error"), b -> constant(b.error().orElse("")), 300)));
+        return table;
+    }
+
+    private static <T> StringConverter<T> converter(Function<T, String> text) {
+        return new StringConverter<>() {
+            @Override
+            public String toString(T value) {
+                return text.apply(value);
+            }
+
+            @Override
+            public T fromString(String string) {
+                return null;
+            }
+        };
+    }
+}

@@ -1,0 +1,100 @@
+package org.sluice.console.viewmodel;
+
+import java.util.Set;
+
+import javafx.beans.property.ReadOnlyDoubleProperty;
+import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+
+import org.sluice.fleet.InstanceSnapshot;
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+
+/** One role instance in the service details: status, memory, messages in process and throttling. */
+public final class InstanceRowViewModel {
+    private final String service;
+    private final int index;
+    private final ReadOnlyObjectWrapper<InstanceStatus> status = new ReadOnlyObjectWrapper<>(this, "status", InstanceStatus.STARTING);
+    private final ReadOnlyDoubleWrapper memoryPercent = new ReadOnlyDoubleWrapper(this, "memoryPercent", Double.NaN);
+    private final ReadOnlyLongWrapper inProcess = new ReadOnlyLongWrapper(this, "inProcess");
+    private final ReadOnlyObjectWrapper<ThrottleState> throttle = new ReadOnlyObjectWrapper<>(this, "throttle", ThrottleState.NORMAL);
+    private final ReadOnlyObjectWrapper<Set<Cause>> causes = new ReadOnlyObjectWrapper<>(this, "causes", Set.of());
+    /** Epoch millis when the current episode began; -1 when Normal. */
+    private final ReadOnlyLongWrapper throttledSince = new ReadOnlyLongWrapper(this, "throttledSince", -1);
+
+    InstanceRowViewModel(String service, int index) {
+        this.service = service;
+        this.index = index;
+    }
+
+    public String service() {
+        return service;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public ReadOnlyObjectProperty<InstanceStatus> statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** NaN until the first sample. */
+    public ReadOnlyDoubleProperty memoryPercentProperty() {
+        return memoryPercent.getReadOnlyProperty();
+    }
+
+    public ReadOnlyLongProperty inProcessProperty() {
+        return inProcess.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<ThrottleState> throttleProperty() {
+        return throttle.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<Set<Cause>> causesProperty() {
+        return causes.getReadOnlyProperty();
+    }
+
+    public ReadOnlyLongProperty throttledSinceProperty() {
+        return throttledSince.getReadOnlyProperty();
+    }
+
+    void update(InstanceSnapshot snapshot) {
+        status.set(snapshot.status());
+        throttle.set(snapshot.throttle());
+        causes.set(snapshot.causes());
+        throttledSince.set(snapshot.throttledSinceMs().orElse(-1));
+        snapshot.lastSample().ifPresent(this::sample);
+    }
+
+    void status(InstanceStatus value) {
+        status.set(value);
+        if (value != InstanceStatus.RUNNING) {
+            throttle.set(ThrottleState.NORMAL);
+            causes.set(Set.of());
+            throttledSince.set(-1);
+        }
+    }
+
+    void sample(InstanceSample sample) {
+        memoryPercent.set(sample.memoryPercent());
+        inProcess.set(sample.concurrent());
+    }
+
+    void throttle(ThrottleTransition transition) {
+        throttle.set(transition.state());
+        causes.set(transition.causes());
+        if (transition.entersThrottled()) {
+            throttledSince.set(transition.timeMs());
+        } else if (transition.state() == ThrottleState.NORMAL) {
+            throttledSince.set(-1);
+        }
+    }
+}

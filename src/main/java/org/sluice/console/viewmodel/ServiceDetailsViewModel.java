@@ -1,0 +1,220 @@
+package org.sluice.console.viewmodel;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import org.sluice.fleet.Fleet;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.FleetSnapshot;
+import org.sluice.fleet.InstanceSnapshot;
+import org.sluice.fleet.ServiceSnapshot;
+import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationQuery;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.ThrottleState;
+
+/**
+ * The selected service's details: its instances live, its operation log with filters, its
+ * throttle episodes and its backups. Queries run through the background executor.
+ */
+public final class ServiceDetailsViewModel {
+    static final int LOG_LIMIT = 500;
+
+    private final Fleet fleet;
+    private final BackgroundExecutor executor;
+    private final ZoneId zone;
+    private final ReadOnlyStringWrapper service = new ReadOnlyStringWrapper(this, "service");
+    private final Map<String, Map<Integer, InstanceRowViewModel>> instancesByService = new HashMap<>();
+    private final ObservableList<InstanceRowViewModel> instances = FXCollections.observableArrayList();
+    private final ObservableList<OperationRecord> operations = FXCollections.observableArrayList();
+    private final ObservableList<InstanceEpisode> episodes = FXCollections.observableArrayList();
+    private final ObservableList<BackupInfo> backups = FXCollections.observableArrayList();
+    private final ObjectProperty<LocalDate> from = new SimpleObjectProperty<>(this, "from");
+    private final ObjectProperty<LocalDate> to = new SimpleObjectProperty<>(this, "to");
+    private final ObjectProperty<Operation> operationFilter = new SimpleObjectProperty<>(this, "operationFilter");
+    private final ObjectProperty<Outcome> outcomeFilter = new SimpleObjectProperty<>(this, "outcomeFilter");
+
+    public ServiceDetailsViewModel(Fleet fleet, BackgroundExecutor executor, ZoneId zone) {
+        this.fleet = fleet;
+        this.executor = executor;
+        this.zone = zone;
+        from.addListener((o, a, b) -> reloadOperations());
+        to.addListener((o, a, b) -> reloadOperations());
+        operationFilter.addListener((o, a, b) -> reloadOperations());
+        outcomeFilter.addListener((o, a, b) -> reloadOperations());
+    }
+
+    /** The service shown, or {@code null}. */
+    public ReadOnlyStringProperty serviceProperty() {
+        return service.getReadOnlyProperty();
+    }
+
+    public ObservableList<InstanceRowViewModel> instances() {
+        return instances;
+    }
+
+    public ObservableList<OperationRecord> operations() {
+        return operations;
+    }
+
+    public ObservableList<InstanceEpisode> episodes() {
+        return episodes;
+    }
+
+    public ObservableList<BackupInfo> backups() {
+        return backups;
+    }
+
+    /** Log entries started on or after this day. */
+    public ObjectProperty<LocalDate> fromProperty() {
+        return from;
+    }
+
+    /** Log entries started on or before this day. */
+    public ObjectProperty<LocalDate> toProperty() {
+        return to;
+    }
+
+    public ObjectProperty<Operation> operationFilterProperty() {
+        return operationFilter;
+    }
+
+    public ObjectProperty<Outcome> outcomeFilterProperty() {
+        return outcomeFilter;
+    }
+
+    /** Shows {@code name}'s details, or nothing. */
+    public void show(String name) {
+        service.set(name);
+        instances.setAll(name == null ? List.of() : rowsOf(name).values());
+        if (name == null) {
+            operations.clear();
+            episodes.clear();
+            backups.clear();
+            return;
+        }
+        reloadOperations();
+        reloadEpisodes();
+        reloadBackups();
+    }
+
+    public void load(FleetSnapshot snapshot) {
+        instancesByService.clear();
+        for (ServiceSnapshot s : snapshot.services()) {
+            for (InstanceSnapshot instance : s.instances()) {
+                row(s.name(), instance.index()).update(instance);
+            }
+        }
+        if (service.get() != null) {
+            instances.setAll(rowsOf(service.get()).values());
+        }
+    }
+
+    /** Applies one pulse's events. */
+    public void apply(List<FleetEvent> events) {
+        boolean instancesChanged = false;
+        for (FleetEvent event : events) {
+            String name = event.service();
+            if (event instanceof FleetEvent.InstanceSampled sampled) {
+                row(name, sampled.index()).sample(sampled.sample());
+            } else if (event instanceof FleetEvent.ThrottleChanged changed) {
+                row(name, changed.index()).throttle(changed.transition());
+                if (name.equals(service.get()) && changed.transition().state() == ThrottleState.NORMAL) {
+                    reloadEpisodes();
+                }
+            } else if (event instanceof FleetEvent.InstanceStatusChanged status) {
+                if (status.status() == InstanceStatus.STOPPED) {
+                    rowsOf(name).remove(status.index());
+                } else {
+                    row(name, status.index()).status(status.status());
+                }
+                instancesChanged |= name.equals(service.get());
+            } else if (event instanceof FleetEvent.ServiceRemoved) {
+                instancesByService.remove(name);
+                if (name.equals(service.get())) {
+                    show(null);
+                }
+            } else if (event instanceof FleetEvent.OperationProgress progress && name.equals(service.get())) {
+                reloadOperations();
+                if (progress.record().operation() == Operation.BACKUP && progress.record().outcome() != Outcome.RUNNING) {
+                    reloadBackups();
+                }
+            }
+        }
+        if (instancesChanged) {
+            instances.setAll(rowsOf(service.get()).values());
+        }
+    }
+
+    private Map<Integer, InstanceRowViewModel> rowsOf(String name) {
+        return instancesByService.computeIfAbsent(name, n -> new TreeMap<>());
+    }
+
+    private InstanceRowViewModel row(String name, int index) {
+        Map<Integer, InstanceRowViewModel> rows = rowsOf(name);
+        InstanceRowViewModel row = rows.get(index);
+        if (row == null) {
+            row = new InstanceRowViewModel(name, index);
+            rows.put(index, row);
+            if (name.equals(service.get())) {
+                instances.setAll(rows.values());
+            }
+        }
+        return row;
+    }
+
+    /** The query the filters describe. */
+    OperationQuery query(String name) {
+        Optional<Long> fromMs = Optional.ofNullable(from.get()).map(d -> d.atStartOfDay(zone).toInstant().toEpochMilli());
+        Optional<Long> toMs = Optional.ofNullable(to.get()).map(d -> d.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
+        return new OperationQuery(fromMs, toMs, Optional.of(name), Optional.ofNullable(operationFilter.get()),
+                Optional.ofNullable(outcomeFilter.get()), LOG_LIMIT);
+    }
+
+    private void reloadOperations() {
+        String name = service.get();
+        if (name == null) {
+            return;
+        }
+        OperationQuery query = query(name);
+        executor.run(() -> fleet.operations(query), records -> {
+            if (name.equals(service.get())) {
+                operations.setAll(records);
+            }
+        }, failure -> operations.clear());
+    }
+
+    private void reloadEpisodes() {
+        String name = service.get();
+        executor.run(() -> fleet.episodes(name, 0, Long.MAX_VALUE), found -> {
+            if (name.equals(service.get())) {
+                episodes.setAll(found);
+            }
+        }, failure -> episodes.clear());
+    }
+
+    private void reloadBackups() {
+        String name = service.get();
+        executor.run(() -> fleet.backups(name), found -> {
+            if (name.equals(service.get())) {
+                backups.setAll(found);
+            }
+        }, failure -> backups.clear());
+    }
+}
