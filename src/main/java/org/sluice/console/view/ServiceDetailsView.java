@@ -1,6 +1,5 @@
 package org.sluice.console.view;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +28,7 @@ import javafx.util.StringConverter;
 
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceRowViewModel;
+import org.sluice.console.viewmodel.InstanceTileViewModel;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Lifecycle;
@@ -162,7 +162,7 @@ public final class ServiceDetailsView extends BorderPane {
                 column(i18n.get("details.column.start"), e -> constant(time(e.episode().startMs())), 180),
                 column(i18n.get("details.column.end"), e -> constant(e.episode().endMs().isPresent() ? time(e.episode().endMs().getAsLong()) : ""), 180),
                 column(i18n.get("details.column.duration"), e -> constant(e.episode().durationMs().isPresent()
-                        ? DurationText.format(Duration.ofMillis(e.episode().durationMs().getAsLong()), i18n) : ""), 120),
+                        ? InstanceTileViewModel.formatDuration(e.episode().durationMs().getAsLong(), i18n) : ""), 120),
                 column(i18n.get("details.column.causes"), e -> constant(causes(e.episode().causes())), 220)));
         return table;
     }

@@ -1,0 +1,144 @@
+package org.sluice.console.controls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+import atlantafx.base.theme.PrimerLight;
+import javafx.css.PseudoClass;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.layout.StackPane;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.InstanceTileViewModel;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleEpisode;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+@ExtendWith(ApplicationExtension.class)
+class ThrottleTileTest {
+    private static final PseudoClass THROTTLED = PseudoClass.getPseudoClass("throttled");
+    private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
+    private static final long START = 1_700_000_000_000L;
+
+    private final AtomicLong clock = new AtomicLong(START);
+    private InstanceTileViewModel model;
+    private ThrottleTile tile;
+
+    @Start
+    void start(Stage stage) {
+        I18n i18n = new I18n(Locale.ENGLISH);
+        model = new InstanceTileViewModel("orders", 1, 2, i18n, clock::get);
+        tile = new ThrottleTile(model, i18n.bundle());
+        Scene scene = new Scene(new StackPane(tile), 320, 200);
+        scene.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private void feed(long fromMs, long toMs, double memory) {
+        for (long t = fromMs; t <= toMs; t += 200) {
+            model.addSample(new InstanceSample(t, memory, 12, 2, 0, 0, 0, 0, 1.0, 2.0));
+        }
+    }
+
+    private void pulse(FxRobot robot) {
+        robot.interact(() -> tile.pulse(clock.get()));
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private String badge(FxRobot robot) {
+        return robot.lookup(".throttle-tile-badge").queryAs(Label.class).getText();
+    }
+
+    @Test
+    void flashesOnThrottlingThenStaysMarkedUntilNormal(FxRobot robot) {
+        robot.interact(() -> feed(START - 20_000, START, 50));
+        pulse(robot);
+        assertThat(tile.getPseudoClassStates()).doesNotContain(THROTTLED, FLASHING);
+        assertThat(badge(robot)).isEqualTo("Normal");
+        assertThat(tile.getWindowMillis()).isEqualTo(ThrottleTile.DEFAULT_WINDOW_MILLIS);
+
+        robot.interact(() -> {
+            feed(START + 200, START + 1_000, 72);
+            model.applyThrottle(new ThrottleTransition(START + 200, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                    Set.of(Cause.MEMORY), Optional.empty()));
+        });
+        clock.set(START + 1_000);
+        pulse(robot);
+        assertThat(tile.getPseudoClassStates()).contains(THROTTLED, FLASHING);
+        assertThat(badge(robot)).startsWith("Throttled").contains("MEMORY");
+
+        clock.set(START + 1_000 + InstanceTileViewModel.FLASH_MILLIS);
+        pulse(robot);
+        assertThat(tile.getPseudoClassStates()).contains(THROTTLED).doesNotContain(FLASHING);
+        assertThat(badge(robot)).isEqualTo("Throttled · MEMORY · 3 s");
+
+        robot.interact(() -> model.applyThrottle(new ThrottleTransition(START + 5_000, ThrottleState.THROTTLED,
+                ThrottleState.NORMAL, Set.of(),
+                Optional.of(new ThrottleEpisode(START + 200, OptionalLong.of(START + 5_000), Set.of(Cause.MEMORY))))));
+        clock.set(START + 5_000);
+        pulse(robot);
+        assertThat(tile.getPseudoClassStates()).doesNotContain(THROTTLED, FLASHING);
+        assertThat(badge(robot)).isEqualTo("Normal");
+    }
+
+    @Test
+    void theFlashBlinksByTheClock(FxRobot robot) {
+        robot.interact(() -> model.applyThrottle(new ThrottleTransition(START, ThrottleState.NORMAL,
+                ThrottleState.THROTTLED, Set.of(Cause.CONCURRENCY), Optional.empty())));
+        pulse(robot);
+        var flash = robot.lookup(".throttle-tile-flash").query();
+        assertThat(flash.isVisible()).isTrue();
+
+        clock.set(START + ThrottleTile.FLASH_HALF_PERIOD_MILLIS);
+        pulse(robot);
+        assertThat(flash.isVisible()).isFalse();
+
+        clock.set(START + 2 * ThrottleTile.FLASH_HALF_PERIOD_MILLIS);
+        pulse(robot);
+        assertThat(flash.isVisible()).isTrue();
+
+        clock.set(START + InstanceTileViewModel.FLASH_MILLIS);
+        pulse(robot);
+        assertThat(flash.isVisible()).isFalse();
+    }
+
+    @Test
+    void redrawsOnlyWhenSomethingDrawnChanged(FxRobot robot) {
+        robot.interact(() -> feed(START - 10_000, START, 40));
+        pulse(robot);
+        int drawn = tile.drawCount();
+
+        clock.addAndGet(16);
+        pulse(robot);
+        clock.addAndGet(16);
+        pulse(robot);
+        assertThat(tile.drawCount()).as("idle pulses draw nothing").isEqualTo(drawn);
+
+        robot.interact(() -> {
+            feed(START + 200, START + 400, 41);
+            tile.pulse(clock.get());
+            tile.pulse(clock.get() + 16);
+        });
+        assertThat(tile.drawCount()).as("two samples, one frame, one draw").isEqualTo(drawn + 1);
+
+        robot.interact(() -> tile.setWindowMillis(5 * 60_000));
+        pulse(robot);
+        assertThat(tile.drawCount()).isEqualTo(drawn + 2);
+    }
+}
