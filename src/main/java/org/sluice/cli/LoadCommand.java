@@ -12,6 +12,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 
+import org.sluice.fleet.traffic.HttpSender;
+import org.sluice.fleet.traffic.LoadBody;
+import org.sluice.fleet.traffic.LoadGenerator;
+import org.sluice.fleet.traffic.LoadSummary;
+
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

@@ -1,4 +1,4 @@
-package org.sluice.cli;
+package org.sluice.fleet.traffic;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -10,11 +10,11 @@ import java.util.List;
  * in the run (19 digits, as text, so the length never changes) and {@code pad} is filled with
  * {@code x} to the size. The padding is shared by every message; only the head is new.
  */
-final class LoadBody {
+public final class LoadBody {
     /** The smallest size asked for; the object without padding is 38 bytes. */
-    static final int MIN_SIZE = 64;
+    public static final int MIN_SIZE = 64;
     /** The largest size asked for: above the instance's 4 MiB limit, so a 413 can be provoked. */
-    static final int MAX_SIZE = 64 * 1024 * 1024;
+    public static final int MAX_SIZE = 64 * 1024 * 1024;
 
     private static final int DIGITS = 19;
     private static final String HEAD_START = "{\"seq\":\"";
@@ -24,7 +24,7 @@ final class LoadBody {
     private final int size;
     private final byte[] tail;
 
-    LoadBody(int size) {
+    public LoadBody(int size) {
         if (size < MIN_SIZE || size > MAX_SIZE) {
             throw new IllegalArgumentException("size must be from " + MIN_SIZE + " to " + MAX_SIZE + ", was " + size);
         }

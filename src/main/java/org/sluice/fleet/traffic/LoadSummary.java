@@ -1,4 +1,4 @@
-package org.sluice.cli;
+package org.sluice.fleet.traffic;
 
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,6 +16,6 @@ import java.util.OptionalLong;
  * @param p99Nanos   99th percentile of the same
  * @param firstError the first error seen, as text
  */
-record LoadSummary(long sent, long ok, long busy, long errors, long retries,
+public record LoadSummary(long sent, long ok, long busy, long errors, long retries,
                    OptionalLong p50Nanos, OptionalLong p99Nanos, Optional<String> firstError) {
 }

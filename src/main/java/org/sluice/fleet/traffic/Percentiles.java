@@ -1,9 +1,9 @@
-package org.sluice.cli;
+package org.sluice.fleet.traffic;
 
 import java.util.Arrays;
 
 /** Latencies recorded during a load run, and their percentiles by the nearest-rank method. */
-final class Percentiles {
+public final class Percentiles {
     private long[] values = new long[1024];
     private int count;
 

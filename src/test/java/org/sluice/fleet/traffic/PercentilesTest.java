@@ -1,4 +1,4 @@
-package org.sluice.cli;
+package org.sluice.fleet.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.sluice.cli;
+package org.sluice.fleet.traffic;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
 /** Posts load messages to one URL with the JDK's HTTP client. */
-final class HttpSender implements LoadGenerator.Sender {
+public final class HttpSender implements LoadGenerator.Sender {
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
@@ -19,7 +19,7 @@ final class HttpSender implements LoadGenerator.Sender {
     private final URI url;
     private final LoadBody body;
 
-    HttpSender(URI url, LoadBody body, Executor executor) {
+    public HttpSender(URI url, LoadBody body, Executor executor) {
         this.url = url;
         this.body = body;
         this.client = HttpClient.newBuilder()

@@ -1,4 +1,4 @@
-package org.sluice.cli;
+package org.sluice.fleet.traffic;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * the delay is over {@link #MAX_RETRY_AFTER_SECONDS}. The run ends when the duration is over and
  * every message has its final answer.
  */
-final class LoadGenerator {
+public final class LoadGenerator {
     /** How often one message is sent again. */
     static final int MAX_RETRIES = 3;
     /** A longer Retry-After is not waited for; the message counts as busy. */
@@ -35,7 +35,7 @@ final class LoadGenerator {
 
     /** Sends message {@code seq}; the future fails when no answer came. */
     @FunctionalInterface
-    interface Sender {
+    public interface Sender {
         CompletableFuture<Reply> send(long seq);
     }
 
@@ -45,7 +45,7 @@ final class LoadGenerator {
      * @param status            the HTTP status
      * @param retryAfterSeconds the {@code Retry-After} header as a number of seconds, if it was one
      */
-    record Reply(int status, OptionalLong retryAfterSeconds) {
+    public record Reply(int status, OptionalLong retryAfterSeconds) {
     }
 
     private final double rate;
@@ -91,7 +91,7 @@ final class LoadGenerator {
      * @param scheduler   runs the pacer and delayed retries; the caller shuts it down
      * @param nanoClock   a monotonic clock in nanoseconds, such as {@code System::nanoTime}
      */
-    LoadGenerator(double rate, int concurrency, Duration duration, boolean retry, Sender sender,
+    public LoadGenerator(double rate, int concurrency, Duration duration, boolean retry, Sender sender,
                   ScheduledExecutorService scheduler, LongSupplier nanoClock) {
         if (!(rate > 0) || Double.isInfinite(rate)) {
             throw new IllegalArgumentException("rate must be over 0, was " + rate);
@@ -118,7 +118,7 @@ final class LoadGenerator {
     }
 
     /** Starts the run; the future completes with the summary when every message has its answer. */
-    CompletableFuture<LoadSummary> start() {
+    public CompletableFuture<LoadSummary> start() {
         long intervalNanos = (long) Math.max(1, 1e9 / rate);
         synchronized (lock) {
             if (pacer != null) {
@@ -130,6 +130,39 @@ final class LoadGenerator {
                     TimeUnit.NANOSECONDS);
         }
         return result;
+    }
+
+    /**
+     * Stops sending: no new message is sent, those waiting for a slot are dropped, and the run
+     * completes once the messages in flight (and their retries) are answered.
+     */
+    public void stop() {
+        synchronized (lock) {
+            if (pacingDone) {
+                return;
+            }
+            issued -= waiting.size();
+            waiting.clear();
+            total = issued;
+            pacingDone = true;
+            if (pacer != null) {
+                pacer.cancel(false);
+            }
+            completeIfDone();
+        }
+    }
+
+    /** The counts so far, while the run goes on. */
+    public LoadSummary progress() {
+        synchronized (lock) {
+            return summary(issued);
+        }
+    }
+
+    private LoadSummary summary(long sent) {
+        OptionalLong p50 = latencies.count() == 0 ? OptionalLong.empty() : OptionalLong.of(latencies.percentile(50));
+        OptionalLong p99 = latencies.count() == 0 ? OptionalLong.empty() : OptionalLong.of(latencies.percentile(99));
+        return new LoadSummary(sent, ok, busy, errors, retries, p50, p99, Optional.ofNullable(firstError));
     }
 
     private void tick() {
@@ -228,9 +261,7 @@ final class LoadGenerator {
 
     private void completeIfDone() {
         if (pacingDone && finished == total && !result.isDone()) {
-            OptionalLong p50 = latencies.count() == 0 ? OptionalLong.empty() : OptionalLong.of(latencies.percentile(50));
-            OptionalLong p99 = latencies.count() == 0 ? OptionalLong.empty() : OptionalLong.of(latencies.percentile(99));
-            result.complete(new LoadSummary(total, ok, busy, errors, retries, p50, p99, Optional.ofNullable(firstError)));
+            result.complete(summary(total));
         }
     }
 

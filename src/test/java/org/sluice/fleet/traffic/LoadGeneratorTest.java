@@ -1,4 +1,4 @@
-package org.sluice.cli;
+package org.sluice.fleet.traffic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -31,6 +31,28 @@ class LoadGeneratorTest {
             throws Exception {
         return new LoadGenerator(rate, concurrency, duration, retry, sender, scheduler, System::nanoTime)
                 .start().get(15, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void stopEndsAnOpenEndedRunOnceTheMessagesInFlightAreAnswered() throws Exception {
+        java.util.concurrent.CountDownLatch twenty = new java.util.concurrent.CountDownLatch(20);
+        CompletableFuture<LoadGenerator.Reply> held = new CompletableFuture<>();
+        LoadGenerator generator = new LoadGenerator(1_000, 4, Duration.ofHours(1), false, seq -> {
+            twenty.countDown();
+            // The twentieth message and later ones stay unanswered until the test lets them go.
+            return seq < 19 ? CompletableFuture.completedFuture(new LoadGenerator.Reply(200, OptionalLong.empty())) : held;
+        }, scheduler, System::nanoTime);
+        CompletableFuture<LoadSummary> result = generator.start();
+        assertThat(twenty.await(10, TimeUnit.SECONDS)).isTrue();
+        generator.stop();
+        assertThat(result).isNotDone();
+        LoadSummary during = generator.progress();
+        assertThat(during.ok()).isEqualTo(19);
+        held.complete(new LoadGenerator.Reply(503, OptionalLong.of(1)));
+        LoadSummary summary = result.get(10, TimeUnit.SECONDS);
+        assertThat(summary.sent()).isBetween(20L, 23L);
+        assertThat(summary.ok() + summary.busy()).isEqualTo(summary.sent());
+        assertThat(summary.busy()).isPositive();
     }
 
     @Test
