@@ -96,7 +96,7 @@ public final class ConsoleApp extends Application {
         I18n i18n = new I18n(locale());
         stage.setTitle(i18n.get("app.title"));
         session = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
-                shell(), System::currentTimeMillis);
+                shell(), System::currentTimeMillis, HttpTraffic::start);
         stage.getScene().setRoot(session.view());
         session.start();
     }

@@ -5,15 +5,21 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 import javafx.scene.Parent;
-import javafx.scene.control.Label;
+import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
 
+import org.sluice.console.view.DashboardView;
 import org.sluice.console.view.MainView;
 import org.sluice.console.view.ServiceDetailsView;
 import org.sluice.console.viewmodel.BackgroundExecutor;
+import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
+import org.sluice.console.viewmodel.TrafficViewModel;
 import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.lifecycle.Lifecycle;
@@ -27,23 +33,39 @@ final class ConsoleSession implements AutoCloseable {
     private final BackgroundExecutor executor;
     private final ServicesViewModel services;
     private final ServiceDetailsViewModel details;
+    private final DashboardViewModel dashboard;
+    private final TrafficViewModel traffic;
+    private final DashboardView dashboardView;
+    private final ObservableList<String> serviceNames = FXCollections.observableArrayList();
     private final MainView view;
     private final FleetEventPump pump;
 
     ConsoleSession(Fleet fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
-                   MainView.Shell shell, LongSupplier clock) {
+                   MainView.Shell shell, LongSupplier clock, TrafficViewModel.Starter trafficStarter) {
         this.fleet = fleet;
         this.executor = executor;
         this.services = new ServicesViewModel(fleet, rules, i18n, executor, dialogs);
         this.details = new ServiceDetailsViewModel(fleet, executor, ZoneId.systemDefault());
         services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
-        this.view = new MainView(services, i18n, shell, new ServiceDetailsView(details, i18n), new Label());
-        this.pump = new FleetEventPump(fleet, this::apply, now -> { });
+        this.dashboard = new DashboardViewModel(i18n, clock);
+        this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
+        services.rows().addListener((ListChangeListener<ServiceRowViewModel>) c ->
+                serviceNames.setAll(services.rows().stream().map(ServiceRowViewModel::name).sorted().toList()));
+        this.dashboardView = new DashboardView(dashboard, traffic, serviceNames, i18n);
+        this.view = new MainView(services, i18n, shell, new ServiceDetailsView(details, i18n), dashboardView);
+        this.pump = new FleetEventPump(fleet, this::apply, this::pulse);
     }
 
     private void apply(List<FleetEvent> events) {
         services.apply(events);
         details.apply(events);
+        dashboard.apply(events);
+    }
+
+    private void pulse(long nowMs) {
+        dashboard.tick(nowMs);
+        traffic.tick(nowMs);
+        dashboardView.pulse(nowMs);
     }
 
     /** Subscribes first, then loads the snapshot, so that no event falls between the two. */
@@ -52,6 +74,7 @@ final class ConsoleSession implements AutoCloseable {
         executor.run(fleet::snapshot, snapshot -> {
             services.load(snapshot);
             details.load(snapshot);
+            dashboard.load(snapshot);
         }, failure -> services.loadFailed(failure));
     }
 
@@ -67,8 +90,17 @@ final class ConsoleSession implements AutoCloseable {
         return services;
     }
 
+    DashboardViewModel dashboard() {
+        return dashboard;
+    }
+
+    DashboardView dashboardView() {
+        return dashboardView;
+    }
+
     @Override
     public void close() {
+        traffic.stop();
         pump.close();
     }
 }

@@ -1,0 +1,224 @@
+package org.sluice.console.view;
+
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javafx.beans.binding.Bindings;
+import javafx.collections.ListChangeListener;
+import javafx.collections.ObservableList;
+import javafx.geometry.Insets;
+import javafx.geometry.Pos;
+import javafx.scene.control.Button;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.ListView;
+import javafx.scene.control.ScrollPane;
+import javafx.scene.control.Spinner;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.ToolBar;
+import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.StackPane;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+import javafx.util.StringConverter;
+
+import org.controlsfx.control.Notifications;
+import org.sluice.console.controls.ThrottleTile;
+import org.sluice.console.viewmodel.DashboardViewModel;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.InstanceTileViewModel;
+import org.sluice.console.viewmodel.ThrottleEvent;
+import org.sluice.console.viewmodel.TrafficViewModel;
+
+/**
+ * The live throttle dashboard: a wall of tiles, one per role instance, the selected instance
+ * larger with a time window, the throttle events, and the test-traffic control.
+ */
+public final class DashboardView extends BorderPane {
+    private final DashboardViewModel model;
+    private final TrafficViewModel traffic;
+    private final I18n i18n;
+    private final FlowPane wall = new FlowPane(10, 10);
+    private final Map<InstanceTileViewModel, ThrottleTile> tiles = new IdentityHashMap<>();
+    private final StackPane detail = new StackPane();
+    private ThrottleTile detailTile;
+    /** Held so that the bidirectional binding to the window choice is not collected. */
+    private javafx.beans.property.ObjectProperty<Long> windowChoice;
+
+    public DashboardView(DashboardViewModel model, TrafficViewModel traffic, ObservableList<String> services, I18n i18n) {
+        this.model = model;
+        this.traffic = traffic;
+        this.i18n = i18n;
+        createView(services);
+        initListeners();
+    }
+
+    private void createView(ObservableList<String> services) {
+        getStyleClass().add("dashboard-view");
+        setTop(trafficBar(services));
+
+        wall.setId("tile-wall");
+        wall.setPadding(new Insets(10));
+        wall.setPrefWrapLength(900);
+        Label empty = new Label(i18n.get("dashboard.noInstance"));
+        StackPane wallHolder = new StackPane(empty, wall);
+        empty.visibleProperty().bind(Bindings.isEmpty(model.tiles()));
+        ScrollPane scroll = new ScrollPane(wallHolder);
+        scroll.setFitToWidth(true);
+
+        ChoiceBox<Long> window = new ChoiceBox<>(javafx.collections.FXCollections.observableArrayList(DashboardViewModel.WINDOWS));
+        window.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(Long millis) {
+                return millis == null ? "" : i18n.get("dashboard.window." + (millis / 60_000));
+            }
+
+            @Override
+            public Long fromString(String s) {
+                return null;
+            }
+        });
+        windowChoice = model.windowProperty().asObject();
+        window.valueProperty().bindBidirectional(windowChoice);
+        Label detailTitle = new Label(i18n.get("dashboard.detail"));
+        detailTitle.getStyleClass().add("section-title");
+        ToolBar detailBar = new ToolBar(detailTitle, new Label(i18n.get("dashboard.window")), window);
+        detail.setMinHeight(260);
+        detail.setPrefHeight(300);
+        detail.getChildren().setAll(new Label(i18n.get("dashboard.pick")));
+
+        Label eventsTitle = new Label(i18n.get("dashboard.events"));
+        eventsTitle.getStyleClass().add("section-title");
+        eventsTitle.setPadding(new Insets(6, 8, 2, 8));
+        ListView<ThrottleEvent> events = new ListView<>(model.events());
+        events.setId("throttle-events");
+        events.setCellFactory(v -> new javafx.scene.control.ListCell<>() {
+            private final java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter
+                    .ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(i18n.locale())
+                    .withZone(java.time.ZoneId.systemDefault());
+
+            @Override
+            protected void updateItem(ThrottleEvent item, boolean empty) {
+                super.updateItem(item, empty);
+                getStyleClass().removeAll("event-throttled", "event-normal");
+                if (empty || item == null) {
+                    setText(null);
+                    return;
+                }
+                setText(time.format(java.time.Instant.ofEpochMilli(item.timeMs())) + "  " + item.text());
+                getStyleClass().add(item.entered() ? "event-throttled" : "event-normal");
+            }
+        });
+        VBox side = new VBox(detailBar, detail, eventsTitle, events);
+        VBox.setVgrow(events, javafx.scene.layout.Priority.ALWAYS);
+        side.setMinWidth(420);
+
+        SplitPane split = new SplitPane(scroll, side);
+        split.setDividerPositions(0.64);
+        setCenter(split);
+    }
+
+    private ToolBar trafficBar(ObservableList<String> services) {
+        ChoiceBox<String> service = new ChoiceBox<>(services);
+        service.setId("traffic-service");
+        service.valueProperty().bindBidirectional(traffic.serviceProperty());
+        Spinner<Integer> rate = new Spinner<>(TrafficViewModel.MIN_RATE, TrafficViewModel.MAX_RATE, traffic.rateProperty().get(), 50);
+        rate.setEditable(true);
+        rate.setPrefWidth(100);
+        rate.valueProperty().addListener((o, a, b) -> traffic.rateProperty().set(b));
+        Spinner<Integer> size = new Spinner<>(TrafficViewModel.MIN_SIZE, TrafficViewModel.MAX_SIZE, traffic.sizeProperty().get(), 1024);
+        size.setEditable(true);
+        size.setPrefWidth(110);
+        size.valueProperty().addListener((o, a, b) -> traffic.sizeProperty().set(b));
+        Button toggle = new Button();
+        toggle.setId("traffic-toggle");
+        toggle.textProperty().bind(Bindings.when(traffic.runningProperty())
+                .then(i18n.get("traffic.stop")).otherwise(i18n.get("traffic.start")));
+        toggle.graphicProperty().bind(Bindings.createObjectBinding(() -> traffic.runningProperty().get()
+                ? Icons.STOP.create() : Icons.START.create(), traffic.runningProperty()));
+        toggle.disableProperty().bind(traffic.toggleCommand().executableProperty().not());
+        toggle.setOnAction(e -> traffic.toggleCommand().execute());
+        Label progress = new Label();
+        progress.setId("traffic-progress");
+        progress.textProperty().bind(traffic.progressProperty());
+        ToolBar bar = new ToolBar(new Label(i18n.get("traffic.service")), service, new Label(i18n.get("traffic.rate")), rate,
+                new Label(i18n.get("traffic.size")), size, toggle, progress);
+        bar.setId("traffic-bar");
+        return bar;
+    }
+
+    private void initListeners() {
+        model.tiles().addListener((ListChangeListener<InstanceTileViewModel>) change -> {
+            while (change.next()) {
+                for (InstanceTileViewModel removed : change.getRemoved()) {
+                    ThrottleTile tile = tiles.remove(removed);
+                    if (tile != null) {
+                        wall.getChildren().remove(tile);
+                    }
+                }
+                for (InstanceTileViewModel added : change.getAddedSubList()) {
+                    addTile(added);
+                }
+            }
+        });
+        model.tiles().forEach(this::addTile);
+        model.selectedProperty().addListener((o, a, selected) -> showDetail(selected));
+        model.windowProperty().addListener((o, a, millis) -> {
+            if (detailTile != null) {
+                detailTile.setWindowMillis(millis.longValue());
+            }
+        });
+        model.latestAlertProperty().addListener((o, a, alert) -> {
+            if (alert != null && getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
+                Notifications.create().owner(getScene().getWindow()).title(i18n.get("dashboard.alert.title"))
+                        .text(alert.text()).hideAfter(Duration.seconds(5)).position(Pos.BOTTOM_RIGHT).showWarning();
+            }
+        });
+    }
+
+    private void addTile(InstanceTileViewModel model) {
+        if (tiles.containsKey(model)) {
+            return;
+        }
+        ThrottleTile tile = new ThrottleTile(model, i18n.bundle());
+        tile.setId("tile-" + model.key().replace('#', '-'));
+        tile.setOnMouseClicked(e -> this.model.selectedProperty().set(model));
+        tiles.put(model, tile);
+        wall.getChildren().add(tile);
+    }
+
+    private void showDetail(InstanceTileViewModel selected) {
+        if (selected == null) {
+            detailTile = null;
+            detail.getChildren().setAll(new Label(i18n.get("dashboard.pick")));
+            return;
+        }
+        detailTile = new ThrottleTile(selected, i18n.bundle());
+        detailTile.setId("detail-tile");
+        detailTile.setWindowMillis(model.windowProperty().get());
+        detail.getChildren().setAll(detailTile);
+    }
+
+    /** Redraws what changed; called once per pulse after the events are applied. */
+    public void pulse(long nowMs) {
+        for (ThrottleTile tile : tiles.values()) {
+            tile.pulse(nowMs);
+        }
+        if (detailTile != null) {
+            detailTile.pulse(nowMs);
+        }
+    }
+
+    /** The tile of an instance, for tests. */
+    public ThrottleTile tile(String key) {
+        return tiles.entrySet().stream().filter(e -> e.getKey().key().equals(key)).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
+    }
+
+    /** The tiles in the wall, for tests. */
+    public List<ThrottleTile> wallTiles() {
+        return wall.getChildren().stream().map(ThrottleTile.class::cast).toList();
+    }
+}

@@ -1,0 +1,168 @@
+package org.sluice.console.viewmodel;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+import javafx.beans.property.LongProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleLongProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.FleetSnapshot;
+import org.sluice.fleet.InstanceSnapshot;
+import org.sluice.fleet.ServiceSnapshot;
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.throttle.ThrottleTransition;
+
+/**
+ * The live throttle dashboard: one tile per role instance of the fleet, the events list, the
+ * alert raised when an instance becomes throttled, and the selected instance's detail window.
+ */
+public final class DashboardViewModel {
+    static final int MAX_EVENTS = 500;
+    /** The detail chart's windows: 1, 5 and 15 minutes. */
+    public static final List<Long> WINDOWS = List.of(60_000L, 300_000L, 900_000L);
+
+    private final I18n i18n;
+    private final LongSupplier clock;
+    private final Map<String, InstanceTileViewModel> byKey = new LinkedHashMap<>();
+    private final Map<String, Integer> coresByService = new HashMap<>();
+    private final ObservableList<InstanceTileViewModel> tiles = FXCollections.observableArrayList();
+    private final ObservableList<ThrottleEvent> events = FXCollections.observableArrayList();
+    private final ReadOnlyObjectWrapper<ThrottleEvent> latestAlert = new ReadOnlyObjectWrapper<>(this, "latestAlert");
+    private final ObjectProperty<InstanceTileViewModel> selected = new SimpleObjectProperty<>(this, "selected");
+    private final LongProperty window = new SimpleLongProperty(this, "window", WINDOWS.get(0));
+
+    public DashboardViewModel(I18n i18n, LongSupplier clock) {
+        this.i18n = i18n;
+        this.clock = clock;
+    }
+
+    /** Every instance's tile, in the order the instances appeared. */
+    public ObservableList<InstanceTileViewModel> tiles() {
+        return tiles;
+    }
+
+    /** Throttle transitions, newest first. */
+    public ObservableList<ThrottleEvent> events() {
+        return events;
+    }
+
+    /** The last time an instance became throttled: the view shows a notification for each. */
+    public ReadOnlyObjectProperty<ThrottleEvent> latestAlertProperty() {
+        return latestAlert.getReadOnlyProperty();
+    }
+
+    /** The instance shown in the detail chart. */
+    public ObjectProperty<InstanceTileViewModel> selectedProperty() {
+        return selected;
+    }
+
+    /** The detail chart's time window in milliseconds, one of {@link #WINDOWS}. */
+    public LongProperty windowProperty() {
+        return window;
+    }
+
+    public InstanceTileViewModel tile(String key) {
+        return byKey.get(key);
+    }
+
+    public void load(FleetSnapshot snapshot) {
+        for (ServiceSnapshot service : snapshot.services()) {
+            coresByService.put(service.name(), service.definition().coresPerInstance());
+            for (InstanceSnapshot instance : service.instances()) {
+                if (instance.status() != InstanceStatus.STOPPED) {
+                    InstanceTileViewModel tile = tileFor(service.name(), instance.index(), service.definition().coresPerInstance());
+                    instance.lastSample().ifPresent(tile::addSample);
+                }
+            }
+        }
+    }
+
+    /** Applies one pulse's events; a transition into Throttled flashes the tile in the same pulse. */
+    public void apply(List<FleetEvent> batch) {
+        for (FleetEvent event : batch) {
+            String service = event.service();
+            if (event instanceof FleetEvent.ServiceAdded added) {
+                coresByService.put(service, added.snapshot().definition().coresPerInstance());
+            } else if (event instanceof FleetEvent.DefinitionChanged changed) {
+                coresByService.put(service, changed.snapshot().definition().coresPerInstance());
+            } else if (event instanceof FleetEvent.ServiceRemoved) {
+                byKey.values().removeIf(t -> t.service().equals(service));
+                tiles.removeIf(t -> t.service().equals(service));
+                clearSelectionIfGone();
+            } else if (event instanceof FleetEvent.InstanceStatusChanged status) {
+                if (status.status() == InstanceStatus.STOPPED) {
+                    InstanceTileViewModel gone = byKey.remove(key(service, status.index()));
+                    if (gone != null) {
+                        tiles.remove(gone);
+                        clearSelectionIfGone();
+                    }
+                } else {
+                    tileFor(service, status.index(), coresByService.getOrDefault(service, 1));
+                }
+            } else if (event instanceof FleetEvent.InstanceSampled sampled) {
+                tileFor(service, sampled.index(), sampled.sample().cores()).addSample(sampled.sample());
+            } else if (event instanceof FleetEvent.ThrottleChanged changed) {
+                InstanceTileViewModel tile = tileFor(service, changed.index(), coresByService.getOrDefault(service, 1));
+                tile.applyThrottle(changed.transition());
+                record(tile, changed.transition());
+            }
+        }
+    }
+
+    private void record(InstanceTileViewModel tile, ThrottleTransition transition) {
+        boolean entered = transition.entersThrottled();
+        boolean left = transition.previous() != transition.state() && !entered;
+        if (!entered && !left) {
+            return;
+        }
+        String text = entered
+                ? i18n.get("dashboard.event.throttled", tile.key(), tile.causesTextProperty().get())
+                : i18n.get("dashboard.event.normal", tile.key());
+        ThrottleEvent event = new ThrottleEvent(transition.timeMs(), tile.key(), entered, text);
+        events.add(0, event);
+        if (events.size() > MAX_EVENTS) {
+            events.remove(MAX_EVENTS, events.size());
+        }
+        if (entered) {
+            latestAlert.set(event);
+        }
+    }
+
+    /** Advances flashes and running durations; called once per pulse. */
+    public void tick(long nowMs) {
+        for (InstanceTileViewModel tile : tiles) {
+            tile.tick(nowMs);
+        }
+    }
+
+    private InstanceTileViewModel tileFor(String service, int index, int cores) {
+        String key = key(service, index);
+        InstanceTileViewModel tile = byKey.get(key);
+        if (tile == null) {
+            tile = new InstanceTileViewModel(service, index, cores, i18n, clock);
+            byKey.put(key, tile);
+            tiles.add(tile);
+        }
+        return tile;
+    }
+
+    private void clearSelectionIfGone() {
+        if (selected.get() != null && !byKey.containsValue(selected.get())) {
+            selected.set(null);
+        }
+    }
+
+    private static String key(String service, int index) {
+        return InstanceSnapshot.key(service, index);
+    }
+}
