@@ -94,6 +94,9 @@ class LocalizationConsistencyTest {
         for (org.sluice.throttle.Cause cause : org.sluice.throttle.Cause.values()) {
             keys.add("cause." + cause.name());
         }
+        for (long window : org.sluice.console.viewmodel.DashboardViewModel.WINDOWS) {
+            keys.add("dashboard.window." + window / 60_000);
+        }
         for (org.sluice.lifecycle.Outcome outcome : org.sluice.lifecycle.Outcome.values()) {
             keys.add("outcome." + outcome.name());
         }
