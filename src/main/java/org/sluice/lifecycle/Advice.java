@@ -8,9 +8,9 @@ import java.util.Optional;
 import java.util.Queue;
 
 /**
- * The way out for an operation the current state does not allow: either another operation does
- * what the operator wants instead (Resume while Stopped: Start it instead), or one must come first
- * (Stop while Suspended: Resume it first).
+ * The way out for an operation the current state does not allow: another operation does what the
+ * operator wants instead (Resume while Stopped: Start it instead), one must come first (Stop while
+ * Suspended: Resume it first), or the service is already there (Resume while Active).
  *
  * @param kind      whether {@code operation} replaces the wanted one or must come before it
  * @param operation the operation to run now
@@ -21,7 +21,9 @@ public record Advice(Kind kind, Operation operation) {
         /** {@code operation} reaches where the wanted operation would have. */
         INSTEAD,
         /** {@code operation} leads to a state that allows the wanted one. */
-        FIRST
+        FIRST,
+        /** The service is already where the wanted operation ({@code operation}) would take it. */
+        ALREADY
     }
 
     public Advice {
@@ -39,6 +41,9 @@ public record Advice(Kind kind, Operation operation) {
             return Optional.empty();
         }
         Optional<ServiceState> goal = goal(wanted);
+        if (goal.isPresent() && goal.get() == state) {
+            return Optional.of(new Advice(Kind.ALREADY, wanted));
+        }
         if (goal.isPresent()) {
             for (Operation candidate : rules.allowed(state)) {
                 // Backup lands where it began and Enable where the service was before Disable: neither replaces another.

@@ -24,6 +24,12 @@ class AdviceTest {
     }
 
     @Test
+    void resumeWhileActiveIsAlreadyDone() {
+        assertThat(advice(ACTIVE, RESUME)).isEqualTo(new Advice(Advice.Kind.ALREADY, RESUME));
+        assertThat(advice(STOPPED, STOP)).isEqualTo(new Advice(Advice.Kind.ALREADY, STOP));
+    }
+
+    @Test
     void stopWhileSuspendedNeedsResumeFirst() {
         assertThat(advice(SUSPENDED, STOP)).isEqualTo(new Advice(Advice.Kind.FIRST, RESUME));
     }

@@ -23,6 +23,7 @@ public final class OperationCommand extends Command {
 
     private static final String INSTEAD_KEY = "reason.instead";
     private static final String FIRST_KEY = "reason.first";
+    private static final String ALREADY_KEY = "reason.already";
 
     private final ServiceRowViewModel row;
     private final Operation operation;
@@ -67,8 +68,11 @@ public final class OperationCommand extends Command {
             return i18n.get("reason.sending", op);
         }
         return Advice.forOperation(rules, state, operation)
-                .map(advice -> i18n.get(advice.kind() == Advice.Kind.INSTEAD ? INSTEAD_KEY : FIRST_KEY,
-                        op, stateLabel, i18n.get("verb." + advice.operation().chartName())))
+                .map(advice -> i18n.get(switch (advice.kind()) {
+                    case INSTEAD -> INSTEAD_KEY;
+                    case FIRST -> FIRST_KEY;
+                    case ALREADY -> ALREADY_KEY;
+                }, op, stateLabel, i18n.get("verb." + advice.operation().chartName())))
                 .orElseGet(() -> i18n.get("reason.deleteOnly", op, stateLabel));
     }
 
