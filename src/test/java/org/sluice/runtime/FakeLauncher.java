@@ -59,6 +59,7 @@ public final class FakeLauncher implements InstanceLauncher {
         final CompletableFuture<Integer> ready = new CompletableFuture<>();
         final CompletableFuture<Void> exited = new CompletableFuture<>();
         final List<String> commands = new CopyOnWriteArrayList<>();
+        private volatile boolean holdStop;
 
         Fake(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener, Behaviour behaviour, int port) {
             this.definition = definition;
@@ -77,6 +78,11 @@ public final class FakeLauncher implements InstanceLauncher {
             }
             listener.onEvent(new InstanceEvent.Ready(port, 1000 + index));
             ready.complete(port);
+        }
+
+        /** From now on a stop waits until the instance exits some other way ({@link #crash}). */
+        public void holdStop() {
+            holdStop = true;
         }
 
         /** The instance reports {@code event}, as its process would. */
@@ -126,7 +132,7 @@ public final class FakeLauncher implements InstanceLauncher {
         @Override
         public CompletableFuture<Void> stop() {
             commands.add("stop");
-            if (behaviour != Behaviour.NEVER_STOPS) {
+            if (behaviour != Behaviour.NEVER_STOPS && !holdStop) {
                 exit(0, true);
             }
             return exited;

@@ -1,0 +1,102 @@
+package org.sluice.console;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+import org.sluice.console.view.FxDialogService;
+import org.sluice.console.view.MainView;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.TrafficViewModel;
+import org.sluice.fleet.local.LocalFleet;
+import org.sluice.fleet.traffic.LoadSummary;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.FakeLauncher;
+import org.sluice.runtime.FrontDoor;
+import org.sluice.runtime.Host;
+import org.sluice.runtime.InMemoryJournal;
+
+/**
+ * The real console session over a real host whose role instances are light fakes: everything
+ * from the button to the host's lifecycle is the production code; only the processes are not.
+ */
+final class ConsoleFixture implements AutoCloseable {
+    final FakeLauncher launcher = new FakeLauncher();
+    final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
+            new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+    final FrontDoor door;
+    final LocalFleet fleet;
+    final FxExecutor executor = new FxExecutor();
+    final ConsoleSession session;
+
+    ConsoleFixture(Stage stage, Locale locale, String... services) throws Exception {
+        door = FrontDoor.open(host, 0);
+        fleet = new LocalFleet(host, door, "console:test", () -> {
+            door.close();
+            host.close();
+        });
+        for (String name : services) {
+            fleet.create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name))
+                    .completion().get(10, TimeUnit.SECONDS);
+        }
+        I18n i18n = new I18n(locale);
+        session = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
+                new MainView.Shell() {
+                    @Override
+                    public boolean isDark() {
+                        return false;
+                    }
+
+                    @Override
+                    public void dark(boolean dark) {
+                    }
+
+                    @Override
+                    public Optional<Locale> language() {
+                        return Optional.of(locale);
+                    }
+
+                    @Override
+                    public void language(Optional<Locale> next) {
+                    }
+
+                    @Override
+                    public void quit() {
+                    }
+                }, System::currentTimeMillis, (endpoint, rate, size) -> new TrafficViewModel.Traffic() {
+                    @Override
+                    public LoadSummary progress() {
+                        return new LoadSummary(0, 0, 0, 0, 0, OptionalLong.empty(), OptionalLong.empty(), Optional.empty());
+                    }
+
+                    @Override
+                    public void stop() {
+                    }
+                });
+        javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
+        Scene scene = new Scene(session.view(), 1400, 820);
+        scene.getStylesheets().add(ConsoleApp.STYLESHEET);
+        stage.setScene(scene);
+        stage.show();
+        session.start();
+    }
+
+    List<FakeLauncher.Fake> instances(String service) {
+        return launcher.alive(service);
+    }
+
+    @Override
+    public void close() {
+        session.close();
+        fleet.close();
+        executor.close();
+    }
+}

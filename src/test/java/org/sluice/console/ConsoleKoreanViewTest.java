@@ -1,0 +1,49 @@
+package org.sluice.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.lifecycle.ServiceState;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** In a Korean locale the console speaks Korean, with the source pages' terms. */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleKoreanViewTest {
+    private ConsoleFixture console;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        console = new ConsoleFixture(stage, Locale.KOREAN, "orders");
+    }
+
+    @AfterEach
+    void close() {
+        console.close();
+    }
+
+    @Test
+    void labelsAreKorean(FxRobot robot) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> console.session.services().row("orders")
+                .map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        assertThat(table.getColumns()).extracting(c -> c.getText()).contains("이름", "상태", "작업");
+        assertThat(robot.lookup(".state-ok .label").queryLabeled().getText()).isEqualTo("활성");
+        assertThat(robot.lookup("#tab-services .tab-label").queryLabeled().getText()).isEqualTo("서비스");
+        assertThat(robot.lookup("#tab-dashboard .tab-label").queryLabeled().getText()).isEqualTo("제한 대시보드");
+        assertThat(console.session.services().row("orders").orElseThrow()
+                .command(org.sluice.lifecycle.Operation.START).getTooltip())
+                .isEqualTo("서비스가 이미 활성 상태이므로 시작이(가) 필요하지 않습니다.");
+    }
+}

@@ -1,0 +1,149 @@
+package org.sluice.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import javafx.css.PseudoClass;
+import javafx.scene.control.Button;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextField;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.console.controls.ActionsCell;
+import org.sluice.console.controls.ThrottleTile;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.FakeLauncher;
+import org.sluice.runtime.InstanceEvent;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The console as a user drives it: headless, real view models and views, a real host with fake processes. */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleViewTest {
+    private ConsoleFixture console;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        console = new ConsoleFixture(stage, Locale.ENGLISH, "orders", "billing");
+    }
+
+    @AfterEach
+    void close() {
+        console.close();
+    }
+
+    private static void waitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, condition);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private ServiceRowViewModel row(String name) {
+        return console.session.services().row(name).orElseThrow();
+    }
+
+    private ActionsCell actions(FxRobot robot, String service) {
+        return robot.lookup(".table-row-cell").queryAll().stream()
+                .filter(r -> ((javafx.scene.control.TableRow<?>) r).getItem() instanceof ServiceRowViewModel m && m.name().equals(service))
+                .map(r -> robot.from(r).lookup((java.util.function.Predicate<javafx.scene.Node>) n -> n instanceof ActionsCell)
+                        .queryAs(ActionsCell.class))
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void clickingStopShowsStoppingThenStoppedAndTheButtonsFollowTheChart(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").isPresent()
+                && console.session.services().row("orders").get().getState() == ServiceState.ACTIVE);
+        // The instance holds its stop until the test lets it go, so Stopping can be seen.
+        FakeLauncher.Fake instance = console.instances("orders").get(0);
+        console.launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.NORMAL);
+        ActionsCell cell = actions(robot, "orders");
+        assertThat(cell.button(Operation.STOP).isDisabled()).isFalse();
+        assertThat(cell.button(Operation.START).isDisabled()).isTrue();
+
+        holdStops(instance);
+        robot.clickOn(cell.button(Operation.STOP));
+        waitUntil(() -> row("orders").getState() == ServiceState.STOPPING);
+        assertThat(robot.lookup(".state-busy .label").queryLabeled().getText()).isEqualTo("Stopping");
+        for (Operation operation : Operation.values()) {
+            if (operation.inChart()) {
+                assertThat(cell.button(operation).isDisabled()).as(operation.chartName()).isTrue();
+            }
+        }
+
+        instance.crash(0);
+        waitUntil(() -> row("orders").getState() == ServiceState.STOPPED);
+        assertThat(cell.button(Operation.START).isDisabled()).isFalse();
+        assertThat(cell.button(Operation.RESTART).isDisabled()).isFalse();
+        assertThat(cell.button(Operation.STOP).isDisabled()).isTrue();
+        assertThat(cell.button(Operation.RESUME).isDisabled()).isTrue();
+        assertThat(cell.tooltip(Operation.RESUME).getText())
+                .isEqualTo("Resume is not allowed while the service is Stopped. Start it instead.");
+    }
+
+    /** Makes the fake's stop wait until it crashes: the stop future completes only when it exits. */
+    private static void holdStops(FakeLauncher.Fake instance) {
+        instance.holdStop();
+    }
+
+    @Test
+    void aDisabledButtonShowsWhyWhenHovered(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        ActionsCell cell = actions(robot, "orders");
+        Button resume = cell.button(Operation.RESUME);
+        assertThat(resume.isDisabled()).isTrue();
+        robot.moveTo(resume.getParent());
+        waitUntil(() -> cell.tooltip(Operation.RESUME).isShowing());
+        assertThat(cell.tooltip(Operation.RESUME).getText()).isEqualTo("Resume is not needed: the service is already Active.");
+    }
+
+    @Test
+    void deleteAsksForTheTypedName(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("billing").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        robot.clickOn(actions(robot, "billing").button(Operation.DELETE));
+        waitUntil(() -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
+        DialogPane dialog = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+        Button ok = (Button) dialog.lookupButton(javafx.scene.control.ButtonType.OK);
+        robot.clickOn("#delete-confirmation").write("bill");
+        assertThat(ok.isDisabled()).isTrue();
+        robot.write("ing");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#delete-confirmation").queryAs(TextField.class).getText()).isEqualTo("billing");
+        assertThat(ok.isDisabled()).isFalse();
+        robot.clickOn(ok);
+        waitUntil(() -> console.session.services().row("billing").isEmpty());
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        assertThat(table.getItems()).extracting(r -> ((ServiceRowViewModel) r).name()).containsExactly("orders");
+    }
+
+    @Test
+    void aTileFlashesWhenItsInstanceBecomesThrottled(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
+        robot.clickOn("#tab-dashboard .tab-label");
+        ThrottleTile tile = console.session.dashboardView().tile("orders#0");
+        assertThat(tile.getPseudoClassStates()).doesNotContain(PseudoClass.getPseudoClass("flashing"));
+
+        long now = System.currentTimeMillis();
+        console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(now, ThrottleState.NORMAL,
+                ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        waitUntil(() -> tile.getPseudoClassStates().contains(PseudoClass.getPseudoClass("flashing")));
+        assertThat(tile.getPseudoClassStates()).contains(PseudoClass.getPseudoClass("throttled"));
+        assertThat(console.session.dashboard().events()).first()
+                .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: MEMORY"));
+        assertThat(row("orders").throttledProperty().get()).isEqualTo(1);
+    }
+}
