@@ -45,7 +45,7 @@ public final class ConsoleApp extends Application {
     @Override
     public void start(Stage primary) {
         this.stage = primary;
-        applyTheme(settings.theme() == ConsoleSettings.Theme.DARK);
+        applyTheme(dark());
         I18n i18n = new I18n(locale());
         stage.setTitle(i18n.get("app.title"));
         placeWindow();
@@ -66,6 +66,12 @@ public final class ConsoleApp extends Application {
             LOG.error("The local host could not be opened in {}", data, failure);
             stage.getScene().setRoot(waiting(i18n.get("startup.failed", data, String.valueOf(failure.getMessage()))));
         });
+    }
+
+    /** The saved theme, unless {@code -Dsluice.theme=light|dark} says otherwise for this run. */
+    private boolean dark() {
+        String forced = System.getProperty("sluice.theme");
+        return forced != null ? "dark".equalsIgnoreCase(forced) : settings.theme() == ConsoleSettings.Theme.DARK;
     }
 
     private Path dataFolder() {
@@ -105,7 +111,7 @@ public final class ConsoleApp extends Application {
         return new MainView.Shell() {
             @Override
             public boolean isDark() {
-                return settings.theme() == ConsoleSettings.Theme.DARK;
+                return ConsoleApp.this.dark();
             }
 
             @Override
