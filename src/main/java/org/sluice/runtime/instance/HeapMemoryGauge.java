@@ -18,6 +18,7 @@ import java.util.List;
 public final class HeapMemoryGauge implements MemoryGauge {
     private final List<MemoryPoolMXBean> heapPools;
     private final long budgetBytes;
+
     public HeapMemoryGauge() {
         this.heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP)
@@ -37,6 +38,15 @@ public final class HeapMemoryGauge implements MemoryGauge {
         }
         double percent = 100.0 * live / budgetBytes;
         return Math.max(0, Math.min(100, percent));
+    }
+
+    /**
+     * Runs a full collection, so that every pool's after-collection figure, the old generation's
+     * among them, is current. docs/decisions/0005-instance-memory-measure.md says when.
+     */
+    @Override
+    public void refresh() {
+        System.gc();
     }
 
     /** The budget: the maximum heap. */

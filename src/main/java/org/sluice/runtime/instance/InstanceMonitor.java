@@ -31,6 +31,8 @@ import org.slf4j.LoggerFactory;
 public final class InstanceMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceMonitor.class);
     private static final int LATENCY_WINDOW = 1024;
+    /** The shortest time between two refreshes of the memory reading. */
+    static final long MEMORY_REFRESH_MS = 1_000;
 
     private final InstantSource clock;
     private final MemoryGauge memory;
@@ -50,6 +52,7 @@ public final class InstanceMonitor {
     private volatile ThrottleState state = ThrottleState.NORMAL;
     private volatile boolean concurrencyLatched;
     private long lastSampleMs;
+    private long lastRefreshMs;
 
     /**
      * @param clock  the clock samples are stamped with (epoch milliseconds)
@@ -169,6 +172,7 @@ public final class InstanceMonitor {
         lastSampleMs = timeMs;
         int coreCount = cores.getAsInt();
         long concurrent = inProcess.get();
+        refreshStaleMemory(timeMs);
         double memoryPercent = Math.max(0, Math.min(100, memory.percentInUse(inProcessBytes.get())));
         Optional<ThrottleTransition> change;
         try {
@@ -190,5 +194,19 @@ public final class InstanceMonitor {
                 LOG.info("throttled by {}", t.causes());
             }
         });
+    }
+
+    /**
+     * While memory throttles, the reading holds the after-collection figures of the last
+     * collection, which still count the messages delivered since: an idle instance may not collect
+     * again for hours, and would stay throttled all that time. So while memory throttles, and the
+     * instance refuses messages anyway, the reading is refreshed at most once every
+     * {@value #MEMORY_REFRESH_MS} ms.
+     */
+    private void refreshStaleMemory(long timeMs) {
+        if (governor.causes().contains(Cause.MEMORY) && timeMs - lastRefreshMs >= MEMORY_REFRESH_MS) {
+            memory.refresh();
+            lastRefreshMs = timeMs;
+        }
     }
 }

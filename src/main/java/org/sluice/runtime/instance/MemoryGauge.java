@@ -10,4 +10,14 @@ public interface MemoryGauge {
      * @param inProcessBytes the bytes of the messages accepted and not yet answered, which are live
      */
     double percentInUse(long inProcessBytes);
+
+    /**
+     * Brings the next reading up to date, at a cost: for the heap, a full collection. The monitor
+     * calls it only while memory throttles, at most once a second, because a reading made of
+     * after-collection figures would otherwise keep counting delivered messages until the
+     * collector next ran on its own.
+     */
+    default void refresh() {
+        // A reading that is always current needs nothing.
+    }
 }

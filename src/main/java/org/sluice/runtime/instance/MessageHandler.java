@@ -15,7 +15,8 @@ import com.sun.net.httpserver.HttpHandler;
 
 /**
  * {@code POST /messages}: answers as the table in docs/runtime.md says. A suspended or stopping
- * instance answers 409 and a throttled one 503 before reading the body.
+ * instance answers 409 and a throttled one 503 without processing the body; it reads and discards
+ * it, so the answer reaches the sender intact.
  */
 final class MessageHandler implements HttpHandler {
     /** The largest message an instance takes: 4 MiB. */
@@ -55,11 +56,13 @@ final class MessageHandler implements HttpHandler {
             monitor.received();
             Optional<String> closed = gate.closedBecause();
             if (closed.isPresent()) {
+                discardBody(exchange);
                 text(exchange, 409, closed.get());
                 return;
             }
             Optional<InstanceMonitor.Admission> admitted = monitor.tryAdmit();
             if (admitted.isEmpty()) {
+                discardBody(exchange);
                 exchange.getResponseHeaders().set("Retry-After", "1");
                 text(exchange, 503, BUSY);
                 return;
@@ -98,6 +101,22 @@ final class MessageHandler implements HttpHandler {
                     "{\"messageId\":\"" + messageId + "\",\"instance\":" + index + "}");
         } finally {
             admission.finish(delivered);
+        }
+    }
+
+    /**
+     * Reads a refused message's body without keeping it. Closing a connection with unread bytes
+     * makes the socket reset it, and the reset can overtake the answer: the sender would see a
+     * broken connection instead of 503 or 409.
+     */
+    private static void discardBody(HttpExchange exchange) throws IOException {
+        byte[] scrap = new byte[8192];
+        long left = MAX_MESSAGE_BYTES + 1L;
+        try (InputStream in = exchange.getRequestBody()) {
+            int n;
+            while (left > 0 && (n = in.read(scrap, 0, (int) Math.min(scrap.length, left))) > 0) {
+                left -= n;
+            }
         }
     }
 

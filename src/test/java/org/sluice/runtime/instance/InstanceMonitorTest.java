@@ -130,4 +130,68 @@ class InstanceMonitorTest {
         a.finish(true);
         assertThat(monitor.awaitIdle(1)).isTrue();
     }
+
+    /**
+     * A heap whose reading, like the after-collection figures of a real one, stays what the last
+     * collection saw until a refresh collects again.
+     */
+    private static final class StaleHeap implements MemoryGauge {
+        double live;
+        double atLastCollection;
+        int refreshes;
+
+        StaleHeap(double percent) {
+            live = percent;
+            atLastCollection = percent;
+        }
+
+        @Override
+        public double percentInUse(long inProcessBytes) {
+            return atLastCollection;
+        }
+
+        @Override
+        public void refresh() {
+            refreshes++;
+            atLastCollection = live;
+        }
+    }
+
+    @Test
+    void anInstanceThrottledOnMemoryRefreshesAStaleReadingSoItRecoversOnceMessagesAreDelivered() throws Exception {
+        StaleHeap heap = new StaleHeap(80);
+        InstanceMonitor monitor = new InstanceMonitor(clock, heap, () -> 1, new ProtocolWriter(new PrintWriter(printed)));
+        InstanceMonitor.Admission held = monitor.tryAdmit().orElseThrow();
+        monitor.sample();
+        assertThat(monitor.isThrottled()).isTrue();
+
+        // The message is delivered: its memory is garbage now, but no collection has run to see it.
+        heap.live = 10;
+        held.finish(true);
+        now.addAndGet(200);
+        monitor.sample();
+        assertThat(heap.refreshes).isEqualTo(1);
+        assertThat(monitor.isThrottled()).isFalse();
+        assertThat(eventsExceptSamples()).contains(new InstanceEvent.Episode(1_000, 1_200, java.util.Set.of(Cause.MEMORY)));
+    }
+
+    @Test
+    void aStaleReadingIsRefreshedAtMostOnceASecondAndOnlyWhileMemoryThrottles() throws Exception {
+        StaleHeap heap = new StaleHeap(50);
+        InstanceMonitor monitor = new InstanceMonitor(clock, heap, () -> 1, new ProtocolWriter(new PrintWriter(printed)));
+        for (int i = 0; i < 10; i++) {
+            monitor.sample();
+            now.addAndGet(200);
+        }
+        assertThat(heap.refreshes).as("not throttled").isZero();
+
+        heap.live = 75;
+        heap.atLastCollection = 75;
+        for (int i = 0; i < 10; i++) {
+            monitor.sample();
+            now.addAndGet(200);
+        }
+        assertThat(monitor.isThrottled()).isTrue();
+        assertThat(heap.refreshes).as("while throttled for 1.8 s").isEqualTo(2);
+    }
 }
