@@ -88,6 +88,9 @@ public final class FrontDoor implements AutoCloseable {
                 answer(exchange, 405, "Use POST");
                 return;
             }
+            // The body is read before any answer: a connection closed on an unread body can be
+            // reset before the client reads the answer.
+            byte[] body = readLimited(exchange.getRequestBody());
             String name = matcher.group(1);
             Host.Route route = host.route(name);
             if (route instanceof Host.Route.Unknown) {
@@ -103,7 +106,6 @@ public final class FrontDoor implements AutoCloseable {
                 answer(exchange, 503, "Service '" + name + "' has no running role instance");
                 return;
             }
-            byte[] body = readLimited(exchange.getRequestBody());
             if (body == null) {
                 answer(exchange, 413, "A message may be at most " + MAX_MESSAGE_BYTES + " bytes");
                 return;
@@ -138,10 +140,14 @@ public final class FrontDoor implements AutoCloseable {
         }
     }
 
-    /** The body, or {@code null} when it is over the limit. */
+    /** The body, or {@code null} when it is over the limit (the rest is read and dropped). */
     private static byte[] readLimited(InputStream in) throws IOException {
         byte[] body = in.readNBytes(MAX_MESSAGE_BYTES + 1);
-        return body.length > MAX_MESSAGE_BYTES ? null : body;
+        if (body.length > MAX_MESSAGE_BYTES) {
+            in.transferTo(OutputStream.nullOutputStream());
+            return null;
+        }
+        return body;
     }
 
     private static void answer(HttpExchange exchange, int status, String text) throws IOException {

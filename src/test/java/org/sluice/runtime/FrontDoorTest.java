@@ -97,6 +97,18 @@ class FrontDoorTest {
     }
 
     @Test
+    void aLargeMessageToAnUnknownOrInactiveServiceGetsItsAnswerNotAReset() throws Exception {
+        String large = "x".repeat(3 * 1024 * 1024);
+        for (int i = 0; i < 5; i++) {
+            assertThat(post("nope", large).statusCode()).isEqualTo(404);
+        }
+        host.perform("orders", Operation.SUSPEND, "t").completion().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 5; i++) {
+            assertThat(post("orders", large).statusCode()).isEqualTo(409);
+        }
+    }
+
+    @Test
     void aSuspendedServiceIs409() throws Exception {
         host.perform("orders", Operation.SUSPEND, "t").completion().get(10, TimeUnit.SECONDS);
         HttpResponse<String> response = post("orders", "x");
