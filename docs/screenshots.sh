@@ -37,7 +37,10 @@ shoot() { # theme language
     # First run: demo services; then the host adds a service with a slow destination.
     timeout 60 java -jar target/sluice.jar host --port 0 --data "$data" --demo --define "$work/define.json" > "$work/host.out" 2>&1 &
     local host=$!
-    for _ in $(seq 1 60); do grep -q "payments: Create succeeded" "$work/host.out" && break; sleep 0.5; done
+    for _ in $(seq 1 90); do
+        [ "$(grep -c "Create succeeded" "$work/host.out")" -ge 4 ] && break
+        sleep 0.5
+    done
     kill -TERM $host; wait $host || true
     DISPLAY=$display java -Dsluice.data="$data" -Dsluice.theme="$theme" -Duser.language="$lang" -jar target/sluice.jar &
     local console=$!
@@ -45,7 +48,10 @@ shoot() { # theme language
     java -jar target/sluice.jar load --url http://127.0.0.1:7070/services/payments/messages \
         --rate 150 --concurrency 400 --size 512 --duration 12 > /dev/null &
     local load=$!
-    sleep 4
+    sleep 3
+    # Select the service under load, so its details show below the grid.
+    DISPLAY=$display xdotool mousemove 200 339 click 1 mousemove 200 339 click 1
+    sleep 1
     DISPLAY=$display import -window root "$out/grid-$theme-$lang.png"
     DISPLAY=$display xdotool key ctrl+2
     sleep 2

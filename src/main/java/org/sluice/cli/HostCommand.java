@@ -85,10 +85,11 @@ final class HostCommand implements Callable<Integer> {
         out.println(Messages.get("host.ready", "http://127.0.0.1:" + local.door().port() + "/services/", folder));
         out.flush();
         try {
-            local.define(definitions, REQUESTER);
+            // The demonstration services come first: they are made only when there is no service yet.
             if (demo) {
                 local.demo(REQUESTER);
             }
+            local.define(definitions, REQUESTER);
         } catch (IOException | RuntimeException e) {
             err.println(Messages.get("host.error.define", define == null ? "--demo" : define, e.getMessage()));
         }

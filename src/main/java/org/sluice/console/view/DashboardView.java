@@ -172,8 +172,11 @@ public final class DashboardView extends BorderPane {
         });
         model.latestAlertProperty().addListener((o, a, alert) -> {
             if (alert != null && getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
+                // Beyond two at once, the notifications collapse into one that says how many.
                 Notifications.create().owner(getScene().getWindow()).title(i18n.get("dashboard.alert.title"))
-                        .text(alert.text()).hideAfter(Duration.seconds(5)).position(Pos.BOTTOM_RIGHT).showWarning();
+                        .text(alert.text()).hideAfter(Duration.seconds(5)).position(Pos.BOTTOM_RIGHT)
+                        .threshold(2, Notifications.create().title(i18n.get("dashboard.alert.many")))
+                        .showWarning();
             }
         });
     }
