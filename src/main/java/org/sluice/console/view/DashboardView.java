@@ -175,7 +175,8 @@ public final class DashboardView extends BorderPane {
                 // Beyond two at once, the notifications collapse into one that says how many.
                 Notifications.create().owner(getScene().getWindow()).title(i18n.get("dashboard.alert.title"))
                         .text(alert.text()).hideAfter(Duration.seconds(5)).position(Pos.BOTTOM_RIGHT)
-                        .threshold(2, Notifications.create().title(i18n.get("dashboard.alert.many")))
+                        .threshold(2, Notifications.create().title(i18n.get("dashboard.alert.many"))
+                                .text(i18n.get("dashboard.alert.manyText")))
                         .showWarning();
             }
         });
