@@ -3,9 +3,6 @@ package org.sluice.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,13 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -53,11 +47,7 @@ class HostEndToEndTest {
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
     private Host host;
     private FrontDoor door;
-    private HttpServer destination;
-    private ExecutorService destinationThreads;
-    private final CountDownLatch release = new CountDownLatch(1);
-    private final AtomicInteger held = new AtomicInteger();
-    private final CountDownLatch heldEnough = new CountDownLatch(100);
+    private HeldDestination destination;
     private final CountDownLatch episodeRecorded = new CountDownLatch(1);
 
     @BeforeEach
@@ -78,35 +68,12 @@ class HostEndToEndTest {
 
     @AfterEach
     void close() {
-        release.countDown();
+        if (destination != null) {
+            destination.close();
+        }
         door.close();
         host.close();
         journal.close();
-        if (destination != null) {
-            destination.stop(0);
-            destinationThreads.shutdownNow();
-        }
-    }
-
-    /** A destination that holds every message until the test releases it. */
-    private String slowDestination() throws IOException {
-        destinationThreads = Executors.newFixedThreadPool(300);
-        destination = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
-        destination.createContext("/in", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            held.incrementAndGet();
-            heldEnough.countDown();
-            try {
-                release.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        destination.setExecutor(destinationThreads);
-        destination.start();
-        return "http://127.0.0.1:" + destination.getAddress().getPort() + "/in";
     }
 
     private HttpResponse<String> post(String service, String body) throws IOException, InterruptedException {
@@ -160,7 +127,8 @@ class HostEndToEndTest {
 
     @Test
     void aBurstThrottlesAOneCoreInstanceWhichRecoversAndTheEpisodeIsRecorded() throws Exception {
-        ServiceDefinition slow = new ServiceDefinition("slow", 1, 1, 128, Validation.NONE, null, null, slowDestination());
+        destination = new HeldDestination(300);
+        ServiceDefinition slow = new ServiceDefinition("slow", 1, 1, 128, Validation.NONE, null, null, destination.url());
         assertThat(done(host.create(slow, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
 
         int burst = 180;
@@ -168,15 +136,8 @@ class HostEndToEndTest {
         for (int i = 0; i < burst; i++) {
             answers.add(client.sendAsync(request("slow", "message " + i), HttpResponse.BodyHandlers.ofString()));
         }
-        assertThat(heldEnough.await(60, TimeUnit.SECONDS)).as("100 messages in process at the destination").isTrue();
-        // Every message not held at the destination has been answered: those are the refusals.
-        List<HttpResponse<String>> refused = new ArrayList<>();
-        for (CompletableFuture<HttpResponse<String>> answer : answers) {
-            if (answer.isDone()) {
-                refused.add(answer.join());
-            }
-        }
-        release.countDown();
+        assertThat(destination.awaitReceived(100, 60, TimeUnit.SECONDS)).as("100 messages in process at the destination").isTrue();
+        destination.release();
         List<HttpResponse<String>> all = answers.stream().map(CompletableFuture::join).toList();
 
         List<HttpResponse<String>> busy = all.stream().filter(r -> r.statusCode() == 503).toList();
@@ -186,7 +147,7 @@ class HostEndToEndTest {
             assertThat(r.headers().firstValue("Retry-After")).isPresent();
         });
         assertThat(all).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
-        assertThat(all.stream().filter(r -> r.statusCode() == 200).count()).isEqualTo(held.get());
+        assertThat(all.stream().filter(r -> r.statusCode() == 200).count()).isEqualTo(destination.received().size());
 
         assertThat(episodeRecorded.await(30, TimeUnit.SECONDS)).as("the throttle episode ended").isTrue();
         InstanceEpisode episode = journal.episodes("slow", 0, Long.MAX_VALUE).get(0);
