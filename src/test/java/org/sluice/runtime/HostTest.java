@@ -347,16 +347,22 @@ class HostTest {
         InMemoryJournal survived = journal;
         FakeLauncher relaunched = new FakeLauncher();
         Host restarted = new Host(relaunched, survived, clock, Host.Settings.defaults());
+        CountDownLatch ordersBack = new CountDownLatch(2);
+        restarted.addListener(new RecordingListener() {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (service.equals("orders") && event instanceof InstanceEvent.Ready) {
+                    ordersBack.countDown();
+                }
+            }
+        });
         try {
             restarted.open();
             assertThat(restarted.service("billing").orElseThrow().state()).isEqualTo(STOP_FAILED);
             assertThat(survived.operations.get("r-1").outcome()).isEqualTo(Outcome.INTERRUPTED);
             assertThat(survived.operations.get("r-1").error()).contains(Host.INTERRUPTED);
             assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(ACTIVE);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (relaunched.alive("orders").size() < 2 && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            assertThat(ordersBack.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(relaunched.alive("orders")).hasSize(2);
             assertThat(relaunched.alive("billing")).isEmpty();
         } finally {
