@@ -388,7 +388,8 @@ public final class Host implements AutoCloseable {
         operations.execute(() -> {
             String error = null;
             try {
-                if (managed.faults.remove(transition.operation())) {
+                // A failed Backup is still recorded, as failed: the backup itself handles its drill.
+                if (transition.operation() != Operation.BACKUP && managed.faults.remove(transition.operation())) {
                     throw new OperationFailedException(INJECTED_FAULT);
                 }
                 work.run();
@@ -588,6 +589,11 @@ public final class Host implements AutoCloseable {
 
     private void backup(Managed managed, String requester) throws OperationFailedException {
         String id = managed.name() + "-" + clock.millis() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        if (managed.faults.remove(Operation.BACKUP)) {
+            journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, false,
+                    Optional.of(INJECTED_FAULT)));
+            throw new OperationFailedException(INJECTED_FAULT);
+        }
         try {
             journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, true, Optional.empty()));
         } catch (RuntimeException e) {

@@ -335,6 +335,55 @@ class HostTest {
         assertThat(state("orders")).isEqualTo(ACTIVE);
     }
 
+    /** Brings orders to {@code state} through real operations. */
+    private void bringTo(ServiceState state) throws Exception {
+        activeOrders(1);
+        if (state == STOPPED) {
+            done(host.perform("orders", STOP, "t"));
+        } else if (state == SUSPENDED) {
+            done(host.perform("orders", SUSPEND, "t"));
+        } else if (state == DISABLED) {
+            done(host.perform("orders", DISABLE, "t"));
+        }
+        assertThat(state("orders")).isEqualTo(state);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} from {1}")
+    @org.junit.jupiter.params.provider.CsvSource({
+        "START, STOPPED", "STOP, ACTIVE", "RESTART, ACTIVE", "SUSPEND, ACTIVE", "RESUME, SUSPENDED",
+        "DELETE, STOPPED", "SCALE, ACTIVE", "UPDATE_CONFIGURATION, ACTIVE", "BACKUP, ACTIVE",
+        "DISABLE, ACTIVE", "ENABLE, DISABLED", "SERVICE_UPDATE, ACTIVE"})
+    void everyOperationsFailureLandsInItsFailureStateWithTheReasonLogged(Operation operation, ServiceState from) throws Exception {
+        bringTo(from);
+        host.injectFault("orders", operation);
+        Host.Accepted accepted = switch (operation) {
+            case SCALE -> host.scale("orders", 2, "drill");
+            case UPDATE_CONFIGURATION -> host.updateConfiguration("orders", orders(1).withUnits(2), "drill");
+            default -> host.perform("orders", operation, "drill");
+        };
+        OperationRecord ended = done(accepted);
+        assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(ended.error()).contains(Host.INJECTED_FAULT);
+        assertThat(state("orders")).isEqualTo(org.sluice.lifecycle.Lifecycle.standard().begin(from, operation).onFailure());
+        assertThat(journal.operations.get(ended.requestId()).error()).contains(Host.INJECTED_FAULT);
+        if (operation == BACKUP) {
+            assertThat(host.backups("orders")).singleElement().satisfies(b -> {
+                assertThat(b.succeeded()).as("a failed backup is recorded as failed").isFalse();
+                assertThat(b.error()).contains(Host.INJECTED_FAULT);
+            });
+        }
+    }
+
+    @Test
+    void aRestoreWhoseInstancesDoNotStartLandsInRestoreFailed() throws Exception {
+        activeOrders(1);
+        done(host.perform("orders", BACKUP, "t"));
+        launcher.nextLaunch("copy", 0, FakeLauncher.Behaviour.FAILS_TO_START);
+        OperationRecord ended = done(host.restore(host.backups("orders").get(0).id(), "copy", "t"));
+        assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(state("copy")).isEqualTo(RESTORE_FAILED);
+    }
+
     @Test
     void afterACrashAnInterruptedOperationLandsInItsFailureStateAndRunningServicesComeBack() throws Exception {
         activeOrders(2);
