@@ -14,6 +14,7 @@ import javafx.scene.Node;
 import javafx.scene.control.Alert;
 import javafx.scene.control.ButtonType;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
@@ -187,6 +188,42 @@ public final class FxDialogService implements DialogService {
         dialog.setResultConverter(button -> button == ButtonType.OK
                 ? new RestoreChoice(list.getSelectionModel().getSelectedItem().id(), newName.getText().strip()) : null);
         return dialog.showAndWait();
+    }
+
+    @Override
+    public Optional<org.sluice.lifecycle.Operation> chooseDrill(String service) {
+        List<org.sluice.lifecycle.Operation> operations = org.sluice.lifecycle.Lifecycle.standard().chart().operations();
+        javafx.scene.control.ChoiceDialog<org.sluice.lifecycle.Operation> dialog =
+                new javafx.scene.control.ChoiceDialog<>(operations.get(0), operations);
+        dialog.initOwner(owner);
+        dialog.setTitle(i18n.get("dialog.drill.title", service));
+        dialog.setHeaderText(i18n.get("dialog.drill.explain"));
+        dialog.setContentText(i18n.get("dialog.drill.operation"));
+        ComboBox<org.sluice.lifecycle.Operation> box = findComboBox(dialog.getDialogPane());
+        if (box != null) {
+            box.setConverter(new StringConverter<>() {
+                @Override
+                public String toString(org.sluice.lifecycle.Operation op) {
+                    return op == null ? "" : i18n.operation(op);
+                }
+
+                @Override
+                public org.sluice.lifecycle.Operation fromString(String s) {
+                    return null;
+                }
+            });
+        }
+        return dialog.showAndWait();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> ComboBox<T> findComboBox(javafx.scene.Parent parent) {
+        for (Node node : parent.lookupAll(".combo-box")) {
+            if (node instanceof ComboBox<?> box) {
+                return (ComboBox<T>) box;
+            }
+        }
+        return null;
     }
 
     @Override

@@ -154,10 +154,14 @@ public final class MainView extends BorderPane {
                     .ifPresent(row -> row.command(operation).execute()));
             service.getItems().add(item);
         }
+        MenuItem drill = new MenuItem(i18n.get("action.drill"), Icons.STATE_FAILED.create());
+        drill.setId("menu-drill");
+        drill.setOnAction(e -> services.armDrill());
         service.setOnShowing(e -> updateServiceMenu(service));
         services.selectedProperty().addListener((o, a, b) -> updateServiceMenu(service));
 
         Menu view = new Menu(i18n.get("menu.view"));
+        service.getItems().addAll(new SeparatorMenuItem(), drill);
         MenuItem showServices = item(i18n.get("tab.services"), null, new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN));
         showServices.setOnAction(e -> tabs.getSelectionModel().select(0));
         MenuItem showDashboard = item(i18n.get("tab.dashboard"), null, new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
@@ -208,8 +212,13 @@ public final class MainView extends BorderPane {
     private void updateServiceMenu(Menu menu) {
         ServiceRowViewModel row = services.selectedProperty().get();
         for (MenuItem item : menu.getItems()) {
+            Optional<Operation> chart = item.getId() == null ? Optional.empty()
+                    : Operation.fromChartName(item.getId().substring("menu-".length()));
+            if (chart.isEmpty()) {
+                continue;
+            }
             item.disableProperty().unbind();
-            Operation operation = Operation.fromChartName(item.getId().substring("menu-".length())).orElseThrow();
+            Operation operation = chart.get();
             if (row == null) {
                 item.setDisable(true);
             } else {

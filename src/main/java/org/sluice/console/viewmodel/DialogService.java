@@ -21,6 +21,9 @@ public interface DialogService {
     /** Lets the user pick a backup and the name of the restored service. */
     Optional<RestoreChoice> chooseBackup(List<BackupInfo> backups);
 
+    /** Asks which operation of {@code service} should fail next, for a drill; empty when cancelled. */
+    Optional<org.sluice.lifecycle.Operation> chooseDrill(String service);
+
     /** Shows a bulk action's preview; true to go ahead. */
     boolean confirmBulk(BulkPlan plan);
 

@@ -293,6 +293,21 @@ public final class ServicesViewModel {
         }, failure -> notice(Notice.Kind.ERROR, name, String.valueOf(failure.getMessage())));
     }
 
+    /** Arms a failure drill on the selected service: the operation the user picks fails next time. */
+    public void armDrill() {
+        ServiceRowViewModel row = selected.get();
+        if (row == null) {
+            notice(Notice.Kind.INFO, null, i18n.get("notice.selectForDrill"));
+            return;
+        }
+        String name = row.name();
+        dialogs.chooseDrill(name).ifPresent(operation -> executor.run(() -> {
+            fleet.injectFault(name, operation);
+            return operation;
+        }, armed -> notice(Notice.Kind.INFO, name, i18n.get("notice.drillArmed", name, i18n.operation(armed))),
+                failure -> notice(Notice.Kind.ERROR, name, describe(name, operation, failure))));
+    }
+
     // ---------------------------------------------------------------- bulk actions
 
     /** What {@code operation} would do to {@code targets}: which run it, which are skipped and why. */

@@ -41,6 +41,14 @@ final class ScriptedDialogs implements DialogService {
         return restore;
     }
 
+    Optional<org.sluice.lifecycle.Operation> drill = Optional.empty();
+
+    @Override
+    public Optional<org.sluice.lifecycle.Operation> chooseDrill(String service) {
+        asked.add("drill " + service);
+        return drill;
+    }
+
     @Override
     public boolean confirmBulk(BulkPlan plan) {
         lastPlan = plan;

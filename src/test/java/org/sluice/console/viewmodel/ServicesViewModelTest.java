@@ -220,6 +220,15 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aDrillArmsAFaultOnTheChosenOperation() {
+        model.selectedProperty().set(add("orders", ServiceState.ACTIVE));
+        dialogs.drill = Optional.of(Operation.STOP);
+        model.armDrill();
+        assertThat(fleet.calls).containsExactly("fault orders Stop");
+        assertThat(model.latestNoticeProperty().get().text()).isEqualTo("orders: the next Stop will fail (drill)");
+    }
+
+    @Test
     void removedServicesLeaveTheGrid() {
         add("orders", ServiceState.STOPPED);
         model.selectedProperty().set(model.row("orders").orElseThrow());
