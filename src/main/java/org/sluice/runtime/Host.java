@@ -438,10 +438,18 @@ public final class Host implements AutoCloseable {
 
     private void startInstances(Managed managed, boolean suspended) throws OperationFailedException {
         killAll(managed);
-        ServiceDefinition definition = managed.definition;
+        launchRange(managed, managed.definition, 0, managed.definition.units(), suspended);
+    }
+
+    /**
+     * Launches instances {@code from} (inclusive) to {@code to} (exclusive) and waits until they
+     * are all ready; if one fails, those launched here are killed and the failure is thrown.
+     */
+    private void launchRange(Managed managed, ServiceDefinition definition, int from, int to, boolean suspended)
+            throws OperationFailedException {
         List<Slot> started = new ArrayList<>();
         try {
-            for (int index = 0; index < definition.units(); index++) {
+            for (int index = from; index < to; index++) {
                 started.add(launch(managed, definition, index, suspended));
             }
             for (Slot slot : started) {
@@ -543,19 +551,7 @@ public final class Host implements AutoCloseable {
         ServiceDefinition before = managed.definition;
         ServiceDefinition after = before.withUnits(units);
         if (units > before.units()) {
-            List<Slot> added = new ArrayList<>();
-            try {
-                for (int index = before.units(); index < units; index++) {
-                    added.add(launch(managed, after, index, false));
-                }
-                for (Slot slot : added) {
-                    awaitReady(slot);
-                }
-            } catch (OperationFailedException e) {
-                added.forEach(Slot::kill);
-                added.forEach(slot -> managed.slots.remove(slot.index, slot));
-                throw e;
-            }
+            launchRange(managed, after, before.units(), units, false);
         } else if (units < before.units()) {
             List<Slot> surplus = managed.slots.values().stream().filter(s -> s.index >= units).toList();
             stop(surplus);
