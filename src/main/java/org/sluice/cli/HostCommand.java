@@ -89,7 +89,9 @@ final class HostCommand implements Callable<Integer> {
             if (demo) {
                 local.demo(REQUESTER);
             }
-            local.define(definitions, REQUESTER);
+            for (String refused : local.define(definitions, REQUESTER).refused()) {
+                err.println(Messages.get("host.error.refused", define, refused));
+            }
         } catch (IOException | RuntimeException e) {
             err.println(Messages.get("host.error.define", define == null ? "--demo" : define, e.getMessage()));
         }

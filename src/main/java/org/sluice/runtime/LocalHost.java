@@ -66,29 +66,40 @@ public final class LocalHost implements AutoCloseable {
     }
 
     /**
-     * Creates the services of {@code definitions} that do not exist yet; each starts as it is created.
-     *
-     * @return what was accepted
+     * What {@link #define} did: the creations accepted, and a reason for each definition refused.
      */
-    public List<Host.Accepted> define(List<ServiceDefinition> definitions, String requester) {
+    public record Defined(List<Host.Accepted> accepted, List<String> refused) {
+    }
+
+    /**
+     * Creates the services of {@code definitions} that do not exist yet; each starts as it is
+     * created. A definition that is refused does not stop the ones after it.
+     */
+    public Defined define(List<ServiceDefinition> definitions, String requester) {
         List<Host.Accepted> accepted = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
         for (ServiceDefinition definition : definitions) {
             if (host.service(definition.name()).isPresent()) {
                 LOG.info("{} exists already; its definition file entry is left alone", definition.name());
                 continue;
             }
-            accepted.add(host.create(definition, requester));
+            try {
+                accepted.add(host.create(definition, requester));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("The definition of {} is refused: {}", definition.name(), e.getMessage());
+                refused.add(definition.name() + ": " + e.getMessage());
+            }
         }
-        return accepted;
+        return new Defined(List.copyOf(accepted), List.copyOf(refused));
     }
 
     /**
      * When the host has no service at all, creates a few demonstration services, each with its own
      * inbox and outbox under {@code DATA/demo}.
      */
-    public List<Host.Accepted> demo(String requester) throws IOException {
+    public Defined demo(String requester) throws IOException {
         if (!host.services().isEmpty()) {
-            return List.of();
+            return new Defined(List.of(), List.of());
         }
         return define(List.of(
                 demoService("orders", 2, Validation.JSON),
