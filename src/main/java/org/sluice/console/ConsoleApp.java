@@ -12,6 +12,7 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.image.Image;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 
@@ -35,6 +36,8 @@ public final class ConsoleApp extends Application {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleApp.class);
     static final String STYLESHEET = "/org/sluice/console/sluice.css";
     static final int DEFAULT_PORT = 7070;
+    /** Window icons rendered from assets/icon/sluice.svg by packaging/icons.sh; the window manager picks a size. */
+    private static final int[] ICON_SIZES = {16, 32, 64, 256};
 
     private final ConsoleSettings settings = ConsoleSettings.user();
     private final FxExecutor executor = new FxExecutor();
@@ -48,6 +51,9 @@ public final class ConsoleApp extends Application {
         applyTheme(dark());
         I18n i18n = new I18n(locale());
         stage.setTitle(i18n.get("app.title"));
+        for (int size : ICON_SIZES) {
+            stage.getIcons().add(new Image(ConsoleApp.class.getResource("icon/sluice-" + size + ".png").toExternalForm()));
+        }
         placeWindow();
         stage.setScene(new Scene(waiting(i18n.get("startup.opening")), stage.getWidth(), stage.getHeight()));
         stage.getScene().getStylesheets().add(STYLESHEET);
