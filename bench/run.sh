@@ -5,7 +5,7 @@
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
-# Environment: ROUNDS (startup rounds, 10), LIVE_S (dashboard window, 120), GRID_S (grid window, 60),
+# Environment: ROUNDS (startup rounds, 10), LIVE_S (dashboard window, 60), FLASH_S (window with crossings, 120), GRID_S (grid window, 60),
 # DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,11 +42,11 @@ startup() {
 }
 
 live() {
-  local services="$1" dashboard_s="$2" grid_s="$3" tag="$4"
+  local services="$1" dashboard_s="$2" flash_s="$3" grid_s="$4" tag="$5"
   local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
   machine > "$out/$tag.log"
   java -cp "$cp" "${fx[@]}" -Djava.util.prefs.userRoot="$prefs" org.sluice.console.LiveLoadBench \
-    "$services" 100 200 1000 20 "$dashboard_s" "$grid_s" >> "$out/$tag.log" 2> "$out/$tag.pulses.log"
+    "$services" 100 200 1000 20 "$dashboard_s" "$flash_s" "$grid_s" >> "$out/$tag.log" 2> "$out/$tag.pulses.log"
   java -cp "$cp" org.sluice.bench.PulseLogStats "$out/$tag.pulses.log" >> "$out/$tag.log"
   grep -E 'RESULT|^date' "$out/$tag.log"
 }
@@ -58,9 +58,9 @@ runtime() {
 
 case "$what" in
   startup) startup ;;
-  live) live 5000 "${LIVE_S:-120}" "${GRID_S:-60}" live-5000 ;;
-  footprint) live 1000 30 10 live-1000; live 10000 30 10 live-10000 ;;
+  live) live 5000 "${LIVE_S:-60}" "${FLASH_S:-120}" "${GRID_S:-60}" live-5000 ;;
+  footprint) live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000 ;;
   runtime) runtime ;;
-  all) startup; live 5000 "${LIVE_S:-120}" "${GRID_S:-60}" live-5000; live 1000 30 10 live-1000; live 10000 30 10 live-10000; runtime ;;
+  all) startup; live 5000 "${LIVE_S:-60}" "${FLASH_S:-120}" "${GRID_S:-60}" live-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime ;;
   *) echo "usage: bench/run.sh [startup|live|footprint|runtime|all]" >&2; exit 2 ;;
 esac

@@ -19,6 +19,8 @@ import javafx.stage.Window;
 public final class FirstFrameProbe {
     /** Printed when the scene first passes the test; the parent process times this line. */
     public static final String READY = "BENCH-READY";
+    /** Printed after the first layout of any scene: for the console, its "opening" screen. */
+    public static final String FIRST_LAYOUT = "BENCH-FIRST-LAYOUT";
 
     private FirstFrameProbe() {
     }
@@ -44,6 +46,7 @@ public final class FirstFrameProbe {
 
     private static void install(Predicate<Scene> ready, Consumer<Scene> then) {
         boolean[] done = {false};
+        boolean[] laidOut = {false};
         Consumer<Window> follow = window -> {
             Consumer<Scene> onScene = scene -> {
                 if (scene == null) {
@@ -51,6 +54,10 @@ public final class FirstFrameProbe {
                 }
                 Runnable[] check = new Runnable[1];
                 check[0] = () -> {
+                    if (!laidOut[0]) {
+                        laidOut[0] = true;
+                        System.out.println(FIRST_LAYOUT + " " + System.currentTimeMillis());
+                    }
                     if (!done[0] && ready.test(scene)) {
                         done[0] = true;
                         System.out.println(READY + " " + System.currentTimeMillis());

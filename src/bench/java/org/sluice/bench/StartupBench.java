@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 public final class StartupBench {
     private static final Pattern FOOTPRINT = Pattern.compile("hwmKiB=(-?\\d+) rssKiB=(-?\\d+) liveHeapKiB=(-?\\d+)");
 
-    record Run(String app, long firstFrameMs, long markerMs, long hwmKiB, long liveHeapKiB) {
+    record Run(String app, long firstFrameMs, long markerMs, long firstLayoutMs, long hwmKiB, long liveHeapKiB) {
     }
 
     private StartupBench() {
@@ -64,6 +64,7 @@ public final class StartupBench {
 
     private static void report(String app, List<Run> runs) {
         System.out.println("RESULT startup " + app + " firstFrameMs " + Stats.summary(runs.stream().map(Run::firstFrameMs).toList()));
+        System.out.println("RESULT startup " + app + " firstLayoutMs " + Stats.summary(runs.stream().map(Run::firstLayoutMs).toList()));
         System.out.println("RESULT startup " + app + " hwmMiB " + Stats.summary(runs.stream().map(r -> r.hwmKiB() / 1024.0).toList()));
         System.out.println("RESULT startup " + app + " liveHeapMiB " + Stats.summary(runs.stream().map(r -> r.liveHeapKiB() / 1024.0).toList()));
     }
@@ -82,6 +83,7 @@ public final class StartupBench {
         long start = System.currentTimeMillis();
         Process process = builder.start();
         long marker = -1;
+        long firstLayout = -1;
         long frame = -1;
         long hwm = -1;
         long heap = -1;
@@ -89,6 +91,9 @@ public final class StartupBench {
             String line;
             while ((line = lines.readLine()) != null) {
                 long now = System.currentTimeMillis();
+                if (firstLayout < 0 && line.contains(FirstFrameProbe.FIRST_LAYOUT)) {
+                    firstLayout = now - start;
+                }
                 if (line.contains(FirstFrameProbe.READY)) {
                     marker = now - start;
                 } else if (marker >= 0 && frame < 0 && line.startsWith("PULSE:")) {
@@ -108,6 +113,6 @@ public final class StartupBench {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
         }
-        return new Run(app, frame, marker, hwm, heap);
+        return new Run(app, frame, marker, firstLayout, hwm, heap);
     }
 }

@@ -76,6 +76,7 @@ public final class SyntheticFleet implements Fleet {
     private double stateChangeCredit;
     private volatile long emitted;
     private volatile long crossingsEmitted;
+    private volatile boolean crossing;
 
     public SyntheticFleet(int services, int instances, int stateChangesPerSecond, long crossingEveryMs) {
         if (instances % 2 != 0 || instances / 2 > services) {
@@ -103,10 +104,17 @@ public final class SyntheticFleet implements Fleet {
         return new ServiceDefinition(name, units, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name);
     }
 
-    /** Starts the traffic; events go to the subscribers on the fleet's own thread. */
+    /** Starts the traffic, without crossings; events go to the subscribers on the fleet's own thread. */
     public void start() {
-        nextCrossingMs = System.currentTimeMillis() + crossingEveryMs;
         ticker.scheduleAtFixedRate(this::tick, TICK_MS, TICK_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Turns the threshold crossings on or off, from the next tick. */
+    public void crossings(boolean on) {
+        ticker.execute(() -> {
+            nextCrossingMs = System.currentTimeMillis() + crossingEveryMs;
+            crossing = on;
+        });
     }
 
     /** Crossings emitted and not yet seen drawn, by instance key. */
@@ -140,7 +148,7 @@ public final class SyntheticFleet implements Fleet {
                     : state == ServiceState.RESUMING ? Optional.of(Operation.RESUME) : Optional.empty();
             emit(new FleetEvent.ServiceStateChanged(name(service), state, running));
         }
-        if (crossingEveryMs > 0 && now >= nextCrossingMs) {
+        if (crossing && crossingEveryMs > 0 && now >= nextCrossingMs) {
             nextCrossingMs += crossingEveryMs;
             cross(now);
         }

@@ -36,7 +36,10 @@ import org.sluice.lifecycle.Lifecycle;
  * run.sh turns on and {@code PulseLogStats} reads between the {@code BENCH-WINDOW} markers this
  * prints to the same stream.
  *
- * <p>Arguments: {@code services instances stateChangesPerSecond crossingEveryMs warmupS dashboardS gridS}.
+ * <p>Three windows: the dashboard under the steady load alone, the dashboard with a threshold
+ * crossing every {@code crossingEveryMs} (each one also raises a notification, as in use), and the
+ * services tab under the steady load. Arguments:
+ * {@code services instances stateChangesPerSecond crossingEveryMs warmupS dashboardS flashS gridS}.
  */
 public final class LiveLoadBench {
     private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
@@ -55,8 +58,9 @@ public final class LiveLoadBench {
         int changes = arg(args, 2, 200);
         int crossingEveryMs = arg(args, 3, 1_000);
         int warmupS = arg(args, 4, 20);
-        int dashboardS = arg(args, 5, 120);
-        int gridS = arg(args, 6, 60);
+        int dashboardS = arg(args, 5, 60);
+        int flashS = arg(args, 6, 120);
+        int gridS = arg(args, 7, 60);
         fleet = new SyntheticFleet(services, instances, changes, crossingEveryMs);
 
         CompletableFuture<Long> fxThread = new CompletableFuture<>();
@@ -74,9 +78,12 @@ public final class LiveLoadBench {
         log("live heap after GC at start of load: " + heapBefore / 1024 / 1024 + " MiB");
         sleepS(3);
 
-        measuringFlashes = true;
         window("dashboard", fx, dashboardS);
+        fleet.crossings(true);
+        measuringFlashes = true;
+        window("flash", fx, flashS);
         measuringFlashes = false;
+        fleet.crossings(false);
         System.out.println("RESULT flash latency ms (emit -> first laid-out pulse with the tile :flashing) "
                 + Stats.summary(FLASH_MS) + " crossings emitted " + fleet.crossingsEmitted());
 
@@ -90,7 +97,7 @@ public final class LiveLoadBench {
         long heapAfter = onFx(Footprint::liveHeapBytes);
         System.out.printf(Locale.ROOT, "RESULT heap live after GC: start of load %d MiB, end %d MiB, growth %+.1f MiB over %d s%n",
                 heapBefore / 1024 / 1024, heapAfter / 1024 / 1024, (heapAfter - heapBefore) / 1024.0 / 1024.0,
-                dashboardS + gridS + 8);
+                dashboardS + flashS + gridS + 8);
         System.out.println("RESULT footprint services=" + services + " " + Footprint.line() + " events=" + fleet.eventsEmitted());
         System.out.flush();
         fleet.close();
