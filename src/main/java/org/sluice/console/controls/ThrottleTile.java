@@ -182,6 +182,15 @@ public final class ThrottleTile extends Region {
      * JavaFX thread; it redraws only what has changed.
      */
     public void pulse(long nowMs) {
+        pulse(nowMs, true);
+    }
+
+    /**
+     * As {@link #pulse(long)}, but a tile that is not {@code shown} (scrolled out of its viewport)
+     * keeps its charts as they are until it is shown again: redrawing a canvas that is clipped away
+     * still made the renderer repaint the whole window.
+     */
+    public void pulse(long nowMs, boolean shown) {
         lastPulseMillis = nowMs;
         model.tick(nowMs);
         pseudoClassStateChanged(THROTTLED, model.isMarked());
@@ -191,7 +200,7 @@ public final class ThrottleTile extends Region {
         if (flash.isVisible() != blinkOn) {
             flash.setVisible(blinkOn);
         }
-        if (dirty || drawnRevision != model.getRevision()) {
+        if (shown && (dirty || drawnRevision != model.getRevision())) {
             draw();
         }
     }

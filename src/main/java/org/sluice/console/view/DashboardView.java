@@ -7,10 +7,13 @@ import java.util.Map;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
 import javafx.geometry.Pos;
+import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
@@ -44,6 +47,8 @@ public final class DashboardView extends BorderPane {
     private final Map<InstanceTileViewModel, ThrottleTile> tiles = new IdentityHashMap<>();
     private final StackPane detail = new StackPane();
     private ThrottleTile detailTile;
+    /** The scroll pane's viewport: tiles outside it are not redrawn. */
+    private Node viewport;
     /** Held so that the bidirectional binding to the window choice is not collected. */
     private javafx.beans.property.ObjectProperty<Long> windowChoice;
 
@@ -67,6 +72,15 @@ public final class DashboardView extends BorderPane {
         empty.visibleProperty().bind(Bindings.isEmpty(model.tiles()));
         ScrollPane scroll = new ScrollPane(wallHolder);
         scroll.setFitToWidth(true);
+        // The skin caches its viewport as one bitmap, which suits still content. Here a tile redraws
+        // a few times a second, and each redraw re-rendered the whole viewport into the cache and
+        // then drew it: a full repaint every pulse (pulse logger: "CacheFilter rebuilding").
+        scroll.skinProperty().addListener((o, before, skin) -> {
+            viewport = scroll.lookup(".viewport");
+            if (viewport != null) {
+                viewport.setCache(false);
+            }
+        });
 
         ChoiceBox<Long> window = new ChoiceBox<>(javafx.collections.FXCollections.observableArrayList(DashboardViewModel.WINDOWS));
         window.setConverter(new StringConverter<>() {
@@ -121,7 +135,9 @@ public final class DashboardView extends BorderPane {
     }
 
     private ToolBar trafficBar(ObservableList<String> services) {
-        ChoiceBox<String> service = new ChoiceBox<>(services);
+        // A ComboBox, not a ChoiceBox: a ChoiceBox builds a menu item per service up front, which
+        // held the JavaFX thread for over a minute when a fleet of 5,000 services loaded.
+        ComboBox<String> service = new ComboBox<>(services);
         service.setId("traffic-service");
         service.valueProperty().bindBidirectional(traffic.serviceProperty());
         Spinner<Integer> rate = new Spinner<>(TrafficViewModel.MIN_RATE, TrafficViewModel.MAX_RATE, traffic.rateProperty().get(), 50);
@@ -207,12 +223,26 @@ public final class DashboardView extends BorderPane {
 
     /** Redraws what changed; called once per pulse after the events are applied. */
     public void pulse(long nowMs) {
+        Bounds shown = shownArea();
         for (ThrottleTile tile : tiles.values()) {
-            tile.pulse(nowMs);
+            tile.pulse(nowMs, shown != null && shown.intersects(tile.localToScene(tile.getLayoutBounds())));
         }
         if (detailTile != null) {
             detailTile.pulse(nowMs);
         }
+    }
+
+    /** The part of the scene where the wall's tiles can be seen, or null when the dashboard is hidden. */
+    private Bounds shownArea() {
+        if (getScene() == null) {
+            return null;
+        }
+        for (Node node = this; node != null; node = node.getParent()) {
+            if (!node.isVisible()) {
+                return null;
+            }
+        }
+        return viewport == null ? null : viewport.localToScene(viewport.getLayoutBounds());
     }
 
     /** The tile of an instance, for tests. */

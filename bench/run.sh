@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
+#
+#   bench/run.sh [startup|live|footprint|runtime|all]   (default: all)
+#
+# Builds with the bench profile, then runs everything under Xvfb with software rendering.
+# Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
+# Environment: ROUNDS (startup rounds, 10), LIVE_S (dashboard window, 60), FLASH_S (window with crossings, 120), GRID_S (grid window, 60),
+# DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-all}"
+out=bench/out
+mkdir -p "$out"
+
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  mvn -B -q -Pbench -DskipTests package
+fi
+# A copy of the class path, so that a rebuild during a run cannot change what the runs load.
+cp_dir=$(mktemp -d /tmp/sluice-bench-cp.XXXXXX)
+cp -r target/classes target/libs "$cp_dir"/
+cp="$cp_dir/classes:$cp_dir/libs/*"
+
+display="${DISPLAY_NO:-60}"
+if ! xdpyinfo -display ":$display" >/dev/null 2>&1 && ! [[ -e /tmp/.X11-unix/X$display ]]; then
+  Xvfb ":$display" -screen 0 1600x1000x24 >/dev/null 2>&1 &
+  xvfb_pid=$!
+  trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
+  sleep 1
+fi
+export DISPLAY=":$display"
+fx=(-Dprism.order=sw -Djavafx.pulseLogger=true -Djavafx.pulseLogger.threshold=0 -Duser.language=en -Duser.country=US)
+
+machine() {
+  echo "date: $(date -u +%FT%TZ)  nproc: $(nproc)  load: $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -version 2>&1 | head -1
+}
+
+startup() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-data.XXXXXX)
+  { machine; java -cp "$cp" org.sluice.bench.StartupBench "${ROUNDS:-10}" "$data"; } 2>&1 | tee "$out/startup.log" | grep -E 'RESULT|^date|first run'
+}
+
+# The pulse logger is off for the window with crossings: with the notification popups it showed,
+# JavaFX 21's PrintLogger.renderEnd failed (NullPointerException on the render thread) and the
+# JavaFX thread then waited for that render for ever. The flash latency does not need it.
+live() {
+  local services="$1" dashboard_s="$2" flash_s="$3" grid_s="$4" tag="$5"
+  local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
+  local flags=("${fx[@]}")
+  if [[ "$flash_s" != 0 ]]; then flags=(-Dprism.order=sw -Duser.language=en -Duser.country=US); fi
+  machine > "$out/$tag.log"
+  java -cp "$cp" "${flags[@]}" -Djava.util.prefs.userRoot="$prefs" org.sluice.console.LiveLoadBench \
+    "$services" 100 200 1000 20 "$dashboard_s" "$flash_s" "$grid_s" >> "$out/$tag.log" 2> "$out/$tag.pulses.log"
+  java -cp "$cp" org.sluice.bench.PulseLogStats "$out/$tag.pulses.log" >> "$out/$tag.log"
+  grep -E 'RESULT|^date' "$out/$tag.log"
+}
+
+runtime() {
+  { machine; java -cp "$cp" org.openjdk.jmh.Main ThrottleCheckBenchmark -rf text -rff "$out/jmh.txt"; } 2>&1 | tee "$out/runtime-jmh.log" | tail -8
+  { machine; java -cp "$cp" org.sluice.runtime.instance.BusyAnswerBench 20; } 2>&1 | tee "$out/runtime-busy.log" | grep -E 'RESULT|^date'
+}
+
+case "$what" in
+  startup) startup ;;
+  live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
+  footprint) live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000 ;;
+  runtime) runtime ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|all]" >&2; exit 2 ;;
+esac

@@ -1,0 +1,118 @@
+package org.sluice.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * JVM start to first rendered frame, for the minimal app and for Sluice's console, run
+ * alternately. Each run is a fresh JVM; the clock starts just before the process is started and
+ * stops when the pulse logger reports the pulse whose layout first passed the probe's test (the
+ * logger prints a pulse's line when its rendering has finished).
+ *
+ * <p>Arguments: {@code rounds dataDir}. The data folder is made warm first by one run that is not
+ * counted (the very first run creates the demonstration services).
+ */
+public final class StartupBench {
+    private static final Pattern FOOTPRINT = Pattern.compile("hwmKiB=(-?\\d+) rssKiB=(-?\\d+) liveHeapKiB=(-?\\d+)");
+
+    record Run(String app, long firstFrameMs, long markerMs, long firstLayoutMs, long hwmKiB, long liveHeapKiB) {
+    }
+
+    private StartupBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Path data = Path.of(args.length > 1 ? args[1] : Files.createTempDirectory("sluice-bench-data").toString());
+        Path prefs = Files.createTempDirectory("sluice-bench-prefs");
+        boolean firstRun = !Files.exists(data.resolve("sluice.db"));
+        Run warmUp = run("sluice", data, prefs);
+        System.out.println((firstRun ? "first run (creates the demo services, not counted): " : "warm-up (not counted): ") + warmUp);
+        List<Run> minimal = new ArrayList<>();
+        List<Run> sluice = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            // Alternate which goes first, so a drift in the machine's load falls on both alike.
+            if (i % 2 == 0) {
+                minimal.add(print(run("minimal", data, prefs)));
+                sluice.add(print(run("sluice", data, prefs)));
+            } else {
+                sluice.add(print(run("sluice", data, prefs)));
+                minimal.add(print(run("minimal", data, prefs)));
+            }
+        }
+        report("minimal", minimal);
+        report("sluice", sluice);
+        double ratio = Stats.median(sluice.stream().map(Run::firstFrameMs).toList())
+                / Stats.median(minimal.stream().map(Run::firstFrameMs).toList());
+        System.out.printf(Locale.ROOT, "RESULT startup ratio sluice/minimal (medians) = %.2f%n", ratio);
+    }
+
+    private static Run print(Run run) {
+        System.out.println(run);
+        return run;
+    }
+
+    private static void report(String app, List<Run> runs) {
+        System.out.println("RESULT startup " + app + " firstFrameMs " + Stats.summary(runs.stream().map(Run::firstFrameMs).toList()));
+        System.out.println("RESULT startup " + app + " firstLayoutMs " + Stats.summary(runs.stream().map(Run::firstLayoutMs).toList()));
+        System.out.println("RESULT startup " + app + " hwmMiB " + Stats.summary(runs.stream().map(r -> r.hwmKiB() / 1024.0).toList()));
+        System.out.println("RESULT startup " + app + " liveHeapMiB " + Stats.summary(runs.stream().map(r -> r.liveHeapKiB() / 1024.0).toList()));
+    }
+
+    static Run run(String app, Path data, Path prefs) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"),
+                "-Dprism.order=sw", "-Djavafx.pulseLogger=true", "-Djavafx.pulseLogger.threshold=0",
+                "-Djava.util.prefs.userRoot=" + prefs, "-Duser.language=en", "-Duser.country=US"));
+        if (app.equals("sluice")) {
+            command.addAll(List.of("-Dsluice.data=" + data, "-Dsluice.theme=light", "org.sluice.console.ConsoleStartupProbe"));
+        } else {
+            command.add("org.sluice.bench.MinimalApp");
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        long start = System.currentTimeMillis();
+        Process process = builder.start();
+        long marker = -1;
+        long firstLayout = -1;
+        long frame = -1;
+        long hwm = -1;
+        long heap = -1;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                long now = System.currentTimeMillis();
+                if (firstLayout < 0 && line.contains(FirstFrameProbe.FIRST_LAYOUT)) {
+                    firstLayout = now - start;
+                }
+                if (line.contains(FirstFrameProbe.READY)) {
+                    marker = now - start;
+                } else if (marker >= 0 && frame < 0 && line.startsWith("PULSE:")) {
+                    frame = now - start;
+                } else if (line.contains("BENCH-FOOTPRINT")) {
+                    Matcher m = FOOTPRINT.matcher(line);
+                    if (m.find()) {
+                        hwm = Long.parseLong(m.group(1));
+                        heap = Long.parseLong(m.group(3));
+                    }
+                } else if (line.contains("Exception") || line.contains("ERROR")) {
+                    System.out.println("  [" + app + "] " + line);
+                }
+            }
+        }
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+        }
+        return new Run(app, frame, marker, firstLayout, hwm, heap);
+    }
+}

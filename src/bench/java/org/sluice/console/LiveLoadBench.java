@@ -1,0 +1,234 @@
+package org.sluice.console;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import javafx.application.Application;
+import javafx.application.Platform;
+import javafx.css.PseudoClass;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+import atlantafx.base.theme.PrimerLight;
+import org.sluice.bench.Footprint;
+import org.sluice.bench.Stats;
+import org.sluice.bench.SyntheticFleet;
+import org.sluice.console.controls.ThrottleTile;
+import org.sluice.console.view.FxDialogService;
+import org.sluice.console.view.MainView;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.lifecycle.Lifecycle;
+
+/**
+ * The real console session (grid, details, dashboard, event pump) over a {@link SyntheticFleet},
+ * in a real window. Measures, over a window of time with the dashboard tab shown and then with the
+ * services tab shown: FX thread CPU share, the renderer thread's, the process's, and, with the
+ * dashboard shown, crossing-to-flash latency. Pulse times come from the JavaFX pulse logger, which
+ * run.sh turns on and {@code PulseLogStats} reads between the {@code BENCH-WINDOW} markers this
+ * prints to the same stream.
+ *
+ * <p>Three windows: the dashboard under the steady load alone, the dashboard with a threshold
+ * crossing every {@code crossingEveryMs} (each one also raises a notification, as in use), and the
+ * services tab under the steady load. Arguments:
+ * {@code services instances stateChangesPerSecond crossingEveryMs warmupS dashboardS flashS gridS}.
+ */
+public final class LiveLoadBench {
+    private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
+
+    private static ConsoleSession session;
+    private static SyntheticFleet fleet;
+    private static volatile boolean measuringFlashes;
+    private static final List<Double> FLASH_MS = Collections.synchronizedList(new ArrayList<>());
+
+    private LiveLoadBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int services = arg(args, 0, 5_000);
+        int instances = arg(args, 1, 100);
+        int changes = arg(args, 2, 200);
+        int crossingEveryMs = arg(args, 3, 1_000);
+        int warmupS = arg(args, 4, 20);
+        int dashboardS = arg(args, 5, 60);
+        int flashS = arg(args, 6, 120);
+        int gridS = arg(args, 7, 60);
+        fleet = new SyntheticFleet(services, instances, changes, crossingEveryMs);
+
+        CompletableFuture<Long> fxThread = new CompletableFuture<>();
+        Platform.startup(() -> {
+            fxThread.complete(Thread.currentThread().getId());
+            show();
+        });
+        long fx = fxThread.get();
+        waitFor(() -> session.services().rows().size() == services, 60);
+        log("loaded " + services + " services, " + session.dashboard().tiles().size() + " tiles");
+        fleet.start();
+
+        sleepS(warmupS);
+        long heapBefore = onFx(Footprint::liveHeapBytes);
+        log("live heap after GC at start of load: " + heapBefore / 1024 / 1024 + " MiB");
+        sleepS(3);
+
+        window("dashboard", fx, dashboardS);
+        fleet.crossings(true);
+        measuringFlashes = true;
+        window("flash", fx, flashS);
+        measuringFlashes = false;
+        fleet.crossings(false);
+        System.out.println("RESULT flash latency ms (emit -> first laid-out pulse with the tile :flashing) "
+                + Stats.summary(FLASH_MS) + " crossings emitted " + fleet.crossingsEmitted());
+
+        onFx(() -> {
+            session.mainView().tabs().getSelectionModel().select(0);
+            return null;
+        });
+        sleepS(5);
+        window("grid", fx, gridS);
+
+        long heapAfter = onFx(Footprint::liveHeapBytes);
+        System.out.printf(Locale.ROOT, "RESULT heap live after GC: start of load %d MiB, end %d MiB, growth %+.1f MiB over %d s%n",
+                heapBefore / 1024 / 1024, heapAfter / 1024 / 1024, (heapAfter - heapBefore) / 1024.0 / 1024.0,
+                dashboardS + flashS + gridS + 8);
+        System.out.println("RESULT footprint services=" + services + " " + Footprint.line() + " events=" + fleet.eventsEmitted());
+        System.out.flush();
+        fleet.close();
+        Platform.exit();
+        System.exit(0);
+    }
+
+    private static void show() {
+        Application.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        Stage stage = new Stage();
+        I18n i18n = new I18n(Locale.ENGLISH);
+        FxExecutor executor = new FxExecutor();
+        session = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage), shell(),
+                System::currentTimeMillis, (endpoint, rate, size) -> {
+                    throw new UnsupportedOperationException("no test traffic in the benchmark");
+                });
+        Scene scene = new Scene(session.view(), 1400, 860);
+        scene.getStylesheets().add(ConsoleApp.STYLESHEET);
+        scene.addPostLayoutPulseListener(LiveLoadBench::checkFlashes);
+        stage.setScene(scene);
+        stage.show();
+        session.start();
+        session.mainView().tabs().getSelectionModel().select(1);
+    }
+
+    /** After each pulse's layout: every crossing whose tile now flashes is drawn in this pulse's frame. */
+    private static void checkFlashes() {
+        Map<String, Long> pending = fleet.crossings();
+        if (pending.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        pending.entrySet().removeIf(entry -> {
+            ThrottleTile tile = session.dashboardView().tile(entry.getKey());
+            if (tile == null || !tile.getPseudoClassStates().contains(FLASHING)) {
+                return false;
+            }
+            if (measuringFlashes) {
+                FLASH_MS.add((now - entry.getValue()) / 1e6);
+            }
+            return true;
+        });
+    }
+
+    private static void window(String name, long fxThread, int seconds) throws InterruptedException {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long renderer = rendererThread(threads);
+        System.err.println("BENCH-WINDOW " + name + " start");
+        long wall0 = System.nanoTime();
+        long fx0 = threads.getThreadCpuTime(fxThread);
+        long r0 = renderer < 0 ? 0 : threads.getThreadCpuTime(renderer);
+        long p0 = os.getProcessCpuTime();
+        sleepS(seconds);
+        long wall = System.nanoTime() - wall0;
+        long fx = threads.getThreadCpuTime(fxThread) - fx0;
+        long r = renderer < 0 ? 0 : threads.getThreadCpuTime(renderer) - r0;
+        long p = os.getProcessCpuTime() - p0;
+        System.err.println("BENCH-WINDOW " + name + " end");
+        System.out.printf(Locale.ROOT, "RESULT %s window %d s: FX thread CPU %.1f %% of wall, renderer thread CPU %.1f %%, "
+                        + "process CPU %.1f %% of one core (%.1f %% of %d cores)%n", name, seconds, 100.0 * fx / wall,
+                100.0 * r / wall, 100.0 * p / wall, 100.0 * p / wall / os.getAvailableProcessors(), os.getAvailableProcessors());
+    }
+
+    private static long rendererThread(ThreadMXBean threads) {
+        for (ThreadInfo info : threads.dumpAllThreads(false, false)) {
+            if (info.getThreadName().startsWith("QuantumRenderer")) {
+                return info.getThreadId();
+            }
+        }
+        return -1;
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Exception e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result.get(60, TimeUnit.SECONDS);
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!onFx(condition::getAsBoolean)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the console did not load the fleet within " + seconds + " s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void sleepS(int seconds) throws InterruptedException {
+        Thread.sleep(seconds * 1000L);
+    }
+
+    private static void log(String text) {
+        System.out.println("bench: " + text);
+    }
+
+    private static int arg(String[] args, int i, int fallback) {
+        return args.length > i ? Integer.parseInt(args[i]) : fallback;
+    }
+
+    private static MainView.Shell shell() {
+        return new MainView.Shell() {
+            @Override
+            public boolean isDark() {
+                return false;
+            }
+
+            @Override
+            public void dark(boolean dark) {
+            }
+
+            @Override
+            public Optional<Locale> language() {
+                return Optional.of(Locale.ENGLISH);
+            }
+
+            @Override
+            public void language(Optional<Locale> locale) {
+            }
+
+            @Override
+            public void quit() {
+            }
+        };
+    }
+}
