@@ -1,6 +1,7 @@
 package org.sluice.console;
 
 import java.time.ZoneId;
+import java.util.Collections;
 import java.util.List;
 import java.util.function.LongSupplier;
 
@@ -49,11 +50,34 @@ final class ConsoleSession implements AutoCloseable {
         services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
         this.dashboard = new DashboardViewModel(i18n, clock);
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
-        services.rows().addListener((ListChangeListener<ServiceRowViewModel>) c ->
-                serviceNames.setAll(services.rows().stream().map(ServiceRowViewModel::name).sorted().toList()));
+        services.rows().addListener(this::followServiceNames);
         this.dashboardView = new DashboardView(dashboard, traffic, serviceNames, i18n);
         this.view = new MainView(services, i18n, shell, new ServiceDetailsView(details, i18n), dashboardView);
         this.pump = new FleetEventPump(fleet, this::apply, this::pulse);
+    }
+
+    /**
+     * Keeps the sorted service names in step with the grid's rows, name by name: a pulse that
+     * adds thousands of services must not re-sort the whole list once per service.
+     */
+    private void followServiceNames(ListChangeListener.Change<? extends ServiceRowViewModel> change) {
+        while (change.next()) {
+            if (change.wasPermutated() || change.wasUpdated()) {
+                continue;
+            }
+            for (ServiceRowViewModel removed : change.getRemoved()) {
+                int at = Collections.binarySearch(serviceNames, removed.name());
+                if (at >= 0) {
+                    serviceNames.remove(at);
+                }
+            }
+            for (ServiceRowViewModel added : change.getAddedSubList()) {
+                int at = Collections.binarySearch(serviceNames, added.name());
+                if (at < 0) {
+                    serviceNames.add(-at - 1, added.name());
+                }
+            }
+        }
     }
 
     private void apply(List<FleetEvent> events) {

@@ -120,6 +120,9 @@ class ConsoleViewTest {
     @Test
     void deleteAsksForTheTypedName(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.services().row("billing").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ComboBox<String> trafficTarget = robot.lookup("#traffic-service").queryAs(javafx.scene.control.ComboBox.class);
+        assertThat(trafficTarget.getItems()).as("the test-traffic picker lists services by name").containsExactly("billing", "orders");
         robot.clickOn(actions(robot, "billing").button(Operation.DELETE));
         waitUntil(() -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
         DialogPane dialog = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
@@ -132,6 +135,7 @@ class ConsoleViewTest {
         assertThat(ok.isDisabled()).isFalse();
         robot.clickOn(ok);
         waitUntil(() -> console.session.services().row("billing").isEmpty());
+        assertThat(trafficTarget.getItems()).containsExactly("orders");
         TableView<?> table = robot.lookup("#services-table").queryTableView();
         assertThat(table.getItems()).extracting(r -> ((ServiceRowViewModel) r).name()).containsExactly("orders");
     }
