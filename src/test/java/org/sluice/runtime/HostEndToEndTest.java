@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,6 +42,7 @@ class HostEndToEndTest {
     @TempDir
     Path temp;
 
+    private RealHost real;
     private StoreJournal journal;
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
     private Host host;
@@ -52,10 +52,7 @@ class HostEndToEndTest {
 
     @BeforeEach
     void open() throws IOException {
-        journal = new StoreJournal(Store.open(temp.resolve("data")));
-        host = new Host(ProcessInstanceLauncher.sameJvm(temp.resolve("work")), journal, InstantSource.system(),
-                new Host.Settings(Duration.ofSeconds(30), Duration.ofSeconds(15)));
-        host.addListener(new HostTest.RecordingListener() {
+        real = new RealHost(temp, new HostTest.RecordingListener() {
             @Override
             public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
                 if (event instanceof InstanceEvent.EpisodeEnded) {
@@ -63,7 +60,9 @@ class HostEndToEndTest {
                 }
             }
         });
-        door = FrontDoor.open(host, 0);
+        journal = real.journal;
+        host = real.host;
+        door = real.door;
     }
 
     @AfterEach
@@ -71,9 +70,7 @@ class HostEndToEndTest {
         if (destination != null) {
             destination.close();
         }
-        door.close();
-        host.close();
-        journal.close();
+        real.close();
     }
 
     private HttpResponse<String> post(String service, String body) throws IOException, InterruptedException {

@@ -9,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +50,7 @@ class HostMemoryThrottleEndToEndTest {
 
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
     private final InstanceEventLog events = new InstanceEventLog(SERVICE);
+    private RealHost real;
     private StoreJournal journal;
     private Host host;
     private FrontDoor door;
@@ -59,19 +59,16 @@ class HostMemoryThrottleEndToEndTest {
     @BeforeEach
     void open() throws IOException {
         destination = new HeldDestination(64);
-        journal = new StoreJournal(Store.open(temp.resolve("data")));
-        host = new Host(ProcessInstanceLauncher.sameJvm(temp.resolve("work")), journal, InstantSource.system(),
-                new Host.Settings(Duration.ofSeconds(30), Duration.ofSeconds(15)));
-        host.addListener(events);
-        door = FrontDoor.open(host, 0);
+        real = new RealHost(temp, events);
+        journal = real.journal;
+        host = real.host;
+        door = real.door;
     }
 
     @AfterEach
     void close() {
         destination.release();
-        door.close();
-        host.close();
-        journal.close();
+        real.close();
         destination.close();
     }
 

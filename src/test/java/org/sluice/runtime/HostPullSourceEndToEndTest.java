@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,6 +53,7 @@ class HostPullSourceEndToEndTest {
 
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
     private final InstanceEventLog events = new InstanceEventLog(SERVICE);
+    private RealHost real;
     private StoreJournal journal;
     private Host host;
     private FrontDoor door;
@@ -62,19 +62,16 @@ class HostPullSourceEndToEndTest {
     @BeforeEach
     void open() throws IOException {
         destination = new HeldDestination(400);
-        journal = new StoreJournal(Store.open(temp.resolve("data")));
-        host = new Host(ProcessInstanceLauncher.sameJvm(temp.resolve("work")), journal, InstantSource.system(),
-                new Host.Settings(Duration.ofSeconds(30), Duration.ofSeconds(15)));
-        host.addListener(events);
-        door = FrontDoor.open(host, 0);
+        real = new RealHost(temp, events);
+        journal = real.journal;
+        host = real.host;
+        door = real.door;
     }
 
     @AfterEach
     void close() {
         destination.release();
-        door.close();
-        host.close();
-        journal.close();
+        real.close();
         destination.close();
     }
 
