@@ -23,9 +23,11 @@ import java.util.regex.Pattern;
  * counted (the very first run creates the demonstration services).
  */
 public final class StartupBench {
+    private static final Pattern CPU = Pattern.compile("fxCpuMs=(\\d+) processCpuMs=(\\d+)");
     private static final Pattern FOOTPRINT = Pattern.compile("hwmKiB=(-?\\d+) rssKiB=(-?\\d+) liveHeapKiB=(-?\\d+)");
 
-    record Run(String app, long firstFrameMs, long markerMs, long firstLayoutMs, long hwmKiB, long liveHeapKiB) {
+    record Run(String app, long firstFrameMs, long markerMs, long firstLayoutMs, long fxCpuMs, long processCpuMs,
+               long hwmKiB, long liveHeapKiB) {
     }
 
     private StartupBench() {
@@ -55,6 +57,9 @@ public final class StartupBench {
         double ratio = Stats.median(sluice.stream().map(Run::firstFrameMs).toList())
                 / Stats.median(minimal.stream().map(Run::firstFrameMs).toList());
         System.out.printf(Locale.ROOT, "RESULT startup ratio sluice/minimal (medians) = %.2f%n", ratio);
+        double fxRatio = Stats.median(sluice.stream().map(Run::fxCpuMs).toList())
+                / Stats.median(minimal.stream().map(Run::fxCpuMs).toList());
+        System.out.printf(Locale.ROOT, "RESULT startup JavaFX-thread CPU ratio sluice/minimal (medians) = %.2f%n", fxRatio);
     }
 
     private static Run print(Run run) {
@@ -65,6 +70,8 @@ public final class StartupBench {
     private static void report(String app, List<Run> runs) {
         System.out.println("RESULT startup " + app + " firstFrameMs " + Stats.summary(runs.stream().map(Run::firstFrameMs).toList()));
         System.out.println("RESULT startup " + app + " firstLayoutMs " + Stats.summary(runs.stream().map(Run::firstLayoutMs).toList()));
+        System.out.println("RESULT startup " + app + " fxThreadCpuMs " + Stats.summary(runs.stream().map(Run::fxCpuMs).toList()));
+        System.out.println("RESULT startup " + app + " processCpuMs " + Stats.summary(runs.stream().map(Run::processCpuMs).toList()));
         System.out.println("RESULT startup " + app + " hwmMiB " + Stats.summary(runs.stream().map(r -> r.hwmKiB() / 1024.0).toList()));
         System.out.println("RESULT startup " + app + " liveHeapMiB " + Stats.summary(runs.stream().map(r -> r.liveHeapKiB() / 1024.0).toList()));
     }
@@ -85,6 +92,8 @@ public final class StartupBench {
         long marker = -1;
         long firstLayout = -1;
         long frame = -1;
+        long fxCpu = -1;
+        long processCpu = -1;
         long hwm = -1;
         long heap = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -96,6 +105,11 @@ public final class StartupBench {
                 }
                 if (line.contains(FirstFrameProbe.READY)) {
                     marker = now - start;
+                    Matcher m = CPU.matcher(line);
+                    if (m.find()) {
+                        fxCpu = Long.parseLong(m.group(1));
+                        processCpu = Long.parseLong(m.group(2));
+                    }
                 } else if (marker >= 0 && frame < 0 && line.startsWith("PULSE:")) {
                     frame = now - start;
                 } else if (line.contains("BENCH-FOOTPRINT")) {
@@ -113,6 +127,6 @@ public final class StartupBench {
             process.descendants().forEach(ProcessHandle::destroy);
             process.destroy();
         }
-        return new Run(app, frame, marker, firstLayout, hwm, heap);
+        return new Run(app, frame, marker, firstLayout, fxCpu, processCpu, hwm, heap);
     }
 }

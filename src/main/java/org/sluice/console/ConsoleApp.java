@@ -1,12 +1,17 @@
 package org.sluice.console;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import javafx.animation.AnimationTimer;
 import javafx.application.Application;
 import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.ObservableValue;
 import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
@@ -21,8 +26,8 @@ import atlantafx.base.theme.PrimerLight;
 import org.sluice.console.view.FxDialogService;
 import org.sluice.console.view.MainView;
 import org.sluice.console.viewmodel.I18n;
-import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.fleet.Fleet;
+import org.sluice.fleet.OpeningFleet;
 import org.sluice.fleet.local.LocalFleet;
 import org.sluice.lifecycle.Lifecycle;
 import org.slf4j.Logger;
@@ -61,17 +66,68 @@ public final class ConsoleApp extends Application {
             e.consume();
             quit();
         });
-        stage.show();
 
+        // The window is built while the host opens on a worker thread; the grid fills in when it
+        // is open, and only then do the instance JVMs of the last run start, once the services
+        // are on screen.
         Path data = dataFolder();
         String requester = "console:" + System.getProperty("user.name", "operator");
-        executor.run(() -> LocalFleet.openOnThisMachine(data, DEFAULT_PORT, requester, true), opened -> {
-            fleet = opened;
-            showMain();
-        }, failure -> {
+        OpeningFleet opening = new OpeningFleet();
+        fleet = opening;
+        executor.run(() -> {
+            try {
+                LocalFleet local = LocalFleet.openOnThisMachine(data, DEFAULT_PORT, requester, true);
+                opening.opened(local);
+                return local;
+            } catch (IOException | RuntimeException e) {
+                opening.failed(e);
+                throw e;
+            }
+        }, this::relaunchOnceShown, failure -> {
             LOG.error("The local host could not be opened in {}", data, failure);
             stage.getScene().setRoot(waiting(i18n.get("startup.failed", data, String.valueOf(failure.getMessage()))));
         });
+        showMain();
+        stage.show();
+    }
+
+    /**
+     * Lets the role instances of the last run start once the grid has shown the services: their
+     * JVMs would otherwise take the cores the window needs to come up.
+     */
+    private void relaunchOnceShown(LocalFleet local) {
+        ReadOnlyBooleanProperty loading = session.services().loadingProperty();
+        if (!loading.get()) {
+            afterNextFrames(2, local::relaunchInstances);
+            return;
+        }
+        loading.addListener(new ChangeListener<>() {
+            @Override
+            public void changed(ObservableValue<? extends Boolean> value, Boolean before, Boolean now) {
+                if (!now) {
+                    value.removeListener(this);
+                    afterNextFrames(2, local::relaunchInstances);
+                }
+            }
+        });
+    }
+
+    /** Runs {@code then} off the JavaFX thread once {@code frames} more pulses have run. */
+    private void afterNextFrames(int frames, Runnable then) {
+        new AnimationTimer() {
+            private int left = frames;
+
+            @Override
+            public void handle(long now) {
+                if (--left <= 0) {
+                    stop();
+                    executor.run(() -> {
+                        then.run();
+                        return null;
+                    }, done -> { }, failure -> LOG.error("The role instances could not be started again", failure));
+                }
+            }
+        }.start();
     }
 
     /** The saved theme, unless {@code -Dsluice.theme=light|dark} says otherwise for this run. */

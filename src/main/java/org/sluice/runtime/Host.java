@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -95,6 +96,7 @@ public final class Host implements AutoCloseable {
     private final InstantSource clock;
     private final Settings settings;
     private final ExecutorService operations;
+    private final AtomicBoolean relaunched = new AtomicBoolean();
     private final ExecutorService events;
     private final Map<String, Managed> services = new ConcurrentHashMap<>();
     private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
@@ -121,11 +123,19 @@ public final class Host implements AutoCloseable {
     // ---------------------------------------------------------------- start-up and recovery
 
     /**
-     * Loads the stored services. An operation that was running when the host last stopped lands
-     * in its failure state and is logged as interrupted; services that were Active or Suspended
-     * get their role instances back.
+     * Loads the stored services and gives the Active and Suspended ones their role instances
+     * back: {@link #load()} then {@link #relaunchInstances()}.
      */
     public void open() {
+        load();
+        relaunchInstances();
+    }
+
+    /**
+     * Loads the stored services without starting anything. An operation that was running when
+     * the host last stopped lands in its failure state and is logged as interrupted.
+     */
+    public void load() {
         for (OperationRecord running : journal.runningOperations()) {
             journal.operationEnded(new OperationRecord(running.requestId(), running.service(), running.operation(),
                     running.requester(), running.startedMs(), OptionalLong.of(clock.millis()), Outcome.INTERRUPTED,
@@ -144,17 +154,42 @@ public final class Host implements AutoCloseable {
             persist(managed);
             publish(l -> l.serviceChanged(view(managed)));
         }
+    }
+
+    /**
+     * Starts, in the background, the role instances of every Active or Suspended service that
+     * has none and no operation running: after {@link #load()}, the instances of the last run.
+     * A service that an operation has changed in between is left to that operation. Only the
+     * first call does anything.
+     */
+    public void relaunchInstances() {
+        if (!relaunched.compareAndSet(false, true)) {
+            return;
+        }
         for (Managed managed : services.values()) {
-            ServiceState state = managed.lifecycle.state();
-            if (state == ServiceState.ACTIVE || state == ServiceState.SUSPENDED) {
-                operations.execute(() -> relaunch(managed, state == ServiceState.SUSPENDED));
+            if (needsInstances(managed)) {
+                try {
+                    operations.execute(() -> relaunch(managed));
+                } catch (java.util.concurrent.RejectedExecutionException closed) {
+                    LOG.debug("Host closed; {} keeps no instances", managed.name());
+                    return;
+                }
             }
         }
     }
 
-    private void relaunch(Managed managed, boolean suspended) {
+    private static boolean needsInstances(Managed managed) {
+        ServiceState state = managed.lifecycle.state();
+        return (state == ServiceState.ACTIVE || state == ServiceState.SUSPENDED)
+                && managed.lifecycle.running().isEmpty() && managed.slots.isEmpty();
+    }
+
+    private void relaunch(Managed managed) {
+        if (!needsInstances(managed)) {
+            return;
+        }
         try {
-            startInstances(managed, suspended);
+            startInstances(managed, managed.lifecycle.state() == ServiceState.SUSPENDED);
         } catch (OperationFailedException e) {
             LOG.error("{} did not get its instances back after a restart: {}", managed.name(), e.getMessage());
         }

@@ -37,13 +37,24 @@ public final class LocalHost implements AutoCloseable {
      * get their instances back) and opens the front door on {@code port} (0 for any free port).
      */
     public static LocalHost open(Path data, int port) throws IOException {
+        LocalHost local = openWithoutInstances(data, port);
+        local.relaunchInstances();
+        return local;
+    }
+
+    /**
+     * Like {@link #open}, but the services that were running get their instances back only when
+     * {@link #relaunchInstances()} is called: a console shows the services first, then lets the
+     * instance JVMs take the machine's cores.
+     */
+    public static LocalHost openWithoutInstances(Path data, int port) throws IOException {
         Files.createDirectories(data);
         StoreJournal journal = new StoreJournal(Store.open(data));
         Host host = new Host(ProcessInstanceLauncher.sameJvm(data.resolve("instances")), journal,
                 InstantSource.system(), Host.Settings.defaults());
         FrontDoor door;
         try {
-            host.open();
+            host.load();
             door = FrontDoor.open(host, port);
         } catch (IOException | RuntimeException e) {
             host.close();
@@ -51,6 +62,11 @@ public final class LocalHost implements AutoCloseable {
             throw e;
         }
         return new LocalHost(data, journal, host, door);
+    }
+
+    /** Starts, in the background, the instances of the services that were running; see {@link Host#relaunchInstances()}. */
+    public void relaunchInstances() {
+        host.relaunchInstances();
     }
 
     public Host host() {

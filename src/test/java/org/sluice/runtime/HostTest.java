@@ -420,6 +420,41 @@ class HostTest {
     }
 
     @Test
+    void loadingLeavesTheInstancesDownUntilTheyAreRelaunchedAndAServiceStoppedInBetweenStaysDown() throws Exception {
+        activeOrders(2);
+        done(host.create(new ServiceDefinition("billing", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/b"), "alice"));
+        FakeLauncher relaunched = new FakeLauncher();
+        Host restarted = new Host(relaunched, journal, clock, Host.Settings.defaults());
+        CountDownLatch billingBack = new CountDownLatch(1);
+        restarted.addListener(new RecordingListener() {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (service.equals("billing") && event instanceof InstanceEvent.Ready) {
+                    billingBack.countDown();
+                }
+            }
+        });
+        try {
+            restarted.load();
+            assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(ACTIVE);
+            assertThat(relaunched.alive("orders")).isEmpty();
+            assertThat(relaunched.alive("billing")).isEmpty();
+
+            // The operator stops orders before the instances come back: it must stay down.
+            done(restarted.perform("orders", STOP, "alice"));
+            restarted.relaunchInstances();
+            restarted.relaunchInstances();
+
+            assertThat(billingBack.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(relaunched.alive("billing")).hasSize(1);
+            assertThat(relaunched.launched).extracting(f -> f.definition.name()).containsExactly("billing");
+            assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(STOPPED);
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
     void ofConcurrentOperationsOnOneServiceExactlyOneIsAccepted() throws Exception {
         // The instance holds every stop until the test lets it go, so the winner keeps running.
         launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.NEVER_STOPS);

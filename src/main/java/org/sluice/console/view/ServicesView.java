@@ -43,7 +43,11 @@ public final class ServicesView extends BorderPane {
         table.setItems(model.visibleRows());
         table.setFixedCellSize(38);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        table.setPlaceholder(new Label(i18n.get("services.empty")));
+        Label placeholder = new Label();
+        placeholder.setId("services-placeholder");
+        placeholder.textProperty().bind(Bindings.when(model.loadingProperty())
+                .then(i18n.get("services.loading")).otherwise(i18n.get("services.empty")));
+        table.setPlaceholder(placeholder);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
 
         TableColumn<ServiceRowViewModel, String> name = new TableColumn<>(i18n.get("services.column.name"));

@@ -11,6 +11,8 @@ import java.util.function.Supplier;
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -55,6 +57,7 @@ public final class ServicesViewModel {
     private final ObjectProperty<ServiceRowViewModel> selected = new SimpleObjectProperty<>(this, "selected");
     private final ObservableList<Notice> notices = FXCollections.observableArrayList();
     private final ReadOnlyObjectWrapper<Notice> latestNotice = new ReadOnlyObjectWrapper<>(this, "latestNotice");
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading", true);
 
     public ServicesViewModel(Fleet fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs) {
         this.fleet = fleet;
@@ -90,6 +93,11 @@ public final class ServicesViewModel {
         return stateFilter;
     }
 
+    /** True until the first snapshot of the fleet has been loaded, or has failed to load. */
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
     public ObjectProperty<ServiceRowViewModel> selectedProperty() {
         return selected;
     }
@@ -117,10 +125,12 @@ public final class ServicesViewModel {
             fresh.add(row);
         }
         rows.setAll(fresh);
+        loading.set(false);
     }
 
     /** The fleet could not be read: the user sees why. */
     public void loadFailed(Throwable failure) {
+        loading.set(false);
         notice(Notice.Kind.ERROR, null, i18n.get("notice.loadFailed", String.valueOf(failure.getMessage())));
     }
 

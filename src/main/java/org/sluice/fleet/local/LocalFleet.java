@@ -71,20 +71,31 @@ public final class LocalFleet implements Fleet {
      * Opens a host on this machine in {@code data} and returns its fleet. The front door listens
      * on {@code port}, or on any free port when that one is taken. On the very first run (no
      * database yet) and with {@code demo}, a few demonstration services are created.
+     *
+     * <p>The services that were running get their role instances back only when
+     * {@link #relaunchInstances()} is called, so that whoever shows them can do so first.
      */
     public static LocalFleet openOnThisMachine(Path data, int port, String requester, boolean demo) throws IOException {
         boolean firstRun = !Files.exists(data.resolve(Store.FILE_NAME));
         LocalHost local;
         try {
-            local = LocalHost.open(data, port);
+            local = LocalHost.openWithoutInstances(data, port);
         } catch (BindException taken) {
             LOG.info("Port {} is taken; the front door uses a free port instead", port);
-            local = LocalHost.open(data, 0);
+            local = LocalHost.openWithoutInstances(data, 0);
         }
         if (firstRun && demo) {
             local.demo(requester);
         }
         return new LocalFleet(local.host(), local.door(), requester, local);
+    }
+
+    /**
+     * Starts, in the background, the role instances of the services that were Active or
+     * Suspended when the host last stopped. Calling it again does nothing more.
+     */
+    public void relaunchInstances() {
+        host.relaunchInstances();
     }
 
     /** The default data folder of this user and system. */

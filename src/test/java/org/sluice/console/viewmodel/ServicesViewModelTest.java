@@ -69,6 +69,19 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void itSaysItIsLoadingUntilTheFirstSnapshotArrivesOrFails() {
+        assertThat(model.loadingProperty().get()).isTrue();
+        model.load(new org.sluice.fleet.FleetSnapshot(0, List.of(FakeFleet.snapshot("orders", ServiceState.ACTIVE))));
+        assertThat(model.loadingProperty().get()).isFalse();
+        assertThat(model.rows()).extracting(ServiceRowViewModel::name).containsExactly("orders");
+
+        ServicesViewModel failing = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(), dialogs);
+        failing.loadFailed(new IllegalStateException("The fleet could not be opened: database is locked"));
+        assertThat(failing.loadingProperty().get()).isFalse();
+        assertThat(failing.latestNoticeProperty().get().text()).contains("database is locked");
+    }
+
+    @Test
     void buttonsFollowTheChartAsTheStateChanges() {
         ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
         assertThat(row.command(Operation.STOP).isExecutable()).isTrue();
