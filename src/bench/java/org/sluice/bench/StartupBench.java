@@ -8,14 +8,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * JVM start to first rendered frame, for the minimal app and for Sluice's console, run
- * alternately. Each run is a fresh JVM; the clock starts just before the process is started and
+ * JVM start to first rendered frame, for the minimal app, the minimal table app and Sluice's
+ * console, run in turn. Each run is a fresh JVM; the clock starts just before the process is started and
  * stops when the pulse logger reports the pulse whose layout first passed the probe's test (the
  * logger prints a pulse's line when its rendering has finished).
  *
@@ -40,26 +43,29 @@ public final class StartupBench {
         boolean firstRun = !Files.exists(data.resolve("sluice.db"));
         Run warmUp = run("sluice", data, prefs);
         System.out.println((firstRun ? "first run (creates the demo services, not counted): " : "warm-up (not counted): ") + warmUp);
-        List<Run> minimal = new ArrayList<>();
-        List<Run> sluice = new ArrayList<>();
+        // Three apps per round, in an order that rotates, so a drift in the machine's load falls
+        // on all alike: the minimal app, the minimal table app, and the console.
+        List<String> apps = List.of("minimal", "table", "sluice");
+        Map<String, List<Run>> runs = new LinkedHashMap<>();
+        apps.forEach(app -> runs.put(app, new ArrayList<>()));
         for (int i = 0; i < rounds; i++) {
-            // Alternate which goes first, so a drift in the machine's load falls on both alike.
-            if (i % 2 == 0) {
-                minimal.add(print(run("minimal", data, prefs)));
-                sluice.add(print(run("sluice", data, prefs)));
-            } else {
-                sluice.add(print(run("sluice", data, prefs)));
-                minimal.add(print(run("minimal", data, prefs)));
+            for (int k = 0; k < apps.size(); k++) {
+                String app = apps.get((i + k) % apps.size());
+                runs.get(app).add(print(run(app, data, prefs)));
             }
         }
-        report("minimal", minimal);
-        report("sluice", sluice);
-        double ratio = Stats.median(sluice.stream().map(Run::firstFrameMs).toList())
-                / Stats.median(minimal.stream().map(Run::firstFrameMs).toList());
-        System.out.printf(Locale.ROOT, "RESULT startup ratio sluice/minimal (medians) = %.2f%n", ratio);
-        double fxRatio = Stats.median(sluice.stream().map(Run::fxCpuMs).toList())
-                / Stats.median(minimal.stream().map(Run::fxCpuMs).toList());
-        System.out.printf(Locale.ROOT, "RESULT startup JavaFX-thread CPU ratio sluice/minimal (medians) = %.2f%n", fxRatio);
+        runs.forEach(StartupBench::report);
+        ratio("sluice", "minimal", runs, Run::firstFrameMs, "startup ratio");
+        ratio("table", "minimal", runs, Run::firstFrameMs, "startup ratio");
+        ratio("sluice", "table", runs, Run::firstFrameMs, "startup ratio");
+        ratio("sluice", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+        ratio("table", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+    }
+
+    private static void ratio(String app, String against, Map<String, List<Run>> runs, ToLongFunction<Run> figure, String what) {
+        double ratio = Stats.median(runs.get(app).stream().map(r -> figure.applyAsLong(r)).toList())
+                / Stats.median(runs.get(against).stream().map(r -> figure.applyAsLong(r)).toList());
+        System.out.printf(Locale.ROOT, "RESULT startup %s %s/%s (medians) = %.2f%n", what, app, against, ratio);
     }
 
     private static Run print(Run run) {
@@ -83,6 +89,8 @@ public final class StartupBench {
                 "-Djava.util.prefs.userRoot=" + prefs, "-Duser.language=en", "-Duser.country=US"));
         if (app.equals("sluice")) {
             command.addAll(List.of("-Dsluice.data=" + data, "-Dsluice.theme=light", "org.sluice.console.ConsoleStartupProbe"));
+        } else if (app.equals("table")) {
+            command.add("org.sluice.bench.MinimalTableApp");
         } else {
             command.add("org.sluice.bench.MinimalApp");
         }

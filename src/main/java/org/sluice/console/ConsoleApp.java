@@ -49,6 +49,11 @@ public final class ConsoleApp extends Application {
     private Stage stage;
     private Fleet fleet;
     private ConsoleSession session;
+    /** The local host once it is open; its instances are relaunched once the console shows it. */
+    private LocalFleet opened;
+    private boolean relaunchArranged;
+    /** What the window says when the local host could not be opened; then there is no console. */
+    private String openingFailed;
 
     @Override
     public void start(Stage primary) {
@@ -83,22 +88,34 @@ public final class ConsoleApp extends Application {
                 opening.failed(e);
                 throw e;
             }
-        }, this::relaunchOnceShown, failure -> {
+        }, local -> {
+            opened = local;
+            relaunchOnceShown();
+        }, failure -> {
             LOG.error("The local host could not be opened in {}", data, failure);
-            stage.getScene().setRoot(waiting(i18n.get("startup.failed", data, String.valueOf(failure.getMessage()))));
+            openingFailed = i18n.get("startup.failed", data, String.valueOf(failure.getMessage()));
+            stage.getScene().setRoot(waiting(openingFailed));
         });
-        showMain();
+        // The window comes up at once with the opening screen; the console is built once that
+        // frame is drawn.
         stage.show();
+        afterFrames(2, this::showMain);
     }
 
     /**
      * Lets the role instances of the last run start once the grid has shown the services: their
-     * JVMs would otherwise take the cores the window needs to come up.
+     * JVMs would otherwise take the cores the window needs to come up. Needs both the opened host
+     * and the console; whichever comes second arranges it, once.
      */
-    private void relaunchOnceShown(LocalFleet local) {
+    private void relaunchOnceShown() {
+        if (opened == null || session == null || relaunchArranged) {
+            return;
+        }
+        relaunchArranged = true;
+        LocalFleet local = opened;
         ReadOnlyBooleanProperty loading = session.services().loadingProperty();
         if (!loading.get()) {
-            afterNextFrames(2, local::relaunchInstances);
+            afterFrames(2, () -> relaunch(local));
             return;
         }
         loading.addListener(new ChangeListener<>() {
@@ -106,14 +123,21 @@ public final class ConsoleApp extends Application {
             public void changed(ObservableValue<? extends Boolean> value, Boolean before, Boolean now) {
                 if (!now) {
                     value.removeListener(this);
-                    afterNextFrames(2, local::relaunchInstances);
+                    afterFrames(2, () -> relaunch(local));
                 }
             }
         });
     }
 
-    /** Runs {@code then} off the JavaFX thread once {@code frames} more pulses have run. */
-    private void afterNextFrames(int frames, Runnable then) {
+    private void relaunch(LocalFleet local) {
+        executor.run(() -> {
+            local.relaunchInstances();
+            return null;
+        }, done -> { }, failure -> LOG.error("The role instances could not be started again", failure));
+    }
+
+    /** Runs {@code then} on the JavaFX thread at the start of the {@code frames}-th pulse from now. */
+    private static void afterFrames(int frames, Runnable then) {
         new AnimationTimer() {
             private int left = frames;
 
@@ -121,10 +145,7 @@ public final class ConsoleApp extends Application {
             public void handle(long now) {
                 if (--left <= 0) {
                     stop();
-                    executor.run(() -> {
-                        then.run();
-                        return null;
-                    }, done -> { }, failure -> LOG.error("The role instances could not be started again", failure));
+                    then.run();
                 }
             }
         }.start();
@@ -158,6 +179,9 @@ public final class ConsoleApp extends Application {
 
     /** Builds the whole window content in the current language; called again when it changes. */
     private void showMain() {
+        if (openingFailed != null) {
+            return;
+        }
         if (session != null) {
             session.close();
         }
@@ -167,6 +191,7 @@ public final class ConsoleApp extends Application {
                 shell(), System::currentTimeMillis, HttpTraffic::start);
         stage.getScene().setRoot(session.view());
         session.start();
+        relaunchOnceShown();
     }
 
     private MainView.Shell shell() {
