@@ -55,9 +55,9 @@ public final class StartupBench {
             }
         }
         runs.forEach(StartupBench::report);
-        ratio("sluice", "minimal", runs, Run::firstFrameMs, "startup ratio");
-        ratio("table", "minimal", runs, Run::firstFrameMs, "startup ratio");
-        ratio("sluice", "table", runs, Run::firstFrameMs, "startup ratio");
+        ratio("sluice", "minimal", runs, Run::firstFrameMs, "ratio");
+        ratio("table", "minimal", runs, Run::firstFrameMs, "ratio");
+        ratio("sluice", "table", runs, Run::firstFrameMs, "ratio");
         ratio("sluice", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
         ratio("table", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
     }

@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.value.ChangeListener;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
@@ -60,6 +61,24 @@ public final class ServiceDetailsView extends BorderPane {
                 ? i18n.get("details.none") : i18n.get("details.title", model.serviceProperty().get()), model.serviceProperty()));
         BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
         setTop(title);
+        // The tables come with the first selected service: until then there is nothing to show,
+        // and the console's first frame does not pay for four tables nobody sees.
+        if (model.serviceProperty().get() != null) {
+            createTabs();
+        } else {
+            model.serviceProperty().addListener(new ChangeListener<>() {
+                @Override
+                public void changed(ObservableValue<? extends String> value, String before, String now) {
+                    if (now != null) {
+                        value.removeListener(this);
+                        createTabs();
+                    }
+                }
+            });
+        }
+    }
+
+    private void createTabs() {
         TabPane tabs = new TabPane(
                 new Tab(i18n.get("details.instances"), instancesTable()),
                 new Tab(i18n.get("details.operations"), operationLog()),
