@@ -62,7 +62,8 @@ public final class ConsoleApp extends Application {
         I18n i18n = new I18n(locale());
         stage.setTitle(i18n.get("app.title"));
         for (int size : ICON_SIZES) {
-            stage.getIcons().add(new Image(ConsoleApp.class.getResource("icon/sluice-" + size + ".png").toExternalForm()));
+            // Decoded in the background: the window need not wait for its icons.
+            stage.getIcons().add(new Image(ConsoleApp.class.getResource("icon/sluice-" + size + ".png").toExternalForm(), true));
         }
         placeWindow();
         stage.setScene(new Scene(waiting(i18n.get("startup.opening")), stage.getWidth(), stage.getHeight()));
