@@ -57,6 +57,20 @@ class HostTest {
         return host.service(name).orElseThrow().state();
     }
 
+    /** Counts down once for each of {@code service}'s instances that becomes ready on {@code host}. */
+    private static CountDownLatch readyLatch(Host host, String service, int instances) {
+        CountDownLatch ready = new CountDownLatch(instances);
+        host.addListener(new RecordingListener() {
+            @Override
+            public void instanceEvent(String name, InstanceView instance, InstanceEvent event) {
+                if (name.equals(service) && event instanceof InstanceEvent.Ready) {
+                    ready.countDown();
+                }
+            }
+        });
+        return ready;
+    }
+
     private Host.Accepted activeOrders(int units) throws Exception {
         Host.Accepted created = host.create(orders(units), "alice");
         assertThat(done(created).outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -396,15 +410,7 @@ class HostTest {
         InMemoryJournal survived = journal;
         FakeLauncher relaunched = new FakeLauncher();
         Host restarted = new Host(relaunched, survived, clock, Host.Settings.defaults());
-        CountDownLatch ordersBack = new CountDownLatch(2);
-        restarted.addListener(new RecordingListener() {
-            @Override
-            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
-                if (service.equals("orders") && event instanceof InstanceEvent.Ready) {
-                    ordersBack.countDown();
-                }
-            }
-        });
+        CountDownLatch ordersBack = readyLatch(restarted, "orders", 2);
         try {
             restarted.open();
             assertThat(restarted.service("billing").orElseThrow().state()).isEqualTo(STOP_FAILED);
@@ -425,15 +431,7 @@ class HostTest {
         done(host.create(new ServiceDefinition("billing", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/b"), "alice"));
         FakeLauncher relaunched = new FakeLauncher();
         Host restarted = new Host(relaunched, journal, clock, Host.Settings.defaults());
-        CountDownLatch billingBack = new CountDownLatch(1);
-        restarted.addListener(new RecordingListener() {
-            @Override
-            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
-                if (service.equals("billing") && event instanceof InstanceEvent.Ready) {
-                    billingBack.countDown();
-                }
-            }
-        });
+        CountDownLatch billingBack = readyLatch(restarted, "billing", 1);
         try {
             restarted.load();
             assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(ACTIVE);
