@@ -43,7 +43,9 @@ startup() {
 
 # The pulse logger is off for the window with crossings: with the notification popups it showed,
 # JavaFX 21's PrintLogger.renderEnd failed (NullPointerException on the render thread) and the
-# JavaFX thread then waited for that render for ever. The flash latency does not need it.
+# JavaFX thread then waited for that render for ever. The flash latency does not need it, and pulse
+# times come in every window from the flight recorder's javafx.PulsePhase events as well
+# ("RESULT jfr pulse" lines, see PulsePhaseRecorder).
 live() {
   local services="$1" dashboard_s="$2" flash_s="$3" grid_s="$4" tag="$5"
   local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)

@@ -20,6 +20,7 @@ import javafx.stage.Stage;
 
 import atlantafx.base.theme.PrimerLight;
 import org.sluice.bench.Footprint;
+import org.sluice.bench.PulsePhaseRecorder;
 import org.sluice.bench.Stats;
 import org.sluice.bench.SyntheticFleet;
 import org.sluice.console.controls.ThrottleTile;
@@ -34,7 +35,8 @@ import org.sluice.lifecycle.Lifecycle;
  * services tab shown: FX thread CPU share, the renderer thread's, the process's, and, with the
  * dashboard shown, crossing-to-flash latency. Pulse times come from the JavaFX pulse logger, which
  * run.sh turns on and {@code PulseLogStats} reads between the {@code BENCH-WINDOW} markers this
- * prints to the same stream.
+ * prints to the same stream, and, in every window, from the flight recorder's pulse phase events
+ * ({@link PulsePhaseRecorder}), which also work with the notification popups on screen.
  *
  * <p>Three windows: the dashboard under the steady load alone, the dashboard with a threshold
  * crossing every {@code crossingEveryMs} (each one also raises a notification, as in use), and the
@@ -46,6 +48,7 @@ public final class LiveLoadBench {
 
     private static ConsoleSession session;
     private static SyntheticFleet fleet;
+    private static PulsePhaseRecorder pulses;
     private static volatile boolean measuringFlashes;
     private static final List<Double> FLASH_MS = Collections.synchronizedList(new ArrayList<>());
 
@@ -62,6 +65,8 @@ public final class LiveLoadBench {
         int flashS = arg(args, 6, 120);
         int gridS = arg(args, 7, 60);
         fleet = new SyntheticFleet(services, instances, changes, crossingEveryMs);
+        // Before the toolkit starts, or JavaFX does not write its pulse events.
+        pulses = PulsePhaseRecorder.start();
 
         CompletableFuture<Long> fxThread = new CompletableFuture<>();
         Platform.startup(() -> {
@@ -101,6 +106,7 @@ public final class LiveLoadBench {
         System.out.println("RESULT footprint services=" + services + " " + Footprint.line() + " events=" + fleet.eventsEmitted());
         System.out.flush();
         fleet.close();
+        pulses.close();
         Platform.exit();
         System.exit(0);
     }
@@ -142,12 +148,13 @@ public final class LiveLoadBench {
         });
     }
 
-    private static void window(String name, long fxThread, int seconds) throws InterruptedException {
+    private static void window(String name, long fxThread, int seconds) throws InterruptedException, java.io.IOException {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long renderer = rendererThread(threads);
         System.err.println("BENCH-WINDOW " + name + " start");
+        java.time.Instant from = java.time.Instant.now();
         long wall0 = System.nanoTime();
         long fx0 = threads.getThreadCpuTime(fxThread);
         long r0 = renderer < 0 ? 0 : threads.getThreadCpuTime(renderer);
@@ -157,10 +164,14 @@ public final class LiveLoadBench {
         long fx = threads.getThreadCpuTime(fxThread) - fx0;
         long r = renderer < 0 ? 0 : threads.getThreadCpuTime(renderer) - r0;
         long p = os.getProcessCpuTime() - p0;
+        java.time.Instant to = java.time.Instant.now();
         System.err.println("BENCH-WINDOW " + name + " end");
         System.out.printf(Locale.ROOT, "RESULT %s window %d s: FX thread CPU %.1f %% of wall, renderer thread CPU %.1f %%, "
                         + "process CPU %.1f %% of one core (%.1f %% of %d cores)%n", name, seconds, 100.0 * fx / wall,
                 100.0 * r / wall, 100.0 * p / wall, 100.0 * p / wall / os.getAvailableProcessors(), os.getAvailableProcessors());
+        if (seconds > 0) {
+            System.out.println("RESULT jfr pulse " + name + " " + pulses.window(from, to).summary());
+        }
     }
 
     private static long rendererThread(ThreadMXBean threads) {

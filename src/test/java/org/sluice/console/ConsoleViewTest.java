@@ -8,11 +8,15 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import javafx.css.PseudoClass;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
+import javafx.stage.Popup;
 import javafx.stage.Stage;
+import javafx.stage.Window;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -155,5 +159,33 @@ class ConsoleViewTest {
         assertThat(console.session.dashboard().events()).first()
                 .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: MEMORY"));
         assertThat(row("orders").throttledProperty().get()).isEqualTo(1);
+    }
+
+    @Test
+    void aThrottleNotificationKeepsNoBitmapOfItselfOnceShown(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
+        robot.clickOn("#tab-dashboard .tab-label");
+        console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
+                ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        waitUntil(() -> onFx(ConsoleViewTest::notificationBar) != null);
+        Node bar = onFx(ConsoleViewTest::notificationBar);
+        assertThat(onFx(() -> bar.lookupAll(".label").stream().map(l -> ((Label) l).getText()).toList()))
+                .contains("orders#0 is throttled: MEMORY");
+        // The bar fades its title in while it shows; at full opacity its show animation is over.
+        waitUntil(() -> onFx(() -> bar.lookup(".title").getOpacity() == 1.0));
+        // A cached bitmap of the bar stays checked out of JavaFX's image pool after the popup
+        // closes: one such bitmap per notification piled up in the heap.
+        assertThat(onFx(bar::isCache)).isFalse();
+    }
+
+    private static <T> T onFx(java.util.concurrent.Callable<T> query) throws Exception {
+        return WaitForAsyncUtils.asyncFx(query).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The notification popup's bar on screen, or null. */
+    private static Node notificationBar() {
+        return Window.getWindows().stream().filter(Popup.class::isInstance).map(Popup.class::cast)
+                .flatMap(p -> p.getContent().stream()).filter(n -> n.getStyleClass().contains("notification-bar"))
+                .findFirst().orElse(null);
     }
 }
