@@ -13,6 +13,7 @@ import javafx.collections.ObservableList;
 import org.sluice.console.view.DashboardView;
 import org.sluice.console.view.MainView;
 import org.sluice.console.view.ServiceDetailsView;
+import org.sluice.console.view.ThrottleNotifications;
 import org.sluice.console.viewmodel.BackgroundExecutor;
 import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.DialogService;
@@ -36,7 +37,9 @@ final class ConsoleSession implements AutoCloseable {
     private final ServiceDetailsViewModel details;
     private final DashboardViewModel dashboard;
     private final TrafficViewModel traffic;
-    private final DashboardView dashboardView;
+    private final I18n i18n;
+    /** Made when the dashboard tab is first shown. */
+    private DashboardView dashboardView;
     private final ObservableList<String> serviceNames = FXCollections.observableArrayList();
     private final MainView view;
     private final FleetEventPump pump;
@@ -51,8 +54,9 @@ final class ConsoleSession implements AutoCloseable {
         this.dashboard = new DashboardViewModel(i18n, clock);
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
         services.rows().addListener(this::followServiceNames);
-        this.dashboardView = new DashboardView(dashboard, traffic, serviceNames, i18n);
-        this.view = new MainView(services, i18n, shell, new ServiceDetailsView(details, i18n), dashboardView);
+        this.i18n = i18n;
+        this.view = new MainView(services, i18n, shell, new ServiceDetailsView(details, i18n), this::dashboardView);
+        ThrottleNotifications.follow(dashboard, i18n, view);
         this.pump = new FleetEventPump(fleet, this::apply, this::pulse);
     }
 
@@ -89,7 +93,9 @@ final class ConsoleSession implements AutoCloseable {
     private void pulse(long nowMs) {
         dashboard.tick(nowMs);
         traffic.tick(nowMs);
-        dashboardView.pulse(nowMs);
+        if (dashboardView != null) {
+            dashboardView.pulse(nowMs);
+        }
     }
 
     /** Subscribes first, then loads the snapshot, so that no event falls between the two. */
@@ -118,7 +124,11 @@ final class ConsoleSession implements AutoCloseable {
         return dashboard;
     }
 
+    /** The dashboard's view, made on first use. */
     DashboardView dashboardView() {
+        if (dashboardView == null) {
+            dashboardView = new DashboardView(dashboard, traffic, serviceNames, i18n);
+        }
         return dashboardView;
     }
 

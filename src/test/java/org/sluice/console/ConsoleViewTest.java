@@ -124,8 +124,10 @@ class ConsoleViewTest {
     @Test
     void deleteAsksForTheTypedName(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.services().row("billing").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        robot.clickOn("#tab-dashboard .tab-label");
         @SuppressWarnings("unchecked")
         javafx.scene.control.ComboBox<String> trafficTarget = robot.lookup("#traffic-service").queryAs(javafx.scene.control.ComboBox.class);
+        robot.clickOn("#tab-services .tab-label");
         assertThat(trafficTarget.getItems()).as("the test-traffic picker lists services by name").containsExactly("billing", "orders");
         robot.clickOn(actions(robot, "billing").button(Operation.DELETE));
         waitUntil(() -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
@@ -176,6 +178,31 @@ class ConsoleViewTest {
         // A cached bitmap of the bar stays checked out of JavaFX's image pool after the popup
         // closes: one such bitmap per notification piled up in the heap.
         assertThat(onFx(bar::isCache)).isFalse();
+    }
+
+    @Test
+    void aThrottleNotificationShowsWhileTheServicesTabIsShownAndTheDashboardIsMadeOnlyWhenOpened(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
+        assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent())).isNull();
+        waitUntil(() -> onFx(ConsoleViewTest::notificationBar) == null);
+
+        console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
+                ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.CONCURRENCY), Optional.empty())));
+        waitUntil(() -> onFx(ConsoleViewTest::notificationBar) != null);
+        // ControlsFX counts the popups of windows earlier tests closed, so this one may come as
+        // the summary of several; either way it is over this window, with the dashboard unmade.
+        assertThat(onFx(() -> notificationBar().getScene().getWindow() instanceof Popup popup
+                && popup.getOwnerWindow() == console.session.mainView().getScene().getWindow())).isTrue();
+        assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent())).isNull();
+        assertThat(console.session.dashboard().events()).first()
+                .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: CONCURRENCY"));
+
+        robot.clickOn("#tab-dashboard .tab-label");
+        assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent()))
+                .isSameAs(console.session.dashboardView());
+        // The tile made now shows the state the instance is in.
+        waitUntil(() -> onFx(() -> console.session.dashboardView().tile("orders#0")
+                .getPseudoClassStates().contains(PseudoClass.getPseudoClass("throttled"))));
     }
 
     private static <T> T onFx(java.util.concurrent.Callable<T> query) throws Exception {

@@ -9,7 +9,6 @@ import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
-import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
@@ -24,12 +23,8 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.stage.Popup;
-import javafx.stage.Window;
-import javafx.util.Duration;
 import javafx.util.StringConverter;
 
-import org.controlsfx.control.Notifications;
 import org.sluice.console.controls.ThrottleTile;
 import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.I18n;
@@ -42,8 +37,6 @@ import org.sluice.console.viewmodel.TrafficViewModel;
  * larger with a time window, the throttle events, and the test-traffic control.
  */
 public final class DashboardView extends BorderPane {
-    /** Marks a notification bar that {@link #keepNotificationsUncached} has seen. */
-    private static final Object UNCACHED = new Object();
     private final DashboardViewModel model;
     private final TrafficViewModel traffic;
     private final I18n i18n;
@@ -190,41 +183,6 @@ public final class DashboardView extends BorderPane {
                 detailTile.setWindowMillis(millis.longValue());
             }
         });
-        model.latestAlertProperty().addListener((o, a, alert) -> {
-            if (alert != null && getScene() != null && getScene().getWindow() != null && getScene().getWindow().isShowing()) {
-                // Beyond two at once, the notifications collapse into one that says how many.
-                Notifications.create().owner(getScene().getWindow()).title(i18n.get("dashboard.alert.title"))
-                        .text(alert.text()).hideAfter(Duration.seconds(5)).position(Pos.BOTTOM_RIGHT)
-                        .threshold(2, Notifications.create().title(i18n.get("dashboard.alert.many"))
-                                .text(i18n.get("dashboard.alert.manyText")))
-                        .showWarning();
-                keepNotificationsUncached(getScene().getWindow());
-            }
-        });
-    }
-
-    /**
-     * Keeps the notification bars shown over {@code owner} from caching themselves as a bitmap.
-     * ControlsFX's NotificationBar turns caching on for itself when its show animation starts and,
-     * when the animation ends, turns it off on its inner pane instead, so every notification
-     * popup closed with its bitmap still checked out of JavaFX's image pool: about 170 KB a
-     * notification that stayed in the heap (held softly, so a full GC kept it).
-     */
-    private static void keepNotificationsUncached(Window owner) {
-        for (Window window : Window.getWindows()) {
-            if (window instanceof Popup popup && popup.getOwnerWindow() == owner) {
-                for (Node node : popup.getContent()) {
-                    if (node.getStyleClass().contains("notification-bar") && node.getProperties().putIfAbsent(UNCACHED, Boolean.TRUE) == null) {
-                        node.setCache(false);
-                        node.cacheProperty().addListener((o, was, cached) -> {
-                            if (cached) {
-                                node.setCache(false);
-                            }
-                        });
-                    }
-                }
-            }
-        }
     }
 
     private void addTile(InstanceTileViewModel model) {

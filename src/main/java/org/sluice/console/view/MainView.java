@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
@@ -87,14 +88,18 @@ public final class MainView extends BorderPane {
     private final Shell shell;
     private final ServicesView servicesView;
     private final Node details;
-    private final Node dashboard;
+    private final Supplier<? extends Node> dashboard;
     private final TabPane tabs = new TabPane();
     private final NotificationPane notifications = new NotificationPane();
     private final TextField search = new TextField();
     private final Label status = new Label();
     private final List<MenuItem> shortcutItems = new ArrayList<>();
 
-    public MainView(ServicesViewModel services, I18n i18n, Shell shell, Node details, Node dashboard) {
+    /**
+     * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
+     *                  first frame does not pay for a tab nobody has looked at yet
+     */
+    public MainView(ServicesViewModel services, I18n i18n, Shell shell, Node details, Supplier<? extends Node> dashboard) {
         this.services = services;
         this.i18n = i18n;
         this.shell = shell;
@@ -115,8 +120,13 @@ public final class MainView extends BorderPane {
         Tab servicesTab = new Tab(i18n.get("tab.services"), split);
         servicesTab.setId("tab-services");
         servicesTab.setGraphic(Icons.STATE_ACTIVE.create());
-        Tab dashboardTab = new Tab(i18n.get("tab.dashboard"), dashboard);
+        Tab dashboardTab = new Tab(i18n.get("tab.dashboard"));
         dashboardTab.setId("tab-dashboard");
+        dashboardTab.selectedProperty().addListener((o, was, selected) -> {
+            if (selected && dashboardTab.getContent() == null) {
+                dashboardTab.setContent(dashboard.get());
+            }
+        });
         dashboardTab.setGraphic(Icons.THROTTLED.create());
         tabs.getTabs().setAll(servicesTab, dashboardTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
