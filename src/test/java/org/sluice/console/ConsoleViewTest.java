@@ -159,7 +159,7 @@ class ConsoleViewTest {
         waitUntil(() -> tile.getPseudoClassStates().contains(PseudoClass.getPseudoClass("flashing")));
         assertThat(tile.getPseudoClassStates()).contains(PseudoClass.getPseudoClass("throttled"));
         assertThat(console.session.dashboard().events()).first()
-                .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: MEMORY"));
+                .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: Memory"));
         assertThat(row("orders").throttledProperty().get()).isEqualTo(1);
     }
 
@@ -172,7 +172,7 @@ class ConsoleViewTest {
         waitUntil(() -> onFx(ConsoleViewTest::notificationBar) != null);
         Node bar = onFx(ConsoleViewTest::notificationBar);
         assertThat(onFx(() -> bar.lookupAll(".label").stream().map(l -> ((Label) l).getText()).toList()))
-                .contains("orders#0 is throttled: MEMORY");
+                .contains("orders#0 is throttled: Memory");
         // The bar fades its title in while it shows; at full opacity its show animation is over.
         waitUntil(() -> onFx(() -> bar.lookup(".title").getOpacity() == 1.0));
         // A cached bitmap of the bar stays checked out of JavaFX's image pool after the popup
@@ -195,7 +195,7 @@ class ConsoleViewTest {
                 && popup.getOwnerWindow() == console.session.mainView().getScene().getWindow())).isTrue();
         assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent())).isNull();
         assertThat(console.session.dashboard().events()).first()
-                .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: CONCURRENCY"));
+                .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: Messages in process"));
 
         robot.clickOn("#tab-dashboard .tab-label");
         assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent()))

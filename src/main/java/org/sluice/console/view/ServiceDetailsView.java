@@ -125,7 +125,7 @@ public final class ServiceDetailsView extends BorderPane {
                     String state = i18n.get("throttle." + r.throttleProperty().get().name());
                     Set<Cause> causes = r.causesProperty().get();
                     return causes.isEmpty() ? state : state + " · " + causes(causes);
-                }, r.throttleProperty(), r.causesProperty()), 220),
+                }, r.throttleProperty(), r.causesProperty()), 300),
                 column(i18n.get("details.column.since"), r -> Bindings.createStringBinding(
                         () -> time(r.throttledSinceProperty().get()), r.throttledSinceProperty()), 200)));
         return table;

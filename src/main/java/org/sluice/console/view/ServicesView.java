@@ -65,11 +65,11 @@ public final class ServicesView extends BorderPane {
             return Bindings.createStringBinding(() -> instancesText(row),
                     row.definitionProperty(), row.instancesProperty(), row.throttledProperty());
         });
-        instances.setPrefWidth(190);
+        instances.setPrefWidth(250);
 
         TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
         endpoint.setCellValueFactory(c -> c.getValue().endpointProperty());
-        endpoint.setPrefWidth(300);
+        endpoint.setPrefWidth(260);
 
         TableColumn<ServiceRowViewModel, String> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
         last.setCellValueFactory(c -> Bindings.createStringBinding(() -> lastOperationText(c.getValue().lastOperationProperty().get()),

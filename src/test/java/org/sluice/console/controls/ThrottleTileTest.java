@@ -81,12 +81,12 @@ class ThrottleTileTest {
         clock.set(START + 1_000);
         pulse(robot);
         assertThat(tile.getPseudoClassStates()).contains(THROTTLED, FLASHING);
-        assertThat(badge(robot)).startsWith("Throttled").contains("MEMORY");
+        assertThat(badge(robot)).startsWith("Throttled").contains("Memory");
 
         clock.set(START + 1_000 + InstanceTileViewModel.FLASH_MILLIS);
         pulse(robot);
         assertThat(tile.getPseudoClassStates()).contains(THROTTLED).doesNotContain(FLASHING);
-        assertThat(badge(robot)).isEqualTo("Throttled · MEMORY · 3 s");
+        assertThat(badge(robot)).isEqualTo("Throttled · Memory · 3 s");
 
         robot.interact(() -> model.applyThrottle(new ThrottleTransition(START + 5_000, ThrottleState.THROTTLED,
                 ThrottleState.NORMAL, Set.of(),

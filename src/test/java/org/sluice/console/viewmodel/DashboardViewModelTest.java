@@ -44,7 +44,7 @@ class DashboardViewModelTest {
         InstanceTileViewModel tile = model.tile("orders#0");
         assertThat(tile.isFlashing()).isTrue();
         assertThat(tile.isMarked()).isTrue();
-        assertThat(model.latestAlertProperty().get().text()).isEqualTo("orders#0 is throttled: MEMORY");
+        assertThat(model.latestAlertProperty().get().text()).isEqualTo("orders#0 is throttled: Memory");
         assertThat(model.events()).hasSize(1);
 
         now += InstanceTileViewModel.FLASH_MILLIS + 1;
@@ -56,7 +56,7 @@ class DashboardViewModelTest {
                 ThrottleState.NORMAL, Set.of(), Optional.empty()))));
         assertThat(tile.isMarked()).isFalse();
         assertThat(model.events()).extracting(ThrottleEvent::text)
-                .containsExactly("orders#0 is normal again", "orders#0 is throttled: MEMORY");
+                .containsExactly("orders#0 is normal again", "orders#0 is throttled: Memory");
     }
 
     @Test

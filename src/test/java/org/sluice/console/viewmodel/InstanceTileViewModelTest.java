@@ -185,9 +185,9 @@ class InstanceTileViewModelTest {
     void theBadgeNamesStateCausesAndRunningTime() {
         clock.set(100_000);
         tile.applyThrottle(throttle(100_000, Cause.MEMORY));
-        assertThat(tile.getBadgeText()).isEqualTo("Throttled · MEMORY · 0 s");
+        assertThat(tile.getBadgeText()).isEqualTo("Throttled · Memory · 0 s");
         assertThat(tile.stateTextProperty().get()).isEqualTo("Throttled");
-        assertThat(tile.causesTextProperty().get()).isEqualTo("MEMORY");
+        assertThat(tile.causesTextProperty().get()).isEqualTo("Memory");
 
         tile.tick(112_400);
         assertThat(tile.durationTextProperty().get()).isEqualTo("12 s");
@@ -195,7 +195,7 @@ class InstanceTileViewModelTest {
         tile.applyThrottle(new ThrottleTransition(150_000, ThrottleState.THROTTLED, ThrottleState.THROTTLED,
                 Set.of(Cause.CONCURRENCY, Cause.MEMORY), Optional.empty()));
         tile.tick(100_000 + 184_000);
-        assertThat(tile.getBadgeText()).isEqualTo("Throttled · MEMORY + CONCURRENCY · 3 min 04 s");
+        assertThat(tile.getBadgeText()).isEqualTo("Throttled · Memory + Messages in process · 3 min 04 s");
 
         tile.applyThrottle(recover(100_000, 290_000));
         assertThat(tile.getBadgeText()).isEqualTo("Normal");
