@@ -13,6 +13,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.sluice.lifecycle.BackupInfo;
@@ -70,7 +72,8 @@ public final class Host implements AutoCloseable {
 
     /**
      * @param readyTimeout how long a starting instance may take to accept messages
-     * @param stopTimeout  how long stopping instances may take before they are killed
+     * @param stopTimeout  how long stopping instances may take before they are killed, and how long
+     *                     an instance may take to confirm a suspend or a resume
      */
     public record Settings(Duration readyTimeout, Duration stopTimeout) {
         public static Settings defaults() {
@@ -245,8 +248,8 @@ public final class Host implements AutoCloseable {
                 stopInstances(managed, true);
                 startInstances(managed, false);
             };
-            case SUSPEND -> () -> eachInstance(managed, RoleInstance::suspend);
-            case RESUME -> () -> eachInstance(managed, RoleInstance::resume);
+            case SUSPEND -> () -> eachInstance(managed, RoleInstance::suspend, "refuses messages");
+            case RESUME -> () -> eachInstance(managed, RoleInstance::resume, "takes messages again");
             case DELETE, DISABLE -> () -> stopInstances(managed, false);
             case BACKUP -> () -> backup(managed, requester);
             case ENABLE -> null;
@@ -570,15 +573,36 @@ public final class Host implements AutoCloseable {
         leftovers.forEach(slot -> managed.slots.remove(slot.index, slot));
     }
 
-    private void eachInstance(Managed managed, Consumer<RoleInstance> action) throws OperationFailedException {
+    /**
+     * Asks every instance to suspend or resume and waits until each says it has: an operation
+     * that succeeds means the instances already refuse, or take, messages.
+     */
+    private void eachInstance(Managed managed, Function<RoleInstance, CompletableFuture<Void>> action, String doing)
+            throws OperationFailedException {
         List<Slot> slots = new ArrayList<>(managed.slots.values());
         List<Integer> down = slots.stream().filter(s -> s.process == null || !s.process.isAlive()).map(s -> s.index).toList();
         if (slots.isEmpty() || !down.isEmpty()) {
             throw new OperationFailedException(slots.isEmpty() ? "The service has no running instance"
                     : "Instance " + down.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " is not running");
         }
+        Map<Integer, CompletableFuture<Void>> confirmations = new TreeMap<>();
         for (Slot slot : slots) {
-            action.accept(slot.process);
+            confirmations.put(slot.index, action.apply(slot.process));
+        }
+        long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
+        for (Map.Entry<Integer, CompletableFuture<Void>> confirmation : confirmations.entrySet()) {
+            try {
+                confirmation.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                throw new OperationFailedException("Instance " + confirmation.getKey() + " did not confirm that it " + doing
+                        + " within " + settings.stopTimeout().toMillis() + " ms");
+            } catch (ExecutionException e) {
+                throw new OperationFailedException("Instance " + confirmation.getKey() + " did not confirm that it " + doing
+                        + ": " + e.getCause().getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new OperationFailedException("Interrupted while instance " + confirmation.getKey() + " " + doing);
+            }
         }
     }
 

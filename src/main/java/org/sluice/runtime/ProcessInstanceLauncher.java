@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.sluice.lifecycle.ServiceDefinition;
@@ -96,6 +98,8 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
         private volatile int port = -1;
         private volatile boolean stopRequested;
         private volatile String lastProblem;
+        /** Suspends and resumes said and not yet confirmed, oldest first: the instance confirms each in turn. */
+        private final Queue<CompletableFuture<Void>> gateChanges = new ConcurrentLinkedQueue<>();
 
         ChildInstance(String service, int index, Process process, InstanceListener listener) {
             this.service = service;
@@ -131,6 +135,9 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
                 String reason = lastProblem != null ? lastProblem : "exited with status " + status + " before it was ready";
                 ready.completeExceptionally(new IOException(reason));
             }
+            for (CompletableFuture<Void> change; (change = gateChanges.poll()) != null; ) {
+                change.completeExceptionally(new IOException("exited with status " + status));
+            }
             deliver(new InstanceEvent.Exited(status, stopRequested));
             exited.complete(null);
         }
@@ -158,6 +165,11 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
             } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Problem p) {
                 lastProblem = p.message();
                 deliver(new InstanceEvent.Problem(p.message()));
+            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Gate) {
+                CompletableFuture<Void> change = gateChanges.poll();
+                if (change != null) {
+                    change.complete(null);
+                }
             }
             // Stopped needs no event of its own: the exit that follows carries it.
         }
@@ -196,13 +208,24 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
         }
 
         @Override
-        public void suspend() {
-            say("suspend");
+        public CompletableFuture<Void> suspend() {
+            return changeGate("suspend");
         }
 
         @Override
-        public void resume() {
-            say("resume");
+        public CompletableFuture<Void> resume() {
+            return changeGate("resume");
+        }
+
+        private synchronized CompletableFuture<Void> changeGate(String word) {
+            CompletableFuture<Void> confirmed = new CompletableFuture<>();
+            if (!process.isAlive()) {
+                confirmed.completeExceptionally(new IOException("not running"));
+                return confirmed;
+            }
+            gateChanges.add(confirmed);
+            say(word);
+            return confirmed;
         }
 
         @Override

@@ -18,11 +18,19 @@ public interface RoleInstance {
     /** The port it accepts messages on, once ready. */
     OptionalInt port();
 
-    /** Refuse messages (409) and stop pulling, until {@link #resume()}. */
-    void suspend();
+    /**
+     * Refuse messages (409) and stop pulling, until {@link #resume()}.
+     *
+     * @return completes when the instance says it does, exceptionally if it exits first
+     */
+    CompletableFuture<Void> suspend();
 
-    /** Take messages again after {@link #suspend()}. */
-    void resume();
+    /**
+     * Take messages again after {@link #suspend()}.
+     *
+     * @return completes when the instance says it does, exceptionally if it exits first
+     */
+    CompletableFuture<Void> resume();
 
     /**
      * Asks the instance to stop: it takes no new messages, finishes those in process and exits.

@@ -60,6 +60,7 @@ public final class FakeLauncher implements InstanceLauncher {
         final CompletableFuture<Void> exited = new CompletableFuture<>();
         final List<String> commands = new CopyOnWriteArrayList<>();
         private volatile boolean holdStop;
+        private volatile boolean silent;
 
         Fake(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener, Behaviour behaviour, int port) {
             this.definition = definition;
@@ -118,15 +119,26 @@ public final class FakeLauncher implements InstanceLauncher {
         }
 
         @Override
-        public void suspend() {
+        public CompletableFuture<Void> suspend() {
             commands.add("suspend");
             suspended = true;
+            return confirmation();
         }
 
         @Override
-        public void resume() {
+        public CompletableFuture<Void> resume() {
             commands.add("resume");
             suspended = false;
+            return confirmation();
+        }
+
+        /** From now on the instance acts on suspend and resume but never says so. */
+        public void neverConfirm() {
+            silent = true;
+        }
+
+        private CompletableFuture<Void> confirmation() {
+            return silent ? new CompletableFuture<>() : CompletableFuture.completedFuture(null);
         }
 
         @Override

@@ -183,6 +183,20 @@ class HostTest {
     }
 
     @Test
+    void resumeSucceedsOnlyWhenEveryInstanceSaysItTakesMessagesAgain() throws Exception {
+        activeOrders(2);
+        done(host.perform("orders", SUSPEND, "alice"));
+        launcher.alive("orders").get(1).neverConfirm();
+
+        OperationRecord ended = done(host.perform("orders", RESUME, "alice"));
+
+        assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e)
+                .isEqualTo("Instance 1 did not confirm that it takes messages again within 200 ms"));
+        assertThat(state("orders")).isEqualTo(RESUME_FAILED);
+    }
+
+    @Test
     void suspendFailsWhenAnInstanceHasDied() throws Exception {
         activeOrders(2);
         launcher.alive("orders").get(1).crash(137);

@@ -57,6 +57,13 @@ public sealed interface InstanceEvent {
         }
     }
 
+    /**
+     * The instance has acted on {@code suspend} ({@code open} false: it refuses messages and its
+     * pull source is still) or on {@code resume} ({@code open} true: it takes messages again).
+     */
+    record Gate(boolean open) implements InstanceEvent {
+    }
+
     /** The instance is about to exit cleanly. */
     record Stopped() implements InstanceEvent {
     }

@@ -54,6 +54,8 @@ public final class InstanceEvents {
             causes(node, e.causes());
         } else if (event instanceof InstanceEvent.Problem e) {
             node.put("event", "problem").put("message", e.message());
+        } else if (event instanceof InstanceEvent.Gate e) {
+            node.put("event", "gate").put("open", e.open());
         } else if (event instanceof InstanceEvent.Stopped) {
             node.put("event", "stopped");
         } else {
@@ -98,6 +100,12 @@ public final class InstanceEvents {
                 return new InstanceEvent.Episode(number(node, "startMs"), number(node, "endMs"), causes(node));
             case "problem":
                 return new InstanceEvent.Problem(text(node, "message"));
+            case "gate":
+                JsonNode open = node.get("open");
+                if (open == null || !open.isBoolean()) {
+                    throw new MalformedEventException("'open' must be true or false: " + line);
+                }
+                return new InstanceEvent.Gate(open.booleanValue());
             case "stopped":
                 return new InstanceEvent.Stopped();
             default:

@@ -251,9 +251,11 @@ public final class InstanceProcess {
                     } else if (word.equals("suspend")) {
                         LOG.info("suspended");
                         gate.suspend();
+                        out.emit(new InstanceEvent.Gate(false));
                     } else if (word.equals("resume")) {
                         LOG.info("resumed");
                         gate.resume();
+                        out.emit(new InstanceEvent.Gate(true));
                     } else if (!word.isEmpty()) {
                         LOG.warn("ignoring the unknown control word '{}'", word);
                     }

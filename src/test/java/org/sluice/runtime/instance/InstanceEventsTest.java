@@ -22,6 +22,8 @@ class InstanceEventsTest {
             new InstanceEvent.Throttle(1000, ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY)),
             new InstanceEvent.Episode(1000, 2500, EnumSet.allOf(Cause.class)),
             new InstanceEvent.Problem("a \"quoted\" reason"),
+            new InstanceEvent.Gate(false),
+            new InstanceEvent.Gate(true),
             new InstanceEvent.Stopped());
 
     private static final List<String> LINES = List.of(
@@ -32,6 +34,8 @@ class InstanceEventsTest {
             "{\"event\":\"throttle\",\"timeMs\":1000,\"previous\":\"NORMAL\",\"state\":\"THROTTLED\",\"causes\":[\"MEMORY\"]}",
             "{\"event\":\"episode\",\"startMs\":1000,\"endMs\":2500,\"causes\":[\"MEMORY\",\"CONCURRENCY\"]}",
             "{\"event\":\"problem\",\"message\":\"a \\\"quoted\\\" reason\"}",
+            "{\"event\":\"gate\",\"open\":false}",
+            "{\"event\":\"gate\",\"open\":true}",
             "{\"event\":\"stopped\"}");
 
     @Test
@@ -63,5 +67,6 @@ class InstanceEventsTest {
         assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"ready\",\"port\":1}")).hasMessageContaining("missing pid");
         assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"throttle\",\"timeMs\":1,\"previous\":\"NORMAL\","
                 + "\"state\":\"HOT\",\"causes\":[]}")).hasMessageContaining("HOT");
+        assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"gate\",\"open\":\"yes\"}")).hasMessageContaining("'open'");
     }
 }
