@@ -1,6 +1,7 @@
 package org.sluice.runtime.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,6 +10,10 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -112,6 +117,71 @@ class InstanceMonitorTest {
         assertThat(s).isEqualTo(new InstanceEvent.Sampled(1_040, 0, 0, 1, 2, 1, 1, 0, 10, 30,
                 ThrottleState.NORMAL, java.util.Set.of()));
         assertThat(monitor.inProcessBytes()).isZero();
+    }
+
+    @Test
+    void countsFromManyThreadsAtOnceAddUpExactly() throws Exception {
+        int threads = 4;
+        int each = 2_000;
+        InstanceMonitor monitor = new InstanceMonitor(clock, bytes -> memory, () -> 64,
+                new ProtocolWriter(new PrintWriter(printed)));
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < each; i++) {
+                        monitor.received();
+                        InstanceMonitor.Admission a = monitor.tryAdmit().orElseThrow();
+                        a.holdBytes(100);
+                        a.finish(i % 2 == 0);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(monitor.inProcess()).isZero();
+        assertThat(monitor.inProcessBytes()).isZero();
+        monitor.sample();
+        InstanceEvent.Sampled s = (InstanceEvent.Sampled) events().get(0);
+        assertThat(s.received()).isEqualTo(threads * each);
+        assertThat(s.processed()).isEqualTo(threads * each / 2);
+        assertThat(s.failed()).isEqualTo(threads * each / 2);
+        assertThat(s.refusedBusy()).isZero();
+        assertThat(s.concurrent()).isZero();
+    }
+
+    @Test
+    void refusalsWhileThrottledAreCountedAndBytesHeldUntilFinished() throws Exception {
+        InstanceMonitor.Admission held = monitor.tryAdmit().orElseThrow();
+        held.holdBytes(500);
+        held.holdBytes(24);
+        assertThat(monitor.inProcessBytes()).isEqualTo(524);
+        memory = 70;
+        monitor.sample();
+        for (int i = 0; i < 3; i++) {
+            monitor.received();
+            assertThat(monitor.tryAdmit()).isEmpty();
+        }
+        monitor.failedBeforeAdmission();
+        held.finish(false);
+        assertThat(monitor.inProcessBytes()).isZero();
+        assertThatThrownBy(() -> held.finish(true)).isInstanceOf(IllegalStateException.class);
+        monitor.sample();
+        InstanceEvent.Sampled last = (InstanceEvent.Sampled) events().stream()
+                .filter(e -> e instanceof InstanceEvent.Sampled).reduce((a, b) -> b).orElseThrow();
+        assertThat(last.received()).isEqualTo(3);
+        assertThat(last.refusedBusy()).isEqualTo(3);
+        assertThat(last.failed()).isEqualTo(2);
+        assertThat(last.processed()).isZero();
     }
 
     @Test
