@@ -112,6 +112,17 @@ public class ThrottleCheckBenchmark {
         return id;
     }
 
+    /** The check alone, with no pipeline: what it adds to each message. */
+    @Benchmark
+    public long throttleCheckAlone(Cpu cpu) {
+        cpu.messages++;
+        monitor.received();
+        InstanceMonitor.Admission admission = monitor.tryAdmit().orElseThrow();
+        admission.holdBytes(body.length);
+        admission.finish(true);
+        return cpu.messages;
+    }
+
     @Benchmark
     public String withThrottleCheck(Cpu cpu) throws Exception {
         cpu.messages++;

@@ -3,6 +3,7 @@ package org.sluice.runtime.instance;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
@@ -56,6 +57,13 @@ public final class InstanceMonitor {
     private final LatencyWindow latencies = new LatencyWindow(LATENCY_WINDOW);
 
     private final Object idle = new Object();
+    /**
+     * Threads in {@link #awaitIdle}. A finished message that leaves none in process wakes them
+     * only when there are some: taking the lock and notifying on every message that leaves the
+     * instance idle cost about as much as the rest of the check together (notifying inflates the
+     * lock each time).
+     */
+    private final AtomicInteger idleWaiters = new AtomicInteger();
     private volatile ThrottleState state = ThrottleState.NORMAL;
     private volatile boolean concurrencyLatched;
     private long lastSampleMs;
@@ -100,7 +108,9 @@ public final class InstanceMonitor {
             latencies.record(Math.max(0, clock.millis() - startMs));
             (delivered ? processed : failed).increment();
             long now = inProcess.decrementAndGet();
-            if (now == 0) {
+            // A waiter counts itself before it looks at inProcess, so either it sees this
+            // decrement or this sees it.
+            if (now == 0 && idleWaiters.get() > 0) {
                 synchronized (idle) {
                     idle.notifyAll();
                 }
@@ -155,14 +165,19 @@ public final class InstanceMonitor {
      */
     public boolean awaitIdle(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        synchronized (idle) {
-            while (inProcess.get() > 0) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    return false;
+        idleWaiters.incrementAndGet();
+        try {
+            synchronized (idle) {
+                while (inProcess.get() > 0) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        return false;
+                    }
+                    idle.wait(left);
                 }
-                idle.wait(left);
             }
+        } finally {
+            idleWaiters.decrementAndGet();
         }
         return true;
     }

@@ -17,13 +17,16 @@ final class LatencyWindow {
     private static final long EMPTY = -1;
 
     private final AtomicLongArray ring;
+    private final int mask;
     private final AtomicLong next = new AtomicLong();
 
+    /** @param capacity how many latencies the window keeps: a power of two */
     LatencyWindow(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
+        if (capacity < 1 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("capacity must be a power of two, was " + capacity);
         }
         ring = new AtomicLongArray(capacity);
+        mask = capacity - 1;
         for (int i = 0; i < capacity; i++) {
             ring.set(i, EMPTY);
         }
@@ -31,7 +34,7 @@ final class LatencyWindow {
 
     /** Records one latency; negative values count as 0. */
     void record(long millis) {
-        int slot = (int) Math.floorMod(next.getAndIncrement(), (long) ring.length());
+        int slot = (int) next.getAndIncrement() & mask;
         ring.setRelease(slot, Math.max(0, millis));
     }
 

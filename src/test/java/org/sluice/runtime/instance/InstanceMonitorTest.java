@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -199,6 +200,29 @@ class InstanceMonitorTest {
         assertThat(monitor.awaitIdle(1)).isFalse();
         a.finish(true);
         assertThat(monitor.awaitIdle(1)).isTrue();
+    }
+
+    @Test
+    void aThreadWaitingForIdleIsWokenByTheLastMessageToFinish() throws Exception {
+        InstanceMonitor.Admission first = monitor.tryAdmit().orElseThrow();
+        InstanceMonitor.Admission last = monitor.tryAdmit().orElseThrow();
+        CompletableFuture<Boolean> idle = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                // Far longer than the test may take: only a wake-up ends this wait in time.
+                idle.complete(monitor.awaitIdle(60_000));
+            } catch (InterruptedException e) {
+                idle.completeExceptionally(e);
+            }
+        });
+        waiter.start();
+        while (waiter.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        first.finish(true);
+        assertThat(idle).isNotDone();
+        last.finish(true);
+        assertThat(idle.get()).isTrue();
     }
 
     /**

@@ -1,6 +1,7 @@
 package org.sluice.runtime.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -54,6 +55,13 @@ class LatencyWindowTest {
         }
         assertThat(window.sorted()).containsExactly(7, 8, 9, 10);
         assertThat(window.percentile(50)).isEqualTo(8);
+    }
+
+    @Test
+    void theCapacityIsAPowerOfTwo() {
+        assertThatThrownBy(() -> new LatencyWindow(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new LatencyWindow(1000)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new LatencyWindow(1).sorted()).isEmpty();
     }
 
     @Test
