@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -199,7 +197,7 @@ public final class InstanceProcess {
         pool.allowCoreThreadTimeOut(true);
         httpThreads = pool;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            server = LoopbackHttpServer.create(0, 1024);
         } catch (IOException e) {
             pool.shutdownNow();
             throw new StartException("cannot open a port on 127.0.0.1: " + e, e);
