@@ -116,7 +116,7 @@ public final class InstanceMonitor {
                 }
             }
             if (concurrencyLatched && now <= Thresholds.concurrencyLow(cores.getAsInt())) {
-                sample();
+                sampleIfStillAtLow();
             }
         }
     }
@@ -139,7 +139,7 @@ public final class InstanceMonitor {
         Admission admission = new Admission();
         long now = inProcess.incrementAndGet();
         if (!concurrencyLatched && now >= Thresholds.concurrencyHigh(cores.getAsInt())) {
-            sample();
+            sampleIfStillAtHigh();
         }
         return Optional.of(admission);
     }
@@ -185,6 +185,25 @@ public final class InstanceMonitor {
     /** Bytes of the messages in process, for the memory reading. */
     public long inProcessBytes() {
         return inProcessBytes.sum();
+    }
+
+    /*
+     * Every message admitted while the count is at or over the high threshold, and every one
+     * finished while it is at or under the low one, asks for a sample until the first such sample
+     * has been taken; under a burst that was a queue of threads, each waiting for the lock to take
+     * the same sample again and print it. Under the lock, these check first whether it is still due.
+     */
+
+    private synchronized void sampleIfStillAtHigh() {
+        if (!concurrencyLatched && inProcess.get() >= Thresholds.concurrencyHigh(cores.getAsInt())) {
+            sample();
+        }
+    }
+
+    private synchronized void sampleIfStillAtLow() {
+        if (concurrencyLatched && inProcess.get() <= Thresholds.concurrencyLow(cores.getAsInt())) {
+            sample();
+        }
     }
 
     /** Measures the instance, feeds the governor and prints what happened. */

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -200,6 +201,44 @@ class InstanceMonitorTest {
         assertThat(monitor.awaitIdle(1)).isFalse();
         a.finish(true);
         assertThat(monitor.awaitIdle(1)).isTrue();
+    }
+
+    @Test
+    void aMessageAdmittedWhileTheThresholdSampleIsBeingTakenDoesNotSampleAgain() throws Exception {
+        CountDownLatch measuring = new CountDownLatch(1);
+        CountDownLatch measured = new CountDownLatch(1);
+        MemoryGauge slow = bytes -> {
+            measuring.countDown();
+            try {
+                measured.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 40;
+        };
+        InstanceMonitor monitor = new InstanceMonitor(clock, slow, () -> 1, new ProtocolWriter(new PrintWriter(printed)));
+        for (int i = 0; i < 99; i++) {
+            monitor.tryAdmit().orElseThrow();
+        }
+        // The 100th message samples; while that sample measures memory, a 101st is admitted.
+        Thread hundredth = new Thread(() -> monitor.tryAdmit().orElseThrow());
+        hundredth.start();
+        assertThat(measuring.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Optional<InstanceMonitor.Admission>> next = new CompletableFuture<>();
+        Thread hundredAndFirst = new Thread(() -> next.complete(monitor.tryAdmit()));
+        hundredAndFirst.start();
+        while (hundredAndFirst.getState() != Thread.State.BLOCKED) {
+            Thread.onSpinWait();
+        }
+        measured.countDown();
+        hundredth.join();
+        hundredAndFirst.join();
+
+        assertThat(next.get()).isPresent();
+        assertThat(monitor.isThrottled()).isTrue();
+        assertThat(events().stream().filter(e -> e instanceof InstanceEvent.Sampled)).hasSize(1);
+        assertThat(eventsExceptSamples()).containsExactly(new InstanceEvent.Throttle(1_000, ThrottleState.NORMAL,
+                ThrottleState.THROTTLED, java.util.Set.of(Cause.CONCURRENCY)));
     }
 
     @Test
