@@ -21,15 +21,17 @@ import com.sun.net.httpserver.HttpServer;
  * <p>While the instance takes messages, every request goes to the <em>workers</em>, 200 &times;
  * cores + 50 threads: well above the high concurrency threshold, so that throttling, not a full
  * pool, is what refuses a burst. While it refuses them (throttled, suspended or stopping), new
- * requests go to a few <em>refusal threads</em> instead, 2 &times; cores, which answer 503 or 409
- * one after the other. A refusal then neither shares the processors with hundreds of threads
- * answering other refusals, nor waits behind admitted work; and the workers stay free for the
- * messages in process. A request that a refusal thread admits after all (the instance recovered
+ * requests go to a few <em>refusal threads</em> instead, 8 &times; cores, which answer 503 or 409.
+ * A refusal then neither shares the processors with hundreds of threads answering other
+ * refusals, nor waits for a worker; and the workers stay free for the messages in process. At
+ * 10 &times; the threshold, with every request on the workers, the instance's threads waited for a
+ * processor about five times as long (docs/perf.md, R3). A request that a refusal thread admits after all (the instance recovered
  * between the server's dispatch and the handler's check) is handed to the workers.
  *
  * <p>A refusal thread reads and drops the refused body before it answers (see
- * {@link MessageHandler}), so a sender that sends its body slowly holds one up; the host's front
- * door, which is what posts to an instance, sends each body whole as soon as it has sent the headers.
+ * {@link MessageHandler}), so a sender that sends its body slowly holds one of them up; the
+ * host's front door, which is what posts to an instance, sends each body whole right after its
+ * headers.
  */
 final class MessageEndpoint implements AutoCloseable {
     private final HttpServer server;
@@ -60,7 +62,7 @@ final class MessageEndpoint implements AutoCloseable {
      */
     static MessageEndpoint open(int index, InstanceGate gate, InstanceMonitor monitor, MessagePipeline pipeline,
                                 DeliveryProblems problems, int cores) throws IOException {
-        return open(index, gate, monitor, pipeline, problems, 200 * cores + 50, 2 * cores, UnaryOperator.identity());
+        return open(index, gate, monitor, pipeline, problems, 200 * cores + 50, 8 * cores, UnaryOperator.identity());
     }
 
     /**
