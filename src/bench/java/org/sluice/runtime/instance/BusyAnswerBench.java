@@ -51,7 +51,7 @@ import org.sluice.throttle.Thresholds;
  * 200. Arguments as {@code key=value}: {@code wiring} (instance), {@code seconds} (20),
  * {@code warmup} (5), {@code senders} (10 &times; the high threshold of the server's cores),
  * {@code rate} (absent: closed loop), {@code server-cpus} (1), {@code delivery-ms} (100),
- * {@code jfr} (a file to record the server with JFR), {@code server-jvm} (more options for the
+ * {@code probe-per-s} (50, see {@link Probe}), {@code jfr} (a file to record the server with JFR), {@code server-jvm} (more options for the
  * server's JVM, separated by spaces), {@code refusal-threads} (for the {@code instance} wiring).
  */
 public final class BusyAnswerBench {
@@ -207,6 +207,12 @@ public final class BusyAnswerBench {
         long clientCpuBefore = clientCpuNanos();
         long[] clientSchedBefore = BusyAnswerServer.schedstat();
 
+        Probe probe = new Probe(Integer.parseInt(base.substring(base.lastIndexOf(':') + 1)), body, counts, end,
+                Integer.parseInt(options.getOrDefault("probe-per-s", "50")));
+        Thread probeThread = new Thread(probe, "busy-probe");
+        probeThread.setDaemon(true);
+        probeThread.start();
+
         CompletableFuture<?> load;
         if (rate.isPresent()) {
             LoadGenerator generator = new LoadGenerator(rate.getAsLong(), senders,
@@ -229,6 +235,7 @@ public final class BusyAnswerBench {
             load = CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new));
         }
         load.get(warmup + seconds + 180L, TimeUnit.SECONDS);
+        probeThread.join(TimeUnit.SECONDS.toMillis(70));
         long serverCpu = cpuNanos(server) - serverCpuBefore;
         long clientCpu = clientCpuNanos() - clientCpuBefore;
         long[] clientSched = BusyAnswerServer.schedstat();
@@ -244,6 +251,7 @@ public final class BusyAnswerBench {
                 System.out.println("RESULT server " + line);
             }
         }
+        counts.accepted.addAll(probe.accepted);
         long lost = counts.accepted.stream().filter(id -> !delivered.contains(id)).count();
         System.out.println("RESULT server command " + String.join(" ", command).replace(System.getProperty("java.class.path"), "CP"));
         System.out.printf(Locale.ROOT, "RESULT load %s: senders=%d (high threshold %d on %d core(s), server on CPU %s%s), "
@@ -252,6 +260,10 @@ public final class BusyAnswerBench {
                 warmup, seconds);
         System.out.println("RESULT 503 seen by the sender " + counts.busy.summary());
         System.out.println("RESULT 200 seen by the sender " + counts.ok.summary());
+        System.out.printf(Locale.ROOT, "RESULT 503 seen by the probe (one request at a time on its own connection, "
+                + "%s/s, during the same load) %s%n", options.getOrDefault("probe-per-s", "50"), probe.busy.summary());
+        System.out.printf(Locale.ROOT, "RESULT 200 seen by the probe %s; probe errors %d%n", probe.ok.summary(),
+                probe.errors);
         System.out.printf(Locale.ROOT, "RESULT throughput: %.0f messages/s answered 200, %.0f/s answered 503%n",
                 counts.ok.count() / (double) seconds, counts.busy.count() / (double) seconds);
         System.out.printf(Locale.ROOT, "RESULT accepted=%d delivered=%d accepted-but-not-delivered=%d other-status=%d "
@@ -265,6 +277,111 @@ public final class BusyAnswerBench {
         server.waitFor(30, TimeUnit.SECONDS);
         server.destroy();
         System.exit(0);
+    }
+
+    /**
+     * A sender of its own beside the load: one request at a time on one keep-alive connection
+     * (a plain socket, {@code TCP_NODELAY}, headers and body in one write), {@code perSecond} a
+     * second. It sees the instance's answer time without the queue of the load's own HTTP client,
+     * which at 10 &times; the threshold keeps its processor busy.
+     */
+    static final class Probe implements Runnable {
+        final Latencies busy = new Latencies();
+        final Latencies ok = new Latencies();
+        final Set<String> accepted = ConcurrentHashMap.newKeySet();
+        volatile int errors;
+        private final int port;
+        private final byte[] request;
+        private final Counts counts;
+        private final long end;
+        private final long periodNanos;
+
+        Probe(int port, byte[] body, Counts counts, long end, int perSecond) {
+            this.port = port;
+            this.counts = counts;
+            this.end = end;
+            this.periodNanos = 1_000_000_000L / perSecond;
+            byte[] head = ("POST /messages HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII);
+            request = Arrays.copyOf(head, head.length + body.length);
+            System.arraycopy(body, 0, request, head.length, body.length);
+        }
+
+        @Override
+        public void run() {
+            java.net.Socket socket = null;
+            java.io.InputStream in = null;
+            long next = System.nanoTime();
+            while (System.nanoTime() < end) {
+                java.util.concurrent.locks.LockSupport.parkNanos(next - System.nanoTime());
+                next += periodNanos;
+                try {
+                    if (socket == null) {
+                        socket = new java.net.Socket("127.0.0.1", port);
+                        socket.setTcpNoDelay(true);
+                        in = new java.io.BufferedInputStream(socket.getInputStream());
+                    }
+                    boolean counted = counts.counting;
+                    long start = System.nanoTime();
+                    socket.getOutputStream().write(request);
+                    String status = line(in);
+                    int length = 0;
+                    boolean close = false;
+                    for (String header = line(in); !header.isEmpty(); header = line(in)) {
+                        String lower = header.toLowerCase(Locale.ROOT);
+                        if (lower.startsWith("content-length:")) {
+                            length = Integer.parseInt(header.substring(15).strip());
+                        } else if (lower.startsWith("connection:") && lower.contains("close")) {
+                            close = true;
+                        }
+                    }
+                    String answer = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+                    long nanos = System.nanoTime() - start;
+                    if (status.startsWith("HTTP/1.1 503")) {
+                        if (counted) {
+                            busy.add(nanos);
+                        }
+                    } else if (status.startsWith("HTTP/1.1 200")) {
+                        int from = answer.indexOf(':') + 2;
+                        accepted.add(answer.substring(from, answer.indexOf('"', from)));
+                        if (counted) {
+                            ok.add(nanos);
+                        }
+                    } else {
+                        errors++;
+                    }
+                    if (close) {
+                        socket.close();
+                        socket = null;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    errors++;
+                    try {
+                        if (socket != null) {
+                            socket.close();
+                        }
+                    } catch (IOException ignored) {
+                        // Reconnect next time.
+                    }
+                    socket = null;
+                }
+            }
+        }
+
+        private static String line(java.io.InputStream in) throws IOException {
+            StringBuilder text = new StringBuilder();
+            int c;
+            while ((c = in.read()) != -1 && c != '\n') {
+                if (c != '\r') {
+                    text.append((char) c);
+                }
+            }
+            if (c == -1) {
+                throw new IOException("the connection closed");
+            }
+            return text.toString();
+        }
     }
 
     private static HttpRequest post(URI uri, byte[] body) {

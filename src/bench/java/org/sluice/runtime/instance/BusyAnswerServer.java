@@ -170,7 +170,7 @@ public final class BusyAnswerServer {
             server.start();
         } else if (wiring.equals("instance")) {
             MessageEndpoint endpoint = MessageEndpoint.open(0, gate, monitor, pipeline, problems,
-                    200 * cores + 50, refusalThreads.orElse(2 * cores), dispatchTimed);
+                    200 * cores + 50, refusalThreads.orElse(8 * cores), dispatchTimed);
             endpoint.context().getFilters().add(timing);
             server = endpoint.context().getServer();
         } else if (wiring.equals("bare")) {
