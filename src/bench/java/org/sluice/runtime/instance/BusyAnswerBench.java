@@ -52,7 +52,7 @@ import org.sluice.throttle.Thresholds;
  * {@code warmup} (5), {@code senders} (10 &times; the high threshold of the server's cores),
  * {@code rate} (absent: closed loop), {@code server-cpus} (1), {@code delivery-ms} (100),
  * {@code probe-per-s} (50, see {@link Probe}), {@code jfr} (a file to record the server with JFR), {@code server-jvm} (more options for the
- * server's JVM, separated by spaces), {@code refusal-threads} (for the {@code instance} wiring).
+ * server's JVM, separated by spaces).
  */
 public final class BusyAnswerBench {
     private BusyAnswerBench() {
@@ -167,9 +167,6 @@ public final class BusyAnswerBench {
             command.addAll(Arrays.asList(options.get("server-jvm").strip().split("\\s+")));
         }
         command.addAll(List.of(BusyAnswerServer.class.getName(), wiring, deliveryMs));
-        if (options.containsKey("refusal-threads")) {
-            command.add(options.get("refusal-threads"));
-        }
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader serverOut = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
         String portLine = serverOut.readLine();

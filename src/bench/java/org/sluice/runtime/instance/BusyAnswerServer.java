@@ -13,7 +13,6 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,13 +38,12 @@ import com.sun.net.httpserver.HttpServer;
  * 200 ms) whose destination takes {@code deliveryMs} a message and notes each message id it
  * delivers. Memory reads a constant 40 %, so that concurrency alone throttles.
  *
- * <p>{@code wiring} says how the HTTP side is set up: {@code legacy} is one pool of
- * 200 &times; cores + 50 threads for every request, as {@code InstanceProcess.start()} had it
- * before refusals got their own threads (with the JDK's default for {@code TCP_NODELAY} unless
- * {@code -Dsun.net.httpserver.nodelay=true} is given); {@code instance} is what
- * {@code InstanceProcess} does now ({@link MessageEndpoint}), optionally with another number of
- * refusal threads; {@code bare} is the same server and workers with no throttle check at all (for
- * throughput with and without it). Arguments: {@code wiring deliveryMs [refusalThreads]}.
+ * <p>{@code wiring} says how the HTTP side is set up: {@code instance} is what
+ * {@code InstanceProcess} does ({@link MessageEndpoint}); {@code legacy} is the same pool on a
+ * server made by {@code HttpServer.create} with the JDK's defaults (no {@code TCP_NODELAY}, at most
+ * 200 idle connections) unless {@code -Dsun.net.httpserver.*} options say otherwise, as the instance
+ * had it before; {@code bare} is the endpoint's server and pool with a handler that has no
+ * throttle check at all (for throughput with and without it). Arguments: {@code wiring deliveryMs}.
  *
  * <p>For every 503 it notes two times: inside the handler (from the handler's start to the answer
  * written), and from dispatch (the moment the HTTP server handed the connection to its executor,
@@ -98,7 +96,6 @@ public final class BusyAnswerServer {
     public static void main(String[] args) throws Exception {
         String wiring = args.length > 0 ? args[0] : "instance";
         int deliveryMs = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-        OptionalInt refusalThreads = args.length > 2 ? OptionalInt.of(Integer.parseInt(args[2])) : OptionalInt.empty();
         int cores = Runtime.getRuntime().availableProcessors();
 
         Set<String> delivered = ConcurrentHashMap.newKeySet();
@@ -169,8 +166,8 @@ public final class BusyAnswerServer {
             server.setExecutor(dispatchTimed.apply(pool));
             server.start();
         } else if (wiring.equals("instance")) {
-            MessageEndpoint endpoint = MessageEndpoint.open(0, gate, monitor, pipeline, problems,
-                    200 * cores + 50, refusalThreads.orElse(8 * cores), dispatchTimed);
+            MessageEndpoint endpoint = MessageEndpoint.open(new MessageHandler(0, gate, monitor, pipeline, problems),
+                    cores, dispatchTimed);
             endpoint.context().getFilters().add(timing);
             server = endpoint.context().getServer();
         } else if (wiring.equals("bare")) {

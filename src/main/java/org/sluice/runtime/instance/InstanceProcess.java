@@ -185,7 +185,8 @@ public final class InstanceProcess {
     void start() throws StartException {
         int cores = Runtime.getRuntime().availableProcessors();
         try {
-            endpoint = MessageEndpoint.open(index, gate, monitor, pipeline, new DeliveryProblems(clock, out), cores);
+            endpoint = MessageEndpoint.open(
+                    new MessageHandler(index, gate, monitor, pipeline, new DeliveryProblems(clock, out)), cores);
         } catch (IOException e) {
             throw new StartException("cannot open a port on 127.0.0.1: " + e, e);
         }

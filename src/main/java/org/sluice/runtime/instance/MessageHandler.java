@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,10 +17,6 @@ import com.sun.net.httpserver.HttpHandler;
  * {@code POST /messages}: answers as the table in docs/runtime.md says. A suspended or stopping
  * instance answers 409 and a throttled one 503 without processing the body; it reads and discards
  * it, so the answer reaches the sender intact.
- *
- * <p>An admitted message's work (reading the body, the pipeline, the answer) runs through
- * {@code admitted}: on the calling thread, except on a {@link MessageEndpoint} refusal thread,
- * which hands it to the endpoint's workers so that it stays free for refusals.
  */
 final class MessageHandler implements HttpHandler {
     /** The largest message an instance takes: 4 MiB. */
@@ -41,80 +36,43 @@ final class MessageHandler implements HttpHandler {
     private final InstanceMonitor monitor;
     private final MessagePipeline pipeline;
     private final DeliveryProblems problems;
-    private final Executor admitted;
 
-    /** A handler that does an admitted message's work on the thread that admitted it. */
     MessageHandler(int index, InstanceGate gate, InstanceMonitor monitor, MessagePipeline pipeline,
                    DeliveryProblems problems) {
-        this(index, gate, monitor, pipeline, problems, Runnable::run);
-    }
-
-    /**
-     * @param admitted runs an admitted message's work; it must run every task it is given, on this
-     *                 thread or another
-     */
-    MessageHandler(int index, InstanceGate gate, InstanceMonitor monitor, MessagePipeline pipeline,
-                   DeliveryProblems problems, Executor admitted) {
         this.index = index;
         this.gate = gate;
         this.monitor = monitor;
         this.pipeline = pipeline;
         this.problems = problems;
-        this.admitted = admitted;
     }
 
     @Override
     public void handle(HttpExchange exchange) throws IOException {
-        InstanceMonitor.Admission admission;
-        try {
-            admission = admitOrAnswer(exchange);
-        } catch (IOException e) {
-            LOG.debug("could not answer {}: {}", exchange.getRemoteAddress(), e.toString());
-            exchange.close();
-            return;
-        } catch (RuntimeException e) {
-            LOG.error("failed to handle a message", e);
-            exchange.close();
-            throw e;
-        }
-        if (admission == null) {
-            exchange.close();
-            return;
-        }
-        admitted.execute(() -> processAndClose(exchange, admission));
-    }
-
-    /** Answers a request that is not a message, or a refused one; admits a message otherwise. */
-    private InstanceMonitor.Admission admitOrAnswer(HttpExchange exchange) throws IOException {
-        if (!"/messages".equals(exchange.getRequestURI().getPath())) {
-            text(exchange, 404, "not found: only POST /messages");
-            return null;
-        }
-        if (!"POST".equals(exchange.getRequestMethod())) {
-            exchange.getResponseHeaders().set("Allow", "POST");
-            text(exchange, 405, "only POST");
-            return null;
-        }
-        monitor.received();
-        Optional<String> closed = gate.closedBecause();
-        if (closed.isPresent()) {
-            discardBody(exchange);
-            text(exchange, 409, closed.get());
-            return null;
-        }
-        Optional<InstanceMonitor.Admission> admission = monitor.tryAdmit();
-        if (admission.isEmpty()) {
-            discardBody(exchange);
-            exchange.getResponseHeaders().set("Retry-After", "1");
-            text(exchange, 503, BUSY);
-            return null;
-        }
-        return admission.get();
-    }
-
-    private void processAndClose(HttpExchange exchange, InstanceMonitor.Admission admission) {
         try (exchange) {
-            process(exchange, admission);
+            if (!"/messages".equals(exchange.getRequestURI().getPath())) {
+                text(exchange, 404, "not found: only POST /messages");
+                return;
+            }
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().set("Allow", "POST");
+                text(exchange, 405, "only POST");
+                return;
+            }
+            monitor.received();
+            Optional<String> closed = gate.closedBecause();
+            if (closed.isPresent()) {
+                discardBody(exchange);
+                text(exchange, 409, closed.get());
+                return;
+            }
+            Optional<InstanceMonitor.Admission> admitted = monitor.tryAdmit();
+            if (admitted.isEmpty()) {
+                discardBody(exchange);
+                exchange.getResponseHeaders().set("Retry-After", "1");
+                text(exchange, 503, BUSY);
+                return;
+            }
+            process(exchange, admitted.get());
         } catch (IOException e) {
             LOG.debug("could not answer {}: {}", exchange.getRemoteAddress(), e.toString());
         } catch (RuntimeException e) {

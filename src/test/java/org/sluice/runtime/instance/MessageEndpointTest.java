@@ -16,10 +16,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.UnaryOperator;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,9 +25,9 @@ import org.junit.jupiter.api.Timeout;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 
 /**
- * The endpoint with one worker and one refusal thread, a destination that holds each message until
- * the test lets it go, and memory the test sets: refusals are answered by their own thread, even
- * while every worker is busy, and an admitted message found on that thread goes to a worker.
+ * The endpoint of an instance with one core, a destination that holds each message until the test
+ * lets it go, and memory the test sets: while messages are in process, a throttled instance answers
+ * 503 with the exact body and Retry-After, and a suspended one 409.
  */
 @Timeout(30)
 class MessageEndpointTest {
@@ -53,7 +51,7 @@ class MessageEndpointTest {
         }
     }
 
-    private void open(UnaryOperator<Executor> dispatch) throws Exception {
+    private void open() throws Exception {
         Destination held = (id, message) -> {
             deliveredBy.add(Thread.currentThread().getName());
             arrived.countDown();
@@ -65,9 +63,8 @@ class MessageEndpointTest {
             }
         };
         MessagePipeline pipeline = MessagePipeline.create(Validation.JSON, Optional.empty(), held);
-        endpoint = MessageEndpoint.open(0, gate, monitor, pipeline,
-                new DeliveryProblems(clock, new ProtocolWriter(new PrintWriter(OutputStream.nullOutputStream()))),
-                1, 1, dispatch);
+        endpoint = MessageEndpoint.open(new MessageHandler(0, gate, monitor, pipeline,
+                new DeliveryProblems(clock, new ProtocolWriter(new PrintWriter(OutputStream.nullOutputStream())))), 1);
     }
 
     private CompletableFuture<HttpResponse<String>> post() {
@@ -83,16 +80,9 @@ class MessageEndpointTest {
         assertThat(monitor.isThrottled()).isTrue();
     }
 
-    private void recover() {
-        memory = 40;
-        now.addAndGet(200);
-        monitor.sample();
-        assertThat(monitor.isThrottled()).isFalse();
-    }
-
     @Test
-    void aThrottledInstanceAnswersBusyWhileEveryWorkerIsTakenByAdmittedMessages() throws Exception {
-        open(UnaryOperator.identity());
+    void aThrottledInstanceAnswersBusyWhileAMessageIsInProcess() throws Exception {
+        open();
         CompletableFuture<HttpResponse<String>> admitted = post();
         assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
         throttle();
@@ -111,8 +101,8 @@ class MessageEndpointTest {
     }
 
     @Test
-    void aSuspendedInstanceAnswersConflictWhileEveryWorkerIsTaken() throws Exception {
-        open(UnaryOperator.identity());
+    void aSuspendedInstanceAnswersConflictWhileAMessageIsInProcess() throws Exception {
+        open();
         CompletableFuture<HttpResponse<String>> admitted = post();
         assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
         gate.suspend();
@@ -125,45 +115,12 @@ class MessageEndpointTest {
     }
 
     @Test
-    void aMessageAdmittedOnTheRefusalThreadIsDeliveredByAWorkerAndTheRefusalThreadStaysFree() throws Exception {
-        // The first request is dispatched while the instance is throttled, so it goes to the
-        // refusal thread, and reaches the handler only after the instance has recovered.
-        CountDownLatch dispatched = new CountDownLatch(1);
-        CountDownLatch handle = new CountDownLatch(1);
-        AtomicLong requests = new AtomicLong();
-        open(executor -> request -> executor.execute(requests.incrementAndGet() > 1 ? request : () -> {
-            dispatched.countDown();
-            try {
-                handle.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            request.run();
-        }));
-        throttle();
-        CompletableFuture<HttpResponse<String>> first = post();
-        assertThat(dispatched.await(10, TimeUnit.SECONDS)).isTrue();
-        recover();
-        handle.countDown();
-        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(deliveredBy).singleElement().asString().startsWith("instance-http-");
-
-        // While the worker delivers it, the one refusal thread still answers refusals.
-        throttle();
-        HttpResponse<String> refused = post().get(10, TimeUnit.SECONDS);
-        assertThat(refused.statusCode()).isEqualTo(503);
-        assertThat(first).isNotDone();
-        letGo.countDown();
-        assertThat(first.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-    }
-
-    @Test
-    void aMessageIsDeliveredAndAnsweredByAWorkerWhileTheInstanceTakesMessages() throws Exception {
-        open(UnaryOperator.identity());
+    void aMessageIsDeliveredAndAnsweredByAnEndpointThread() throws Exception {
+        open();
         letGo.countDown();
         HttpResponse<String> answer = post().get(10, TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(deliveredBy).singleElement().asString().startsWith("instance-http-");
-        assertThat(monitor.inProcess()).isZero();
+        assertThat(monitor.awaitIdle(10_000)).isTrue();
     }
 }
