@@ -58,12 +58,15 @@ live() {
 
 # The senders run on CPU 0 and the instance on CPU 1 (BusyAnswerBench pins it with taskset), so
 # that the load does not take the instance's processor. PAIRS rounds of the in-process pairs (8),
-# HTTP_PAIRS rounds over HTTP (6), BUSY_S seconds counted in each busy run (20).
+# HTTP_PAIRS rounds over HTTP (6), BUSY_S seconds counted in the busy run (20).
 runtime() {
+  for t in 1 2; do
+    { machine; java -cp "$cp" org.openjdk.jmh.Main 'ThrottleCheckBenchmark.throttleCheckAlone$' -p validation=NONE \
+        -f 1 -wi 3 -w 1 -i 4 -r 1 -t "$t"; } 2>&1 | tee "$out/runtime-check-$t.log" | grep -E '^ThrottleCheck|^date'
+  done
   { machine; java -cp "$cp" org.sluice.runtime.instance.ThrottleCheckPairs "${PAIRS:-8}"; machine; } 2>&1 | tee "$out/runtime-pairs.log" | grep -E 'RESULT|^date'
   { machine; taskset -c 0 java -cp "$cp" org.sluice.runtime.instance.HttpThroughputPairs "${HTTP_PAIRS:-6}" 10 16; machine; } 2>&1 | tee "$out/runtime-http.log" | grep -E 'RESULT|^date'
-  { machine; taskset -c 0 java -cp "$cp" org.sluice.runtime.instance.BusyAnswerBench wiring=instance seconds="${BUSY_S:-20}"; machine; } 2>&1 | tee "$out/runtime-busy-closed.log" | grep -E 'RESULT|^date'
-  { machine; taskset -c 0 java -cp "$cp" org.sluice.runtime.instance.BusyAnswerBench wiring=instance seconds="${BUSY_S:-20}" rate=3000; machine; } 2>&1 | tee "$out/runtime-busy-open.log" | grep -E 'RESULT|^date'
+  { machine; taskset -c 0 java -cp "$cp" org.sluice.runtime.instance.BusyAnswerBench wiring=instance seconds="${BUSY_S:-20}"; machine; } 2>&1 | tee "$out/runtime-busy.log" | grep -E 'RESULT|^date'
 }
 
 # One message at a time through the host's front door to a demo service (the audit service's one

@@ -178,7 +178,7 @@ public final class BusyAnswerServer {
             ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                     new LinkedBlockingQueue<>(10 * threads));
             pool.allowCoreThreadTimeOut(true);
-            server.createContext("/", exchange -> bare(exchange, pipeline));
+            server.createContext("/", exchange -> bare(exchange, pipeline)).getFilters().add(timing);
             server.setExecutor(pool);
             server.start();
         } else {
@@ -205,7 +205,7 @@ public final class BusyAnswerServer {
                 double ran = (sched[0] - schedAtReset[0]) / 1e9;
                 report.append(String.format(Locale.ROOT, "threads ran %.2f s on a CPU and waited %.2f s for one "
                         + "(run queue, /proc/self/task/*/schedstat) since the warm-up; %d answers (any status), "
-                        + "%.0f µs of CPU each%n", ran, (sched[1] - schedAtReset[1]) / 1e9, answered.get(),
+                        + "%.1f µs of CPU each%n", ran, (sched[1] - schedAtReset[1]) / 1e9, answered.get(),
                         answered.get() == 0 ? 0 : ran * 1e6 / answered.get()));
                 report.append("503 inside the handler ").append(inside.summary()).append('\n');
                 report.append("503 from dispatch ").append(fromDispatch.summary()).append('\n');
