@@ -20,10 +20,12 @@ import com.sun.net.httpserver.HttpServer;
  * through the front door to an instance took 52 ms instead of 11 (docs/perf.md, R6).
  *
  * <p>The JDK's server also keeps at most 200 idle connections (its default) and closes any other
- * connection once it has answered, so under a load of more connections than that nearly every
- * request opened a new one; at 10 &times; the threshold, accepting them took about half of what
- * answering a 503 cost (docs/perf.md, R3). Here it keeps up to 10 &times; the high threshold of
- * this machine's processors; an idle connection is still closed after the JDK's 30 s.
+ * connection once it has answered. Under a load of more connections than that, nearly every
+ * request needed a new connection, and a sender that reused one the server was closing got no
+ * answer at all: at 10 &times; the threshold, more than half of the requests of a sender posting
+ * one at a time on one connection failed so (docs/perf.md, R5). Here it keeps up to 10 &times; the
+ * high threshold of this machine's processors; an idle connection is still closed after the JDK's
+ * 30 s.
  *
  * <p>The JDK reads these settings ({@value #NO_DELAY}, {@value #MAX_IDLE_CONNECTIONS}) once, when
  * the first server of the JVM is created, so they are set here before that; a value given on the
