@@ -59,9 +59,9 @@ public final class InstanceMonitor {
     private final Object idle = new Object();
     /**
      * Threads in {@link #awaitIdle}. A finished message that leaves none in process wakes them
-     * only when there are some: taking the lock and notifying on every message that leaves the
-     * instance idle cost about as much as the rest of the check together (notifying inflates the
-     * lock each time).
+     * only when there are some, rather than taking the lock and notifying (which inflates the lock)
+     * for every message that leaves the instance idle: with messages arriving one at a time, that
+     * is every message.
      */
     private final AtomicInteger idleWaiters = new AtomicInteger();
     private volatile ThrottleState state = ThrottleState.NORMAL;
