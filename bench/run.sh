@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|all]   (default: all)
+#   bench/run.sh [startup|live|footprint|runtime|door|all]   (default: all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -58,9 +58,33 @@ live() {
   grep -E 'RESULT|^date' "$out/$tag.log"
 }
 
+# The senders run on CPU 0 and the instance on CPU 1 (BusyAnswerBench pins it with taskset), so
+# that the load does not take the instance's processor. PAIRS rounds of the in-process pairs (8),
+# HTTP_PAIRS rounds over HTTP (6), BUSY_S seconds counted in the busy run (20).
 runtime() {
-  { machine; java -cp "$cp" org.openjdk.jmh.Main ThrottleCheckBenchmark -rf text -rff "$out/jmh.txt"; } 2>&1 | tee "$out/runtime-jmh.log" | tail -8
-  { machine; java -cp "$cp" org.sluice.runtime.instance.BusyAnswerBench 20; } 2>&1 | tee "$out/runtime-busy.log" | grep -E 'RESULT|^date'
+  for t in 1 2; do
+    { machine; java -cp "$cp" org.openjdk.jmh.Main 'ThrottleCheckBenchmark.throttleCheckAlone$' -p validation=NONE \
+        -f 1 -wi 3 -w 1 -i 4 -r 1 -t "$t"; } 2>&1 | tee "$out/runtime-check-$t.log" | grep -E '^ThrottleCheck|^date'
+  done
+  { machine; java -cp "$cp" org.sluice.runtime.instance.ThrottleCheckPairs "${PAIRS:-8}"; machine; } 2>&1 | tee "$out/runtime-pairs.log" | grep -E 'RESULT|^date'
+  { machine; taskset -c 0 java -cp "$cp" org.sluice.runtime.instance.HttpThroughputPairs "${HTTP_PAIRS:-6}" 10 16; machine; } 2>&1 | tee "$out/runtime-http.log" | grep -E 'RESULT|^date'
+  { machine; taskset -c 0 java -cp "$cp" org.sluice.runtime.instance.BusyAnswerBench wiring=instance seconds="${BUSY_S:-20}"; machine; } 2>&1 | tee "$out/runtime-busy.log" | grep -E 'RESULT|^date'
+}
+
+# One message at a time through the host's front door to a demo service (the audit service's one
+# instance), as a script posting messages in turn would: DOOR_S seconds at 20 a second.
+door() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-door.XXXXXX)
+  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --data "$data" --demo > "$data/host.out" 2> "$data/host.err" &
+  local host=$!
+  for _ in $(seq 1 240); do
+    if grep -q 'audit: Create succeeded' "$data/host.out" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  local url; url=$(grep -o 'http://127.0.0.1:[0-9]*/services/' "$data/host.out" | head -1)
+  { machine; java -cp "$cp" org.sluice.cli.SluiceMain load --url "${url}audit/messages" --rate 20 --concurrency 1 \
+      --size 1024 --duration "${DOOR_S:-10}"; } 2>&1 | tee "$out/door.log"
+  kill "$host"; wait "$host" || true
 }
 
 case "$what" in
@@ -68,6 +92,7 @@ case "$what" in
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
   footprint) live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000 ;;
   runtime) runtime ;;
-  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|all]" >&2; exit 2 ;;
+  door) door ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|all]" >&2; exit 2 ;;
 esac

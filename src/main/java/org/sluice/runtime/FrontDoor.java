@@ -3,8 +3,6 @@ package org.sluice.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.sluice.runtime.instance.LoopbackHttpServer;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -51,7 +51,7 @@ public final class FrontDoor implements AutoCloseable {
 
     /** Opens the door on 127.0.0.1:{@code port} (0 for any free port). */
     public static FrontDoor open(Host host, int port) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 256);
+        HttpServer server = LoopbackHttpServer.create(port, 256);
         AtomicInteger count = new AtomicInteger();
         ExecutorService workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "sluice-front-door-" + count.incrementAndGet());

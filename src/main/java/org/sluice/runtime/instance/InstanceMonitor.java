@@ -3,7 +3,9 @@ package org.sluice.runtime.instance;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntSupplier;
 
 import org.sluice.throttle.Cause;
@@ -27,6 +29,12 @@ import org.slf4j.LoggerFactory;
  * once, so a burst throttles within one request rather than up to a sampling period later. When a
  * finished message takes the count back to the low threshold while concurrency throttles, it
  * samples at once too.
+ *
+ * <p>Every message passes through here on its way in and out, from as many threads as answer
+ * messages, so the hot path takes no lock: the count of messages in process, which admission
+ * compares with the threshold, is one exact atomic counter; everything only the sampler reads (the
+ * other counters and the bytes in process) is a {@link LongAdder}, which threads update without
+ * contending, and the latency window is lock-free.
  */
 public final class InstanceMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceMonitor.class);
@@ -41,14 +49,21 @@ public final class InstanceMonitor {
     private final ThrottleGovernor governor;
 
     private final AtomicLong inProcess = new AtomicLong();
-    private final AtomicLong inProcessBytes = new AtomicLong();
-    private final AtomicLong received = new AtomicLong();
-    private final AtomicLong processed = new AtomicLong();
-    private final AtomicLong failed = new AtomicLong();
-    private final AtomicLong refusedBusy = new AtomicLong();
+    private final LongAdder inProcessBytes = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final LongAdder processed = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder refusedBusy = new LongAdder();
     private final LatencyWindow latencies = new LatencyWindow(LATENCY_WINDOW);
 
     private final Object idle = new Object();
+    /**
+     * Threads in {@link #awaitIdle}. A finished message that leaves none in process wakes them
+     * only when there are some, rather than taking the lock and notifying (which inflates the lock)
+     * for every message that leaves the instance idle: with messages arriving one at a time, that
+     * is every message.
+     */
+    private final AtomicInteger idleWaiters = new AtomicInteger();
     private volatile ThrottleState state = ThrottleState.NORMAL;
     private volatile boolean concurrencyLatched;
     private long lastSampleMs;
@@ -80,7 +95,7 @@ public final class InstanceMonitor {
         /** Counts the message's body as memory in use until it is finished. */
         public void holdBytes(long size) {
             bytes += size;
-            inProcessBytes.addAndGet(size);
+            inProcessBytes.add(size);
         }
 
         /** The message was answered: delivered when {@code delivered}, failed otherwise. */
@@ -89,24 +104,26 @@ public final class InstanceMonitor {
                 throw new IllegalStateException("an admission is finished once");
             }
             finished = true;
-            inProcessBytes.addAndGet(-bytes);
+            inProcessBytes.add(-bytes);
             latencies.record(Math.max(0, clock.millis() - startMs));
-            (delivered ? processed : failed).incrementAndGet();
+            (delivered ? processed : failed).increment();
             long now = inProcess.decrementAndGet();
-            if (now == 0) {
+            // A waiter counts itself before it looks at inProcess, so either it sees this
+            // decrement or this sees it.
+            if (now == 0 && idleWaiters.get() > 0) {
                 synchronized (idle) {
                     idle.notifyAll();
                 }
             }
             if (concurrencyLatched && now <= Thresholds.concurrencyLow(cores.getAsInt())) {
-                sample();
+                sampleIfStillAtLow();
             }
         }
     }
 
     /** Counts a message that arrived, whatever becomes of it. */
     public void received() {
-        received.incrementAndGet();
+        received.increment();
     }
 
     /**
@@ -116,20 +133,20 @@ public final class InstanceMonitor {
      */
     public Optional<Admission> tryAdmit() {
         if (state == ThrottleState.THROTTLED) {
-            refusedBusy.incrementAndGet();
+            refusedBusy.increment();
             return Optional.empty();
         }
         Admission admission = new Admission();
         long now = inProcess.incrementAndGet();
         if (!concurrencyLatched && now >= Thresholds.concurrencyHigh(cores.getAsInt())) {
-            sample();
+            sampleIfStillAtHigh();
         }
         return Optional.of(admission);
     }
 
     /** Counts a message that failed before it was admitted (too large, say). */
     public void failedBeforeAdmission() {
-        failed.incrementAndGet();
+        failed.increment();
     }
 
     public boolean isThrottled() {
@@ -148,21 +165,45 @@ public final class InstanceMonitor {
      */
     public boolean awaitIdle(long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        synchronized (idle) {
-            while (inProcess.get() > 0) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
-                    return false;
+        idleWaiters.incrementAndGet();
+        try {
+            synchronized (idle) {
+                while (inProcess.get() > 0) {
+                    long left = (deadline - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        return false;
+                    }
+                    idle.wait(left);
                 }
-                idle.wait(left);
             }
+        } finally {
+            idleWaiters.decrementAndGet();
         }
         return true;
     }
 
     /** Bytes of the messages in process, for the memory reading. */
     public long inProcessBytes() {
-        return inProcessBytes.get();
+        return inProcessBytes.sum();
+    }
+
+    /*
+     * Every message admitted while the count is at or over the high threshold, and every one
+     * finished while it is at or under the low one, asks for a sample until the first such sample
+     * has been taken; under a burst that was a queue of threads, each waiting for the lock to take
+     * the same sample again and print it. Under the lock, these check first whether it is still due.
+     */
+
+    private synchronized void sampleIfStillAtHigh() {
+        if (!concurrencyLatched && inProcess.get() >= Thresholds.concurrencyHigh(cores.getAsInt())) {
+            sample();
+        }
+    }
+
+    private synchronized void sampleIfStillAtLow() {
+        if (concurrencyLatched && inProcess.get() <= Thresholds.concurrencyLow(cores.getAsInt())) {
+            sample();
+        }
     }
 
     /** Measures the instance, feeds the governor and prints what happened. */
@@ -173,7 +214,7 @@ public final class InstanceMonitor {
         int coreCount = cores.getAsInt();
         long concurrent = inProcess.get();
         refreshStaleMemory(timeMs);
-        double memoryPercent = Math.max(0, Math.min(100, memory.percentInUse(inProcessBytes.get())));
+        double memoryPercent = Math.max(0, Math.min(100, memory.percentInUse(inProcessBytes.sum())));
         Optional<ThrottleTransition> change;
         try {
             change = governor.accept(new Sample(timeMs, memoryPercent, concurrent, coreCount));
@@ -183,9 +224,10 @@ public final class InstanceMonitor {
         }
         state = governor.state();
         concurrencyLatched = governor.causes().contains(Cause.CONCURRENCY);
-        out.emit(new InstanceEvent.Sampled(timeMs, memoryPercent, concurrent, coreCount, received.get(),
-                processed.get(), failed.get(), refusedBusy.get(), latencies.percentile(50), latencies.percentile(99),
-                governor.state(), governor.causes()));
+        long[] recent = latencies.sorted();
+        out.emit(new InstanceEvent.Sampled(timeMs, memoryPercent, concurrent, coreCount, received.sum(),
+                processed.sum(), failed.sum(), refusedBusy.sum(), LatencyWindow.percentile(recent, 50),
+                LatencyWindow.percentile(recent, 99), governor.state(), governor.causes()));
         change.ifPresent(t -> {
             out.emit(new InstanceEvent.Throttle(t.timeMs(), t.previous(), t.state(), t.causes()));
             t.endedEpisode().ifPresent(e -> out.emit(

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +18,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
@@ -34,8 +30,6 @@ import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * One role instance of an integration service, run as its own process by the host
@@ -64,8 +58,7 @@ public final class InstanceProcess {
     private final Optional<PullSource> source;
     private final InstantSource clock;
 
-    private HttpServer server;
-    private ExecutorService httpThreads;
+    private MessageEndpoint endpoint;
     private ScheduledExecutorService sampler;
     private ScheduledExecutorService poller;
 
@@ -191,24 +184,14 @@ public final class InstanceProcess {
     /** Opens the port, prints {@code ready}, and starts sampling and polling. */
     void start() throws StartException {
         int cores = Runtime.getRuntime().availableProcessors();
-        // Well above the concurrency high threshold (100 x cores), so that throttling, not a full
-        // thread pool, is what refuses a burst.
-        int threads = 200 * cores + 50;
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(10 * threads), named("instance-http"));
-        pool.allowCoreThreadTimeOut(true);
-        httpThreads = pool;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
+            endpoint = MessageEndpoint.open(
+                    new MessageHandler(index, gate, monitor, pipeline, new DeliveryProblems(clock, out)), cores);
         } catch (IOException e) {
-            pool.shutdownNow();
             throw new StartException("cannot open a port on 127.0.0.1: " + e, e);
         }
-        server.createContext("/", new MessageHandler(index, gate, monitor, pipeline, new DeliveryProblems(clock, out)));
-        server.setExecutor(httpThreads);
-        server.start();
-        out.emit(new InstanceEvent.Ready(server.getAddress().getPort(), ProcessHandle.current().pid()));
-        LOG.info("instance {} ready on port {}", index, server.getAddress().getPort());
+        out.emit(new InstanceEvent.Ready(endpoint.port(), ProcessHandle.current().pid()));
+        LOG.info("instance {} ready on port {}", index, endpoint.port());
 
         sampler = Executors.newSingleThreadScheduledExecutor(named("instance-sampler"));
         sampler.scheduleAtFixedRate(this::sampleSafely, 0, SAMPLE_PERIOD_MS, TimeUnit.MILLISECONDS);
@@ -230,7 +213,7 @@ public final class InstanceProcess {
 
     /** The port messages are posted to; valid after start. */
     int port() {
-        return server.getAddress().getPort();
+        return endpoint.port();
     }
 
     InstanceGate gate() {
@@ -288,9 +271,8 @@ public final class InstanceProcess {
             Thread.currentThread().interrupt();
             LOG.warn("interrupted while waiting for messages in process");
         }
-        server.stop(0);
+        endpoint.close();
         sampler.shutdownNow();
-        httpThreads.shutdownNow();
         if (poller != null) {
             poller.shutdownNow();
         }

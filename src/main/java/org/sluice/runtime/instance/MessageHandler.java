@@ -25,6 +25,11 @@ final class MessageHandler implements HttpHandler {
     static final String BUSY = "Server is busy. Please try again.";
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageHandler.class);
+    /**
+     * Where the bodies of refused messages are read to, by every thread at once: nothing ever
+     * reads it back, so a refusal needs no buffer of its own.
+     */
+    private static final byte[] DISCARDED = new byte[8192];
 
     private final int index;
     private final InstanceGate gate;
@@ -110,7 +115,7 @@ final class MessageHandler implements HttpHandler {
      * broken connection instead of 503 or 409.
      */
     private static void discardBody(HttpExchange exchange) throws IOException {
-        byte[] scrap = new byte[8192];
+        byte[] scrap = DISCARDED;
         long left = MAX_MESSAGE_BYTES + 1L;
         try (InputStream in = exchange.getRequestBody()) {
             int n;

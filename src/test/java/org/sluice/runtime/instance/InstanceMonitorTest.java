@@ -1,6 +1,7 @@
 package org.sluice.runtime.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -9,6 +10,12 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -115,6 +122,71 @@ class InstanceMonitorTest {
     }
 
     @Test
+    void countsFromManyThreadsAtOnceAddUpExactly() throws Exception {
+        int threads = 4;
+        int each = 2_000;
+        InstanceMonitor monitor = new InstanceMonitor(clock, bytes -> memory, () -> 64,
+                new ProtocolWriter(new PrintWriter(printed)));
+        CountDownLatch go = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < each; i++) {
+                        monitor.received();
+                        InstanceMonitor.Admission a = monitor.tryAdmit().orElseThrow();
+                        a.holdBytes(100);
+                        a.finish(i % 2 == 0);
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(monitor.inProcess()).isZero();
+        assertThat(monitor.inProcessBytes()).isZero();
+        monitor.sample();
+        InstanceEvent.Sampled s = (InstanceEvent.Sampled) events().get(0);
+        assertThat(s.received()).isEqualTo(threads * each);
+        assertThat(s.processed()).isEqualTo(threads * each / 2);
+        assertThat(s.failed()).isEqualTo(threads * each / 2);
+        assertThat(s.refusedBusy()).isZero();
+        assertThat(s.concurrent()).isZero();
+    }
+
+    @Test
+    void refusalsWhileThrottledAreCountedAndBytesHeldUntilFinished() throws Exception {
+        InstanceMonitor.Admission held = monitor.tryAdmit().orElseThrow();
+        held.holdBytes(500);
+        held.holdBytes(24);
+        assertThat(monitor.inProcessBytes()).isEqualTo(524);
+        memory = 70;
+        monitor.sample();
+        for (int i = 0; i < 3; i++) {
+            monitor.received();
+            assertThat(monitor.tryAdmit()).isEmpty();
+        }
+        monitor.failedBeforeAdmission();
+        held.finish(false);
+        assertThat(monitor.inProcessBytes()).isZero();
+        assertThatThrownBy(() -> held.finish(true)).isInstanceOf(IllegalStateException.class);
+        monitor.sample();
+        InstanceEvent.Sampled last = (InstanceEvent.Sampled) events().stream()
+                .filter(e -> e instanceof InstanceEvent.Sampled).reduce((a, b) -> b).orElseThrow();
+        assertThat(last.received()).isEqualTo(3);
+        assertThat(last.refusedBusy()).isEqualTo(3);
+        assertThat(last.failed()).isEqualTo(2);
+        assertThat(last.processed()).isZero();
+    }
+
+    @Test
     void aClockThatStepsBackDoesNotBreakSampling() throws Exception {
         monitor.sample();
         now.set(500);
@@ -129,6 +201,67 @@ class InstanceMonitorTest {
         assertThat(monitor.awaitIdle(1)).isFalse();
         a.finish(true);
         assertThat(monitor.awaitIdle(1)).isTrue();
+    }
+
+    @Test
+    void aMessageAdmittedWhileTheThresholdSampleIsBeingTakenDoesNotSampleAgain() throws Exception {
+        CountDownLatch measuring = new CountDownLatch(1);
+        CountDownLatch measured = new CountDownLatch(1);
+        MemoryGauge slow = bytes -> {
+            measuring.countDown();
+            try {
+                measured.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return 40;
+        };
+        InstanceMonitor monitor = new InstanceMonitor(clock, slow, () -> 1, new ProtocolWriter(new PrintWriter(printed)));
+        for (int i = 0; i < 99; i++) {
+            monitor.tryAdmit().orElseThrow();
+        }
+        // The 100th message samples; while that sample measures memory, a 101st is admitted.
+        Thread hundredth = new Thread(() -> monitor.tryAdmit().orElseThrow());
+        hundredth.start();
+        assertThat(measuring.await(5, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<Optional<InstanceMonitor.Admission>> next = new CompletableFuture<>();
+        Thread hundredAndFirst = new Thread(() -> next.complete(monitor.tryAdmit()));
+        hundredAndFirst.start();
+        while (hundredAndFirst.getState() != Thread.State.BLOCKED) {
+            Thread.onSpinWait();
+        }
+        measured.countDown();
+        hundredth.join();
+        hundredAndFirst.join();
+
+        assertThat(next.get()).isPresent();
+        assertThat(monitor.isThrottled()).isTrue();
+        assertThat(events().stream().filter(e -> e instanceof InstanceEvent.Sampled)).hasSize(1);
+        assertThat(eventsExceptSamples()).containsExactly(new InstanceEvent.Throttle(1_000, ThrottleState.NORMAL,
+                ThrottleState.THROTTLED, java.util.Set.of(Cause.CONCURRENCY)));
+    }
+
+    @Test
+    void aThreadWaitingForIdleIsWokenByTheLastMessageToFinish() throws Exception {
+        InstanceMonitor.Admission first = monitor.tryAdmit().orElseThrow();
+        InstanceMonitor.Admission last = monitor.tryAdmit().orElseThrow();
+        CompletableFuture<Boolean> idle = new CompletableFuture<>();
+        Thread waiter = new Thread(() -> {
+            try {
+                // Far longer than the test may take: only a wake-up ends this wait in time.
+                idle.complete(monitor.awaitIdle(60_000));
+            } catch (InterruptedException e) {
+                idle.completeExceptionally(e);
+            }
+        });
+        waiter.start();
+        while (waiter.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        first.finish(true);
+        assertThat(idle).isNotDone();
+        last.finish(true);
+        assertThat(idle.get()).isTrue();
     }
 
     /**

@@ -1,0 +1,61 @@
+package org.sluice.runtime.instance;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
+import org.sluice.throttle.Thresholds;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Opens the JDK's HTTP server on 127.0.0.1 with {@code TCP_NODELAY} on every connection it
+ * accepts, and room to keep the connections of a load ten times the high concurrency threshold.
+ * Both of Sluice's servers (a role instance's and the host's front door) open theirs here.
+ *
+ * <p>The JDK's server writes an answer in two pieces: the status line and headers, then the body.
+ * Without {@code TCP_NODELAY} (the JDK's default) the body waits until the client has acknowledged
+ * the headers, and a client that delays its acknowledgements, as Linux does on a connection where
+ * requests and answers take turns, holds every answer back by up to 40 ms: one message at a time
+ * through the front door to an instance took 52 ms instead of 11 (docs/perf.md, R6).
+ *
+ * <p>The JDK's server also keeps at most 200 idle connections (its default) and closes any other
+ * connection once it has answered. Under a load of more connections than that, nearly every
+ * request needed a new connection, and a sender that reused one the server was closing got no
+ * answer at all: at 10 &times; the threshold, more than half of the requests of a sender posting
+ * one at a time on one connection failed so (docs/perf.md, R5). Here it keeps up to 10 &times; the
+ * high threshold of this machine's processors; an idle connection is still closed after the JDK's
+ * 30 s.
+ *
+ * <p>The JDK reads these settings ({@value #NO_DELAY}, {@value #MAX_IDLE_CONNECTIONS}) once, when
+ * the first server of the JVM is created, so they are set here before that; a value given on the
+ * command line is left as it is.
+ */
+public final class LoopbackHttpServer {
+    /** The JDK's system property that sets {@code TCP_NODELAY} on the connections its server accepts. */
+    public static final String NO_DELAY = "sun.net.httpserver.nodelay";
+    /** The JDK's system property for the most idle connections its server keeps open. */
+    public static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+
+    private LoopbackHttpServer() {
+    }
+
+    /**
+     * Creates (does not start) a server on 127.0.0.1.
+     *
+     * @param port    the port, 0 for any free one
+     * @param backlog the most connections waiting to be accepted
+     */
+    public static HttpServer create(int port, int backlog) throws IOException {
+        setUnlessGiven(NO_DELAY, "true");
+        setUnlessGiven(MAX_IDLE_CONNECTIONS,
+                String.valueOf(10 * Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors())));
+        return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
+    }
+
+    private static void setUnlessGiven(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.sluice.runtime.instance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+
+/**
+ * The endpoint of an instance with one core, a destination that holds each message until the test
+ * lets it go, and memory the test sets: while messages are in process, a throttled instance answers
+ * 503 with the exact body and Retry-After, and a suspended one 409.
+ */
+@Timeout(30)
+class MessageEndpointTest {
+    private final AtomicLong now = new AtomicLong(1_000);
+    private final InstantSource clock = () -> Instant.ofEpochMilli(now.get());
+    private volatile double memory = 40;
+    private final InstanceMonitor monitor = new InstanceMonitor(clock, bytes -> memory, () -> 1,
+            new ProtocolWriter(new PrintWriter(OutputStream.nullOutputStream())));
+    private final InstanceGate gate = new InstanceGate();
+    private final List<String> deliveredBy = new CopyOnWriteArrayList<>();
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final CountDownLatch letGo = new CountDownLatch(1);
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private MessageEndpoint endpoint;
+
+    @AfterEach
+    void tearDown() {
+        letGo.countDown();
+        if (endpoint != null) {
+            endpoint.close();
+        }
+    }
+
+    private void open() throws Exception {
+        Destination held = (id, message) -> {
+            deliveredBy.add(Thread.currentThread().getName());
+            arrived.countDown();
+            try {
+                letGo.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DeliveryException("interrupted", e);
+            }
+        };
+        MessagePipeline pipeline = MessagePipeline.create(Validation.JSON, Optional.empty(), held);
+        endpoint = MessageEndpoint.open(new MessageHandler(0, gate, monitor, pipeline,
+                new DeliveryProblems(clock, new ProtocolWriter(new PrintWriter(OutputStream.nullOutputStream())))), 1);
+    }
+
+    private CompletableFuture<HttpResponse<String>> post() {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"order\":1}", StandardCharsets.UTF_8)).build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void throttle() {
+        memory = 70;
+        now.addAndGet(200);
+        monitor.sample();
+        assertThat(monitor.isThrottled()).isTrue();
+    }
+
+    @Test
+    void aThrottledInstanceAnswersBusyWhileAMessageIsInProcess() throws Exception {
+        open();
+        CompletableFuture<HttpResponse<String>> admitted = post();
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        throttle();
+
+        HttpResponse<String> refused = post().get(10, TimeUnit.SECONDS);
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).isEqualTo("Server is busy. Please try again.");
+        assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+        assertThat(admitted).isNotDone();
+        letGo.countDown();
+        HttpResponse<String> delivered = admitted.get(10, TimeUnit.SECONDS);
+        assertThat(delivered.statusCode()).isEqualTo(200);
+        assertThat(delivered.body()).startsWith("{\"messageId\":\"").endsWith("\",\"instance\":0}");
+        assertThat(deliveredBy).singleElement().asString().startsWith("instance-http-");
+    }
+
+    @Test
+    void aSuspendedInstanceAnswersConflictWhileAMessageIsInProcess() throws Exception {
+        open();
+        CompletableFuture<HttpResponse<String>> admitted = post();
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        gate.suspend();
+
+        HttpResponse<String> refused = post().get(10, TimeUnit.SECONDS);
+
+        assertThat(refused.statusCode()).isEqualTo(409);
+        assertThat(refused.body()).isEqualTo("the instance is suspended");
+        assertThat(admitted).isNotDone();
+    }
+
+    @Test
+    void aMessageIsDeliveredAndAnsweredByAnEndpointThread() throws Exception {
+        open();
+        letGo.countDown();
+        HttpResponse<String> answer = post().get(10, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(deliveredBy).singleElement().asString().startsWith("instance-http-");
+        assertThat(monitor.awaitIdle(10_000)).isTrue();
+    }
+}
