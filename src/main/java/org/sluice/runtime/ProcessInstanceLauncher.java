@@ -36,25 +36,59 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessInstanceLauncher.class);
     private static final String MAIN = "org.sluice.cli.SluiceMain";
 
+    /**
+     * The system property that names the role instances' ahead-of-time cache. The installed
+     * launcher sets it to the cache made by the package build's training run.
+     */
+    public static final String AOT_CACHE_PROPERTY = "sluice.instance.aotCache";
+
+    /**
+     * The JVM's own messages go to standard error (the instance's log), never to standard output,
+     * which carries only the protocol; an ahead-of-time cache that cannot be used is passed over
+     * without a word, as a normal start.
+     */
+    static final List<String> QUIET_JVM = List.of("-Xlog:disable", "-Xlog:all=warning,aot*=off,cds*=off:stderr");
+
     private final Path java;
     private final String classPath;
     private final Path workRoot;
+    private final List<String> jvmOptions;
 
     /**
-     * @param java      the {@code java} executable to start instances with
-     * @param classPath the class path that holds Sluice and its libraries
-     * @param workRoot  the folder under which each instance gets its own
+     * @param java       the {@code java} executable to start instances with
+     * @param classPath  the class path that holds Sluice and its libraries
+     * @param workRoot   the folder under which each instance gets its own
+     * @param jvmOptions options given to every instance JVM besides its heap and processors
      */
-    public ProcessInstanceLauncher(Path java, String classPath, Path workRoot) {
+    public ProcessInstanceLauncher(Path java, String classPath, Path workRoot, List<String> jvmOptions) {
         this.java = java;
         this.classPath = classPath;
         this.workRoot = workRoot;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
-    /** A launcher that starts instances with this JVM's own {@code java} and class path. */
+    /**
+     * A launcher that starts instances with this JVM's own {@code java} and class path, and with
+     * the ahead-of-time cache named by {@value #AOT_CACHE_PROPERTY} when that file exists.
+     */
     public static ProcessInstanceLauncher sameJvm(Path workRoot) {
+        return sameJvm(workRoot, List.of());
+    }
+
+    /** As {@link #sameJvm(Path)}, with {@code extraOptions} after the usual ones. */
+    public static ProcessInstanceLauncher sameJvm(Path workRoot, List<String> extraOptions) {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        return new ProcessInstanceLauncher(java, System.getProperty("java.class.path"), workRoot);
+        List<String> options = new ArrayList<>(jvmOptions(Optional.ofNullable(System.getProperty(AOT_CACHE_PROPERTY)).map(Path::of)));
+        options.addAll(extraOptions);
+        return new ProcessInstanceLauncher(java, System.getProperty("java.class.path"), workRoot, options);
+    }
+
+    /** The options every instance JVM gets: quiet JVM logging, and the cache when it exists. */
+    public static List<String> jvmOptions(Optional<Path> aotCache) {
+        List<String> options = new ArrayList<>(QUIET_JVM);
+        options.add("--enable-native-access=ALL-UNNAMED");
+        aotCache.filter(Files::isRegularFile).ifPresent(cache -> options.add("-XX:AOTCache=" + cache));
+        return options;
     }
 
     @Override
@@ -67,8 +101,9 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 
         List<String> command = new ArrayList<>(List.of(java.toString(),
                 "-Xmx" + definition.memoryMb() + "m",
-                "-XX:ActiveProcessorCount=" + definition.coresPerInstance(),
-                "-Dsluice.role=instance",
+                "-XX:ActiveProcessorCount=" + definition.coresPerInstance()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-Dsluice.role=instance",
                 "-cp", classPath, MAIN, "instance",
                 "--definition", definitionFile.toString(),
                 "--index", Integer.toString(index),
