@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         resourceBundle = Messages.BUNDLE,
-        subcommands = {ChartCommand.class, ReplayCommand.class, HostCommand.class, LoadCommand.class, InstanceCommand.class,
+        subcommands = {ChartCommand.class, ReplayCommand.class, HostCommand.class, LoadCommand.class, InstanceCommand.class, TrainCommand.class,
                 CommandLine.HelpCommand.class})
 public final class SluiceMain implements Callable<Integer> {
     /** Exit status when the console cannot be opened. */

@@ -17,6 +17,7 @@ import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
+import javafx.scene.control.TabPane;
 import javafx.scene.image.Image;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
@@ -43,6 +44,13 @@ public final class ConsoleApp extends Application {
     static final int DEFAULT_PORT = 7070;
     /** Window icons rendered from assets/icon/sluice.svg by packaging/icons.sh; the window manager picks a size. */
     private static final int[] ICON_SIZES = {16, 32, 64, 256};
+    /**
+     * Set by the training run behind the ahead-of-time cache ({@code sluice train}): the console
+     * opens as usual, shows the dashboard once the instances are asked back, and closes itself.
+     */
+    private static final boolean TRAINING = Boolean.getBoolean("sluice.training");
+    /** About three seconds of frames on the dashboard before a training run closes. */
+    private static final int TRAINING_FRAMES = 180;
 
     private final ConsoleSettings settings = ConsoleSettings.user();
     private final FxExecutor executor = new FxExecutor();
@@ -134,7 +142,18 @@ public final class ConsoleApp extends Application {
         executor.run(() -> {
             local.relaunchInstances();
             return null;
-        }, done -> { }, failure -> LOG.error("The role instances could not be started again", failure));
+        }, done -> {
+            if (TRAINING) {
+                finishTraining();
+            }
+        }, failure -> LOG.error("The role instances could not be started again", failure));
+    }
+
+    private void finishTraining() {
+        if (stage.getScene().getRoot().lookup(".tab-pane") instanceof TabPane tabs) {
+            tabs.getSelectionModel().selectLast();
+        }
+        afterFrames(TRAINING_FRAMES, this::quit);
     }
 
     /** Runs {@code then} on the JavaFX thread at the start of the {@code frames}-th pulse from now. */
