@@ -60,6 +60,16 @@ version=$(sluice --version 2>/dev/null)
 echo "$version"
 [[ $version == "Sluice "* ]] || fail "sluice --version printed '$version'"
 
+echo "== ahead-of-time caches usable as installed"
+# AOTMode=on makes the JVM refuse to start when a cache cannot be used, instead of passing it over.
+for cache in sluice instance; do
+    [[ -f /opt/sluice/lib/app/$cache.aot ]] || fail "no $cache.aot in the app image"
+done
+JAVA_TOOL_OPTIONS=-XX:AOTMode=on sluice --version >/dev/null 2>&1 || fail "the console's cache is not usable once installed"
+classpath=$(sed -n 's|^app.classpath=\$APPDIR|/opt/sluice/lib/app|p' /opt/sluice/lib/app/sluice.cfg | paste -sd:)
+/opt/sluice/lib/runtime/bin/java -XX:AOTMode=on -XX:AOTCache=/opt/sluice/lib/app/instance.aot --enable-native-access=ALL-UNNAMED \
+    -cp "$classpath" org.sluice.cli.SluiceMain --version >/dev/null 2>&1 || fail "the role instances' cache is not usable once installed"
+
 echo "== sluice chart"
 sluice chart 2>/dev/null > "$work/chart.csv"
 head -n 1 "$work/chart.csv" | grep -qx 'state,Start,Stop,Restart,Suspend,Resume,Delete,Scale,UpdateConfiguration,Backup' \
