@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -100,9 +99,8 @@ public final class Host implements AutoCloseable {
     private final Settings settings;
     private final ExecutorService operations;
     private final AtomicBoolean relaunched = new AtomicBoolean();
-    private final ExecutorService events;
+    private final HostEvents events;
     private final Map<String, Managed> services = new ConcurrentHashMap<>();
-    private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
     private final Object names = new Object();
 
     public Host(InstanceLauncher launcher, HostJournal journal, InstantSource clock, Settings settings) {
@@ -111,7 +109,7 @@ public final class Host implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.operations = Executors.newCachedThreadPool(named("sluice-operation"));
-        this.events = Executors.newSingleThreadExecutor(named("sluice-host-events"));
+        this.events = new HostEvents(Executors.newSingleThreadExecutor(named("sluice-host-events")));
     }
 
     private static ThreadFactory named(String prefix) {
@@ -364,11 +362,11 @@ public final class Host implements AutoCloseable {
     }
 
     public void addListener(HostListener listener) {
-        listeners.add(listener);
+        events.add(listener);
     }
 
     public void removeListener(HostListener listener) {
-        listeners.remove(listener);
+        events.remove(listener);
     }
 
     /** Stops every role instance (killing those that do not stop in time) and the host's threads. */
@@ -393,14 +391,7 @@ public final class Host implements AutoCloseable {
         }
         services.values().forEach(m -> m.slots.values().forEach(Slot::kill));
         operations.shutdownNow();
-        events.shutdown();
-        try {
-            if (!events.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("Host events were still being delivered at close");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        events.close();
     }
 
     // ---------------------------------------------------------------- running operations
@@ -702,22 +693,7 @@ public final class Host implements AutoCloseable {
     }
 
     private void publish(Consumer<HostListener> delivery) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        try {
-            events.execute(() -> {
-                for (HostListener listener : listeners) {
-                    try {
-                        delivery.accept(listener);
-                    } catch (RuntimeException e) {
-                        LOG.error("A host listener failed", e);
-                    }
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            LOG.debug("Host closed; an event was not delivered");
-        }
+        events.publish(delivery);
     }
 
     private void publishInstance(Slot slot, InstanceEvent event) {
