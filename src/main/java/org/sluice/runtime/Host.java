@@ -13,7 +13,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -85,7 +84,7 @@ public final class Host implements AutoCloseable {
     private final HostJournal journal;
     private final InstantSource clock;
     private final Settings settings;
-    private final ExecutorService operations;
+    private final OperationRunner runner;
     private final AtomicBoolean relaunched = new AtomicBoolean();
     private final HostEvents events;
     private final Map<String, ManagedService> services = new ConcurrentHashMap<>();
@@ -96,8 +95,8 @@ public final class Host implements AutoCloseable {
         this.journal = Objects.requireNonNull(journal, "journal");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.operations = Executors.newCachedThreadPool(named("sluice-operation"));
         this.events = new HostEvents(Executors.newSingleThreadExecutor(named("sluice-host-events")));
+        this.runner = new OperationRunner(journal, clock, Executors.newCachedThreadPool(named("sluice-operation")), events, services);
     }
 
     private static ThreadFactory named(String prefix) {
@@ -140,7 +139,7 @@ public final class Host implements AutoCloseable {
             ManagedService managed = manage(ServiceLifecycle.resting(rules, state, stored.stateBeforeDisable()), stored.definition());
             managed.lastOperation = journal.operations(OperationQuery.all(1).forService(stored.name())).stream().findFirst().orElse(null);
             services.put(stored.name(), managed);
-            persist(managed);
+            runner.persist(managed);
             publish(l -> l.serviceChanged(view(managed)));
         }
     }
@@ -158,7 +157,7 @@ public final class Host implements AutoCloseable {
         for (ManagedService managed : services.values()) {
             if (needsInstances(managed)) {
                 try {
-                    operations.execute(() -> relaunch(managed));
+                    runner.execute(() -> relaunch(managed));
                 } catch (java.util.concurrent.RejectedExecutionException closed) {
                     LOG.debug("Host closed; {} keeps no instances", managed.name());
                     return;
@@ -197,7 +196,7 @@ public final class Host implements AutoCloseable {
             managed = manage(ServiceLifecycle.creating(rules), definition);
             services.put(definition.name(), managed);
         }
-        return submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> managed.startInstances(false));
+        return runner.submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> managed.startInstances(false));
     }
 
     /** Creates a service named {@code newName} from a backup: Restoring, then Suspended or RestoreFailed. */
@@ -218,7 +217,7 @@ public final class Host implements AutoCloseable {
             services.put(newName, managed);
         }
         publish(l -> l.serviceChanged(view(managed)));
-        return submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> managed.startInstances(true));
+        return runner.submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> managed.startInstances(true));
     }
 
     /**
@@ -227,7 +226,7 @@ public final class Host implements AutoCloseable {
      */
     public Accepted perform(String name, Operation operation, String requester) {
         ManagedService managed = require(name);
-        Work work = switch (operation) {
+        OperationRunner.Work work = switch (operation) {
             case START -> () -> managed.startInstances(false);
             case STOP -> () -> managed.stopInstances(true);
             case RESTART, SERVICE_UPDATE -> () -> {
@@ -251,7 +250,7 @@ public final class Host implements AutoCloseable {
                 }
             };
         }
-        return submit(managed, transition, requester, work);
+        return runner.submit(managed, transition, requester, work);
     }
 
     /** Changes the number of role instances: Updating, then Active or ScaleFailed. */
@@ -262,7 +261,7 @@ public final class Host implements AutoCloseable {
                     + ServiceDefinition.MAX_UNITS + ", was " + units);
         }
         Transition transition = managed.lifecycle.begin(Operation.SCALE);
-        return submit(managed, transition, requester, () -> managed.scaleTo(units));
+        return runner.submit(managed, transition, requester, () -> managed.scaleTo(units));
     }
 
     /**
@@ -275,7 +274,7 @@ public final class Host implements AutoCloseable {
             throw new IllegalArgumentException("A service cannot be renamed; back it up and restore it under the new name");
         }
         Transition transition = managed.lifecycle.begin(Operation.UPDATE_CONFIGURATION);
-        return submit(managed, transition, requester, () -> managed.reconfigure(definition));
+        return runner.submit(managed, transition, requester, () -> managed.reconfigure(definition));
     }
 
     /** Disables every service that allows it. */
@@ -366,79 +365,8 @@ public final class Host implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         services.values().forEach(m -> m.instances.killEach());
-        operations.shutdownNow();
+        runner.close();
         events.close();
-    }
-
-    // ---------------------------------------------------------------- running operations
-
-    @FunctionalInterface
-    private interface Work {
-        void run() throws OperationFailedException;
-    }
-
-    private Accepted submit(ManagedService managed, Transition transition, String requester, Work work) {
-        OperationRecord record = new OperationRecord(UUID.randomUUID().toString(), managed.name(), transition.operation(),
-                requester, clock.millis(), OptionalLong.empty(), Outcome.RUNNING, Optional.empty());
-        managed.lastOperation = record;
-        managed.runningFrom = transition.from().orElse(null);
-        journal.operationStarted(record);
-        persist(managed);
-        ServiceView started = view(managed);
-        publish(l -> {
-            l.serviceChanged(started);
-            l.operationProgress(record);
-        });
-        CompletableFuture<OperationRecord> completion = new CompletableFuture<>();
-        operations.execute(() -> {
-            String error = null;
-            try {
-                // A failed Backup is still recorded, as failed: the backup itself handles its drill.
-                if (transition.operation() != Operation.BACKUP && managed.faults.remove(transition.operation())) {
-                    throw new OperationFailedException(INJECTED_FAULT);
-                }
-                work.run();
-            } catch (OperationFailedException e) {
-                error = e.getMessage();
-            } catch (RuntimeException e) {
-                LOG.error("{} of {} failed unexpectedly", transition.operation().chartName(), managed.name(), e);
-                error = "Unexpected error: " + e;
-            }
-            completion.complete(land(managed, transition, record, error));
-        });
-        return new Accepted(record, completion);
-    }
-
-    private OperationRecord land(ManagedService managed, Transition transition, OperationRecord record, String error) {
-        Outcome outcome = error == null ? Outcome.SUCCEEDED : Outcome.FAILED;
-        OperationRecord ended = new OperationRecord(record.requestId(), record.service(), record.operation(), record.requester(),
-                record.startedMs(), OptionalLong.of(clock.millis()), outcome, Optional.ofNullable(error));
-        managed.runningFrom = null;
-        managed.lastOperation = ended;
-        boolean removed = false;
-        if (error == null) {
-            removed = managed.lifecycle.succeed(transition).isEmpty();
-        } else {
-            managed.lifecycle.fail(transition);
-            LOG.warn("{} of {} failed: {}", transition.operation().chartName(), managed.name(), error);
-        }
-        journal.operationEnded(ended);
-        if (removed) {
-            services.remove(managed.name());
-            journal.deleteService(managed.name());
-            publish(l -> {
-                l.operationProgress(ended);
-                l.serviceRemoved(managed.name());
-            });
-        } else {
-            persist(managed);
-            ServiceView after = view(managed);
-            publish(l -> {
-                l.serviceChanged(after);
-                l.operationProgress(ended);
-            });
-        }
-        return ended;
     }
 
     private void backup(ManagedService managed, String requester) throws OperationFailedException {
@@ -489,14 +417,6 @@ public final class Host implements AutoCloseable {
         List<ManagedService> sorted = new ArrayList<>(services.values());
         sorted.sort(Comparator.comparing(ManagedService::name));
         return sorted;
-    }
-
-    private void persist(ManagedService managed) {
-        Operation running = managed.lifecycle.running().map(Transition::operation).orElse(null);
-        OperationRecord last = managed.lastOperation;
-        journal.saveService(new StoredService(managed.definition, managed.lifecycle.state(),
-                managed.lifecycle.beforeDisable().orElse(null), running,
-                running == null ? null : last.requestId(), running == null ? null : managed.runningFrom, clock.millis()));
     }
 
     private ServiceView view(ManagedService managed) {
