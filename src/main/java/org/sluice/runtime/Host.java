@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,9 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.sluice.lifecycle.BackupInfo;
@@ -28,12 +25,10 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
-import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceLifecycle;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.lifecycle.Transition;
-import org.sluice.runtime.store.StoredService;
 import org.sluice.throttle.InstanceEpisode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * specification. Failures come only from real causes (an instance that does not start, a stop
  * that does not finish, a configuration that does not validate) or from a fault an operator armed
  * for a drill.
+ *
+ * <p>The host itself checks and accepts commands; its parts do the rest: {@code OperationRunner}
+ * runs and records operations, {@code ManagedService} and {@code ServiceInstances} hold each
+ * service and its role instances, {@code Recovery} brings back the last run, and
+ * {@code HostEvents} tells the listeners.
  */
 public final class Host implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
@@ -84,11 +84,12 @@ public final class Host implements AutoCloseable {
     private final HostJournal journal;
     private final InstantSource clock;
     private final Settings settings;
-    private final OperationRunner runner;
-    private final AtomicBoolean relaunched = new AtomicBoolean();
-    private final HostEvents events;
     private final Map<String, ManagedService> services = new ConcurrentHashMap<>();
+    /** Held while a new name is checked and taken, so that two creates or restores cannot both take it. */
     private final Object names = new Object();
+    private final HostEvents events;
+    private final OperationRunner runner;
+    private final Recovery recovery;
 
     public Host(InstanceLauncher launcher, HostJournal journal, InstantSource clock, Settings settings) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
@@ -97,6 +98,7 @@ public final class Host implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = new HostEvents(Executors.newSingleThreadExecutor(named("sluice-host-events")));
         this.runner = new OperationRunner(journal, clock, Executors.newCachedThreadPool(named("sluice-operation")), events, services);
+        this.recovery = new Recovery(rules, journal, clock, services, this::manage, runner, events);
     }
 
     private static ThreadFactory named(String prefix) {
@@ -124,24 +126,7 @@ public final class Host implements AutoCloseable {
      * the host last stopped lands in its failure state and is logged as interrupted.
      */
     public void load() {
-        for (OperationRecord running : journal.runningOperations()) {
-            journal.operationEnded(new OperationRecord(running.requestId(), running.service(), running.operation(),
-                    running.requester(), running.startedMs(), OptionalLong.of(clock.millis()), Outcome.INTERRUPTED,
-                    Optional.of(INTERRUPTED)));
-        }
-        for (StoredService stored : journal.loadServices()) {
-            ServiceState state = stored.state();
-            if (stored.runningOperation() != null || state.isTransitional()) {
-                Operation interrupted = stored.running().orElse(Operation.START);
-                state = rules.interrupted(interrupted, Optional.ofNullable(stored.runningFrom()));
-                LOG.warn("{} was interrupted during {}; it is now {}", stored.name(), interrupted.chartName(), state.chartName());
-            }
-            ManagedService managed = manage(ServiceLifecycle.resting(rules, state, stored.stateBeforeDisable()), stored.definition());
-            managed.lastOperation = journal.operations(OperationQuery.all(1).forService(stored.name())).stream().findFirst().orElse(null);
-            services.put(stored.name(), managed);
-            runner.persist(managed);
-            publish(l -> l.serviceChanged(view(managed)));
-        }
+        recovery.load();
     }
 
     /**
@@ -151,36 +136,7 @@ public final class Host implements AutoCloseable {
      * first call does anything.
      */
     public void relaunchInstances() {
-        if (!relaunched.compareAndSet(false, true)) {
-            return;
-        }
-        for (ManagedService managed : services.values()) {
-            if (needsInstances(managed)) {
-                try {
-                    runner.execute(() -> relaunch(managed));
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
-                    LOG.debug("Host closed; {} keeps no instances", managed.name());
-                    return;
-                }
-            }
-        }
-    }
-
-    private static boolean needsInstances(ManagedService managed) {
-        ServiceState state = managed.lifecycle.state();
-        return (state == ServiceState.ACTIVE || state == ServiceState.SUSPENDED)
-                && managed.lifecycle.running().isEmpty() && managed.instances.isEmpty();
-    }
-
-    private void relaunch(ManagedService managed) {
-        if (!needsInstances(managed)) {
-            return;
-        }
-        try {
-            managed.startInstances(managed.lifecycle.state() == ServiceState.SUSPENDED);
-        } catch (OperationFailedException e) {
-            LOG.error("{} did not get its instances back after a restart: {}", managed.name(), e.getMessage());
-        }
+        recovery.relaunchInstances();
     }
 
     // ---------------------------------------------------------------- commands
@@ -216,7 +172,7 @@ public final class Host implements AutoCloseable {
             managed = manage(ServiceLifecycle.restoring(rules), definition);
             services.put(newName, managed);
         }
-        publish(l -> l.serviceChanged(view(managed)));
+        events.publish(l -> l.serviceChanged(managed.view()));
         return runner.submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> managed.startInstances(true));
     }
 
@@ -306,14 +262,35 @@ public final class Host implements AutoCloseable {
         require(name).faults.add(operation);
     }
 
+    private void backup(ManagedService managed, String requester) throws OperationFailedException {
+        String id = managed.name() + "-" + clock.millis() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        if (managed.faults.remove(Operation.BACKUP)) {
+            journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, false,
+                    Optional.of(INJECTED_FAULT)));
+            throw new OperationFailedException(INJECTED_FAULT);
+        }
+        try {
+            journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, true, Optional.empty()));
+        } catch (RuntimeException e) {
+            String reason = "The backup could not be written: " + e.getMessage();
+            LOG.error("Backup of {} requested by {} failed", managed.name(), requester, e);
+            try {
+                journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, false, Optional.of(reason)));
+            } catch (RuntimeException alsoFailed) {
+                LOG.error("The failed backup of {} could not be recorded either", managed.name(), alsoFailed);
+            }
+            throw new OperationFailedException(reason, e);
+        }
+    }
+
     // ---------------------------------------------------------------- queries
 
     public List<ServiceView> services() {
-        return sortedServices().stream().map(this::view).toList();
+        return sortedServices().stream().map(ManagedService::view).toList();
     }
 
     public Optional<ServiceView> service(String name) {
-        return Optional.ofNullable(services.get(name)).map(this::view);
+        return Optional.ofNullable(services.get(name)).map(ManagedService::view);
     }
 
     public List<OperationRecord> operations(OperationQuery query) {
@@ -369,28 +346,7 @@ public final class Host implements AutoCloseable {
         events.close();
     }
 
-    private void backup(ManagedService managed, String requester) throws OperationFailedException {
-        String id = managed.name() + "-" + clock.millis() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        if (managed.faults.remove(Operation.BACKUP)) {
-            journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, false,
-                    Optional.of(INJECTED_FAULT)));
-            throw new OperationFailedException(INJECTED_FAULT);
-        }
-        try {
-            journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, true, Optional.empty()));
-        } catch (RuntimeException e) {
-            String reason = "The backup could not be written: " + e.getMessage();
-            LOG.error("Backup of {} requested by {} failed", managed.name(), requester, e);
-            try {
-                journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, false, Optional.of(reason)));
-            } catch (RuntimeException alsoFailed) {
-                LOG.error("The failed backup of {} could not be recorded either", managed.name(), alsoFailed);
-            }
-            throw new OperationFailedException(reason, e);
-        }
-    }
-
-    // ---------------------------------------------------------------- bookkeeping
+    // ---------------------------------------------------------------- helpers
 
     private ManagedService manage(ServiceLifecycle lifecycle, ServiceDefinition definition) {
         return new ManagedService(lifecycle, definition,
@@ -417,13 +373,5 @@ public final class Host implements AutoCloseable {
         List<ManagedService> sorted = new ArrayList<>(services.values());
         sorted.sort(Comparator.comparing(ManagedService::name));
         return sorted;
-    }
-
-    private ServiceView view(ManagedService managed) {
-        return managed.view();
-    }
-
-    private void publish(Consumer<HostListener> delivery) {
-        events.publish(delivery);
     }
 }
