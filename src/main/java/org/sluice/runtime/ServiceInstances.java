@@ -23,8 +23,8 @@ import org.sluice.throttle.InstanceEpisode;
  * them within the stop timeout or killing them, having them confirm a suspend or a resume, and
  * picking the ready one that gets the next message.
  *
- * <p>Operations on one service run one at a time, but routing, views and the host's close read
- * the slots concurrently with them; no lock is held while waiting on an instance.
+ * <p>Operations change the slots while routing, views and the host's close read them, so the
+ * slots live in a concurrent map and nothing is locked while an instance is awaited.
  */
 final class ServiceInstances {
     private final String service;
