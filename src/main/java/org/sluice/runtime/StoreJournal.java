@@ -1,5 +1,7 @@
 package org.sluice.runtime;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -60,6 +62,9 @@ public final class StoreJournal implements HostJournal {
 
     @Override
     public List<OperationRecord> operations(OperationQuery query) {
+        if (query.outcome().isPresent() && query.outcome().get() == Outcome.RUNNING) {
+            return runningOperations(query);
+        }
         org.sluice.runtime.store.OperationQuery stored = org.sluice.runtime.store.OperationQuery.all()
                 .withLimit(query.limit());
         if (query.fromMs().isPresent() || query.toMs().isPresent()) {
@@ -71,14 +76,26 @@ public final class StoreJournal implements HostJournal {
         if (query.operation().isPresent()) {
             stored = stored.withOperation(query.operation().get());
         }
-        if (query.outcome().isPresent() && query.outcome().get() != Outcome.RUNNING) {
+        if (query.outcome().isPresent()) {
             stored = stored.withOutcome(org.sluice.runtime.store.Outcome.valueOf(query.outcome().get().name()));
         }
-        List<OperationRecord> records = store.operations(stored).stream().map(StoreJournal::record).toList();
-        if (query.outcome().isPresent() && query.outcome().get() == Outcome.RUNNING) {
-            return records.stream().filter(r -> r.outcome() == Outcome.RUNNING).toList();
-        }
-        return records;
+        return store.operations(stored).stream().map(StoreJournal::record).toList();
+    }
+
+    /**
+     * The store's query cannot ask for running operations, and filtering its answer afterwards
+     * would apply the limit to ended ones too; so the filters run here over every running one.
+     */
+    private List<OperationRecord> runningOperations(OperationQuery query) {
+        List<OperationRecord> oldestFirst = runningOperations().stream()
+                .filter(r -> query.fromMs().map(ms -> r.startedMs() >= ms).orElse(true))
+                .filter(r -> query.toMs().map(ms -> r.startedMs() < ms).orElse(true))
+                .filter(r -> query.service().map(r.service()::equals).orElse(true))
+                .filter(r -> query.operation().map(o -> o == r.operation()).orElse(true))
+                .toList();
+        List<OperationRecord> newestFirst = new ArrayList<>(oldestFirst);
+        Collections.reverse(newestFirst);
+        return newestFirst.stream().limit(query.limit()).toList();
     }
 
     private static OperationRecord record(org.sluice.runtime.store.OperationRecord stored) {
