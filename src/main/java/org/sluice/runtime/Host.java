@@ -43,6 +43,7 @@ import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceLifecycle;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.lifecycle.Transition;
+import org.sluice.runtime.store.HostJournal;
 import org.sluice.runtime.store.StoredService;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
