@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -42,10 +41,10 @@ import org.sluice.throttle.ThrottleEpisode;
  * own records ({@link OperationRecord}, {@link InstanceEpisode}, {@link BackupInfo}).
  *
  * <p>SQLite in WAL mode with {@code synchronous=FULL}: a call that returned has reached the disk,
- * and a crash at any moment leaves the last committed state (see decision 0006). Every call is
- * one transaction; {@link #inTransaction} groups several. The schema is brought up to date when
- * the store opens, and a database written by a newer Sluice is refused with
- * {@link SchemaTooNewException}.
+ * and a crash at any moment leaves the last committed state (see
+ * {@code docs/decisions/0007-embedded-store.md}). Every call is one transaction. The schema is
+ * brought up to date when the store opens, and a database written by a newer Sluice is refused
+ * with {@link SchemaTooNewException}.
  *
  * <p>Thread-safe: the store has one connection, and a lock lets one call use it at a time. Other
  * processes opening the same file wait up to {@link #BUSY_TIMEOUT_MS} for a write lock.
@@ -53,8 +52,6 @@ import org.sluice.throttle.ThrottleEpisode;
 public final class Store implements HostJournal {
     /** The database's file name in the data directory. */
     public static final String FILE_NAME = "sluice.db";
-    /** How long the operation log is kept, as in the original platform. */
-    public static final Duration RETENTION = Duration.ofDays(180);
     /** How long a write waits for another connection's lock before it fails. */
     public static final int BUSY_TIMEOUT_MS = 5_000;
 
@@ -73,8 +70,6 @@ public final class Store implements HostJournal {
     private final Path file;
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
-    /** How many {@link #write} or {@link #inTransaction} calls of the lock holder are open; 0 outside a transaction. */
-    private int depth;
     private boolean closed;
 
     private Store(Path file, Connection connection) {
@@ -185,27 +180,6 @@ public final class Store implements HostJournal {
     /** The database file. */
     public Path file() {
         return file;
-    }
-
-    /** The schema version of the open database. */
-    public int schemaVersion() {
-        return read("read the schema version", c -> {
-            try (Statement statement = c.createStatement()) {
-                return userVersion(statement);
-            }
-        });
-    }
-
-    /**
-     * Runs {@code work} as one transaction: every store call it makes on this thread commits
-     * together, or none does if it throws. Other threads wait until it ends.
-     */
-    public void inTransaction(Runnable work) {
-        Objects.requireNonNull(work, "work");
-        write("run a transaction", c -> {
-            work.run();
-            return null;
-        });
     }
 
     // Services
@@ -382,23 +356,6 @@ public final class Store implements HostJournal {
         });
     }
 
-    /**
-     * Deletes the ended operations that started before {@code ms}; running ones stay. Call with
-     * now minus {@link #RETENTION}.
-     *
-     * @return how many entries were deleted
-     */
-    public int purgeOperationsBefore(long ms) {
-        return write("purge the operation log", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM operation_log WHERE started_ms < ? "
-                    + "AND ended_ms IS NOT NULL AND request_id NOT IN "
-                    + "(SELECT running_request_id FROM service WHERE running_request_id IS NOT NULL)")) {
-                ps.setLong(1, ms);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
     // Throttle episodes
 
     /**
@@ -454,16 +411,6 @@ public final class Store implements HostJournal {
                 }
             }
             return episodes;
-        });
-    }
-
-    /** Deletes the ended episodes that ended before {@code ms}. Returns how many. */
-    public int purgeEpisodesBefore(long ms) {
-        return write("purge the throttle episodes", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM throttle_episode WHERE end_ms < ?")) {
-                ps.setLong(1, ms);
-                return ps.executeUpdate();
-            }
         });
     }
 
@@ -541,24 +488,16 @@ public final class Store implements HostJournal {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in a transaction of its own, or in the caller's if one is open. */
+    /**
+     * Runs {@code work} in a transaction of its own. {@code BEGIN IMMEDIATE} takes the write lock
+     * up front, so another connection's writer waits on the busy timeout instead of failing halfway.
+     */
     private <T> T write(String what, Work<T> work) {
         lock.lock();
         try {
             requireOpen();
-            if (depth > 0) {
-                depth++;
-                try {
-                    return work.run(connection);
-                } catch (SQLException e) {
-                    throw failure(what, e);
-                } finally {
-                    depth--;
-                }
-            }
             try (Statement statement = connection.createStatement()) {
                 statement.execute("BEGIN IMMEDIATE");
-                depth = 1;
                 try {
                     T result = work.run(connection);
                     statement.execute("COMMIT");
@@ -566,8 +505,6 @@ public final class Store implements HostJournal {
                 } catch (SQLException | RuntimeException e) {
                     rollback(statement, e);
                     throw e;
-                } finally {
-                    depth = 0;
                 }
             } catch (SQLException e) {
                 throw failure(what, e);
@@ -577,7 +514,7 @@ public final class Store implements HostJournal {
         }
     }
 
-    /** Runs a read of one statement; inside a caller's transaction it sees the caller's writes. */
+    /** Runs a read of one statement, which SQLite makes a transaction of its own. */
     private <T> T read(String what, Work<T> work) {
         lock.lock();
         try {

@@ -24,11 +24,9 @@ public final class CrashingWriter {
         Store store = Store.open(Path.of(args[0]));
         ServiceDefinition definition = new ServiceDefinition("orders", 2, 1, 256, ServiceDefinition.Validation.JSON,
                 null, null, "dir:/tmp/out");
-        store.inTransaction(() -> {
-            store.operationStarted(new OperationRecord("req-1", "orders", Operation.START, "ops@example.org", 1_000,
-                    OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
-            store.saveService(new StoredService(definition, ServiceState.STARTING, null, Operation.START, "req-1", ServiceState.STOPPED, 1_000));
-        });
+        store.operationStarted(new OperationRecord("req-1", "orders", Operation.START, "ops@example.org", 1_000,
+                OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
+        store.saveService(new StoredService(definition, ServiceState.STARTING, null, Operation.START, "req-1", ServiceState.STOPPED, 1_000));
         store.operationStarted(new OperationRecord("req-0", "orders", Operation.CREATE, "ops@example.org", 500,
                 OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
         store.operationEnded(new OperationRecord("req-0", "orders", Operation.CREATE, "ops@example.org", 500,

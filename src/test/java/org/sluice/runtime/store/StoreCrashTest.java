@@ -68,12 +68,10 @@ class StoreCrashTest {
                     .extracting(OperationRecord::requestId).containsExactly("req-0");
 
             // Recovery marks it interrupted; it is then no longer running.
-            store.inTransaction(() -> {
-                store.operationEnded(StoreTest.ended(running.get(0), Outcome.INTERRUPTED, 5_000,
-                        "the host stopped while it ran"));
-                store.saveService(new StoredService(StoreTest.definition("orders"), ServiceState.START_FAILED,
-                        null, null, null, null, 5_000));
-            });
+            store.operationEnded(StoreTest.ended(running.get(0), Outcome.INTERRUPTED, 5_000,
+                    "the host stopped while it ran"));
+            store.saveService(new StoredService(StoreTest.definition("orders"), ServiceState.START_FAILED,
+                    null, null, null, null, 5_000));
             assertThat(store.runningOperations()).isEmpty();
         }
     }

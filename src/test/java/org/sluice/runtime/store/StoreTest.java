@@ -83,7 +83,6 @@ class StoreTest {
         Path data = dir.resolve("not/yet/there");
         try (Store store = Store.open(data)) {
             assertThat(store.file()).isEqualTo(data.resolve("sluice.db").toAbsolutePath());
-            assertThat(store.schemaVersion()).isEqualTo(Migrations.latest());
             assertThat(store.loadServices()).isEmpty();
             assertThat(store.operations(ALL)).isEmpty();
         }
@@ -93,13 +92,13 @@ class StoreTest {
     }
 
     @Test
-    void reopeningChangesNothing() {
+    void reopeningChangesNothing() throws SQLException {
         try (Store store = Store.open(dir)) {
             store.saveService(StoredService.resting(definition("orders"), ServiceState.ACTIVE, 1));
         }
         for (int i = 0; i < 3; i++) {
             try (Store store = Store.open(dir)) {
-                assertThat(store.schemaVersion()).isEqualTo(Migrations.latest());
+                assertThat(pragma(store.file(), "user_version")).isEqualTo(Integer.toString(Migrations.latest()));
                 assertThat(store.loadServices()).extracting(StoredService::name).containsExactly("orders");
             }
         }
@@ -192,22 +191,6 @@ class StoreTest {
             store.operationStarted(started("req-9", "orders", Operation.START, 1));
             store.saveService(starting);
             assertThat(store.loadServices()).containsExactly(starting);
-        }
-    }
-
-    @Test
-    void aTransactionThatThrowsWritesNothing() {
-        try (Store store = Store.open(dir)) {
-            assertThatThrownBy(() -> store.inTransaction(() -> {
-                store.operationStarted(started("req-1", "orders", Operation.CREATE, 1));
-                store.saveService(StoredService.resting(definition("orders"), ServiceState.ACTIVE, 1));
-                throw new IllegalStateException("changed my mind");
-            })).hasMessage("changed my mind");
-            assertThat(store.loadServices()).isEmpty();
-            assertThat(store.operations(ALL)).isEmpty();
-
-            store.inTransaction(() -> store.operationStarted(started("req-1", "orders", Operation.CREATE, 1)));
-            assertThat(store.runningOperations()).hasSize(1);
         }
     }
 
@@ -323,16 +306,6 @@ class StoreTest {
         }
     }
 
-    @Test
-    void purgeDropsEndedOperationsStartedBeforeTheCutoffOnly() {
-        try (Store store = storeWithLog()) {
-            store.operationStarted(started("old-running", "orders", Operation.START, 10));
-            assertThat(store.purgeOperationsBefore(300)).isEqualTo(2);
-            assertThat(ids(store.operations(ALL))).containsExactly("r5", "r4", "r3", "old-running");
-        }
-        assertThat(Store.RETENTION.toDays()).isEqualTo(180);
-    }
-
     // Throttle episodes
 
     @Test
@@ -377,8 +350,6 @@ class StoreTest {
             assertThat(starts(store.episodes("orders", 201, 299))).isEmpty();
             assertThat(starts(store.episodes("orders", 200, 300))).containsExactly(100L);
             assertThat(starts(store.episodes("orders", 10_000, 20_000))).containsExactly(500L);
-            assertThat(store.purgeEpisodesBefore(350)).isEqualTo(1);
-            assertThat(starts(store.episodes("orders", 0, 20_000))).containsExactly(300L, 500L);
         }
     }
 
