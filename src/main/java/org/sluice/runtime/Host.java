@@ -29,6 +29,7 @@ import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceLifecycle;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.lifecycle.Transition;
+import org.sluice.runtime.store.HostJournal;
 import org.sluice.throttle.InstanceEpisode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

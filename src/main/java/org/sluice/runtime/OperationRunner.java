@@ -12,6 +12,7 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.Transition;
+import org.sluice.runtime.store.HostJournal;
 import org.sluice.runtime.store.StoredService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

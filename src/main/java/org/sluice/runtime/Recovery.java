@@ -16,6 +16,7 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceLifecycle;
 import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.store.HostJournal;
 import org.sluice.runtime.store.StoredService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

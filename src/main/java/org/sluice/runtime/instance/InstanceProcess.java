@@ -95,7 +95,7 @@ public final class InstanceProcess {
             instance.start();
         } catch (StartException e) {
             LOG.error("cannot start instance {}: {}", index, e.getMessage());
-            out.emit(new InstanceEvent.Problem(e.getMessage()));
+            out.emit(new ProtocolEvent.Problem(e.getMessage()));
             return START_FAILED;
         }
         try {
@@ -190,7 +190,7 @@ public final class InstanceProcess {
         } catch (IOException e) {
             throw new StartException("cannot open a port on 127.0.0.1: " + e, e);
         }
-        out.emit(new InstanceEvent.Ready(endpoint.port(), ProcessHandle.current().pid()));
+        out.emit(new ProtocolEvent.Ready(endpoint.port(), ProcessHandle.current().pid()));
         LOG.info("instance {} ready on port {}", index, endpoint.port());
 
         sampler = Executors.newSingleThreadScheduledExecutor(named("instance-sampler"));
@@ -234,11 +234,11 @@ public final class InstanceProcess {
                     } else if (word.equals("suspend")) {
                         LOG.info("suspended");
                         gate.suspend();
-                        out.emit(new InstanceEvent.Gate(false));
+                        out.emit(new ProtocolEvent.Gate(false));
                     } else if (word.equals("resume")) {
                         LOG.info("resumed");
                         gate.resume();
-                        out.emit(new InstanceEvent.Gate(true));
+                        out.emit(new ProtocolEvent.Gate(true));
                     } else if (!word.isEmpty()) {
                         LOG.warn("ignoring the unknown control word '{}'", word);
                     }
@@ -276,7 +276,7 @@ public final class InstanceProcess {
         if (poller != null) {
             poller.shutdownNow();
         }
-        out.emit(new InstanceEvent.Stopped());
+        out.emit(new ProtocolEvent.Stopped());
     }
 
     private static ThreadFactory named(String prefix) {
