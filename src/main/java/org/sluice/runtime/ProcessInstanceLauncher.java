@@ -111,9 +111,8 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
         }
 
         void startReading() {
-            Thread reader = new Thread(this::read, "sluice-instance-" + service + "-" + index + "-" + READERS.incrementAndGet());
-            reader.setDaemon(true);
-            reader.start();
+            Thread.ofPlatform().name("sluice-instance-" + service + "-" + index + "-" + READERS.incrementAndGet())
+                    .daemon().start(this::read);
         }
 
         private void read() {
