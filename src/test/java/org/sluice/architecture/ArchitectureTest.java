@@ -9,6 +9,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 
 /**
  * The package rules of Sluice. Data flows one way (runtime, fleet, view models, views) and the
@@ -42,6 +43,19 @@ class ArchitectureTest {
             .whereLayer("Console").mayOnlyBeAccessedByLayers("Cli")
             .whereLayer("Fleet").mayOnlyBeAccessedByLayers("Console", "Cli")
             .whereLayer("Runtime").mayOnlyBeAccessedByLayers("Fleet", "Cli");
+
+    @ArchTest
+    static final ArchRule noCyclesBetweenPackages = SlicesRuleDefinition.slices()
+            .matching("org.sluice.(**)")
+            .should().beFreeOfCycles()
+            .because("a package that both uses and is used by another cannot be read, tested or replaced on its own");
+
+    @ArchTest
+    static final ArchRule theFleetInterfaceKnowsNoRuntime = noClasses()
+            .that().resideInAPackage("org.sluice.fleet")
+            .should().dependOnClassesThat().resideInAPackage(RUNTIME)
+            .because("the console reaches a local host and a remote one through the same interface; "
+                    + "only its implementations (fleet.local) may know the runtime");
 
     @ArchTest
     static final ArchRule domainIsPure = classes()
