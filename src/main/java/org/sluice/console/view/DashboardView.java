@@ -25,6 +25,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
+import org.sluice.console.controls.Icons;
 import org.sluice.console.controls.ThrottleTile;
 import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.I18n;

@@ -41,6 +41,7 @@ import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
 import org.controlsfx.control.NotificationPane;
+import org.sluice.console.controls.Icons;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.Notice;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
