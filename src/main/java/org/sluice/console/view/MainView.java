@@ -44,6 +44,7 @@ import org.controlsfx.control.NotificationPane;
 import org.sluice.console.controls.Icons;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.Notice;
+import org.sluice.console.viewmodel.NoticesViewModel;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.console.viewmodel.StateFilter;
@@ -85,6 +86,7 @@ public final class MainView extends BorderPane {
     }
 
     private final ServicesViewModel services;
+    private final NoticesViewModel notices;
     private final I18n i18n;
     private final Shell shell;
     private final ServicesView servicesView;
@@ -100,8 +102,10 @@ public final class MainView extends BorderPane {
      * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
      *                  first frame does not pay for a tab nobody has looked at yet
      */
-    public MainView(ServicesViewModel services, I18n i18n, Shell shell, Node details, Supplier<? extends Node> dashboard) {
+    public MainView(ServicesViewModel services, NoticesViewModel notices, I18n i18n, Shell shell, Node details,
+                    Supplier<? extends Node> dashboard) {
         this.services = services;
+        this.notices = notices;
         this.i18n = i18n;
         this.shell = shell;
         this.servicesView = new ServicesView(services, i18n);
@@ -283,7 +287,7 @@ public final class MainView extends BorderPane {
     }
 
     private void initListeners() {
-        services.latestNoticeProperty().addListener((o, a, notice) -> show(notice));
+        notices.latestProperty().addListener((o, a, notice) -> show(notice));
     }
 
     private void show(Notice notice) {
