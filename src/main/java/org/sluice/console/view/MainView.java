@@ -42,13 +42,13 @@ import javafx.util.StringConverter;
 
 import org.controlsfx.control.NotificationPane;
 import org.sluice.console.controls.Icons;
+import org.sluice.console.viewmodel.BulkActionViewModel;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.Notice;
 import org.sluice.console.viewmodel.NoticesViewModel;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.console.viewmodel.StateFilter;
-import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 
 /**
@@ -86,6 +86,7 @@ public final class MainView extends BorderPane {
     }
 
     private final ServicesViewModel services;
+    private final BulkActionViewModel bulk;
     private final NoticesViewModel notices;
     private final I18n i18n;
     private final Shell shell;
@@ -102,9 +103,10 @@ public final class MainView extends BorderPane {
      * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
      *                  first frame does not pay for a tab nobody has looked at yet
      */
-    public MainView(ServicesViewModel services, NoticesViewModel notices, I18n i18n, Shell shell, Node details,
-                    Supplier<? extends Node> dashboard) {
+    public MainView(ServicesViewModel services, BulkActionViewModel bulk, NoticesViewModel notices, I18n i18n, Shell shell,
+                    Node details, Supplier<? extends Node> dashboard) {
         this.services = services;
+        this.bulk = bulk;
         this.notices = notices;
         this.i18n = i18n;
         this.shell = shell;
@@ -270,20 +272,17 @@ public final class MainView extends BorderPane {
         });
         filter.valueProperty().bindBidirectional(services.stateFilterProperty());
 
-        MenuButton bulk = new MenuButton(i18n.get("action.bulk"));
-        bulk.setId("bulk-actions");
-        bulk.setTooltip(new Tooltip(i18n.get("action.bulk.tooltip")));
-        for (Operation operation : Lifecycle.standard().chart().operations()) {
-            if (operation == Operation.DELETE || operation == Operation.SCALE || operation == Operation.UPDATE_CONFIGURATION) {
-                continue;
-            }
+        MenuButton bulkActions = new MenuButton(i18n.get("action.bulk"));
+        bulkActions.setId("bulk-actions");
+        bulkActions.setTooltip(new Tooltip(i18n.get("action.bulk.tooltip")));
+        for (Operation operation : bulk.operations()) {
             MenuItem item = new MenuItem(i18n.operation(operation), Icons.of(operation).create());
-            item.setOnAction(e -> services.runBulk(operation, List.copyOf(servicesView.table().getSelectionModel().getSelectedItems())));
-            bulk.getItems().add(item);
+            item.setOnAction(e -> bulk.run(operation, List.copyOf(servicesView.table().getSelectionModel().getSelectedItems())));
+            bulkActions.getItems().add(item);
         }
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        return new ToolBar(create, restore, new Separator(), search, filter, spring, bulk);
+        return new ToolBar(create, restore, new Separator(), search, filter, spring, bulkActions);
     }
 
     private void initListeners() {

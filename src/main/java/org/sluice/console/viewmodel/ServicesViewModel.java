@@ -29,11 +29,12 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.lifecycle.ServiceState;
 
 /**
  * The services grid: every service of the fleet with its per-row commands, a search and a state
- * filter, bulk actions with a preview, and the notices that tell the user what happened.
+ * filter, the selected service, and what starts from there: create, restore and a failure drill.
+ * What came of it is told through {@link NoticesViewModel}; bulk actions are
+ * {@link BulkActionViewModel}'s.
  */
 public final class ServicesViewModel {
     private final Fleet fleet;
@@ -279,54 +280,6 @@ public final class ServicesViewModel {
             return operation;
         }, armed -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillArmed", name, i18n.operation(armed))),
                 failure -> notices.commandFailed(name, operation, failure)));
-    }
-
-    // ---------------------------------------------------------------- bulk actions
-
-    /** What {@code operation} would do to {@code targets}: which run it, which are skipped and why. */
-    public BulkPlan preview(Operation operation, List<ServiceRowViewModel> targets) {
-        List<String> willRun = new ArrayList<>();
-        List<BulkPlan.Skipped> skipped = new ArrayList<>();
-        for (ServiceRowViewModel row : targets) {
-            if (row.command(operation).isExecutable()) {
-                willRun.add(row.name());
-            } else {
-                skipped.add(new BulkPlan.Skipped(row.name(), row.getState()));
-            }
-        }
-        return new BulkPlan(operation, List.copyOf(willRun), List.copyOf(skipped), summary(operation, willRun, skipped));
-    }
-
-    private String summary(Operation operation, List<String> willRun, List<BulkPlan.Skipped> skipped) {
-        String run = i18n.get("bulk.willRun", willRun.size(), i18n.operation(operation).toLowerCase(i18n.locale()));
-        if (skipped.isEmpty()) {
-            return run;
-        }
-        Map<ServiceState, Integer> byState = new java.util.EnumMap<>(ServiceState.class);
-        skipped.forEach(s -> byState.merge(s.state(), 1, Integer::sum));
-        List<String> parts = new ArrayList<>();
-        byState.forEach((state, count) -> parts.add(count == skipped.size() ? i18n.state(state) : count + " " + i18n.state(state)));
-        return i18n.get("bulk.withSkipped", run, skipped.size(), String.join(", ", parts));
-    }
-
-    /**
-     * Shows the preview and, if the user agrees, runs the operation on each service that allows
-     * it. Each service gets its own result; one failure does not stop the others.
-     */
-    public void runBulk(Operation operation, List<ServiceRowViewModel> targets) {
-        BulkPlan plan = preview(operation, targets);
-        if (plan.isEmpty()) {
-            notices.post(Notice.Kind.INFO, null, plan.summary());
-            return;
-        }
-        if (!dialogs.confirmBulk(plan)) {
-            return;
-        }
-        for (String name : plan.willRun()) {
-            executor.run(() -> fleet.perform(name, operation),
-                    ticket -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.accepted", name, i18n.operation(operation))),
-                    failure -> notices.commandFailed(name, operation, failure));
-        }
     }
 
     /** How many instances of the fleet are throttled now. */

@@ -177,34 +177,6 @@ class ServicesViewModelTest {
     }
 
     @Test
-    void bulkPreviewCountsWhatRunsAndWhatIsSkipped() {
-        List<ServiceRowViewModel> targets = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            targets.add(add("a" + i, ServiceState.ACTIVE));
-        }
-        targets.add(add("s1", ServiceState.SUSPENDED));
-        targets.add(add("s2", ServiceState.SUSPENDED));
-
-        BulkPlan plan = model.preview(Operation.STOP, targets);
-        assertThat(plan.willRun()).hasSize(5);
-        assertThat(plan.skipped()).extracting(BulkPlan.Skipped::service).containsExactly("s1", "s2");
-        assertThat(plan.summary()).isEqualTo("5 will stop; 2 skipped: Suspended");
-    }
-
-    @Test
-    void bulkRunsEachServiceAndOneFailureDoesNotStopTheRest() {
-        List<ServiceRowViewModel> targets = List.of(add("a", ServiceState.ACTIVE), add("b", ServiceState.ACTIVE),
-                add("c", ServiceState.ACTIVE), add("d", ServiceState.SUSPENDED));
-        fleet.states.put("b", ServiceState.STOPPED); // changed behind the grid's back: the fleet refuses it
-        model.runBulk(Operation.STOP, targets);
-        assertThat(dialogs.lastPlan.willRun()).containsExactly("a", "b", "c");
-        assertThat(fleet.calls).containsExactly("Stop a", "Stop c");
-        assertThat(notices.all()).extracting(Notice::service).containsSubsequence("a", "b", "c");
-        assertThat(notices.all()).filteredOn(n -> n.service().equals("b")).singleElement()
-                .satisfies(n -> assertThat(n.kind()).isEqualTo(Notice.Kind.ERROR));
-    }
-
-    @Test
     void searchAndStateFilterNarrowTheGrid() {
         add("orders", ServiceState.ACTIVE);
         add("billing", ServiceState.STOPPED);
