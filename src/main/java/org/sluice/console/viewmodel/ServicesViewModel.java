@@ -281,9 +281,4 @@ public final class ServicesViewModel {
         }, armed -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillArmed", name, i18n.operation(armed))),
                 failure -> notices.commandFailed(name, operation, failure)));
     }
-
-    /** How many instances of the fleet are throttled now. */
-    public int throttledInstances() {
-        return rows.stream().mapToInt(r -> r.throttledProperty().get()).sum();
-    }
 }
