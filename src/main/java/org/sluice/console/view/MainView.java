@@ -1,6 +1,7 @@
 package org.sluice.console.view;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -98,6 +99,8 @@ public final class MainView extends BorderPane {
     private final TextField search = new TextField();
     private final Label status = new Label();
     private final List<MenuItem> shortcutItems = new ArrayList<>();
+    /** The Service menu's item for each chart operation. */
+    private final Map<Operation, MenuItem> operationItems = new EnumMap<>(Operation.class);
 
     /**
      * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
@@ -169,13 +172,14 @@ public final class MainView extends BorderPane {
             item.setDisable(true);
             item.setOnAction(e -> Optional.ofNullable(services.selectedProperty().get())
                     .ifPresent(row -> row.command(operation).execute()));
+            operationItems.put(operation, item);
             service.getItems().add(item);
         }
         MenuItem drill = new MenuItem(i18n.get("action.drill"), Icons.STATE_FAILED.create());
         drill.setId("menu-drill");
         drill.setOnAction(e -> services.armDrill());
-        service.setOnShowing(e -> updateServiceMenu(service));
-        services.selectedProperty().addListener((o, a, b) -> updateServiceMenu(service));
+        service.setOnShowing(e -> updateServiceMenu());
+        services.selectedProperty().addListener((o, a, b) -> updateServiceMenu());
 
         Menu view = new Menu(i18n.get("menu.view"));
         service.getItems().addAll(new SeparatorMenuItem(), drill);
@@ -226,16 +230,12 @@ public final class MainView extends BorderPane {
     }
 
     /** The Service menu follows the selected row's commands. */
-    private void updateServiceMenu(Menu menu) {
+    private void updateServiceMenu() {
         ServiceRowViewModel row = services.selectedProperty().get();
-        for (MenuItem item : menu.getItems()) {
-            Optional<Operation> chart = item.getId() == null ? Optional.empty()
-                    : Operation.fromChartName(item.getId().substring("menu-".length()));
-            if (chart.isEmpty()) {
-                continue;
-            }
+        for (Map.Entry<Operation, MenuItem> entry : operationItems.entrySet()) {
+            Operation operation = entry.getKey();
+            MenuItem item = entry.getValue();
             item.disableProperty().unbind();
-            Operation operation = chart.get();
             if (row == null) {
                 item.setDisable(true);
             } else {
