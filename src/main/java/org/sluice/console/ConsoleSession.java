@@ -53,7 +53,7 @@ final class ConsoleSession implements AutoCloseable {
         NoticesViewModel notices = new NoticesViewModel(i18n);
         this.services = new ServicesViewModel(fleet, rules, i18n, executor, dialogs, notices);
         BulkActionViewModel bulk = new BulkActionViewModel(fleet, rules, i18n, executor, dialogs, notices);
-        this.details = new ServiceDetailsViewModel(fleet, executor, ZoneId.systemDefault());
+        this.details = new ServiceDetailsViewModel(fleet, rules, executor, ZoneId.systemDefault());
         services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
         this.dashboard = new DashboardViewModel(i18n, clock);
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);

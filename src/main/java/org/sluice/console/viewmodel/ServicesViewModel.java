@@ -76,6 +76,11 @@ public final class ServicesViewModel {
         return rows;
     }
 
+    /** The chart operations every row has a command for, in chart order. */
+    public List<Operation> operations() {
+        return rules.chart().operations();
+    }
+
     /** The services that pass the search and the state filter. */
     public ObservableList<ServiceRowViewModel> visibleRows() {
         return visible;
@@ -275,7 +280,7 @@ public final class ServicesViewModel {
             return;
         }
         String name = row.name();
-        dialogs.chooseDrill(name).ifPresent(operation -> executor.run(() -> {
+        dialogs.chooseDrill(name, rules.chart().operations()).ifPresent(operation -> executor.run(() -> {
             fleet.injectFault(name, operation);
             return operation;
         }, armed -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillArmed", name, i18n.operation(armed))),
