@@ -24,6 +24,8 @@ class ArchitectureTest {
     private static final String FLEET = "org.sluice.fleet..";
     private static final String CONSOLE = "org.sluice.console..";
     private static final String VIEW_MODEL = "org.sluice.console.viewmodel..";
+    private static final String VIEW = "org.sluice.console.view..";
+    private static final String CONTROLS = "org.sluice.console.controls..";
     private static final String CLI = "org.sluice.cli..";
 
     @ArchTest
@@ -88,6 +90,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..", "org.controlsfx..", "atlantafx..")
             .allowEmptyShould(true)
             .because("view models use javafx.beans and javafx.collections only, and are tested without the toolkit");
+
+    @ArchTest
+    static final ArchRule controlsDoNotReachBackIntoTheViews = noClasses()
+            .that().resideInAPackage(CONTROLS)
+            .should().dependOnClassesThat().resideInAPackage(VIEW)
+            .because("views are assembled from controls; a control that used a view would tie both packages into one cycle");
 
     @ArchTest
     static final ArchRule onlyTheCommandLinePrintsToTheTerminal = noClasses()
