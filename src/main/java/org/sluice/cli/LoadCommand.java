@@ -124,10 +124,6 @@ final class LoadCommand implements Callable<Integer> {
     }
 
     private static ThreadFactory daemon(String name) {
-        return runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        };
+        return Thread.ofPlatform().name(name).daemon().factory();
     }
 }

@@ -15,9 +15,11 @@ import org.sluice.console.view.MainView;
 import org.sluice.console.view.ServiceDetailsView;
 import org.sluice.console.view.ThrottleNotifications;
 import org.sluice.console.viewmodel.BackgroundExecutor;
+import org.sluice.console.viewmodel.BulkActionViewModel;
 import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.NoticesViewModel;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
@@ -48,14 +50,16 @@ final class ConsoleSession implements AutoCloseable {
                    MainView.Shell shell, LongSupplier clock, TrafficViewModel.Starter trafficStarter) {
         this.fleet = fleet;
         this.executor = executor;
-        this.services = new ServicesViewModel(fleet, rules, i18n, executor, dialogs);
-        this.details = new ServiceDetailsViewModel(fleet, executor, ZoneId.systemDefault());
+        NoticesViewModel notices = new NoticesViewModel(i18n);
+        this.services = new ServicesViewModel(fleet, rules, i18n, executor, dialogs, notices);
+        BulkActionViewModel bulk = new BulkActionViewModel(fleet, rules, i18n, executor, dialogs, notices);
+        this.details = new ServiceDetailsViewModel(fleet, rules, executor, ZoneId.systemDefault());
         services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
         this.dashboard = new DashboardViewModel(i18n, clock);
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
         services.rows().addListener(this::followServiceNames);
         this.i18n = i18n;
-        this.view = new MainView(services, i18n, shell, new ServiceDetailsView(details, i18n), this::dashboardView);
+        this.view = new MainView(services, bulk, notices, i18n, shell, new ServiceDetailsView(details, i18n), this::dashboardView);
         ThrottleNotifications.follow(dashboard, i18n, view);
         this.pump = new FleetEventPump(fleet, this::apply, this::pulse);
     }

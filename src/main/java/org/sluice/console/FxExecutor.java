@@ -4,7 +4,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import javafx.application.Platform;
@@ -19,12 +18,7 @@ final class FxExecutor implements BackgroundExecutor, AutoCloseable {
     private final ExecutorService pool;
 
     FxExecutor() {
-        AtomicInteger count = new AtomicInteger();
-        pool = Executors.newFixedThreadPool(4, r -> {
-            Thread t = new Thread(r, "sluice-console-worker-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        pool = Executors.newFixedThreadPool(4, Thread.ofPlatform().name("sluice-console-worker-", 1).daemon().factory());
     }
 
     @Override

@@ -22,11 +22,7 @@ final class HttpTraffic implements TrafficViewModel.Traffic {
 
     private HttpTraffic(String endpoint, int rate, int size) {
         int run = RUNS.incrementAndGet();
-        scheduler = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "sluice-test-traffic-" + run);
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().name("sluice-test-traffic-" + run + "-", 1).daemon().factory());
         generator = new LoadGenerator(rate, CONCURRENCY, Duration.ofDays(1), false,
                 new HttpSender(URI.create(endpoint), new LoadBody(size), scheduler), scheduler, System::nanoTime);
         generator.start().whenComplete((summary, failure) -> scheduler.shutdown());

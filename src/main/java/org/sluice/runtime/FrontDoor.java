@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,12 +51,7 @@ public final class FrontDoor implements AutoCloseable {
     /** Opens the door on 127.0.0.1:{@code port} (0 for any free port). */
     public static FrontDoor open(Host host, int port) throws IOException {
         HttpServer server = LoopbackHttpServer.create(port, 256);
-        AtomicInteger count = new AtomicInteger();
-        ExecutorService workers = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "sluice-front-door-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService workers = Executors.newCachedThreadPool(Thread.ofPlatform().name("sluice-front-door-", 1).daemon().factory());
         FrontDoor door = new FrontDoor(host, server, workers);
         server.createContext("/services/", door::handle);
         server.setExecutor(workers);

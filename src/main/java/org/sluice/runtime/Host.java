@@ -1,54 +1,35 @@
 package org.sluice.runtime;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.sluice.lifecycle.BackupInfo;
-import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
-import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceLifecycle;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.lifecycle.Transition;
-import org.sluice.runtime.store.StoredService;
-import org.sluice.throttle.Cause;
+import org.sluice.runtime.store.HostJournal;
 import org.sluice.throttle.InstanceEpisode;
-import org.sluice.throttle.InstanceSample;
-import org.sluice.throttle.ThrottleState;
-import org.sluice.throttle.ThrottleTransition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * specification. Failures come only from real causes (an instance that does not start, a stop
  * that does not finish, a configuration that does not validate) or from a fault an operator armed
  * for a drill.
+ *
+ * <p>The host itself checks and accepts commands; its parts do the rest: {@code OperationRunner}
+ * runs and records operations, {@code ManagedService} and {@code ServiceInstances} hold each
+ * service and its role instances, {@code Recovery} brings back the last run, and
+ * {@code HostEvents} tells the listeners.
  */
 public final class Host implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
@@ -98,29 +84,25 @@ public final class Host implements AutoCloseable {
     private final HostJournal journal;
     private final InstantSource clock;
     private final Settings settings;
-    private final ExecutorService operations;
-    private final AtomicBoolean relaunched = new AtomicBoolean();
-    private final ExecutorService events;
-    private final Map<String, Managed> services = new ConcurrentHashMap<>();
-    private final List<HostListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, ManagedService> services = new ConcurrentHashMap<>();
+    /** Held while a new name is checked and taken, so that two creates or restores cannot both take it. */
     private final Object names = new Object();
+    private final HostEvents events;
+    private final OperationRunner runner;
+    private final Recovery recovery;
 
     public Host(InstanceLauncher launcher, HostJournal journal, InstantSource clock, Settings settings) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
         this.journal = Objects.requireNonNull(journal, "journal");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.operations = Executors.newCachedThreadPool(named("sluice-operation"));
-        this.events = Executors.newSingleThreadExecutor(named("sluice-host-events"));
+        this.events = new HostEvents(Executors.newSingleThreadExecutor(named("sluice-host-events")));
+        this.runner = new OperationRunner(journal, clock, Executors.newCachedThreadPool(named("sluice-operation")), events, services);
+        this.recovery = new Recovery(rules, journal, clock, services, this::manage, runner, events);
     }
 
     private static ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        return Thread.ofPlatform().name(prefix + "-", 1).daemon().factory();
     }
 
     // ---------------------------------------------------------------- start-up and recovery
@@ -139,24 +121,7 @@ public final class Host implements AutoCloseable {
      * the host last stopped lands in its failure state and is logged as interrupted.
      */
     public void load() {
-        for (OperationRecord running : journal.runningOperations()) {
-            journal.operationEnded(new OperationRecord(running.requestId(), running.service(), running.operation(),
-                    running.requester(), running.startedMs(), OptionalLong.of(clock.millis()), Outcome.INTERRUPTED,
-                    Optional.of(INTERRUPTED)));
-        }
-        for (StoredService stored : journal.loadServices()) {
-            ServiceState state = stored.state();
-            if (stored.runningOperation() != null || state.isTransitional()) {
-                Operation interrupted = stored.running().orElse(Operation.START);
-                state = rules.interrupted(interrupted, Optional.ofNullable(stored.runningFrom()));
-                LOG.warn("{} was interrupted during {}; it is now {}", stored.name(), interrupted.chartName(), state.chartName());
-            }
-            Managed managed = new Managed(ServiceLifecycle.resting(rules, state, stored.stateBeforeDisable()), stored.definition());
-            managed.lastOperation = journal.operations(OperationQuery.all(1).forService(stored.name())).stream().findFirst().orElse(null);
-            services.put(stored.name(), managed);
-            persist(managed);
-            publish(l -> l.serviceChanged(view(managed)));
-        }
+        recovery.load();
     }
 
     /**
@@ -166,36 +131,7 @@ public final class Host implements AutoCloseable {
      * first call does anything.
      */
     public void relaunchInstances() {
-        if (!relaunched.compareAndSet(false, true)) {
-            return;
-        }
-        for (Managed managed : services.values()) {
-            if (needsInstances(managed)) {
-                try {
-                    operations.execute(() -> relaunch(managed));
-                } catch (java.util.concurrent.RejectedExecutionException closed) {
-                    LOG.debug("Host closed; {} keeps no instances", managed.name());
-                    return;
-                }
-            }
-        }
-    }
-
-    private static boolean needsInstances(Managed managed) {
-        ServiceState state = managed.lifecycle.state();
-        return (state == ServiceState.ACTIVE || state == ServiceState.SUSPENDED)
-                && managed.lifecycle.running().isEmpty() && managed.slots.isEmpty();
-    }
-
-    private void relaunch(Managed managed) {
-        if (!needsInstances(managed)) {
-            return;
-        }
-        try {
-            startInstances(managed, managed.lifecycle.state() == ServiceState.SUSPENDED);
-        } catch (OperationFailedException e) {
-            LOG.error("{} did not get its instances back after a restart: {}", managed.name(), e.getMessage());
-        }
+        recovery.relaunchInstances();
     }
 
     // ---------------------------------------------------------------- commands
@@ -203,15 +139,15 @@ public final class Host implements AutoCloseable {
     /** Provisions a new service: Creating, then Active or CreateFailed. */
     public Accepted create(ServiceDefinition definition, String requester) {
         requireValid(definition);
-        Managed managed;
+        ManagedService managed;
         synchronized (names) {
             if (services.containsKey(definition.name())) {
                 throw new IllegalArgumentException("A service named '" + definition.name() + "' exists already");
             }
-            managed = new Managed(ServiceLifecycle.creating(rules), definition);
+            managed = manage(ServiceLifecycle.creating(rules), definition);
             services.put(definition.name(), managed);
         }
-        return submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> startInstances(managed, false));
+        return runner.submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> managed.startInstances(false));
     }
 
     /** Creates a service named {@code newName} from a backup: Restoring, then Suspended or RestoreFailed. */
@@ -223,16 +159,16 @@ public final class Host implements AutoCloseable {
         }
         ServiceDefinition definition = backup.definition().withName(newName);
         requireValid(definition);
-        Managed managed;
+        ManagedService managed;
         synchronized (names) {
             if (services.containsKey(newName)) {
                 throw new IllegalArgumentException("A service named '" + newName + "' exists already");
             }
-            managed = new Managed(ServiceLifecycle.restoring(rules), definition);
+            managed = manage(ServiceLifecycle.restoring(rules), definition);
             services.put(newName, managed);
         }
-        publish(l -> l.serviceChanged(view(managed)));
-        return submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> startInstances(managed, true));
+        events.publish(l -> l.serviceChanged(managed.view()));
+        return runner.submit(managed, managed.lifecycle.running().orElseThrow(), requester, () -> managed.startInstances(true));
     }
 
     /**
@@ -240,17 +176,17 @@ public final class Host implements AutoCloseable {
      * Resume, Delete, Backup, Disable, Enable, ServiceUpdate.
      */
     public Accepted perform(String name, Operation operation, String requester) {
-        Managed managed = require(name);
-        Work work = switch (operation) {
-            case START -> () -> startInstances(managed, false);
-            case STOP -> () -> stopInstances(managed, true);
+        ManagedService managed = require(name);
+        OperationRunner.Work work = switch (operation) {
+            case START -> () -> managed.startInstances(false);
+            case STOP -> () -> managed.stopInstances(true);
             case RESTART, SERVICE_UPDATE -> () -> {
-                stopInstances(managed, true);
-                startInstances(managed, false);
+                managed.stopInstances(true);
+                managed.startInstances(false);
             };
-            case SUSPEND -> () -> eachInstance(managed, RoleInstance::suspend, "refuses messages");
-            case RESUME -> () -> eachInstance(managed, RoleInstance::resume, "takes messages again");
-            case DELETE, DISABLE -> () -> stopInstances(managed, false);
+            case SUSPEND -> () -> managed.instances.confirmEach(RoleInstance::suspend, "refuses messages");
+            case RESUME -> () -> managed.instances.confirmEach(RoleInstance::resume, "takes messages again");
+            case DELETE, DISABLE -> () -> managed.stopInstances(false);
             case BACKUP -> () -> backup(managed, requester);
             case ENABLE -> null;
             case SCALE, UPDATE_CONFIGURATION, CREATE, RESTORE ->
@@ -261,22 +197,22 @@ public final class Host implements AutoCloseable {
             ServiceState target = transition.onSuccess().orElseThrow();
             work = () -> {
                 if (target == ServiceState.ACTIVE || target == ServiceState.SUSPENDED) {
-                    startInstances(managed, target == ServiceState.SUSPENDED);
+                    managed.startInstances(target == ServiceState.SUSPENDED);
                 }
             };
         }
-        return submit(managed, transition, requester, work);
+        return runner.submit(managed, transition, requester, work);
     }
 
     /** Changes the number of role instances: Updating, then Active or ScaleFailed. */
     public Accepted scale(String name, int units, String requester) {
-        Managed managed = require(name);
+        ManagedService managed = require(name);
         if (units < ServiceDefinition.MIN_UNITS || units > ServiceDefinition.MAX_UNITS) {
             throw new IllegalArgumentException("Units must be from " + ServiceDefinition.MIN_UNITS + " to "
                     + ServiceDefinition.MAX_UNITS + ", was " + units);
         }
         Transition transition = managed.lifecycle.begin(Operation.SCALE);
-        return submit(managed, transition, requester, () -> scaleTo(managed, units));
+        return runner.submit(managed, transition, requester, () -> managed.scaleTo(units));
     }
 
     /**
@@ -284,12 +220,12 @@ public final class Host implements AutoCloseable {
      * definition still in force when the new one does not validate or does not start.
      */
     public Accepted updateConfiguration(String name, ServiceDefinition definition, String requester) {
-        Managed managed = require(name);
+        ManagedService managed = require(name);
         if (!name.equals(definition.name())) {
             throw new IllegalArgumentException("A service cannot be renamed; back it up and restore it under the new name");
         }
         Transition transition = managed.lifecycle.begin(Operation.UPDATE_CONFIGURATION);
-        return submit(managed, transition, requester, () -> reconfigure(managed, definition));
+        return runner.submit(managed, transition, requester, () -> managed.reconfigure(definition));
     }
 
     /** Disables every service that allows it. */
@@ -304,7 +240,7 @@ public final class Host implements AutoCloseable {
 
     private List<Accepted> everyServiceAllowing(Operation operation, String requester) {
         List<Accepted> accepted = new ArrayList<>();
-        for (Managed managed : sortedServices()) {
+        for (ManagedService managed : sortedServices()) {
             if (managed.lifecycle.allowed().contains(operation)) {
                 try {
                     accepted.add(perform(managed.name(), operation, requester));
@@ -321,328 +257,7 @@ public final class Host implements AutoCloseable {
         require(name).faults.add(operation);
     }
 
-    // ---------------------------------------------------------------- queries
-
-    public List<ServiceView> services() {
-        return sortedServices().stream().map(this::view).toList();
-    }
-
-    public Optional<ServiceView> service(String name) {
-        return Optional.ofNullable(services.get(name)).map(this::view);
-    }
-
-    public List<OperationRecord> operations(OperationQuery query) {
-        return journal.operations(query);
-    }
-
-    public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
-        return journal.episodes(service, fromMs, toMs);
-    }
-
-    public List<BackupInfo> backups(String service) {
-        return journal.backups(service);
-    }
-
-    /** The next instance, round-robin, that should receive a message for {@code name}. */
-    public Route route(String name) {
-        Managed managed = services.get(name);
-        if (managed == null) {
-            return new Route.Unknown();
-        }
-        ServiceState state = managed.lifecycle.state();
-        if (state != ServiceState.ACTIVE) {
-            return new Route.NotActive(state);
-        }
-        List<Slot> ready = managed.slots.values().stream()
-                .filter(s -> s.status == InstanceStatus.RUNNING && s.process != null && s.process.port().isPresent())
-                .toList();
-        if (ready.isEmpty()) {
-            return new Route.NoInstance();
-        }
-        Slot slot = ready.get(Math.floorMod(managed.next.getAndIncrement(), ready.size()));
-        return new Route.To(slot.index, slot.process.port().getAsInt());
-    }
-
-    public void addListener(HostListener listener) {
-        listeners.add(listener);
-    }
-
-    public void removeListener(HostListener listener) {
-        listeners.remove(listener);
-    }
-
-    /** Stops every role instance (killing those that do not stop in time) and the host's threads. */
-    @Override
-    public void close() {
-        List<CompletableFuture<Void>> stopping = new ArrayList<>();
-        for (Managed managed : services.values()) {
-            for (Slot slot : managed.slots.values()) {
-                slot.stopRequested = true;
-                if (slot.process != null) {
-                    stopping.add(slot.process.stop());
-                }
-            }
-        }
-        try {
-            CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new))
-                    .get(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("Some role instances did not stop in time and are killed: {}", e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        services.values().forEach(m -> m.slots.values().forEach(Slot::kill));
-        operations.shutdownNow();
-        events.shutdown();
-        try {
-            if (!events.awaitTermination(5, TimeUnit.SECONDS)) {
-                LOG.warn("Host events were still being delivered at close");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    // ---------------------------------------------------------------- running operations
-
-    @FunctionalInterface
-    private interface Work {
-        void run() throws OperationFailedException;
-    }
-
-    private Accepted submit(Managed managed, Transition transition, String requester, Work work) {
-        OperationRecord record = new OperationRecord(UUID.randomUUID().toString(), managed.name(), transition.operation(),
-                requester, clock.millis(), OptionalLong.empty(), Outcome.RUNNING, Optional.empty());
-        managed.lastOperation = record;
-        managed.runningFrom = transition.from().orElse(null);
-        journal.operationStarted(record);
-        persist(managed);
-        ServiceView started = view(managed);
-        publish(l -> {
-            l.serviceChanged(started);
-            l.operationProgress(record);
-        });
-        CompletableFuture<OperationRecord> completion = new CompletableFuture<>();
-        operations.execute(() -> {
-            String error = null;
-            try {
-                // A failed Backup is still recorded, as failed: the backup itself handles its drill.
-                if (transition.operation() != Operation.BACKUP && managed.faults.remove(transition.operation())) {
-                    throw new OperationFailedException(INJECTED_FAULT);
-                }
-                work.run();
-            } catch (OperationFailedException e) {
-                error = e.getMessage();
-            } catch (RuntimeException e) {
-                LOG.error("{} of {} failed unexpectedly", transition.operation().chartName(), managed.name(), e);
-                error = "Unexpected error: " + e;
-            }
-            completion.complete(land(managed, transition, record, error));
-        });
-        return new Accepted(record, completion);
-    }
-
-    private OperationRecord land(Managed managed, Transition transition, OperationRecord record, String error) {
-        Outcome outcome = error == null ? Outcome.SUCCEEDED : Outcome.FAILED;
-        OperationRecord ended = new OperationRecord(record.requestId(), record.service(), record.operation(), record.requester(),
-                record.startedMs(), OptionalLong.of(clock.millis()), outcome, Optional.ofNullable(error));
-        managed.runningFrom = null;
-        managed.lastOperation = ended;
-        boolean removed = false;
-        if (error == null) {
-            removed = managed.lifecycle.succeed(transition).isEmpty();
-        } else {
-            managed.lifecycle.fail(transition);
-            LOG.warn("{} of {} failed: {}", transition.operation().chartName(), managed.name(), error);
-        }
-        journal.operationEnded(ended);
-        if (removed) {
-            services.remove(managed.name());
-            journal.deleteService(managed.name());
-            publish(l -> {
-                l.operationProgress(ended);
-                l.serviceRemoved(managed.name());
-            });
-        } else {
-            persist(managed);
-            ServiceView after = view(managed);
-            publish(l -> {
-                l.serviceChanged(after);
-                l.operationProgress(ended);
-            });
-        }
-        return ended;
-    }
-
-    private void startInstances(Managed managed, boolean suspended) throws OperationFailedException {
-        killAll(managed);
-        launchRange(managed, managed.definition, 0, managed.definition.units(), suspended);
-    }
-
-    /**
-     * Launches instances {@code from} (inclusive) to {@code to} (exclusive) and waits until they
-     * are all ready; if one fails, those launched here are killed and the failure is thrown.
-     */
-    private void launchRange(Managed managed, ServiceDefinition definition, int from, int to, boolean suspended)
-            throws OperationFailedException {
-        List<Slot> started = new ArrayList<>();
-        try {
-            for (int index = from; index < to; index++) {
-                started.add(launch(managed, definition, index, suspended));
-            }
-            for (Slot slot : started) {
-                awaitReady(slot);
-            }
-        } catch (OperationFailedException e) {
-            started.forEach(Slot::kill);
-            started.forEach(slot -> managed.slots.remove(slot.index, slot));
-            throw e;
-        }
-    }
-
-    private Slot launch(Managed managed, ServiceDefinition definition, int index, boolean suspended) throws OperationFailedException {
-        Slot slot = new Slot(managed, index);
-        managed.slots.put(index, slot);
-        publishInstance(slot, null);
-        try {
-            slot.process = launcher.launch(definition, index, suspended, slot);
-        } catch (IOException e) {
-            managed.slots.remove(index, slot);
-            throw new OperationFailedException("Instance " + index + " could not be launched: " + e.getMessage(), e);
-        }
-        return slot;
-    }
-
-    private void awaitReady(Slot slot) throws OperationFailedException {
-        try {
-            slot.process.ready().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new OperationFailedException("Instance " + slot.index + " did not become ready within "
-                    + settings.readyTimeout().toSeconds() + " s");
-        } catch (ExecutionException e) {
-            String reason = e.getCause() == null ? e.toString() : e.getCause().getMessage();
-            throw new OperationFailedException("Instance " + slot.index + " did not start: " + reason, e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OperationFailedException("Interrupted while instance " + slot.index + " was starting");
-        }
-    }
-
-    /**
-     * Stops every instance of the service, killing those that do not stop in time. With
-     * {@code strict}, an instance that had to be killed fails the operation.
-     */
-    private void stopInstances(Managed managed, boolean strict) throws OperationFailedException {
-        List<Slot> slots = new ArrayList<>(managed.slots.values());
-        List<Integer> killed = stop(slots);
-        slots.forEach(slot -> managed.slots.remove(slot.index, slot));
-        if (strict && !killed.isEmpty()) {
-            throw new OperationFailedException("Instance " + killed.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                    + " did not stop within " + settings.stopTimeout().toSeconds() + " s and was killed");
-        }
-    }
-
-    /** Asks each instance to stop and waits; returns the indexes of those that had to be killed. */
-    private List<Integer> stop(List<Slot> slots) {
-        long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
-        List<Integer> killed = new ArrayList<>();
-        for (Slot slot : slots) {
-            slot.stopRequested = true;
-        }
-        List<CompletableFuture<Void>> stopping = slots.stream()
-                .map(slot -> slot.process == null ? CompletableFuture.<Void>completedFuture(null) : slot.process.stop())
-                .toList();
-        for (int i = 0; i < slots.size(); i++) {
-            try {
-                stopping.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException | ExecutionException e) {
-                slots.get(i).kill();
-                killed.add(slots.get(i).index);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                slots.get(i).kill();
-                killed.add(slots.get(i).index);
-            }
-        }
-        return killed;
-    }
-
-    private void killAll(Managed managed) {
-        List<Slot> leftovers = new ArrayList<>(managed.slots.values());
-        leftovers.forEach(Slot::kill);
-        leftovers.forEach(slot -> managed.slots.remove(slot.index, slot));
-    }
-
-    /**
-     * Asks every instance to suspend or resume and waits until each says it has: an operation
-     * that succeeds means the instances already refuse, or take, messages.
-     */
-    private void eachInstance(Managed managed, Function<RoleInstance, CompletableFuture<Void>> action, String doing)
-            throws OperationFailedException {
-        List<Slot> slots = new ArrayList<>(managed.slots.values());
-        List<Integer> down = slots.stream().filter(s -> s.process == null || !s.process.isAlive()).map(s -> s.index).toList();
-        if (slots.isEmpty() || !down.isEmpty()) {
-            throw new OperationFailedException(slots.isEmpty() ? "The service has no running instance"
-                    : "Instance " + down.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " is not running");
-        }
-        Map<Integer, CompletableFuture<Void>> confirmations = new TreeMap<>();
-        for (Slot slot : slots) {
-            confirmations.put(slot.index, action.apply(slot.process));
-        }
-        long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
-        for (Map.Entry<Integer, CompletableFuture<Void>> confirmation : confirmations.entrySet()) {
-            try {
-                confirmation.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new OperationFailedException("Instance " + confirmation.getKey() + " did not confirm that it " + doing
-                        + " within " + settings.stopTimeout().toMillis() + " ms");
-            } catch (ExecutionException e) {
-                throw new OperationFailedException("Instance " + confirmation.getKey() + " did not confirm that it " + doing
-                        + ": " + e.getCause().getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new OperationFailedException("Interrupted while instance " + confirmation.getKey() + " " + doing);
-            }
-        }
-    }
-
-    private void scaleTo(Managed managed, int units) throws OperationFailedException {
-        ServiceDefinition before = managed.definition;
-        ServiceDefinition after = before.withUnits(units);
-        if (units > before.units()) {
-            launchRange(managed, after, before.units(), units, false);
-        } else if (units < before.units()) {
-            List<Slot> surplus = managed.slots.values().stream().filter(s -> s.index >= units).toList();
-            stop(surplus);
-            surplus.forEach(slot -> managed.slots.remove(slot.index, slot));
-        }
-        managed.definition = after;
-    }
-
-    private void reconfigure(Managed managed, ServiceDefinition next) throws OperationFailedException {
-        List<ServiceDefinition.Problem> problems = next.problems();
-        if (!problems.isEmpty()) {
-            throw new OperationFailedException("The new configuration does not validate: "
-                    + problems.stream().map(ServiceDefinition.Problem::toString).collect(Collectors.joining("; ")));
-        }
-        ServiceDefinition previous = managed.definition;
-        stopInstances(managed, false);
-        managed.definition = next;
-        try {
-            startInstances(managed, false);
-        } catch (OperationFailedException failed) {
-            managed.definition = previous;
-            try {
-                startInstances(managed, false);
-            } catch (OperationFailedException alsoFailed) {
-                LOG.error("{}: the previous configuration did not start again either: {}", managed.name(), alsoFailed.getMessage());
-            }
-            throw new OperationFailedException("The new configuration did not start (" + failed.getMessage()
-                    + "); the previous configuration is in force again", failed);
-        }
-    }
-
-    private void backup(Managed managed, String requester) throws OperationFailedException {
+    private void backup(ManagedService managed, String requester) throws OperationFailedException {
         String id = managed.name() + "-" + clock.millis() + "-" + UUID.randomUUID().toString().substring(0, 8);
         if (managed.faults.remove(Operation.BACKUP)) {
             journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, false,
@@ -663,10 +278,78 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- bookkeeping
+    // ---------------------------------------------------------------- queries
 
-    private Managed require(String name) {
-        Managed managed = services.get(name);
+    public List<ServiceView> services() {
+        return sortedServices().stream().map(ManagedService::view).toList();
+    }
+
+    public Optional<ServiceView> service(String name) {
+        return Optional.ofNullable(services.get(name)).map(ManagedService::view);
+    }
+
+    public List<OperationRecord> operations(OperationQuery query) {
+        return journal.operations(query);
+    }
+
+    public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
+        return journal.episodes(service, fromMs, toMs);
+    }
+
+    public List<BackupInfo> backups(String service) {
+        return journal.backups(service);
+    }
+
+    /** The next instance, round-robin, that should receive a message for {@code name}. */
+    public Route route(String name) {
+        ManagedService managed = services.get(name);
+        if (managed == null) {
+            return new Route.Unknown();
+        }
+        ServiceState state = managed.lifecycle.state();
+        if (state != ServiceState.ACTIVE) {
+            return new Route.NotActive(state);
+        }
+        return managed.instances.route();
+    }
+
+    public void addListener(HostListener listener) {
+        events.add(listener);
+    }
+
+    public void removeListener(HostListener listener) {
+        events.remove(listener);
+    }
+
+    /** Stops every role instance (killing those that do not stop in time) and the host's threads. */
+    @Override
+    public void close() {
+        List<CompletableFuture<Void>> stopping = new ArrayList<>();
+        for (ManagedService managed : services.values()) {
+            stopping.addAll(managed.instances.askEachToStop());
+        }
+        try {
+            CompletableFuture.allOf(stopping.toArray(CompletableFuture[]::new))
+                    .get(settings.stopTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("Some role instances did not stop in time and are killed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        services.values().forEach(m -> m.instances.killEach());
+        runner.close();
+        events.close();
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private ManagedService manage(ServiceLifecycle lifecycle, ServiceDefinition definition) {
+        return new ManagedService(lifecycle, definition,
+                new ServiceInstances(definition.name(), launcher, settings, events, journal::episodeEnded));
+    }
+
+    private ManagedService require(String name) {
+        ManagedService managed = services.get(name);
         if (managed == null) {
             throw new NoSuchServiceException(name);
         }
@@ -681,128 +364,9 @@ public final class Host implements AutoCloseable {
         }
     }
 
-    private List<Managed> sortedServices() {
-        List<Managed> sorted = new ArrayList<>(services.values());
-        sorted.sort(Comparator.comparing(Managed::name));
+    private List<ManagedService> sortedServices() {
+        List<ManagedService> sorted = new ArrayList<>(services.values());
+        sorted.sort(Comparator.comparing(ManagedService::name));
         return sorted;
-    }
-
-    private void persist(Managed managed) {
-        Operation running = managed.lifecycle.running().map(Transition::operation).orElse(null);
-        OperationRecord last = managed.lastOperation;
-        journal.saveService(new StoredService(managed.definition, managed.lifecycle.state(),
-                managed.lifecycle.beforeDisable().orElse(null), running,
-                running == null ? null : last.requestId(), running == null ? null : managed.runningFrom, clock.millis()));
-    }
-
-    private ServiceView view(Managed managed) {
-        List<InstanceView> instances = managed.slots.values().stream().map(Slot::view).toList();
-        return new ServiceView(managed.definition, managed.lifecycle.state(),
-                managed.lifecycle.running().map(Transition::operation), instances, Optional.ofNullable(managed.lastOperation));
-    }
-
-    private void publish(Consumer<HostListener> delivery) {
-        if (listeners.isEmpty()) {
-            return;
-        }
-        try {
-            events.execute(() -> {
-                for (HostListener listener : listeners) {
-                    try {
-                        delivery.accept(listener);
-                    } catch (RuntimeException e) {
-                        LOG.error("A host listener failed", e);
-                    }
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException closed) {
-            LOG.debug("Host closed; an event was not delivered");
-        }
-    }
-
-    private void publishInstance(Slot slot, InstanceEvent event) {
-        InstanceView view = slot.view();
-        publish(l -> l.instanceEvent(slot.owner.name(), view, event));
-    }
-
-    /** One service as the host runs it. */
-    private static final class Managed {
-        final ServiceLifecycle lifecycle;
-        volatile ServiceDefinition definition;
-        volatile OperationRecord lastOperation;
-        volatile ServiceState runningFrom;
-        final Map<Integer, Slot> slots = new ConcurrentSkipListMap<>();
-        final Set<Operation> faults = Collections.synchronizedSet(EnumSet.noneOf(Operation.class));
-        final AtomicInteger next = new AtomicInteger();
-
-        Managed(ServiceLifecycle lifecycle, ServiceDefinition definition) {
-            this.lifecycle = lifecycle;
-            this.definition = definition;
-        }
-
-        String name() {
-            return definition.name();
-        }
-    }
-
-    /** One role instance's place in a service, and what the host knows of it. */
-    private final class Slot implements InstanceListener {
-        final Managed owner;
-        final int index;
-        volatile RoleInstance process;
-        volatile InstanceStatus status = InstanceStatus.STARTING;
-        volatile ThrottleState throttle = ThrottleState.NORMAL;
-        volatile Set<Cause> causes = Set.of();
-        volatile OptionalLong throttledSince = OptionalLong.empty();
-        volatile InstanceSample lastSample;
-        volatile boolean stopRequested;
-
-        Slot(Managed owner, int index) {
-            this.owner = owner;
-            this.index = index;
-        }
-
-        @Override
-        public void onEvent(InstanceEvent event) {
-            if (event instanceof InstanceEvent.Ready) {
-                status = InstanceStatus.RUNNING;
-            } else if (event instanceof InstanceEvent.Sampled sampled) {
-                lastSample = sampled.sample();
-            } else if (event instanceof InstanceEvent.Throttle change) {
-                ThrottleTransition t = change.transition();
-                throttle = t.state();
-                causes = t.causes();
-                if (t.entersThrottled()) {
-                    throttledSince = OptionalLong.of(t.timeMs());
-                } else if (t.state() == ThrottleState.NORMAL) {
-                    throttledSince = OptionalLong.empty();
-                }
-            } else if (event instanceof InstanceEvent.EpisodeEnded ended) {
-                journal.episodeEnded(new InstanceEpisode(owner.name(), index, ended.episode()));
-            } else if (event instanceof InstanceEvent.Problem problem) {
-                LOG.warn("{} instance {}: {}", owner.name(), index, problem.message());
-            } else if (event instanceof InstanceEvent.Exited exited) {
-                boolean expected = stopRequested || exited.requested();
-                status = expected ? InstanceStatus.STOPPED : InstanceStatus.FAILED;
-                throttle = ThrottleState.NORMAL;
-                causes = Set.of();
-                throttledSince = OptionalLong.empty();
-                if (!expected) {
-                    LOG.error("{} instance {} exited unexpectedly with status {}", owner.name(), index, exited.status());
-                }
-            }
-            publishInstance(this, event);
-        }
-
-        void kill() {
-            stopRequested = true;
-            if (process != null && process.isAlive()) {
-                process.kill();
-            }
-        }
-
-        InstanceView view() {
-            return new InstanceView(index, status, throttle, causes, throttledSince, Optional.ofNullable(lastSample));
-        }
     }
 }

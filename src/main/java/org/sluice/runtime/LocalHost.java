@@ -21,11 +21,11 @@ public final class LocalHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHost.class);
 
     private final Path data;
-    private final StoreJournal journal;
+    private final Store journal;
     private final Host host;
     private final FrontDoor door;
 
-    private LocalHost(Path data, StoreJournal journal, Host host, FrontDoor door) {
+    private LocalHost(Path data, Store journal, Host host, FrontDoor door) {
         this.data = data;
         this.journal = journal;
         this.host = host;
@@ -49,7 +49,7 @@ public final class LocalHost implements AutoCloseable {
      */
     public static LocalHost openWithoutInstances(Path data, int port) throws IOException {
         Files.createDirectories(data);
-        StoreJournal journal = new StoreJournal(Store.open(data));
+        Store journal = Store.open(data);
         Host host = new Host(ProcessInstanceLauncher.sameJvm(data.resolve("instances")), journal,
                 InstantSource.system(), Host.Settings.defaults());
         FrontDoor door;

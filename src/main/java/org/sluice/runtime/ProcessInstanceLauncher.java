@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.runtime.instance.InstanceEvents;
+import org.sluice.runtime.instance.ProtocolEvent;
+import org.sluice.runtime.instance.ProtocolEvents;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleTransition;
@@ -145,9 +146,8 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
         }
 
         void startReading() {
-            Thread reader = new Thread(this::read, "sluice-instance-" + service + "-" + index + "-" + READERS.incrementAndGet());
-            reader.setDaemon(true);
-            reader.start();
+            Thread.ofPlatform().name("sluice-instance-" + service + "-" + index + "-" + READERS.incrementAndGet())
+                    .daemon().start(this::read);
         }
 
         private void read() {
@@ -178,29 +178,29 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
         }
 
         private void handle(String line) {
-            org.sluice.runtime.instance.InstanceEvent wire;
+            ProtocolEvent wire;
             try {
-                wire = InstanceEvents.parse(line);
-            } catch (InstanceEvents.MalformedEventException e) {
+                wire = ProtocolEvents.parse(line);
+            } catch (ProtocolEvents.MalformedEventException e) {
                 LOG.warn("{} instance {} printed something that is not an event: {}", service, index, e.getMessage());
                 return;
             }
-            if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Ready r) {
+            if (wire instanceof ProtocolEvent.Ready r) {
                 port = r.port();
                 deliver(new InstanceEvent.Ready(r.port(), r.pid()));
                 ready.complete(r.port());
-            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Sampled s) {
+            } else if (wire instanceof ProtocolEvent.Sampled s) {
                 deliver(new InstanceEvent.Sampled(new InstanceSample(s.timeMs(), s.memoryPercent(), s.concurrent(), s.cores(),
                         s.received(), s.processed(), s.failed(), s.refusedBusy(), s.latencyP50Ms(), s.latencyP99Ms())));
-            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Throttle t) {
+            } else if (wire instanceof ProtocolEvent.Throttle t) {
                 deliver(new InstanceEvent.Throttle(new ThrottleTransition(t.timeMs(), t.previous(), t.state(), t.causes(),
                         Optional.empty())));
-            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Episode e) {
+            } else if (wire instanceof ProtocolEvent.Episode e) {
                 deliver(new InstanceEvent.EpisodeEnded(new ThrottleEpisode(e.startMs(), OptionalLong.of(e.endMs()), e.causes())));
-            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Problem p) {
+            } else if (wire instanceof ProtocolEvent.Problem p) {
                 lastProblem = p.message();
                 deliver(new InstanceEvent.Problem(p.message()));
-            } else if (wire instanceof org.sluice.runtime.instance.InstanceEvent.Gate) {
+            } else if (wire instanceof ProtocolEvent.Gate) {
                 CompletableFuture<Void> change = gateChanges.poll();
                 if (change != null) {
                     change.complete(null);

@@ -9,6 +9,7 @@ import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.GeneralCodingRules;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
 
 /**
  * The package rules of Sluice. Data flows one way (runtime, fleet, view models, views) and the
@@ -23,6 +24,8 @@ class ArchitectureTest {
     private static final String FLEET = "org.sluice.fleet..";
     private static final String CONSOLE = "org.sluice.console..";
     private static final String VIEW_MODEL = "org.sluice.console.viewmodel..";
+    private static final String VIEW = "org.sluice.console.view..";
+    private static final String CONTROLS = "org.sluice.console.controls..";
     private static final String CLI = "org.sluice.cli..";
 
     @ArchTest
@@ -42,6 +45,19 @@ class ArchitectureTest {
             .whereLayer("Console").mayOnlyBeAccessedByLayers("Cli")
             .whereLayer("Fleet").mayOnlyBeAccessedByLayers("Console", "Cli")
             .whereLayer("Runtime").mayOnlyBeAccessedByLayers("Fleet", "Cli");
+
+    @ArchTest
+    static final ArchRule noCyclesBetweenPackages = SlicesRuleDefinition.slices()
+            .matching("org.sluice.(**)")
+            .should().beFreeOfCycles()
+            .because("a package that both uses and is used by another cannot be read, tested or replaced on its own");
+
+    @ArchTest
+    static final ArchRule theFleetInterfaceKnowsNoRuntime = noClasses()
+            .that().resideInAPackage("org.sluice.fleet")
+            .should().dependOnClassesThat().resideInAPackage(RUNTIME)
+            .because("the console reaches a local host and a remote one through the same interface; "
+                    + "only its implementations (fleet.local) may know the runtime");
 
     @ArchTest
     static final ArchRule domainIsPure = classes()
@@ -74,6 +90,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("javafx.scene..", "javafx.stage..", "org.controlsfx..", "atlantafx..")
             .allowEmptyShould(true)
             .because("view models use javafx.beans and javafx.collections only, and are tested without the toolkit");
+
+    @ArchTest
+    static final ArchRule controlsDoNotReachBackIntoTheViews = noClasses()
+            .that().resideInAPackage(CONTROLS)
+            .should().dependOnClassesThat().resideInAPackage(VIEW)
+            .because("views are assembled from controls; a control that used a view would tie both packages into one cycle");
 
     @ArchTest
     static final ArchRule onlyTheCommandLinePrintsToTheTerminal = noClasses()

@@ -11,6 +11,9 @@ import javafx.css.PseudoClass;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
+import javafx.scene.control.Menu;
+import javafx.scene.control.MenuBar;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.stage.Popup;
@@ -118,6 +121,26 @@ class ConsoleViewTest {
         robot.moveTo(resume.getParent());
         waitUntil(() -> cell.tooltip(Operation.RESUME).isShowing());
         assertThat(cell.tooltip(Operation.RESUME).getText()).isEqualTo("Resume is not needed: the service is already Active.");
+    }
+
+    @Test
+    void theServiceMenuFollowsTheSelectedServicesCommands(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        Menu service = robot.lookup(".menu-bar").queryAs(MenuBar.class).getMenus().stream()
+                .filter(m -> "menu-service".equals(m.getId())).findFirst().orElseThrow();
+        java.util.function.Function<Operation, MenuItem> item = operation -> service.getItems().stream()
+                .filter(i -> ("menu-" + operation.chartName()).equals(i.getId())).findFirst().orElseThrow();
+        assertThat(item.apply(Operation.STOP).isDisable()).as("nothing selected").isTrue();
+
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(row("orders"))));
+        assertThat(item.apply(Operation.STOP).isDisable()).isFalse();
+        assertThat(item.apply(Operation.BACKUP).isDisable()).isFalse();
+        assertThat(item.apply(Operation.START).isDisable()).isTrue();
+        assertThat(item.apply(Operation.RESUME).isDisable()).isTrue();
+
+        robot.interact(() -> table.getSelectionModel().clearSelection());
+        assertThat(item.apply(Operation.STOP).isDisable()).isTrue();
     }
 
     @Test

@@ -43,7 +43,7 @@ class HostEndToEndTest {
     Path temp;
 
     private RealHost real;
-    private StoreJournal journal;
+    private Store journal;
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
     private Host host;
     private FrontDoor door;

@@ -51,7 +51,7 @@ class HostMemoryThrottleEndToEndTest {
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(4)).build();
     private final InstanceEventLog events = new InstanceEventLog(SERVICE);
     private RealHost real;
-    private StoreJournal journal;
+    private Store journal;
     private Host host;
     private FrontDoor door;
     private HeldDestination destination;

@@ -54,7 +54,7 @@ class HostPullSourceEndToEndTest {
     private final HttpClient client = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();
     private final InstanceEventLog events = new InstanceEventLog(SERVICE);
     private RealHost real;
-    private StoreJournal journal;
+    private Store journal;
     private Host host;
     private FrontDoor door;
     private HeldDestination destination;

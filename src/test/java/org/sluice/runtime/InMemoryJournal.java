@@ -11,6 +11,7 @@ import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.runtime.store.HostJournal;
 import org.sluice.runtime.store.StoredService;
 import org.sluice.throttle.InstanceEpisode;
 
@@ -32,8 +33,8 @@ public final class InMemoryJournal implements HostJournal {
     }
 
     @Override
-    public synchronized void deleteService(String name) {
-        services.remove(name);
+    public synchronized boolean deleteService(String name) {
+        return services.remove(name) != null;
     }
 
     @Override

@@ -12,12 +12,12 @@ import org.sluice.runtime.store.Store;
  * instances as child JVMs under {@code temp/work}, and its front door on a free loopback port.
  */
 final class RealHost implements AutoCloseable {
-    final StoreJournal journal;
+    final Store journal;
     final Host host;
     final FrontDoor door;
 
     RealHost(Path temp, HostListener listener) throws IOException {
-        journal = new StoreJournal(Store.open(temp.resolve("data")));
+        journal = Store.open(temp.resolve("data"));
         host = new Host(ProcessInstanceLauncher.sameJvm(temp.resolve("work")), journal, InstantSource.system(),
                 new Host.Settings(Duration.ofSeconds(30), Duration.ofSeconds(15)));
         host.addListener(listener);

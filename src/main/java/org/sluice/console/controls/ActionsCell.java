@@ -12,7 +12,6 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.util.Duration;
 
-import org.sluice.console.view.Icons;
 import org.sluice.console.viewmodel.OperationCommand;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.lifecycle.Operation;

@@ -9,7 +9,6 @@ import javafx.scene.control.TableCell;
 import javafx.scene.layout.HBox;
 
 import org.kordamp.ikonli.javafx.FontIcon;
-import org.sluice.console.view.Icons;
 import org.sluice.lifecycle.ServiceState;
 
 /**

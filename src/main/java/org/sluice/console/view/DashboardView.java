@@ -1,7 +1,6 @@
 package org.sluice.console.view;
 
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
 import javafx.beans.binding.Bindings;
@@ -25,6 +24,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
+import org.sluice.console.controls.Icons;
 import org.sluice.console.controls.ThrottleTile;
 import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.I18n;
@@ -236,10 +236,5 @@ public final class DashboardView extends BorderPane {
     public ThrottleTile tile(String key) {
         return tiles.entrySet().stream().filter(e -> e.getKey().key().equals(key)).map(Map.Entry::getValue)
                 .findFirst().orElse(null);
-    }
-
-    /** The tiles in the wall, for tests. */
-    public List<ThrottleTile> wallTiles() {
-        return wall.getChildren().stream().map(ThrottleTile.class::cast).toList();
     }
 }

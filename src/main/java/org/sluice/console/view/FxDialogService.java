@@ -191,8 +191,7 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
-    public Optional<org.sluice.lifecycle.Operation> chooseDrill(String service) {
-        List<org.sluice.lifecycle.Operation> operations = org.sluice.lifecycle.Lifecycle.standard().chart().operations();
+    public Optional<org.sluice.lifecycle.Operation> chooseDrill(String service, List<org.sluice.lifecycle.Operation> operations) {
         javafx.scene.control.ChoiceDialog<org.sluice.lifecycle.Operation> dialog =
                 new javafx.scene.control.ChoiceDialog<>(operations.get(0), operations);
         dialog.initOwner(owner);

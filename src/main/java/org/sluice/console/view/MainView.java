@@ -1,6 +1,7 @@
 package org.sluice.console.view;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -41,12 +42,14 @@ import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
 import org.controlsfx.control.NotificationPane;
+import org.sluice.console.controls.Icons;
+import org.sluice.console.viewmodel.BulkActionViewModel;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.Notice;
+import org.sluice.console.viewmodel.NoticesViewModel;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.console.viewmodel.StateFilter;
-import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 
 /**
@@ -84,6 +87,8 @@ public final class MainView extends BorderPane {
     }
 
     private final ServicesViewModel services;
+    private final BulkActionViewModel bulk;
+    private final NoticesViewModel notices;
     private final I18n i18n;
     private final Shell shell;
     private final ServicesView servicesView;
@@ -94,13 +99,18 @@ public final class MainView extends BorderPane {
     private final TextField search = new TextField();
     private final Label status = new Label();
     private final List<MenuItem> shortcutItems = new ArrayList<>();
+    /** The Service menu's item for each chart operation. */
+    private final Map<Operation, MenuItem> operationItems = new EnumMap<>(Operation.class);
 
     /**
      * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
      *                  first frame does not pay for a tab nobody has looked at yet
      */
-    public MainView(ServicesViewModel services, I18n i18n, Shell shell, Node details, Supplier<? extends Node> dashboard) {
+    public MainView(ServicesViewModel services, BulkActionViewModel bulk, NoticesViewModel notices, I18n i18n, Shell shell,
+                    Node details, Supplier<? extends Node> dashboard) {
         this.services = services;
+        this.bulk = bulk;
+        this.notices = notices;
         this.i18n = i18n;
         this.shell = shell;
         this.servicesView = new ServicesView(services, i18n);
@@ -162,13 +172,14 @@ public final class MainView extends BorderPane {
             item.setDisable(true);
             item.setOnAction(e -> Optional.ofNullable(services.selectedProperty().get())
                     .ifPresent(row -> row.command(operation).execute()));
+            operationItems.put(operation, item);
             service.getItems().add(item);
         }
         MenuItem drill = new MenuItem(i18n.get("action.drill"), Icons.STATE_FAILED.create());
         drill.setId("menu-drill");
         drill.setOnAction(e -> services.armDrill());
-        service.setOnShowing(e -> updateServiceMenu(service));
-        services.selectedProperty().addListener((o, a, b) -> updateServiceMenu(service));
+        service.setOnShowing(e -> updateServiceMenu());
+        services.selectedProperty().addListener((o, a, b) -> updateServiceMenu());
 
         Menu view = new Menu(i18n.get("menu.view"));
         service.getItems().addAll(new SeparatorMenuItem(), drill);
@@ -219,16 +230,12 @@ public final class MainView extends BorderPane {
     }
 
     /** The Service menu follows the selected row's commands. */
-    private void updateServiceMenu(Menu menu) {
+    private void updateServiceMenu() {
         ServiceRowViewModel row = services.selectedProperty().get();
-        for (MenuItem item : menu.getItems()) {
-            Optional<Operation> chart = item.getId() == null ? Optional.empty()
-                    : Operation.fromChartName(item.getId().substring("menu-".length()));
-            if (chart.isEmpty()) {
-                continue;
-            }
+        for (Map.Entry<Operation, MenuItem> entry : operationItems.entrySet()) {
+            Operation operation = entry.getKey();
+            MenuItem item = entry.getValue();
             item.disableProperty().unbind();
-            Operation operation = chart.get();
             if (row == null) {
                 item.setDisable(true);
             } else {
@@ -265,24 +272,21 @@ public final class MainView extends BorderPane {
         });
         filter.valueProperty().bindBidirectional(services.stateFilterProperty());
 
-        MenuButton bulk = new MenuButton(i18n.get("action.bulk"));
-        bulk.setId("bulk-actions");
-        bulk.setTooltip(new Tooltip(i18n.get("action.bulk.tooltip")));
-        for (Operation operation : Lifecycle.standard().chart().operations()) {
-            if (operation == Operation.DELETE || operation == Operation.SCALE || operation == Operation.UPDATE_CONFIGURATION) {
-                continue;
-            }
+        MenuButton bulkActions = new MenuButton(i18n.get("action.bulk"));
+        bulkActions.setId("bulk-actions");
+        bulkActions.setTooltip(new Tooltip(i18n.get("action.bulk.tooltip")));
+        for (Operation operation : bulk.operations()) {
             MenuItem item = new MenuItem(i18n.operation(operation), Icons.of(operation).create());
-            item.setOnAction(e -> services.runBulk(operation, List.copyOf(servicesView.table().getSelectionModel().getSelectedItems())));
-            bulk.getItems().add(item);
+            item.setOnAction(e -> bulk.run(operation, List.copyOf(servicesView.table().getSelectionModel().getSelectedItems())));
+            bulkActions.getItems().add(item);
         }
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        return new ToolBar(create, restore, new Separator(), search, filter, spring, bulk);
+        return new ToolBar(create, restore, new Separator(), search, filter, spring, bulkActions);
     }
 
     private void initListeners() {
-        services.latestNoticeProperty().addListener((o, a, notice) -> show(notice));
+        notices.latestProperty().addListener((o, a, notice) -> show(notice));
     }
 
     private void show(Notice notice) {

@@ -32,7 +32,6 @@ import org.sluice.console.viewmodel.InstanceRowViewModel;
 import org.sluice.console.viewmodel.InstanceTileViewModel;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.lifecycle.BackupInfo;
-import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
@@ -143,8 +142,7 @@ public final class ServiceDetailsView extends BorderPane {
 
         List<Operation> operations = new ArrayList<>();
         operations.add(null);
-        operations.addAll(Lifecycle.standard().chart().operations());
-        operations.addAll(List.of(Operation.CREATE, Operation.RESTORE, Operation.DISABLE, Operation.ENABLE, Operation.SERVICE_UPDATE));
+        operations.addAll(model.loggedOperations());
         ComboBox<Operation> operation = new ComboBox<>(FXCollections.observableArrayList(operations));
         operation.setConverter(converter(o -> o == null ? i18n.get("details.filter.anyOperation") : i18n.operation(o)));
         operation.valueProperty().bindBidirectional(model.operationFilterProperty());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.List;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -18,7 +19,7 @@ import org.sluice.console.controls.StateCell;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
-import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceState;
 
@@ -78,12 +79,13 @@ public final class ServicesView extends BorderPane {
 
         TableColumn<ServiceRowViewModel, ServiceRowViewModel> actions = new TableColumn<>(i18n.get("services.column.actions"));
         actions.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
-        actions.setCellFactory(c -> new ActionsCell(Lifecycle.standard().chart().operations(), i18n::operation));
-        actions.setPrefWidth(9 * 34 + 12);
-        actions.setMinWidth(9 * 34 + 12);
+        List<Operation> operations = model.operations();
+        actions.setCellFactory(c -> new ActionsCell(operations, i18n::operation));
+        actions.setPrefWidth(operations.size() * 34 + 12);
+        actions.setMinWidth(operations.size() * 34 + 12);
         actions.setSortable(false);
 
-        table.getColumns().setAll(java.util.List.of(name, state, instances, endpoint, last, actions));
+        table.getColumns().setAll(List.of(name, state, instances, endpoint, last, actions));
         setCenter(table);
     }
 

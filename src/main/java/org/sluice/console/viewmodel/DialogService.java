@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
 
 /** Everything a view model needs to ask the user. The view implements it with dialogs; tests answer directly. */
@@ -21,8 +22,8 @@ public interface DialogService {
     /** Lets the user pick a backup and the name of the restored service. */
     Optional<RestoreChoice> chooseBackup(List<BackupInfo> backups);
 
-    /** Asks which operation of {@code service} should fail next, for a drill; empty when cancelled. */
-    Optional<org.sluice.lifecycle.Operation> chooseDrill(String service);
+    /** Asks which of {@code operations} should fail next on {@code service}, for a drill; empty when cancelled. */
+    Optional<Operation> chooseDrill(String service, List<Operation> operations);
 
     /** Shows a bulk action's preview; true to go ahead. */
     boolean confirmBulk(BulkPlan plan);

@@ -2,6 +2,8 @@ package org.sluice.console.viewmodel;
 
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import org.sluice.fleet.InstanceSnapshot;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
@@ -38,6 +41,7 @@ public final class ServiceDetailsViewModel {
 
     private final Fleet fleet;
     private final BackgroundExecutor executor;
+    private final List<Operation> loggedOperations;
     private final ZoneId zone;
     private final ReadOnlyStringWrapper service = new ReadOnlyStringWrapper(this, "service");
     private final Map<String, Map<Integer, InstanceRowViewModel>> instancesByService = new HashMap<>();
@@ -50,14 +54,23 @@ public final class ServiceDetailsViewModel {
     private final ObjectProperty<Operation> operationFilter = new SimpleObjectProperty<>(this, "operationFilter");
     private final ObjectProperty<Outcome> outcomeFilter = new SimpleObjectProperty<>(this, "outcomeFilter");
 
-    public ServiceDetailsViewModel(Fleet fleet, BackgroundExecutor executor, ZoneId zone) {
+    /** @param rules the lifecycle whose chart operations come first in the log's operation filter */
+    public ServiceDetailsViewModel(Fleet fleet, Lifecycle rules, BackgroundExecutor executor, ZoneId zone) {
         this.fleet = fleet;
         this.executor = executor;
+        List<Operation> logged = new ArrayList<>(rules.chart().operations());
+        Arrays.stream(Operation.values()).filter(operation -> !operation.inChart()).forEach(logged::add);
+        this.loggedOperations = List.copyOf(logged);
         this.zone = zone;
         from.addListener((o, a, b) -> reloadOperations());
         to.addListener((o, a, b) -> reloadOperations());
         operationFilter.addListener((o, a, b) -> reloadOperations());
         outcomeFilter.addListener((o, a, b) -> reloadOperations());
+    }
+
+    /** The operations the log can be filtered by: the chart's, in chart order, then those outside the chart. */
+    public List<Operation> loggedOperations() {
+        return loggedOperations;
     }
 
     /** The service shown, or {@code null}. */

@@ -1,6 +1,5 @@
 package org.sluice.console.viewmodel;
 
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -162,9 +161,5 @@ public final class ServiceRowViewModel {
 
     void refused(Operation operation, String reason) {
         onRefused.accept(operation, reason);
-    }
-
-    Map<Integer, InstanceStatus> instanceStatuses() {
-        return Collections.unmodifiableMap(instanceStatus);
     }
 }

@@ -10,10 +10,8 @@ import java.util.function.Supplier;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ObjectProperty;
-import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -24,30 +22,27 @@ import javafx.collections.transformation.FilteredList;
 import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetSnapshot;
-import org.sluice.fleet.InvalidDefinitionException;
 import org.sluice.fleet.OperationTicket;
 import org.sluice.fleet.ServiceSnapshot;
-import org.sluice.fleet.UnknownServiceException;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
-import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.lifecycle.ServiceState;
 
 /**
  * The services grid: every service of the fleet with its per-row commands, a search and a state
- * filter, bulk actions with a preview, and the notices that tell the user what happened.
+ * filter, the selected service, and what starts from there: create, restore and a failure drill.
+ * What came of it is told through {@link NoticesViewModel}; bulk actions are
+ * {@link BulkActionViewModel}'s.
  */
 public final class ServicesViewModel {
-    static final int MAX_NOTICES = 200;
-
     private final Fleet fleet;
     private final Lifecycle rules;
     private final I18n i18n;
     private final BackgroundExecutor executor;
     private final DialogService dialogs;
+    private final NoticesViewModel notices;
 
     private final ObservableList<ServiceRowViewModel> rows = FXCollections.observableArrayList();
     private final FilteredList<ServiceRowViewModel> visible = new FilteredList<>(rows);
@@ -55,16 +50,17 @@ public final class ServicesViewModel {
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
     private final ObjectProperty<StateFilter> stateFilter = new SimpleObjectProperty<>(this, "stateFilter", StateFilter.ALL);
     private final ObjectProperty<ServiceRowViewModel> selected = new SimpleObjectProperty<>(this, "selected");
-    private final ObservableList<Notice> notices = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<Notice> latestNotice = new ReadOnlyObjectWrapper<>(this, "latestNotice");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading", true);
 
-    public ServicesViewModel(Fleet fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs) {
+    /** @param notices where the grid tells the user what happened */
+    public ServicesViewModel(Fleet fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
+                             NoticesViewModel notices) {
         this.fleet = fleet;
         this.rules = rules;
         this.i18n = i18n;
         this.executor = executor;
         this.dialogs = dialogs;
+        this.notices = notices;
         // The predicate is rebuilt when the search or filter changes, never when a row changes:
         // a row changing state does not re-filter thousands of rows.
         visible.predicateProperty().bind(Bindings.createObjectBinding(() -> {
@@ -78,6 +74,11 @@ public final class ServicesViewModel {
     /** Every service, in the order they arrived. */
     public ObservableList<ServiceRowViewModel> rows() {
         return rows;
+    }
+
+    /** The chart operations every row has a command for, in chart order. */
+    public List<Operation> operations() {
+        return rules.chart().operations();
     }
 
     /** The services that pass the search and the state filter. */
@@ -102,15 +103,6 @@ public final class ServicesViewModel {
         return selected;
     }
 
-    /** Everything the user was told, newest last. */
-    public ObservableList<Notice> notices() {
-        return notices;
-    }
-
-    public ReadOnlyObjectProperty<Notice> latestNoticeProperty() {
-        return latestNotice.getReadOnlyProperty();
-    }
-
     public Optional<ServiceRowViewModel> row(String name) {
         return Optional.ofNullable(byName.get(name));
     }
@@ -131,7 +123,7 @@ public final class ServicesViewModel {
     /** The fleet could not be read: the user sees why. */
     public void loadFailed(Throwable failure) {
         loading.set(false);
-        notice(Notice.Kind.ERROR, null, i18n.get("notice.loadFailed", String.valueOf(failure.getMessage())));
+        notices.post(Notice.Kind.ERROR, null, i18n.get("notice.loadFailed", String.valueOf(failure.getMessage())));
     }
 
     /** Applies events that arrived since the last pulse, in order. */
@@ -177,12 +169,12 @@ public final class ServicesViewModel {
             announce(progress.record());
         } else if (event instanceof FleetEvent.InstanceStatusChanged status) {
             row.applyInstanceStatus(status.index(), status.status());
-            status.message().ifPresent(m -> notice(Notice.Kind.ERROR, status.service(),
+            status.message().ifPresent(m -> notices.post(Notice.Kind.ERROR, status.service(),
                     i18n.get("notice.instanceFailed", status.service(), status.index(), m)));
         } else if (event instanceof FleetEvent.ThrottleChanged throttle) {
             row.applyThrottle(throttle.index(), throttle.transition().state());
         } else if (event instanceof FleetEvent.InstanceProblem problem) {
-            notice(Notice.Kind.ERROR, problem.service(), i18n.get("notice.instanceProblem", problem.service(), problem.index(), problem.message()));
+            notices.post(Notice.Kind.ERROR, problem.service(), i18n.get("notice.instanceProblem", problem.service(), problem.index(), problem.message()));
         }
     }
 
@@ -199,26 +191,17 @@ public final class ServicesViewModel {
     private void announce(OperationRecord record) {
         String op = i18n.operation(record.operation());
         if (record.outcome() == Outcome.FAILED || record.outcome() == Outcome.INTERRUPTED) {
-            notice(Notice.Kind.ERROR, record.service(), i18n.get("notice.operationFailed", record.service(), op,
+            notices.post(Notice.Kind.ERROR, record.service(), i18n.get("notice.operationFailed", record.service(), op,
                     record.error().orElse(record.outcome().name())));
         } else if (record.outcome() == Outcome.SUCCEEDED) {
-            notice(Notice.Kind.SUCCESS, record.service(), i18n.get("notice.operationSucceeded", record.service(), op));
+            notices.post(Notice.Kind.SUCCESS, record.service(), i18n.get("notice.operationSucceeded", record.service(), op));
         }
     }
 
     private ServiceRowViewModel newRow(ServiceSnapshot snapshot) {
         String name = snapshot.name();
         return new ServiceRowViewModel(snapshot, rules, i18n, this::invoke,
-                (operation, reason) -> notice(Notice.Kind.ERROR, name, i18n.get("notice.refused", name, reason)));
-    }
-
-    void notice(Notice.Kind kind, String service, String text) {
-        Notice notice = new Notice(kind, service, text);
-        notices.add(notice);
-        if (notices.size() > MAX_NOTICES) {
-            notices.remove(0, notices.size() - MAX_NOTICES);
-        }
-        latestNotice.set(notice);
+                (operation, reason) -> notices.post(Notice.Kind.ERROR, name, i18n.get("notice.refused", name, reason)));
     }
 
     // ---------------------------------------------------------------- running operations
@@ -252,22 +235,8 @@ public final class ServicesViewModel {
         command.started();
         executor.run(call::get, ticket -> command.finished(), failure -> {
             command.finished();
-            notice(Notice.Kind.ERROR, name, describe(name, operation, failure));
+            notices.commandFailed(name, operation, failure);
         });
-    }
-
-    /** The user's-language explanation of a command that the fleet refused. */
-    String describe(String service, Operation operation, Throwable failure) {
-        if (failure instanceof OperationNotAllowedException refused) {
-            return i18n.get("notice.notAllowed", service, i18n.operation(operation), i18n.state(refused.state()));
-        }
-        if (failure instanceof UnknownServiceException) {
-            return i18n.get("notice.unknownService", service);
-        }
-        if (failure instanceof InvalidDefinitionException invalid) {
-            return i18n.get("notice.invalidDefinition", service, invalid.getMessage());
-        }
-        return i18n.get("notice.commandFailed", service, i18n.operation(operation), String.valueOf(failure.getMessage()));
     }
 
     // ---------------------------------------------------------------- create and restore
@@ -277,97 +246,44 @@ public final class ServicesViewModel {
         ServiceDefinition blank = new ServiceDefinition("", ServiceDefinition.MIN_UNITS, ServiceDefinition.DEFAULT_CORES,
                 ServiceDefinition.DEFAULT_MEMORY_MB, ServiceDefinition.Validation.NONE, null, null, "");
         dialogs.editDefinition(blank, true).ifPresent(definition -> executor.run(() -> fleet.create(definition),
-                ticket -> notice(Notice.Kind.INFO, definition.name(), i18n.get("notice.accepted", definition.name(),
+                ticket -> notices.post(Notice.Kind.INFO, definition.name(), i18n.get("notice.accepted", definition.name(),
                         i18n.operation(Operation.CREATE))),
-                failure -> notice(Notice.Kind.ERROR, definition.name(), describe(definition.name(), Operation.CREATE, failure))));
+                failure -> notices.commandFailed(definition.name(), Operation.CREATE, failure)));
     }
 
     /** Lets the user pick a backup of the selected service and restores it under a new name. */
     public void restoreService() {
         ServiceRowViewModel row = selected.get();
         if (row == null) {
-            notice(Notice.Kind.INFO, null, i18n.get("notice.selectForRestore"));
+            notices.post(Notice.Kind.INFO, null, i18n.get("notice.selectForRestore"));
             return;
         }
         String name = row.name();
         executor.run(() -> fleet.backups(name), backups -> {
             if (backups.isEmpty()) {
-                notice(Notice.Kind.INFO, name, i18n.get("notice.noBackups", name));
+                notices.post(Notice.Kind.INFO, name, i18n.get("notice.noBackups", name));
                 return;
             }
             dialogs.chooseBackup(backups).ifPresent(choice -> executor.run(
                     () -> fleet.restore(choice.backupId(), choice.newName()),
-                    ticket -> notice(Notice.Kind.INFO, choice.newName(), i18n.get("notice.accepted", choice.newName(),
+                    ticket -> notices.post(Notice.Kind.INFO, choice.newName(), i18n.get("notice.accepted", choice.newName(),
                             i18n.operation(Operation.RESTORE))),
-                    failure -> notice(Notice.Kind.ERROR, choice.newName(), describe(choice.newName(), Operation.RESTORE, failure))));
-        }, failure -> notice(Notice.Kind.ERROR, name, String.valueOf(failure.getMessage())));
+                    failure -> notices.commandFailed(choice.newName(), Operation.RESTORE, failure)));
+        }, failure -> notices.post(Notice.Kind.ERROR, name, String.valueOf(failure.getMessage())));
     }
 
     /** Arms a failure drill on the selected service: the operation the user picks fails next time. */
     public void armDrill() {
         ServiceRowViewModel row = selected.get();
         if (row == null) {
-            notice(Notice.Kind.INFO, null, i18n.get("notice.selectForDrill"));
+            notices.post(Notice.Kind.INFO, null, i18n.get("notice.selectForDrill"));
             return;
         }
         String name = row.name();
-        dialogs.chooseDrill(name).ifPresent(operation -> executor.run(() -> {
+        dialogs.chooseDrill(name, rules.chart().operations()).ifPresent(operation -> executor.run(() -> {
             fleet.injectFault(name, operation);
             return operation;
-        }, armed -> notice(Notice.Kind.INFO, name, i18n.get("notice.drillArmed", name, i18n.operation(armed))),
-                failure -> notice(Notice.Kind.ERROR, name, describe(name, operation, failure))));
-    }
-
-    // ---------------------------------------------------------------- bulk actions
-
-    /** What {@code operation} would do to {@code targets}: which run it, which are skipped and why. */
-    public BulkPlan preview(Operation operation, List<ServiceRowViewModel> targets) {
-        List<String> willRun = new ArrayList<>();
-        List<BulkPlan.Skipped> skipped = new ArrayList<>();
-        for (ServiceRowViewModel row : targets) {
-            if (row.command(operation).isExecutable()) {
-                willRun.add(row.name());
-            } else {
-                skipped.add(new BulkPlan.Skipped(row.name(), row.getState()));
-            }
-        }
-        return new BulkPlan(operation, List.copyOf(willRun), List.copyOf(skipped), summary(operation, willRun, skipped));
-    }
-
-    private String summary(Operation operation, List<String> willRun, List<BulkPlan.Skipped> skipped) {
-        String run = i18n.get("bulk.willRun", willRun.size(), i18n.operation(operation).toLowerCase(i18n.locale()));
-        if (skipped.isEmpty()) {
-            return run;
-        }
-        Map<ServiceState, Integer> byState = new java.util.EnumMap<>(ServiceState.class);
-        skipped.forEach(s -> byState.merge(s.state(), 1, Integer::sum));
-        List<String> parts = new ArrayList<>();
-        byState.forEach((state, count) -> parts.add(count == skipped.size() ? i18n.state(state) : count + " " + i18n.state(state)));
-        return i18n.get("bulk.withSkipped", run, skipped.size(), String.join(", ", parts));
-    }
-
-    /**
-     * Shows the preview and, if the user agrees, runs the operation on each service that allows
-     * it. Each service gets its own result; one failure does not stop the others.
-     */
-    public void runBulk(Operation operation, List<ServiceRowViewModel> targets) {
-        BulkPlan plan = preview(operation, targets);
-        if (plan.isEmpty()) {
-            notice(Notice.Kind.INFO, null, plan.summary());
-            return;
-        }
-        if (!dialogs.confirmBulk(plan)) {
-            return;
-        }
-        for (String name : plan.willRun()) {
-            executor.run(() -> fleet.perform(name, operation),
-                    ticket -> notice(Notice.Kind.INFO, name, i18n.get("notice.accepted", name, i18n.operation(operation))),
-                    failure -> notice(Notice.Kind.ERROR, name, describe(name, operation, failure)));
-        }
-    }
-
-    /** How many instances of the fleet are throttled now. */
-    public int throttledInstances() {
-        return rows.stream().mapToInt(r -> r.throttledProperty().get()).sum();
+        }, armed -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillArmed", name, i18n.operation(armed))),
+                failure -> notices.commandFailed(name, operation, failure)));
     }
 }

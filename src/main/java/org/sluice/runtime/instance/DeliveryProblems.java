@@ -22,7 +22,7 @@ final class DeliveryProblems {
         long now = clock.millis();
         if (lastReportMs == Long.MIN_VALUE || now - lastReportMs >= PERIOD_MS) {
             lastReportMs = now;
-            out.emit(new InstanceEvent.Problem("the destination failed: " + reason));
+            out.emit(new ProtocolEvent.Problem("the destination failed: " + reason));
         }
     }
 }

@@ -19,10 +19,6 @@ public final class InstanceGate {
         stopping = true;
     }
 
-    public boolean isStopping() {
-        return stopping;
-    }
-
     /** Why the instance takes no messages now; empty while it takes them. */
     public Optional<String> closedBecause() {
         if (stopping) {

@@ -225,13 +225,13 @@ public final class InstanceMonitor {
         state = governor.state();
         concurrencyLatched = governor.causes().contains(Cause.CONCURRENCY);
         long[] recent = latencies.sorted();
-        out.emit(new InstanceEvent.Sampled(timeMs, memoryPercent, concurrent, coreCount, received.sum(),
+        out.emit(new ProtocolEvent.Sampled(timeMs, memoryPercent, concurrent, coreCount, received.sum(),
                 processed.sum(), failed.sum(), refusedBusy.sum(), LatencyWindow.percentile(recent, 50),
                 LatencyWindow.percentile(recent, 99), governor.state(), governor.causes()));
         change.ifPresent(t -> {
-            out.emit(new InstanceEvent.Throttle(t.timeMs(), t.previous(), t.state(), t.causes()));
+            out.emit(new ProtocolEvent.Throttle(t.timeMs(), t.previous(), t.state(), t.causes()));
             t.endedEpisode().ifPresent(e -> out.emit(
-                    new InstanceEvent.Episode(e.startMs(), e.endMs().orElseThrow(), e.causes())));
+                    new ProtocolEvent.Episode(e.startMs(), e.endMs().orElseThrow(), e.causes())));
             if (t.entersThrottled()) {
                 LOG.info("throttled by {}", t.causes());
             }

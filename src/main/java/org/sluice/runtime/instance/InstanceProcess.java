@@ -21,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import javax.xml.transform.TransformerConfigurationException;
@@ -95,7 +94,7 @@ public final class InstanceProcess {
             instance.start();
         } catch (StartException e) {
             LOG.error("cannot start instance {}: {}", index, e.getMessage());
-            out.emit(new InstanceEvent.Problem(e.getMessage()));
+            out.emit(new ProtocolEvent.Problem(e.getMessage()));
             return START_FAILED;
         }
         try {
@@ -190,7 +189,7 @@ public final class InstanceProcess {
         } catch (IOException e) {
             throw new StartException("cannot open a port on 127.0.0.1: " + e, e);
         }
-        out.emit(new InstanceEvent.Ready(endpoint.port(), ProcessHandle.current().pid()));
+        out.emit(new ProtocolEvent.Ready(endpoint.port(), ProcessHandle.current().pid()));
         LOG.info("instance {} ready on port {}", index, endpoint.port());
 
         sampler = Executors.newSingleThreadScheduledExecutor(named("instance-sampler"));
@@ -234,11 +233,11 @@ public final class InstanceProcess {
                     } else if (word.equals("suspend")) {
                         LOG.info("suspended");
                         gate.suspend();
-                        out.emit(new InstanceEvent.Gate(false));
+                        out.emit(new ProtocolEvent.Gate(false));
                     } else if (word.equals("resume")) {
                         LOG.info("resumed");
                         gate.resume();
-                        out.emit(new InstanceEvent.Gate(true));
+                        out.emit(new ProtocolEvent.Gate(true));
                     } else if (!word.isEmpty()) {
                         LOG.warn("ignoring the unknown control word '{}'", word);
                     }
@@ -276,15 +275,10 @@ public final class InstanceProcess {
         if (poller != null) {
             poller.shutdownNow();
         }
-        out.emit(new InstanceEvent.Stopped());
+        out.emit(new ProtocolEvent.Stopped());
     }
 
     private static ThreadFactory named(String prefix) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        return Thread.ofPlatform().name(prefix + "-", 1).daemon().factory();
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 import com.sun.net.httpserver.HttpContext;
@@ -47,13 +46,8 @@ final class MessageEndpoint implements AutoCloseable {
      */
     static MessageEndpoint open(MessageHandler handler, int cores, UnaryOperator<Executor> dispatch) throws IOException {
         int size = 200 * cores + 50;
-        AtomicInteger count = new AtomicInteger();
         ThreadPoolExecutor threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(10 * size), task -> {
-                    Thread thread = new Thread(task, "instance-http-" + count.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                });
+                new LinkedBlockingQueue<>(10 * size), Thread.ofPlatform().name("instance-http-", 1).daemon().factory());
         threads.allowCoreThreadTimeOut(true);
         HttpServer server;
         try {

@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.Objects;
 
 /**
- * Prints instance events to the host, one JSON line each. Every thread of the instance writes
+ * Prints protocol events to the host, one JSON line each. Every thread of the instance writes
  * through this one object, which prints and flushes a whole line at a time so lines never interleave.
  */
 public final class ProtocolWriter {
@@ -15,8 +15,8 @@ public final class ProtocolWriter {
         this.out = Objects.requireNonNull(out, "out");
     }
 
-    public synchronized void emit(InstanceEvent event) {
-        out.print(InstanceEvents.toLine(event));
+    public synchronized void emit(ProtocolEvent event) {
+        out.print(ProtocolEvents.toLine(event));
         out.print('\n');
         out.flush();
     }

@@ -88,7 +88,7 @@ public final class PullLoop {
         } else {
             LOG.warn("{} failed: {}", message.name(), reason);
             message.failed(reason);
-            out.emit(new InstanceEvent.Problem(message.name() + " moved to " + DirectoryPullSource.ERROR_FOLDER
+            out.emit(new ProtocolEvent.Problem(message.name() + " moved to " + DirectoryPullSource.ERROR_FOLDER
                     + ": " + reason));
         }
     }

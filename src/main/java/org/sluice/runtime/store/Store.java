@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,51 +20,56 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationQuery;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
 import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.ThrottleEpisode;
-import org.sluice.runtime.definition.DefinitionJson;
 
 /**
  * The host's embedded database, {@code DATA/sluice.db}: services, the operation log, throttle
- * episodes and backups.
+ * episodes and backups. It is the host's {@link HostJournal}, and reads and writes the domain's
+ * own records ({@link OperationRecord}, {@link InstanceEpisode}, {@link BackupInfo}).
  *
  * <p>SQLite in WAL mode with {@code synchronous=FULL}: a call that returned has reached the disk,
- * and a crash at any moment leaves the last committed state (see decision 0006). Every call is
- * one transaction; {@link #inTransaction} groups several. The schema is brought up to date when
- * the store opens, and a database written by a newer Sluice is refused with
- * {@link SchemaTooNewException}.
+ * and a crash at any moment leaves the last committed state (see
+ * {@code docs/decisions/0007-embedded-store.md}). Every call is one transaction. The schema is
+ * brought up to date when the store opens, and a database written by a newer Sluice is refused
+ * with {@link SchemaTooNewException}.
  *
  * <p>Thread-safe: the store has one connection, and a lock lets one call use it at a time. Other
  * processes opening the same file wait up to {@link #BUSY_TIMEOUT_MS} for a write lock.
  */
-public final class Store implements AutoCloseable {
+public final class Store implements HostJournal {
     /** The database's file name in the data directory. */
     public static final String FILE_NAME = "sluice.db";
-    /** How long the operation log is kept, as in the original platform. */
-    public static final Duration RETENTION = Duration.ofDays(180);
     /** How long a write waits for another connection's lock before it fails. */
     public static final int BUSY_TIMEOUT_MS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(Store.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * What the {@code settings} column of a backup holds. The schema has room for settings beside
+     * the definition, but a service has none yet.
+     */
+    private static final String NO_SETTINGS = "{}";
+    private static final String SUCCEEDED = "SUCCEEDED";
+    private static final String FAILED = "FAILED";
     private static final String OPERATION_COLUMNS =
             "request_id, service, operation, requester, started_ms, ended_ms, outcome, error";
-    private static final String BACKUP_COLUMNS = "id, service, created_ms, definition, settings, status, error";
+    private static final String BACKUP_COLUMNS = "id, service, created_ms, definition, status, error";
 
     private final Path file;
     private final Connection connection;
     private final ReentrantLock lock = new ReentrantLock();
-    /** How many {@link #write} or {@link #inTransaction} calls of the lock holder are open; 0 outside a transaction. */
-    private int depth;
     private boolean closed;
 
     private Store(Path file, Connection connection) {
@@ -178,30 +182,10 @@ public final class Store implements AutoCloseable {
         return file;
     }
 
-    /** The schema version of the open database. */
-    public int schemaVersion() {
-        return read("read the schema version", c -> {
-            try (Statement statement = c.createStatement()) {
-                return userVersion(statement);
-            }
-        });
-    }
-
-    /**
-     * Runs {@code work} as one transaction: every store call it makes on this thread commits
-     * together, or none does if it throws. Other threads wait until it ends.
-     */
-    public void inTransaction(Runnable work) {
-        Objects.requireNonNull(work, "work");
-        write("run a transaction", c -> {
-            work.run();
-            return null;
-        });
-    }
-
     // Services
 
     /** Inserts the service, or replaces the stored one of the same name. */
+    @Override
     public void saveService(StoredService service) {
         Objects.requireNonNull(service, "service");
         write("save the service " + service.name(), c -> {
@@ -226,6 +210,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Removes the service; its operation log, episodes and backups stay. Returns false when there was none. */
+    @Override
     public boolean deleteService(String name) {
         Objects.requireNonNull(name, "name");
         return write("delete the service " + name, c -> {
@@ -237,6 +222,7 @@ public final class Store implements AutoCloseable {
     }
 
     /** Every stored service, by name. */
+    @Override
     public List<StoredService> loadServices() {
         return read("load the services", c -> {
             List<StoredService> services = new ArrayList<>();
@@ -257,16 +243,17 @@ public final class Store implements AutoCloseable {
     // Operation log
 
     /**
-     * Logs that an operation began. A service's {@link StoredService#runningRequestId()} may name
-     * it only once it is logged.
+     * Logs that an operation began: its request id, service, operation, requester and start. A
+     * service's {@link StoredService#runningRequestId()} may name it only once it is logged.
      *
-     * @throws StoreException when {@code requestId} is already in the log
+     * @throws StoreException when its request id is already in the log
      */
-    public void beginOperation(String requestId, String service, Operation operation, String requester, long startedMs) {
-        Objects.requireNonNull(requestId, "requestId");
-        Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(operation, "operation");
-        Objects.requireNonNull(requester, "requester");
+    @Override
+    public void operationStarted(OperationRecord record) {
+        String requestId = Objects.requireNonNull(record.requestId(), "requestId");
+        String service = Objects.requireNonNull(record.service(), "service");
+        Operation operation = Objects.requireNonNull(record.operation(), "operation");
+        String requester = Objects.requireNonNull(record.requester(), "requester");
         write("log the start of " + operation.chartName() + " " + requestId + " on " + service, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log "
                     + "(request_id, service, operation, requester, started_ms) VALUES (?, ?, ?, ?, ?)")) {
@@ -274,7 +261,7 @@ public final class Store implements AutoCloseable {
                 ps.setString(2, service);
                 ps.setString(3, operation.chartName());
                 ps.setString(4, requester);
-                ps.setLong(5, startedMs);
+                ps.setLong(5, record.startedMs());
                 ps.executeUpdate();
             }
             return null;
@@ -282,20 +269,25 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Logs how a running operation ended.
+     * Logs how a running operation ended: its end time, outcome and error.
      *
-     * @param error what went wrong, or {@code null}
-     * @throws IllegalStateException when no running operation has {@code requestId}
+     * @throws IllegalArgumentException when the record's outcome is {@link Outcome#RUNNING}
+     * @throws IllegalStateException    when no running operation has its request id
      */
-    public void endOperation(String requestId, Outcome outcome, long endedMs, String error) {
-        Objects.requireNonNull(requestId, "requestId");
-        Objects.requireNonNull(outcome, "outcome");
+    @Override
+    public void operationEnded(OperationRecord record) {
+        String requestId = Objects.requireNonNull(record.requestId(), "requestId");
+        Outcome outcome = Objects.requireNonNull(record.outcome(), "outcome");
+        if (outcome == Outcome.RUNNING) {
+            throw new IllegalArgumentException("A running operation has not ended");
+        }
+        long endedMs = record.endedMs().orElseThrow();
         int updated = write("log the end of " + requestId, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE operation_log SET ended_ms = ?, outcome = ?, "
                     + "error = ? WHERE request_id = ? AND ended_ms IS NULL")) {
                 ps.setLong(1, endedMs);
                 ps.setString(2, outcome.name());
-                ps.setString(3, error);
+                ps.setString(3, record.error().orElse(null));
                 ps.setString(4, requestId);
                 return ps.executeUpdate();
             }
@@ -305,7 +297,11 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** The operations matching {@code query}, newest first. */
+    /**
+     * The operations matching {@code query}, newest first. Every filter, the running one
+     * included, is part of the SQL, so the limit counts only matching entries.
+     */
+    @Override
     public List<OperationRecord> operations(OperationQuery query) {
         Objects.requireNonNull(query, "query");
         StringBuilder sql = new StringBuilder("SELECT " + OPERATION_COLUMNS + " FROM operation_log WHERE 1 = 1");
@@ -327,8 +323,12 @@ public final class Store implements AutoCloseable {
             arguments.add(op.chartName());
         });
         query.outcome().ifPresent(outcome -> {
-            sql.append(" AND outcome = ?");
-            arguments.add(outcome.name());
+            if (outcome == Outcome.RUNNING) {
+                sql.append(" AND ended_ms IS NULL");
+            } else {
+                sql.append(" AND outcome = ?");
+                arguments.add(outcome.name());
+            }
         });
         sql.append(" ORDER BY started_ms DESC, rowid DESC LIMIT ?");
         arguments.add(query.limit());
@@ -346,6 +346,7 @@ public final class Store implements AutoCloseable {
      * The operations that began and never ended, oldest first. Right after opening these are the
      * ones a crash or an unclean stop interrupted.
      */
+    @Override
     public List<OperationRecord> runningOperations() {
         return read("list the running operations", c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + OPERATION_COLUMNS
@@ -355,38 +356,28 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /**
-     * Deletes the ended operations that started before {@code ms}; running ones stay. Call with
-     * now minus {@link #RETENTION}.
-     *
-     * @return how many entries were deleted
-     */
-    public int purgeOperationsBefore(long ms) {
-        return write("purge the operation log", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM operation_log WHERE started_ms < ? "
-                    + "AND ended_ms IS NOT NULL AND request_id NOT IN "
-                    + "(SELECT running_request_id FROM service WHERE running_request_id IS NOT NULL)")) {
-                ps.setLong(1, ms);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
     // Throttle episodes
 
     /**
      * Records a throttle episode of one instance. An episode with the same service, instance and
      * start replaces the stored one, so an open episode can be recorded and later closed.
+     *
+     * @throws IllegalArgumentException when the instance index is negative
      */
-    public void recordEpisode(String service, int instanceIndex, ThrottleEpisode episode) {
-        EpisodeRecord record = new EpisodeRecord(service, instanceIndex, episode);
+    @Override
+    public void episodeEnded(InstanceEpisode record) {
+        String service = Objects.requireNonNull(record.service(), "service");
+        ThrottleEpisode episode = Objects.requireNonNull(record.episode(), "episode");
+        if (record.instance() < 0) {
+            throw new IllegalArgumentException("instance index must not be negative, was " + record.instance());
+        }
         write("record a throttle episode of " + service, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO throttle_episode "
                     + "(service, instance_index, start_ms, end_ms, causes) VALUES (?, ?, ?, ?, ?) "
                     + "ON CONFLICT (service, instance_index, start_ms) DO UPDATE SET end_ms = excluded.end_ms, "
                     + "causes = excluded.causes")) {
-                ps.setString(1, record.service());
-                ps.setInt(2, record.instanceIndex());
+                ps.setString(1, service);
+                ps.setInt(2, record.instance());
                 ps.setLong(3, episode.startMs());
                 setNullableLong(ps, 4, episode.endMs());
                 ps.setString(5, episode.causes().stream().map(Cause::name).collect(Collectors.joining("+")));
@@ -400,10 +391,11 @@ public final class Store implements AutoCloseable {
      * The episodes of {@code service}'s instances that overlap {@code [fromMs, toMs)}: started
      * before {@code toMs} and not ended before {@code fromMs}. Ordered by start, then instance.
      */
-    public List<EpisodeRecord> episodes(String service, long fromMs, long toMs) {
+    @Override
+    public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
         Objects.requireNonNull(service, "service");
         return read("list the throttle episodes of " + service, c -> {
-            List<EpisodeRecord> episodes = new ArrayList<>();
+            List<InstanceEpisode> episodes = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT instance_index, start_ms, end_ms, causes "
                     + "FROM throttle_episode WHERE service = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms >= ?) "
                     + "ORDER BY start_ms, instance_index")) {
@@ -414,7 +406,7 @@ public final class Store implements AutoCloseable {
                     while (rs.next()) {
                         ThrottleEpisode episode = new ThrottleEpisode(rs.getLong("start_ms"),
                                 nullableLong(rs, "end_ms"), causes(rs.getString("causes")));
-                        episodes.add(new EpisodeRecord(service, rs.getInt("instance_index"), episode));
+                        episodes.add(new InstanceEpisode(service, rs.getInt("instance_index"), episode));
                     }
                 }
             }
@@ -422,41 +414,25 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Deletes the ended episodes that ended before {@code ms}. Returns how many. */
-    public int purgeEpisodesBefore(long ms) {
-        return write("purge the throttle episodes", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM throttle_episode WHERE end_ms < ?")) {
-                ps.setLong(1, ms);
-                return ps.executeUpdate();
-            }
-        });
-    }
-
     // Backups
 
-    /**
-     * Inserts the backup, or replaces the stored one with the same id.
-     *
-     * @throws IllegalArgumentException when its settings are not a JSON text
-     */
-    public void saveBackup(BackupRecord backup) {
+    /** Inserts the backup, or replaces the stored one with the same id. */
+    @Override
+    public void backupSaved(BackupInfo backup) {
         Objects.requireNonNull(backup, "backup");
-        try {
-            JSON.readTree(backup.settingsJson());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("The settings of backup " + backup.id() + " are not JSON: "
-                    + e.getOriginalMessage(), e);
-        }
+        Objects.requireNonNull(backup.id(), "id");
+        Objects.requireNonNull(backup.service(), "service");
+        Objects.requireNonNull(backup.definition(), "definition");
         write("save the backup " + backup.id(), c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO backup (" + BACKUP_COLUMNS
-                    + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT OR REPLACE INTO backup "
+                    + "(id, service, created_ms, definition, settings, status, error) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, backup.id());
                 ps.setString(2, backup.service());
                 ps.setLong(3, backup.createdMs());
                 ps.setString(4, DefinitionJson.write(backup.definition()));
-                ps.setString(5, backup.settingsJson());
-                ps.setString(6, backup.status().name());
-                ps.setString(7, backup.error());
+                ps.setString(5, NO_SETTINGS);
+                ps.setString(6, backup.succeeded() ? SUCCEEDED : FAILED);
+                ps.setString(7, backup.error().orElse(null));
                 ps.executeUpdate();
             }
             return null;
@@ -464,24 +440,26 @@ public final class Store implements AutoCloseable {
     }
 
     /** The backups of {@code service}, newest first. */
-    public List<BackupRecord> backups(String service) {
+    @Override
+    public List<BackupInfo> backups(String service) {
         Objects.requireNonNull(service, "service");
         return read("list the backups of " + service, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + BACKUP_COLUMNS
                     + " FROM backup WHERE service = ? ORDER BY created_ms DESC, rowid DESC")) {
                 ps.setString(1, service);
-                return backupRecords(ps);
+                return readBackups(ps);
             }
         });
     }
 
     /** The backup with {@code id}, if there is one. */
-    public Optional<BackupRecord> backup(String id) {
+    @Override
+    public Optional<BackupInfo> backup(String id) {
         Objects.requireNonNull(id, "id");
         return read("read the backup " + id, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + BACKUP_COLUMNS + " FROM backup WHERE id = ?")) {
                 ps.setString(1, id);
-                return backupRecords(ps).stream().findFirst();
+                return readBackups(ps).stream().findFirst();
             }
         });
     }
@@ -510,24 +488,16 @@ public final class Store implements AutoCloseable {
         T run(Connection connection) throws SQLException;
     }
 
-    /** Runs {@code work} in a transaction of its own, or in the caller's if one is open. */
+    /**
+     * Runs {@code work} in a transaction of its own. {@code BEGIN IMMEDIATE} takes the write lock
+     * up front, so another connection's writer waits on the busy timeout instead of failing halfway.
+     */
     private <T> T write(String what, Work<T> work) {
         lock.lock();
         try {
             requireOpen();
-            if (depth > 0) {
-                depth++;
-                try {
-                    return work.run(connection);
-                } catch (SQLException e) {
-                    throw failure(what, e);
-                } finally {
-                    depth--;
-                }
-            }
             try (Statement statement = connection.createStatement()) {
                 statement.execute("BEGIN IMMEDIATE");
-                depth = 1;
                 try {
                     T result = work.run(connection);
                     statement.execute("COMMIT");
@@ -535,8 +505,6 @@ public final class Store implements AutoCloseable {
                 } catch (SQLException | RuntimeException e) {
                     rollback(statement, e);
                     throw e;
-                } finally {
-                    depth = 0;
                 }
             } catch (SQLException e) {
                 throw failure(what, e);
@@ -546,7 +514,7 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Runs a read of one statement; inside a caller's transaction it sees the caller's writes. */
+    /** Runs a read of one statement, which SQLite makes a transaction of its own. */
     private <T> T read(String what, Work<T> work) {
         lock.lock();
         try {
@@ -577,20 +545,21 @@ public final class Store implements AutoCloseable {
                 records.add(new OperationRecord(rs.getString("request_id"), rs.getString("service"),
                         operation(rs.getString("operation")), rs.getString("requester"), rs.getLong("started_ms"),
                         nullableLong(rs, "ended_ms"),
-                        Optional.ofNullable(outcome).map(name -> enumValue(Outcome.class, name)),
+                        outcome == null ? Outcome.RUNNING : enumValue(Outcome.class, outcome),
                         Optional.ofNullable(rs.getString("error"))));
             }
         }
         return records;
     }
 
-    private static List<BackupRecord> backupRecords(PreparedStatement ps) throws SQLException {
-        List<BackupRecord> records = new ArrayList<>();
+    private static List<BackupInfo> readBackups(PreparedStatement ps) throws SQLException {
+        List<BackupInfo> records = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                records.add(new BackupRecord(rs.getString("id"), rs.getString("service"), rs.getLong("created_ms"),
-                        definition(rs.getString("definition")), rs.getString("settings"),
-                        enumValue(BackupRecord.Status.class, rs.getString("status")), rs.getString("error")));
+                // The schema admits only SUCCEEDED and FAILED here.
+                records.add(new BackupInfo(rs.getString("id"), rs.getString("service"), rs.getLong("created_ms"),
+                        definition(rs.getString("definition")), SUCCEEDED.equals(rs.getString("status")),
+                        Optional.ofNullable(rs.getString("error"))));
             }
         }
         return records;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
 
 /** Dialog answers a test sets in advance; it records what was asked. */
@@ -41,10 +42,10 @@ final class ScriptedDialogs implements DialogService {
         return restore;
     }
 
-    Optional<org.sluice.lifecycle.Operation> drill = Optional.empty();
+    Optional<Operation> drill = Optional.empty();
 
     @Override
-    public Optional<org.sluice.lifecycle.Operation> chooseDrill(String service) {
+    public Optional<Operation> chooseDrill(String service, List<Operation> operations) {
         asked.add("drill " + service);
         return drill;
     }

@@ -31,11 +31,12 @@ class ServicesViewModelTest {
     private final FakeFleet fleet = new FakeFleet();
     private final ScriptedDialogs dialogs = new ScriptedDialogs();
     private final I18n english = new I18n(Locale.ENGLISH);
+    private final NoticesViewModel notices = new NoticesViewModel(english);
     private ServicesViewModel model;
 
     @BeforeEach
     void setUp() {
-        model = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(), dialogs);
+        model = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(), dialogs, notices);
     }
 
     private ServiceRowViewModel add(String name, ServiceState state) {
@@ -75,10 +76,12 @@ class ServicesViewModelTest {
         assertThat(model.loadingProperty().get()).isFalse();
         assertThat(model.rows()).extracting(ServiceRowViewModel::name).containsExactly("orders");
 
-        ServicesViewModel failing = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(), dialogs);
+        NoticesViewModel failingNotices = new NoticesViewModel(english);
+        ServicesViewModel failing = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(), dialogs,
+                failingNotices);
         failing.loadFailed(new IllegalStateException("The fleet could not be opened: database is locked"));
         assertThat(failing.loadingProperty().get()).isFalse();
-        assertThat(failing.latestNoticeProperty().get().text()).contains("database is locked");
+        assertThat(failingNotices.latestProperty().get().text()).contains("database is locked");
     }
 
     @Test
@@ -116,8 +119,8 @@ class ServicesViewModelTest {
         // The grid still shows Active, but the fleet has moved on: it refuses.
         fleet.states.put("orders", ServiceState.STOPPED);
         row.command(Operation.SUSPEND).execute();
-        assertThat(model.latestNoticeProperty().get().kind()).isEqualTo(Notice.Kind.ERROR);
-        assertThat(model.latestNoticeProperty().get().text())
+        assertThat(notices.latestProperty().get().kind()).isEqualTo(Notice.Kind.ERROR);
+        assertThat(notices.latestProperty().get().text())
                 .isEqualTo("orders: Operation not allowed. Suspend is not allowed while the service is Stopped.");
         assertThat(row.command(Operation.SUSPEND).runningProperty().get()).isFalse();
     }
@@ -127,7 +130,7 @@ class ServicesViewModelTest {
         ServiceRowViewModel row = add("orders", ServiceState.STOPPED);
         row.command(Operation.RESUME).execute();
         assertThat(fleet.calls).isEmpty();
-        assertThat(model.latestNoticeProperty().get().text())
+        assertThat(notices.latestProperty().get().text())
                 .isEqualTo("orders: Resume is not allowed while the service is Stopped. Start it instead.");
     }
 
@@ -167,38 +170,10 @@ class ServicesViewModelTest {
         OperationRecord failed = new OperationRecord("r1", "orders", Operation.START, "t", 1, OptionalLong.of(2),
                 Outcome.FAILED, Optional.of("Instance 0 did not start: exited with status 1"));
         model.apply(List.of(new FleetEvent.OperationProgress("orders", failed)));
-        assertThat(model.latestNoticeProperty().get().kind()).isEqualTo(Notice.Kind.ERROR);
-        assertThat(model.latestNoticeProperty().get().text())
+        assertThat(notices.latestProperty().get().kind()).isEqualTo(Notice.Kind.ERROR);
+        assertThat(notices.latestProperty().get().text())
                 .isEqualTo("orders: Start failed: Instance 0 did not start: exited with status 1");
         assertThat(model.row("orders").orElseThrow().lastOperationProperty().get()).isEqualTo(failed);
-    }
-
-    @Test
-    void bulkPreviewCountsWhatRunsAndWhatIsSkipped() {
-        List<ServiceRowViewModel> targets = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            targets.add(add("a" + i, ServiceState.ACTIVE));
-        }
-        targets.add(add("s1", ServiceState.SUSPENDED));
-        targets.add(add("s2", ServiceState.SUSPENDED));
-
-        BulkPlan plan = model.preview(Operation.STOP, targets);
-        assertThat(plan.willRun()).hasSize(5);
-        assertThat(plan.skipped()).extracting(BulkPlan.Skipped::service).containsExactly("s1", "s2");
-        assertThat(plan.summary()).isEqualTo("5 will stop; 2 skipped: Suspended");
-    }
-
-    @Test
-    void bulkRunsEachServiceAndOneFailureDoesNotStopTheRest() {
-        List<ServiceRowViewModel> targets = List.of(add("a", ServiceState.ACTIVE), add("b", ServiceState.ACTIVE),
-                add("c", ServiceState.ACTIVE), add("d", ServiceState.SUSPENDED));
-        fleet.states.put("b", ServiceState.STOPPED); // changed behind the grid's back: the fleet refuses it
-        model.runBulk(Operation.STOP, targets);
-        assertThat(dialogs.lastPlan.willRun()).containsExactly("a", "b", "c");
-        assertThat(fleet.calls).containsExactly("Stop a", "Stop c");
-        assertThat(model.notices()).extracting(Notice::service).containsSubsequence("a", "b", "c");
-        assertThat(model.notices()).filteredOn(n -> n.service().equals("b")).singleElement()
-                .satisfies(n -> assertThat(n.kind()).isEqualTo(Notice.Kind.ERROR));
     }
 
     @Test
@@ -229,7 +204,7 @@ class ServicesViewModelTest {
         model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.FAILED, Optional.of("exited with status 137"))));
         assertThat(row.instancesProperty().get()).isEqualTo(1);
         assertThat(row.throttledProperty().get()).isZero();
-        assertThat(model.latestNoticeProperty().get().text()).isEqualTo("orders: instance 1 exited with status 137");
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: instance 1 exited with status 137");
     }
 
     @Test
@@ -238,7 +213,7 @@ class ServicesViewModelTest {
         dialogs.drill = Optional.of(Operation.STOP);
         model.armDrill();
         assertThat(fleet.calls).containsExactly("fault orders Stop");
-        assertThat(model.latestNoticeProperty().get().text()).isEqualTo("orders: the next Stop will fail (drill)");
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: the next Stop will fail (drill)");
     }
 
     @Test
@@ -252,7 +227,9 @@ class ServicesViewModelTest {
 
     @Test
     void koreanLabelsUseTheSourcePagesTerms() {
-        ServicesViewModel korean = new ServicesViewModel(fleet, RULES, new I18n(Locale.KOREAN), BackgroundExecutor.sameThread(), dialogs);
+        I18n i18n = new I18n(Locale.KOREAN);
+        ServicesViewModel korean = new ServicesViewModel(fleet, RULES, i18n, BackgroundExecutor.sameThread(), dialogs,
+                new NoticesViewModel(i18n));
         fleet.states.put("orders", ServiceState.STOPPED);
         korean.apply(List.of(new FleetEvent.ServiceAdded("orders", FakeFleet.snapshot("orders", ServiceState.STOPPED))));
         assertThat(korean.row("orders").orElseThrow().command(Operation.RESUME).getTooltip())

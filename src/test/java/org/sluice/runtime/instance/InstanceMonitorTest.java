@@ -32,18 +32,18 @@ class InstanceMonitorTest {
     private final InstanceMonitor monitor = new InstanceMonitor(clock, bytes -> memory, () -> 1,
             new ProtocolWriter(new PrintWriter(printed)));
 
-    private List<InstanceEvent> events() throws Exception {
-        List<InstanceEvent> events = new ArrayList<>();
+    private List<ProtocolEvent> events() throws Exception {
+        List<ProtocolEvent> events = new ArrayList<>();
         for (String line : printed.toString().split("\n")) {
             if (!line.isEmpty()) {
-                events.add(InstanceEvents.parse(line));
+                events.add(ProtocolEvents.parse(line));
             }
         }
         return events;
     }
 
-    private List<InstanceEvent> eventsExceptSamples() throws Exception {
-        return events().stream().filter(e -> !(e instanceof InstanceEvent.Sampled)).toList();
+    private List<ProtocolEvent> eventsExceptSamples() throws Exception {
+        return events().stream().filter(e -> !(e instanceof ProtocolEvent.Sampled)).toList();
     }
 
     @Test
@@ -65,11 +65,11 @@ class InstanceMonitorTest {
         monitor.sample();
         assertThat(monitor.isThrottled()).isFalse();
         assertThat(eventsExceptSamples()).containsExactly(
-                new InstanceEvent.Throttle(1_200, ThrottleState.NORMAL, ThrottleState.THROTTLED, java.util.Set.of(Cause.MEMORY)),
-                new InstanceEvent.Throttle(1_900, ThrottleState.THROTTLED, ThrottleState.NORMAL, java.util.Set.of()),
-                new InstanceEvent.Episode(1_200, 1_900, java.util.Set.of(Cause.MEMORY)));
-        InstanceEvent.Sampled last = (InstanceEvent.Sampled) events().stream()
-                .filter(e -> e instanceof InstanceEvent.Sampled).reduce((a, b) -> b).orElseThrow();
+                new ProtocolEvent.Throttle(1_200, ThrottleState.NORMAL, ThrottleState.THROTTLED, java.util.Set.of(Cause.MEMORY)),
+                new ProtocolEvent.Throttle(1_900, ThrottleState.THROTTLED, ThrottleState.NORMAL, java.util.Set.of()),
+                new ProtocolEvent.Episode(1_200, 1_900, java.util.Set.of(Cause.MEMORY)));
+        ProtocolEvent.Sampled last = (ProtocolEvent.Sampled) events().stream()
+                .filter(e -> e instanceof ProtocolEvent.Sampled).reduce((a, b) -> b).orElseThrow();
         assertThat(last.refusedBusy()).isEqualTo(1);
         assertThat(last.memoryPercent()).isEqualTo(60.0);
     }
@@ -85,7 +85,7 @@ class InstanceMonitorTest {
         admitted.add(monitor.tryAdmit().orElseThrow());
         assertThat(monitor.isThrottled()).isTrue();
         assertThat(monitor.tryAdmit()).isEmpty();
-        assertThat(eventsExceptSamples()).first().isEqualTo(new InstanceEvent.Throttle(1_000, ThrottleState.NORMAL,
+        assertThat(eventsExceptSamples()).first().isEqualTo(new ProtocolEvent.Throttle(1_000, ThrottleState.NORMAL,
                 ThrottleState.THROTTLED, java.util.Set.of(Cause.CONCURRENCY)));
 
         // Finishing messages down to the low threshold (40 per core) releases it at once too.
@@ -97,7 +97,7 @@ class InstanceMonitorTest {
         admitted.remove(0).finish(true);
         assertThat(monitor.inProcess()).isEqualTo(40);
         assertThat(monitor.isThrottled()).isFalse();
-        assertThat(eventsExceptSamples()).last().isEqualTo(new InstanceEvent.Episode(1_000, 1_500, java.util.Set.of(Cause.CONCURRENCY)));
+        assertThat(eventsExceptSamples()).last().isEqualTo(new ProtocolEvent.Episode(1_000, 1_500, java.util.Set.of(Cause.CONCURRENCY)));
         Optional<InstanceMonitor.Admission> again = monitor.tryAdmit();
         assertThat(again).isPresent();
     }
@@ -115,8 +115,8 @@ class InstanceMonitorTest {
         now.addAndGet(10);
         b.finish(false);
         monitor.sample();
-        InstanceEvent.Sampled s = (InstanceEvent.Sampled) events().get(0);
-        assertThat(s).isEqualTo(new InstanceEvent.Sampled(1_040, 0, 0, 1, 2, 1, 1, 0, 10, 30,
+        ProtocolEvent.Sampled s = (ProtocolEvent.Sampled) events().get(0);
+        assertThat(s).isEqualTo(new ProtocolEvent.Sampled(1_040, 0, 0, 1, 2, 1, 1, 0, 10, 30,
                 ThrottleState.NORMAL, java.util.Set.of()));
         assertThat(monitor.inProcessBytes()).isZero();
     }
@@ -153,7 +153,7 @@ class InstanceMonitorTest {
         assertThat(monitor.inProcess()).isZero();
         assertThat(monitor.inProcessBytes()).isZero();
         monitor.sample();
-        InstanceEvent.Sampled s = (InstanceEvent.Sampled) events().get(0);
+        ProtocolEvent.Sampled s = (ProtocolEvent.Sampled) events().get(0);
         assertThat(s.received()).isEqualTo(threads * each);
         assertThat(s.processed()).isEqualTo(threads * each / 2);
         assertThat(s.failed()).isEqualTo(threads * each / 2);
@@ -178,8 +178,8 @@ class InstanceMonitorTest {
         assertThat(monitor.inProcessBytes()).isZero();
         assertThatThrownBy(() -> held.finish(true)).isInstanceOf(IllegalStateException.class);
         monitor.sample();
-        InstanceEvent.Sampled last = (InstanceEvent.Sampled) events().stream()
-                .filter(e -> e instanceof InstanceEvent.Sampled).reduce((a, b) -> b).orElseThrow();
+        ProtocolEvent.Sampled last = (ProtocolEvent.Sampled) events().stream()
+                .filter(e -> e instanceof ProtocolEvent.Sampled).reduce((a, b) -> b).orElseThrow();
         assertThat(last.received()).isEqualTo(3);
         assertThat(last.refusedBusy()).isEqualTo(3);
         assertThat(last.failed()).isEqualTo(2);
@@ -191,7 +191,7 @@ class InstanceMonitorTest {
         monitor.sample();
         now.set(500);
         monitor.sample();
-        assertThat(events()).hasSize(2).allSatisfy(e -> assertThat(((InstanceEvent.Sampled) e).timeMs()).isEqualTo(1_000));
+        assertThat(events()).hasSize(2).allSatisfy(e -> assertThat(((ProtocolEvent.Sampled) e).timeMs()).isEqualTo(1_000));
     }
 
     @Test
@@ -236,8 +236,8 @@ class InstanceMonitorTest {
 
         assertThat(next.get()).isPresent();
         assertThat(monitor.isThrottled()).isTrue();
-        assertThat(events().stream().filter(e -> e instanceof InstanceEvent.Sampled)).hasSize(1);
-        assertThat(eventsExceptSamples()).containsExactly(new InstanceEvent.Throttle(1_000, ThrottleState.NORMAL,
+        assertThat(events().stream().filter(e -> e instanceof ProtocolEvent.Sampled)).hasSize(1);
+        assertThat(eventsExceptSamples()).containsExactly(new ProtocolEvent.Throttle(1_000, ThrottleState.NORMAL,
                 ThrottleState.THROTTLED, java.util.Set.of(Cause.CONCURRENCY)));
     }
 
@@ -305,7 +305,7 @@ class InstanceMonitorTest {
         monitor.sample();
         assertThat(heap.refreshes).isEqualTo(1);
         assertThat(monitor.isThrottled()).isFalse();
-        assertThat(eventsExceptSamples()).contains(new InstanceEvent.Episode(1_000, 1_200, java.util.Set.of(Cause.MEMORY)));
+        assertThat(eventsExceptSamples()).contains(new ProtocolEvent.Episode(1_000, 1_200, java.util.Set.of(Cause.MEMORY)));
     }
 
     @Test

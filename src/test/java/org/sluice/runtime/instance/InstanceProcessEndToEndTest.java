@@ -68,23 +68,23 @@ class InstanceProcessEndToEndTest {
 
     /** Every event the instance printed, and any line that was not one. */
     private static final class EventLog {
-        private final List<InstanceEvent> seen = new ArrayList<>();
+        private final List<ProtocolEvent> seen = new ArrayList<>();
         private final List<String> strayLines = new ArrayList<>();
 
         synchronized void add(String line) {
             try {
-                seen.add(InstanceEvents.parse(line));
-            } catch (InstanceEvents.MalformedEventException e) {
+                seen.add(ProtocolEvents.parse(line));
+            } catch (ProtocolEvents.MalformedEventException e) {
                 strayLines.add(line);
             }
             notifyAll();
         }
 
-        synchronized <T extends InstanceEvent> T await(Class<T> type, Predicate<T> condition, Duration timeout)
+        synchronized <T extends ProtocolEvent> T await(Class<T> type, Predicate<T> condition, Duration timeout)
                 throws InterruptedException {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
-                for (InstanceEvent event : seen) {
+                for (ProtocolEvent event : seen) {
                     if (type.isInstance(event) && condition.test(type.cast(event))) {
                         return type.cast(event);
                     }
@@ -92,7 +92,7 @@ class InstanceProcessEndToEndTest {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {
                     throw new AssertionError("no " + type.getSimpleName() + " event as expected within " + timeout
-                            + "; seen: " + seen.stream().filter(e -> !(e instanceof InstanceEvent.Sampled)).toList());
+                            + "; seen: " + seen.stream().filter(e -> !(e instanceof ProtocolEvent.Sampled)).toList());
                 }
                 wait(left);
             }
@@ -149,7 +149,7 @@ class InstanceProcessEndToEndTest {
                 "{\"name\":\"orders\",\"validate\":\"none\",\"destination\":\"" + target + "\"}");
         launch(definition);
 
-        InstanceEvent.Ready ready = events.await(InstanceEvent.Ready.class, r -> true, Duration.ofSeconds(15));
+        ProtocolEvent.Ready ready = events.await(ProtocolEvent.Ready.class, r -> true, Duration.ofSeconds(15));
         assertThat(ready.pid()).isEqualTo(process.pid());
         URI messages = URI.create("http://127.0.0.1:" + ready.port() + "/messages");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -166,7 +166,7 @@ class InstanceProcessEndToEndTest {
             }));
         }
         assertThat(firstBusy.await(20, TimeUnit.SECONDS)).as("a message refused as busy").isTrue();
-        InstanceEvent.Throttle throttled = events.await(InstanceEvent.Throttle.class,
+        ProtocolEvent.Throttle throttled = events.await(ProtocolEvent.Throttle.class,
                 t -> t.state() == ThrottleState.THROTTLED, Duration.ofSeconds(5));
         assertThat(throttled.causes()).contains(Cause.CONCURRENCY);
 
@@ -184,7 +184,7 @@ class InstanceProcessEndToEndTest {
         assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isIn(200, 503));
         assertThat(responses.stream().filter(r -> r.statusCode() == 200).count()).isGreaterThanOrEqualTo(100);
 
-        InstanceEvent.Episode episode = events.await(InstanceEvent.Episode.class, e -> true, Duration.ofSeconds(10));
+        ProtocolEvent.Episode episode = events.await(ProtocolEvent.Episode.class, e -> true, Duration.ofSeconds(10));
         assertThat(episode.causes()).contains(Cause.CONCURRENCY);
         assertThat(episode.durationMs()).isGreaterThanOrEqualTo(0);
         assertThat(episode.startMs()).isEqualTo(throttled.timeMs());
@@ -194,7 +194,7 @@ class InstanceProcessEndToEndTest {
         assertThat(after.statusCode()).isEqualTo(200);
         assertThat(after.body()).matches("\\{\"messageId\":\"[0-9a-f-]{36}\",\"instance\":0}");
 
-        InstanceEvent.Sampled counted = events.await(InstanceEvent.Sampled.class,
+        ProtocolEvent.Sampled counted = events.await(ProtocolEvent.Sampled.class,
                 s -> s.processed() == BURST - busy.size() + 1, Duration.ofSeconds(5));
         assertThat(counted.refusedBusy()).isEqualTo(busy.size());
         assertThat(counted.cores()).isEqualTo(1);
@@ -202,7 +202,7 @@ class InstanceProcessEndToEndTest {
         try (OutputStream stdin = process.getOutputStream()) {
             stdin.write("stop\n".getBytes(StandardCharsets.UTF_8));
         }
-        events.await(InstanceEvent.Stopped.class, s -> true, Duration.ofSeconds(15));
+        events.await(ProtocolEvent.Stopped.class, s -> true, Duration.ofSeconds(15));
         assertThat(process.waitFor(15, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isZero();
         assertThat(events.strayLines()).isEmpty();
@@ -215,10 +215,10 @@ class InstanceProcessEndToEndTest {
         launch(definition);
         assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).isEqualTo(InstanceProcess.START_FAILED);
-        InstanceEvent.Problem problem = events.await(InstanceEvent.Problem.class, p -> true, Duration.ofSeconds(5));
+        ProtocolEvent.Problem problem = events.await(ProtocolEvent.Problem.class, p -> true, Duration.ofSeconds(5));
         assertThat(problem.message()).contains("units");
         synchronized (events) {
-            assertThat(events.seen).noneMatch(e -> e instanceof InstanceEvent.Ready);
+            assertThat(events.seen).noneMatch(e -> e instanceof ProtocolEvent.Ready);
         }
     }
 }

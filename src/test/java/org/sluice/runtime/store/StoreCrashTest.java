@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceState;
 
 /** What a store holds after the process writing it died without closing it. */
@@ -23,7 +25,7 @@ class StoreCrashTest {
     void dataWrittenBeforeAnUncleanStopIsThereOnReopen(@TempDir Path dir) throws IOException {
         Store abandoned = Store.open(dir);
         abandoned.saveService(StoredService.resting(StoreTest.definition("orders"), ServiceState.ACTIVE, 10));
-        abandoned.beginOperation("req-1", "orders", Operation.STOP, "ops", 20);
+        abandoned.operationStarted(StoreTest.started("req-1", "orders", Operation.STOP, 20));
         // Copy the files as they are now, WAL and all, the way a crash would leave them on disk,
         // without closing (and so without checkpointing) the first store.
         Path crashed = Files.createDirectories(dir.resolve("crashed"));
@@ -57,20 +59,19 @@ class StoreCrashTest {
             assertThat(running).hasSize(1);
             assertThat(running.get(0).requestId()).isEqualTo("req-1");
             assertThat(running.get(0).operation()).isEqualTo(Operation.START);
-            assertThat(running.get(0).isRunning()).isTrue();
+            assertThat(running.get(0).outcome()).isEqualTo(Outcome.RUNNING);
             assertThat(store.loadServices()).singleElement().satisfies(s -> {
                 assertThat(s.state()).isEqualTo(ServiceState.STARTING);
                 assertThat(s.runningRequestId()).isEqualTo("req-1");
             });
-            assertThat(store.operations(OperationQuery.all().withOutcome(Outcome.SUCCEEDED)))
+            assertThat(store.operations(StoreTest.ALL.withOutcome(Outcome.SUCCEEDED)))
                     .extracting(OperationRecord::requestId).containsExactly("req-0");
 
             // Recovery marks it interrupted; it is then no longer running.
-            store.inTransaction(() -> {
-                store.endOperation("req-1", Outcome.INTERRUPTED, 5_000, "the host stopped while it ran");
-                store.saveService(new StoredService(StoreTest.definition("orders"), ServiceState.START_FAILED,
-                        null, null, null, null, 5_000));
-            });
+            store.operationEnded(StoreTest.ended(running.get(0), Outcome.INTERRUPTED, 5_000,
+                    "the host stopped while it ran"));
+            store.saveService(new StoredService(StoreTest.definition("orders"), ServiceState.START_FAILED,
+                    null, null, null, null, 5_000));
             assertThat(store.runningOperations()).isEmpty();
         }
     }

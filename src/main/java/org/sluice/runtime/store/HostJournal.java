@@ -1,4 +1,4 @@
-package org.sluice.runtime;
+package org.sluice.runtime.store;
 
 import java.util.List;
 import java.util.Optional;
@@ -6,12 +6,12 @@ import java.util.Optional;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
-import org.sluice.runtime.store.StoredService;
 import org.sluice.throttle.InstanceEpisode;
 
 /**
  * Where the host keeps what must outlive it: services and their states, the operation log,
- * throttle episodes and backups. Every call is durable when it returns.
+ * throttle episodes and backups. Every call is durable when it returns. {@link Store} is the
+ * journal the host runs with; tests may keep one in memory.
  */
 public interface HostJournal extends AutoCloseable {
 
@@ -20,7 +20,8 @@ public interface HostJournal extends AutoCloseable {
     /** Saves a service. Its running operation, if any, must already be in the log ({@link #operationStarted}). */
     void saveService(StoredService service);
 
-    void deleteService(String name);
+    /** Returns false when there was no such service. */
+    boolean deleteService(String name);
 
     void operationStarted(OperationRecord record);
 

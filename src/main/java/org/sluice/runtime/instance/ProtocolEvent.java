@@ -9,19 +9,21 @@ import org.sluice.throttle.Cause;
 import org.sluice.throttle.ThrottleState;
 
 /**
- * One line a role instance prints on standard output for its host (docs/runtime.md).
- * {@link InstanceEvents} turns each into its JSON line and back.
+ * One line a role instance prints on standard output for its host, as the protocol of
+ * docs/runtime.md has it. {@link ProtocolEvents} turns each into its JSON line and back. The host
+ * reads these lines and passes on what it needs as {@code org.sluice.runtime.InstanceEvent}s,
+ * which carry the throttle package's own types rather than the wire's fields.
  */
-public sealed interface InstanceEvent {
+public sealed interface ProtocolEvent {
 
     /** The instance accepts messages on {@code port}. */
-    record Ready(int port, long pid) implements InstanceEvent {
+    record Ready(int port, long pid) implements ProtocolEvent {
     }
 
     /** One measurement of the instance, taken at least every 250 ms. */
     record Sampled(long timeMs, double memoryPercent, long concurrent, int cores, long received, long processed,
                    long failed, long refusedBusy, long latencyP50Ms, long latencyP99Ms, ThrottleState state,
-                   Set<Cause> causes) implements InstanceEvent {
+                   Set<Cause> causes) implements ProtocolEvent {
         public Sampled {
             Objects.requireNonNull(state, "state");
             causes = copy(causes);
@@ -30,7 +32,7 @@ public sealed interface InstanceEvent {
 
     /** The throttle state or the set of causes changed. */
     record Throttle(long timeMs, ThrottleState previous, ThrottleState state, Set<Cause> causes)
-            implements InstanceEvent {
+            implements ProtocolEvent {
         public Throttle {
             Objects.requireNonNull(previous, "previous");
             Objects.requireNonNull(state, "state");
@@ -39,7 +41,7 @@ public sealed interface InstanceEvent {
     }
 
     /** A throttle episode ended. */
-    record Episode(long startMs, long endMs, Set<Cause> causes) implements InstanceEvent {
+    record Episode(long startMs, long endMs, Set<Cause> causes) implements ProtocolEvent {
         public Episode {
             causes = copy(causes);
         }
@@ -51,7 +53,7 @@ public sealed interface InstanceEvent {
     }
 
     /** Something the operator should see. */
-    record Problem(String message) implements InstanceEvent {
+    record Problem(String message) implements ProtocolEvent {
         public Problem {
             Objects.requireNonNull(message, "message");
         }
@@ -61,11 +63,11 @@ public sealed interface InstanceEvent {
      * The instance has acted on {@code suspend} ({@code open} false: it refuses messages and its
      * pull source is still) or on {@code resume} ({@code open} true: it takes messages again).
      */
-    record Gate(boolean open) implements InstanceEvent {
+    record Gate(boolean open) implements ProtocolEvent {
     }
 
     /** The instance is about to exit cleanly. */
-    record Stopped() implements InstanceEvent {
+    record Stopped() implements ProtocolEvent {
     }
 
     private static Set<Cause> copy(Set<Cause> causes) {

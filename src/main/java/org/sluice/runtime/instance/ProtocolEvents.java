@@ -13,16 +13,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The wire form of {@link InstanceEvent}s: one JSON object per line, fields in the order of
+ * The wire form of {@link ProtocolEvent}s: one JSON object per line, fields in the order of
  * docs/runtime.md. The instance writes with {@link #toLine}; the host reads with {@link #parse}.
  */
-public final class InstanceEvents {
+public final class ProtocolEvents {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private InstanceEvents() {
+    private ProtocolEvents() {
     }
 
-    /** A line that is not an instance event. */
+    /** A line that is not a protocol event. */
     public static final class MalformedEventException extends Exception {
         private static final long serialVersionUID = 1L;
 
@@ -32,11 +32,11 @@ public final class InstanceEvents {
     }
 
     /** The JSON line of {@code event}, without a line break. */
-    public static String toLine(InstanceEvent event) {
+    public static String toLine(ProtocolEvent event) {
         ObjectNode node = MAPPER.createObjectNode();
-        if (event instanceof InstanceEvent.Ready e) {
+        if (event instanceof ProtocolEvent.Ready e) {
             node.put("event", "ready").put("port", e.port()).put("pid", e.pid());
-        } else if (event instanceof InstanceEvent.Sampled e) {
+        } else if (event instanceof ProtocolEvent.Sampled e) {
             node.put("event", "sample").put("timeMs", e.timeMs())
                     .put("memoryPercent", Math.round(e.memoryPercent() * 10) / 10.0)
                     .put("concurrent", e.concurrent()).put("cores", e.cores())
@@ -45,18 +45,18 @@ public final class InstanceEvents {
                     .put("latencyP50Ms", e.latencyP50Ms()).put("latencyP99Ms", e.latencyP99Ms())
                     .put("state", e.state().name());
             causes(node, e.causes());
-        } else if (event instanceof InstanceEvent.Throttle e) {
+        } else if (event instanceof ProtocolEvent.Throttle e) {
             node.put("event", "throttle").put("timeMs", e.timeMs())
                     .put("previous", e.previous().name()).put("state", e.state().name());
             causes(node, e.causes());
-        } else if (event instanceof InstanceEvent.Episode e) {
+        } else if (event instanceof ProtocolEvent.Episode e) {
             node.put("event", "episode").put("startMs", e.startMs()).put("endMs", e.endMs());
             causes(node, e.causes());
-        } else if (event instanceof InstanceEvent.Problem e) {
+        } else if (event instanceof ProtocolEvent.Problem e) {
             node.put("event", "problem").put("message", e.message());
-        } else if (event instanceof InstanceEvent.Gate e) {
+        } else if (event instanceof ProtocolEvent.Gate e) {
             node.put("event", "gate").put("open", e.open());
-        } else if (event instanceof InstanceEvent.Stopped) {
+        } else if (event instanceof ProtocolEvent.Stopped) {
             node.put("event", "stopped");
         } else {
             throw new IllegalArgumentException("unknown event " + event);
@@ -73,7 +73,7 @@ public final class InstanceEvents {
      *
      * @throws MalformedEventException when the line is not JSON, names no known event or lacks a field
      */
-    public static InstanceEvent parse(String line) throws MalformedEventException {
+    public static ProtocolEvent parse(String line) throws MalformedEventException {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
@@ -86,28 +86,28 @@ public final class InstanceEvents {
         String event = text(node, "event");
         switch (event) {
             case "ready":
-                return new InstanceEvent.Ready((int) number(node, "port"), number(node, "pid"));
+                return new ProtocolEvent.Ready((int) number(node, "port"), number(node, "pid"));
             case "sample":
-                return new InstanceEvent.Sampled(number(node, "timeMs"), decimal(node, "memoryPercent"),
+                return new ProtocolEvent.Sampled(number(node, "timeMs"), decimal(node, "memoryPercent"),
                         number(node, "concurrent"), (int) number(node, "cores"), number(node, "received"),
                         number(node, "processed"), number(node, "failed"), number(node, "refusedBusy"),
                         number(node, "latencyP50Ms"), number(node, "latencyP99Ms"), state(node, "state"),
                         causes(node));
             case "throttle":
-                return new InstanceEvent.Throttle(number(node, "timeMs"), state(node, "previous"),
+                return new ProtocolEvent.Throttle(number(node, "timeMs"), state(node, "previous"),
                         state(node, "state"), causes(node));
             case "episode":
-                return new InstanceEvent.Episode(number(node, "startMs"), number(node, "endMs"), causes(node));
+                return new ProtocolEvent.Episode(number(node, "startMs"), number(node, "endMs"), causes(node));
             case "problem":
-                return new InstanceEvent.Problem(text(node, "message"));
+                return new ProtocolEvent.Problem(text(node, "message"));
             case "gate":
                 JsonNode open = node.get("open");
                 if (open == null || !open.isBoolean()) {
                     throw new MalformedEventException("'open' must be true or false: " + line);
                 }
-                return new InstanceEvent.Gate(open.booleanValue());
+                return new ProtocolEvent.Gate(open.booleanValue());
             case "stopped":
-                return new InstanceEvent.Stopped();
+                return new ProtocolEvent.Stopped();
             default:
                 throw new MalformedEventException("unknown event '" + event + "': " + line);
         }

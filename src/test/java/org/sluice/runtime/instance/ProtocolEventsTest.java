@@ -13,18 +13,18 @@ import org.junit.jupiter.api.Test;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.ThrottleState;
 
-class InstanceEventsTest {
+class ProtocolEventsTest {
 
-    private static final List<InstanceEvent> EVENTS = List.of(
-            new InstanceEvent.Ready(40123, 777),
-            new InstanceEvent.Sampled(1000, 12.34, 5, 2, 10, 7, 1, 2, 3, 40, ThrottleState.THROTTLED,
+    private static final List<ProtocolEvent> EVENTS = List.of(
+            new ProtocolEvent.Ready(40123, 777),
+            new ProtocolEvent.Sampled(1000, 12.34, 5, 2, 10, 7, 1, 2, 3, 40, ThrottleState.THROTTLED,
                     EnumSet.of(Cause.CONCURRENCY, Cause.MEMORY)),
-            new InstanceEvent.Throttle(1000, ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY)),
-            new InstanceEvent.Episode(1000, 2500, EnumSet.allOf(Cause.class)),
-            new InstanceEvent.Problem("a \"quoted\" reason"),
-            new InstanceEvent.Gate(false),
-            new InstanceEvent.Gate(true),
-            new InstanceEvent.Stopped());
+            new ProtocolEvent.Throttle(1000, ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY)),
+            new ProtocolEvent.Episode(1000, 2500, EnumSet.allOf(Cause.class)),
+            new ProtocolEvent.Problem("a \"quoted\" reason"),
+            new ProtocolEvent.Gate(false),
+            new ProtocolEvent.Gate(true),
+            new ProtocolEvent.Stopped());
 
     private static final List<String> LINES = List.of(
             "{\"event\":\"ready\",\"port\":40123,\"pid\":777}",
@@ -49,24 +49,24 @@ class InstanceEventsTest {
     @Test
     void parsesWhatItWrites() throws Exception {
         for (int i = 0; i < EVENTS.size(); i++) {
-            InstanceEvent parsed = InstanceEvents.parse(LINES.get(i));
-            if (parsed instanceof InstanceEvent.Sampled s) {
+            ProtocolEvent parsed = ProtocolEvents.parse(LINES.get(i));
+            if (parsed instanceof ProtocolEvent.Sampled s) {
                 assertThat(s.memoryPercent()).isEqualTo(12.3);
                 assertThat(s.causes()).containsExactly(Cause.MEMORY, Cause.CONCURRENCY);
             } else {
                 assertThat(parsed).isEqualTo(EVENTS.get(i));
             }
         }
-        assertThat(((InstanceEvent.Episode) InstanceEvents.parse(LINES.get(3))).durationMs()).isEqualTo(1500);
+        assertThat(((ProtocolEvent.Episode) ProtocolEvents.parse(LINES.get(3))).durationMs()).isEqualTo(1500);
     }
 
     @Test
     void refusesLinesThatAreNotEvents() {
-        assertThatThrownBy(() -> InstanceEvents.parse("hello")).isInstanceOf(InstanceEvents.MalformedEventException.class);
-        assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"dance\"}")).hasMessageContaining("unknown event");
-        assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"ready\",\"port\":1}")).hasMessageContaining("missing pid");
-        assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"throttle\",\"timeMs\":1,\"previous\":\"NORMAL\","
+        assertThatThrownBy(() -> ProtocolEvents.parse("hello")).isInstanceOf(ProtocolEvents.MalformedEventException.class);
+        assertThatThrownBy(() -> ProtocolEvents.parse("{\"event\":\"dance\"}")).hasMessageContaining("unknown event");
+        assertThatThrownBy(() -> ProtocolEvents.parse("{\"event\":\"ready\",\"port\":1}")).hasMessageContaining("missing pid");
+        assertThatThrownBy(() -> ProtocolEvents.parse("{\"event\":\"throttle\",\"timeMs\":1,\"previous\":\"NORMAL\","
                 + "\"state\":\"HOT\",\"causes\":[]}")).hasMessageContaining("HOT");
-        assertThatThrownBy(() -> InstanceEvents.parse("{\"event\":\"gate\",\"open\":\"yes\"}")).hasMessageContaining("'open'");
+        assertThatThrownBy(() -> ProtocolEvents.parse("{\"event\":\"gate\",\"open\":\"yes\"}")).hasMessageContaining("'open'");
     }
 }

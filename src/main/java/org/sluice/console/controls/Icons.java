@@ -1,4 +1,4 @@
-package org.sluice.console.view;
+package org.sluice.console.controls;
 
 import org.kordamp.ikonli.Ikon;
 import org.kordamp.ikonli.javafx.FontIcon;
@@ -13,7 +13,11 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignU;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceState;
 
-/** The one place that maps Sluice's concepts to glyphs. */
+/**
+ * The one place that maps Sluice's concepts to glyphs. It sits with the controls rather than the
+ * views because the grid's cells draw states and operations too, and a control may not depend on
+ * a view.
+ */
 public enum Icons {
     START(MaterialDesignP.PLAY),
     STOP(MaterialDesignS.STOP),

@@ -1,0 +1,275 @@
+package org.sluice.console.controls;
+
+import java.text.MessageFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.ResourceBundle;
+
+import javafx.geometry.VPos;
+import javafx.scene.canvas.GraphicsContext;
+import javafx.scene.paint.Paint;
+import javafx.scene.text.Font;
+import javafx.scene.text.FontWeight;
+import javafx.scene.text.Text;
+import javafx.scene.text.TextAlignment;
+
+import org.sluice.console.viewmodel.InstanceTileViewModel;
+import org.sluice.console.viewmodel.SampleHistory;
+
+/**
+ * Draws the two charts of a {@link ThrottleTile}: memory in use against its 60 % and 70 %
+ * thresholds over messages in process against 40 and 100 &times; cores, each with the band between
+ * its thresholds and the periods the instance was throttled shaded, and each titled with its latest
+ * value.
+ *
+ * <p>Everything it draws with is handed to it: the area's size, the font of the tile's key, the
+ * colours the stylesheet resolved, the time window and the instance's history. It holds no node
+ * and knows nothing of CSS, layout or pulses, so the tile alone decides when a drawing is due.
+ */
+final class ThrottleTilePainter {
+    /** A pause between samples longer than this breaks the line (the instance was gone). */
+    private static final long GAP_MILLIS = 2_000;
+    /** Headroom of the messages chart over the high threshold. */
+    private static final double MESSAGES_HEADROOM = 1.2;
+    /** The space between the memory chart and the messages chart. */
+    private static final double CHART_GAP = 6;
+
+    /** The colours of the charts, as the tile's {@code -sluice-tile-*} properties resolve them. */
+    record Palette(Paint line, Paint text, Paint grid, Paint band, Paint low, Paint danger, Paint throttled) {
+    }
+
+    private final InstanceTileViewModel model;
+    private final String memoryTitle;
+    private final String messagesTitle;
+    private final MessageFormat percent;
+    private final String memoryHighLabel;
+    private final String memoryLowLabel;
+    private final String messagesHighLabel;
+    private final String messagesLowLabel;
+    private final Text measure = new Text();
+
+    /** The key's font the chart font was last derived from. */
+    private Font keyFont;
+    private Font chartFont;
+    private double labelColumn;
+
+    /**
+     * @param model  the instance whose history and thresholds are drawn
+     * @param bundle the console's words ({@code org.sluice.console.messages}) in the user's language
+     */
+    ThrottleTilePainter(InstanceTileViewModel model, ResourceBundle bundle) {
+        this.model = Objects.requireNonNull(model, "model");
+        memoryTitle = bundle.getString("tile.chart.memory");
+        messagesTitle = bundle.getString("tile.chart.messages");
+        percent = new MessageFormat(bundle.getString("tile.value.percent"), bundle.getLocale());
+        memoryHighLabel = percentText(model.memoryHighPercent());
+        memoryLowLabel = percentText(model.memoryLowPercent());
+        messagesHighLabel = Long.toString(model.concurrencyHigh());
+        messagesLowLabel = Long.toString(model.concurrencyLow());
+    }
+
+    /**
+     * Clears a {@code width} by {@code height} area at the origin of {@code g} and draws both charts
+     * in it.
+     *
+     * @param keyFont      the font the tile shows its key in; a canvas takes no CSS font, so the
+     *                     charts follow the key's family at 80 % of its size
+     * @param windowMillis how much time the charts span, ending at the newest sample
+     * @param endWhenEmpty where the window ends while there is no sample yet
+     */
+    void paint(GraphicsContext g, double width, double height, Font keyFont, Palette palette, long windowMillis,
+               long endWhenEmpty) {
+        g.clearRect(0, 0, width, height);
+        if (width < 1 || height < 1) {
+            return;
+        }
+        Font font = chartFont(keyFont);
+        g.setFont(font);
+        double lineHeight = Math.ceil(font.getSize() * 1.3);
+        double plotWidth = Math.max(1, width - labelColumn - 4);
+        double chartHeight = (height - CHART_GAP) / 2;
+        double plotHeight = Math.max(1, chartHeight - lineHeight);
+
+        SampleHistory samples = model.samples();
+        long window = Math.max(1_000, windowMillis);
+        long end = samples.isEmpty() ? endWhenEmpty : samples.timeAt(samples.size() - 1);
+        long start = end - window;
+        int from = samples.firstAtOrAfter(start);
+
+        double memoryTop = lineHeight;
+        double messagesTop = chartHeight + CHART_GAP + lineHeight;
+        double messagesMax = Math.max(samples.maxConcurrentFrom(from), MESSAGES_HEADROOM * model.concurrencyHigh());
+
+        // The band first, then the translucent throttled periods over it, then lines and text on top.
+        shadeBand(g, palette, plotWidth, memoryTop, plotHeight, 100, model.memoryLowPercent(), model.memoryHighPercent());
+        shadeBand(g, palette, plotWidth, messagesTop, plotHeight, messagesMax, model.concurrencyLow(), model.concurrencyHigh());
+        shadeThrottledPeriods(g, palette, start, end, plotWidth, memoryTop, plotHeight);
+        shadeThrottledPeriods(g, palette, start, end, plotWidth, messagesTop, plotHeight);
+        drawThresholds(g, palette, plotWidth, memoryTop, plotHeight, 100, model.memoryLowPercent(),
+                model.memoryHighPercent(), memoryLowLabel, memoryHighLabel);
+        drawThresholds(g, palette, plotWidth, messagesTop, plotHeight, messagesMax, model.concurrencyLow(),
+                model.concurrencyHigh(), messagesLowLabel, messagesHighLabel);
+
+        g.setStroke(palette.line());
+        g.setLineWidth(1.5);
+        strokeSeries(g, true, from, start, window, plotWidth, memoryTop, plotHeight, 100);
+        strokeSeries(g, false, from, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
+
+        String memoryNow = samples.isEmpty() ? "" : percentText(samples.memoryAt(samples.size() - 1));
+        String messagesNow = samples.isEmpty() ? "" : Long.toString(samples.concurrentAt(samples.size() - 1));
+        drawTitle(g, palette, memoryTitle, memoryNow, plotWidth, memoryTop - 3);
+        drawTitle(g, palette, messagesTitle, messagesNow, plotWidth, messagesTop - 3);
+    }
+
+    private void shadeThrottledPeriods(GraphicsContext g, Palette palette, long start, long end, double plotWidth,
+                                       double top, double plotHeight) {
+        g.setFill(palette.throttled());
+        long window = end - start;
+        for (int i = 0; i < model.throttledPeriodCount(); i++) {
+            long periodStart = model.throttledPeriodStartMs(i);
+            long periodEnd = model.throttledPeriodEndMs(i);
+            if (periodEnd == InstanceTileViewModel.OPEN) {
+                periodEnd = end;
+            }
+            if (periodEnd < start || periodStart > end) {
+                continue;
+            }
+            double left = x(Math.max(periodStart, start), start, window, plotWidth);
+            double right = x(Math.min(periodEnd, end), start, window, plotWidth);
+            g.fillRect(Math.floor(left), top, Math.max(1, Math.ceil(right) - Math.floor(left)), plotHeight);
+        }
+    }
+
+    private static void shadeBand(GraphicsContext g, Palette palette, double plotWidth, double top, double plotHeight,
+                                  double max, double low, double high) {
+        double yHigh = y(high, top, plotHeight, max);
+        g.setFill(palette.band());
+        g.fillRect(0, yHigh, plotWidth, y(low, top, plotHeight, max) - yHigh);
+    }
+
+    private static void drawThresholds(GraphicsContext g, Palette palette, double plotWidth, double top, double plotHeight,
+                                       double max, double low, double high, String lowLabel, String highLabel) {
+        double yHigh = y(high, top, plotHeight, max);
+        double yLow = y(low, top, plotHeight, max);
+        g.setLineWidth(1);
+        g.setStroke(palette.grid());
+        g.strokeLine(0, Math.floor(top + plotHeight) + 0.5, plotWidth, Math.floor(top + plotHeight) + 0.5);
+        g.setStroke(palette.danger());
+        g.strokeLine(0, Math.floor(yHigh) + 0.5, plotWidth, Math.floor(yHigh) + 0.5);
+        g.setStroke(palette.low());
+        g.strokeLine(0, Math.floor(yLow) + 0.5, plotWidth, Math.floor(yLow) + 0.5);
+
+        double labelX = plotWidth + 4;
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setFill(palette.danger());
+        g.setTextBaseline(VPos.BOTTOM);
+        g.fillText(highLabel, labelX, Math.max(yHigh + 1, top + g.getFont().getSize()));
+        g.setFill(palette.low());
+        g.setTextBaseline(VPos.TOP);
+        g.fillText(lowLabel, labelX, Math.min(yLow - 1, top + plotHeight - g.getFont().getSize()));
+    }
+
+    private static void drawTitle(GraphicsContext g, Palette palette, String name, String value, double plotWidth,
+                                  double baseline) {
+        g.setTextBaseline(VPos.BASELINE);
+        g.setTextAlign(TextAlignment.LEFT);
+        g.setFill(palette.text());
+        g.fillText(name, 0, baseline);
+        g.setTextAlign(TextAlignment.RIGHT);
+        g.setFill(palette.line());
+        g.fillText(value, plotWidth, baseline);
+    }
+
+    /**
+     * Draws one series as a single path. Where several samples fall in one pixel column the path
+     * only runs from their lowest to their highest value, so a 15-minute window costs no more than
+     * the tile is wide.
+     */
+    private void strokeSeries(GraphicsContext g, boolean memory, int from, long start, long window,
+                              double plotWidth, double top, double plotHeight, double max) {
+        SampleHistory samples = model.samples();
+        g.beginPath();
+        boolean penDown = false;
+        boolean pending = false;
+        int column = 0;
+        double first = 0;
+        double lowest = 0;
+        double highest = 0;
+        double last = 0;
+        long previousTime = 0;
+        for (int i = from; i < samples.size(); i++) {
+            long time = samples.timeAt(i);
+            double value = memory ? samples.memoryAt(i) : samples.concurrentAt(i);
+            double y = y(value, top, plotHeight, max);
+            int pixel = (int) Math.floor(x(time, start, window, plotWidth));
+            boolean gap = pending && time - previousTime > GAP_MILLIS;
+            previousTime = time;
+            if (pending && pixel == column && !gap) {
+                lowest = Math.min(lowest, y);
+                highest = Math.max(highest, y);
+                last = y;
+                continue;
+            }
+            if (pending) {
+                penDown = runColumn(g, column, first, lowest, highest, last, penDown);
+            }
+            if (gap) {
+                penDown = false;
+            }
+            pending = true;
+            column = pixel;
+            first = y;
+            lowest = y;
+            highest = y;
+            last = y;
+        }
+        if (pending) {
+            runColumn(g, column, first, lowest, highest, last, penDown);
+        }
+        g.stroke();
+    }
+
+    private static boolean runColumn(GraphicsContext g, int column, double first, double lowest, double highest,
+                                     double last, boolean penDown) {
+        double x = column + 0.5;
+        if (penDown) {
+            g.lineTo(x, first);
+        } else {
+            g.moveTo(x, first);
+        }
+        if (lowest != highest) {
+            g.lineTo(x, lowest);
+            g.lineTo(x, highest);
+        }
+        g.lineTo(x, last);
+        return true;
+    }
+
+    private static double x(long time, long start, long window, double plotWidth) {
+        return (double) (time - start) / window * plotWidth;
+    }
+
+    private static double y(double value, double top, double plotHeight, double max) {
+        double clamped = Math.max(0, Math.min(max, value));
+        return top + plotHeight - clamped / max * plotHeight;
+    }
+
+    /** The chart font for {@code key}, and the width of the threshold labels in it; measured once per font. */
+    private Font chartFont(Font key) {
+        if (chartFont == null || !key.equals(keyFont)) {
+            keyFont = key;
+            chartFont = Font.font(key.getFamily(), FontWeight.NORMAL, Math.max(9, Math.round(key.getSize() * 0.8)));
+            measure.setFont(chartFont);
+            labelColumn = 0;
+            for (String label : List.of(memoryHighLabel, memoryLowLabel, messagesHighLabel, messagesLowLabel)) {
+                measure.setText(label);
+                labelColumn = Math.max(labelColumn, Math.ceil(measure.getLayoutBounds().getWidth()));
+            }
+        }
+        return chartFont;
+    }
+
+    private String percentText(double value) {
+        return percent.format(new Object[] {Long.toString(Math.round(value))});
+    }
+}

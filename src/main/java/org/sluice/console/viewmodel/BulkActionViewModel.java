@@ -1,0 +1,96 @@
+package org.sluice.console.viewmodel;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.sluice.fleet.Fleet;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceState;
+
+/**
+ * One chart operation on many services at once: first a {@link BulkPlan} that says which of the
+ * selected services will run it and which are skipped for their state, then, once the user agrees,
+ * the operation on each service that allows it, each with its own notice.
+ */
+public final class BulkActionViewModel {
+    /**
+     * Operations that need an answer for each service (its typed name, its units, its definition),
+     * so they are offered one service at a time only.
+     */
+    private static final Set<Operation> ONE_AT_A_TIME =
+            EnumSet.of(Operation.DELETE, Operation.SCALE, Operation.UPDATE_CONFIGURATION);
+
+    private final Fleet fleet;
+    private final I18n i18n;
+    private final BackgroundExecutor executor;
+    private final DialogService dialogs;
+    private final NoticesViewModel notices;
+    private final List<Operation> operations;
+
+    /** @param notices where each service's result is told */
+    public BulkActionViewModel(Fleet fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
+                               NoticesViewModel notices) {
+        this.fleet = fleet;
+        this.i18n = i18n;
+        this.executor = executor;
+        this.dialogs = dialogs;
+        this.notices = notices;
+        this.operations = rules.chart().operations().stream().filter(o -> !ONE_AT_A_TIME.contains(o)).toList();
+    }
+
+    /** The chart operations that can be run on many services at once, in chart order. */
+    public List<Operation> operations() {
+        return operations;
+    }
+
+    /** What {@code operation} would do to {@code targets}: which run it, which are skipped and why. */
+    public BulkPlan preview(Operation operation, List<ServiceRowViewModel> targets) {
+        List<String> willRun = new ArrayList<>();
+        List<BulkPlan.Skipped> skipped = new ArrayList<>();
+        for (ServiceRowViewModel row : targets) {
+            if (row.command(operation).isExecutable()) {
+                willRun.add(row.name());
+            } else {
+                skipped.add(new BulkPlan.Skipped(row.name(), row.getState()));
+            }
+        }
+        return new BulkPlan(operation, List.copyOf(willRun), List.copyOf(skipped), summary(operation, willRun, skipped));
+    }
+
+    private String summary(Operation operation, List<String> willRun, List<BulkPlan.Skipped> skipped) {
+        String run = i18n.get("bulk.willRun", willRun.size(), i18n.operation(operation).toLowerCase(i18n.locale()));
+        if (skipped.isEmpty()) {
+            return run;
+        }
+        Map<ServiceState, Integer> byState = new EnumMap<>(ServiceState.class);
+        skipped.forEach(s -> byState.merge(s.state(), 1, Integer::sum));
+        List<String> parts = new ArrayList<>();
+        byState.forEach((state, count) -> parts.add(count == skipped.size() ? i18n.state(state) : count + " " + i18n.state(state)));
+        return i18n.get("bulk.withSkipped", run, skipped.size(), String.join(", ", parts));
+    }
+
+    /**
+     * Shows the preview and, if the user agrees, runs the operation on each service that allows
+     * it. Each service gets its own result; one failure does not stop the others.
+     */
+    public void run(Operation operation, List<ServiceRowViewModel> targets) {
+        BulkPlan plan = preview(operation, targets);
+        if (plan.isEmpty()) {
+            notices.post(Notice.Kind.INFO, null, plan.summary());
+            return;
+        }
+        if (!dialogs.confirmBulk(plan)) {
+            return;
+        }
+        for (String name : plan.willRun()) {
+            executor.run(() -> fleet.perform(name, operation),
+                    ticket -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.accepted", name, i18n.operation(operation))),
+                    failure -> notices.commandFailed(name, operation, failure));
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.sluice.runtime;
+
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One role instance's place in a service: the process started for it and what its events have
+ * told the host so far. Its fields are written on the instance's reader thread and read by
+ * operations, routing and views, hence volatile.
+ */
+final class InstanceSlot implements InstanceListener {
+    // The host's parts log under the host's name: operators read and filter one log.
+    private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+
+    final int index;
+    private final String service;
+    private final HostEvents events;
+    private final Consumer<InstanceEpisode> episodes;
+
+    /** Null until the launcher returns; the instance may already have sent events by then. */
+    volatile RoleInstance process;
+    volatile InstanceStatus status = InstanceStatus.STARTING;
+    private volatile ThrottleState throttle = ThrottleState.NORMAL;
+    private volatile Set<Cause> causes = Set.of();
+    private volatile OptionalLong throttledSince = OptionalLong.empty();
+    private volatile InstanceSample lastSample;
+    /** Set before the host stops or kills the instance, so that its exit is not taken for a crash. */
+    volatile boolean stopRequested;
+
+    /** @param episodes where the throttle episodes the instance reports are kept */
+    InstanceSlot(String service, int index, HostEvents events, Consumer<InstanceEpisode> episodes) {
+        this.service = service;
+        this.index = index;
+        this.events = events;
+        this.episodes = episodes;
+    }
+
+    @Override
+    public void onEvent(InstanceEvent event) {
+        if (event instanceof InstanceEvent.Ready) {
+            status = InstanceStatus.RUNNING;
+        } else if (event instanceof InstanceEvent.Sampled sampled) {
+            lastSample = sampled.sample();
+        } else if (event instanceof InstanceEvent.Throttle change) {
+            ThrottleTransition t = change.transition();
+            throttle = t.state();
+            causes = t.causes();
+            if (t.entersThrottled()) {
+                throttledSince = OptionalLong.of(t.timeMs());
+            } else if (t.state() == ThrottleState.NORMAL) {
+                throttledSince = OptionalLong.empty();
+            }
+        } else if (event instanceof InstanceEvent.EpisodeEnded ended) {
+            episodes.accept(new InstanceEpisode(service, index, ended.episode()));
+        } else if (event instanceof InstanceEvent.Problem problem) {
+            LOG.warn("{} instance {}: {}", service, index, problem.message());
+        } else if (event instanceof InstanceEvent.Exited exited) {
+            boolean expected = stopRequested || exited.requested();
+            status = expected ? InstanceStatus.STOPPED : InstanceStatus.FAILED;
+            throttle = ThrottleState.NORMAL;
+            causes = Set.of();
+            throttledSince = OptionalLong.empty();
+            if (!expected) {
+                LOG.error("{} instance {} exited unexpectedly with status {}", service, index, exited.status());
+            }
+        }
+        announce(event);
+    }
+
+    /**
+     * Tells the listeners how the instance stands after {@code event}, or, with null, that its
+     * slot has just been taken. The view is taken now, not when the event thread gets to it.
+     */
+    void announce(InstanceEvent event) {
+        InstanceView view = view();
+        events.publish(l -> l.instanceEvent(service, view, event));
+    }
+
+    /** Whether the front door may send it a message. */
+    boolean takesMessages() {
+        RoleInstance running = process;
+        return status == InstanceStatus.RUNNING && running != null && running.port().isPresent();
+    }
+
+    boolean isDown() {
+        RoleInstance running = process;
+        return running == null || !running.isAlive();
+    }
+
+    void kill() {
+        stopRequested = true;
+        RoleInstance running = process;
+        if (running != null && running.isAlive()) {
+            running.kill();
+        }
+    }
+
+    InstanceView view() {
+        return new InstanceView(index, status, throttle, causes, throttledSince, Optional.ofNullable(lastSample));
+    }
+}

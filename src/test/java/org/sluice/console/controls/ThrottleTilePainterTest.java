@@ -1,0 +1,75 @@
+package org.sluice.console.controls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+import javafx.scene.SnapshotParameters;
+import javafx.scene.canvas.Canvas;
+import javafx.scene.image.PixelReader;
+import javafx.scene.paint.Color;
+import javafx.scene.text.Font;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.InstanceTileViewModel;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleEpisode;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The charts as the operator reads them, taken from the pixels the painter leaves on a canvas. */
+@ExtendWith(ApplicationExtension.class)
+class ThrottleTilePainterTest {
+    private static final long NOW = 1_700_000_000_000L;
+    private static final Color THROTTLED = Color.RED;
+    private static final ThrottleTilePainter.Palette PALETTE = new ThrottleTilePainter.Palette(Color.BLUE, Color.BLACK,
+            Color.GRAY, Color.YELLOW, Color.ORANGE, Color.DARKRED, THROTTLED);
+    // A 300 x 160 canvas with a 13 px key font: the memory chart's plot spans y 13-77 with its 70 %
+    // line near y 32, the messages chart's y 96-160 with its high line near y 106, and the plots
+    // end some 30 px short of the right edge, where the threshold labels go.
+    private static final double WIDTH = 300;
+    private static final double HEIGHT = 160;
+    private static final int MEMORY_ROW = 20;
+    private static final int MESSAGES_ROW = 100;
+
+    @Test
+    void throttledPeriodsAreShadedOnBothChartsWhereTheyFallInTheWindowAndNowhereElse() throws Exception {
+        InstanceTileViewModel model = new InstanceTileViewModel("orders", 0, 2, new I18n(Locale.ENGLISH), () -> NOW);
+        for (long t = NOW - 60_000; t <= NOW; t += 200) {
+            model.addSample(new InstanceSample(t, 10, 0, 2, 0, 0, 0, 0, 1.0, 2.0));
+        }
+        // One period 50 to 40 s ago, and one that began 30 s ago and goes on.
+        model.applyThrottle(new ThrottleTransition(NOW - 50_000, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.MEMORY), Optional.empty()));
+        model.applyThrottle(new ThrottleTransition(NOW - 40_000, ThrottleState.THROTTLED, ThrottleState.NORMAL, Set.of(),
+                Optional.of(new ThrottleEpisode(NOW - 50_000, OptionalLong.of(NOW - 40_000), Set.of(Cause.MEMORY)))));
+        model.applyThrottle(new ThrottleTransition(NOW - 30_000, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.CONCURRENCY), Optional.empty()));
+
+        PixelReader pixels = WaitForAsyncUtils.asyncFx(() -> {
+            Canvas canvas = new Canvas(WIDTH, HEIGHT);
+            new ThrottleTilePainter(model, new I18n(Locale.ENGLISH).bundle()).paint(canvas.getGraphicsContext2D(),
+                    WIDTH, HEIGHT, Font.font(13), PALETTE, 60_000, NOW);
+            SnapshotParameters parameters = new SnapshotParameters();
+            parameters.setFill(Color.TRANSPARENT);
+            return canvas.snapshot(parameters, null).getPixelReader();
+        }).get(10, TimeUnit.SECONDS);
+
+        // With a plot about 270 px wide, a minute's window puts 10 s at about 45 px.
+        for (int row : new int[] {MEMORY_ROW, MESSAGES_ROW}) {
+            assertThat(pixels.getColor(20, row)).as("before the first period, row %d", row).isNotEqualTo(THROTTLED);
+            assertThat(pixels.getColor(68, row)).as("in the first period, row %d", row).isEqualTo(THROTTLED);
+            assertThat(pixels.getColor(112, row)).as("between the periods, row %d", row).isNotEqualTo(THROTTLED);
+            assertThat(pixels.getColor(200, row)).as("in the period still open, row %d", row).isEqualTo(THROTTLED);
+        }
+    }
+}

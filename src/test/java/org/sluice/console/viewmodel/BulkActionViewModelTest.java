@@ -1,0 +1,82 @@
+package org.sluice.console.viewmodel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.junit.jupiter.api.Test;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.lifecycle.Lifecycle;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceState;
+
+/** Bulk actions on the selected services, without the JavaFX toolkit. */
+class BulkActionViewModelTest {
+    private static final Lifecycle RULES = Lifecycle.standard();
+    private final FakeFleet fleet = new FakeFleet();
+    private final ScriptedDialogs dialogs = new ScriptedDialogs();
+    private final I18n english = new I18n(Locale.ENGLISH);
+    private final NoticesViewModel notices = new NoticesViewModel(english);
+    /** Makes the rows, as the grid does in the console. */
+    private final ServicesViewModel grid = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(),
+            dialogs, notices);
+    private final BulkActionViewModel bulk = new BulkActionViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(),
+            dialogs, notices);
+
+    private ServiceRowViewModel add(String name, ServiceState state) {
+        fleet.states.put(name, state);
+        grid.apply(List.of(new FleetEvent.ServiceAdded(name, FakeFleet.snapshot(name, state))));
+        return grid.row(name).orElseThrow();
+    }
+
+    @Test
+    void operationsThatAskSomethingOfEachServiceAreNotOfferedInBulk() {
+        assertThat(bulk.operations()).containsExactly(Operation.START, Operation.STOP, Operation.RESTART, Operation.SUSPEND,
+                Operation.RESUME, Operation.BACKUP);
+    }
+
+    @Test
+    void bulkPreviewCountsWhatRunsAndWhatIsSkipped() {
+        List<ServiceRowViewModel> targets = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            targets.add(add("a" + i, ServiceState.ACTIVE));
+        }
+        targets.add(add("s1", ServiceState.SUSPENDED));
+        targets.add(add("s2", ServiceState.SUSPENDED));
+
+        BulkPlan plan = bulk.preview(Operation.STOP, targets);
+        assertThat(plan.willRun()).hasSize(5);
+        assertThat(plan.skipped()).extracting(BulkPlan.Skipped::service).containsExactly("s1", "s2");
+        assertThat(plan.summary()).isEqualTo("5 will stop; 2 skipped: Suspended");
+    }
+
+    @Test
+    void bulkRunsEachServiceAndOneFailureDoesNotStopTheRest() {
+        List<ServiceRowViewModel> targets = List.of(add("a", ServiceState.ACTIVE), add("b", ServiceState.ACTIVE),
+                add("c", ServiceState.ACTIVE), add("d", ServiceState.SUSPENDED));
+        fleet.states.put("b", ServiceState.STOPPED); // changed behind the grid's back: the fleet refuses it
+        bulk.run(Operation.STOP, targets);
+        assertThat(dialogs.lastPlan.willRun()).containsExactly("a", "b", "c");
+        assertThat(fleet.calls).containsExactly("Stop a", "Stop c");
+        assertThat(notices.all()).extracting(Notice::service).containsSubsequence("a", "b", "c");
+        assertThat(notices.all()).filteredOn(n -> n.service().equals("b")).singleElement()
+                .satisfies(n -> assertThat(n.kind()).isEqualTo(Notice.Kind.ERROR));
+    }
+
+    @Test
+    void nothingRunsWhenThePreviewIsDeclinedOrNoServiceAllowsTheOperation() {
+        List<ServiceRowViewModel> active = List.of(add("a", ServiceState.ACTIVE), add("b", ServiceState.ACTIVE));
+        dialogs.confirmBulk = false;
+        bulk.run(Operation.STOP, active);
+        assertThat(dialogs.lastPlan.willRun()).containsExactly("a", "b");
+        assertThat(fleet.calls).isEmpty();
+
+        dialogs.lastPlan = null;
+        bulk.run(Operation.START, active);
+        assertThat(dialogs.lastPlan).as("no preview to confirm").isNull();
+        assertThat(fleet.calls).isEmpty();
+        assertThat(notices.latestProperty().get()).isEqualTo(new Notice(Notice.Kind.INFO, null, "0 will start; 2 skipped: Active"));
+    }
+}
