@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|door|all]   (default: all)
+#   bench/run.sh [startup|live|footprint|runtime|door|forward|all]   (default: all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -87,12 +87,46 @@ door() {
   kill "$host"; wait "$host" || true
 }
 
+# The front door against the instance behind it, wrk with 2 threads and 16 connections, a 44-byte
+# JSON message, a service of 2 units validating JSON into a dir: outbox. Runs alternate (direct to
+# instance 0, then through the door) so that both see the same machine; PAIRS pairs of WRK_S s each.
+forward() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-forward.XXXXXX)
+  printf '{"services":[{"name":"bench","units":2,"validate":"json","destination":"dir:%s/outbox"}]}' "$data" > "$data/defs.json"
+  printf 'wrk.method = "POST"\nwrk.body = [[{"order":1234,"sku":"A-77","qty":3,"ok":true}]]\nwrk.headers["Content-Type"] = "application/json"\n' > "$data/post.lua"
+  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
+  local host=$!
+  for _ in $(seq 1 240); do
+    if grep -q 'bench: Create succeeded' "$data/host.out" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  local door; door=$(grep -o 'http://127.0.0.1:[0-9]*/services/' "$data/host.out" | head -1)bench/messages
+  local direct; direct="http://127.0.0.1:$(sed -n 's/^bench: instance 0 ready on port \([0-9]*\)$/\1/p' "$data/host.out")/messages"
+  {
+    machine
+    # Warm both paths up first.
+    wrk -t2 -c16 -d3s -s "$data/post.lua" "$direct" > /dev/null; wrk -t2 -c16 -d3s -s "$data/post.lua" "$door" > /dev/null
+    for pair in $(seq 1 "${PAIRS:-3}"); do
+      for target in direct door; do
+        local url=$direct; [[ $target == door ]] && url=$door
+        wrk -t2 -c16 -d"${WRK_S:-8}s" --latency -s "$data/post.lua" "$url" > "$data/wrk.txt"
+        echo "RESULT forward $target pair $pair: $(grep -E 'Requests/sec' "$data/wrk.txt" | awk '{print $2}') msg/s," \
+          "p50 $(grep -E '^ +50%' "$data/wrk.txt" | awk '{print $2}'), p99 $(grep -E '^ +99%' "$data/wrk.txt" | awk '{print $2}')," \
+          "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)"
+      done
+    done
+    echo "outbox files: $(find "$data/outbox" -name '*.msg' | wc -l)"
+  } 2>&1 | tee "$out/forward.log" | grep -E 'RESULT|^date|outbox'
+  kill "$host"; wait "$host" || true
+}
+
 case "$what" in
   startup) startup ;;
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
   footprint) live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000 ;;
   runtime) runtime ;;
   door) door ;;
-  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|all]" >&2; exit 2 ;;
+  forward) forward ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|all]" >&2; exit 2 ;;
 esac

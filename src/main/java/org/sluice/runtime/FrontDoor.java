@@ -3,10 +3,6 @@ package org.sluice.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -38,20 +34,19 @@ public final class FrontDoor implements AutoCloseable {
 
     private final Host host;
     private final HttpServer server;
-    private final HttpClient client;
+    private final InstanceConnections instances = new InstanceConnections(Duration.ofSeconds(5), Duration.ofMinutes(2));
     private final ExecutorService workers;
 
     private FrontDoor(Host host, HttpServer server, ExecutorService workers) {
         this.host = host;
         this.server = server;
         this.workers = workers;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).executor(workers).build();
     }
 
     /** Opens the door on 127.0.0.1:{@code port} (0 for any free port). */
     public static FrontDoor open(Host host, int port) throws IOException {
         HttpServer server = LoopbackHttpServer.create(port, 256);
-        ExecutorService workers = Executors.newCachedThreadPool(Thread.ofPlatform().name("sluice-front-door-", 1).daemon().factory());
+        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-front-door-", 1).factory());
         FrontDoor door = new FrontDoor(host, server, workers);
         server.createContext("/services/", door::handle);
         server.setExecutor(workers);
@@ -109,26 +104,18 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange, String name, Host.Route.To to, byte[] body) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + to.port() + "/messages"))
-                .timeout(Duration.ofMinutes(2))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
-        HttpResponse<byte[]> response;
+        InstanceConnections.Answer response;
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            response = instances.post(to.port(), body);
         } catch (IOException e) {
             LOG.warn("{} instance {} did not answer: {}", name, to.instance(), e.toString());
             answer(exchange, 502, "Role instance " + to.instance() + " of '" + name + "' did not answer: " + e.getMessage());
             return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            answer(exchange, 503, "The host is stopping");
-            return;
         }
-        response.headers().firstValue("Retry-After").ifPresent(v -> exchange.getResponseHeaders().set("Retry-After", v));
-        response.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
+        response.retryAfter().ifPresent(v -> exchange.getResponseHeaders().set("Retry-After", v));
+        response.contentType().ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
         byte[] answer = response.body();
-        exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+        exchange.sendResponseHeaders(response.status(), answer.length == 0 ? -1 : answer.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
         }
@@ -156,6 +143,7 @@ public final class FrontDoor implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        instances.close();
         workers.shutdown();
         try {
             if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
