@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|door|forward|all]   (default: all)
+#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|all]   (default: all; aot is not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -120,6 +120,19 @@ forward() {
   kill "$host"; wait "$host" || true
 }
 
+# The installed app's start against a minimal app on the same runtime, and a role instance's
+# launch -> ready with and without its cache. Needs the app image of `mvn -B -Ppackage package`
+# (target/jpackage/sluice, with its ahead-of-time caches); IMAGE=DIR picks another.
+aot() {
+  local image="${IMAGE:-target/jpackage/sluice}"
+  [[ -f "$image/lib/app/sluice.aot" ]] || { echo "no app image with caches at $image: run mvn -B -Ppackage package first" >&2; exit 2; }
+  local data; data=$(mktemp -d /tmp/sluice-bench-data.XXXXXX)
+  { machine; java -cp "$cp" -Dbench.image="$image" org.sluice.bench.StartupBench "${ROUNDS:-10}" "$data"; } 2>&1 \
+    | tee "$out/aot-startup.log" | grep -E 'RESULT|^date|first run'
+  { machine; java -cp "$cp" org.sluice.bench.InstanceReadyBench "$image" "${READY_RUNS:-20}"; } 2>&1 \
+    | tee "$out/aot-ready.log" | grep -E 'RESULT|^date'
+}
+
 case "$what" in
   startup) startup ;;
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
@@ -127,6 +140,7 @@ case "$what" in
   runtime) runtime ;;
   door) door ;;
   forward) forward ;;
+  aot) aot ;;
   all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|all]" >&2; exit 2 ;;
 esac

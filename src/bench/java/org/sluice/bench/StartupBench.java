@@ -24,6 +24,12 @@ import java.util.regex.Pattern;
  *
  * <p>Arguments: {@code rounds dataDir}. The data folder is made warm first by one run that is not
  * counted (the very first run creates the demonstration services).
+ *
+ * <p>With {@code -Dbench.image=DIR} (an app image made by {@code mvn -Ppackage package}) every run
+ * uses that image's runtime and class path (with this bench's classes after it, for the probes),
+ * and the apps are the minimal app started the plain way, the console with the image's launcher
+ * options but no ahead-of-time cache ({@code sluice}), and the console as the installed launcher
+ * starts it, with its cache ({@code sluice-aot}).
  */
 public final class StartupBench {
     private static final Pattern CPU = Pattern.compile("fxCpuMs=(\\d+) processCpuMs=(\\d+)");
@@ -45,7 +51,7 @@ public final class StartupBench {
         System.out.println((firstRun ? "first run (creates the demo services, not counted): " : "warm-up (not counted): ") + warmUp);
         // Three apps per round, in an order that rotates, so a drift in the machine's load falls
         // on all alike: the minimal app, the minimal table app, and the console.
-        List<String> apps = List.of("minimal", "table", "sluice");
+        List<String> apps = IMAGE == null ? List.of("minimal", "table", "sluice") : List.of("minimal", "sluice", "sluice-aot");
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         apps.forEach(app -> runs.put(app, new ArrayList<>()));
         for (int i = 0; i < rounds; i++) {
@@ -56,10 +62,47 @@ public final class StartupBench {
         }
         runs.forEach(StartupBench::report);
         ratio("sluice", "minimal", runs, Run::firstFrameMs, "ratio");
-        ratio("table", "minimal", runs, Run::firstFrameMs, "ratio");
-        ratio("sluice", "table", runs, Run::firstFrameMs, "ratio");
-        ratio("sluice", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
-        ratio("table", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+        if (IMAGE == null) {
+            ratio("table", "minimal", runs, Run::firstFrameMs, "ratio");
+            ratio("sluice", "table", runs, Run::firstFrameMs, "ratio");
+            ratio("sluice", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+            ratio("table", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+        } else {
+            ratio("sluice-aot", "minimal", runs, Run::firstFrameMs, "ratio");
+            ratio("sluice-aot", "sluice", runs, Run::firstFrameMs, "ratio");
+            ratio("sluice-aot", "sluice", runs, Run::processCpuMs, "process CPU ratio");
+        }
+    }
+
+    /** The app image whose runtime, class path and launcher options the runs use, or null. */
+    private static final Path IMAGE = System.getProperty("bench.image") == null ? null : Path.of(System.getProperty("bench.image"));
+
+    /** The image's class path, as its launcher sets it, then this bench's own. */
+    private static String imageClassPath() throws IOException {
+        Path app = IMAGE.resolve("lib/app");
+        List<String> entries = new ArrayList<>();
+        for (String line : Files.readAllLines(app.resolve("sluice.cfg"))) {
+            if (line.startsWith("app.classpath=")) {
+                entries.add(line.substring("app.classpath=".length()).replace("$APPDIR", app.toString()));
+            }
+        }
+        entries.add(System.getProperty("java.class.path"));
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /** The image launcher's Java options; without the ahead-of-time cache unless {@code withCache}. */
+    private static List<String> imageOptions(boolean withCache) throws IOException {
+        Path app = IMAGE.resolve("lib/app");
+        List<String> options = new ArrayList<>();
+        for (String line : Files.readAllLines(app.resolve("sluice.cfg"))) {
+            if (line.startsWith("java-options=")) {
+                String option = line.substring("java-options=".length()).replace("$APPDIR", app.toString());
+                if (withCache || !option.startsWith("-XX:AOTCache")) {
+                    options.add(option);
+                }
+            }
+        }
+        return options;
     }
 
     private static void ratio(String app, String against, Map<String, List<Run>> runs, ToLongFunction<Run> figure, String what) {
@@ -83,11 +126,16 @@ public final class StartupBench {
     }
 
     static Run run(String app, Path data, Path prefs) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"),
-                "-Dprism.order=sw", "-Djavafx.pulseLogger=true", "-Djavafx.pulseLogger.threshold=0",
+        String java = IMAGE == null ? ProcessHandle.current().info().command().orElse("java")
+                : IMAGE.resolve("lib/runtime/bin/java").toString();
+        List<String> command = new ArrayList<>(List.of(java,
+                "-cp", IMAGE == null ? System.getProperty("java.class.path") : imageClassPath()));
+        if (IMAGE != null && app.startsWith("sluice")) {
+            command.addAll(imageOptions(app.equals("sluice-aot")));
+        }
+        command.addAll(List.of("-Dprism.order=sw", "-Djavafx.pulseLogger=true", "-Djavafx.pulseLogger.threshold=0",
                 "-Djava.util.prefs.userRoot=" + prefs, "-Duser.language=en", "-Duser.country=US"));
-        if (app.equals("sluice")) {
+        if (app.startsWith("sluice")) {
             command.addAll(List.of("-Dsluice.data=" + data, "-Dsluice.theme=light", "org.sluice.console.ConsoleStartupProbe"));
         } else if (app.equals("table")) {
             command.add("org.sluice.bench.MinimalTableApp");
