@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|all]   (default: all; aot is not in all)
+#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|all]   (default: all; aot is not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -133,6 +133,21 @@ aot() {
     | tee "$out/aot-ready.log" | grep -E 'RESULT|^date'
 }
 
+# What 1,000 stalled uploads (headers, then 3 of 1,000 bytes) cost the host: threads and RSS.
+stalled() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-stalled.XXXXXX)
+  printf '{"services":[{"name":"bench","units":1,"validate":"json","destination":"dir:%s/outbox"}]}' "$data" > "$data/defs.json"
+  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
+  local host=$!
+  for _ in $(seq 1 240); do
+    if grep -q 'bench: Create succeeded' "$data/host.out" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+  local port; port=$(grep -o 'http://127.0.0.1:[0-9]*' "$data/host.out" | head -1 | cut -d: -f3)
+  { machine; python3 bench/stalled.py "$port" "$host" "${STALLED:-1000}"; } 2>&1 | tee "$out/stalled.log" | grep -E 'RESULT|^date'
+  kill "$host"; wait "$host" || true
+}
+
 case "$what" in
   startup) startup ;;
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
@@ -141,6 +156,7 @@ case "$what" in
   door) door ;;
   forward) forward ;;
   aot) aot ;;
-  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|all]" >&2; exit 2 ;;
+  stalled) stalled ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|all]" >&2; exit 2 ;;
 esac
