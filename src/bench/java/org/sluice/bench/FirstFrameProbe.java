@@ -5,7 +5,6 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
-import com.sun.management.OperatingSystemMXBean;
 
 import javafx.application.Platform;
 import javafx.collections.ListChangeListener;
@@ -67,7 +66,8 @@ public final class FirstFrameProbe {
                         done[0] = true;
                         // CPU times say what the wall-clock figures mean on a loaded machine.
                         long fxCpuMs = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000;
-                        long processCpuMs = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class).getProcessCpuTime() / 1_000_000;
+                        // java.base only: the installed app's trimmed runtime has no jdk.management.
+                        long processCpuMs = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
                         System.out.println(READY + " " + System.currentTimeMillis() + " fxCpuMs=" + fxCpuMs + " processCpuMs=" + processCpuMs);
                         System.out.flush();
                         scene.removePostLayoutPulseListener(check[0]);
