@@ -87,19 +87,27 @@ door() {
   kill "$host"; wait "$host" || true
 }
 
+# Starts `sluice host` on DATA with one service "bench" of UNITS units (JSON into a dir: outbox) and
+# waits until it is created; sets host_pid. Usage: bench_host DATA UNITS
+bench_host() {
+  local data=$1 units=$2
+  printf '{"services":[{"name":"bench","units":%s,"validate":"json","destination":"dir:%s/outbox"}]}' "$units" "$data" > "$data/defs.json"
+  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
+  host_pid=$!
+  for _ in $(seq 1 240); do
+    if grep -q 'bench: Create succeeded' "$data/host.out" 2>/dev/null; then break; fi
+    sleep 0.5
+  done
+}
+
 # The front door against the instance behind it, wrk with 2 threads and 16 connections, a 44-byte
 # JSON message, a service of 2 units validating JSON into a dir: outbox. Runs alternate (direct to
 # instance 0, then through the door) so that both see the same machine; PAIRS pairs of WRK_S s each.
 forward() {
   local data; data=$(mktemp -d /tmp/sluice-bench-forward.XXXXXX)
-  printf '{"services":[{"name":"bench","units":2,"validate":"json","destination":"dir:%s/outbox"}]}' "$data" > "$data/defs.json"
   printf 'wrk.method = "POST"\nwrk.body = [[{"order":1234,"sku":"A-77","qty":3,"ok":true}]]\nwrk.headers["Content-Type"] = "application/json"\n' > "$data/post.lua"
-  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
-  local host=$!
-  for _ in $(seq 1 240); do
-    if grep -q 'bench: Create succeeded' "$data/host.out" 2>/dev/null; then break; fi
-    sleep 0.5
-  done
+  bench_host "$data" 2
+  local host=$host_pid
   local door; door=$(grep -o 'http://127.0.0.1:[0-9]*/services/' "$data/host.out" | head -1)bench/messages
   local direct; direct="http://127.0.0.1:$(sed -n 's/^bench: instance 0 ready on port \([0-9]*\)$/\1/p' "$data/host.out")/messages"
   {
@@ -136,13 +144,8 @@ aot() {
 # What 1,000 stalled uploads (headers, then 3 of 1,000 bytes) cost the host: threads and RSS.
 stalled() {
   local data; data=$(mktemp -d /tmp/sluice-bench-stalled.XXXXXX)
-  printf '{"services":[{"name":"bench","units":1,"validate":"json","destination":"dir:%s/outbox"}]}' "$data" > "$data/defs.json"
-  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
-  local host=$!
-  for _ in $(seq 1 240); do
-    if grep -q 'bench: Create succeeded' "$data/host.out" 2>/dev/null; then break; fi
-    sleep 0.5
-  done
+  bench_host "$data" 1
+  local host=$host_pid
   local port; port=$(grep -o 'http://127.0.0.1:[0-9]*' "$data/host.out" | head -1 | cut -d: -f3)
   { machine; python3 bench/stalled.py "$port" "$host" "${STALLED:-1000}"; } 2>&1 | tee "$out/stalled.log" | grep -E 'RESULT|^date'
   kill "$host"; wait "$host" || true
