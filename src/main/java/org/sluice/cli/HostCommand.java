@@ -14,6 +14,7 @@ import org.sluice.runtime.DataDirectory;
 import org.sluice.runtime.HostListener;
 import org.sluice.runtime.InstanceEvent;
 import org.sluice.runtime.InstanceView;
+import org.sluice.runtime.DataFolderInUseException;
 import org.sluice.runtime.LocalHost;
 import org.sluice.runtime.ServiceView;
 import org.sluice.runtime.definition.DefinitionJson;
@@ -69,6 +70,11 @@ final class HostCommand implements Callable<Integer> {
         LocalHost local;
         try {
             local = LocalHost.open(folder, port);
+        } catch (DataFolderInUseException e) {
+            err.println(e.holder().isPresent()
+                    ? Messages.get("host.error.inUse", folder, String.valueOf(e.holder().getAsLong()))
+                    : Messages.get("host.error.inUseUnknown", folder));
+            return CANNOT_START;
         } catch (IOException | RuntimeException e) {
             err.println(Messages.get("host.error.start", folder, e.getMessage()));
             return CANNOT_START;

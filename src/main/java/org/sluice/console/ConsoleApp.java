@@ -28,6 +28,7 @@ import org.sluice.console.view.FxDialogService;
 import org.sluice.console.view.MainView;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.fleet.Fleet;
+import org.sluice.fleet.HostInUseException;
 import org.sluice.fleet.OpeningFleet;
 import org.sluice.fleet.local.LocalFleet;
 import org.sluice.lifecycle.Lifecycle;
@@ -102,7 +103,10 @@ public final class ConsoleApp extends Application {
             relaunchOnceShown();
         }, failure -> {
             LOG.error("The local host could not be opened in {}", data, failure);
-            openingFailed = i18n.get("startup.failed", data, String.valueOf(failure.getMessage()));
+            openingFailed = failure instanceof HostInUseException inUse
+                    ? i18n.get("startup.inUse", data, inUse.holder().isPresent()
+                            ? i18n.get("startup.inUse.process", String.valueOf(inUse.holder().getAsLong())) : "")
+                    : i18n.get("startup.failed", data, String.valueOf(failure.getMessage()));
             stage.getScene().setRoot(waiting(openingFailed));
         });
         // The window comes up at once with the opening screen; the console is built once that

@@ -15,18 +15,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A host on this machine with everything it needs: its store in the data folder, role instances
- * as child JVMs, and its front door on loopback. Closing it stops the instances it started.
+ * as child JVMs, and its front door on loopback. It holds its data folder ({@link DataFolderLock}):
+ * a second host on the same folder is refused. Closing it stops the instances it started.
  */
 public final class LocalHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHost.class);
 
     private final Path data;
+    private final DataFolderLock lock;
     private final Store journal;
     private final Host host;
     private final FrontDoor door;
 
-    private LocalHost(Path data, Store journal, Host host, FrontDoor door) {
+    private LocalHost(Path data, DataFolderLock lock, Store journal, Host host, FrontDoor door) {
         this.data = data;
+        this.lock = lock;
         this.journal = journal;
         this.host = host;
         this.door = door;
@@ -49,7 +52,15 @@ public final class LocalHost implements AutoCloseable {
      */
     public static LocalHost openWithoutInstances(Path data, int port) throws IOException {
         Files.createDirectories(data);
-        Store journal = Store.open(data);
+        // Before anything else: a second host must not touch the database or the instances' folders.
+        DataFolderLock lock = DataFolderLock.acquire(data);
+        Store journal;
+        try {
+            journal = Store.open(data);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
         Host host = new Host(ProcessInstanceLauncher.sameJvm(data.resolve("instances")), journal,
                 InstantSource.system(), Host.Settings.defaults());
         FrontDoor door;
@@ -59,9 +70,10 @@ public final class LocalHost implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             host.close();
             journal.close();
+            lock.close();
             throw e;
         }
-        return new LocalHost(data, journal, host, door);
+        return new LocalHost(data, lock, journal, host, door);
     }
 
     /** Starts, in the background, the instances of the services that were running; see {@link Host#relaunchInstances()}. */
@@ -135,5 +147,6 @@ public final class LocalHost implements AutoCloseable {
         door.close();
         host.close();
         journal.close();
+        lock.close();
     }
 }

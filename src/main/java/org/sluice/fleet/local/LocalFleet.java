@@ -16,6 +16,7 @@ import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetListener;
 import org.sluice.fleet.FleetSnapshot;
+import org.sluice.fleet.HostInUseException;
 import org.sluice.fleet.InstanceSnapshot;
 import org.sluice.fleet.InvalidDefinitionException;
 import org.sluice.fleet.OperationTicket;
@@ -28,6 +29,7 @@ import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.DataDirectory;
+import org.sluice.runtime.DataFolderInUseException;
 import org.sluice.runtime.FrontDoor;
 import org.sluice.runtime.Host;
 import org.sluice.runtime.HostListener;
@@ -74,15 +76,21 @@ public final class LocalFleet implements Fleet {
      *
      * <p>The services that were running get their role instances back only when
      * {@link #relaunchInstances()} is called, so that whoever shows them can do so first.
+     *
+     * @throws HostInUseException when another host runs on {@code data}
      */
     public static LocalFleet openOnThisMachine(Path data, int port, String requester, boolean demo) throws IOException {
         boolean firstRun = !Files.exists(data.resolve(Store.FILE_NAME));
         LocalHost local;
         try {
-            local = LocalHost.openWithoutInstances(data, port);
-        } catch (BindException taken) {
-            LOG.info("Port {} is taken; the front door uses a free port instead", port);
-            local = LocalHost.openWithoutInstances(data, 0);
+            try {
+                local = LocalHost.openWithoutInstances(data, port);
+            } catch (BindException taken) {
+                LOG.info("Port {} is taken; the front door uses a free port instead", port);
+                local = LocalHost.openWithoutInstances(data, 0);
+            }
+        } catch (DataFolderInUseException inUse) {
+            throw new HostInUseException(inUse.folder(), inUse.holder(), inUse);
         }
         if (firstRun && demo) {
             local.demo(requester);
