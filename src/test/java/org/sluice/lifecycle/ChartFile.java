@@ -5,8 +5,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The bundled chart file, read as plain text for tests that compare against it. */
+/**
+ * The specification's chart as the tests expect it: a copy kept with the tests
+ * ({@code src/test/resources/org/sluice/lifecycle/expected-state-chart.csv}), independent of the
+ * chart the application bundles and loads. Comparing the loaded chart with this copy catches a
+ * changed cell in the bundled file on every checkout, with or without the specification beside it
+ * (which {@code StateChartTest} also compares this copy with, where it is there).
+ */
 final class ChartFile {
+    static final String RESOURCE = "/org/sluice/lifecycle/expected-state-chart.csv";
     static final String TEXT = read();
     static final String[] LINES = TEXT.split("\n");
 
@@ -14,9 +21,9 @@ final class ChartFile {
     }
 
     private static String read() {
-        try (InputStream in = StateChart.class.getResourceAsStream(StateChart.RESOURCE)) {
+        try (InputStream in = ChartFile.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("state-chart.csv is not on the test class path");
+                throw new IllegalStateException(RESOURCE + " is not on the test class path");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

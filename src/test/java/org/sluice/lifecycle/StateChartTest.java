@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class StateChartTest {
 
     @Test
-    void loadedChartMatchesTheBundledFileCellByCell() throws IOException {
+    void loadedChartMatchesTheExpectedChartCellByCell() throws IOException {
         String[] lines = ChartFile.LINES;
         String[] header = lines[0].split(",", -1);
         StateChart chart = StateChart.standard();
@@ -39,7 +39,7 @@ class StateChartTest {
     }
 
     @Test
-    void bundledFileIsTheSpecificationsChart() throws IOException {
+    void expectedChartIsTheSpecificationsChart() throws IOException {
         String location = System.getProperty("sluice.spec.chart", "../shared/spec/state-chart.csv");
         Path spec = Path.of(location);
         assumeTrue(Files.isRegularFile(spec), "the specification's chart is not beside this checkout");
