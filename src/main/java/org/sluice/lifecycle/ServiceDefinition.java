@@ -37,6 +37,9 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
     public static final int MAX_MEMORY_MB = 65536;
     public static final int MAX_CORES = 64;
 
+    private static final String DIR = "dir:";
+    private static final Pattern WINDOWS_ABSOLUTE = Pattern.compile("[A-Za-z]:[\\\\/]");
+    private static final int QUOTED = 80;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern HTTP = Pattern.compile("https?://[^\\s/?#]+(:\\d+)?([/?#]\\S*)?", Pattern.CASE_INSENSITIVE);
     /** Pull-source schemes this build can run. Others (ftp, …) plug in beside {@code dir}. */
@@ -102,13 +105,19 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
             int colon = source.indexOf(':');
             String scheme = colon > 0 ? source.substring(0, colon) : "";
             if (!SOURCE_SCHEMES.contains(scheme) || source.substring(colon + 1).isBlank()) {
-                problems.add(new Problem("source", "must be dir:PATH, was '" + source + "'"));
+                problems.add(new Problem("source", "must be dir:PATH, was " + quote(source)));
+            } else if (isDirectory(source) && !isAbsolute(source.substring(DIR.length()))) {
+                problems.add(new Problem("source", "must be an absolute path, such as dir:/srv/sluice/inbox, was "
+                        + quote(source)));
             }
         }
         if (destination == null || destination.isBlank()) {
             problems.add(new Problem("destination", "is required: dir:PATH or an http:// or https:// URL"));
         } else if (!isDirectory(destination) && !HTTP.matcher(destination).matches()) {
-            problems.add(new Problem("destination", "must be dir:PATH or an http:// or https:// URL, was '" + destination + "'"));
+            problems.add(new Problem("destination", "must be dir:PATH or an http:// or https:// URL, was " + quote(destination)));
+        } else if (isDirectory(destination) && !isAbsolute(destination.substring(DIR.length()))) {
+            problems.add(new Problem("destination", "must be an absolute path, such as dir:/srv/sluice/outbox, was "
+                    + quote(destination)));
         }
         return List.copyOf(problems);
     }
@@ -138,6 +147,20 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
     }
 
     private static boolean isDirectory(String spec) {
-        return spec.startsWith("dir:") && spec.length() > "dir:".length() && !spec.substring(4).isBlank();
+        return spec.startsWith(DIR) && spec.length() > DIR.length() && !spec.substring(DIR.length()).isBlank();
+    }
+
+    /**
+     * A folder is given whole: a relative one would be found from wherever the host happened to be
+     * started. Absolute on Unix ({@code /srv/x}) or Windows ({@code C:\x}, {@code C:/x},
+     * {@code \\server\share}); the domain reads no files, so this looks at the text only.
+     */
+    private static boolean isAbsolute(String path) {
+        return path.startsWith("/") || path.startsWith("\\\\") || WINDOWS_ABSOLUTE.matcher(path).lookingAt();
+    }
+
+    /** What a problem quotes of a value: its start, so that a huge value does not make a huge message. */
+    private static String quote(String value) {
+        return "'" + (value.length() <= QUOTED ? value : value.substring(0, QUOTED) + "...") + "'";
     }
 }

@@ -136,7 +136,8 @@ public final class LocalHost implements AutoCloseable {
     }
 
     private ServiceDefinition demoService(String name, int units, Validation validation) throws IOException {
-        Path folder = data.resolve("demo").resolve(name);
+        // Definitions name folders by absolute paths; --data may have been given as a relative one.
+        Path folder = data.toAbsolutePath().resolve("demo").resolve(name);
         Path inbox = Files.createDirectories(folder.resolve("inbox"));
         Path outbox = Files.createDirectories(folder.resolve("outbox"));
         return new ServiceDefinition(name, units, 1, 256, validation, null, "dir:" + inbox, "dir:" + outbox);

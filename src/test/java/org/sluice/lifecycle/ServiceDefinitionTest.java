@@ -56,4 +56,31 @@ class ServiceDefinitionTest {
         assertThat(Validation.fromFileName("JSON")).isEmpty();
         assertThat(Validation.NONE.fileName()).isEqualTo("none");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dir:out", "dir:./out", "dir:../../x", "dir:~/out", "dir:C:out"})
+    void aFolderIsGivenByAnAbsolutePath(String relative) {
+        // A relative folder would be found from wherever the host was started: dir:../../x wrote /x.
+        ServiceDefinition destination = new ServiceDefinition("s", 1, 1, 256, Validation.NONE, null, null, relative);
+        assertThat(destination.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.field()).isEqualTo("destination");
+            assertThat(problem.message()).isEqualTo("must be an absolute path, such as dir:/srv/sluice/outbox, was '"
+                    + relative + "'");
+        });
+        ServiceDefinition source = new ServiceDefinition("s", 1, 1, 256, Validation.NONE, null, relative, "dir:/srv/out");
+        assertThat(source.problems()).extracting(Problem::field).containsExactly("source");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dir:/srv/out", "dir:C:\\sluice\\out", "dir:D:/sluice/out", "dir:\\\\server\\share\\out"})
+    void absoluteFoldersOfEitherKindOfSystemAreAccepted(String absolute) {
+        assertThat(new ServiceDefinition("s", 1, 1, 256, Validation.NONE, null, absolute, absolute).problems()).isEmpty();
+    }
+
+    @Test
+    void aProblemQuotesAtMostTheStartOfWhatItWasGiven() {
+        String huge = "dir:" + "x".repeat(100_000);
+        String message = new ServiceDefinition("s", 1, 1, 256, Validation.NONE, null, null, huge).problems().get(0).message();
+        assertThat(message).hasSizeLessThan(200).contains("xxx...");
+    }
 }
