@@ -52,6 +52,8 @@ import org.sluice.throttle.ThrottleEpisode;
 public final class Store implements HostJournal {
     /** The database's file name in the data directory. */
     public static final String FILE_NAME = "sluice.db";
+    /** The first 16 bytes of every SQLite 3 database file. */
+    private static final byte[] SQLITE_HEADER = "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     /** How long a write waits for another connection's lock before it fails. */
     public static final int BUSY_TIMEOUT_MS = 5_000;
 
@@ -91,6 +93,7 @@ public final class Store implements HostJournal {
         } catch (IOException e) {
             throw new StoreException("Cannot create the data directory " + dataDirectory + ": " + e.getMessage(), e);
         }
+        checkFile(dataDirectory, file);
         Connection connection;
         try {
             connection = DriverManager.getConnection("jdbc:sqlite:" + file);
@@ -114,9 +117,65 @@ public final class Store implements HostJournal {
         }
     }
 
+    /**
+     * Refuses a database file that is not what a host leaves behind. SQLite would take an empty
+     * file as a new database, so a file emptied by a failed copy or a full disk would make a host
+     * with no service, every service gone without a word; that is allowed only in a folder no host
+     * has used yet (no instance folders, no write-ahead log).
+     */
+    private static void checkFile(Path dataDirectory, Path file) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            long size = Files.size(file);
+            if (size == 0) {
+                if (Files.exists(dataDirectory.resolve("instances")) || Files.exists(Path.of(file + "-wal"))) {
+                    throw new StoreException("The database " + file + " is empty (0 bytes), but this data folder has been used: "
+                            + "its services are not in it. Put back a copy of it, or move it aside to start this folder afresh.");
+                }
+                return;
+            }
+            byte[] header = new byte[SQLITE_HEADER.length];
+            try (var in = Files.newInputStream(file)) {
+                int read = in.readNBytes(header, 0, header.length);
+                if (read < header.length || !java.util.Arrays.equals(header, SQLITE_HEADER)) {
+                    throw new StoreException("The file " + file + " is not a SQLite database. Put back the host's database, "
+                            + "or move the file aside to start this folder afresh.");
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a database SQLite finds damaged, before anything is written to it. */
+    private static void checkIntact(Statement statement, Path file) throws SQLException {
+        List<String> findings = new ArrayList<>();
+        try (ResultSet check = statement.executeQuery("PRAGMA quick_check(5)")) {
+            while (check.next()) {
+                findings.add(check.getString(1));
+            }
+        }
+        if (!findings.equals(List.of("ok"))) {
+            throw damaged(file, String.join("; ", findings), null);
+        }
+    }
+
+    private static StoreException damaged(Path file, String finding, Throwable cause) {
+        return new StoreException("The database " + file + " is damaged (" + finding + "). The host does not run on it. "
+                + "Inspect it with: sqlite3 " + file + " 'PRAGMA integrity_check'; then put back a copy, or move it aside to "
+                + "start this folder afresh.", cause);
+    }
+
     private static void configure(Connection connection, Path file) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("PRAGMA busy_timeout = " + BUSY_TIMEOUT_MS);
+            try {
+                checkIntact(statement, file);
+            } catch (SQLException malformed) {
+                throw damaged(file, malformed.getMessage(), malformed);
+            }
             // Refuse a newer database before changing anything in it.
             int version = userVersion(statement);
             if (version > Migrations.latest()) {
