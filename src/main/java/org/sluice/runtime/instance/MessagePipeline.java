@@ -24,11 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 import org.xml.sax.XMLReader;
 import org.xml.sax.helpers.DefaultHandler;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.core.JsonToken;
 
 /**
@@ -94,10 +98,15 @@ public final class MessagePipeline {
     private void validateXml(byte[] message) throws MessageRejectedException {
         try {
             reader().parse(new InputSource(new ByteArrayInputStream(message)));
+        } catch (SAXParseException e) {
+            // Where, in our words: the parser's own message names its internals, and the sender
+            // gets this text back.
+            throw new MessageRejectedException("not well-formed XML (line " + e.getLineNumber() + ", column "
+                    + e.getColumnNumber() + ")", e);
         } catch (SAXException e) {
-            throw new MessageRejectedException("not well-formed XML: " + e.getMessage(), e);
+            throw new MessageRejectedException("not well-formed XML", e);
         } catch (IOException e) {
-            throw new MessageRejectedException("cannot read the XML: " + e.getMessage(), e);
+            throw new MessageRejectedException("the XML could not be read", e);
         }
     }
 
@@ -109,12 +118,20 @@ public final class MessagePipeline {
             }
             parser.skipChildren();
             if (parser.nextToken() != null) {
-                throw new MessageRejectedException("not well-formed JSON: more after the end of the value at "
-                        + parser.currentLocation().getCharOffset(), null);
+                throw new MessageRejectedException("not well-formed JSON: more follows the value" + where(parser.currentTokenLocation()), null);
             }
+        } catch (JsonEOFException e) {
+            throw new MessageRejectedException("not well-formed JSON: it ends inside a value" + where(e.getLocation()), e);
+        } catch (JsonProcessingException e) {
+            // The parser's own message names its tokens and settings; the sender gets this text back.
+            throw new MessageRejectedException("not well-formed JSON" + where(e.getLocation()), e);
         } catch (IOException e) {
-            throw new MessageRejectedException("not well-formed JSON: " + e.getMessage(), e);
+            throw new MessageRejectedException("the JSON could not be read", e);
         }
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null ? "" : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     private byte[] transform(byte[] message) throws MessageRejectedException {

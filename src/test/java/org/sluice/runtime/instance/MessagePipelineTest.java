@@ -72,6 +72,22 @@ class MessagePipelineTest {
     }
 
     @Test
+    void aRejectionSaysWhereInOurOwnWordsWithoutTheParsersInternals() throws Exception {
+        MessagePipeline json = pipeline(Validation.JSON);
+        for (String bad : List.of("{\"a\":", "{\"a\" 1}", "{} {}", "<a/>", "[1,,2]")) {
+            assertThatThrownBy(() -> json.process("bad", bytes(bad))).as(bad)
+                    .hasMessageMatching("not well-formed JSON(: [a-z ]+)? \\(line \\d+, column \\d+\\)")
+                    .message().doesNotContain("Source", "REDACTED", "code", "Feature", "jackson", "token");
+        }
+        assertThatThrownBy(() -> json.process("cut", bytes("{\"a\":"))).hasMessage("not well-formed JSON: it ends inside a value (line 1, column 6)");
+        MessagePipeline xml = pipeline(Validation.XML);
+        for (String bad : List.of("<order>", "<a><b></a>", "not xml", "<a x='1' x='2'/>")) {
+            assertThatThrownBy(() -> xml.process("bad", bytes(bad))).as(bad)
+                    .hasMessageMatching("not well-formed XML(: [a-z ]+)? \\(line \\d+, column \\d+\\)");
+        }
+    }
+
+    @Test
     void xmlMayNotReadLocalFiles() throws Exception {
         Path secret = Files.writeString(temp.resolve("secret.txt"), "top secret");
         String xxe = "<?xml version='1.0'?><!DOCTYPE r [<!ENTITY s SYSTEM '" + secret.toUri() + "'>]><r>&s;</r>";
