@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * service's next role instance, round-robin, and the instance's answer is passed back unchanged
  * (including 503 {@code Server is busy. Please try again.} with its {@code Retry-After}).
  *
- * <p>The door itself answers 404 for an unknown service, 409 for a service that is not Active,
- * 413 for a body over {@value #MAX_MESSAGE_BYTES} bytes and 503 when no instance is running.
+ * <p>The door itself answers 403 to a request from a web page (one with an {@code Origin} header),
+ * 404 for an unknown service, 409 for a service that is not Active, 413 for a body over
+ * {@value #MAX_MESSAGE_BYTES} bytes and 503 when no instance is running.
  */
 public final class FrontDoor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
@@ -80,6 +81,11 @@ public final class FrontDoor implements AutoCloseable {
             // The body is read before any answer: a connection closed on an unread body can be
             // reset before the client reads the answer.
             byte[] body = readLimited(exchange.getRequestBody());
+            if (exchange.getRequestHeaders().containsKey("Origin")) {
+                // A web page in a browser on this machine could otherwise post into every service.
+                answer(exchange, 403, "Requests from web pages are refused; send messages from a program, not a browser");
+                return;
+            }
             String name = matcher.group(1);
             Host.Route route = host.route(name);
             if (route instanceof Host.Route.Unknown) {

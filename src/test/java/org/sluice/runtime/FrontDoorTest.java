@@ -136,4 +136,15 @@ class FrontDoorTest {
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.body()).contains("did not answer");
     }
+
+    @Test
+    void aRequestFromAWebPageIsRefusedBeforeItReachesAnInstance() throws Exception {
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders")))
+                .header("Origin", "http://localhost:3000")
+                .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).isEqualTo("Requests from web pages are refused; send messages from a program, not a browser");
+        assertThat(refused.body()).doesNotContain("echo");
+    }
 }

@@ -58,6 +58,13 @@ final class MessageHandler implements HttpHandler {
                 text(exchange, 405, "only POST");
                 return;
             }
+            if (exchange.getRequestHeaders().containsKey("Origin")) {
+                // A web page in a browser on this machine can post to any loopback port without
+                // asking first; browsers name the page's origin, programs that send messages do not.
+                discardBody(exchange);
+                text(exchange, 403, "refused: requests from web pages are not taken; send messages from a program");
+                return;
+            }
             monitor.received();
             Optional<String> closed = gate.closedBecause();
             if (closed.isPresent()) {

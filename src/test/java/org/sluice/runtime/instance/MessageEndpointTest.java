@@ -123,4 +123,18 @@ class MessageEndpointTest {
         assertThat(deliveredBy).singleElement().asString().startsWith("instance-http-");
         assertThat(monitor.awaitIdle(10_000)).isTrue();
     }
+
+    @Test
+    void aRequestFromAWebPageIsRefusedAndNothingIsDelivered() throws Exception {
+        open();
+        // A page in a browser can post to any loopback port without asking; browsers say where
+        // such a request comes from in Origin, and no program that sends messages does.
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/messages"))
+                .header("Origin", "https://pages.example")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"order\":1}", StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).isEqualTo("refused: requests from web pages are not taken; send messages from a program");
+        assertThat(deliveredBy).isEmpty();
+    }
 }
