@@ -108,8 +108,7 @@ public final class Host implements AutoCloseable {
     // ---------------------------------------------------------------- start-up and recovery
 
     /**
-     * Loads the stored services and gives the Active and Suspended ones their role instances
-     * back: {@link #load()} then {@link #relaunchInstances()}.
+     * Loads the stored services and gives those that ran role instances their instances back: {@link #load()} then {@link #relaunchInstances()}.
      */
     public void open() {
         load();
@@ -125,7 +124,8 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Starts, in the background, the role instances of every Active or Suspended service that
+     * Starts, in the background, the role instances of every service whose state runs instances
+     * (Active, Suspended, and the failures of Scale, configuration update, Suspend and Resume) that
      * has none and no operation running: after {@link #load()}, the instances of the last run.
      * A service that an operation has changed in between is left to that operation. Only the
      * first call does anything.

@@ -466,6 +466,32 @@ class HostTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({"SCALE_FAILED, false", "CONFIG_UPDATE_FAILED, false",
+            "SUSPEND_FAILED, true", "RESUME_FAILED, true"})
+    void afterARestartAServiceInAFailureStateThatHadInstancesGetsThemBack(ServiceState failed, boolean suspended) throws Exception {
+        // Without them the only way out of these states was Delete: Scale, Suspend and Resume all
+        // need running instances. Those of a failed Suspend or Resume come back suspended, so that
+        // nothing is taken in a state that is not Active.
+        journal.saveService(StoredService.resting(orders(2), failed, now));
+        FakeLauncher relaunched = new FakeLauncher();
+        Host restarted = new Host(relaunched, journal, clock, Host.Settings.defaults());
+        CountDownLatch back = readyLatch(restarted, "orders", 2);
+        try {
+            restarted.open();
+
+            assertThat(back.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(failed);
+            assertThat(relaunched.alive("orders")).hasSize(2).allSatisfy(f -> assertThat(f.suspended).isEqualTo(suspended));
+            if (failed == SUSPEND_FAILED || failed == RESUME_FAILED) {
+                done(restarted.perform("orders", RESUME, "alice"));
+                assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(ACTIVE);
+            }
+        } finally {
+            restarted.close();
+        }
+    }
+
     @Test
     void ofConcurrentOperationsOnOneServiceExactlyOneIsAccepted() throws Exception {
         // The instance holds every stop until the test lets it go, so the winner keeps running.
