@@ -154,6 +154,12 @@ final class HostCommand implements Callable<Integer> {
             } else if (event instanceof InstanceEvent.Problem problem) {
                 out.println(Messages.get("host.instance.problem", service, instance.index(), problem.message()));
                 out.flush();
+            } else if (event instanceof InstanceEvent.Restarting again) {
+                out.println(Messages.get("host.instance.restarting", service, instance.index(), again.delayMs(), again.attempt()));
+                out.flush();
+            } else if (event instanceof InstanceEvent.GaveUp gaveUp) {
+                out.println(Messages.get("host.instance.gaveUp", service, instance.index(), gaveUp.crashes()));
+                out.flush();
             }
         }
     }

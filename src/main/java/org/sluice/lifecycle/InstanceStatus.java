@@ -8,6 +8,8 @@ public enum InstanceStatus {
     RUNNING,
     /** Stopped on purpose. */
     STOPPED,
-    /** Exited or failed to start without being asked to. */
+    /** Exited without being asked to; the host starts it again after a pause. */
+    RESTARTING,
+    /** Exited or failed to start without being asked to, and left down. */
     FAILED
 }

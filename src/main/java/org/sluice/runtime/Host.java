@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,8 +61,15 @@ public final class Host implements AutoCloseable {
      * @param readyTimeout how long a starting instance may take to accept messages
      * @param stopTimeout  how long stopping instances may take before they are killed, and how long
      *                     an instance may take to confirm a suspend or a resume
+     * @param restartPause the pause before an instance that crashed is started again; it doubles
+     *                     with each crash in a row
      */
-    public record Settings(Duration readyTimeout, Duration stopTimeout) {
+    public record Settings(Duration readyTimeout, Duration stopTimeout, Duration restartPause) {
+        /** With the default pause before a crashed instance is started again, one second. */
+        public Settings(Duration readyTimeout, Duration stopTimeout) {
+            this(readyTimeout, stopTimeout, Duration.ofSeconds(1));
+        }
+
         public static Settings defaults() {
             return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(10));
         }
@@ -90,6 +98,8 @@ public final class Host implements AutoCloseable {
     private final HostEvents events;
     private final OperationRunner runner;
     private final Recovery recovery;
+    /** Starts crashed instances again; see {@link ServiceInstances}. */
+    private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(named("sluice-supervisor"));
 
     public Host(InstanceLauncher launcher, HostJournal journal, InstantSource clock, Settings settings) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
@@ -324,6 +334,8 @@ public final class Host implements AutoCloseable {
     /** Stops every role instance (killing those that do not stop in time) and the host's threads. */
     @Override
     public void close() {
+        // First, so that no crashed instance is started again while the others stop.
+        supervisor.shutdownNow();
         List<CompletableFuture<Void>> stopping = new ArrayList<>();
         for (ManagedService managed : services.values()) {
             stopping.addAll(managed.instances.askEachToStop());
@@ -345,7 +357,7 @@ public final class Host implements AutoCloseable {
 
     private ManagedService manage(ServiceLifecycle lifecycle, ServiceDefinition definition) {
         return new ManagedService(lifecycle, definition,
-                new ServiceInstances(definition.name(), launcher, settings, events, journal::episodeEnded));
+                new ServiceInstances(definition.name(), launcher, settings, events, journal::episodeEnded, supervisor));
     }
 
     private ManagedService require(String name) {

@@ -27,6 +27,17 @@ public sealed interface InstanceEvent {
     record Problem(String message) implements InstanceEvent {
     }
 
+    /**
+     * The host starts the instance again in {@code delayMs} after it exited without being asked
+     * to; {@code attempt} counts the crashes in a row.
+     */
+    record Restarting(int attempt, long delayMs) implements InstanceEvent {
+    }
+
+    /** The host leaves the instance down after {@code crashes} crashes in a row. */
+    record GaveUp(int crashes) implements InstanceEvent {
+    }
+
     /** The process ended; {@code requested} is true when the host asked it to stop. */
     record Exited(int status, boolean requested) implements InstanceEvent {
     }

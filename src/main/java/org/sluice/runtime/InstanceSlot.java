@@ -37,19 +37,39 @@ final class InstanceSlot implements InstanceListener {
     private volatile InstanceSample lastSample;
     /** Set before the host stops or kills the instance, so that its exit is not taken for a crash. */
     volatile boolean stopRequested;
+    /** Crashes in a row before this process, for the supervisor's pause and limit. */
+    final int crashesBefore;
+    /** When the process said it was ready, on the nanosecond clock; 0 until then. */
+    volatile long readyAtNanos;
+    /**
+     * The port it said it takes messages on; -1 until then. Taken from its ready event rather than
+     * from {@link #process}, which is set only once the launcher returns, after that event.
+     */
+    volatile int port = -1;
+    private final Consumer<InstanceSlot> crashed;
 
-    /** @param episodes where the throttle episodes the instance reports are kept */
-    InstanceSlot(String service, int index, HostEvents events, Consumer<InstanceEpisode> episodes) {
+    /**
+     * @param episodes      where the throttle episodes the instance reports are kept
+     * @param crashesBefore crashes in a row of the processes this slot's index had before
+     * @param crashed       told when the process exits without being asked to
+     */
+    InstanceSlot(String service, int index, HostEvents events, Consumer<InstanceEpisode> episodes, int crashesBefore,
+            Consumer<InstanceSlot> crashed) {
         this.service = service;
         this.index = index;
         this.events = events;
         this.episodes = episodes;
+        this.crashesBefore = crashesBefore;
+        this.crashed = crashed;
     }
 
     @Override
     public void onEvent(InstanceEvent event) {
-        if (event instanceof InstanceEvent.Ready) {
+        boolean crash = false;
+        if (event instanceof InstanceEvent.Ready ready) {
+            port = ready.port();
             status = InstanceStatus.RUNNING;
+            readyAtNanos = System.nanoTime();
         } else if (event instanceof InstanceEvent.Sampled sampled) {
             lastSample = sampled.sample();
         } else if (event instanceof InstanceEvent.Throttle change) {
@@ -73,9 +93,13 @@ final class InstanceSlot implements InstanceListener {
             throttledSince = OptionalLong.empty();
             if (!expected) {
                 LOG.error("{} instance {} exited unexpectedly with status {}", service, index, exited.status());
+                crash = true;
             }
         }
         announce(event);
+        if (crash) {
+            crashed.accept(this);
+        }
     }
 
     /**
@@ -89,8 +113,19 @@ final class InstanceSlot implements InstanceListener {
 
     /** Whether the front door may send it a message. */
     boolean takesMessages() {
-        RoleInstance running = process;
-        return status == InstanceStatus.RUNNING && running != null && running.port().isPresent();
+        return status == InstanceStatus.RUNNING && port > 0;
+    }
+
+    /** Marks the slot as waiting to be started again, and says so. */
+    void restarting(int attempt, long delayMs) {
+        status = InstanceStatus.RESTARTING;
+        announce(new InstanceEvent.Restarting(attempt, delayMs));
+    }
+
+    /** Marks the slot as left down after {@code crashes} crashes, and says so. */
+    void gaveUp(int crashes) {
+        status = InstanceStatus.FAILED;
+        announce(new InstanceEvent.GaveUp(crashes));
     }
 
     boolean isDown() {

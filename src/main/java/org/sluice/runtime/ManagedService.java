@@ -3,6 +3,7 @@ package org.sluice.runtime;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -20,7 +21,22 @@ import org.slf4j.LoggerFactory;
  * One service as the host runs it: its place in the state chart, the definition in force, its
  * latest operation, the drill faults armed on it and its role instances.
  */
-final class ManagedService {
+final class ManagedService implements ServiceInstances.Supervision {
+    /**
+     * The resting states whose services run role instances, and whether those are suspended. A
+     * failed Scale or configuration update leaves the instances that were running; a failed
+     * Suspend or Resume leaves them half one way, half the other, so they run suspended: nothing
+     * is taken in a state that is not Active, and Suspend and Resume, which the chart offers
+     * there, both find instances to act on.
+     */
+    static final Map<ServiceState, Boolean> RUNS_INSTANCES = Map.of(
+            ServiceState.ACTIVE, false,
+            ServiceState.SUSPENDED, true,
+            ServiceState.SCALE_FAILED, false,
+            ServiceState.CONFIG_UPDATE_FAILED, false,
+            ServiceState.SUSPEND_FAILED, true,
+            ServiceState.RESUME_FAILED, true);
+
     // The host's parts log under the host's name: operators read and filter one log.
     private static final Logger LOG = LoggerFactory.getLogger(Host.class);
 
@@ -37,6 +53,22 @@ final class ManagedService {
         this.lifecycle = lifecycle;
         this.definition = definition;
         this.instances = instances;
+        instances.supervisedBy(this);
+    }
+
+    @Override
+    public ServiceDefinition definition() {
+        return definition;
+    }
+
+    @Override
+    public boolean operationRunning() {
+        return lifecycle.running().isPresent();
+    }
+
+    @Override
+    public Optional<Boolean> restartSuspended() {
+        return Optional.ofNullable(RUNS_INSTANCES.get(lifecycle.state()));
     }
 
     String name() {

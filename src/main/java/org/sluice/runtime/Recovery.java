@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Brings the host back to where its last run left off: the stored services, with any operation
  * that the end of that run cut short logged as interrupted and landed in its failure state, and
- * the role instances of the services that ran them (see {@code RUNS_INSTANCES}).
+ * the role instances of the services that ran them ({@link ManagedService#RUNS_INSTANCES}).
  */
 final class Recovery {
     // The host's parts log under the host's name: operators read and filter one log.
@@ -94,23 +94,8 @@ final class Recovery {
         }
     }
 
-    /**
-     * The resting states whose services ran role instances when the host stopped, and whether
-     * those come back suspended. A failed Scale or configuration update leaves the instances that
-     * were running; a failed Suspend or Resume leaves them half one way, half the other, so they
-     * come back suspended: nothing is taken in a state that is not Active, and Suspend and Resume,
-     * which the chart offers there, both find instances to act on.
-     */
-    private static final Map<ServiceState, Boolean> RUNS_INSTANCES = Map.of(
-            ServiceState.ACTIVE, false,
-            ServiceState.SUSPENDED, true,
-            ServiceState.SCALE_FAILED, false,
-            ServiceState.CONFIG_UPDATE_FAILED, false,
-            ServiceState.SUSPEND_FAILED, true,
-            ServiceState.RESUME_FAILED, true);
-
     private static boolean needsInstances(ManagedService managed) {
-        return RUNS_INSTANCES.containsKey(managed.lifecycle.state())
+        return ManagedService.RUNS_INSTANCES.containsKey(managed.lifecycle.state())
                 && managed.lifecycle.running().isEmpty() && managed.instances.isEmpty();
     }
 
@@ -120,7 +105,7 @@ final class Recovery {
             return;
         }
         try {
-            managed.startInstances(RUNS_INSTANCES.get(managed.lifecycle.state()));
+            managed.startInstances(ManagedService.RUNS_INSTANCES.get(managed.lifecycle.state()));
         } catch (OperationFailedException e) {
             LOG.error("{} did not get its instances back after a restart: {}", managed.name(), e.getMessage());
         }

@@ -1,13 +1,17 @@
 package org.sluice.runtime;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,16 +21,48 @@ import java.util.stream.Collectors;
 
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The role instances of one service: launching them and waiting until they are ready, stopping
- * them within the stop timeout or killing them, having them confirm a suspend or a resume, and
- * picking the ready one that gets the next message.
+ * them within the stop timeout or killing them, having them confirm a suspend or a resume,
+ * picking the ready one that gets the next message, and starting again one that exits without
+ * being asked to.
+ *
+ * <p><b>Supervision.</b> An instance that crashes is started again after a pause that doubles
+ * with each crash in a row ({@link Host.Settings#restartPause()}, at most {@link #MAX_PAUSE}), as
+ * systemd and Service Fabric do; after {@link #MAX_CRASHES} crashes in a row it is left down and
+ * says so. An instance that stayed up for {@link #STABLE} starts the count again. While an
+ * operation runs on the service the restart waits for it; a service whose state runs no instance
+ * (Stopped, say) gets none.
  *
  * <p>Operations change the slots while routing, views and the host's close read them, so the
  * slots live in a concurrent map and nothing is locked while an instance is awaited.
  */
 final class ServiceInstances {
+    /** The longest pause before a crashed instance is started again. */
+    static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+    /** Crashes in a row after which an instance is left down. */
+    static final int MAX_CRASHES = 5;
+    /** How long an instance must stay up for its crashes to be forgotten. */
+    static final Duration STABLE = Duration.ofSeconds(60);
+
+    // The host's parts log under the host's name: operators read and filter one log.
+    private static final Logger LOG = LoggerFactory.getLogger(Host.class);
+
+    /** What the instances need of their service to start one again. */
+    interface Supervision {
+        /** The definition in force. */
+        ServiceDefinition definition();
+
+        /** Whether an operation runs on the service now; a restart waits for it. */
+        boolean operationRunning();
+
+        /** Whether a restarted instance starts suspended; empty when the service's state runs no instance. */
+        Optional<Boolean> restartSuspended();
+    }
+
     private final String service;
     private final InstanceLauncher launcher;
     private final Host.Settings settings;
@@ -34,15 +70,26 @@ final class ServiceInstances {
     private final Consumer<InstanceEpisode> episodes;
     private final Map<Integer, InstanceSlot> slots = new ConcurrentSkipListMap<>();
     private final AtomicInteger next = new AtomicInteger();
+    private final ScheduledExecutorService supervisor;
+    private volatile Supervision supervision;
 
-    /** @param episodes where the throttle episodes the instances report are kept */
+    /**
+     * @param episodes   where the throttle episodes the instances report are kept
+     * @param supervisor the thread crashed instances are started again on
+     */
     ServiceInstances(String service, InstanceLauncher launcher, Host.Settings settings, HostEvents events,
-            Consumer<InstanceEpisode> episodes) {
+            Consumer<InstanceEpisode> episodes, ScheduledExecutorService supervisor) {
         this.service = service;
         this.launcher = launcher;
         this.settings = settings;
         this.events = events;
         this.episodes = episodes;
+        this.supervisor = supervisor;
+    }
+
+    /** Set once by the service these instances belong to. */
+    void supervisedBy(Supervision owner) {
+        this.supervision = owner;
     }
 
     boolean isEmpty() {
@@ -81,7 +128,7 @@ final class ServiceInstances {
     }
 
     private InstanceSlot launch(ServiceDefinition definition, int index, boolean suspended) throws OperationFailedException {
-        InstanceSlot slot = new InstanceSlot(service, index, events, episodes);
+        InstanceSlot slot = new InstanceSlot(service, index, events, episodes, 0, this::crashed);
         slots.put(index, slot);
         slot.announce(null);
         try {
@@ -204,6 +251,63 @@ final class ServiceInstances {
         }
     }
 
+    /** Called on the instance's reader thread when its process exited without being asked to. */
+    private void crashed(InstanceSlot slot) {
+        // One that an operation launched and that never became ready fails that operation instead.
+        if (slots.get(slot.index) != slot || (slot.readyAtNanos == 0 && slot.crashesBefore == 0)) {
+            return;
+        }
+        boolean wasStable = slot.readyAtNanos != 0 && System.nanoTime() - slot.readyAtNanos >= STABLE.toNanos();
+        int crashes = wasStable ? 1 : slot.crashesBefore + 1;
+        if (crashes > MAX_CRASHES) {
+            LOG.error("{} instance {} exited {} times in a row; it is left down until the service is started again",
+                    service, slot.index, crashes);
+            slot.gaveUp(crashes);
+            return;
+        }
+        long pause = Math.min(MAX_PAUSE.toMillis(), settings.restartPause().toMillis() << (crashes - 1));
+        LOG.warn("{} instance {} is started again in {} ms (crash {} in a row)", service, slot.index, pause, crashes);
+        slot.restarting(crashes, pause);
+        schedule(slot, crashes, pause);
+    }
+
+    private void schedule(InstanceSlot crashed, int crashes, long pauseMs) {
+        try {
+            supervisor.schedule(() -> restart(crashed, crashes), pauseMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            LOG.debug("Host closing; {} instance {} stays down", service, crashed.index);
+        }
+    }
+
+    /** On the supervisor's thread: starts the crashed instance again, unless something else took its place. */
+    private void restart(InstanceSlot crashed, int crashes) {
+        Supervision owner = supervision;
+        if (owner == null || slots.get(crashed.index) != crashed) {
+            return;
+        }
+        if (owner.operationRunning()) {
+            // The operation decides what runs; look again once it has had time to land.
+            schedule(crashed, crashes, settings.restartPause().toMillis());
+            return;
+        }
+        Optional<Boolean> suspended = owner.restartSuspended();
+        if (suspended.isEmpty()) {
+            slots.remove(crashed.index, crashed);
+            return;
+        }
+        InstanceSlot fresh = new InstanceSlot(service, crashed.index, events, episodes, crashes, this::crashed);
+        if (!slots.replace(crashed.index, crashed, fresh)) {
+            return;
+        }
+        fresh.announce(null);
+        try {
+            fresh.process = launcher.launch(owner.definition(), crashed.index, suspended.get(), fresh);
+        } catch (IOException e) {
+            LOG.error("{} instance {} could not be started again: {}", service, crashed.index, e.getMessage());
+            fresh.onEvent(new InstanceEvent.Exited(-1, false));
+        }
+    }
+
     /** The next ready instance, round-robin, or {@link Host.Route.NoInstance} when none is ready. */
     Host.Route route() {
         List<InstanceSlot> ready = slots.values().stream().filter(InstanceSlot::takesMessages).toList();
@@ -211,7 +315,7 @@ final class ServiceInstances {
             return new Host.Route.NoInstance();
         }
         InstanceSlot slot = ready.get(Math.floorMod(next.getAndIncrement(), ready.size()));
-        return new Host.Route.To(slot.index, slot.process.port().getAsInt());
+        return new Host.Route.To(slot.index, slot.port);
     }
 
     /**

@@ -206,20 +206,20 @@ class HostTest {
     }
 
     @Test
-    void anInstanceThatDiesOnItsOwnIsReportedFailed() throws Exception {
+    void anInstanceThatDiesOnItsOwnIsReportedFailedThenRestarting() throws Exception {
         activeOrders(1);
-        CountDownLatch reported = new CountDownLatch(1);
+        java.util.concurrent.BlockingQueue<InstanceStatus> seen = new java.util.concurrent.LinkedBlockingQueue<>();
         host.addListener(new RecordingListener() {
             @Override
             public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
-                if (event instanceof InstanceEvent.Exited && instance.status() == InstanceStatus.FAILED) {
-                    reported.countDown();
+                if (event instanceof InstanceEvent.Exited || event instanceof InstanceEvent.Restarting) {
+                    seen.add(instance.status());
                 }
             }
         });
         launcher.alive("orders").get(0).crash(137);
-        assertThat(reported.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(host.service("orders").orElseThrow().instances().get(0).status()).isEqualTo(InstanceStatus.FAILED);
+        assertThat(seen.poll(5, TimeUnit.SECONDS)).isEqualTo(InstanceStatus.FAILED);
+        assertThat(seen.poll(5, TimeUnit.SECONDS)).isEqualTo(InstanceStatus.RESTARTING);
     }
 
     @Test
@@ -490,6 +490,79 @@ class HostTest {
         } finally {
             restarted.close();
         }
+    }
+
+    /** A host whose crashed instances are started again after 10 ms (20, 40, ... in a row). */
+    private Host supervisingHost(java.util.concurrent.BlockingQueue<InstanceEvent> events) {
+        Host supervising = new Host(launcher, journal, clock,
+                new Host.Settings(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMillis(10)));
+        supervising.addListener(new RecordingListener() {
+            @Override
+            public void instanceEvent(String name, InstanceView instance, InstanceEvent event) {
+                if (event != null && instance.index() == 1) {
+                    events.add(event);
+                }
+            }
+        });
+        return supervising;
+    }
+
+    private static <T extends InstanceEvent> T next(java.util.concurrent.BlockingQueue<InstanceEvent> events, Class<T> type)
+            throws InterruptedException {
+        for (InstanceEvent event; (event = events.poll(5, TimeUnit.SECONDS)) != null; ) {
+            if (type.isInstance(event)) {
+                return type.cast(event);
+            }
+        }
+        throw new AssertionError("no " + type.getSimpleName() + " within 5 s");
+    }
+
+    @Test
+    void anInstanceThatCrashesIsStartedAgainAndTakesMessagesAgain() throws Exception {
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.close();
+        host = supervisingHost(events);
+        activeOrders(2);
+        next(events, InstanceEvent.Ready.class);
+        FakeLauncher.Fake second = launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow();
+
+        second.crash(137);
+
+        InstanceEvent.Restarting restarting = next(events, InstanceEvent.Restarting.class);
+        assertThat(restarting.attempt()).isEqualTo(1);
+        assertThat(restarting.delayMs()).isEqualTo(10);
+        next(events, InstanceEvent.Ready.class);
+        assertThat(launcher.alive("orders")).hasSize(2).extracting(FakeLauncher.Fake::index).containsExactlyInAnyOrder(0, 1);
+        assertThat(host.service("orders").orElseThrow().instances()).extracting(InstanceView::status)
+                .containsOnly(org.sluice.lifecycle.InstanceStatus.RUNNING);
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+        java.util.Set<Integer> routed = new java.util.HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            routed.add(((Host.Route.To) host.route("orders")).instance());
+        }
+        assertThat(routed).containsExactlyInAnyOrder(0, 1);
+    }
+
+    @Test
+    void anInstanceThatKeepsCrashingIsLeftDownAfterTheLimitWithLongerPausesInBetween() throws Exception {
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.close();
+        host = supervisingHost(events);
+        activeOrders(2);
+        next(events, InstanceEvent.Ready.class);
+        java.util.List<Long> pauses = new java.util.ArrayList<>();
+        for (int crash = 1; crash <= ServiceInstances.MAX_CRASHES; crash++) {
+            launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(1);
+            pauses.add(next(events, InstanceEvent.Restarting.class).delayMs());
+            next(events, InstanceEvent.Ready.class);
+        }
+        launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(1);
+
+        assertThat(next(events, InstanceEvent.GaveUp.class).crashes()).isEqualTo(ServiceInstances.MAX_CRASHES + 1);
+        assertThat(pauses).containsExactly(10L, 20L, 40L, 80L, 160L);
+        assertThat(launcher.alive("orders")).extracting(FakeLauncher.Fake::index).containsExactly(0);
+        assertThat(host.service("orders").orElseThrow().instances()).extracting(InstanceView::status)
+                .containsExactly(org.sluice.lifecycle.InstanceStatus.RUNNING, org.sluice.lifecycle.InstanceStatus.FAILED);
     }
 
     @Test

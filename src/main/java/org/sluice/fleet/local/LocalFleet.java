@@ -161,9 +161,15 @@ public final class LocalFleet implements Fleet {
             @Override
             public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
                 int index = instance.index();
-                if (event == null || event instanceof InstanceEvent.Ready || event instanceof InstanceEvent.Exited) {
-                    Optional<String> message = event instanceof InstanceEvent.Exited exited && !exited.requested()
-                            ? Optional.of("exited with status " + exited.status()) : Optional.empty();
+                if (event == null || event instanceof InstanceEvent.Ready || event instanceof InstanceEvent.Exited
+                        || event instanceof InstanceEvent.Restarting || event instanceof InstanceEvent.GaveUp) {
+                    Optional<String> message = switch (event) {
+                        case InstanceEvent.Exited exited when !exited.requested() -> Optional.of("exited with status " + exited.status());
+                        case InstanceEvent.Restarting again -> Optional.of("started again in " + again.delayMs() + " ms (crash "
+                                + again.attempt() + " in a row)");
+                        case InstanceEvent.GaveUp gaveUp -> Optional.of("left down after " + gaveUp.crashes() + " crashes in a row");
+                        case null, default -> Optional.empty();
+                    };
                     listener.onEvent(new FleetEvent.InstanceStatusChanged(service, index, instance.status(), message));
                 } else if (event instanceof InstanceEvent.Sampled sampled) {
                     listener.onEvent(new FleetEvent.InstanceSampled(service, index, sampled.sample()));
