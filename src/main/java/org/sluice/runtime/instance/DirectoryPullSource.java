@@ -5,9 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +24,10 @@ import org.slf4j.LoggerFactory;
  * folders, among them {@code error}, are left alone.
  *
  * <p>A processed file is deleted; a failed one goes to {@code <inbox>/error/} with its reason in
- * {@code <name>.reason.txt} beside it.
+ * {@code <name>.reason.txt} beside it. So does, unread, anything that is not a regular file (a
+ * symbolic link is never followed: it could point the source at any file this user may read) and
+ * a file over the message limit, which would not fit the instance's heap; the files behind it are
+ * still taken.
  */
 public final class DirectoryPullSource implements PullSource {
     /** The folder of failed files, inside the inbox. */
@@ -58,7 +63,7 @@ public final class DirectoryPullSource implements PullSource {
     public void returnLeftovers() throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(claimed)) {
             for (Path file : files) {
-                if (Files.isRegularFile(file)) {
+                if (!Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
                     LOG.info("returning {} to the inbox: it was claimed but not finished", file.getFileName());
                     Files.move(file, inbox.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
                 }
@@ -74,11 +79,19 @@ public final class DirectoryPullSource implements PullSource {
             for (Path file : candidates) {
                 Path target = claimed.resolve(file.getFileName());
                 try {
+                    // The move takes a link itself, never what it points to.
                     Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-                    return Optional.of(new ClaimedFile(target));
                 } catch (NoSuchFileException e) {
                     LOG.debug("{} was claimed by another instance", file.getFileName());
+                    continue;
                 }
+                ClaimedFile taken = new ClaimedFile(target);
+                Optional<String> refused = refusal(target);
+                if (refused.isEmpty()) {
+                    return Optional.of(taken);
+                }
+                LOG.warn("{} moved to {}: {}", file.getFileName(), ERROR_FOLDER, refused.get());
+                taken.failed(refused.get());
             }
         }
         return Optional.empty();
@@ -98,10 +111,27 @@ public final class DirectoryPullSource implements PullSource {
         return files;
     }
 
+    /** Anything but a folder, hidden or temporary file: what is not a message file is refused once claimed. */
     private static boolean isMessageFile(Path file) {
         String name = file.getFileName().toString();
         return !name.startsWith(".") && !name.endsWith(".tmp") && !name.endsWith(".part") && !name.endsWith("~")
-                && Files.isRegularFile(file);
+                && !Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Why a claimed file is not taken, read from its own attributes (a link's, not its target's). */
+    private static Optional<String> refusal(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            return Optional.of("not taken: a symbolic link; links in an inbox are never followed. Put the file itself in the inbox");
+        }
+        if (!attributes.isRegularFile()) {
+            return Optional.of("not taken: not a regular file (a pipe, socket or device); only files are messages");
+        }
+        if (attributes.size() > MessageHandler.MAX_MESSAGE_BYTES) {
+            return Optional.of("not taken: " + attributes.size() + " bytes, over the limit of " + MessageHandler.MAX_MESSAGE_BYTES
+                    + " bytes (4 MiB) a message may have");
+        }
+        return Optional.empty();
     }
 
     private final class ClaimedFile implements Claimed {
