@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 
+import org.sluice.runtime.instance.OwnerOnly;
+
 /**
  * Makes a data folder one host's: an operating-system lock on {@code DATA/host.lock}, held for as
  * long as the host runs, with the holder's process id in the file. A second host on the same
@@ -36,8 +38,11 @@ public final class DataFolderLock implements AutoCloseable {
      * @throws DataFolderInUseException when another process holds it
      */
     public static DataFolderLock acquire(Path data) throws IOException {
-        Files.createDirectories(data);
+        OwnerOnly.createDirectories(data);
         Path file = data.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            OwnerOnly.write(file, new byte[0]);
+        }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             FileLock lock;

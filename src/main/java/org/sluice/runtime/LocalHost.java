@@ -9,6 +9,7 @@ import java.util.List;
 
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.runtime.instance.OwnerOnly;
 import org.sluice.runtime.store.Store;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,8 @@ public final class LocalHost implements AutoCloseable {
      * instance JVMs take the machine's cores.
      */
     public static LocalHost openWithoutInstances(Path data, int port) throws IOException {
-        Files.createDirectories(data);
+        OwnerOnly.createDirectories(data);
+        OwnerOnly.check(data);
         // Before anything else: a second host must not touch the database or the instances' folders.
         DataFolderLock lock = DataFolderLock.acquire(data);
         Store journal;
@@ -138,8 +140,8 @@ public final class LocalHost implements AutoCloseable {
     private ServiceDefinition demoService(String name, int units, Validation validation) throws IOException {
         // Definitions name folders by absolute paths; --data may have been given as a relative one.
         Path folder = data.toAbsolutePath().resolve("demo").resolve(name);
-        Path inbox = Files.createDirectories(folder.resolve("inbox"));
-        Path outbox = Files.createDirectories(folder.resolve("outbox"));
+        Path inbox = OwnerOnly.createDirectories(folder.resolve("inbox"));
+        Path outbox = OwnerOnly.createDirectories(folder.resolve("outbox"));
         return new ServiceDefinition(name, units, 1, 256, validation, null, "dir:" + inbox, "dir:" + outbox);
     }
 

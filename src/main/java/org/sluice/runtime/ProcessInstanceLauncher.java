@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.instance.ProtocolEvent;
+import org.sluice.runtime.instance.OwnerOnly;
 import org.sluice.runtime.instance.ProtocolEvents;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleEpisode;
@@ -96,9 +97,11 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
     public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
             throws IOException {
         Path work = workRoot.resolve(definition.name()).resolve(Integer.toString(index));
-        Files.createDirectories(work);
+        OwnerOnly.createDirectories(work);
         Path definitionFile = work.resolve("definition.json");
-        Files.writeString(definitionFile, DefinitionJson.write(definition), StandardCharsets.UTF_8);
+        OwnerOnly.write(definitionFile, DefinitionJson.write(definition).getBytes(StandardCharsets.UTF_8));
+        // Created owner-only here: the process would otherwise create it with the umask's bits.
+        OwnerOnly.write(work.resolve("instance.log"), new byte[0]);
 
         List<String> command = new ArrayList<>(List.of(java.toString(),
                 "-Xmx" + definition.memoryMb() + "m",

@@ -16,7 +16,7 @@ public final class DirectoryDestination implements Destination {
 
     /** Creates the folder if it is missing. */
     public DirectoryDestination(Path folder) throws IOException {
-        this.folder = Files.createDirectories(folder);
+        this.folder = OwnerOnly.createDirectories(folder);
     }
 
     @Override
@@ -24,7 +24,7 @@ public final class DirectoryDestination implements Destination {
         Path target = folder.resolve(messageId + ".msg");
         Path temp = folder.resolve("." + messageId + ".tmp");
         try {
-            Files.write(temp, message);
+            OwnerOnly.write(temp, message);
             try {
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -46,8 +46,8 @@ public final class DirectoryPullSource implements PullSource {
      *                (files are moved, not copied); created if missing
      */
     public DirectoryPullSource(Path inbox, Path claimed) throws IOException {
-        this.inbox = Files.createDirectories(inbox);
-        this.claimed = Files.createDirectories(claimed);
+        this.inbox = OwnerOnly.createDirectories(inbox);
+        this.claimed = OwnerOnly.createDirectories(claimed);
         this.errors = inbox.resolve(ERROR_FOLDER);
     }
 
@@ -158,10 +158,10 @@ public final class DirectoryPullSource implements PullSource {
 
         @Override
         public void failed(String reason) throws IOException {
-            Files.createDirectories(errors);
+            OwnerOnly.createDirectories(errors);
             Path target = unusedName(name());
             Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-            Files.writeString(errors.resolve(target.getFileName() + ".reason.txt"), reason + "\n", StandardCharsets.UTF_8);
+            OwnerOnly.write(errors.resolve(target.getFileName() + ".reason.txt"), (reason + "\n").getBytes(StandardCharsets.UTF_8));
         }
 
         @Override

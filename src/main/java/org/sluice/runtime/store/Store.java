@@ -31,6 +31,7 @@ import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
+import org.sluice.runtime.instance.OwnerOnly;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.ThrottleEpisode;
@@ -94,6 +95,16 @@ public final class Store implements HostJournal {
             throw new StoreException("Cannot create the data directory " + dataDirectory + ": " + e.getMessage(), e);
         }
         checkFile(dataDirectory, file);
+        try {
+            if (!Files.exists(file)) {
+                // SQLite gives its write-ahead log and shared-memory files the database's permissions.
+                OwnerOnly.write(file, new byte[0]);
+            } else {
+                OwnerOnly.restrict(file);
+            }
+        } catch (IOException e) {
+            throw new StoreException("Cannot create " + file + ": " + e.getMessage(), e);
+        }
         Connection connection;
         try {
             connection = DriverManager.getConnection("jdbc:sqlite:" + file);

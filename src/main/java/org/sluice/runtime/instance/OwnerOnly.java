@@ -1,0 +1,101 @@
+package org.sluice.runtime.instance;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Files and folders only their owner can read: a data folder holds definitions, the operation log
+ * and messages, which other users of the machine have no business reading. Folders are made
+ * {@code rwx------} and files {@code rw-------} as they are created, whatever the process's umask.
+ * Where the file system has no POSIX permissions (Windows) these calls create and write as usual,
+ * and the folder's own access list applies.
+ */
+public final class OwnerOnly {
+    private static final Set<PosixFilePermission> FOLDER = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> OTHERS_WRITE =
+            EnumSet.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
+
+    private OwnerOnly() {
+    }
+
+    /** Creates {@code folder} and its missing parents, each made owner-only; an existing one is left as it is. */
+    public static Path createDirectories(Path folder) throws IOException {
+        Path absolute = folder.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            return folder;
+        }
+        Path parent = absolute.getParent();
+        if (parent != null && !Files.exists(parent)) {
+            createDirectories(parent);
+        }
+        try {
+            if (posix(parent)) {
+                Files.createDirectory(absolute, PosixFilePermissions.asFileAttribute(FOLDER));
+                // The umask may have taken bits away at creation; it never adds any.
+                Files.setPosixFilePermissions(absolute, FOLDER);
+            } else {
+                Files.createDirectory(absolute);
+            }
+        } catch (FileAlreadyExistsException raced) {
+            if (!Files.isDirectory(absolute)) {
+                throw raced;
+            }
+        }
+        return folder;
+    }
+
+    /** Writes {@code content} to {@code file}, which is owner-only from its creation on. */
+    public static void write(Path file, byte[] content) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (posix(parent)) {
+            FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(FILE);
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createFile(file, ownerOnly);
+            }
+            restrict(file);
+        }
+        Files.write(file, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    }
+
+    /** Makes an existing file owner-only. */
+    public static void restrict(Path file) throws IOException {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) && posix(file)) {
+            Files.setPosixFilePermissions(file, FILE);
+        }
+    }
+
+    /**
+     * Checks a folder the host is about to use: one that other users can write is refused (they
+     * could replace the database or plant files for the instances); one they can only read is made
+     * owner-only.
+     *
+     * @throws IOException naming the folder, its permissions and the command that fixes them
+     */
+    public static void check(Path folder) throws IOException {
+        if (!posix(folder)) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(folder);
+        if (permissions.stream().anyMatch(OTHERS_WRITE::contains)) {
+            throw new IOException("The data folder " + folder + " can be written by other users ("
+                    + PosixFilePermissions.toString(permissions) + "); make it yours alone with: chmod 700 " + folder);
+        }
+        if (!permissions.equals(FOLDER)) {
+            Files.setPosixFilePermissions(folder, FOLDER);
+        }
+    }
+
+    private static boolean posix(Path path) {
+        return path != null && path.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+}

@@ -1,0 +1,85 @@
+package org.sluice.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sluice.runtime.instance.DirectoryDestination;
+import org.sluice.runtime.instance.DirectoryPullSource;
+import org.sluice.runtime.instance.PullSource;
+
+/**
+ * Nothing of a host's data is readable by other users of the machine: folders rwx------, files
+ * rw-------, whatever the umask; a data folder others can write is refused.
+ */
+class OwnerOnlyDataTest {
+    @TempDir
+    Path temp;
+
+    private static String permissions(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    @Test
+    void aNewDataFolderAndEverythingTheHostWritesInItAreTheOwnersAlone() throws Exception {
+        Path data = temp.resolve("new/data");
+        try (LocalHost local = LocalHost.open(data, 0)) {
+            for (Host.Accepted created : local.demo("test").accepted()) {
+                created.completion().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            try (Stream<Path> all = Files.walk(data)) {
+                for (Path path : all.toList()) {
+                    assertThat(permissions(path)).as(path.toString()).isEqualTo(Files.isDirectory(path) ? "rwx------" : "rw-------");
+                }
+            }
+        }
+        assertThat(permissions(temp.resolve("new"))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void aDataFolderOthersCanWriteIsRefusedWithTheCommandThatFixesIt() throws Exception {
+        Path data = Files.createDirectories(temp.resolve("shared"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+        assertThatThrownBy(() -> LocalHost.open(data, 0)).isInstanceOf(IOException.class)
+                .hasMessageContaining(data.toString())
+                .hasMessageContaining("other users")
+                .hasMessageContaining("chmod 700 " + data);
+        assertThat(data.resolve("sluice.db")).doesNotExist();
+    }
+
+    @Test
+    void aDataFolderOthersCanOnlyReadIsMadeTheOwnersAlone() throws Exception {
+        Path data = Files.createDirectories(temp.resolve("readable"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        try (LocalHost local = LocalHost.open(data, 0)) {
+            assertThat(permissions(data)).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    void messagesDeliveredToAFolderAndFilesMovedToErrorAreTheOwnersAlone() throws Exception {
+        Path outbox = temp.resolve("out/box");
+        new DirectoryDestination(outbox).deliver("m1", "{}".getBytes(StandardCharsets.UTF_8));
+        assertThat(permissions(outbox)).isEqualTo("rwx------");
+        assertThat(permissions(outbox.resolve("m1.msg"))).isEqualTo("rw-------");
+
+        Path inbox = temp.resolve("in");
+        Files.createDirectories(inbox);
+        Files.writeString(inbox.resolve("bad.xml"), "<a>");
+        DirectoryPullSource source = new DirectoryPullSource(inbox, DirectoryPullSource.claimFolder(inbox, "s", 0));
+        PullSource.Claimed claimed = source.claimNext().orElseThrow();
+        claimed.failed("not well-formed XML (line 1, column 4)");
+        assertThat(permissions(inbox.resolve("error"))).isEqualTo("rwx------");
+        assertThat(permissions(inbox.resolve("error/bad.xml.reason.txt"))).isEqualTo("rw-------");
+    }
+}
