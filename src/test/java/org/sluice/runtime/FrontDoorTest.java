@@ -147,4 +147,22 @@ class FrontDoorTest {
         assertThat(refused.body()).isEqualTo("Requests from web pages are refused; send messages from a program, not a browser");
         assertThat(refused.body()).doesNotContain("echo");
     }
+
+    @Test
+    void aStalledUploadIsCutOffWhileOtherSendersAreServed() throws Exception {
+        // The tests' JVM reads a request for at most 5 s (pom.xml); a host, for 30 s.
+        try (java.net.Socket stalled = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), door.port())) {
+            stalled.getOutputStream().write(("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\n"
+                    + "Content-Length: 1000\r\n\r\nabc").getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            stalled.setSoTimeout(20_000);
+
+            assertThat(post("orders", "meanwhile").statusCode()).isEqualTo(200);
+            long start = System.nanoTime();
+            int read = stalled.getInputStream().read();
+
+            assertThat(read).as("the door closed the stalled connection").isEqualTo(-1);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        }
+    }
 }

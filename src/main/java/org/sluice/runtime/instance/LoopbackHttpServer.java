@@ -27,7 +27,13 @@ import com.sun.net.httpserver.HttpServer;
  * high threshold of this machine's processors; an idle connection is still closed after the JDK's
  * 30 s.
  *
- * <p>The JDK reads these settings ({@value #NO_DELAY}, {@value #MAX_IDLE_CONNECTIONS}) once, when
+ * <p>A request must arrive whole, headers and body, within {@value #REQUEST_SECONDS} s: a sender
+ * that stops half-way (a stalled upload, or one sent on purpose to tie the server up) has its
+ * connection closed instead of holding it, and the thread reading its body, for ever. And the
+ * server takes at most twice the connections it keeps idle, 20 &times; the high threshold.
+ *
+ * <p>The JDK reads these settings ({@value #NO_DELAY}, {@value #MAX_IDLE_CONNECTIONS},
+ * {@value #MAX_REQUEST_TIME}, {@value #MAX_CONNECTIONS}) once, when
  * the first server of the JVM is created, so they are set here before that; a value given on the
  * command line is left as it is.
  */
@@ -36,6 +42,12 @@ public final class LoopbackHttpServer {
     public static final String NO_DELAY = "sun.net.httpserver.nodelay";
     /** The JDK's system property for the most idle connections its server keeps open. */
     public static final String MAX_IDLE_CONNECTIONS = "sun.net.httpserver.maxIdleConnections";
+    /** The JDK's system property for the seconds a request may take to arrive whole. */
+    public static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+    /** The JDK's system property for the most connections its server takes at once. */
+    public static final String MAX_CONNECTIONS = "jdk.httpserver.maxConnections";
+    /** How long a request may take to arrive, headers and body. */
+    public static final int REQUEST_SECONDS = 30;
 
     private LoopbackHttpServer() {
     }
@@ -48,8 +60,10 @@ public final class LoopbackHttpServer {
      */
     public static HttpServer create(int port, int backlog) throws IOException {
         setUnlessGiven(NO_DELAY, "true");
-        setUnlessGiven(MAX_IDLE_CONNECTIONS,
-                String.valueOf(10 * Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors())));
+        long high = Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors());
+        setUnlessGiven(MAX_IDLE_CONNECTIONS, String.valueOf(10 * high));
+        setUnlessGiven(MAX_CONNECTIONS, String.valueOf(20 * high));
+        setUnlessGiven(MAX_REQUEST_TIME, String.valueOf(REQUEST_SECONDS));
         return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
     }
 

@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpServer;
 
 class LoopbackHttpServerTest {
     private static final List<String> SETTINGS = List.of(LoopbackHttpServer.NO_DELAY,
-            LoopbackHttpServer.MAX_IDLE_CONNECTIONS);
+            LoopbackHttpServer.MAX_IDLE_CONNECTIONS, "sun.net.httpserver.maxReqTime", "jdk.httpserver.maxConnections");
     private final Map<String, String> before = new HashMap<>();
     private HttpServer server;
 
@@ -58,5 +58,16 @@ class LoopbackHttpServerTest {
         server = LoopbackHttpServer.create(0, 16);
         assertThat(System.getProperty(LoopbackHttpServer.NO_DELAY)).isEqualTo("false");
         assertThat(System.getProperty(LoopbackHttpServer.MAX_IDLE_CONNECTIONS)).isEqualTo("7");
+    }
+
+    @Test
+    void cutsOffARequestThatDoesNotArriveWholeWithinThirtySecondsAndBoundsTheConnections() throws Exception {
+        SETTINGS.forEach(System::clearProperty);
+        server = LoopbackHttpServer.create(0, 16);
+        // A sender that stops half-way through its body would otherwise hold its connection, and
+        // the handler waiting for the rest, for ever.
+        assertThat(System.getProperty("sun.net.httpserver.maxReqTime")).isEqualTo("30");
+        assertThat(System.getProperty("jdk.httpserver.maxConnections"))
+                .isEqualTo(String.valueOf(2000 * Runtime.getRuntime().availableProcessors()));
     }
 }
