@@ -85,7 +85,7 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
     /** Everything wrong with this definition; empty when it is valid. */
     public List<Problem> problems() {
         List<Problem> problems = new ArrayList<>();
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (!isValidName(name)) {
             problems.add(new Problem("name", "must be 1 to 63 lower-case letters, digits or hyphens, "
                     + "starting and ending with a letter or digit"));
         }
@@ -120,6 +120,11 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
                     + quote(destination)));
         }
         return List.copyOf(problems);
+    }
+
+    /** Whether {@code name} has the form of a service's name (it says nothing of whether one exists). */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
     }
 
     public boolean isValid() {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.instance.LoopbackHttpServer;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -89,7 +90,9 @@ public final class FrontDoor implements AutoCloseable {
             String name = matcher.group(1);
             Host.Route route = host.route(name);
             if (route instanceof Host.Route.Unknown) {
-                answer(exchange, 404, "No service named '" + name + "'");
+                // A name that cannot be a service's is not repeated: it may be 100 KB of anything.
+                answer(exchange, 404, ServiceDefinition.isValidName(name) ? "No service named '" + name + "'"
+                        : "No such service: a service's name is 1 to 63 lower-case letters, digits or hyphens");
                 return;
             }
             if (route instanceof Host.Route.NotActive notActive) {

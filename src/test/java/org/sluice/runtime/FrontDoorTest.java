@@ -165,4 +165,14 @@ class FrontDoorTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         }
     }
+
+    @Test
+    void anUnknownNameIsNotEchoedBackWhenItCannotBeAServicesName() throws Exception {
+        String huge = "x".repeat(60_000);
+        HttpResponse<String> unknown = post(huge, "{}");
+
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo("No such service: a service's name is 1 to 63 lower-case letters, digits or hyphens");
+        assertThat(post("billing", "{}").body()).isEqualTo("No service named 'billing'");
+    }
 }
