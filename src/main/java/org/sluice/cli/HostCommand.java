@@ -47,6 +47,9 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--define", paramLabel = "FILE", descriptionKey = "host.option.define")
     private Path define;
 
+    @Option(names = "--overcommit", descriptionKey = "host.option.overcommit")
+    private boolean overcommit;
+
     @Option(names = "--demo", descriptionKey = "host.option.demo")
     private boolean demo;
 
@@ -69,7 +72,7 @@ final class HostCommand implements Callable<Integer> {
         }
         LocalHost local;
         try {
-            local = LocalHost.open(folder, port);
+            local = LocalHost.open(folder, port, overcommit);
         } catch (DataFolderInUseException e) {
             err.println(e.holder().isPresent()
                     ? Messages.get("host.error.inUse", folder, String.valueOf(e.holder().getAsLong()))

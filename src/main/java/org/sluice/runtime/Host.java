@@ -63,15 +63,28 @@ public final class Host implements AutoCloseable {
      *                     an instance may take to confirm a suspend or a resume
      * @param restartPause the pause before an instance that crashed is started again; it doubles
      *                     with each crash in a row
+     * @param admission    the machine a definition must fit, or empty to take any (overcommit)
      */
-    public record Settings(Duration readyTimeout, Duration stopTimeout, Duration restartPause) {
-        /** With the default pause before a crashed instance is started again, one second. */
+    public record Settings(Duration readyTimeout, Duration stopTimeout, Duration restartPause,
+                           Optional<MachineCapacity> admission) {
+        /** With the default pause before a crashed instance is started again, one second, and no admission check. */
         public Settings(Duration readyTimeout, Duration stopTimeout) {
             this(readyTimeout, stopTimeout, Duration.ofSeconds(1));
         }
 
+        /** With no admission check. */
+        public Settings(Duration readyTimeout, Duration stopTimeout, Duration restartPause) {
+            this(readyTimeout, stopTimeout, restartPause, Optional.empty());
+        }
+
+        /** The host's defaults, admitting only what fits this machine. */
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(10));
+            return new Settings(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(1), MachineCapacity.ofThisMachine());
+        }
+
+        /** The same, taking definitions bigger than the machine, on the operator's word. */
+        public Settings overcommitted() {
+            return new Settings(readyTimeout, stopTimeout, restartPause, Optional.empty());
         }
     }
 
@@ -149,6 +162,7 @@ public final class Host implements AutoCloseable {
     /** Provisions a new service: Creating, then Active or CreateFailed. */
     public Accepted create(ServiceDefinition definition, String requester) {
         requireValid(definition);
+        admit(definition);
         ManagedService managed;
         synchronized (names) {
             if (services.containsKey(definition.name())) {
@@ -169,6 +183,7 @@ public final class Host implements AutoCloseable {
         }
         ServiceDefinition definition = backup.definition().withName(newName);
         requireValid(definition);
+        admit(definition);
         ManagedService managed;
         synchronized (names) {
             if (services.containsKey(newName)) {
@@ -221,6 +236,7 @@ public final class Host implements AutoCloseable {
             throw new IllegalArgumentException("Units must be from " + ServiceDefinition.MIN_UNITS + " to "
                     + ServiceDefinition.MAX_UNITS + ", was " + units);
         }
+        admit(managed.definition.withUnits(units));
         Transition transition = managed.lifecycle.begin(Operation.SCALE);
         return runner.submit(managed, transition, requester, () -> managed.scaleTo(units));
     }
@@ -234,6 +250,7 @@ public final class Host implements AutoCloseable {
         if (!name.equals(definition.name())) {
             throw new IllegalArgumentException("A service cannot be renamed; back it up and restore it under the new name");
         }
+        admit(definition);
         Transition transition = managed.lifecycle.begin(Operation.UPDATE_CONFIGURATION);
         return runner.submit(managed, transition, requester, () -> managed.reconfigure(definition));
     }
@@ -358,6 +375,11 @@ public final class Host implements AutoCloseable {
     private ManagedService manage(ServiceLifecycle lifecycle, ServiceDefinition definition) {
         return new ManagedService(lifecycle, definition,
                 new ServiceInstances(definition.name(), launcher, settings, events, journal::episodeEnded, supervisor));
+    }
+
+    /** Refuses, before anything changes, a definition bigger than the machine (unless overcommitted). */
+    private void admit(ServiceDefinition definition) {
+        settings.admission().ifPresent(machine -> machine.admit(definition));
     }
 
     private ManagedService require(String name) {

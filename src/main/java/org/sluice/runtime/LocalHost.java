@@ -41,7 +41,15 @@ public final class LocalHost implements AutoCloseable {
      * get their instances back) and opens the front door on {@code port} (0 for any free port).
      */
     public static LocalHost open(Path data, int port) throws IOException {
-        LocalHost local = openWithoutInstances(data, port);
+        return open(data, port, false);
+    }
+
+    /**
+     * As {@link #open(Path, int)}; with {@code overcommit}, definitions bigger than this machine
+     * (memory × units, or cores) are taken instead of refused.
+     */
+    public static LocalHost open(Path data, int port, boolean overcommit) throws IOException {
+        LocalHost local = openWithoutInstances(data, port, overcommit);
         local.relaunchInstances();
         return local;
     }
@@ -52,6 +60,10 @@ public final class LocalHost implements AutoCloseable {
      * instance JVMs take the machine's cores.
      */
     public static LocalHost openWithoutInstances(Path data, int port) throws IOException {
+        return openWithoutInstances(data, port, false);
+    }
+
+    private static LocalHost openWithoutInstances(Path data, int port, boolean overcommit) throws IOException {
         OwnerOnly.createDirectories(data);
         OwnerOnly.check(data);
         // Before anything else: a second host must not touch the database or the instances' folders.
@@ -64,7 +76,7 @@ public final class LocalHost implements AutoCloseable {
             throw e;
         }
         Host host = new Host(ProcessInstanceLauncher.sameJvm(data.resolve("instances")), journal,
-                InstantSource.system(), Host.Settings.defaults());
+                InstantSource.system(), overcommit ? Host.Settings.defaults().overcommitted() : Host.Settings.defaults());
         FrontDoor door;
         try {
             host.load();

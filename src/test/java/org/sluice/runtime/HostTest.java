@@ -566,6 +566,45 @@ class HostTest {
     }
 
     @Test
+    void aDefinitionBiggerThanTheMachineIsRefusedWithTheFiguresAndNothingStarts() throws Exception {
+        host.close();
+        Host.Settings small = new Host.Settings(Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofMillis(10),
+                Optional.of(new MachineCapacity(1024, 2)));
+        host = new Host(launcher, journal, clock, small);
+
+        assertThatThrownBy(() -> host.create(new ServiceDefinition("big", 2, 1, 1024, Validation.NONE, null, null, "dir:/tmp/b"), "alice"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("big asks for 2 × 1024 MiB = 2048 MiB of memory, more than this machine's 1024 MiB; give it fewer "
+                        + "units or less memory per instance (or start the host with --overcommit)");
+        assertThatThrownBy(() -> host.create(new ServiceDefinition("wide", 1, 4, 256, Validation.NONE, null, null, "dir:/tmp/w"), "alice"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4 cores per instance, more than this machine's 2");
+        assertThat(host.services()).isEmpty();
+        assertThat(launcher.launched).isEmpty();
+
+        activeOrders(2);
+        assertThatThrownBy(() -> host.scale("orders", 8, "alice")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("8 × 256 MiB = 2048 MiB");
+        assertThat(state("orders")).isEqualTo(ACTIVE);
+        assertThat(launcher.alive("orders")).hasSize(2);
+
+        Host overcommitted = new Host(new FakeLauncher(), new InMemoryJournal(), clock, small.overcommitted());
+        try {
+            assertThat(done(overcommitted.create(new ServiceDefinition("big", 2, 1, 1024, Validation.NONE, null, null, "dir:/tmp/b"),
+                    "alice")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        } finally {
+            overcommitted.close();
+        }
+    }
+
+    @Test
+    void theMachinesMemoryIsReadFromProcMeminfo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path temp) throws Exception {
+        java.nio.file.Path meminfo = java.nio.file.Files.writeString(temp.resolve("meminfo"),
+                "MemTotal:       24600000 kB\nMemFree:         1000000 kB\n");
+        assertThat(MachineCapacity.linuxMemoryMb(meminfo)).hasValue(24023);
+        assertThat(MachineCapacity.linuxMemoryMb(temp.resolve("missing"))).isEmpty();
+    }
+
+    @Test
     void ofConcurrentOperationsOnOneServiceExactlyOneIsAccepted() throws Exception {
         // The instance holds every stop until the test lets it go, so the winner keeps running.
         launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.NEVER_STOPS);
