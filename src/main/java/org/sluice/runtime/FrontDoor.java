@@ -5,7 +5,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -38,6 +42,11 @@ public final class FrontDoor implements AutoCloseable {
     private final HttpServer server;
     private final InstanceConnections instances = new InstanceConnections(Duration.ofSeconds(5), Duration.ofMinutes(2));
     private final ExecutorService workers;
+    /** Guards {@link #inFlight} and {@link #closing}; waited on while the door drains. */
+    private final Object drain = new Object();
+    /** Messages forwarded and not yet answered, by the port of the instance that has each. */
+    private final Map<Integer, Integer> inFlight = new HashMap<>();
+    private boolean closing;
 
     private FrontDoor(Host host, HttpServer server, ExecutorService workers) {
         this.host = host;
@@ -113,6 +122,25 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange, String name, Host.Route.To to, byte[] body) throws IOException {
+        synchronized (drain) {
+            if (closing) {
+                exchange.getResponseHeaders().set("Retry-After", "5");
+                answer(exchange, 503, "The host is stopping; send the message again once it is back");
+                return;
+            }
+            inFlight.merge(to.port(), 1, Integer::sum);
+        }
+        try {
+            forwardNow(exchange, name, to, body);
+        } finally {
+            synchronized (drain) {
+                inFlight.computeIfPresent(to.port(), (port, count) -> count == 1 ? null : count - 1);
+                drain.notifyAll();
+            }
+        }
+    }
+
+    private void forwardNow(HttpExchange exchange, String name, Host.Route.To to, byte[] body) throws IOException {
         InstanceConnections.Answer response;
         try {
             response = instances.post(to.port(), body);
@@ -149,6 +177,55 @@ public final class FrontDoor implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the door without breaking a promise to a sender: it takes no new message (a sender
+     * is told 503, the host is stopping), and waits up to {@code drainTime} for the messages it has
+     * forwarded to be answered. Those still out then are ended by {@code endInstancesAt}, which is
+     * given the ports of the instances that have them and must return once those have exited, so
+     * that none of them can deliver a message after its sender is told it failed.
+     */
+    public void close(Duration drainTime, Consumer<Set<Integer>> endInstancesAt) {
+        synchronized (drain) {
+            closing = true;
+        }
+        Set<Integer> left = awaitDrained(drainTime);
+        if (!left.isEmpty()) {
+            LOG.warn("Messages to the instances on ports {} were not answered within {} s; those instances are ended",
+                    left, drainTime.toSeconds());
+            endInstancesAt.accept(left);
+            awaitDrained(Duration.ofSeconds(5));
+        }
+        close();
+    }
+
+    /** Whether the door has begun to close and takes no new message. */
+    boolean closing() {
+        synchronized (drain) {
+            return closing;
+        }
+    }
+
+    /** Waits until every forwarded message is answered, or {@code limit}; returns the ports of those left. */
+    private Set<Integer> awaitDrained(Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        synchronized (drain) {
+            while (!inFlight.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(drain, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            return Set.copyOf(inFlight.keySet());
+        }
+    }
+
+    /** Closes at once: connections still waiting for an answer are cut. {@link #close(Duration, Consumer)} drains first. */
     @Override
     public void close() {
         server.stop(0);

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -368,6 +369,23 @@ public final class Host implements AutoCloseable {
         services.values().forEach(m -> m.instances.killEach());
         runner.close();
         events.close();
+    }
+
+    /**
+     * Ends, at once, the instances listening on {@code ports} and returns once they have exited
+     * (or 5 s have passed): for a front door that must not let an instance deliver a message after
+     * its sender is told it failed.
+     */
+    public void endInstancesAt(Set<Integer> ports) {
+        List<CompletableFuture<Void>> exits = new ArrayList<>();
+        services.values().forEach(managed -> exits.addAll(managed.instances.endAt(ports)));
+        try {
+            CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("Instances on ports {} did not all exit in time: {}", ports, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -3,6 +3,7 @@ package org.sluice.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LocalHost implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalHost.class);
+
+    /** How long the front door waits, when the host stops, for the messages it forwarded to be answered. */
+    static final Duration DRAIN_TIME = Duration.ofSeconds(10);
 
     private final Path data;
     private final DataFolderLock lock;
@@ -159,7 +163,9 @@ public final class LocalHost implements AutoCloseable {
 
     @Override
     public void close() {
-        door.close();
+        // The door drains first: a message it forwarded is answered, or its instance ended, before
+        // the door closes its sender's connection.
+        door.close(DRAIN_TIME, host::endInstancesAt);
         host.close();
         journal.close();
         lock.close();

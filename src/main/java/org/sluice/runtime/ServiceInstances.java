@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -333,6 +334,20 @@ final class ServiceInstances {
             }
         }
         return stopping;
+    }
+
+    /** Kills the instances listening on {@code ports}; one future per instance, completing when it has exited. */
+    List<CompletableFuture<Void>> endAt(Set<Integer> ports) {
+        List<CompletableFuture<Void>> exits = new ArrayList<>();
+        for (InstanceSlot slot : slots.values()) {
+            RoleInstance running = slot.process;
+            if (running != null && ports.contains(slot.port)) {
+                slot.stopRequested = true;
+                exits.add(running.stop());
+                slot.kill();
+            }
+        }
+        return exits;
     }
 
     /** For the host's close: kills every instance still alive, leaving the slots as they are. */

@@ -62,6 +62,7 @@ class OwnerOnlyDataTest {
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         try (LocalHost local = LocalHost.open(data, 0)) {
+            assertThat(local.data()).isEqualTo(data);
             assertThat(permissions(data)).isEqualTo("rwx------");
         }
     }

@@ -1,0 +1,131 @@
+package org.sluice.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A host that stops takes no new message but lets those it forwarded be answered; one whose
+ * instance does not answer in time is ended with its instance before its sender is told, so that
+ * it cannot be delivered after the sender heard it failed.
+ */
+@Timeout(30)
+class FrontDoorDrainTest {
+    private final FakeLauncher launcher = new FakeLauncher();
+    private final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
+            new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    // HTTP/1.1 only: the default client holds further requests to a host while its first one waits to upgrade to HTTP/2.
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final CountDownLatch arrived = new CountDownLatch(1);
+    private final CountDownLatch answer = new CountDownLatch(1);
+    private HttpServer instance;
+    private FrontDoor door;
+
+    @BeforeEach
+    void open() throws Exception {
+        // Stands in for a role instance whose destination holds each message until the test lets go.
+        instance = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        instance.createContext("/messages", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            arrived.countDown();
+            try {
+                answer.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            byte[] delivered = "{\"messageId\":\"m1\",\"instance\":0}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, delivered.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(delivered);
+            }
+        });
+        instance.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        instance.start();
+        launcher.fixedPort = instance.getAddress().getPort();
+        host.create(new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/o"), "t")
+                .completion().get(10, TimeUnit.SECONDS);
+        door = FrontDoor.open(host, 0);
+    }
+
+    @AfterEach
+    void close() {
+        answer.countDown();
+        door.close();
+        host.close();
+        instance.stop(0);
+    }
+
+    private CompletableFuture<HttpResponse<String>> post() {
+        return client.sendAsync(HttpRequest.newBuilder(URI.create(door.endpoint("orders")))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aMessageInFlightIsAnsweredAndANewOneIsRefusedWhileTheDoorDrains() throws Exception {
+        CompletableFuture<HttpResponse<String>> inFlight = post();
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicReference<Set<Integer>> ended = new AtomicReference<>();
+        CompletableFuture<Void> closing = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            door.close(Duration.ofSeconds(20), ended::set);
+            closing.complete(null);
+        });
+        while (!door.closing()) {
+            Thread.onSpinWait();
+        }
+
+        HttpResponse<String> refused = post().get(10, TimeUnit.SECONDS);
+        answer.countDown();
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(refused.body()).isEqualTo("The host is stopping; send the message again once it is back");
+        assertThat(inFlight.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        closing.get(10, TimeUnit.SECONDS);
+        assertThat(ended.get()).as("no instance had to be ended").isNull();
+    }
+
+    @Test
+    void aMessageNotAnsweredInTimeEndsItsInstanceBeforeItsSenderIsTold() throws Exception {
+        CompletableFuture<HttpResponse<String>> inFlight = post();
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        AtomicReference<Set<Integer>> ended = new AtomicReference<>();
+        CompletableFuture<HttpResponse<String>> told = new CompletableFuture<>();
+        inFlight.whenComplete((response, failure) -> {
+            // What the door had done by the time the sender heard anything.
+            assertThat(ended.get()).as("instance ended before the sender was told").isNotNull();
+            told.complete(response);
+        });
+
+        door.close(Duration.ofMillis(300), ports -> {
+            ended.set(ports);
+            instance.stop(0);   // the instance's process ends: nothing of it can deliver any more
+        });
+
+        assertThat(ended.get()).containsExactly(instance.getAddress().getPort());
+        assertThat(told.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(502);
+    }
+
+}
