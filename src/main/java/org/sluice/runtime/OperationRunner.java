@@ -139,7 +139,18 @@ final class OperationRunner {
     }
 
     /** Interrupts the operations still running, so that none waits out its timeouts after the host has closed. */
+    /**
+     * Interrupts the operations still running and waits a few seconds for them to land, so that
+     * each is written to the journal before whoever closes the host closes the journal.
+     */
     void close() {
         threads.shutdownNow();
+        try {
+            if (!threads.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("Some operations had not landed 5 s after the host began to close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

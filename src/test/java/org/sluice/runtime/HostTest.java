@@ -140,6 +140,21 @@ class HostTest {
     }
 
     @Test
+    void anOperationRunningWhenTheHostClosesIsLoggedBeforeCloseReturns() throws Exception {
+        // Whoever closes the host closes its journal next: an operation landing after that could
+        // not be written, and the log would keep it running for ever.
+        host.close();
+        host = new Host(launcher, journal, clock, new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(2)));
+        launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.NEVER_STOPS);
+        activeOrders(1);
+        Host.Accepted stopping = host.perform("orders", STOP, "alice");
+
+        host.close();
+
+        assertThat(journal.operations.get(stopping.record().requestId()).outcome()).isNotEqualTo(Outcome.RUNNING);
+    }
+
+    @Test
     void aStartThatCannotLaunchLandsInStartFailedAndStartIsAllowedAgain() throws Exception {
         activeOrders(1);
         done(host.perform("orders", STOP, "alice"));
