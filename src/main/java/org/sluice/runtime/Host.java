@@ -392,7 +392,7 @@ public final class Host implements AutoCloseable {
 
     private ManagedService manage(ServiceLifecycle lifecycle, ServiceDefinition definition) {
         return new ManagedService(lifecycle, definition,
-                new ServiceInstances(definition.name(), launcher, settings, events, journal::episodeEnded, supervisor));
+                new ServiceInstances(definition.name(), launcher, settings, events, journal::saveEpisode, supervisor));
     }
 
     /** Refuses, before anything changes, a definition bigger than the machine (unless overcommitted). */

@@ -9,6 +9,7 @@ import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.ThrottleTransition;
 import org.slf4j.Logger;
@@ -47,6 +48,8 @@ final class InstanceSlot implements InstanceListener {
      */
     volatile int port = -1;
     private final Consumer<InstanceSlot> crashed;
+    /** The episode under way, as last written; null while the instance is Normal. */
+    private ThrottleEpisode openEpisode;
 
     /**
      * @param episodes      where the throttle episodes the instance reports are kept
@@ -81,7 +84,9 @@ final class InstanceSlot implements InstanceListener {
             } else if (t.state() == ThrottleState.NORMAL) {
                 throttledSince = OptionalLong.empty();
             }
+            keepOpenEpisode(t);
         } else if (event instanceof InstanceEvent.EpisodeEnded ended) {
+            openEpisode = null;
             episodes.accept(new InstanceEpisode(service, index, ended.episode()));
         } else if (event instanceof InstanceEvent.Problem problem) {
             LOG.warn("{} instance {}: {}", service, index, problem.message());
@@ -91,6 +96,7 @@ final class InstanceSlot implements InstanceListener {
             throttle = ThrottleState.NORMAL;
             causes = Set.of();
             throttledSince = OptionalLong.empty();
+            endOpenEpisode();
             if (!expected) {
                 LOG.error("{} instance {} exited unexpectedly with status {}", service, index, exited.status());
                 crash = true;
@@ -114,6 +120,37 @@ final class InstanceSlot implements InstanceListener {
     /** Whether the front door may send it a message. */
     boolean takesMessages() {
         return status == InstanceStatus.RUNNING && port > 0;
+    }
+
+    /**
+     * Writes the episode under way as it starts and whenever a cause joins it, so that the
+     * journal has it even if the instance or the host never gets to say it ended.
+     */
+    private void keepOpenEpisode(ThrottleTransition t) {
+        if (t.state() != ThrottleState.THROTTLED) {
+            return;
+        }
+        java.util.EnumSet<Cause> seen = java.util.EnumSet.copyOf(t.causes());
+        long start = t.timeMs();
+        if (openEpisode != null && !t.entersThrottled()) {
+            seen.addAll(openEpisode.causes());
+            start = openEpisode.startMs();
+            if (seen.equals(openEpisode.causes())) {
+                return;
+            }
+        }
+        openEpisode = new ThrottleEpisode(start, OptionalLong.empty(), seen);
+        episodes.accept(new InstanceEpisode(service, index, openEpisode));
+    }
+
+    /** An instance that exits throttled ends its episode there, cut short. */
+    private void endOpenEpisode() {
+        if (openEpisode != null) {
+            long end = Math.max(openEpisode.startMs(), System.currentTimeMillis());
+            episodes.accept(new InstanceEpisode(service, index,
+                    new ThrottleEpisode(openEpisode.startMs(), OptionalLong.of(end), openEpisode.causes())));
+            openEpisode = null;
+        }
     }
 
     /** Marks the slot as waiting to be started again, and says so. */

@@ -61,6 +61,10 @@ final class Recovery {
                     running.requester(), running.startedMs(), OptionalLong.of(clock.millis()), Outcome.INTERRUPTED,
                     Optional.of(Host.INTERRUPTED)));
         }
+        int cutShort = journal.closeOpenEpisodes(clock.millis());
+        if (cutShort > 0) {
+            LOG.warn("{} throttle episodes were still open when the host last stopped; they end now", cutShort);
+        }
         for (StoredService stored : journal.loadServices()) {
             ServiceState state = stored.state();
             if (stored.runningOperation() != null || state.isTransitional()) {

@@ -155,6 +155,44 @@ class HostTest {
     }
 
     @Test
+    void aThrottleEpisodeIsKeptFromItsStartWithEveryCauseAndEndsWhenItsInstanceDies() throws Exception {
+        activeOrders(1);
+        FakeLauncher.Fake instance = launcher.alive("orders").get(0);
+        java.util.function.Function<java.util.Set<org.sluice.throttle.Cause>, InstanceEvent> throttled = causes ->
+                new InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(5_000,
+                        causes.size() == 1 && causes.contains(org.sluice.throttle.Cause.CONCURRENCY)
+                                ? org.sluice.throttle.ThrottleState.NORMAL : org.sluice.throttle.ThrottleState.THROTTLED,
+                        org.sluice.throttle.ThrottleState.THROTTLED, causes, Optional.empty()));
+
+        instance.emit(throttled.apply(java.util.Set.of(org.sluice.throttle.Cause.CONCURRENCY)));
+        assertThat(journal.episodes).singleElement().satisfies(e -> {
+            assertThat(e.episode().isOpen()).as("written as it starts").isTrue();
+            assertThat(e.episode().startMs()).isEqualTo(5_000);
+        });
+
+        instance.emit(throttled.apply(java.util.EnumSet.of(org.sluice.throttle.Cause.CONCURRENCY, org.sluice.throttle.Cause.MEMORY)));
+        assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().causes())
+                .containsExactlyInAnyOrder(org.sluice.throttle.Cause.CONCURRENCY, org.sluice.throttle.Cause.MEMORY));
+
+        instance.crash(137);
+        assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().isOpen()).as("cut short").isFalse());
+    }
+
+    @Test
+    void anEpisodeLeftOpenByAHostThatDiedIsEndedWhenTheHostStartsAgain() throws Exception {
+        journal.saveEpisode(new org.sluice.throttle.InstanceEpisode("orders", 0,
+                new org.sluice.throttle.ThrottleEpisode(500, java.util.OptionalLong.empty(), java.util.Set.of(org.sluice.throttle.Cause.MEMORY))));
+        now = 9_000;
+        Host restarted = new Host(new FakeLauncher(), journal, clock, Host.Settings.defaults());
+        try {
+            restarted.load();
+            assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().endMs()).hasValue(9_000));
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
     void aStartThatCannotLaunchLandsInStartFailedAndStartIsAllowedAgain() throws Exception {
         activeOrders(1);
         done(host.perform("orders", STOP, "alice"));

@@ -64,8 +64,24 @@ public final class InMemoryJournal implements HostJournal {
     }
 
     @Override
-    public synchronized void episodeEnded(InstanceEpisode episode) {
+    public synchronized void saveEpisode(InstanceEpisode episode) {
+        episodes.removeIf(e -> e.service().equals(episode.service()) && e.instance() == episode.instance()
+                && e.episode().startMs() == episode.episode().startMs());
         episodes.add(episode);
+    }
+
+    @Override
+    public synchronized int closeOpenEpisodes(long atMs) {
+        int closed = 0;
+        for (int i = 0; i < episodes.size(); i++) {
+            InstanceEpisode e = episodes.get(i);
+            if (e.episode().isOpen()) {
+                episodes.set(i, new InstanceEpisode(e.service(), e.instance(), new org.sluice.throttle.ThrottleEpisode(
+                        e.episode().startMs(), java.util.OptionalLong.of(Math.max(atMs, e.episode().startMs())), e.episode().causes())));
+                closed++;
+            }
+        }
+        return closed;
     }
 
     @Override

@@ -32,7 +32,17 @@ public interface HostJournal extends AutoCloseable {
 
     List<OperationRecord> operations(OperationQuery query);
 
-    void episodeEnded(InstanceEpisode episode);
+    /**
+     * Records a throttle episode, open or ended; recording one again with the same instance and
+     * start replaces it (an open episode is written when it starts and again when it ends).
+     */
+    void saveEpisode(InstanceEpisode episode);
+
+    /**
+     * Ends, at {@code atMs}, every episode still open: after a crash, those whose instance went
+     * with the host. Returns how many.
+     */
+    int closeOpenEpisodes(long atMs);
 
     List<InstanceEpisode> episodes(String service, long fromMs, long toMs);
 

@@ -435,7 +435,7 @@ public final class Store implements HostJournal {
      * @throws IllegalArgumentException when the instance index is negative
      */
     @Override
-    public void episodeEnded(InstanceEpisode record) {
+    public void saveEpisode(InstanceEpisode record) {
         String service = Objects.requireNonNull(record.service(), "service");
         ThrottleEpisode episode = Objects.requireNonNull(record.episode(), "episode");
         if (record.instance() < 0) {
@@ -454,6 +454,17 @@ public final class Store implements HostJournal {
                 ps.executeUpdate();
             }
             return null;
+        });
+    }
+
+    @Override
+    public int closeOpenEpisodes(long atMs) {
+        return write("end the throttle episodes left open", c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE throttle_episode SET end_ms = MAX(start_ms, ?) WHERE end_ms IS NULL")) {
+                ps.setLong(1, atMs);
+                return ps.executeUpdate();
+            }
         });
     }
 

@@ -311,18 +311,18 @@ class StoreTest {
     @Test
     void episodesRoundTripAndAnOpenEpisodeIsClosedInPlace() {
         try (Store store = Store.open(dir)) {
-            store.episodeEnded(new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.empty(),
+            store.saveEpisode(new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.empty(),
                     Set.of(Cause.MEMORY))));
-            store.episodeEnded(new InstanceEpisode("orders", 1, new ThrottleEpisode(150, OptionalLong.of(400),
+            store.saveEpisode(new InstanceEpisode("orders", 1, new ThrottleEpisode(150, OptionalLong.of(400),
                     EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))));
-            store.episodeEnded(new InstanceEpisode("billing", 0, new ThrottleEpisode(120, OptionalLong.of(130),
+            store.saveEpisode(new InstanceEpisode("billing", 0, new ThrottleEpisode(120, OptionalLong.of(130),
                     Set.of(Cause.CONCURRENCY))));
             assertThat(store.episodes("orders", 0, 1_000)).containsExactly(
                     new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.empty(), Set.of(Cause.MEMORY))),
                     new InstanceEpisode("orders", 1, new ThrottleEpisode(150, OptionalLong.of(400),
                             EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))));
 
-            store.episodeEnded(new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.of(300),
+            store.saveEpisode(new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.of(300),
                     EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))));
             assertThat(store.episodes("orders", 0, 1_000)).first().isEqualTo(new InstanceEpisode("orders", 0,
                     new ThrottleEpisode(100, OptionalLong.of(300), EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))));
@@ -333,7 +333,7 @@ class StoreTest {
     @Test
     void anEpisodeOfANegativeInstanceIsRefused() {
         try (Store store = Store.open(dir)) {
-            assertThatThrownBy(() -> store.episodeEnded(new InstanceEpisode("orders", -1,
+            assertThatThrownBy(() -> store.saveEpisode(new InstanceEpisode("orders", -1,
                     new ThrottleEpisode(100, OptionalLong.empty(), Set.of(Cause.MEMORY)))))
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(store.episodes("orders", 0, Long.MAX_VALUE)).isEmpty();
@@ -343,9 +343,9 @@ class StoreTest {
     @Test
     void episodesAreThoseOverlappingTheRange() {
         try (Store store = Store.open(dir)) {
-            store.episodeEnded(new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.of(200), Set.of(Cause.MEMORY))));
-            store.episodeEnded(new InstanceEpisode("orders", 0, new ThrottleEpisode(300, OptionalLong.of(400), Set.of(Cause.MEMORY))));
-            store.episodeEnded(new InstanceEpisode("orders", 0, new ThrottleEpisode(500, OptionalLong.empty(), Set.of(Cause.MEMORY))));
+            store.saveEpisode(new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.of(200), Set.of(Cause.MEMORY))));
+            store.saveEpisode(new InstanceEpisode("orders", 0, new ThrottleEpisode(300, OptionalLong.of(400), Set.of(Cause.MEMORY))));
+            store.saveEpisode(new InstanceEpisode("orders", 0, new ThrottleEpisode(500, OptionalLong.empty(), Set.of(Cause.MEMORY))));
             assertThat(starts(store.episodes("orders", 150, 350))).containsExactly(100L, 300L);
             assertThat(starts(store.episodes("orders", 201, 299))).isEmpty();
             assertThat(starts(store.episodes("orders", 200, 300))).containsExactly(100L);
@@ -400,7 +400,7 @@ class StoreTest {
                         OperationRecord running = started(id, "svc-" + thread, Operation.START, i);
                         store.operationStarted(running);
                         store.operationEnded(ended(running, Outcome.SUCCEEDED, i + 1, null));
-                        store.episodeEnded(new InstanceEpisode("svc-" + thread, 0, new ThrottleEpisode(i,
+                        store.saveEpisode(new InstanceEpisode("svc-" + thread, 0, new ThrottleEpisode(i,
                                 OptionalLong.of(i + 1), Set.of(Cause.MEMORY))));
                         store.saveService(StoredService.resting(definition("svc-" + thread), ServiceState.ACTIVE, i));
                     }
@@ -421,5 +421,19 @@ class StoreTest {
             }
         }
         assertThat(pragma(dir.resolve(Store.FILE_NAME), "integrity_check")).isEqualTo("ok");
+    }
+
+    @Test
+    void anEpisodeWrittenOpenIsReplacedWhenItEndsAndThoseLeftOpenCanBeEndedAtOnce() {
+        try (Store store = Store.open(dir)) {
+            store.saveEpisode(new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.empty(), Set.of(Cause.MEMORY))));
+            store.saveEpisode(new InstanceEpisode("orders", 0, new ThrottleEpisode(100, OptionalLong.of(400), Set.of(Cause.MEMORY))));
+            store.saveEpisode(new InstanceEpisode("orders", 1, new ThrottleEpisode(200, OptionalLong.empty(), Set.of(Cause.CONCURRENCY))));
+
+            assertThat(store.closeOpenEpisodes(900)).isEqualTo(1);
+
+            assertThat(store.episodes("orders", 0, 1_000)).extracting(e -> e.instance() + ":" + e.episode().endMs().orElse(-1))
+                    .containsExactly("0:400", "1:900");
+        }
     }
 }
