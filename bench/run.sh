@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|all]   (default: all; aot is not in all)
+#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|all]   (default: all; aot is not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -151,6 +151,40 @@ stalled() {
   kill "$host"; wait "$host" || true
 }
 
+# kill -9 of a role instance -> the host has it ready again, for 20 services of one unit each (so
+# that each kill is its instance's first crash: the pause before a restart doubles with crashes in
+# a row). Prints each time and a summary.
+supervision() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-supervision.XXXXXX)
+  local n=${SERVICES:-20} defs="" i
+  for i in $(seq 1 "$n"); do
+    defs+="${defs:+,}{\"name\":\"s$i\",\"units\":1,\"memoryMb\":128,\"destination\":\"dir:$data/out/s$i\"}"
+  done
+  printf '{"services":[%s]}' "$defs" > "$data/defs.json"
+  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
+  local host=$!
+  for _ in $(seq 1 480); do
+    [[ $(grep -c 'Create succeeded' "$data/host.out" 2>/dev/null) -ge $n ]] && break
+    sleep 0.5
+  done
+  {
+    machine
+    local times=()
+    for i in $(seq 1 "$n"); do
+      local before; before=$(grep -c "^s$i: instance 0 ready" "$data/host.out")
+      local pid; pid=$(pgrep -f -- "instances/s$i/0/definition.json" | head -1)
+      local start; start=$(date +%s%N)
+      kill -9 "$pid"
+      until [[ $(grep -c "^s$i: instance 0 ready" "$data/host.out") -gt $before ]]; do sleep 0.01; done
+      local ms=$(( ($(date +%s%N) - start) / 1000000 ))
+      times+=("$ms")
+      echo "s$i: ready again $ms ms after kill -9"
+    done
+    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "RESULT supervision kill -9 -> ready n=%d p50=%d ms max=%d ms\n", NR, a[int((NR+1)/2)], a[NR]}'
+  } 2>&1 | tee "$out/supervision.log" | grep -E 'RESULT|^date'
+  kill "$host"; wait "$host" || true
+}
+
 case "$what" in
   startup) startup ;;
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
@@ -160,6 +194,7 @@ case "$what" in
   forward) forward ;;
   aot) aot ;;
   stalled) stalled ;;
-  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|all]" >&2; exit 2 ;;
+  supervision) supervision ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|all]" >&2; exit 2 ;;
 esac
