@@ -64,7 +64,7 @@ class LocalizationConsistencyTest {
         return key -> parser.matcher(key).matches() || problems.contains(key);
     }
 
-    /** Labels built from enums: state.X, operation.X, verb.X, action.X.tooltip, outcome.X. */
+    /** Labels built from enums: state.X, operation.X, verb.X, action.X.tooltip, outcome.X, health.X, ... */
     private static Predicate<String> consoleDynamicKeys() {
         Set<String> keys = new HashSet<>();
         for (ServiceState state : ServiceState.values()) {
@@ -87,6 +87,9 @@ class LocalizationConsistencyTest {
         }
         for (org.sluice.lifecycle.InstanceStatus status : org.sluice.lifecycle.InstanceStatus.values()) {
             keys.add("instance." + status.name());
+        }
+        for (org.sluice.console.viewmodel.ServiceHealth health : org.sluice.console.viewmodel.ServiceHealth.values()) {
+            keys.add("health." + health.name());
         }
         for (org.sluice.throttle.ThrottleState state : org.sluice.throttle.ThrottleState.values()) {
             keys.add("throttle." + state.name());

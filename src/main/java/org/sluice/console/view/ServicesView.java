@@ -17,6 +17,7 @@ import javafx.scene.layout.BorderPane;
 import org.sluice.console.controls.ActionsCell;
 import org.sluice.console.controls.StateCell;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.ServiceHealth;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.lifecycle.Operation;
@@ -60,13 +61,19 @@ public final class ServicesView extends BorderPane {
         state.setCellFactory(c -> new StateCell<>(i18n::state));
         state.setPrefWidth(190);
 
+        TableColumn<ServiceRowViewModel, ServiceHealth> health = new TableColumn<>(i18n.get("services.column.health"));
+        health.setCellValueFactory(c -> c.getValue().healthProperty());
+        health.setCellFactory(c -> new HealthCell());
+        health.setPrefWidth(90);
+
         TableColumn<ServiceRowViewModel, String> instances = new TableColumn<>(i18n.get("services.column.instances"));
         instances.setCellValueFactory(c -> {
             ServiceRowViewModel row = c.getValue();
             return Bindings.createStringBinding(() -> instancesText(row),
-                    row.definitionProperty(), row.instancesProperty(), row.throttledProperty());
+                    row.definitionProperty(), row.instancesProperty(), row.throttledProperty(), row.restartingProperty(),
+                    row.failedProperty());
         });
-        instances.setPrefWidth(250);
+        instances.setPrefWidth(300);
 
         TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
         endpoint.setCellValueFactory(c -> c.getValue().endpointProperty());
@@ -85,7 +92,7 @@ public final class ServicesView extends BorderPane {
         actions.setMinWidth(operations.size() * 34 + 12);
         actions.setSortable(false);
 
-        table.getColumns().setAll(List.of(name, state, instances, endpoint, last, actions));
+        table.getColumns().setAll(List.of(name, state, health, instances, endpoint, last, actions));
         setCenter(table);
     }
 
@@ -97,8 +104,34 @@ public final class ServicesView extends BorderPane {
         int units = row.getDefinition().units();
         int running = row.instancesProperty().get();
         int throttled = row.throttledProperty().get();
-        String text = i18n.get("services.instances", units, running);
-        return throttled == 0 ? text : text + " · " + i18n.get("services.throttledCount", throttled);
+        StringBuilder text = new StringBuilder(i18n.get("services.instances", units, running));
+        if (throttled > 0) {
+            text.append(" · ").append(i18n.get("services.throttledCount", throttled));
+        }
+        if (row.restartingProperty().get() > 0) {
+            text.append(" · ").append(i18n.get("services.restartingCount", row.restartingProperty().get()));
+        }
+        if (row.failedProperty().get() > 0) {
+            text.append(" · ").append(i18n.get("services.failedCount", row.failedProperty().get()));
+        }
+        return text.toString();
+    }
+
+    /** The health in words, coloured as the states are: ok, paused (a warning), failed (an error). */
+    private final class HealthCell extends javafx.scene.control.TableCell<ServiceRowViewModel, ServiceHealth> {
+        private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed");
+
+        @Override
+        protected void updateItem(ServiceHealth item, boolean empty) {
+            super.updateItem(item, empty);
+            getStyleClass().removeAll(STYLES);
+            if (empty || item == null) {
+                setText(null);
+                return;
+            }
+            setText(i18n.get("health." + item.name()));
+            getStyleClass().add(STYLES.get(item.ordinal()));
+        }
     }
 
     private String lastOperationText(OperationRecord record) {

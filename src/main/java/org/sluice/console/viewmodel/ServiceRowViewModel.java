@@ -31,6 +31,9 @@ public final class ServiceRowViewModel {
     private final ReadOnlyObjectWrapper<ServiceDefinition> definition = new ReadOnlyObjectWrapper<>(this, "definition");
     private final ReadOnlyIntegerWrapper instances = new ReadOnlyIntegerWrapper(this, "instances");
     private final ReadOnlyIntegerWrapper throttled = new ReadOnlyIntegerWrapper(this, "throttled");
+    private final ReadOnlyIntegerWrapper restarting = new ReadOnlyIntegerWrapper(this, "restarting");
+    private final ReadOnlyIntegerWrapper failed = new ReadOnlyIntegerWrapper(this, "failed");
+    private final ReadOnlyObjectWrapper<ServiceHealth> health = new ReadOnlyObjectWrapper<>(this, "health", ServiceHealth.OK);
     private final ReadOnlyStringWrapper endpoint = new ReadOnlyStringWrapper(this, "endpoint");
     private final ReadOnlyObjectWrapper<OperationRecord> lastOperation = new ReadOnlyObjectWrapper<>(this, "lastOperation");
     private final Map<Operation, OperationCommand> commands = new EnumMap<>(Operation.class);
@@ -85,6 +88,21 @@ public final class ServiceRowViewModel {
     /** Role instances throttled now. */
     public ReadOnlyIntegerProperty throttledProperty() {
         return throttled.getReadOnlyProperty();
+    }
+
+    /** Instances the host is starting again after a crash. */
+    public ReadOnlyIntegerProperty restartingProperty() {
+        return restarting.getReadOnlyProperty();
+    }
+
+    /** Instances left down after crashing too often in a row. */
+    public ReadOnlyIntegerProperty failedProperty() {
+        return failed.getReadOnlyProperty();
+    }
+
+    /** How the instances are doing, beside the state. */
+    public ReadOnlyObjectProperty<ServiceHealth> healthProperty() {
+        return health.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty endpointProperty() {
@@ -157,6 +175,9 @@ public final class ServiceRowViewModel {
         throttled.set((int) instanceThrottle.entrySet().stream()
                 .filter(e -> e.getValue() == ThrottleState.THROTTLED && instanceStatus.get(e.getKey()) == InstanceStatus.RUNNING)
                 .count());
+        restarting.set((int) instanceStatus.values().stream().filter(s -> s == InstanceStatus.RESTARTING).count());
+        failed.set((int) instanceStatus.values().stream().filter(s -> s == InstanceStatus.FAILED).count());
+        health.set(failed.get() > 0 ? ServiceHealth.ERROR : restarting.get() > 0 ? ServiceHealth.WARNING : ServiceHealth.OK);
     }
 
     void refused(Operation operation, String reason) {

@@ -165,7 +165,7 @@ public final class LocalFleet implements Fleet {
                         || event instanceof InstanceEvent.Restarting || event instanceof InstanceEvent.GaveUp) {
                     Optional<String> message = switch (event) {
                         case InstanceEvent.Exited exited when !exited.requested() -> Optional.of("exited with status " + exited.status());
-                        case InstanceEvent.Restarting again -> Optional.of("started again in " + again.delayMs() + " ms (crash "
+                        case InstanceEvent.Restarting again -> Optional.of("is started again in " + again.delayMs() + " ms (crash "
                                 + again.attempt() + " in a row)");
                         case InstanceEvent.GaveUp gaveUp -> Optional.of("left down after " + gaveUp.crashes() + " crashes in a row");
                         case null, default -> Optional.empty();

@@ -208,6 +208,29 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aRowsHealthSaysWhenAnActiveServiceHasAnInstanceRestartingOrLeftDown() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        model.apply(List.of(
+                new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RESTARTING,
+                Optional.of("started again in 1000 ms (crash 1 in a row)"))));
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.WARNING);
+        assertThat(row.restartingProperty().get()).isEqualTo(1);
+
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.FAILED,
+                Optional.of("left down after 6 crashes in a row"))));
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.ERROR);
+        assertThat(row.failedProperty().get()).isEqualTo(1);
+        assertThat(row.stateProperty().get()).as("the state alone would hide it").isEqualTo(ServiceState.ACTIVE);
+
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+    }
+
+    @Test
     void aDrillArmsAFaultOnTheChosenOperation() {
         model.selectedProperty().set(add("orders", ServiceState.ACTIVE));
         dialogs.drill = Optional.of(Operation.STOP);

@@ -1,0 +1,14 @@
+package org.sluice.console.viewmodel;
+
+/**
+ * How a service's role instances are doing, beside its state (Service Fabric's words): a service
+ * can be Active with an instance that crashed, and its state alone would not say so.
+ */
+public enum ServiceHealth {
+    /** Every instance it has is starting or running. */
+    OK,
+    /** An instance crashed and the host is starting it again. */
+    WARNING,
+    /** An instance crashed too often in a row and was left down. */
+    ERROR
+}
