@@ -112,8 +112,10 @@ public final class Host implements AutoCloseable {
     private final HostEvents events;
     private final OperationRunner runner;
     private final Recovery recovery;
-    /** Starts crashed instances again; see {@link ServiceInstances}. */
+    /** Starts crashed instances again (see {@link ServiceInstances}) and purges old entries daily. */
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(named("sluice-supervisor"));
+    /** How long ended operations and throttle episodes are kept. */
+    public static final Duration RETENTION = Duration.ofDays(180);
 
     public Host(InstanceLauncher launcher, HostJournal journal, InstantSource clock, Settings settings) {
         this.launcher = Objects.requireNonNull(launcher, "launcher");
@@ -123,6 +125,13 @@ public final class Host implements AutoCloseable {
         this.events = new HostEvents(Executors.newSingleThreadExecutor(named("sluice-host-events")));
         this.runner = new OperationRunner(journal, clock, Executors.newCachedThreadPool(named("sluice-operation")), events, services);
         this.recovery = new Recovery(rules, journal, clock, services, this::manage, runner, events);
+        supervisor.scheduleAtFixedRate(() -> {
+            try {
+                purgeExpired();
+            } catch (RuntimeException e) {
+                LOG.error("The daily purge of the operation log failed; it runs again tomorrow", e);
+            }
+        }, 1, TimeUnit.DAYS.toMinutes(1), TimeUnit.MINUTES);
     }
 
     private static ThreadFactory named(String prefix) {
@@ -137,6 +146,20 @@ public final class Host implements AutoCloseable {
     public void open() {
         load();
         relaunchInstances();
+    }
+
+    /**
+     * Deletes the operations and throttle episodes that ended more than {@link #RETENTION} ago.
+     * The host runs it a minute after it starts and then daily.
+     *
+     * @return how many entries went
+     */
+    public int purgeExpired() {
+        int purged = journal.purgeEndedBefore(clock.millis() - RETENTION.toMillis());
+        if (purged > 0) {
+            LOG.info("Purged {} operation log entries and throttle episodes older than {} days", purged, RETENTION.toDays());
+        }
+        return purged;
     }
 
     /**

@@ -193,6 +193,21 @@ class HostTest {
     }
 
     @Test
+    void entriesThatEndedMoreThanTheRetentionAgoArePurgedAndRunningOnesStay() throws Exception {
+        long day = Duration.ofDays(1).toMillis();
+        now = 400 * day;
+        journal.operationStarted(new OperationRecord("old", "orders", STOP, "alice", 10 * day, OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
+        journal.operationEnded(new OperationRecord("old", "orders", STOP, "alice", 10 * day, OptionalLong.of(10 * day), Outcome.SUCCEEDED, Optional.empty()));
+        journal.operationStarted(new OperationRecord("stuck", "orders", START, "alice", 10 * day, OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
+        journal.operationStarted(new OperationRecord("recent", "orders", START, "alice", 300 * day, OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
+        journal.operationEnded(new OperationRecord("recent", "orders", START, "alice", 300 * day, OptionalLong.of(300 * day), Outcome.SUCCEEDED, Optional.empty()));
+
+        assertThat(host.purgeExpired()).isEqualTo(1);
+
+        assertThat(journal.operations).containsOnlyKeys("stuck", "recent");
+    }
+
+    @Test
     void aStartThatCannotLaunchLandsInStartFailedAndStartIsAllowedAgain() throws Exception {
         activeOrders(1);
         done(host.perform("orders", STOP, "alice"));

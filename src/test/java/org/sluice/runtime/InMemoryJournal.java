@@ -71,6 +71,14 @@ public final class InMemoryJournal implements HostJournal {
     }
 
     @Override
+    public synchronized int purgeEndedBefore(long ms) {
+        int before = operations.size() + episodes.size();
+        operations.values().removeIf(r -> r.endedMs().isPresent() && r.endedMs().getAsLong() < ms);
+        episodes.removeIf(e -> e.episode().endMs().isPresent() && e.episode().endMs().getAsLong() < ms);
+        return before - operations.size() - episodes.size();
+    }
+
+    @Override
     public synchronized int closeOpenEpisodes(long atMs) {
         int closed = 0;
         for (int i = 0; i < episodes.size(); i++) {

@@ -44,6 +44,12 @@ public interface HostJournal extends AutoCloseable {
      */
     int closeOpenEpisodes(long atMs);
 
+    /**
+     * Deletes the operations that ended, and the episodes that ended, before {@code ms}; running
+     * operations and open episodes stay whatever their age. Returns how many entries went.
+     */
+    int purgeEndedBefore(long ms);
+
     List<InstanceEpisode> episodes(String service, long fromMs, long toMs);
 
     void backupSaved(BackupInfo backup);

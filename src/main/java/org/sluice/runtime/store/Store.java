@@ -458,6 +458,22 @@ public final class Store implements HostJournal {
     }
 
     @Override
+    public int purgeEndedBefore(long ms) {
+        return write("purge the operation log and throttle episodes", c -> {
+            int purged;
+            try (PreparedStatement operations = c.prepareStatement("DELETE FROM operation_log WHERE ended_ms IS NOT NULL AND ended_ms < ?")) {
+                operations.setLong(1, ms);
+                purged = operations.executeUpdate();
+            }
+            try (PreparedStatement episodes = c.prepareStatement("DELETE FROM throttle_episode WHERE end_ms IS NOT NULL AND end_ms < ?")) {
+                episodes.setLong(1, ms);
+                purged += episodes.executeUpdate();
+            }
+            return purged;
+        });
+    }
+
+    @Override
     public int closeOpenEpisodes(long atMs) {
         return write("end the throttle episodes left open", c -> {
             try (PreparedStatement ps = c.prepareStatement(

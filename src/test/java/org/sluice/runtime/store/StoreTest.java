@@ -436,4 +436,20 @@ class StoreTest {
                     .containsExactly("0:400", "1:900");
         }
     }
+
+    @Test
+    void purgingDeletesWhatEndedBeforeTheCutOffAndKeepsWhatRunsOrIsOpen() {
+        try (Store store = Store.open(dir)) {
+            store.operationStarted(new OperationRecord("old", "orders", Operation.STOP, "t", 10, OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
+            store.operationEnded(new OperationRecord("old", "orders", Operation.STOP, "t", 10, OptionalLong.of(20), Outcome.SUCCEEDED, Optional.empty()));
+            store.operationStarted(new OperationRecord("stuck", "orders", Operation.START, "t", 10, OptionalLong.empty(), Outcome.RUNNING, Optional.empty()));
+            store.saveEpisode(new InstanceEpisode("orders", 0, new ThrottleEpisode(5, OptionalLong.of(30), Set.of(Cause.MEMORY))));
+            store.saveEpisode(new InstanceEpisode("orders", 1, new ThrottleEpisode(5, OptionalLong.empty(), Set.of(Cause.MEMORY))));
+
+            assertThat(store.purgeEndedBefore(100)).isEqualTo(2);
+
+            assertThat(store.operations(OperationQuery.all(10))).extracting(OperationRecord::requestId).containsExactly("stuck");
+            assertThat(store.episodes("orders", 0, 1_000)).extracting(InstanceEpisode::instance).containsExactly(1);
+        }
+    }
 }
