@@ -32,6 +32,7 @@ import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.runtime.store.Store;
 import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.InstanceEpisode;
 
 /** The host with real role-instance processes, a real front door and real destinations, on loopback. */
@@ -153,5 +154,51 @@ class HostEndToEndTest {
         assertThat(episode.episode().durationMs()).isPresent();
 
         assertThat(post("slow", "after the storm").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void oneInstanceThrottlesWhileItsSiblingStaysNormalAndTakesMessages() throws Exception {
+        destination = new HeldDestination(400);
+        ServiceDefinition pair = new ServiceDefinition("pair", 2, 1, 128, Validation.NONE, null, null, destination.url());
+        assertThat(done(host.create(pair, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        CountDownLatch firstThrottled = new CountDownLatch(1);
+        host.addListener(new HostTest.RecordingListener() {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (event instanceof InstanceEvent.Throttle t && instance.index() == 0 && t.transition().entersThrottled()) {
+                    firstThrottled.countDown();
+                }
+            }
+        });
+        int[] ports = new int[2];
+        for (int i = 0; i < 4; i++) {
+            Host.Route.To to = (Host.Route.To) host.route("pair");
+            ports[to.instance()] = to.port();
+        }
+
+        // The burst goes to instance 0 alone, past the front door.
+        List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            burst.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[0] + "/messages"))
+                    .timeout(Duration.ofSeconds(90)).POST(HttpRequest.BodyPublishers.ofString("burst " + i)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        assertThat(firstThrottled.await(60, TimeUnit.SECONDS)).as("instance 0 throttled").isTrue();
+        int heldBefore = destination.received().size();
+
+        CompletableFuture<HttpResponse<String>> sibling = client.sendAsync(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + ports[1] + "/messages")).timeout(Duration.ofSeconds(90))
+                .POST(HttpRequest.BodyPublishers.ofString("to the sibling")).build(), HttpResponse.BodyHandlers.ofString());
+
+        // Burst messages may still arrive in between: wait for the sibling's own.
+        for (int seen = heldBefore + 1; !destination.received().contains("to the sibling"); seen++) {
+            assertThat(destination.awaitReceived(seen, 60, TimeUnit.SECONDS)).as("the sibling took it and delivered it").isTrue();
+        }
+        List<InstanceView> instances = host.service("pair").orElseThrow().instances();
+        assertThat(instances.get(0).throttle()).isEqualTo(ThrottleState.THROTTLED);
+        assertThat(instances.get(1).throttle()).isEqualTo(ThrottleState.NORMAL);
+        destination.release();
+        assertThat(sibling.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(burst.stream().map(CompletableFuture::join).filter(r -> r.statusCode() == 503)).isNotEmpty();
     }
 }
