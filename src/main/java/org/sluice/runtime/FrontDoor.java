@@ -9,9 +9,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -122,13 +122,18 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     private void forward(HttpExchange exchange, String name, Host.Route.To to, byte[] body) throws IOException {
+        boolean refused;
         synchronized (drain) {
-            if (closing) {
-                exchange.getResponseHeaders().set("Retry-After", "5");
-                answer(exchange, 503, "The host is stopping; send the message again once it is back");
-                return;
+            refused = closing;
+            if (!refused) {
+                inFlight.merge(to.port(), 1, Integer::sum);
             }
-            inFlight.merge(to.port(), 1, Integer::sum);
+        }
+        if (refused) {
+            // Answered outside the lock: a slow sender must not hold up every other message.
+            exchange.getResponseHeaders().set("Retry-After", "5");
+            answer(exchange, 503, "The host is stopping; send the message again once it is back");
+            return;
         }
         try {
             forwardNow(exchange, name, to, body);
