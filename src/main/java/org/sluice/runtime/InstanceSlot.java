@@ -1,5 +1,6 @@
 package org.sluice.runtime;
 
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -34,7 +35,6 @@ final class InstanceSlot implements InstanceListener {
     volatile InstanceStatus status = InstanceStatus.STARTING;
     private volatile ThrottleState throttle = ThrottleState.NORMAL;
     private volatile Set<Cause> causes = Set.of();
-    private volatile OptionalLong throttledSince = OptionalLong.empty();
     private volatile InstanceSample lastSample;
     /** Set before the host stops or kills the instance, so that its exit is not taken for a crash. */
     volatile boolean stopRequested;
@@ -48,8 +48,11 @@ final class InstanceSlot implements InstanceListener {
      */
     volatile int port = -1;
     private final Consumer<InstanceSlot> crashed;
-    /** The episode under way, as last written; null while the instance is Normal. */
-    private ThrottleEpisode openEpisode;
+    /**
+     * The episode under way, as last written; null while the instance is Normal. Its start is
+     * also when the instance became throttled, which the view shows.
+     */
+    private volatile ThrottleEpisode openEpisode;
 
     /**
      * @param episodes      where the throttle episodes the instance reports are kept
@@ -79,11 +82,6 @@ final class InstanceSlot implements InstanceListener {
             ThrottleTransition t = change.transition();
             throttle = t.state();
             causes = t.causes();
-            if (t.entersThrottled()) {
-                throttledSince = OptionalLong.of(t.timeMs());
-            } else if (t.state() == ThrottleState.NORMAL) {
-                throttledSince = OptionalLong.empty();
-            }
             keepOpenEpisode(t);
         } else if (event instanceof InstanceEvent.EpisodeEnded ended) {
             openEpisode = null;
@@ -95,7 +93,6 @@ final class InstanceSlot implements InstanceListener {
             status = expected ? InstanceStatus.STOPPED : InstanceStatus.FAILED;
             throttle = ThrottleState.NORMAL;
             causes = Set.of();
-            throttledSince = OptionalLong.empty();
             endOpenEpisode();
             if (!expected) {
                 LOG.error("{} instance {} exited unexpectedly with status {}", service, index, exited.status());
@@ -130,7 +127,7 @@ final class InstanceSlot implements InstanceListener {
         if (t.state() != ThrottleState.THROTTLED) {
             return;
         }
-        java.util.EnumSet<Cause> seen = java.util.EnumSet.copyOf(t.causes());
+        EnumSet<Cause> seen = EnumSet.copyOf(t.causes());
         long start = t.timeMs();
         if (openEpisode != null && !t.entersThrottled()) {
             seen.addAll(openEpisode.causes());
@@ -179,6 +176,9 @@ final class InstanceSlot implements InstanceListener {
     }
 
     InstanceView view() {
+        ThrottleEpisode episode = openEpisode;
+        OptionalLong throttledSince = throttle == ThrottleState.THROTTLED && episode != null
+                ? OptionalLong.of(episode.startMs()) : OptionalLong.empty();
         return new InstanceView(index, status, throttle, causes, throttledSince, Optional.ofNullable(lastSample));
     }
 }
