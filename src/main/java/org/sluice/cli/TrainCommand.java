@@ -77,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
         Files.deleteIfExists(cache);
         List<String> options = new ArrayList<>(ProcessInstanceLauncher.jvmOptions(Optional.empty()));
         options.add("-XX:AOTCacheOutput=" + cache);
-        ProcessInstanceLauncher launcher = new ProcessInstanceLauncher(Path.of(System.getProperty("java.home"), "bin", "java"),
+        ProcessInstanceLauncher launcher = new ProcessInstanceLauncher(ProcessInstanceLauncher.thisJava(),
                 System.getProperty("java.class.path"), work.resolve("instances"), options);
         ServiceDefinition definition = new ServiceDefinition("training", 1, ServiceDefinition.DEFAULT_CORES,
                 ServiceDefinition.DEFAULT_MEMORY_MB, ServiceDefinition.Validation.JSON, null, null, "dir:" + work.resolve("outbox"));
@@ -110,7 +110,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private static void trainConsole(Path cache, Path data) throws Exception {
         Files.deleteIfExists(cache);
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> command = new ArrayList<>(List.of(ProcessInstanceLauncher.thisJava().toString(),
                 "-XX:AOTCacheOutput=" + cache,
                 "--enable-native-access=ALL-UNNAMED",
                 "-Dsluice.data=" + data,

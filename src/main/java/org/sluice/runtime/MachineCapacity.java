@@ -3,6 +3,7 @@ package org.sluice.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import org.sluice.lifecycle.ServiceDefinition;
@@ -18,11 +19,11 @@ import org.sluice.lifecycle.ServiceDefinition;
 public record MachineCapacity(long memoryMb, int cores) {
 
     /** This machine, as Linux reports it ({@code /proc/meminfo}); empty where its memory cannot be read. */
-    public static java.util.Optional<MachineCapacity> ofThisMachine() {
+    public static Optional<MachineCapacity> ofThisMachine() {
         OptionalLong memory = linuxMemoryMb(Path.of("/proc/meminfo"));
         return memory.isPresent()
-                ? java.util.Optional.of(new MachineCapacity(memory.getAsLong(), Runtime.getRuntime().availableProcessors()))
-                : java.util.Optional.empty();
+                ? Optional.of(new MachineCapacity(memory.getAsLong(), Runtime.getRuntime().availableProcessors()))
+                : Optional.empty();
     }
 
     static OptionalLong linuxMemoryMb(Path meminfo) {

@@ -79,10 +79,15 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 
     /** As {@link #sameJvm(Path)}, with {@code extraOptions} after the usual ones. */
     public static ProcessInstanceLauncher sameJvm(Path workRoot, List<String> extraOptions) {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path java = thisJava();
         List<String> options = new ArrayList<>(jvmOptions(Optional.ofNullable(System.getProperty(AOT_CACHE_PROPERTY)).map(Path::of)));
         options.addAll(extraOptions);
         return new ProcessInstanceLauncher(java, System.getProperty("java.class.path"), workRoot, options);
+    }
+
+    /** The {@code java} executable of the running JVM: the one instances and training runs start with. */
+    public static Path thisJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
     }
 
     /** The options every instance JVM gets: quiet JVM logging, and the cache when it exists. */
