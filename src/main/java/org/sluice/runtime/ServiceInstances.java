@@ -15,11 +15,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
 import org.slf4j.Logger;
@@ -226,6 +228,14 @@ final class ServiceInstances {
      */
     void confirmEach(Function<RoleInstance, CompletableFuture<Void>> action, String doing) throws OperationFailedException {
         List<InstanceSlot> asked = new ArrayList<>(slots.values());
+        long launchDeadline = System.nanoTime() + settings.stopTimeout().toNanos();
+        for (InstanceSlot slot : asked) {
+            // An instance being launched (after a host restart, say) has its slot before the
+            // launcher hands back its process; that takes moments, and it is not down meanwhile.
+            while (slot.process == null && slot.status != InstanceStatus.FAILED && System.nanoTime() < launchDeadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        }
         List<Integer> down = asked.stream().filter(InstanceSlot::isDown).map(s -> s.index).toList();
         if (asked.isEmpty() || !down.isEmpty()) {
             throw new OperationFailedException(asked.isEmpty() ? "The service has no running instance"
