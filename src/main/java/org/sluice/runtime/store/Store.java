@@ -38,8 +38,9 @@ import org.sluice.throttle.ThrottleEpisode;
 
 /**
  * The host's embedded database, {@code DATA/sluice.db}: services, the operation log, throttle
- * episodes and backups. It is the host's {@link HostJournal}, and reads and writes the domain's
- * own records ({@link OperationRecord}, {@link InstanceEpisode}, {@link BackupInfo}).
+ * episodes and backups, and the hashes of the management API's keys. It is the host's
+ * {@link HostJournal}, and reads and writes the domain's own records ({@link OperationRecord},
+ * {@link InstanceEpisode}, {@link BackupInfo}).
  *
  * <p>SQLite in WAL mode with {@code synchronous=FULL}: a call that returned has reached the disk,
  * and a crash at any moment leaves the last committed state (see
@@ -558,6 +559,46 @@ public final class Store implements HostJournal {
                 ps.setString(1, id);
                 return readBackups(ps).stream().findFirst();
             }
+        });
+    }
+
+    // Keys of the management API
+
+    /** The hashes of every issuer's keys, by issuer and slot. */
+    public List<StoredKeyHash> keyHashes() {
+        return read("read the key hashes", c -> {
+            List<StoredKeyHash> hashes = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT issuer, slot, hash, changed_ms FROM issuer_keys "
+                    + "ORDER BY issuer, slot");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    hashes.add(new StoredKeyHash(rs.getString("issuer"), rs.getString("slot"), rs.getString("hash"),
+                            rs.getLong("changed_ms")));
+                }
+            }
+            return hashes;
+        });
+    }
+
+    /**
+     * Saves the hashes in one transaction, each replacing the stored hash of the same issuer and
+     * slot; the slots not among them keep theirs.
+     */
+    public void saveKeyHashes(List<StoredKeyHash> hashes) {
+        Objects.requireNonNull(hashes, "hashes");
+        write("save the key hashes", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO issuer_keys (issuer, slot, hash, changed_ms) "
+                    + "VALUES (?, ?, ?, ?) ON CONFLICT (issuer, slot) DO UPDATE SET hash = excluded.hash, "
+                    + "changed_ms = excluded.changed_ms")) {
+                for (StoredKeyHash hash : hashes) {
+                    ps.setString(1, hash.issuer());
+                    ps.setString(2, hash.slot());
+                    ps.setString(3, hash.hash());
+                    ps.setLong(4, hash.changedMs());
+                    ps.executeUpdate();
+                }
+            }
+            return null;
         });
     }
 

@@ -141,6 +141,24 @@ class StoreTest {
     }
 
     @Test
+    void aVersionOneDatabaseIsMigratedAndKeepsItsServices() throws SQLException {
+        Path file = dir.resolve(Store.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (String sql : Migrations.statements(1)) {
+                s.execute(sql);
+            }
+            s.execute("PRAGMA user_version = 1");
+            s.execute("INSERT INTO service (name, definition, state, updated_ms) VALUES ('orders', '"
+                    + org.sluice.runtime.definition.DefinitionJson.write(definition("orders")) + "', 'Active', 3)");
+        }
+        try (Store store = Store.open(dir)) {
+            assertThat(pragma(file, "user_version")).isEqualTo(Integer.toString(Migrations.latest()));
+            assertThat(store.loadServices()).containsExactly(StoredService.resting(definition("orders"), ServiceState.ACTIVE, 3));
+            assertThat(store.keyHashes()).isEmpty();
+        }
+    }
+
+    @Test
     void scriptsSplitAtLineEndingSemicolonsAndDropComments() {
         assertThat(Migrations.split("-- a comment\nCREATE TABLE a (\n  x TEXT -- inline stays\n);\n\nCREATE INDEX i ON a (x);\n"))
                 .containsExactly("CREATE TABLE a (\n  x TEXT -- inline stays\n);", "CREATE INDEX i ON a (x);");
@@ -153,6 +171,39 @@ class StoreTest {
         store.close();
         store.close();
         assertThatThrownBy(store::loadServices).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    // Key hashes
+
+    private static final String HASH_A = "a".repeat(64);
+    private static final String HASH_B = "b".repeat(64);
+    private static final String HASH_C = "c".repeat(64);
+
+    @Test
+    void keyHashesRoundTripAndASaveReplacesOnlyTheSlotsItNames() {
+        try (Store store = Store.open(dir)) {
+            assertThat(store.keyHashes()).isEmpty();
+            store.saveKeyHashes(List.of(new StoredKeyHash("owner", "primary", HASH_A, 1),
+                    new StoredKeyHash("owner", "secondary", HASH_B, 1)));
+            store.saveKeyHashes(List.of(new StoredKeyHash("owner", "secondary", HASH_C, 2)));
+            assertThat(store.keyHashes()).containsExactly(new StoredKeyHash("owner", "primary", HASH_A, 1),
+                    new StoredKeyHash("owner", "secondary", HASH_C, 2));
+        }
+        try (Store reopened = Store.open(dir)) {
+            assertThat(reopened.keyHashes()).extracting(StoredKeyHash::hash).containsExactly(HASH_A, HASH_C);
+        }
+    }
+
+    @Test
+    void aKeyHashOfAnUnknownSlotOrNotAHashIsRefusedAndNothingOfItsBatchIsSaved() {
+        try (Store store = Store.open(dir)) {
+            assertThatThrownBy(() -> store.saveKeyHashes(List.of(new StoredKeyHash("owner", "primary", HASH_A, 1),
+                    new StoredKeyHash("owner", "tertiary", HASH_B, 1))))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("save the key hashes");
+            assertThatThrownBy(() -> store.saveKeyHashes(List.of(new StoredKeyHash("owner", "primary", "not-a-hash", 1))))
+                    .isInstanceOf(StoreException.class);
+            assertThat(store.keyHashes()).isEmpty();
+        }
     }
 
     // Services
