@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sluice.runtime.instance.DirectoryDestination;
 import org.sluice.runtime.instance.DirectoryPullSource;
+import org.sluice.runtime.instance.OwnerOnly;
 import org.sluice.runtime.instance.PullSource;
 
 /**
@@ -65,6 +66,36 @@ class OwnerOnlyDataTest {
             assertThat(local.data()).isEqualTo(data);
             assertThat(permissions(data)).isEqualTo("rwx------");
         }
+    }
+
+    @Test
+    void aFileReplacedInOneStepIsTheOwnersAloneAndLeavesNothingBeside() throws Exception {
+        Path file = temp.resolve("keys.json");
+        Files.writeString(file, "old");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        OwnerOnly.replace(file, "new".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(file).hasContent("new");
+        assertThat(permissions(file)).isEqualTo("rw-------");
+        try (Stream<Path> files = Files.list(temp)) {
+            assertThat(files).containsExactly(file);
+        }
+    }
+
+    @Test
+    void aFileWrittenBesideIsHiddenAndOwnerOnlyUntilItIsMovedIn() throws Exception {
+        Path file = temp.resolve("keys.json");
+        Path written = OwnerOnly.writeBeside(file, "next".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(written.getParent()).isEqualTo(temp);
+        assertThat(written.getFileName().toString()).startsWith(".keys.json.").endsWith(".tmp");
+        assertThat(permissions(written)).isEqualTo("rw-------");
+        assertThat(file).doesNotExist();
+
+        OwnerOnly.moveInto(written, file);
+        assertThat(file).hasContent("next");
+        assertThat(written).doesNotExist();
     }
 
     @Test

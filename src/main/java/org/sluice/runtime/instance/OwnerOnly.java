@@ -1,16 +1,21 @@
 package org.sluice.runtime.instance;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Files and folders only their owner can read: a data folder holds definitions, the operation log
@@ -65,6 +70,65 @@ public final class OwnerOnly {
             restrict(file);
         }
         Files.write(file, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Replaces {@code file} with {@code content} in one step: a reader, or a crash, finds the old
+     * content or the new one, never a part of either. Same as {@link #writeBeside} then
+     * {@link #moveInto}.
+     */
+    public static void replace(Path file, byte[] content) throws IOException {
+        moveInto(writeBeside(file, content), file);
+    }
+
+    /**
+     * Writes {@code content} to a new owner-only file in {@code file}'s folder, under a hidden name
+     * of its own, and forces it to the disk; {@link #moveInto} then puts it in {@code file}'s place.
+     * Writing first lets a caller do what must go with the new content (a database write) between
+     * the two, and drop the written file if that fails.
+     *
+     * @return the written file
+     */
+    public static Path writeBeside(Path file, byte[] content) throws IOException {
+        // A name of its own, so that two processes replacing the same file do not write into one.
+        String suffix = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
+        Path temp = file.resolveSibling("." + file.getFileName() + "." + suffix + ".tmp");
+        try {
+            write(temp, content);
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+        } catch (IOException e) {
+            deleteQuietly(temp, e);
+            throw e;
+        }
+        return temp;
+    }
+
+    /**
+     * Moves {@code written}, from {@link #writeBeside}, over {@code file}: atomically where the file
+     * system can, which every local one the host runs on can. The written file is deleted if the
+     * move fails.
+     */
+    public static void moveInto(Path written, Path file) throws IOException {
+        try {
+            try {
+                Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(written, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            deleteQuietly(written, e);
+            throw e;
+        }
+    }
+
+    private static void deleteQuietly(Path file, IOException reason) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            reason.addSuppressed(e);
+        }
     }
 
     /** Makes an existing file owner-only. */
