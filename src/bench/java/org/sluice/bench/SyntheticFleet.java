@@ -276,6 +276,11 @@ public final class SyntheticFleet implements Fleet {
     }
 
     @Override
+    public Optional<OperationRecord> operation(String requestId) {
+        return Optional.empty();
+    }
+
+    @Override
     public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
         return List.of();
     }

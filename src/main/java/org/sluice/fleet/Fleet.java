@@ -1,6 +1,7 @@
 package org.sluice.fleet;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;
@@ -33,7 +34,7 @@ public interface Fleet extends AutoCloseable {
      * Provisions a new service.
      *
      * @throws InvalidDefinitionException when the definition has problems; nothing is created
-     * @throws IllegalArgumentException   when a service of that name exists
+     * @throws ServiceExistsException    when a service of that name exists
      */
     OperationTicket create(ServiceDefinition definition);
 
@@ -56,7 +57,12 @@ public interface Fleet extends AutoCloseable {
      */
     OperationTicket updateConfiguration(String service, ServiceDefinition definition);
 
-    /** Creates a new service named {@code newName} from a backup; it lands Suspended. */
+    /**
+     * Creates a new service named {@code newName} from a backup; it lands Suspended.
+     *
+     * @throws UnknownBackupException when there is no such backup
+     * @throws ServiceExistsException when a service of that name exists
+     */
     OperationTicket restore(String backupId, String newName);
 
     /** Disables every service of the account that allows it; one ticket per service. */
@@ -73,6 +79,9 @@ public interface Fleet extends AutoCloseable {
 
     /** The operation log, newest first. */
     List<OperationRecord> operations(OperationQuery query);
+
+    /** The log entry of one request id, running or ended; empty when the log has none. */
+    Optional<OperationRecord> operation(String requestId);
 
     /** The throttle episodes of a service's instances within a time range, newest first. */
     List<InstanceEpisode> episodes(String service, long fromMs, long toMs);

@@ -3,6 +3,7 @@ package org.sluice.fleet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
@@ -180,6 +181,11 @@ public final class OpeningFleet implements Fleet {
     @Override
     public List<OperationRecord> operations(OperationQuery query) {
         return call(f -> f.operations(query));
+    }
+
+    @Override
+    public Optional<OperationRecord> operation(String requestId) {
+        return call(f -> f.operation(requestId));
     }
 
     @Override

@@ -190,7 +190,7 @@ public final class Host implements AutoCloseable {
         ManagedService managed;
         synchronized (names) {
             if (services.containsKey(definition.name())) {
-                throw new IllegalArgumentException("A service named '" + definition.name() + "' exists already");
+                throw new NameTakenException(definition.name());
             }
             managed = manage(ServiceLifecycle.creating(rules), definition);
             services.put(definition.name(), managed);
@@ -201,7 +201,7 @@ public final class Host implements AutoCloseable {
     /** Creates a service named {@code newName} from a backup: Restoring, then Suspended or RestoreFailed. */
     public Accepted restore(String backupId, String newName, String requester) {
         BackupInfo backup = journal.backup(backupId)
-                .orElseThrow(() -> new IllegalArgumentException("No backup with id '" + backupId + "'"));
+                .orElseThrow(() -> new NoSuchBackupException(backupId));
         if (!backup.succeeded()) {
             throw new IllegalArgumentException("Backup '" + backupId + "' failed and cannot be restored");
         }
@@ -211,7 +211,7 @@ public final class Host implements AutoCloseable {
         ManagedService managed;
         synchronized (names) {
             if (services.containsKey(newName)) {
-                throw new IllegalArgumentException("A service named '" + newName + "' exists already");
+                throw new NameTakenException(newName);
             }
             managed = manage(ServiceLifecycle.restoring(rules), definition);
             services.put(newName, managed);
@@ -341,6 +341,11 @@ public final class Host implements AutoCloseable {
 
     public List<OperationRecord> operations(OperationQuery query) {
         return journal.operations(query);
+    }
+
+    /** The log entry of one request id, running or ended. */
+    public Optional<OperationRecord> operation(String requestId) {
+        return journal.operation(requestId);
     }
 
     public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {

@@ -111,6 +111,11 @@ public final class LocalHost implements AutoCloseable {
         return data;
     }
 
+    /** The host's database, for what lives beside the journal (the management API's keys). */
+    public Store store() {
+        return journal;
+    }
+
     /**
      * What {@link #define} did: the creations accepted, and a reason for each definition refused.
      */

@@ -64,6 +64,11 @@ public final class InMemoryJournal implements HostJournal {
     }
 
     @Override
+    public synchronized Optional<OperationRecord> operation(String requestId) {
+        return Optional.ofNullable(operations.get(requestId));
+    }
+
+    @Override
     public synchronized void saveEpisode(InstanceEpisode episode) {
         episodes.removeIf(e -> e.service().equals(episode.service()) && e.instance() == episode.instance()
                 && e.episode().startMs() == episode.episode().startMs());

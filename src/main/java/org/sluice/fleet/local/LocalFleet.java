@@ -20,8 +20,10 @@ import org.sluice.fleet.HostInUseException;
 import org.sluice.fleet.InstanceSnapshot;
 import org.sluice.fleet.InvalidDefinitionException;
 import org.sluice.fleet.OperationTicket;
+import org.sluice.fleet.ServiceExistsException;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.Subscription;
+import org.sluice.fleet.UnknownBackupException;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;
@@ -36,6 +38,8 @@ import org.sluice.runtime.HostListener;
 import org.sluice.runtime.InstanceEvent;
 import org.sluice.runtime.InstanceView;
 import org.sluice.runtime.LocalHost;
+import org.sluice.runtime.NameTakenException;
+import org.sluice.runtime.NoSuchBackupException;
 import org.sluice.runtime.NoSuchServiceException;
 import org.sluice.runtime.ServiceView;
 import org.sluice.runtime.store.Store;
@@ -190,7 +194,11 @@ public final class LocalFleet implements Fleet {
         if (!problems.isEmpty()) {
             throw new InvalidDefinitionException(problems);
         }
-        return ticket(host.create(definition, requester));
+        try {
+            return ticket(host.create(definition, requester));
+        } catch (NameTakenException e) {
+            throw new ServiceExistsException(e.service());
+        }
     }
 
     @Override
@@ -210,7 +218,13 @@ public final class LocalFleet implements Fleet {
 
     @Override
     public OperationTicket restore(String backupId, String newName) {
-        return ticket(host.restore(backupId, newName, requester));
+        try {
+            return ticket(host.restore(backupId, newName, requester));
+        } catch (NoSuchBackupException e) {
+            throw new UnknownBackupException(e.backupId());
+        } catch (NameTakenException e) {
+            throw new ServiceExistsException(e.service());
+        }
     }
 
     @Override
@@ -234,6 +248,11 @@ public final class LocalFleet implements Fleet {
     @Override
     public List<OperationRecord> operations(OperationQuery query) {
         return host.operations(query);
+    }
+
+    @Override
+    public Optional<OperationRecord> operation(String requestId) {
+        return host.operation(requestId);
     }
 
     @Override

@@ -32,6 +32,9 @@ public interface HostJournal extends AutoCloseable {
 
     List<OperationRecord> operations(OperationQuery query);
 
+    /** The log entry of one request id, running or ended. */
+    Optional<OperationRecord> operation(String requestId);
+
     /**
      * Records a throttle episode, open or ended; recording one again with the same instance and
      * start replaces it (an open episode is written when it starts and again when it ends).

@@ -413,6 +413,17 @@ public final class Store implements HostJournal {
         });
     }
 
+    @Override
+    public Optional<OperationRecord> operation(String requestId) {
+        Objects.requireNonNull(requestId, "requestId");
+        return read("read the operation " + requestId, c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + OPERATION_COLUMNS + " FROM operation_log WHERE request_id = ?")) {
+                ps.setString(1, requestId);
+                return operationRecords(ps).stream().findFirst();
+            }
+        });
+    }
+
     /**
      * The operations that began and never ended, oldest first. Right after opening these are the
      * ones a crash or an unclean stop interrupted.
@@ -681,7 +692,7 @@ public final class Store implements HostJournal {
             while (rs.next()) {
                 String outcome = rs.getString("outcome");
                 records.add(new OperationRecord(rs.getString("request_id"), rs.getString("service"),
-                        operation(rs.getString("operation")), rs.getString("requester"), rs.getLong("started_ms"),
+                        operationNamed(rs.getString("operation")), rs.getString("requester"), rs.getLong("started_ms"),
                         nullableLong(rs, "ended_ms"),
                         outcome == null ? Outcome.RUNNING : enumValue(Outcome.class, outcome),
                         Optional.ofNullable(rs.getString("error"))));
@@ -725,13 +736,13 @@ public final class Store implements HostJournal {
         return chartName == null ? null : state(chartName);
     }
 
-    private static Operation operation(String chartName) {
+    private static Operation operationNamed(String chartName) {
         return Operation.fromChartName(chartName)
                 .orElseThrow(() -> new StoreException("Unknown operation in the store: " + chartName));
     }
 
     private static Operation nullableOperation(String chartName) {
-        return chartName == null ? null : operation(chartName);
+        return chartName == null ? null : operationNamed(chartName);
     }
 
     private static Set<Cause> causes(String joined) {

@@ -1,0 +1,175 @@
+package org.sluice.fleet.api;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.FleetListener;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The open event streams of a management listener. Each event of the fleet is written as
+ * Server-Sent Events text once and queued for every stream; a stream whose client does not keep
+ * up fills its queue, is marked dropped and lets go of what it held, so a client that never reads
+ * costs the host at most one queue. The client notices the end of the stream and comes back for a
+ * fresh snapshot.
+ *
+ * <p>Streams are counted per client address and in all; past either limit a new one is refused.
+ */
+final class EventStreams implements FleetListener {
+    private final int maxStreams;
+    private final int maxPerAddress;
+    private final int queueCapacity;
+    private final Set<Stream> open = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+
+    EventStreams(int maxStreams, int maxPerAddress, int queueCapacity) {
+        this.maxStreams = maxStreams;
+        this.maxPerAddress = maxPerAddress;
+        this.queueCapacity = queueCapacity;
+    }
+
+    /** Why a stream was not opened. */
+    enum Refusal { TOO_MANY, TOO_MANY_FROM_ADDRESS }
+
+    /** A stream of one client; events queue here from the moment it opens. */
+    final class Stream implements AutoCloseable {
+        private final String address;
+        private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(queueCapacity);
+        private volatile boolean dropped;
+        private volatile boolean closed;
+        private volatile Thread writer;
+
+        private Stream(String address) {
+            this.address = address;
+        }
+
+        /**
+         * Names the thread that writes this stream to its client. A stream dropped for not keeping
+         * up interrupts it, which closes the connection even while a write is blocked on it.
+         */
+        void writtenBy(Thread thread) {
+            writer = thread;
+        }
+
+        /** The next event's text, or {@code null} when none came within the wait. */
+        byte[] next(long waitMs) throws InterruptedException {
+            return queue.poll(waitMs, TimeUnit.MILLISECONDS);
+        }
+
+        /** Whether no event waits now: the time to flush what was written. */
+        boolean nextIsEmpty() {
+            return queue.isEmpty();
+        }
+
+        /** Whether the stream was dropped for not keeping up. */
+        boolean dropped() {
+            return dropped;
+        }
+
+        private void offer(byte[] event) {
+            if (!dropped && !queue.offer(event)) {
+                dropped = true;
+                queue.clear();
+                Thread blocked = writer;
+                if (blocked != null) {
+                    blocked.interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            synchronized (EventStreams.this) {
+                if (!closed) {
+                    closed = true;
+                    open.remove(this);
+                    perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
+                    queue.clear();
+                    EventStreams.this.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Opens a stream for a client at {@code address}, or says why not. */
+    synchronized Object open(String address) {
+        if (open.size() >= maxStreams) {
+            return Refusal.TOO_MANY;
+        }
+        if (perAddress.getOrDefault(address, 0) >= maxPerAddress) {
+            return Refusal.TOO_MANY_FROM_ADDRESS;
+        }
+        perAddress.merge(address, 1, Integer::sum);
+        Stream stream = new Stream(address);
+        open.add(stream);
+        return stream;
+    }
+
+    int openCount() {
+        return open.size();
+    }
+
+    /** Waits until at most {@code count} streams are open; returns whether that happened in time. */
+    synchronized boolean awaitAtMost(int count, long timeoutMs) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+        while (open.size() > count) {
+            long left = (deadline - System.nanoTime()) / 1_000_000;
+            if (left <= 0) {
+                return false;
+            }
+            wait(left);
+        }
+        return true;
+    }
+
+    /** Drops every stream, as the listener closes. */
+    void dropAll() {
+        for (Stream stream : open) {
+            Thread blocked = stream.writer;
+            stream.dropped = true;
+            if (blocked != null) {
+                blocked.interrupt();
+            }
+        }
+    }
+
+    int maxPerAddress() {
+        return maxPerAddress;
+    }
+
+    int maxStreams() {
+        return maxStreams;
+    }
+
+    @Override
+    public void onEvent(FleetEvent event) {
+        if (open.isEmpty()) {
+            return;
+        }
+        byte[] text = format(ApiJson.eventName(event), ApiJson.event(event));
+        for (Stream stream : open) {
+            stream.offer(text);
+        }
+    }
+
+    /** One Server-Sent Event: its name and its JSON on one data line. */
+    static byte[] format(String name, JsonNode data) {
+        try {
+            return ("event: " + name + "\ndata: " + ApiJson.MAPPER.writeValueAsString(data) + "\n\n")
+                    .getBytes(StandardCharsets.UTF_8);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree always serialises", e);
+        }
+    }
+
+    /** A comment line that keeps an idle stream open and tells the client the host is still there. */
+    static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8);
+}

@@ -1,0 +1,183 @@
+package org.sluice.fleet.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Objects;
+import java.util.Optional;
+
+import javax.net.ssl.SSLException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Speaks to one host's management API: HTTPS to a pinned certificate, signed in as an issuer.
+ * The first client of the API is the console's remote fleet; {@code sluice ctl} is the second.
+ */
+public final class ManagementClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI base;
+    private final String authorization;
+    private final HttpClient http;
+    private final PinnedCertificate trust;
+
+    /** An answer of the API: its status, its JSON body (a missing node when it had none) and headers. */
+    public record Answer(int status, JsonNode body, HttpHeaders headers) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** The {@code error} of an error answer. */
+        public String error() {
+            return body.path("error").asText("HTTP " + status);
+        }
+    }
+
+    /** The host could not be reached or did not speak the API; the message says which and what to do. */
+    public static final class UnreachableException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        public UnreachableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * @param base        the host's address, such as {@code https://127.0.0.1:7071}
+     * @param issuer      the issuer to sign in as
+     * @param key         one of its keys
+     * @param fingerprint the SHA-256 fingerprint of the host's certificate
+     */
+    public ManagementClient(URI base, String issuer, String key, String fingerprint) {
+        this(base, issuer, key, PinnedCertificate.pinned(fingerprint));
+    }
+
+    private ManagementClient(URI base, String issuer, String key, PinnedCertificate trust) {
+        this.base = normalise(base);
+        this.trust = trust;
+        this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+                (Objects.requireNonNull(issuer, "issuer") + ":" + Objects.requireNonNull(key, "key")).getBytes(StandardCharsets.UTF_8));
+        this.http = HttpClient.newBuilder().sslContext(trust.context()).connectTimeout(CONNECT_TIMEOUT)
+                .version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /**
+     * Connects once, trusting whatever certificate the host presents, and returns its
+     * fingerprint, for the operator to compare with what the host printed and accept.
+     */
+    public static String fingerprintOf(URI base) throws IOException, InterruptedException {
+        PinnedCertificate firstContact = PinnedCertificate.firstContact();
+        ManagementClient client = new ManagementClient(base, "-", "-", firstContact);
+        client.send("GET", "/health", null);
+        return firstContact.presented().orElseThrow(() -> new UnreachableException(
+                "The host at " + base + " presented no certificate", null));
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public Answer get(String path) throws IOException, InterruptedException {
+        return send("GET", path, null);
+    }
+
+    public Answer post(String path, JsonNode body) throws IOException, InterruptedException {
+        return send("POST", path, body);
+    }
+
+    public Answer put(String path, JsonNode body) throws IOException, InterruptedException {
+        return send("PUT", path, body);
+    }
+
+    public Answer delete(String path) throws IOException, InterruptedException {
+        return send("DELETE", path, null);
+    }
+
+    /**
+     * Sends a request to {@code /api/v1}{@code path} and reads the JSON answer.
+     *
+     * @throws UnreachableException when the host does not answer, does not speak TLS, or presents
+     *                              another certificate than the pinned one
+     */
+    public Answer send(String method, String path, JsonNode body) throws IOException, InterruptedException {
+        HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(ApiJson.MAPPER.writeValueAsBytes(body));
+        HttpRequest.Builder request = request(path).timeout(REQUEST_TIMEOUT).method(method, publisher);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<byte[]> response = exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode json;
+        try {
+            json = response.body().length == 0 ? ApiJson.MAPPER.missingNode() : ApiJson.MAPPER.readTree(response.body());
+        } catch (JsonProcessingException e) {
+            throw new UnreachableException("The host at " + base + " answered " + response.statusCode()
+                    + " with something other than JSON: is this the management address of a Sluice host?", e);
+        }
+        return new Answer(response.statusCode(), json, response.headers());
+    }
+
+    /** Opens the event stream; the caller reads it with {@link ServerSentEvents} and closes it. */
+    public HttpResponse<InputStream> events() throws IOException, InterruptedException {
+        HttpRequest request = request("/events").header("Accept", "text/event-stream").GET().build();
+        return exchange(request, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create(base + ManagementServer.API + path))
+                .header("Authorization", authorization)
+                .header("Accept", "application/json");
+    }
+
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
+        try {
+            return http.send(request, handler);
+        } catch (ConnectException e) {
+            throw new UnreachableException("Nothing answers at " + base + ": is `sluice host` running there with its "
+                    + "management listener on (--manage)?", e);
+        } catch (HttpTimeoutException e) {
+            throw new UnreachableException("The host at " + base + " did not answer in time", e);
+        } catch (SSLException e) {
+            Optional<PinnedCertificate.CertificateChangedException> changed = changed(e);
+            if (changed.isPresent()) {
+                throw new UnreachableException(changed.get().getMessage(), changed.get());
+            }
+            throw new UnreachableException("The host at " + base + " did not complete a TLS handshake: is this the "
+                    + "management address (https) of a Sluice host? (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** The changed certificate behind a failed handshake, if that is what failed it. */
+    public static Optional<PinnedCertificate.CertificateChangedException> changed(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PinnedCertificate.CertificateChangedException changed) {
+                return Optional.of(changed);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static URI normalise(URI base) {
+        String text = base.toString();
+        while (text.endsWith("/")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        if (!text.startsWith("https://")) {
+            throw new IllegalArgumentException("The management address must start with https://, was " + base);
+        }
+        return URI.create(text);
+    }
+}

@@ -1,0 +1,122 @@
+package org.sluice.fleet.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.FleetSnapshot;
+import org.sluice.fleet.InstanceSnapshot;
+import org.sluice.fleet.ServiceSnapshot;
+import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleEpisode;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/** What the host writes, a client reads back as the same thing. */
+class ApiJsonTest {
+    private static final ServiceDefinition ORDERS = new ServiceDefinition("orders", 2, 1, 256, Validation.XML,
+            "/srv/t.xsl", "dir:/srv/in", "dir:/srv/out");
+    private static final InstanceSample SAMPLE = new InstanceSample(1_700_000_000_123L, 71.5, 42, 2, 100, 90, 3, 7, 1.5, 9.25);
+    private static final OperationRecord STARTED = new OperationRecord("r-1", "orders", Operation.START, "owner",
+            1_700_000_000_000L, OptionalLong.empty(), Outcome.RUNNING, Optional.empty());
+    private static final OperationRecord FAILED = new OperationRecord("r-2", "orders", Operation.SCALE, "console",
+            1_700_000_000_000L, OptionalLong.of(1_700_000_001_000L), Outcome.FAILED, Optional.of("no room"));
+
+    private static JsonNode reparse(JsonNode node) throws Exception {
+        return ApiJson.MAPPER.readTree(ApiJson.MAPPER.writeValueAsString(node));
+    }
+
+    @Test
+    void aSnapshotReadsBackAsItWas() throws Exception {
+        InstanceSnapshot throttled = new InstanceSnapshot("orders", 0, InstanceStatus.RUNNING, ThrottleState.THROTTLED,
+                Set.of(Cause.MEMORY, Cause.CONCURRENCY), OptionalLong.of(1_700_000_000_050L), Optional.of(SAMPLE));
+        InstanceSnapshot starting = new InstanceSnapshot("orders", 1, InstanceStatus.RESTARTING, ThrottleState.NORMAL,
+                Set.of(), OptionalLong.empty(), Optional.empty());
+        ServiceSnapshot service = new ServiceSnapshot(ORDERS, ServiceState.STARTING, Optional.of(Operation.START),
+                List.of(throttled, starting), Optional.of(STARTED), "http://127.0.0.1:7070/services/orders/messages");
+        FleetSnapshot snapshot = new FleetSnapshot(1_700_000_002_000L, List.of(service));
+
+        assertThat(ApiJson.readSnapshot(reparse(ApiJson.snapshot(snapshot)))).isEqualTo(snapshot);
+    }
+
+    @Test
+    void theServiceJsonHasTheFieldsTheContractNames() {
+        ServiceSnapshot service = new ServiceSnapshot(ORDERS, ServiceState.ACTIVE, Optional.empty(), List.of(
+                new InstanceSnapshot("orders", 0, InstanceStatus.RUNNING, ThrottleState.THROTTLED, Set.of(Cause.MEMORY),
+                        OptionalLong.of(5_000L), Optional.of(SAMPLE))), Optional.empty(), "http://x");
+        JsonNode json = ApiJson.service(service);
+        assertThat(json.path("state").asText()).isEqualTo("Active");
+        assertThat(json.path("units").asInt()).isEqualTo(2);
+        JsonNode instance = json.path("instances").get(0);
+        assertThat(instance.path("status").asText()).isEqualTo("Running");
+        assertThat(instance.path("memoryPercent").asDouble()).isEqualTo(71.5);
+        assertThat(instance.path("messagesInProcess").asLong()).isEqualTo(42);
+        assertThat(instance.path("throttled").asBoolean()).isTrue();
+        assertThat(instance.path("causes").get(0).asText()).isEqualTo("Memory");
+        assertThat(instance.path("since").asText()).isEqualTo("1970-01-01T00:00:05Z");
+    }
+
+    @Test
+    void operationsEpisodesAndBackupsReadBack() throws Exception {
+        assertThat(ApiJson.readOperation(reparse(ApiJson.operation(STARTED)))).isEqualTo(STARTED);
+        assertThat(ApiJson.readOperations(reparse(ApiJson.operations(List.of(FAILED, STARTED))))).containsExactly(FAILED, STARTED);
+        JsonNode failed = ApiJson.operation(FAILED);
+        assertThat(failed.path("status").asText()).isEqualTo("Failed");
+        assertThat(failed.path("issuer").asText()).isEqualTo("console");
+        assertThat(failed.path("startedAt").asText()).isEqualTo("2023-11-14T22:13:20Z");
+
+        InstanceEpisode open = new InstanceEpisode("orders", 1, new ThrottleEpisode(10, OptionalLong.empty(), Set.of(Cause.CONCURRENCY)));
+        assertThat(ApiJson.readEpisode(reparse(ApiJson.episode(open)))).isEqualTo(open);
+        BackupInfo backup = new BackupInfo("b-1", "orders", 1_000, ORDERS, false, Optional.of("disk full"));
+        assertThat(ApiJson.readBackup(reparse(ApiJson.backup(backup)))).isEqualTo(backup);
+    }
+
+    @Test
+    void everyKindOfEventReadsBackUnderItsName() throws Exception {
+        ServiceSnapshot service = new ServiceSnapshot(ORDERS, ServiceState.CREATING, Optional.of(Operation.CREATE), List.of(),
+                Optional.empty(), "http://x");
+        ThrottleTransition left = new ThrottleTransition(20, ThrottleState.THROTTLED, ThrottleState.NORMAL, Set.of(),
+                Optional.of(new ThrottleEpisode(10, OptionalLong.of(20), Set.of(Cause.MEMORY))));
+        List<FleetEvent> events = List.of(
+                new FleetEvent.ServiceAdded("orders", service),
+                new FleetEvent.ServiceRemoved("orders"),
+                new FleetEvent.ServiceStateChanged("orders", ServiceState.STOPPING, Optional.of(Operation.STOP)),
+                new FleetEvent.ServiceStateChanged("orders", ServiceState.STOPPED, Optional.empty()),
+                new FleetEvent.DefinitionChanged("orders", service),
+                new FleetEvent.OperationProgress("orders", FAILED),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RESTARTING, Optional.of("again in 2 s")),
+                new FleetEvent.InstanceSampled("orders", 0, SAMPLE),
+                new FleetEvent.ThrottleChanged("orders", 0, left),
+                new FleetEvent.InstanceProblem("orders", 0, "moved a.xml to error/"));
+        for (FleetEvent event : events) {
+            String name = ApiJson.eventName(event);
+            assertThat(ApiJson.readEvent(name, reparse(ApiJson.event(event)))).as(name).contains(event);
+        }
+        assertThat(ApiJson.readEvent("from-a-newer-host", ApiJson.MAPPER.createObjectNode().put("service", "x"))).isEmpty();
+    }
+
+    @Test
+    void wordsAndTimesThatAreNotTheAPIsAreRefusedInWords() {
+        assertThatThrownBy(() -> ApiJson.parseTime("yesterday")).hasMessageContaining("ISO-8601");
+        assertThatThrownBy(() -> ApiJson.operation("Explode")).hasMessageContaining("not an operation of the chart");
+        assertThatThrownBy(() -> ApiJson.outcome("Maybe")).hasMessageContaining("not a known Outcome");
+    }
+}
