@@ -2,11 +2,14 @@ package org.sluice.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import org.sluice.fleet.api.HostManagement;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
@@ -17,6 +20,7 @@ import org.sluice.runtime.InstanceView;
 import org.sluice.runtime.DataFolderInUseException;
 import org.sluice.runtime.LocalHost;
 import org.sluice.runtime.ServiceView;
+import org.sluice.runtime.access.HostKeys;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
 
@@ -26,8 +30,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sluice host --port N [--data DIR] [--define FILE] [--demo]}: runs the host headless on
- * loopback until Ctrl-C, printing each operation as it is accepted and as it ends.
+ * {@code sluice host --port N [--data DIR] [--define FILE] [--demo] [--manage HOST:PORT|off]}: runs
+ * the host headless on loopback until Ctrl-C or SIGTERM, printing each operation as it is accepted
+ * and as it ends. Its management listener (HTTPS, default {@code 127.0.0.1:7071}) lets
+ * administrators outside the process run every operation.
  */
 @Command(name = "host", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class)
 final class HostCommand implements Callable<Integer> {
@@ -53,6 +59,19 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--demo", descriptionKey = "host.option.demo")
     private boolean demo;
 
+    @Option(names = "--manage", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + HostManagement.DEFAULT_PORT,
+            descriptionKey = "host.option.manage")
+    private String manage;
+
+    @Option(names = "--manage-exposed", descriptionKey = "host.option.manageExposed")
+    private boolean manageExposed;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE", descriptionKey = "host.option.tlsKeystore")
+    private Path tlsKeystore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE", descriptionKey = "host.option.tlsPasswordFile")
+    private Path tlsPasswordFile;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -70,6 +89,13 @@ final class HostCommand implements Callable<Integer> {
                 return BAD_DEFINITIONS;
             }
         }
+        Optional<InetSocketAddress> manageAt;
+        try {
+            manageAt = managementAddress(manage);
+        } catch (IllegalArgumentException e) {
+            err.println(Messages.get("host.error.manageAddress", manage));
+            return CANNOT_START;
+        }
         LocalHost local;
         try {
             local = LocalHost.open(folder, port, overcommit);
@@ -82,16 +108,41 @@ final class HostCommand implements Callable<Integer> {
             err.println(Messages.get("host.error.start", folder, e.getMessage()));
             return CANNOT_START;
         }
+        HostManagement management = null;
+        if (manageAt.isPresent()) {
+            try {
+                management = HostManagement.open(local, new HostManagement.Options(manageAt.get(), manageExposed,
+                        Optional.ofNullable(tlsKeystore), Optional.ofNullable(tlsPasswordFile)), VersionProvider.version());
+            } catch (HostManagement.ExposureRefusedException e) {
+                err.println(Messages.get("host.error.manageExposed", manage));
+                local.close();
+                return CANNOT_START;
+            } catch (IOException | RuntimeException e) {
+                err.println(Messages.get("host.error.manage", manage, e.getMessage()));
+                local.close();
+                return CANNOT_START;
+            }
+        }
+        HostManagement listener = management;
         local.host().addListener(new Printer(out));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println(Messages.get("host.stopping"));
+            if (listener != null) {
+                listener.close();
+            }
             local.close();
             out.println(Messages.get("host.stopped"));
             out.flush();
             stopped.countDown();
         }, "sluice-host-shutdown"));
         out.println(Messages.get("host.ready", "http://127.0.0.1:" + local.door().port() + "/services/", folder));
+        if (listener != null) {
+            out.println(Messages.get("host.manage.ready", listener.url(), listener.fingerprint(),
+                    folder.resolve(HostKeys.FILE_NAME)));
+        } else {
+            out.println(Messages.get("host.manage.off"));
+        }
         out.flush();
         try {
             // The demonstration services come first: they are made only when there is no service yet.
@@ -110,6 +161,39 @@ final class HostCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * The management address from {@code --manage}: empty for {@code off}, else {@code HOST:PORT}
+     * or just a port, which means loopback.
+     *
+     * @throws IllegalArgumentException when it is neither
+     */
+    static Optional<InetSocketAddress> managementAddress(String text) {
+        String value = text.strip();
+        if (value.equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        int colon = value.lastIndexOf(':');
+        String hostPart = colon < 0 ? "127.0.0.1" : value.substring(0, colon);
+        String portPart = colon < 0 ? value : value.substring(colon + 1);
+        if (hostPart.startsWith("[") && hostPart.endsWith("]")) {
+            hostPart = hostPart.substring(1, hostPart.length() - 1);
+        }
+        int number;
+        try {
+            number = Integer.parseInt(portPart);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a port: " + portPart, e);
+        }
+        if (number < 0 || number > 65_535 || hostPart.isEmpty()) {
+            throw new IllegalArgumentException("not HOST:PORT: " + text);
+        }
+        InetSocketAddress address = new InetSocketAddress(hostPart, number);
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("unknown host: " + hostPart);
+        }
+        return Optional.of(address);
     }
 
     /** Prints each operation as it is accepted and as it ends, and instances that fail. */

@@ -52,7 +52,7 @@ class OneHostPerDataFolderTest {
         Path data = temp.resolve("data");
         first = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.language=en", "-Duser.country=US", "-cp", System.getProperty("java.class.path"),
-                SluiceMain.class.getName(), "host", "--port", "0", "--data", data.toString()))
+                SluiceMain.class.getName(), "host", "--port", "0", "--manage", "0", "--data", data.toString()))
                 .redirectError(temp.resolve("first.err").toFile()).start();
         String doors = readyLine(first);
 
@@ -60,7 +60,7 @@ class OneHostPerDataFolderTest {
         StringWriter err = new StringWriter();
         // On its own thread: without the lock a second host would start and wait for Ctrl-C.
         CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> SluiceMain.run(
-                new String[] {"host", "--port", "0", "--data", data.toString()}, new ByteArrayInputStream(new byte[0]),
+                new String[] {"host", "--port", "0", "--manage", "0", "--data", data.toString()}, new ByteArrayInputStream(new byte[0]),
                 new PrintWriter(out, true), new PrintWriter(err, true)));
         int status = second.get(30, TimeUnit.SECONDS);
 

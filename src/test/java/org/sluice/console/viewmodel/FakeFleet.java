@@ -119,6 +119,11 @@ final class FakeFleet implements Fleet {
     }
 
     @Override
+    public Optional<OperationRecord> operation(String requestId) {
+        return Optional.empty();
+    }
+
+    @Override
     public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
         return List.of();
     }

@@ -1,0 +1,167 @@
+package org.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.sluice.fleet.api.ApiJson;
+import org.sluice.fleet.api.HostManagement;
+import org.sluice.fleet.api.ManagementClient;
+import org.sluice.fleet.api.ServerSentEvents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * {@code sluice host} as a real process, administered from outside it over HTTPS the way a
+ * script or a remote console does: the connection file, the keys, operations and their outcomes,
+ * refusals, a key rolled while the host runs, junk on the port, and SIGTERM.
+ */
+@Timeout(180)
+class ManagementEndToEndTest {
+    private static final Pattern MANAGE = Pattern.compile("Management API on (https://127\\.0\\.0\\.1:\\d+) \\(certificate SHA-256 ([0-9A-F:]+)\\)");
+
+    @TempDir
+    Path temp;
+
+    private HostProcess host;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    private Path data() {
+        return temp.resolve("data");
+    }
+
+    @Test
+    void aHeadlessHostIsAdministeredOverHttpsWithTheKeysItMade() throws Exception {
+        host = new HostProcess(data(), temp.resolve("host.err"));
+        Matcher manage = MANAGE.matcher(host.await(MANAGE.pattern()));
+        assertThat(manage.find()).isTrue();
+        URI url = URI.create(manage.group(1));
+        String fingerprint = manage.group(2);
+
+        JsonNode connection = ApiJson.MAPPER.readTree(data().resolve(HostManagement.CONNECTION_FILE).toFile());
+        assertThat(connection.path("url").asText()).isEqualTo(url.toString());
+        assertThat(connection.path("fingerprint").asText()).isEqualTo(fingerprint);
+        JsonNode keys = ApiJson.MAPPER.readTree(data().resolve("keys.json").toFile());
+        for (String file : new String[] {HostManagement.CONNECTION_FILE, "keys.json"}) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(data().resolve(file)))).as(file).isEqualTo("rw-------");
+        }
+        String primary = keys.path("primary").asText();
+        String secondary = keys.path("secondary").asText();
+        assertThat(Files.readString(data().resolve("sluice.db"), StandardCharsets.ISO_8859_1)).doesNotContain(primary, secondary);
+
+        ManagementClient owner = new ManagementClient(url, "owner", primary, fingerprint);
+        BlockingQueue<JsonNode> ended = endedOperations(owner);
+
+        ObjectNode definition = ApiJson.MAPPER.createObjectNode();
+        definition.put("name", "orders");
+        definition.put("memoryMb", 96);
+        definition.put("destination", "dir:" + temp.resolve("outbox"));
+        ManagementClient.Answer created = owner.post("/services", definition);
+        assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+        JsonNode outcome = endOf(ended, created.body().path("requestId").asText());
+        assertThat(outcome.path("status").asText()).as(outcome.toString()).isEqualTo("Succeeded");
+        assertThat(outcome.path("issuer").asText()).isEqualTo("owner");
+        assertThat(host.post("orders", "{\"id\":1}")).as("the new service takes messages").isEqualTo(202);
+
+        ManagementClient.Answer refused = owner.post("/services/orders/resume", null);
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.body().path("error").asText()).isEqualTo("Operation not allowed");
+        assertThat(refused.body().path("state").asText()).isEqualTo("Active");
+
+        ManagementClient.Answer stopped = owner.post("/services/orders/stop", null);
+        assertThat(endOf(ended, stopped.body().path("requestId").asText()).path("status").asText()).isEqualTo("Succeeded");
+        assertThat(owner.get("/services/orders").body().path("state").asText()).isEqualTo("Stopped");
+
+        // Junk on the HTTPS port: the host shrugs it off and keeps serving.
+        try (Socket plain = new Socket(url.getHost(), url.getPort())) {
+            plain.getOutputStream().write("GET /api/v1/services HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            plain.getOutputStream().flush();
+            plain.getInputStream().readAllBytes();
+        }
+        assertThat(owner.get("/health").status()).isEqualTo(200);
+
+        // The primary key is rolled by another process while the host runs.
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        int status = SluiceMain.run(new String[] {"keys", "regenerate", "--primary", "--data", data().toString()},
+                new ByteArrayInputStream(new byte[0]), new PrintWriter(printed, true, StandardCharsets.UTF_8),
+                new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), () -> { });
+        assertThat(status).isZero();
+        String rolled = ApiJson.MAPPER.readTree(data().resolve("keys.json").toFile()).path("primary").asText();
+        assertThat(rolled).isNotEqualTo(primary);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains(rolled);
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        int oldKey = owner.get("/services").status();
+        while (oldKey == 200 && System.nanoTime() < deadline) {
+            oldKey = owner.get("/services").status();
+        }
+        assertThat(oldKey).as("the rolled key stops working within seconds").isEqualTo(401);
+        assertThat(new ManagementClient(url, "owner", rolled, fingerprint).get("/services").status()).isEqualTo(200);
+        assertThat(new ManagementClient(url, "owner", secondary, fingerprint).get("/services").status())
+                .as("the other key keeps working").isEqualTo(200);
+
+        assertThat(host.terminate()).isZero();
+        host.await("Host stopped");
+    }
+
+    private static BlockingQueue<JsonNode> endedOperations(ManagementClient client) throws Exception {
+        HttpResponse<InputStream> stream = client.events();
+        assertThat(stream.statusCode()).isEqualTo(200);
+        BlockingQueue<JsonNode> ended = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (InputStream in = stream.body()) {
+                ServerSentEvents.read(in, (name, text) -> {
+                    if (name.equals("operation")) {
+                        JsonNode record = ApiJson.MAPPER.readTree(text).path("record");
+                        if (!record.path("status").asText().equals("Running")) {
+                            ended.add(record);
+                        }
+                    }
+                });
+            } catch (IOException e) {
+                // The host went away at the end of the test.
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return ended;
+    }
+
+    private static JsonNode endOf(BlockingQueue<JsonNode> ended, String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            JsonNode record = ended.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (record != null && record.path("requestId").asText().equals(requestId)) {
+                return record;
+            }
+        }
+        throw new AssertionError("operation " + requestId + " did not end");
+    }
+}
