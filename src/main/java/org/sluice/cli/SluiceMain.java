@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         resourceBundle = Messages.BUNDLE,
-        subcommands = {ChartCommand.class, ReplayCommand.class, HostCommand.class, LoadCommand.class, InstanceCommand.class, TrainCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ChartCommand.class, ReplayCommand.class, HostCommand.class, KeysCommand.class, LoadCommand.class, InstanceCommand.class,
+                TrainCommand.class, CommandLine.HelpCommand.class})
 public final class SluiceMain implements Callable<Integer> {
     /** Exit status when the console cannot be opened. */
     static final int CONSOLE_UNAVAILABLE = 1;

@@ -297,7 +297,8 @@ public final class HostKeys {
                 throw new HostAccessException("The new " + slot.id() + " key is in the database, but " + file
                         + " cannot be written (" + e.getMessage() + "); regenerate it again once " + file + " can be written", e);
             }
-            LOG.info("Rolled the {} key of the issuer {} in {}", slot.id(), ISSUER, data);
+            // The command that asked prints the outcome; a log line would say it twice.
+            LOG.debug("Rolled the {} key of the issuer {} in {}", slot.id(), ISSUER, data);
             return after;
         }
     }
