@@ -88,7 +88,7 @@ class ManagementEndToEndTest {
         JsonNode outcome = endOf(ended, created.body().path("requestId").asText());
         assertThat(outcome.path("status").asText()).as(outcome.toString()).isEqualTo("Succeeded");
         assertThat(outcome.path("issuer").asText()).isEqualTo("owner");
-        assertThat(host.post("orders", "{\"id\":1}")).as("the new service takes messages").isEqualTo(202);
+        assertThat(host.post("orders", "{\"id\":1}")).as("the new service takes messages").isEqualTo(200);
 
         ManagementClient.Answer refused = owner.post("/services/orders/resume", null);
         assertThat(refused.status()).isEqualTo(409);
@@ -127,7 +127,8 @@ class ManagementEndToEndTest {
         assertThat(new ManagementClient(url, "owner", secondary, fingerprint).get("/services").status())
                 .as("the other key keeps working").isEqualTo(200);
 
-        assertThat(host.terminate()).isZero();
+        // 128 + SIGTERM, the status of a JVM stopped by the signal after its shutdown hooks ran.
+        assertThat(host.terminate()).isEqualTo(143);
         host.await("Host stopped");
     }
 
