@@ -104,9 +104,12 @@ final class HostProcess implements AutoCloseable {
         }
     }
 
-    /** SIGTERM, as systemd stops a service; waits for the host to exit. */
+    /**
+     * SIGTERM, as systemd stops a service; waits for the host to exit. Through the process handle:
+     * {@link Process#destroy()} would also close the pipe, losing what the host prints as it stops.
+     */
     int terminate() throws InterruptedException {
-        process.destroy();
+        process.toHandle().destroy();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the host exits on SIGTERM").isTrue();
         return process.exitValue();
     }
