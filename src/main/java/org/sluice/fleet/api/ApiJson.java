@@ -376,7 +376,7 @@ public final class ApiJson {
                 .orElseThrow(() -> new IllegalArgumentException("\"" + chartName + "\" is not an operation of the chart"));
     }
 
-    static ServiceState state(String chartName) {
+    public static ServiceState state(String chartName) {
         return ServiceState.fromChartName(chartName)
                 .orElseThrow(() -> new IllegalArgumentException("\"" + chartName + "\" is not a state of the chart"));
     }

@@ -628,7 +628,7 @@ public final class ManagementServer implements AutoCloseable {
         problems.forEach(p -> {
             ObjectNode node = array.addObject();
             node.put("field", p.field());
-            node.put("message", p.toString());
+            node.put("message", p.message());
         });
         return body;
     }

@@ -1,0 +1,258 @@
+package org.sluice.fleet.remote;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.sluice.fleet.Fleet;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.FleetUnavailableException;
+import org.sluice.fleet.InvalidDefinitionException;
+import org.sluice.fleet.OperationTicket;
+import org.sluice.fleet.ServiceExistsException;
+import org.sluice.fleet.UnknownBackupException;
+import org.sluice.fleet.UnknownServiceException;
+import org.sluice.fleet.api.ManagementClient;
+import org.sluice.fleet.api.ManagementServer;
+import org.sluice.fleet.local.LocalFleet;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationNotAllowedException;
+import org.sluice.lifecycle.OperationQuery;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.FakeLauncher;
+import org.sluice.runtime.FrontDoor;
+import org.sluice.runtime.Host;
+import org.sluice.runtime.InMemoryJournal;
+import org.sluice.runtime.access.HostCertificate;
+
+/**
+ * The console's view of a host in another process: the same {@link Fleet} contract as the local
+ * one, over real HTTPS, and what happens when the connection drops, the host comes back, the key
+ * is rolled or the certificate changes.
+ */
+@Timeout(60)
+class RemoteFleetTest {
+    private static final String KEY = "the-key";
+
+    @TempDir
+    Path data;
+    @TempDir
+    Path otherData;
+
+    private final FakeLauncher launcher = new FakeLauncher();
+    private final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
+            new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    private final Map<String, Fleet> fleets = new ConcurrentHashMap<>();
+    private final AtomicReference<String> validKey = new AtomicReference<>(KEY);
+    private final BlockingQueue<FleetEvent> events = new LinkedBlockingQueue<>();
+    private final BlockingQueue<RemoteFleet.Connection> connections = new LinkedBlockingQueue<>();
+    private FrontDoor door;
+    private HostCertificate certificate;
+    private ManagementServer server;
+    private int port;
+    private RemoteFleet remote;
+
+    @BeforeEach
+    void open() throws Exception {
+        door = FrontDoor.open(host, 0);
+        certificate = HostCertificate.loadOrCreate(data);
+        server = serve(0, certificate);
+        port = server.port();
+        remote = RemoteFleet.connect("test host", new ManagementClient(URI.create("https://127.0.0.1:" + port), "owner", KEY,
+                certificate.fingerprint()), new RemoteFleet.Settings(Duration.ofMillis(20), Duration.ofMillis(200),
+                Duration.ofSeconds(45), System::currentTimeMillis));
+        remote.onConnection(connections::add);
+        remote.subscribe(events::add);
+    }
+
+    private ManagementServer serve(int at, HostCertificate tls) throws Exception {
+        return ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), at), tls.sslContext(),
+                (issuer, key) -> key.equals(validKey.get()),
+                issuer -> fleets.computeIfAbsent(issuer, i -> new LocalFleet(host, door, i, () -> { })),
+                "test", ManagementServer.Settings.defaults());
+    }
+
+    private Fleet local() {
+        return fleets.computeIfAbsent("local", i -> new LocalFleet(host, door, i, () -> { }));
+    }
+
+    @AfterEach
+    void close() {
+        remote.close();
+        server.close();
+        door.close();
+        host.close();
+    }
+
+    private static ServiceDefinition orders() {
+        return new ServiceDefinition("orders", 2, 1, 256, Validation.NONE, null, null, "dir:/tmp/orders-out");
+    }
+
+    private <E extends FleetEvent> E next(Class<E> type, Predicate<E> which) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            FleetEvent event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (type.isInstance(event) && which.test(type.cast(event))) {
+                return type.cast(event);
+            }
+        }
+        throw new AssertionError("no such " + type.getSimpleName() + " arrived");
+    }
+
+    private RemoteFleet.Connection connection(RemoteFleet.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            RemoteFleet.Connection c = connections.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (c != null && c.state() == state) {
+                return c;
+            }
+        }
+        throw new AssertionError("the connection never became " + state + "; it is " + remote.connection());
+    }
+
+    private static OperationRecord outcome(OperationTicket ticket) throws Exception {
+        return ticket.completion().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void commandsRunOnTheHostAndTheirEventsAndOutcomesComeBack() throws Exception {
+        assertThat(remote.snapshot().services()).isEmpty();
+
+        OperationTicket created = remote.create(orders());
+        assertThat(created.operation()).isEqualTo(Operation.CREATE);
+        assertThat(next(FleetEvent.ServiceAdded.class, e -> true).service()).isEqualTo("orders");
+        OperationRecord done = outcome(created);
+        assertThat(done.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(done.requester()).isEqualTo("owner");
+
+        assertThat(outcome(remote.perform("orders", Operation.STOP)).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        next(FleetEvent.ServiceStateChanged.class, e -> e.state() == ServiceState.STOPPED);
+        assertThat(remote.snapshot().services()).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(ServiceState.STOPPED));
+        assertThat(outcome(remote.perform("orders", Operation.START)).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(outcome(remote.scale("orders", 3)).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(launcher.alive("orders")).hasSize(3);
+        assertThat(outcome(remote.updateConfiguration("orders", orders().withUnits(3)))).satisfies(r ->
+                assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED));
+        assertThat(outcome(remote.perform("orders", Operation.BACKUP)).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        String backup = remote.backups("orders").get(0).id();
+        assertThat(outcome(remote.restore(backup, "orders-copy")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        for (OperationTicket ticket : remote.disableAccount()) {
+            assertThat(outcome(ticket).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        }
+        for (OperationTicket ticket : remote.enableAccount()) {
+            assertThat(outcome(ticket).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        }
+        assertThat(remote.operations(OperationQuery.all(100).forService("orders").withOperation(Operation.SCALE)))
+                .singleElement().satisfies(r -> assertThat(r.requester()).isEqualTo("owner"));
+        assertThat(remote.operation(created.requestId())).hasValueSatisfying(r -> assertThat(r.operation()).isEqualTo(Operation.CREATE));
+        assertThat(remote.operation("no-such-request")).isEmpty();
+        assertThat(remote.endpoint("orders")).isEqualTo(door.endpoint("orders"));
+    }
+
+    @Test
+    void refusalsAndMistakesAreTheSameTypedErrorsAsLocally() throws Exception {
+        outcome(remote.create(orders()));
+
+        assertThatThrownBy(() -> remote.perform("orders", Operation.RESUME))
+                .isInstanceOfSatisfying(OperationNotAllowedException.class, e -> {
+                    assertThat(e).hasMessage("Operation not allowed");
+                    assertThat(e.state()).isEqualTo(ServiceState.ACTIVE);
+                    assertThat(e.operation()).isEqualTo(Operation.RESUME);
+                });
+        assertThatThrownBy(() -> remote.perform("nope", Operation.START)).isInstanceOf(UnknownServiceException.class);
+        assertThatThrownBy(() -> remote.create(orders())).isInstanceOf(ServiceExistsException.class);
+        assertThatThrownBy(() -> remote.restore("nope", "x")).isInstanceOf(UnknownBackupException.class);
+        assertThatThrownBy(() -> remote.updateConfiguration("orders", orders().withUnits(12)))
+                .isInstanceOfSatisfying(InvalidDefinitionException.class,
+                        e -> assertThat(e.problems()).extracting(ServiceDefinition.Problem::field).containsExactly("units"));
+        assertThatThrownBy(() -> remote.injectFault("orders", Operation.START)).isInstanceOf(UnsupportedOperationException.class);
+        assertThat(local().snapshot().services()).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(ServiceState.ACTIVE);
+            assertThat(s.definition().units()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void aHostThatGoesAwayAndComesBackIsFollowedAgainFromAFreshSnapshot() throws Exception {
+        outcome(remote.create(orders()));
+        connection(RemoteFleet.State.CONNECTED);
+
+        server.close();
+        RemoteFleet.Connection down = connection(RemoteFleet.State.RECONNECTING);
+        assertThat(down.retryAtMs()).isPresent();
+        assertThat(down.problem()).isPresent();
+
+        // Meanwhile, on the host: one service stops, another is created.
+        outcome(local().perform("orders", Operation.STOP));
+        outcome(local().create(orders().withName("billing")));
+        events.clear();
+
+        server = serve(port, certificate);
+        connection(RemoteFleet.State.CONNECTED);
+        assertThat(next(FleetEvent.ServiceAdded.class, e -> e.service().equals("billing")).snapshot().state())
+                .isEqualTo(ServiceState.ACTIVE);
+        assertThat(remote.snapshot().services()).extracting(s -> s.name() + " " + s.state().chartName())
+                .containsExactly("billing Active", "orders Stopped");
+    }
+
+    @Test
+    void aRolledKeyStopsTheRetriesAndSaysSo() throws Exception {
+        remote.snapshot();
+        validKey.set("a-new-key");
+        server.close();
+        server = serve(port, certificate);
+
+        RemoteFleet.Connection refused = connection(RemoteFleet.State.UNAUTHORIZED);
+        assertThat(refused.problem()).hasValueSatisfying(p -> assertThat(p).contains("key"));
+        assertThatThrownBy(() -> remote.perform("orders", Operation.START)).isInstanceOf(FleetUnavailableException.class);
+    }
+
+    @Test
+    void aChangedCertificateIsRefusedWithBothFingerprints() throws Exception {
+        remote.snapshot();
+        HostCertificate other = HostCertificate.loadOrCreate(otherData);
+        server.close();
+        server = serve(port, other);
+
+        RemoteFleet.Connection changed = connection(RemoteFleet.State.CERTIFICATE_CHANGED);
+        assertThat(changed.problem()).hasValueSatisfying(p -> assertThat(p)
+                .contains("certificate changed", certificate.fingerprint(), other.fingerprint()));
+    }
+
+    @Test
+    void aHostThatCannotBeReachedAtFirstSaysWhyInsteadOfWaiting() {
+        RemoteFleet nowhere = RemoteFleet.connect("nowhere", new ManagementClient(URI.create("https://127.0.0.1:1"), "owner", KEY,
+                certificate.fingerprint()), new RemoteFleet.Settings(Duration.ofMillis(20), Duration.ofMillis(50),
+                Duration.ofSeconds(45), System::currentTimeMillis));
+        try {
+            assertThatThrownBy(nowhere::snapshot).isInstanceOf(FleetUnavailableException.class)
+                    .hasMessageContaining("Nothing answers at https://127.0.0.1:1");
+        } finally {
+            nowhere.close();
+        }
+        assertThat(nowhere.connection().state()).isEqualTo(RemoteFleet.State.CLOSED);
+    }
+}
