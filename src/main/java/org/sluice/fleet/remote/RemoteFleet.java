@@ -58,7 +58,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@link #snapshot()} answers at once and listeners hear every change. When the stream drops it
  * says so ({@link Connection}), tries again after a pause that doubles up to a ceiling, and on
  * coming back takes the host's fresh snapshot: services that changed meanwhile are announced
- * again (removed, then added), those that went are removed. A refused key or a changed
+ * again (removed, then added), those that went are removed. The first snapshot announces every
+ * service as added, so a listener that subscribed before it hears of them all. A refused key or a changed
  * certificate stops the retries: repeating them could not help, and the operator has to act.
  */
 public final class RemoteFleet implements Fleet {
@@ -304,7 +305,6 @@ public final class RemoteFleet implements Fleet {
 
     /** Takes the host's snapshot as the truth, announcing what changed since the mirror was last right. */
     private void resynchronise(FleetSnapshot snapshot) {
-        boolean first = !synced;
         Map<String, ServiceSnapshot> fresh = new LinkedHashMap<>();
         snapshot.services().forEach(s -> fresh.put(s.name(), s));
         for (String gone : List.copyOf(mirror.keySet())) {
@@ -315,9 +315,6 @@ public final class RemoteFleet implements Fleet {
         }
         for (ServiceSnapshot service : fresh.values()) {
             ServiceSnapshot before = mirror.put(service.name(), service);
-            if (first) {
-                continue;
-            }
             if (before != null && !before.equals(service)) {
                 publish(new FleetEvent.ServiceRemoved(service.name()));
             }
@@ -340,10 +337,10 @@ public final class RemoteFleet implements Fleet {
             case FleetEvent.ServiceRemoved removed -> mirror.remove(service);
             case FleetEvent.DefinitionChanged changed -> mirror.put(service, changed.snapshot());
             case FleetEvent.ServiceStateChanged changed -> mirror.computeIfPresent(service, (n, s) -> new ServiceSnapshot(
-                    s.definition(), changed.state(), changed.running(), s.instances(), s.lastOperation(), s.endpoint()));
+                    s.definition(), changed.state(), changed.running(), s.instances(), s.lastOperation(), s.endpoint(), s.host()));
             case FleetEvent.OperationProgress progress -> {
                 mirror.computeIfPresent(service, (n, s) -> new ServiceSnapshot(s.definition(), s.state(), s.running(),
-                        s.instances(), Optional.of(progress.record()), s.endpoint()));
+                        s.instances(), Optional.of(progress.record()), s.endpoint(), s.host()));
                 if (progress.record().outcome() != Outcome.RUNNING) {
                     ended(progress.record());
                 }
@@ -373,7 +370,8 @@ public final class RemoteFleet implements Fleet {
                     instances.set(i, change.apply(instances.get(i)));
                 }
             }
-            return new ServiceSnapshot(s.definition(), s.state(), s.running(), List.copyOf(instances), s.lastOperation(), s.endpoint());
+            return new ServiceSnapshot(s.definition(), s.state(), s.running(), List.copyOf(instances), s.lastOperation(), s.endpoint(),
+                    s.host());
         });
     }
 

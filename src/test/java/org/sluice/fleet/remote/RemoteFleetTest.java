@@ -3,19 +3,12 @@ package org.sluice.fleet.remote;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
@@ -31,9 +24,8 @@ import org.sluice.fleet.OperationTicket;
 import org.sluice.fleet.ServiceExistsException;
 import org.sluice.fleet.UnknownBackupException;
 import org.sluice.fleet.UnknownServiceException;
+import org.sluice.fleet.api.ManagedHost;
 import org.sluice.fleet.api.ManagementClient;
-import org.sluice.fleet.api.ManagementServer;
-import org.sluice.fleet.local.LocalFleet;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
@@ -42,10 +34,6 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
-import org.sluice.runtime.FakeLauncher;
-import org.sluice.runtime.FrontDoor;
-import org.sluice.runtime.Host;
-import org.sluice.runtime.InMemoryJournal;
 import org.sluice.runtime.access.HostCertificate;
 
 /**
@@ -55,56 +43,33 @@ import org.sluice.runtime.access.HostCertificate;
  */
 @Timeout(60)
 class RemoteFleetTest {
-    private static final String KEY = "the-key";
-
     @TempDir
     Path data;
     @TempDir
     Path otherData;
 
-    private final FakeLauncher launcher = new FakeLauncher();
-    private final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
-            new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
-    private final Map<String, Fleet> fleets = new ConcurrentHashMap<>();
-    private final AtomicReference<String> validKey = new AtomicReference<>(KEY);
     private final BlockingQueue<FleetEvent> events = new LinkedBlockingQueue<>();
     private final BlockingQueue<RemoteFleet.Connection> connections = new LinkedBlockingQueue<>();
-    private FrontDoor door;
-    private HostCertificate certificate;
-    private ManagementServer server;
-    private int port;
+    private ManagedHost managed;
     private RemoteFleet remote;
 
     @BeforeEach
     void open() throws Exception {
-        door = FrontDoor.open(host, 0);
-        certificate = HostCertificate.loadOrCreate(data);
-        server = serve(0, certificate);
-        port = server.port();
-        remote = RemoteFleet.connect("test host", new ManagementClient(URI.create("https://127.0.0.1:" + port), "owner", KEY,
-                certificate.fingerprint()), new RemoteFleet.Settings(Duration.ofMillis(20), Duration.ofMillis(200),
-                Duration.ofSeconds(45), System::currentTimeMillis));
+        managed = new ManagedHost(data);
+        remote = RemoteFleet.connect("test host", managed.client(), new RemoteFleet.Settings(Duration.ofMillis(20),
+                Duration.ofMillis(200), Duration.ofSeconds(45), System::currentTimeMillis));
         remote.onConnection(connections::add);
         remote.subscribe(events::add);
     }
 
-    private ManagementServer serve(int at, HostCertificate tls) throws Exception {
-        return ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), at), tls.sslContext(),
-                (issuer, key) -> key.equals(validKey.get()),
-                issuer -> fleets.computeIfAbsent(issuer, i -> new LocalFleet(host, door, i, () -> { })),
-                "test", ManagementServer.Settings.defaults());
-    }
-
     private Fleet local() {
-        return fleets.computeIfAbsent("local", i -> new LocalFleet(host, door, i, () -> { }));
+        return managed.fleet("local");
     }
 
     @AfterEach
     void close() {
         remote.close();
-        server.close();
-        door.close();
-        host.close();
+        managed.close();
     }
 
     private static ServiceDefinition orders() {
@@ -153,7 +118,7 @@ class RemoteFleetTest {
         assertThat(remote.snapshot().services()).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(ServiceState.STOPPED));
         assertThat(outcome(remote.perform("orders", Operation.START)).outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(outcome(remote.scale("orders", 3)).outcome()).isEqualTo(Outcome.SUCCEEDED);
-        assertThat(launcher.alive("orders")).hasSize(3);
+        assertThat(managed.launcher.alive("orders")).hasSize(3);
         assertThat(outcome(remote.updateConfiguration("orders", orders().withUnits(3)))).satisfies(r ->
                 assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED));
         assertThat(outcome(remote.perform("orders", Operation.BACKUP)).outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -169,7 +134,7 @@ class RemoteFleetTest {
                 .singleElement().satisfies(r -> assertThat(r.requester()).isEqualTo("owner"));
         assertThat(remote.operation(created.requestId())).hasValueSatisfying(r -> assertThat(r.operation()).isEqualTo(Operation.CREATE));
         assertThat(remote.operation("no-such-request")).isEmpty();
-        assertThat(remote.endpoint("orders")).isEqualTo(door.endpoint("orders"));
+        assertThat(remote.endpoint("orders")).isEqualTo(managed.door().endpoint("orders"));
     }
 
     @Test
@@ -200,7 +165,7 @@ class RemoteFleetTest {
         outcome(remote.create(orders()));
         connection(RemoteFleet.State.CONNECTED);
 
-        server.close();
+        managed.stopListening();
         RemoteFleet.Connection down = connection(RemoteFleet.State.RECONNECTING);
         assertThat(down.retryAtMs()).isPresent();
         assertThat(down.problem()).isPresent();
@@ -210,7 +175,7 @@ class RemoteFleetTest {
         outcome(local().create(orders().withName("billing")));
         events.clear();
 
-        server = serve(port, certificate);
+        managed.listenAgain(managed.certificate());
         connection(RemoteFleet.State.CONNECTED);
         assertThat(next(FleetEvent.ServiceAdded.class, e -> e.service().equals("billing")).snapshot().state())
                 .isEqualTo(ServiceState.ACTIVE);
@@ -221,9 +186,9 @@ class RemoteFleetTest {
     @Test
     void aRolledKeyStopsTheRetriesAndSaysSo() throws Exception {
         remote.snapshot();
-        validKey.set("a-new-key");
-        server.close();
-        server = serve(port, certificate);
+        managed.validKey.set("a-new-key");
+        managed.stopListening();
+        managed.listenAgain(managed.certificate());
 
         RemoteFleet.Connection refused = connection(RemoteFleet.State.UNAUTHORIZED);
         assertThat(refused.problem()).hasValueSatisfying(p -> assertThat(p).contains("key"));
@@ -234,18 +199,18 @@ class RemoteFleetTest {
     void aChangedCertificateIsRefusedWithBothFingerprints() throws Exception {
         remote.snapshot();
         HostCertificate other = HostCertificate.loadOrCreate(otherData);
-        server.close();
-        server = serve(port, other);
+        managed.stopListening();
+        managed.listenAgain(other);
 
         RemoteFleet.Connection changed = connection(RemoteFleet.State.CERTIFICATE_CHANGED);
         assertThat(changed.problem()).hasValueSatisfying(p -> assertThat(p)
-                .contains("certificate changed", certificate.fingerprint(), other.fingerprint()));
+                .contains("certificate changed", managed.fingerprint(), other.fingerprint()));
     }
 
     @Test
     void aHostThatCannotBeReachedAtFirstSaysWhyInsteadOfWaiting() {
-        RemoteFleet nowhere = RemoteFleet.connect("nowhere", new ManagementClient(URI.create("https://127.0.0.1:1"), "owner", KEY,
-                certificate.fingerprint()), new RemoteFleet.Settings(Duration.ofMillis(20), Duration.ofMillis(50),
+        RemoteFleet nowhere = RemoteFleet.connect("nowhere", new ManagementClient(URI.create("https://127.0.0.1:1"), "owner", ManagedHost.KEY,
+                managed.fingerprint()), new RemoteFleet.Settings(Duration.ofMillis(20), Duration.ofMillis(50),
                 Duration.ofSeconds(45), System::currentTimeMillis));
         try {
             assertThatThrownBy(nowhere::snapshot).isInstanceOf(FleetUnavailableException.class)
