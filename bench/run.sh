@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|all]   (default: all; aot is not in all)
+#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|all]   (default: all; aot is not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -92,7 +92,7 @@ door() {
 bench_host() {
   local data=$1 units=$2
   printf '{"services":[{"name":"bench","units":%s,"validate":"json","destination":"dir:%s/outbox"}]}' "$units" "$data" > "$data/defs.json"
-  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
+  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --manage 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
   host_pid=$!
   for _ in $(seq 1 240); do
     if grep -q 'bench: Create succeeded' "$data/host.out" 2>/dev/null; then break; fi
@@ -185,6 +185,42 @@ supervision() {
   kill "$host"; wait "$host" || true
 }
 
+# The management API: a snapshot of MANAGE_SERVICES (1,000) services in process, over HTTPS and as a
+# remote fleet's first snapshot; the latency of an event from the host's listener to a remote
+# fleet's; and the front door's throughput (wrk as in forward) alone and while ADMINS (100)
+# administrators each ask the host for its service list once a second, alternated, PAIRS pairs.
+manage() {
+  { machine; java -cp "$cp" org.sluice.bench.ManagementBench snapshot "${MANAGE_SERVICES:-1000}" "${ROUNDS:-20}"; } 2>&1 \
+    | tee "$out/manage-snapshot.log" | grep -E 'RESULT|^date'
+  { machine; java -cp "$cp" org.sluice.bench.ManagementBench latency "${EVENTS:-2000}" 100; } 2>&1 \
+    | tee "$out/manage-latency.log" | grep -E 'RESULT|^date'
+  local data; data=$(mktemp -d /tmp/sluice-bench-manage.XXXXXX)
+  printf 'wrk.method = "POST"\nwrk.body = [[{"order":1234,"sku":"A-77","qty":3,"ok":true}]]\nwrk.headers["Content-Type"] = "application/json"\n' > "$data/post.lua"
+  bench_host "$data" 2
+  local host=$host_pid
+  local door; door=$(grep -o 'http://127.0.0.1:[0-9]*/services/' "$data/host.out" | head -1)bench/messages
+  local url; url=$(grep -o 'https://127.0.0.1:[0-9]*' "$data/host.out" | head -1)
+  local fingerprint; fingerprint=$(sed -n 's/.*certificate SHA-256 \([0-9A-F:]*\)).*/\1/p' "$data/host.out" | head -1)
+  local seconds=${WRK_S:-8}
+  {
+    machine
+    wrk -t2 -c16 -d3s -s "$data/post.lua" "$door" > /dev/null
+    for pair in $(seq 1 "${PAIRS:-3}"); do
+      wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"
+      java -cp "$cp" org.sluice.bench.ManagementBench poll "$url" "$fingerprint" "$data/host/keys.json" "${ADMINS:-100}" $((seconds + 4)) > "$data/poll.txt" 2>&1 &
+      local pollers=$!
+      sleep 3
+      wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/polled.txt"
+      wait "$pollers"
+      local a b
+      a=$(grep -E 'Requests/sec' "$data/alone.txt" | awk '{print $2}')
+      b=$(grep -E 'Requests/sec' "$data/polled.txt" | awk '{print $2}')
+      echo "RESULT manage pair $pair: door alone $a msg/s, with ${ADMINS:-100} administrators polling $b msg/s, ratio $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}'); $(grep RESULT "$data/poll.txt")"
+    done
+  } 2>&1 | tee "$out/manage-door.log" | grep -E 'RESULT|^date'
+  kill "$host"; wait "$host" || true
+}
+
 case "$what" in
   startup) startup ;;
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
@@ -195,6 +231,7 @@ case "$what" in
   aot) aot ;;
   stalled) stalled ;;
   supervision) supervision ;;
-  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|all]" >&2; exit 2 ;;
+  manage) manage ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|all]" >&2; exit 2 ;;
 esac

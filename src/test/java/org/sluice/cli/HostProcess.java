@@ -109,8 +109,19 @@ final class HostProcess implements AutoCloseable {
      * {@link Process#destroy()} would also close the pipe, losing what the host prints as it stops.
      */
     int terminate() throws InterruptedException {
-        process.toHandle().destroy();
+        signalTerm();
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the host exits on SIGTERM").isTrue();
+        return process.exitValue();
+    }
+
+    /** Sends SIGTERM and returns at once. */
+    void signalTerm() {
+        process.toHandle().destroy();
+    }
+
+    /** Waits for the host to exit; returns its status. */
+    int exitStatus() throws InterruptedException {
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("the host exits").isTrue();
         return process.exitValue();
     }
 

@@ -19,7 +19,7 @@ import com.sun.net.httpserver.HttpServer;
  * releases it, so the messages stay in process in the role instance. It remembers every body it
  * received, in order of arrival.
  */
-final class HeldDestination implements AutoCloseable {
+public final class HeldDestination implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService threads;
     private final CountDownLatch release = new CountDownLatch(1);
@@ -30,7 +30,7 @@ final class HeldDestination implements AutoCloseable {
     }
 
     /** @param threads the most messages it can hold at once */
-    HeldDestination(int threads) throws IOException {
+    public HeldDestination(int threads) throws IOException {
         this.threads = Executors.newFixedThreadPool(threads);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
         server.createContext("/in", exchange -> {
@@ -55,17 +55,17 @@ final class HeldDestination implements AutoCloseable {
     }
 
     /** The URL role instances deliver to. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/in";
     }
 
     /** Answers every held message and, from now on, every new one at once. */
-    void release() {
+    public void release() {
         release.countDown();
     }
 
     /** Every body received so far. */
-    List<String> received() {
+    public List<String> received() {
         synchronized (received) {
             return List.copyOf(received);
         }
@@ -88,7 +88,7 @@ final class HeldDestination implements AutoCloseable {
      *
      * @return whether they did within the timeout
      */
-    boolean awaitReceived(int count, long timeout, TimeUnit unit) throws InterruptedException {
+    public boolean awaitReceived(int count, long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         synchronized (received) {
             while (received.size() < count) {

@@ -89,7 +89,9 @@ public final class ManagementServer implements AutoCloseable {
      * @param maxStreams           event streams open at once, in all
      * @param maxStreamsPerAddress event streams open at once from one address
      * @param streamQueue          events queued for one stream before its client counts as not keeping up
-     * @param keepAlive            how often an idle stream gets a comment line
+     * @param keepAlive            how often an idle stream gets a comment line; it is also how soon the host
+     *                             notices a client that went away (the JDK's server tells of it only
+     *                             when a write fails), and so frees its place among the streams
      * @param firstFailurePause    the wait before answering the second failed sign-in in a row; it doubles after
      * @param maxFailurePause      the longest such wait
      * @param pause                how waits are made
@@ -98,7 +100,7 @@ public final class ManagementServer implements AutoCloseable {
     public record Settings(int maxStreams, int maxStreamsPerAddress, int streamQueue, Duration keepAlive,
                            Duration firstFailurePause, Duration maxFailurePause, Pause pause, LongSupplier clock) {
         public static Settings defaults() {
-            return new Settings(64, 8, 4_096, Duration.ofSeconds(15), Duration.ofMillis(250), Duration.ofSeconds(5),
+            return new Settings(64, 16, 4_096, Duration.ofSeconds(5), Duration.ofMillis(250), Duration.ofSeconds(5),
                     Thread::sleep, System::currentTimeMillis);
         }
 

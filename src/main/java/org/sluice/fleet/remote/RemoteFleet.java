@@ -102,13 +102,13 @@ public final class RemoteFleet implements Fleet {
     /**
      * @param firstPause the pause before the first retry; it doubles after each failure
      * @param maxPause   the longest pause
-     * @param silence    how long the host may be silent (it sends a keep-alive every 15 s) before
+     * @param silence    how long the host may be silent (it sends a keep-alive every 5 s) before
      *                   the stream counts as dropped
      * @param clock      epoch milliseconds
      */
     public record Settings(Duration firstPause, Duration maxPause, Duration silence, LongSupplier clock) {
         public static Settings defaults() {
-            return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(45), System::currentTimeMillis);
+            return new Settings(Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ofSeconds(20), System::currentTimeMillis);
         }
     }
 
@@ -129,6 +129,8 @@ public final class RemoteFleet implements Fleet {
     /** Done at the first snapshot or the first failure, whichever comes first. */
     private final CompletableFuture<Void> firstOutcome = new CompletableFuture<>();
     private volatile boolean synced;
+    /** Counts the snapshots taken; a command compares it before and after to know whether one fell in between. */
+    private final java.util.concurrent.atomic.AtomicLong snapshots = new java.util.concurrent.atomic.AtomicLong();
     private final Object lock = new Object();
     private volatile Connection connection;
     private volatile boolean closed;
@@ -323,6 +325,7 @@ public final class RemoteFleet implements Fleet {
             }
         }
         synced = true;
+        snapshots.incrementAndGet();
         setConnection(State.CONNECTED, OptionalLong.empty(), null);
         // Operations that ended while the stream was down ended unheard: ask for them.
         for (String requestId : List.copyOf(pending.keySet())) {
@@ -434,15 +437,15 @@ public final class RemoteFleet implements Fleet {
         if (!problems.isEmpty()) {
             throw new InvalidDefinitionException(problems);
         }
-        return ticket(call("POST", "/services", ApiJson.definition(definition), definition.name()), Operation.CREATE);
+        return ticket(command("POST", "/services", ApiJson.definition(definition), definition.name()), Operation.CREATE);
     }
 
     @Override
     public OperationTicket perform(String service, Operation operation) {
         String path = "/services/" + segment(service);
         return switch (operation) {
-            case DELETE -> ticket(call("DELETE", path, null, service), operation);
-            case START, STOP, RESTART, SUSPEND, RESUME, BACKUP, SERVICE_UPDATE -> ticket(call("POST",
+            case DELETE -> ticket(command("DELETE", path, null, service), operation);
+            case START, STOP, RESTART, SUSPEND, RESUME, BACKUP, SERVICE_UPDATE -> ticket(command("POST",
                     path + "/" + operation.chartName().toLowerCase(java.util.Locale.ROOT), null, service), operation);
             default -> throw new IllegalArgumentException(operation.chartName() + " needs more than the service name");
         };
@@ -451,29 +454,29 @@ public final class RemoteFleet implements Fleet {
     @Override
     public OperationTicket scale(String service, int units) {
         ObjectNode body = ApiJson.MAPPER.createObjectNode().put("units", units);
-        return ticket(call("PUT", "/services/" + segment(service) + "/units", body, service), Operation.SCALE);
+        return ticket(command("PUT", "/services/" + segment(service) + "/units", body, service), Operation.SCALE);
     }
 
     @Override
     public OperationTicket updateConfiguration(String service, ServiceDefinition definition) {
-        return ticket(call("PUT", "/services/" + segment(service) + "/definition", ApiJson.definition(definition), service),
+        return ticket(command("PUT", "/services/" + segment(service) + "/definition", ApiJson.definition(definition), service),
                 Operation.UPDATE_CONFIGURATION);
     }
 
     @Override
     public OperationTicket restore(String backupId, String newName) {
         ObjectNode body = ApiJson.MAPPER.createObjectNode().put("name", newName);
-        return ticket(call("POST", "/backups/" + segment(backupId) + "/restore", body, newName), Operation.RESTORE);
+        return ticket(command("POST", "/backups/" + segment(backupId) + "/restore", body, newName), Operation.RESTORE);
     }
 
     @Override
     public List<OperationTicket> disableAccount() {
-        return tickets(call("POST", "/account/disable", null, null), Operation.DISABLE);
+        return tickets(command("POST", "/account/disable", null, null), Operation.DISABLE);
     }
 
     @Override
     public List<OperationTicket> enableAccount() {
-        return tickets(call("POST", "/account/enable", null, null), Operation.ENABLE);
+        return tickets(command("POST", "/account/enable", null, null), Operation.ENABLE);
     }
 
     /** Drills are armed on the host's own console only: the management API offers no way to break a service. */
@@ -613,23 +616,43 @@ public final class RemoteFleet implements Fleet {
         }
     }
 
-    private OperationTicket ticket(ManagementClient.Answer answer, Operation operation) {
-        return ticketFor(answer.body(), operation);
+    /** What a command knew of the event stream when it was sent. */
+    private record Sent(ManagementClient.Answer answer, boolean streamWasOpen, long snapshotsBefore) {
     }
 
-    private List<OperationTicket> tickets(ManagementClient.Answer answer, Operation operation) {
+    /**
+     * Sends a command. Its outcome normally arrives on the event stream; when the stream was not
+     * open as it was sent, or took a new snapshot meanwhile, the outcome may have gone by unheard.
+     */
+    private Sent command(String method, String path, JsonNode body, String service) {
+        boolean open = connection.state() == State.CONNECTED;
+        long before = snapshots.get();
+        return new Sent(call(method, path, body, service), open, before);
+    }
+
+    private OperationTicket ticket(Sent sent, Operation operation) {
+        return ticketFor(sent, sent.answer().body(), operation);
+    }
+
+    private List<OperationTicket> tickets(Sent sent, Operation operation) {
         List<OperationTicket> tickets = new ArrayList<>();
-        answer.body().path("operations").forEach(node -> tickets.add(ticketFor(node, operation)));
+        sent.answer().body().path("operations").forEach(node -> tickets.add(ticketFor(sent, node, operation)));
         return List.copyOf(tickets);
     }
 
-    private OperationTicket ticketFor(JsonNode accepted, Operation operation) {
+    private OperationTicket ticketFor(Sent sent, JsonNode accepted, Operation operation) {
         String requestId = accepted.path("requestId").asText();
         CompletableFuture<OperationRecord> completion = new CompletableFuture<>();
         pending.put(requestId, completion);
         OperationRecord already = recentOutcomes.get(requestId);
         if (already != null) {
             ended(already);
+        } else if (!sent.streamWasOpen() || snapshots.get() != sent.snapshotsBefore()) {
+            try {
+                operation(requestId).filter(r -> r.outcome() != Outcome.RUNNING).ifPresent(this::ended);
+            } catch (FleetUnavailableException e) {
+                LOG.debug("The outcome of {} is asked for again when the stream is back: {}", requestId, e.getMessage());
+            }
         }
         return new OperationTicket(requestId, accepted.path("service").asText(), operation, completion);
     }
