@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs the .deb that mvn -B -Ppackage package made, checks that the installed app works, and
 # purges it again: the command line, the console under Xvfb (with a screenshot), and the host with
-# its demo services, whose role instances are child JVMs started from the installed runtime.
+# its demo services, whose role instances are child JVMs started from the installed runtime; then
+# the host's systemd unit, run as its user sluice: through systemd where systemd is running,
+# otherwise its command by hand.
 # Run as root on Debian or Ubuntu; needs xvfb and imagemagick. Usage: packaging/smoke-test.sh [DEB]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,12 @@ mkdir -p "$out"
 work=$(mktemp -d)
 pids=()
 installed=false
+# The package keeps the service's user and data folder when purged; those this run made go at the end.
+if getent passwd sluice >/dev/null || [ -e /var/lib/sluice ]; then
+    service_user_before=true
+else
+    service_user_before=false
+fi
 
 cleanup() {
     for pid in "${pids[@]}"; do
@@ -21,6 +29,10 @@ cleanup() {
     done
     if $installed; then
         apt-get purge -y sluice >/dev/null 2>&1 || true
+    fi
+    if ! $service_user_before; then
+        userdel sluice 2>/dev/null || true
+        rm -rf /var/lib/sluice /tmp/hsperfdata_sluice
     fi
     rm -rf "$work"
 }
@@ -111,10 +123,69 @@ if pgrep -f -- "--work $work/host-data" >/dev/null; then
     fail "role instances were left running"
 fi
 
+echo "== the host as a service"
+unit=/lib/systemd/system/sluice-host.service
+[ -f "$unit" ] || fail "no $unit"
+getent passwd sluice | grep -q ':/var/lib/sluice:/usr/sbin/nologin$' || fail "no system user sluice at home in /var/lib/sluice"
+[ "$(stat -c '%U %a' /var/lib/sluice)" = "sluice 700" ] || fail "/var/lib/sluice is not sluice's alone"
+if command -v systemctl >/dev/null; then
+    enabled=$(systemctl is-enabled sluice-host.service 2>/dev/null) || true
+    [ "$enabled" = disabled ] || fail "sluice-host.service is '$enabled' once installed, not disabled"
+fi
+# Free ports, so that nothing else on this machine is in the way.
+echo 'SLUICE_HOST_OPTS="--port 0 --manage 127.0.0.1:0"' >> /etc/default/sluice-host
+if [ -d /run/systemd/system ]; then
+    systemctl start sluice-host.service || fail "systemctl start sluice-host"
+    invocation=$(systemctl show -p InvocationID --value sluice-host.service)
+    journal() { journalctl -q -o cat "_SYSTEMD_INVOCATION_ID=$invocation" > "$work/service.log" 2>&1 || true; }
+    for _ in $(seq 1 120); do
+        journal
+        grep -q 'Management API on' "$work/service.log" && break
+        sleep 0.5
+    done
+    grep -q 'Management API on' "$work/service.log" || { cat "$work/service.log" >&2; fail "the service printed no management address"; }
+    env -u JAVA_TOOL_OPTIONS runuser -u sluice -- sluice keys show --data /var/lib/sluice | grep -q '^primary key: ' || fail "sluice keys show as sluice"
+    systemctl stop sluice-host.service
+    for _ in $(seq 1 20); do
+        journal
+        grep -q 'Host stopped.' "$work/service.log" && break
+        sleep 0.25
+    done
+    status=$(systemctl show -p ExecMainStatus --value sluice-host.service)
+    result=$(systemctl show -p Result --value sluice-host.service)
+    [ "$status" = 143 ] && [ "$result" = success ] || { cat "$work/service.log" >&2; fail "the service stopped with $status ($result)"; }
+else
+    # No systemd running (a container): the unit's command, as its user, with its options file.
+    command=$(sed -n 's/^ExecStart=//p' "$unit")
+    (
+        set -a
+        . /etc/default/sluice-host
+        cd /
+        exec runuser -u sluice -- env -i PATH=/usr/bin:/bin HOME=/var/lib/sluice SLUICE_HOST_OPTS="$SLUICE_HOST_OPTS" \
+            sh -c "umask 0077; exec $command"
+    ) > "$work/service.log" 2>&1 &
+    service=$!
+    pids+=($service)
+    wait_for "$work/service.log" 60 'Management API on' || { cat "$work/service.log" >&2; fail "the host printed no management address"; }
+    env -u JAVA_TOOL_OPTIONS runuser -u sluice -- sluice keys show --data /var/lib/sluice | grep -q '^primary key: ' || fail "sluice keys show as sluice"
+    # runuser's child is the host itself (sh execs the launcher, which runs the JVM in-process).
+    host=$(pgrep -P "$service") || fail "no host running as sluice"
+    kill -TERM "$host"
+    status=0
+    wait "$service" || status=$?
+    [ "$status" = 143 ] || { cat "$work/service.log" >&2; fail "the host stopped with status $status, not 143"; }
+fi
+grep -q 'Host stopped.' "$work/service.log" || { cat "$work/service.log" >&2; fail "the host did not stop cleanly"; }
+grep 'Management API on' "$work/service.log"
+[ "$(find /var/lib/sluice -perm /077 | wc -l)" = 0 ] || fail "files in /var/lib/sluice that others may use"
+echo "ran as sluice, keys in /var/lib/sluice/keys.json, stopped with 143"
+
 echo "== purge"
 apt-get purge -y sluice > "$work/purge.log" 2>&1 || { cat "$work/purge.log" >&2; fail "apt-get purge"; }
 installed=false
 [ ! -e /opt/sluice ] || fail "/opt/sluice is still there"
 [ ! -e /usr/bin/sluice ] || fail "/usr/bin/sluice is still there"
 [ ! -e /usr/share/applications/sluice.desktop ] || fail "the desktop entry is still there"
+[ ! -e "$unit" ] || fail "$unit is still there"
+[ ! -e /etc/default/sluice-host ] || fail "/etc/default/sluice-host is still there"
 echo "PASS"
