@@ -140,6 +140,9 @@ final class HostCommand implements Callable<Integer> {
         if (listener != null) {
             out.println(Messages.get("host.manage.ready", listener.url(), listener.fingerprint(),
                     folder.resolve(HostKeys.FILE_NAME)));
+            if (listener.exposed()) {
+                out.println(Messages.get("host.manage.exposed", listener.listening()));
+            }
         } else {
             out.println(Messages.get("host.manage.off"));
         }

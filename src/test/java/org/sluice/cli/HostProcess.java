@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code sluice host} as a real process on a data folder, with the lines it prints: what an
- * operator runs on a server. Its front door and management listener take free ports.
+ * operator runs on a server. Its front door and, unless the test gives {@code --manage}, its
+ * management listener take free ports on loopback.
  */
 final class HostProcess implements AutoCloseable {
     private static final Pattern READY = Pattern.compile("Sluice host on http://127\\.0\\.0\\.1:(\\d+)/services/");
@@ -44,7 +45,10 @@ final class HostProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Duser.language=en", "-Duser.country=US",
                 "-cp", System.getProperty("java.class.path"), SluiceMain.class.getName(),
-                "host", "--port", "0", "--manage", "0", "--data", data.toString()));
+                "host", "--port", "0", "--data", data.toString()));
+        if (!List.of(extra).contains("--manage")) {
+            command.addAll(List.of("--manage", "0"));
+        }
         command.addAll(List.of(extra));
         process = new ProcessBuilder(command).redirectError(errors.toFile()).start();
         Thread reader = new Thread(() -> {

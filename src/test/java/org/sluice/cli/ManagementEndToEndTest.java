@@ -132,6 +132,23 @@ class ManagementEndToEndTest {
         host.await("Host stopped");
     }
 
+    @Test
+    void aListenerBeyondLoopbackIsOpenedOnlyWhenSaidSoAndThenSaysWhereItListens() throws Exception {
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int status = SluiceMain.run(new String[] {"host", "--port", "0", "--manage", "0.0.0.0:0", "--data", data().toString()},
+                new ByteArrayInputStream(new byte[0]), new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintWriter(errors, true, StandardCharsets.UTF_8), () -> { });
+        assertThat(status).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("0.0.0.0:0 is reachable from other machines", "--manage-exposed");
+
+        host = new HostProcess(data(), temp.resolve("host.err"), "--manage", "0.0.0.0:0", "--manage-exposed");
+        String line = host.await("It listens on 0\\.0\\.0\\.0:\\d+, reachable from other machines");
+        Matcher manage = MANAGE.matcher(host.await(MANAGE.pattern()));
+        assertThat(manage.find()).isTrue();
+        assertThat(line).contains(":" + URI.create(manage.group(1)).getPort() + ",");
+        assertThat(new ManagementClient(URI.create(manage.group(1)), "owner", "x", manage.group(2)).get("/health").status()).isEqualTo(200);
+    }
+
     private static BlockingQueue<JsonNode> endedOperations(ManagementClient client) throws Exception {
         HttpResponse<InputStream> stream = client.events();
         assertThat(stream.statusCode()).isEqualTo(200);

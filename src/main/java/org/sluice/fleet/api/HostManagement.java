@@ -58,11 +58,13 @@ public final class HostManagement implements AutoCloseable {
     private final ManagementServer server;
     private final HostCertificate certificate;
     private final String url;
+    private final InetSocketAddress address;
 
-    private HostManagement(ManagementServer server, HostCertificate certificate, String url) {
+    private HostManagement(ManagementServer server, HostCertificate certificate, String url, InetSocketAddress address) {
         this.server = server;
         this.certificate = certificate;
         this.url = url;
+        this.address = address;
     }
 
     /**
@@ -106,12 +108,23 @@ public final class HostManagement implements AutoCloseable {
             server.close();
             throw e;
         }
-        return new HostManagement(server, certificate, url);
+        return new HostManagement(server, certificate, url, new InetSocketAddress(address.getAddress(), server.port()));
     }
 
     /** Where the listener answers, e.g. {@code https://127.0.0.1:7071}. */
     public String url() {
         return url;
+    }
+
+    /** Whether it listens beyond loopback, where other machines reach it. */
+    public boolean exposed() {
+        return !address.getAddress().isLoopbackAddress();
+    }
+
+    /** The address it listens on, e.g. {@code 0.0.0.0:7071}. */
+    public String listening() {
+        String host = address.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort();
     }
 
     /** The SHA-256 fingerprint of the certificate it presents. */
