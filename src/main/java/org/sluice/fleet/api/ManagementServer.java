@@ -446,8 +446,20 @@ public final class ManagementServer implements AutoCloseable {
             out.write(EventStreams.format("snapshot", ApiJson.snapshot(snapshot)));
             out.flush();
             long idleMs = settings.keepAlive().toMillis();
+            // The key the stream was opened with is asked about again now and then: a key rolled
+            // while a client follows the host ends its stream within a keep-alive, and the client
+            // hears 401 when it comes back.
+            String[] credentials = basic(exchange.getRequestHeaders().getFirst("Authorization")).orElseThrow();
+            long checkedAt = System.nanoTime();
             while (!stream.dropped()) {
                 byte[] event = stream.next(idleMs);
+                if (System.nanoTime() - checkedAt > 1_000_000_000L) {
+                    checkedAt = System.nanoTime();
+                    if (!authenticator.accepts(credentials[0], credentials[1])) {
+                        LOG.info("Ended the event stream of {}: its key no longer works", address);
+                        return;
+                    }
+                }
                 out.write(event == null ? EventStreams.KEEP_ALIVE : event);
                 if (event == null || stream.nextIsEmpty()) {
                     out.flush();

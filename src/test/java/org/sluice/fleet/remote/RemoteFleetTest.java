@@ -196,6 +196,18 @@ class RemoteFleetTest {
     }
 
     @Test
+    void aKeyRolledWhileTheStreamIsOpenEndsItAndTheFleetAsksForTheNewKey() throws Exception {
+        remote.snapshot();
+        connection(RemoteFleet.State.CONNECTED);
+
+        managed.validKey.set("a-new-key");
+
+        RemoteFleet.Connection refused = connection(RemoteFleet.State.UNAUTHORIZED);
+        assertThat(refused.problem()).hasValueSatisfying(p -> assertThat(p).contains("rolled"));
+        assertThat(remote.connection().state()).as("no retries with a refused key").isEqualTo(RemoteFleet.State.UNAUTHORIZED);
+    }
+
+    @Test
     void aChangedCertificateIsRefusedWithBothFingerprints() throws Exception {
         remote.snapshot();
         HostCertificate other = HostCertificate.loadOrCreate(otherData);
