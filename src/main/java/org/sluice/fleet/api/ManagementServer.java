@@ -65,6 +65,8 @@ public final class ManagementServer implements AutoCloseable {
     public static final String API = "/api/v1";
     /** The largest request body taken, 1 MiB. */
     public static final int MAX_BODY = 1 << 20;
+    /** How much of a body over {@link #MAX_BODY} is read and dropped so that the client gets its 413. */
+    private static final long MAX_DISCARDED = 16L * MAX_BODY;
     /** The realm named in {@code WWW-Authenticate}. */
     public static final String REALM = "sluice";
     private static final String JSON = "application/json; charset=utf-8";
@@ -531,30 +533,43 @@ public final class ManagementServer implements AutoCloseable {
 
     private static String body(HttpExchange exchange) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > MAX_BODY) {
-                    throw tooLarge();
-                }
+                declared = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
                 throw new Refused(400, ApiJson.error("Content-Length is not a number"));
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
+            if (declared > MAX_BODY) {
+                throw tooLarge(in);
+            }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             byte[] buffer = new byte[16_384];
             int n;
             while ((n = in.read(buffer)) > 0) {
                 bytes.write(buffer, 0, n);
                 if (bytes.size() > MAX_BODY) {
-                    throw tooLarge();
+                    throw tooLarge(in);
                 }
             }
             return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 
-    private static Refused tooLarge() {
+    /**
+     * The 413 answer, after reading and dropping what the client still sends, up to {@link #MAX_DISCARDED}.
+     * Closed with unread bytes, the connection would be reset, and a reset can reach the client before
+     * the answer does: it would see a broken connection instead of the 413.
+     */
+    private static Refused tooLarge(InputStream rest) throws IOException {
+        byte[] buffer = new byte[16_384];
+        long dropped = 0;
+        int n;
+        while (dropped < MAX_DISCARDED && (n = rest.read(buffer)) > 0) {
+            dropped += n;
+        }
         return new Refused(413, ApiJson.error("The body is over 1 MiB, the most the management API takes"));
     }
 
