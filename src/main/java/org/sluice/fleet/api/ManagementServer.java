@@ -222,9 +222,9 @@ public final class ManagementServer implements AutoCloseable {
                 body.put("operation", e.operation().chartName());
                 answer = new Answer(409, body);
             } catch (UnknownServiceException e) {
-                answer = new Answer(404, notFound("service", e.service()));
+                answer = new Answer(404, notFound("service", "service", e.service()));
             } catch (UnknownBackupException e) {
-                answer = new Answer(404, notFound("backup", e.backupId()));
+                answer = new Answer(404, notFound("backup", "backup", e.backupId()));
             } catch (ServiceExistsException e) {
                 ObjectNode body = ApiJson.error(e.getMessage());
                 body.put("service", e.service());
@@ -380,7 +380,7 @@ public final class ManagementServer implements AutoCloseable {
         allow(exchange.getRequestMethod(), "GET");
         if (parts.size() == 2) {
             String id = parts.get(1);
-            OperationRecord record = fleet.operation(id).orElseThrow(() -> new Refused(404, notFound("operation", id)));
+            OperationRecord record = fleet.operation(id).orElseThrow(() -> new Refused(404, notFound("operation", "requestId", id)));
             return new Answer(200, ApiJson.operation(record));
         }
         if (parts.size() != 1) {
@@ -625,13 +625,17 @@ public final class ManagementServer implements AutoCloseable {
         return new Refused(404, ApiJson.error("No such resource; GET " + API + "/openapi.json lists them"));
     }
 
-    /** A 404 that repeats the name only when it could be one, so that no pasted junk comes back. */
-    private static ObjectNode notFound(String what, String name) {
+    /**
+     * A 404 that repeats the name, in {@code field}, only when it could be one, so that no pasted
+     * junk comes back. The field of an operation is {@code requestId}: {@code operation} is the
+     * chart's name of an operation in every other answer.
+     */
+    private static ObjectNode notFound(String what, String field, String name) {
         boolean plausible = what.equals("service") ? ServiceDefinition.isValidName(name)
                 : name.length() <= 80 && name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
         ObjectNode body = ApiJson.error(plausible ? "No " + what + " named '" + name + "'" : "No such " + what);
         if (plausible) {
-            body.put(what, name);
+            body.put(field, name);
         }
         return body;
     }
