@@ -13,18 +13,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * Checks a JSON value against a schema of an OpenAPI 3.0 document, for the part of the schema
- * language that the management API's document uses: {@code $ref}, {@code allOf}, {@code type},
- * {@code nullable}, {@code required}, {@code properties}, {@code additionalProperties},
- * {@code items}, {@code enum}, {@code format: date-time}, {@code minimum} and {@code maximum}.
+ * language that the management API's document uses: {@code $ref}, {@code allOf}, {@code anyOf},
+ * {@code type}, {@code nullable}, {@code required}, {@code properties},
+ * {@code additionalProperties}, {@code items}, {@code enum}, {@code format: date-time},
+ * {@code minimum} and {@code maximum}.
+ *
+ * <p>{@code nullable} means what OpenAPI 3.0.3 says: it adds {@code null} to the {@code type}
+ * beside it and nothing more, so the schema's other constraints still apply to a null, among
+ * them an {@code enum} without null and each schema of an {@code allOf}. A schema without a type
+ * lets null through like any other value.
  *
  * <p>A schema that uses any other keyword (or another format) is reported rather than passed
- * over, so that the document cannot say something this check silently takes for granted. As in
- * OpenAPI 3.0.3, {@code nullable} allows {@code null} only beside a {@code type}, and the
- * siblings of a {@code $ref} are ignored by readers of the document, so both are reported too.
+ * over, so that the document cannot say something this check silently takes for granted; so is
+ * {@code nullable} without a type, which says nothing, and a keyword beside {@code $ref}, which
+ * readers of an OpenAPI 3.0 document ignore.
  */
 final class SchemaCheck {
-    private static final Set<String> KEYWORDS = Set.of("$ref", "allOf", "type", "nullable", "required", "properties",
-            "additionalProperties", "items", "enum", "format", "minimum", "maximum");
+    private static final Set<String> KEYWORDS = Set.of("$ref", "allOf", "anyOf", "type", "nullable", "required",
+            "properties", "additionalProperties", "items", "enum", "format", "minimum", "maximum");
     /** Words for people, which say nothing about the value. */
     private static final Set<String> ANNOTATIONS = Set.of("description", "example", "default");
     private static final int SHOWN = 60;
@@ -81,21 +87,17 @@ final class SchemaCheck {
         boolean typed = schema.has("type");
         boolean nullable = schema.path("nullable").asBoolean(false);
         if (nullable && !typed) {
-            problems.add(where + ": nullable without a type, which allows nothing in OpenAPI 3.0.3: " + schema);
+            problems.add(where + ": nullable without a type, which changes nothing in OpenAPI 3.0.3: " + schema);
         }
-        if (value.isNull() && typed) {
-            if (!nullable) {
-                problems.add(where + ": null, but the schema is not nullable");
-            }
+        if (typed && !(value.isNull() && nullable) && !hasType(schema.path("type").asText(), value)) {
+            problems.add(where + ": " + shown(value) + " is not of type " + schema.path("type").asText()
+                    + (value.isNull() ? " (the schema is not nullable)" : ""));
             return;
         }
         for (JsonNode part : schema.path("allOf")) {
             check(part, value, where, problems);
         }
-        if (typed && !hasType(schema.path("type").asText(), value)) {
-            problems.add(where + ": " + shown(value) + " is not of type " + schema.path("type").asText());
-            return;
-        }
+        checkAnyOf(schema, value, where, problems);
         checkEnum(schema, value, where, problems);
         checkFormat(schema, value, where, problems);
         checkRange(schema, value, where, problems);
@@ -131,6 +133,22 @@ final class SchemaCheck {
             case "boolean" -> value.isBoolean();
             default -> false;
         };
+    }
+
+    private void checkAnyOf(JsonNode schema, JsonNode value, String where, List<String> problems) {
+        if (!schema.has("anyOf")) {
+            return;
+        }
+        List<String> misses = new ArrayList<>();
+        for (JsonNode part : schema.path("anyOf")) {
+            List<String> own = new ArrayList<>();
+            check(part, value, where, own);
+            if (own.isEmpty()) {
+                return;
+            }
+            misses.addAll(own);
+        }
+        problems.add(where + ": " + shown(value) + " fits none of anyOf: " + misses);
     }
 
     private static void checkEnum(JsonNode schema, JsonNode value, String where, List<String> problems) {

@@ -22,7 +22,8 @@ class SchemaCheckTest {
                   "tags": {"type": "array", "items": {"type": "string"}},
                   "flag": {"type": "boolean"}}},
               "Holder": {"type": "object", "properties": {
-                "thing": {"type": "object", "nullable": true, "allOf": [{"$ref": "#/components/schemas/Thing"}]}}},
+                "thing": {"anyOf": [{"$ref": "#/components/schemas/Thing"}, {"$ref": "#/components/schemas/Null"}]}}},
+              "Null": {"enum": [null]},
               "Alias": {"$ref": "#/components/schemas/Thing"}
             }}}
             """);
@@ -70,13 +71,24 @@ class SchemaCheckTest {
     }
 
     @Test
-    void nullIsAllowedOnlyWhereTheSchemaSaysNullable() {
-        JsonNode holder = json("{\"$ref\": \"#/components/schemas/Holder\"}");
-        assertThat(problems(holder, "{\"thing\": null}")).isEmpty();
-        assertThat(problems(holder, "{\"thing\": {\"name\": \"a\"}}")).as("allOf checks the object")
-                .singleElement().asString().contains("$.thing", "'at' is missing");
+    void nullIsAllowedOnlyWhereTheSchemaSaysNullableAndNothingElseForbidsIt() {
         assertThat(problems(THING, "{\"name\": null, \"at\": null}")).singleElement().asString().contains("$.name", "not nullable");
         assertThat(problems(THING, "null")).singleElement().asString().contains("not nullable");
+        assertThat(problems(json("{\"enum\": [1]}"), "null")).as("an untyped schema takes null, unless its enum forbids it").hasSize(1);
+        assertThat(problems(json("{\"type\": \"string\", \"nullable\": true, \"enum\": [\"a\"]}"), "null"))
+                .as("nullable widens the type, not the enum").singleElement().asString().contains("not one of");
+        assertThat(problems(json("{\"type\": \"object\", \"nullable\": true, \"allOf\": [{\"$ref\": \"#/components/schemas/Thing\"}]}"),
+                "null")).as("nor the schemas of an allOf").singleElement().asString().contains("not nullable");
+    }
+
+    @Test
+    void anyOfTakesAValueThatFitsOneOfItsSchemas() {
+        JsonNode holder = json("{\"$ref\": \"#/components/schemas/Holder\"}");
+        assertThat(problems(holder, "{\"thing\": null}")).isEmpty();
+        assertThat(problems(holder, "{\"thing\": {\"name\": \"a\", \"at\": null}}")).isEmpty();
+        assertThat(problems(holder, "{\"thing\": {\"name\": \"a\"}}")).singleElement().asString()
+                .contains("$.thing", "fits none of anyOf", "'at' is missing");
+        assertThat(problems(holder, "{\"thing\": 3}")).hasSize(1);
     }
 
     @Test
@@ -86,7 +98,7 @@ class SchemaCheckTest {
         assertThat(problems(json("{\"type\": \"string\", \"format\": \"uuid\"}"), "\"b\"")).singleElement().asString()
                 .contains("'uuid'");
         assertThat(problems(json("{\"nullable\": true, \"allOf\": [{\"type\": \"string\"}]}"), "null"))
-                .as("OpenAPI 3.0.3 ignores nullable without a type").anySatisfy(p -> assertThat(p).contains("nullable without a type"));
+                .as("nullable without a type says nothing in OpenAPI 3.0.3").anySatisfy(p -> assertThat(p).contains("nullable without a type"));
         assertThat(problems(json("{\"$ref\": \"#/components/schemas/Thing\", \"nullable\": true}"), "null"))
                 .anySatisfy(p -> assertThat(p).contains("beside $ref"));
         assertThat(problems(json("{\"$ref\": \"#/components/schemas/Nothing\"}"), "{}")).singleElement().asString()
