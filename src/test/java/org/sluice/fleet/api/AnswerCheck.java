@@ -100,6 +100,14 @@ final class AnswerCheck {
         return false;
     }
 
+    /** The parameters of the operation, those its path gives all its operations first, each resolved. */
+    List<JsonNode> parameters(Operation operation) {
+        List<JsonNode> parameters = new ArrayList<>();
+        document.path("paths").path(operation.path()).path("parameters").forEach(p -> parameters.add(resolved(operation.toString(), p)));
+        operation(operation).path("parameters").forEach(p -> parameters.add(resolved(operation.toString(), p)));
+        return parameters;
+    }
+
     /** The event names the stream's {@code x-events} documents. */
     Set<String> eventNames() {
         Set<String> names = new TreeSet<>();
@@ -288,13 +296,9 @@ final class AnswerCheck {
             return;
         }
         Map<String, JsonNode> documented = new LinkedHashMap<>();
-        List<JsonNode> parameters = new ArrayList<>();
-        document.path("paths").path(operation.path()).path("parameters").forEach(parameters::add);
-        operation(operation).path("parameters").forEach(parameters::add);
-        for (JsonNode parameter : parameters) {
-            JsonNode p = resolved(operation.toString(), parameter);
-            if (p.path("in").asText().equals("query")) {
-                documented.put(p.path("name").asText(), p.path("schema"));
+        for (JsonNode parameter : parameters(operation)) {
+            if (parameter.path("in").asText().equals("query")) {
+                documented.put(parameter.path("name").asText(), parameter.path("schema"));
             }
         }
         for (String pair : query.split("&")) {

@@ -200,8 +200,7 @@ final class SchemaCheck {
         }
         JsonNode properties = schema.path("properties");
         JsonNode additional = schema.path("additionalProperties");
-        for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : value.properties()) {
             String at = where + "." + field.getKey();
             if (properties.has(field.getKey())) {
                 check(properties.path(field.getKey()), field.getValue(), at, problems);
