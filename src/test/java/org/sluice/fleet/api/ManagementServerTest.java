@@ -224,7 +224,10 @@ class ManagementServerTest {
 
         assertThat(client.post("/services/nope/start", null).status()).isEqualTo(404);
         assertThat(client.post("/backups/nope/restore", ApiJson.MAPPER.createObjectNode().put("name", "x")).status()).isEqualTo(404);
-        assertThat(client.get("/operations/nope").status()).isEqualTo(404);
+        ManagementClient.Answer noOperation = client.get("/operations/nope");
+        assertThat(noOperation.status()).isEqualTo(404);
+        assertThat(noOperation.body().path("requestId").asText()).as("operation is a chart name elsewhere").isEqualTo("nope");
+        assertThat(noOperation.body().has("operation")).isFalse();
         assertThat(client.get("/nowhere").status()).isEqualTo(404);
         ManagementClient.Answer junk = client.get("/services/%3Cscript%3Ealert(1)%3C%2Fscript%3E");
         assertThat(junk.status()).isEqualTo(404);
