@@ -65,6 +65,8 @@ public final class ManagementServer implements AutoCloseable {
     public static final String API = "/api/v1";
     /** The largest request body taken, 1 MiB. */
     public static final int MAX_BODY = 1 << 20;
+    /** How much of a body over {@link #MAX_BODY} is read and dropped so that the client gets its 413. */
+    private static final long MAX_DISCARDED = 16L * MAX_BODY;
     /** The realm named in {@code WWW-Authenticate}. */
     public static final String REALM = "sluice";
     private static final String JSON = "application/json; charset=utf-8";
@@ -222,9 +224,9 @@ public final class ManagementServer implements AutoCloseable {
                 body.put("operation", e.operation().chartName());
                 answer = new Answer(409, body);
             } catch (UnknownServiceException e) {
-                answer = new Answer(404, notFound("service", e.service()));
+                answer = new Answer(404, notFound("service", "service", e.service()));
             } catch (UnknownBackupException e) {
-                answer = new Answer(404, notFound("backup", e.backupId()));
+                answer = new Answer(404, notFound("backup", "backup", e.backupId()));
             } catch (ServiceExistsException e) {
                 ObjectNode body = ApiJson.error(e.getMessage());
                 body.put("service", e.service());
@@ -380,7 +382,7 @@ public final class ManagementServer implements AutoCloseable {
         allow(exchange.getRequestMethod(), "GET");
         if (parts.size() == 2) {
             String id = parts.get(1);
-            OperationRecord record = fleet.operation(id).orElseThrow(() -> new Refused(404, notFound("operation", id)));
+            OperationRecord record = fleet.operation(id).orElseThrow(() -> new Refused(404, notFound("operation", "requestId", id)));
             return new Answer(200, ApiJson.operation(record));
         }
         if (parts.size() != 1) {
@@ -545,30 +547,43 @@ public final class ManagementServer implements AutoCloseable {
 
     private static String body(HttpExchange exchange) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
         if (length != null) {
             try {
-                if (Long.parseLong(length.strip()) > MAX_BODY) {
-                    throw tooLarge();
-                }
+                declared = Long.parseLong(length.strip());
             } catch (NumberFormatException e) {
                 throw new Refused(400, ApiJson.error("Content-Length is not a number"));
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
+            if (declared > MAX_BODY) {
+                throw tooLarge(in);
+            }
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
             byte[] buffer = new byte[16_384];
             int n;
             while ((n = in.read(buffer)) > 0) {
                 bytes.write(buffer, 0, n);
                 if (bytes.size() > MAX_BODY) {
-                    throw tooLarge();
+                    throw tooLarge(in);
                 }
             }
             return bytes.toString(StandardCharsets.UTF_8);
         }
     }
 
-    private static Refused tooLarge() {
+    /**
+     * The 413 answer, after reading and dropping what the client still sends, up to {@link #MAX_DISCARDED}.
+     * Closed with unread bytes, the connection would be reset, and a reset can reach the client before
+     * the answer does: it would see a broken connection instead of the 413.
+     */
+    private static Refused tooLarge(InputStream rest) throws IOException {
+        byte[] buffer = new byte[16_384];
+        long dropped = 0;
+        int n;
+        while (dropped < MAX_DISCARDED && (n = rest.read(buffer)) > 0) {
+            dropped += n;
+        }
         return new Refused(413, ApiJson.error("The body is over 1 MiB, the most the management API takes"));
     }
 
@@ -624,13 +639,17 @@ public final class ManagementServer implements AutoCloseable {
         return new Refused(404, ApiJson.error("No such resource; GET " + API + "/openapi.json lists them"));
     }
 
-    /** A 404 that repeats the name only when it could be one, so that no pasted junk comes back. */
-    private static ObjectNode notFound(String what, String name) {
+    /**
+     * A 404 that repeats the name, in {@code field}, only when it could be one, so that no pasted
+     * junk comes back. The field of an operation is {@code requestId}: {@code operation} is the
+     * chart's name of an operation in every other answer.
+     */
+    private static ObjectNode notFound(String what, String field, String name) {
         boolean plausible = what.equals("service") ? ServiceDefinition.isValidName(name)
                 : name.length() <= 80 && name.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '-' || c == '_' || c == '.');
         ObjectNode body = ApiJson.error(plausible ? "No " + what + " named '" + name + "'" : "No such " + what);
         if (plausible) {
-            body.put(what, name);
+            body.put(field, name);
         }
         return body;
     }

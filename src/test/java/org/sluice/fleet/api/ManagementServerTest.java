@@ -7,19 +7,14 @@ import java.io.OutputStream;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,17 +34,9 @@ import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetListener;
 import org.sluice.fleet.Subscription;
-import org.sluice.fleet.local.LocalFleet;
 import org.sluice.lifecycle.Operation;
-import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
-import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.runtime.FakeLauncher;
-import org.sluice.runtime.FrontDoor;
-import org.sluice.runtime.Host;
-import org.sluice.runtime.InMemoryJournal;
-import org.sluice.runtime.access.HostCertificate;
 import org.sluice.throttle.InstanceSample;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -61,92 +48,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 @Timeout(60)
 class ManagementServerTest {
-    private static final String KEY = "primary-key-for-tests";
-    private static final String OTHER_KEY = "secondary-key-for-tests";
-
     @TempDir
     Path data;
 
-    private final FakeLauncher launcher = new FakeLauncher();
-    private final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
-            new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
-    private final List<Long> pauses = new CopyOnWriteArrayList<>();
-    private final Map<String, Fleet> fleets = new ConcurrentHashMap<>();
-    private final BlockingQueue<OperationRecord> ended = new LinkedBlockingQueue<>();
-    private final Map<String, OperationRecord> seen = new ConcurrentHashMap<>();
-    private FrontDoor door;
-    private ManagementServer server;
+    private ManagementFixture fx;
     private ManagementClient client;
-    private HostCertificate certificate;
 
     @BeforeEach
     void open() throws Exception {
-        door = FrontDoor.open(host, 0);
-        certificate = HostCertificate.loadOrCreate(data);
-        server = start(ManagementServer.Settings.defaults().withPause(pauses::add));
-        client = client(KEY);
-        fleet("test").subscribe(event -> {
-            if (event instanceof FleetEvent.OperationProgress progress && progress.record().outcome() != Outcome.RUNNING) {
-                ended.add(progress.record());
-            }
-        });
-    }
-
-    private ManagementServer start(ManagementServer.Settings settings) throws Exception {
-        return ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), certificate.sslContext(),
-                (issuer, key) -> issuer.equals("owner") && (key.equals(KEY) || key.equals(OTHER_KEY)),
-                this::fleet, "test-version", settings);
-    }
-
-    private Fleet fleet(String issuer) {
-        return fleets.computeIfAbsent(issuer, i -> new LocalFleet(host, door, i, () -> { }));
-    }
-
-    private ManagementClient client(String key) {
-        return new ManagementClient(URI.create("https://127.0.0.1:" + server.port()), "owner", key, certificate.fingerprint());
+        fx = new ManagementFixture(data);
+        client = fx.client();
     }
 
     @AfterEach
     void close() {
-        server.close();
-        door.close();
-        host.close();
-    }
-
-    private static ObjectNode definition(String name) {
-        ObjectNode node = ApiJson.MAPPER.createObjectNode();
-        node.put("name", name);
-        node.put("units", 2);
-        node.put("destination", "dir:/tmp/" + name + "-out");
-        return node;
-    }
-
-    private OperationRecord endOf(String requestId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (seen.containsKey(requestId)) {
-                return seen.get(requestId);
-            }
-            OperationRecord record = ended.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (record != null) {
-                seen.put(record.requestId(), record);
-            }
-        }
-        throw new AssertionError("operation " + requestId + " did not end");
-    }
-
-    private String created(String name) throws Exception {
-        ManagementClient.Answer answer = client.post("/services", definition(name));
-        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(202);
-        String id = answer.body().path("requestId").asText();
-        assertThat(endOf(id).outcome()).isEqualTo(Outcome.SUCCEEDED);
-        return id;
+        fx.close();
     }
 
     @Test
     void healthNeedsNoCredentialsAndEverythingElseDoes() throws Exception {
-        ManagementClient stranger = new ManagementClient(URI.create("https://127.0.0.1:" + server.port()), "owner", "guess",
-                certificate.fingerprint());
+        ManagementClient stranger = fx.client("guess");
         ManagementClient.Answer health = stranger.get("/health");
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.body().path("status").asText()).isEqualTo("ok");
@@ -158,31 +79,31 @@ class ManagementServerTest {
         assertThat(refused.error()).contains("sluice keys show");
 
         assertThat(client.get("/services").status()).isEqualTo(200);
-        assertThat(client(OTHER_KEY).get("/services").status()).as("the secondary key works too").isEqualTo(200);
+        assertThat(fx.client(ManagementFixture.OTHER_KEY).get("/services").status()).as("the secondary key works too").isEqualTo(200);
     }
 
     @Test
     void repeatedFailuresFromOneAddressAreAnsweredEverMoreSlowly() throws Exception {
-        ManagementClient guesser = client("wrong");
+        ManagementClient guesser = fx.client("wrong");
         for (int i = 0; i < 6; i++) {
             assertThat(guesser.get("/services").status()).isEqualTo(401);
         }
-        assertThat(pauses).containsExactly(250L, 500L, 1000L, 2000L, 4000L);
+        assertThat(fx.pauses).containsExactly(250L, 500L, 1000L, 2000L, 4000L);
 
         assertThat(client.get("/services").status()).isEqualTo(200);
         assertThat(guesser.get("/services").status()).isEqualTo(401);
-        assertThat(pauses).as("signing in clears the count").hasSize(5);
+        assertThat(fx.pauses).as("signing in clears the count").hasSize(5);
     }
 
     @Test
     void createIsAcceptedWithARequestIdAndLoggedUnderTheIssuer() throws Exception {
-        ManagementClient.Answer answer = client.post("/services", definition("orders"));
+        ManagementClient.Answer answer = client.post("/services", ManagementFixture.definition("orders"));
 
         assertThat(answer.status()).isEqualTo(202);
         String id = answer.body().path("requestId").asText();
         assertThat(answer.headers().firstValue("Request-Id")).hasValue(id);
         assertThat(answer.headers().firstValue("Location")).hasValue("/api/v1/operations/" + id);
-        assertThat(endOf(id).requester()).isEqualTo("owner");
+        assertThat(fx.endOf(id).requester()).isEqualTo("owner");
 
         JsonNode operation = client.get("/operations/" + id).body();
         assertThat(operation.path("status").asText()).isEqualTo("Succeeded");
@@ -193,24 +114,24 @@ class ManagementServerTest {
         JsonNode service = client.get("/services/orders").body();
         assertThat(service.path("state").asText()).isEqualTo("Active");
         assertThat(service.path("instances")).hasSize(2);
-        assertThat(ApiJson.readService(service).definition()).isEqualTo(ApiJson.readDefinition(definition("orders")));
+        assertThat(ApiJson.readService(service).definition()).isEqualTo(ApiJson.readDefinition(ManagementFixture.definition("orders")));
     }
 
     @Test
     void everyOperationOfTheChartRunsThroughTheApi() throws Exception {
-        created("orders");
+        fx.created("orders");
         for (String op : List.of("stop", "start", "restart", "suspend", "resume", "backup", "serviceupdate")) {
             ManagementClient.Answer answer = client.post("/services/orders/" + op, null);
             assertThat(answer.status()).as(op + ": " + answer.body()).isEqualTo(202);
-            assertThat(endOf(answer.body().path("requestId").asText()).outcome()).as(op).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(fx.endOf(answer.body().path("requestId").asText()).outcome()).as(op).isEqualTo(Outcome.SUCCEEDED);
         }
         ObjectNode units = ApiJson.MAPPER.createObjectNode().put("units", 3);
-        assertThat(endOf(client.put("/services/orders/units", units).body().path("requestId").asText()).outcome())
+        assertThat(fx.endOf(client.put("/services/orders/units", units).body().path("requestId").asText()).outcome())
                 .isEqualTo(Outcome.SUCCEEDED);
-        assertThat(launcher.alive("orders")).hasSize(3);
+        assertThat(fx.launcher.alive("orders")).hasSize(3);
 
-        ObjectNode changed = definition("orders").put("memoryMb", 512);
-        assertThat(endOf(client.put("/services/orders/definition", changed).body().path("requestId").asText()).outcome())
+        ObjectNode changed = ManagementFixture.definition("orders").put("memoryMb", 512);
+        assertThat(fx.endOf(client.put("/services/orders/definition", changed).body().path("requestId").asText()).outcome())
                 .isEqualTo(Outcome.SUCCEEDED);
         assertThat(client.get("/services/orders/definition").body().path("memoryMb").asInt()).isEqualTo(512);
 
@@ -218,22 +139,22 @@ class ManagementServerTest {
         assertThat(backups).hasSize(1);
         ObjectNode restore = ApiJson.MAPPER.createObjectNode().put("name", "orders-copy");
         ManagementClient.Answer restored = client.post("/backups/" + backups.get(0).path("id").asText() + "/restore", restore);
-        assertThat(endOf(restored.body().path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(fx.endOf(restored.body().path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(client.get("/services/orders-copy").body().path("state").asText()).isEqualTo("Suspended");
 
         JsonNode disabled = client.post("/account/disable", null).body().path("operations");
         assertThat(disabled).hasSize(2);
         for (JsonNode accepted : disabled) {
-            assertThat(endOf(accepted.path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(fx.endOf(accepted.path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
         }
         JsonNode enabled = client.post("/account/enable", null).body().path("operations");
         for (JsonNode accepted : enabled) {
-            assertThat(endOf(accepted.path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(fx.endOf(accepted.path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
         }
         assertThat(client.get("/services/orders").body().path("state").asText()).isEqualTo("Active");
 
         String deleted = client.delete("/services/orders-copy").body().path("requestId").asText();
-        assertThat(endOf(deleted).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(fx.endOf(deleted).outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(client.get("/services/orders-copy").status()).isEqualTo(404);
 
         JsonNode log = client.get("/operations?service=orders&operation=Start&limit=5").body();
@@ -244,7 +165,7 @@ class ManagementServerTest {
 
     @Test
     void aRefusedOperationIsA409ThatChangesNothing() throws Exception {
-        created("orders");
+        fx.created("orders");
         int before = client.get("/operations").body().size();
 
         ManagementClient.Answer refused = client.post("/services/orders/resume", null);
@@ -259,12 +180,12 @@ class ManagementServerTest {
 
     @Test
     void twoAdministratorsRacingOneOperationGetExactlyOne202() throws Exception {
-        ManagementClient second = client(OTHER_KEY);
+        ManagementClient second = fx.client(ManagementFixture.OTHER_KEY);
         try (ExecutorService racers = Executors.newFixedThreadPool(2)) {
             for (String name : List.of("race-a", "race-b", "race-c")) {
-                created(name);
+                fx.created(name);
                 // A restart waits for its instances to stop, so the loser finds the service Restarting.
-                launcher.alive(name).forEach(FakeLauncher.Fake::holdStop);
+                fx.launcher.alive(name).forEach(FakeLauncher.Fake::holdStop);
                 CountDownLatch go = new CountDownLatch(1);
                 Future<ManagementClient.Answer> a = racers.submit(() -> {
                     go.await();
@@ -284,7 +205,7 @@ class ManagementServerTest {
 
     @Test
     void badRequestsGetOneClearJsonErrorEachAndChangeNothing() throws Exception {
-        created("orders");
+        fx.created("orders");
 
         ManagementClient.Answer notJson = client.send("POST", "/services", ApiJson.MAPPER.getNodeFactory().textNode("x"));
         assertThat(notJson.status()).isEqualTo(400);
@@ -293,7 +214,7 @@ class ManagementServerTest {
         assertThat(broken.status()).isEqualTo(400);
         assertThat(broken.error()).contains("not valid JSON", "line 2").doesNotContain("code 125", "token");
 
-        ObjectNode invalid = definition("Bad Name").put("units", 12);
+        ObjectNode invalid = ManagementFixture.definition("Bad Name").put("units", 12);
         ManagementClient.Answer problems = client.post("/services", invalid);
         assertThat(problems.status()).isEqualTo(400);
         assertThat(problems.body().path("problems").findValuesAsText("field")).contains("name", "units");
@@ -303,7 +224,10 @@ class ManagementServerTest {
 
         assertThat(client.post("/services/nope/start", null).status()).isEqualTo(404);
         assertThat(client.post("/backups/nope/restore", ApiJson.MAPPER.createObjectNode().put("name", "x")).status()).isEqualTo(404);
-        assertThat(client.get("/operations/nope").status()).isEqualTo(404);
+        ManagementClient.Answer noOperation = client.get("/operations/nope");
+        assertThat(noOperation.status()).isEqualTo(404);
+        assertThat(noOperation.body().path("requestId").asText()).as("operation is a chart name elsewhere").isEqualTo("nope");
+        assertThat(noOperation.body().has("operation")).isFalse();
         assertThat(client.get("/nowhere").status()).isEqualTo(404);
         ManagementClient.Answer junk = client.get("/services/%3Cscript%3Ealert(1)%3C%2Fscript%3E");
         assertThat(junk.status()).isEqualTo(404);
@@ -316,7 +240,7 @@ class ManagementServerTest {
         assertThat(client.put("/services/orders/units", ApiJson.MAPPER.createObjectNode().put("units", "three")).status()).isEqualTo(400);
         assertThat(client.put("/services/orders/units", ApiJson.MAPPER.createObjectNode().put("units", 9)).status()).isEqualTo(400);
         assertThat(client.get("/operations?limit=0").body().path("parameter").asText()).isEqualTo("limit");
-        assertThat(client.post("/services", definition("orders")).status()).as("a name that exists").isEqualTo(409);
+        assertThat(client.post("/services", ManagementFixture.definition("orders")).status()).as("a name that exists").isEqualTo(409);
 
         JsonNode service = client.get("/services/orders").body();
         assertThat(service.path("state").asText()).isEqualTo("Active");
@@ -331,7 +255,7 @@ class ManagementServerTest {
 
     @Test
     void theEventStreamStartsWithASnapshotAndThenCarriesEachChange() throws Exception {
-        created("orders");
+        fx.created("orders");
         HttpResponse<InputStream> response = client.events();
         assertThat(response.statusCode()).isEqualTo(200);
         BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
@@ -362,10 +286,10 @@ class ManagementServerTest {
 
     @Test
     void aClientThatNeverReadsItsStreamIsDroppedAndOthersAreStillServed() throws Exception {
-        created("orders");
+        fx.created("orders");
         // The events of this test are handed to the listener at once, on this thread, as fast as it can.
         AtomicReference<FleetListener> listener = new AtomicReference<>();
-        Fleet local = fleet("owner");
+        Fleet local = fx.fleet("owner");
         Fleet capturing = (Fleet) Proxy.newProxyInstance(Fleet.class.getClassLoader(), new Class<?>[] {Fleet.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("subscribe")) {
@@ -374,29 +298,28 @@ class ManagementServerTest {
                     }
                     return method.invoke(local, args);
                 });
-        server.close();
-        server = ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), certificate.sslContext(),
-                (issuer, key) -> key.equals(KEY), issuer -> capturing, "test-version",
-                ManagementServer.Settings.defaults().withStreams(4, 2, 16, Duration.ofSeconds(15)));
-        client = client(KEY);
+        fx.replace(ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), fx.certificate.sslContext(),
+                (issuer, key) -> key.equals(ManagementFixture.KEY), issuer -> capturing, "test-version",
+                ManagementServer.Settings.defaults().withStreams(4, 2, 16, Duration.ofSeconds(15))));
+        client = fx.client();
 
-        SSLSocket stuck = (SSLSocket) PinnedCertificate.pinned(certificate.fingerprint()).context().getSocketFactory()
-                .createSocket("127.0.0.1", server.port());
+        SSLSocket stuck = (SSLSocket) PinnedCertificate.pinned(fx.certificate.fingerprint()).context().getSocketFactory()
+                .createSocket("127.0.0.1", fx.server().port());
         OutputStream out = stuck.getOutputStream();
-        String auth = Base64.getEncoder().encodeToString(("owner:" + KEY).getBytes(StandardCharsets.UTF_8));
+        String auth = Base64.getEncoder().encodeToString(("owner:" + ManagementFixture.KEY).getBytes(StandardCharsets.UTF_8));
         out.write(("GET /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic " + auth + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         assertThat(stuck.getInputStream().read()).as("the stream opened").isNotNegative();
-        assertThat(server.openStreams()).isEqualTo(1);
+        assertThat(fx.server().openStreams()).isEqualTo(1);
 
         long emitted = 0;
-        while (server.openStreams() > 0 && emitted < 5_000_000) {
+        while (fx.server().openStreams() > 0 && emitted < 5_000_000) {
             listener.get().onEvent(new FleetEvent.InstanceSampled("orders", 0,
                     new InstanceSample(emitted, 10, 1, 1, emitted, emitted, 0, 0, 1, 2)));
             emitted++;
         }
-        assertThat(server.awaitOpenStreams(0, Duration.ofSeconds(10))).as("the stuck stream is dropped").isTrue();
+        assertThat(fx.server().awaitOpenStreams(0, Duration.ofSeconds(10))).as("the stuck stream is dropped").isTrue();
 
         assertThat(client.get("/services").status()).isEqualTo(200);
         HttpResponse<InputStream> fresh = client.events();
@@ -407,9 +330,8 @@ class ManagementServerTest {
 
     @Test
     void eventStreamsAreBoundedPerAddress() throws Exception {
-        server.close();
-        server = start(ManagementServer.Settings.defaults().withPause(pauses::add).withStreams(4, 2, 16, Duration.ofSeconds(15)));
-        client = client(KEY);
+        fx.replace(fx.start(ManagementServer.Settings.defaults().withPause(fx.pauses::add).withStreams(4, 2, 16, Duration.ofSeconds(15))));
+        client = fx.client();
         HttpResponse<InputStream> one = client.events();
         HttpResponse<InputStream> two = client.events();
         HttpResponse<InputStream> three = client.events();
