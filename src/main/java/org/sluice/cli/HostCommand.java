@@ -127,6 +127,8 @@ final class HostCommand implements Callable<Integer> {
         local.host().addListener(new Printer(out));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // The door refuses new messages before the line says the host is stopping.
+            local.door().refuseNew();
             out.println(Messages.get("host.stopping"));
             if (listener != null) {
                 listener.close();

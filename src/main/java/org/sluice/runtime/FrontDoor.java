@@ -190,9 +190,7 @@ public final class FrontDoor implements AutoCloseable {
      * that none of them can deliver a message after its sender is told it failed.
      */
     public void close(Duration drainTime, Consumer<Set<Integer>> endInstancesAt) {
-        synchronized (drain) {
-            closing = true;
-        }
+        refuseNew();
         Set<Integer> left = awaitDrained(drainTime);
         if (!left.isEmpty()) {
             LOG.warn("Messages to the instances on ports {} were not answered within {} s; those instances are ended",
@@ -201,6 +199,13 @@ public final class FrontDoor implements AutoCloseable {
             awaitDrained(Duration.ofSeconds(5));
         }
         close();
+    }
+
+    /** From now on a new message is told 503, the host is stopping; the messages forwarded already go on. */
+    public void refuseNew() {
+        synchronized (drain) {
+            closing = true;
+        }
     }
 
     /** Whether the door has begun to close and takes no new message. */
