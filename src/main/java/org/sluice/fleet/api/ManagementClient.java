@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
@@ -17,6 +18,9 @@ import java.util.Optional;
 
 import javax.net.ssl.SSLException;
 
+import org.sluice.fleet.api.ManagementClient.UnreachableException.Reason;
+import org.sluice.lifecycle.Outcome;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -27,6 +31,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 public final class ManagementClient {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** The first and the longest pause before looking at an operation again when no event stream can be followed. */
+    private static final Duration FIRST_LOOK_AGAIN = Duration.ofMillis(100);
+    private static final Duration LONGEST_LOOK_AGAIN = Duration.ofSeconds(2);
 
     private final URI base;
     private final String authorization;
@@ -48,9 +55,31 @@ public final class ManagementClient {
     /** The host could not be reached or did not speak the API; the message says which and what to do. */
     public static final class UnreachableException extends IOException {
         private static final long serialVersionUID = 1L;
+        private final Reason reason;
 
-        public UnreachableException(String message, Throwable cause) {
+        /** What went wrong, for a client that says it in its own words. */
+        public enum Reason {
+            /** Nothing accepted the connection. */
+            NO_ANSWER,
+            /** The host took the connection but did not answer in time. */
+            TIMEOUT,
+            /** The TLS handshake failed: not an HTTPS port, or not one this client can speak to. */
+            NOT_TLS,
+            /** The host presented another certificate than the pinned one ({@link #changed}). */
+            CERTIFICATE_CHANGED,
+            /** The answer was not the API's JSON. */
+            NOT_THE_API,
+            /** The handshake ended without a certificate to take the fingerprint of. */
+            NO_CERTIFICATE
+        }
+
+        public UnreachableException(Reason reason, String message, Throwable cause) {
             super(message, cause);
+            this.reason = Objects.requireNonNull(reason, "reason");
+        }
+
+        public Reason reason() {
+            return reason;
         }
     }
 
@@ -82,7 +111,7 @@ public final class ManagementClient {
         ManagementClient client = new ManagementClient(base, "-", "-", firstContact);
         client.send("GET", "/health", null);
         return firstContact.presented().orElseThrow(() -> new UnreachableException(
-                "The host at " + base + " presented no certificate", null));
+                Reason.NO_CERTIFICATE, "The host at " + base + " presented no certificate", null));
     }
 
     public URI base() {
@@ -123,10 +152,69 @@ public final class ManagementClient {
         try {
             json = response.body().length == 0 ? ApiJson.MAPPER.missingNode() : ApiJson.MAPPER.readTree(response.body());
         } catch (JsonProcessingException e) {
-            throw new UnreachableException("The host at " + base + " answered " + response.statusCode()
+            throw new UnreachableException(Reason.NOT_THE_API, "The host at " + base + " answered " + response.statusCode()
                     + " with something other than JSON: is this the management address of a Sluice host?", e);
         }
         return new Answer(response.statusCode(), json, response.headers());
+    }
+
+    /**
+     * Waits until the operation {@code requestId} has ended and returns its final record as
+     * {@code GET /operations/{requestId}} answers it, or the first answer to that request that is
+     * not a success (the operation is unknown, the key was rolled meanwhile).
+     *
+     * <p>It follows the event stream, so it hears of the end as it happens. The stream is opened
+     * before the operation is first looked at: an end in between is then either seen by that look
+     * or sent on the stream. When the host refuses a stream (it has too many open) or drops this
+     * one (it did not keep up), it looks again after a pause that doubles, up to
+     * {@link #LONGEST_LOOK_AGAIN}.
+     *
+     * @throws UnreachableException when the host cannot be reached any more
+     */
+    public Answer awaitEnd(String requestId) throws IOException, InterruptedException {
+        String path = "/operations/" + segment(requestId);
+        long pauseMs = FIRST_LOOK_AGAIN.toMillis();
+        while (true) {
+            HttpResponse<InputStream> stream = events();
+            try (InputStream events = stream.body()) {
+                Answer now = get(path);
+                if (!now.ok() || !running(now.body())) {
+                    return now;
+                }
+                if (stream.statusCode() == 200 && endHeard(events, requestId)) {
+                    return get(path);
+                }
+            }
+            Thread.sleep(pauseMs);
+            pauseMs = Math.min(pauseMs * 2, LONGEST_LOOK_AGAIN.toMillis());
+        }
+    }
+
+    private static boolean running(JsonNode record) {
+        return record.path("status").asText().equals(ApiJson.word(Outcome.RUNNING));
+    }
+
+    /** Reads the stream until it tells that {@code requestId} ended (true) or the stream ends (false). */
+    private static boolean endHeard(InputStream stream, String requestId) {
+        ServerSentEvents.Reader events = ServerSentEvents.reader(stream);
+        try {
+            for (ServerSentEvents.Event event = events.next(); event != null; event = events.next()) {
+                if (event.name().equals("operation")) {
+                    JsonNode record = ApiJson.MAPPER.readTree(event.data()).path("record");
+                    if (record.path("requestId").asText().equals(requestId) && !running(record)) {
+                        return true;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // A stream cut off half-way is a stream that ended: the caller looks at the operation again.
+        }
+        return false;
+    }
+
+    /** {@code value} as one segment of a path, every character that could end the segment encoded. */
+    public static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     /** Opens the event stream; the caller reads it with {@link ServerSentEvents} and closes it. */
@@ -146,17 +234,17 @@ public final class ManagementClient {
         try {
             return http.send(request, handler);
         } catch (ConnectException e) {
-            throw new UnreachableException("Nothing answers at " + base + ": is `sluice host` running there with its "
-                    + "management listener on (--manage)?", e);
+            throw new UnreachableException(Reason.NO_ANSWER, "Nothing answers at " + base
+                    + ": is `sluice host` running there with its management listener on (--manage)?", e);
         } catch (HttpTimeoutException e) {
-            throw new UnreachableException("The host at " + base + " did not answer in time", e);
+            throw new UnreachableException(Reason.TIMEOUT, "The host at " + base + " did not answer in time", e);
         } catch (SSLException e) {
             Optional<PinnedCertificate.CertificateChangedException> changed = changed(e);
             if (changed.isPresent()) {
-                throw new UnreachableException(changed.get().getMessage(), changed.get());
+                throw new UnreachableException(Reason.CERTIFICATE_CHANGED, changed.get().getMessage(), changed.get());
             }
-            throw new UnreachableException("The host at " + base + " did not complete a TLS handshake: is this the "
-                    + "management address (https) of a Sluice host? (" + e.getMessage() + ")", e);
+            throw new UnreachableException(Reason.NOT_TLS, "The host at " + base + " did not complete a TLS handshake: "
+                    + "is this the management address (https) of a Sluice host? (" + e.getMessage() + ")", e);
         }
     }
 

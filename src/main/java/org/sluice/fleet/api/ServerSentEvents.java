@@ -21,32 +21,62 @@ public final class ServerSentEvents {
         }
     }
 
+    /** One event of the stream: its name ({@code message} when it had none) and its data. */
+    public record Event(String name, String data) {
+    }
+
+    /**
+     * Takes events from a stream one at a time, for a client that stops reading once it has the
+     * event it waits for.
+     */
+    public static final class Reader {
+        private final BufferedReader lines;
+        private final Runnable onComment;
+
+        private Reader(InputStream stream, Runnable onComment) {
+            this.lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+            this.onComment = onComment;
+        }
+
+        /** The next event, or {@code null} once the stream has ended. */
+        public Event next() throws IOException {
+            String name = "message";
+            StringBuilder data = new StringBuilder();
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (!data.isEmpty()) {
+                        return new Event(name, data.toString());
+                    }
+                    name = "message";
+                } else if (line.startsWith(":")) {
+                    onComment.run();
+                } else if (line.startsWith("event:")) {
+                    name = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    if (!data.isEmpty()) {
+                        data.append('\n');
+                    }
+                    data.append(line.substring(5).stripLeading());
+                }
+            }
+            return null;
+        }
+    }
+
     private ServerSentEvents() {
+    }
+
+    /** A reader of {@code stream} that passes over comment lines. */
+    public static Reader reader(InputStream stream) {
+        return new Reader(stream, () -> { });
     }
 
     /** Reads until the stream ends or {@code handler} throws. */
     public static void read(InputStream stream, Handler handler) throws IOException {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
-        String name = "message";
-        StringBuilder data = new StringBuilder();
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (line.isEmpty()) {
-                if (!data.isEmpty()) {
-                    handler.event(name, data.toString());
-                }
-                name = "message";
-                data.setLength(0);
-            } else if (line.startsWith(":")) {
-                handler.alive();
-            } else if (line.startsWith("event:")) {
-                name = line.substring(6).strip();
-            } else if (line.startsWith("data:")) {
-                if (!data.isEmpty()) {
-                    data.append('\n');
-                }
-                data.append(line.substring(5).stripLeading());
-            }
+        Reader reader = new Reader(stream, handler::alive);
+        for (Event event = reader.next(); event != null; event = reader.next()) {
+            handler.event(event.name(), event.data());
         }
     }
 }

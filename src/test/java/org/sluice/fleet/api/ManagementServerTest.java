@@ -285,6 +285,25 @@ class ManagementServerTest {
     }
 
     @Test
+    void aClientWaitsForTheEndOfAnOperationThatEndedBeforeOrEndsLater() throws Exception {
+        String create = fx.created("orders");
+        ManagementClient.Answer ended = client.awaitEnd(create);
+        assertThat(ended.status()).isEqualTo(200);
+        assertThat(ended.body().path("status").asText()).isEqualTo("Succeeded");
+
+        // Instances that do not stop keep the Stop running until the host gives up on them.
+        fx.launcher.alive("orders").forEach(FakeLauncher.Fake::holdStop);
+        String stop = client.post("/services/orders/stop", null).body().path("requestId").asText();
+        ManagementClient.Answer stopped = client.awaitEnd(stop);
+        assertThat(stopped.status()).isEqualTo(200);
+        assertThat(stopped.body().path("requestId").asText()).isEqualTo(stop);
+        assertThat(stopped.body().path("status").asText()).isEqualTo(ApiJson.word(fx.endOf(stop).outcome()));
+
+        assertThat(client.awaitEnd("no-such-request").status()).isEqualTo(404);
+        assertThat(fx.client("wrong").awaitEnd(stop).status()).isEqualTo(401);
+    }
+
+    @Test
     void aClientThatNeverReadsItsStreamIsDroppedAndOthersAreStillServed() throws Exception {
         fx.created("orders");
         // The events of this test are handed to the listener at once, on this thread, as fast as it can.
