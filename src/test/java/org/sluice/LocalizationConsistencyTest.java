@@ -58,7 +58,7 @@ class LocalizationConsistencyTest {
 
     /** Keys the command line parser reads by convention, and one message per sample problem. */
     private static Predicate<String> cliDynamicKeys() {
-        Pattern parser = Pattern.compile("(usage\\..+|sluice(\\.[a-z]+)*\\.usage\\..+|mixinStandardHelpOptions\\..+|helpCommand\\..+)");
+        Pattern parser = Pattern.compile("(usage\\..+|sluice(\\.[a-z][a-z-]*)*\\.usage\\..+|mixinStandardHelpOptions\\..+|helpCommand\\..+)");
         Set<String> problems = Stream.of(InvalidSampleException.Problem.values())
                 .map(p -> "replay.error." + p.name().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
         return key -> parser.matcher(key).matches() || problems.contains(key);

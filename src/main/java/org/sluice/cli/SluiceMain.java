@@ -22,8 +22,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         resourceBundle = Messages.BUNDLE,
-        subcommands = {ChartCommand.class, ReplayCommand.class, HostCommand.class, KeysCommand.class, LoadCommand.class, InstanceCommand.class,
-                TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ChartCommand.class, ReplayCommand.class, HostCommand.class, KeysCommand.class, CtlCommand.class,
+                LoadCommand.class, InstanceCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class SluiceMain implements Callable<Integer> {
     /** Exit status when the console cannot be opened. */
     static final int CONSOLE_UNAVAILABLE = 1;
@@ -58,6 +58,7 @@ public final class SluiceMain implements Callable<Integer> {
     static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err, ConsoleOpener console) {
         CommandLine commandLine = new CommandLine(new SluiceMain(console), new Factory(in));
         commandLine.setResourceBundle(ResourceBundle.getBundle(Messages.BUNDLE, Locale.getDefault()));
+        CtlCommand.describeExitStatuses(commandLine.getSubcommands().get("ctl"));
         commandLine.setOut(out);
         commandLine.setErr(err);
         int status = commandLine.execute(args);

@@ -42,7 +42,7 @@ class SluiceMainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "chart", "replay", "keys", "load", "help"})
+    @ValueSource(strings = {"", "chart", "replay", "keys", "ctl", "load", "help"})
     void everyCommandHasHelp(String command) {
         CommandLineRun run = command.isEmpty() ? CommandLineRun.run("--help") : CommandLineRun.run(command, "--help");
         assertThat(run.status()).isZero();

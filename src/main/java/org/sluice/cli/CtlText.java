@@ -1,0 +1,149 @@
+package org.sluice.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.sluice.fleet.api.ApiJson;
+import org.sluice.lifecycle.InstanceStatus;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * What {@code sluice ctl} prints for people: the API's JSON as tables and labelled lines. Names
+ * from the state chart and the API's words ({@code Active}, {@code Succeeded}) are printed as the
+ * API has them, in every language, so that what a person reads is what a script matches.
+ */
+final class CtlText {
+    private CtlText() {
+    }
+
+    /** {@code list}: one row per service. */
+    static void services(JsonNode services, PrintWriter out) {
+        TextTable table = new TextTable(header("ctl.word.name", "ctl.word.state", "ctl.word.units", "ctl.word.running",
+                "ctl.word.throttled", "ctl.word.lastOperation"));
+        for (JsonNode service : services) {
+            int running = 0;
+            int throttled = 0;
+            for (JsonNode instance : service.path("instances")) {
+                if (instance.path("status").asText().equals(ApiJson.word(InstanceStatus.RUNNING))) {
+                    running++;
+                }
+                if (instance.path("throttled").asBoolean()) {
+                    throttled++;
+                }
+            }
+            table.row(text(service, "name"), text(service, "state"), text(service, "units"), Integer.toString(running),
+                    Integer.toString(throttled), lastOperation(service.path("lastOperation")));
+        }
+        table.print(out);
+    }
+
+    /** {@code show}: the service, then a row per instance. */
+    static void service(JsonNode service, PrintWriter out) {
+        JsonNode definition = service.path("definition");
+        TextTable fields = new TextTable()
+                .row(label("ctl.word.name"), text(service, "name"))
+                .row(label("ctl.word.state"), text(service, "state"));
+        if (service.path("running").isTextual()) {
+            fields.row(label("ctl.word.operationRunning"), text(service, "running"));
+        }
+        fields.row(label("ctl.word.units"), text(service, "units"))
+                .row(label("ctl.word.endpoint"), text(service, "endpoint"))
+                .row(label("ctl.word.source"), text(definition, "source"))
+                .row(label("ctl.word.destination"), text(definition, "destination"))
+                .row(label("ctl.word.lastOperation"), lastOperation(service.path("lastOperation")))
+                .print(out);
+        out.println();
+        TextTable instances = new TextTable(header("ctl.word.instance", "ctl.word.status", "ctl.word.throttled", "ctl.word.causes",
+                "ctl.word.since", "ctl.word.memory", "ctl.word.inProcess"));
+        for (JsonNode instance : service.path("instances")) {
+            JsonNode memory = instance.path("memoryPercent");
+            instances.row(text(instance, "index"), text(instance, "status"), yesNo(instance.path("throttled").asBoolean()),
+                    causes(instance.path("causes")), text(instance, "since"),
+                    memory.isNumber() ? String.format(Locale.ROOT, "%.1f", memory.asDouble()) : "",
+                    text(instance, "messagesInProcess"));
+        }
+        instances.print(out);
+    }
+
+    /** {@code operations}: the log, a row per operation, as the host ordered it (newest first). */
+    static void operations(JsonNode records, PrintWriter out) {
+        TextTable table = new TextTable(header("ctl.word.started", "ctl.word.service", "ctl.word.operation", "ctl.word.status",
+                "ctl.word.issuer", "ctl.word.request", "ctl.word.error"));
+        for (JsonNode record : records) {
+            table.row(text(record, "startedAt"), text(record, "service"), text(record, "operation"), text(record, "status"),
+                    text(record, "issuer"), text(record, "requestId"), text(record, "error"));
+        }
+        table.print(out);
+    }
+
+    /** {@code operation}: one record, a labelled line per field. */
+    static void operation(JsonNode record, PrintWriter out) {
+        new TextTable()
+                .row(label("ctl.word.request"), text(record, "requestId"))
+                .row(label("ctl.word.service"), text(record, "service"))
+                .row(label("ctl.word.operation"), text(record, "operation"))
+                .row(label("ctl.word.issuer"), text(record, "issuer"))
+                .row(label("ctl.word.status"), text(record, "status"))
+                .row(label("ctl.word.started"), text(record, "startedAt"))
+                .row(label("ctl.word.ended"), text(record, "endedAt"))
+                .row(label("ctl.word.error"), text(record, "error"))
+                .print(out);
+    }
+
+    /** {@code episodes}: a row per throttle episode of any instance. */
+    static void episodes(JsonNode episodes, PrintWriter out) {
+        TextTable table = new TextTable(header("ctl.word.instance", "ctl.word.started", "ctl.word.ended", "ctl.word.causes"));
+        for (JsonNode episode : episodes) {
+            table.row(text(episode, "instance"), text(episode, "startedAt"), text(episode, "endedAt"), causes(episode.path("causes")));
+        }
+        table.print(out);
+    }
+
+    /** {@code backups}: a row per backup, with the id that {@code restore} takes. */
+    static void backups(JsonNode backups, PrintWriter out) {
+        TextTable table = new TextTable(header("ctl.word.backupId", "ctl.word.created", "ctl.word.succeeded", "ctl.word.error"));
+        for (JsonNode backup : backups) {
+            table.row(text(backup, "id"), text(backup, "createdAt"), yesNo(backup.path("succeeded").asBoolean()), text(backup, "error"));
+        }
+        table.print(out);
+    }
+
+    // Small parts
+
+    private static String[] header(String... keys) {
+        String[] words = new String[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            words[i] = Messages.get(keys[i]).toUpperCase(Locale.ROOT);
+        }
+        return words;
+    }
+
+    private static String label(String key) {
+        return Messages.get(key) + ":";
+    }
+
+    /** A field as text; empty when it is missing or null. */
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.path(field);
+        return value.isValueNode() && !value.isNull() ? value.asText() : "";
+    }
+
+    /** "Start Succeeded", or empty when no operation has run yet. */
+    private static String lastOperation(JsonNode record) {
+        return record.isObject() ? text(record, "operation") + " " + text(record, "status") : "";
+    }
+
+    /** Causes joined as the replay command joins them: {@code Memory+Concurrency}. */
+    private static String causes(JsonNode causes) {
+        List<String> words = new ArrayList<>();
+        causes.forEach(cause -> words.add(cause.asText()));
+        return String.join("+", words);
+    }
+
+    private static String yesNo(boolean value) {
+        return Messages.get(value ? "ctl.word.yes" : "ctl.word.no");
+    }
+}
