@@ -291,16 +291,38 @@ class ManagementServerTest {
         assertThat(ended.status()).isEqualTo(200);
         assertThat(ended.body().path("status").asText()).isEqualTo("Succeeded");
 
-        // Instances that do not stop keep the Stop running until the host gives up on them.
+        String stop = stopWaitedFor();
+
+        assertThat(client.awaitEnd("no-such-request").status()).isEqualTo(404);
+        assertThat(fx.client("wrong").awaitEnd(stop).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aClientRefusedAStreamLooksAgainUntilTheOperationEnds() throws Exception {
+        fx.replace(fx.start(ManagementServer.Settings.defaults().withPause(fx.pauses::add)
+                .withStreams(0, 0, 16, Duration.ofSeconds(15))));
+        client = fx.client();
+        fx.created("orders");
+        HttpResponse<InputStream> refused = client.events();
+        assertThat(refused.statusCode()).as("this host serves no event stream").isEqualTo(429);
+        refused.body().close();
+
+        stopWaitedFor();
+    }
+
+    /**
+     * Stops {@code orders} while its instances hold the stop, which keeps the Stop running until
+     * the host gives up on them, and waits for it through {@link ManagementClient#awaitEnd}: the
+     * record it returns is the one the host ended with. Returns the request id.
+     */
+    private String stopWaitedFor() throws Exception {
         fx.launcher.alive("orders").forEach(FakeLauncher.Fake::holdStop);
         String stop = client.post("/services/orders/stop", null).body().path("requestId").asText();
         ManagementClient.Answer stopped = client.awaitEnd(stop);
         assertThat(stopped.status()).isEqualTo(200);
         assertThat(stopped.body().path("requestId").asText()).isEqualTo(stop);
         assertThat(stopped.body().path("status").asText()).isEqualTo(ApiJson.word(fx.endOf(stop).outcome()));
-
-        assertThat(client.awaitEnd("no-such-request").status()).isEqualTo(404);
-        assertThat(fx.client("wrong").awaitEnd(stop).status()).isEqualTo(401);
+        return stop;
     }
 
     @Test
