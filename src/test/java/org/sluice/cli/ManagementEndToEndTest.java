@@ -99,6 +99,15 @@ class ManagementEndToEndTest {
         assertThat(endOf(ended, stopped.body().path("requestId").asText()).path("status").asText()).isEqualTo("Succeeded");
         assertThat(owner.get("/services/orders").body().path("state").asText()).isEqualTo("Stopped");
 
+        // A script on the host's machine: sluice ctl needs the data folder and nothing else.
+        CommandLineRun listed = CommandLineRun.run("ctl", "--data", data().toString(), "list");
+        assertThat(listed.status()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains("orders  Stopped");
+        CommandLineRun started = CommandLineRun.run("ctl", "--data", data().toString(), "start", "orders", "--wait");
+        assertThat(started.status()).as(started.err()).isZero();
+        assertThat(started.out()).startsWith("orders: Start succeeded");
+        assertThat(host.post("orders", "{\"id\":2}")).as("started again through ctl, it takes messages").isEqualTo(200);
+
         // Junk on the HTTPS port: the host shrugs it off and keeps serving.
         try (Socket plain = new Socket(url.getHost(), url.getPort())) {
             plain.getOutputStream().write("GET /api/v1/services HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
