@@ -442,7 +442,7 @@ public final class RemoteFleet implements Fleet {
 
     @Override
     public OperationTicket perform(String service, Operation operation) {
-        String path = "/services/" + segment(service);
+        String path = "/services/" + ManagementClient.segment(service);
         return switch (operation) {
             case DELETE -> ticket(command("DELETE", path, null, service), operation);
             case START, STOP, RESTART, SUSPEND, RESUME, BACKUP, SERVICE_UPDATE -> ticket(command("POST",
@@ -454,19 +454,19 @@ public final class RemoteFleet implements Fleet {
     @Override
     public OperationTicket scale(String service, int units) {
         ObjectNode body = ApiJson.MAPPER.createObjectNode().put("units", units);
-        return ticket(command("PUT", "/services/" + segment(service) + "/units", body, service), Operation.SCALE);
+        return ticket(command("PUT", "/services/" + ManagementClient.segment(service) + "/units", body, service), Operation.SCALE);
     }
 
     @Override
     public OperationTicket updateConfiguration(String service, ServiceDefinition definition) {
-        return ticket(command("PUT", "/services/" + segment(service) + "/definition", ApiJson.definition(definition), service),
+        return ticket(command("PUT", "/services/" + ManagementClient.segment(service) + "/definition", ApiJson.definition(definition), service),
                 Operation.UPDATE_CONFIGURATION);
     }
 
     @Override
     public OperationTicket restore(String backupId, String newName) {
         ObjectNode body = ApiJson.MAPPER.createObjectNode().put("name", newName);
-        return ticket(command("POST", "/backups/" + segment(backupId) + "/restore", body, newName), Operation.RESTORE);
+        return ticket(command("POST", "/backups/" + ManagementClient.segment(backupId) + "/restore", body, newName), Operation.RESTORE);
     }
 
     @Override
@@ -498,7 +498,7 @@ public final class RemoteFleet implements Fleet {
 
     @Override
     public Optional<OperationRecord> operation(String requestId) {
-        ManagementClient.Answer answer = send("GET", "/operations/" + segment(requestId), null);
+        ManagementClient.Answer answer = send("GET", "/operations/" + ManagementClient.segment(requestId), null);
         if (answer.status() == 404) {
             return Optional.empty();
         }
@@ -507,7 +507,7 @@ public final class RemoteFleet implements Fleet {
 
     @Override
     public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
-        JsonNode array = call("GET", "/services/" + segment(service) + "/episodes?from=" + ApiJson.time(fromMs)
+        JsonNode array = call("GET", "/services/" + ManagementClient.segment(service) + "/episodes?from=" + ApiJson.time(fromMs)
                 + "&to=" + ApiJson.time(toMs), null, service).body();
         List<InstanceEpisode> episodes = new ArrayList<>();
         array.forEach(e -> episodes.add(ApiJson.readEpisode(e)));
@@ -516,7 +516,7 @@ public final class RemoteFleet implements Fleet {
 
     @Override
     public List<BackupInfo> backups(String service) {
-        JsonNode array = call("GET", "/services/" + segment(service) + "/backups", null, service).body();
+        JsonNode array = call("GET", "/services/" + ManagementClient.segment(service) + "/backups", null, service).body();
         List<BackupInfo> backups = new ArrayList<>();
         array.forEach(b -> backups.add(ApiJson.readBackup(b)));
         return List.copyOf(backups);
@@ -655,10 +655,6 @@ public final class RemoteFleet implements Fleet {
             }
         }
         return new OperationTicket(requestId, accepted.path("service").asText(), operation, completion);
-    }
-
-    private static String segment(String text) {
-        return encode(text).replace("+", "%20");
     }
 
     private static String encode(String text) {
