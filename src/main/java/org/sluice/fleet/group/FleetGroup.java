@@ -11,6 +11,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetListener;
+import org.sluice.fleet.FleetListeners;
 import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.FleetUnavailableException;
 import org.sluice.fleet.InstanceSnapshot;
@@ -50,7 +51,7 @@ public final class FleetGroup implements Fleet {
 
     private final Fleet local;
     private final Map<String, Member> remotes = new LinkedHashMap<>();
-    private final List<FleetListener> listeners = new CopyOnWriteArrayList<>();
+    private final FleetListeners listeners = new FleetListeners();
     private final List<HostsListener> hostsListeners = new CopyOnWriteArrayList<>();
     private final Subscription localEvents;
 
@@ -203,13 +204,7 @@ public final class FleetGroup implements Fleet {
     }
 
     private void publish(FleetEvent event) {
-        for (FleetListener listener : listeners) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.error("A fleet listener failed", e);
-            }
-        }
+        listeners.publish(event);
     }
 
     // Fleet
@@ -235,8 +230,7 @@ public final class FleetGroup implements Fleet {
 
     @Override
     public Subscription subscribe(FleetListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return listeners.add(listener);
     }
 
     /** Creates a service on the console's own host. */

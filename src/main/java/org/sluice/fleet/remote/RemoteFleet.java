@@ -23,6 +23,7 @@ import java.util.function.LongSupplier;
 import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetListener;
+import org.sluice.fleet.FleetListeners;
 import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.FleetUnavailableException;
 import org.sluice.fleet.InstanceSnapshot;
@@ -116,7 +117,7 @@ public final class RemoteFleet implements Fleet {
     private final ManagementClient client;
     private final Settings settings;
     private final Map<String, ServiceSnapshot> mirror = new ConcurrentHashMap<>();
-    private final List<FleetListener> listeners = new CopyOnWriteArrayList<>();
+    private final FleetListeners listeners = new FleetListeners();
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final Map<String, CompletableFuture<OperationRecord>> pending = new ConcurrentHashMap<>();
     private final Map<String, OperationRecord> recentOutcomes = java.util.Collections.synchronizedMap(
@@ -387,13 +388,7 @@ public final class RemoteFleet implements Fleet {
     }
 
     private void publish(FleetEvent event) {
-        for (FleetListener listener : listeners) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.error("A fleet listener failed", e);
-            }
-        }
+        listeners.publish(event);
     }
 
     // Fleet
@@ -427,8 +422,7 @@ public final class RemoteFleet implements Fleet {
 
     @Override
     public Subscription subscribe(FleetListener listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return listeners.add(listener);
     }
 
     @Override

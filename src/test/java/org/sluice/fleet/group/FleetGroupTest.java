@@ -6,16 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sluice.fleet.EventRecorder;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.OperationTicket;
 import org.sluice.fleet.ServiceSnapshot;
@@ -38,7 +36,7 @@ class FleetGroupTest {
     @TempDir
     Path remoteData;
 
-    private final BlockingQueue<FleetEvent> events = new LinkedBlockingQueue<>();
+    private final EventRecorder events = new EventRecorder();
     private ManagedHost own;
     private ManagedHost branch;
     private FleetGroup group;
@@ -48,7 +46,7 @@ class FleetGroupTest {
         own = new ManagedHost(ownData);
         branch = new ManagedHost(remoteData);
         group = new FleetGroup(own.fleet("console"));
-        group.subscribe(events::add);
+        group.subscribe(events);
         outcome(group.create(orders()));
         outcome(branch.fleet("setup").create(orders()));
         group.add("branch", RemoteFleet.connect("branch", branch.client(), RemoteFleet.Settings.defaults()));
@@ -69,20 +67,9 @@ class FleetGroupTest {
         return ticket.completion().get(10, TimeUnit.SECONDS);
     }
 
-    private <E extends FleetEvent> E next(Class<E> type, Predicate<E> which) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            FleetEvent event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (type.isInstance(event) && which.test(type.cast(event))) {
-                return type.cast(event);
-            }
-        }
-        throw new AssertionError("no such " + type.getSimpleName() + " arrived");
-    }
-
     @Test
     void aRemoteHostsServicesJoinUnderItsNameAndKeepTheirOwnNames() throws Exception {
-        FleetEvent.ServiceAdded joined = next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
+        FleetEvent.ServiceAdded joined = events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
         assertThat(joined.snapshot().host()).isEqualTo("branch");
         assertThat(joined.snapshot().definition().name()).isEqualTo("orders");
 
@@ -96,12 +83,12 @@ class FleetGroupTest {
 
     @Test
     void aCommandGoesToTheHostOfTheServiceItNames() throws Exception {
-        next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
+        events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
 
         OperationTicket stop = group.perform("branch/orders", Operation.STOP);
         assertThat(stop.service()).isEqualTo("branch/orders");
         assertThat(outcome(stop).service()).isEqualTo("branch/orders");
-        next(FleetEvent.ServiceStateChanged.class, e -> e.service().equals("branch/orders") && e.state() == ServiceState.STOPPED);
+        events.next(FleetEvent.ServiceStateChanged.class, e -> e.service().equals("branch/orders") && e.state() == ServiceState.STOPPED);
 
         assertThat(branch.fleet("check").snapshot().services().get(0).state()).isEqualTo(ServiceState.STOPPED);
         assertThat(own.fleet("check").snapshot().services().get(0).state()).as("the own host's orders is untouched")
@@ -120,7 +107,7 @@ class FleetGroupTest {
 
     @Test
     void theLogBackupsAndAccountCommandsSpanHosts() throws Exception {
-        next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
+        events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
         outcome(group.perform("branch/orders", Operation.BACKUP));
 
         assertThat(group.operations(OperationQuery.all(10))).extracting(OperationRecord::service)
@@ -145,7 +132,7 @@ class FleetGroupTest {
 
     @Test
     void aServiceCreatedOnARemoteHostAppearsUnderIt() throws Exception {
-        next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
+        events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
         OperationTicket created = group.create("branch", orders().withName("billing"));
         assertThat(created.service()).isEqualTo("branch/billing");
         assertThat(outcome(created).outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -155,12 +142,12 @@ class FleetGroupTest {
 
     @Test
     void removingAHostRemovesItsServicesAndClosesItsConnection() throws Exception {
-        next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
+        events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
         RemoteFleet remote = group.remote("branch").orElseThrow();
 
         group.remove("branch");
 
-        next(FleetEvent.ServiceRemoved.class, e -> e.service().equals("branch/orders"));
+        events.next(FleetEvent.ServiceRemoved.class, e -> e.service().equals("branch/orders"));
         assertThat(group.hosts()).isEmpty();
         assertThat(remote.connection().state()).isEqualTo(RemoteFleet.State.CLOSED);
         assertThat(group.snapshot().services()).extracting(ServiceSnapshot::name).containsExactly("orders");
@@ -170,7 +157,7 @@ class FleetGroupTest {
 
     @Test
     void aHostAddedAfterItConnectedAnnouncesItsServicesAtOnce() throws Exception {
-        next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
+        events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
         RemoteFleet again = RemoteFleet.connect("again", branch.client(), new RemoteFleet.Settings(Duration.ofMillis(20),
                 Duration.ofMillis(100), Duration.ofSeconds(45), System::currentTimeMillis));
         again.snapshot();
@@ -178,7 +165,7 @@ class FleetGroupTest {
 
         group.add("again", again);
 
-        assertThat(next(FleetEvent.ServiceAdded.class, e -> e.service().equals("again/orders")).snapshot().host()).isEqualTo("again");
+        assertThat(events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("again/orders")).snapshot().host()).isEqualTo("again");
         assertThat(group.hosts()).containsExactly("branch", "again");
     }
 }

@@ -8,14 +8,13 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.sluice.fleet.EventRecorder;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.InvalidDefinitionException;
 import org.sluice.fleet.Subscription;
@@ -43,7 +42,7 @@ class LocalFleetTest {
             new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
     private FrontDoor door;
     private LocalFleet fleet;
-    private final BlockingQueue<FleetEvent> events = new LinkedBlockingQueue<>();
+    private final EventRecorder events = new EventRecorder();
     private Subscription subscription;
 
     private static ServiceDefinition orders() {
@@ -57,7 +56,7 @@ class LocalFleetTest {
             door.close();
             host.close();
         });
-        subscription = fleet.subscribe(events::add);
+        subscription = fleet.subscribe(events);
     }
 
     @AfterEach
@@ -66,28 +65,17 @@ class LocalFleetTest {
         fleet.close();
     }
 
-    private <E extends FleetEvent> E next(Class<E> type) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            FleetEvent event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (type.isInstance(event)) {
-                return type.cast(event);
-            }
-        }
-        throw new AssertionError("no " + type.getSimpleName() + " arrived");
-    }
-
     @Test
     void createAnnouncesTheServiceThenItsProgressAndOutcome() throws Exception {
         var ticket = fleet.create(orders());
         assertThat(ticket.operation()).isEqualTo(Operation.CREATE);
 
-        FleetEvent.ServiceAdded added = next(FleetEvent.ServiceAdded.class);
+        FleetEvent.ServiceAdded added = events.next(FleetEvent.ServiceAdded.class);
         assertThat(added.snapshot().state()).isEqualTo(ServiceState.CREATING);
         assertThat(added.snapshot().endpoint()).isEqualTo(door.endpoint("orders"));
-        assertThat(next(FleetEvent.OperationProgress.class).record().outcome()).isEqualTo(Outcome.RUNNING);
-        assertThat(next(FleetEvent.ServiceStateChanged.class).state()).isEqualTo(ServiceState.ACTIVE);
-        FleetEvent.OperationProgress ended = next(FleetEvent.OperationProgress.class);
+        assertThat(events.next(FleetEvent.OperationProgress.class).record().outcome()).isEqualTo(Outcome.RUNNING);
+        assertThat(events.next(FleetEvent.ServiceStateChanged.class).state()).isEqualTo(ServiceState.ACTIVE);
+        FleetEvent.OperationProgress ended = events.next(FleetEvent.OperationProgress.class);
         assertThat(ended.record().outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(ended.record().requester()).isEqualTo("console:test");
 
@@ -119,10 +107,10 @@ class LocalFleetTest {
         ThrottleTransition entered = new ThrottleTransition(5, ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty());
         instance.emit(new InstanceEvent.Throttle(entered));
 
-        FleetEvent.InstanceSampled sampled = next(FleetEvent.InstanceSampled.class);
+        FleetEvent.InstanceSampled sampled = events.next(FleetEvent.InstanceSampled.class);
         assertThat(sampled.index()).isEqualTo(1);
         assertThat(sampled.sample()).isEqualTo(sample);
-        FleetEvent.ThrottleChanged changed = next(FleetEvent.ThrottleChanged.class);
+        FleetEvent.ThrottleChanged changed = events.next(FleetEvent.ThrottleChanged.class);
         assertThat(changed.transition().entersThrottled()).isTrue();
         assertThat(fleet.snapshot().services().get(0).instances().get(1).throttle()).isEqualTo(ThrottleState.THROTTLED);
         assertThat(fleet.snapshot().services().get(0).instances().get(1).throttledSinceMs()).hasValue(5);
@@ -132,7 +120,7 @@ class LocalFleetTest {
     void deleteAnnouncesRemoval() throws Exception {
         fleet.create(orders()).completion().get(5, TimeUnit.SECONDS);
         fleet.perform("orders", Operation.DELETE).completion().get(5, TimeUnit.SECONDS);
-        assertThat(next(FleetEvent.ServiceRemoved.class).service()).isEqualTo("orders");
+        assertThat(events.next(FleetEvent.ServiceRemoved.class).service()).isEqualTo("orders");
         assertThat(fleet.snapshot().services()).isEmpty();
         assertThat(fleet.operations(org.sluice.lifecycle.OperationQuery.all(10)))
                 .extracting(r -> r.operation()).containsExactlyInAnyOrderElementsOf(List.of(Operation.DELETE, Operation.CREATE));

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sluice.fleet.Fleet;
+import org.sluice.fleet.EventRecorder;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetUnavailableException;
 import org.sluice.fleet.InvalidDefinitionException;
@@ -48,7 +48,7 @@ class RemoteFleetTest {
     @TempDir
     Path otherData;
 
-    private final BlockingQueue<FleetEvent> events = new LinkedBlockingQueue<>();
+    private final EventRecorder events = new EventRecorder();
     private final BlockingQueue<RemoteFleet.Connection> connections = new LinkedBlockingQueue<>();
     private ManagedHost managed;
     private RemoteFleet remote;
@@ -59,7 +59,7 @@ class RemoteFleetTest {
         remote = RemoteFleet.connect("test host", managed.client(), new RemoteFleet.Settings(Duration.ofMillis(20),
                 Duration.ofMillis(200), Duration.ofSeconds(45), System::currentTimeMillis));
         remote.onConnection(connections::add);
-        remote.subscribe(events::add);
+        remote.subscribe(events);
     }
 
     private Fleet local() {
@@ -74,17 +74,6 @@ class RemoteFleetTest {
 
     private static ServiceDefinition orders() {
         return new ServiceDefinition("orders", 2, 1, 256, Validation.NONE, null, null, "dir:/tmp/orders-out");
-    }
-
-    private <E extends FleetEvent> E next(Class<E> type, Predicate<E> which) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            FleetEvent event = events.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
-            if (type.isInstance(event) && which.test(type.cast(event))) {
-                return type.cast(event);
-            }
-        }
-        throw new AssertionError("no such " + type.getSimpleName() + " arrived");
     }
 
     private RemoteFleet.Connection connection(RemoteFleet.State state) throws InterruptedException {
@@ -108,13 +97,13 @@ class RemoteFleetTest {
 
         OperationTicket created = remote.create(orders());
         assertThat(created.operation()).isEqualTo(Operation.CREATE);
-        assertThat(next(FleetEvent.ServiceAdded.class, e -> true).service()).isEqualTo("orders");
+        assertThat(events.next(FleetEvent.ServiceAdded.class, e -> true).service()).isEqualTo("orders");
         OperationRecord done = outcome(created);
         assertThat(done.outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(done.requester()).isEqualTo("owner");
 
         assertThat(outcome(remote.perform("orders", Operation.STOP)).outcome()).isEqualTo(Outcome.SUCCEEDED);
-        next(FleetEvent.ServiceStateChanged.class, e -> e.state() == ServiceState.STOPPED);
+        events.next(FleetEvent.ServiceStateChanged.class, e -> e.state() == ServiceState.STOPPED);
         assertThat(remote.snapshot().services()).singleElement().satisfies(s -> assertThat(s.state()).isEqualTo(ServiceState.STOPPED));
         assertThat(outcome(remote.perform("orders", Operation.START)).outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(outcome(remote.scale("orders", 3)).outcome()).isEqualTo(Outcome.SUCCEEDED);
@@ -177,7 +166,7 @@ class RemoteFleetTest {
 
         managed.listenAgain(managed.certificate());
         connection(RemoteFleet.State.CONNECTED);
-        assertThat(next(FleetEvent.ServiceAdded.class, e -> e.service().equals("billing")).snapshot().state())
+        assertThat(events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("billing")).snapshot().state())
                 .isEqualTo(ServiceState.ACTIVE);
         assertThat(remote.snapshot().services()).extracting(s -> s.name() + " " + s.state().chartName())
                 .containsExactly("billing Active", "orders Stopped");
