@@ -274,7 +274,8 @@ public final class FxDialogService implements DialogService {
         alert.setHeaderText(plan.summary());
         StringBuilder details = new StringBuilder();
         plan.willRun().forEach(name -> details.append("✓ ").append(name).append('\n'));
-        plan.skipped().forEach(s -> details.append("– ").append(s.service()).append(" (").append(i18n.state(s.state())).append(")\n"));
+        plan.skipped().forEach(s -> details.append("– ").append(s.service()).append(" (")
+                .append(s.stale() ? i18n.get("bulk.hostNotConnected") : i18n.state(s.state())).append(")\n"));
         TextArea area = new TextArea(details.toString());
         area.setEditable(false);
         area.setPrefRowCount(Math.min(12, plan.willRun().size() + plan.skipped().size()));
