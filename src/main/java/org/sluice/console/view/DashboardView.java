@@ -28,6 +28,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
+import org.kordamp.ikonli.javafx.FontIcon;
 import org.sluice.console.controls.Icons;
 import org.sluice.console.controls.ThrottleTile;
 import org.sluice.console.viewmodel.DashboardViewModel;
@@ -257,7 +258,11 @@ public final class DashboardView extends BorderPane {
             setId("tile-group-" + (host.isOwn() ? "own" : host.name()));
             Label header = new Label();
             header.getStyleClass().add("tile-group-header");
-            header.setGraphic(host.isOwn() ? Icons.THIS_COMPUTER.create() : Icons.HOST_CONNECTED.create());
+            FontIcon icon = (host.isOwn() ? Icons.THIS_COMPUTER : Icons.of(host.getState())).create();
+            header.setGraphic(icon);
+            if (!host.isOwn()) {
+                host.stateProperty().addListener((o, was, state) -> icon.setIconCode(Icons.of(state).ikon()));
+            }
             header.textProperty().bind(host.isOwn() ? Bindings.createStringBinding(host::label)
                     : Bindings.createStringBinding(() -> host.label() + " · " + host.statusTextProperty().get()
                             + (host.lastUpdateTextProperty().get().isEmpty() ? "" : " · " + host.lastUpdateTextProperty().get()),
@@ -265,6 +270,7 @@ public final class DashboardView extends BorderPane {
             header.visibleProperty().bind(hosts.severalProperty());
             header.managedProperty().bind(hosts.severalProperty());
             tiles.setPrefWrapLength(900);
+            tiles.getStyleClass().add("tile-group-tiles");
             getChildren().setAll(header, tiles);
             pseudoClassStateChanged(HostsBar.STALE, host.isStale());
             host.staleProperty().addListener((o, was, stale) -> pseudoClassStateChanged(HostsBar.STALE, stale));

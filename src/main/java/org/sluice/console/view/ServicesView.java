@@ -68,7 +68,8 @@ public final class ServicesView extends BorderPane {
         TableColumn<ServiceRowViewModel, String> host = new TableColumn<>(i18n.get("services.column.host"));
         host.setId("column-host");
         host.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().host().label()));
-        host.setPrefWidth(120);
+        host.setPrefWidth(130);
+        host.setMinWidth(110);
         host.visibleProperty().bind(hosts.severalProperty());
 
         TableColumn<ServiceRowViewModel, String> name = new TableColumn<>(i18n.get("services.column.name"));
@@ -87,7 +88,8 @@ public final class ServicesView extends BorderPane {
                     row.host().lastUpdateTextProperty().get()), row.healthProperty(), row.host().lastUpdateTextProperty());
         });
         health.setCellFactory(c -> new HealthCell());
-        health.setPrefWidth(90);
+        // Wide enough for "last update 12 s ago" once a remote host can go stale.
+        health.prefWidthProperty().bind(Bindings.when(hosts.severalProperty()).then(165).otherwise(90));
 
         TableColumn<ServiceRowViewModel, String> instances = new TableColumn<>(i18n.get("services.column.instances"));
         instances.setCellValueFactory(c -> {
