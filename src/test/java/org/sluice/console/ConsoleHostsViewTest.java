@@ -131,6 +131,9 @@ class ConsoleHostsViewTest {
         assertThat(remoteActions.tooltip(Operation.STOP).getText()).endsWith("actions wait until it is back.");
         assertThat(cellText(remote, "Health")).startsWith("last update ").endsWith(" s ago");
         assertThat(onFx(chip::getText)).startsWith("branch · Reconnecting");
+        waitUntil(() -> console.session.mainView().notifications().isShowing());
+        assertThat(onFx(() -> console.session.mainView().notifications().getText()))
+                .isEqualTo("Lost the connection to branch; trying again. Its services are shown as last heard.");
         assertThat(own.getPseudoClassStates()).as("the own host's rows stay fresh").doesNotContain(STALE);
         assertThat(actions(robot, own).button(Operation.STOP).isDisabled()).isFalse();
         // The user hovers the disabled button and reads why.
@@ -142,6 +145,9 @@ class ConsoleHostsViewTest {
         assertThat(actions(robot, tableRow(robot, "branch/orders")).button(Operation.STOP).isDisabled()).isFalse();
         assertThat(onFx(chip::getText)).isEqualTo("branch · Connected");
         assertThat(cellText(tableRow(robot, "branch/orders"), "Health")).isEqualTo("Ok");
+        // The error bar goes once the host is back: what it said is no longer so.
+        waitUntil(() -> !console.session.mainView().notifications().isShowing());
+        assertThat(robot.lookup("#status").queryLabeled().getText()).isEqualTo("branch is connected again.");
     }
 
     @Test

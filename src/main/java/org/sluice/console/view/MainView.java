@@ -314,6 +314,13 @@ public final class MainView extends BorderPane {
 
     private void initListeners() {
         notices.latestProperty().addListener((o, a, notice) -> show(notice));
+        notices.alertProperty().addListener((o, a, alert) -> {
+            if (alert == null) {
+                notifications.hide();
+            } else {
+                notifications.show(alert.text(), Icons.STATE_FAILED.create());
+            }
+        });
     }
 
     private void show(Notice notice) {
@@ -323,9 +330,6 @@ public final class MainView extends BorderPane {
         status.setText(notice.text());
         status.getStyleClass().removeAll("notice-ERROR", "notice-INFO", "notice-SUCCESS");
         status.getStyleClass().add("notice-" + notice.kind().name());
-        if (notice.kind() == Notice.Kind.ERROR) {
-            notifications.show(notice.text(), Icons.STATE_FAILED.create());
-        }
     }
 
     private void showShortcuts() {

@@ -164,16 +164,16 @@ public final class HostsViewModel {
         switch (is) {
             case RECONNECTING -> {
                 if (was == RemoteFleet.State.CONNECTED) {
-                    notices.post(Notice.Kind.ERROR, null, i18n.get("hosts.notice.dropped", name));
+                    notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("hosts.notice.dropped", name));
                 }
             }
             case CONNECTED -> {
                 if (was != RemoteFleet.State.CONNECTING) {
-                    notices.post(Notice.Kind.SUCCESS, null, i18n.get("hosts.notice.back", name));
+                    notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.get("hosts.notice.back", name));
                 }
             }
-            case UNAUTHORIZED -> notices.post(Notice.Kind.ERROR, null, i18n.get("host.blocked.unauthorized", name));
-            case CERTIFICATE_CHANGED -> notices.post(Notice.Kind.ERROR, null, i18n.get("host.detail.certificateChanged", name,
+            case UNAUTHORIZED -> notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("host.blocked.unauthorized", name));
+            case CERTIFICATE_CHANGED -> notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("host.detail.certificateChanged", name,
                     host.address().map(URI::toString).orElse(name)));
             default -> {
                 // Connecting and closed are the console's own doing: nothing to tell.
@@ -330,7 +330,7 @@ public final class HostsViewModel {
         RememberedConnection withKey = known.withKey(Optional.of(key));
         join(withKey, true, joined -> {
             keep(entry.get().remember() ? withKey : known.withKey(Optional.empty()));
-            notices.post(Notice.Kind.SUCCESS, null, i18n.get("hosts.notice.connected", host.label(), joined));
+            notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.get("hosts.notice.connected", host.label(), joined));
         }, failure -> enterKey(host, problems.describe(failure, known.address(), known.issuer())));
     }
 
@@ -351,7 +351,7 @@ public final class HostsViewModel {
             if (byName.remove(name) != null) {
                 hosts.remove(host);
             }
-            notices.post(Notice.Kind.INFO, null, i18n.get("hosts.notice.removed", host.label()));
+            notices.postAboutHost(Notice.Kind.SUCCESS, name, i18n.get("hosts.notice.removed", host.label()));
         }, failure -> notices.post(Notice.Kind.ERROR, null, i18n.get("hosts.notice.notRemoved", host.label(),
                 String.valueOf(failure.getMessage()))));
     }
