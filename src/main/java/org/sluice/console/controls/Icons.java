@@ -113,13 +113,17 @@ public enum Icons {
         };
     }
 
-    /** The style class that colours a connection's state, as {@link #styleClass(ServiceState)} colours a service's. */
+    /**
+     * The style class that colours a connection's state: connection-ok, connection-waiting,
+     * connection-failed or connection-off. Not the services' state-* classes: those colour every
+     * label under them, and a host's menu has labels of its own.
+     */
     public static String styleClass(RemoteFleet.State state) {
         return switch (state) {
-            case CONNECTED -> "state-ok";
-            case CONNECTING, RECONNECTING -> "state-paused";
-            case UNAUTHORIZED, CERTIFICATE_CHANGED -> "state-failed";
-            case CLOSED -> "state-off";
+            case CONNECTED -> "connection-ok";
+            case CONNECTING, RECONNECTING -> "connection-waiting";
+            case UNAUTHORIZED, CERTIFICATE_CHANGED -> "connection-failed";
+            case CLOSED -> "connection-off";
         };
     }
 

@@ -30,7 +30,7 @@ import org.sluice.console.viewmodel.I18n;
  */
 public final class HostsBar extends HBox {
     static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
-    private static final List<String> STATE_CLASSES = List.of("state-ok", "state-off", "state-paused", "state-failed");
+    private static final List<String> STATE_CLASSES = List.of("connection-ok", "connection-waiting", "connection-failed", "connection-off");
 
     private final HostsViewModel model;
     private final I18n i18n;
@@ -78,7 +78,7 @@ public final class HostsBar extends HBox {
         if (host.isOwn()) {
             Label own = new Label(host.label(), Icons.THIS_COMPUTER.create());
             own.setId("host-own");
-            own.getStyleClass().addAll("host-chip", "state-ok");
+            own.getStyleClass().addAll("host-chip", "connection-ok");
             Tooltip.install(own, tooltip(host));
             return own;
         }

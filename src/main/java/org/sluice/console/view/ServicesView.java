@@ -89,7 +89,7 @@ public final class ServicesView extends BorderPane {
         });
         health.setCellFactory(c -> new HealthCell());
         // Wide enough for "last update 12 s ago" once a remote host can go stale.
-        health.prefWidthProperty().bind(Bindings.when(hosts.severalProperty()).then(165).otherwise(90));
+        health.setPrefWidth(150);
 
         TableColumn<ServiceRowViewModel, String> instances = new TableColumn<>(i18n.get("services.column.instances"));
         instances.setCellValueFactory(c -> {
