@@ -168,7 +168,8 @@ public final class HostsViewModel {
                 }
             }
             case CONNECTED -> {
-                if (was != RemoteFleet.State.CONNECTING) {
+                // After a refused key or a changed certificate, what the operator did says it already.
+                if (was == RemoteFleet.State.RECONNECTING) {
                     notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.get("hosts.notice.back", name));
                 }
             }
