@@ -193,6 +193,8 @@ public final class RemoteFleet implements Fleet {
                 }
                 openStream = response.body();
                 heard();
+                // The host answered: a drop from here on starts the pauses over, however long the last outage was.
+                pauseMs = settings.firstPause().toMillis();
                 try (InputStream in = response.body()) {
                     ServerSentEvents.read(in, new ServerSentEvents.Handler() {
                         @Override
