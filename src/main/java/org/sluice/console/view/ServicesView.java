@@ -88,8 +88,9 @@ public final class ServicesView extends BorderPane {
                     row.host().lastUpdateTextProperty().get()), row.healthProperty(), row.host().lastUpdateTextProperty());
         });
         health.setCellFactory(c -> new HealthCell());
-        // Wide enough for "last update 12 s ago" once a remote host can go stale.
-        health.setPrefWidth(150);
+        // Wide enough for "last update 12 s ago", which a remote host's stale rows show here.
+        health.setPrefWidth(175);
+        health.setMinWidth(165);
 
         TableColumn<ServiceRowViewModel, String> instances = new TableColumn<>(i18n.get("services.column.instances"));
         instances.setCellValueFactory(c -> {
@@ -98,11 +99,11 @@ public final class ServicesView extends BorderPane {
                     row.definitionProperty(), row.instancesProperty(), row.throttledProperty(), row.restartingProperty(),
                     row.failedProperty());
         });
-        instances.setPrefWidth(300);
+        instances.setPrefWidth(280);
 
         TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
         endpoint.setCellValueFactory(c -> c.getValue().endpointProperty());
-        endpoint.setPrefWidth(260);
+        endpoint.setPrefWidth(240);
 
         TableColumn<ServiceRowViewModel, String> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
         last.setCellValueFactory(c -> Bindings.createStringBinding(() -> lastOperationText(c.getValue().lastOperationProperty().get()),
