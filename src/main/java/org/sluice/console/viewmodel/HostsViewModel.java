@@ -165,6 +165,8 @@ public final class HostsViewModel {
             case RECONNECTING -> {
                 if (was == RemoteFleet.State.CONNECTED) {
                     notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("hosts.notice.dropped", name));
+                } else if (was == RemoteFleet.State.CONNECTING) {
+                    notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("hosts.notice.unreachable", name));
                 }
             }
             case CONNECTED -> {

@@ -193,6 +193,17 @@ class HostsViewModelTest {
     }
 
     @Test
+    void aHostThatCannotBeReachedAtStartSaysSoAndThenThatItIsBack() {
+        report(State.CONNECTING, 0, OptionalLong.empty());
+        HostViewModel branch = report(State.RECONNECTING, 0, OptionalLong.of(now + 1_000));
+        assertThat(notices.alertProperty().get().text())
+                .isEqualTo("branch cannot be reached yet; the console keeps trying by itself, waiting a little longer after each try.");
+        assertThat(branch.lastUpdateTextProperty().get()).isEqualTo("never reached");
+        report(State.CONNECTED, now, OptionalLong.empty());
+        assertThat(notices.alertProperty().get()).isNull();
+    }
+
+    @Test
     void aHostTheFleetNoLongerHasLeavesTheList() {
         report(State.CONNECTED, now, OptionalLong.empty());
         hosts.update(List.of());
