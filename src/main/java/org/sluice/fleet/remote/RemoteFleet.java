@@ -324,6 +324,10 @@ public final class RemoteFleet implements Fleet {
                 publish(new FleetEvent.ServiceAdded(service.name(), service));
             }
         }
+        // An operation that ended before this snapshot was taken sends no event on this stream; its
+        // ticket may be made only now (its request was answered while the stream was opening):
+        // keep its outcome where the ticket looks first.
+        fresh.values().forEach(s -> s.lastOperation().filter(r -> r.outcome() != Outcome.RUNNING).ifPresent(this::ended));
         synced = true;
         setConnection(State.CONNECTED, OptionalLong.empty(), null);
         // Operations that ended while the stream was down ended unheard: ask for them.
