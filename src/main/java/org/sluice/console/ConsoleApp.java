@@ -27,10 +27,12 @@ import atlantafx.base.theme.PrimerLight;
 import org.sluice.console.view.FxDialogService;
 import org.sluice.console.view.MainView;
 import org.sluice.console.viewmodel.I18n;
-import org.sluice.fleet.Fleet;
+import org.sluice.console.viewmodel.RemoteHosts;
 import org.sluice.fleet.HostInUseException;
 import org.sluice.fleet.OpeningFleet;
+import org.sluice.fleet.group.FleetGroup;
 import org.sluice.fleet.local.LocalFleet;
+import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.Lifecycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,7 @@ public final class ConsoleApp extends Application {
     private final ConsoleSettings settings = ConsoleSettings.user();
     private final FxExecutor executor = new FxExecutor();
     private Stage stage;
-    private Fleet fleet;
+    private FleetGroup fleet;
     private ConsoleSession session;
     /** The local host once it is open; its instances are relaunched once the console shows it. */
     private LocalFleet opened;
@@ -88,7 +90,8 @@ public final class ConsoleApp extends Application {
         Path data = dataFolder();
         String requester = "console:" + System.getProperty("user.name", "operator");
         OpeningFleet opening = new OpeningFleet();
-        fleet = opening;
+        // The own host, still opening, with the remote hosts the operator connects to beside it.
+        fleet = new FleetGroup(opening);
         executor.run(() -> {
             try {
                 LocalFleet local = LocalFleet.openOnThisMachine(data, DEFAULT_PORT, requester, true);
@@ -212,7 +215,8 @@ public final class ConsoleApp extends Application {
         I18n i18n = new I18n(locale());
         stage.setTitle(i18n.get("app.title"));
         session = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
-                shell(), System::currentTimeMillis, HttpTraffic::start);
+                shell(), System::currentTimeMillis, HttpTraffic::start, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()),
+                new ConnectionsFile(ConsoleSettings.folder()));
         stage.getScene().setRoot(session.view());
         session.start();
         relaunchOnceShown();
@@ -280,7 +284,7 @@ public final class ConsoleApp extends Application {
         }
         I18n i18n = new I18n(locale());
         stage.getScene().setRoot(waiting(i18n.get("shutdown.stopping")));
-        Fleet closing = fleet;
+        FleetGroup closing = fleet;
         executor.run(() -> {
             if (closing != null) {
                 closing.close();

@@ -16,25 +16,30 @@ import org.sluice.console.view.ServiceDetailsView;
 import org.sluice.console.view.ThrottleNotifications;
 import org.sluice.console.viewmodel.BackgroundExecutor;
 import org.sluice.console.viewmodel.BulkActionViewModel;
+import org.sluice.console.viewmodel.ConnectionStore;
 import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.DialogService;
+import org.sluice.console.viewmodel.HostStatus;
+import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.NoticesViewModel;
+import org.sluice.console.viewmodel.RemoteHosts;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.console.viewmodel.TrafficViewModel;
-import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.group.FleetGroup;
 import org.sluice.lifecycle.Lifecycle;
 
 /**
- * One run of the console's window content over a fleet, in one language: the view models, their
- * views, and the pump that feeds them fleet events once per pulse.
+ * One run of the console's window content over the console's hosts, in one language: the view
+ * models, their views, and the pump that feeds them fleet events and host changes once per pulse.
  */
 final class ConsoleSession implements AutoCloseable {
-    private final Fleet fleet;
+    private final FleetGroup fleet;
     private final BackgroundExecutor executor;
+    private final HostsViewModel hosts;
     private final ServicesViewModel services;
     private final ServiceDetailsViewModel details;
     private final DashboardViewModel dashboard;
@@ -46,12 +51,18 @@ final class ConsoleSession implements AutoCloseable {
     private final MainView view;
     private final FleetEventPump pump;
 
-    ConsoleSession(Fleet fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
-                   MainView.Shell shell, LongSupplier clock, TrafficViewModel.Starter trafficStarter) {
+    /**
+     * @param remoteHosts how hosts on other machines are reached
+     * @param connections where the connections to them are kept between runs
+     */
+    ConsoleSession(FleetGroup fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
+                   MainView.Shell shell, LongSupplier clock, TrafficViewModel.Starter trafficStarter, RemoteHosts remoteHosts,
+                   ConnectionStore connections) {
         this.fleet = fleet;
         this.executor = executor;
         NoticesViewModel notices = new NoticesViewModel(i18n);
-        this.services = new ServicesViewModel(fleet, rules, i18n, executor, dialogs, notices);
+        this.hosts = new HostsViewModel(fleet, remoteHosts, connections, i18n, executor, dialogs, notices, clock);
+        this.services = new ServicesViewModel(fleet, hosts, rules, i18n, executor, dialogs, notices);
         BulkActionViewModel bulk = new BulkActionViewModel(fleet, rules, i18n, executor, dialogs, notices);
         this.details = new ServiceDetailsViewModel(fleet, rules, executor, ZoneId.systemDefault());
         services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
@@ -59,14 +70,26 @@ final class ConsoleSession implements AutoCloseable {
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
         services.rows().addListener(this::followServiceNames);
         this.i18n = i18n;
-        this.view = new MainView(services, bulk, notices, i18n, shell, new ServiceDetailsView(details, i18n), this::dashboardView);
+        this.view = new MainView(services, hosts, bulk, notices, i18n, shell, new ServiceDetailsView(details, i18n),
+                this::dashboardView);
         ThrottleNotifications.follow(dashboard, i18n, view);
-        this.pump = new FleetEventPump(fleet, this::apply, this::pulse);
+        this.pump = new FleetEventPump(fleet, new FleetEventPump.Sink() {
+            @Override
+            public void hosts(List<HostStatus> remotes) {
+                hosts.update(remotes);
+            }
+
+            @Override
+            public void apply(List<FleetEvent> events) {
+                ConsoleSession.this.apply(events);
+            }
+        }, this::pulse);
     }
 
     /**
-     * Keeps the sorted service names in step with the grid's rows, name by name: a pulse that
-     * adds thousands of services must not re-sort the whole list once per service.
+     * Keeps the sorted names of the own host's services in step with the grid's rows, name by name:
+     * a pulse that adds thousands of services must not re-sort the whole list once per service. Only
+     * the own host's: test traffic goes to a front door on this machine.
      */
     private void followServiceNames(ListChangeListener.Change<? extends ServiceRowViewModel> change) {
         while (change.next()) {
@@ -80,6 +103,9 @@ final class ConsoleSession implements AutoCloseable {
                 }
             }
             for (ServiceRowViewModel added : change.getAddedSubList()) {
+                if (!added.host().isOwn()) {
+                    continue;
+                }
                 int at = Collections.binarySearch(serviceNames, added.name());
                 if (at < 0) {
                     serviceNames.add(-at - 1, added.name());
@@ -95,6 +121,7 @@ final class ConsoleSession implements AutoCloseable {
     }
 
     private void pulse(long nowMs) {
+        hosts.tick(nowMs);
         dashboard.tick(nowMs);
         traffic.tick(nowMs);
         if (dashboardView != null) {
@@ -102,13 +129,17 @@ final class ConsoleSession implements AutoCloseable {
         }
     }
 
-    /** Subscribes first, then loads the snapshot, so that no event falls between the two. */
+    /**
+     * Subscribes first, then loads the snapshot, so that no event falls between the two; then
+     * connects again to the hosts the console keeps, whose services arrive as they answer.
+     */
     void start() {
         pump.start();
         executor.run(fleet::snapshot, snapshot -> {
             services.load(snapshot);
             details.load(snapshot);
             dashboard.load(snapshot);
+            hosts.start();
         }, failure -> services.loadFailed(failure));
     }
 
@@ -124,6 +155,10 @@ final class ConsoleSession implements AutoCloseable {
         return services;
     }
 
+    HostsViewModel hosts() {
+        return hosts;
+    }
+
     DashboardViewModel dashboard() {
         return dashboard;
     }
@@ -131,7 +166,7 @@ final class ConsoleSession implements AutoCloseable {
     /** The dashboard's view, made on first use. */
     DashboardView dashboardView() {
         if (dashboardView == null) {
-            dashboardView = new DashboardView(dashboard, traffic, serviceNames, i18n);
+            dashboardView = new DashboardView(dashboard, hosts, traffic, serviceNames, i18n);
         }
         return dashboardView;
     }

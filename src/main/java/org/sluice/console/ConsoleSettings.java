@@ -1,6 +1,8 @@
 package org.sluice.console;
 
+import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.prefs.BackingStoreException;
 import java.util.prefs.Preferences;
@@ -8,7 +10,11 @@ import java.util.prefs.Preferences;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** What the console remembers between runs: the window, the theme and the language. */
+/**
+ * What the console remembers between runs: the window, the theme and the language in the JDK's
+ * per-user preferences, and, in a folder of its own ({@link #folder()}), the files that
+ * preferences do not suit, such as its connections to remote hosts.
+ */
 final class ConsoleSettings {
     private static final Logger LOG = LoggerFactory.getLogger(ConsoleSettings.class);
 
@@ -22,6 +28,34 @@ final class ConsoleSettings {
 
     static ConsoleSettings user() {
         return new ConsoleSettings(Preferences.userRoot().node("org/sluice/console"));
+    }
+
+    /**
+     * The console's own folder for this user: {@code -Dsluice.config=DIR} when given, else the
+     * system's place for a user's settings: {@code $XDG_CONFIG_HOME/sluice} (by default
+     * {@code ~/.config/sluice}) on Linux, {@code ~/Library/Application Support/Sluice Console} on
+     * macOS, {@code %APPDATA%\Sluice Console} on Windows. Not the host's data folder: what is here
+     * belongs to the person at the console, not to the host on this machine.
+     */
+    static Path folder() {
+        String configured = System.getProperty("sluice.config");
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        return folder(System.getProperty("os.name", ""), System.getProperty("user.home", "."), System.getenv());
+    }
+
+    static Path folder(String osName, String home, Map<String, String> environment) {
+        String os = osName.toLowerCase(Locale.ROOT);
+        if (os.contains("win")) {
+            String appData = environment.get("APPDATA");
+            return (appData != null ? Path.of(appData) : Path.of(home, "AppData", "Roaming")).resolve("Sluice Console");
+        }
+        if (os.contains("mac")) {
+            return Path.of(home, "Library", "Application Support", "Sluice Console");
+        }
+        String xdg = environment.get("XDG_CONFIG_HOME");
+        return (xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(home, ".config")).resolve("sluice");
     }
 
     /** The window's bounds, if saved: x, y, width, height. */

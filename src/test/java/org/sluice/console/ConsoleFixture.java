@@ -1,5 +1,8 @@
 package org.sluice.console;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -14,8 +17,11 @@ import javafx.stage.Stage;
 import org.sluice.console.view.FxDialogService;
 import org.sluice.console.view.MainView;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.RemoteHosts;
 import org.sluice.console.viewmodel.TrafficViewModel;
+import org.sluice.fleet.group.FleetGroup;
 import org.sluice.fleet.local.LocalFleet;
+import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.fleet.traffic.LoadSummary;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.ServiceDefinition;
@@ -34,8 +40,16 @@ final class ConsoleFixture implements AutoCloseable {
             new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(5)));
     final FrontDoor door;
     final LocalFleet fleet;
+    /** The console's fleet: its own host, and the remote hosts a test adds. */
+    final FleetGroup group;
+    /** Where the console keeps its connections in this test. */
+    final Path configFolder;
     final FxExecutor executor = new FxExecutor();
     final ConsoleSession session;
+
+    /** Quick retries: a test waits for a host to come back, not for the console's patience. */
+    static final RemoteFleet.Settings QUICK = new RemoteFleet.Settings(Duration.ofMillis(50), Duration.ofMillis(400),
+            Duration.ofSeconds(45), System::currentTimeMillis);
 
     ConsoleFixture(Stage stage, Locale locale, String... services) throws Exception {
         door = FrontDoor.open(host, 0);
@@ -43,12 +57,14 @@ final class ConsoleFixture implements AutoCloseable {
             door.close();
             host.close();
         });
+        group = new FleetGroup(fleet);
+        configFolder = Files.createTempDirectory("sluice-console-test");
         for (String name : services) {
             fleet.create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name))
                     .completion().get(10, TimeUnit.SECONDS);
         }
         I18n i18n = new I18n(locale);
-        session = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
+        session = new ConsoleSession(group, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
                 new MainView.Shell() {
                     @Override
                     public boolean isDark() {
@@ -80,7 +96,7 @@ final class ConsoleFixture implements AutoCloseable {
                     @Override
                     public void stop() {
                     }
-                });
+                }, RemoteHosts.overHttps(QUICK), new ConnectionsFile(configFolder));
         javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
         Scene scene = new Scene(session.view(), 1400, 820);
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
@@ -94,9 +110,14 @@ final class ConsoleFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void close() throws IOException {
         session.close();
-        fleet.close();
+        group.close();
         executor.close();
+        try (var files = Files.walk(configFolder)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
 }

@@ -28,7 +28,7 @@ class ConsoleKoreanViewTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         console.close();
     }
 

@@ -49,7 +49,7 @@ class ConsoleViewTest {
     }
 
     @AfterEach
-    void close() {
+    void close() throws Exception {
         console.close();
     }
 

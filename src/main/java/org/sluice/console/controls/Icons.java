@@ -6,10 +6,14 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignK;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignU;
+import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceState;
 
@@ -39,7 +43,16 @@ public enum Icons {
     STATE_DISABLED(MaterialDesignC.CANCEL),
     STATE_FAILED(MaterialDesignA.ALERT_CIRCLE),
     STATE_BUSY(MaterialDesignP.PROGRESS_CLOCK),
-    THROTTLED(MaterialDesignS.SPEEDOMETER);
+    THROTTLED(MaterialDesignS.SPEEDOMETER),
+    THIS_COMPUTER(MaterialDesignM.MONITOR),
+    CONNECT_HOST(MaterialDesignS.SERVER_PLUS_OUTLINE),
+    REMOVE_HOST(MaterialDesignS.SERVER_MINUS_OUTLINE),
+    ENTER_KEY(MaterialDesignK.KEY),
+    HOST_CONNECTED(MaterialDesignL.LAN_CONNECT),
+    HOST_PENDING(MaterialDesignL.LAN_PENDING),
+    HOST_DISCONNECTED(MaterialDesignL.LAN_DISCONNECT),
+    HOST_UNAUTHORIZED(MaterialDesignK.KEY_ALERT_OUTLINE),
+    HOST_CERTIFICATE_CHANGED(MaterialDesignC.CERTIFICATE_OUTLINE);
 
     private final Ikon ikon;
 
@@ -86,6 +99,31 @@ public enum Icons {
             case STOPPED -> STATE_STOPPED;
             case SUSPENDED -> STATE_SUSPENDED;
             default -> STATE_DISABLED;
+        };
+    }
+
+    /** A connection's state: connected, on its way, down, refused the key, or changed its certificate. */
+    public static Icons of(RemoteFleet.State state) {
+        return switch (state) {
+            case CONNECTED -> HOST_CONNECTED;
+            case CONNECTING, RECONNECTING -> HOST_PENDING;
+            case UNAUTHORIZED -> HOST_UNAUTHORIZED;
+            case CERTIFICATE_CHANGED -> HOST_CERTIFICATE_CHANGED;
+            case CLOSED -> HOST_DISCONNECTED;
+        };
+    }
+
+    /**
+     * The style class that colours a connection's state: connection-ok, connection-waiting,
+     * connection-failed or connection-off. Not the services' state-* classes: those colour every
+     * label under them, and a host's menu has labels of its own.
+     */
+    public static String styleClass(RemoteFleet.State state) {
+        return switch (state) {
+            case CONNECTED -> "connection-ok";
+            case CONNECTING, RECONNECTING -> "connection-waiting";
+            case UNAUTHORIZED, CERTIFICATE_CHANGED -> "connection-failed";
+            case CLOSED -> "connection-off";
         };
     }
 

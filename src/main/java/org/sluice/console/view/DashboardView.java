@@ -1,6 +1,10 @@
 package org.sluice.console.view;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 
 import javafx.beans.binding.Bindings;
@@ -24,24 +28,33 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
+import org.kordamp.ikonli.javafx.FontIcon;
 import org.sluice.console.controls.Icons;
 import org.sluice.console.controls.ThrottleTile;
 import org.sluice.console.viewmodel.DashboardViewModel;
+import org.sluice.console.viewmodel.HostViewModel;
+import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceTileViewModel;
 import org.sluice.console.viewmodel.ThrottleEvent;
 import org.sluice.console.viewmodel.TrafficViewModel;
+import org.sluice.fleet.group.FleetGroup;
 
 /**
- * The live throttle dashboard: a wall of tiles, one per role instance, the selected instance
- * larger with a time window, the throttle events, and the test-traffic control.
+ * The live throttle dashboard: a wall of tiles, one per role instance, grouped by host (the
+ * console's own first) with a header that says how the host's connection is, and greyed while it
+ * is down; the selected instance larger with a time window, the throttle events, and the
+ * test-traffic control.
  */
 public final class DashboardView extends BorderPane {
     private final DashboardViewModel model;
+    private final HostsViewModel hosts;
     private final TrafficViewModel traffic;
     private final I18n i18n;
-    private final FlowPane wall = new FlowPane(10, 10);
+    private final VBox wall = new VBox(6);
     private final Map<InstanceTileViewModel, ThrottleTile> tiles = new IdentityHashMap<>();
+    /** The tiles of each host, by host name; a host's group is there while it has a tile. */
+    private final Map<String, TileGroup> groups = new HashMap<>();
     private final StackPane detail = new StackPane();
     private ThrottleTile detailTile;
     /** The scroll pane's viewport: tiles outside it are not redrawn. */
@@ -49,8 +62,10 @@ public final class DashboardView extends BorderPane {
     /** Held so that the bidirectional binding to the window choice is not collected. */
     private javafx.beans.property.ObjectProperty<Long> windowChoice;
 
-    public DashboardView(DashboardViewModel model, TrafficViewModel traffic, ObservableList<String> services, I18n i18n) {
+    public DashboardView(DashboardViewModel model, HostsViewModel hosts, TrafficViewModel traffic, ObservableList<String> services,
+                         I18n i18n) {
         this.model = model;
+        this.hosts = hosts;
         this.traffic = traffic;
         this.i18n = i18n;
         createView(services);
@@ -63,7 +78,6 @@ public final class DashboardView extends BorderPane {
 
         wall.setId("tile-wall");
         wall.setPadding(new Insets(10));
-        wall.setPrefWrapLength(900);
         Label empty = new Label(i18n.get("dashboard.noInstance"));
         StackPane wallHolder = new StackPane(empty, wall);
         empty.visibleProperty().bind(Bindings.isEmpty(model.tiles()));
@@ -168,7 +182,7 @@ public final class DashboardView extends BorderPane {
                 for (InstanceTileViewModel removed : change.getRemoved()) {
                     ThrottleTile tile = tiles.remove(removed);
                     if (tile != null) {
-                        wall.getChildren().remove(tile);
+                        removeTile(removed, tile);
                     }
                 }
                 for (InstanceTileViewModel added : change.getAddedSubList()) {
@@ -177,6 +191,7 @@ public final class DashboardView extends BorderPane {
             }
         });
         model.tiles().forEach(this::addTile);
+        hosts.hosts().addListener((ListChangeListener<HostViewModel>) change -> orderGroups());
         model.selectedProperty().addListener((o, a, selected) -> showDetail(selected));
         model.windowProperty().addListener((o, a, millis) -> {
             if (detailTile != null) {
@@ -190,10 +205,76 @@ public final class DashboardView extends BorderPane {
             return;
         }
         ThrottleTile tile = new ThrottleTile(model, i18n.bundle());
-        tile.setId("tile-" + model.key().replace('#', '-'));
+        tile.setId("tile-" + model.key().replace('#', '-').replace('/', '-'));
         tile.setOnMouseClicked(e -> this.model.selectedProperty().set(model));
         tiles.put(model, tile);
-        wall.getChildren().add(tile);
+        String host = FleetGroup.hostOf(model.service());
+        TileGroup group = groups.get(host);
+        if (group == null) {
+            group = new TileGroup(hosts.host(host));
+            groups.put(host, group);
+            orderGroups();
+        }
+        group.tiles.getChildren().add(tile);
+    }
+
+    private void removeTile(InstanceTileViewModel model, ThrottleTile tile) {
+        String host = FleetGroup.hostOf(model.service());
+        TileGroup group = groups.get(host);
+        if (group == null) {
+            return;
+        }
+        group.tiles.getChildren().remove(tile);
+        if (group.tiles.getChildren().isEmpty()) {
+            groups.remove(host);
+            wall.getChildren().remove(group);
+        }
+    }
+
+    /** The hosts' groups in the hosts' order, the console's own first. */
+    private void orderGroups() {
+        List<HostViewModel> order = hosts.hosts();
+        List<TileGroup> sorted = new ArrayList<>(groups.values());
+        sorted.sort(Comparator.comparingInt(g -> {
+            int at = order.indexOf(g.host);
+            return at < 0 ? Integer.MAX_VALUE : at;
+        }));
+        if (!sorted.equals(wall.getChildren())) {
+            wall.getChildren().setAll(sorted);
+        }
+    }
+
+    /**
+     * One host's tiles under a header with its name and its connection's state; greyed
+     * ({@code :stale}) while the host is not connected. The header shows once there are several hosts.
+     */
+    private final class TileGroup extends VBox {
+        private final HostViewModel host;
+        private final FlowPane tiles = new FlowPane(10, 10);
+
+        TileGroup(HostViewModel host) {
+            this.host = host;
+            getStyleClass().add("tile-group");
+            setId("tile-group-" + (host.isOwn() ? "own" : host.name()));
+            Label header = new Label();
+            header.getStyleClass().add("tile-group-header");
+            FontIcon icon = (host.isOwn() ? Icons.THIS_COMPUTER : Icons.of(host.getState())).create();
+            header.setGraphic(icon);
+            if (!host.isOwn()) {
+                host.stateProperty().addListener((o, was, state) -> icon.setIconCode(Icons.of(state).ikon()));
+            }
+            header.textProperty().bind(host.isOwn() ? Bindings.createStringBinding(host::label)
+                    : Bindings.createStringBinding(() -> host.label() + " · " + host.statusTextProperty().get()
+                            + (host.lastUpdateTextProperty().get().isEmpty() ? "" : " · " + host.lastUpdateTextProperty().get()),
+                    host.statusTextProperty(), host.lastUpdateTextProperty()));
+            header.visibleProperty().bind(hosts.severalProperty());
+            header.managedProperty().bind(hosts.severalProperty());
+            tiles.setPrefWrapLength(900);
+            tiles.getStyleClass().add("tile-group-tiles");
+            getChildren().setAll(header, tiles);
+            pseudoClassStateChanged(HostsBar.STALE, host.isStale());
+            host.staleProperty().addListener((o, was, stale) -> pseudoClassStateChanged(HostsBar.STALE, stale));
+        }
     }
 
     private void showDetail(InstanceTileViewModel selected) {

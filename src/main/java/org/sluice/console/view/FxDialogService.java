@@ -1,9 +1,11 @@
 package org.sluice.console.view;
 
+import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,13 +14,16 @@ import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Alert;
+import javafx.scene.control.Button;
 import javafx.scene.control.ButtonType;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
+import javafx.scene.control.PasswordField;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -28,9 +33,11 @@ import javafx.stage.Window;
 import javafx.util.StringConverter;
 
 import org.sluice.console.viewmodel.BulkPlan;
+import org.sluice.console.viewmodel.ConnectionFormViewModel;
 import org.sluice.console.viewmodel.DefinitionFormViewModel;
 import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
@@ -87,14 +94,40 @@ public final class FxDialogService implements DialogService {
 
     @Override
     public Optional<ServiceDefinition> editDefinition(ServiceDefinition current, boolean isNew) {
+        return definitionDialog(current, isNew, List.of()).map(NewService::definition);
+    }
+
+    @Override
+    public Optional<NewService> newService(ServiceDefinition blank, List<HostChoice> hosts) {
+        return definitionDialog(blank, true, hosts);
+    }
+
+    /** The definition form; with more than one host to choose from, it asks for the host first. */
+    private Optional<NewService> definitionDialog(ServiceDefinition current, boolean isNew, List<HostChoice> hosts) {
         DefinitionFormViewModel form = new DefinitionFormViewModel(current, isNew, i18n);
-        Dialog<ServiceDefinition> dialog = dialog(isNew ? i18n.get("dialog.definition.newTitle")
+        Dialog<NewService> dialog = dialog(isNew ? i18n.get("dialog.definition.newTitle")
                 : i18n.get("dialog.definition.editTitle", current.name()));
         GridPane grid = new GridPane();
         grid.setHgap(10);
         grid.setVgap(8);
         grid.setPadding(new Insets(10));
 
+        ChoiceBox<HostChoice> host = new ChoiceBox<>(FXCollections.observableArrayList(hosts));
+        host.setId("definition-host");
+        host.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(HostChoice choice) {
+                return choice == null ? "" : choice.label();
+            }
+
+            @Override
+            public HostChoice fromString(String text) {
+                return null;
+            }
+        });
+        if (!hosts.isEmpty()) {
+            host.getSelectionModel().selectFirst();
+        }
         TextField name = new TextField();
         name.setId("definition-name");
         name.textProperty().bindBidirectional(form.nameProperty());
@@ -129,18 +162,25 @@ public final class FxDialogService implements DialogService {
         problems.setWrapText(true);
         problems.textProperty().bind(form.problemTextProperty());
 
-        String[] labels = {"definition.field.name", "definition.field.units", "definition.field.cores", "definition.field.memory",
-            "definition.field.validate", "definition.field.transform", "definition.field.source", "definition.field.destination"};
-        Node[] fields = {name, units, cores, memory, validate, transform, source, destination};
-        for (int i = 0; i < labels.length; i++) {
-            grid.add(new Label(i18n.get(labels[i])), 0, i);
-            grid.add(fields[i], 1, i);
+        List<String> labels = new ArrayList<>(List.of("definition.field.name", "definition.field.units", "definition.field.cores",
+                "definition.field.memory", "definition.field.validate", "definition.field.transform", "definition.field.source",
+                "definition.field.destination"));
+        List<Node> fields = new ArrayList<>(List.of(name, units, cores, memory, validate, transform, source, destination));
+        if (hosts.size() > 1) {
+            labels.add(0, "definition.field.host");
+            fields.add(0, host);
         }
-        grid.add(problems, 0, labels.length, 2, 1);
+        for (int i = 0; i < labels.size(); i++) {
+            grid.add(new Label(i18n.get(labels.get(i))), 0, i);
+            grid.add(fields.get(i), 1, i);
+        }
+        grid.add(problems, 0, labels.size(), 2, 1);
         transform.setPrefColumnCount(28);
         dialog.getDialogPane().setContent(grid);
         dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.validProperty().not());
-        dialog.setResultConverter(button -> button == ButtonType.OK ? form.definition() : null);
+        dialog.setResultConverter(button -> button == ButtonType.OK
+                ? new NewService(host.getValue() == null ? ServiceSnapshot.THIS_HOST : host.getValue().host(), form.definition())
+                : null);
         return dialog.showAndWait();
     }
 
@@ -173,7 +213,8 @@ public final class FxDialogService implements DialogService {
             }
         });
         list.getSelectionModel().selectFirst();
-        TextField newName = new TextField(backups.get(0).service() + "-restored");
+        // The backup's own name: a remote host's service goes by host/name, which no new name may have.
+        TextField newName = new TextField(backups.get(0).definition().name() + "-restored");
         newName.setId("restore-name");
         Label explain = new Label(i18n.get("dialog.restore.explain"));
         explain.setWrapText(true);
@@ -233,11 +274,150 @@ public final class FxDialogService implements DialogService {
         alert.setHeaderText(plan.summary());
         StringBuilder details = new StringBuilder();
         plan.willRun().forEach(name -> details.append("✓ ").append(name).append('\n'));
-        plan.skipped().forEach(s -> details.append("– ").append(s.service()).append(" (").append(i18n.state(s.state())).append(")\n"));
+        plan.skipped().forEach(s -> details.append("– ").append(s.service()).append(" (")
+                .append(s.stale() ? i18n.get("bulk.hostNotConnected") : i18n.state(s.state())).append(")\n"));
         TextArea area = new TextArea(details.toString());
         area.setEditable(false);
         area.setPrefRowCount(Math.min(12, plan.willRun().size() + plan.skipped().size()));
         alert.getDialogPane().setContent(area);
+        return alert.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
+    }
+
+    // ------------------------------------------------------------------ remote hosts
+
+    @Override
+    public boolean askConnection(ConnectionFormViewModel form) {
+        Dialog<Boolean> dialog = dialog(i18n.get("dialog.connect.title"));
+        Label explain = new Label(i18n.get("dialog.connect.explain"));
+        explain.setWrapText(true);
+        TextField name = new TextField();
+        name.setId("connect-name");
+        name.setPromptText(i18n.get("dialog.connect.namePrompt"));
+        name.textProperty().bindBidirectional(form.nameProperty());
+        TextField address = new TextField();
+        address.setId("connect-address");
+        address.setPromptText("https://10.0.0.5:7071");
+        address.textProperty().bindBidirectional(form.addressProperty());
+        TextField issuer = new TextField();
+        issuer.setId("connect-issuer");
+        issuer.textProperty().bindBidirectional(form.issuerProperty());
+        PasswordField key = new PasswordField();
+        key.setId("connect-key");
+        key.textProperty().bindBidirectional(form.keyProperty());
+        CheckBox remember = new CheckBox(i18n.get("dialog.connect.remember"));
+        remember.setId("connect-remember");
+        remember.selectedProperty().bindBidirectional(form.rememberKeyProperty());
+        Label rememberHelp = new Label(i18n.get("dialog.connect.rememberHelp"));
+        rememberHelp.setWrapText(true);
+        rememberHelp.getStyleClass().add("form-help");
+
+        GridPane grid = new GridPane();
+        grid.setHgap(10);
+        grid.setVgap(8);
+        String[] labels = {"dialog.connect.name", "dialog.connect.address", "dialog.connect.issuer", "dialog.connect.key"};
+        Node[] fields = {name, address, issuer, key};
+        for (int i = 0; i < labels.length; i++) {
+            grid.add(new Label(i18n.get(labels[i])), 0, i);
+            grid.add(fields[i], 1, i);
+        }
+        address.setPrefColumnCount(26);
+        Label problems = new Label();
+        problems.setId("connect-problems");
+        problems.getStyleClass().add("form-problems");
+        problems.setWrapText(true);
+        problems.textProperty().bind(form.problemTextProperty());
+        Label error = new Label();
+        error.setId("connect-error");
+        error.getStyleClass().add("form-error");
+        error.setWrapText(true);
+        error.textProperty().bind(form.errorProperty());
+        error.visibleProperty().bind(form.errorProperty().isNotEmpty());
+        error.managedProperty().bind(error.visibleProperty());
+
+        VBox content = new VBox(10, explain, error, grid, remember, rememberHelp, problems);
+        content.setPadding(new Insets(10));
+        content.setPrefWidth(520);
+        dialog.getDialogPane().setContent(content);
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.validProperty().not());
+        ((Button) dialog.getDialogPane().lookupButton(ButtonType.OK)).setText(i18n.get("dialog.connect.ok"));
+        dialog.setResultConverter(button -> button == ButtonType.OK);
+        dialog.setOnShown(e -> (form.name().isEmpty() ? name : key).requestFocus());
+        return dialog.showAndWait().orElse(false);
+    }
+
+    @Override
+    public boolean acceptFingerprint(String host, URI address, String fingerprint) {
+        Dialog<Boolean> dialog = dialog(i18n.get("dialog.fingerprint.title", host));
+        Label explain = new Label(i18n.get("dialog.fingerprint.explain", host, address));
+        explain.setWrapText(true);
+        // Shown whole, in pairs of hex digits over two lines, and selectable for pasting into a comparison.
+        TextArea shown = new TextArea(twoLines(fingerprint));
+        shown.setId("fingerprint");
+        shown.setEditable(false);
+        shown.setPrefRowCount(2);
+        shown.setWrapText(false);
+        shown.getStyleClass().add("fingerprint");
+        Label where = new Label(i18n.get("dialog.fingerprint.where"));
+        where.setWrapText(true);
+        where.getStyleClass().add("form-help");
+        VBox content = new VBox(10, explain, shown, where);
+        content.setPadding(new Insets(10));
+        content.setPrefWidth(560);
+        dialog.getDialogPane().setContent(content);
+        ((Button) dialog.getDialogPane().lookupButton(ButtonType.OK)).setText(i18n.get("dialog.fingerprint.accept"));
+        // Accepting is a decision: the default button is the one that does not trust.
+        ((Button) dialog.getDialogPane().lookupButton(ButtonType.OK)).setDefaultButton(false);
+        ((Button) dialog.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        dialog.setResultConverter(button -> button == ButtonType.OK);
+        return dialog.showAndWait().orElse(false);
+    }
+
+    /** A fingerprint's 32 pairs, 16 on each line. */
+    private static String twoLines(String fingerprint) {
+        String[] pairs = fingerprint.split(":");
+        if (pairs.length != 32) {
+            return fingerprint;
+        }
+        return String.join(":", java.util.Arrays.copyOfRange(pairs, 0, 16)) + ":\n"
+                + String.join(":", java.util.Arrays.copyOfRange(pairs, 16, 32));
+    }
+
+    @Override
+    public Optional<KeyEntry> askKey(String host, URI address, String issuer, String error) {
+        Dialog<KeyEntry> dialog = dialog(i18n.get("dialog.key.title", host));
+        Label explain = new Label(i18n.get("dialog.key.explain", host, address, issuer));
+        explain.setWrapText(true);
+        Label problem = new Label(error);
+        problem.setId("key-error");
+        problem.getStyleClass().add("form-error");
+        problem.setWrapText(true);
+        problem.setVisible(!error.isEmpty());
+        problem.setManaged(!error.isEmpty());
+        PasswordField key = new PasswordField();
+        key.setId("key-field");
+        CheckBox remember = new CheckBox(i18n.get("dialog.connect.remember"));
+        remember.setId("key-remember");
+        Label rememberHelp = new Label(i18n.get("dialog.connect.rememberHelp"));
+        rememberHelp.setWrapText(true);
+        rememberHelp.getStyleClass().add("form-help");
+        VBox content = new VBox(10, explain, problem, key, remember, rememberHelp);
+        content.setPadding(new Insets(10));
+        content.setPrefWidth(480);
+        dialog.getDialogPane().setContent(content);
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(key.textProperty().isEmpty());
+        ((Button) dialog.getDialogPane().lookupButton(ButtonType.OK)).setText(i18n.get("dialog.connect.ok"));
+        dialog.setResultConverter(button -> button == ButtonType.OK ? new KeyEntry(key.getText(), remember.isSelected()) : null);
+        dialog.setOnShown(e -> key.requestFocus());
+        return dialog.showAndWait();
+    }
+
+    @Override
+    public boolean confirmRemoveHost(String host) {
+        Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
+        alert.initOwner(owner);
+        alert.setTitle(i18n.get("dialog.removeHost.title", host));
+        alert.setHeaderText(i18n.get("dialog.removeHost.header", host));
+        alert.setContentText(i18n.get("dialog.removeHost.explain", host));
         return alert.showAndWait().filter(b -> b == ButtonType.OK).isPresent();
     }
 }

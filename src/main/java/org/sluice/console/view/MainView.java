@@ -44,6 +44,8 @@ import javafx.util.StringConverter;
 import org.controlsfx.control.NotificationPane;
 import org.sluice.console.controls.Icons;
 import org.sluice.console.viewmodel.BulkActionViewModel;
+import org.sluice.console.viewmodel.HostFilter;
+import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.Notice;
 import org.sluice.console.viewmodel.NoticesViewModel;
@@ -53,8 +55,9 @@ import org.sluice.console.viewmodel.StateFilter;
 import org.sluice.lifecycle.Operation;
 
 /**
- * The console's window content: menus, a toolbar with create, restore, search, filter and bulk
- * actions, the services and dashboard tabs, and a notification bar where errors are shown.
+ * The console's window content: menus, a toolbar with create, restore, search, the state and host
+ * filters and bulk actions, the hosts bar, the services and dashboard tabs, and a notification bar
+ * where errors are shown.
  */
 public final class MainView extends BorderPane {
 
@@ -87,6 +90,7 @@ public final class MainView extends BorderPane {
     }
 
     private final ServicesViewModel services;
+    private final HostsViewModel hosts;
     private final BulkActionViewModel bulk;
     private final NoticesViewModel notices;
     private final I18n i18n;
@@ -106,14 +110,15 @@ public final class MainView extends BorderPane {
      * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
      *                  first frame does not pay for a tab nobody has looked at yet
      */
-    public MainView(ServicesViewModel services, BulkActionViewModel bulk, NoticesViewModel notices, I18n i18n, Shell shell,
-                    Node details, Supplier<? extends Node> dashboard) {
+    public MainView(ServicesViewModel services, HostsViewModel hosts, BulkActionViewModel bulk, NoticesViewModel notices, I18n i18n,
+                    Shell shell, Node details, Supplier<? extends Node> dashboard) {
         this.services = services;
+        this.hosts = hosts;
         this.bulk = bulk;
         this.notices = notices;
         this.i18n = i18n;
         this.shell = shell;
-        this.servicesView = new ServicesView(services, i18n);
+        this.servicesView = new ServicesView(services, hosts, i18n);
         this.details = details;
         this.dashboard = dashboard;
         createView();
@@ -122,7 +127,7 @@ public final class MainView extends BorderPane {
 
     private void createView() {
         getStyleClass().add("main-view");
-        setTop(new VBox(menuBar(), toolBar()));
+        setTop(new VBox(menuBar(), toolBar(), new HostsBar(hosts, i18n, hosts::connect)));
 
         SplitPane split = new SplitPane(servicesView, details);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
@@ -159,9 +164,13 @@ public final class MainView extends BorderPane {
         MenuItem restore = item(i18n.get("action.restore"), Icons.RESTORE,
                 new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
         restore.setOnAction(e -> services.restoreService());
+        MenuItem connect = item(i18n.get("action.connectHost"), Icons.CONNECT_HOST,
+                new KeyCodeCombination(KeyCode.H, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        connect.setId("menu-connect-host");
+        connect.setOnAction(e -> hosts.connect());
         MenuItem quit = item(i18n.get("action.quit"), null, new KeyCodeCombination(KeyCode.Q, KeyCombination.SHORTCUT_DOWN));
         quit.setOnAction(e -> shell.quit());
-        file.getItems().setAll(create, restore, new SeparatorMenuItem(), quit);
+        file.getItems().setAll(create, restore, new SeparatorMenuItem(), connect, new SeparatorMenuItem(), quit);
 
         Menu service = new Menu(i18n.get("menu.service"));
         service.setId("menu-service");
@@ -178,6 +187,7 @@ public final class MainView extends BorderPane {
         MenuItem drill = new MenuItem(i18n.get("action.drill"), Icons.STATE_FAILED.create());
         drill.setId("menu-drill");
         drill.setOnAction(e -> services.armDrill());
+        drill.disableProperty().bind(services.drillAvailableProperty().not());
         service.setOnShowing(e -> updateServiceMenu());
         services.selectedProperty().addListener((o, a, b) -> updateServiceMenu());
 
@@ -272,6 +282,23 @@ public final class MainView extends BorderPane {
         });
         filter.valueProperty().bindBidirectional(services.stateFilterProperty());
 
+        ChoiceBox<HostFilter> hostFilter = new ChoiceBox<>(services.hostFilters());
+        hostFilter.setId("host-filter");
+        hostFilter.setConverter(new StringConverter<>() {
+            @Override
+            public String toString(HostFilter f) {
+                return services.label(f);
+            }
+
+            @Override
+            public HostFilter fromString(String s) {
+                return null;
+            }
+        });
+        hostFilter.valueProperty().bindBidirectional(services.hostFilterProperty());
+        hostFilter.visibleProperty().bind(hosts.severalProperty());
+        hostFilter.managedProperty().bind(hosts.severalProperty());
+
         MenuButton bulkActions = new MenuButton(i18n.get("action.bulk"));
         bulkActions.setId("bulk-actions");
         bulkActions.setTooltip(new Tooltip(i18n.get("action.bulk.tooltip")));
@@ -282,11 +309,18 @@ public final class MainView extends BorderPane {
         }
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        return new ToolBar(create, restore, new Separator(), search, filter, spring, bulkActions);
+        return new ToolBar(create, restore, new Separator(), search, filter, hostFilter, spring, bulkActions);
     }
 
     private void initListeners() {
         notices.latestProperty().addListener((o, a, notice) -> show(notice));
+        notices.alertProperty().addListener((o, a, alert) -> {
+            if (alert == null) {
+                notifications.hide();
+            } else {
+                notifications.show(alert.text(), Icons.STATE_FAILED.create());
+            }
+        });
     }
 
     private void show(Notice notice) {
@@ -296,9 +330,6 @@ public final class MainView extends BorderPane {
         status.setText(notice.text());
         status.getStyleClass().removeAll("notice-ERROR", "notice-INFO", "notice-SUCCESS");
         status.getStyleClass().add("notice-" + notice.kind().name());
-        if (notice.kind() == Notice.Kind.ERROR) {
-            notifications.show(notice.text(), Icons.STATE_FAILED.create());
-        }
     }
 
     private void showShortcuts() {

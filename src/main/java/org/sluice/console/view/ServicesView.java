@@ -8,14 +8,18 @@ import java.util.List;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.value.ChangeListener;
+import javafx.css.PseudoClass;
 import javafx.scene.control.Label;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.layout.BorderPane;
 
 import org.sluice.console.controls.ActionsCell;
 import org.sluice.console.controls.StateCell;
+import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.ServiceHealth;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
@@ -24,15 +28,22 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceState;
 
-/** The services grid: one row per service, with its state and its nine chart actions. */
+/**
+ * The services grid: one row per service, with its host, its state and its nine chart actions. A
+ * row whose host's connection is down is greyed ({@code :stale}) and says in its Health column how
+ * old what it shows is.
+ */
 public final class ServicesView extends BorderPane {
+    private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
     private final ServicesViewModel model;
+    private final HostsViewModel hosts;
     private final I18n i18n;
     private final TableView<ServiceRowViewModel> table = new TableView<>();
     private final DateTimeFormatter time;
 
-    public ServicesView(ServicesViewModel model, I18n i18n) {
+    public ServicesView(ServicesViewModel model, HostsViewModel hosts, I18n i18n) {
         this.model = model;
+        this.hosts = hosts;
         this.i18n = i18n;
         this.time = DateTimeFormatter.ofLocalizedTime(FormatStyle.MEDIUM).withLocale(i18n.locale()).withZone(ZoneId.systemDefault());
         createView();
@@ -52,8 +63,17 @@ public final class ServicesView extends BorderPane {
         table.setPlaceholder(placeholder);
         table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
 
+        table.setRowFactory(t -> new StaleRow());
+
+        TableColumn<ServiceRowViewModel, String> host = new TableColumn<>(i18n.get("services.column.host"));
+        host.setId("column-host");
+        host.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().host().label()));
+        host.setPrefWidth(130);
+        host.setMinWidth(110);
+        host.visibleProperty().bind(hosts.severalProperty());
+
         TableColumn<ServiceRowViewModel, String> name = new TableColumn<>(i18n.get("services.column.name"));
-        name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().name()));
+        name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().serviceName()));
         name.setPrefWidth(150);
 
         TableColumn<ServiceRowViewModel, ServiceState> state = new TableColumn<>(i18n.get("services.column.state"));
@@ -61,10 +81,16 @@ public final class ServicesView extends BorderPane {
         state.setCellFactory(c -> new StateCell<>(i18n::state));
         state.setPrefWidth(190);
 
-        TableColumn<ServiceRowViewModel, ServiceHealth> health = new TableColumn<>(i18n.get("services.column.health"));
-        health.setCellValueFactory(c -> c.getValue().healthProperty());
+        TableColumn<ServiceRowViewModel, Health> health = new TableColumn<>(i18n.get("services.column.health"));
+        health.setCellValueFactory(c -> {
+            ServiceRowViewModel row = c.getValue();
+            return Bindings.createObjectBinding(() -> new Health(row.healthProperty().get(),
+                    row.host().lastUpdateTextProperty().get()), row.healthProperty(), row.host().lastUpdateTextProperty());
+        });
         health.setCellFactory(c -> new HealthCell());
-        health.setPrefWidth(90);
+        // Wide enough for "last update 12 s ago", which a remote host's stale rows show here.
+        health.setPrefWidth(175);
+        health.setMinWidth(165);
 
         TableColumn<ServiceRowViewModel, String> instances = new TableColumn<>(i18n.get("services.column.instances"));
         instances.setCellValueFactory(c -> {
@@ -73,11 +99,11 @@ public final class ServicesView extends BorderPane {
                     row.definitionProperty(), row.instancesProperty(), row.throttledProperty(), row.restartingProperty(),
                     row.failedProperty());
         });
-        instances.setPrefWidth(300);
+        instances.setPrefWidth(280);
 
         TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
         endpoint.setCellValueFactory(c -> c.getValue().endpointProperty());
-        endpoint.setPrefWidth(260);
+        endpoint.setPrefWidth(240);
 
         TableColumn<ServiceRowViewModel, String> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
         last.setCellValueFactory(c -> Bindings.createStringBinding(() -> lastOperationText(c.getValue().lastOperationProperty().get()),
@@ -92,7 +118,7 @@ public final class ServicesView extends BorderPane {
         actions.setMinWidth(operations.size() * 34 + 12);
         actions.setSortable(false);
 
-        table.getColumns().setAll(List.of(name, state, health, instances, endpoint, last, actions));
+        table.getColumns().setAll(List.of(host, name, state, health, instances, endpoint, last, actions));
         setCenter(table);
     }
 
@@ -117,20 +143,51 @@ public final class ServicesView extends BorderPane {
         return text.toString();
     }
 
+    /**
+     * What the Health column shows: the instances' health, or, while the row's host is not
+     * connected, how old what the row shows is.
+     */
+    private record Health(ServiceHealth health, String lastUpdate) {
+    }
+
     /** The health in words, coloured as the states are: ok, paused (a warning), failed (an error). */
-    private final class HealthCell extends javafx.scene.control.TableCell<ServiceRowViewModel, ServiceHealth> {
-        private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed");
+    private final class HealthCell extends javafx.scene.control.TableCell<ServiceRowViewModel, Health> {
+        private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed", "last-update");
 
         @Override
-        protected void updateItem(ServiceHealth item, boolean empty) {
+        protected void updateItem(Health item, boolean empty) {
             super.updateItem(item, empty);
             getStyleClass().removeAll(STYLES);
             if (empty || item == null) {
                 setText(null);
                 return;
             }
-            setText(i18n.get("health." + item.name()));
-            getStyleClass().add(STYLES.get(item.ordinal()));
+            if (!item.lastUpdate().isEmpty()) {
+                setText(item.lastUpdate());
+                getStyleClass().add("last-update");
+                return;
+            }
+            setText(i18n.get("health." + item.health().name()));
+            getStyleClass().add(STYLES.get(item.health().ordinal()));
+        }
+    }
+
+    /** A grid row that is greyed while its service's host is not connected. */
+    private static final class StaleRow extends TableRow<ServiceRowViewModel> {
+        private final ChangeListener<Boolean> follow = (o, was, stale) -> pseudoClassStateChanged(STALE, stale);
+        private ServiceRowViewModel shown;
+
+        @Override
+        protected void updateItem(ServiceRowViewModel row, boolean empty) {
+            super.updateItem(row, empty);
+            if (shown != null) {
+                shown.staleProperty().removeListener(follow);
+            }
+            shown = empty ? null : row;
+            if (shown != null) {
+                shown.staleProperty().addListener(follow);
+            }
+            pseudoClassStateChanged(STALE, shown != null && shown.isStale());
         }
     }
 

@@ -13,9 +13,10 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceState;
 
 /**
- * One chart operation on many services at once: first a {@link BulkPlan} that says which of the
- * selected services will run it and which are skipped for their state, then, once the user agrees,
- * the operation on each service that allows it, each with its own notice.
+ * One chart operation on many services at once, on whichever hosts they run: first a
+ * {@link BulkPlan} that says which of the selected services will run it and which are skipped for
+ * their state or because their host is not connected, then, once the user agrees, the operation on
+ * each service that allows it, each with its own notice.
  */
 public final class BulkActionViewModel {
     /**
@@ -56,7 +57,7 @@ public final class BulkActionViewModel {
             if (row.command(operation).isExecutable()) {
                 willRun.add(row.name());
             } else {
-                skipped.add(new BulkPlan.Skipped(row.name(), row.getState()));
+                skipped.add(new BulkPlan.Skipped(row.name(), row.getState(), row.isStale()));
             }
         }
         return new BulkPlan(operation, List.copyOf(willRun), List.copyOf(skipped), summary(operation, willRun, skipped));
@@ -68,9 +69,19 @@ public final class BulkActionViewModel {
             return run;
         }
         Map<ServiceState, Integer> byState = new EnumMap<>(ServiceState.class);
-        skipped.forEach(s -> byState.merge(s.state(), 1, Integer::sum));
+        int stale = 0;
+        for (BulkPlan.Skipped s : skipped) {
+            if (s.stale()) {
+                stale++;
+            } else {
+                byState.merge(s.state(), 1, Integer::sum);
+            }
+        }
         List<String> parts = new ArrayList<>();
         byState.forEach((state, count) -> parts.add(count == skipped.size() ? i18n.state(state) : count + " " + i18n.state(state)));
+        if (stale > 0) {
+            parts.add(stale == skipped.size() ? i18n.get("bulk.hostNotConnected") : stale + " " + i18n.get("bulk.hostNotConnected"));
+        }
         return i18n.get("bulk.withSkipped", run, skipped.size(), String.join(", ", parts));
     }
 

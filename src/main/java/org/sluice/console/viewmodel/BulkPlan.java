@@ -7,12 +7,17 @@ import org.sluice.lifecycle.ServiceState;
 
 /**
  * What a bulk action will do before it does it: which services will run the operation and which
- * are skipped, with the state that makes them skip.
+ * are skipped, with the state that makes them skip, or because their host is not connected. The
+ * services may be on several hosts; each goes by its name across the hosts.
  */
 public record BulkPlan(Operation operation, List<String> willRun, List<Skipped> skipped, String summary) {
 
-    /** A service the operation will not run on, and the state it is in. */
-    public record Skipped(String service, ServiceState state) {
+    /**
+     * A service the operation will not run on, and the state it is in.
+     *
+     * @param stale true when it is skipped because its host is not connected, whatever its state
+     */
+    public record Skipped(String service, ServiceState state, boolean stale) {
     }
 
     public boolean isEmpty() {

@@ -1,5 +1,6 @@
 package org.sluice.console.viewmodel;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -19,6 +20,14 @@ public interface DialogService {
     /** Lets the user edit a definition; empty when cancelled. */
     Optional<ServiceDefinition> editDefinition(ServiceDefinition current, boolean isNew);
 
+    /**
+     * Asks for a new service's definition and, when there is more than one, the host to create it on;
+     * empty when cancelled.
+     *
+     * @param hosts the hosts a service can be created on now, the console's own first
+     */
+    Optional<NewService> newService(ServiceDefinition blank, List<HostChoice> hosts);
+
     /** Lets the user pick a backup and the name of the restored service. */
     Optional<RestoreChoice> chooseBackup(List<BackupInfo> backups);
 
@@ -28,7 +37,43 @@ public interface DialogService {
     /** Shows a bulk action's preview; true to go ahead. */
     boolean confirmBulk(BulkPlan plan);
 
+    /** Lets the user fill in File › Connect to host…; true when they chose to connect with what the form holds. */
+    boolean askConnection(ConnectionFormViewModel form);
+
+    /**
+     * Shows the fingerprint of the certificate the host presents and asks the user to compare it
+     * with the one the host printed as it started; true when they accept it.
+     */
+    boolean acceptFingerprint(String host, URI address, String fingerprint);
+
+    /**
+     * Asks for the key of {@code issuer} on {@code host}; empty when cancelled.
+     *
+     * @param error why the last key did not do, or empty
+     */
+    Optional<KeyEntry> askKey(String host, URI address, String issuer, String error);
+
+    /** Asks whether to close the connection to {@code host} and forget it. */
+    boolean confirmRemoveHost(String host);
+
     /** A backup to restore and the name to restore it under. */
     record RestoreChoice(String backupId, String newName) {
+    }
+
+    /** A key typed in, and whether to remember it. */
+    record KeyEntry(String key, boolean remember) {
+    }
+
+    /**
+     * A host a service can be created on.
+     *
+     * @param host  its name, empty for the console's own
+     * @param label what the user reads
+     */
+    record HostChoice(String host, String label) {
+    }
+
+    /** A service to create, and where. */
+    record NewService(String host, ServiceDefinition definition) {
     }
 }

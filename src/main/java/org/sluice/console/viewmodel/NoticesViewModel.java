@@ -12,8 +12,9 @@ import org.sluice.lifecycle.OperationNotAllowedException;
 
 /**
  * What the console has told the user. The view models that act for the user post their notices
- * here; the main view shows the latest in the status line, and an error also in the bar over the
- * tabs.
+ * here; the main view shows the latest in the status line, and the {@linkplain #alertProperty()
+ * alert}, the last error, in the bar over the tabs until a success about the same thing (a service,
+ * or a host that is connected again) makes it old news.
  */
 public final class NoticesViewModel {
     /** Notices kept; a console left open for days must not keep every one. */
@@ -23,6 +24,9 @@ public final class NoticesViewModel {
     private final ObservableList<Notice> notices = FXCollections.observableArrayList();
     private final ObservableList<Notice> readOnlyNotices = FXCollections.unmodifiableObservableList(notices);
     private final ReadOnlyObjectWrapper<Notice> latest = new ReadOnlyObjectWrapper<>(this, "latest");
+    private final ReadOnlyObjectWrapper<Notice> alert = new ReadOnlyObjectWrapper<>(this, "alert");
+    /** What the alert is about: a service's name, {@code host:NAME}, or null for the console. */
+    private String alertTopic;
 
     public NoticesViewModel(I18n i18n) {
         this.i18n = i18n;
@@ -38,14 +42,35 @@ public final class NoticesViewModel {
         return latest.getReadOnlyProperty();
     }
 
+    /** The error the user should see until it is dealt with, or {@code null}. */
+    public ReadOnlyObjectProperty<Notice> alertProperty() {
+        return alert.getReadOnlyProperty();
+    }
+
     /** Tells the user something, about {@code service} or, when it is {@code null}, about the console. */
     void post(Notice.Kind kind, String service, String text) {
+        post(kind, service, service, text);
+    }
+
+    /** Tells the user something about a host's connection. */
+    void postAboutHost(Notice.Kind kind, String host, String text) {
+        post(kind, null, "host:" + host, text);
+    }
+
+    private void post(Notice.Kind kind, String service, String topic, String text) {
         Notice notice = new Notice(kind, service, text);
         notices.add(notice);
         if (notices.size() > MAX_NOTICES) {
             notices.remove(0, notices.size() - MAX_NOTICES);
         }
         latest.set(notice);
+        if (kind == Notice.Kind.ERROR) {
+            alertTopic = topic;
+            alert.set(notice);
+        } else if (kind == Notice.Kind.SUCCESS && topic != null && topic.equals(alertTopic)) {
+            alertTopic = null;
+            alert.set(null);
+        }
     }
 
     /** Tells the user that the fleet would not take {@code operation} on {@code service}, and why. */

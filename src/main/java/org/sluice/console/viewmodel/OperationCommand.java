@@ -10,9 +10,9 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceState;
 
 /**
- * One chart operation on one service row. Executable exactly when the chart allows the operation
- * in the row's state and no operation runs on the service; its tooltip says what it does, or
- * why it cannot and the way out.
+ * One chart operation on one service row. Executable exactly when the row's host is connected, the
+ * chart allows the operation in the row's state and no operation runs on the service; its tooltip
+ * says what it does, or why it cannot and the way out.
  */
 public final class OperationCommand extends Command {
     /** Runs an operation on a row: the services view model does the asking and the calling. */
@@ -37,12 +37,12 @@ public final class OperationCommand extends Command {
         this.invoker = invoker;
         this.i18n = i18n;
         condition(Bindings.createBooleanBinding(
-                () -> row.getRunning() == null && rules.allows(row.getState(), operation),
-                row.stateProperty(), row.runningProperty()));
+                () -> !row.isStale() && row.getRunning() == null && rules.allows(row.getState(), operation),
+                row.staleProperty(), row.stateProperty(), row.runningProperty()));
         tooltip.bind(Bindings.createStringBinding(() -> isExecutable()
                         ? i18n.get("action." + operation.chartName() + ".tooltip")
-                        : reason(rules, row.getState()),
-                executableProperty(), row.stateProperty()));
+                        : row.isStale() ? row.host().blockedReasonProperty().get() : reason(rules, row.getState()),
+                executableProperty(), row.stateProperty(), row.host().blockedReasonProperty()));
     }
 
     public Operation operation() {

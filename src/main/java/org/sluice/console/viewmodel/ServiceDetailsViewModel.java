@@ -158,6 +158,14 @@ public final class ServiceDetailsViewModel {
                     row(name, status.index()).status(status.status());
                 }
                 instancesChanged |= name.equals(service.get());
+            } else if (event instanceof FleetEvent.ServiceAdded added) {
+                // A remote host's services arrive whole, with their instances, as it is reached or reached again.
+                Map<Integer, InstanceRowViewModel> rows = rowsOf(name);
+                rows.keySet().retainAll(added.snapshot().instances().stream().map(InstanceSnapshot::index).toList());
+                for (InstanceSnapshot instance : added.snapshot().instances()) {
+                    row(name, instance.index()).update(instance);
+                }
+                instancesChanged |= name.equals(service.get());
             } else if (event instanceof FleetEvent.ServiceRemoved) {
                 instancesByService.remove(name);
                 if (name.equals(service.get())) {

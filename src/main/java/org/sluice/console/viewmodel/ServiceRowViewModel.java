@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
+import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -23,9 +24,15 @@ import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.ThrottleState;
 
-/** One service in the services grid: what it is, what state it is in, and what can be done to it. */
+/**
+ * One service in the services grid: what it is, which host it runs on, what state it is in, and
+ * what can be done to it. While its host's connection is down the row is stale: it shows what was
+ * last heard and its commands wait, saying why.
+ */
 public final class ServiceRowViewModel {
     private final String name;
+    private final String serviceName;
+    private final HostViewModel host;
     private final ReadOnlyObjectWrapper<ServiceState> state = new ReadOnlyObjectWrapper<>(this, "state");
     private final ReadOnlyObjectWrapper<Operation> running = new ReadOnlyObjectWrapper<>(this, "running");
     private final ReadOnlyObjectWrapper<ServiceDefinition> definition = new ReadOnlyObjectWrapper<>(this, "definition");
@@ -41,9 +48,11 @@ public final class ServiceRowViewModel {
     private final Map<Integer, ThrottleState> instanceThrottle = new TreeMap<>();
     private final BiConsumer<Operation, String> onRefused;
 
-    ServiceRowViewModel(ServiceSnapshot snapshot, Lifecycle rules, I18n i18n, OperationCommand.Invoker invoker,
+    ServiceRowViewModel(ServiceSnapshot snapshot, HostViewModel host, Lifecycle rules, I18n i18n, OperationCommand.Invoker invoker,
                         BiConsumer<Operation, String> onRefused) {
         this.name = snapshot.name();
+        this.serviceName = snapshot.definition().name();
+        this.host = host;
         this.onRefused = onRefused;
         update(snapshot);
         for (Operation operation : rules.chart().operations()) {
@@ -51,8 +60,28 @@ public final class ServiceRowViewModel {
         }
     }
 
+    /** Its name across the console's hosts: {@code host/name} for a service of a remote host. */
     public String name() {
         return name;
+    }
+
+    /** Its name on its own host, as its definition has it. */
+    public String serviceName() {
+        return serviceName;
+    }
+
+    /** The host it runs on. */
+    public HostViewModel host() {
+        return host;
+    }
+
+    /** True while its host's connection is down: what the row shows may be out of date. */
+    public ReadOnlyBooleanProperty staleProperty() {
+        return host.staleProperty();
+    }
+
+    public boolean isStale() {
+        return host.isStale();
     }
 
     public ReadOnlyObjectProperty<ServiceState> stateProperty() {

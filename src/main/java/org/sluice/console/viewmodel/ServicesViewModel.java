@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -16,14 +17,16 @@ import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
 
-import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.OperationTicket;
 import org.sluice.fleet.ServiceSnapshot;
+import org.sluice.fleet.group.FleetGroup;
+import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
@@ -31,13 +34,15 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 
 /**
- * The services grid: every service of the fleet with its per-row commands, a search and a state
- * filter, the selected service, and what starts from there: create, restore and a failure drill.
- * What came of it is told through {@link NoticesViewModel}; bulk actions are
- * {@link BulkActionViewModel}'s.
+ * The services grid: every service of every host with its per-row commands, a search, a state
+ * filter and a host filter, the selected service, and what starts from there: create (on a host of
+ * the user's choice), restore and a failure drill. What came of it is told through
+ * {@link NoticesViewModel}; bulk actions are {@link BulkActionViewModel}'s, hosts
+ * {@link HostsViewModel}'s.
  */
 public final class ServicesViewModel {
-    private final Fleet fleet;
+    private final FleetGroup fleet;
+    private final HostsViewModel hosts;
     private final Lifecycle rules;
     private final I18n i18n;
     private final BackgroundExecutor executor;
@@ -49,13 +54,20 @@ public final class ServicesViewModel {
     private final Map<String, ServiceRowViewModel> byName = new HashMap<>();
     private final StringProperty search = new SimpleStringProperty(this, "search", "");
     private final ObjectProperty<StateFilter> stateFilter = new SimpleObjectProperty<>(this, "stateFilter", StateFilter.ALL);
+    private final ObjectProperty<HostFilter> hostFilter = new SimpleObjectProperty<>(this, "hostFilter", HostFilter.ALL);
+    private final ObservableList<HostFilter> hostFilters = FXCollections.observableArrayList(HostFilter.ALL);
     private final ObjectProperty<ServiceRowViewModel> selected = new SimpleObjectProperty<>(this, "selected");
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading", true);
+    private final BooleanBinding drillAvailable;
 
-    /** @param notices where the grid tells the user what happened */
-    public ServicesViewModel(Fleet fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
-                             NoticesViewModel notices) {
+    /**
+     * @param hosts   the hosts the rows run on
+     * @param notices where the grid tells the user what happened
+     */
+    public ServicesViewModel(FleetGroup fleet, HostsViewModel hosts, Lifecycle rules, I18n i18n, BackgroundExecutor executor,
+                             DialogService dialogs, NoticesViewModel notices) {
         this.fleet = fleet;
+        this.hosts = hosts;
         this.rules = rules;
         this.i18n = i18n;
         this.executor = executor;
@@ -66,9 +78,27 @@ public final class ServicesViewModel {
         visible.predicateProperty().bind(Bindings.createObjectBinding(() -> {
             String text = search.get() == null ? "" : search.get().strip().toLowerCase(Locale.ROOT);
             StateFilter filter = stateFilter.get();
+            HostFilter onHost = hostFilter.get();
             return row -> (text.isEmpty() || row.name().toLowerCase(Locale.ROOT).contains(text))
-                    && (filter == null || filter.accepts(row.getState()));
-        }, search, stateFilter));
+                    && (filter == null || filter.accepts(row.getState()))
+                    && (onHost == null || onHost.accepts(row.host().name()));
+        }, search, stateFilter, hostFilter));
+        drillAvailable = Bindings.createBooleanBinding(() -> selected.get() != null && selected.get().host().isOwn(), selected);
+        hosts.hosts().addListener((ListChangeListener<HostViewModel>) change -> followHosts());
+        followHosts();
+    }
+
+    /** The host filter offers every host; a host that left is no longer filtered on. */
+    private void followHosts() {
+        List<HostFilter> choices = new ArrayList<>();
+        choices.add(HostFilter.ALL);
+        hosts.hosts().forEach(h -> choices.add(new HostFilter(h.name())));
+        if (!choices.equals(hostFilters)) {
+            hostFilters.setAll(choices);
+        }
+        if (!choices.contains(hostFilter.get())) {
+            hostFilter.set(HostFilter.ALL);
+        }
     }
 
     /** Every service, in the order they arrived. */
@@ -92,6 +122,29 @@ public final class ServicesViewModel {
 
     public ObjectProperty<StateFilter> stateFilterProperty() {
         return stateFilter;
+    }
+
+    /** Which host's services the grid shows: all hosts by default. */
+    public ObjectProperty<HostFilter> hostFilterProperty() {
+        return hostFilter;
+    }
+
+    /** The host filter's choices: all hosts, then each host, the console's own first. */
+    public ObservableList<HostFilter> hostFilters() {
+        return hostFilters;
+    }
+
+    /** What the user reads for a host filter: "All hosts", "This computer", or the host's name. */
+    public String label(HostFilter filter) {
+        if (filter == null || filter.isAll()) {
+            return i18n.get("filter.allHosts");
+        }
+        return filter.host().isEmpty() ? i18n.get("host.thisComputer") : filter.host();
+    }
+
+    /** The hosts the rows run on. */
+    public HostsViewModel hosts() {
+        return hosts;
     }
 
     /** True until the first snapshot of the fleet has been loaded, or has failed to load. */
@@ -200,7 +253,7 @@ public final class ServicesViewModel {
 
     private ServiceRowViewModel newRow(ServiceSnapshot snapshot) {
         String name = snapshot.name();
-        return new ServiceRowViewModel(snapshot, rules, i18n, this::invoke,
+        return new ServiceRowViewModel(snapshot, hosts.host(snapshot.host()), rules, i18n, this::invoke,
                 (operation, reason) -> notices.post(Notice.Kind.ERROR, name, i18n.get("notice.refused", name, reason)));
     }
 
@@ -241,14 +294,22 @@ public final class ServicesViewModel {
 
     // ---------------------------------------------------------------- create and restore
 
-    /** Asks for a new service's definition and creates it. */
+    /**
+     * Asks for a new service's definition and, when remote hosts are connected, the host to create
+     * it on; then creates it there.
+     */
     public void createService() {
         ServiceDefinition blank = new ServiceDefinition("", ServiceDefinition.MIN_UNITS, ServiceDefinition.DEFAULT_CORES,
                 ServiceDefinition.DEFAULT_MEMORY_MB, ServiceDefinition.Validation.NONE, null, null, "");
-        dialogs.editDefinition(blank, true).ifPresent(definition -> executor.run(() -> fleet.create(definition),
-                ticket -> notices.post(Notice.Kind.INFO, definition.name(), i18n.get("notice.accepted", definition.name(),
-                        i18n.operation(Operation.CREATE))),
-                failure -> notices.commandFailed(definition.name(), Operation.CREATE, failure)));
+        List<DialogService.HostChoice> choices = hosts.hosts().stream()
+                .filter(h -> h.isOwn() || h.getState() == RemoteFleet.State.CONNECTED)
+                .map(h -> new DialogService.HostChoice(h.name(), h.label())).toList();
+        dialogs.newService(blank, choices).ifPresent(chosen -> {
+            String name = ServiceSnapshot.qualified(chosen.host(), chosen.definition().name());
+            executor.run(() -> fleet.create(chosen.host(), chosen.definition()),
+                    ticket -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.accepted", name, i18n.operation(Operation.CREATE))),
+                    failure -> notices.commandFailed(name, Operation.CREATE, failure));
+        });
     }
 
     /** Lets the user pick a backup of the selected service and restores it under a new name. */
@@ -259,20 +320,35 @@ public final class ServicesViewModel {
             return;
         }
         String name = row.name();
+        if (row.isStale()) {
+            notices.post(Notice.Kind.INFO, name, i18n.get("notice.refused", name, row.host().blockedReasonProperty().get()));
+            return;
+        }
         executor.run(() -> fleet.backups(name), backups -> {
             if (backups.isEmpty()) {
                 notices.post(Notice.Kind.INFO, name, i18n.get("notice.noBackups", name));
                 return;
             }
-            dialogs.chooseBackup(backups).ifPresent(choice -> executor.run(
-                    () -> fleet.restore(choice.backupId(), choice.newName()),
-                    ticket -> notices.post(Notice.Kind.INFO, choice.newName(), i18n.get("notice.accepted", choice.newName(),
-                            i18n.operation(Operation.RESTORE))),
-                    failure -> notices.commandFailed(choice.newName(), Operation.RESTORE, failure)));
+            // The backup's host restores it: a remote host's backup ids say which host that is.
+            dialogs.chooseBackup(backups).ifPresent(choice -> {
+                String restored = ServiceSnapshot.qualified(FleetGroup.hostOf(choice.backupId()), choice.newName());
+                executor.run(() -> fleet.restore(choice.backupId(), choice.newName()),
+                        ticket -> notices.post(Notice.Kind.INFO, restored, i18n.get("notice.accepted", restored,
+                                i18n.operation(Operation.RESTORE))),
+                        failure -> notices.commandFailed(restored, Operation.RESTORE, failure));
+            });
         }, failure -> notices.post(Notice.Kind.ERROR, name, String.valueOf(failure.getMessage())));
     }
 
-    /** Arms a failure drill on the selected service: the operation the user picks fails next time. */
+    /** True when a service of the console's own host is selected: drills are armed only there. */
+    public BooleanBinding drillAvailableProperty() {
+        return drillAvailable;
+    }
+
+    /**
+     * Arms a failure drill on the selected service: the operation the user picks fails next time.
+     * Only the console's own host takes drills; the management API has no way to break a service.
+     */
     public void armDrill() {
         ServiceRowViewModel row = selected.get();
         if (row == null) {
@@ -280,6 +356,10 @@ public final class ServicesViewModel {
             return;
         }
         String name = row.name();
+        if (!row.host().isOwn()) {
+            notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillOwnHostOnly", name));
+            return;
+        }
         dialogs.chooseDrill(name, rules.chart().operations()).ifPresent(operation -> executor.run(() -> {
             fleet.injectFault(name, operation);
             return operation;

@@ -10,7 +10,9 @@
  * keeps what the user was told, which the others post to;
  * {@link org.sluice.console.viewmodel.ServiceDetailsViewModel} and
  * {@link org.sluice.console.viewmodel.DashboardViewModel} follow the selected service and the
- * throttle wall. None of them reaches for the standard lifecycle: the rules are passed in, and the
+ * throttle wall; {@link org.sluice.console.viewmodel.HostsViewModel} keeps the hosts, the
+ * console's own and the remote ones, with each connection's state, which the rows of a host
+ * follow to know when what they show is stale. None of them reaches for the standard lifecycle: the rules are passed in, and the
  * views learn the operations to offer from their view model.
  */
 package org.sluice.console.viewmodel;

@@ -196,6 +196,8 @@ public final class RemoteFleet implements Fleet {
                 }
                 openStream = response.body();
                 heard();
+                // The host answered: a drop from here on starts the pauses over, however long the last outage was.
+                pauseMs = settings.firstPause().toMillis();
                 try (InputStream in = response.body()) {
                     ServerSentEvents.read(in, new ServerSentEvents.Handler() {
                         @Override
@@ -325,6 +327,10 @@ public final class RemoteFleet implements Fleet {
                 publish(new FleetEvent.ServiceAdded(service.name(), service));
             }
         }
+        // An operation that ended before this snapshot was taken sends no event on this stream; its
+        // ticket may be made only now (its request was answered while the stream was opening):
+        // keep its outcome where the ticket looks first.
+        fresh.values().forEach(s -> s.lastOperation().filter(r -> r.outcome() != Outcome.RUNNING).ifPresent(this::ended));
         synced = true;
         snapshots.incrementAndGet();
         setConnection(State.CONNECTED, OptionalLong.empty(), null);

@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.group.FleetGroup;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceState;
@@ -20,7 +21,10 @@ class BulkActionViewModelTest {
     private final I18n english = new I18n(Locale.ENGLISH);
     private final NoticesViewModel notices = new NoticesViewModel(english);
     /** Makes the rows, as the grid does in the console. */
-    private final ServicesViewModel grid = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(),
+    private final FleetGroup group = new FleetGroup(fleet);
+    private final HostsViewModel hosts = new HostsViewModel(group, RemoteHostsForTests.NONE, new MemoryConnections(), english,
+            BackgroundExecutor.sameThread(), dialogs, notices, () -> 1_000_000L);
+    private final ServicesViewModel grid = new ServicesViewModel(group, hosts, RULES, english, BackgroundExecutor.sameThread(),
             dialogs, notices);
     private final BulkActionViewModel bulk = new BulkActionViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(),
             dialogs, notices);
@@ -78,5 +82,33 @@ class BulkActionViewModelTest {
         assertThat(dialogs.lastPlan).as("no preview to confirm").isNull();
         assertThat(fleet.calls).isEmpty();
         assertThat(notices.latestProperty().get()).isEqualTo(new Notice(Notice.Kind.INFO, null, "0 will start; 2 skipped: Active"));
+    }
+
+    @Test
+    void aBulkActionSpansHostsAndSkipsThoseNotConnected() {
+        add("orders", ServiceState.ACTIVE);
+        hosts.update(List.of(new HostStatus("branch", java.net.URI.create("https://10.0.0.5:7071"),
+                new org.sluice.fleet.remote.RemoteFleet.Connection(org.sluice.fleet.remote.RemoteFleet.State.CONNECTED, 1, java.util.OptionalLong.empty(),
+                        java.util.Optional.empty())),
+                new HostStatus("depot", java.net.URI.create("https://10.0.0.6:7071"),
+                        new org.sluice.fleet.remote.RemoteFleet.Connection(org.sluice.fleet.remote.RemoteFleet.State.RECONNECTING, 1,
+                                java.util.OptionalLong.of(5_000_000L), java.util.Optional.empty()))));
+        List<ServiceRowViewModel> rows = new ArrayList<>(List.of(grid.row("orders").orElseThrow(),
+                addOn("branch", "orders", ServiceState.ACTIVE), addOn("depot", "orders", ServiceState.ACTIVE),
+                addOn("depot", "billing", ServiceState.STOPPED)));
+
+        BulkPlan plan = bulk.preview(Operation.STOP, rows);
+        assertThat(plan.willRun()).containsExactly("orders", "branch/orders");
+        assertThat(plan.skipped()).extracting(BulkPlan.Skipped::service).containsExactly("depot/orders", "depot/billing");
+        assertThat(plan.skipped()).allMatch(BulkPlan.Skipped::stale);
+        assertThat(plan.summary()).isEqualTo("2 will stop; 2 skipped: host not connected");
+    }
+
+    private ServiceRowViewModel addOn(String host, String name, ServiceState state) {
+        org.sluice.fleet.ServiceSnapshot own = FakeFleet.snapshot(name, state);
+        org.sluice.fleet.ServiceSnapshot onHost = new org.sluice.fleet.ServiceSnapshot(own.definition(), own.state(), own.running(),
+                own.instances(), own.lastOperation(), own.endpoint(), host);
+        grid.apply(List.of(new FleetEvent.ServiceAdded(onHost.name(), onHost)));
+        return grid.row(onHost.name()).orElseThrow();
     }
 }

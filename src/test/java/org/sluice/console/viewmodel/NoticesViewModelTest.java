@@ -50,4 +50,21 @@ class NoticesViewModelTest {
         notices.commandFailed("orders", Operation.START, new IllegalStateException("the host is closed"));
         assertThat(notices.latestProperty().get().text()).isEqualTo("orders: Start could not be sent: the host is closed");
     }
+
+    @Test
+    void theLastErrorStaysTheAlertUntilASuccessAboutTheSameThing() {
+        notices.post(Notice.Kind.ERROR, "orders", "orders: Start failed");
+        assertThat(notices.alertProperty().get().text()).isEqualTo("orders: Start failed");
+        notices.post(Notice.Kind.SUCCESS, "billing", "billing: Stop succeeded");
+        assertThat(notices.alertProperty().get()).as("another service's success").isNotNull();
+        notices.post(Notice.Kind.SUCCESS, "orders", "orders: Start succeeded");
+        assertThat(notices.alertProperty().get()).isNull();
+
+        notices.postAboutHost(Notice.Kind.ERROR, "branch", "Lost the connection to branch");
+        notices.post(Notice.Kind.SUCCESS, null, "Connected to depot");
+        assertThat(notices.alertProperty().get().text()).isEqualTo("Lost the connection to branch");
+        notices.postAboutHost(Notice.Kind.SUCCESS, "branch", "branch is connected again.");
+        assertThat(notices.alertProperty().get()).isNull();
+        assertThat(notices.latestProperty().get().text()).isEqualTo("branch is connected again.");
+    }
 }

@@ -1,8 +1,12 @@
 package org.sluice.console.viewmodel;
 
+import java.net.URI;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;
@@ -34,6 +38,56 @@ final class ScriptedDialogs implements DialogService {
     public Optional<ServiceDefinition> editDefinition(ServiceDefinition current, boolean isNew) {
         asked.add((isNew ? "new" : "edit ") + current.name());
         return definition;
+    }
+
+    /** The host the next new service goes to; the console's own when empty. */
+    String newServiceHost = "";
+    List<HostChoice> hostsOffered = List.of();
+
+    @Override
+    public Optional<NewService> newService(ServiceDefinition blank, List<HostChoice> hosts) {
+        asked.add("new on " + hosts.stream().map(HostChoice::label).toList());
+        hostsOffered = hosts;
+        return definition.map(d -> new NewService(newServiceHost, d));
+    }
+
+    /** Each answer to Connect to host…, in turn: it fills in the form and says whether to connect. None left: cancel. */
+    final Deque<Predicate<ConnectionFormViewModel>> connections = new ArrayDeque<>();
+    /** The errors the connect dialog showed, one per time it was asked. */
+    final List<String> connectErrors = new ArrayList<>();
+    boolean acceptFingerprint = true;
+    String fingerprintShown;
+    /** Each answer to a key question, in turn; none left: cancel. */
+    final Deque<KeyEntry> keys = new ArrayDeque<>();
+    final List<String> keyErrors = new ArrayList<>();
+    boolean confirmRemoveHost = true;
+
+    @Override
+    public boolean askConnection(ConnectionFormViewModel form) {
+        asked.add("connect");
+        connectErrors.add(form.errorProperty().get());
+        Predicate<ConnectionFormViewModel> answer = connections.poll();
+        return answer != null && answer.test(form) && form.validProperty().get();
+    }
+
+    @Override
+    public boolean acceptFingerprint(String host, URI address, String fingerprint) {
+        asked.add("fingerprint " + host);
+        fingerprintShown = fingerprint;
+        return acceptFingerprint;
+    }
+
+    @Override
+    public Optional<KeyEntry> askKey(String host, URI address, String issuer, String error) {
+        asked.add("key " + host);
+        keyErrors.add(error);
+        return Optional.ofNullable(keys.poll());
+    }
+
+    @Override
+    public boolean confirmRemoveHost(String host) {
+        asked.add("remove " + host);
+        return confirmRemoveHost;
     }
 
     @Override

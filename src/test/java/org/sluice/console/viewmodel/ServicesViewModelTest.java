@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.group.FleetGroup;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
@@ -32,11 +33,20 @@ class ServicesViewModelTest {
     private final ScriptedDialogs dialogs = new ScriptedDialogs();
     private final I18n english = new I18n(Locale.ENGLISH);
     private final NoticesViewModel notices = new NoticesViewModel(english);
+    private final FleetGroup group = new FleetGroup(fleet);
+    private long now = 1_000_000;
+    private HostsViewModel hosts;
     private ServicesViewModel model;
 
     @BeforeEach
     void setUp() {
-        model = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(), dialogs, notices);
+        hosts = hosts(english, notices);
+        model = new ServicesViewModel(group, hosts, RULES, english, BackgroundExecutor.sameThread(), dialogs, notices);
+    }
+
+    private HostsViewModel hosts(I18n i18n, NoticesViewModel told) {
+        return new HostsViewModel(group, RemoteHostsForTests.NONE, new MemoryConnections(), i18n, BackgroundExecutor.sameThread(),
+                dialogs, told, () -> now);
     }
 
     private ServiceRowViewModel add(String name, ServiceState state) {
@@ -77,8 +87,8 @@ class ServicesViewModelTest {
         assertThat(model.rows()).extracting(ServiceRowViewModel::name).containsExactly("orders");
 
         NoticesViewModel failingNotices = new NoticesViewModel(english);
-        ServicesViewModel failing = new ServicesViewModel(fleet, RULES, english, BackgroundExecutor.sameThread(), dialogs,
-                failingNotices);
+        ServicesViewModel failing = new ServicesViewModel(group, hosts(english, failingNotices), RULES, english,
+                BackgroundExecutor.sameThread(), dialogs, failingNotices);
         failing.loadFailed(new IllegalStateException("The fleet could not be opened: database is locked"));
         assertThat(failing.loadingProperty().get()).isFalse();
         assertThat(failingNotices.latestProperty().get().text()).contains("database is locked");
@@ -251,11 +261,137 @@ class ServicesViewModelTest {
     @Test
     void koreanLabelsUseTheSourcePagesTerms() {
         I18n i18n = new I18n(Locale.KOREAN);
-        ServicesViewModel korean = new ServicesViewModel(fleet, RULES, i18n, BackgroundExecutor.sameThread(), dialogs,
-                new NoticesViewModel(i18n));
+        NoticesViewModel koreanNotices = new NoticesViewModel(i18n);
+        ServicesViewModel korean = new ServicesViewModel(group, hosts(i18n, koreanNotices), RULES, i18n, BackgroundExecutor.sameThread(),
+                dialogs, koreanNotices);
         fleet.states.put("orders", ServiceState.STOPPED);
         korean.apply(List.of(new FleetEvent.ServiceAdded("orders", FakeFleet.snapshot("orders", ServiceState.STOPPED))));
         assertThat(korean.row("orders").orElseThrow().command(Operation.RESUME).getTooltip())
                 .isEqualTo("서비스가 중지 상태일 때는 계속을(를) 할 수 없습니다. 대신 시작하십시오.");
+    }
+
+    // ------------------------------------------------------------------ several hosts
+
+    private static final java.net.URI BRANCH = java.net.URI.create("https://10.0.0.5:7071");
+
+    private ServiceRowViewModel addOn(String host, String name, ServiceState state) {
+        org.sluice.fleet.ServiceSnapshot own = FakeFleet.snapshot(name, state);
+        org.sluice.fleet.ServiceSnapshot onHost = new org.sluice.fleet.ServiceSnapshot(own.definition(), own.state(), own.running(),
+                own.instances(), own.lastOperation(), own.endpoint(), host);
+        model.apply(List.of(new FleetEvent.ServiceAdded(onHost.name(), onHost)));
+        return model.row(onHost.name()).orElseThrow();
+    }
+
+    private void branchIs(org.sluice.fleet.remote.RemoteFleet.State state, long lastHeardMs, OptionalLong retryAtMs) {
+        hosts.update(List.of(new HostStatus("branch", BRANCH,
+                new org.sluice.fleet.remote.RemoteFleet.Connection(state, lastHeardMs, retryAtMs, Optional.empty()))));
+    }
+
+    @Test
+    void aRowNamesItsHostAndShowsTheServicesOwnName() {
+        ServiceRowViewModel mine = add("orders", ServiceState.ACTIVE);
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.CONNECTED, now, OptionalLong.empty());
+        ServiceRowViewModel theirs = addOn("branch", "orders", ServiceState.ACTIVE);
+
+        assertThat(mine.host().label()).isEqualTo("This computer");
+        assertThat(mine.serviceName()).isEqualTo("orders");
+        assertThat(theirs.name()).isEqualTo("branch/orders");
+        assertThat(theirs.host().label()).isEqualTo("branch");
+        assertThat(theirs.serviceName()).isEqualTo("orders");
+        assertThat(hosts.severalProperty().get()).as("the grid shows its Host column").isTrue();
+    }
+
+    @Test
+    void theHostFilterOffersEveryHostAndNarrowsTheGrid() {
+        add("orders", ServiceState.ACTIVE);
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.CONNECTED, now, OptionalLong.empty());
+        addOn("branch", "orders", ServiceState.ACTIVE);
+        addOn("branch", "billing", ServiceState.STOPPED);
+
+        assertThat(model.hostFilters()).extracting(model::label).containsExactly("All hosts", "This computer", "branch");
+        model.hostFilterProperty().set(new HostFilter("branch"));
+        assertThat(model.visibleRows()).extracting(ServiceRowViewModel::name).containsExactly("branch/orders", "branch/billing");
+        model.stateFilterProperty().set(StateFilter.ACTIVE);
+        assertThat(model.visibleRows()).extracting(ServiceRowViewModel::name).containsExactly("branch/orders");
+        model.hostFilterProperty().set(new HostFilter(""));
+        assertThat(model.visibleRows()).extracting(ServiceRowViewModel::name).containsExactly("orders");
+
+        // A host that leaves is no longer offered, nor filtered on.
+        model.hostFilterProperty().set(new HostFilter("branch"));
+        hosts.update(List.of());
+        assertThat(model.hostFilters()).extracting(model::label).containsExactly("All hosts", "This computer");
+        assertThat(model.hostFilterProperty().get()).isEqualTo(HostFilter.ALL);
+    }
+
+    @Test
+    void aStaleRowsActionsWaitAndSayWhyUntilItsHostIsBack() {
+        ServiceRowViewModel mine = add("orders", ServiceState.ACTIVE);
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.CONNECTED, now, OptionalLong.empty());
+        ServiceRowViewModel theirs = addOn("branch", "orders", ServiceState.ACTIVE);
+        assertThat(theirs.isStale()).isFalse();
+        assertThat(theirs.command(Operation.STOP).isExecutable()).isTrue();
+
+        long heard = now;
+        now += 12_000;
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.RECONNECTING, heard, OptionalLong.of(now + 4_000));
+        assertThat(theirs.isStale()).isTrue();
+        assertThat(theirs.host().lastUpdateTextProperty().get()).isEqualTo("last update 12 s ago");
+        assertThat(theirs.commands()).noneMatch(OperationCommand::isExecutable);
+        assertThat(theirs.command(Operation.STOP).getTooltip())
+                .isEqualTo("branch is reconnecting (next try in 4 s): actions wait until it is back.");
+        assertThat(theirs.command(Operation.RESUME).getTooltip()).as("the host first, then the chart")
+                .isEqualTo("branch is reconnecting (next try in 4 s): actions wait until it is back.");
+        assertThat(mine.isStale()).as("the own host is not touched").isFalse();
+        assertThat(mine.command(Operation.STOP).isExecutable()).isTrue();
+
+        theirs.command(Operation.STOP).execute();
+        assertThat(fleet.calls).isEmpty();
+        assertThat(notices.latestProperty().get().text())
+                .isEqualTo("branch/orders: branch is reconnecting (next try in 4 s): actions wait until it is back.");
+
+        now += 2_000;
+        hosts.tick(now);
+        assertThat(theirs.command(Operation.STOP).getTooltip()).contains("next try in 2 s");
+
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.UNAUTHORIZED, heard, OptionalLong.empty());
+        assertThat(theirs.command(Operation.STOP).getTooltip()).startsWith("branch refused the key");
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.CERTIFICATE_CHANGED, heard, OptionalLong.empty());
+        assertThat(theirs.command(Operation.STOP).getTooltip()).startsWith("branch presented a certificate other than the one you accepted");
+
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.CONNECTED, now, OptionalLong.empty());
+        assertThat(theirs.isStale()).isFalse();
+        assertThat(theirs.command(Operation.STOP).isExecutable()).isTrue();
+        assertThat(theirs.command(Operation.STOP).getTooltip()).isEqualTo("Stop the service's role instances");
+        assertThat(theirs.command(Operation.RESUME).getTooltip()).isEqualTo("Resume is not needed: the service is already Active.");
+    }
+
+    @Test
+    void aNewServiceGoesToTheHostTheUserPicksAmongThoseConnected() {
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.CONNECTED, now, OptionalLong.empty());
+        dialogs.definition = Optional.of(FakeFleet.definition("billing"));
+        model.createService();
+        assertThat(dialogs.hostsOffered).extracting(DialogService.HostChoice::label).containsExactly("This computer", "branch");
+        assertThat(fleet.calls).containsExactly("create billing");
+
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.RECONNECTING, now, OptionalLong.of(now + 1_000));
+        model.createService();
+        assertThat(dialogs.hostsOffered).as("not a host that cannot take it now")
+                .extracting(DialogService.HostChoice::label).containsExactly("This computer");
+    }
+
+    @Test
+    void drillsAreForTheOwnHostsServicesOnly() {
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.CONNECTED, now, OptionalLong.empty());
+        model.selectedProperty().set(addOn("branch", "orders", ServiceState.ACTIVE));
+        assertThat(model.drillAvailableProperty().get()).isFalse();
+        dialogs.drill = Optional.of(Operation.STOP);
+        model.armDrill();
+        assertThat(dialogs.asked).isEmpty();
+        assertThat(fleet.calls).isEmpty();
+        assertThat(notices.latestProperty().get().text()).isEqualTo("branch/orders: drills can be armed only on this computer's "
+                + "services; the management API of another host offers none.");
+
+        model.selectedProperty().set(add("orders", ServiceState.ACTIVE));
+        assertThat(model.drillAvailableProperty().get()).isTrue();
     }
 }

@@ -172,6 +172,44 @@ class RemoteFleetTest {
                 .containsExactly("billing Active", "orders Stopped");
     }
 
+    /** A change of the connection and when it was heard, which is when its pause began. */
+    private record Timed(long atMs, RemoteFleet.Connection connection) {
+        long pauseMs() {
+            return connection.retryAtMs().orElseThrow() - atMs;
+        }
+    }
+
+    private static Timed next(BlockingQueue<Timed> changes, RemoteFleet.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            Timed change = changes.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (change != null && change.connection().state() == state) {
+                return change;
+            }
+        }
+        throw new AssertionError("the connection never became " + state);
+    }
+
+    @Test
+    void eachTimeTheHostAnsweredTheNextDropStartsThePausesOver() throws Exception {
+        // A host that says nothing for 300 ms counts as gone: the stream is cut (not ended by the
+        // host), and the console connects again at once, to the same host, which answers.
+        RemoteFleet quiet = RemoteFleet.connect("quiet host", managed.client(), new RemoteFleet.Settings(Duration.ofMillis(20),
+                Duration.ofMillis(200), Duration.ofMillis(300), System::currentTimeMillis));
+        try {
+            BlockingQueue<Timed> changes = new LinkedBlockingQueue<>();
+            quiet.onConnection(c -> changes.add(new Timed(System.currentTimeMillis(), c)));
+            quiet.snapshot();
+            for (int drop = 0; drop < 4; drop++) {
+                // Doubling on from the last drop would have reached 160 ms by the fourth.
+                assertThat(next(changes, RemoteFleet.State.RECONNECTING).pauseMs()).as("drop %d", drop).isLessThan(100);
+                next(changes, RemoteFleet.State.CONNECTED);
+            }
+        } finally {
+            quiet.close();
+        }
+    }
+
     @Test
     void aRolledKeyStopsTheRetriesAndSaysSo() throws Exception {
         remote.snapshot();

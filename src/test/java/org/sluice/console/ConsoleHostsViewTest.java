@@ -1,0 +1,189 @@
+package org.sluice.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import javafx.application.Platform;
+import javafx.css.PseudoClass;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.ButtonType;
+import javafx.scene.control.DialogPane;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.TextArea;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.sluice.console.controls.ActionsCell;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
+import org.sluice.fleet.api.ManagedHost;
+import org.sluice.fleet.remote.RemoteFleet;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceState;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The console with two hosts: its own, as the other console tests have it, and a remote one in
+ * this process behind a real HTTPS management listener, which stops listening and listens again.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleHostsViewTest {
+    private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
+
+    @TempDir
+    Path remoteData;
+
+    private ConsoleFixture console;
+    private ManagedHost managed;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        console = new ConsoleFixture(stage, Locale.ENGLISH, "orders");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        console.close();
+        if (managed != null) {
+            managed.close();
+        }
+    }
+
+    private ManagedHost branch() throws Exception {
+        managed = new ManagedHost(remoteData);
+        for (String name : new String[] {"orders", "billing"}) {
+            managed.fleet("setup").create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null,
+                    "dir:/tmp/" + name)).completion().get(10, TimeUnit.SECONDS);
+        }
+        return managed;
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, condition);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private static <T> T onFx(Callable<T> query) throws Exception {
+        return WaitForAsyncUtils.asyncFx(query).get(10, TimeUnit.SECONDS);
+    }
+
+    private boolean active(String service) {
+        return console.session.services().row(service).map(r -> r.getState() == ServiceState.ACTIVE).orElse(false);
+    }
+
+    private static TableRow<?> tableRow(FxRobot robot, String service) {
+        return robot.lookup(".table-row-cell").queryAll().stream().map(n -> (TableRow<?>) n)
+                .filter(r -> r.getItem() instanceof ServiceRowViewModel m && m.name().equals(service))
+                .findFirst().orElse(null);
+    }
+
+    private static String cellText(TableRow<?> row, String column) {
+        return row.getChildrenUnmodifiable().stream().filter(n -> n instanceof TableCell<?, ?> c
+                        && column.equals(c.getTableColumn().getText()))
+                .map(n -> ((TableCell<?, ?>) n).getText()).findFirst().orElse(null);
+    }
+
+    private static ActionsCell actions(FxRobot robot, TableRow<?> row) {
+        return robot.from(row).lookup((java.util.function.Predicate<Node>) n -> n instanceof ActionsCell).queryAs(ActionsCell.class);
+    }
+
+    @Test
+    void aRemoteHostsRowsGoStaleWhenItStopsListeningAndFreshWhenItIsBack(FxRobot robot) throws Exception {
+        branch();
+        waitUntil(() -> active("orders"));
+        console.group.add("branch", RemoteFleet.connect("branch", managed.client(), ConsoleFixture.QUICK));
+        waitUntil(() -> active("branch/orders") && console.session.services().row("branch/billing").isPresent()
+                && tableRow(robot, "branch/billing") != null);
+
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        assertThat(table.getColumns().get(0).isVisible()).as("the Host column shows with two hosts").isTrue();
+        TableRow<?> own = tableRow(robot, "orders");
+        TableRow<?> remote = tableRow(robot, "branch/orders");
+        assertThat(cellText(own, "Host")).isEqualTo("This computer");
+        assertThat(cellText(remote, "Host")).isEqualTo("branch");
+        assertThat(cellText(remote, "Name")).isEqualTo("orders");
+        assertThat(cellText(remote, "Health")).isEqualTo("Ok");
+        Labeled chip = robot.lookup("#host-branch").queryAs(Labeled.class);
+        assertThat(robot.lookup("#hosts-bar").query().isVisible()).isTrue();
+        assertThat(chip.getText()).isEqualTo("branch · Connected");
+        assertThat(actions(robot, remote).button(Operation.STOP).isDisabled()).isFalse();
+
+        managed.stopListening();
+        waitUntil(() -> remote.getPseudoClassStates().contains(STALE));
+        ActionsCell remoteActions = actions(robot, remote);
+        assertThat(remoteActions.button(Operation.STOP).isDisabled()).isTrue();
+        assertThat(remoteActions.tooltip(Operation.STOP).getText()).startsWith("branch is reconnecting");
+        assertThat(remoteActions.tooltip(Operation.STOP).getText()).endsWith("actions wait until it is back.");
+        assertThat(cellText(remote, "Health")).startsWith("last update ").endsWith(" s ago");
+        assertThat(onFx(chip::getText)).startsWith("branch · Reconnecting");
+        waitUntil(() -> console.session.mainView().notifications().isShowing());
+        assertThat(onFx(() -> console.session.mainView().notifications().getText()))
+                .isEqualTo("Lost the connection to branch; trying again. Its services are shown as last heard.");
+        assertThat(own.getPseudoClassStates()).as("the own host's rows stay fresh").doesNotContain(STALE);
+        assertThat(actions(robot, own).button(Operation.STOP).isDisabled()).isFalse();
+        // The user hovers the disabled button and reads why.
+        robot.moveTo(remoteActions.button(Operation.STOP).getParent());
+        waitUntil(() -> remoteActions.tooltip(Operation.STOP).isShowing());
+
+        managed.listenAgain(managed.certificate());
+        waitUntil(() -> !remote.getPseudoClassStates().contains(STALE));
+        assertThat(actions(robot, tableRow(robot, "branch/orders")).button(Operation.STOP).isDisabled()).isFalse();
+        assertThat(onFx(chip::getText)).isEqualTo("branch · Connected");
+        assertThat(cellText(tableRow(robot, "branch/orders"), "Health")).isEqualTo("Ok");
+        // The error bar goes once the host is back: what it said is no longer so.
+        waitUntil(() -> !console.session.mainView().notifications().isShowing());
+        assertThat(robot.lookup("#status").queryLabeled().getText()).isEqualTo("branch is connected again.");
+    }
+
+    @Test
+    void connectToHostAsksForTheAddressShowsTheFingerprintAndAddsTheHostsServices(FxRobot robot) throws Exception {
+        branch();
+        waitUntil(() -> active("orders"));
+        assertThat(robot.lookup("#services-table").queryTableView().getColumns().get(0).isVisible())
+                .as("one host: no Host column").isFalse();
+
+        Platform.runLater(() -> console.session.hosts().connect());
+        waitUntil(() -> robot.lookup("#connect-name").tryQuery().isPresent());
+        DialogPane form = robot.lookup("#connect-name").query().getScene().getRoot() instanceof DialogPane pane ? pane : null;
+        assertThat(form).isNotNull();
+        Button connect = (Button) form.lookupButton(ButtonType.OK);
+        assertThat(connect.getText()).isEqualTo("Connect");
+        assertThat(connect.isDisabled()).isTrue();
+        robot.clickOn("#connect-name").write("branch");
+        robot.clickOn("#connect-address").write(managed.url().getAuthority());
+        robot.clickOn("#connect-key").write(ManagedHost.KEY);
+        robot.clickOn("#connect-remember");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(connect.isDisabled()).isFalse();
+        robot.clickOn(connect);
+
+        waitUntil(() -> robot.lookup("#fingerprint").tryQuery().isPresent());
+        TextArea fingerprint = robot.lookup("#fingerprint").queryAs(TextArea.class);
+        assertThat(fingerprint.getText().replace("\n", "")).isEqualTo(managed.fingerprint());
+        DialogPane check = (DialogPane) fingerprint.getScene().getRoot();
+        Button accept = (Button) check.lookupButton(ButtonType.OK);
+        assertThat(accept.getText()).isEqualTo("Accept and connect");
+        robot.clickOn(accept);
+
+        waitUntil(() -> active("branch/orders") && tableRow(robot, "branch/billing") != null);
+        assertThat(robot.lookup("#services-table").queryTableView().getColumns().get(0).isVisible()).isTrue();
+        assertThat(robot.lookup("#status").queryLabeled().getText()).isEqualTo("Connected to branch: 2 services.");
+        Path kept = console.configFolder.resolve(ConnectionsFile.FILE_NAME);
+        assertThat(Files.readString(kept)).contains("\"name\" : \"branch\"", managed.fingerprint(), ManagedHost.KEY);
+    }
+}

@@ -1,0 +1,22 @@
+package org.sluice.console.viewmodel;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Connections kept in memory, as the console's file keeps them; it counts the saves. */
+final class MemoryConnections implements ConnectionStore {
+    final List<RememberedConnection> kept = new ArrayList<>();
+    int saves;
+
+    @Override
+    public List<RememberedConnection> load() {
+        return List.copyOf(kept);
+    }
+
+    @Override
+    public void save(List<RememberedConnection> connections) {
+        saves++;
+        kept.clear();
+        kept.addAll(connections);
+    }
+}
