@@ -88,7 +88,8 @@ public final class ConsoleApp extends Application {
         // is open, and only then do the instance JVMs of the last run start, once the services
         // are on screen.
         Path data = dataFolder();
-        String requester = "console:" + System.getProperty("user.name", "operator");
+        // The operation log names the console as the issuer of what it asks of its own host.
+        String requester = "console";
         OpeningFleet opening = new OpeningFleet();
         // The own host, still opening, with the remote hosts the operator connects to beside it.
         fleet = new FleetGroup(opening);

@@ -46,6 +46,7 @@ final class EventStreams implements FleetListener {
         private volatile boolean dropped;
         private volatile boolean closed;
         private volatile Thread writer;
+        private volatile boolean hostClosing;
 
         private Stream(String address) {
             this.address = address;
@@ -69,7 +70,12 @@ final class EventStreams implements FleetListener {
             return queue.isEmpty();
         }
 
-        /** Whether the stream was dropped for not keeping up. */
+        /** Why the stream ended early, for the log. */
+        String why() {
+            return hostClosing ? "the listener is closing" : "it did not keep up with the host's events";
+        }
+
+        /** Whether the stream was dropped for not keeping up, or because the listener closes. */
         boolean dropped() {
             return dropped;
         }
@@ -134,6 +140,7 @@ final class EventStreams implements FleetListener {
     void dropAll() {
         for (Stream stream : open) {
             Thread blocked = stream.writer;
+            stream.hostClosing = true;
             stream.dropped = true;
             if (blocked != null) {
                 blocked.interrupt();

@@ -467,10 +467,10 @@ public final class ManagementServer implements AutoCloseable {
                     out.flush();
                 }
             }
-            LOG.info("Dropped the event stream of {}: it did not keep up with the host's events", address);
+            LOG.info("Ended the event stream of {}: {}", address, stream.why());
         } catch (InterruptedException | IOException e) {
             if (stream.dropped()) {
-                LOG.info("Dropped the event stream of {}: it did not keep up with the host's events", address);
+                LOG.info("Ended the event stream of {}: {}", address, stream.why());
             } else {
                 throw e;
             }
