@@ -46,9 +46,7 @@ public final class ManagedHost implements AutoCloseable {
 
     private ManagementServer serve(int at, HostCertificate tls) throws Exception {
         return ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), at), tls.sslContext(),
-                (issuer, key) -> key.equals(validKey.get()), this::fleet, "test",
-                // Keep-alives often, so that a rolled key ends a stream soon.
-                ManagementServer.Settings.defaults().withStreams(64, 16, 4_096, Duration.ofMillis(300)));
+                (issuer, key) -> key.equals(validKey.get()), this::fleet, "test", ManagementServer.Settings.defaults());
     }
 
     /** The host's fleet as the operation log names {@code issuer}; for acting on the host directly. */
