@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,9 @@ import org.sluice.fleet.api.ApiJson;
 import org.sluice.fleet.api.HostManagement;
 import org.sluice.fleet.api.ManagementClient;
 import org.sluice.fleet.api.ServerSentEvents;
+import org.sluice.fleet.remote.RemoteFleet;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.Outcome;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -139,6 +143,55 @@ class ManagementEndToEndTest {
         // 128 + SIGTERM, the status of a JVM stopped by the signal after its shutdown hooks ran.
         assertThat(host.terminate()).isEqualTo(143);
         host.await("Host stopped");
+    }
+
+    @Test
+    void aRemoteFleetFollowsTheHostAcrossARestartAndResynchronises() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        String at = "127.0.0.1:" + port;
+        Path definitions = temp.resolve("services.json");
+        Files.writeString(definitions, "{\"services\":[{\"name\":\"orders\",\"memoryMb\":96,\"destination\":\"dir:"
+                + temp.resolve("outbox") + "\"}]}");
+        host = new HostProcess(data(), temp.resolve("host-1.err"), "--manage", at, "--define", definitions.toString());
+        Matcher manage = MANAGE.matcher(host.await(MANAGE.pattern()));
+        assertThat(manage.find()).isTrue();
+        host.await("orders: Create succeeded");
+        String key = ApiJson.MAPPER.readTree(data().resolve("keys.json").toFile()).path("primary").asText();
+        RemoteFleet remote = RemoteFleet.connect("server", new ManagementClient(URI.create(manage.group(1)), "owner", key,
+                manage.group(2)), new RemoteFleet.Settings(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(20),
+                System::currentTimeMillis));
+        try {
+            BlockingQueue<RemoteFleet.State> states = new LinkedBlockingQueue<>();
+            remote.onConnection(c -> states.add(c.state()));
+            assertThat(remote.snapshot().services()).extracting(s -> s.state().chartName()).containsExactly("Active");
+
+            assertThat(host.terminate()).isEqualTo(143);
+            awaitState(states, RemoteFleet.State.RECONNECTING);
+            // While the host is down its services are shown as last heard.
+            assertThat(remote.snapshot().services()).extracting(s -> s.name()).containsExactly("orders");
+
+            host = new HostProcess(data(), temp.resolve("host-2.err"), "--manage", at);
+            host.await("orders: instance 0 ready");
+            awaitState(states, RemoteFleet.State.CONNECTED);
+            assertThat(remote.perform("orders", Operation.STOP).completion().get(60, TimeUnit.SECONDS).outcome())
+                    .as("commands reach the host that came back").isEqualTo(Outcome.SUCCEEDED);
+            assertThat(remote.snapshot().services()).extracting(s -> s.state().chartName()).containsExactly("Stopped");
+        } finally {
+            remote.close();
+        }
+    }
+
+    private static void awaitState(BlockingQueue<RemoteFleet.State> states, RemoteFleet.State wanted) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (states.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS) == wanted) {
+                return;
+            }
+        }
+        throw new AssertionError("the remote fleet never became " + wanted);
     }
 
     @Test
