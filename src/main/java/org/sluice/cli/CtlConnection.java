@@ -70,6 +70,14 @@ record CtlConnection(String host, String issuer, Path keyFile, String fingerprin
                 throw new CtlFailure(CtlCommand.NO_CONNECTION, Messages.get("ctl.error.unpinned", url, presented));
             }
             pinned = fingerprint;
+            if (keyFile == null) {
+                // The data folder's key belongs to the host on this machine: it goes to that host
+                // alone, never to another that --host names.
+                if (!java.nio.file.Files.exists(connectionFile)
+                        || !url.equals(address(connectionFile(connectionFile, folder).path("url").asText()))) {
+                    throw new CtlFailure(CtlCommand.NO_CONNECTION, Messages.get("ctl.error.hostNeedsKeyFile", url));
+                }
+            }
         } else {
             JsonNode file = connectionFile(connectionFile, folder);
             written = Optional.of(file);

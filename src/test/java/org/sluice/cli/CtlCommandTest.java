@@ -285,6 +285,19 @@ class CtlCommandTest {
     }
 
     @Test
+    void theKeyOfThisMachinesHostIsNeverSentToAHostNamedByAddress() throws Exception {
+        // The data folder says its host is elsewhere; --host names the test's host.
+        writeConnectionFile("https://127.0.0.1:1", managed.fingerprint());
+        String url = managed.url().toString();
+
+        CommandLineRun run = CommandLineRun.run("ctl", "--data", data.toString(), "--host", url, "--fingerprint",
+                managed.fingerprint(), "list");
+
+        assertThat(run.status()).isEqualTo(CtlCommand.NO_CONNECTION);
+        assertThat(run.err()).contains("--key-file", "never sent to another");
+    }
+
+    @Test
     void aChangedCertificateIsRefusedBeforeAnythingIsSent() throws Exception {
         String other = HostCertificate.loadOrCreate(temp.resolve("other-host")).fingerprint();
         writeConnectionFile(managed.url().toString(), other);
