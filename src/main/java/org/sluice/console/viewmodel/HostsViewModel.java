@@ -39,6 +39,8 @@ public final class HostsViewModel {
     private final ConnectionStore store;
     private final I18n i18n;
     private final BackgroundExecutor executor;
+    private final java.util.concurrent.atomic.AtomicLong saveGeneration = new java.util.concurrent.atomic.AtomicLong();
+    private final Object saving = new Object();
     private final DialogService dialogs;
     private final NoticesViewModel notices;
     private final LongSupplier clock;
@@ -242,10 +244,20 @@ public final class HostsViewModel {
         save();
     }
 
+    /**
+     * Writes the remembered connections in the background. Saves run on a pool and may finish in
+     * any order: each writes only if no later save was asked for, one at a time, so an older list
+     * (a removed host with its key, say) never lands over a newer one.
+     */
     private void save() {
         List<RememberedConnection> all = List.copyOf(remembered.values());
+        long generation = saveGeneration.incrementAndGet();
         executor.run(() -> {
-            store.save(all);
+            synchronized (saving) {
+                if (generation == saveGeneration.get()) {
+                    store.save(all);
+                }
+            }
             return all;
         }, saved -> { }, failure -> notices.post(Notice.Kind.ERROR, null,
                 i18n.get("hosts.notice.notSaved", String.valueOf(failure.getMessage()))));
