@@ -406,6 +406,8 @@ public final class ApiJson {
     public static long parseTime(String text) {
         try {
             return Instant.parse(text).toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("\"" + text + "\" is too far from today to be a time of the host's", e);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("\"" + text + "\" is not an ISO-8601 time such as 2026-01-31T08:00:00Z", e);
         }

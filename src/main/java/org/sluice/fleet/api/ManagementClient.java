@@ -28,7 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * Speaks to one host's management API: HTTPS to a pinned certificate, signed in as an issuer.
  * The first client of the API is the console's remote fleet; {@code sluice ctl} is the second.
  */
-public final class ManagementClient {
+public final class ManagementClient implements AutoCloseable {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     /** The first and the longest pause before looking at an operation again when no event stream can be followed. */
@@ -108,10 +108,17 @@ public final class ManagementClient {
      */
     public static String fingerprintOf(URI base) throws IOException, InterruptedException {
         PinnedCertificate firstContact = PinnedCertificate.firstContact();
-        ManagementClient client = new ManagementClient(base, "-", "-", firstContact);
-        client.send("GET", "/health", null);
+        try (ManagementClient client = new ManagementClient(base, "-", "-", firstContact)) {
+            client.send("GET", "/health", null);
+        }
         return firstContact.presented().orElseThrow(() -> new UnreachableException(
                 Reason.NO_CERTIFICATE, "The host at " + base + " presented no certificate", null));
+    }
+
+    /** Lets go of the client's connections and its selector thread. */
+    @Override
+    public void close() {
+        http.close();
     }
 
     public URI base() {

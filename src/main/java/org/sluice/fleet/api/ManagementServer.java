@@ -18,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -184,7 +185,16 @@ public final class ManagementServer implements AutoCloseable {
         events.close();
         streams.dropAll();
         server.stop(0);
-        workers.shutdownNow();
+        // Requests under way finish (a command is accepted or refused whole) before the host behind them closes.
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
     // Requests

@@ -86,7 +86,7 @@ public final class FleetGroup implements Fleet {
             if (!canAdd(name)) {
                 throw new IllegalArgumentException("A host is named '" + name + "' already, or the name is blank or has a '/'");
             }
-            Subscription events = remote.subscribe(event -> publish(onHost(name, event)));
+            Subscription events = remote.subscribe(event -> publishFrom(name, remote, onHost(name, event)));
             Subscription connection = remote.onConnection(c -> hostsListeners.forEach(l -> l.connectionChanged(name, c)));
             remotes.put(name, new Member(remote, events, connection));
             now = List.copyOf(remotes.keySet());
@@ -95,7 +95,7 @@ public final class FleetGroup implements Fleet {
         // A host that had its snapshot before it joined announces nothing more: announce its services here.
         if (remote.connection().state() == RemoteFleet.State.CONNECTED) {
             try {
-                remote.snapshot().services().forEach(s -> publish(new FleetEvent.ServiceAdded(
+                remote.snapshot().services().forEach(s -> publishFrom(name, remote, new FleetEvent.ServiceAdded(
                         ServiceSnapshot.qualified(name, s.name()), onHost(name, s))));
             } catch (FleetUnavailableException e) {
                 LOG.debug("{} dropped as it joined: {}", name, e.getMessage());
@@ -116,11 +116,10 @@ public final class FleetGroup implements Fleet {
         }
         member.events().close();
         member.connection().close();
-        try {
-            member.fleet().snapshot().services().forEach(s -> publish(new FleetEvent.ServiceRemoved(
-                    ServiceSnapshot.qualified(name, s.name()))));
-        } catch (FleetUnavailableException neverConnected) {
-            LOG.debug("{} had no services to remove: {}", name, neverConnected.getMessage());
+        // Under the group's lock, as every event of a member is: none of its events can land after these.
+        synchronized (this) {
+            member.fleet().knownServices().forEach(service -> publish(new FleetEvent.ServiceRemoved(
+                    ServiceSnapshot.qualified(name, service))));
         }
         member.fleet().close();
         hostsListeners.forEach(l -> l.hostsChanged(now));
@@ -205,6 +204,20 @@ public final class FleetGroup implements Fleet {
 
     private void publish(FleetEvent event) {
         listeners.publish(event);
+    }
+
+    /**
+     * Hands on an event of a remote host while it is a member, under the group's lock: an event
+     * already on its way as the host is removed is dropped instead of bringing back a service of a
+     * host the group no longer has.
+     */
+    private void publishFrom(String name, RemoteFleet remote, FleetEvent event) {
+        synchronized (this) {
+            Member member = remotes.get(name);
+            if (member != null && member.fleet() == remote) {
+                listeners.publish(event);
+            }
+        }
     }
 
     // Fleet

@@ -133,6 +133,8 @@ public final class RemoteFleet implements Fleet {
     /** Counts the snapshots taken; a command compares it before and after to know whether one fell in between. */
     private final java.util.concurrent.atomic.AtomicLong snapshots = new java.util.concurrent.atomic.AtomicLong();
     private final Object lock = new Object();
+    /** Guards changes of {@link #connection}: the reader, commands and {@link #close()} all change it. */
+    private final Object connectionLock = new Object();
     private volatile Connection connection;
     private volatile boolean closed;
     private volatile InputStream openStream;
@@ -285,19 +287,23 @@ public final class RemoteFleet implements Fleet {
         }
     }
 
+    /** The host was heard from: only the time changes, whatever the state (a refused key or a close stays). */
     private void heard() {
-        Connection now = connection;
-        if (now.state() == State.CONNECTED) {
-            connection = new Connection(State.CONNECTED, settings.clock().getAsLong(), OptionalLong.empty(), Optional.empty());
-        } else {
+        synchronized (connectionLock) {
+            Connection now = connection;
             connection = new Connection(now.state(), settings.clock().getAsLong(), now.retryAtMs(), now.problem());
         }
     }
 
     private void setConnection(State state, OptionalLong retryAtMs, String problem) {
-        Connection next = new Connection(state, connection.lastHeardMs(), retryAtMs,
-                problem == null ? Optional.empty() : Optional.of(problem));
-        connection = next;
+        Connection next;
+        synchronized (connectionLock) {
+            if (connection.state() == State.CLOSED) {
+                return;
+            }
+            next = new Connection(state, connection.lastHeardMs(), retryAtMs, problem == null ? Optional.empty() : Optional.of(problem));
+            connection = next;
+        }
         firstOutcome.complete(null);
         for (ConnectionListener listener : connectionListeners) {
             try {
@@ -397,6 +403,11 @@ public final class RemoteFleet implements Fleet {
         listeners.publish(event);
     }
 
+    /** The names of the services as last heard, at once: never waits for a first snapshot. */
+    public List<String> knownServices() {
+        return List.copyOf(mirror.keySet());
+    }
+
     // Fleet
 
     /**
@@ -491,8 +502,8 @@ public final class RemoteFleet implements Fleet {
         query.service().ifPresent(s -> path.append("&service=").append(encode(s)));
         query.operation().ifPresent(o -> path.append("&operation=").append(o.chartName()));
         query.outcome().ifPresent(o -> path.append("&outcome=").append(ApiJson.word(o)));
-        query.fromMs().ifPresent(ms -> path.append("&from=").append(ApiJson.time(ms)));
-        query.toMs().ifPresent(ms -> path.append("&to=").append(ApiJson.time(ms)));
+        query.fromMs().ifPresent(ms -> path.append("&from=").append(encode(ApiJson.time(ms))));
+        query.toMs().ifPresent(ms -> path.append("&to=").append(encode(ApiJson.time(ms))));
         return ApiJson.readOperations(call("GET", path.toString(), null, null).body());
     }
 
@@ -507,8 +518,8 @@ public final class RemoteFleet implements Fleet {
 
     @Override
     public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
-        JsonNode array = call("GET", "/services/" + ManagementClient.segment(service) + "/episodes?from=" + ApiJson.time(fromMs)
-                + "&to=" + ApiJson.time(toMs), null, service).body();
+        JsonNode array = call("GET", "/services/" + ManagementClient.segment(service) + "/episodes?from=" + encode(ApiJson.time(fromMs))
+                + "&to=" + encode(ApiJson.time(toMs)), null, service).body();
         List<InstanceEpisode> episodes = new ArrayList<>();
         array.forEach(e -> episodes.add(ApiJson.readEpisode(e)));
         return List.copyOf(episodes);
@@ -554,6 +565,7 @@ public final class RemoteFleet implements Fleet {
         }
         pending.values().forEach(f -> f.completeExceptionally(new FleetUnavailableException("The connection to " + name + " was closed", null)));
         setConnection(State.CLOSED, OptionalLong.empty(), null);
+        client.close();
     }
 
     // Requests

@@ -240,6 +240,9 @@ class ManagementServerTest {
         assertThat(client.put("/services/orders/units", ApiJson.MAPPER.createObjectNode().put("units", "three")).status()).isEqualTo(400);
         assertThat(client.put("/services/orders/units", ApiJson.MAPPER.createObjectNode().put("units", 9)).status()).isEqualTo(400);
         assertThat(client.get("/operations?limit=0").body().path("parameter").asText()).isEqualTo("limit");
+        ManagementClient.Answer farFuture = client.get("/operations?from=%2B999999999-01-01T00:00:00Z");
+        assertThat(farFuture.status()).as("a time past what the host can count is a bad parameter, not a failure").isEqualTo(400);
+        assertThat(farFuture.body().path("parameter").asText()).isEqualTo("from");
         assertThat(client.post("/services", ManagementFixture.definition("orders")).status()).as("a name that exists").isEqualTo(409);
 
         JsonNode service = client.get("/services/orders").body();

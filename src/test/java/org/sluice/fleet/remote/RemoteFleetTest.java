@@ -123,6 +123,9 @@ class RemoteFleetTest {
                 .singleElement().satisfies(r -> assertThat(r.requester()).isEqualTo("owner"));
         assertThat(remote.operation(created.requestId())).hasValueSatisfying(r -> assertThat(r.operation()).isEqualTo(Operation.CREATE));
         assertThat(remote.operation("no-such-request")).isEmpty();
+        // The console asks for every episode there is: a range to the end of time, whose "+" must survive the query string.
+        assertThat(remote.episodes("orders", 0, Long.MAX_VALUE)).isEmpty();
+        assertThat(remote.operations(OperationQuery.all(5).withRange(0, Long.MAX_VALUE))).isNotEmpty();
         assertThat(remote.endpoint("orders")).isEqualTo(managed.door().endpoint("orders"));
     }
 
