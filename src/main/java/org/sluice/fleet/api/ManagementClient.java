@@ -35,6 +35,12 @@ public final class ManagementClient implements AutoCloseable {
     private static final Duration FIRST_LOOK_AGAIN = Duration.ofMillis(100);
     private static final Duration LONGEST_LOOK_AGAIN = Duration.ofSeconds(2);
 
+    /**
+     * The largest answer read, 64 MiB: ten thousand services fit several times over, and a host
+     * that is not what it claims cannot fill the console's memory.
+     */
+    public static final int MAX_ANSWER = 64 << 20;
+
     private final URI base;
     private final String authorization;
     private final HttpClient http;
@@ -154,10 +160,18 @@ public final class ManagementClient implements AutoCloseable {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        HttpResponse<byte[]> response = exchange(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<InputStream> response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        byte[] bytes;
+        try (InputStream in = response.body()) {
+            bytes = in.readNBytes(MAX_ANSWER + 1);
+        }
+        if (bytes.length > MAX_ANSWER) {
+            throw new UnreachableException(Reason.NOT_THE_API, "The host at " + base + " answered with more than "
+                    + (MAX_ANSWER >> 20) + " MiB: is this the management address of a Sluice host?", null);
+        }
         JsonNode json;
         try {
-            json = response.body().length == 0 ? ApiJson.MAPPER.missingNode() : ApiJson.MAPPER.readTree(response.body());
+            json = bytes.length == 0 ? ApiJson.MAPPER.missingNode() : ApiJson.MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw new UnreachableException(Reason.NOT_THE_API, "The host at " + base + " answered " + response.statusCode()
                     + " with something other than JSON: is this the management address of a Sluice host?", e);

@@ -32,10 +32,17 @@ public final class ServerSentEvents {
     public static final class Reader {
         private final BufferedReader lines;
         private final Runnable onComment;
+        private final int limit;
 
         private Reader(InputStream stream, Runnable onComment) {
+            this(stream, onComment, ManagementClient.MAX_ANSWER);
+        }
+
+        /** @param limit the most characters a line or an event's data may have */
+        Reader(InputStream stream, Runnable onComment, int limit) {
             this.lines = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
             this.onComment = onComment;
+            this.limit = limit;
         }
 
         /** The next event, or {@code null} once the stream has ended. */
@@ -43,7 +50,7 @@ public final class ServerSentEvents {
             String name = "message";
             StringBuilder data = new StringBuilder();
             String line;
-            while ((line = lines.readLine()) != null) {
+            while ((line = boundedLine()) != null) {
                 if (line.isEmpty()) {
                     if (!data.isEmpty()) {
                         return new Event(name, data.toString());
@@ -58,9 +65,30 @@ public final class ServerSentEvents {
                         data.append('\n');
                     }
                     data.append(line.substring(5).stripLeading());
+                    if (data.length() > limit) {
+                        throw new IOException("An event of the stream is over " + limit + " characters");
+                    }
                 }
             }
             return null;
+        }
+
+        /** A line, as {@link BufferedReader#readLine()} reads it, refused past the largest answer. */
+        private String boundedLine() throws IOException {
+            StringBuilder line = new StringBuilder();
+            int c;
+            while ((c = lines.read()) >= 0) {
+                if (c == '\n') {
+                    return line.toString();
+                }
+                if (c != '\r') {
+                    line.append((char) c);
+                    if (line.length() > limit) {
+                        throw new IOException("A line of the event stream is over " + limit + " characters");
+                    }
+                }
+            }
+            return line.isEmpty() ? null : line.toString();
         }
     }
 

@@ -58,4 +58,16 @@ class ServerSentEventsTest {
 
         assertThat(seen).containsExactly("snapshot", ":", "message", "operation");
     }
+
+    @Test
+    void aLineOrAnEventPastTheLimitIsRefusedInsteadOfFillingMemory() {
+        byte[] longLine = ("data: " + "x".repeat(200) + "\n\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ServerSentEvents.Reader reader = new ServerSentEvents.Reader(new java.io.ByteArrayInputStream(longLine), () -> { }, 100);
+        org.assertj.core.api.Assertions.assertThatThrownBy(reader::next).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining("over 100 characters");
+
+        byte[] manyLines = "data: 1234567890\n".repeat(20).concat("\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        ServerSentEvents.Reader many = new ServerSentEvents.Reader(new java.io.ByteArrayInputStream(manyLines), () -> { }, 100);
+        org.assertj.core.api.Assertions.assertThatThrownBy(many::next).isInstanceOf(java.io.IOException.class);
+    }
 }
