@@ -26,7 +26,12 @@ import org.sluice.bench.SyntheticFleet;
 import org.sluice.console.controls.ThrottleTile;
 import org.sluice.console.view.FxDialogService;
 import org.sluice.console.view.MainView;
+import org.sluice.console.viewmodel.ConnectionStore;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.RememberedConnection;
+import org.sluice.console.viewmodel.RemoteHosts;
+import org.sluice.fleet.group.FleetGroup;
+import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.Lifecycle;
 
 /**
@@ -116,9 +121,20 @@ public final class LiveLoadBench {
         Stage stage = new Stage();
         I18n i18n = new I18n(Locale.ENGLISH);
         FxExecutor executor = new FxExecutor();
-        session = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage), shell(),
-                System::currentTimeMillis, (endpoint, rate, size) -> {
+        // The synthetic fleet is the console's own host; no remote host is connected or remembered.
+        session = new ConsoleSession(new FleetGroup(fleet), Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
+                shell(), System::currentTimeMillis, (endpoint, rate, size) -> {
                     throw new UnsupportedOperationException("no test traffic in the benchmark");
+                }, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()), new ConnectionStore() {
+                    @Override
+                    public List<RememberedConnection> load() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public void save(List<RememberedConnection> connections) {
+                        // Nothing is remembered in a benchmark.
+                    }
                 });
         Scene scene = new Scene(session.view(), 1400, 860);
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
