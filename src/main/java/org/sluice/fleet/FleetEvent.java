@@ -36,7 +36,13 @@ public sealed interface FleetEvent {
     }
 
     /** A role instance's process started, became ready, stopped or failed. */
-    record InstanceStatusChanged(String service, int index, InstanceStatus status, Optional<String> message) implements FleetEvent {
+    record InstanceStatusChanged(String service, int index, InstanceStatus status, Optional<String> message, int crashesInARow)
+            implements FleetEvent {
+
+        /** A change that no crash brought about. */
+        public InstanceStatusChanged(String service, int index, InstanceStatus status, Optional<String> message) {
+            this(service, index, status, message, 0);
+        }
     }
 
     /** A role instance reported a measurement. */

@@ -19,9 +19,17 @@ import org.sluice.throttle.ThrottleState;
  * @param causes           what throttles it; empty when Normal
  * @param throttledSinceMs when the current episode began
  * @param lastSample       its most recent measurement
+ * @param crashesInARow    while Restarting or left down, the crashes in a row that made it so
  */
 public record InstanceSnapshot(String service, int index, InstanceStatus status, ThrottleState throttle,
-                               Set<Cause> causes, OptionalLong throttledSinceMs, Optional<InstanceSample> lastSample) {
+                               Set<Cause> causes, OptionalLong throttledSinceMs, Optional<InstanceSample> lastSample,
+                               int crashesInARow) {
+
+    /** An instance that has not crashed. */
+    public InstanceSnapshot(String service, int index, InstanceStatus status, ThrottleState throttle,
+                            Set<Cause> causes, OptionalLong throttledSinceMs, Optional<InstanceSample> lastSample) {
+        this(service, index, status, throttle, causes, throttledSinceMs, lastSample, 0);
+    }
 
     /** A stable key for an instance across the fleet, e.g. {@code orders#1}. */
     public String key() {

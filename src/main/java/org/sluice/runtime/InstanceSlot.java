@@ -40,6 +40,8 @@ final class InstanceSlot implements InstanceListener {
     volatile boolean stopRequested;
     /** Crashes in a row before this process, for the supervisor's pause and limit. */
     final int crashesBefore;
+    /** The crashes in a row this slot shows: those before it, then those that made it restart or fail. */
+    private volatile int crashesInARow;
     /** When the process said it was ready, on the nanosecond clock; 0 until then. */
     volatile long readyAtNanos;
     /**
@@ -66,6 +68,7 @@ final class InstanceSlot implements InstanceListener {
         this.events = events;
         this.episodes = episodes;
         this.crashesBefore = crashesBefore;
+        this.crashesInARow = crashesBefore;
         this.crashed = crashed;
     }
 
@@ -152,12 +155,14 @@ final class InstanceSlot implements InstanceListener {
 
     /** Marks the slot as waiting to be started again, and says so. */
     void restarting(int attempt, long delayMs) {
+        crashesInARow = attempt;
         status = InstanceStatus.RESTARTING;
         announce(new InstanceEvent.Restarting(attempt, delayMs));
     }
 
     /** Marks the slot as left down after {@code crashes} crashes, and says so. */
     void gaveUp(int crashes) {
+        crashesInARow = crashes;
         status = InstanceStatus.FAILED;
         announce(new InstanceEvent.GaveUp(crashes));
     }
@@ -179,6 +184,6 @@ final class InstanceSlot implements InstanceListener {
         ThrottleEpisode episode = openEpisode;
         OptionalLong throttledSince = throttle == ThrottleState.THROTTLED && episode != null
                 ? OptionalLong.of(episode.startMs()) : OptionalLong.empty();
-        return new InstanceView(index, status, throttle, causes, throttledSince, Optional.ofNullable(lastSample));
+        return new InstanceView(index, status, throttle, causes, throttledSince, Optional.ofNullable(lastSample), crashesInARow);
     }
 }

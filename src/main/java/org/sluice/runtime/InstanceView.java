@@ -9,7 +9,13 @@ import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleState;
 
-/** A role instance as the host has it now. */
+/**
+ * A role instance as the host has it now.
+ *
+ * @param crashesInARow the crashes in a row of the processes of this instance that led here: while
+ *                      it is Restarting or left down (Failed), those that made it so; 0 for an
+ *                      instance that never crashed or stayed up long enough since
+ */
 public record InstanceView(int index, InstanceStatus status, ThrottleState throttle, Set<Cause> causes,
-                           OptionalLong throttledSinceMs, Optional<InstanceSample> lastSample) {
+                           OptionalLong throttledSinceMs, Optional<InstanceSample> lastSample, int crashesInARow) {
 }

@@ -4,6 +4,8 @@ import java.util.Set;
 
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
+import javafx.beans.property.ReadOnlyIntegerProperty;
+import javafx.beans.property.ReadOnlyIntegerWrapper;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -27,6 +29,8 @@ public final class InstanceRowViewModel {
     private final ReadOnlyObjectWrapper<Set<Cause>> causes = new ReadOnlyObjectWrapper<>(this, "causes", Set.of());
     /** Epoch millis when the current episode began; -1 when Normal. */
     private final ReadOnlyLongWrapper throttledSince = new ReadOnlyLongWrapper(this, "throttledSince", -1);
+    /** While Restarting or Failed, the crashes in a row behind it. */
+    private final ReadOnlyIntegerWrapper crashesInARow = new ReadOnlyIntegerWrapper(this, "crashesInARow");
 
     InstanceRowViewModel(String service, int index) {
         this.service = service;
@@ -43,6 +47,11 @@ public final class InstanceRowViewModel {
 
     public ReadOnlyObjectProperty<InstanceStatus> statusProperty() {
         return status.getReadOnlyProperty();
+    }
+
+    /** While Restarting or left down (Failed), the crashes in a row that made it so. */
+    public ReadOnlyIntegerProperty crashesInARowProperty() {
+        return crashesInARow.getReadOnlyProperty();
     }
 
     /** NaN until the first sample. */
@@ -68,14 +77,16 @@ public final class InstanceRowViewModel {
 
     void update(InstanceSnapshot snapshot) {
         status.set(snapshot.status());
+        crashesInARow.set(snapshot.crashesInARow());
         throttle.set(snapshot.throttle());
         causes.set(snapshot.causes());
         throttledSince.set(snapshot.throttledSinceMs().orElse(-1));
         snapshot.lastSample().ifPresent(this::sample);
     }
 
-    void status(InstanceStatus value) {
+    void status(InstanceStatus value, int crashes) {
         status.set(value);
+        crashesInARow.set(crashes);
         if (value != InstanceStatus.RUNNING) {
             throttle.set(ThrottleState.NORMAL);
             causes.set(Set.of());

@@ -155,7 +155,7 @@ public final class ServiceDetailsViewModel {
                 if (status.status() == InstanceStatus.STOPPED) {
                     rowsOf(name).remove(status.index());
                 } else {
-                    row(name, status.index()).status(status.status());
+                    row(name, status.index()).status(status.status(), status.crashesInARow());
                 }
                 instancesChanged |= name.equals(service.get());
             } else if (event instanceof FleetEvent.ServiceAdded added) {

@@ -113,6 +113,7 @@ public final class ApiJson {
             node.putNull("messagesInProcess");
             node.putNull("sample");
         });
+        node.put("crashesInARow", instance.crashesInARow());
         return node;
     }
 
@@ -123,7 +124,7 @@ public final class ApiJson {
                 node.path("throttled").asBoolean() ? ThrottleState.THROTTLED : ThrottleState.NORMAL,
                 readCauses(node.path("causes")),
                 since.isPresent() ? OptionalLong.of(parseTime(since.get())) : OptionalLong.empty(),
-                sample.isObject() ? Optional.of(readSample(sample)) : Optional.empty());
+                sample.isObject() ? Optional.of(readSample(sample)) : Optional.empty(), node.path("crashesInARow").asInt(0));
     }
 
     public static ObjectNode sample(InstanceSample sample) {
@@ -281,6 +282,7 @@ public final class ApiJson {
                 node.put("index", changed.index());
                 node.put("status", word(changed.status()));
                 node.put("message", changed.message().orElse(null));
+                node.put("crashesInARow", changed.crashesInARow());
             }
             case FleetEvent.InstanceSampled sampled -> {
                 node.put("index", sampled.index());
@@ -320,7 +322,7 @@ public final class ApiJson {
             case "definition" -> new FleetEvent.DefinitionChanged(service, readService(node.path("snapshot")));
             case "operation" -> new FleetEvent.OperationProgress(service, readOperation(node.path("record")));
             case "instance" -> new FleetEvent.InstanceStatusChanged(service, index, status(text(node, "status")),
-                    optionalText(node, "message"));
+                    optionalText(node, "message"), node.path("crashesInARow").asInt(0));
             case "sample" -> new FleetEvent.InstanceSampled(service, index, readSample(node.path("sample")));
             case "throttle" -> {
                 JsonNode ended = node.path("endedEpisode");

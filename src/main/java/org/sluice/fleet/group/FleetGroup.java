@@ -171,7 +171,7 @@ public final class FleetGroup implements Fleet {
         }
         List<InstanceSnapshot> instances = s.instances().stream().map(i -> new InstanceSnapshot(
                 ServiceSnapshot.qualified(host, i.service()), i.index(), i.status(), i.throttle(), i.causes(),
-                i.throttledSinceMs(), i.lastSample())).toList();
+                i.throttledSinceMs(), i.lastSample(), i.crashesInARow())).toList();
         return new ServiceSnapshot(s.definition(), s.state(), s.running(), instances,
                 s.lastOperation().map(r -> onHost(host, r)), s.endpoint(), host);
     }
@@ -195,7 +195,7 @@ public final class FleetGroup implements Fleet {
             case FleetEvent.DefinitionChanged changed -> new FleetEvent.DefinitionChanged(q, onHost(host, changed.snapshot()));
             case FleetEvent.OperationProgress progress -> new FleetEvent.OperationProgress(q, onHost(host, progress.record()));
             case FleetEvent.InstanceStatusChanged changed -> new FleetEvent.InstanceStatusChanged(q, changed.index(), changed.status(),
-                    changed.message());
+                    changed.message(), changed.crashesInARow());
             case FleetEvent.InstanceSampled sampled -> new FleetEvent.InstanceSampled(q, sampled.index(), sampled.sample());
             case FleetEvent.ThrottleChanged changed -> new FleetEvent.ThrottleChanged(q, changed.index(), changed.transition());
             case FleetEvent.InstanceProblem problem -> new FleetEvent.InstanceProblem(q, problem.index(), problem.message());

@@ -128,7 +128,7 @@ public final class LocalFleet implements Fleet {
 
     private static InstanceSnapshot instance(String service, InstanceView view) {
         return new InstanceSnapshot(service, view.index(), view.status(), view.throttle(), view.causes(),
-                view.throttledSinceMs(), view.lastSample());
+                view.throttledSinceMs(), view.lastSample(), view.crashesInARow());
     }
 
     @Override
@@ -174,7 +174,12 @@ public final class LocalFleet implements Fleet {
                         case InstanceEvent.GaveUp gaveUp -> Optional.of("left down after " + gaveUp.crashes() + " crashes in a row");
                         case null, default -> Optional.empty();
                     };
-                    listener.onEvent(new FleetEvent.InstanceStatusChanged(service, index, instance.status(), message));
+                    int crashes = switch (event) {
+                        case InstanceEvent.Restarting again -> again.attempt();
+                        case InstanceEvent.GaveUp gaveUp -> gaveUp.crashes();
+                        case null, default -> instance.crashesInARow();
+                    };
+                    listener.onEvent(new FleetEvent.InstanceStatusChanged(service, index, instance.status(), message, crashes));
                 } else if (event instanceof InstanceEvent.Sampled sampled) {
                     listener.onEvent(new FleetEvent.InstanceSampled(service, index, sampled.sample()));
                 } else if (event instanceof InstanceEvent.Throttle throttle) {

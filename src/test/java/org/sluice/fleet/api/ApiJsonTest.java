@@ -49,7 +49,7 @@ class ApiJsonTest {
         InstanceSnapshot throttled = new InstanceSnapshot("orders", 0, InstanceStatus.RUNNING, ThrottleState.THROTTLED,
                 Set.of(Cause.MEMORY, Cause.CONCURRENCY), OptionalLong.of(1_700_000_000_050L), Optional.of(SAMPLE));
         InstanceSnapshot starting = new InstanceSnapshot("orders", 1, InstanceStatus.RESTARTING, ThrottleState.NORMAL,
-                Set.of(), OptionalLong.empty(), Optional.empty());
+                Set.of(), OptionalLong.empty(), Optional.empty(), 2);
         ServiceSnapshot service = new ServiceSnapshot(ORDERS, ServiceState.STARTING, Optional.of(Operation.START),
                 List.of(throttled, starting), Optional.of(STARTED), "http://127.0.0.1:7070/services/orders/messages");
         FleetSnapshot snapshot = new FleetSnapshot(1_700_000_002_000L, List.of(service));
@@ -102,7 +102,7 @@ class ApiJsonTest {
                 new FleetEvent.ServiceStateChanged("orders", ServiceState.STOPPED, Optional.empty()),
                 new FleetEvent.DefinitionChanged("orders", service),
                 new FleetEvent.OperationProgress("orders", FAILED),
-                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RESTARTING, Optional.of("again in 2 s")),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RESTARTING, Optional.of("again in 2 s"), 3),
                 new FleetEvent.InstanceSampled("orders", 0, SAMPLE),
                 new FleetEvent.ThrottleChanged("orders", 0, left),
                 new FleetEvent.InstanceProblem("orders", 0, "moved a.xml to error/"));

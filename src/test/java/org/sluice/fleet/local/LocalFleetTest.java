@@ -125,4 +125,21 @@ class LocalFleetTest {
         assertThat(fleet.operations(org.sluice.lifecycle.OperationQuery.all(10)))
                 .extracting(r -> r.operation()).containsExactlyInAnyOrderElementsOf(List.of(Operation.DELETE, Operation.CREATE));
     }
+
+    @Test
+    void aCrashedInstanceIsRestartingWithItsCrashesInARow() throws Exception {
+        fleet.create(orders()).completion().get(5, TimeUnit.SECONDS);
+        FakeLauncher.Fake instance = launcher.alive("orders").get(1);
+
+        instance.crash(137);
+
+        FleetEvent.InstanceStatusChanged restarting = events.next(FleetEvent.InstanceStatusChanged.class,
+                e -> e.status() == org.sluice.lifecycle.InstanceStatus.RESTARTING);
+        assertThat(restarting.index()).isEqualTo(1);
+        assertThat(restarting.crashesInARow()).isEqualTo(1);
+        assertThat(fleet.snapshot().services().get(0).instances().get(1)).satisfies(i -> {
+            assertThat(i.status()).isEqualTo(org.sluice.lifecycle.InstanceStatus.RESTARTING);
+            assertThat(i.crashesInARow()).isEqualTo(1);
+        });
+    }
 }
