@@ -21,7 +21,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  * costs the host at most one queue. The client notices the end of the stream and comes back for a
  * fresh snapshot.
  *
- * <p>Streams are counted per client address and in all; past either limit a new one is refused.
+ * <p>Streams are counted per client address and in all. A new stream from an address at its
+ * limit takes the place of the oldest one that address opened with the same issuer: a client
+ * that vanished without closing its connection (a laptop put to sleep, a dropped NAT entry) keeps
+ * its stream open here until TCP gives up, a quarter of an hour later, and must not keep the
+ * client's own return out for that long. Past the limit in all, and at an address's limit with
+ * no stream of the same issuer to replace, a new stream is refused.
  */
 final class EventStreams implements FleetListener {
     private final int maxStreams;
@@ -29,6 +34,7 @@ final class EventStreams implements FleetListener {
     private final int queueCapacity;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
+    private long opened;
 
     EventStreams(int maxStreams, int maxPerAddress, int queueCapacity) {
         this.maxStreams = maxStreams;
@@ -42,14 +48,19 @@ final class EventStreams implements FleetListener {
     /** A stream of one client; events queue here from the moment it opens. */
     final class Stream implements AutoCloseable {
         private final String address;
+        private final String issuer;
+        private final long order;
         private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(queueCapacity);
         private volatile boolean dropped;
         private volatile boolean closed;
         private volatile Thread writer;
         private volatile boolean hostClosing;
+        private volatile boolean replaced;
 
-        private Stream(String address) {
+        private Stream(String address, String issuer, long order) {
             this.address = address;
+            this.issuer = issuer;
+            this.order = order;
         }
 
         /**
@@ -72,7 +83,10 @@ final class EventStreams implements FleetListener {
 
         /** Why the stream ended early, for the log. */
         String why() {
-            return hostClosing ? "the listener is closing" : "it did not keep up with the host's events";
+            if (hostClosing) {
+                return "the listener is closing";
+            }
+            return replaced ? "a newer stream from the same address took its place" : "it did not keep up with the host's events";
         }
 
         /** Whether the stream was dropped for not keeping up, or because the listener closes. */
@@ -82,12 +96,16 @@ final class EventStreams implements FleetListener {
 
         private void offer(byte[] event) {
             if (!dropped && !queue.offer(event)) {
-                dropped = true;
-                queue.clear();
-                Thread blocked = writer;
-                if (blocked != null) {
-                    blocked.interrupt();
-                }
+                drop();
+            }
+        }
+
+        private void drop() {
+            dropped = true;
+            queue.clear();
+            Thread blocked = writer;
+            if (blocked != null) {
+                blocked.interrupt();
             }
         }
 
@@ -105,16 +123,28 @@ final class EventStreams implements FleetListener {
         }
     }
 
-    /** Opens a stream for a client at {@code address}, or says why not. */
-    synchronized Object open(String address) {
+    /** Opens a stream for {@code issuer}'s client at {@code address}, or says why not. */
+    synchronized Object open(String address, String issuer) {
+        if (perAddress.getOrDefault(address, 0) >= maxPerAddress) {
+            Stream oldest = null;
+            for (Stream stream : open) {
+                if (stream.address.equals(address) && stream.issuer.equals(issuer) && (oldest == null || stream.order < oldest.order)) {
+                    oldest = stream;
+                }
+            }
+            if (oldest == null) {
+                return Refusal.TOO_MANY_FROM_ADDRESS;
+            }
+            // Its place is freed now; the thread writing it notices and lets go of the connection.
+            oldest.replaced = true;
+            oldest.drop();
+            oldest.close();
+        }
         if (open.size() >= maxStreams) {
             return Refusal.TOO_MANY;
         }
-        if (perAddress.getOrDefault(address, 0) >= maxPerAddress) {
-            return Refusal.TOO_MANY_FROM_ADDRESS;
-        }
         perAddress.merge(address, 1, Integer::sum);
-        Stream stream = new Stream(address);
+        Stream stream = new Stream(address, issuer, opened++);
         open.add(stream);
         return stream;
     }
@@ -139,12 +169,8 @@ final class EventStreams implements FleetListener {
     /** Drops every stream, as the listener closes. */
     void dropAll() {
         for (Stream stream : open) {
-            Thread blocked = stream.writer;
             stream.hostClosing = true;
-            stream.dropped = true;
-            if (blocked != null) {
-                blocked.interrupt();
-            }
+            stream.drop();
         }
     }
 

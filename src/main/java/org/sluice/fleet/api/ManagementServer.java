@@ -310,7 +310,7 @@ public final class ManagementServer implements AutoCloseable {
                     throw noSuchResource();
                 }
                 allow(method, "GET");
-                stream(exchange, fleet);
+                stream(exchange, fleet, issuer);
                 yield null;
             }
             case "openapi.json" -> {
@@ -437,12 +437,12 @@ public final class ManagementServer implements AutoCloseable {
 
     // The event stream
 
-    private void stream(HttpExchange exchange, Fleet fleet) throws IOException, InterruptedException {
+    private void stream(HttpExchange exchange, Fleet fleet, String issuer) throws IOException, InterruptedException {
         String address = exchange.getRemoteAddress().getAddress().getHostAddress();
-        Object opened = streams.open(address);
+        Object opened = streams.open(address, issuer);
         if (!(opened instanceof EventStreams.Stream stream)) {
             String why = opened == EventStreams.Refusal.TOO_MANY_FROM_ADDRESS
-                    ? "This address has " + streams.maxPerAddress() + " event streams open, the most it may; close one first"
+                    ? "This address has " + streams.maxPerAddress() + " event streams open for other issuers, the most it may; close one first"
                     : "The host has " + streams.maxStreams() + " event streams open, the most it serves; try again later";
             send(exchange, new Answer(429, ApiJson.error(why), Map.of("Retry-After", "5")));
             return;

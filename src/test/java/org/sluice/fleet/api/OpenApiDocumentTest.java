@@ -61,8 +61,8 @@ class OpenApiDocumentTest {
      * is provoked, so this stays empty; an entry here that is seen after all fails the test.
      */
     private static final Map<String, String> NOT_PROVOKED = Map.of();
-    /** Event streams one address may hold: this test's own, one more, and the third is refused. */
-    private static final int STREAMS_PER_ADDRESS = 2;
+    /** Event streams the host serves in all: this test's own, one more, and the third is refused. */
+    private static final int STREAMS_IN_ALL = 2;
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE", "PATCH");
     private static final List<String> SERVICE_OPERATIONS = List.of("stop", "start", "restart", "suspend", "resume",
@@ -81,7 +81,7 @@ class OpenApiDocumentTest {
     void open() throws Exception {
         // Instances that are made to hold a stop are let go by the test, never by the stop timeout.
         fx = new ManagementFixture(data, new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(30)),
-                ManagementServer.Settings.defaults().withStreams(64, STREAMS_PER_ADDRESS, 4_096, Duration.ofSeconds(15)));
+                ManagementServer.Settings.defaults().withStreams(STREAMS_IN_ALL, 16, 4_096, Duration.ofSeconds(15)));
         client = fx.client();
         ManagementClient.Answer served = client.get("/openapi.json");
         assertThat(served.status()).isEqualTo(200);
