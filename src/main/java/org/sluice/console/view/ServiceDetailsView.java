@@ -29,7 +29,6 @@ import javafx.util.StringConverter;
 
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceRowViewModel;
-import org.sluice.console.viewmodel.InstanceTileViewModel;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.InstanceStatus;
@@ -183,7 +182,7 @@ public final class ServiceDetailsView extends BorderPane {
                 column(i18n.get("details.column.start"), e -> constant(time(e.episode().startMs())), 180),
                 column(i18n.get("details.column.end"), e -> constant(e.episode().endMs().isPresent() ? time(e.episode().endMs().getAsLong()) : ""), 180),
                 column(i18n.get("details.column.duration"), e -> constant(e.episode().durationMs().isPresent()
-                        ? InstanceTileViewModel.formatDuration(e.episode().durationMs().getAsLong(), i18n) : ""), 120),
+                        ? ServiceDetailsViewModel.episodeDuration(e.episode().durationMs().getAsLong(), i18n) : ""), 120),
                 column(i18n.get("details.column.causes"), e -> constant(causes(e.episode().causes())), 220)));
         return table;
     }

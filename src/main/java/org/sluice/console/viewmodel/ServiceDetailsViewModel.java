@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ import org.sluice.throttle.ThrottleState;
  */
 public final class ServiceDetailsViewModel {
     static final int LOG_LIMIT = 500;
+    private static final Comparator<InstanceEpisode> NEWEST_FIRST = Comparator
+            .comparingLong((InstanceEpisode e) -> e.episode().startMs()).reversed()
+            .thenComparingInt(InstanceEpisode::instance);
 
     private final Fleet fleet;
     private final BackgroundExecutor executor;
@@ -200,6 +204,24 @@ public final class ServiceDetailsViewModel {
         return row;
     }
 
+    /**
+     * How long an ended episode lasted, to the nearest tenth of a second. The table shows whole
+     * seconds for start and end, so whole seconds here would read wrong: 04:09:08.9 to 04:09:11.5
+     * is shown as 08 to 11, and "2 s" beside it looks like an error where "2.6 s" does not.
+     */
+    public static String episodeDuration(long millis, I18n i18n) {
+        long tenths = (Math.max(0, millis) + 50) / 100;
+        String seconds = (tenths % 600) / 10 + "." + tenths % 10;
+        long minutes = tenths / 600;
+        if (minutes == 0) {
+            return i18n.get("details.duration.seconds", seconds);
+        }
+        if (minutes < 60) {
+            return i18n.get("details.duration.minutes", Long.toString(minutes), seconds);
+        }
+        return i18n.get("details.duration.hours", Long.toString(minutes / 60), Long.toString(minutes % 60), seconds);
+    }
+
     /** The query the filters describe. */
     OperationQuery query(String name) {
         Optional<Long> fromMs = Optional.ofNullable(from.get()).map(d -> d.atStartOfDay(zone).toInstant().toEpochMilli());
@@ -225,7 +247,8 @@ public final class ServiceDetailsViewModel {
         String name = service.get();
         executor.run(() -> fleet.episodes(name, 0, Long.MAX_VALUE), found -> {
             if (name.equals(service.get())) {
-                episodes.setAll(found);
+                // Newest first, as the operation log is listed.
+                episodes.setAll(found.stream().sorted(NEWEST_FIRST).toList());
             }
         }, failure -> episodes.clear());
     }
