@@ -240,6 +240,8 @@ public final class Host implements AutoCloseable {
             case ENABLE -> null;
             case SCALE, UPDATE_CONFIGURATION, CREATE, RESTORE ->
                     throw new IllegalArgumentException(operation.chartName() + " needs more than the service name");
+            // Logged by supervision; the chart never allows them, so this is refused as any operation the state does not allow.
+            case INSTANCE_RESTART, INSTANCE_LEFT_DOWN -> null;
         };
         Transition transition = managed.lifecycle.begin(operation);
         if (operation == Operation.ENABLE) {

@@ -178,6 +178,59 @@ class HostTest {
         assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().isOpen()).as("cut short").isFalse());
     }
 
+    private static InstanceEvent throttle(long atMs, org.sluice.throttle.ThrottleState before, org.sluice.throttle.Cause... causes) {
+        java.util.Set<org.sluice.throttle.Cause> set = causes.length == 0 ? java.util.Set.of() : java.util.EnumSet.of(causes[0], causes);
+        return new InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(atMs, before,
+                set.isEmpty() ? org.sluice.throttle.ThrottleState.NORMAL : org.sluice.throttle.ThrottleState.THROTTLED, set, Optional.empty()));
+    }
+
+    @Test
+    void anEpisodeKeepsItsCauseHistoryAsItIsWrittenAndIsMarkedCutShortWhenItsInstanceStops() throws Exception {
+        activeOrders(1);
+        FakeLauncher.Fake instance = launcher.alive("orders").get(0);
+        var normal = org.sluice.throttle.ThrottleState.NORMAL;
+        var throttled = org.sluice.throttle.ThrottleState.THROTTLED;
+        var memory = org.sluice.throttle.Cause.MEMORY;
+        var concurrency = org.sluice.throttle.Cause.CONCURRENCY;
+
+        instance.emit(throttle(5_000, normal, memory));
+        instance.emit(throttle(6_000, throttled, memory, concurrency));
+        instance.emit(throttle(7_500, throttled, concurrency));
+        assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().history()).as("written at each change")
+                .containsExactly(new org.sluice.throttle.CauseChange(5_000, java.util.Set.of(memory)),
+                        new org.sluice.throttle.CauseChange(6_000, java.util.Set.of(memory, concurrency)),
+                        new org.sluice.throttle.CauseChange(7_500, java.util.Set.of(concurrency))));
+
+        assertThat(done(host.perform("orders", STOP, "alice")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+
+        assertThat(journal.episodes).singleElement().satisfies(e -> {
+            assertThat(e.episode().isOpen()).isFalse();
+            assertThat(e.episode().cutShort()).as("its instance stopped while it lasted").isTrue();
+            assertThat(e.episode().history()).hasSize(3);
+        });
+    }
+
+    @Test
+    void anEpisodeThatEndsByBecomingNormalKeepsTheHostsHistoryAndIsNotCutShort() throws Exception {
+        activeOrders(1);
+        FakeLauncher.Fake instance = launcher.alive("orders").get(0);
+        var memory = org.sluice.throttle.Cause.MEMORY;
+        var concurrency = org.sluice.throttle.Cause.CONCURRENCY;
+        instance.emit(throttle(5_000, org.sluice.throttle.ThrottleState.NORMAL, memory));
+        instance.emit(throttle(6_000, org.sluice.throttle.ThrottleState.THROTTLED, memory, concurrency));
+
+        // The instance's own report of the ended episode has its causes but not when each came.
+        instance.emit(throttle(8_000, org.sluice.throttle.ThrottleState.THROTTLED));
+        instance.emit(new InstanceEvent.EpisodeEnded(new org.sluice.throttle.ThrottleEpisode(5_000, OptionalLong.of(8_000),
+                java.util.EnumSet.of(memory, concurrency))));
+
+        assertThat(journal.episodes).singleElement().satisfies(e -> {
+            assertThat(e.episode().endMs()).hasValue(8_000);
+            assertThat(e.episode().cutShort()).isFalse();
+            assertThat(e.episode().history()).extracting(org.sluice.throttle.CauseChange::atMs).containsExactly(5_000L, 6_000L);
+        });
+    }
+
     @Test
     void anEpisodeLeftOpenByAHostThatDiedIsEndedWhenTheHostStartsAgain() throws Exception {
         journal.saveEpisode(new org.sluice.throttle.InstanceEpisode("orders", 0,
@@ -186,7 +239,10 @@ class HostTest {
         Host restarted = new Host(new FakeLauncher(), journal, clock, Host.Settings.defaults());
         try {
             restarted.load();
-            assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().endMs()).hasValue(9_000));
+            assertThat(journal.episodes).singleElement().satisfies(e -> {
+                assertThat(e.episode().endMs()).hasValue(9_000);
+                assertThat(e.episode().cutShort()).as("the host died while it lasted").isTrue();
+            });
         } finally {
             restarted.close();
         }
