@@ -41,6 +41,8 @@ final class InstanceSlot implements InstanceListener {
     final int crashesBefore;
     /** The crashes in a row this slot shows: those before it, then those that made it restart or fail. */
     private volatile int crashesInARow;
+    /** The exit status of the process once it has exited. */
+    volatile int exitStatus;
     /** When the process said it was ready, on the nanosecond clock; 0 until then. */
     volatile long readyAtNanos;
     /**
@@ -92,6 +94,7 @@ final class InstanceSlot implements InstanceListener {
         } else if (event instanceof InstanceEvent.Problem problem) {
             LOG.warn("{} instance {}: {}", service, index, problem.message());
         } else if (event instanceof InstanceEvent.Exited exited) {
+            exitStatus = exited.status();
             boolean expected = stopRequested || exited.requested();
             status = expected ? InstanceStatus.STOPPED : InstanceStatus.FAILED;
             throttle = ThrottleState.NORMAL;

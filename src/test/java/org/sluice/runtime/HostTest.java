@@ -689,6 +689,105 @@ class HostTest {
                 .containsExactly(org.sluice.lifecycle.InstanceStatus.RUNNING, org.sluice.lifecycle.InstanceStatus.FAILED);
     }
 
+    /** The host's own log entries, each time one is written or ended, as listeners hear them. */
+    private static java.util.concurrent.BlockingQueue<OperationRecord> hostsOwnEntries(Host host) {
+        java.util.concurrent.BlockingQueue<OperationRecord> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.addListener(new RecordingListener() {
+            @Override
+            public void operationProgress(OperationRecord record) {
+                if (record.requester().equals(OperationRecord.HOST)) {
+                    heard.add(record);
+                }
+            }
+        });
+        return heard;
+    }
+
+    private static OperationRecord nextEntry(java.util.concurrent.BlockingQueue<OperationRecord> heard) throws InterruptedException {
+        OperationRecord record = heard.poll(5, TimeUnit.SECONDS);
+        assertThat(record).as("a log entry of the host's within 5 s").isNotNull();
+        return record;
+    }
+
+    @Test
+    void eachRestartBySupervisionIsLoggedByTheHostWithTheInstanceAndHowItExited() throws Exception {
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.close();
+        host = supervisingHost(events);
+        var heard = hostsOwnEntries(host);
+        activeOrders(2);
+        next(events, InstanceEvent.Ready.class);
+
+        launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(137);
+
+        OperationRecord waiting = nextEntry(heard);
+        assertThat(waiting.operation()).isEqualTo(INSTANCE_RESTART);
+        assertThat(waiting.service()).isEqualTo("orders");
+        assertThat(waiting.outcome()).as("during the pause before it starts again").isEqualTo(Outcome.RUNNING);
+        assertThat(waiting.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 137, 1));
+        assertThat(waiting.crash().orElseThrow().signal()).hasValue(9);
+        OperationRecord restarted = nextEntry(heard);
+        assertThat(restarted.requestId()).isEqualTo(waiting.requestId());
+        assertThat(restarted.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(host.operations(org.sluice.lifecycle.OperationQuery.all(10).forService("orders").withOperation(INSTANCE_RESTART)))
+                .as("in the log").containsExactly(restarted);
+        assertThat(host.service("orders").orElseThrow().lastOperation()).as("the last operation asked for is still Create")
+                .hasValueSatisfying(r -> assertThat(r.operation()).isEqualTo(CREATE));
+    }
+
+    @Test
+    void anInstanceLeftDownAfterTheLimitIsLoggedAsAFailureOfTheHostsOwn() throws Exception {
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.close();
+        host = supervisingHost(events);
+        activeOrders(2);
+        next(events, InstanceEvent.Ready.class);
+        for (int crash = 1; crash <= ServiceInstances.MAX_CRASHES; crash++) {
+            launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(1);
+            next(events, InstanceEvent.Restarting.class);
+            next(events, InstanceEvent.Ready.class);
+        }
+        var heard = hostsOwnEntries(host);
+        launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(3);
+        next(events, InstanceEvent.GaveUp.class);
+
+        OperationRecord leftDown = nextEntry(heard);
+        assertThat(leftDown.operation()).isEqualTo(INSTANCE_LEFT_DOWN);
+        assertThat(leftDown.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(leftDown.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 3, ServiceInstances.MAX_CRASHES + 1));
+        assertThat(leftDown.error()).hasValueSatisfying(e -> assertThat(e).contains("Start"));
+        assertThat(host.operations(org.sluice.lifecycle.OperationQuery.all(50).forService("orders")))
+                .filteredOn(r -> r.operation() == INSTANCE_RESTART).hasSize(ServiceInstances.MAX_CRASHES)
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED));
+    }
+
+    @Test
+    void aRestartTheHostsEndLeftRunningIsInterruptedAndTheLastOperationAskedForStaysTheServicesLast() throws Exception {
+        activeOrders(1);
+        journal.operationStarted(new OperationRecord("r-restart", "orders", INSTANCE_RESTART, OperationRecord.HOST, 2_000,
+                OptionalLong.empty(), Outcome.RUNNING, Optional.empty(), Optional.of(new org.sluice.lifecycle.InstanceCrash(0, 1, 1))));
+        host.close();
+        now = 9_000;
+        host = newHost();
+
+        host.load();
+
+        assertThat(journal.operations.get("r-restart").outcome()).isEqualTo(Outcome.INTERRUPTED);
+        assertThat(host.service("orders").orElseThrow().lastOperation()).hasValueSatisfying(r -> assertThat(r.operation()).isEqualTo(CREATE));
+    }
+
+    @Test
+    void theHostsOwnEntriesCannotBeAskedFor() throws Exception {
+        activeOrders(1);
+        for (Operation byHost : List.of(INSTANCE_RESTART, INSTANCE_LEFT_DOWN)) {
+            assertThatThrownBy(() -> host.perform("orders", byHost, "alice")).isInstanceOf(OperationNotAllowedException.class);
+            for (ServiceState any : ServiceState.values()) {
+                assertThat(org.sluice.lifecycle.Lifecycle.standard().allowed(any)).doesNotContain(byHost);
+            }
+        }
+        assertThat(journal.operations.values()).extracting(OperationRecord::operation).containsExactly(CREATE);
+    }
+
     @Test
     void aDefinitionBiggerThanTheMachineIsRefusedWithTheFiguresAndNothingStarts() throws Exception {
         host.close();
