@@ -112,6 +112,42 @@ class ConsoleViewTest {
         instance.holdStop();
     }
 
+    /** The texts of the cells of the table {@code id} shows now. */
+    private static java.util.List<String> cellTexts(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(TableView.class).lookupAll(".table-cell").stream()
+                .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getText()).filter(t -> t != null && !t.isEmpty()).toList();
+    }
+
+    private static void showTab(FxRobot robot, String title) {
+        javafx.scene.control.TabPane tabs = robot.lookup(".details-view .tab-pane").queryAs(javafx.scene.control.TabPane.class);
+        robot.interact(() -> tabs.getSelectionModel().select(tabs.getTabs().stream().filter(t -> t.getText().equals(title)).findFirst().orElseThrow()));
+    }
+
+    @Test
+    void theDetailsTellOfARestartByTheHostAndOfAnEpisodeCutShortWithItsCausesStepByStep(FxRobot robot) throws Exception {
+        FakeLauncher.Fake instance = console.launcher.alive("orders").getFirst();
+        long now = System.currentTimeMillis();
+        instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(now, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.MEMORY), Optional.empty())));
+        instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 1_000, ThrottleState.THROTTLED, ThrottleState.THROTTLED,
+                java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY), Optional.empty())));
+        instance.crash(137);
+        robot.interact(() -> console.session.services().selectedProperty().set(row("orders")));
+
+        showTab(robot, "Operation log");
+        String detail = "Instance #" + instance.index() + ": signal 9 (exit status 137), crash 1 in a row";
+        waitUntil(() -> cellTexts(robot, "#details-operations").contains(detail));
+        assertThat(cellTexts(robot, "#details-operations")).contains("Instance restart", "host");
+
+        showTab(robot, "Throttle episodes");
+        waitUntil(() -> cellTexts(robot, "#details-episodes").stream().anyMatch(t -> t.endsWith(", cut short")));
+        TableView<?> episodes = robot.lookup("#details-episodes").queryAs(TableView.class);
+        javafx.scene.control.Label history = robot.lookup("#episode-history").queryAs(javafx.scene.control.Label.class);
+        assertThat(history.getText()).isEqualTo("Select an episode to see how its causes changed.");
+        robot.interact(() -> episodes.getSelectionModel().select(0));
+        assertThat(history.getText()).startsWith("Causes over time: ").contains(" Memory → ").endsWith(" Memory + Messages in process");
+    }
+
     @Test
     void aDisabledButtonShowsWhyWhenHovered(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -103,7 +102,7 @@ public final class ServiceDetailsView extends BorderPane {
     }
 
     private String causes(Set<Cause> causes) {
-        return causes.stream().map(c -> i18n.get("cause." + c.name())).collect(Collectors.joining(" + "));
+        return ServiceDetailsViewModel.causesText(causes, i18n);
     }
 
     private TableView<InstanceRowViewModel> instancesTable() {
@@ -167,13 +166,15 @@ public final class ServiceDetailsView extends BorderPane {
                 column(i18n.get("details.column.requester"), r -> constant(r.requester()), 150),
                 column(i18n.get("details.column.outcome"), r -> constant(i18n.get("outcome." + r.outcome().name())), 100),
                 column(i18n.get("details.column.ended"), r -> constant(r.endedMs().isPresent() ? time(r.endedMs().getAsLong()) : ""), 170),
+                column(i18n.get("details.column.detail"), r -> constant(r.crash().map(c -> ServiceDetailsViewModel.crashText(c, i18n)).orElse("")), 330),
                 column(i18n.get("details.column.error"), r -> constant(r.error().orElse("")), 420)));
         BorderPane pane = new BorderPane(table);
         pane.setTop(filters);
         return pane;
     }
 
-    private TableView<InstanceEpisode> episodesTable() {
+    /** The episodes, and under them how the causes of the selected one changed. */
+    private BorderPane episodesTable() {
         TableView<InstanceEpisode> table = new TableView<>(model.episodes());
         table.setId("details-episodes");
         table.setPlaceholder(new Label(i18n.get("details.noEpisodes")));
@@ -181,10 +182,20 @@ public final class ServiceDetailsView extends BorderPane {
                 column(i18n.get("details.column.instance"), e -> constant("#" + e.instance()), 80),
                 column(i18n.get("details.column.start"), e -> constant(time(e.episode().startMs())), 180),
                 column(i18n.get("details.column.end"), e -> constant(e.episode().endMs().isPresent() ? time(e.episode().endMs().getAsLong()) : ""), 180),
-                column(i18n.get("details.column.duration"), e -> constant(e.episode().durationMs().isPresent()
-                        ? ServiceDetailsViewModel.episodeDuration(e.episode().durationMs().getAsLong(), i18n) : ""), 120),
-                column(i18n.get("details.column.causes"), e -> constant(causes(e.episode().causes())), 220)));
-        return table;
+                column(i18n.get("details.column.duration"), e -> constant(ServiceDetailsViewModel.episodeLength(e.episode(), i18n)), 170),
+                column(i18n.get("details.column.causes"), e -> constant(ServiceDetailsViewModel.causesText(e.episode().causes(), i18n)), 260)));
+        Label history = new Label();
+        history.setId("episode-history");
+        history.setWrapText(true);
+        history.textProperty().bind(Bindings.createStringBinding(() -> {
+            InstanceEpisode selected = table.getSelectionModel().getSelectedItem();
+            return selected == null ? i18n.get("details.episode.pick")
+                    : i18n.get("details.episode.history", ServiceDetailsViewModel.causeHistoryText(selected.episode(), i18n, this::time));
+        }, table.getSelectionModel().selectedItemProperty()));
+        BorderPane.setMargin(history, new Insets(6, 10, 6, 10));
+        BorderPane pane = new BorderPane(table);
+        pane.setBottom(history);
+        return pane;
     }
 
     private TableView<BackupInfo> backupsTable() {

@@ -9,7 +9,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -24,13 +27,16 @@ import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.InstanceSnapshot;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleState;
 
 /**
@@ -220,6 +226,36 @@ public final class ServiceDetailsViewModel {
             return i18n.get("details.duration.minutes", Long.toString(minutes), seconds);
         }
         return i18n.get("details.duration.hours", Long.toString(minutes / 60), Long.toString(minutes % 60), seconds);
+    }
+
+    /** What the log tells of the crash a restart or a give-up of the host's own is about. */
+    public static String crashText(InstanceCrash crash, I18n i18n) {
+        String exit = crash.notStarted() ? i18n.get("details.crash.notStarted")
+                : crash.signal().isPresent()
+                        ? i18n.get("details.crash.signal", Integer.toString(crash.signal().getAsInt()), Integer.toString(crash.exitStatus()))
+                        : i18n.get("details.crash.status", Integer.toString(crash.exitStatus()));
+        return i18n.get("details.crash", Integer.toString(crash.instance()), exit, Integer.toString(crash.crashesInARow()));
+    }
+
+    /** How long an episode lasted, and whether it was cut short; empty while it is open. */
+    public static String episodeLength(ThrottleEpisode episode, I18n i18n) {
+        if (episode.durationMs().isEmpty()) {
+            return "";
+        }
+        String length = episodeDuration(episode.durationMs().getAsLong(), i18n);
+        return episode.cutShort() ? i18n.get("details.episode.cutShort", length) : length;
+    }
+
+    /** Each step of an episode's causes, with the time it began, oldest first. */
+    public static String causeHistoryText(ThrottleEpisode episode, I18n i18n, LongFunction<String> time) {
+        return episode.history().stream()
+                .map(step -> time.apply(step.atMs()) + " " + causesText(step.causes(), i18n))
+                .collect(Collectors.joining(" → "));
+    }
+
+    /** Causes in their order, in the console's words: "Memory + Messages in process". */
+    public static String causesText(Set<Cause> causes, I18n i18n) {
+        return causes.stream().map(c -> i18n.get("cause." + c.name())).collect(Collectors.joining(" + "));
     }
 
     /** The query the filters describe. */

@@ -92,4 +92,44 @@ class ServiceDetailsViewModelTest {
         assertThat(ServiceDetailsViewModel.episodeDuration(3_723_400, KOREAN)).isEqualTo("1시간 2분 3.4초");
         assertThat(ServiceDetailsViewModel.episodeDuration(3_599_960, ENGLISH)).isEqualTo("1 h 0 min 0.0 s");
     }
+
+    @Test
+    void theLogCanBeFilteredByTheHostsOwnEntriesAndEveryOperationItOffersHasANameInBothLanguages() {
+        assertThat(details.loggedOperations()).contains(org.sluice.lifecycle.Operation.INSTANCE_RESTART,
+                org.sluice.lifecycle.Operation.INSTANCE_LEFT_DOWN);
+        for (org.sluice.lifecycle.Operation operation : details.loggedOperations()) {
+            assertThat(ENGLISH.operation(operation)).isNotBlank();
+            assertThat(KOREAN.operation(operation)).isNotBlank();
+        }
+        assertThat(ENGLISH.operation(org.sluice.lifecycle.Operation.INSTANCE_RESTART)).isEqualTo("Instance restart");
+        assertThat(KOREAN.operation(org.sluice.lifecycle.Operation.INSTANCE_LEFT_DOWN)).isEqualTo("인스턴스 재시작 포기");
+    }
+
+    @Test
+    void aCrashIsToldWithItsInstanceItsExitAndItsCountInBothLanguages() {
+        var killed = new org.sluice.lifecycle.InstanceCrash(1, 137, 2);
+        var exited = new org.sluice.lifecycle.InstanceCrash(0, 1, 6);
+        var notStarted = new org.sluice.lifecycle.InstanceCrash(3, -1, 4);
+        assertThat(ServiceDetailsViewModel.crashText(killed, ENGLISH)).isEqualTo("Instance #1: signal 9 (exit status 137), crash 2 in a row");
+        assertThat(ServiceDetailsViewModel.crashText(exited, ENGLISH)).isEqualTo("Instance #0: exit status 1, crash 6 in a row");
+        assertThat(ServiceDetailsViewModel.crashText(notStarted, ENGLISH)).isEqualTo("Instance #3: could not be started, crash 4 in a row");
+        assertThat(ServiceDetailsViewModel.crashText(killed, KOREAN)).isEqualTo("인스턴스 #1: 시그널 9 (종료 코드 137), 연속 2번째 비정상 종료");
+        assertThat(ServiceDetailsViewModel.crashText(notStarted, KOREAN)).isEqualTo("인스턴스 #3: 시작하지 못함, 연속 4번째 비정상 종료");
+    }
+
+    @Test
+    void anEpisodeCutShortSaysSoBesideItsLengthAndItsCausesAreToldStepByStep() {
+        ThrottleEpisode episode = ThrottleEpisode.opening(at("04:09:08"), Set.of(Cause.MEMORY))
+                .changedAt(at("04:09:10"), java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))
+                .changedAt(at("04:09:11"), Set.of(Cause.CONCURRENCY));
+        assertThat(ServiceDetailsViewModel.episodeLength(episode, ENGLISH)).as("open").isEmpty();
+        assertThat(ServiceDetailsViewModel.episodeLength(episode.endedAt(at("04:09:12")), ENGLISH)).isEqualTo("4.0 s");
+        assertThat(ServiceDetailsViewModel.episodeLength(episode.cutShortAt(at("04:09:12")), ENGLISH)).isEqualTo("4.0 s, cut short");
+        assertThat(ServiceDetailsViewModel.episodeLength(episode.cutShortAt(at("04:09:12")), KOREAN)).isEqualTo("4.0초, 중도 종료");
+
+        java.util.function.LongFunction<String> clock = ms -> java.time.LocalTime.ofInstant(Instant.ofEpochMilli(ms), ZoneId.of("UTC")).toString();
+        assertThat(ServiceDetailsViewModel.causeHistoryText(episode, ENGLISH, clock))
+                .isEqualTo("04:09:08 Memory → 04:09:10 Memory + Messages in process → 04:09:11 Messages in process");
+        assertThat(ServiceDetailsViewModel.causeHistoryText(episode, KOREAN, clock)).startsWith("04:09:08 메모리 → ");
+    }
 }
