@@ -152,15 +152,15 @@ public final class ServiceDetailsViewModel {
     /** Applies one pulse's events. */
     public void apply(List<FleetEvent> events) {
         boolean instancesChanged = false;
+        // Read once for the pulse: an episode ends as its instance is Normal again, or is cut short as it goes down.
+        boolean episodesChanged = false;
         for (FleetEvent event : events) {
             String name = event.service();
             if (event instanceof FleetEvent.InstanceSampled sampled) {
                 row(name, sampled.index()).sample(sampled.sample());
             } else if (event instanceof FleetEvent.ThrottleChanged changed) {
                 row(name, changed.index()).throttle(changed.transition());
-                if (name.equals(service.get()) && changed.transition().state() == ThrottleState.NORMAL) {
-                    reloadEpisodes();
-                }
+                episodesChanged |= name.equals(service.get()) && changed.transition().state() == ThrottleState.NORMAL;
             } else if (event instanceof FleetEvent.InstanceStatusChanged status) {
                 if (status.status() == InstanceStatus.STOPPED) {
                     rowsOf(name).remove(status.index());
@@ -168,6 +168,8 @@ public final class ServiceDetailsViewModel {
                     row(name, status.index()).status(status.status(), status.crashesInARow());
                 }
                 instancesChanged |= name.equals(service.get());
+                episodesChanged |= name.equals(service.get()) && status.status() != InstanceStatus.RUNNING
+                        && status.status() != InstanceStatus.STARTING;
             } else if (event instanceof FleetEvent.ServiceAdded added) {
                 // A remote host's services arrive whole, with their instances, as it is reached or reached again.
                 Map<Integer, InstanceRowViewModel> rows = rowsOf(name);
@@ -190,6 +192,9 @@ public final class ServiceDetailsViewModel {
         }
         if (instancesChanged) {
             instances.setAll(rowsOf(service.get()).values());
+        }
+        if (episodesChanged && service.get() != null) {
+            reloadEpisodes();
         }
     }
 

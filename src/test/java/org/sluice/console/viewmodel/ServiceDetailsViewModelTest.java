@@ -132,4 +132,16 @@ class ServiceDetailsViewModelTest {
                 .isEqualTo("04:09:08 Memory → 04:09:10 Memory + Messages in process → 04:09:11 Messages in process");
         assertThat(ServiceDetailsViewModel.causeHistoryText(episode, KOREAN, clock)).startsWith("04:09:08 메모리 → ");
     }
+
+    @Test
+    void anEpisodeCutShortByItsInstanceGoingDownIsListedWithoutWaitingForAnotherToEnd() {
+        fleet.states.put("orders", ServiceState.ACTIVE);
+        details.show("orders");
+        assertThat(details.episodes()).isEmpty();
+
+        fleet.episodes.add(new InstanceEpisode("orders", 0, ThrottleEpisode.opening(at("04:09:08"), Set.of(Cause.MEMORY)).cutShortAt(at("04:09:12"))));
+        details.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RESTARTING, Optional.empty(), 1)));
+
+        assertThat(details.episodes()).singleElement().satisfies(e -> assertThat(e.episode().cutShort()).isTrue());
+    }
 }
