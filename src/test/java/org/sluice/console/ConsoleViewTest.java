@@ -146,6 +146,16 @@ class ConsoleViewTest {
         assertThat(history.getText()).isEqualTo("Select an episode to see how its causes changed.");
         robot.interact(() -> episodes.getSelectionModel().select(0));
         assertThat(history.getText()).startsWith("Causes over time: ").contains(" Memory → ").endsWith(" Memory + Messages in process");
+
+        // The instance, started again, has an episode that ends, and the list is read again: the one selected stays selected.
+        waitUntil(() -> !console.launcher.alive("orders").isEmpty());
+        FakeLauncher.Fake other = console.launcher.alive("orders").getFirst();
+        other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 5_000, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.CONCURRENCY), Optional.empty())));
+        other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 6_000, ThrottleState.THROTTLED, ThrottleState.NORMAL,
+                Set.of(), Optional.empty())));
+        waitUntil(() -> episodes.getItems().size() == 2);
+        assertThat(history.getText()).endsWith(" Memory + Messages in process");
     }
 
     @Test

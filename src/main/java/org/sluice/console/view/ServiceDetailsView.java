@@ -163,10 +163,10 @@ public final class ServiceDetailsView extends BorderPane {
         table.getColumns().setAll(List.of(
                 column(i18n.get("details.column.started"), r -> constant(time(r.startedMs())), 170),
                 column(i18n.get("details.column.operation"), r -> constant(i18n.operation(r.operation())), 150),
-                column(i18n.get("details.column.requester"), r -> constant(r.requester()), 150),
+                column(i18n.get("details.column.requester"), r -> constant(r.requester()), 120),
                 column(i18n.get("details.column.outcome"), r -> constant(i18n.get("outcome." + r.outcome().name())), 100),
                 column(i18n.get("details.column.ended"), r -> constant(r.endedMs().isPresent() ? time(r.endedMs().getAsLong()) : ""), 170),
-                column(i18n.get("details.column.detail"), r -> constant(r.crash().map(c -> ServiceDetailsViewModel.crashText(c, i18n)).orElse("")), 330),
+                column(i18n.get("details.column.detail"), r -> constant(r.crash().map(c -> ServiceDetailsViewModel.crashText(c, i18n)).orElse("")), 440),
                 column(i18n.get("details.column.error"), r -> constant(r.error().orElse("")), 420)));
         BorderPane pane = new BorderPane(table);
         pane.setTop(filters);
