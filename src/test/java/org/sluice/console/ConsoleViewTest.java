@@ -141,7 +141,8 @@ class ConsoleViewTest {
 
         showTab(robot, "Throttle episodes");
         waitUntil(() -> cellTexts(robot, "#details-episodes").stream().anyMatch(t -> t.endsWith(", cut short")));
-        TableView<?> episodes = robot.lookup("#details-episodes").queryAs(TableView.class);
+        @SuppressWarnings("unchecked")
+        TableView<org.sluice.throttle.InstanceEpisode> episodes = robot.lookup("#details-episodes").queryAs(TableView.class);
         javafx.scene.control.Label history = robot.lookup("#episode-history").queryAs(javafx.scene.control.Label.class);
         assertThat(history.getText()).isEqualTo("Select an episode to see how its causes changed.");
         robot.interact(() -> episodes.getSelectionModel().select(0));
@@ -152,10 +153,29 @@ class ConsoleViewTest {
         FakeLauncher.Fake other = console.launcher.alive("orders").getFirst();
         other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 5_000, ThrottleState.NORMAL, ThrottleState.THROTTLED,
                 Set.of(Cause.CONCURRENCY), Optional.empty())));
+        other.emit(new InstanceEvent.EpisodeEnded(new org.sluice.throttle.ThrottleEpisode(now + 5_000, java.util.OptionalLong.of(now + 6_000),
+                Set.of(Cause.CONCURRENCY))));
         other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 6_000, ThrottleState.THROTTLED, ThrottleState.NORMAL,
                 Set.of(), Optional.empty())));
         waitUntil(() -> episodes.getItems().size() == 2);
         assertThat(history.getText()).endsWith(" Memory + Messages in process");
+
+        // Now with an episode under way listed above the selected one, which ends: the list is as long as before.
+        other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 7_000, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.CONCURRENCY), Optional.empty())));
+        robot.interact(() -> console.session.services().selectedProperty().set(row("billing")));
+        robot.interact(() -> console.session.services().selectedProperty().set(row("orders")));
+        waitUntil(() -> episodes.getItems().size() == 3 && episodes.getItems().getFirst().episode().isOpen());
+        // The operator selects the episode under way; it ends, and stays selected.
+        robot.interact(() -> episodes.getSelectionModel().select(0));
+        String underWay = history.getText();
+        other.emit(new InstanceEvent.EpisodeEnded(new org.sluice.throttle.ThrottleEpisode(now + 7_000, java.util.OptionalLong.of(now + 8_000),
+                Set.of(Cause.CONCURRENCY))));
+        other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 8_000, ThrottleState.THROTTLED, ThrottleState.NORMAL,
+                Set.of(), Optional.empty())));
+        waitUntil(() -> !episodes.getItems().getFirst().episode().isOpen());
+        assertThat(episodes.getSelectionModel().getSelectedItem()).isEqualTo(episodes.getItems().getFirst());
+        assertThat(history.getText()).isEqualTo(underWay);
     }
 
     @Test

@@ -14,6 +14,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DatePicker;
@@ -184,6 +185,7 @@ public final class ServiceDetailsView extends BorderPane {
                 column(i18n.get("details.column.end"), e -> constant(e.episode().endMs().isPresent() ? time(e.episode().endMs().getAsLong()) : ""), 180),
                 column(i18n.get("details.column.duration"), e -> constant(ServiceDetailsViewModel.episodeLength(e.episode(), i18n)), 170),
                 column(i18n.get("details.column.causes"), e -> constant(ServiceDetailsViewModel.causesText(e.episode().causes(), i18n)), 260)));
+        keepSelectedEpisode(table);
         Label history = new Label();
         history.setId("episode-history");
         history.setWrapText(true);
@@ -196,6 +198,35 @@ public final class ServiceDetailsView extends BorderPane {
         BorderPane pane = new BorderPane(table);
         pane.setBottom(history);
         return pane;
+    }
+
+    /**
+     * Keeps the selected episode selected as the list is read again: an episode under way is a
+     * new record once it has ended, which the table would take for another one and drop.
+     */
+    private void keepSelectedEpisode(TableView<InstanceEpisode> table) {
+        InstanceEpisode[] chosen = new InstanceEpisode[1];
+        table.getSelectionModel().selectedItemProperty().addListener((o, before, now) -> {
+            if (now != null) {
+                chosen[0] = now;
+            } else if (before != null && table.getItems().contains(before)) {
+                // Still listed, so the operator let go of it.
+                chosen[0] = null;
+            }
+        });
+        model.episodes().addListener((ListChangeListener<InstanceEpisode>) change -> {
+            InstanceEpisode kept = chosen[0];
+            InstanceEpisode selected = table.getSelectionModel().getSelectedItem();
+            if (kept == null || (selected != null && sameEpisode(selected, kept))) {
+                return;
+            }
+            table.getItems().stream().filter(e -> sameEpisode(e, kept)).findFirst()
+                    .ifPresent(e -> table.getSelectionModel().select(e));
+        });
+    }
+
+    private static boolean sameEpisode(InstanceEpisode a, InstanceEpisode b) {
+        return a.instance() == b.instance() && a.episode().startMs() == b.episode().startMs();
     }
 
     private TableView<BackupInfo> backupsTable() {
