@@ -740,6 +740,7 @@ class HostTest {
         java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
         host.close();
         host = supervisingHost(events);
+        var heard = hostsOwnEntries(host);
         activeOrders(2);
         next(events, InstanceEvent.Ready.class);
         for (int crash = 1; crash <= ServiceInstances.MAX_CRASHES; crash++) {
@@ -747,11 +748,20 @@ class HostTest {
             next(events, InstanceEvent.Restarting.class);
             next(events, InstanceEvent.Ready.class);
         }
-        var heard = hostsOwnEntries(host);
         launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(3);
         next(events, InstanceEvent.GaveUp.class);
 
-        OperationRecord leftDown = nextEntry(heard);
+        // A restart's entry ends once the launcher has returned, which may be after the instance said it was ready.
+        OperationRecord leftDown = null;
+        int restartsEnded = 0;
+        while (leftDown == null || restartsEnded < ServiceInstances.MAX_CRASHES) {
+            OperationRecord entry = nextEntry(heard);
+            if (entry.operation() == INSTANCE_LEFT_DOWN) {
+                leftDown = entry;
+            } else if (entry.outcome() != Outcome.RUNNING) {
+                restartsEnded++;
+            }
+        }
         assertThat(leftDown.operation()).isEqualTo(INSTANCE_LEFT_DOWN);
         assertThat(leftDown.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(leftDown.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 3, ServiceInstances.MAX_CRASHES + 1));
