@@ -466,6 +466,8 @@ final class CtlCommand {
             case RESTORE -> "restore BACKUP_ID NEW_NAME";
             case DISABLE -> "disable-account";
             case ENABLE -> "enable-account";
+            case INSTANCE_RESTART, INSTANCE_LEFT_DOWN ->
+                    throw new IllegalArgumentException(operation.chartName() + " is done by the host on its own; no command asks for it");
         };
         return "sluice ctl " + rest;
     }

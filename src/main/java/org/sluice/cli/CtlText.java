@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.sluice.fleet.api.ApiJson;
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,10 +72,10 @@ final class CtlText {
     /** {@code operations}: the log, a row per operation, as the host ordered it (newest first). */
     static void operations(JsonNode records, PrintWriter out) {
         TextTable table = new TextTable(header("ctl.word.started", "ctl.word.service", "ctl.word.operation", "ctl.word.status",
-                "ctl.word.issuer", "ctl.word.request", "ctl.word.error"));
+                "ctl.word.issuer", "ctl.word.request", "ctl.word.detail", "ctl.word.error"));
         for (JsonNode record : records) {
             table.row(text(record, "startedAt"), text(record, "service"), text(record, "operation"), text(record, "status"),
-                    text(record, "issuer"), text(record, "requestId"), text(record, "error"));
+                    text(record, "issuer"), text(record, "requestId"), crash(record), text(record, "error"));
         }
         table.print(out);
     }
@@ -89,15 +90,18 @@ final class CtlText {
                 .row(label("ctl.word.status"), text(record, "status"))
                 .row(label("ctl.word.started"), text(record, "startedAt"))
                 .row(label("ctl.word.ended"), text(record, "endedAt"))
+                .row(label("ctl.word.detail"), crash(record))
                 .row(label("ctl.word.error"), text(record, "error"))
                 .print(out);
     }
 
     /** {@code episodes}: a row per throttle episode of any instance. */
     static void episodes(JsonNode episodes, PrintWriter out) {
-        TextTable table = new TextTable(header("ctl.word.instance", "ctl.word.started", "ctl.word.ended", "ctl.word.causes"));
+        TextTable table = new TextTable(header("ctl.word.instance", "ctl.word.started", "ctl.word.ended", "ctl.word.cutShort",
+                "ctl.word.causes", "ctl.word.causeHistory"));
         for (JsonNode episode : episodes) {
-            table.row(text(episode, "instance"), text(episode, "startedAt"), text(episode, "endedAt"), causes(episode.path("causes")));
+            table.row(text(episode, "instance"), text(episode, "startedAt"), text(episode, "endedAt"),
+                    yesNo(episode.path("cutShort").asBoolean()), causes(episode.path("causes")), causeHistory(episode));
         }
         table.print(out);
     }
@@ -134,6 +138,37 @@ final class CtlText {
     /** "Start Succeeded", or empty when no operation has run yet. */
     private static String lastOperation(JsonNode record) {
         return record.isObject() ? text(record, "operation") + " " + text(record, "status") : "";
+    }
+
+    /**
+     * On the host's own entries, the instance and how it went down: "instance 1: signal 9 (exit
+     * status 137), crash 2 in a row"; empty on the others.
+     */
+    private static String crash(JsonNode record) {
+        if (!record.path("instance").isInt()) {
+            return "";
+        }
+        InstanceCrash crash = new InstanceCrash(record.path("instance").asInt(), record.path("exitStatus").asInt(),
+                record.path("crashesInARow").asInt());
+        String exit = crash.notStarted() ? Messages.get("ctl.crash.notStarted")
+                : crash.signal().isPresent() ? Messages.get("ctl.crash.signal", crash.signal().getAsInt(), crash.exitStatus())
+                : Messages.get("ctl.crash.status", crash.exitStatus());
+        return Messages.get("ctl.crash", crash.instance(), exit, crash.crashesInARow());
+    }
+
+    /**
+     * Each change of an episode's causes, the first at its start and the others as seconds after
+     * it: "Memory, +1.5 s Memory+Concurrency".
+     */
+    private static String causeHistory(JsonNode episode) {
+        List<String> steps = new ArrayList<>();
+        long start = ApiJson.parseTime(episode.path("startedAt").asText());
+        for (JsonNode step : episode.path("causeHistory")) {
+            long after = ApiJson.parseTime(step.path("at").asText()) - start;
+            String causes = causes(step.path("causes"));
+            steps.add(steps.isEmpty() ? causes : String.format(Locale.ROOT, "+%.1f s %s", after / 1000.0, causes));
+        }
+        return String.join(", ", steps);
     }
 
     /** Causes joined as the replay command joins them: {@code Memory+Concurrency}. */

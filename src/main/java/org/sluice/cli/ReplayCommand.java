@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
 final class ReplayCommand implements Callable<Integer> {
     static final int BAD_INPUT = 2;
     static final String TRANSITIONS_HEADER = "time_ms,state,causes";
-    static final String EPISODES_HEADER = "start_ms,end_ms,duration_ms,causes";
+    static final String EPISODES_HEADER = "start_ms,end_ms,duration_ms,causes,cause_history";
     private static final String STDIN = "-";
 
     private final InputStream stdin;
@@ -111,7 +111,9 @@ final class ReplayCommand implements Callable<Integer> {
     private static String episode(ThrottleEpisode e) {
         String end = e.endMs().isPresent() ? Long.toString(e.endMs().getAsLong()) : "";
         String duration = e.durationMs().isPresent() ? Long.toString(e.durationMs().getAsLong()) : "";
-        return e.startMs() + "," + end + "," + duration + "," + causes(e.causes());
+        // Each change of the causes as time:causes, as the host's store keeps it: 200:MEMORY;300:MEMORY+CONCURRENCY.
+        String history = e.history().stream().map(step -> step.atMs() + ":" + causes(step.causes())).collect(Collectors.joining(";"));
+        return e.startMs() + "," + end + "," + duration + "," + causes(e.causes()) + "," + history;
     }
 
     private static String causes(Set<Cause> causes) {

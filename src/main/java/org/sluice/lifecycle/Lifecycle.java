@@ -120,6 +120,7 @@ public final class Lifecycle {
             case DELETE -> ServiceState.DELETING;
             case DISABLE -> ServiceState.DISABLING;
             case ENABLE -> ServiceState.ENABLING;
+            case INSTANCE_RESTART, INSTANCE_LEFT_DOWN -> throw byHost(operation);
         };
     }
 
@@ -132,6 +133,7 @@ public final class Lifecycle {
             case BACKUP -> Optional.of(from);
             case DELETE -> Optional.empty();
             case DISABLE -> Optional.of(ServiceState.DISABLED);
+            case INSTANCE_RESTART, INSTANCE_LEFT_DOWN -> throw byHost(operation);
         };
     }
 
@@ -150,6 +152,12 @@ public final class Lifecycle {
             case DISABLE -> ServiceState.DISABLE_FAILED;
             case ENABLE -> ServiceState.ENABLE_FAILED;
             case SERVICE_UPDATE -> ServiceState.SERVICE_UPDATE_FAILED;
+            case INSTANCE_RESTART, INSTANCE_LEFT_DOWN -> throw byHost(operation);
         };
+    }
+
+    /** What the host does on its own moves no service through the chart. */
+    private static IllegalArgumentException byHost(Operation operation) {
+        return new IllegalArgumentException(operation.chartName() + " is done by the host on its own and changes no service's state");
     }
 }

@@ -112,6 +112,7 @@ public final class Host implements AutoCloseable {
     private final HostEvents events;
     private final OperationRunner runner;
     private final Recovery recovery;
+    private final SupervisionLog supervisionLog;
     /** Starts crashed instances again (see {@link ServiceInstances}) and purges old entries daily. */
     private final ScheduledExecutorService supervisor = Executors.newSingleThreadScheduledExecutor(named("sluice-supervisor"));
     /** How long ended operations and throttle episodes are kept. */
@@ -124,6 +125,7 @@ public final class Host implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.events = new HostEvents(Executors.newSingleThreadExecutor(named("sluice-host-events")));
         this.runner = new OperationRunner(journal, clock, Executors.newCachedThreadPool(named("sluice-operation")), events, services);
+        this.supervisionLog = new SupervisionLog(journal, events, clock);
         this.recovery = new Recovery(rules, journal, clock, services, this::manage, runner, events);
         supervisor.scheduleAtFixedRate(() -> {
             try {
@@ -240,6 +242,8 @@ public final class Host implements AutoCloseable {
             case ENABLE -> null;
             case SCALE, UPDATE_CONFIGURATION, CREATE, RESTORE ->
                     throw new IllegalArgumentException(operation.chartName() + " needs more than the service name");
+            // Logged by supervision; the chart never allows them, so this is refused as any operation the state does not allow.
+            case INSTANCE_RESTART, INSTANCE_LEFT_DOWN -> null;
         };
         Transition transition = managed.lifecycle.begin(operation);
         if (operation == Operation.ENABLE) {
@@ -420,7 +424,7 @@ public final class Host implements AutoCloseable {
 
     private ManagedService manage(ServiceLifecycle lifecycle, ServiceDefinition definition) {
         return new ManagedService(lifecycle, definition,
-                new ServiceInstances(definition.name(), launcher, settings, events, journal::saveEpisode, supervisor));
+                new ServiceInstances(definition.name(), launcher, settings, events, journal::saveEpisode, supervisionLog, supervisor));
     }
 
     /** Refuses, before anything changes, a definition bigger than the machine (unless overcommitted). */

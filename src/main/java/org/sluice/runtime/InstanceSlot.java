@@ -1,6 +1,5 @@
 package org.sluice.runtime;
 
-import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -42,6 +41,8 @@ final class InstanceSlot implements InstanceListener {
     final int crashesBefore;
     /** The crashes in a row this slot shows: those before it, then those that made it restart or fail. */
     private volatile int crashesInARow;
+    /** The exit status of the process once it has exited. */
+    volatile int exitStatus;
     /** When the process said it was ready, on the nanosecond clock; 0 until then. */
     volatile long readyAtNanos;
     /**
@@ -87,11 +88,13 @@ final class InstanceSlot implements InstanceListener {
             causes = t.causes();
             keepOpenEpisode(t);
         } else if (event instanceof InstanceEvent.EpisodeEnded ended) {
+            ThrottleEpisode kept = ended(ended.episode());
             openEpisode = null;
-            episodes.accept(new InstanceEpisode(service, index, ended.episode()));
+            episodes.accept(new InstanceEpisode(service, index, kept));
         } else if (event instanceof InstanceEvent.Problem problem) {
             LOG.warn("{} instance {}: {}", service, index, problem.message());
         } else if (event instanceof InstanceEvent.Exited exited) {
+            exitStatus = exited.status();
             boolean expected = stopRequested || exited.requested();
             status = expected ? InstanceStatus.STOPPED : InstanceStatus.FAILED;
             throttle = ThrottleState.NORMAL;
@@ -123,32 +126,43 @@ final class InstanceSlot implements InstanceListener {
     }
 
     /**
-     * Writes the episode under way as it starts and whenever a cause joins it, so that the
-     * journal has it even if the instance or the host never gets to say it ended.
+     * Writes the episode under way as it starts and whenever its causes change, with the time of
+     * each change, so that the journal has its history even if the instance or the host never
+     * gets to say it ended.
      */
     private void keepOpenEpisode(ThrottleTransition t) {
         if (t.state() != ThrottleState.THROTTLED) {
             return;
         }
-        EnumSet<Cause> seen = EnumSet.copyOf(t.causes());
-        long start = t.timeMs();
-        if (openEpisode != null && !t.entersThrottled()) {
-            seen.addAll(openEpisode.causes());
-            start = openEpisode.startMs();
-            if (seen.equals(openEpisode.causes())) {
-                return;
-            }
+        ThrottleEpisode open = openEpisode;
+        ThrottleEpisode next = open == null || t.entersThrottled()
+                ? ThrottleEpisode.opening(t.timeMs(), t.causes())
+                : open.changedAt(t.timeMs(), t.causes());
+        if (next == open) {
+            return;
         }
-        openEpisode = new ThrottleEpisode(start, OptionalLong.empty(), seen);
-        episodes.accept(new InstanceEpisode(service, index, openEpisode));
+        openEpisode = next;
+        episodes.accept(new InstanceEpisode(service, index, next));
+    }
+
+    /**
+     * The episode the instance reports ended, with the history of causes the host kept as it went:
+     * the instance's report has every cause, but not when each came and went.
+     */
+    private ThrottleEpisode ended(ThrottleEpisode reported) {
+        ThrottleEpisode open = openEpisode;
+        if (open != null && open.startMs() == reported.startMs() && open.causes().containsAll(reported.causes())
+                && reported.endMs().isPresent()) {
+            return open.endedAt(reported.endMs().getAsLong());
+        }
+        return reported;
     }
 
     /** An instance that exits throttled ends its episode there, cut short. */
     private void endOpenEpisode() {
-        if (openEpisode != null) {
-            long end = Math.max(openEpisode.startMs(), System.currentTimeMillis());
-            episodes.accept(new InstanceEpisode(service, index,
-                    new ThrottleEpisode(openEpisode.startMs(), OptionalLong.of(end), openEpisode.causes())));
+        ThrottleEpisode open = openEpisode;
+        if (open != null) {
+            episodes.accept(new InstanceEpisode(service, index, open.cutShortAt(System.currentTimeMillis())));
             openEpisode = null;
         }
     }

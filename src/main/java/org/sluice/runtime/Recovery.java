@@ -1,9 +1,9 @@
 package org.sluice.runtime;
 
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
@@ -37,6 +37,7 @@ final class Recovery {
     private final BiFunction<ServiceLifecycle, ServiceDefinition, ManagedService> manage;
     private final OperationRunner runner;
     private final HostEvents events;
+    private static final int PAGE = 50;
     private final AtomicBoolean relaunched = new AtomicBoolean();
 
     /**
@@ -57,9 +58,7 @@ final class Recovery {
     /** See {@link Host#load()}. */
     void load() {
         for (OperationRecord running : journal.runningOperations()) {
-            journal.operationEnded(new OperationRecord(running.requestId(), running.service(), running.operation(),
-                    running.requester(), running.startedMs(), OptionalLong.of(clock.millis()), Outcome.INTERRUPTED,
-                    Optional.of(Host.INTERRUPTED)));
+            journal.operationEnded(running.ended(clock.millis(), Outcome.INTERRUPTED, Optional.of(Host.INTERRUPTED)));
         }
         int cutShort = journal.closeOpenEpisodes(clock.millis());
         if (cutShort > 0) {
@@ -74,10 +73,26 @@ final class Recovery {
             }
             ManagedService managed = manage.apply(ServiceLifecycle.resting(rules, state, stored.stateBeforeDisable()),
                     stored.definition());
-            managed.lastOperation = journal.operations(OperationQuery.all(1).forService(stored.name())).stream().findFirst().orElse(null);
+            managed.lastOperation = lastAskedFor(stored.name());
             services.put(stored.name(), managed);
             runner.persist(managed);
             events.publish(l -> l.serviceChanged(managed.view()));
+        }
+    }
+
+    /**
+     * The service's latest entry of an operation someone asked for: the host's own entries
+     * (restarts of crashed instances) are in the log, but are not the service's last operation.
+     */
+    private OperationRecord lastAskedFor(String service) {
+        OperationQuery page = OperationQuery.all(PAGE).forService(service);
+        while (true) {
+            List<OperationRecord> newest = journal.operations(page);
+            Optional<OperationRecord> asked = newest.stream().filter(r -> !r.operation().byHost()).findFirst();
+            if (asked.isPresent() || newest.size() < PAGE) {
+                return asked.orElse(null);
+            }
+            page = page.withRange(0, newest.get(newest.size() - 1).startedMs());
         }
     }
 

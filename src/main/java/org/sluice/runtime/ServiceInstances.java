@@ -21,7 +21,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
 import org.slf4j.Logger;
@@ -71,6 +73,7 @@ final class ServiceInstances {
     private final Host.Settings settings;
     private final HostEvents events;
     private final Consumer<InstanceEpisode> episodes;
+    private final SupervisionLog log;
     private final Map<Integer, InstanceSlot> slots = new ConcurrentSkipListMap<>();
     private final AtomicInteger next = new AtomicInteger();
     private final ScheduledExecutorService supervisor;
@@ -78,15 +81,17 @@ final class ServiceInstances {
 
     /**
      * @param episodes   where the throttle episodes the instances report are kept
+     * @param log        where each restart, and each instance left down, is logged
      * @param supervisor the thread crashed instances are started again on
      */
     ServiceInstances(String service, InstanceLauncher launcher, Host.Settings settings, HostEvents events,
-            Consumer<InstanceEpisode> episodes, ScheduledExecutorService supervisor) {
+            Consumer<InstanceEpisode> episodes, SupervisionLog log, ScheduledExecutorService supervisor) {
         this.service = service;
         this.launcher = launcher;
         this.settings = settings;
         this.events = events;
         this.episodes = episodes;
+        this.log = log;
         this.supervisor = supervisor;
     }
 
@@ -270,44 +275,51 @@ final class ServiceInstances {
         }
         boolean wasStable = slot.readyAtNanos != 0 && System.nanoTime() - slot.readyAtNanos >= STABLE.toNanos();
         int crashes = wasStable ? 1 : slot.crashesBefore + 1;
+        InstanceCrash crash = new InstanceCrash(slot.index, slot.exitStatus, crashes);
         if (crashes > MAX_CRASHES) {
             LOG.error("{} instance {} exited {} times in a row; it is left down until the service is started again",
                     service, slot.index, crashes);
             slot.gaveUp(crashes);
+            log.leftDown(service, crash, "Instance " + slot.index + " exited " + crashes + " times in a row and is left down; "
+                    + "Start or Restart the service to run it again");
             return;
         }
         long pause = Math.min(MAX_PAUSE.toMillis(), settings.restartPause().toMillis() << (crashes - 1));
         LOG.warn("{} instance {} is started again in {} ms (crash {} in a row)", service, slot.index, pause, crashes);
         slot.restarting(crashes, pause);
-        schedule(slot, crashes, pause);
+        schedule(slot, crashes, pause, log.restarting(service, crash));
     }
 
-    private void schedule(InstanceSlot crashed, int crashes, long pauseMs) {
+    /** @param entry the restart's running entry in the operation log; a host that closes first leaves it to recovery */
+    private void schedule(InstanceSlot crashed, int crashes, long pauseMs, Optional<OperationRecord> entry) {
         try {
-            supervisor.schedule(() -> restart(crashed, crashes), pauseMs, TimeUnit.MILLISECONDS);
+            supervisor.schedule(() -> restart(crashed, crashes, entry), pauseMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException closing) {
             LOG.debug("Host closing; {} instance {} stays down", service, crashed.index);
         }
     }
 
     /** On the supervisor's thread: starts the crashed instance again, unless something else took its place. */
-    private void restart(InstanceSlot crashed, int crashes) {
+    private void restart(InstanceSlot crashed, int crashes, Optional<OperationRecord> entry) {
         Supervision owner = supervision;
         if (owner == null || slots.get(crashed.index) != crashed) {
+            log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
             return;
         }
         if (owner.operationRunning()) {
             // The operation decides what runs; look again once it has had time to land.
-            schedule(crashed, crashes, settings.restartPause().toMillis());
+            schedule(crashed, crashes, settings.restartPause().toMillis(), entry);
             return;
         }
         Optional<Boolean> suspended = owner.restartSuspended();
         if (suspended.isEmpty()) {
             slots.remove(crashed.index, crashed);
+            log.notRestarted(entry, "Not started again: the service's state runs no instance now");
             return;
         }
         InstanceSlot fresh = new InstanceSlot(service, crashed.index, events, episodes, crashes, this::crashed);
         if (!slots.replace(crashed.index, crashed, fresh)) {
+            log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
             return;
         }
         fresh.announce(null);
@@ -315,8 +327,11 @@ final class ServiceInstances {
             fresh.process = launcher.launch(owner.definition(), crashed.index, suspended.get(), fresh);
         } catch (IOException e) {
             LOG.error("{} instance {} could not be started again: {}", service, crashed.index, e.getMessage());
+            log.notRestarted(entry, "Instance " + crashed.index + " could not be started again: " + e.getMessage());
             fresh.onEvent(new InstanceEvent.Exited(-1, false));
+            return;
         }
+        log.restarted(entry);
     }
 
     /** The next ready instance, round-robin, or {@link Host.Route.NoInstance} when none is ready. */

@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 import org.sluice.throttle.InvalidSampleException.Problem;
@@ -25,8 +24,8 @@ public final class ThrottleGovernor {
     private boolean memoryLatched;
     private boolean concurrencyLatched;
     private Sample last;
-    private long episodeStartMs;
-    private Set<Cause> episodeCauses = EnumSet.noneOf(Cause.class);
+    /** The episode under way, with each change of its causes; null while Normal. */
+    private ThrottleEpisode episode;
     private long closedThrottledMs;
 
     /**
@@ -65,14 +64,14 @@ public final class ThrottleGovernor {
         ThrottleState after = state();
         Optional<ThrottleEpisode> ended = Optional.empty();
         if (before == ThrottleState.NORMAL) {
-            episodeStartMs = sample.timeMs();
-            episodeCauses = EnumSet.noneOf(Cause.class);
-        }
-        episodeCauses.addAll(causes);
-        if (after == ThrottleState.NORMAL) {
-            ThrottleEpisode episode = new ThrottleEpisode(episodeStartMs, OptionalLong.of(sample.timeMs()), episodeCauses);
-            closedThrottledMs += sample.timeMs() - episodeStartMs;
-            ended = Optional.of(episode);
+            episode = ThrottleEpisode.opening(sample.timeMs(), causes);
+        } else if (after == ThrottleState.THROTTLED) {
+            episode = episode.changedAt(sample.timeMs(), causes);
+        } else {
+            ThrottleEpisode closed = episode.endedAt(sample.timeMs());
+            closedThrottledMs += sample.timeMs() - closed.startMs();
+            ended = Optional.of(closed);
+            episode = null;
         }
         return Optional.of(new ThrottleTransition(sample.timeMs(), before, after, causes, ended));
     }
@@ -104,12 +103,9 @@ public final class ThrottleGovernor {
         return Collections.unmodifiableSet(causes);
     }
 
-    /** The episode under way, open, with every cause seen so far; empty when Normal. */
+    /** The episode under way, open, with every change of its causes so far; empty when Normal. */
     public Optional<ThrottleEpisode> currentEpisode() {
-        if (state() == ThrottleState.NORMAL) {
-            return Optional.empty();
-        }
-        return Optional.of(new ThrottleEpisode(episodeStartMs, OptionalLong.empty(), episodeCauses));
+        return Optional.ofNullable(episode);
     }
 
     /** How long the episode under way has lasted, by the clock; 0 when Normal. */

@@ -351,12 +351,43 @@ class CtlCommandTest {
         CommandLineRun table = ctl("operations", "--service", "invoices");
         assertThat(table.out().lines()).hasSize(2);
         assertThat(table.out().lines().findFirst()).hasValueSatisfying(header -> assertThat(header)
-                .matches("STARTED +SERVICE +OPERATION +STATUS +ISSUER +REQUEST +ERROR"));
+                .matches("STARTED +SERVICE +OPERATION +STATUS +ISSUER +REQUEST +DETAIL +ERROR"));
         assertThat(table.out()).contains("invoices  Create     Succeeded  owner");
 
         CommandLineRun badTime = ctl("operations", "--from", "yesterday");
         assertThat(badTime.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
         assertThat(badTime.err()).contains("'from'");
+    }
+
+    @Test
+    void theLogShowsTheHostsRestartsWithTheCrashAndEpisodesShowTheirCauseHistoryAndWhetherTheyWereCutShort() throws Exception {
+        created("orders");
+        org.sluice.runtime.FakeLauncher.Fake instance = managed.launcher.alive("orders").getFirst();
+        long start = java.time.Instant.parse("2026-12-03T04:09:08Z").toEpochMilli();
+        instance.emit(new org.sluice.runtime.InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(start,
+                org.sluice.throttle.ThrottleState.NORMAL, org.sluice.throttle.ThrottleState.THROTTLED,
+                java.util.Set.of(org.sluice.throttle.Cause.MEMORY), java.util.Optional.empty())));
+        instance.emit(new org.sluice.runtime.InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(start + 1_500,
+                org.sluice.throttle.ThrottleState.THROTTLED, org.sluice.throttle.ThrottleState.THROTTLED,
+                java.util.EnumSet.of(org.sluice.throttle.Cause.MEMORY, org.sluice.throttle.Cause.CONCURRENCY), java.util.Optional.empty())));
+        instance.crash(137);
+
+        JsonNode restarts = json(ctl("operations", "--operation", "instancerestart", "--output", "json"));
+        assertThat(restarts).singleElement().satisfies(r -> assertThat(r.path("issuer").asText()).isEqualTo("host"));
+        ended(restarts.get(0).path("requestId").asText());
+        CommandLineRun log = ctl("operations", "--service", "orders");
+        assertThat(log.out().lines().findFirst()).hasValueSatisfying(header -> assertThat(header)
+                .matches("STARTED +SERVICE +OPERATION +STATUS +ISSUER +REQUEST +DETAIL +ERROR"));
+        assertThat(log.out()).contains("InstanceRestart  Succeeded  host")
+                .contains("instance " + instance.index() + ": signal 9 (exit status 137), crash 1 in a row");
+        assertThat(ctl("operation", restarts.get(0).path("requestId").asText()).out())
+                .contains("instance " + instance.index() + ": signal 9 (exit status 137), crash 1 in a row");
+
+        CommandLineRun episodes = ctl("episodes", "orders", "--from", "2000-01-01T00:00:00Z");
+        assertThat(episodes.out().lines().findFirst()).hasValueSatisfying(header -> assertThat(header)
+                .matches("INSTANCE +STARTED +ENDED +CUT SHORT +CAUSES +CAUSE HISTORY"));
+        assertThat(episodes.out()).contains("2026-12-03T04:09:08Z").contains("  yes  ")
+                .contains("Memory, +1.5 s Memory+Concurrency");
     }
 
     @Test
@@ -392,7 +423,7 @@ class CtlCommandTest {
         assertThat(ctl("show", "orders-copy").status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
         CommandLineRun episodes = ctl("episodes", "orders", "--from", "2000-01-01T00:00:00Z");
         assertThat(episodes.status()).isZero();
-        assertThat(episodes.out()).startsWith("INSTANCE  STARTED  ENDED  CAUSES");
+        assertThat(episodes.out()).startsWith("INSTANCE  STARTED  ENDED  CUT SHORT  CAUSES  CAUSE HISTORY");
     }
 
     @Test

@@ -41,19 +41,19 @@ class ReplayCommandTest {
     }
 
     @Test
-    void printsEpisodesWithAnOpenOneLeftWithoutEnd() {
+    void printsEpisodesWithEachChangeOfTheirCausesAndAnOpenOneLeftWithoutEnd() {
         CommandLineRun run = CommandLineRun.withInput(RECORDING, "replay", "--episodes");
         assertThat(run.status()).isZero();
-        assertThat(run.out()).isEqualTo("start_ms,end_ms,duration_ms,causes\n"
-                + "200,600,400,MEMORY+CONCURRENCY\n"
-                + "700,,,MEMORY\n");
+        assertThat(run.out()).isEqualTo("start_ms,end_ms,duration_ms,causes,cause_history\n"
+                + "200,600,400,MEMORY+CONCURRENCY,200:MEMORY;300:MEMORY+CONCURRENCY;400:CONCURRENCY\n"
+                + "700,,,MEMORY,700:MEMORY\n");
     }
 
     @Test
     void aRecordingThatNeverThrottlesPrintsOnlyTheHeader() {
         CommandLineRun run = CommandLineRun.withInput(HEADER + "0,10,10,1\n1,69,99,1\n", "replay");
         assertThat(run.out()).isEqualTo("time_ms,state,causes\n");
-        assertThat(CommandLineRun.withInput(HEADER, "replay", "--episodes").out()).isEqualTo("start_ms,end_ms,duration_ms,causes\n");
+        assertThat(CommandLineRun.withInput(HEADER, "replay", "--episodes").out()).isEqualTo("start_ms,end_ms,duration_ms,causes,cause_history\n");
     }
 
     @Test

@@ -112,6 +112,72 @@ class ConsoleViewTest {
         instance.holdStop();
     }
 
+    /** The texts of the cells of the table {@code id} shows now. */
+    private static java.util.List<String> cellTexts(FxRobot robot, String id) {
+        return robot.lookup(id).queryAs(TableView.class).lookupAll(".table-cell").stream()
+                .map(n -> ((javafx.scene.control.TableCell<?, ?>) n).getText()).filter(t -> t != null && !t.isEmpty()).toList();
+    }
+
+    private static void showTab(FxRobot robot, String title) {
+        javafx.scene.control.TabPane tabs = robot.lookup(".details-view .tab-pane").queryAs(javafx.scene.control.TabPane.class);
+        robot.interact(() -> tabs.getSelectionModel().select(tabs.getTabs().stream().filter(t -> t.getText().equals(title)).findFirst().orElseThrow()));
+    }
+
+    @Test
+    void theDetailsTellOfARestartByTheHostAndOfAnEpisodeCutShortWithItsCausesStepByStep(FxRobot robot) throws Exception {
+        FakeLauncher.Fake instance = console.launcher.alive("orders").getFirst();
+        long now = System.currentTimeMillis();
+        instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(now, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.MEMORY), Optional.empty())));
+        instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 1_000, ThrottleState.THROTTLED, ThrottleState.THROTTLED,
+                java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY), Optional.empty())));
+        instance.crash(137);
+        robot.interact(() -> console.session.services().selectedProperty().set(row("orders")));
+
+        showTab(robot, "Operation log");
+        String detail = "Instance #" + instance.index() + ": signal 9 (exit status 137), crash 1 in a row";
+        waitUntil(() -> cellTexts(robot, "#details-operations").contains(detail));
+        assertThat(cellTexts(robot, "#details-operations")).contains("Instance restart", "host");
+
+        showTab(robot, "Throttle episodes");
+        waitUntil(() -> cellTexts(robot, "#details-episodes").stream().anyMatch(t -> t.endsWith(", cut short")));
+        @SuppressWarnings("unchecked")
+        TableView<org.sluice.throttle.InstanceEpisode> episodes = robot.lookup("#details-episodes").queryAs(TableView.class);
+        javafx.scene.control.Label history = robot.lookup("#episode-history").queryAs(javafx.scene.control.Label.class);
+        assertThat(history.getText()).isEqualTo("Select an episode to see how its causes changed.");
+        robot.interact(() -> episodes.getSelectionModel().select(0));
+        assertThat(history.getText()).startsWith("Causes over time: ").contains(" Memory → ").endsWith(" Memory + Messages in process");
+
+        // The instance, started again, has an episode that ends, and the list is read again: the one selected stays selected.
+        waitUntil(() -> !console.launcher.alive("orders").isEmpty());
+        FakeLauncher.Fake other = console.launcher.alive("orders").getFirst();
+        other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 5_000, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.CONCURRENCY), Optional.empty())));
+        other.emit(new InstanceEvent.EpisodeEnded(new org.sluice.throttle.ThrottleEpisode(now + 5_000, java.util.OptionalLong.of(now + 6_000),
+                Set.of(Cause.CONCURRENCY))));
+        other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 6_000, ThrottleState.THROTTLED, ThrottleState.NORMAL,
+                Set.of(), Optional.empty())));
+        waitUntil(() -> episodes.getItems().size() == 2);
+        assertThat(history.getText()).endsWith(" Memory + Messages in process");
+
+        // Now with an episode under way listed above the selected one, which ends: the list is as long as before.
+        other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 7_000, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.CONCURRENCY), Optional.empty())));
+        robot.interact(() -> console.session.services().selectedProperty().set(row("billing")));
+        robot.interact(() -> console.session.services().selectedProperty().set(row("orders")));
+        waitUntil(() -> episodes.getItems().size() == 3 && episodes.getItems().getFirst().episode().isOpen());
+        // The operator selects the episode under way; it ends, and stays selected.
+        robot.interact(() -> episodes.getSelectionModel().select(0));
+        String underWay = history.getText();
+        other.emit(new InstanceEvent.EpisodeEnded(new org.sluice.throttle.ThrottleEpisode(now + 7_000, java.util.OptionalLong.of(now + 8_000),
+                Set.of(Cause.CONCURRENCY))));
+        other.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 8_000, ThrottleState.THROTTLED, ThrottleState.NORMAL,
+                Set.of(), Optional.empty())));
+        waitUntil(() -> !episodes.getItems().getFirst().episode().isOpen());
+        assertThat(episodes.getSelectionModel().getSelectedItem()).isEqualTo(episodes.getItems().getFirst());
+        assertThat(history.getText()).isEqualTo(underWay);
+    }
+
     @Test
     void aDisabledButtonShowsWhyWhenHovered(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));

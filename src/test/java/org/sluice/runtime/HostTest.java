@@ -178,6 +178,59 @@ class HostTest {
         assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().isOpen()).as("cut short").isFalse());
     }
 
+    private static InstanceEvent throttle(long atMs, org.sluice.throttle.ThrottleState before, org.sluice.throttle.Cause... causes) {
+        java.util.Set<org.sluice.throttle.Cause> set = causes.length == 0 ? java.util.Set.of() : java.util.EnumSet.of(causes[0], causes);
+        return new InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(atMs, before,
+                set.isEmpty() ? org.sluice.throttle.ThrottleState.NORMAL : org.sluice.throttle.ThrottleState.THROTTLED, set, Optional.empty()));
+    }
+
+    @Test
+    void anEpisodeKeepsItsCauseHistoryAsItIsWrittenAndIsMarkedCutShortWhenItsInstanceStops() throws Exception {
+        activeOrders(1);
+        FakeLauncher.Fake instance = launcher.alive("orders").get(0);
+        var normal = org.sluice.throttle.ThrottleState.NORMAL;
+        var throttled = org.sluice.throttle.ThrottleState.THROTTLED;
+        var memory = org.sluice.throttle.Cause.MEMORY;
+        var concurrency = org.sluice.throttle.Cause.CONCURRENCY;
+
+        instance.emit(throttle(5_000, normal, memory));
+        instance.emit(throttle(6_000, throttled, memory, concurrency));
+        instance.emit(throttle(7_500, throttled, concurrency));
+        assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().history()).as("written at each change")
+                .containsExactly(new org.sluice.throttle.CauseChange(5_000, java.util.Set.of(memory)),
+                        new org.sluice.throttle.CauseChange(6_000, java.util.Set.of(memory, concurrency)),
+                        new org.sluice.throttle.CauseChange(7_500, java.util.Set.of(concurrency))));
+
+        assertThat(done(host.perform("orders", STOP, "alice")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+
+        assertThat(journal.episodes).singleElement().satisfies(e -> {
+            assertThat(e.episode().isOpen()).isFalse();
+            assertThat(e.episode().cutShort()).as("its instance stopped while it lasted").isTrue();
+            assertThat(e.episode().history()).hasSize(3);
+        });
+    }
+
+    @Test
+    void anEpisodeThatEndsByBecomingNormalKeepsTheHostsHistoryAndIsNotCutShort() throws Exception {
+        activeOrders(1);
+        FakeLauncher.Fake instance = launcher.alive("orders").get(0);
+        var memory = org.sluice.throttle.Cause.MEMORY;
+        var concurrency = org.sluice.throttle.Cause.CONCURRENCY;
+        instance.emit(throttle(5_000, org.sluice.throttle.ThrottleState.NORMAL, memory));
+        instance.emit(throttle(6_000, org.sluice.throttle.ThrottleState.THROTTLED, memory, concurrency));
+
+        // The instance's own report of the ended episode has its causes but not when each came.
+        instance.emit(throttle(8_000, org.sluice.throttle.ThrottleState.THROTTLED));
+        instance.emit(new InstanceEvent.EpisodeEnded(new org.sluice.throttle.ThrottleEpisode(5_000, OptionalLong.of(8_000),
+                java.util.EnumSet.of(memory, concurrency))));
+
+        assertThat(journal.episodes).singleElement().satisfies(e -> {
+            assertThat(e.episode().endMs()).hasValue(8_000);
+            assertThat(e.episode().cutShort()).isFalse();
+            assertThat(e.episode().history()).extracting(org.sluice.throttle.CauseChange::atMs).containsExactly(5_000L, 6_000L);
+        });
+    }
+
     @Test
     void anEpisodeLeftOpenByAHostThatDiedIsEndedWhenTheHostStartsAgain() throws Exception {
         journal.saveEpisode(new org.sluice.throttle.InstanceEpisode("orders", 0,
@@ -186,7 +239,10 @@ class HostTest {
         Host restarted = new Host(new FakeLauncher(), journal, clock, Host.Settings.defaults());
         try {
             restarted.load();
-            assertThat(journal.episodes).singleElement().satisfies(e -> assertThat(e.episode().endMs()).hasValue(9_000));
+            assertThat(journal.episodes).singleElement().satisfies(e -> {
+                assertThat(e.episode().endMs()).hasValue(9_000);
+                assertThat(e.episode().cutShort()).as("the host died while it lasted").isTrue();
+            });
         } finally {
             restarted.close();
         }
@@ -631,6 +687,115 @@ class HostTest {
         assertThat(launcher.alive("orders")).extracting(FakeLauncher.Fake::index).containsExactly(0);
         assertThat(host.service("orders").orElseThrow().instances()).extracting(InstanceView::status)
                 .containsExactly(org.sluice.lifecycle.InstanceStatus.RUNNING, org.sluice.lifecycle.InstanceStatus.FAILED);
+    }
+
+    /** The host's own log entries, each time one is written or ended, as listeners hear them. */
+    private static java.util.concurrent.BlockingQueue<OperationRecord> hostsOwnEntries(Host host) {
+        java.util.concurrent.BlockingQueue<OperationRecord> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.addListener(new RecordingListener() {
+            @Override
+            public void operationProgress(OperationRecord record) {
+                if (record.requester().equals(OperationRecord.HOST)) {
+                    heard.add(record);
+                }
+            }
+        });
+        return heard;
+    }
+
+    private static OperationRecord nextEntry(java.util.concurrent.BlockingQueue<OperationRecord> heard) throws InterruptedException {
+        OperationRecord record = heard.poll(5, TimeUnit.SECONDS);
+        assertThat(record).as("a log entry of the host's within 5 s").isNotNull();
+        return record;
+    }
+
+    @Test
+    void eachRestartBySupervisionIsLoggedByTheHostWithTheInstanceAndHowItExited() throws Exception {
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.close();
+        host = supervisingHost(events);
+        var heard = hostsOwnEntries(host);
+        activeOrders(2);
+        next(events, InstanceEvent.Ready.class);
+
+        launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(137);
+
+        OperationRecord waiting = nextEntry(heard);
+        assertThat(waiting.operation()).isEqualTo(INSTANCE_RESTART);
+        assertThat(waiting.service()).isEqualTo("orders");
+        assertThat(waiting.outcome()).as("during the pause before it starts again").isEqualTo(Outcome.RUNNING);
+        assertThat(waiting.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 137, 1));
+        assertThat(waiting.crash().orElseThrow().signal()).hasValue(9);
+        OperationRecord restarted = nextEntry(heard);
+        assertThat(restarted.requestId()).isEqualTo(waiting.requestId());
+        assertThat(restarted.outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(host.operations(org.sluice.lifecycle.OperationQuery.all(10).forService("orders").withOperation(INSTANCE_RESTART)))
+                .as("in the log").containsExactly(restarted);
+        assertThat(host.service("orders").orElseThrow().lastOperation()).as("the last operation asked for is still Create")
+                .hasValueSatisfying(r -> assertThat(r.operation()).isEqualTo(CREATE));
+    }
+
+    @Test
+    void anInstanceLeftDownAfterTheLimitIsLoggedAsAFailureOfTheHostsOwn() throws Exception {
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.close();
+        host = supervisingHost(events);
+        var heard = hostsOwnEntries(host);
+        activeOrders(2);
+        next(events, InstanceEvent.Ready.class);
+        for (int crash = 1; crash <= ServiceInstances.MAX_CRASHES; crash++) {
+            launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(1);
+            next(events, InstanceEvent.Restarting.class);
+            next(events, InstanceEvent.Ready.class);
+        }
+        launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow().crash(3);
+        next(events, InstanceEvent.GaveUp.class);
+
+        // A restart's entry ends once the launcher has returned, which may be after the instance said it was ready.
+        OperationRecord leftDown = null;
+        int restartsEnded = 0;
+        while (leftDown == null || restartsEnded < ServiceInstances.MAX_CRASHES) {
+            OperationRecord entry = nextEntry(heard);
+            if (entry.operation() == INSTANCE_LEFT_DOWN) {
+                leftDown = entry;
+            } else if (entry.outcome() != Outcome.RUNNING) {
+                restartsEnded++;
+            }
+        }
+        assertThat(leftDown.operation()).isEqualTo(INSTANCE_LEFT_DOWN);
+        assertThat(leftDown.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(leftDown.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 3, ServiceInstances.MAX_CRASHES + 1));
+        assertThat(leftDown.error()).hasValueSatisfying(e -> assertThat(e).contains("Start"));
+        assertThat(host.operations(org.sluice.lifecycle.OperationQuery.all(50).forService("orders")))
+                .filteredOn(r -> r.operation() == INSTANCE_RESTART).hasSize(ServiceInstances.MAX_CRASHES)
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED));
+    }
+
+    @Test
+    void aRestartTheHostsEndLeftRunningIsInterruptedAndTheLastOperationAskedForStaysTheServicesLast() throws Exception {
+        activeOrders(1);
+        journal.operationStarted(new OperationRecord("r-restart", "orders", INSTANCE_RESTART, OperationRecord.HOST, 2_000,
+                OptionalLong.empty(), Outcome.RUNNING, Optional.empty(), Optional.of(new org.sluice.lifecycle.InstanceCrash(0, 1, 1))));
+        host.close();
+        now = 9_000;
+        host = newHost();
+
+        host.load();
+
+        assertThat(journal.operations.get("r-restart").outcome()).isEqualTo(Outcome.INTERRUPTED);
+        assertThat(host.service("orders").orElseThrow().lastOperation()).hasValueSatisfying(r -> assertThat(r.operation()).isEqualTo(CREATE));
+    }
+
+    @Test
+    void theHostsOwnEntriesCannotBeAskedFor() throws Exception {
+        activeOrders(1);
+        for (Operation byHost : List.of(INSTANCE_RESTART, INSTANCE_LEFT_DOWN)) {
+            assertThatThrownBy(() -> host.perform("orders", byHost, "alice")).isInstanceOf(OperationNotAllowedException.class);
+            for (ServiceState any : ServiceState.values()) {
+                assertThat(org.sluice.lifecycle.Lifecycle.standard().allowed(any)).doesNotContain(byHost);
+            }
+        }
+        assertThat(journal.operations.values()).extracting(OperationRecord::operation).containsExactly(CREATE);
     }
 
     @Test

@@ -89,8 +89,7 @@ public final class InMemoryJournal implements HostJournal {
         for (int i = 0; i < episodes.size(); i++) {
             InstanceEpisode e = episodes.get(i);
             if (e.episode().isOpen()) {
-                episodes.set(i, new InstanceEpisode(e.service(), e.instance(), new org.sluice.throttle.ThrottleEpisode(
-                        e.episode().startMs(), java.util.OptionalLong.of(Math.max(atMs, e.episode().startMs())), e.episode().causes())));
+                episodes.set(i, new InstanceEpisode(e.service(), e.instance(), e.episode().cutShortAt(atMs)));
                 closed++;
             }
         }

@@ -190,4 +190,25 @@ class ThrottleGovernorTest {
         assertThatThrownBy(() -> new ThrottleTransition(0, ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(), Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void anEpisodeKeepsEachChangeOfItsCausesWithItsTime() {
+        feed(1_000, 75, 0, 1);
+        feed(2_000, 75, 150, 1);
+        feed(3_000, 50, 150, 1);
+        assertThat(governor.currentEpisode().orElseThrow().history()).containsExactly(
+                new CauseChange(1_000, Set.of(Cause.MEMORY)),
+                new CauseChange(2_000, Set.of(Cause.MEMORY, Cause.CONCURRENCY)),
+                new CauseChange(3_000, Set.of(Cause.CONCURRENCY)));
+
+        ThrottleEpisode ended = feed(4_000, 50, 10, 1).orElseThrow().endedEpisode().orElseThrow();
+
+        assertThat(ended.history()).extracting(CauseChange::atMs).containsExactly(1_000L, 2_000L, 3_000L);
+        assertThat(ended.causes()).containsExactlyInAnyOrder(Cause.MEMORY, Cause.CONCURRENCY);
+        assertThat(ended.cutShort()).as("it ended by becoming Normal").isFalse();
+
+        // The next episode starts its own history.
+        feed(5_000, 10, 150, 1);
+        assertThat(governor.currentEpisode().orElseThrow().history()).containsExactly(new CauseChange(5_000, Set.of(Cause.CONCURRENCY)));
+    }
 }

@@ -84,6 +84,8 @@ public enum Icons {
             case DISABLE -> DISABLE;
             case ENABLE -> ENABLE;
             case SERVICE_UPDATE -> UPDATE;
+            case INSTANCE_RESTART -> RESTART;
+            case INSTANCE_LEFT_DOWN -> STATE_FAILED;
         };
     }
 

@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DatePicker;
@@ -29,7 +29,6 @@ import javafx.util.StringConverter;
 
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceRowViewModel;
-import org.sluice.console.viewmodel.InstanceTileViewModel;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.InstanceStatus;
@@ -104,7 +103,7 @@ public final class ServiceDetailsView extends BorderPane {
     }
 
     private String causes(Set<Cause> causes) {
-        return causes.stream().map(c -> i18n.get("cause." + c.name())).collect(Collectors.joining(" + "));
+        return ServiceDetailsViewModel.causesText(causes, i18n);
     }
 
     private TableView<InstanceRowViewModel> instancesTable() {
@@ -165,16 +164,18 @@ public final class ServiceDetailsView extends BorderPane {
         table.getColumns().setAll(List.of(
                 column(i18n.get("details.column.started"), r -> constant(time(r.startedMs())), 170),
                 column(i18n.get("details.column.operation"), r -> constant(i18n.operation(r.operation())), 150),
-                column(i18n.get("details.column.requester"), r -> constant(r.requester()), 150),
+                column(i18n.get("details.column.requester"), r -> constant(r.requester()), 120),
                 column(i18n.get("details.column.outcome"), r -> constant(i18n.get("outcome." + r.outcome().name())), 100),
                 column(i18n.get("details.column.ended"), r -> constant(r.endedMs().isPresent() ? time(r.endedMs().getAsLong()) : ""), 170),
+                column(i18n.get("details.column.detail"), r -> constant(r.crash().map(c -> ServiceDetailsViewModel.crashText(c, i18n)).orElse("")), 440),
                 column(i18n.get("details.column.error"), r -> constant(r.error().orElse("")), 420)));
         BorderPane pane = new BorderPane(table);
         pane.setTop(filters);
         return pane;
     }
 
-    private TableView<InstanceEpisode> episodesTable() {
+    /** The episodes, and under them how the causes of the selected one changed. */
+    private BorderPane episodesTable() {
         TableView<InstanceEpisode> table = new TableView<>(model.episodes());
         table.setId("details-episodes");
         table.setPlaceholder(new Label(i18n.get("details.noEpisodes")));
@@ -182,10 +183,50 @@ public final class ServiceDetailsView extends BorderPane {
                 column(i18n.get("details.column.instance"), e -> constant("#" + e.instance()), 80),
                 column(i18n.get("details.column.start"), e -> constant(time(e.episode().startMs())), 180),
                 column(i18n.get("details.column.end"), e -> constant(e.episode().endMs().isPresent() ? time(e.episode().endMs().getAsLong()) : ""), 180),
-                column(i18n.get("details.column.duration"), e -> constant(e.episode().durationMs().isPresent()
-                        ? InstanceTileViewModel.formatDuration(e.episode().durationMs().getAsLong(), i18n) : ""), 120),
-                column(i18n.get("details.column.causes"), e -> constant(causes(e.episode().causes())), 220)));
-        return table;
+                column(i18n.get("details.column.duration"), e -> constant(ServiceDetailsViewModel.episodeLength(e.episode(), i18n)), 170),
+                column(i18n.get("details.column.causes"), e -> constant(ServiceDetailsViewModel.causesText(e.episode().causes(), i18n)), 260)));
+        keepSelectedEpisode(table);
+        Label history = new Label();
+        history.setId("episode-history");
+        history.setWrapText(true);
+        history.textProperty().bind(Bindings.createStringBinding(() -> {
+            InstanceEpisode selected = table.getSelectionModel().getSelectedItem();
+            return selected == null ? i18n.get("details.episode.pick")
+                    : i18n.get("details.episode.history", ServiceDetailsViewModel.causeHistoryText(selected.episode(), i18n, this::time));
+        }, table.getSelectionModel().selectedItemProperty()));
+        BorderPane.setMargin(history, new Insets(6, 10, 6, 10));
+        BorderPane pane = new BorderPane(table);
+        pane.setBottom(history);
+        return pane;
+    }
+
+    /**
+     * Keeps the selected episode selected as the list is read again: an episode under way is a
+     * new record once it has ended, which the table would take for another one and drop.
+     */
+    private void keepSelectedEpisode(TableView<InstanceEpisode> table) {
+        InstanceEpisode[] chosen = new InstanceEpisode[1];
+        table.getSelectionModel().selectedItemProperty().addListener((o, before, now) -> {
+            if (now != null) {
+                chosen[0] = now;
+            } else if (before != null && table.getItems().contains(before)) {
+                // Still listed, so the operator let go of it.
+                chosen[0] = null;
+            }
+        });
+        model.episodes().addListener((ListChangeListener<InstanceEpisode>) change -> {
+            InstanceEpisode kept = chosen[0];
+            InstanceEpisode selected = table.getSelectionModel().getSelectedItem();
+            if (kept == null || (selected != null && sameEpisode(selected, kept))) {
+                return;
+            }
+            table.getItems().stream().filter(e -> sameEpisode(e, kept)).findFirst()
+                    .ifPresent(e -> table.getSelectionModel().select(e));
+        });
+    }
+
+    private static boolean sameEpisode(InstanceEpisode a, InstanceEpisode b) {
+        return a.instance() == b.instance() && a.episode().startMs() == b.episode().startMs();
     }
 
     private TableView<BackupInfo> backupsTable() {

@@ -4,11 +4,15 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -23,13 +27,16 @@ import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.InstanceSnapshot;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleState;
 
 /**
@@ -38,6 +45,9 @@ import org.sluice.throttle.ThrottleState;
  */
 public final class ServiceDetailsViewModel {
     static final int LOG_LIMIT = 500;
+    private static final Comparator<InstanceEpisode> NEWEST_FIRST = Comparator
+            .comparingLong((InstanceEpisode e) -> e.episode().startMs()).reversed()
+            .thenComparingInt(InstanceEpisode::instance);
 
     private final Fleet fleet;
     private final BackgroundExecutor executor;
@@ -142,15 +152,15 @@ public final class ServiceDetailsViewModel {
     /** Applies one pulse's events. */
     public void apply(List<FleetEvent> events) {
         boolean instancesChanged = false;
+        // Read once for the pulse: an episode ends as its instance is Normal again, or is cut short as it goes down.
+        boolean episodesChanged = false;
         for (FleetEvent event : events) {
             String name = event.service();
             if (event instanceof FleetEvent.InstanceSampled sampled) {
                 row(name, sampled.index()).sample(sampled.sample());
             } else if (event instanceof FleetEvent.ThrottleChanged changed) {
                 row(name, changed.index()).throttle(changed.transition());
-                if (name.equals(service.get()) && changed.transition().state() == ThrottleState.NORMAL) {
-                    reloadEpisodes();
-                }
+                episodesChanged |= name.equals(service.get()) && changed.transition().state() == ThrottleState.NORMAL;
             } else if (event instanceof FleetEvent.InstanceStatusChanged status) {
                 if (status.status() == InstanceStatus.STOPPED) {
                     rowsOf(name).remove(status.index());
@@ -158,6 +168,8 @@ public final class ServiceDetailsViewModel {
                     row(name, status.index()).status(status.status(), status.crashesInARow());
                 }
                 instancesChanged |= name.equals(service.get());
+                episodesChanged |= name.equals(service.get()) && status.status() != InstanceStatus.RUNNING
+                        && status.status() != InstanceStatus.STARTING;
             } else if (event instanceof FleetEvent.ServiceAdded added) {
                 // A remote host's services arrive whole, with their instances, as it is reached or reached again.
                 Map<Integer, InstanceRowViewModel> rows = rowsOf(name);
@@ -181,6 +193,9 @@ public final class ServiceDetailsViewModel {
         if (instancesChanged) {
             instances.setAll(rowsOf(service.get()).values());
         }
+        if (episodesChanged && service.get() != null) {
+            reloadEpisodes();
+        }
     }
 
     private Map<Integer, InstanceRowViewModel> rowsOf(String name) {
@@ -198,6 +213,54 @@ public final class ServiceDetailsViewModel {
             }
         }
         return row;
+    }
+
+    /**
+     * How long an ended episode lasted, to the nearest tenth of a second. The table shows whole
+     * seconds for start and end, so whole seconds here would read wrong: 04:09:08.9 to 04:09:11.5
+     * is shown as 08 to 11, and "2 s" beside it looks like an error where "2.6 s" does not.
+     */
+    public static String episodeDuration(long millis, I18n i18n) {
+        long tenths = (Math.max(0, millis) + 50) / 100;
+        String seconds = (tenths % 600) / 10 + "." + tenths % 10;
+        long minutes = tenths / 600;
+        if (minutes == 0) {
+            return i18n.get("details.duration.seconds", seconds);
+        }
+        if (minutes < 60) {
+            return i18n.get("details.duration.minutes", Long.toString(minutes), seconds);
+        }
+        return i18n.get("details.duration.hours", Long.toString(minutes / 60), Long.toString(minutes % 60), seconds);
+    }
+
+    /** What the log tells of the crash a restart or a give-up of the host's own is about. */
+    public static String crashText(InstanceCrash crash, I18n i18n) {
+        String exit = crash.notStarted() ? i18n.get("details.crash.notStarted")
+                : crash.signal().isPresent()
+                        ? i18n.get("details.crash.signal", Integer.toString(crash.signal().getAsInt()), Integer.toString(crash.exitStatus()))
+                        : i18n.get("details.crash.status", Integer.toString(crash.exitStatus()));
+        return i18n.get("details.crash", Integer.toString(crash.instance()), exit, Integer.toString(crash.crashesInARow()));
+    }
+
+    /** How long an episode lasted, and whether it was cut short; empty while it is open. */
+    public static String episodeLength(ThrottleEpisode episode, I18n i18n) {
+        if (episode.durationMs().isEmpty()) {
+            return "";
+        }
+        String length = episodeDuration(episode.durationMs().getAsLong(), i18n);
+        return episode.cutShort() ? i18n.get("details.episode.cutShort", length) : length;
+    }
+
+    /** Each step of an episode's causes, with the time it began, oldest first. */
+    public static String causeHistoryText(ThrottleEpisode episode, I18n i18n, LongFunction<String> time) {
+        return episode.history().stream()
+                .map(step -> time.apply(step.atMs()) + " " + causesText(step.causes(), i18n))
+                .collect(Collectors.joining(" → "));
+    }
+
+    /** Causes in their order, in the console's words: "Memory + Messages in process". */
+    public static String causesText(Set<Cause> causes, I18n i18n) {
+        return causes.stream().map(c -> i18n.get("cause." + c.name())).collect(Collectors.joining(" + "));
     }
 
     /** The query the filters describe. */
@@ -225,7 +288,8 @@ public final class ServiceDetailsViewModel {
         String name = service.get();
         executor.run(() -> fleet.episodes(name, 0, Long.MAX_VALUE), found -> {
             if (name.equals(service.get())) {
-                episodes.setAll(found);
+                // Newest first, as the operation log is listed.
+                episodes.setAll(found.stream().sorted(NEWEST_FIRST).toList());
             }
         }, failure -> episodes.clear());
     }

@@ -217,6 +217,9 @@ public final class ServicesViewModel {
             refilter(row);
         } else if (event instanceof FleetEvent.DefinitionChanged changed) {
             row.update(changed.snapshot());
+        } else if (event instanceof FleetEvent.OperationProgress progress && progress.record().operation().byHost()) {
+            // A restart by supervision is in the service's log; the instance's status and its notices already tell of it.
+            return;
         } else if (event instanceof FleetEvent.OperationProgress progress) {
             row.applyOperation(progress.record());
             announce(progress.record());

@@ -17,6 +17,7 @@ import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
@@ -24,6 +25,7 @@ import org.sluice.lifecycle.ServiceState;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
 import org.sluice.throttle.Cause;
+import org.sluice.throttle.CauseChange;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleEpisode;
@@ -187,15 +189,25 @@ public final class ApiJson {
         node.put("error", record.error().orElse(null));
         node.put("startedAt", time(record.startedMs()));
         node.put("endedAt", record.endedMs().isPresent() ? time(record.endedMs().getAsLong()) : null);
+        // The host's own entries name the instance that crashed; the three are null on the others.
+        Optional<InstanceCrash> crash = record.crash();
+        node.put("instance", crash.map(InstanceCrash::instance).orElse(null));
+        node.put("exitStatus", crash.map(InstanceCrash::exitStatus).orElse(null));
+        node.put("crashesInARow", crash.map(InstanceCrash::crashesInARow).orElse(null));
         return node;
     }
 
     public static OperationRecord readOperation(JsonNode node) {
         Optional<String> ended = optionalText(node, "endedAt");
+        // A host older than these fields sends none of them.
+        Optional<InstanceCrash> crash = node.path("instance").isInt()
+                ? Optional.of(new InstanceCrash(node.path("instance").asInt(), node.path("exitStatus").asInt(),
+                        node.path("crashesInARow").asInt()))
+                : Optional.empty();
         return new OperationRecord(text(node, "requestId"), text(node, "service"), operation(text(node, "operation")),
                 text(node, "issuer"), parseTime(text(node, "startedAt")),
                 ended.isPresent() ? OptionalLong.of(parseTime(ended.get())) : OptionalLong.empty(),
-                outcome(text(node, "status")), optionalText(node, "error"));
+                outcome(text(node, "status")), optionalText(node, "error"), crash);
     }
 
     public static ArrayNode operations(List<OperationRecord> records) {
@@ -220,15 +232,27 @@ public final class ApiJson {
         OptionalLong end = episode.episode().endMs();
         node.put("endedAt", end.isPresent() ? time(end.getAsLong()) : null);
         node.set("causes", causes(episode.episode().causes()));
+        node.put("cutShort", episode.episode().cutShort());
+        ArrayNode history = node.putArray("causeHistory");
+        for (CauseChange step : episode.episode().history()) {
+            ObjectNode change = history.addObject();
+            change.put("at", time(step.atMs()));
+            change.set("causes", causes(step.causes()));
+        }
         return node;
     }
 
     public static InstanceEpisode readEpisode(JsonNode node) {
         Optional<String> end = optionalText(node, "endedAt");
-        return new InstanceEpisode(text(node, "service"), node.path("instance").asInt(),
-                new ThrottleEpisode(parseTime(text(node, "startedAt")),
-                        end.isPresent() ? OptionalLong.of(parseTime(end.get())) : OptionalLong.empty(),
-                        readCauses(node.path("causes"))));
+        long start = parseTime(text(node, "startedAt"));
+        OptionalLong endMs = end.isPresent() ? OptionalLong.of(parseTime(end.get())) : OptionalLong.empty();
+        Set<Cause> causes = readCauses(node.path("causes"));
+        // A host older than the cause history sends only the causes.
+        List<CauseChange> history = new ArrayList<>();
+        node.path("causeHistory").forEach(step -> history.add(new CauseChange(readTime(step.path("at")), readCauses(step.path("causes")))));
+        ThrottleEpisode episode = history.isEmpty() ? new ThrottleEpisode(start, endMs, causes)
+                : new ThrottleEpisode(start, endMs, causes, history, node.path("cutShort").asBoolean(false));
+        return new InstanceEpisode(text(node, "service"), node.path("instance").asInt(), episode);
     }
 
     public static ObjectNode backup(BackupInfo backup) {

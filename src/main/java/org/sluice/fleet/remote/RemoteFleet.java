@@ -355,8 +355,11 @@ public final class RemoteFleet implements Fleet {
             case FleetEvent.ServiceStateChanged changed -> mirror.computeIfPresent(service, (n, s) -> new ServiceSnapshot(
                     s.definition(), changed.state(), changed.running(), s.instances(), s.lastOperation(), s.endpoint(), s.host()));
             case FleetEvent.OperationProgress progress -> {
-                mirror.computeIfPresent(service, (n, s) -> new ServiceSnapshot(s.definition(), s.state(), s.running(),
-                        s.instances(), Optional.of(progress.record()), s.endpoint(), s.host()));
+                // A service's last operation is the last one asked for, as the host keeps it; not a restart of the host's own.
+                if (!progress.record().operation().byHost()) {
+                    mirror.computeIfPresent(service, (n, s) -> new ServiceSnapshot(s.definition(), s.state(), s.running(),
+                            s.instances(), Optional.of(progress.record()), s.endpoint(), s.host()));
+                }
                 if (progress.record().outcome() != Outcome.RUNNING) {
                     ended(progress.record());
                 }
@@ -459,6 +462,14 @@ public final class RemoteFleet implements Fleet {
         String path = "/services/" + ManagementClient.segment(service);
         return switch (operation) {
             case DELETE -> ticket(command("DELETE", path, null, service), operation);
+            // The host's own entries of the log: no state allows them, as the host would answer.
+            case INSTANCE_RESTART, INSTANCE_LEFT_DOWN -> {
+                ServiceSnapshot known = mirror.get(service);
+                if (known == null) {
+                    throw new UnknownServiceException(service);
+                }
+                throw new OperationNotAllowedException(known.state(), operation);
+            }
             case START, STOP, RESTART, SUSPEND, RESUME, BACKUP, SERVICE_UPDATE -> ticket(command("POST",
                     path + "/" + operation.chartName().toLowerCase(java.util.Locale.ROOT), null, service), operation);
             default -> throw new IllegalArgumentException(operation.chartName() + " needs more than the service name");

@@ -23,6 +23,7 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
@@ -33,6 +34,7 @@ import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
 import org.sluice.runtime.instance.OwnerOnly;
 import org.sluice.throttle.Cause;
+import org.sluice.throttle.CauseChange;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.ThrottleEpisode;
 
@@ -68,7 +70,8 @@ public final class Store implements HostJournal {
     private static final String SUCCEEDED = "SUCCEEDED";
     private static final String FAILED = "FAILED";
     private static final String OPERATION_COLUMNS =
-            "request_id, service, operation, requester, started_ms, ended_ms, outcome, error";
+            "request_id, service, operation, requester, started_ms, ended_ms, outcome, error, instance_index, exit_status, "
+                    + "crashes_in_a_row";
     private static final String BACKUP_COLUMNS = "id, service, created_ms, definition, status, error";
 
     private final Path file;
@@ -326,13 +329,17 @@ public final class Store implements HostJournal {
         Operation operation = Objects.requireNonNull(record.operation(), "operation");
         String requester = Objects.requireNonNull(record.requester(), "requester");
         write("log the start of " + operation.chartName() + " " + requestId + " on " + service, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log "
-                    + "(request_id, service, operation, requester, started_ms) VALUES (?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log (request_id, service, operation, "
+                    + "requester, started_ms, instance_index, exit_status, crashes_in_a_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, requestId);
                 ps.setString(2, service);
                 ps.setString(3, operation.chartName());
                 ps.setString(4, requester);
                 ps.setLong(5, record.startedMs());
+                Optional<InstanceCrash> crash = record.crash();
+                ps.setObject(6, crash.map(InstanceCrash::instance).orElse(null), Types.INTEGER);
+                ps.setObject(7, crash.map(InstanceCrash::exitStatus).orElse(null), Types.INTEGER);
+                ps.setObject(8, crash.map(InstanceCrash::crashesInARow).orElse(null), Types.INTEGER);
                 ps.executeUpdate();
             }
             return null;
@@ -455,14 +462,17 @@ public final class Store implements HostJournal {
         }
         write("record a throttle episode of " + service, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO throttle_episode "
-                    + "(service, instance_index, start_ms, end_ms, causes) VALUES (?, ?, ?, ?, ?) "
+                    + "(service, instance_index, start_ms, end_ms, causes, cut_short, cause_history) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT (service, instance_index, start_ms) DO UPDATE SET end_ms = excluded.end_ms, "
-                    + "causes = excluded.causes")) {
+                    + "causes = excluded.causes, cut_short = excluded.cut_short, cause_history = excluded.cause_history")) {
                 ps.setString(1, service);
                 ps.setInt(2, record.instance());
                 ps.setLong(3, episode.startMs());
                 setNullableLong(ps, 4, episode.endMs());
-                ps.setString(5, episode.causes().stream().map(Cause::name).collect(Collectors.joining("+")));
+                ps.setString(5, joined(episode.causes()));
+                ps.setInt(6, episode.cutShort() ? 1 : 0);
+                ps.setString(7, episode.history().stream().map(step -> step.atMs() + ":" + joined(step.causes()))
+                        .collect(Collectors.joining(";")));
                 ps.executeUpdate();
             }
             return null;
@@ -489,7 +499,7 @@ public final class Store implements HostJournal {
     public int closeOpenEpisodes(long atMs) {
         return write("end the throttle episodes left open", c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE throttle_episode SET end_ms = MAX(start_ms, ?) WHERE end_ms IS NULL")) {
+                    "UPDATE throttle_episode SET end_ms = MAX(start_ms, ?), cut_short = 1 WHERE end_ms IS NULL")) {
                 ps.setLong(1, atMs);
                 return ps.executeUpdate();
             }
@@ -505,7 +515,7 @@ public final class Store implements HostJournal {
         Objects.requireNonNull(service, "service");
         return read("list the throttle episodes of " + service, c -> {
             List<InstanceEpisode> episodes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT instance_index, start_ms, end_ms, causes "
+            try (PreparedStatement ps = c.prepareStatement("SELECT instance_index, start_ms, end_ms, causes, cut_short, cause_history "
                     + "FROM throttle_episode WHERE service = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms >= ?) "
                     + "ORDER BY start_ms, instance_index")) {
                 ps.setString(1, service);
@@ -513,8 +523,12 @@ public final class Store implements HostJournal {
                 ps.setLong(3, fromMs);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        ThrottleEpisode episode = new ThrottleEpisode(rs.getLong("start_ms"),
-                                nullableLong(rs, "end_ms"), causes(rs.getString("causes")));
+                        long start = rs.getLong("start_ms");
+                        Set<Cause> causes = causes(rs.getString("causes"));
+                        String history = rs.getString("cause_history");
+                        ThrottleEpisode episode = new ThrottleEpisode(start, nullableLong(rs, "end_ms"), causes,
+                                history.isEmpty() ? List.of(new CauseChange(start, causes)) : history(history),
+                                rs.getInt("cut_short") == 1);
                         episodes.add(new InstanceEpisode(service, rs.getInt("instance_index"), episode));
                     }
                 }
@@ -691,11 +705,14 @@ public final class Store implements HostJournal {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 String outcome = rs.getString("outcome");
+                OptionalLong instance = nullableLong(rs, "instance_index");
+                Optional<InstanceCrash> crash = instance.isEmpty() ? Optional.empty() : Optional.of(new InstanceCrash(
+                        (int) instance.getAsLong(), rs.getInt("exit_status"), rs.getInt("crashes_in_a_row")));
                 records.add(new OperationRecord(rs.getString("request_id"), rs.getString("service"),
                         operationNamed(rs.getString("operation")), rs.getString("requester"), rs.getLong("started_ms"),
                         nullableLong(rs, "ended_ms"),
                         outcome == null ? Outcome.RUNNING : enumValue(Outcome.class, outcome),
-                        Optional.ofNullable(rs.getString("error"))));
+                        Optional.ofNullable(rs.getString("error")), crash));
             }
         }
         return records;
@@ -743,6 +760,24 @@ public final class Store implements HostJournal {
 
     private static Operation nullableOperation(String chartName) {
         return chartName == null ? null : operationNamed(chartName);
+    }
+
+    private static String joined(Set<Cause> causes) {
+        return causes.stream().map(Cause::name).collect(Collectors.joining("+"));
+    }
+
+    /** A cause history as {@code saveEpisode} writes it: {@code 1000:MEMORY;2500:MEMORY+CONCURRENCY}. */
+    private static List<CauseChange> history(String written) {
+        List<CauseChange> steps = new ArrayList<>();
+        for (String step : written.split(";")) {
+            int colon = step.indexOf(':');
+            try {
+                steps.add(new CauseChange(Long.parseLong(step.substring(0, colon)), causes(step.substring(colon + 1))));
+            } catch (NumberFormatException | IndexOutOfBoundsException e) {
+                throw new StoreException("A throttle episode's cause history in the store cannot be read: " + written, e);
+            }
+        }
+        return steps;
     }
 
     private static Set<Cause> causes(String joined) {

@@ -35,6 +35,7 @@ final class FakeFleet implements Fleet {
     final Map<String, ServiceState> states = new ConcurrentHashMap<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<BackupInfo> backups = new ArrayList<>();
+    final List<InstanceEpisode> episodes = new CopyOnWriteArrayList<>();
     private final Lifecycle rules = Lifecycle.standard();
 
     static ServiceDefinition definition(String name) {
@@ -125,7 +126,7 @@ final class FakeFleet implements Fleet {
 
     @Override
     public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
-        return List.of();
+        return episodes.stream().filter(e -> e.service().equals(service)).toList();
     }
 
     @Override

@@ -187,6 +187,23 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aRestartOfTheHostsOwnLeavesTheLastOperationAskedForAndPostsNoNoticeOfItsOwn() {
+        add("orders", ServiceState.ACTIVE);
+        OperationRecord started = new OperationRecord("r1", "orders", Operation.START, "t", 1, OptionalLong.of(2),
+                Outcome.SUCCEEDED, Optional.empty());
+        model.apply(List.of(new FleetEvent.OperationProgress("orders", started)));
+        Notice before = notices.latestProperty().get();
+
+        OperationRecord leftDown = new OperationRecord("r2", "orders", Operation.INSTANCE_LEFT_DOWN, OperationRecord.HOST, 5,
+                OptionalLong.of(5), Outcome.FAILED, Optional.of("Instance 0 exited 6 times in a row and is left down"),
+                Optional.of(new org.sluice.lifecycle.InstanceCrash(0, 1, 6)));
+        model.apply(List.of(new FleetEvent.OperationProgress("orders", leftDown)));
+
+        assertThat(model.row("orders").orElseThrow().lastOperationProperty().get()).isEqualTo(started);
+        assertThat(notices.latestProperty().get()).isSameAs(before);
+    }
+
+    @Test
     void searchAndStateFilterNarrowTheGrid() {
         add("orders", ServiceState.ACTIVE);
         add("billing", ServiceState.STOPPED);

@@ -90,6 +90,29 @@ class ApiJsonTest {
     }
 
     @Test
+    void theHostsOwnEntriesCarryTheCrashAndEpisodesTheirCauseHistoryAndWhetherTheyWereCutShort() throws Exception {
+        OperationRecord restart = new OperationRecord("r-3", "orders", Operation.INSTANCE_RESTART, OperationRecord.HOST,
+                1_700_000_000_000L, OptionalLong.of(1_700_000_002_000L), Outcome.SUCCEEDED, Optional.empty(),
+                Optional.of(new org.sluice.lifecycle.InstanceCrash(2, 137, 3)));
+        JsonNode json = ApiJson.operation(restart);
+        assertThat(json.path("operation").asText()).isEqualTo("InstanceRestart");
+        assertThat(json.path("issuer").asText()).isEqualTo("host");
+        assertThat(json.path("instance").asInt()).isEqualTo(2);
+        assertThat(json.path("exitStatus").asInt()).isEqualTo(137);
+        assertThat(json.path("crashesInARow").asInt()).isEqualTo(3);
+        assertThat(ApiJson.readOperation(reparse(json))).isEqualTo(restart);
+        assertThat(ApiJson.operation(STARTED).path("instance").isNull()).as("an operation asked for names no crash").isTrue();
+
+        ThrottleEpisode episode = ThrottleEpisode.opening(1_700_000_000_000L, Set.of(Cause.MEMORY))
+                .changedAt(1_700_000_001_500L, java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))
+                .cutShortAt(1_700_000_004_000L);
+        JsonNode cut = ApiJson.episode(new InstanceEpisode("orders", 0, episode));
+        assertThat(cut.path("cutShort").asBoolean()).isTrue();
+        assertThat(cut.path("causeHistory").findValuesAsText("at")).containsExactly("2023-11-14T22:13:20Z", "2023-11-14T22:13:21.500Z");
+        assertThat(ApiJson.readEpisode(reparse(cut)).episode()).isEqualTo(episode);
+    }
+
+    @Test
     void everyKindOfEventReadsBackUnderItsName() throws Exception {
         ServiceSnapshot service = new ServiceSnapshot(ORDERS, ServiceState.CREATING, Optional.of(Operation.CREATE), List.of(),
                 Optional.empty(), "http://x");

@@ -104,6 +104,7 @@ class OpenApiDocumentTest {
         openTheEventStream();
         readTheServices();
         throttleAnInstance();
+        crashAThrottledInstance();
         String backup = runEveryOperation();
         refusedByTheChart(backup);
         badRequests(backup);
@@ -166,13 +167,38 @@ class OpenApiDocumentTest {
         assertThat(throttled.path("sample").isObject()).as("and carries its last sample").isTrue();
         assertThat(call(200, "GET", "/services/orders/episodes", null).body()).as("the open episode").hasSize(1);
 
-        ThrottleEpisode ended = new ThrottleEpisode(now, OptionalLong.of(now + 500), Set.of(Cause.MEMORY));
+        instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 200, ThrottleState.THROTTLED, ThrottleState.THROTTLED,
+                java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY), Optional.empty())));
+        ThrottleEpisode ended = new ThrottleEpisode(now, OptionalLong.of(now + 500), java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY));
         instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(now + 500, ThrottleState.THROTTLED, ThrottleState.NORMAL,
                 Set.of(), Optional.of(ended))));
         instance.emit(new InstanceEvent.EpisodeEnded(ended));
         JsonNode episodes = call(200, "GET", "/services/orders/episodes?from=" + ApiJson.time(now - 60_000)
                 + "&to=" + ApiJson.time(now + 60_000), null).body();
         assertThat(episodes.findValuesAsText("endedAt")).as("the episode ended").isNotEmpty();
+    }
+
+    /**
+     * An instance that crashes while throttled: its episode is cut short, and the host logs the
+     * restart as its own entry, with the instance and its exit status.
+     */
+    private void crashAThrottledInstance() throws Exception {
+        FakeLauncher.Fake instance = fx.launcher.alive("orders").getFirst();
+        long now = System.currentTimeMillis();
+        instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(now, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.CONCURRENCY), Optional.empty())));
+        instance.crash(137);
+
+        JsonNode restarts = call(200, "GET", "/operations?service=orders&operation=InstanceRestart", null).body();
+        assertThat(restarts).hasSize(1);
+        assertThat(restarts.get(0).path("issuer").asText()).isEqualTo(OperationRecord.HOST);
+        assertThat(restarts.get(0).path("instance").asInt()).isEqualTo(instance.index());
+        assertThat(restarts.get(0).path("exitStatus").asInt()).isEqualTo(137);
+        assertThat(fx.endOf(restarts.get(0).path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        call(200, "GET", "/operations/" + restarts.get(0).path("requestId").asText(), null);
+        JsonNode episodes = call(200, "GET", "/services/orders/episodes", null).body();
+        assertThat(episodes.findValuesAsText("cutShort")).as("one ended as the instance Normal again, one cut short")
+                .containsExactlyInAnyOrder("false", "true");
     }
 
     /** Every operation that succeeds; returns the id of a backup that succeeded. */

@@ -131,6 +131,22 @@ class FleetGroupTest {
     }
 
     @Test
+    void aRestartByARemoteHostIsInTheGroupsLogUnderTheHostsNameWithItsCrash() throws Exception {
+        events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
+        branch.launcher.alive("orders").getFirst().crash(137);
+
+        FleetEvent.OperationProgress restarted = events.next(FleetEvent.OperationProgress.class,
+                e -> e.service().equals("branch/orders") && e.record().operation() == Operation.INSTANCE_RESTART
+                        && e.record().outcome() == Outcome.SUCCEEDED);
+        assertThat(restarted.record().crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(0, 137, 1));
+        assertThat(group.operations(OperationQuery.all(10).forService("branch/orders").withOperation(Operation.INSTANCE_RESTART)))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.service()).isEqualTo("branch/orders");
+                    assertThat(r.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(0, 137, 1));
+                });
+    }
+
+    @Test
     void aServiceCreatedOnARemoteHostAppearsUnderIt() throws Exception {
         events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
         OperationTicket created = group.create("branch", orders().withName("billing"));

@@ -130,6 +130,32 @@ class RemoteFleetTest {
     }
 
     @Test
+    void aRestartOfTheHostsOwnAndACutShortEpisodeWithItsCauseHistoryComeBackAsTheHostKeptThem() throws Exception {
+        assertThat(outcome(remote.create(orders())).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        org.sluice.runtime.FakeLauncher.Fake instance = managed.launcher.alive("orders").getFirst();
+        long now = System.currentTimeMillis();
+        instance.emit(new org.sluice.runtime.InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(now,
+                org.sluice.throttle.ThrottleState.NORMAL, org.sluice.throttle.ThrottleState.THROTTLED,
+                java.util.Set.of(org.sluice.throttle.Cause.MEMORY), java.util.Optional.empty())));
+        instance.emit(new org.sluice.runtime.InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(now + 100,
+                org.sluice.throttle.ThrottleState.THROTTLED, org.sluice.throttle.ThrottleState.THROTTLED,
+                java.util.Set.of(org.sluice.throttle.Cause.CONCURRENCY), java.util.Optional.empty())));
+        instance.crash(139);
+
+        OperationRecord restarted = events.next(FleetEvent.OperationProgress.class,
+                e -> e.record().operation() == Operation.INSTANCE_RESTART && e.record().outcome() == Outcome.SUCCEEDED).record();
+        assertThat(restarted.requester()).isEqualTo(OperationRecord.HOST);
+        assertThat(restarted.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(instance.index(), 139, 1));
+        assertThat(remote.operations(OperationQuery.all(10).forService("orders").withOperation(Operation.INSTANCE_RESTART)))
+                .containsExactly(restarted);
+        assertThat(remote.episodes("orders", 0, Long.MAX_VALUE)).singleElement().satisfies(e -> {
+            assertThat(e.episode().cutShort()).isTrue();
+            assertThat(e.episode().history()).extracting(org.sluice.throttle.CauseChange::atMs).containsExactly(now, now + 100);
+        });
+        assertThatThrownBy(() -> remote.perform("orders", Operation.INSTANCE_RESTART)).isInstanceOf(OperationNotAllowedException.class);
+    }
+
+    @Test
     void refusalsAndMistakesAreTheSameTypedErrorsAsLocally() throws Exception {
         outcome(remote.create(orders()));
 

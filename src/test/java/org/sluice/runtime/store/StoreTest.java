@@ -37,6 +37,7 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.Cause;
+import org.sluice.throttle.CauseChange;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.ThrottleEpisode;
 
@@ -378,6 +379,74 @@ class StoreTest {
             assertThat(store.episodes("orders", 0, 1_000)).first().isEqualTo(new InstanceEpisode("orders", 0,
                     new ThrottleEpisode(100, OptionalLong.of(300), EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))));
             assertThat(store.episodes("orders", 0, 1_000)).hasSize(2);
+        }
+    }
+
+    @Test
+    void anEpisodeKeepsItsCauseHistoryAndWhetherItWasCutShort() {
+        try (Store store = Store.open(dir)) {
+            ThrottleEpisode open = ThrottleEpisode.opening(100, Set.of(Cause.MEMORY))
+                    .changedAt(250, EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))
+                    .changedAt(400, Set.of(Cause.CONCURRENCY));
+            store.saveEpisode(new InstanceEpisode("orders", 0, open));
+            assertThat(store.episodes("orders", 0, 1_000)).singleElement().isEqualTo(new InstanceEpisode("orders", 0, open));
+
+            store.saveEpisode(new InstanceEpisode("orders", 0, open.cutShortAt(460)));
+            assertThat(store.episodes("orders", 0, 1_000)).singleElement().satisfies(e -> {
+                assertThat(e.episode().cutShort()).isTrue();
+                assertThat(e.episode().endMs()).hasValue(460);
+                assertThat(e.episode().history()).containsExactly(new CauseChange(100, Set.of(Cause.MEMORY)),
+                        new CauseChange(250, EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY)),
+                        new CauseChange(400, Set.of(Cause.CONCURRENCY)));
+            });
+        }
+    }
+
+    @Test
+    void episodesLeftOpenAndClosedAtRecoveryAreMarkedCutShortAndThoseEndedBeforeAreNot() {
+        try (Store store = Store.open(dir)) {
+            store.saveEpisode(new InstanceEpisode("orders", 0, ThrottleEpisode.opening(100, Set.of(Cause.MEMORY))));
+            store.saveEpisode(new InstanceEpisode("orders", 1, ThrottleEpisode.opening(50, Set.of(Cause.MEMORY)).endedAt(90)));
+
+            assertThat(store.closeOpenEpisodes(900)).isEqualTo(1);
+
+            assertThat(store.episodes("orders", 0, 1_000)).extracting(e -> e.instance() + " " + e.episode().endMs().getAsLong()
+                    + " " + e.episode().cutShort()).containsExactly("1 90 false", "0 900 true");
+        }
+    }
+
+    @Test
+    void aVersion2DatabaseIsUpgradedInPlaceAndKeepsItsLogAndEpisodes() throws Exception {
+        Path file = dir.resolve(Store.FILE_NAME);
+        // A database as a host of schema version 2 left it: built from that version's scripts, with its rows.
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (int version = 1; version <= 2; version++) {
+                for (String sql : Migrations.statements(version)) {
+                    s.execute(sql);
+                }
+            }
+            s.execute("PRAGMA user_version = 2");
+            s.execute("INSERT INTO operation_log (request_id, service, operation, requester, started_ms, ended_ms, outcome) "
+                    + "VALUES ('r1', 'orders', 'Start', 'alice', 100, 200, 'SUCCEEDED')");
+            s.execute("INSERT INTO throttle_episode (service, instance_index, start_ms, end_ms, causes) "
+                    + "VALUES ('orders', 0, 1000, 4000, 'MEMORY+CONCURRENCY')");
+            s.execute("INSERT INTO throttle_episode (service, instance_index, start_ms, end_ms, causes) "
+                    + "VALUES ('orders', 1, 2000, NULL, 'CONCURRENCY')");
+        }
+
+        try (Store store = Store.open(dir)) {
+            assertThat(pragma(file, "user_version")).isEqualTo("3");
+            assertThat(store.operations(ALL)).singleElement().satisfies(r -> {
+                assertThat(r.operation()).isEqualTo(Operation.START);
+                assertThat(r.crash()).isEmpty();
+            });
+            // Version 2 kept no steps: an old episode has one, at its start, with all its causes.
+            assertThat(store.episodes("orders", 0, Long.MAX_VALUE)).extracting(InstanceEpisode::episode).containsExactly(
+                    new ThrottleEpisode(1000, OptionalLong.of(4000), EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY)),
+                    new ThrottleEpisode(2000, OptionalLong.empty(), Set.of(Cause.CONCURRENCY)));
+
+            store.closeOpenEpisodes(5000);
+            assertThat(store.episodes("orders", 0, Long.MAX_VALUE)).extracting(e -> e.episode().cutShort()).containsExactly(false, true);
         }
     }
 
