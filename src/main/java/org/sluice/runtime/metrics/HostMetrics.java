@@ -19,6 +19,7 @@ import org.sluice.runtime.HostListener;
 import org.sluice.runtime.InstanceEvent;
 import org.sluice.runtime.InstanceView;
 import org.sluice.runtime.ServiceView;
+import org.sluice.runtime.instance.LatencyHistogram;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleState;
@@ -29,10 +30,13 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -62,6 +66,7 @@ public final class HostMetrics implements HostListener {
     private final Counter restarts;
     private final Counter episodes;
     private final Map<InstanceKey, ThrottledTime> throttledTime = new ConcurrentHashMap<>();
+    private final Map<InstanceKey, LatencyHistogram> latencies = new ConcurrentHashMap<>();
 
     private record InstanceKey(String service, int index) {
     }
@@ -140,6 +145,7 @@ public final class HostMetrics implements HostListener {
 
     @Override
     public void serviceRemoved(String name) {
+        latencies.keySet().removeIf(key -> key.service().equals(name));
         throttledTime.keySet().removeIf(key -> {
             if (key.service().equals(name)) {
                 String index = Integer.toString(key.index());
@@ -171,6 +177,8 @@ public final class HostMetrics implements HostListener {
             } else if (t.state() == ThrottleState.NORMAL) {
                 time.leave(t.timeMs());
             }
+        } else if (event instanceof InstanceEvent.Sampled sampled && sampled.latency().isPresent()) {
+            latencies.put(key, sampled.latency().get());
         } else if (event instanceof InstanceEvent.Restarting) {
             restarts.labelValues(service, index).inc();
         }
@@ -202,6 +210,9 @@ public final class HostMetrics implements HostListener {
                 .help("The state of a service in the state chart: 1 for the one it is in");
         StateSetSnapshot.Builder health = StateSetSnapshot.builder().name("sluice_service_health")
                 .help("How a service's role instances are doing: ok, warning (one is restarting) or error (one was left down)");
+        HistogramSnapshot.Builder latency = HistogramSnapshot.builder().name("sluice_instance_latency_seconds")
+                .help("Time from a message's arrival at a role instance to its answer, since the instance's process started")
+                .unit(Unit.SECONDS);
         Gauges units = new Gauges("sluice_service_units", "Role instances a service is configured to run", null);
         Gauges running = new Gauges("sluice_service_running_instances", "Role instances of a service that are running", null);
 
@@ -234,6 +245,10 @@ public final class HostMetrics implements HostListener {
                 throttledSeconds.add(labels, time == null ? 0 : time.seconds(nowMs));
                 memoryHigh.add(labels, Thresholds.MEMORY_HIGH_PERCENT / 100);
                 memoryLow.add(labels, Thresholds.MEMORY_LOW_PERCENT / 100);
+                LatencyHistogram histogram = latencies.get(new InstanceKey(name, instance.index()));
+                if (histogram != null) {
+                    latency.dataPoint(histogramPoint(labels, histogram));
+                }
                 if (instance.lastSample().isPresent()) {
                     InstanceSample sample = instance.lastSample().get();
                     memory.add(labels, sample.memoryPercent() / 100);
@@ -253,7 +268,20 @@ public final class HostMetrics implements HostListener {
         return MetricSnapshots.of(memory.build(), inProcess.build(), memoryHigh.build(), memoryLow.build(),
                 inProcessHigh.build(), inProcessLow.build(), throttled.build(), cause.build(), since.build(),
                 throttledSeconds.build(), received.build(), delivered.build(), failed.build(), refused.build(),
-                state.build(), health.build(), units.build(), running.build());
+                latency.build(), state.build(), health.build(), units.build(), running.build());
+    }
+
+    private static HistogramDataPointSnapshot histogramPoint(Labels labels, LatencyHistogram histogram) {
+        int size = histogram.counts().size();
+        double[] bounds = new double[size];
+        long[] counts = new long[size];
+        for (int i = 0; i < size; i++) {
+            bounds[i] = i < size - 1 ? Unit.millisToSeconds(histogram.boundsMs().get(i)) : Double.POSITIVE_INFINITY;
+            counts[i] = histogram.counts().get(i);
+        }
+        return HistogramDataPointSnapshot.builder().labels(labels)
+                .classicHistogramBuckets(ClassicHistogramBuckets.of(bounds, counts))
+                .sum(Unit.millisToSeconds(histogram.sumMs())).build();
     }
 
     /** One gauge family being filled. */

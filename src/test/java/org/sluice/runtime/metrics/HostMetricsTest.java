@@ -24,6 +24,7 @@ import org.sluice.lifecycle.ServiceState;
 import org.sluice.runtime.InstanceEvent;
 import org.sluice.runtime.InstanceView;
 import org.sluice.runtime.ServiceView;
+import org.sluice.runtime.instance.LatencyHistogram;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleEpisode;
@@ -185,9 +186,38 @@ class HostMetricsTest {
     }
 
     @Test
+    void theLatencyOfEachInstanceIsAHistogramInSeconds() throws Exception {
+        InstanceView instance = running(0, sample(20, 1));
+        show(ServiceState.ACTIVE, instance);
+        LatencyHistogram latency = new LatencyHistogram(List.of(5L, 50L), List.of(3L, 1L, 2L), 9_000);
+        metrics.instanceEvent("orders", instance, new InstanceEvent.Sampled(sample(20, 1), Optional.of(latency)));
+
+        Exposition page = scrape();
+
+        String[] first = {"service", "orders", "instance", "0"};
+        assertThat(page.type("sluice_instance_latency_seconds")).contains("histogram");
+        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "instance", "0", "le", "0.005")).contains(3.0);
+        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "instance", "0", "le", "0.05")).contains(4.0);
+        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "instance", "0", "le", "+Inf")).contains(6.0);
+        assertThat(page.value("sluice_instance_latency_seconds_count", first)).contains(6.0);
+        assertThat(page.value("sluice_instance_latency_seconds_sum", first)).contains(9.0);
+    }
+
+    @Test
+    void anInstanceThatSendsNoHistogramHasNoLatencySeries() throws Exception {
+        InstanceView instance = running(0, sample(20, 1));
+        show(ServiceState.ACTIVE, instance);
+        metrics.instanceEvent("orders", instance, new InstanceEvent.Sampled(sample(20, 1)));
+
+        assertThat(scrape().matching("sluice_instance_latency_seconds_count")).isEmpty();
+    }
+
+    @Test
     void aDeletedServiceLeavesThePage() throws Exception {
         show(ServiceState.ACTIVE, running(0, sample(20, 1)));
         metrics.instanceEvent("orders", services.get(0).instances().get(0), new InstanceEvent.Restarting(1, 500));
+        metrics.instanceEvent("orders", services.get(0).instances().get(0), new InstanceEvent.Sampled(sample(20, 1),
+                Optional.of(new LatencyHistogram(List.of(5L), List.of(1L, 0L), 2))));
         services.clear();
         metrics.serviceRemoved("orders");
 
