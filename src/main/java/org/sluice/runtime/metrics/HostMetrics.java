@@ -56,7 +56,11 @@ import io.prometheus.metrics.model.snapshots.Unit;
  */
 public final class HostMetrics implements HostListener {
     private static final String SERVICE = "service";
-    private static final String INSTANCE = "instance";
+    /**
+     * The label of a role instance's index. Not {@code instance}: Prometheus gives every series it
+     * scrapes an {@code instance} label of its own (the target's address) and would rename ours.
+     */
+    private static final String INSTANCE = "role_instance";
 
     private final Supplier<List<ServiceView>> services;
     private final InstantSource clock;
@@ -232,7 +236,7 @@ public final class HostMetrics implements HostListener {
                 runningCount += instance.status() == InstanceStatus.RUNNING ? 1 : 0;
                 restarting |= instance.status() == InstanceStatus.RESTARTING;
                 down |= instance.status() == InstanceStatus.FAILED;
-                Labels labels = Labels.of(INSTANCE, Integer.toString(instance.index()), SERVICE, name);
+                Labels labels = Labels.of(SERVICE, name, INSTANCE, Integer.toString(instance.index()));
                 boolean isThrottled = instance.throttle() == ThrottleState.THROTTLED;
                 throttled.add(labels, isThrottled ? 1 : 0);
                 for (Cause c : Cause.values()) {

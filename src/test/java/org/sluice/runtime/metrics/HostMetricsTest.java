@@ -77,7 +77,7 @@ class HostMetricsTest {
 
         Exposition page = scrape();
 
-        String[] first = {"service", "orders", "instance", "0"};
+        String[] first = {"service", "orders", "role_instance", "0"};
         assertThat(page.value("sluice_instance_memory_ratio", first)).contains(0.425);
         assertThat(page.value("sluice_instance_messages_in_process", first)).contains(12.0);
         assertThat(page.value("sluice_instance_memory_high_ratio", first)).contains(0.70);
@@ -97,7 +97,7 @@ class HostMetricsTest {
 
     @Test
     void aThrottledInstanceShowsItsCausesWhenItsEpisodeBeganAndTheSecondsItSpentThrottled() throws Exception {
-        String[] first = {"service", "orders", "instance", "0"};
+        String[] first = {"service", "orders", "role_instance", "0"};
         long since = START + 1_000;
         show(ServiceState.ACTIVE, throttled(0, since, Set.of(Cause.MEMORY), sample(73, 5)));
         metrics.instanceEvent("orders", services.get(0).instances().get(0), new InstanceEvent.Throttle(
@@ -107,8 +107,8 @@ class HostMetricsTest {
         Exposition during = scrape();
 
         assertThat(during.value("sluice_instance_throttled", first)).contains(1.0);
-        assertThat(during.value("sluice_instance_throttle_cause", "service", "orders", "instance", "0", "cause", "memory")).contains(1.0);
-        assertThat(during.value("sluice_instance_throttle_cause", "service", "orders", "instance", "0", "cause", "concurrency")).contains(0.0);
+        assertThat(during.value("sluice_instance_throttle_cause", "service", "orders", "role_instance", "0", "cause", "memory")).contains(1.0);
+        assertThat(during.value("sluice_instance_throttle_cause", "service", "orders", "role_instance", "0", "cause", "concurrency")).contains(0.0);
         assertThat(during.value("sluice_instance_throttled_since_timestamp_seconds", first)).contains(since / 1000.0);
         assertThat(during.value("sluice_instance_throttled_seconds_total", first)).as("the episode under way counts").contains(30.0);
         assertThat(during.value("sluice_instance_throttle_episodes_total", first)).contains(1.0);
@@ -129,7 +129,7 @@ class HostMetricsTest {
 
     @Test
     void anInstanceThatExitsThrottledStopsCountingThrottledTime() throws Exception {
-        String[] first = {"service", "orders", "instance", "0"};
+        String[] first = {"service", "orders", "role_instance", "0"};
         InstanceView throttled = throttled(0, START, Set.of(Cause.CONCURRENCY), sample(10, 300));
         show(ServiceState.ACTIVE, throttled);
         metrics.instanceEvent("orders", throttled, new InstanceEvent.Throttle(
@@ -161,7 +161,7 @@ class HostMetricsTest {
         assertThat(page.value("sluice_service_running_instances", "service", "orders")).contains(1.0);
         assertThat(page.value("sluice_service_health", "service", "orders", "sluice_service_health", "warning")).contains(1.0);
         assertThat(page.value("sluice_service_health", "service", "orders", "sluice_service_health", "ok")).contains(0.0);
-        assertThat(page.matching("sluice_instance_memory_ratio", "instance", "1"))
+        assertThat(page.matching("sluice_instance_memory_ratio", "role_instance", "1"))
                 .as("an instance that has not measured itself yet has no memory figure").isEmpty();
     }
 
@@ -182,7 +182,7 @@ class HostMetricsTest {
         assertThat(page.value("sluice_operations_total", "operation", "Create", "outcome", "succeeded")).contains(1.0);
         assertThat(page.value("sluice_operations_total", "operation", "Stop", "outcome", "failed")).contains(2.0);
         assertThat(page.matching("sluice_operations_total", "outcome", "running")).as("only ended operations count").isEmpty();
-        assertThat(page.value("sluice_instance_restarts_total", "service", "orders", "instance", "0")).contains(2.0);
+        assertThat(page.value("sluice_instance_restarts_total", "service", "orders", "role_instance", "0")).contains(2.0);
     }
 
     @Test
@@ -194,11 +194,11 @@ class HostMetricsTest {
 
         Exposition page = scrape();
 
-        String[] first = {"service", "orders", "instance", "0"};
+        String[] first = {"service", "orders", "role_instance", "0"};
         assertThat(page.type("sluice_instance_latency_seconds")).contains("histogram");
-        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "instance", "0", "le", "0.005")).contains(3.0);
-        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "instance", "0", "le", "0.05")).contains(4.0);
-        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "instance", "0", "le", "+Inf")).contains(6.0);
+        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "role_instance", "0", "le", "0.005")).contains(3.0);
+        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "role_instance", "0", "le", "0.05")).contains(4.0);
+        assertThat(page.value("sluice_instance_latency_seconds_bucket", "service", "orders", "role_instance", "0", "le", "+Inf")).contains(6.0);
         assertThat(page.value("sluice_instance_latency_seconds_count", first)).contains(6.0);
         assertThat(page.value("sluice_instance_latency_seconds_sum", first)).contains(9.0);
     }
@@ -210,6 +210,19 @@ class HostMetricsTest {
         metrics.instanceEvent("orders", instance, new InstanceEvent.Sampled(sample(20, 1)));
 
         assertThat(scrape().matching("sluice_instance_latency_seconds_count")).isEmpty();
+    }
+
+    @Test
+    void noSeriesCarriesALabelThatPrometheusSetsOnEveryTarget() throws Exception {
+        InstanceView instance = throttled(0, START, Set.of(Cause.MEMORY), sample(75, 1));
+        show(ServiceState.ACTIVE, instance);
+        metrics.instanceEvent("orders", instance, new InstanceEvent.Restarting(1, 500));
+
+        Exposition page = scrape();
+
+        assertThat(page.series()).isNotEmpty().allSatisfy(s -> assertThat(s.labels()).as(s.name())
+                .doesNotContainKeys("instance", "job"));
+        assertThat(page.value("sluice_instance_throttled", "service", "orders", "role_instance", "0")).contains(1.0);
     }
 
     @Test
