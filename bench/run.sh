@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|all]   (default: all; aot is not in all)
+#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|all]   (default: all; aot is not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -221,6 +221,49 @@ manage() {
   kill "$host"; wait "$host" || true
 }
 
+# /metrics: one scrape of SCRAPE_INSTANCES (300) simulated instances in process, time and allocation;
+# then the front door's throughput (wrk as in forward) alone and while Prometheus-like scrapes
+# (curl with the key and the host's certificate) come once a second, alternated, PAIRS pairs.
+metrics() {
+  { machine; java -cp "$cp" org.sluice.bench.MetricsBench "${SCRAPE_INSTANCES:-300}" "${ROUNDS:-200}"; } 2>&1 \
+    | tee "$out/metrics-scrape.log" | grep -E 'RESULT|^date'
+  local data; data=$(mktemp -d /tmp/sluice-bench-metrics.XXXXXX)
+  printf 'wrk.method = "POST"\nwrk.body = [[{"order":1234,"sku":"A-77","qty":3,"ok":true}]]\nwrk.headers["Content-Type"] = "application/json"\n' > "$data/post.lua"
+  bench_host "$data" 2
+  local host=$host_pid
+  local door; door=$(grep -o 'http://127.0.0.1:[0-9]*/services/' "$data/host.out" | head -1)bench/messages
+  local url; url=$(grep -o 'https://127.0.0.1:[0-9]*' "$data/host.out" | head -1)
+  local key; key=$(jq -r .primary "$data/host/keys.json")
+  local seconds=${WRK_S:-8}
+  {
+    machine
+    # The door takes a while to reach its pace (pair 1 of the first runs was 3 times slower than pair 3).
+    wrk -t2 -c16 -d"${WARM_S:-20}s" -s "$data/post.lua" "$door" > /dev/null
+    for pair in $(seq 1 "${PAIRS:-3}"); do
+      # Odd pairs run alone first, even pairs scraped first, so that neither gains from the door warming up.
+      if (( pair % 2 == 1 )); then wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"; fi
+      ( end=$(( $(date +%s) + seconds + 2 )); n=0; ok=0
+        while [[ $(date +%s) -lt $end ]]; do
+          n=$((n + 1))
+          code=$(curl -s -o "$data/page.txt" -w '%{http_code}' --cacert "$data/host/tls/host.crt" -u "owner:$key" "$url/metrics" || true)
+          [[ $code == 200 ]] && ok=$((ok + 1))
+          sleep 1
+        done
+        echo "scrapes $ok of $n answered 200, last page $(wc -c < "$data/page.txt") bytes" > "$data/scrapes.txt" ) &
+      local scraper=$!
+      sleep 1
+      wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/scraped.txt"
+      wait "$scraper"
+      if (( pair % 2 == 0 )); then wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"; fi
+      local a b
+      a=$(grep -E 'Requests/sec' "$data/alone.txt" | awk '{print $2}')
+      b=$(grep -E 'Requests/sec' "$data/scraped.txt" | awk '{print $2}')
+      echo "RESULT metrics pair $pair: door alone $a msg/s, scraped once a second $b msg/s, ratio $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}'); $(cat "$data/scrapes.txt")"
+    done
+  } 2>&1 | tee "$out/metrics-door.log" | grep -E 'RESULT|^date'
+  kill "$host"; wait "$host" || true
+}
+
 case "$what" in
   startup) startup ;;
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
@@ -232,6 +275,7 @@ case "$what" in
   stalled) stalled ;;
   supervision) supervision ;;
   manage) manage ;;
-  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|all]" >&2; exit 2 ;;
+  metrics) metrics ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; metrics ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|all]" >&2; exit 2 ;;
 esac

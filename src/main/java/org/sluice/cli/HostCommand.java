@@ -14,6 +14,7 @@ import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.DataDirectory;
+import org.sluice.runtime.HostActivityLog;
 import org.sluice.runtime.HostListener;
 import org.sluice.runtime.InstanceEvent;
 import org.sluice.runtime.InstanceView;
@@ -24,6 +25,7 @@ import org.sluice.runtime.access.HostKeys;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
 
+import ch.qos.logback.core.joran.spi.JoranException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -72,6 +74,9 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--tls-password-file", paramLabel = "FILE", descriptionKey = "host.option.tlsPasswordFile")
     private Path tlsPasswordFile;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", descriptionKey = "host.option.logFormat")
+    private String logFormat;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -88,6 +93,18 @@ final class HostCommand implements Callable<Integer> {
                 err.println(Messages.get("host.error.read", define, e.getMessage()));
                 return BAD_DEFINITIONS;
             }
+        }
+        try {
+            LogFormat format = LogFormat.parse(logFormat);
+            if (format != LogFormat.TEXT) {
+                format.apply();
+            }
+        } catch (IllegalArgumentException e) {
+            err.println(Messages.get("host.error.logFormat", logFormat));
+            return CANNOT_START;
+        } catch (JoranException | RuntimeException e) {
+            err.println(Messages.get("host.error.logSetup", logFormat, e.getMessage()));
+            return CANNOT_START;
         }
         Optional<InetSocketAddress> manageAt;
         try {
@@ -125,6 +142,7 @@ final class HostCommand implements Callable<Integer> {
         }
         HostManagement listener = management;
         local.host().addListener(new Printer(out));
+        local.host().addListener(new HostActivityLog());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             // The door refuses new messages before the line says the host is stopping.

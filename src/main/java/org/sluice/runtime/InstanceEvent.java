@@ -1,5 +1,9 @@
 package org.sluice.runtime;
 
+import java.util.Objects;
+import java.util.Optional;
+
+import org.sluice.runtime.instance.LatencyHistogram;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleTransition;
@@ -11,8 +15,19 @@ public sealed interface InstanceEvent {
     record Ready(int port, long pid) implements InstanceEvent {
     }
 
-    /** A measurement. */
-    record Sampled(InstanceSample sample) implements InstanceEvent {
+    /**
+     * A measurement, with the latencies of every message since the instance started when it
+     * sends them.
+     */
+    record Sampled(InstanceSample sample, Optional<LatencyHistogram> latency) implements InstanceEvent {
+        public Sampled {
+            Objects.requireNonNull(latency, "latency");
+        }
+
+        /** A measurement without latencies. */
+        public Sampled(InstanceSample sample) {
+            this(sample, Optional.empty());
+        }
     }
 
     /** Its throttle state or causes changed. */

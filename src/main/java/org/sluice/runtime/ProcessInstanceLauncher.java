@@ -199,7 +199,8 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
                 ready.complete(r.port());
             } else if (wire instanceof ProtocolEvent.Sampled s) {
                 deliver(new InstanceEvent.Sampled(new InstanceSample(s.timeMs(), s.memoryPercent(), s.concurrent(), s.cores(),
-                        s.received(), s.processed(), s.failed(), s.refusedBusy(), s.latencyP50Ms(), s.latencyP99Ms())));
+                        s.received(), s.processed(), s.failed(), s.refusedBusy(), s.latencyP50Ms(), s.latencyP99Ms()),
+                        s.latency()));
             } else if (wire instanceof ProtocolEvent.Throttle t) {
                 deliver(new InstanceEvent.Throttle(new ThrottleTransition(t.timeMs(), t.previous(), t.state(), t.causes(),
                         Optional.empty())));

@@ -30,6 +30,7 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.instance.LatencyHistogram;
 import org.sluice.runtime.store.Store;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.ThrottleState;
@@ -91,10 +92,22 @@ class HostEndToEndTest {
     void aMessageTravelsFromTheFrontDoorToTheOutboxAndOperationsDriveRealProcesses() throws Exception {
         Path outbox = temp.resolve("outbox");
         ServiceDefinition orders = new ServiceDefinition("orders", 2, 1, 128, Validation.JSON, null, null, "dir:" + outbox);
+        CountDownLatch latencyReported = new CountDownLatch(1);
+        host.addListener(new HostTest.RecordingListener() {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (event instanceof InstanceEvent.Sampled sampled
+                        && sampled.latency().map(LatencyHistogram::count).orElse(0L) >= 1) {
+                    latencyReported.countDown();
+                }
+            }
+        });
         assertThat(done(host.create(orders, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
 
         HttpResponse<String> delivered = post("orders", "{\"order\":1}");
         assertThat(delivered.statusCode()).isEqualTo(200);
+        assertThat(latencyReported.await(10, TimeUnit.SECONDS))
+                .as("the instance's samples bring the message's latency to the host").isTrue();
         assertThat(delivered.body()).contains("messageId");
         try (Stream<Path> files = Files.list(outbox)) {
             assertThat(files.filter(f -> f.toString().endsWith(".msg")).toList()).singleElement()

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ import org.sluice.runtime.LocalHost;
 import org.sluice.runtime.access.HostCertificate;
 import org.sluice.runtime.access.HostKeys;
 import org.sluice.runtime.instance.OwnerOnly;
+import org.sluice.runtime.metrics.HostMetrics;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -59,9 +61,12 @@ public final class HostManagement implements AutoCloseable {
     private final HostCertificate certificate;
     private final String url;
     private final InetSocketAddress address;
+    private final Runnable stopCounting;
 
-    private HostManagement(ManagementServer server, HostCertificate certificate, String url, InetSocketAddress address) {
+    private HostManagement(ManagementServer server, HostCertificate certificate, String url, InetSocketAddress address,
+                           Runnable stopCounting) {
         this.server = server;
+        this.stopCounting = stopCounting;
         this.certificate = certificate;
         this.url = url;
         this.address = address;
@@ -87,10 +92,17 @@ public final class HostManagement implements AutoCloseable {
                         () -> new IllegalArgumentException("--tls-keystore needs --tls-password-file with the keystore's password")))
                 : HostCertificate.loadOrCreate(data);
         HostKeys keys = HostKeys.openOrCreate(data, local.store());
+        HostMetrics metrics = HostMetrics.of(local.host(), InstantSource.system());
         Map<String, Fleet> fleets = new ConcurrentHashMap<>();
-        ManagementServer server = ManagementServer.start(address, certificate.sslContext(), keys::accepts,
-                issuer -> fleets.computeIfAbsent(issuer, i -> new LocalFleet(local.host(), local.door(), i, () -> { })),
-                version, ManagementServer.Settings.defaults());
+        ManagementServer server;
+        try {
+            server = ManagementServer.start(address, certificate.sslContext(), keys::accepts,
+                    issuer -> fleets.computeIfAbsent(issuer, i -> new LocalFleet(local.host(), local.door(), i, () -> { })),
+                    version, ManagementServer.Settings.defaults(), metrics::write);
+        } catch (IOException | RuntimeException e) {
+            local.host().removeListener(metrics);
+            throw e;
+        }
         String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
         if (host.contains(":")) {
             host = "[" + host + "]";
@@ -106,9 +118,11 @@ public final class HostManagement implements AutoCloseable {
                     ApiJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(connection).getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             server.close();
+            local.host().removeListener(metrics);
             throw e;
         }
-        return new HostManagement(server, certificate, url, new InetSocketAddress(address.getAddress(), server.port()));
+        return new HostManagement(server, certificate, url, new InetSocketAddress(address.getAddress(), server.port()),
+                () -> local.host().removeListener(metrics));
     }
 
     /** Where the listener answers, e.g. {@code https://127.0.0.1:7071}. */
@@ -139,5 +153,6 @@ public final class HostManagement implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        stopCounting.run();
     }
 }

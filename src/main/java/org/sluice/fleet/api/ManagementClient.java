@@ -160,7 +160,22 @@ public final class ManagementClient implements AutoCloseable {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        HttpResponse<InputStream> response = exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        return answer(exchange(request.build(), HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    /**
+     * Sends a request without a body to {@code path} beside the API rather than under it, as
+     * {@code /metrics}; an answer in plain text comes back as one JSON string.
+     *
+     * @throws UnreachableException as {@link #send}
+     */
+    public Answer sendBesideTheApi(String method, String path) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization)
+                .timeout(REQUEST_TIMEOUT).method(method, HttpRequest.BodyPublishers.noBody()).build();
+        return answer(exchange(request, HttpResponse.BodyHandlers.ofInputStream()));
+    }
+
+    private Answer answer(HttpResponse<InputStream> response) throws IOException {
         byte[] bytes;
         try (InputStream in = response.body()) {
             bytes = in.readNBytes(MAX_ANSWER + 1);
@@ -168,6 +183,10 @@ public final class ManagementClient implements AutoCloseable {
         if (bytes.length > MAX_ANSWER) {
             throw new UnreachableException(Reason.NOT_THE_API, "The host at " + base + " answered with more than "
                     + (MAX_ANSWER >> 20) + " MiB: is this the management address of a Sluice host?", null);
+        }
+        if (response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain")) {
+            return new Answer(response.statusCode(), ApiJson.MAPPER.getNodeFactory().textNode(new String(bytes, StandardCharsets.UTF_8)),
+                    response.headers());
         }
         JsonNode json;
         try {

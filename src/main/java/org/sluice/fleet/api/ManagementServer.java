@@ -68,6 +68,10 @@ public final class ManagementServer implements AutoCloseable {
     public static final int MAX_BODY = 1 << 20;
     /** How much of a body over {@link #MAX_BODY} is read and dropped so that the client gets its 413. */
     private static final long MAX_DISCARDED = 16L * MAX_BODY;
+    /** Where Prometheus scrapes the host's metrics, beside the API rather than under it, as scrapers expect. */
+    public static final String METRICS = "/metrics";
+    /** The Prometheus text format, version 0.0.4. */
+    private static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
     /** The realm named in {@code WWW-Authenticate}. */
     public static final String REALM = "sluice";
     private static final String JSON = "application/json; charset=utf-8";
@@ -80,6 +84,12 @@ public final class ManagementServer implements AutoCloseable {
     @FunctionalInterface
     public interface Authenticator {
         boolean accepts(String issuer, String key);
+    }
+
+    /** Writes the host's metrics, as {@code GET /metrics} serves them, in the Prometheus text format. */
+    @FunctionalInterface
+    public interface Metrics {
+        void write(OutputStream out) throws IOException;
     }
 
     /** Waits, in the thread that answers a request; tests record the waits instead. */
@@ -126,11 +136,13 @@ public final class ManagementServer implements AutoCloseable {
     private final Settings settings;
     private final EventStreams streams;
     private final Subscription events;
+    private final Metrics metrics;
     private final FailedAttempts failures;
 
     private ManagementServer(HttpsServer server, ExecutorService workers, Authenticator authenticator,
-                             Function<String, Fleet> fleetFor, String version, Settings settings) {
+                             Function<String, Fleet> fleetFor, String version, Settings settings, Metrics metrics) {
         this.server = server;
+        this.metrics = metrics;
         this.workers = workers;
         this.authenticator = authenticator;
         this.fleetFor = fleetFor;
@@ -154,12 +166,23 @@ public final class ManagementServer implements AutoCloseable {
      */
     public static ManagementServer start(InetSocketAddress address, SSLContext tls, Authenticator authenticator,
                                          Function<String, Fleet> fleetFor, String version, Settings settings) throws IOException {
+        return start(address, tls, authenticator, fleetFor, version, settings, null);
+    }
+
+    /**
+     * Opens the listener and starts answering, {@code GET /metrics} included.
+     *
+     * @param metrics what {@code GET /metrics} serves; null for a listener that serves no metrics
+     */
+    public static ManagementServer start(InetSocketAddress address, SSLContext tls, Authenticator authenticator,
+                                         Function<String, Fleet> fleetFor, String version, Settings settings,
+                                         Metrics metrics) throws IOException {
         HttpsServer https = HttpsServer.create(address, 64);
         https.setHttpsConfigurator(new HttpsConfigurator(tls));
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-manage-", 1).factory());
         https.setExecutor(workers);
         ManagementServer management = new ManagementServer(https, workers, Objects.requireNonNull(authenticator),
-                Objects.requireNonNull(fleetFor), version, settings);
+                Objects.requireNonNull(fleetFor), version, settings, metrics);
         https.createContext("/", management::handle);
         https.start();
         return management;
@@ -273,6 +296,12 @@ public final class ManagementServer implements AutoCloseable {
             body.put("status", "ok");
             body.put("version", version);
             return new Answer(200, body);
+        }
+        if (path.equals(METRICS) && metrics != null) {
+            signIn(exchange);
+            allow(method, "GET");
+            serveMetrics(exchange);
+            return null;
         }
         if (!path.equals(API) && !path.startsWith(API + "/")) {
             throw new Refused(404, ApiJson.error("Nothing is here; the management API lives under " + API + "/"));
@@ -611,6 +640,19 @@ public final class ManagementServer implements AutoCloseable {
         body.put("service", ticket.service());
         body.put("operation", ticket.operation().chartName());
         return body;
+    }
+
+    /**
+     * Writes the whole page before the first byte goes out, so that a scrape that fails on the
+     * way gets a 500 with the error shape, never half a page that Prometheus would take as whole.
+     */
+    private void serveMetrics(HttpExchange exchange) throws IOException {
+        ByteArrayOutputStream page = new ByteArrayOutputStream(64 * 1024);
+        metrics.write(page);
+        exchange.getResponseHeaders().set("Content-Type", METRICS_TYPE);
+        exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        exchange.sendResponseHeaders(200, page.size());
+        page.writeTo(exchange.getResponseBody());
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {

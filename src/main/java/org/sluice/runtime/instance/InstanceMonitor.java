@@ -1,6 +1,8 @@
 package org.sluice.runtime.instance;
 
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,6 +41,8 @@ import org.slf4j.LoggerFactory;
 public final class InstanceMonitor {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceMonitor.class);
     private static final int LATENCY_WINDOW = 1024;
+    /** The upper bounds of the latency histogram's buckets, in milliseconds. */
+    static final List<Long> LATENCY_BOUNDS_MS = List.of(1L, 2L, 5L, 10L, 25L, 50L, 100L, 250L, 500L, 1_000L, 2_500L, 5_000L, 10_000L);
     /** The shortest time between two refreshes of the memory reading. */
     static final long MEMORY_REFRESH_MS = 1_000;
 
@@ -55,6 +59,8 @@ public final class InstanceMonitor {
     private final LongAdder failed = new LongAdder();
     private final LongAdder refusedBusy = new LongAdder();
     private final LatencyWindow latencies = new LatencyWindow(LATENCY_WINDOW);
+    private final LongAdder[] latencyCounts = new LongAdder[LATENCY_BOUNDS_MS.size() + 1];
+    private final LongAdder latencySumMs = new LongAdder();
 
     private final Object idle = new Object();
     /**
@@ -81,6 +87,9 @@ public final class InstanceMonitor {
         this.cores = Objects.requireNonNull(cores, "cores");
         this.out = Objects.requireNonNull(out, "out");
         this.governor = new ThrottleGovernor(clock);
+        for (int i = 0; i < latencyCounts.length; i++) {
+            latencyCounts[i] = new LongAdder();
+        }
     }
 
     /** A ticket for one admitted message; {@link #finish} it exactly once. */
@@ -105,7 +114,9 @@ public final class InstanceMonitor {
             }
             finished = true;
             inProcessBytes.add(-bytes);
-            latencies.record(Math.max(0, clock.millis() - startMs));
+            long latency = Math.max(0, clock.millis() - startMs);
+            latencies.record(latency);
+            countLatency(latency);
             (delivered ? processed : failed).increment();
             long now = inProcess.decrementAndGet();
             // A waiter counts itself before it looks at inProcess, so either it sees this
@@ -119,6 +130,23 @@ public final class InstanceMonitor {
                 sampleIfStillAtLow();
             }
         }
+    }
+
+    private void countLatency(long millis) {
+        int bucket = 0;
+        while (bucket < LATENCY_BOUNDS_MS.size() && millis > LATENCY_BOUNDS_MS.get(bucket)) {
+            bucket++;
+        }
+        latencyCounts[bucket].increment();
+        latencySumMs.add(millis);
+    }
+
+    private LatencyHistogram latencyHistogram() {
+        List<Long> counts = new ArrayList<>(latencyCounts.length);
+        for (LongAdder count : latencyCounts) {
+            counts.add(count.sum());
+        }
+        return new LatencyHistogram(LATENCY_BOUNDS_MS, counts, latencySumMs.sum());
     }
 
     /** Counts a message that arrived, whatever becomes of it. */
@@ -227,7 +255,7 @@ public final class InstanceMonitor {
         long[] recent = latencies.sorted();
         out.emit(new ProtocolEvent.Sampled(timeMs, memoryPercent, concurrent, coreCount, received.sum(),
                 processed.sum(), failed.sum(), refusedBusy.sum(), LatencyWindow.percentile(recent, 50),
-                LatencyWindow.percentile(recent, 99), governor.state(), governor.causes()));
+                LatencyWindow.percentile(recent, 99), governor.state(), governor.causes(), Optional.of(latencyHistogram())));
         change.ifPresent(t -> {
             out.emit(new ProtocolEvent.Throttle(t.timeMs(), t.previous(), t.state(), t.causes()));
             t.endedEpisode().ifPresent(e -> out.emit(

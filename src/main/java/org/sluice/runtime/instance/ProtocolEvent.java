@@ -3,6 +3,7 @@ package org.sluice.runtime.instance;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 import org.sluice.throttle.Cause;
@@ -20,13 +21,27 @@ public sealed interface ProtocolEvent {
     record Ready(int port, long pid) implements ProtocolEvent {
     }
 
-    /** One measurement of the instance, taken at least every 250 ms. */
+    /**
+     * One measurement of the instance, taken at least every 250 ms.
+     *
+     * @param latency the latencies of every message since the instance started; empty from an
+     *                instance of a Sluice that did not send them yet
+     */
     record Sampled(long timeMs, double memoryPercent, long concurrent, int cores, long received, long processed,
                    long failed, long refusedBusy, long latencyP50Ms, long latencyP99Ms, ThrottleState state,
-                   Set<Cause> causes) implements ProtocolEvent {
+                   Set<Cause> causes, Optional<LatencyHistogram> latency) implements ProtocolEvent {
         public Sampled {
             Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(latency, "latency");
             causes = copy(causes);
+        }
+
+        /** A measurement without a latency histogram. */
+        public Sampled(long timeMs, double memoryPercent, long concurrent, int cores, long received, long processed,
+                       long failed, long refusedBusy, long latencyP50Ms, long latencyP99Ms, ThrottleState state,
+                       Set<Cause> causes) {
+            this(timeMs, memoryPercent, concurrent, cores, received, processed, failed, refusedBusy, latencyP50Ms,
+                    latencyP99Ms, state, causes, Optional.empty());
         }
     }
 

@@ -1,6 +1,9 @@
 package org.sluice.runtime.instance;
 
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.sluice.throttle.Cause;
@@ -45,6 +48,12 @@ public final class ProtocolEvents {
                     .put("latencyP50Ms", e.latencyP50Ms()).put("latencyP99Ms", e.latencyP99Ms())
                     .put("state", e.state().name());
             causes(node, e.causes());
+            e.latency().ifPresent(latency -> {
+                ObjectNode histogram = node.putObject("latency");
+                latency.boundsMs().forEach(histogram.putArray("boundsMs")::add);
+                latency.counts().forEach(histogram.putArray("counts")::add);
+                histogram.put("sumMs", latency.sumMs());
+            });
         } else if (event instanceof ProtocolEvent.Throttle e) {
             node.put("event", "throttle").put("timeMs", e.timeMs())
                     .put("previous", e.previous().name()).put("state", e.state().name());
@@ -92,7 +101,7 @@ public final class ProtocolEvents {
                         number(node, "concurrent"), (int) number(node, "cores"), number(node, "received"),
                         number(node, "processed"), number(node, "failed"), number(node, "refusedBusy"),
                         number(node, "latencyP50Ms"), number(node, "latencyP99Ms"), state(node, "state"),
-                        causes(node));
+                        causes(node), latency(node));
             case "throttle":
                 return new ProtocolEvent.Throttle(number(node, "timeMs"), state(node, "previous"),
                         state(node, "state"), causes(node));
@@ -111,6 +120,38 @@ public final class ProtocolEvents {
             default:
                 throw new MalformedEventException("unknown event '" + event + "': " + line);
         }
+    }
+
+    /** The histogram of a sample; an instance of an earlier Sluice sends none. */
+    private static Optional<LatencyHistogram> latency(JsonNode node) throws MalformedEventException {
+        JsonNode latency = node.get("latency");
+        if (latency == null || latency.isNull()) {
+            return Optional.empty();
+        }
+        if (!latency.isObject()) {
+            throw new MalformedEventException("latency is not an object: " + node);
+        }
+        try {
+            return Optional.of(new LatencyHistogram(numbers(latency, "boundsMs"), numbers(latency, "counts"),
+                    number(latency, "sumMs")));
+        } catch (IllegalArgumentException e) {
+            throw new MalformedEventException(e.getMessage() + ": " + node);
+        }
+    }
+
+    private static List<Long> numbers(JsonNode node, String name) throws MalformedEventException {
+        JsonNode value = field(node, name);
+        if (!value.isArray()) {
+            throw new MalformedEventException(name + " is not an array: " + node);
+        }
+        List<Long> numbers = new ArrayList<>(value.size());
+        for (JsonNode n : value) {
+            if (!n.isIntegralNumber()) {
+                throw new MalformedEventException(name + " holds something other than whole numbers: " + node);
+            }
+            numbers.add(n.longValue());
+        }
+        return numbers;
     }
 
     private static void causes(ObjectNode node, Set<Cause> causes) {

@@ -83,6 +83,13 @@ final class AnswerCheck {
         return operation(operation).path("responses").has(String.valueOf(status));
     }
 
+    /** Whether the path of the document {@code target} falls under has a server of its own, beside the API (as /metrics). */
+    boolean besideTheApi(String target) {
+        int mark = target.indexOf('?');
+        return template(mark < 0 ? target : target.substring(0, mark))
+                .map(t -> document.path("paths").path(t).has("servers")).orElse(false);
+    }
+
     /** Whether the operation takes a request body. */
     boolean takesBody(Operation operation) {
         return operation(operation).has("requestBody");

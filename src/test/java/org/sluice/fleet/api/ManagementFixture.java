@@ -26,6 +26,7 @@ import org.sluice.runtime.FrontDoor;
 import org.sluice.runtime.Host;
 import org.sluice.runtime.InMemoryJournal;
 import org.sluice.runtime.access.HostCertificate;
+import org.sluice.runtime.metrics.HostMetrics;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -43,6 +44,7 @@ final class ManagementFixture implements AutoCloseable {
     final Host host;
     final FrontDoor door;
     final HostCertificate certificate;
+    final HostMetrics metrics;
     final List<Long> pauses = new CopyOnWriteArrayList<>();
     private final Map<String, Fleet> fleets = new ConcurrentHashMap<>();
     private final BlockingQueue<OperationRecord> ended = new LinkedBlockingQueue<>();
@@ -59,6 +61,7 @@ final class ManagementFixture implements AutoCloseable {
     ManagementFixture(Path data, Host.Settings hostSettings, ManagementServer.Settings settings) throws Exception {
         host = new Host(launcher, new InMemoryJournal(), InstantSource.system(), hostSettings);
         door = FrontDoor.open(host, 0);
+        metrics = HostMetrics.of(host, InstantSource.system());
         certificate = HostCertificate.loadOrCreate(data);
         server = start(settings.withPause(pauses::add));
         client = client(KEY);
@@ -71,9 +74,14 @@ final class ManagementFixture implements AutoCloseable {
 
     /** Opens another listener over the same host, with the fixture's issuer and keys. */
     ManagementServer start(ManagementServer.Settings settings) throws Exception {
-        return ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), certificate.sslContext(),
+        return start(0, settings);
+    }
+
+    /** Opens another listener over the same host on {@code port} (0: any free one), serving the host's metrics too. */
+    ManagementServer start(int port, ManagementServer.Settings settings) throws Exception {
+        return ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), certificate.sslContext(),
                 (issuer, key) -> issuer.equals("owner") && (key.equals(KEY) || key.equals(OTHER_KEY)),
-                this::fleet, "test-version", settings);
+                this::fleet, "test-version", settings, metrics::write);
     }
 
     /** Closes the listener and puts {@code other} in its place; {@link #client()} then speaks to it. */

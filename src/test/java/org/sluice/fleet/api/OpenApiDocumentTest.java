@@ -113,6 +113,7 @@ class OpenApiDocumentTest {
         strangersAndOtherMethods();
         tooManyEventStreams();
         everyDocumentedEventArrives();
+        scrapeTheMetrics();
 
         assertThat(answers.problems()).as("answers that do not fit the document").isEmpty();
         assertThat(answers.notExercised()).as("operations of the document that never succeeded here").isEmpty();
@@ -317,6 +318,11 @@ class OpenApiDocumentTest {
         }
     }
 
+    private void scrapeTheMetrics() throws Exception {
+        String page = call(200, "GET", "/metrics", null).body().asText();
+        assertThat(page).contains("sluice_service_state{service=\"orders\",sluice_service_state=\"Active\"} 1");
+    }
+
     private void tooManyEventStreams() throws Exception {
         HttpResponse<InputStream> second = client.events();
         try {
@@ -414,7 +420,8 @@ class OpenApiDocumentTest {
 
     private ManagementClient.Answer call(ManagementClient as, int expected, String method, String target, JsonNode body)
             throws Exception {
-        ManagementClient.Answer answer = as.send(method, target, body);
+        ManagementClient.Answer answer = answers.besideTheApi(target) ? as.sendBesideTheApi(method, target)
+                : as.send(method, target, body);
         answers.check(method, target, body, answer.status(), answer.headers(), answer.body());
         assertThat(answer.status()).as(method + " " + target + " answered " + answer.body()).isEqualTo(expected);
         return answer;

@@ -47,6 +47,28 @@ class InstanceMonitorTest {
     }
 
     @Test
+    void eachSampleCarriesTheLatenciesOfEveryMessageSinceTheStartAsAHistogram() throws Exception {
+        for (long millis : new long[] {0, 3, 40, 40, 20_000}) {
+            InstanceMonitor.Admission admission = monitor.tryAdmit().orElseThrow();
+            now.addAndGet(millis);
+            admission.finish(millis < 1_000);
+        }
+        monitor.sample();
+
+        ProtocolEvent.Sampled sample = (ProtocolEvent.Sampled) events().get(0);
+        LatencyHistogram latency = sample.latency().orElseThrow();
+        assertThat(latency.boundsMs()).isEqualTo(InstanceMonitor.LATENCY_BOUNDS_MS);
+        assertThat(latency.count()).as("failed messages count too").isEqualTo(5);
+        assertThat(latency.sumMs()).isEqualTo(20_083);
+        int le5 = latency.boundsMs().indexOf(5L);
+        int le50 = latency.boundsMs().indexOf(50L);
+        assertThat(latency.counts().get(0)).as("0 ms is in the first bucket").isEqualTo(1);
+        assertThat(latency.counts().get(le5)).as("3 ms").isEqualTo(1);
+        assertThat(latency.counts().get(le50)).as("40 ms twice").isEqualTo(2);
+        assertThat(latency.counts().get(latency.counts().size() - 1)).as("20 s is over every bound").isEqualTo(1);
+    }
+
+    @Test
     void memoryThrottlesAtTheHighThresholdAndRecoversAtTheLow() throws Exception {
         memory = 65;
         monitor.sample();
@@ -116,8 +138,11 @@ class InstanceMonitorTest {
         b.finish(false);
         monitor.sample();
         ProtocolEvent.Sampled s = (ProtocolEvent.Sampled) events().get(0);
+        List<Long> counts = new ArrayList<>(java.util.Collections.nCopies(InstanceMonitor.LATENCY_BOUNDS_MS.size() + 1, 0L));
+        counts.set(InstanceMonitor.LATENCY_BOUNDS_MS.indexOf(10L), 1L);
+        counts.set(InstanceMonitor.LATENCY_BOUNDS_MS.indexOf(50L), 1L);
         assertThat(s).isEqualTo(new ProtocolEvent.Sampled(1_040, 0, 0, 1, 2, 1, 1, 0, 10, 30,
-                ThrottleState.NORMAL, java.util.Set.of()));
+                ThrottleState.NORMAL, java.util.Set.of(), Optional.of(new LatencyHistogram(InstanceMonitor.LATENCY_BOUNDS_MS, counts, 40))));
         assertThat(monitor.inProcessBytes()).isZero();
     }
 

@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -58,6 +59,35 @@ class ProtocolEventsTest {
             }
         }
         assertThat(((ProtocolEvent.Episode) ProtocolEvents.parse(LINES.get(3))).durationMs()).isEqualTo(1500);
+    }
+
+    @Test
+    void aSampleCarriesTheLatencyHistogramSinceTheInstanceStarted() throws Exception {
+        LatencyHistogram latency = new LatencyHistogram(List.of(5L, 50L, 500L), List.of(2L, 1L, 0L, 1L), 1_234);
+        ProtocolEvent.Sampled sample = new ProtocolEvent.Sampled(1000, 12.5, 5, 2, 10, 7, 1, 2, 3, 40, ThrottleState.NORMAL,
+                Set.of(), Optional.of(latency));
+
+        String line = ProtocolEvents.toLine(sample);
+
+        assertThat(line).endsWith(",\"latency\":{\"boundsMs\":[5,50,500],\"counts\":[2,1,0,1],\"sumMs\":1234}}");
+        assertThat(ProtocolEvents.parse(line)).isEqualTo(sample);
+        assertThat(latency.count()).isEqualTo(4);
+    }
+
+    @Test
+    void aSampleFromAnInstanceThatKeepsNoHistogramStillParses() throws Exception {
+        ProtocolEvent.Sampled older = (ProtocolEvent.Sampled) ProtocolEvents.parse(LINES.get(1));
+        assertThat(older.latency()).isEmpty();
+        assertThat(older.received()).isEqualTo(10);
+    }
+
+    @Test
+    void refusesAHistogramWhoseCountsDoNotFitItsBounds() {
+        String line = LINES.get(1).replace("}", "") + ",\"latency\":{\"boundsMs\":[5,50],\"counts\":[2,1],\"sumMs\":9}}";
+        assertThatThrownBy(() -> ProtocolEvents.parse(line)).isInstanceOf(ProtocolEvents.MalformedEventException.class)
+                .hasMessageContaining("one more count than bounds");
+        String unordered = LINES.get(1).replace("}", "") + ",\"latency\":{\"boundsMs\":[50,5],\"counts\":[2,1,0],\"sumMs\":9}}";
+        assertThatThrownBy(() -> ProtocolEvents.parse(unordered)).hasMessageContaining("rise");
     }
 
     @Test

@@ -1,0 +1,54 @@
+package org.sluice.cli;
+
+import java.net.URL;
+import java.util.Locale;
+
+import org.slf4j.ILoggerFactory;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.joran.JoranConfigurator;
+import ch.qos.logback.core.joran.spi.JoranException;
+
+/**
+ * How the host writes its log on standard error: {@link #TEXT}, a line a person reads (the
+ * default), or {@link #JSON}, one object per line with the message and its fields, for log
+ * shippers. {@code logback.xml} holds both; the system property {@value #PROPERTY} picks one.
+ */
+enum LogFormat {
+    TEXT,
+    JSON;
+
+    static final String PROPERTY = "sluice.log.format";
+
+    /** The format named {@code text} or {@code json}, in any case. */
+    static LogFormat parse(String name) {
+        try {
+            return valueOf(name.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The log format is text or json, not " + name, e);
+        }
+    }
+
+    /**
+     * Reads the logging configuration again with this format; lines logged from now on take it.
+     *
+     * @throws JoranException when the configuration cannot be read
+     */
+    void apply() throws JoranException {
+        System.setProperty(PROPERTY, name().toLowerCase(Locale.ROOT));
+        ILoggerFactory factory = LoggerFactory.getILoggerFactory();
+        if (!(factory instanceof LoggerContext context)) {
+            throw new IllegalStateException("The log format can only be chosen with Logback, but SLF4J is bound to "
+                    + factory.getClass().getName());
+        }
+        URL configuration = LogFormat.class.getResource("/logback.xml");
+        if (configuration == null) {
+            throw new IllegalStateException("logback.xml is missing from the class path");
+        }
+        context.reset();
+        JoranConfigurator configurator = new JoranConfigurator();
+        configurator.setContext(context);
+        configurator.doConfigure(configuration);
+    }
+}

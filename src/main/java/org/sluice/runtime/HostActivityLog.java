@@ -1,0 +1,116 @@
+package org.sluice.runtime;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.ThrottleEpisode;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
+
+/**
+ * What a headless host tells its operator as it happens: each operation as it is accepted and as
+ * it ends, each throttle transition and episode, and each restart of a role instance, one log line
+ * apiece. The line reads as a sentence; the same facts go with it as key-value pairs ({@code event},
+ * {@code service}, {@code role_instance}, …), which the JSON log format writes as fields.
+ *
+ * <p>{@code sluice host} listens with it; the console does not, and so logs no more than before.
+ */
+public final class HostActivityLog implements HostListener {
+    private static final Logger LOG = LoggerFactory.getLogger(HostActivityLog.class);
+
+    @Override
+    public void serviceChanged(ServiceView service) {
+        // States follow from operations, which are logged.
+    }
+
+    @Override
+    public void serviceRemoved(String name) {
+        // The Delete that removed it is logged.
+    }
+
+    @Override
+    public void operationProgress(OperationRecord record) {
+        String operation = record.operation().chartName();
+        String outcome = record.outcome().name().toLowerCase(Locale.ROOT);
+        double seconds = (record.endedMs().orElse(record.startedMs()) - record.startedMs()) / 1000.0;
+        LoggingEventBuilder line = (record.outcome() == Outcome.SUCCEEDED || record.outcome() == Outcome.RUNNING
+                ? LOG.atInfo() : LOG.atWarn())
+                .addKeyValue("event", "operation").addKeyValue("service", record.service())
+                .addKeyValue("operation", operation).addKeyValue("outcome", outcome)
+                .addKeyValue("request", record.requestId()).addKeyValue("issuer", record.requester());
+        switch (record.outcome()) {
+            case RUNNING -> line.log("{} of {} accepted from {} (request {})", operation, record.service(), record.requester(),
+                    record.requestId());
+            case SUCCEEDED -> line.addKeyValue("durationMs", record.endedMs().orElse(record.startedMs()) - record.startedMs())
+                    .log("{} of {} succeeded in {} s (request {}, from {})", operation, record.service(), oneDecimal(seconds),
+                            record.requestId(), record.requester());
+            case FAILED -> line.addKeyValue("error", record.error().orElse(""))
+                    .log("{} of {} failed after {} s: {} (request {}, from {})", operation, record.service(), oneDecimal(seconds),
+                            record.error().orElse("no reason was given"), record.requestId(), record.requester());
+            case INTERRUPTED -> line.log("{} of {} was cut short when the host stopped; it did not finish (request {}, from {})",
+                    operation, record.service(), record.requestId(), record.requester());
+        }
+    }
+
+    @Override
+    public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+        if (event instanceof InstanceEvent.Throttle change) {
+            throttle(service, instance.index(), change.transition());
+        } else if (event instanceof InstanceEvent.EpisodeEnded ended) {
+            episode(service, instance.index(), ended.episode());
+        } else if (event instanceof InstanceEvent.Restarting restarting) {
+            about(LOG.atWarn(), "restart", service, instance.index()).addKeyValue("attempt", restarting.attempt())
+                    .addKeyValue("delayMs", restarting.delayMs())
+                    .log("{} instance {} exited on its own; the host starts it again in {} s (crash {} in a row)", service,
+                            instance.index(), oneDecimal(restarting.delayMs() / 1000.0), restarting.attempt());
+        } else if (event instanceof InstanceEvent.GaveUp gaveUp) {
+            about(LOG.atError(), "gave-up", service, instance.index()).addKeyValue("crashes", gaveUp.crashes())
+                    .log("{} instance {} crashed {} times in a row; the host leaves it down until the service is started again",
+                            service, instance.index(), gaveUp.crashes());
+        }
+    }
+
+    private static void throttle(String service, int index, ThrottleTransition t) {
+        LoggingEventBuilder line = about(t.state() == ThrottleState.THROTTLED ? LOG.atWarn() : LOG.atInfo(), "throttle", service, index)
+                .addKeyValue("state", t.state().name().toLowerCase(Locale.ROOT)).addKeyValue("causes", keys(t.causes()));
+        if (t.entersThrottled()) {
+            line.log("{} instance {} is throttled by {}: it refuses messages as busy until it recovers", service, index, words(t.causes()));
+        } else if (t.state() == ThrottleState.THROTTLED) {
+            line.log("{} instance {} stays throttled, now by {}", service, index, words(t.causes()));
+        } else {
+            line.log("{} instance {} recovered and takes messages again", service, index);
+        }
+    }
+
+    private static void episode(String service, int index, ThrottleEpisode episode) {
+        long durationMs = episode.endMs().orElse(episode.startMs()) - episode.startMs();
+        about(LOG.atInfo(), "episode", service, index).addKeyValue("durationMs", durationMs)
+                .addKeyValue("causes", keys(episode.causes()))
+                .log("{} instance {} was throttled for {} s by {}", service, index, oneDecimal(durationMs / 1000.0),
+                        words(episode.causes()));
+    }
+
+    private static LoggingEventBuilder about(LoggingEventBuilder line, String event, String service, int index) {
+        return line.addKeyValue("event", event).addKeyValue("service", service).addKeyValue("role_instance", index);
+    }
+
+    private static String keys(Set<Cause> causes) {
+        return causes.stream().sorted().map(c -> c.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(","));
+    }
+
+    private static String words(Set<Cause> causes) {
+        return causes.stream().sorted().map(c -> c == Cause.MEMORY ? "memory" : "messages in process")
+                .collect(Collectors.joining(" and "));
+    }
+
+    private static String oneDecimal(double value) {
+        return String.format(Locale.ROOT, "%.1f", value);
+    }
+}

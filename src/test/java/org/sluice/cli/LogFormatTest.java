@@ -1,0 +1,70 @@
+package org.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/** {@code sluice host --log-format}: the same log line, for a person or for a log shipper. */
+class LogFormatTest {
+    private static final Logger LOG = LoggerFactory.getLogger("org.sluice.runtime.HostActivityLog");
+    private final PrintStream original = System.err;
+
+    @AfterEach
+    void restore() throws Exception {
+        System.setErr(original);
+        LogFormat.TEXT.apply();
+    }
+
+    private String logged(LogFormat format) throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            // The appender takes standard error as it is when the format is applied.
+            format.apply();
+            LOG.atWarn().addKeyValue("event", "throttle").addKeyValue("service", "orders")
+                    .log("{} instance {} is throttled by memory", "orders", 1);
+            LOG.debug("not at the default level");
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void jsonWritesEachLineAsOneObjectWithTheMessageAndItsFields() throws Exception {
+        String text = logged(LogFormat.JSON);
+
+        String[] lines = text.strip().split("\n");
+        assertThat(lines).hasSize(1);
+        JsonNode line = new ObjectMapper().readTree(lines[0]);
+        assertThat(line.path("level").asText()).isEqualTo("WARN");
+        assertThat(line.path("loggerName").asText()).isEqualTo("org.sluice.runtime.HostActivityLog");
+        assertThat(line.path("formattedMessage").asText()).isEqualTo("orders instance 1 is throttled by memory");
+        assertThat(line.path("timestamp").asLong()).isPositive();
+        assertThat(line.path("kvpList").toString()).contains("\"service\":\"orders\"").contains("\"event\":\"throttle\"");
+    }
+
+    @Test
+    void textIsTheDefaultAndWritesOneHumanLine() throws Exception {
+        String text = logged(LogFormat.TEXT);
+
+        assertThat(text).isEqualTo("[" + Thread.currentThread().getName()
+                + "] WARN org.sluice.runtime.HostActivityLog - orders instance 1 is throttled by memory" + System.lineSeparator());
+    }
+
+    @Test
+    void theFormatIsNamedOnTheCommandLineInEitherCase() {
+        assertThat(LogFormat.parse("json")).isEqualTo(LogFormat.JSON);
+        assertThat(LogFormat.parse("TEXT")).isEqualTo(LogFormat.TEXT);
+    }
+}
