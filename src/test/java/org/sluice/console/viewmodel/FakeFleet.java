@@ -35,6 +35,8 @@ final class FakeFleet implements Fleet {
     final Map<String, ServiceState> states = new ConcurrentHashMap<>();
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<BackupInfo> backups = new ArrayList<>();
+    /** What the next creates throw, or null to accept them. */
+    volatile RuntimeException createFails;
     private final Lifecycle rules = Lifecycle.standard();
 
     static ServiceDefinition definition(String name) {
@@ -73,6 +75,9 @@ final class FakeFleet implements Fleet {
     @Override
     public OperationTicket create(ServiceDefinition definition) {
         calls.add("create " + definition.name());
+        if (createFails != null) {
+            throw createFails;
+        }
         states.put(definition.name(), ServiceState.CREATING);
         return new OperationTicket("c", definition.name(), Operation.CREATE, new CompletableFuture<>());
     }
