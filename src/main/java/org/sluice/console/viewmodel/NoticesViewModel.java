@@ -48,6 +48,12 @@ public final class NoticesViewModel {
         return alert.getReadOnlyProperty();
     }
 
+    /** The user has read the alert and closed it. */
+    public void dismiss() {
+        alertTopic = null;
+        alert.set(null);
+    }
+
     /** Tells the user something, about {@code service} or, when it is {@code null}, about the console. */
     void post(Notice.Kind kind, String service, String text) {
         post(kind, service, service, text);
