@@ -120,6 +120,13 @@ public final class ServicesViewModel {
         return search;
     }
 
+    /** Shows every service again: no search, all states, all hosts. */
+    public void clearSearch() {
+        search.set("");
+        stateFilter.set(StateFilter.ALL);
+        hostFilter.set(HostFilter.ALL);
+    }
+
     public ObjectProperty<StateFilter> stateFilterProperty() {
         return stateFilter;
     }
