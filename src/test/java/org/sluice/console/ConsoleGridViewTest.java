@@ -207,6 +207,36 @@ class ConsoleGridViewTest {
         assertThat(table.getSelectionModel().getSelectedItems()).hasSize(1);
     }
 
+    @Test
+    void inTheDarkThemeTooltipsAndMenusFillTheirWholeWindow(FxRobot robot) throws Exception {
+        // Without a compositor a popup window's transparent pixels show white: a frame round a
+        // rounded, shadowed tooltip or menu. The popup's content must cover its window.
+        robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet()));
+        waitUntil(() -> active("orders"));
+        robot.moveTo(actions(robot, "orders").button(Operation.STOP));
+        waitUntil(() -> shownTooltip().isPresent());
+        assertCoversItsWindow(shownTooltip().orElseThrow().getSkin().getNode());
+
+        robot.moveTo("#search");
+        robot.clickOn("#state-filter");
+        waitUntil(() -> Window.getWindows().stream().anyMatch(w -> w instanceof javafx.scene.control.ContextMenu && w.isShowing()));
+        javafx.scene.control.ContextMenu menu = (javafx.scene.control.ContextMenu) Window.getWindows().stream()
+                .filter(w -> w instanceof javafx.scene.control.ContextMenu && w.isShowing()).findFirst().orElseThrow();
+        assertCoversItsWindow(menu.getSkin().getNode());
+        robot.type(javafx.scene.input.KeyCode.ESCAPE);
+    }
+
+    private static void assertCoversItsWindow(Node node) {
+        javafx.scene.layout.Region region = (javafx.scene.layout.Region) node;
+        assertThat(region.getEffect()).as("no shadow outside the content").isNull();
+        assertThat(region.getBackground()).isNotNull();
+        BackgroundFill outer = region.getBackground().getFills().get(0);
+        assertThat(outer.getInsets()).as("the background reaches the window's edge").isEqualTo(javafx.geometry.Insets.EMPTY);
+        assertThat(outer.getRadii().isUniform() && outer.getRadii().getTopLeftHorizontalRadius() == 0)
+                .as("square corners: a rounded one leaves its corner to the window").isTrue();
+        assertThat(((Color) outer.getFill()).getOpacity()).isEqualTo(1.0);
+    }
+
     private static Optional<Color> topFill(Background background) {
         if (background == null || background.getFills().isEmpty()) {
             return Optional.empty();

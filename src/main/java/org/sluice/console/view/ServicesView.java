@@ -110,7 +110,7 @@ public final class ServicesView extends BorderPane {
                     row.definitionProperty(), row.instancesProperty(), row.throttledProperty(), row.restartingProperty(),
                     row.failedProperty(), row.startingProperty());
         });
-        instances.setPrefWidth(160);
+        instances.setPrefWidth(175);
         instances.setMinWidth(120);
 
         TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
@@ -128,9 +128,9 @@ public final class ServicesView extends BorderPane {
         actions.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         List<Operation> operations = model.operations();
         actions.setCellFactory(c -> new ActionsCell(operations, i18n::operation, this::actionTitle));
-        actions.setPrefWidth(operations.size() * 34 + 12);
-        actions.setMinWidth(operations.size() * 34 + 12);
-        actions.setMaxWidth(operations.size() * 34 + 12);
+        actions.setPrefWidth(operations.size() * 31 + 14);
+        actions.setMinWidth(operations.size() * 31 + 14);
+        actions.setMaxWidth(operations.size() * 31 + 14);
         actions.setSortable(false);
 
         table.getColumns().setAll(List.of(host, name, state, health, instances, endpoint, last, actions));
