@@ -29,6 +29,7 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
@@ -195,14 +196,17 @@ public final class FxDialogService implements DialogService {
         }
         grid.add(error, 0, 0, 3, 1);
         for (int i = 0; i < labels.size(); i++) {
-            grid.add(new Label(i18n.get(labels.get(i))), 0, i + 1);
+            Label label = new Label(i18n.get(labels.get(i)));
+            label.setMinWidth(Region.USE_PREF_SIZE);
+            grid.add(label, 0, i + 1);
             grid.add(fields.get(i), 1, i + 1);
             // What is wrong with a field is said beside it, as the user types.
             Label problem = new Label();
             problem.setId("definition-problem-" + problemFields.get(i));
             problem.getStyleClass().add("form-problems");
             problem.setWrapText(true);
-            problem.setMaxWidth(260);
+            problem.setPrefWidth(240);
+            problem.setMinWidth(240);
             problem.textProperty().bind(form.problemProperty(problemFields.get(i)));
             grid.add(problem, 2, i + 1);
         }

@@ -128,9 +128,9 @@ public final class ServicesView extends BorderPane {
         actions.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         List<Operation> operations = model.operations();
         actions.setCellFactory(c -> new ActionsCell(operations, i18n::operation, this::actionTitle));
-        actions.setPrefWidth(operations.size() * 31 + 14);
-        actions.setMinWidth(operations.size() * 31 + 14);
-        actions.setMaxWidth(operations.size() * 31 + 14);
+        actions.setPrefWidth(operations.size() * 29 + 12);
+        actions.setMinWidth(operations.size() * 29 + 12);
+        actions.setMaxWidth(operations.size() * 29 + 12);
         actions.setSortable(false);
 
         table.getColumns().setAll(List.of(host, name, state, health, instances, endpoint, last, actions));
