@@ -28,6 +28,7 @@ import javafx.scene.control.PasswordField;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
@@ -211,6 +212,10 @@ public final class FxDialogService implements DialogService {
             grid.add(problem, 2, i + 1);
         }
         transform.setPrefColumnCount(28);
+        ColumnConstraints fieldColumn = new ColumnConstraints();
+        fieldColumn.setMinWidth(Region.USE_PREF_SIZE);
+        fieldColumn.setPrefWidth(320);
+        grid.getColumnConstraints().setAll(new ColumnConstraints(), fieldColumn, new ColumnConstraints());
         dialog.getDialogPane().setContent(grid);
         dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.canSubmitProperty().not());
         dialog.setOnShown(e -> (isNew ? name : units.getEditor()).requestFocus());
