@@ -208,6 +208,34 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void theNewServiceFormSaysBesideEachFieldWhatIsWrongAsTheUserTypes(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        robot.clickOn("#button-new-service");
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
+        Button create = (Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
+                .lookupButton(javafx.scene.control.ButtonType.OK);
+        robot.clickOn("#definition-name").write("orders");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#definition-problem-name").queryLabeled().getText())
+                .isEqualTo("A service named orders already exists on this computer.");
+        robot.clickOn("#definition-units .text-field").eraseText(1).write("12");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be from 1 to 8.");
+        assertThat(create.isDisabled()).isTrue();
+
+        robot.clickOn("#definition-name").eraseText(6).write("refunds");
+        robot.clickOn("#definition-units .text-field").eraseText(2).write("2");
+        robot.clickOn("#definition-destination").write("dir:/tmp/refunds");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#definition-problem-name").queryLabeled().getText()).isEmpty();
+        assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEmpty();
+        robot.clickOn(create);
+        waitUntil(() -> console.session.services().row("refunds").isPresent());
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isEmpty());
+        assertThat(console.session.services().row("refunds").orElseThrow().getDefinition().units()).isEqualTo(2);
+    }
+
+    @Test
     void inTheDarkThemeTooltipsAndMenusFillTheirWholeWindow(FxRobot robot) throws Exception {
         // Without a compositor a popup window's transparent pixels show white: a frame round a
         // rounded, shadowed tooltip or menu. The popup's content must cover its window.
