@@ -236,6 +236,27 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void aSuspendedServiceSaysItsInstancesAreSuspendedNotRunning(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        console.fleet.perform("orders", Operation.SUSPEND).completion().get(10, TimeUnit.SECONDS);
+        waitUntil(() -> console.session.services().row("orders").orElseThrow().getState() == ServiceState.SUSPENDED);
+        waitUntil(() -> "1 unit \u00b7 1 suspended".equals(cellText(robot, "orders", "Units and instances")));
+
+        robot.interact(() -> console.session.services().selectedProperty().set(console.session.services().row("orders").orElseThrow()));
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(console.session.services().row("orders").orElseThrow())));
+        waitUntil(() -> robot.lookup("#details-instances .table-cell").queryAll().stream()
+                .anyMatch(n -> "Suspended".equals(((TableCell<?, ?>) n).getText())));
+    }
+
+    private static String cellText(FxRobot robot, String service, String column) {
+        TableRow<?> row = tableRow(robot, service);
+        return row == null ? null : row.getChildrenUnmodifiable().stream()
+                .filter(n -> n instanceof TableCell<?, ?> c && column.equals(c.getTableColumn().getText()))
+                .map(n -> ((TableCell<?, ?>) n).getText()).findFirst().orElse(null);
+    }
+
+    @Test
     void inTheDarkThemeTooltipsAndMenusFillTheirWholeWindow(FxRobot robot) throws Exception {
         // Without a compositor a popup window's transparent pixels show white: a frame round a
         // rounded, shadowed tooltip or menu. The popup's content must cover its window.

@@ -108,7 +108,7 @@ public final class ServicesView extends BorderPane {
             ServiceRowViewModel row = c.getValue();
             return Bindings.createStringBinding(() -> instancesText(row),
                     row.definitionProperty(), row.instancesProperty(), row.throttledProperty(), row.restartingProperty(),
-                    row.failedProperty(), row.startingProperty());
+                    row.failedProperty(), row.startingProperty(), row.stateProperty());
         });
         instances.setPrefWidth(175);
         instances.setMinWidth(120);
@@ -200,8 +200,10 @@ public final class ServicesView extends BorderPane {
         int units = row.getDefinition().units();
         int running = row.instancesProperty().get();
         int throttled = row.throttledProperty().get();
+        // A Suspended service's instances are up but refuse messages on purpose: not "running".
         StringBuilder text = new StringBuilder(row.startingProperty().get() > 0
                 ? i18n.get("services.instancesStarting", units, running)
+                : row.getState() == ServiceState.SUSPENDED ? i18n.get("services.instancesSuspended", units, running)
                 : i18n.get("services.instances", units, running));
         if (throttled > 0) {
             text.append(" · ").append(i18n.get("services.throttledCount", throttled));
