@@ -127,7 +127,7 @@ class ConsoleHostsViewTest {
         waitUntil(() -> remote.getPseudoClassStates().contains(STALE));
         ActionsCell remoteActions = actions(robot, remote);
         assertThat(remoteActions.button(Operation.STOP).isDisabled()).isTrue();
-        assertThat(remoteActions.tooltip(Operation.STOP).getText()).startsWith("branch is reconnecting");
+        assertThat(remoteActions.tooltip(Operation.STOP).getText()).startsWith("Stop (Ctrl+Shift+T)\nbranch is reconnecting");
         assertThat(remoteActions.tooltip(Operation.STOP).getText()).endsWith("actions wait until it is back.");
         assertThat(cellText(remote, "Health")).startsWith("last update ").endsWith(" s ago");
         assertThat(onFx(chip::getText)).startsWith("branch · Reconnecting");

@@ -104,7 +104,7 @@ class ConsoleViewTest {
         assertThat(cell.button(Operation.STOP).isDisabled()).isTrue();
         assertThat(cell.button(Operation.RESUME).isDisabled()).isTrue();
         assertThat(cell.tooltip(Operation.RESUME).getText())
-                .isEqualTo("Resume is not allowed while the service is Stopped. Start it instead.");
+                .isEqualTo("Resume (Ctrl+Shift+U)\nResume is not allowed while the service is Stopped. Start it instead.");
     }
 
     /** Makes the fake's stop wait until it crashes: the stop future completes only when it exits. */
@@ -186,7 +186,7 @@ class ConsoleViewTest {
         assertThat(resume.isDisabled()).isTrue();
         robot.moveTo(resume.getParent());
         waitUntil(() -> cell.tooltip(Operation.RESUME).isShowing());
-        assertThat(cell.tooltip(Operation.RESUME).getText()).isEqualTo("Resume is not needed: the service is already Active.");
+        assertThat(cell.tooltip(Operation.RESUME).getText()).isEqualTo("Resume (Ctrl+Shift+U)\nResume is not needed: the service is already Active.");
     }
 
     @Test

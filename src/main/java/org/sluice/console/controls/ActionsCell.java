@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
+import javafx.beans.binding.Bindings;
 import javafx.scene.control.Button;
 import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.TableCell;
@@ -18,9 +19,9 @@ import org.sluice.lifecycle.Operation;
 
 /**
  * The nine chart actions of one service row. Each button's {@code disable} is bound to its
- * command's {@code executable} and nothing else. A disabled control gets no mouse events, so each
- * button sits in a small pane that carries the tooltip: it shows what the action does, or why it
- * is disabled and the way out.
+ * command's {@code executable} and nothing else. Each button's tooltip names the action and its
+ * shortcut, then says what it does, or why it is disabled and the way out. A disabled control gets
+ * no mouse events, so the tooltip is also installed on a small pane around the button.
  */
 public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRowViewModel> {
     private final List<Operation> operations;
@@ -28,8 +29,15 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
     private final List<Tooltip> tooltips = new ArrayList<>();
     private final HBox box = new HBox(2);
 
-    public ActionsCell(List<Operation> operations, Function<Operation, String> label) {
+    private final Function<Operation, String> title;
+
+    /**
+     * @param label what a screen reader says for an action
+     * @param title an action's name and shortcut: its tooltip's first line
+     */
+    public ActionsCell(List<Operation> operations, Function<Operation, String> label, Function<Operation, String> title) {
         this.operations = List.copyOf(operations);
+        this.title = title;
         for (Operation operation : operations) {
             Button button = new Button(null, Icons.of(operation).create());
             button.getStyleClass().addAll("flat", "action", "action-" + operation.chartName());
@@ -39,6 +47,9 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
             tooltip.setShowDelay(Duration.millis(300));
             tooltip.setWrapText(true);
             tooltip.setMaxWidth(360);
+            // On the button while it is enabled (a pane's tooltip does not show over an enabled
+            // button), on the pane around it while it is disabled.
+            button.setTooltip(tooltip);
             StackPane holder = new StackPane(button);
             Tooltip.install(holder, tooltip);
             buttons.add(button);
@@ -64,7 +75,7 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
         for (int i = 0; i < buttons.size(); i++) {
             OperationCommand command = row.command(operations.get(i));
             buttons.get(i).disableProperty().bind(command.executableProperty().not());
-            tooltips.get(i).textProperty().bind(command.tooltipProperty());
+            tooltips.get(i).textProperty().bind(Bindings.concat(title.apply(operations.get(i)), "\n", command.tooltipProperty()));
             buttons.get(i).setOnAction(e -> command.execute());
         }
         setGraphic(box);

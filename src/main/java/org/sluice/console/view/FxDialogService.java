@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
+import javafx.event.ActionEvent;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Alert;
@@ -27,7 +28,9 @@ import javafx.scene.control.PasswordField;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.layout.ColumnConstraints;
 import javafx.scene.layout.GridPane;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 import javafx.stage.Window;
 import javafx.util.StringConverter;
@@ -94,22 +97,40 @@ public final class FxDialogService implements DialogService {
 
     @Override
     public Optional<ServiceDefinition> editDefinition(ServiceDefinition current, boolean isNew) {
-        return definitionDialog(current, isNew, List.of()).map(NewService::definition);
+        DefinitionFormViewModel form = new DefinitionFormViewModel(current, isNew, i18n);
+        Dialog<Boolean> dialog = definitionDialog(form, List.of());
+        dialog.setResultConverter(button -> button == ButtonType.OK);
+        return dialog.showAndWait().filter(ok -> ok).map(ok -> form.definition());
     }
 
     @Override
-    public Optional<NewService> newService(ServiceDefinition blank, List<HostChoice> hosts) {
-        return definitionDialog(blank, true, hosts);
+    public void newService(DefinitionFormViewModel form, List<HostChoice> hosts) {
+        Dialog<Boolean> dialog = definitionDialog(form, hosts);
+        Button create = (Button) dialog.getDialogPane().lookupButton(ButtonType.OK);
+        create.setText(i18n.get("dialog.definition.create"));
+        // Create sends the form and leaves it open: it closes when the host has taken the service,
+        // and shows the host's refusal otherwise, with everything typed still there.
+        create.addEventFilter(ActionEvent.ACTION, e -> {
+            e.consume();
+            form.submit();
+        });
+        form.doneProperty().addListener((o, was, done) -> {
+            if (done) {
+                dialog.setResult(Boolean.TRUE);
+            }
+        });
+        dialog.setResultConverter(button -> button == ButtonType.OK && form.doneProperty().get());
+        dialog.showAndWait();
     }
 
     /** The definition form; with more than one host to choose from, it asks for the host first. */
-    private Optional<NewService> definitionDialog(ServiceDefinition current, boolean isNew, List<HostChoice> hosts) {
-        DefinitionFormViewModel form = new DefinitionFormViewModel(current, isNew, i18n);
-        Dialog<NewService> dialog = dialog(isNew ? i18n.get("dialog.definition.newTitle")
-                : i18n.get("dialog.definition.editTitle", current.name()));
+    private Dialog<Boolean> definitionDialog(DefinitionFormViewModel form, List<HostChoice> hosts) {
+        boolean isNew = form.isNew();
+        Dialog<Boolean> dialog = dialog(isNew ? i18n.get("dialog.definition.newTitle")
+                : i18n.get("dialog.definition.editTitle", form.definition().name()));
         GridPane grid = new GridPane();
         grid.setHgap(10);
-        grid.setVgap(8);
+        grid.setVgap(4);
         grid.setPadding(new Insets(10));
 
         ChoiceBox<HostChoice> host = new ChoiceBox<>(FXCollections.observableArrayList(hosts));
@@ -125,6 +146,7 @@ public final class FxDialogService implements DialogService {
                 return null;
             }
         });
+        host.valueProperty().addListener((o, a, chosen) -> form.hostProperty().set(chosen == null ? ServiceSnapshot.THIS_HOST : chosen.host()));
         if (!hosts.isEmpty()) {
             host.getSelectionModel().selectFirst();
         }
@@ -132,12 +154,10 @@ public final class FxDialogService implements DialogService {
         name.setId("definition-name");
         name.textProperty().bindBidirectional(form.nameProperty());
         name.setDisable(!isNew);
-        Spinner<Integer> units = spinner(ServiceDefinition.MIN_UNITS, ServiceDefinition.MAX_UNITS, form.unitsProperty().get());
-        units.valueProperty().addListener((o, a, b) -> form.unitsProperty().set(b));
-        Spinner<Integer> cores = spinner(1, ServiceDefinition.MAX_CORES, form.coresProperty().get());
-        cores.valueProperty().addListener((o, a, b) -> form.coresProperty().set(b));
-        Spinner<Integer> memory = spinner(ServiceDefinition.MIN_MEMORY_MB, ServiceDefinition.MAX_MEMORY_MB, form.memoryMbProperty().get());
-        memory.valueProperty().addListener((o, a, b) -> form.memoryMbProperty().set(b));
+        Spinner<Integer> units = spinner("definition-units", ServiceDefinition.MIN_UNITS, ServiceDefinition.MAX_UNITS, form.unitsProperty());
+        Spinner<Integer> cores = spinner("definition-cores", 1, ServiceDefinition.MAX_CORES, form.coresProperty());
+        Spinner<Integer> memory = spinner("definition-memory", ServiceDefinition.MIN_MEMORY_MB, ServiceDefinition.MAX_MEMORY_MB,
+                form.memoryMbProperty());
         ChoiceBox<Validation> validate = new ChoiceBox<>(FXCollections.observableArrayList(Validation.values()));
         validate.setConverter(new StringConverter<>() {
             @Override
@@ -156,37 +176,69 @@ public final class FxDialogService implements DialogService {
         source.setPromptText("dir:/path/to/inbox");
         TextField destination = field(form.destinationProperty(), "definition-destination");
         destination.setPromptText("dir:/path/to/outbox  |  https://host/path");
-        Label problems = new Label();
-        problems.setId("definition-problems");
-        problems.getStyleClass().add("form-problems");
-        problems.setWrapText(true);
-        problems.textProperty().bind(form.problemTextProperty());
+        Label error = new Label();
+        error.setId("definition-error");
+        error.getStyleClass().add("form-error");
+        error.setWrapText(true);
+        error.textProperty().bind(form.errorProperty());
+        error.visibleProperty().bind(form.errorProperty().isNotEmpty());
+        error.managedProperty().bind(error.visibleProperty());
 
         List<String> labels = new ArrayList<>(List.of("definition.field.name", "definition.field.units", "definition.field.cores",
                 "definition.field.memory", "definition.field.validate", "definition.field.transform", "definition.field.source",
                 "definition.field.destination"));
+        List<String> problemFields = new ArrayList<>(List.of("name", "units", "coresPerInstance", "memoryMb", "validate",
+                "transform", "source", "destination"));
         List<Node> fields = new ArrayList<>(List.of(name, units, cores, memory, validate, transform, source, destination));
         if (hosts.size() > 1) {
             labels.add(0, "definition.field.host");
+            problemFields.add(0, "host");
             fields.add(0, host);
         }
+        grid.add(error, 0, 0, 3, 1);
         for (int i = 0; i < labels.size(); i++) {
-            grid.add(new Label(i18n.get(labels.get(i))), 0, i);
-            grid.add(fields.get(i), 1, i);
+            Label label = new Label(i18n.get(labels.get(i)));
+            label.setMinWidth(Region.USE_PREF_SIZE);
+            grid.add(label, 0, i + 1);
+            grid.add(fields.get(i), 1, i + 1);
+            // What is wrong with a field is said beside it, as the user types.
+            Label problem = new Label();
+            problem.setId("definition-problem-" + problemFields.get(i));
+            problem.getStyleClass().add("form-problems");
+            problem.setWrapText(true);
+            problem.setPrefWidth(240);
+            problem.setMinWidth(240);
+            problem.textProperty().bind(form.problemProperty(problemFields.get(i)));
+            grid.add(problem, 2, i + 1);
         }
-        grid.add(problems, 0, labels.size(), 2, 1);
         transform.setPrefColumnCount(28);
+        ColumnConstraints fieldColumn = new ColumnConstraints();
+        fieldColumn.setMinWidth(Region.USE_PREF_SIZE);
+        fieldColumn.setPrefWidth(320);
+        grid.getColumnConstraints().setAll(new ColumnConstraints(), fieldColumn, new ColumnConstraints());
         dialog.getDialogPane().setContent(grid);
-        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.validProperty().not());
-        dialog.setResultConverter(button -> button == ButtonType.OK
-                ? new NewService(host.getValue() == null ? ServiceSnapshot.THIS_HOST : host.getValue().host(), form.definition())
-                : null);
-        return dialog.showAndWait();
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.canSubmitProperty().not());
+        dialog.setOnShown(e -> (isNew ? name : units.getEditor()).requestFocus());
+        return dialog;
     }
 
-    private static Spinner<Integer> spinner(int min, int max, int value) {
-        Spinner<Integer> spinner = new Spinner<>(min, max, Math.max(min, Math.min(max, value)));
+    /**
+     * An editable spinner that tells the form every number the user types, in range or not, so the
+     * form can say at once what is wrong; the spinner alone would quietly put back its last value.
+     */
+    private static Spinner<Integer> spinner(String id, int min, int max, javafx.beans.property.IntegerProperty value) {
+        Spinner<Integer> spinner = new Spinner<>(min, max, Math.max(min, Math.min(max, value.get())));
+        spinner.setId(id);
         spinner.setEditable(true);
+        spinner.valueProperty().addListener((o, a, b) -> value.set(b));
+        spinner.getEditor().textProperty().addListener((o, a, typed) -> {
+            try {
+                value.set(Integer.parseInt(typed.strip()));
+            } catch (NumberFormatException notANumber) {
+                // Not a number: the form says the field is out of range.
+                value.set(Integer.MIN_VALUE);
+            }
+        });
         return spinner;
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -38,10 +39,10 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
-import org.controlsfx.control.NotificationPane;
 import org.sluice.console.controls.Icons;
 import org.sluice.console.viewmodel.BulkActionViewModel;
 import org.sluice.console.viewmodel.HostFilter;
@@ -74,6 +75,9 @@ public final class MainView extends BorderPane {
         void quit();
     }
 
+    private static final KeyCombination NEW_SERVICE = new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN);
+    private static final KeyCombination RESTORE = new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN);
+
     /** The chart operations' shortcuts, in menu order. */
     static final Map<Operation, KeyCombination> SHORTCUTS = new LinkedHashMap<>();
 
@@ -99,7 +103,7 @@ public final class MainView extends BorderPane {
     private final Node details;
     private final Supplier<? extends Node> dashboard;
     private final TabPane tabs = new TabPane();
-    private final NotificationPane notifications = new NotificationPane();
+    private final NoticeBar notifications;
     private final TextField search = new TextField();
     private final Label status = new Label();
     private final List<MenuItem> shortcutItems = new ArrayList<>();
@@ -119,6 +123,7 @@ public final class MainView extends BorderPane {
         this.i18n = i18n;
         this.shell = shell;
         this.servicesView = new ServicesView(services, hosts, i18n);
+        this.notifications = new NoticeBar(notices, i18n);
         this.details = details;
         this.dashboard = dashboard;
         createView();
@@ -145,9 +150,8 @@ public final class MainView extends BorderPane {
         dashboardTab.setGraphic(Icons.THROTTLED.create());
         tabs.getTabs().setAll(servicesTab, dashboardTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
-        notifications.setContent(tabs);
-        notifications.setShowFromTop(true);
-        setCenter(notifications);
+        VBox.setVgrow(tabs, Priority.ALWAYS);
+        setCenter(new VBox(notifications, tabs));
 
         status.setId("status");
         status.getStyleClass().add("status-text");
@@ -159,10 +163,9 @@ public final class MainView extends BorderPane {
 
     private MenuBar menuBar() {
         Menu file = new Menu(i18n.get("menu.file"));
-        MenuItem create = item(i18n.get("action.newService"), Icons.CREATE, new KeyCodeCombination(KeyCode.N, KeyCombination.SHORTCUT_DOWN));
+        MenuItem create = item(i18n.get("action.newService"), Icons.CREATE, NEW_SERVICE);
         create.setOnAction(e -> services.createService());
-        MenuItem restore = item(i18n.get("action.restore"), Icons.RESTORE,
-                new KeyCodeCombination(KeyCode.O, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
+        MenuItem restore = item(i18n.get("action.restore"), Icons.RESTORE, RESTORE);
         restore.setOnAction(e -> services.restoreService());
         MenuItem connect = item(i18n.get("action.connectHost"), Icons.CONNECT_HOST,
                 new KeyCodeCombination(KeyCode.H, KeyCombination.SHORTCUT_DOWN, KeyCombination.SHIFT_DOWN));
@@ -258,9 +261,13 @@ public final class MainView extends BorderPane {
         Button create = new Button(i18n.get("action.newService"), Icons.CREATE.create());
         create.setId("button-new-service");
         create.setOnAction(e -> services.createService());
+        create.setTooltip(new Tooltip(i18n.get("action.withShortcut", i18n.get("action.newService"), NEW_SERVICE.getDisplayText())
+                + "\n" + i18n.get("action.Create.tooltip")));
         Button restore = new Button(i18n.get("action.restore"), Icons.RESTORE.create());
         restore.setId("button-restore");
         restore.setOnAction(e -> services.restoreService());
+        restore.setTooltip(new Tooltip(i18n.get("action.withShortcut", i18n.get("action.restore"), RESTORE.getDisplayText())
+                + "\n" + i18n.get("action.Restore.tooltip")));
 
         search.setId("search");
         search.setPromptText(i18n.get("action.search"));
@@ -302,6 +309,14 @@ public final class MainView extends BorderPane {
         MenuButton bulkActions = new MenuButton(i18n.get("action.bulk"));
         bulkActions.setId("bulk-actions");
         bulkActions.setTooltip(new Tooltip(i18n.get("action.bulk.tooltip")));
+        // With nothing selected a bulk action has nothing to act on: disabled, and the pane around it
+        // (a disabled control gets no mouse events) says what to do first.
+        bulkActions.disableProperty().bind(Bindings.isEmpty(servicesView.table().getSelectionModel().getSelectedItems()));
+        StackPane bulkHolder = new StackPane(bulkActions);
+        Tooltip why = new Tooltip(i18n.get("action.bulk.none"));
+        why.setWrapText(true);
+        why.setMaxWidth(360);
+        Tooltip.install(bulkHolder, why);
         for (Operation operation : bulk.operations()) {
             MenuItem item = new MenuItem(i18n.operation(operation), Icons.of(operation).create());
             item.setOnAction(e -> bulk.run(operation, List.copyOf(servicesView.table().getSelectionModel().getSelectedItems())));
@@ -309,18 +324,11 @@ public final class MainView extends BorderPane {
         }
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        return new ToolBar(create, restore, new Separator(), search, filter, hostFilter, spring, bulkActions);
+        return new ToolBar(create, restore, new Separator(), search, filter, hostFilter, spring, bulkHolder);
     }
 
     private void initListeners() {
         notices.latestProperty().addListener((o, a, notice) -> show(notice));
-        notices.alertProperty().addListener((o, a, alert) -> {
-            if (alert == null) {
-                notifications.hide();
-            } else {
-                notifications.show(alert.text(), Icons.STATE_FAILED.create());
-            }
-        });
     }
 
     private void show(Notice notice) {
@@ -357,7 +365,7 @@ public final class MainView extends BorderPane {
         return tabs;
     }
 
-    public NotificationPane notifications() {
+    public NoticeBar notifications() {
         return notifications;
     }
 }

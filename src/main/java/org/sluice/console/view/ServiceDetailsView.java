@@ -116,8 +116,10 @@ public final class ServiceDetailsView extends BorderPane {
                 column(i18n.get("details.column.status"), r -> Bindings.createStringBinding(
                         () -> r.statusProperty().get() == InstanceStatus.RESTARTING && r.crashesInARowProperty().get() > 0
                                 ? i18n.get("instance.RESTARTING.count", r.crashesInARowProperty().get())
+                                : r.statusProperty().get() == InstanceStatus.RUNNING && r.suspendedProperty().get()
+                                ? i18n.get("instance.suspended")
                                 : i18n.get("instance." + r.statusProperty().get().name()),
-                        r.statusProperty(), r.crashesInARowProperty()), 110),
+                        r.statusProperty(), r.crashesInARowProperty(), r.suspendedProperty()), 110),
                 column(i18n.get("details.column.memory"), r -> Bindings.createStringBinding(
                         () -> Double.isNaN(r.memoryPercentProperty().get()) ? "" : String.format(i18n.locale(), "%.1f %%", r.memoryPercentProperty().get()),
                         r.memoryPercentProperty()), 110),

@@ -6,16 +6,23 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.List;
 
+import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
+import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.css.PseudoClass;
+import javafx.geometry.Pos;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
 
 import org.sluice.console.controls.ActionsCell;
 import org.sluice.console.controls.StateCell;
@@ -35,6 +42,8 @@ import org.sluice.lifecycle.ServiceState;
  */
 public final class ServicesView extends BorderPane {
     private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
+    /** Room kept for the vertical scroll bar, so that one appearing does not push the last column out of sight. */
+    private static final double SCROLL_BAR_ALLOWANCE = 16;
     private final ServicesViewModel model;
     private final HostsViewModel hosts;
     private final I18n i18n;
@@ -56,12 +65,11 @@ public final class ServicesView extends BorderPane {
         table.setItems(model.visibleRows());
         table.setFixedCellSize(38);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
-        Label placeholder = new Label();
-        placeholder.setId("services-placeholder");
-        placeholder.textProperty().bind(Bindings.when(model.loadingProperty())
-                .then(i18n.get("services.loading")).otherwise(i18n.get("services.empty")));
-        table.setPlaceholder(placeholder);
-        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        table.setPlaceholder(placeholder());
+        // The columns keep their widths, and Endpoint and Last operation, whose text is the longest,
+        // share what is left of the window's width (see shareTheRest); when the window is too
+        // narrow for every column the grid scrolls sideways rather than cut the state.
+        table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
 
         table.setRowFactory(t -> new StaleRow());
 
@@ -69,17 +77,20 @@ public final class ServicesView extends BorderPane {
         host.setId("column-host");
         host.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().host().label()));
         host.setPrefWidth(130);
-        host.setMinWidth(110);
+        host.setMinWidth(100);
         host.visibleProperty().bind(hosts.severalProperty());
 
         TableColumn<ServiceRowViewModel, String> name = new TableColumn<>(i18n.get("services.column.name"));
         name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().serviceName()));
-        name.setPrefWidth(150);
+        name.setPrefWidth(130);
+        name.setMinWidth(80);
 
         TableColumn<ServiceRowViewModel, ServiceState> state = new TableColumn<>(i18n.get("services.column.state"));
         state.setCellValueFactory(c -> c.getValue().stateProperty());
         state.setCellFactory(c -> new StateCell<>(i18n::state));
-        state.setPrefWidth(190);
+        // Wide enough for the longest state with its icon, and a word beside it.
+        state.setPrefWidth(180);
+        state.setMinWidth(170);
 
         TableColumn<ServiceRowViewModel, Health> health = new TableColumn<>(i18n.get("services.column.health"));
         health.setCellValueFactory(c -> {
@@ -89,37 +100,96 @@ public final class ServicesView extends BorderPane {
         });
         health.setCellFactory(c -> new HealthCell());
         // Wide enough for "last update 12 s ago", which a remote host's stale rows show here.
-        health.setPrefWidth(175);
-        health.setMinWidth(165);
+        health.setPrefWidth(150);
+        health.setMinWidth(120);
 
         TableColumn<ServiceRowViewModel, String> instances = new TableColumn<>(i18n.get("services.column.instances"));
         instances.setCellValueFactory(c -> {
             ServiceRowViewModel row = c.getValue();
             return Bindings.createStringBinding(() -> instancesText(row),
                     row.definitionProperty(), row.instancesProperty(), row.throttledProperty(), row.restartingProperty(),
-                    row.failedProperty());
+                    row.failedProperty(), row.startingProperty(), row.stateProperty());
         });
-        instances.setPrefWidth(280);
+        instances.setPrefWidth(175);
+        instances.setMinWidth(120);
 
         TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
         endpoint.setCellValueFactory(c -> c.getValue().endpointProperty());
-        endpoint.setPrefWidth(240);
+        endpoint.setPrefWidth(340);
+        endpoint.setMinWidth(200);
 
         TableColumn<ServiceRowViewModel, String> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
         last.setCellValueFactory(c -> Bindings.createStringBinding(() -> lastOperationText(c.getValue().lastOperationProperty().get()),
                 c.getValue().lastOperationProperty()));
-        last.setPrefWidth(230);
+        last.setPrefWidth(220);
+        last.setMinWidth(190);
 
         TableColumn<ServiceRowViewModel, ServiceRowViewModel> actions = new TableColumn<>(i18n.get("services.column.actions"));
         actions.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         List<Operation> operations = model.operations();
-        actions.setCellFactory(c -> new ActionsCell(operations, i18n::operation));
-        actions.setPrefWidth(operations.size() * 34 + 12);
-        actions.setMinWidth(operations.size() * 34 + 12);
+        actions.setCellFactory(c -> new ActionsCell(operations, i18n::operation, this::actionTitle));
+        actions.setPrefWidth(operations.size() * 29 + 12);
+        actions.setMinWidth(operations.size() * 29 + 12);
+        actions.setMaxWidth(operations.size() * 29 + 12);
         actions.setSortable(false);
 
         table.getColumns().setAll(List.of(host, name, state, health, instances, endpoint, last, actions));
+        shareTheRest(endpoint, last);
         setCenter(table);
+    }
+
+    /** What the grid shows with no row: loading, no service at all, or none that passes the search and filters. */
+    private Node placeholder() {
+        Label text = new Label();
+        text.setId("services-placeholder");
+        text.setWrapText(true);
+        text.textProperty().bind(Bindings.createStringBinding(() -> {
+            if (model.loadingProperty().get()) {
+                return i18n.get("services.loading");
+            }
+            if (model.rows().isEmpty()) {
+                return i18n.get("services.empty");
+            }
+            String search = model.searchProperty().get() == null ? "" : model.searchProperty().get().strip();
+            return search.isEmpty() ? i18n.get("services.noneFiltered") : i18n.get("services.noMatch", search);
+        }, model.loadingProperty(), model.rows(), model.searchProperty()));
+        Button clear = new Button(i18n.get("services.clearSearch"));
+        clear.setId("clear-search");
+        clear.setOnAction(e -> model.clearSearch());
+        BooleanBinding filtered = Bindings.createBooleanBinding(() -> !model.loadingProperty().get() && !model.rows().isEmpty(),
+                model.loadingProperty(), model.rows());
+        clear.visibleProperty().bind(filtered);
+        clear.managedProperty().bind(filtered);
+        VBox box = new VBox(10, text, clear);
+        box.setAlignment(Pos.CENTER);
+        return box;
+    }
+
+    /**
+     * Gives {@code wide} a little more than half and {@code next} the rest of the width the other columns leave,
+     * each at least its minimum, whenever the window or another column changes width.
+     */
+    private void shareTheRest(TableColumn<ServiceRowViewModel, ?> wide, TableColumn<ServiceRowViewModel, ?> next) {
+        List<TableColumn<ServiceRowViewModel, ?>> others = table.getColumns().stream().filter(c -> c != wide && c != next).toList();
+        InvalidationListener share = o -> {
+            double used = others.stream().filter(TableColumn::isVisible).mapToDouble(TableColumn::getWidth).sum();
+            double rest = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset() - SCROLL_BAR_ALLOWANCE - used;
+            double first = Math.max(wide.getMinWidth(), Math.floor(rest * 0.58));
+            wide.setPrefWidth(first);
+            next.setPrefWidth(Math.max(next.getMinWidth(), rest - first));
+        };
+        table.widthProperty().addListener(share);
+        for (TableColumn<ServiceRowViewModel, ?> column : others) {
+            column.widthProperty().addListener(share);
+            column.visibleProperty().addListener(share);
+        }
+        share.invalidated(null);
+    }
+
+    /** An action's name and keyboard shortcut, as its tooltip's first line. */
+    private String actionTitle(Operation operation) {
+        KeyCombination shortcut = MainView.SHORTCUTS.get(operation);
+        return shortcut == null ? i18n.operation(operation) : i18n.get("action.withShortcut", i18n.operation(operation), shortcut.getDisplayText());
     }
 
     private void initListeners() {
@@ -130,7 +200,11 @@ public final class ServicesView extends BorderPane {
         int units = row.getDefinition().units();
         int running = row.instancesProperty().get();
         int throttled = row.throttledProperty().get();
-        StringBuilder text = new StringBuilder(i18n.get("services.instances", units, running));
+        // A Suspended service's instances are up but refuse messages on purpose: not "running".
+        StringBuilder text = new StringBuilder(row.startingProperty().get() > 0
+                ? i18n.get("services.instancesStarting", units, running)
+                : row.getState() == ServiceState.SUSPENDED ? i18n.get("services.instancesSuspended", units, running)
+                : i18n.get("services.instances", units, running));
         if (throttled > 0) {
             text.append(" · ").append(i18n.get("services.throttledCount", throttled));
         }
@@ -152,7 +226,7 @@ public final class ServicesView extends BorderPane {
 
     /** The health in words, coloured as the states are: ok, paused (a warning), failed (an error). */
     private final class HealthCell extends javafx.scene.control.TableCell<ServiceRowViewModel, Health> {
-        private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed", "last-update");
+        private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed", "state-busy", "last-update");
 
         @Override
         protected void updateItem(Health item, boolean empty) {
@@ -168,7 +242,12 @@ public final class ServicesView extends BorderPane {
                 return;
             }
             setText(i18n.get("health." + item.health().name()));
-            getStyleClass().add(STYLES.get(item.health().ordinal()));
+            getStyleClass().add(switch (item.health()) {
+                case OK -> "state-ok";
+                case WARNING -> "state-paused";
+                case ERROR -> "state-failed";
+                case STARTING -> "state-busy";
+            });
         }
     }
 

@@ -1,6 +1,10 @@
 package org.sluice.console.viewmodel;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.stream.Collectors;
 
 import javafx.beans.binding.Bindings;
@@ -9,6 +13,10 @@ import javafx.beans.binding.ObjectBinding;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleIntegerProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -37,8 +45,32 @@ public final class DefinitionFormViewModel {
     private final ObjectBinding<List<ServiceDefinition.Problem>> problems;
     private final BooleanBinding valid;
     private final StringBinding problemText;
+    private final StringProperty host = new SimpleStringProperty(this, "host", "");
+    private final ReadOnlyStringWrapper error = new ReadOnlyStringWrapper(this, "error", "");
+    private final ReadOnlyBooleanWrapper done = new ReadOnlyBooleanWrapper(this, "done");
+    private final ReadOnlyBooleanWrapper submitting = new ReadOnlyBooleanWrapper(this, "submitting");
+    private final Map<String, StringBinding> fieldProblems = new HashMap<>();
+    private final BooleanBinding canSubmit;
+    /** The problem a name already in use has; the runtime's own rules cannot know it. */
+    private static final String TAKEN = "taken";
+    private Submitter submitter = (form, onHost, chosen) -> form.accepted();
 
+    /** Sends a filled-in form to the host; the form stays open until it says {@link #accepted()}. */
+    @FunctionalInterface
+    public interface Submitter {
+        void submit(DefinitionFormViewModel form, String host, ServiceDefinition definition);
+    }
+
+    /** A form whose name is never taken: for editing a service that exists. */
     public DefinitionFormViewModel(ServiceDefinition start, boolean isNew, I18n i18n) {
+        this(start, isNew, i18n, (host, name) -> false);
+    }
+
+    /**
+     * @param taken whether a service of that name is known on that host already (host first, empty
+     *              for the console's own)
+     */
+    public DefinitionFormViewModel(ServiceDefinition start, boolean isNew, I18n i18n, BiPredicate<String, String> taken) {
         this.i18n = i18n;
         this.isNew = isNew;
         name.set(start.name() == null ? "" : start.name());
@@ -52,11 +84,30 @@ public final class DefinitionFormViewModel {
         definition = Bindings.createObjectBinding(() -> new ServiceDefinition(name.get().strip(), units.get(), cores.get(),
                 memoryMb.get(), validate.get(), blankToNull(transform.get()), blankToNull(source.get()),
                 blankToNull(destination.get())), name, units, cores, memoryMb, validate, transform, source, destination);
-        problems = Bindings.createObjectBinding(() -> definition.get().problems(), definition);
+        problems = Bindings.createObjectBinding(() -> {
+            ServiceDefinition now = definition.get();
+            List<ServiceDefinition.Problem> found = new ArrayList<>(now.problems());
+            if (isNew && !now.name().isEmpty() && taken.test(host.get(), now.name())) {
+                found.add(0, new ServiceDefinition.Problem("name", TAKEN));
+            }
+            return List.copyOf(found);
+        }, definition, host);
+        // Whatever the host said was about what the form held then.
+        definition.addListener((o, was, now) -> error.set(""));
+        host.addListener((o, was, now) -> error.set(""));
         valid = Bindings.createBooleanBinding(() -> problems.get().isEmpty(), problems);
+        canSubmit = valid.and(submitting.not());
         problemText = Bindings.createStringBinding(() -> problems.get().stream()
-                .map(p -> i18n.get("definition.problem." + p.field()))
+                .map(this::describe)
                 .collect(Collectors.joining("\n")), problems);
+    }
+
+    private String describe(ServiceDefinition.Problem problem) {
+        if (TAKEN.equals(problem.message())) {
+            String where = host.get() == null || host.get().isEmpty() ? i18n.get("host.thisComputer.where") : host.get();
+            return i18n.get("definition.problem.taken", name.get().strip(), where);
+        }
+        return i18n.get("definition.problem." + problem.field());
     }
 
     private static String blankToNull(String text) {
@@ -107,6 +158,67 @@ public final class DefinitionFormViewModel {
     /** One line per problem, in the user's language; empty when valid. */
     public StringBinding problemTextProperty() {
         return problemText;
+    }
+
+    /** The host to create the service on: empty for the console's own. */
+    public StringProperty hostProperty() {
+        return host;
+    }
+
+    /** What is wrong with one field ({@code name}, {@code units}, ...), in the user's language; empty when nothing. */
+    public StringBinding problemProperty(String field) {
+        return fieldProblems.computeIfAbsent(field, f -> Bindings.createStringBinding(() -> problems.get().stream()
+                .filter(p -> p.field().equals(f)).findFirst().map(this::describe).orElse(""), problems));
+    }
+
+    /** Why the host refused the form last, in the user's language; empty when it has not. */
+    public ReadOnlyStringProperty errorProperty() {
+        return error.getReadOnlyProperty();
+    }
+
+    /** True once the host took the definition: the form can close. */
+    public ReadOnlyBooleanProperty doneProperty() {
+        return done.getReadOnlyProperty();
+    }
+
+    /** True when the form is valid and not already on its way to the host. */
+    public BooleanBinding canSubmitProperty() {
+        return canSubmit;
+    }
+
+    void onSubmit(Submitter submitter) {
+        this.submitter = submitter;
+    }
+
+    /** Sends the form to the host, when it can be sent. */
+    public void submit() {
+        if (!canSubmit.get()) {
+            return;
+        }
+        submitting.set(true);
+        submitter.submit(this, host.get(), definition());
+    }
+
+    void accepted() {
+        submitting.set(false);
+        done.set(true);
+    }
+
+    void refused(String reason) {
+        submitting.set(false);
+        error.set(reason);
+    }
+
+    /** Puts {@code definition}'s values into the form's fields. */
+    public void fill(ServiceDefinition definition) {
+        name.set(definition.name());
+        units.set(definition.units());
+        cores.set(definition.coresPerInstance());
+        memoryMb.set(definition.memoryMb());
+        validate.set(definition.validate());
+        transform.set(definition.transform() == null ? "" : definition.transform());
+        source.set(definition.source() == null ? "" : definition.source());
+        destination.set(definition.destination() == null ? "" : definition.destination());
     }
 
     /** The definition as the form stands. */

@@ -21,12 +21,14 @@ public interface DialogService {
     Optional<ServiceDefinition> editDefinition(ServiceDefinition current, boolean isNew);
 
     /**
-     * Asks for a new service's definition and, when there is more than one, the host to create it on;
-     * empty when cancelled.
+     * Shows the new-service form, with the host to create it on when there is more than one, until
+     * the form is {@linkplain DefinitionFormViewModel#doneProperty() done} or the user cancels. Its
+     * Create button {@linkplain DefinitionFormViewModel#submit() submits} the form; a refusal is
+     * shown in the form, which stays open with what was typed.
      *
      * @param hosts the hosts a service can be created on now, the console's own first
      */
-    Optional<NewService> newService(ServiceDefinition blank, List<HostChoice> hosts);
+    void newService(DefinitionFormViewModel form, List<HostChoice> hosts);
 
     /** Lets the user pick a backup and the name of the restored service. */
     Optional<RestoreChoice> chooseBackup(List<BackupInfo> backups);

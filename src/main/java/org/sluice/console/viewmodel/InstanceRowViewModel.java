@@ -2,6 +2,8 @@ package org.sluice.console.viewmodel;
 
 import java.util.Set;
 
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
 import javafx.beans.property.ReadOnlyDoubleWrapper;
 import javafx.beans.property.ReadOnlyIntegerProperty;
@@ -32,6 +34,8 @@ public final class InstanceRowViewModel {
     /** While Restarting or Failed, the crashes in a row behind it. */
     private final ReadOnlyIntegerWrapper crashesInARow = new ReadOnlyIntegerWrapper(this, "crashesInARow");
 
+    private final ReadOnlyBooleanWrapper suspended = new ReadOnlyBooleanWrapper(this, "suspended");
+
     InstanceRowViewModel(String service, int index) {
         this.service = service;
         this.index = index;
@@ -43,6 +47,15 @@ public final class InstanceRowViewModel {
 
     public int index() {
         return index;
+    }
+
+    /** True while its service is Suspended: a running instance then refuses messages on purpose. */
+    public ReadOnlyBooleanProperty suspendedProperty() {
+        return suspended.getReadOnlyProperty();
+    }
+
+    void suspended(boolean value) {
+        suspended.set(value);
     }
 
     public ReadOnlyObjectProperty<InstanceStatus> statusProperty() {

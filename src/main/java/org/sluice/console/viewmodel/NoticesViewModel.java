@@ -6,6 +6,7 @@ import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
 import org.sluice.fleet.InvalidDefinitionException;
+import org.sluice.fleet.ServiceExistsException;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
@@ -47,6 +48,12 @@ public final class NoticesViewModel {
         return alert.getReadOnlyProperty();
     }
 
+    /** The user has read the alert and closed it. */
+    public void dismiss() {
+        alertTopic = null;
+        alert.set(null);
+    }
+
     /** Tells the user something, about {@code service} or, when it is {@code null}, about the console. */
     void post(Notice.Kind kind, String service, String text) {
         post(kind, service, service, text);
@@ -73,6 +80,19 @@ public final class NoticesViewModel {
         }
     }
 
+    /**
+     * {@code service} is gone: an error about it is old news, whatever came of the operation that
+     * deleted it (its word may arrive after the service has left the grid).
+     */
+    void serviceGone(String service) {
+        // Said only when it closes an error: a host that leaves takes all its services at once.
+        if (service.equals(alertTopic)) {
+            post(Notice.Kind.INFO, service, i18n.get("notice.serviceGone", service));
+            alertTopic = null;
+            alert.set(null);
+        }
+    }
+
     /** Tells the user that the fleet would not take {@code operation} on {@code service}, and why. */
     void commandFailed(String service, Operation operation, Throwable failure) {
         post(Notice.Kind.ERROR, service, describe(service, operation, failure));
@@ -85,6 +105,9 @@ public final class NoticesViewModel {
         }
         if (failure instanceof UnknownServiceException) {
             return i18n.get("notice.unknownService", service);
+        }
+        if (failure instanceof ServiceExistsException) {
+            return i18n.get("notice.serviceExists", service);
         }
         if (failure instanceof InvalidDefinitionException invalid) {
             return i18n.get("notice.invalidDefinition", service, invalid.getMessage());

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,7 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.ThrottleEpisode;
@@ -55,6 +57,8 @@ public final class ServiceDetailsViewModel {
     private final ZoneId zone;
     private final ReadOnlyStringWrapper service = new ReadOnlyStringWrapper(this, "service");
     private final Map<String, Map<Integer, InstanceRowViewModel>> instancesByService = new HashMap<>();
+    /** The services that are Suspended now: their running instances read Suspended. */
+    private final Set<String> suspended = new HashSet<>();
     private final ObservableList<InstanceRowViewModel> instances = FXCollections.observableArrayList();
     private final ObservableList<OperationRecord> operations = FXCollections.observableArrayList();
     private final ObservableList<InstanceEpisode> episodes = FXCollections.observableArrayList();
@@ -139,7 +143,11 @@ public final class ServiceDetailsViewModel {
 
     public void load(FleetSnapshot snapshot) {
         instancesByService.clear();
+        suspended.clear();
         for (ServiceSnapshot s : snapshot.services()) {
+            if (s.state() == ServiceState.SUSPENDED) {
+                suspended.add(s.name());
+            }
             for (InstanceSnapshot instance : s.instances()) {
                 row(s.name(), instance.index()).update(instance);
             }
@@ -170,8 +178,11 @@ public final class ServiceDetailsViewModel {
                 instancesChanged |= name.equals(service.get());
                 episodesChanged |= name.equals(service.get()) && status.status() != InstanceStatus.RUNNING
                         && status.status() != InstanceStatus.STARTING;
+            } else if (event instanceof FleetEvent.ServiceStateChanged changed) {
+                suspend(name, changed.state() == ServiceState.SUSPENDED);
             } else if (event instanceof FleetEvent.ServiceAdded added) {
                 // A remote host's services arrive whole, with their instances, as it is reached or reached again.
+                suspend(name, added.snapshot().state() == ServiceState.SUSPENDED);
                 Map<Integer, InstanceRowViewModel> rows = rowsOf(name);
                 rows.keySet().retainAll(added.snapshot().instances().stream().map(InstanceSnapshot::index).toList());
                 for (InstanceSnapshot instance : added.snapshot().instances()) {
@@ -180,6 +191,7 @@ public final class ServiceDetailsViewModel {
                 instancesChanged |= name.equals(service.get());
             } else if (event instanceof FleetEvent.ServiceRemoved) {
                 instancesByService.remove(name);
+                suspended.remove(name);
                 if (name.equals(service.get())) {
                     show(null);
                 }
@@ -198,6 +210,12 @@ public final class ServiceDetailsViewModel {
         }
     }
 
+    private void suspend(String name, boolean isSuspended) {
+        if (isSuspended ? suspended.add(name) : suspended.remove(name)) {
+            rowsOf(name).values().forEach(row -> row.suspended(isSuspended));
+        }
+    }
+
     private Map<Integer, InstanceRowViewModel> rowsOf(String name) {
         return instancesByService.computeIfAbsent(name, n -> new TreeMap<>());
     }
@@ -207,6 +225,7 @@ public final class ServiceDetailsViewModel {
         InstanceRowViewModel row = rows.get(index);
         if (row == null) {
             row = new InstanceRowViewModel(name, index);
+            row.suspended(suspended.contains(name));
             rows.put(index, row);
             if (name.equals(service.get())) {
                 instances.setAll(rows.values());

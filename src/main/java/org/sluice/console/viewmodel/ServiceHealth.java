@@ -10,5 +10,7 @@ public enum ServiceHealth {
     /** An instance crashed and the host is starting it again. */
     WARNING,
     /** An instance crashed too often in a row and was left down. */
-    ERROR
+    ERROR,
+    /** The service is Active or Suspended but not all of its instances are up yet, as after a host restart. */
+    STARTING
 }

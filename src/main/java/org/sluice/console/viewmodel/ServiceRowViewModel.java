@@ -40,6 +40,7 @@ public final class ServiceRowViewModel {
     private final ReadOnlyIntegerWrapper throttled = new ReadOnlyIntegerWrapper(this, "throttled");
     private final ReadOnlyIntegerWrapper restarting = new ReadOnlyIntegerWrapper(this, "restarting");
     private final ReadOnlyIntegerWrapper failed = new ReadOnlyIntegerWrapper(this, "failed");
+    private final ReadOnlyIntegerWrapper starting = new ReadOnlyIntegerWrapper(this, "starting");
     private final ReadOnlyObjectWrapper<ServiceHealth> health = new ReadOnlyObjectWrapper<>(this, "health", ServiceHealth.OK);
     private final ReadOnlyStringWrapper endpoint = new ReadOnlyStringWrapper(this, "endpoint");
     private final ReadOnlyObjectWrapper<OperationRecord> lastOperation = new ReadOnlyObjectWrapper<>(this, "lastOperation");
@@ -129,6 +130,14 @@ public final class ServiceRowViewModel {
         return failed.getReadOnlyProperty();
     }
 
+    /**
+     * Instances an Active or Suspended service should have up but has not yet: launched and not
+     * yet accepting messages, or not launched yet, as just after the host started.
+     */
+    public ReadOnlyIntegerProperty startingProperty() {
+        return starting.getReadOnlyProperty();
+    }
+
     /** How the instances are doing, beside the state. */
     public ReadOnlyObjectProperty<ServiceHealth> healthProperty() {
         return health.getReadOnlyProperty();
@@ -175,6 +184,7 @@ public final class ServiceRowViewModel {
         // Running first, so no binding sees the new state with the old operation still running.
         running.set(newRunning);
         state.set(newState);
+        recount();
     }
 
     void applyOperation(OperationRecord record) {
@@ -206,7 +216,13 @@ public final class ServiceRowViewModel {
                 .count());
         restarting.set((int) instanceStatus.values().stream().filter(s -> s == InstanceStatus.RESTARTING).count());
         failed.set((int) instanceStatus.values().stream().filter(s -> s == InstanceStatus.FAILED).count());
-        health.set(failed.get() > 0 ? ServiceHealth.ERROR : restarting.get() > 0 ? ServiceHealth.WARNING : ServiceHealth.OK);
+        ServiceState now = state.get();
+        ServiceDefinition defined = definition.get();
+        boolean shouldRun = now == ServiceState.ACTIVE || now == ServiceState.SUSPENDED;
+        starting.set(shouldRun && defined != null
+                ? Math.max(0, defined.units() - instances.get() - restarting.get() - failed.get()) : 0);
+        health.set(failed.get() > 0 ? ServiceHealth.ERROR : restarting.get() > 0 ? ServiceHealth.WARNING
+                : starting.get() > 0 ? ServiceHealth.STARTING : ServiceHealth.OK);
     }
 
     void refused(Operation operation, String reason) {

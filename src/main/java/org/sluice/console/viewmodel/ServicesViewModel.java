@@ -120,6 +120,13 @@ public final class ServicesViewModel {
         return search;
     }
 
+    /** Shows every service again: no search, all states, all hosts. */
+    public void clearSearch() {
+        search.set("");
+        stateFilter.set(StateFilter.ALL);
+        hostFilter.set(HostFilter.ALL);
+    }
+
     public ObjectProperty<StateFilter> stateFilterProperty() {
         return stateFilter;
     }
@@ -205,6 +212,7 @@ public final class ServicesViewModel {
                 if (selected.get() == row) {
                     selected.set(null);
                 }
+                notices.serviceGone(removed.service());
             }
             return;
         }
@@ -307,12 +315,17 @@ public final class ServicesViewModel {
         List<DialogService.HostChoice> choices = hosts.hosts().stream()
                 .filter(h -> h.isOwn() || h.getState() == RemoteFleet.State.CONNECTED)
                 .map(h -> new DialogService.HostChoice(h.name(), h.label())).toList();
-        dialogs.newService(blank, choices).ifPresent(chosen -> {
-            String name = ServiceSnapshot.qualified(chosen.host(), chosen.definition().name());
-            executor.run(() -> fleet.create(chosen.host(), chosen.definition()),
-                    ticket -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.accepted", name, i18n.operation(Operation.CREATE))),
-                    failure -> notices.commandFailed(name, Operation.CREATE, failure));
+        // A name the grid knows on the chosen host is refused as the user types it.
+        DefinitionFormViewModel form = new DefinitionFormViewModel(blank, true, i18n,
+                (host, name) -> byName.containsKey(ServiceSnapshot.qualified(host, name)));
+        form.onSubmit((submitted, host, definition) -> {
+            String name = ServiceSnapshot.qualified(host, definition.name());
+            executor.run(() -> fleet.create(host, definition), ticket -> {
+                submitted.accepted();
+                notices.post(Notice.Kind.INFO, name, i18n.get("notice.accepted", name, i18n.operation(Operation.CREATE)));
+            }, failure -> submitted.refused(notices.describe(name, Operation.CREATE, failure)));
         });
+        dialogs.newService(form, choices);
     }
 
     /** Lets the user pick a backup of the selected service and restores it under a new name. */

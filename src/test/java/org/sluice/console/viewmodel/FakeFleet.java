@@ -36,6 +36,8 @@ final class FakeFleet implements Fleet {
     final List<String> calls = new CopyOnWriteArrayList<>();
     final List<BackupInfo> backups = new ArrayList<>();
     final List<InstanceEpisode> episodes = new CopyOnWriteArrayList<>();
+    /** What the next creates throw, or null to accept them. */
+    volatile RuntimeException createFails;
     private final Lifecycle rules = Lifecycle.standard();
 
     static ServiceDefinition definition(String name) {
@@ -74,6 +76,9 @@ final class FakeFleet implements Fleet {
     @Override
     public OperationTicket create(ServiceDefinition definition) {
         calls.add("create " + definition.name());
+        if (createFails != null) {
+            throw createFails;
+        }
         states.put(definition.name(), ServiceState.CREATING);
         return new OperationTicket("c", definition.name(), Operation.CREATE, new CompletableFuture<>());
     }

@@ -44,11 +44,24 @@ final class ScriptedDialogs implements DialogService {
     String newServiceHost = "";
     List<HostChoice> hostsOffered = List.of();
 
+    /** What the user does in the new-service form; by default, fills it in from {@link #definition} and presses Create. */
+    java.util.function.Consumer<DefinitionFormViewModel> newServiceAnswer;
+    DefinitionFormViewModel lastForm;
+
     @Override
-    public Optional<NewService> newService(ServiceDefinition blank, List<HostChoice> hosts) {
+    public void newService(DefinitionFormViewModel form, List<HostChoice> hosts) {
         asked.add("new on " + hosts.stream().map(HostChoice::label).toList());
         hostsOffered = hosts;
-        return definition.map(d -> new NewService(newServiceHost, d));
+        lastForm = form;
+        if (newServiceAnswer != null) {
+            newServiceAnswer.accept(form);
+            return;
+        }
+        definition.ifPresent(d -> {
+            form.hostProperty().set(newServiceHost);
+            form.fill(d);
+            form.submit();
+        });
     }
 
     /** Each answer to Connect to host…, in turn: it fills in the form and says whether to connect. None left: cancel. */

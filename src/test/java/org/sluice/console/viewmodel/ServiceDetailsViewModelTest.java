@@ -144,4 +144,19 @@ class ServiceDetailsViewModelTest {
 
         assertThat(details.episodes()).singleElement().satisfies(e -> assertThat(e.episode().cutShort()).isTrue());
     }
+
+    @Test
+    void theInstancesOfASuspendedServiceReadSuspended() {
+        details.apply(List.of(new FleetEvent.ServiceAdded("branch/orders", onBranch(InstanceStatus.RUNNING))));
+        details.show("branch/orders");
+        assertThat(details.instances().get(0).suspendedProperty().get()).isFalse();
+
+        details.apply(List.of(new FleetEvent.ServiceStateChanged("branch/orders", ServiceState.SUSPENDED, Optional.empty())));
+        assertThat(details.instances().get(0).suspendedProperty().get()).isTrue();
+        details.apply(List.of(new FleetEvent.InstanceStatusChanged("branch/orders", 1, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(details.instances()).extracting(i -> i.suspendedProperty().get()).containsExactly(true, true);
+
+        details.apply(List.of(new FleetEvent.ServiceStateChanged("branch/orders", ServiceState.ACTIVE, Optional.empty())));
+        assertThat(details.instances()).extracting(i -> i.suspendedProperty().get()).containsExactly(false, false);
+    }
 }

@@ -258,6 +258,72 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void anActiveServiceWhoseInstancesAreNotAllUpYetSaysTheyAreStarting() {
+        // As after a host restart: Active, two units, no instance up yet.
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        assertThat(row.startingProperty().get()).isEqualTo(2);
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.STARTING);
+
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.STARTING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(row.startingProperty().get()).isEqualTo(1);
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.STARTING);
+
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(row.startingProperty().get()).isZero();
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+
+        ServiceRowViewModel stopped = add("billing", ServiceState.STOPPED);
+        assertThat(stopped.startingProperty().get()).as("a stopped service starts nothing").isZero();
+        assertThat(stopped.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+    }
+
+    @Test
+    void anErrorAboutAServiceThatIsDeletedGoesWithIt() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        fleet.states.put("orders", ServiceState.STOPPED);
+        row.command(Operation.SUSPEND).execute();
+        assertThat(notices.alertProperty().get()).isNotNull();
+
+        // Deleted elsewhere: the host's word that the delete succeeded comes after the row is gone.
+        model.apply(List.of(new FleetEvent.ServiceRemoved("orders")));
+        assertThat(notices.alertProperty().get()).isNull();
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders is no longer in the grid.");
+    }
+
+    @Test
+    void aNewServiceTheHostRefusesKeepsTheFormOpenWithWhatWasTypedAndTheHostsReason() {
+        add("orders", ServiceState.ACTIVE);
+        // Another console created billing a moment ago; this grid has not heard of it yet.
+        fleet.createFails = new org.sluice.fleet.ServiceExistsException("billing");
+        dialogs.newServiceAnswer = form -> {
+            form.nameProperty().set("orders");
+            assertThat(form.problemProperty("name").get()).as("taken, said while typing")
+                    .isEqualTo("A service named orders already exists on this computer.");
+            assertThat(form.canSubmitProperty().get()).isFalse();
+            form.nameProperty().set("billing");
+            form.unitsProperty().set(12);
+            assertThat(form.problemProperty("units").get()).isEqualTo("Units must be from 1 to 8.");
+            form.unitsProperty().set(3);
+            form.destinationProperty().set("dir:/tmp/billing");
+            assertThat(form.canSubmitProperty().get()).isTrue();
+            form.submit();
+        };
+        model.createService();
+        DefinitionFormViewModel form = dialogs.lastForm;
+        assertThat(fleet.calls).containsExactly("create billing");
+        assertThat(form.doneProperty().get()).as("the form stays open").isFalse();
+        assertThat(form.errorProperty().get()).isEqualTo("A service named billing already exists on this host. Choose another name.");
+        assertThat(form.definition().name()).isEqualTo("billing");
+        assertThat(form.definition().units()).isEqualTo(3);
+
+        fleet.createFails = null;
+        form.submit();
+        assertThat(form.doneProperty().get()).isTrue();
+        assertThat(notices.alertProperty().get()).as("the refusal was told in the form").isNull();
+    }
+
+    @Test
     void aDrillArmsAFaultOnTheChosenOperation() {
         model.selectedProperty().set(add("orders", ServiceState.ACTIVE));
         dialogs.drill = Optional.of(Operation.STOP);

@@ -1,0 +1,333 @@
+package org.sluice.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Labeled;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.Background;
+import javafx.scene.layout.BackgroundFill;
+import javafx.scene.layout.Border;
+import javafx.scene.layout.BorderStroke;
+import javafx.scene.paint.Color;
+import javafx.scene.paint.Paint;
+import javafx.scene.text.Text;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.console.controls.ActionsCell;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceState;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The services grid and its toolbar as a new operator meets them: what they read, hover and click. */
+@ExtendWith(ApplicationExtension.class)
+class ConsoleGridViewTest {
+    private ConsoleFixture console;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        this.stage = stage;
+        console = new ConsoleFixture(stage, Locale.ENGLISH, "orders", "billing");
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        console.close();
+    }
+
+    private static void waitUntil(Callable<Boolean> condition) throws Exception {
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, condition);
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    private static <T> T onFx(Callable<T> query) throws Exception {
+        return WaitForAsyncUtils.asyncFx(query).get(10, TimeUnit.SECONDS);
+    }
+
+    private boolean active(String service) {
+        return console.session.services().row(service).map(r -> r.getState() == ServiceState.ACTIVE).orElse(false);
+    }
+
+    private static TableRow<?> tableRow(FxRobot robot, String service) {
+        return robot.lookup(".table-row-cell").queryAll().stream().map(n -> (TableRow<?>) n)
+                .filter(r -> r.getItem() instanceof ServiceRowViewModel m && m.name().equals(service))
+                .findFirst().orElse(null);
+    }
+
+    private static ActionsCell actions(FxRobot robot, String service) throws Exception {
+        waitUntil(() -> tableRow(robot, service) != null);
+        return robot.from(tableRow(robot, service)).lookup((java.util.function.Predicate<Node>) n -> n instanceof ActionsCell)
+                .queryAs(ActionsCell.class);
+    }
+
+    /** The tooltip on screen now, if any. */
+    private static Optional<Tooltip> shownTooltip() {
+        return Window.getWindows().stream().filter(w -> w instanceof Tooltip && w.isShowing()).map(w -> (Tooltip) w).findFirst();
+    }
+
+    /** True when what the user reads of {@code labeled} ends in an ellipsis in place of its text. */
+    private static boolean cut(Labeled labeled) {
+        Text shown = (Text) labeled.lookup(".text");
+        return labeled.getText() != null && !labeled.getText().isEmpty() && (shown == null || !labeled.getText().equals(shown.getText()));
+    }
+
+    private static List<TableCell<?, ?>> cells(FxRobot robot, String column) {
+        return robot.lookup(".table-cell").queryAll().stream().<TableCell<?, ?>>map(n -> (TableCell<?, ?>) n)
+                .filter(c -> c.getTableColumn() != null && column.equals(c.getTableColumn().getText()) && !c.isEmpty())
+                .toList();
+    }
+
+    @Test
+    void theErrorBarLeavesTheTabsWithinReach(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        console.fleet.injectFault("orders", Operation.BACKUP);
+        robot.clickOn(actions(robot, "orders").button(Operation.BACKUP));
+        waitUntil(() -> console.session.mainView().notifications().isShowing());
+        WaitForAsyncUtils.waitForFxEvents();
+
+        robot.clickOn("#tab-dashboard .tab-label");
+        assertThat(console.session.mainView().tabs().getSelectionModel().getSelectedIndex()).as("the tab took the click").isEqualTo(1);
+        Node tabHeader = robot.lookup("#tab-dashboard .tab-label").query();
+        Node bar = robot.lookup("#notice-bar").query();
+        Bounds tab = tabHeader.localToScene(tabHeader.getBoundsInLocal());
+        Bounds shown = bar.localToScene(bar.getBoundsInLocal());
+        assertThat(shown.intersects(tab)).as("the bar must not cover the tab headers").isFalse();
+        assertThat(robot.lookup("#notice-bar .label").queryLabeled().getText()).startsWith("orders: Backup failed");
+    }
+
+    @Test
+    void everyActionButtonNamesItselfAndItsShortcutWhenHovered(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        ActionsCell cell = actions(robot, "orders");
+        Button scale = cell.button(Operation.SCALE);
+        assertThat(scale.isDisabled()).isFalse();
+        robot.moveTo(scale);
+        waitUntil(() -> shownTooltip().isPresent());
+        assertThat(shownTooltip().orElseThrow().getText())
+                .isEqualTo("Scale (Ctrl+Shift+L)\nChange the number of units (1 to 8)");
+
+        robot.moveTo(cell.button(Operation.BACKUP));
+        waitUntil(() -> shownTooltip().map(t -> t.getText().startsWith("Backup")).orElse(false));
+        assertThat(shownTooltip().orElseThrow().getText()).isEqualTo("Backup (Ctrl+Shift+B)\nBack up the definition and settings");
+
+        // A disabled one still says why, and the way out.
+        robot.moveTo(cell.button(Operation.RESUME).getParent());
+        waitUntil(() -> shownTooltip().map(t -> t.getText().startsWith("Resume")).orElse(false));
+        assertThat(shownTooltip().orElseThrow().getText()).isEqualTo("Resume (Ctrl+Shift+U)\nResume is not needed: the service is already Active.");
+
+        robot.moveTo("#button-new-service");
+        waitUntil(() -> shownTooltip().map(t -> t.getText().startsWith("New service")).orElse(false));
+        assertThat(shownTooltip().orElseThrow().getText()).isEqualTo("New service (Ctrl+N)\nCreate a new service");
+    }
+
+    @Test
+    void aSearchThatMatchesNothingSaysSoAndClearsWithOneClick(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders") && active("billing"));
+        robot.clickOn("#search").write("zzz");
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        assertThat(table.getItems()).isEmpty();
+        assertThat(robot.lookup("#services-placeholder").queryLabeled().getText()).isEqualTo("No service matches \u201Czzz\u201D.");
+
+        robot.clickOn("#clear-search");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(console.session.services().searchProperty().get()).isEmpty();
+        assertThat(table.getItems()).hasSize(2);
+    }
+
+    @Test
+    void bulkActionsWaitForASelectionAndSayWhy(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders") && active("billing"));
+        Node bulk = robot.lookup("#bulk-actions").query();
+        assertThat(bulk.isDisabled()).as("nothing selected").isTrue();
+        robot.moveTo(bulk);
+        waitUntil(() -> shownTooltip().isPresent());
+        assertThat(shownTooltip().orElseThrow().getText())
+                .isEqualTo("Select one or more services in the grid first; Ctrl+click adds a service to the selection.");
+
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().selectAll());
+        assertThat(bulk.isDisabled()).isFalse();
+    }
+
+    @Test
+    void theColumnsShareTheWindowsWidthAndTheStateStaysReadableWhenNarrow(FxRobot robot) throws Exception {
+        robot.interact(() -> stage.setWidth(1600));
+        waitUntil(() -> active("orders") && active("billing")
+                && console.session.services().row("orders").orElseThrow().lastOperationProperty().get() != null);
+        WaitForAsyncUtils.waitForFxEvents();
+        for (String column : List.of("Endpoint", "Last operation", "Name")) {
+            assertThat(cells(robot, column)).as(column).isNotEmpty().noneMatch(ConsoleGridViewTest::cut);
+        }
+
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        List<Labeled> states = robot.lookup(".state-cell .label").queryAllAs(Labeled.class).stream().toList();
+        assertThat(states).isNotEmpty().noneMatch(ConsoleGridViewTest::cut);
+        assertThat(states).allMatch(Node::isVisible);
+    }
+
+    @Test
+    void theSelectedRowStandsOut(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders") && active("billing"));
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.clickOn(cells(robot, "Name").stream().filter(c -> "orders".equals(c.getItem())).findFirst().orElseThrow());
+        WaitForAsyncUtils.waitForFxEvents();
+        TableRow<?> selected = tableRow(robot, "orders");
+        TableRow<?> other = tableRow(robot, "billing");
+        assertThat(selected.isSelected()).isTrue();
+        Color plain = topFill(other.getBackground()).orElse(Color.WHITE);
+        // Non-text contrast, as WCAG asks of what tells a state: 3:1 for the mark, against the plain row.
+        double best = Math.max(fills(selected.getBackground()).stream().mapToDouble(c -> contrast(over(c, plain), plain)).max().orElse(1.0),
+                strokes(selected.getBorder()).stream().mapToDouble(c -> contrast(over(c, plain), plain)).max().orElse(1.0));
+        assertThat(best).as("contrast of the selection mark against a plain row").isGreaterThanOrEqualTo(3.0);
+        assertThat(table.getSelectionModel().getSelectedItems()).hasSize(1);
+    }
+
+    @Test
+    void theNewServiceFormSaysBesideEachFieldWhatIsWrongAsTheUserTypes(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        robot.clickOn("#button-new-service");
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
+        Button create = (Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
+                .lookupButton(javafx.scene.control.ButtonType.OK);
+        robot.clickOn("#definition-name").write("orders");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#definition-problem-name").queryLabeled().getText())
+                .isEqualTo("A service named orders already exists on this computer.");
+        robot.clickOn("#definition-units .text-field").eraseText(1).write("12");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be from 1 to 8.");
+        assertThat(create.isDisabled()).isTrue();
+
+        robot.clickOn("#definition-name").eraseText(6).write("refunds");
+        robot.clickOn("#definition-units .text-field").eraseText(2).write("2");
+        robot.clickOn("#definition-destination").write("dir:/tmp/refunds");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#definition-problem-name").queryLabeled().getText()).isEmpty();
+        assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEmpty();
+        robot.clickOn(create);
+        waitUntil(() -> console.session.services().row("refunds").isPresent());
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isEmpty());
+        assertThat(console.session.services().row("refunds").orElseThrow().getDefinition().units()).isEqualTo(2);
+    }
+
+    @Test
+    void aSuspendedServiceSaysItsInstancesAreSuspendedNotRunning(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        console.fleet.perform("orders", Operation.SUSPEND).completion().get(10, TimeUnit.SECONDS);
+        waitUntil(() -> console.session.services().row("orders").orElseThrow().getState() == ServiceState.SUSPENDED);
+        waitUntil(() -> "1 unit \u00b7 1 suspended".equals(cellText(robot, "orders", "Units and instances")));
+
+        robot.interact(() -> console.session.services().selectedProperty().set(console.session.services().row("orders").orElseThrow()));
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(console.session.services().row("orders").orElseThrow())));
+        waitUntil(() -> robot.lookup("#details-instances .table-cell").queryAll().stream()
+                .anyMatch(n -> "Suspended".equals(((TableCell<?, ?>) n).getText())));
+    }
+
+    private static String cellText(FxRobot robot, String service, String column) {
+        TableRow<?> row = tableRow(robot, service);
+        return row == null ? null : row.getChildrenUnmodifiable().stream()
+                .filter(n -> n instanceof TableCell<?, ?> c && column.equals(c.getTableColumn().getText()))
+                .map(n -> ((TableCell<?, ?>) n).getText()).findFirst().orElse(null);
+    }
+
+    @Test
+    void inTheDarkThemeTooltipsAndMenusFillTheirWholeWindow(FxRobot robot) throws Exception {
+        // Without a compositor a popup window's transparent pixels show white: a frame round a
+        // rounded, shadowed tooltip or menu. The popup's content must cover its window.
+        robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet()));
+        waitUntil(() -> active("orders"));
+        robot.moveTo(actions(robot, "orders").button(Operation.STOP));
+        waitUntil(() -> shownTooltip().isPresent());
+        assertCoversItsWindow(shownTooltip().orElseThrow().getSkin().getNode());
+
+        robot.moveTo("#search");
+        robot.clickOn("#state-filter");
+        waitUntil(() -> Window.getWindows().stream().anyMatch(w -> w instanceof javafx.scene.control.ContextMenu && w.isShowing()));
+        javafx.scene.control.ContextMenu menu = (javafx.scene.control.ContextMenu) Window.getWindows().stream()
+                .filter(w -> w instanceof javafx.scene.control.ContextMenu && w.isShowing()).findFirst().orElseThrow();
+        assertCoversItsWindow(menu.getSkin().getNode());
+        robot.type(javafx.scene.input.KeyCode.ESCAPE);
+    }
+
+    private static void assertCoversItsWindow(Node node) {
+        javafx.scene.layout.Region region = (javafx.scene.layout.Region) node;
+        assertThat(region.getEffect()).as("no shadow outside the content").isNull();
+        assertThat(region.getBackground()).isNotNull();
+        BackgroundFill outer = region.getBackground().getFills().get(0);
+        assertThat(outer.getInsets()).as("the background reaches the window's edge").isEqualTo(javafx.geometry.Insets.EMPTY);
+        assertThat(outer.getRadii().isUniform() && outer.getRadii().getTopLeftHorizontalRadius() == 0)
+                .as("square corners: a rounded one leaves its corner to the window").isTrue();
+        assertThat(((Color) outer.getFill()).getOpacity()).isEqualTo(1.0);
+    }
+
+    private static Optional<Color> topFill(Background background) {
+        if (background == null || background.getFills().isEmpty()) {
+            return Optional.empty();
+        }
+        List<BackgroundFill> fills = background.getFills();
+        Paint paint = fills.get(fills.size() - 1).getFill();
+        return paint instanceof Color c ? Optional.of(c) : Optional.empty();
+    }
+
+    private static List<Color> fills(Background background) {
+        if (background == null) {
+            return List.of();
+        }
+        return background.getFills().stream().map(BackgroundFill::getFill).filter(p -> p instanceof Color).map(p -> (Color) p).toList();
+    }
+
+    private static List<Color> strokes(Border border) {
+        if (border == null) {
+            return List.of();
+        }
+        return border.getStrokes().stream().map(BorderStroke::getLeftStroke).filter(p -> p instanceof Color).map(p -> (Color) p)
+                .filter(c -> c.getOpacity() > 0).toList();
+    }
+
+    /** What a translucent colour looks like over {@code under}. */
+    private static Color over(Color c, Color under) {
+        double a = c.getOpacity();
+        return Color.color(c.getRed() * a + under.getRed() * (1 - a), c.getGreen() * a + under.getGreen() * (1 - a),
+                c.getBlue() * a + under.getBlue() * (1 - a));
+    }
+
+    private static double contrast(Color a, Color b) {
+        double la = luminance(a);
+        double lb = luminance(b);
+        return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+    }
+
+    private static double luminance(Color c) {
+        return 0.2126 * linear(c.getRed()) + 0.7152 * linear(c.getGreen()) + 0.0722 * linear(c.getBlue());
+    }
+
+    private static double linear(double channel) {
+        return channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4);
+    }
+}
