@@ -31,6 +31,11 @@ import org.sluice.throttle.ThrottleTransition;
  * running time; the view calls it once per frame. {@link #revisionProperty() revision} goes up
  * whenever something a chart draws has changed, so a view redraws only then.
  *
+ * <p>An instance that keeps changing between Normal and Throttled is {@linkplain #flappingProperty()
+ * flapping} ({@link FlapDetector}): its throttled periods are still kept and drawn, but entering
+ * Throttled no longer flashes, and its badge says how often it was throttled instead of the state
+ * of the moment, until it keeps one state for {@link FlapDetector#SETTLE_MILLIS}.
+ *
  * <p>Like every view model it is used on one thread (the JavaFX thread, or a test's).
  */
 public final class InstanceTileViewModel {
@@ -61,11 +66,14 @@ public final class InstanceTileViewModel {
     private final ReadOnlyObjectWrapper<Set<Cause>> causes = new ReadOnlyObjectWrapper<>(this, "causes", Set.of());
     private final ReadOnlyBooleanWrapper marked = new ReadOnlyBooleanWrapper(this, "marked");
     private final ReadOnlyBooleanWrapper flashing = new ReadOnlyBooleanWrapper(this, "flashing");
+    private final ReadOnlyBooleanWrapper flapping = new ReadOnlyBooleanWrapper(this, "flapping");
     private final ReadOnlyLongWrapper revision = new ReadOnlyLongWrapper(this, "revision");
     private final ReadOnlyStringWrapper stateText = new ReadOnlyStringWrapper(this, "stateText");
     private final ReadOnlyStringWrapper causesText = new ReadOnlyStringWrapper(this, "causesText", "");
     private final ReadOnlyStringWrapper durationText = new ReadOnlyStringWrapper(this, "durationText", "");
     private final ReadOnlyStringWrapper badgeText = new ReadOnlyStringWrapper(this, "badgeText");
+    private final ReadOnlyStringWrapper flapText = new ReadOnlyStringWrapper(this, "flapText", "");
+    private final FlapDetector flaps = new FlapDetector();
     private long throttledSinceMs;
     private long flashStartedMs;
     private long shownSeconds = -1;
@@ -148,6 +156,10 @@ public final class InstanceTileViewModel {
     public void applyThrottle(ThrottleTransition transition) {
         boolean throttled = transition.state() == ThrottleState.THROTTLED;
         boolean open = isPeriodOpen();
+        if (transition.previous() != transition.state() && flaps.change(clock.getAsLong(), transition.entersThrottled())) {
+            flapping.set(true);
+            flashing.set(false);
+        }
         if (throttled && (transition.entersThrottled() || !open)) {
             if (open) {
                 closePeriod(transition.timeMs());
@@ -155,7 +167,7 @@ public final class InstanceTileViewModel {
             openPeriod(transition.timeMs());
             throttledSinceMs = transition.timeMs();
             marked.set(true);
-            if (transition.entersThrottled()) {
+            if (transition.entersThrottled() && !flapping.get()) {
                 flashStartedMs = clock.getAsLong();
                 flashing.set(true);
             }
@@ -175,11 +187,16 @@ public final class InstanceTileViewModel {
 
     /** Moves the tile on to {@code nowMs} of the clock: ends a flash that has run its time, advances the episode's time. */
     public void tick(long nowMs) {
+        if (flaps.settle(nowMs)) {
+            flapping.set(false);
+            updateTexts(nowMs);
+            bump();
+        }
         if (flashing.get() && nowMs - flashStartedMs >= FLASH_MILLIS) {
             flashing.set(false);
             bump();
         }
-        if (state.get() == ThrottleState.THROTTLED && episodeSeconds(nowMs) != shownSeconds) {
+        if (state.get() == ThrottleState.THROTTLED && !flapping.get() && episodeSeconds(nowMs) != shownSeconds) {
             updateTexts(nowMs);
         }
     }
@@ -217,6 +234,15 @@ public final class InstanceTileViewModel {
 
     public boolean isFlashing() {
         return flashing.get();
+    }
+
+    /** True while the instance keeps changing between Normal and Throttled (see {@link FlapDetector}). */
+    public ReadOnlyBooleanProperty flappingProperty() {
+        return flapping.getReadOnlyProperty();
+    }
+
+    public boolean isFlapping() {
+        return flapping.get();
     }
 
     /** When the current flash began, by the clock; meaningful while {@link #isFlashing()}. */
@@ -262,6 +288,11 @@ public final class InstanceTileViewModel {
         return badgeText.get();
     }
 
+    /** How often it was throttled while flapping, such as "throttled 12 times in 40 s"; empty when not flapping. */
+    public ReadOnlyStringProperty flapTextProperty() {
+        return flapText.getReadOnlyProperty();
+    }
+
     /** How many throttled periods are kept, oldest first. */
     public int throttledPeriodCount() {
         return periodCount;
@@ -304,6 +335,16 @@ public final class InstanceTileViewModel {
     private void updateTexts(long nowMs) {
         boolean throttled = state.get() == ThrottleState.THROTTLED;
         stateText.set(i18n.get(throttled ? "tile.state.throttled" : "tile.state.normal"));
+        flapText.set(flapping.get() ? i18n.get("tile.flapping.count", flaps.timesThrottled(),
+                formatDuration(flaps.spanMillis(), i18n)) : "");
+        if (flapping.get()) {
+            // While it flaps the state of the moment is no news; how often it changed is.
+            causesText.set("");
+            durationText.set("");
+            badgeText.set(i18n.get("tile.state.flapping") + SEPARATOR + flapText.get());
+            shownSeconds = -1;
+            return;
+        }
         if (!throttled) {
             causesText.set("");
             durationText.set("");
