@@ -32,8 +32,8 @@ import org.sluice.console.viewmodel.InstanceTileViewModel;
  * business; the tile hands it the canvas, the key's font, the resolved colours and the window.
  *
  * <p>The tile does nothing on its own: the dashboard calls {@link #pulse(long)} once per frame for
- * every tile. A pulse moves the view model's clock on, sets the {@code :throttled} and
- * {@code :flashing} pseudo-classes, blinks the flash at 2 Hz while the instance has just entered
+ * every tile. A pulse moves the view model's clock on, sets the {@code :throttled},
+ * {@code :flapping} and {@code :flashing} pseudo-classes, blinks the flash at 2 Hz while the instance has just entered
  * Throttled, and redraws the charts only when the view model's revision, the window, the size, the
  * font or a color has changed. Its nodes are made once.
  *
@@ -52,6 +52,7 @@ public final class ThrottleTile extends Region {
 
     private static final PseudoClass THROTTLED = PseudoClass.getPseudoClass("throttled");
     private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
+    private static final PseudoClass FLAPPING = PseudoClass.getPseudoClass("flapping");
 
     private static final StyleablePropertyFactory<ThrottleTile> STYLES =
             new StyleablePropertyFactory<>(Region.getClassCssMetaData());
@@ -166,7 +167,9 @@ public final class ThrottleTile extends Region {
     public void pulse(long nowMs, boolean shown) {
         lastPulseMillis = nowMs;
         model.tick(nowMs);
-        pseudoClassStateChanged(THROTTLED, model.isMarked());
+        // A flapping instance is marked steadily as flapping, not red and back every few seconds.
+        pseudoClassStateChanged(THROTTLED, model.isMarked() && !model.isFlapping());
+        pseudoClassStateChanged(FLAPPING, model.isFlapping());
         pseudoClassStateChanged(FLASHING, model.isFlashing());
         boolean blinkOn = model.isFlashing()
                 && Math.floorMod((nowMs - model.getFlashStartedMs()) / FLASH_HALF_PERIOD_MILLIS, 2) == 0;

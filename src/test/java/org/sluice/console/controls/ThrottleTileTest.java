@@ -33,6 +33,7 @@ import org.testfx.util.WaitForAsyncUtils;
 class ThrottleTileTest {
     private static final PseudoClass THROTTLED = PseudoClass.getPseudoClass("throttled");
     private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
+    private static final PseudoClass FLAPPING = PseudoClass.getPseudoClass("flapping");
     private static final long START = 1_700_000_000_000L;
 
     private final AtomicLong clock = new AtomicLong(START);
@@ -140,5 +141,29 @@ class ThrottleTileTest {
         robot.interact(() -> tile.setWindowMillis(5 * 60_000));
         pulse(robot);
         assertThat(tile.drawCount()).isEqualTo(drawn + 2);
+    }
+
+    @Test
+    void aFlappingInstanceIsMarkedFlappingInsteadOfThrottledAndDoesNotBlink(FxRobot robot) {
+        robot.interact(() -> {
+            feed(START - 20_000, START, 50);
+            for (int i = 0; i < 4; i++) {
+                long time = START + i * 3_000L;
+                clock.set(time);
+                model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                        Set.of(Cause.CONCURRENCY), Optional.empty()));
+                clock.set(time + 1_000);
+                model.applyThrottle(new ThrottleTransition(time + 1_000, ThrottleState.THROTTLED, ThrottleState.NORMAL,
+                        Set.of(), Optional.empty()));
+            }
+            long time = START + 12_000;
+            clock.set(time);
+            model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                    Set.of(Cause.CONCURRENCY), Optional.empty()));
+        });
+        pulse(robot);
+        assertThat(tile.getPseudoClassStates()).contains(FLAPPING).doesNotContain(THROTTLED, FLASHING);
+        assertThat(robot.lookup(".throttle-tile-flash").query().isVisible()).isFalse();
+        assertThat(badge(robot)).isEqualTo("Flapping · throttled 5 times in 12 s");
     }
 }
