@@ -24,9 +24,9 @@ import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.ServiceHealth;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
+import org.sluice.console.viewmodel.StateSummary;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
-import org.sluice.lifecycle.ServiceState;
 
 /**
  * The services grid: one row per service, with its host, its state and its nine chart actions. A
@@ -76,9 +76,10 @@ public final class ServicesView extends BorderPane {
         name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().serviceName()));
         name.setPrefWidth(150);
 
-        TableColumn<ServiceRowViewModel, ServiceState> state = new TableColumn<>(i18n.get("services.column.state"));
-        state.setCellValueFactory(c -> c.getValue().stateProperty());
+        TableColumn<ServiceRowViewModel, StateSummary> state = new TableColumn<>(i18n.get("services.column.state"));
+        state.setCellValueFactory(c -> c.getValue().stateSummaryProperty());
         state.setCellFactory(c -> new StateCell<>(i18n::state));
+        state.setComparator(java.util.Comparator.comparing(StateSummary::state));
         state.setPrefWidth(190);
 
         TableColumn<ServiceRowViewModel, Health> health = new TableColumn<>(i18n.get("services.column.health"));
