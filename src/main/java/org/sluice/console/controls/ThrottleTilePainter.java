@@ -115,8 +115,8 @@ final class ThrottleTilePainter {
         double chartHeight = (height - lineHeight - CHART_GAP) / 2;
         double plotHeight = Math.max(1, chartHeight - lineHeight);
 
-        SampleHistory samples = model.samples();
         long window = Math.max(1_000, windowMillis);
+        SampleHistory samples = model.samplesFor(window);
         long end = samples.isEmpty() ? endWhenEmpty : samples.timeAt(samples.size() - 1);
         long start = end - window;
         int from = samples.firstAtOrAfter(start);
@@ -140,8 +140,8 @@ final class ThrottleTilePainter {
 
         g.setStroke(palette.line());
         g.setLineWidth(1.5);
-        strokeSeries(g, true, from, start, window, plotWidth, memoryTop, plotHeight, 100);
-        strokeSeries(g, false, from, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
+        strokeSeries(g, samples, true, from, start, window, plotWidth, memoryTop, plotHeight, 100);
+        strokeSeries(g, samples, false, from, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
 
         String memoryNow = samples.isEmpty() ? "" : percentText(samples.memoryAt(samples.size() - 1));
         String messagesNow = samples.isEmpty() ? "" : Long.toString(samples.concurrentAt(samples.size() - 1));
@@ -259,9 +259,8 @@ final class ThrottleTilePainter {
      * only runs from their lowest to their highest value, so a 15-minute window costs no more than
      * the tile is wide.
      */
-    private void strokeSeries(GraphicsContext g, boolean memory, int from, long start, long window,
+    private void strokeSeries(GraphicsContext g, SampleHistory samples, boolean memory, int from, long start, long window,
                               double plotWidth, double top, double plotHeight, double max) {
-        SampleHistory samples = model.samples();
         g.beginPath();
         boolean penDown = false;
         boolean pending = false;

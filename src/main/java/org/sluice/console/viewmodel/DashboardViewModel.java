@@ -29,8 +29,8 @@ import org.sluice.throttle.ThrottleTransition;
  */
 public final class DashboardViewModel {
     static final int MAX_EVENTS = 500;
-    /** The detail chart's windows: 1, 5 and 15 minutes. */
-    public static final List<Long> WINDOWS = List.of(60_000L, 300_000L, 900_000L);
+    /** The detail chart's windows: 1, 5, 15 and 60 minutes. */
+    public static final List<Long> WINDOWS = List.of(60_000L, 300_000L, 900_000L, 3_600_000L);
 
     private final I18n i18n;
     private final LongSupplier clock;

@@ -43,6 +43,10 @@ public final class InstanceTileViewModel {
     public static final long FLASH_MILLIS = 3_000;
     /** Samples kept: 15 minutes of an instance sampling itself every 200 ms. */
     public static final int HISTORY_CAPACITY = 15 * 60 * 5;
+    /** One entry of the hour's history covers this much time, with the highest values in it. */
+    public static final long LONG_STEP_MILLIS = 2_000;
+    /** Entries of the hour's history: an hour in steps of {@link #LONG_STEP_MILLIS}. */
+    public static final int LONG_HISTORY_CAPACITY = (int) (60 * 60_000 / LONG_STEP_MILLIS);
     /** Throttled periods kept; older ones are forgotten first. */
     public static final int PERIOD_CAPACITY = 256;
     /** The end of a throttled period that is still open. */
@@ -56,6 +60,8 @@ public final class InstanceTileViewModel {
     private final I18n i18n;
     private final LongSupplier clock;
     private final SampleHistory samples = new SampleHistory(HISTORY_CAPACITY);
+    /** The last hour, each entry the highest values of its step, so a short spike stays in sight. */
+    private final SampleHistory longSamples = new SampleHistory(LONG_HISTORY_CAPACITY);
     private final long[] periodStarts = new long[PERIOD_CAPACITY];
     private final long[] periodEnds = new long[PERIOD_CAPACITY];
     private int periodHead;
@@ -141,9 +147,20 @@ public final class InstanceTileViewModel {
         return samples;
     }
 
+    /** The history that covers {@code windowMillis}: every sample up to 15 minutes, the hour's steps beyond. */
+    public SampleHistory samplesFor(long windowMillis) {
+        return windowMillis <= HISTORY_CAPACITY * 200L ? samples : longSamples;
+    }
+
     /** Keeps a sample; one older than the newest kept is ignored. */
     public void addSample(InstanceSample sample) {
         if (samples.add(sample.timeMs(), sample.memoryPercent(), sample.concurrent())) {
+            long step = Math.floorDiv(sample.timeMs(), LONG_STEP_MILLIS) * LONG_STEP_MILLIS;
+            if (!longSamples.isEmpty() && longSamples.timeAt(longSamples.size() - 1) == step) {
+                longSamples.raiseNewest(sample.memoryPercent(), sample.concurrent());
+            } else {
+                longSamples.add(step, sample.memoryPercent(), sample.concurrent());
+            }
             bump();
         }
     }

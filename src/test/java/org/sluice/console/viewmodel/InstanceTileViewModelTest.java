@@ -292,4 +292,31 @@ class InstanceTileViewModelTest {
         }
         assertThat(slower.isFlapping()).as("six changes over 65 s").isFalse();
     }
+
+    @Test
+    void anHourIsKeptInTwoSecondStepsThatKeepTheirPeaksBesideFifteenMinutesOfEverySample() {
+        long start = 0;
+        long end = 40 * 60_000L;
+        for (long t = start; t < end; t += 200) {
+            // One short spike to 95 % five minutes in, otherwise a steady 50 %.
+            tile.addSample(sample(t, t == 5 * 60_000L + 400 ? 95 : 50, 10));
+        }
+
+        SampleHistory hour = tile.samplesFor(60 * 60_000L);
+        assertThat(hour.timeAt(0)).as("the whole 40 minutes").isEqualTo(start);
+        assertThat(hour.size()).isEqualTo(40 * 30);
+        int spike = hour.firstAtOrAfter(5 * 60_000L);
+        assertThat(hour.timeAt(spike)).isEqualTo(5 * 60_000L);
+        assertThat(hour.memoryAt(spike)).as("the spike's two seconds keep its peak").isEqualTo(95);
+        assertThat(hour.memoryAt(spike + 1)).isEqualTo(50);
+
+        SampleHistory quarter = tile.samplesFor(15 * 60_000L);
+        assertThat(quarter).isSameAs(tile.samples());
+        assertThat(quarter.timeAt(0)).isEqualTo(end - 15 * 60_000L);
+
+        for (long t = end; t < end + 30 * 60_000L; t += 200) {
+            tile.addSample(sample(t, 50, 10));
+        }
+        assertThat(hour.size()).as("bounded to an hour").isEqualTo(InstanceTileViewModel.LONG_HISTORY_CAPACITY);
+    }
 }
