@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.ResourceBundle;
 
 import javafx.geometry.VPos;
@@ -64,6 +65,10 @@ final class ThrottleTilePainter {
     private final Text measure = new Text();
     private final ZoneId zone;
     private List<Tick> timeTicks = List.of();
+    /** The time span and plot width last drawn, so a point can be read back as a time. */
+    private long shownStart;
+    private long shownWindow;
+    private double shownPlotWidth;
 
     /** The key's font the chart font was last derived from. */
     private Font keyFont;
@@ -136,6 +141,9 @@ final class ThrottleTilePainter {
                 model.concurrencyHigh(), messagesLowLabel, messagesHighLabel);
 
         timeTicks = timeTicks(start, window, plotWidth, width);
+        shownStart = start;
+        shownWindow = window;
+        shownPlotWidth = plotWidth;
         drawTimeAxis(g, palette, memoryTop, messagesTop + plotHeight, plotHeight);
 
         g.setStroke(palette.line());
@@ -342,6 +350,14 @@ final class ThrottleTilePainter {
             timeLabelWidth = Math.ceil(measure.getLayoutBounds().getWidth());
         }
         return chartFont;
+    }
+
+    /** The time at {@code x} across the charts as last drawn; empty off the plot or before any drawing. */
+    OptionalLong timeAt(double x) {
+        if (shownWindow == 0 || x < 0 || x > shownPlotWidth) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(shownStart + Math.round(x / shownPlotWidth * shownWindow));
     }
 
     /** The time axis's marks as last drawn. */

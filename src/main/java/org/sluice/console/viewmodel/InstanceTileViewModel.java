@@ -1,6 +1,10 @@
 package org.sluice.console.viewmodel;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -53,6 +57,7 @@ public final class InstanceTileViewModel {
     public static final long OPEN = Long.MAX_VALUE;
 
     private static final String SEPARATOR = " · ";
+    private static final DateTimeFormatter READOUT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final String service;
     private final int index;
@@ -150,6 +155,28 @@ public final class InstanceTileViewModel {
     /** The history that covers {@code windowMillis}: every sample up to 15 minutes, the hour's steps beyond. */
     public SampleHistory samplesFor(long windowMillis) {
         return windowMillis <= HISTORY_CAPACITY * 200L ? samples : longSamples;
+    }
+
+    /**
+     * What the charts say at {@code timeMs}, for a pointer over them: the time of the nearest sample
+     * in the history that covers {@code windowMillis}, then memory and messages in process with
+     * their thresholds, one to a line. Empty while there is no sample.
+     */
+    public Optional<String> readoutAt(long timeMs, long windowMillis, ZoneId zone) {
+        SampleHistory history = samplesFor(windowMillis);
+        if (history.isEmpty()) {
+            return Optional.empty();
+        }
+        int at = Math.min(history.firstAtOrAfter(timeMs), history.size() - 1);
+        if (at > 0 && timeMs - history.timeAt(at - 1) < history.timeAt(at) - timeMs) {
+            at--;
+        }
+        String percent = "tile.value.percent";
+        return Optional.of(READOUT_TIME.format(Instant.ofEpochMilli(history.timeAt(at)).atZone(zone)) + "\n"
+                + i18n.get("tile.readout.memory", i18n.get(percent, Math.round(history.memoryAt(at))),
+                        i18n.get(percent, Math.round(memoryHighPercent())), i18n.get(percent, Math.round(memoryLowPercent())))
+                + "\n"
+                + i18n.get("tile.readout.messages", history.concurrentAt(at), concurrencyHigh(), concurrencyLow()));
     }
 
     /** Keeps a sample; one older than the newest kept is ignored. */

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import atlantafx.base.theme.PrimerLight;
 import javafx.css.PseudoClass;
 import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
@@ -165,5 +166,37 @@ class ThrottleTileTest {
         assertThat(tile.getPseudoClassStates()).contains(FLAPPING).doesNotContain(THROTTLED, FLASHING);
         assertThat(robot.lookup(".throttle-tile-flash").query().isVisible()).isFalse();
         assertThat(badge(robot)).isEqualTo("Flapping · throttled 5 times in 12 s");
+    }
+
+    @Test
+    void hoveringTheChartsReadsOutTheTimeAndBothValuesAgainstTheirThresholds(FxRobot robot) {
+        robot.interact(() -> {
+            tile.showReadoutOnHover();
+            // The first half of the minute at 30 %, the second at 65 %, always 12 messages in process.
+            feed(START - 60_000, START - 30_000, 30);
+            feed(START - 29_800, START, 65);
+        });
+        pulse(robot);
+        Label readout = robot.lookup(".throttle-tile-readout").queryAs(Label.class);
+        assertThat(readout.isVisible()).as("nothing until hovered").isFalse();
+
+        // Three quarters across the plot: about 15 s before the newest sample.
+        Canvas canvas = robot.lookup((javafx.scene.Node n) -> n instanceof Canvas).queryAs(Canvas.class);
+        javafx.geometry.Bounds area = canvas.localToScreen(canvas.getLayoutBounds());
+        robot.moveTo(new javafx.geometry.Point2D(area.getMinX() + area.getWidth() * 0.7, area.getMinY() + area.getHeight() / 2));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(readout.isVisible()).isTrue();
+        String[] lines = readout.getText().split("\n");
+        assertThat(lines).hasSize(3);
+        java.time.LocalTime shown = java.time.LocalTime.parse(lines[0]);
+        java.time.LocalTime newest = java.time.Instant.ofEpochMilli(START).atZone(java.time.ZoneId.systemDefault()).toLocalTime();
+        assertThat(java.time.Duration.between(shown, newest).toSeconds()).isBetween(5L, 29L);
+        assertThat(lines[1]).isEqualTo("Memory 65 % (high 70 %, low 60 %)");
+        assertThat(lines[2]).isEqualTo("Messages in process 12 (high 200, low 80)");
+
+        robot.moveTo(new javafx.geometry.Point2D(area.getMinX() - 40, area.getMinY() - 40));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(readout.isVisible()).as("gone when the pointer leaves").isFalse();
     }
 }
