@@ -200,6 +200,9 @@ class ConsoleViewTest {
         waitUntil(() -> console.session.dashboard().events().size() == 16);
         waitUntil(() -> onFx(() -> notificationBars().size() == 1
                 && text(notificationBars().get(0)).contains("orders#0 is flapping: throttled 8 times in")));
+        // The instance's first entries came before it was flapping; its notification is still one
+        // instance's, not a summary of several.
+        assertThat(onFx(() -> text(notificationBar()))).contains("Instance flapping").doesNotContain("Several instances");
         // One popup over the console's window, whatever came before it.
         assertThat(onFx(() -> notificationBars().get(0).getScene().getWindow() instanceof Popup popup
                 && popup.getOwnerWindow() == console.session.mainView().getScene().getWindow())).isTrue();

@@ -1,5 +1,8 @@
 package org.sluice.console.view;
 
+import java.util.HashSet;
+import java.util.Set;
+
 import javafx.animation.PauseTransition;
 import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
@@ -43,9 +46,8 @@ public final class ThrottleNotifications {
     private final Label text = new Label();
     private final FontIcon icon = Icons.THROTTLED.create();
     private final PauseTransition hideLater = new PauseTransition(SHOWN_FOR);
-    /** The alert on screen, and whether others came while it showed. */
-    private long shownId = -1;
-    private boolean several;
+    /** The instances whose alerts came while the popup showed: more than one makes it a summary. */
+    private final Set<String> shownInstances = new HashSet<>();
 
     private ThrottleNotifications(I18n i18n, Node anchor) {
         this.i18n = i18n;
@@ -91,8 +93,12 @@ public final class ThrottleNotifications {
             return;
         }
         boolean showing = popup.isShowing();
-        several = showing && (several || alert.id() != shownId);
-        shownId = alert.id();
+        if (!showing) {
+            shownInstances.clear();
+        }
+        // A flapping instance's earlier alerts are its own: only another instance makes a summary.
+        shownInstances.add(alert.instanceKey());
+        boolean several = shownInstances.size() > 1;
         if (several) {
             title.setText(i18n.get("dashboard.alert.many"));
             text.setText(alert.text() + "\n" + i18n.get("dashboard.alert.manyText"));
@@ -114,8 +120,7 @@ public final class ThrottleNotifications {
     private void hide() {
         hideLater.stop();
         popup.hide();
-        several = false;
-        shownId = -1;
+        shownInstances.clear();
     }
 
 }

@@ -36,6 +36,7 @@ public final class FlapDetector {
     private boolean flapping;
     private long sinceMs;
     private long lastChangeMs;
+    private long lastEntryMs;
     private int entered;
 
     /**
@@ -45,6 +46,9 @@ public final class FlapDetector {
      */
     public boolean change(long nowMs, boolean entersThrottled) {
         lastChangeMs = nowMs;
+        if (entersThrottled) {
+            lastEntryMs = nowMs;
+        }
         if (flapping) {
             if (entersThrottled) {
                 entered++;
@@ -97,8 +101,8 @@ public final class FlapDetector {
         return flapping ? entered : 0;
     }
 
-    /** From the first change of the run to the latest; 0 when not flapping. */
+    /** From the first change of the run to the latest entry into Throttled; 0 when not flapping. */
     public long spanMillis() {
-        return flapping ? lastChangeMs - sinceMs : 0;
+        return flapping ? Math.max(0, lastEntryMs - sinceMs) : 0;
     }
 }

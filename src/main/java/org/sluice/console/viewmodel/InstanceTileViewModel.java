@@ -382,8 +382,9 @@ public final class InstanceTileViewModel {
         flapText.set(flapping.get() ? i18n.get("tile.flapping.count", flaps.timesThrottled(),
                 formatDuration(flaps.spanMillis(), i18n)) : "");
         if (flapping.get()) {
-            // While it flaps the state of the moment is no news; how often it changed is.
-            causesText.set("");
+            // While it flaps the state of the moment is no news; how often it changed is. The
+            // causes are still named, for the events list.
+            causesText.set(causesOf(causes.get()));
             durationText.set("");
             badgeText.set(i18n.get("tile.state.flapping") + SEPARATOR + flapText.get());
             shownSeconds = -1;
@@ -396,14 +397,18 @@ public final class InstanceTileViewModel {
             shownSeconds = -1;
             return;
         }
-        StringJoiner joined = new StringJoiner(" + ");
-        for (Cause cause : causes.get()) {
-            joined.add(i18n.get(cause == Cause.MEMORY ? "tile.cause.memory" : "tile.cause.concurrency"));
-        }
-        causesText.set(joined.toString());
+        causesText.set(causesOf(causes.get()));
         shownSeconds = episodeSeconds(nowMs);
         durationText.set(formatDuration(shownSeconds * 1000, i18n));
         badgeText.set(stateText.get() + SEPARATOR + causesText.get() + SEPARATOR + durationText.get());
+    }
+
+    private String causesOf(Set<Cause> of) {
+        StringJoiner joined = new StringJoiner(" + ");
+        for (Cause cause : of) {
+            joined.add(i18n.get(cause == Cause.MEMORY ? "tile.cause.memory" : "tile.cause.concurrency"));
+        }
+        return joined.toString();
     }
 
     private void bump() {

@@ -103,6 +103,8 @@ class DashboardViewModelTest {
         assertThat(last.text()).isEqualTo("orders#0 is flapping: throttled 12 times in 36 s");
         assertThat(model.flappingInstances()).containsExactly("orders#0");
         assertThat(model.events()).as("the events list still has every change").hasSize(24);
+        assertThat(model.events().get(1).text()).as("with its cause while flapping")
+                .isEqualTo("orders#0 is throttled: Messages in process");
 
         now += FlapDetector.SETTLE_MILLIS;
         model.tick(now);
