@@ -206,6 +206,20 @@ class ConsoleViewTest {
         // One popup over the console's window, whatever came before it.
         assertThat(onFx(() -> notificationBars().get(0).getScene().getWindow() instanceof Popup popup
                 && popup.getOwnerWindow() == console.session.mainView().getScene().getWindow())).isTrue();
+
+        // Closed by the user, it stays closed while the same instance goes on flapping.
+        robot.clickOn(".throttle-notification-close");
+        waitUntil(() -> onFx(ConsoleViewTest::notificationBar) == null);
+        long later = System.currentTimeMillis();
+        for (int i = 0; i < 2; i++) {
+            instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(later + 2 * i, ThrottleState.NORMAL,
+                    ThrottleState.THROTTLED, Set.of(Cause.CONCURRENCY), Optional.empty())));
+            instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(later + 2 * i + 1, ThrottleState.THROTTLED,
+                    ThrottleState.NORMAL, Set.of(), Optional.empty())));
+        }
+        waitUntil(() -> console.session.dashboard().events().size() == 20);
+        assertThat(console.session.dashboard().latestAlertProperty().get().text()).contains("throttled 10 times");
+        assertThat(onFx(ConsoleViewTest::notificationBar)).isNull();
     }
 
     @Test

@@ -31,7 +31,8 @@ import org.sluice.console.viewmodel.ThrottleAlert;
  * popup window per alert (ControlsFX's notifications, used before) cost every crossing a native
  * window, a scene, CSS and two animations, and took the pulse's p99 from 7 to 34 ms
  * ({@code docs/perf.md}, F2). Alerts of several instances within the time one shows collapse into
- * one that says the events list has them.
+ * one that says the events list has them. Closed by the user, a flapping instance's notification
+ * stays closed while that instance goes on flapping.
  */
 public final class ThrottleNotifications {
     /** How long a notification stays after its last change. */
@@ -48,6 +49,9 @@ public final class ThrottleNotifications {
     private final PauseTransition hideLater = new PauseTransition(SHOWN_FOR);
     /** The instances whose alerts came while the popup showed: more than one makes it a summary. */
     private final Set<String> shownInstances = new HashSet<>();
+    /** The alert shown last, and the one the user closed: its counting on does not bring it back. */
+    private long shownId = -1;
+    private long closedId = -1;
 
     private ThrottleNotifications(I18n i18n, Node anchor) {
         this.i18n = i18n;
@@ -76,7 +80,10 @@ public final class ThrottleNotifications {
         text.setWrapText(true);
         Button close = new Button(null, Icons.CLOSE.create());
         close.getStyleClass().addAll("flat", "throttle-notification-close");
-        close.setOnAction(e -> hide());
+        close.setOnAction(e -> {
+            closedId = shownId;
+            hide();
+        });
         BorderPane header = new BorderPane(null, null, close, null, title);
         content.getChildren().setAll(header, text);
         popup.getContent().add(content);
@@ -92,6 +99,10 @@ public final class ThrottleNotifications {
         if (window == null || !window.isShowing()) {
             return;
         }
+        if (alert.id() == closedId) {
+            return;
+        }
+        shownId = alert.id();
         boolean showing = popup.isShowing();
         if (!showing) {
             shownInstances.clear();
