@@ -6,7 +6,9 @@ import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TableCell;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.sluice.console.viewmodel.StateSummary;
@@ -28,6 +30,7 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
     private final ProgressIndicator progress = new ProgressIndicator();
     private final FontIcon badgeIcon = new FontIcon();
     private final Label badge = new Label(null, badgeIcon);
+    private final Tooltip badgeTip = new Tooltip();
     private final HBox box = new HBox(6, icon, text, progress, badge);
 
     public StateCell(Function<ServiceState, String> label) {
@@ -35,8 +38,12 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
         progress.setPrefSize(14, 14);
         progress.setMaxSize(14, 14);
         text.getStyleClass().add("state-text");
+        // In a narrow column the state keeps its words and the badge gives way (its tooltip has them all).
+        text.setMinWidth(Region.USE_PREF_SIZE);
+        progress.setMinWidth(Region.USE_PREF_SIZE);
         badge.getStyleClass().add("state-badge");
-        badge.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        badge.setMinWidth(0);
+        badge.setTooltip(badgeTip);
         box.getStyleClass().add("state-cell");
         setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
     }
@@ -63,6 +70,7 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
         if (marked) {
             boolean flapping = summary.mark() == StateSummary.Mark.FLAPPING;
             badge.setText(summary.badge());
+            badgeTip.setText(summary.badge());
             badge.getStyleClass().add(flapping ? "badge-flapping" : "badge-throttled");
             badgeIcon.setIconCode((flapping ? Icons.FLAPPING : Icons.THROTTLED).ikon());
         }
