@@ -80,7 +80,9 @@ public final class ServicesView extends BorderPane {
         state.setCellValueFactory(c -> c.getValue().stateSummaryProperty());
         state.setCellFactory(c -> new StateCell<>(i18n::state));
         state.setComparator(java.util.Comparator.comparing(StateSummary::state));
-        state.setPrefWidth(190);
+        // Wide enough for the state and its badge, "Active" with "1 of 2 throttled".
+        state.setPrefWidth(270);
+        state.setMinWidth(210);
 
         TableColumn<ServiceRowViewModel, Health> health = new TableColumn<>(i18n.get("services.column.health"));
         health.setCellValueFactory(c -> {
