@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|all]   (default: all; aot is not in all)
+#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|all]   (default: all; aot is not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
 # Environment: ROUNDS (startup rounds, 10), LIVE_S (dashboard window, 60), FLASH_S (window with crossings, 120), GRID_S (grid window, 60),
+# FLAP_S (window with a flapping instance, 60),
 # DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -264,8 +265,19 @@ metrics() {
   kill "$host"; wait "$host" || true
 }
 
+# One instance flapping (Throttled every 3 s, Normal halfway between) with its notification on, against
+# the same dashboard without it: the "dashboard" and "flap" windows of one run (issue 12).
+flap() {
+  local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
+  machine > "$out/flap-5000.log"
+  java -cp "$cp" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
+    org.sluice.console.LiveLoadBench 5000 100 200 1000 20 "${LIVE_S:-60}" 0 0 "${FLAP_S:-60}" >> "$out/flap-5000.log" 2>&1
+  grep -E 'RESULT|^date' "$out/flap-5000.log"
+}
+
 case "$what" in
   startup) startup ;;
+  flap) flap ;;
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
   footprint) live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000 ;;
   runtime) runtime ;;
@@ -277,5 +289,5 @@ case "$what" in
   manage) manage ;;
   metrics) metrics ;;
   all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; metrics ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|all]" >&2; exit 2 ;;
 esac

@@ -77,6 +77,11 @@ public final class SyntheticFleet implements Fleet {
     private volatile long emitted;
     private volatile long crossingsEmitted;
     private volatile boolean crossing;
+    /** While set, the first instance enters Throttled every FLAP_EVERY_MS and leaves it halfway to the next. */
+    private volatile boolean flapping;
+    private long nextFlapMs;
+    private boolean flapThrottled;
+    private volatile long flapsEmitted;
 
     public SyntheticFleet(int services, int instances, int stateChangesPerSecond, long crossingEveryMs) {
         if (instances % 2 != 0 || instances / 2 > services) {
@@ -117,6 +122,24 @@ public final class SyntheticFleet implements Fleet {
         });
     }
 
+    /** How often the flapping instance enters Throttled: as a slow destination made one do in issue 12. */
+    public static final long FLAP_EVERY_MS = 3_000;
+
+    /**
+     * Makes the first instance ({@code svc-00000#0}) flap, from the next tick: Throttled on
+     * messages in process every {@link #FLAP_EVERY_MS}, Normal again halfway to the next time.
+     */
+    public void flapping(boolean on) {
+        ticker.execute(() -> {
+            nextFlapMs = System.currentTimeMillis();
+            flapping = on;
+        });
+    }
+
+    public long flapsEmitted() {
+        return flapsEmitted;
+    }
+
     /** Crossings emitted and not yet seen drawn, by instance key. */
     public Map<String, Long> crossings() {
         return crossings;
@@ -148,6 +171,9 @@ public final class SyntheticFleet implements Fleet {
                     : state == ServiceState.RESUMING ? Optional.of(Operation.RESUME) : Optional.empty();
             emit(new FleetEvent.ServiceStateChanged(name(service), state, running));
         }
+        if ((flapping || flapThrottled) && now >= nextFlapMs) {
+            flap(now);
+        }
         if (crossing && crossingEveryMs > 0 && now >= nextCrossingMs) {
             nextCrossingMs += crossingEveryMs;
             cross(now);
@@ -175,6 +201,22 @@ public final class SyntheticFleet implements Fleet {
     private InstanceSample sample(int i, long now) {
         long seconds = (now - startMs) / 1000;
         return new InstanceSample(now, memory[i], concurrent[i], 1, seconds * 40, seconds * 40, 0, 0, 3.0, 12.0);
+    }
+
+    private void flap(long now) {
+        String service = name(0);
+        flapThrottled = !flapThrottled && flapping;
+        nextFlapMs = now + FLAP_EVERY_MS / 2;
+        concurrent[0] = flapThrottled ? 100 + random.nextInt(20) : 30;
+        emit(new FleetEvent.InstanceSampled(service, 0, sample(0, now)));
+        if (flapThrottled) {
+            flapsEmitted++;
+            emit(new FleetEvent.ThrottleChanged(service, 0, new ThrottleTransition(now, ThrottleState.NORMAL,
+                    ThrottleState.THROTTLED, Set.of(Cause.CONCURRENCY), Optional.empty())));
+        } else {
+            emit(new FleetEvent.ThrottleChanged(service, 0, new ThrottleTransition(now, ThrottleState.THROTTLED,
+                    ThrottleState.NORMAL, Set.of(), Optional.empty())));
+        }
     }
 
     private void cross(long now) {

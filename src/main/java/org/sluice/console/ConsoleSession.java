@@ -67,6 +67,7 @@ final class ConsoleSession implements AutoCloseable {
         this.details = new ServiceDetailsViewModel(fleet, rules, executor, ZoneId.systemDefault());
         services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
         this.dashboard = new DashboardViewModel(i18n, clock);
+        services.followFlapping(dashboard.flappingInstances());
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
         services.rows().addListener(this::followServiceNames);
         this.i18n = i18n;

@@ -44,6 +44,8 @@ public enum Icons {
     STATE_FAILED(MaterialDesignA.ALERT_CIRCLE),
     STATE_BUSY(MaterialDesignP.PROGRESS_CLOCK),
     THROTTLED(MaterialDesignS.SPEEDOMETER),
+    FLAPPING(MaterialDesignS.SINE_WAVE),
+    CLOSE(MaterialDesignC.CLOSE),
     THIS_COMPUTER(MaterialDesignM.MONITOR),
     CONNECT_HOST(MaterialDesignS.SERVER_PLUS_OUTLINE),
     REMOVE_HOST(MaterialDesignS.SERVER_MINUS_OUTLINE),

@@ -6,39 +6,56 @@ import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TableCell;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 
 import org.kordamp.ikonli.javafx.FontIcon;
+import org.sluice.console.viewmodel.StateSummary;
 import org.sluice.lifecycle.ServiceState;
 
 /**
  * A service's state in the grid: icon, colour and label, with a spinning indicator while an
- * operation runs. Its nodes are made once; {@code updateItem} only changes their content.
+ * operation runs, and a badge when role instances are throttled (red) or flapping (amber), such
+ * as "1 of 2 throttled": a service can be Active and still refuse messages. Its nodes are made
+ * once; {@code updateItem} only changes their content.
  */
-public final class StateCell<S> extends TableCell<S, ServiceState> {
+public final class StateCell<S> extends TableCell<S, StateSummary> {
     private static final String[] STATE_CLASSES = {"state-ok", "state-off", "state-paused", "state-failed", "state-busy"};
+    private static final String[] BADGE_CLASSES = {"badge-throttled", "badge-flapping"};
 
     private final Function<ServiceState, String> label;
     private final FontIcon icon = new FontIcon();
     private final Label text = new Label();
     private final ProgressIndicator progress = new ProgressIndicator();
-    private final HBox box = new HBox(6, icon, text, progress);
+    private final FontIcon badgeIcon = new FontIcon();
+    private final Label badge = new Label(null, badgeIcon);
+    private final Tooltip badgeTip = new Tooltip();
+    private final HBox box = new HBox(6, icon, text, progress, badge);
 
     public StateCell(Function<ServiceState, String> label) {
         this.label = label;
         progress.setPrefSize(14, 14);
         progress.setMaxSize(14, 14);
+        text.getStyleClass().add("state-text");
+        // In a narrow column the state keeps its words and the badge gives way (its tooltip has them all).
+        text.setMinWidth(Region.USE_PREF_SIZE);
+        progress.setMinWidth(Region.USE_PREF_SIZE);
+        badge.getStyleClass().add("state-badge");
+        badge.setMinWidth(0);
+        badge.setTooltip(badgeTip);
         box.getStyleClass().add("state-cell");
         setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
     }
 
     @Override
-    protected void updateItem(ServiceState state, boolean empty) {
-        super.updateItem(state, empty);
-        if (empty || state == null) {
+    protected void updateItem(StateSummary summary, boolean empty) {
+        super.updateItem(summary, empty);
+        if (empty || summary == null) {
             setGraphic(null);
             return;
         }
+        ServiceState state = summary.state();
         icon.setIconCode(Icons.of(state).ikon());
         text.setText(label.apply(state));
         box.getStyleClass().removeAll(STATE_CLASSES);
@@ -46,6 +63,17 @@ public final class StateCell<S> extends TableCell<S, ServiceState> {
         boolean busy = state.isTransitional();
         progress.setVisible(busy);
         progress.setManaged(busy);
+        boolean marked = summary.mark() != StateSummary.Mark.NONE;
+        badge.setVisible(marked);
+        badge.setManaged(marked);
+        badge.getStyleClass().removeAll(BADGE_CLASSES);
+        if (marked) {
+            boolean flapping = summary.mark() == StateSummary.Mark.FLAPPING;
+            badge.setText(summary.badge());
+            badgeTip.setText(summary.badge());
+            badge.getStyleClass().add(flapping ? "badge-flapping" : "badge-throttled");
+            badgeIcon.setIconCode((flapping ? Icons.FLAPPING : Icons.THROTTLED).ikon());
+        }
         setGraphic(box);
     }
 }

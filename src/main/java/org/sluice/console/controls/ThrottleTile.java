@@ -1,7 +1,9 @@
 package org.sluice.console.controls;
 
 import java.util.List;
+import java.time.ZoneId;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.ResourceBundle;
 
 import javafx.beans.InvalidationListener;
@@ -32,8 +34,8 @@ import org.sluice.console.viewmodel.InstanceTileViewModel;
  * business; the tile hands it the canvas, the key's font, the resolved colours and the window.
  *
  * <p>The tile does nothing on its own: the dashboard calls {@link #pulse(long)} once per frame for
- * every tile. A pulse moves the view model's clock on, sets the {@code :throttled} and
- * {@code :flashing} pseudo-classes, blinks the flash at 2 Hz while the instance has just entered
+ * every tile. A pulse moves the view model's clock on, sets the {@code :throttled},
+ * {@code :flapping} and {@code :flashing} pseudo-classes, blinks the flash at 2 Hz while the instance has just entered
  * Throttled, and redraws the charts only when the view model's revision, the window, the size, the
  * font or a color has changed. Its nodes are made once.
  *
@@ -52,6 +54,7 @@ public final class ThrottleTile extends Region {
 
     private static final PseudoClass THROTTLED = PseudoClass.getPseudoClass("throttled");
     private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
+    private static final PseudoClass FLAPPING = PseudoClass.getPseudoClass("flapping");
 
     private static final StyleablePropertyFactory<ThrottleTile> STYLES =
             new StyleablePropertyFactory<>(Region.getClassCssMetaData());
@@ -86,6 +89,9 @@ public final class ThrottleTile extends Region {
     private final Label title = new Label();
     private final Label badge = new Label();
     private final Canvas canvas = new Canvas();
+    private final Label readout = new Label();
+    private final Region cursor = new Region();
+    private final ZoneId zone;
 
     private boolean dirty = true;
     private long drawnRevision = -1;
@@ -97,8 +103,14 @@ public final class ThrottleTile extends Region {
      * @param bundle the console's words ({@code org.sluice.console.messages}) in the user's language
      */
     public ThrottleTile(InstanceTileViewModel model, ResourceBundle bundle) {
+        this(model, bundle, ZoneId.systemDefault());
+    }
+
+    /** @param zone the time zone the time axis and the readout show clock times in */
+    public ThrottleTile(InstanceTileViewModel model, ResourceBundle bundle, ZoneId zone) {
         this.model = Objects.requireNonNull(model, "model");
-        this.painter = new ThrottleTilePainter(model, bundle);
+        this.zone = Objects.requireNonNull(zone, "zone");
+        this.painter = new ThrottleTilePainter(model, bundle, zone);
         createView();
         initListeners();
     }
@@ -114,7 +126,15 @@ public final class ThrottleTile extends Region {
         title.setMinWidth(0);
         badge.getStyleClass().add("throttle-tile-badge");
         badge.setMinWidth(0);
-        getChildren().addAll(flash, title, badge, canvas);
+        readout.getStyleClass().add("throttle-tile-readout");
+        readout.setManaged(false);
+        readout.setMouseTransparent(true);
+        readout.setVisible(false);
+        cursor.getStyleClass().add("throttle-tile-cursor");
+        cursor.setManaged(false);
+        cursor.setMouseTransparent(true);
+        cursor.setVisible(false);
+        getChildren().addAll(flash, title, badge, canvas, cursor, readout);
     }
 
     private void initListeners() {
@@ -127,6 +147,37 @@ public final class ThrottleTile extends Region {
         windowMillis.addListener(redraw);
         // The charts take their font from the key's, so a new one changes what they look like.
         title.fontProperty().addListener(redraw);
+    }
+
+    /**
+     * Lets the pointer read the charts: hovering them shows the time under it and the memory and
+     * messages in process of the nearest sample against their thresholds. The dashboard's detail
+     * chart does this; the wall's small tiles do not.
+     */
+    public void showReadoutOnHover() {
+        canvas.setOnMouseMoved(e -> {
+            OptionalLong time = painter.timeAt(e.getX());
+            java.util.Optional<String> text = time.isPresent()
+                    ? model.readoutAt(time.getAsLong(), windowMillis.get(), zone) : java.util.Optional.empty();
+            if (text.isEmpty()) {
+                hideReadout();
+                return;
+            }
+            readout.setText(text.get());
+            readout.autosize();
+            double x = canvas.getLayoutX() + e.getX();
+            double left = x + 12 + readout.getWidth() <= getWidth() ? x + 12 : Math.max(0, x - 12 - readout.getWidth());
+            readout.relocate(left, canvas.getLayoutY() + 2);
+            cursor.resizeRelocate(Math.floor(x), canvas.getLayoutY(), 1, canvas.getHeight());
+            readout.setVisible(true);
+            cursor.setVisible(true);
+        });
+        canvas.setOnMouseExited(e -> hideReadout());
+    }
+
+    private void hideReadout() {
+        readout.setVisible(false);
+        cursor.setVisible(false);
     }
 
     /** The instance this tile shows. */
@@ -166,7 +217,9 @@ public final class ThrottleTile extends Region {
     public void pulse(long nowMs, boolean shown) {
         lastPulseMillis = nowMs;
         model.tick(nowMs);
-        pseudoClassStateChanged(THROTTLED, model.isMarked());
+        // A flapping instance is marked steadily as flapping, not red and back every few seconds.
+        pseudoClassStateChanged(THROTTLED, model.isMarked() && !model.isFlapping());
+        pseudoClassStateChanged(FLAPPING, model.isFlapping());
         pseudoClassStateChanged(FLASHING, model.isFlashing());
         boolean blinkOn = model.isFlashing()
                 && Math.floorMod((nowMs - model.getFlashStartedMs()) / FLASH_HALF_PERIOD_MILLIS, 2) == 0;

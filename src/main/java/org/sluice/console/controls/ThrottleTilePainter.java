@@ -1,8 +1,13 @@
 package org.sluice.console.controls;
 
 import java.text.MessageFormat;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.ResourceBundle;
 
 import javafx.geometry.VPos;
@@ -20,7 +25,7 @@ import org.sluice.console.viewmodel.SampleHistory;
  * Draws the two charts of a {@link ThrottleTile}: memory in use against its 60 % and 70 %
  * thresholds over messages in process against 40 and 100 &times; cores, each with the band between
  * its thresholds and the periods the instance was throttled shaded, and each titled with its latest
- * value.
+ * value, over a time axis they share that marks clock times.
  *
  * <p>Everything it draws with is handed to it: the area's size, the font of the tile's key, the
  * colours the stylesheet resolved, the time window and the instance's history. It holds no node
@@ -31,8 +36,19 @@ final class ThrottleTilePainter {
     private static final long GAP_MILLIS = 2_000;
     /** Headroom of the messages chart over the high threshold. */
     private static final double MESSAGES_HEADROOM = 1.2;
+    /** The steps the time axis may mark, shortest first: 5, 10, 15, 30 s; 1, 2, 5, 10, 15, 30 min. */
+    private static final long[] TICK_STEPS = {5_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000,
+            900_000, 1_800_000};
+    /** The least space between two time labels. */
+    private static final double TICK_LABEL_GAP = 12;
+    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss");
+    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm");
     /** The space between the memory chart and the messages chart. */
     private static final double CHART_GAP = 6;
+
+    /** A mark of the time axis: where it is across the plot, and the clock time it says. */
+    record Tick(double x, String label) {
+    }
 
     /** The colours of the charts, as the tile's {@code -sluice-tile-*} properties resolve them. */
     record Palette(Paint line, Paint text, Paint grid, Paint band, Paint low, Paint danger, Paint throttled) {
@@ -47,18 +63,31 @@ final class ThrottleTilePainter {
     private final String messagesHighLabel;
     private final String messagesLowLabel;
     private final Text measure = new Text();
+    private final ZoneId zone;
+    private List<Tick> timeTicks = List.of();
+    /** The time span and plot width last drawn, so a point can be read back as a time. */
+    private long shownStart;
+    private long shownWindow;
+    private double shownPlotWidth;
 
     /** The key's font the chart font was last derived from. */
     private Font keyFont;
     private Font chartFont;
     private double labelColumn;
+    private double timeLabelWidth;
 
     /**
      * @param model  the instance whose history and thresholds are drawn
      * @param bundle the console's words ({@code org.sluice.console.messages}) in the user's language
      */
     ThrottleTilePainter(InstanceTileViewModel model, ResourceBundle bundle) {
+        this(model, bundle, ZoneId.systemDefault());
+    }
+
+    /** @param zone the time zone the time axis reads its clock times in */
+    ThrottleTilePainter(InstanceTileViewModel model, ResourceBundle bundle, ZoneId zone) {
         this.model = Objects.requireNonNull(model, "model");
+        this.zone = Objects.requireNonNull(zone, "zone");
         memoryTitle = bundle.getString("tile.chart.memory");
         messagesTitle = bundle.getString("tile.chart.messages");
         percent = new MessageFormat(bundle.getString("tile.value.percent"), bundle.getLocale());
@@ -87,11 +116,12 @@ final class ThrottleTilePainter {
         g.setFont(font);
         double lineHeight = Math.ceil(font.getSize() * 1.3);
         double plotWidth = Math.max(1, width - labelColumn - 4);
-        double chartHeight = (height - CHART_GAP) / 2;
+        // The time axis takes a line under both charts, which share it.
+        double chartHeight = (height - lineHeight - CHART_GAP) / 2;
         double plotHeight = Math.max(1, chartHeight - lineHeight);
 
-        SampleHistory samples = model.samples();
         long window = Math.max(1_000, windowMillis);
+        SampleHistory samples = model.samplesFor(window);
         long end = samples.isEmpty() ? endWhenEmpty : samples.timeAt(samples.size() - 1);
         long start = end - window;
         int from = samples.firstAtOrAfter(start);
@@ -110,15 +140,67 @@ final class ThrottleTilePainter {
         drawThresholds(g, palette, plotWidth, messagesTop, plotHeight, messagesMax, model.concurrencyLow(),
                 model.concurrencyHigh(), messagesLowLabel, messagesHighLabel);
 
+        timeTicks = timeTicks(start, window, plotWidth, width);
+        shownStart = start;
+        shownWindow = window;
+        shownPlotWidth = plotWidth;
+        drawTimeAxis(g, palette, memoryTop, messagesTop + plotHeight, plotHeight);
+
         g.setStroke(palette.line());
         g.setLineWidth(1.5);
-        strokeSeries(g, true, from, start, window, plotWidth, memoryTop, plotHeight, 100);
-        strokeSeries(g, false, from, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
+        strokeSeries(g, samples, true, from, start, window, plotWidth, memoryTop, plotHeight, 100);
+        strokeSeries(g, samples, false, from, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
 
         String memoryNow = samples.isEmpty() ? "" : percentText(samples.memoryAt(samples.size() - 1));
         String messagesNow = samples.isEmpty() ? "" : Long.toString(samples.concurrentAt(samples.size() - 1));
         drawTitle(g, palette, memoryTitle, memoryNow, plotWidth, memoryTop - 3);
         drawTitle(g, palette, messagesTitle, messagesNow, plotWidth, messagesTop - 3);
+    }
+
+    /**
+     * The clock times to mark under the charts: the shortest step whose labels keep a gap between
+     * them, at whole multiples of the step in the local zone, leaving out a label the edges would cut.
+     */
+    private List<Tick> timeTicks(long start, long window, double plotWidth, double width) {
+        long step = TICK_STEPS[TICK_STEPS.length - 1];
+        for (long candidate : TICK_STEPS) {
+            if ((double) candidate / window * plotWidth >= timeLabelWidth + TICK_LABEL_GAP) {
+                step = candidate;
+                break;
+            }
+        }
+        DateTimeFormatter format = step < 60_000 ? SECONDS : MINUTES;
+        long offset = zone.getRules().getOffset(Instant.ofEpochMilli(start)).getTotalSeconds() * 1000L;
+        long first = Math.floorDiv(start + offset + step - 1, step) * step - offset;
+        List<Tick> ticks = new ArrayList<>();
+        for (long time = first; time <= start + window; time += step) {
+            double x = x(time, start, window, plotWidth);
+            if (x - timeLabelWidth / 2 >= 0 && x + timeLabelWidth / 2 <= width) {
+                ticks.add(new Tick(x, format.format(Instant.ofEpochMilli(time).atZone(zone))));
+            }
+        }
+        return List.copyOf(ticks);
+    }
+
+    /** A faint line across both charts at each tick, a mark under the lower one, and the clock time under it. */
+    private void drawTimeAxis(GraphicsContext g, Palette palette, double top, double bottom, double plotHeight) {
+        g.setLineWidth(1);
+        g.setStroke(palette.grid());
+        g.setGlobalAlpha(0.5);
+        for (Tick tick : timeTicks) {
+            double x = Math.floor(tick.x()) + 0.5;
+            g.strokeLine(x, top, x, top + plotHeight);
+            g.strokeLine(x, bottom - plotHeight, x, bottom);
+        }
+        g.setGlobalAlpha(1);
+        g.setFill(palette.text());
+        g.setTextAlign(TextAlignment.CENTER);
+        g.setTextBaseline(VPos.TOP);
+        for (Tick tick : timeTicks) {
+            double x = Math.floor(tick.x()) + 0.5;
+            g.strokeLine(x, bottom, x, bottom + 3);
+            g.fillText(tick.label(), tick.x(), bottom + 3);
+        }
     }
 
     private void shadeThrottledPeriods(GraphicsContext g, Palette palette, long start, long end, double plotWidth,
@@ -185,9 +267,8 @@ final class ThrottleTilePainter {
      * only runs from their lowest to their highest value, so a 15-minute window costs no more than
      * the tile is wide.
      */
-    private void strokeSeries(GraphicsContext g, boolean memory, int from, long start, long window,
+    private void strokeSeries(GraphicsContext g, SampleHistory samples, boolean memory, int from, long start, long window,
                               double plotWidth, double top, double plotHeight, double max) {
-        SampleHistory samples = model.samples();
         g.beginPath();
         boolean penDown = false;
         boolean pending = false;
@@ -265,8 +346,23 @@ final class ThrottleTilePainter {
                 measure.setText(label);
                 labelColumn = Math.max(labelColumn, Math.ceil(measure.getLayoutBounds().getWidth()));
             }
+            measure.setText("00:00:00");
+            timeLabelWidth = Math.ceil(measure.getLayoutBounds().getWidth());
         }
         return chartFont;
+    }
+
+    /** The time at {@code x} across the charts as last drawn; empty off the plot or before any drawing. */
+    OptionalLong timeAt(double x) {
+        if (shownWindow == 0 || x < 0 || x > shownPlotWidth) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(shownStart + Math.round(x / shownPlotWidth * shownWindow));
+    }
+
+    /** The time axis's marks as last drawn. */
+    List<Tick> lastTimeTicks() {
+        return timeTicks;
     }
 
     private String percentText(double value) {

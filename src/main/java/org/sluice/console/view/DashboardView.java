@@ -285,6 +285,7 @@ public final class DashboardView extends BorderPane {
         }
         detailTile = new ThrottleTile(selected, i18n.bundle());
         detailTile.setId("detail-tile");
+        detailTile.showReadoutOnHover();
         detailTile.setWindowMillis(model.windowProperty().get());
         detail.getChildren().setAll(detailTile);
     }

@@ -31,9 +31,9 @@ import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.ServiceHealth;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
+import org.sluice.console.viewmodel.StateSummary;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
-import org.sluice.lifecycle.ServiceState;
 
 /**
  * The services grid: one row per service, with its host, its state and its nine chart actions. A
@@ -85,11 +85,13 @@ public final class ServicesView extends BorderPane {
         name.setPrefWidth(130);
         name.setMinWidth(80);
 
-        TableColumn<ServiceRowViewModel, ServiceState> state = new TableColumn<>(i18n.get("services.column.state"));
-        state.setCellValueFactory(c -> c.getValue().stateProperty());
+        TableColumn<ServiceRowViewModel, StateSummary> state = new TableColumn<>(i18n.get("services.column.state"));
+        state.setCellValueFactory(c -> c.getValue().stateSummaryProperty());
         state.setCellFactory(c -> new StateCell<>(i18n::state));
-        // Wide enough for the longest state with its icon, and a word beside it.
-        state.setPrefWidth(180);
+        state.setComparator(java.util.Comparator.comparing(StateSummary::state));
+        // Wide enough for the state and its badge, "Active" with "1 of 2 throttled"; when narrower the
+        // badge gives way and the state keeps its words.
+        state.setPrefWidth(270);
         state.setMinWidth(170);
 
         TableColumn<ServiceRowViewModel, Health> health = new TableColumn<>(i18n.get("services.column.health"));

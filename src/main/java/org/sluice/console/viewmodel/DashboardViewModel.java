@@ -14,6 +14,7 @@ import javafx.beans.property.SimpleLongProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableSet;
 
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetSnapshot;
@@ -28,8 +29,8 @@ import org.sluice.throttle.ThrottleTransition;
  */
 public final class DashboardViewModel {
     static final int MAX_EVENTS = 500;
-    /** The detail chart's windows: 1, 5 and 15 minutes. */
-    public static final List<Long> WINDOWS = List.of(60_000L, 300_000L, 900_000L);
+    /** The detail chart's windows: 1, 5, 15 and 60 minutes. */
+    public static final List<Long> WINDOWS = List.of(60_000L, 300_000L, 900_000L, 3_600_000L);
 
     private final I18n i18n;
     private final LongSupplier clock;
@@ -37,8 +38,12 @@ public final class DashboardViewModel {
     private final Map<String, Integer> coresByService = new HashMap<>();
     private final ObservableList<InstanceTileViewModel> tiles = FXCollections.observableArrayList();
     private final ObservableList<ThrottleEvent> events = FXCollections.observableArrayList();
-    private final ReadOnlyObjectWrapper<ThrottleEvent> latestAlert = new ReadOnlyObjectWrapper<>(this, "latestAlert");
+    private final ReadOnlyObjectWrapper<ThrottleAlert> latestAlert = new ReadOnlyObjectWrapper<>(this, "latestAlert");
     private final ObjectProperty<InstanceTileViewModel> selected = new SimpleObjectProperty<>(this, "selected");
+    private long alerts;
+    private final ObservableSet<String> flapping = FXCollections.observableSet();
+    /** The alert of each instance flapping now, by key. */
+    private final Map<String, Long> flappingAlerts = new HashMap<>();
     private final LongProperty window = new SimpleLongProperty(this, "window", WINDOWS.get(0));
 
     public DashboardViewModel(I18n i18n, LongSupplier clock) {
@@ -56,8 +61,11 @@ public final class DashboardViewModel {
         return events;
     }
 
-    /** The last time an instance became throttled: the view shows a notification for each. */
-    public ReadOnlyObjectProperty<ThrottleEvent> latestAlertProperty() {
+    /**
+     * The latest alert: an instance became throttled, or a flapping instance's count went on. The
+     * view shows a notification for each new {@linkplain ThrottleAlert#id() id}.
+     */
+    public ReadOnlyObjectProperty<ThrottleAlert> latestAlertProperty() {
         return latestAlert.getReadOnlyProperty();
     }
 
@@ -69,6 +77,11 @@ public final class DashboardViewModel {
     /** The detail chart's time window in milliseconds, one of {@link #WINDOWS}. */
     public LongProperty windowProperty() {
         return window;
+    }
+
+    /** The keys of the instances flapping now, such as {@code orders#1}; the grid shows them too. */
+    public ObservableSet<String> flappingInstances() {
+        return flapping;
     }
 
     public InstanceTileViewModel tile(String key) {
@@ -104,6 +117,8 @@ public final class DashboardViewModel {
                     InstanceTileViewModel gone = byKey.remove(key(service, status.index()));
                     if (gone != null) {
                         tiles.remove(gone);
+                        flapping.remove(gone.key());
+                        flappingAlerts.remove(gone.key());
                         clearSelectionIfGone();
                     }
                 } else {
@@ -133,8 +148,19 @@ public final class DashboardViewModel {
         if (events.size() > MAX_EVENTS) {
             events.remove(MAX_EVENTS, events.size());
         }
-        if (entered) {
-            latestAlert.set(event);
+        if (tile.isFlapping()) {
+            // One alert per flapping run: it is raised when the run is seen and counts on with each entry.
+            Long id = flappingAlerts.get(tile.key());
+            if (id == null || entered) {
+                if (id == null) {
+                    id = ++alerts;
+                    flappingAlerts.put(tile.key(), id);
+                }
+                latestAlert.set(new ThrottleAlert(id, tile.key(), true, i18n.get("dashboard.alert.flappingTitle"),
+                        i18n.get("dashboard.alert.flapping", tile.key(), tile.flapTextProperty().get())));
+            }
+        } else if (entered) {
+            latestAlert.set(new ThrottleAlert(++alerts, tile.key(), false, i18n.get("dashboard.alert.title"), text));
         }
     }
 
@@ -150,6 +176,14 @@ public final class DashboardViewModel {
         InstanceTileViewModel tile = byKey.get(key);
         if (tile == null) {
             tile = new InstanceTileViewModel(service, index, cores, i18n, clock);
+            tile.flappingProperty().addListener((o, was, now) -> {
+                if (now) {
+                    flapping.add(key);
+                } else {
+                    flapping.remove(key);
+                    flappingAlerts.remove(key);
+                }
+            });
             byKey.put(key, tile);
             tiles.add(tile);
         }

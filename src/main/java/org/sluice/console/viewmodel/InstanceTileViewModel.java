@@ -1,6 +1,10 @@
 package org.sluice.console.viewmodel;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.StringJoiner;
@@ -31,6 +35,11 @@ import org.sluice.throttle.ThrottleTransition;
  * running time; the view calls it once per frame. {@link #revisionProperty() revision} goes up
  * whenever something a chart draws has changed, so a view redraws only then.
  *
+ * <p>An instance that keeps changing between Normal and Throttled is {@linkplain #flappingProperty()
+ * flapping} ({@link FlapDetector}): its throttled periods are still kept and drawn, but entering
+ * Throttled no longer flashes, and its badge says how often it was throttled instead of the state
+ * of the moment, until it keeps one state for {@link FlapDetector#SETTLE_MILLIS}.
+ *
  * <p>Like every view model it is used on one thread (the JavaFX thread, or a test's).
  */
 public final class InstanceTileViewModel {
@@ -38,12 +47,17 @@ public final class InstanceTileViewModel {
     public static final long FLASH_MILLIS = 3_000;
     /** Samples kept: 15 minutes of an instance sampling itself every 200 ms. */
     public static final int HISTORY_CAPACITY = 15 * 60 * 5;
+    /** One entry of the hour's history covers this much time, with the highest values in it. */
+    public static final long LONG_STEP_MILLIS = 2_000;
+    /** Entries of the hour's history: an hour in steps of {@link #LONG_STEP_MILLIS}. */
+    public static final int LONG_HISTORY_CAPACITY = (int) (60 * 60_000 / LONG_STEP_MILLIS);
     /** Throttled periods kept; older ones are forgotten first. */
     public static final int PERIOD_CAPACITY = 256;
     /** The end of a throttled period that is still open. */
     public static final long OPEN = Long.MAX_VALUE;
 
     private static final String SEPARATOR = " · ";
+    private static final DateTimeFormatter READOUT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final String service;
     private final int index;
@@ -51,6 +65,8 @@ public final class InstanceTileViewModel {
     private final I18n i18n;
     private final LongSupplier clock;
     private final SampleHistory samples = new SampleHistory(HISTORY_CAPACITY);
+    /** The last hour, each entry the highest values of its step, so a short spike stays in sight. */
+    private final SampleHistory longSamples = new SampleHistory(LONG_HISTORY_CAPACITY);
     private final long[] periodStarts = new long[PERIOD_CAPACITY];
     private final long[] periodEnds = new long[PERIOD_CAPACITY];
     private int periodHead;
@@ -61,11 +77,14 @@ public final class InstanceTileViewModel {
     private final ReadOnlyObjectWrapper<Set<Cause>> causes = new ReadOnlyObjectWrapper<>(this, "causes", Set.of());
     private final ReadOnlyBooleanWrapper marked = new ReadOnlyBooleanWrapper(this, "marked");
     private final ReadOnlyBooleanWrapper flashing = new ReadOnlyBooleanWrapper(this, "flashing");
+    private final ReadOnlyBooleanWrapper flapping = new ReadOnlyBooleanWrapper(this, "flapping");
     private final ReadOnlyLongWrapper revision = new ReadOnlyLongWrapper(this, "revision");
     private final ReadOnlyStringWrapper stateText = new ReadOnlyStringWrapper(this, "stateText");
     private final ReadOnlyStringWrapper causesText = new ReadOnlyStringWrapper(this, "causesText", "");
     private final ReadOnlyStringWrapper durationText = new ReadOnlyStringWrapper(this, "durationText", "");
     private final ReadOnlyStringWrapper badgeText = new ReadOnlyStringWrapper(this, "badgeText");
+    private final ReadOnlyStringWrapper flapText = new ReadOnlyStringWrapper(this, "flapText", "");
+    private final FlapDetector flaps = new FlapDetector();
     private long throttledSinceMs;
     private long flashStartedMs;
     private long shownSeconds = -1;
@@ -133,9 +152,42 @@ public final class InstanceTileViewModel {
         return samples;
     }
 
+    /** The history that covers {@code windowMillis}: every sample up to 15 minutes, the hour's steps beyond. */
+    public SampleHistory samplesFor(long windowMillis) {
+        return windowMillis <= HISTORY_CAPACITY * 200L ? samples : longSamples;
+    }
+
+    /**
+     * What the charts say at {@code timeMs}, for a pointer over them: the time of the nearest sample
+     * in the history that covers {@code windowMillis}, then memory and messages in process with
+     * their thresholds, one to a line. Empty while there is no sample.
+     */
+    public Optional<String> readoutAt(long timeMs, long windowMillis, ZoneId zone) {
+        SampleHistory history = samplesFor(windowMillis);
+        if (history.isEmpty()) {
+            return Optional.empty();
+        }
+        int at = Math.min(history.firstAtOrAfter(timeMs), history.size() - 1);
+        if (at > 0 && timeMs - history.timeAt(at - 1) < history.timeAt(at) - timeMs) {
+            at--;
+        }
+        String percent = "tile.value.percent";
+        return Optional.of(READOUT_TIME.format(Instant.ofEpochMilli(history.timeAt(at)).atZone(zone)) + "\n"
+                + i18n.get("tile.readout.memory", i18n.get(percent, Math.round(history.memoryAt(at))),
+                        i18n.get(percent, Math.round(memoryHighPercent())), i18n.get(percent, Math.round(memoryLowPercent())))
+                + "\n"
+                + i18n.get("tile.readout.messages", history.concurrentAt(at), concurrencyHigh(), concurrencyLow()));
+    }
+
     /** Keeps a sample; one older than the newest kept is ignored. */
     public void addSample(InstanceSample sample) {
         if (samples.add(sample.timeMs(), sample.memoryPercent(), sample.concurrent())) {
+            long step = Math.floorDiv(sample.timeMs(), LONG_STEP_MILLIS) * LONG_STEP_MILLIS;
+            if (!longSamples.isEmpty() && longSamples.timeAt(longSamples.size() - 1) == step) {
+                longSamples.raiseNewest(sample.memoryPercent(), sample.concurrent());
+            } else {
+                longSamples.add(step, sample.memoryPercent(), sample.concurrent());
+            }
             bump();
         }
     }
@@ -148,6 +200,10 @@ public final class InstanceTileViewModel {
     public void applyThrottle(ThrottleTransition transition) {
         boolean throttled = transition.state() == ThrottleState.THROTTLED;
         boolean open = isPeriodOpen();
+        if (transition.previous() != transition.state() && flaps.change(clock.getAsLong(), transition.entersThrottled())) {
+            flapping.set(true);
+            flashing.set(false);
+        }
         if (throttled && (transition.entersThrottled() || !open)) {
             if (open) {
                 closePeriod(transition.timeMs());
@@ -155,7 +211,7 @@ public final class InstanceTileViewModel {
             openPeriod(transition.timeMs());
             throttledSinceMs = transition.timeMs();
             marked.set(true);
-            if (transition.entersThrottled()) {
+            if (transition.entersThrottled() && !flapping.get()) {
                 flashStartedMs = clock.getAsLong();
                 flashing.set(true);
             }
@@ -175,11 +231,16 @@ public final class InstanceTileViewModel {
 
     /** Moves the tile on to {@code nowMs} of the clock: ends a flash that has run its time, advances the episode's time. */
     public void tick(long nowMs) {
+        if (flaps.settle(nowMs)) {
+            flapping.set(false);
+            updateTexts(nowMs);
+            bump();
+        }
         if (flashing.get() && nowMs - flashStartedMs >= FLASH_MILLIS) {
             flashing.set(false);
             bump();
         }
-        if (state.get() == ThrottleState.THROTTLED && episodeSeconds(nowMs) != shownSeconds) {
+        if (state.get() == ThrottleState.THROTTLED && !flapping.get() && episodeSeconds(nowMs) != shownSeconds) {
             updateTexts(nowMs);
         }
     }
@@ -217,6 +278,15 @@ public final class InstanceTileViewModel {
 
     public boolean isFlashing() {
         return flashing.get();
+    }
+
+    /** True while the instance keeps changing between Normal and Throttled (see {@link FlapDetector}). */
+    public ReadOnlyBooleanProperty flappingProperty() {
+        return flapping.getReadOnlyProperty();
+    }
+
+    public boolean isFlapping() {
+        return flapping.get();
     }
 
     /** When the current flash began, by the clock; meaningful while {@link #isFlashing()}. */
@@ -262,6 +332,11 @@ public final class InstanceTileViewModel {
         return badgeText.get();
     }
 
+    /** How often it was throttled while flapping, such as "throttled 12 times in 40 s"; empty when not flapping. */
+    public ReadOnlyStringProperty flapTextProperty() {
+        return flapText.getReadOnlyProperty();
+    }
+
     /** How many throttled periods are kept, oldest first. */
     public int throttledPeriodCount() {
         return periodCount;
@@ -304,6 +379,17 @@ public final class InstanceTileViewModel {
     private void updateTexts(long nowMs) {
         boolean throttled = state.get() == ThrottleState.THROTTLED;
         stateText.set(i18n.get(throttled ? "tile.state.throttled" : "tile.state.normal"));
+        flapText.set(flapping.get() ? i18n.get("tile.flapping.count", flaps.timesThrottled(),
+                formatDuration(flaps.spanMillis(), i18n)) : "");
+        if (flapping.get()) {
+            // While it flaps the state of the moment is no news; how often it changed is. The
+            // causes are still named, for the events list.
+            causesText.set(causesOf(causes.get()));
+            durationText.set("");
+            badgeText.set(i18n.get("tile.state.flapping") + SEPARATOR + flapText.get());
+            shownSeconds = -1;
+            return;
+        }
         if (!throttled) {
             causesText.set("");
             durationText.set("");
@@ -311,14 +397,18 @@ public final class InstanceTileViewModel {
             shownSeconds = -1;
             return;
         }
-        StringJoiner joined = new StringJoiner(" + ");
-        for (Cause cause : causes.get()) {
-            joined.add(i18n.get(cause == Cause.MEMORY ? "tile.cause.memory" : "tile.cause.concurrency"));
-        }
-        causesText.set(joined.toString());
+        causesText.set(causesOf(causes.get()));
         shownSeconds = episodeSeconds(nowMs);
         durationText.set(formatDuration(shownSeconds * 1000, i18n));
         badgeText.set(stateText.get() + SEPARATOR + causesText.get() + SEPARATOR + durationText.get());
+    }
+
+    private String causesOf(Set<Cause> of) {
+        StringJoiner joined = new StringJoiner(" + ");
+        for (Cause cause : of) {
+            joined.add(i18n.get(cause == Cause.MEMORY ? "tile.cause.memory" : "tile.cause.concurrency"));
+        }
+        return joined.toString();
     }
 
     private void bump() {

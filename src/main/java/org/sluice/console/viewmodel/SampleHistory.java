@@ -43,6 +43,13 @@ public final class SampleHistory {
         return true;
     }
 
+    /** Raises the newest sample's values to these where they are higher; a step of a coarser history takes its peaks so. */
+    void raiseNewest(double memoryPercent, long concurrentMessages) {
+        int slot = slot(size - 1);
+        memory[slot] = Math.max(memory[slot], memoryPercent);
+        concurrent[slot] = Math.max(concurrent[slot], concurrentMessages);
+    }
+
     public int capacity() {
         return times.length;
     }

@@ -3,7 +3,9 @@ package org.sluice.console.viewmodel;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -41,12 +43,15 @@ public final class ServiceRowViewModel {
     private final ReadOnlyIntegerWrapper restarting = new ReadOnlyIntegerWrapper(this, "restarting");
     private final ReadOnlyIntegerWrapper failed = new ReadOnlyIntegerWrapper(this, "failed");
     private final ReadOnlyIntegerWrapper starting = new ReadOnlyIntegerWrapper(this, "starting");
+    private final ReadOnlyObjectWrapper<StateSummary> summary = new ReadOnlyObjectWrapper<>(this, "summary");
     private final ReadOnlyObjectWrapper<ServiceHealth> health = new ReadOnlyObjectWrapper<>(this, "health", ServiceHealth.OK);
     private final ReadOnlyStringWrapper endpoint = new ReadOnlyStringWrapper(this, "endpoint");
     private final ReadOnlyObjectWrapper<OperationRecord> lastOperation = new ReadOnlyObjectWrapper<>(this, "lastOperation");
     private final Map<Operation, OperationCommand> commands = new EnumMap<>(Operation.class);
     private final Map<Integer, InstanceStatus> instanceStatus = new TreeMap<>();
     private final Map<Integer, ThrottleState> instanceThrottle = new TreeMap<>();
+    private final Set<Integer> instanceFlapping = new TreeSet<>();
+    private final I18n i18n;
     private final BiConsumer<Operation, String> onRefused;
 
     ServiceRowViewModel(ServiceSnapshot snapshot, HostViewModel host, Lifecycle rules, I18n i18n, OperationCommand.Invoker invoker,
@@ -55,6 +60,7 @@ public final class ServiceRowViewModel {
         this.serviceName = snapshot.definition().name();
         this.host = host;
         this.onRefused = onRefused;
+        this.i18n = i18n;
         update(snapshot);
         for (Operation operation : rules.chart().operations()) {
             commands.put(operation, new OperationCommand(this, operation, rules, i18n, invoker));
@@ -118,6 +124,11 @@ public final class ServiceRowViewModel {
     /** Role instances throttled now. */
     public ReadOnlyIntegerProperty throttledProperty() {
         return throttled.getReadOnlyProperty();
+    }
+
+    /** The state with a badge for throttled or flapping instances, as the grid's state cell shows it. */
+    public ReadOnlyObjectProperty<StateSummary> stateSummaryProperty() {
+        return summary.getReadOnlyProperty();
     }
 
     /** Instances the host is starting again after a crash. */
@@ -209,6 +220,18 @@ public final class ServiceRowViewModel {
         recount();
     }
 
+    /** Instance {@code index} started or stopped flapping. */
+    void applyFlapping(int index, boolean flapping) {
+        if (flapping ? instanceFlapping.add(index) : instanceFlapping.remove(index)) {
+            summarize();
+        }
+    }
+
+    /** Instances flapping now. */
+    public int flappingCount() {
+        return instanceFlapping.size();
+    }
+
     private void recount() {
         instances.set((int) instanceStatus.values().stream().filter(s -> s == InstanceStatus.RUNNING).count());
         throttled.set((int) instanceThrottle.entrySet().stream()
@@ -223,6 +246,39 @@ public final class ServiceRowViewModel {
                 ? Math.max(0, defined.units() - instances.get() - restarting.get() - failed.get()) : 0);
         health.set(failed.get() > 0 ? ServiceHealth.ERROR : restarting.get() > 0 ? ServiceHealth.WARNING
                 : starting.get() > 0 ? ServiceHealth.STARTING : ServiceHealth.OK);
+        summarize();
+    }
+
+    /**
+     * The state cell's badge. A flapping instance counts as flapping whatever its state of the
+     * moment, so the badge does not change with every change of a flapping instance.
+     */
+    private void summarize() {
+        int running = instances.get();
+        int flapping = instanceFlapping.size();
+        int steady = 0;
+        for (Map.Entry<Integer, ThrottleState> instance : instanceThrottle.entrySet()) {
+            if (instance.getValue() == ThrottleState.THROTTLED && instanceStatus.get(instance.getKey()) == InstanceStatus.RUNNING
+                    && !instanceFlapping.contains(instance.getKey())) {
+                steady++;
+            }
+        }
+        StateSummary.Mark mark = steady > 0 ? StateSummary.Mark.THROTTLED
+                : flapping > 0 ? StateSummary.Mark.FLAPPING : StateSummary.Mark.NONE;
+        String badge;
+        if (steady > 0 && flapping > 0) {
+            badge = i18n.get("services.badge.throttledAndFlapping", steady, running, flapping);
+        } else if (steady > 0) {
+            badge = i18n.get("services.badge.throttled", steady, running);
+        } else if (flapping > 0) {
+            badge = i18n.get("services.badge.flapping", flapping, running);
+        } else {
+            badge = "";
+        }
+        StateSummary next = new StateSummary(state.get(), mark, badge);
+        if (!next.equals(summary.get())) {
+            summary.set(next);
+        }
     }
 
     void refused(Operation operation, String reason) {

@@ -19,6 +19,8 @@ import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import javafx.collections.ObservableSet;
+import javafx.collections.SetChangeListener;
 import javafx.collections.transformation.FilteredList;
 
 import org.sluice.fleet.FleetEvent;
@@ -80,7 +82,7 @@ public final class ServicesViewModel {
             StateFilter filter = stateFilter.get();
             HostFilter onHost = hostFilter.get();
             return row -> (text.isEmpty() || row.name().toLowerCase(Locale.ROOT).contains(text))
-                    && (filter == null || filter.accepts(row.getState()))
+                    && (filter == null || filter.accepts(row))
                     && (onHost == null || onHost.accepts(row.host().name()));
         }, search, stateFilter, hostFilter));
         drillAvailable = Bindings.createBooleanBinding(() -> selected.get() != null && selected.get().host().isOwn(), selected);
@@ -99,6 +101,19 @@ public final class ServicesViewModel {
         if (!choices.contains(hostFilter.get())) {
             hostFilter.set(HostFilter.ALL);
         }
+    }
+
+    /** Follows the instances flapping now, by key such as {@code orders#1}, as the dashboard tells them. */
+    public void followFlapping(ObservableSet<String> instances) {
+        instances.addListener((SetChangeListener<String>) change -> {
+            String key = change.wasAdded() ? change.getElementAdded() : change.getElementRemoved();
+            int hash = key.lastIndexOf('#');
+            ServiceRowViewModel row = hash < 0 ? null : byName.get(key.substring(0, hash));
+            if (row != null) {
+                row.applyFlapping(Integer.parseInt(key.substring(hash + 1)), change.wasAdded());
+                refilterThrottled(row);
+            }
+        });
     }
 
     /** Every service, in the order they arrived. */
@@ -233,10 +248,12 @@ public final class ServicesViewModel {
             announce(progress.record());
         } else if (event instanceof FleetEvent.InstanceStatusChanged status) {
             row.applyInstanceStatus(status.index(), status.status());
+            refilterThrottled(row);
             status.message().ifPresent(m -> notices.post(Notice.Kind.ERROR, status.service(),
                     i18n.get("notice.instanceFailed", status.service(), status.index(), m)));
         } else if (event instanceof FleetEvent.ThrottleChanged throttle) {
             row.applyThrottle(throttle.index(), throttle.transition().state());
+            refilterThrottled(row);
         } else if (event instanceof FleetEvent.InstanceProblem problem) {
             notices.post(Notice.Kind.ERROR, problem.service(), i18n.get("notice.instanceProblem", problem.service(), problem.index(), problem.message()));
         }
@@ -249,6 +266,13 @@ public final class ServicesViewModel {
             if (index >= 0) {
                 rows.set(index, row);
             }
+        }
+    }
+
+    /** Under the Throttled filter, a row whose instances changed may leave or enter the view. */
+    private void refilterThrottled(ServiceRowViewModel row) {
+        if (stateFilter.get() == StateFilter.THROTTLED) {
+            refilter(row);
         }
     }
 

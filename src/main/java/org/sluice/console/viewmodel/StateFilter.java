@@ -4,9 +4,20 @@ import org.sluice.lifecycle.ServiceState;
 
 /** The services grid's state filter. */
 public enum StateFilter {
-    ALL, ACTIVE, STOPPED, SUSPENDED, DISABLED, FAILED, BUSY;
+    ALL, ACTIVE, STOPPED, SUSPENDED, DISABLED, FAILED, BUSY, THROTTLED;
 
-    /** Whether a service in {@code state} passes this filter. */
+    /**
+     * Whether a row passes this filter: by its state, or, for {@link #THROTTLED}, by an instance
+     * throttled or flapping now.
+     */
+    public boolean accepts(ServiceRowViewModel row) {
+        if (this == THROTTLED) {
+            return row.throttledProperty().get() > 0 || row.flappingCount() > 0;
+        }
+        return accepts(row.getState());
+    }
+
+    /** Whether a service in {@code state} passes this filter; {@link #THROTTLED} depends on the instances instead. */
     public boolean accepts(ServiceState state) {
         return switch (this) {
             case ALL -> true;
@@ -16,6 +27,8 @@ public enum StateFilter {
             case DISABLED -> state == ServiceState.DISABLED;
             case FAILED -> state.isFailure();
             case BUSY -> state.isTransitional();
+            // Known only from the row's instances: see accepts(ServiceRowViewModel).
+            case THROTTLED -> false;
         };
     }
 }

@@ -1,7 +1,9 @@
 package org.sluice.console.controls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -71,5 +73,50 @@ class ThrottleTilePainterTest {
             assertThat(pixels.getColor(112, row)).as("between the periods, row %d", row).isNotEqualTo(THROTTLED);
             assertThat(pixels.getColor(200, row)).as("in the period still open, row %d", row).isEqualTo(THROTTLED);
         }
+    }
+
+    @Test
+    void theTimeAxisLabelsTheWindowWithClockTimesThatFitAndNotOverlap() throws Exception {
+        long end = 1_700_049_600_000L; // 12:00:00 UTC
+        InstanceTileViewModel model = new InstanceTileViewModel("orders", 0, 2, new I18n(Locale.ENGLISH), () -> end);
+        for (long t = end - 15 * 60_000; t <= end; t += 1_000) {
+            model.addSample(new InstanceSample(t, 10, 0, 2, 0, 0, 0, 0, 1.0, 2.0));
+        }
+        ThrottleTilePainter painter = WaitForAsyncUtils.asyncFx(
+                () -> new ThrottleTilePainter(model, new I18n(Locale.ENGLISH).bundle(), ZoneOffset.UTC)).get(10, TimeUnit.SECONDS);
+
+        PixelReader pixels = paint(painter, 60_000);
+        // Every 15 s across a minute; the one at the left edge would be cut in half, so it is left out.
+        assertThat(painter.lastTimeTicks()).extracting(ThrottleTilePainter.Tick::label)
+                .containsExactly("11:59:15", "11:59:30", "11:59:45", "12:00:00");
+        ThrottleTilePainter.Tick first = painter.lastTimeTicks().get(0);
+        assertThat(first.x()).isCloseTo(painter.lastTimeTicks().get(3).x() / 4, within(1.0));
+        assertThat(inked(pixels, (int) first.x(), (int) HEIGHT - 8)).as("the label is drawn under its tick").isTrue();
+
+        paint(painter, 15 * 60_000);
+        assertThat(painter.lastTimeTicks()).extracting(ThrottleTilePainter.Tick::label)
+                .as("longer windows count in minutes").containsExactly("11:50", "11:55", "12:00");
+    }
+
+    private static PixelReader paint(ThrottleTilePainter painter, long window) throws Exception {
+        return WaitForAsyncUtils.asyncFx(() -> {
+            Canvas canvas = new Canvas(WIDTH, HEIGHT);
+            painter.paint(canvas.getGraphicsContext2D(), WIDTH, HEIGHT, Font.font(13), PALETTE, window, 0);
+            SnapshotParameters parameters = new SnapshotParameters();
+            parameters.setFill(Color.TRANSPARENT);
+            return canvas.snapshot(parameters, null).getPixelReader();
+        }).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Whether anything is drawn within 6 px of (x, y). */
+    private static boolean inked(PixelReader pixels, int x, int y) {
+        for (int dx = -6; dx <= 6; dx++) {
+            for (int dy = -4; dy <= 4; dy++) {
+                if (pixels.getColor(Math.max(0, x + dx), y + dy).getOpacity() > 0.3) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import atlantafx.base.theme.PrimerLight;
 import javafx.css.PseudoClass;
 import javafx.scene.Scene;
+import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
 import javafx.scene.layout.StackPane;
 import javafx.stage.Stage;
@@ -33,6 +34,7 @@ import org.testfx.util.WaitForAsyncUtils;
 class ThrottleTileTest {
     private static final PseudoClass THROTTLED = PseudoClass.getPseudoClass("throttled");
     private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
+    private static final PseudoClass FLAPPING = PseudoClass.getPseudoClass("flapping");
     private static final long START = 1_700_000_000_000L;
 
     private final AtomicLong clock = new AtomicLong(START);
@@ -140,5 +142,61 @@ class ThrottleTileTest {
         robot.interact(() -> tile.setWindowMillis(5 * 60_000));
         pulse(robot);
         assertThat(tile.drawCount()).isEqualTo(drawn + 2);
+    }
+
+    @Test
+    void aFlappingInstanceIsMarkedFlappingInsteadOfThrottledAndDoesNotBlink(FxRobot robot) {
+        robot.interact(() -> {
+            feed(START - 20_000, START, 50);
+            for (int i = 0; i < 4; i++) {
+                long time = START + i * 3_000L;
+                clock.set(time);
+                model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                        Set.of(Cause.CONCURRENCY), Optional.empty()));
+                clock.set(time + 1_000);
+                model.applyThrottle(new ThrottleTransition(time + 1_000, ThrottleState.THROTTLED, ThrottleState.NORMAL,
+                        Set.of(), Optional.empty()));
+            }
+            long time = START + 12_000;
+            clock.set(time);
+            model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                    Set.of(Cause.CONCURRENCY), Optional.empty()));
+        });
+        pulse(robot);
+        assertThat(tile.getPseudoClassStates()).contains(FLAPPING).doesNotContain(THROTTLED, FLASHING);
+        assertThat(robot.lookup(".throttle-tile-flash").query().isVisible()).isFalse();
+        assertThat(badge(robot)).isEqualTo("Flapping · throttled 5 times in 12 s");
+    }
+
+    @Test
+    void hoveringTheChartsReadsOutTheTimeAndBothValuesAgainstTheirThresholds(FxRobot robot) {
+        robot.interact(() -> {
+            tile.showReadoutOnHover();
+            // The first half of the minute at 30 %, the second at 65 %, always 12 messages in process.
+            feed(START - 60_000, START - 30_000, 30);
+            feed(START - 29_800, START, 65);
+        });
+        pulse(robot);
+        Label readout = robot.lookup(".throttle-tile-readout").queryAs(Label.class);
+        assertThat(readout.isVisible()).as("nothing until hovered").isFalse();
+
+        // Three quarters across the plot: about 15 s before the newest sample.
+        Canvas canvas = robot.lookup((javafx.scene.Node n) -> n instanceof Canvas).queryAs(Canvas.class);
+        javafx.geometry.Bounds area = canvas.localToScreen(canvas.getLayoutBounds());
+        robot.moveTo(new javafx.geometry.Point2D(area.getMinX() + area.getWidth() * 0.7, area.getMinY() + area.getHeight() / 2));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(readout.isVisible()).isTrue();
+        String[] lines = readout.getText().split("\n");
+        assertThat(lines).hasSize(3);
+        java.time.LocalTime shown = java.time.LocalTime.parse(lines[0]);
+        java.time.LocalTime newest = java.time.Instant.ofEpochMilli(START).atZone(java.time.ZoneId.systemDefault()).toLocalTime();
+        assertThat(java.time.Duration.between(shown, newest).toSeconds()).isBetween(5L, 29L);
+        assertThat(lines[1]).isEqualTo("Memory 65 % (high 70 %, low 60 %)");
+        assertThat(lines[2]).isEqualTo("Messages in process 12 (high 200, low 80)");
+
+        robot.moveTo(new javafx.geometry.Point2D(area.getMinX() - 40, area.getMinY() - 40));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(readout.isVisible()).as("gone when the pointer leaves").isFalse();
     }
 }

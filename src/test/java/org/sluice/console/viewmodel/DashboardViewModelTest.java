@@ -2,6 +2,7 @@ package org.sluice.console.viewmodel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -62,7 +63,7 @@ class DashboardViewModelTest {
     @Test
     void aChangeOfCausesWhileThrottledIsNoNewAlert() {
         model.apply(List.of(new FleetEvent.ThrottleChanged("orders", 0, entering(now, Cause.MEMORY))));
-        ThrottleEvent first = model.latestAlertProperty().get();
+        ThrottleAlert first = model.latestAlertProperty().get();
         model.apply(List.of(new FleetEvent.ThrottleChanged("orders", 0, new ThrottleTransition(now + 5, ThrottleState.THROTTLED,
                 ThrottleState.THROTTLED, Set.of(Cause.MEMORY, Cause.CONCURRENCY), Optional.empty()))));
         assertThat(model.latestAlertProperty().get()).isSameAs(first);
@@ -77,5 +78,39 @@ class DashboardViewModelTest {
                             ThrottleState.NORMAL, Set.of(), Optional.empty()))));
         }
         assertThat(model.events()).hasSize(DashboardViewModel.MAX_EVENTS);
+    }
+
+    @Test
+    void aFlappingInstanceRaisesOneAlertThatCountsInsteadOfOnePerChange() {
+        List<ThrottleAlert> alerts = new ArrayList<>();
+        model.latestAlertProperty().addListener((o, before, alert) -> alerts.add(alert));
+        long start = now;
+        for (int i = 0; i < 12; i++) {
+            now = start + i * 3_300L;
+            model.apply(List.of(new FleetEvent.ThrottleChanged("orders", 0, entering(now, Cause.CONCURRENCY))));
+            now += 1_500;
+            model.apply(List.of(new FleetEvent.ThrottleChanged("orders", 0, new ThrottleTransition(now, ThrottleState.THROTTLED,
+                    ThrottleState.NORMAL, Set.of(), Optional.empty()))));
+        }
+
+        // One notification for each of the first three entries; the third trip out makes it
+        // flapping, and from then on one notification counts.
+        assertThat(alerts.stream().map(ThrottleAlert::id).distinct()).hasSize(4);
+        ThrottleAlert last = alerts.get(alerts.size() - 1);
+        assertThat(last.flapping()).isTrue();
+        assertThat(last.title()).isEqualTo("Instance flapping");
+        // Counted as the twelfth entry came, 36.3 s after the first.
+        assertThat(last.text()).isEqualTo("orders#0 is flapping: throttled 12 times in 36 s");
+        assertThat(model.flappingInstances()).containsExactly("orders#0");
+        assertThat(model.events()).as("the events list still has every change").hasSize(24);
+        assertThat(model.events().get(1).text()).as("with its cause while flapping")
+                .isEqualTo("orders#0 is throttled: Messages in process");
+
+        now += FlapDetector.SETTLE_MILLIS;
+        model.tick(now);
+        assertThat(model.flappingInstances()).isEmpty();
+        model.apply(List.of(new FleetEvent.ThrottleChanged("orders", 0, entering(now, Cause.MEMORY))));
+        assertThat(model.latestAlertProperty().get().id()).as("settled: the next entry is news").isNotEqualTo(last.id());
+        assertThat(model.latestAlertProperty().get().text()).isEqualTo("orders#0 is throttled: Memory");
     }
 }

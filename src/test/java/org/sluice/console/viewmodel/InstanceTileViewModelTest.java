@@ -216,4 +216,107 @@ class InstanceTileViewModelTest {
         koreanTile.applyThrottle(throttle(clock.get(), Cause.CONCURRENCY));
         assertThat(koreanTile.getBadgeText()).isEqualTo("제한됨 · 메시지 처리 · 0초");
     }
+
+    /** The instance enters Throttled at {@code time} and leaves it 1.5 s later, as the clock says. */
+    private void flap(long time) {
+        clock.set(time);
+        tile.applyThrottle(throttle(time, Cause.CONCURRENCY));
+        clock.set(time + 1_500);
+        tile.applyThrottle(recover(time, time + 1_500));
+    }
+
+    @Test
+    void anInstanceThrottledAndNormalEveryFewSecondsIsFlappingStopsFlashingAndSaysHowOften() {
+        long start = clock.get();
+        flap(start);
+        assertThat(tile.isFlapping()).as("one episode is no flapping").isFalse();
+        flap(start + 3_300);
+        assertThat(tile.isFlapping()).as("two episodes are still news").isFalse();
+        flap(start + 6_600);
+        assertThat(tile.isFlapping()).as("three trips into Throttled and out within a minute").isTrue();
+
+        for (int i = 3; i < 12; i++) {
+            long time = start + i * 3_300L;
+            clock.set(time);
+            tile.applyThrottle(throttle(time, Cause.CONCURRENCY));
+            assertThat(tile.isFlashing()).as("no flash for entry %d while flapping", i + 1).isFalse();
+            assertThat(tile.isMarked()).as("its throttled period is still drawn").isTrue();
+            clock.set(time + 1_500);
+            tile.applyThrottle(recover(time, time + 1_500));
+        }
+        // Twelve entries, the last 36.3 s after the first: the count says so, as the notification does.
+        assertThat(tile.getBadgeText()).isEqualTo("Flapping · throttled 12 times in 36 s");
+        assertThat(tile.throttledPeriodCount()).isEqualTo(12);
+    }
+
+    @Test
+    void flappingEndsOnceTheInstanceKeepsOneStateForAWhileAndTheNextEntryFlashesAgain() {
+        long start = clock.get();
+        for (int i = 0; i < 4; i++) {
+            flap(start + i * 3_000L);
+        }
+        assertThat(tile.isFlapping()).isTrue();
+        long last = clock.get();
+
+        tile.tick(last + FlapDetector.SETTLE_MILLIS - 1);
+        assertThat(tile.isFlapping()).as("not settled yet").isTrue();
+        tile.tick(last + FlapDetector.SETTLE_MILLIS);
+        assertThat(tile.isFlapping()).as("normal for half a minute").isFalse();
+        assertThat(tile.getBadgeText()).isEqualTo("Normal");
+
+        long later = last + FlapDetector.SETTLE_MILLIS + 5_000;
+        clock.set(later);
+        tile.applyThrottle(throttle(later, Cause.MEMORY));
+        assertThat(tile.isFlashing()).as("a new episode after settling is news again").isTrue();
+        assertThat(tile.isFlapping()).isFalse();
+    }
+
+    @Test
+    void sixChangesSpreadOverMoreThanAMinuteAreNoFlapping() {
+        long start = clock.get();
+        for (int i = 0; i < 3; i++) {
+            long time = start + i * 25_000L;
+            clock.set(time);
+            tile.applyThrottle(throttle(time, Cause.MEMORY));
+            clock.set(time + 5_000);
+            tile.applyThrottle(recover(time, time + 5_000));
+        }
+        assertThat(tile.isFlapping()).as("six changes over 55 s").isTrue();
+        InstanceTileViewModel slower = new InstanceTileViewModel("orders", 3, 4, english, clock::get);
+        for (int i = 0; i < 3; i++) {
+            long time = start + i * 30_000L;
+            clock.set(time);
+            slower.applyThrottle(throttle(time, Cause.MEMORY));
+            clock.set(time + 5_000);
+            slower.applyThrottle(recover(time, time + 5_000));
+        }
+        assertThat(slower.isFlapping()).as("six changes over 65 s").isFalse();
+    }
+
+    @Test
+    void anHourIsKeptInTwoSecondStepsThatKeepTheirPeaksBesideFifteenMinutesOfEverySample() {
+        long start = 0;
+        long end = 40 * 60_000L;
+        for (long t = start; t < end; t += 200) {
+            // One short spike to 95 % five minutes in, otherwise a steady 50 %.
+            tile.addSample(sample(t, t == 5 * 60_000L + 400 ? 95 : 50, 10));
+        }
+
+        SampleHistory hour = tile.samplesFor(60 * 60_000L);
+        assertThat(hour.timeAt(0)).as("the whole 40 minutes").isEqualTo(start);
+        assertThat(hour.size()).isEqualTo(40 * 30);
+        int spike = hour.firstAtOrAfter(5 * 60_000L);
+        assertThat(hour.timeAt(spike)).isEqualTo(5 * 60_000L);
+        assertThat(hour.memoryAt(spike)).as("the spike's two seconds keep its peak").isEqualTo(95);
+        assertThat(hour.memoryAt(spike + 1)).isEqualTo(50);
+
+        SampleHistory quarter = tile.samplesFor(15 * 60_000L);
+        assertThat(quarter).isSameAs(tile.samples());
+        assertThat(quarter.timeAt(0)).isEqualTo(end - 15 * 60_000L);
+
+        for (long t = end; t < end + 30 * 60_000L; t += 200) {
+            tile.addSample(sample(t, 50, 10));
+        }
+        assertThat(hour.size()).as("bounded to an hour").isEqualTo(InstanceTileViewModel.LONG_HISTORY_CAPACITY);
+    }
 }

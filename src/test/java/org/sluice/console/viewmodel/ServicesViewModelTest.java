@@ -234,6 +234,54 @@ class ServicesViewModelTest {
         assertThat(notices.latestProperty().get().text()).isEqualTo("orders: instance 1 exited with status 137");
     }
 
+    private static FleetEvent throttle(String service, int index, ThrottleState from, ThrottleState to) {
+        return new FleetEvent.ThrottleChanged(service, index, new ThrottleTransition(5, from, to,
+                to == ThrottleState.THROTTLED ? java.util.Set.of(Cause.MEMORY) : java.util.Set.of(), Optional.empty()));
+    }
+
+    @Test
+    void theStateSaysHowManyInstancesAreThrottledOrFlappingAndTheThrottledFilterFindsThoseServices() {
+        ServiceRowViewModel orders = add("orders", ServiceState.ACTIVE);
+        ServiceRowViewModel billing = add("billing", ServiceState.ACTIVE);
+        javafx.collections.ObservableSet<String> flapping = javafx.collections.FXCollections.observableSet();
+        model.followFlapping(flapping);
+        model.apply(List.of(
+                new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("billing", 0, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(orders.stateSummaryProperty().get())
+                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.NONE, ""));
+
+        model.apply(List.of(throttle("orders", 1, ThrottleState.NORMAL, ThrottleState.THROTTLED)));
+        assertThat(orders.stateSummaryProperty().get())
+                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled"));
+        model.stateFilterProperty().set(StateFilter.THROTTLED);
+        assertThat(model.visibleRows()).containsExactly(orders);
+
+        // Flapping: the badge no longer follows each change, and the service stays in the filter.
+        flapping.add("orders#1");
+        model.apply(List.of(throttle("orders", 1, ThrottleState.THROTTLED, ThrottleState.NORMAL)));
+        assertThat(orders.stateSummaryProperty().get())
+                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.FLAPPING, "1 of 2 flapping"));
+        assertThat(model.visibleRows()).containsExactly(orders);
+        model.apply(List.of(throttle("orders", 1, ThrottleState.NORMAL, ThrottleState.THROTTLED)));
+        assertThat(orders.stateSummaryProperty().get().badge()).isEqualTo("1 of 2 flapping");
+
+        model.apply(List.of(throttle("billing", 0, ThrottleState.NORMAL, ThrottleState.THROTTLED),
+                throttle("orders", 0, ThrottleState.NORMAL, ThrottleState.THROTTLED)));
+        assertThat(model.visibleRows()).containsExactly(orders, billing);
+        assertThat(orders.stateSummaryProperty().get())
+                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled · 1 flapping"));
+
+        model.apply(List.of(throttle("orders", 0, ThrottleState.THROTTLED, ThrottleState.NORMAL),
+                throttle("orders", 1, ThrottleState.THROTTLED, ThrottleState.NORMAL)));
+        flapping.remove("orders#1");
+        assertThat(model.visibleRows()).as("settled and normal").containsExactly(billing);
+        assertThat(orders.stateSummaryProperty().get().mark()).isEqualTo(StateSummary.Mark.NONE);
+        model.apply(List.of(new FleetEvent.ServiceStateChanged("billing", ServiceState.SUSPENDED, Optional.empty())));
+        assertThat(billing.stateSummaryProperty().get().state()).isEqualTo(ServiceState.SUSPENDED);
+    }
+
     @Test
     void aRowsHealthSaysWhenAnActiveServiceHasAnInstanceRestartingOrLeftDown() {
         ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);

@@ -1,0 +1,76 @@
+package org.sluice.console.controls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+
+import atlantafx.base.theme.PrimerLight;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.collections.FXCollections;
+import javafx.scene.Node;
+import javafx.scene.Scene;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableView;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.StateSummary;
+import org.sluice.lifecycle.ServiceState;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/** The grid's state cell as the operator reads it: the state, and a badge when instances are throttled or flapping. */
+@ExtendWith(ApplicationExtension.class)
+class StateCellTest {
+    @Start
+    void start(Stage stage) {
+        TableView<StateSummary> table = new TableView<>();
+        I18n i18n = new I18n(Locale.ENGLISH);
+        TableColumn<StateSummary, StateSummary> state = new TableColumn<>("State");
+        state.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
+        state.setCellFactory(c -> new StateCell<>(i18n::state));
+        state.setPrefWidth(300);
+        table.getColumns().add(state);
+        table.setItems(FXCollections.observableArrayList(
+                new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled"),
+                new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.FLAPPING, "1 of 2 flapping"),
+                new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.NONE, "")));
+        Scene scene = new Scene(table, 400, 200);
+        scene.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
+        stage.setScene(scene);
+        stage.show();
+    }
+
+    private StateCell<?> cell(FxRobot robot, int row) {
+        WaitForAsyncUtils.waitForFxEvents();
+        return robot.lookup((Node n) -> n instanceof StateCell<?> c && c.getIndex() == row).queryAs(StateCell.class);
+    }
+
+    private static Label badge(StateCell<?> cell) {
+        return (Label) cell.getGraphic().lookup(".state-badge");
+    }
+
+    @Test
+    void aThrottledServiceShowsItsStateWithARedBadgeSayingHowMany(FxRobot robot) {
+        StateCell<?> cell = cell(robot, 0);
+        assertThat(((Label) cell.getGraphic().lookup(".state-text")).getText()).isEqualTo("Active");
+        Label badge = badge(cell);
+        assertThat(badge.isVisible()).isTrue();
+        assertThat(badge.getText()).isEqualTo("1 of 2 throttled");
+        assertThat(badge.getStyleClass()).contains("badge-throttled").doesNotContain("badge-flapping");
+        assertThat(cell.getGraphic().getStyleClass()).contains("state-ok");
+    }
+
+    @Test
+    void aFlappingServiceHasItsOwnBadgeAndAQuietServiceNone(FxRobot robot) {
+        Label flapping = badge(cell(robot, 1));
+        assertThat(flapping.getText()).isEqualTo("1 of 2 flapping");
+        assertThat(flapping.getStyleClass()).contains("badge-flapping").doesNotContain("badge-throttled");
+        assertThat(badge(cell(robot, 2)).isVisible()).as("nothing throttled, no badge").isFalse();
+    }
+}
