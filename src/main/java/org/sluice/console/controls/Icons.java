@@ -50,7 +50,6 @@ public enum Icons {
     CONNECT_HOST(MaterialDesignS.SERVER_PLUS_OUTLINE),
     REMOVE_HOST(MaterialDesignS.SERVER_MINUS_OUTLINE),
     ENTER_KEY(MaterialDesignK.KEY),
-    CLOSE(MaterialDesignC.CLOSE),
     HOST_CONNECTED(MaterialDesignL.LAN_CONNECT),
     HOST_PENDING(MaterialDesignL.LAN_PENDING),
     HOST_DISCONNECTED(MaterialDesignL.LAN_DISCONNECT),

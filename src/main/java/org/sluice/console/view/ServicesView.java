@@ -34,6 +34,7 @@ import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.console.viewmodel.StateSummary;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.ServiceState;
 
 /**
  * The services grid: one row per service, with its host, its state and its nine chart actions. A
