@@ -185,7 +185,7 @@ class ConsoleGridViewTest {
             stage.setHeight(600);
         });
         WaitForAsyncUtils.waitForFxEvents();
-        List<Labeled> states = robot.lookup(".state-cell .label").queryAllAs(Labeled.class).stream().toList();
+        List<Labeled> states = robot.lookup(".state-cell .state-text").queryAllAs(Labeled.class).stream().toList();
         assertThat(states).isNotEmpty().noneMatch(ConsoleGridViewTest::cut);
         assertThat(states).allMatch(Node::isVisible);
     }

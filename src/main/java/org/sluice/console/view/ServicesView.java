@@ -92,7 +92,7 @@ public final class ServicesView extends BorderPane {
         state.setComparator(java.util.Comparator.comparing(StateSummary::state));
         // Wide enough for the state and its badge, "Active" with "1 of 2 throttled"; when narrower the
         // badge gives way and the state keeps its words.
-        state.setPrefWidth(270);
+        state.setPrefWidth(230);
         state.setMinWidth(170);
 
         TableColumn<ServiceRowViewModel, Health> health = new TableColumn<>(i18n.get("services.column.health"));
@@ -177,7 +177,7 @@ public final class ServicesView extends BorderPane {
         InvalidationListener share = o -> {
             double used = others.stream().filter(TableColumn::isVisible).mapToDouble(TableColumn::getWidth).sum();
             double rest = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset() - SCROLL_BAR_ALLOWANCE - used;
-            double first = Math.max(wide.getMinWidth(), Math.floor(rest * 0.58));
+            double first = Math.max(wide.getMinWidth(), Math.floor(rest * 0.6));
             wide.setPrefWidth(first);
             next.setPrefWidth(Math.max(next.getMinWidth(), rest - first));
         };
