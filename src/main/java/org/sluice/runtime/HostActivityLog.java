@@ -4,9 +4,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.sluice.lifecycle.InstanceCrash;
+import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.throttle.Cause;
+import org.sluice.throttle.CauseChange;
 import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.ThrottleTransition;
@@ -37,6 +40,10 @@ public final class HostActivityLog implements HostListener {
 
     @Override
     public void operationProgress(OperationRecord record) {
+        if (record.operation().byHost()) {
+            hostsOwn(record);
+            return;
+        }
         String operation = record.operation().chartName();
         String outcome = record.outcome().name().toLowerCase(Locale.ROOT);
         double seconds = (record.endedMs().orElse(record.startedMs()) - record.startedMs()) / 1000.0;
@@ -56,6 +63,28 @@ public final class HostActivityLog implements HostListener {
                             record.error().orElse("no reason was given"), record.requestId(), record.requester());
             case INTERRUPTED -> line.log("{} of {} was cut short when the host stopped; it did not finish (request {}, from {})",
                     operation, record.service(), record.requestId(), record.requester());
+        }
+    }
+
+    /**
+     * The host's own entries follow a crash, which the restart and give-up lines already tell: of
+     * a restart only its end is told, and a give-up not again.
+     */
+    private static void hostsOwn(OperationRecord record) {
+        if (record.operation() != Operation.INSTANCE_RESTART || record.outcome() == Outcome.RUNNING) {
+            return;
+        }
+        int index = record.crash().map(InstanceCrash::instance).orElse(-1);
+        LoggingEventBuilder line = about(record.outcome() == Outcome.SUCCEEDED ? LOG.atInfo() : LOG.atWarn(), "operation",
+                record.service(), index).addKeyValue("operation", record.operation().chartName())
+                .addKeyValue("outcome", record.outcome().name().toLowerCase(Locale.ROOT)).addKeyValue("request", record.requestId());
+        switch (record.outcome()) {
+            case SUCCEEDED -> line.log("{} instance {} runs again (request {})", record.service(), index, record.requestId());
+            case FAILED -> line.addKeyValue("error", record.error().orElse(""))
+                    .log("{} instance {} was not started again: {} (request {})", record.service(), index,
+                            record.error().orElse("no reason was given"), record.requestId());
+            default -> line.log("{} instance {} was not started again: the host stopped first (request {})", record.service(), index,
+                    record.requestId());
         }
     }
 
@@ -91,10 +120,21 @@ public final class HostActivityLog implements HostListener {
 
     private static void episode(String service, int index, ThrottleEpisode episode) {
         long durationMs = episode.endMs().orElse(episode.startMs()) - episode.startMs();
+        StringBuilder more = new StringBuilder();
+        if (episode.cutShort()) {
+            more.append(", cut short when the instance went down");
+        }
+        if (episode.history().size() > 1) {
+            more.append("; its causes: ").append(words(episode.history().get(0).causes()));
+            for (CauseChange change : episode.history().subList(1, episode.history().size())) {
+                more.append(", then ").append(words(change.causes())).append(" after ")
+                        .append(oneDecimal((change.atMs() - episode.startMs()) / 1000.0)).append(" s");
+            }
+        }
         about(LOG.atInfo(), "episode", service, index).addKeyValue("durationMs", durationMs)
-                .addKeyValue("causes", keys(episode.causes()))
-                .log("{} instance {} was throttled for {} s by {}", service, index, oneDecimal(durationMs / 1000.0),
-                        words(episode.causes()));
+                .addKeyValue("causes", keys(episode.causes())).addKeyValue("cutShort", episode.cutShort())
+                .log("{} instance {} was throttled for {} s by {}{}", service, index, oneDecimal(durationMs / 1000.0),
+                        words(episode.causes()), more);
     }
 
     private static LoggingEventBuilder about(LoggingEventBuilder line, String event, String service, int index) {

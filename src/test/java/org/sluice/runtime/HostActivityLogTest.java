@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
@@ -127,5 +128,40 @@ class HostActivityLogTest {
         log.serviceChanged(null);
 
         assertThat(lines.list).isEmpty();
+    }
+
+    @Test
+    void theHostsOwnRestartEntriesAreNotToldAgainAsOperationsAccepted() {
+        InstanceCrash crash = new InstanceCrash(2, 137, 1);
+        log.operationProgress(new OperationRecord("r-3", "orders", Operation.INSTANCE_RESTART, "host", 1_000, OptionalLong.empty(),
+                Outcome.RUNNING, Optional.empty(), Optional.of(crash)));
+        log.operationProgress(new OperationRecord("r-3", "orders", Operation.INSTANCE_RESTART, "host", 1_000, OptionalLong.of(2_400),
+                Outcome.SUCCEEDED, Optional.empty(), Optional.of(crash)));
+        log.operationProgress(new OperationRecord("r-4", "orders", Operation.INSTANCE_RESTART, "host", 3_000, OptionalLong.of(3_100),
+                Outcome.FAILED, Optional.of("the service no longer runs instances"), Optional.of(crash)));
+        log.operationProgress(new OperationRecord("r-5", "orders", Operation.INSTANCE_LEFT_DOWN, "host", 4_000, OptionalLong.of(4_000),
+                Outcome.FAILED, Optional.of("crashed 6 times in a row"), Optional.of(new InstanceCrash(2, 1, 6))));
+
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "orders instance 2 runs again (request r-3)",
+                "orders instance 2 was not started again: the service no longer runs instances (request r-4)");
+        assertThat(value(lines.list.get(0), "event")).isEqualTo("operation");
+        assertThat(value(lines.list.get(0), "operation")).isEqualTo("InstanceRestart");
+        assertThat(value(lines.list.get(0), "role_instance")).isEqualTo("2");
+    }
+
+    @Test
+    void anEpisodeCutShortOrWhoseCausesChangedSaysSo() {
+        ThrottleEpisode episode = ThrottleEpisode.opening(1_000, Set.of(Cause.MEMORY))
+                .changedAt(3_000, Set.of(Cause.MEMORY, Cause.CONCURRENCY))
+                .changedAt(4_000, Set.of(Cause.CONCURRENCY))
+                .cutShortAt(5_500);
+        log.instanceEvent("orders", instance(0, ThrottleState.NORMAL, Set.of()), new InstanceEvent.EpisodeEnded(episode));
+
+        ILoggingEvent line = only();
+        assertThat(line.getFormattedMessage()).isEqualTo("orders instance 0 was throttled for 4.5 s by memory and messages in process,"
+                + " cut short when the instance went down; its causes: memory, then memory and messages in process after 2.0 s,"
+                + " then messages in process after 3.0 s");
+        assertThat(value(line, "cutShort")).isEqualTo("true");
     }
 }
