@@ -31,6 +31,11 @@ public final class FakeLauncher implements InstanceLauncher {
         next.put(service + "#" + index, behaviour);
     }
 
+    /** How many times an instance of {@code service} has been launched. */
+    public int launchedCount(String service) {
+        return (int) launched.stream().filter(f -> f.definition.name().equals(service)).count();
+    }
+
     public List<Fake> alive(String service) {
         return launched.stream().filter(f -> f.definition.name().equals(service) && f.isAlive()).toList();
     }

@@ -239,6 +239,8 @@ public final class FxDialogService implements DialogService {
         dialog.setTitle(i18n.get("dialog.drill.title", service));
         dialog.setHeaderText(i18n.get("dialog.drill.explain"));
         dialog.setContentText(i18n.get("dialog.drill.operation"));
+        // The OK button says what it does: choosing is the confirmation.
+        ((Button) dialog.getDialogPane().lookupButton(ButtonType.OK)).setText(i18n.get("dialog.drill.arm"));
         ComboBox<org.sluice.lifecycle.Operation> box = findComboBox(dialog.getDialogPane());
         if (box != null) {
             box.setConverter(new StringConverter<>() {
@@ -264,6 +266,33 @@ public final class FxDialogService implements DialogService {
             }
         }
         return null;
+    }
+
+    @Override
+    public boolean confirmServiceUpdate(String service) {
+        return confirm(i18n.get("dialog.serviceUpdate.title", service), i18n.get("dialog.serviceUpdate.header", service),
+                i18n.get("dialog.serviceUpdate.explain"));
+    }
+
+    @Override
+    public boolean confirmAccount(org.sluice.lifecycle.Operation operation, List<String> services) {
+        String key = operation == org.sluice.lifecycle.Operation.DISABLE ? "dialog.disableAccount" : "dialog.enableAccount";
+        return confirm(i18n.get(key + ".title"), i18n.get(key + ".header", services.size()),
+                i18n.get(key + ".explain") + "\n\n" + String.join(", ", services));
+    }
+
+    /** A question whose OK goes ahead; the explanation says what will happen. */
+    private boolean confirm(String title, String header, String explanation) {
+        Dialog<Boolean> dialog = dialog(title);
+        dialog.setHeaderText(header);
+        Label explain = new Label(explanation);
+        explain.setWrapText(true);
+        VBox content = new VBox(10, explain);
+        content.setPadding(new Insets(10));
+        content.setPrefWidth(460);
+        dialog.getDialogPane().setContent(content);
+        dialog.setResultConverter(button -> button == ButtonType.OK);
+        return dialog.showAndWait().orElse(false);
     }
 
     @Override

@@ -100,12 +100,20 @@ final class FakeFleet implements Fleet {
 
     @Override
     public List<OperationTicket> disableAccount() {
-        return List.of();
+        calls.add("disableAccount");
+        return account(Operation.DISABLE);
     }
 
     @Override
     public List<OperationTicket> enableAccount() {
-        return List.of();
+        calls.add("enableAccount");
+        return account(Operation.ENABLE);
+    }
+
+    private List<OperationTicket> account(Operation operation) {
+        return states.entrySet().stream().filter(e -> rules.allows(e.getValue(), operation))
+                .map(e -> new OperationTicket("a" + e.getKey(), e.getKey(), operation, new CompletableFuture<OperationRecord>()))
+                .toList();
     }
 
     @Override
