@@ -17,6 +17,7 @@ import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
@@ -139,6 +140,24 @@ final class FakeFleet implements Fleet {
     @Override
     public List<BackupInfo> backups(String service) {
         return backups.stream().filter(b -> b.service().equals(service)).toList();
+    }
+
+    /** Each instance's log as the test writes it, by "service#index". */
+    final Map<String, StringBuilder> logs = new ConcurrentHashMap<>();
+    final List<String> logReads = new CopyOnWriteArrayList<>();
+
+    @Override
+    public InstanceLog instanceLog(String service, int index, InstanceLog.Run run, long offset, int maxBytes) {
+        logReads.add(service + "#" + index + " " + run + " from " + offset);
+        String log = logs.getOrDefault(service + "#" + index, new StringBuilder()).toString();
+        byte[] bytes = log.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        long from = offset < 0 ? Math.max(0, bytes.length - maxBytes) : Math.min(offset, bytes.length);
+        boolean skipped = bytes.length - from > maxBytes;
+        if (skipped) {
+            from = bytes.length - maxBytes;
+        }
+        String text = new String(bytes, (int) from, (int) (bytes.length - from), java.nio.charset.StandardCharsets.UTF_8);
+        return new InstanceLog(run, from, bytes.length, bytes.length, text, skipped || (offset < 0 && from > 0), offset > bytes.length, false);
     }
 
     @Override
