@@ -230,6 +230,35 @@ class ConsoleViewTest {
     }
 
     @Test
+    void aTilesMenuOpensItsInstancesLogInTheDetailsWhichFollowsWhatTheInstanceWrites(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
+        console.launcher.writeLog("orders", 0, "listening on 127.0.0.1\n");
+        robot.clickOn("#tab-dashboard .tab-label");
+        ThrottleTile tile = console.session.dashboardView().tile("orders#0");
+        // What the platform sends on a right click or the menu key; the headless one sends none.
+        robot.interact(() -> {
+            javafx.geometry.Point2D at = tile.localToScreen(tile.getWidth() / 2, tile.getHeight() / 2);
+            tile.fireEvent(new javafx.scene.input.ContextMenuEvent(javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED,
+                    tile.getWidth() / 2, tile.getHeight() / 2, at.getX(), at.getY(), false, null));
+        });
+        waitUntil(() -> robot.lookup("#tile-show-log").tryQuery().isPresent());
+        robot.clickOn("#tile-show-log");
+
+        waitUntil(() -> robot.lookup("#tab-services").queryAs(javafx.scene.Node.class).isVisible()
+                && robot.lookup("#instance-log").tryQuery().map(Node::isVisible).orElse(false));
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<String> log = robot.lookup("#instance-log").queryAs(javafx.scene.control.ListView.class);
+        waitUntil(() -> log.getItems().contains("listening on 127.0.0.1"));
+        assertThat(row("orders")).isSameAs(console.session.services().selectedProperty().get());
+
+        console.launcher.writeLog("orders", 0, "delivered 12 messages\n");
+        waitUntil(() -> log.getItems().contains("delivered 12 messages"));
+        robot.clickOn("#instance-log-search").write("deliver");
+        waitUntil(() -> log.getItems().size() == 1);
+        assertThat(robot.lookup("#instance-log-status").queryLabeled().getText()).isEqualTo("1 of 2 lines contain \"deliver\"");
+    }
+
+    @Test
     void aTileFlashesWhenItsInstanceBecomesThrottled(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
         robot.clickOn("#tab-dashboard .tab-label");

@@ -276,9 +276,13 @@ public final class FxDialogService implements DialogService {
 
     @Override
     public boolean confirmAccount(org.sluice.lifecycle.Operation operation, List<String> services) {
-        String key = operation == org.sluice.lifecycle.Operation.DISABLE ? "dialog.disableAccount" : "dialog.enableAccount";
-        return confirm(i18n.get(key + ".title"), i18n.get(key + ".header", services.size()),
-                i18n.get(key + ".explain") + "\n\n" + String.join(", ", services));
+        String list = "\n\n" + String.join(", ", services);
+        if (operation == org.sluice.lifecycle.Operation.DISABLE) {
+            return confirm(i18n.get("dialog.disableAccount.title"), i18n.get("dialog.disableAccount.header", services.size()),
+                    i18n.get("dialog.disableAccount.explain") + list);
+        }
+        return confirm(i18n.get("dialog.enableAccount.title"), i18n.get("dialog.enableAccount.header", services.size()),
+                i18n.get("dialog.enableAccount.explain") + list);
     }
 
     /** A question whose OK goes ahead; the explanation says what will happen. */

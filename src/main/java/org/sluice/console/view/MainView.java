@@ -233,6 +233,21 @@ public final class MainView extends BorderPane {
         return bar;
     }
 
+    /** Brings the services tab forward with {@code row} selected, so that its details show. */
+    public void showServiceDetails(ServiceRowViewModel row) {
+        tabs.getSelectionModel().select(0);
+        var table = servicesView.table();
+        int at = table.getItems().indexOf(row);
+        if (at >= 0) {
+            table.getSelectionModel().clearAndSelect(at);
+            table.scrollTo(at);
+        } else {
+            // Hidden by the search or a filter: the details show it all the same.
+            table.getSelectionModel().clearSelection();
+            services.selectedProperty().set(row);
+        }
+    }
+
     private MenuItem operationItem(Operation operation, KeyCombination shortcut) {
         MenuItem item = shortcut == null ? new MenuItem(i18n.operation(operation), Icons.of(operation).create())
                 : item(i18n.operation(operation), Icons.of(operation), shortcut);

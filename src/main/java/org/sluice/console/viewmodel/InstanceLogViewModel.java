@@ -140,6 +140,8 @@ public final class InstanceLogViewModel {
 
     /** Once per pulse: adds what the last read brought, and reads again when it is time. */
     public void tick(long nowMs) {
+        // What came first: the next read goes on from where it ended, never from where it began.
+        addPending();
         String name = service.get();
         Integer index = instance.get();
         boolean wanted = !read || (follow.get() && run.get() == InstanceLog.Run.CURRENT);
@@ -162,9 +164,14 @@ public final class InstanceLogViewModel {
                 }
             });
         }
+        addPending();
+    }
+
+    private void addPending() {
         if (pending != null) {
-            add(pending);
+            InstanceLog log = pending;
             pending = null;
+            add(log);
         }
     }
 

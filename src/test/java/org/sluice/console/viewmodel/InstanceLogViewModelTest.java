@@ -100,6 +100,29 @@ class InstanceLogViewModelTest {
     }
 
     @Test
+    void aReadThatComesBackAfterTheNextIsDueIsAddedBeforeReadingOn() {
+        java.util.List<Runnable> answers = new java.util.ArrayList<>();
+        BackgroundExecutor later = new BackgroundExecutor() {
+            @Override
+            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> onSuccess,
+                                java.util.function.Consumer<Throwable> onFailure) {
+                answers.add(() -> BackgroundExecutor.sameThread().run(work, onSuccess, onFailure));
+            }
+        };
+        InstanceLogViewModel slow = new InstanceLogViewModel(fleet, later, new I18n(Locale.ENGLISH));
+        write("orders#0", "listening\n");
+        slow.show("orders", 0);
+        slow.tick(0);
+        answers.removeFirst().run();
+        // The answer arrived, but the next pulse comes only after a second.
+        slow.tick(1_500);
+        answers.removeFirst().run();
+        slow.tick(1_600);
+        assertThat(slow.lines()).containsExactly("listening");
+        assertThat(fleet.logReads).containsExactly("orders#0 CURRENT from -1", "orders#0 CURRENT from 10");
+    }
+
+    @Test
     void choosingAnotherInstanceStartsOverWithItsLog() {
         write("orders#0", "zero\n");
         write("orders#1", "one\n");
