@@ -50,6 +50,8 @@ public final class InstanceLogView extends BorderPane {
         instance.setId("instance-log-instance");
         instance.setConverter(converter(index -> index == null ? "" : i18n.get("log.instance", index)));
         instance.setTooltip(new Tooltip(i18n.get("log.instance.tooltip")));
+        // As wide as its longest label, whatever instances it lists at the moment.
+        instance.setPrefWidth(130);
 
         ChoiceBox<InstanceLog.Run> run = new ChoiceBox<>(FXCollections.observableArrayList(InstanceLog.Run.values()));
         run.setId("instance-log-run");
@@ -89,6 +91,8 @@ public final class InstanceLogView extends BorderPane {
         lines.getStyleClass().add("instance-log");
         lines.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         lines.setPlaceholder(new Label(i18n.get("log.none")));
+        // One text line per cell, and a fixed height lets the list skip measuring every cell.
+        lines.setFixedCellSize(22);
         setCenter(lines);
 
         Label status = new Label();

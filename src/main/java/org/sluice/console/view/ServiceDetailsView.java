@@ -27,7 +27,6 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.util.StringConverter;
 
-import org.sluice.console.controls.Icons;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceLogViewModel;
 import org.sluice.console.viewmodel.InstanceRowViewModel;
@@ -90,7 +89,6 @@ public final class ServiceDetailsView extends BorderPane {
         }
         logTab = new Tab(i18n.get("details.log"), new InstanceLogView(log, model.instances(), i18n));
         logTab.setId("details-log-tab");
-        logTab.setGraphic(Icons.LOG.create());
         tabs = new TabPane(
                 new Tab(i18n.get("details.instances"), instancesTable()),
                 new Tab(i18n.get("details.operations"), operationLog()),

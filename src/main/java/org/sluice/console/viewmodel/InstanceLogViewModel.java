@@ -55,7 +55,7 @@ public final class InstanceLogViewModel {
     private long lastReadMs;
     private boolean reading;
     private boolean read;
-    private InstanceLog pending;
+    private Read pending;
     private String error;
     private boolean older;
     private boolean passedOver;
@@ -151,7 +151,13 @@ public final class InstanceLogViewModel {
             long asked = generation;
             long from = offset;
             InstanceLog.Run which = run.get();
-            executor.run(() -> fleet.instanceLog(name, index, which, from, InstanceLog.MAX_BYTES), log -> {
+            executor.run(() -> {
+                InstanceLog log = fleet.instanceLog(name, index, which, from, InstanceLog.MAX_BYTES);
+                // What the last run wrote after the last read went with it into the previous run's log.
+                InstanceLog rest = log.restarted() && from >= 0 && log.previousKept() && which == InstanceLog.Run.CURRENT
+                        ? fleet.instanceLog(name, index, InstanceLog.Run.PREVIOUS, from, InstanceLog.MAX_BYTES) : null;
+                return new Read(log, rest);
+            }, log -> {
                 if (asked == generation) {
                     reading = false;
                     pending = log;
@@ -169,22 +175,33 @@ public final class InstanceLogViewModel {
 
     private void addPending() {
         if (pending != null) {
-            InstanceLog log = pending;
+            Read read = pending;
             pending = null;
-            add(log);
+            add(read);
         }
     }
 
-    private void add(InstanceLog log) {
-        List<String> fresh = log.text().isEmpty() ? List.of() : Arrays.asList(log.text().split("\n", -1));
-        if (!fresh.isEmpty() && fresh.getLast().isEmpty()) {
-            fresh = fresh.subList(0, fresh.size() - 1);
+    /** One read: the log, and when it began again, the end of the run before that was not read yet. */
+    private record Read(InstanceLog log, InstanceLog rest) {
+    }
+
+    private static List<String> linesOf(InstanceLog log) {
+        if (log == null || log.text().isEmpty()) {
+            return List.of();
         }
+        List<String> lines = Arrays.asList(log.text().split("\n", -1));
+        return lines.getLast().isEmpty() ? lines.subList(0, lines.size() - 1) : lines;
+    }
+
+    private void add(Read answer) {
+        InstanceLog log = answer.log();
+        List<String> fresh = new java.util.ArrayList<>();
         if (log.restarted() && read) {
             startedAgain = true;
-            fresh = new java.util.ArrayList<>(fresh);
-            fresh.addFirst(i18n.get("log.startedAgain"));
+            fresh.addAll(linesOf(answer.rest()));
+            fresh.add(i18n.get("log.startedAgain"));
         }
+        fresh.addAll(linesOf(log));
         if (log.skipped()) {
             if (offset < 0) {
                 older = true;

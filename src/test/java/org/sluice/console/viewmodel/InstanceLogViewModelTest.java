@@ -123,6 +123,20 @@ class InstanceLogViewModelTest {
     }
 
     @Test
+    void linesWrittenJustBeforeARestartAreShownBeforeTheMarkFromThePreviousRunsLog() {
+        write("orders#0", "ready\n");
+        model.show("orders", 0);
+        model.tick(0);
+        // The instance writes its last line, and is started again before the next read.
+        write("orders#0", "stopping\n");
+        fleet.logs.put("orders#0#previous", fleet.logs.get("orders#0"));
+        fleet.logs.put("orders#0", new StringBuilder("up\n"));
+        fleet.previousKept.add("orders#0");
+        model.tick(1_000);
+        assertThat(model.lines()).containsExactly("ready", "stopping", "--- The instance started again ---", "up");
+    }
+
+    @Test
     void choosingAnotherInstanceStartsOverWithItsLog() {
         write("orders#0", "zero\n");
         write("orders#1", "one\n");
