@@ -22,6 +22,7 @@ import org.sluice.fleet.OperationTicket;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.Subscription;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
@@ -330,6 +331,11 @@ public final class SyntheticFleet implements Fleet {
     @Override
     public List<BackupInfo> backups(String service) {
         return List.of();
+    }
+
+    @Override
+    public InstanceLog instanceLog(String service, int index, InstanceLog.Run run, long offset, int maxBytes) {
+        return InstanceLog.none(run, false, false);
     }
 
     @Override

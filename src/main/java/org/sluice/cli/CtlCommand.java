@@ -183,6 +183,13 @@ final class CtlCommand {
         return read(service(name) + "/backups", CtlText::backups);
     }
 
+    @Command(name = "logs")
+    int logs(@Parameters(index = "0", paramLabel = "NAME", descriptionKey = "ctl.param.service") String name,
+             @Parameters(index = "1", paramLabel = "INSTANCE", descriptionKey = "ctl.param.instance") int instance,
+             @Option(names = "--previous", descriptionKey = "ctl.option.previousRun") boolean previous) {
+        return read(service(name) + "/instances/" + instance + "/log" + (previous ? "?run=previous" : ""), CtlText::log);
+    }
+
     // Operations
 
     @Command(name = "create")

@@ -115,6 +115,12 @@ final class CtlText {
         table.print(out);
     }
 
+    /** {@code logs}: the lines as the instance wrote them. */
+    static void log(JsonNode log, PrintWriter out) {
+        out.print(log.path("text").asText());
+        out.flush();
+    }
+
     // Small parts
 
     private static String[] header(String... keys) {

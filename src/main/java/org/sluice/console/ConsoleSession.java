@@ -22,6 +22,7 @@ import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.HostStatus;
 import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.InstanceLogViewModel;
 import org.sluice.console.viewmodel.NoticesViewModel;
 import org.sluice.console.viewmodel.RemoteHosts;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
@@ -42,6 +43,8 @@ final class ConsoleSession implements AutoCloseable {
     private final HostsViewModel hosts;
     private final ServicesViewModel services;
     private final ServiceDetailsViewModel details;
+    private final InstanceLogViewModel log;
+    private final ServiceDetailsView detailsView;
     private final DashboardViewModel dashboard;
     private final TrafficViewModel traffic;
     private final I18n i18n;
@@ -66,13 +69,20 @@ final class ConsoleSession implements AutoCloseable {
         BulkActionViewModel bulk = new BulkActionViewModel(fleet, rules, i18n, executor, dialogs, notices);
         this.details = new ServiceDetailsViewModel(fleet, rules, executor, ZoneId.systemDefault());
         services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
+        this.log = new InstanceLogViewModel(fleet, executor, i18n);
+        // A service's first instance is shown until the user picks another.
+        details.serviceProperty().addListener((o, a, name) -> {
+            if (name == null || !name.equals(log.serviceProperty().get())) {
+                log.show(name, name == null ? null : 0);
+            }
+        });
         this.dashboard = new DashboardViewModel(i18n, clock);
         services.followFlapping(dashboard.flappingInstances());
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
         services.rows().addListener(this::followServiceNames);
         this.i18n = i18n;
-        this.view = new MainView(services, hosts, bulk, notices, i18n, shell, new ServiceDetailsView(details, i18n),
-                this::dashboardView);
+        this.detailsView = new ServiceDetailsView(details, log, i18n);
+        this.view = new MainView(services, hosts, bulk, notices, i18n, shell, detailsView, this::dashboardView);
         ThrottleNotifications.follow(dashboard, i18n, view);
         this.pump = new FleetEventPump(fleet, new FleetEventPump.Sink() {
             @Override
@@ -125,6 +135,9 @@ final class ConsoleSession implements AutoCloseable {
         hosts.tick(nowMs);
         dashboard.tick(nowMs);
         traffic.tick(nowMs);
+        if (detailsView.isLogShowing()) {
+            log.tick(nowMs);
+        }
         if (dashboardView != null) {
             dashboardView.pulse(nowMs);
         }
@@ -167,9 +180,16 @@ final class ConsoleSession implements AutoCloseable {
     /** The dashboard's view, made on first use. */
     DashboardView dashboardView() {
         if (dashboardView == null) {
-            dashboardView = new DashboardView(dashboard, hosts, traffic, serviceNames, i18n);
+            dashboardView = new DashboardView(dashboard, hosts, traffic, serviceNames, i18n, this::openLog);
         }
         return dashboardView;
+    }
+
+    /** Opens the services tab on {@code service}'s details, at instance {@code index}'s log. */
+    private void openLog(String service, int index) {
+        services.row(service).ifPresent(view::showServiceDetails);
+        log.show(service, index);
+        detailsView.showLog();
     }
 
     @Override

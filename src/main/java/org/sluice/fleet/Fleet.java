@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
@@ -88,6 +89,17 @@ public interface Fleet extends AutoCloseable {
 
     /** The backups of a service, newest first. */
     List<BackupInfo> backups(String service);
+
+    /**
+     * What role instance {@code index} of {@code service} wrote to its standard error: whole lines,
+     * at most {@code maxBytes} of them, from {@code offset}, or the last ones when {@code offset}
+     * is negative. To follow the log, ask again from {@link InstanceLog#next()}.
+     *
+     * @param maxBytes 1 to {@link InstanceLog#MAX_BYTES}
+     * @throws UnknownServiceException  when there is no such service
+     * @throws IllegalArgumentException for an instance number or a size out of range
+     */
+    InstanceLog instanceLog(String service, int index, InstanceLog.Run run, long offset, int maxBytes);
 
     /** The address that receives messages for {@code service}, e.g. {@code http://127.0.0.1:7070/services/orders/messages}. */
     String endpoint(String service);

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
 
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
@@ -196,6 +197,11 @@ public final class OpeningFleet implements Fleet {
     @Override
     public List<BackupInfo> backups(String service) {
         return call(f -> f.backups(service));
+    }
+
+    @Override
+    public InstanceLog instanceLog(String service, int index, InstanceLog.Run run, long offset, int maxBytes) {
+        return call(f -> f.instanceLog(service, index, run, offset, maxBytes));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.sluice.runtime;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
@@ -358,6 +361,30 @@ public final class Host implements AutoCloseable {
 
     public List<BackupInfo> backups(String service) {
         return journal.backups(service);
+    }
+
+    /**
+     * What instance {@code index} of {@code name} wrote to its standard error, from {@code offset}
+     * (negative: the last {@code maxBytes}), at most {@code maxBytes} and in whole lines.
+     *
+     * @throws NoSuchServiceException   when there is no such service
+     * @throws IllegalArgumentException for an index or a size out of range
+     * @throws UncheckedIOException     when the log is there but cannot be read
+     */
+    public InstanceLog instanceLog(String name, int index, InstanceLog.Run run, long offset, int maxBytes) {
+        require(name);
+        if (index < 0 || index >= ServiceDefinition.MAX_UNITS) {
+            throw new IllegalArgumentException("An instance is numbered from 0 to " + (ServiceDefinition.MAX_UNITS - 1) + ", not " + index);
+        }
+        if (maxBytes < 1 || maxBytes > InstanceLog.MAX_BYTES) {
+            throw new IllegalArgumentException("A log is read at most " + InstanceLog.MAX_BYTES + " bytes at a time, and at least 1, not " + maxBytes);
+        }
+        try {
+            return launcher.log(name, index, run, offset, maxBytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The log of " + name + " instance " + index + " could not be read (" + e.getMessage()
+                    + "); check the permissions of the host's data folder", e);
+        }
     }
 
     /** The next instance, round-robin, that should receive a message for {@code name}. */

@@ -2,6 +2,7 @@ package org.sluice.runtime;
 
 import java.io.IOException;
 
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 
 /** Starts role instances. The host's real launcher starts child JVMs; tests may start something lighter. */
@@ -16,4 +17,13 @@ public interface InstanceLauncher {
      * @throws IOException when the process cannot even be started
      */
     RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener) throws IOException;
+
+    /**
+     * What instance {@code index} of {@code service} wrote to its standard error, from
+     * {@code offset} (negative: the last {@code maxBytes}), at most {@code maxBytes}. A launcher
+     * whose instances keep no log has nothing to show.
+     */
+    default InstanceLog log(String service, int index, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
+        return InstanceLog.none(run, false, false);
+    }
 }

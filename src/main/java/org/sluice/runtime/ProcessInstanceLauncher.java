@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.instance.ProtocolEvent;
 import org.sluice.runtime.instance.OwnerOnly;
@@ -99,14 +100,23 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
     }
 
     @Override
+    public InstanceLog log(String service, int index, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
+        Path work = workRoot.resolve(service).resolve(Integer.toString(index)).normalize();
+        // The name is a known service's, which has no separators; this guards against a future caller that forgets.
+        if (!work.getParent().getParent().equals(workRoot.normalize())) {
+            throw new IllegalArgumentException("No instance folder for '" + service + "'");
+        }
+        return InstanceLogFiles.read(work, run, offset, maxBytes);
+    }
+
+    @Override
     public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
             throws IOException {
         Path work = workRoot.resolve(definition.name()).resolve(Integer.toString(index));
         OwnerOnly.createDirectories(work);
         Path definitionFile = work.resolve("definition.json");
         OwnerOnly.write(definitionFile, DefinitionJson.write(definition).getBytes(StandardCharsets.UTF_8));
-        // Created owner-only here: the process would otherwise create it with the umask's bits.
-        OwnerOnly.write(work.resolve("instance.log"), new byte[0]);
+        Path log = InstanceLogFiles.startNewRun(work);
 
         List<String> command = new ArrayList<>(List.of(java.toString(),
                 "-Xmx" + definition.memoryMb() + "m",
@@ -121,7 +131,7 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
             command.add("--suspended");
         }
         ProcessBuilder builder = new ProcessBuilder(command)
-                .redirectError(work.resolve("instance.log").toFile());
+                .redirectError(log.toFile());
         Process process = builder.start();
         ChildInstance child = new ChildInstance(definition.name(), index, process, listener);
         child.startReading();

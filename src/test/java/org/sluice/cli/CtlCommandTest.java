@@ -427,6 +427,25 @@ class CtlCommandTest {
     }
 
     @Test
+    void logsPrintsWhatAnInstanceWroteAndThePreviousRunsOnAsk() throws Exception {
+        assertThat(ctl("create", definitionFile(definition("orders")).toString(), "--wait").status()).isZero();
+        managed.launcher.writeLog("orders", 1, "first run\n");
+        managed.launcher.newRun("orders", 1);
+        managed.launcher.writeLog("orders", 1, "listening\nready\n");
+
+        CommandLineRun logs = ctl("logs", "orders", "1");
+        assertThat(logs.status()).as(logs.err()).isZero();
+        assertThat(logs.out()).isEqualTo("listening\nready\n");
+        assertThat(ctl("logs", "orders", "1", "--previous").out()).isEqualTo("first run\n");
+        CommandLineRun json = ctl("--output", "json", "logs", "orders", "1");
+        assertThat(ApiJson.MAPPER.readTree(json.out()).path("next").asLong()).isEqualTo(16);
+
+        CommandLineRun nowhere = ctl("logs", "orders", "9");
+        assertThat(nowhere.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
+        assertThat(nowhere.err()).contains("numbered from 0 to 7");
+    }
+
+    @Test
     void theHelpListsTheExitStatusesInEnglishAndKorean() {
         assertThat(CommandLineRun.run("--help").out()).contains("ctl ");
         String help = CommandLineRun.run("ctl", "--help").out();

@@ -210,6 +210,67 @@ class ConsoleViewTest {
         assertThat(item.apply(Operation.STOP).isDisable()).isTrue();
     }
 
+    private static Menu menu(FxRobot robot, String id) {
+        return robot.lookup(".menu-bar").queryAs(MenuBar.class).getMenus().stream()
+                .filter(m -> id.equals(m.getId())).findFirst().orElseThrow(() -> new AssertionError("no menu " + id));
+    }
+
+    private static MenuItem menuItem(Menu menu, String id) {
+        return menu.getItems().stream().filter(i -> id.equals(i.getId())).findFirst()
+                .orElseThrow(() -> new AssertionError("no item " + id + " in " + menu.getText()));
+    }
+
+    /** Confirms the dialog that is showing, after checking that it says {@code what}. */
+    private static void confirmDialogSaying(FxRobot robot, String what) throws Exception {
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        DialogPane dialog = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+        String shown = dialog.getHeaderText() + "\n" + robot.from(dialog).lookup(".label").queryAll().stream()
+                .map(n -> ((javafx.scene.control.Labeled) n).getText()).reduce("", (a, b) -> a + "\n" + b);
+        assertThat(shown).contains(what);
+        robot.clickOn((Button) dialog.lookupButton(javafx.scene.control.ButtonType.OK));
+    }
+
+    @Test
+    void drillsHaveTheirOwnMenuApartFromEverydayActions(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        assertThat(menu(robot, "menu-service").getItems()).extracting(MenuItem::getId).doesNotContain("menu-drill");
+        MenuItem drill = menuItem(menu(robot, "menu-drills"), "menu-drill");
+        assertThat(drill.getText()).isEqualTo("Make the next operation on the selected service fail...");
+        assertThat(drill.isDisable()).as("nothing selected").isTrue();
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(row("orders"))));
+        assertThat(drill.isDisable()).isFalse();
+    }
+
+    @Test
+    void theAccountMenuDisablesAndEnablesEveryServiceAfterSayingWhatItDoes(FxRobot robot) throws Exception {
+        waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE && console.session.services().row("billing")
+                .map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        Menu account = menu(robot, "menu-account");
+        javafx.application.Platform.runLater(menuItem(account, "menu-disable-account")::fire);
+        confirmDialogSaying(robot, "orders");
+        waitUntil(() -> row("orders").getState() == ServiceState.DISABLED && row("billing").getState() == ServiceState.DISABLED);
+
+        javafx.application.Platform.runLater(menuItem(account, "menu-enable-account")::fire);
+        confirmDialogSaying(robot, "billing");
+        waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE && row("billing").getState() == ServiceState.ACTIVE);
+    }
+
+    @Test
+    void serviceUpdateIsInTheServiceMenuAndAsksFirst(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        MenuItem update = menuItem(menu(robot, "menu-service"), "menu-ServiceUpdate");
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(row("orders"))));
+        assertThat(update.isDisable()).isFalse();
+        int launches = console.launcher.launchedCount("orders");
+        javafx.application.Platform.runLater(update::fire);
+        confirmDialogSaying(robot, "stopped and started again");
+        waitUntil(() -> console.launcher.launchedCount("orders") > launches && row("orders").getState() == ServiceState.ACTIVE
+                && row("orders").lastOperationProperty().get() != null
+                && row("orders").lastOperationProperty().get().operation() == Operation.SERVICE_UPDATE);
+    }
+
     @Test
     void deleteAsksForTheTypedName(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.services().row("billing").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
@@ -233,6 +294,35 @@ class ConsoleViewTest {
         assertThat(trafficTarget.getItems()).containsExactly("orders");
         TableView<?> table = robot.lookup("#services-table").queryTableView();
         assertThat(table.getItems()).extracting(r -> ((ServiceRowViewModel) r).name()).containsExactly("orders");
+    }
+
+    @Test
+    void aTilesMenuOpensItsInstancesLogInTheDetailsWhichFollowsWhatTheInstanceWrites(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
+        console.launcher.writeLog("orders", 0, "listening on 127.0.0.1\n");
+        robot.clickOn("#tab-dashboard .tab-label");
+        ThrottleTile tile = console.session.dashboardView().tile("orders#0");
+        // What the platform sends on a right click or the menu key; the headless one sends none.
+        robot.interact(() -> {
+            javafx.geometry.Point2D at = tile.localToScreen(tile.getWidth() / 2, tile.getHeight() / 2);
+            tile.fireEvent(new javafx.scene.input.ContextMenuEvent(javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED,
+                    tile.getWidth() / 2, tile.getHeight() / 2, at.getX(), at.getY(), false, null));
+        });
+        waitUntil(() -> robot.lookup("#tile-show-log").tryQuery().isPresent());
+        robot.clickOn("#tile-show-log");
+
+        waitUntil(() -> robot.lookup("#tab-services").queryAs(javafx.scene.Node.class).isVisible()
+                && robot.lookup("#instance-log").tryQuery().map(Node::isVisible).orElse(false));
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ListView<String> log = robot.lookup("#instance-log").queryAs(javafx.scene.control.ListView.class);
+        waitUntil(() -> log.getItems().contains("listening on 127.0.0.1"));
+        assertThat(row("orders")).isSameAs(console.session.services().selectedProperty().get());
+
+        console.launcher.writeLog("orders", 0, "delivered 12 messages\n");
+        waitUntil(() -> log.getItems().contains("delivered 12 messages"));
+        robot.clickOn("#instance-log-search").write("deliver");
+        waitUntil(() -> log.getItems().size() == 1);
+        assertThat(robot.lookup("#instance-log-status").queryLabeled().getText()).isEqualTo("1 of 2 lines contain \"deliver\"");
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 
 /**
@@ -29,6 +30,40 @@ public final class FakeLauncher implements InstanceLauncher {
     /** The next launch of {@code service}'s instance {@code index} behaves so, once. */
     public void nextLaunch(String service, int index, Behaviour behaviour) {
         next.put(service + "#" + index, behaviour);
+    }
+
+    /** Where the fakes' logs are kept, when a test writes one. */
+    private volatile java.nio.file.Path logs;
+
+    /** Appends {@code text} to the log of {@code service}'s instance {@code index}, as its process would. */
+    public synchronized void writeLog(String service, int index, String text) throws IOException {
+        if (logs == null) {
+            logs = java.nio.file.Files.createTempDirectory("sluice-fake-logs");
+        }
+        java.nio.file.Path work = logs.resolve(service).resolve(Integer.toString(index));
+        java.nio.file.Files.createDirectories(work);
+        java.nio.file.Files.writeString(work.resolve(InstanceLogFiles.CURRENT), text, java.nio.charset.StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    /** A new run of the instance, as a launch would make: its log so far becomes the previous one. */
+    public synchronized void newRun(String service, int index) throws IOException {
+        writeLog(service, index, "");
+        InstanceLogFiles.startNewRun(logs.resolve(service).resolve(Integer.toString(index)));
+    }
+
+    @Override
+    public InstanceLog log(String service, int index, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
+        java.nio.file.Path folder = logs;
+        if (folder == null) {
+            return InstanceLog.none(run, false, false);
+        }
+        return InstanceLogFiles.read(folder.resolve(service).resolve(Integer.toString(index)), run, offset, maxBytes);
+    }
+
+    /** How many times an instance of {@code service} has been launched. */
+    public int launchedCount(String service) {
+        return (int) launched.stream().filter(f -> f.definition.name().equals(service)).count();
     }
 
     public List<Fake> alive(String service) {

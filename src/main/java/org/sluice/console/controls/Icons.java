@@ -12,6 +12,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignP;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignR;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignS;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignT;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignU;
 import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.Operation;
@@ -37,6 +38,8 @@ public enum Icons {
     DISABLE(MaterialDesignC.CANCEL),
     ENABLE(MaterialDesignC.CHECK),
     UPDATE(MaterialDesignU.UPDATE),
+    LOG(MaterialDesignT.TEXT_BOX_OUTLINE),
+    COPY(MaterialDesignC.CONTENT_COPY),
     STATE_ACTIVE(MaterialDesignC.CHECK_CIRCLE),
     STATE_STOPPED(MaterialDesignS.STOP_CIRCLE),
     STATE_SUSPENDED(MaterialDesignP.PAUSE_CIRCLE),

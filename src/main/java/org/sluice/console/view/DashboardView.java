@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
@@ -16,8 +17,10 @@ import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
+import javafx.scene.control.ContextMenu;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
@@ -53,6 +56,7 @@ public final class DashboardView extends BorderPane {
     private final I18n i18n;
     private final VBox wall = new VBox(6);
     private final Map<InstanceTileViewModel, ThrottleTile> tiles = new IdentityHashMap<>();
+    private final BiConsumer<String, Integer> openLog;
     /** The tiles of each host, by host name; a host's group is there while it has a tile. */
     private final Map<String, TileGroup> groups = new HashMap<>();
     private final StackPane detail = new StackPane();
@@ -62,8 +66,12 @@ public final class DashboardView extends BorderPane {
     /** Held so that the bidirectional binding to the window choice is not collected. */
     private javafx.beans.property.ObjectProperty<Long> windowChoice;
 
+    /**
+     * @param openLog opens the service details on an instance's log, from a tile's context menu
+     */
     public DashboardView(DashboardViewModel model, HostsViewModel hosts, TrafficViewModel traffic, ObservableList<String> services,
-                         I18n i18n) {
+                         I18n i18n, BiConsumer<String, Integer> openLog) {
+        this.openLog = openLog;
         this.model = model;
         this.hosts = hosts;
         this.traffic = traffic;
@@ -207,6 +215,13 @@ public final class DashboardView extends BorderPane {
         ThrottleTile tile = new ThrottleTile(model, i18n.bundle());
         tile.setId("tile-" + model.key().replace('#', '-').replace('/', '-'));
         tile.setOnMouseClicked(e -> this.model.selectedProperty().set(model));
+        tile.setOnContextMenuRequested(e -> {
+            MenuItem showLog = new MenuItem(i18n.get("action.showLog"), Icons.LOG.create());
+            showLog.setId("tile-show-log");
+            showLog.setOnAction(a -> openLog.accept(model.service(), model.index()));
+            new ContextMenu(showLog).show(tile, e.getScreenX(), e.getScreenY());
+            e.consume();
+        });
         tiles.put(model, tile);
         String host = FleetGroup.hostOf(model.service());
         TileGroup group = groups.get(host);

@@ -291,6 +291,8 @@ public final class FxDialogService implements DialogService {
         dialog.setTitle(i18n.get("dialog.drill.title", service));
         dialog.setHeaderText(i18n.get("dialog.drill.explain"));
         dialog.setContentText(i18n.get("dialog.drill.operation"));
+        // The OK button says what it does: choosing is the confirmation.
+        ((Button) dialog.getDialogPane().lookupButton(ButtonType.OK)).setText(i18n.get("dialog.drill.arm"));
         ComboBox<org.sluice.lifecycle.Operation> box = findComboBox(dialog.getDialogPane());
         if (box != null) {
             box.setConverter(new StringConverter<>() {
@@ -316,6 +318,37 @@ public final class FxDialogService implements DialogService {
             }
         }
         return null;
+    }
+
+    @Override
+    public boolean confirmServiceUpdate(String service) {
+        return confirm(i18n.get("dialog.serviceUpdate.title", service), i18n.get("dialog.serviceUpdate.header", service),
+                i18n.get("dialog.serviceUpdate.explain"));
+    }
+
+    @Override
+    public boolean confirmAccount(org.sluice.lifecycle.Operation operation, List<String> services) {
+        String list = "\n\n" + String.join(", ", services);
+        if (operation == org.sluice.lifecycle.Operation.DISABLE) {
+            return confirm(i18n.get("dialog.disableAccount.title"), i18n.get("dialog.disableAccount.header", services.size()),
+                    i18n.get("dialog.disableAccount.explain") + list);
+        }
+        return confirm(i18n.get("dialog.enableAccount.title"), i18n.get("dialog.enableAccount.header", services.size()),
+                i18n.get("dialog.enableAccount.explain") + list);
+    }
+
+    /** A question whose OK goes ahead; the explanation says what will happen. */
+    private boolean confirm(String title, String header, String explanation) {
+        Dialog<Boolean> dialog = dialog(title);
+        dialog.setHeaderText(header);
+        Label explain = new Label(explanation);
+        explain.setWrapText(true);
+        VBox content = new VBox(10, explain);
+        content.setPadding(new Insets(10));
+        content.setPrefWidth(460);
+        dialog.getDialogPane().setContent(content);
+        dialog.setResultConverter(button -> button == ButtonType.OK);
+        return dialog.showAndWait().orElse(false);
     }
 
     @Override

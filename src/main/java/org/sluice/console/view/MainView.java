@@ -178,24 +178,33 @@ public final class MainView extends BorderPane {
         Menu service = new Menu(i18n.get("menu.service"));
         service.setId("menu-service");
         for (Map.Entry<Operation, KeyCombination> entry : SHORTCUTS.entrySet()) {
-            Operation operation = entry.getKey();
-            MenuItem item = item(i18n.operation(operation), Icons.of(operation), entry.getValue());
-            item.setId("menu-" + operation.chartName());
-            item.setDisable(true);
-            item.setOnAction(e -> Optional.ofNullable(services.selectedProperty().get())
-                    .ifPresent(row -> row.command(operation).execute()));
-            operationItems.put(operation, item);
-            service.getItems().add(item);
+            service.getItems().add(operationItem(entry.getKey(), entry.getValue()));
         }
+        service.getItems().addAll(new SeparatorMenuItem(), operationItem(Operation.SERVICE_UPDATE, null));
+        service.setOnShowing(e -> updateServiceMenu());
+        services.selectedProperty().addListener((o, a, b) -> updateServiceMenu());
+
+        // Account-wide operations touch every service, so they live apart from the selected service's.
+        Menu account = new Menu(i18n.get("menu.account"));
+        account.setId("menu-account");
+        MenuItem disable = new MenuItem(i18n.get("action.disableAccount"), Icons.of(Operation.DISABLE).create());
+        disable.setId("menu-disable-account");
+        disable.setOnAction(e -> services.disableAccount());
+        MenuItem enable = new MenuItem(i18n.get("action.enableAccount"), Icons.of(Operation.ENABLE).create());
+        enable.setId("menu-enable-account");
+        enable.setOnAction(e -> services.enableAccount());
+        account.getItems().setAll(disable, enable);
+
+        // Drills break things on purpose: they are kept out of the everyday menus.
+        Menu drills = new Menu(i18n.get("menu.drills"));
+        drills.setId("menu-drills");
         MenuItem drill = new MenuItem(i18n.get("action.drill"), Icons.STATE_FAILED.create());
         drill.setId("menu-drill");
         drill.setOnAction(e -> services.armDrill());
         drill.disableProperty().bind(services.drillAvailableProperty().not());
-        service.setOnShowing(e -> updateServiceMenu());
-        services.selectedProperty().addListener((o, a, b) -> updateServiceMenu());
+        drills.getItems().setAll(drill);
 
         Menu view = new Menu(i18n.get("menu.view"));
-        service.getItems().addAll(new SeparatorMenuItem(), drill);
         MenuItem showServices = item(i18n.get("tab.services"), null, new KeyCodeCombination(KeyCode.DIGIT1, KeyCombination.SHORTCUT_DOWN));
         showServices.setOnAction(e -> tabs.getSelectionModel().select(0));
         MenuItem showDashboard = item(i18n.get("tab.dashboard"), null, new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
@@ -222,9 +231,35 @@ public final class MainView extends BorderPane {
         keys.setOnAction(e -> showShortcuts());
         help.getItems().setAll(keys);
 
-        MenuBar bar = new MenuBar(file, service, view, help);
+        MenuBar bar = new MenuBar(file, service, account, view, drills, help);
         bar.setUseSystemMenuBar(true);
         return bar;
+    }
+
+    /** Brings the services tab forward with {@code row} selected, so that its details show. */
+    public void showServiceDetails(ServiceRowViewModel row) {
+        tabs.getSelectionModel().select(0);
+        var table = servicesView.table();
+        int at = table.getItems().indexOf(row);
+        if (at >= 0) {
+            table.getSelectionModel().clearAndSelect(at);
+            table.scrollTo(at);
+        } else {
+            // Hidden by the search or a filter: the details show it all the same.
+            table.getSelectionModel().clearSelection();
+            services.selectedProperty().set(row);
+        }
+    }
+
+    private MenuItem operationItem(Operation operation, KeyCombination shortcut) {
+        MenuItem item = shortcut == null ? new MenuItem(i18n.operation(operation), Icons.of(operation).create())
+                : item(i18n.operation(operation), Icons.of(operation), shortcut);
+        item.setId("menu-" + operation.chartName());
+        item.setDisable(true);
+        item.setOnAction(e -> Optional.ofNullable(services.selectedProperty().get())
+                .ifPresent(row -> row.command(operation).execute()));
+        operationItems.put(operation, item);
+        return item;
     }
 
     private RadioMenuItem languageItem(ToggleGroup group, String label, Optional<Locale> locale) {

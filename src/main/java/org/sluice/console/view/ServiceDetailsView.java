@@ -28,6 +28,7 @@ import javafx.scene.layout.HBox;
 import javafx.util.StringConverter;
 
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.InstanceLogViewModel;
 import org.sluice.console.viewmodel.InstanceRowViewModel;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.lifecycle.BackupInfo;
@@ -38,15 +39,19 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 
-/** The selected service's instances, operation log, throttle episodes and backups. */
+/** The selected service's instances, operation log, throttle episodes, backups and instance logs. */
 public final class ServiceDetailsView extends BorderPane {
     private final ServiceDetailsViewModel model;
     private final I18n i18n;
     private final DateTimeFormatter when;
     private final Label title = new Label();
+    private final InstanceLogViewModel log;
+    private TabPane tabs;
+    private Tab logTab;
 
-    public ServiceDetailsView(ServiceDetailsViewModel model, I18n i18n) {
+    public ServiceDetailsView(ServiceDetailsViewModel model, InstanceLogViewModel log, I18n i18n) {
         this.model = model;
+        this.log = log;
         this.i18n = i18n;
         this.when = DateTimeFormatter.ofLocalizedDateTime(FormatStyle.SHORT, FormatStyle.MEDIUM)
                 .withLocale(i18n.locale()).withZone(ZoneId.systemDefault());
@@ -78,13 +83,32 @@ public final class ServiceDetailsView extends BorderPane {
     }
 
     private void createTabs() {
-        TabPane tabs = new TabPane(
+        if (tabs != null) {
+            return;
+        }
+        logTab = new Tab(i18n.get("details.log"), new InstanceLogView(log, model.instances(), i18n));
+        logTab.setId("details-log-tab");
+        tabs = new TabPane(
                 new Tab(i18n.get("details.instances"), instancesTable()),
                 new Tab(i18n.get("details.operations"), operationLog()),
                 new Tab(i18n.get("details.episodes"), episodesTable()),
-                new Tab(i18n.get("details.backups"), backupsTable()));
+                new Tab(i18n.get("details.backups"), backupsTable()),
+                logTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         setCenter(tabs);
+    }
+
+    /** Brings the Log tab forward. */
+    public void showLog() {
+        if (tabs == null) {
+            createTabs();
+        }
+        tabs.getSelectionModel().select(logTab);
+    }
+
+    /** True while the Log tab is the one shown: only then is the log read. */
+    public boolean isLogShowing() {
+        return logTab != null && logTab.isSelected() && isVisible() && getScene() != null;
     }
 
     private static <S, T> TableColumn<S, T> column(String title, Function<S, ObservableValue<T>> value, double width) {

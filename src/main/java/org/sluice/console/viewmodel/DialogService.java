@@ -36,6 +36,19 @@ public interface DialogService {
     /** Asks which of {@code operations} should fail next on {@code service}, for a drill; empty when cancelled. */
     Optional<Operation> chooseDrill(String service, List<Operation> operations);
 
+    /**
+     * Says what a service update does to {@code service} (its role instances are stopped and
+     * started again on the platform's current version) and asks whether to go ahead.
+     */
+    boolean confirmServiceUpdate(String service);
+
+    /**
+     * Says what Disable or Enable account does and to which services, and asks whether to go ahead.
+     *
+     * @param services the services it acts on, as the grid names them
+     */
+    boolean confirmAccount(Operation operation, List<String> services);
+
     /** Shows a bulk action's preview; true to go ahead. */
     boolean confirmBulk(BulkPlan plan);
 

@@ -65,6 +65,8 @@ public final class ServiceRowViewModel {
         for (Operation operation : rules.chart().operations()) {
             commands.put(operation, new OperationCommand(this, operation, rules, i18n, invoker));
         }
+        // A platform update acts on one service, like the chart's operations; Disable and Enable act on the account.
+        commands.put(Operation.SERVICE_UPDATE, new OperationCommand(this, Operation.SERVICE_UPDATE, rules, i18n, invoker));
     }
 
     /** Its name across the console's hosts: {@code host/name} for a service of a remote host. */
@@ -162,11 +164,11 @@ public final class ServiceRowViewModel {
         return lastOperation.getReadOnlyProperty();
     }
 
-    /** The command for a chart operation. */
+    /** The command for a chart operation, or for ServiceUpdate. */
     public OperationCommand command(Operation operation) {
         OperationCommand command = commands.get(operation);
         if (command == null) {
-            throw new IllegalArgumentException(operation.chartName() + " is not a chart operation");
+            throw new IllegalArgumentException(operation.chartName() + " is not an operation on one service");
         }
         return command;
     }

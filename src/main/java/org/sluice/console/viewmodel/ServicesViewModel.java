@@ -318,6 +318,12 @@ public final class ServicesViewModel {
                 }
                 call = () -> fleet.updateConfiguration(name, edited.get());
             }
+            case SERVICE_UPDATE -> {
+                if (!dialogs.confirmServiceUpdate(name)) {
+                    return;
+                }
+                call = () -> fleet.perform(name, operation);
+            }
             default -> call = () -> fleet.perform(name, operation);
         }
         command.started();
@@ -380,6 +386,13 @@ public final class ServicesViewModel {
         }, failure -> notices.post(Notice.Kind.ERROR, name, String.valueOf(failure.getMessage())));
     }
 
+    /** What a drill can fail: the chart's operations, then the account's and the platform's. */
+    private List<Operation> drillable() {
+        List<Operation> operations = new ArrayList<>(rules.chart().operations());
+        operations.addAll(List.of(Operation.DISABLE, Operation.ENABLE, Operation.SERVICE_UPDATE));
+        return operations;
+    }
+
     /** True when a service of the console's own host is selected: drills are armed only there. */
     public BooleanBinding drillAvailableProperty() {
         return drillAvailable;
@@ -400,10 +413,42 @@ public final class ServicesViewModel {
             notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillOwnHostOnly", name));
             return;
         }
-        dialogs.chooseDrill(name, rules.chart().operations()).ifPresent(operation -> executor.run(() -> {
+        dialogs.chooseDrill(name, drillable()).ifPresent(operation -> executor.run(() -> {
             fleet.injectFault(name, operation);
             return operation;
         }, armed -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillArmed", name, i18n.operation(armed))),
                 failure -> notices.commandFailed(name, operation, failure)));
+    }
+
+    // ---------------------------------------------------------------- the account
+
+    /**
+     * Disables every service of the account that is Active, Suspended or Stopped, on every host the
+     * console reaches, after saying which ones and asking.
+     */
+    public void disableAccount() {
+        account(Operation.DISABLE, "notice.nothingToDisable", fleet::disableAccount);
+    }
+
+    /** Enables every Disabled service, which goes back to the state it had before, after asking. */
+    public void enableAccount() {
+        account(Operation.ENABLE, "notice.nothingToEnable", fleet::enableAccount);
+    }
+
+    private void account(Operation operation, String nothingKey, Supplier<List<OperationTicket>> call) {
+        List<String> touched = rows.stream()
+                .filter(row -> !row.isStale() && row.getRunning() == null && rules.allows(row.getState(), operation))
+                .map(ServiceRowViewModel::name).toList();
+        if (touched.isEmpty()) {
+            notices.post(Notice.Kind.INFO, null, i18n.get(nothingKey));
+            return;
+        }
+        if (!dialogs.confirmAccount(operation, touched)) {
+            return;
+        }
+        executor.run(call::get,
+                tickets -> notices.post(Notice.Kind.INFO, null, i18n.get("notice.accountAccepted", i18n.operation(operation), tickets.size())),
+                failure -> notices.post(Notice.Kind.ERROR, null, i18n.get("notice.accountFailed", i18n.operation(operation),
+                        String.valueOf(failure.getMessage()))));
     }
 }

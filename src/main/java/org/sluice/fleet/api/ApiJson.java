@@ -15,6 +15,7 @@ import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.InstanceSnapshot;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.InstanceCrash;
@@ -253,6 +254,25 @@ public final class ApiJson {
         ThrottleEpisode episode = history.isEmpty() ? new ThrottleEpisode(start, endMs, causes)
                 : new ThrottleEpisode(start, endMs, causes, history, node.path("cutShort").asBoolean(false));
         return new InstanceEpisode(text(node, "service"), node.path("instance").asInt(), episode);
+    }
+
+    public static ObjectNode instanceLog(InstanceLog log) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("run", log.run() == InstanceLog.Run.CURRENT ? "current" : "previous");
+        node.put("from", log.from());
+        node.put("next", log.next());
+        node.put("size", log.size());
+        node.put("text", log.text());
+        node.put("skipped", log.skipped());
+        node.put("restarted", log.restarted());
+        node.put("previousKept", log.previousKept());
+        return node;
+    }
+
+    public static InstanceLog readInstanceLog(JsonNode node) {
+        return new InstanceLog(node.path("run").asText().equals("previous") ? InstanceLog.Run.PREVIOUS : InstanceLog.Run.CURRENT,
+                node.path("from").asLong(), node.path("next").asLong(), node.path("size").asLong(), node.path("text").asText(),
+                node.path("skipped").asBoolean(), node.path("restarted").asBoolean(), node.path("previousKept").asBoolean());
     }
 
     public static ObjectNode backup(BackupInfo backup) {

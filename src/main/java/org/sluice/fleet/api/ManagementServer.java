@@ -33,6 +33,7 @@ import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownBackupException;
 import org.sluice.fleet.UnknownServiceException;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
@@ -368,6 +369,10 @@ public final class ManagementServer implements AutoCloseable {
             }
             return accepted(fleet.perform(name, Operation.DELETE));
         }
+        if (parts.size() == 5 && parts.get(2).equals("instances") && parts.get(4).equals("log")) {
+            allow(method, "GET");
+            return instanceLog(fleet, name, parts.get(3), query);
+        }
         if (parts.size() != 3) {
             throw noSuchResource();
         }
@@ -415,6 +420,46 @@ public final class ManagementServer implements AutoCloseable {
             }
             default -> throw noSuchResource();
         };
+    }
+
+    /**
+     * A piece of an instance's log. The file is found by the host from the service and the
+     * instance number alone, so nothing in the request names a path; a piece is at most
+     * {@link InstanceLog#MAX_BYTES}.
+     */
+    private static Answer instanceLog(Fleet fleet, String name, String index, Map<String, String> query) {
+        int instance;
+        try {
+            instance = Integer.parseInt(index);
+        } catch (NumberFormatException e) {
+            instance = -1;
+        }
+        if (instance < 0 || instance >= ServiceDefinition.MAX_UNITS) {
+            throw new Refused(404, ApiJson.error("No instance '" + index + "': instances are numbered from 0 to "
+                    + (ServiceDefinition.MAX_UNITS - 1)));
+        }
+        long offset = query.containsKey("offset") ? wholeNumber(query.get("offset"), "offset", 0, Long.MAX_VALUE) : -1;
+        int limit = (int) (query.containsKey("limit") ? wholeNumber(query.get("limit"), "limit", 1, InstanceLog.MAX_BYTES)
+                : InstanceLog.MAX_BYTES);
+        InstanceLog.Run run = switch (query.getOrDefault("run", "current")) {
+            case "current" -> InstanceLog.Run.CURRENT;
+            case "previous" -> InstanceLog.Run.PREVIOUS;
+            default -> throw new Refused(400, parameterError("run", "current or previous"));
+        };
+        return new Answer(200, ApiJson.instanceLog(fleet.instanceLog(name, instance, run, offset, limit)));
+    }
+
+    private static long wholeNumber(String text, String name, long min, long max) {
+        long n;
+        try {
+            n = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            n = min - 1;
+        }
+        if (n < min || n > max) {
+            throw new Refused(400, parameterError(name, "a whole number from " + min + " to " + max));
+        }
+        return n;
     }
 
     private Answer operations(HttpExchange exchange, Fleet fleet, List<String> parts, Map<String, String> query) {

@@ -21,6 +21,7 @@ import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
@@ -354,6 +355,11 @@ public final class FleetGroup implements Fleet {
         return fleetOf(service).backups(nameOnHost(service)).stream().map(b -> host.isEmpty() ? b
                 : new BackupInfo(ServiceSnapshot.qualified(host, b.id()), service, b.createdMs(), b.definition(), b.succeeded(),
                 b.error())).toList();
+    }
+
+    @Override
+    public InstanceLog instanceLog(String service, int index, InstanceLog.Run run, long offset, int maxBytes) {
+        return fleetOf(service).instanceLog(nameOnHost(service), index, run, offset, maxBytes);
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownBackupException;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
@@ -268,6 +269,11 @@ public final class LocalFleet implements Fleet {
     @Override
     public List<BackupInfo> backups(String service) {
         return host.backups(service);
+    }
+
+    @Override
+    public InstanceLog instanceLog(String service, int index, InstanceLog.Run run, long offset, int maxBytes) {
+        return known(service, () -> host.instanceLog(service, index, run, offset, maxBytes));
     }
 
     @Override

@@ -38,6 +38,7 @@ import org.sluice.fleet.api.ApiJson;
 import org.sluice.fleet.api.ManagementClient;
 import org.sluice.fleet.api.ServerSentEvents;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
@@ -545,6 +546,13 @@ public final class RemoteFleet implements Fleet {
         List<BackupInfo> backups = new ArrayList<>();
         array.forEach(b -> backups.add(ApiJson.readBackup(b)));
         return List.copyOf(backups);
+    }
+
+    @Override
+    public InstanceLog instanceLog(String service, int index, InstanceLog.Run run, long offset, int maxBytes) {
+        String path = "/services/" + ManagementClient.segment(service) + "/instances/" + index + "/log?run="
+                + (run == InstanceLog.Run.CURRENT ? "current" : "previous") + "&limit=" + maxBytes + (offset >= 0 ? "&offset=" + offset : "");
+        return ApiJson.readInstanceLog(call("GET", path, null, service).body());
     }
 
     @Override

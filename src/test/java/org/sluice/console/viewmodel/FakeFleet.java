@@ -12,11 +12,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetListener;
 import org.sluice.fleet.FleetSnapshot;
+import org.sluice.fleet.FleetUnavailableException;
 import org.sluice.fleet.OperationTicket;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
@@ -106,12 +108,20 @@ final class FakeFleet implements Fleet {
 
     @Override
     public List<OperationTicket> disableAccount() {
-        return List.of();
+        calls.add("disableAccount");
+        return account(Operation.DISABLE);
     }
 
     @Override
     public List<OperationTicket> enableAccount() {
-        return List.of();
+        calls.add("enableAccount");
+        return account(Operation.ENABLE);
+    }
+
+    private List<OperationTicket> account(Operation operation) {
+        return states.entrySet().stream().filter(e -> rules.allows(e.getValue(), operation))
+                .map(e -> new OperationTicket("a" + e.getKey(), e.getKey(), operation, new CompletableFuture<OperationRecord>()))
+                .toList();
     }
 
     @Override
@@ -137,6 +147,32 @@ final class FakeFleet implements Fleet {
     @Override
     public List<BackupInfo> backups(String service) {
         return backups.stream().filter(b -> b.service().equals(service)).toList();
+    }
+
+    /** Each instance's log as the test writes it, by "service#index". */
+    final Map<String, StringBuilder> logs = new ConcurrentHashMap<>();
+    final List<String> logReads = new CopyOnWriteArrayList<>();
+    final java.util.Set<String> previousKept = ConcurrentHashMap.newKeySet();
+    volatile String failingLog;
+
+    @Override
+    public InstanceLog instanceLog(String service, int index, InstanceLog.Run run, long offset, int maxBytes) {
+        logReads.add(service + "#" + index + " " + run + " from " + offset);
+        String log = logs.getOrDefault(service + "#" + index + (run == InstanceLog.Run.PREVIOUS ? "#previous" : ""),
+                new StringBuilder()).toString();
+        byte[] bytes = log.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (service.equals(failingLog)) {
+            throw new FleetUnavailableException("The host answered 500: disk unreadable", null);
+        }
+        boolean restarted = offset > bytes.length;
+        long from = offset < 0 ? Math.max(0, bytes.length - maxBytes) : restarted ? 0 : offset;
+        boolean skipped = bytes.length - from > maxBytes;
+        if (skipped) {
+            from = bytes.length - maxBytes;
+        }
+        String text = new String(bytes, (int) from, (int) (bytes.length - from), java.nio.charset.StandardCharsets.UTF_8);
+        return new InstanceLog(run, from, bytes.length, bytes.length, text, skipped || (offset < 0 && from > 0), restarted,
+                previousKept.contains(service + "#" + index));
     }
 
     @Override

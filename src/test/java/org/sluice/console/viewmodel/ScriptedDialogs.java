@@ -110,11 +110,28 @@ final class ScriptedDialogs implements DialogService {
     }
 
     Optional<Operation> drill = Optional.empty();
+    List<Operation> drillsOffered = List.of();
 
     @Override
     public Optional<Operation> chooseDrill(String service, List<Operation> operations) {
         asked.add("drill " + service);
+        drillsOffered = operations;
         return drill;
+    }
+
+    boolean confirmServiceUpdate;
+    boolean confirmAccount;
+
+    @Override
+    public boolean confirmServiceUpdate(String service) {
+        asked.add("service update " + service);
+        return confirmServiceUpdate;
+    }
+
+    @Override
+    public boolean confirmAccount(Operation operation, List<String> services) {
+        asked.add(operation.chartName() + " " + services);
+        return confirmAccount;
     }
 
     @Override

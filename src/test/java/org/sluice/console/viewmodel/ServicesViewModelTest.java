@@ -381,6 +381,67 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aDrillCanFailTheAccountAndPlatformOperationsToo() {
+        model.selectedProperty().set(add("orders", ServiceState.ACTIVE));
+        dialogs.drill = Optional.of(Operation.SERVICE_UPDATE);
+        model.armDrill();
+        assertThat(dialogs.drillsOffered).contains(Operation.START, Operation.BACKUP, Operation.DISABLE, Operation.ENABLE,
+                Operation.SERVICE_UPDATE);
+        assertThat(fleet.calls).containsExactly("fault orders ServiceUpdate");
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: the next Service update will fail (drill)");
+    }
+
+    @Test
+    void serviceUpdateRunsOnlyFromActiveAndAsksFirst() {
+        ServiceRowViewModel row = add("orders", ServiceState.STOPPED);
+        OperationCommand update = row.command(Operation.SERVICE_UPDATE);
+        assertThat(update.isExecutable()).isFalse();
+        assertThat(update.getTooltip()).isEqualTo("Service update is not allowed while the service is Stopped. Start it first.");
+
+        fleet.states.put("orders", ServiceState.ACTIVE);
+        row.applyState(ServiceState.ACTIVE, null);
+        assertThat(update.isExecutable()).isTrue();
+        dialogs.confirmServiceUpdate = false;
+        update.execute();
+        assertThat(fleet.calls).as("cancelled").isEmpty();
+        dialogs.confirmServiceUpdate = true;
+        update.execute();
+        assertThat(dialogs.asked).containsExactly("service update orders", "service update orders");
+        assertThat(fleet.calls).containsExactly("ServiceUpdate orders");
+    }
+
+    @Test
+    void disablingTheAccountNamesTheServicesItTouchesAndAsksFirst() {
+        add("orders", ServiceState.ACTIVE);
+        add("billing", ServiceState.STOPPED);
+        add("archive", ServiceState.START_FAILED);
+        dialogs.confirmAccount = false;
+        model.disableAccount();
+        assertThat(dialogs.asked).containsExactly("Disable [orders, billing]");
+        assertThat(fleet.calls).as("cancelled").isEmpty();
+
+        dialogs.confirmAccount = true;
+        model.disableAccount();
+        assertThat(fleet.calls).containsExactly("disableAccount");
+        assertThat(notices.latestProperty().get().text()).isEqualTo("Disable accepted for 2 services");
+    }
+
+    @Test
+    void enablingTheAccountWithNothingDisabledSaysSoWithoutAsking() {
+        add("orders", ServiceState.ACTIVE);
+        model.enableAccount();
+        assertThat(dialogs.asked).isEmpty();
+        assertThat(fleet.calls).isEmpty();
+        assertThat(notices.latestProperty().get().text()).isEqualTo("No service is Disabled: there is nothing to enable.");
+
+        add("billing", ServiceState.DISABLED);
+        dialogs.confirmAccount = true;
+        model.enableAccount();
+        assertThat(dialogs.asked).containsExactly("Enable [billing]");
+        assertThat(fleet.calls).containsExactly("enableAccount");
+    }
+
+    @Test
     void removedServicesLeaveTheGrid() {
         add("orders", ServiceState.STOPPED);
         model.selectedProperty().set(model.row("orders").orElseThrow());

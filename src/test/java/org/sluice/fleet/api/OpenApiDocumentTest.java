@@ -151,6 +151,9 @@ class OpenApiDocumentTest {
         call(200, "GET", "/services/orders", null);
         call(200, "GET", "/services/orders/definition", null);
         call(200, "GET", "/services/orders/backups", null);
+        fx.launcher.writeLog("orders", 0, "ready\n");
+        assertThat(call(200, "GET", "/services/orders/instances/0/log", null).body().path("text").asText()).isEqualTo("ready\n");
+        call(200, "GET", "/services/orders/instances/0/log?run=previous&offset=0&limit=100", null);
         call(200, "GET", "/operations", null);
     }
 
@@ -276,6 +279,11 @@ class OpenApiDocumentTest {
                     .isEqualTo(query.substring(0, query.indexOf('=')));
         }
         call(400, "GET", "/services/orders/episodes?to=tomorrow", null);
+        for (String query : List.of("limit=0", "limit=65537", "offset=-1", "run=older")) {
+            assertThat(call(400, "GET", "/services/orders/instances/0/log?" + query, null).body().path("parameter").asText())
+                    .isEqualTo(query.substring(0, query.indexOf('=')));
+        }
+        call(404, "GET", "/services/orders/instances/8/log", null);
     }
 
     private void unknownNames() throws Exception {

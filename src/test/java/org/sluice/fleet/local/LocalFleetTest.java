@@ -19,6 +19,7 @@ import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.InvalidDefinitionException;
 import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownServiceException;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.Outcome;
@@ -63,6 +64,20 @@ class LocalFleetTest {
     void close() {
         subscription.close();
         fleet.close();
+    }
+
+    @Test
+    void anInstancesLogComesFromItsHostAndOnlyForAServiceAndInstanceThatCanBe() throws Exception {
+        fleet.create(orders()).completion().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        launcher.writeLog("orders", 1, "instance 1 says hello\n");
+        assertThat(fleet.instanceLog("orders", 1, InstanceLog.Run.CURRENT, -1, 1024).text()).isEqualTo("instance 1 says hello\n");
+        assertThat(fleet.instanceLog("orders", 0, InstanceLog.Run.CURRENT, -1, 1024).text()).as("nothing written yet").isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fleet.instanceLog("../orders", 0, InstanceLog.Run.CURRENT, -1, 1024))
+                .isInstanceOf(org.sluice.fleet.UnknownServiceException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fleet.instanceLog("orders", 8, InstanceLog.Run.CURRENT, -1, 1024))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("from 0 to 7");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fleet.instanceLog("orders", 0, InstanceLog.Run.CURRENT, -1, 1 << 20))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65536");
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.sluice.fleet.UnknownBackupException;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.fleet.api.ManagedHost;
 import org.sluice.fleet.api.ManagementClient;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
@@ -153,6 +154,34 @@ class RemoteFleetTest {
             assertThat(e.episode().history()).extracting(org.sluice.throttle.CauseChange::atMs).containsExactly(now, now + 100);
         });
         assertThatThrownBy(() -> remote.perform("orders", Operation.INSTANCE_RESTART)).isInstanceOf(OperationNotAllowedException.class);
+    }
+
+    @Test
+    void anInstancesLogIsReadAndFollowedOverTheApiInBoundedPieces() throws Exception {
+        outcome(remote.create(orders()));
+        managed.launcher.writeLog("orders", 0, "listening on 127.0.0.1\nwarning: destination slow\n");
+        InstanceLog tail = remote.instanceLog("orders", 0, InstanceLog.Run.CURRENT, -1, InstanceLog.MAX_BYTES);
+        assertThat(tail.text()).isEqualTo("listening on 127.0.0.1\nwarning: destination slow\n");
+
+        managed.launcher.writeLog("orders", 0, "delivered 10 messages\n");
+        InstanceLog more = remote.instanceLog("orders", 0, InstanceLog.Run.CURRENT, tail.next(), 16);
+        assertThat(more.text()).as("at most 16 bytes, whole lines").isEmpty();
+        assertThat(more.skipped()).isTrue();
+        more = remote.instanceLog("orders", 0, InstanceLog.Run.CURRENT, tail.next(), 1024);
+        assertThat(more.text()).isEqualTo("delivered 10 messages\n");
+
+        managed.launcher.newRun("orders", 0);
+        managed.launcher.writeLog("orders", 0, "started again\n");
+        InstanceLog after = remote.instanceLog("orders", 0, InstanceLog.Run.CURRENT, more.next(), 1024);
+        assertThat(after.restarted()).isTrue();
+        assertThat(after.previousKept()).isTrue();
+        assertThat(after.text()).isEqualTo("started again\n");
+        assertThat(remote.instanceLog("orders", 0, InstanceLog.Run.PREVIOUS, -1, 1024).text()).endsWith("delivered 10 messages\n");
+
+        assertThatThrownBy(() -> remote.instanceLog("nowhere", 0, InstanceLog.Run.CURRENT, -1, 1024))
+                .isInstanceOf(UnknownServiceException.class);
+        assertThatThrownBy(() -> remote.instanceLog("orders", 0, InstanceLog.Run.CURRENT, -1, InstanceLog.MAX_BYTES + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("limit");
     }
 
     @Test

@@ -1,0 +1,102 @@
+package org.sluice.runtime;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+import org.sluice.lifecycle.InstanceLog;
+import org.sluice.runtime.instance.OwnerOnly;
+
+/**
+ * An instance's logs in its folder: {@value #CURRENT}, which its standard error goes to, and
+ * {@value #PREVIOUS}, the run before. Reads are bounded and return whole lines.
+ */
+final class InstanceLogFiles {
+    static final String CURRENT = "instance.log";
+    static final String PREVIOUS = "instance.previous.log";
+
+    private InstanceLogFiles() {
+    }
+
+    /**
+     * Makes way for a new run: the last run's log, if it has anything, becomes the previous one,
+     * and an empty, owner-only log is ready for the process to write to.
+     */
+    static Path startNewRun(Path work) throws IOException {
+        Path current = work.resolve(CURRENT);
+        if (Files.exists(current) && Files.size(current) > 0) {
+            Path previous = work.resolve(PREVIOUS);
+            Files.move(current, previous, StandardCopyOption.REPLACE_EXISTING);
+            // A log written before logs were created owner-only keeps the umask's bits otherwise.
+            OwnerOnly.restrict(previous);
+        }
+        // Created owner-only here: the process would otherwise create it with the umask's bits.
+        OwnerOnly.replace(current, new byte[0]);
+        return current;
+    }
+
+    /**
+     * Reads the log of {@code run} in {@code work}.
+     *
+     * @param offset where to read from; negative for the last {@code maxBytes}
+     */
+    static InstanceLog read(Path work, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
+        Path file = work.resolve(run == InstanceLog.Run.CURRENT ? CURRENT : PREVIOUS);
+        boolean previousKept = Files.exists(work.resolve(PREVIOUS));
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            boolean restarted = offset > size;
+            long asked = offset < 0 ? 0 : restarted ? 0 : offset;
+            long start = Math.max(asked, size - maxBytes);
+            boolean skipped = start > asked;
+            // One byte before a jump shows whether it landed at a line's start.
+            long readFrom = skipped ? start - 1 : start;
+            ByteBuffer buffer = ByteBuffer.allocate((int) (size - readFrom));
+            while (buffer.hasRemaining() && channel.read(buffer, readFrom + buffer.position()) >= 0) {
+                // reads until the buffer is full or the file ends
+            }
+            byte[] bytes = buffer.array();
+            int length = buffer.position();
+            int begin = 0;
+            if (skipped) {
+                begin = indexOfNewline(bytes, 0, length) + 1;
+                if (begin == 0) {
+                    begin = 1;
+                }
+            }
+            int end = lastIndexOfNewline(bytes, begin, length) + 1;
+            if (end <= begin) {
+                // No line ends here: a line longer than a whole read is given as it is, anything less waits.
+                end = length - begin >= maxBytes ? length : begin;
+            }
+            return new InstanceLog(run, readFrom + begin, readFrom + end, size,
+                    new String(bytes, begin, end - begin, StandardCharsets.UTF_8), skipped, restarted, previousKept);
+        } catch (NoSuchFileException none) {
+            return InstanceLog.none(run, offset > 0, previousKept);
+        }
+    }
+
+    private static int indexOfNewline(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int lastIndexOfNewline(byte[] bytes, int from, int to) {
+        for (int i = to - 1; i >= from; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
