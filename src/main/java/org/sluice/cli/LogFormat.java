@@ -12,14 +12,18 @@ import ch.qos.logback.core.joran.spi.JoranException;
 
 /**
  * How the host writes its log on standard error: {@link #TEXT}, a line a person reads (the
- * default), or {@link #JSON}, one object per line with the message and its fields, for log
- * shippers. {@code logback.xml} holds both; the system property {@value #PROPERTY} picks one.
+ * default, {@code logback.xml}), or {@link #JSON}, one object per line with the message and its
+ * fields, for log shippers ({@code logback-json.xml}).
  */
 enum LogFormat {
-    TEXT,
-    JSON;
+    TEXT("/logback.xml"),
+    JSON("/logback-json.xml");
 
-    static final String PROPERTY = "sluice.log.format";
+    private final String configuration;
+
+    LogFormat(String configuration) {
+        this.configuration = configuration;
+    }
 
     /** The format named {@code text} or {@code json}, in any case. */
     static LogFormat parse(String name) {
@@ -36,19 +40,18 @@ enum LogFormat {
      * @throws JoranException when the configuration cannot be read
      */
     void apply() throws JoranException {
-        System.setProperty(PROPERTY, name().toLowerCase(Locale.ROOT));
         ILoggerFactory factory = LoggerFactory.getILoggerFactory();
         if (!(factory instanceof LoggerContext context)) {
             throw new IllegalStateException("The log format can only be chosen with Logback, but SLF4J is bound to "
                     + factory.getClass().getName());
         }
-        URL configuration = LogFormat.class.getResource("/logback.xml");
-        if (configuration == null) {
-            throw new IllegalStateException("logback.xml is missing from the class path");
+        URL file = LogFormat.class.getResource(configuration);
+        if (file == null) {
+            throw new IllegalStateException(configuration.substring(1) + " is missing from the class path");
         }
         context.reset();
         JoranConfigurator configurator = new JoranConfigurator();
         configurator.setContext(context);
-        configurator.doConfigure(configuration);
+        configurator.doConfigure(file);
     }
 }

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.status.Status;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -60,6 +63,21 @@ class LogFormatTest {
 
         assertThat(text).isEqualTo("[" + Thread.currentThread().getName()
                 + "] WARN org.sluice.runtime.HostActivityLog - orders instance 1 is throttled by memory" + System.lineSeparator());
+    }
+
+    /**
+     * Logback prints its whole status on standard output when a configuration warns; on a role
+     * instance, standard output is its protocol to the host, and the console would get noisier.
+     */
+    @Test
+    void neitherFormatLeavesAWarningThatLogbackWouldPrint() throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        for (LogFormat format : LogFormat.values()) {
+            context.getStatusManager().clear();
+            format.apply();
+            assertThat(context.getStatusManager().getCopyOfStatusList()).as(format.name())
+                    .allSatisfy(status -> assertThat(status.getLevel()).as(status.getMessage()).isLessThan(Status.WARN));
+        }
     }
 
     @Test
