@@ -10,6 +10,7 @@ import java.util.Map;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import javafx.css.PseudoClass;
 import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -19,9 +20,10 @@ import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.Spinner;
+import javafx.scene.control.TextField;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.StackPane;
@@ -47,6 +49,8 @@ import org.sluice.fleet.group.FleetGroup;
  * test-traffic control.
  */
 public final class DashboardView extends BorderPane {
+    /** AtlantaFX draws a text field with this pseudo-class in the theme's danger colour. */
+    private static final PseudoClass INVALID = PseudoClass.getPseudoClass("danger");
     private final DashboardViewModel model;
     private final HostsViewModel hosts;
     private final TrafficViewModel traffic;
@@ -151,14 +155,16 @@ public final class DashboardView extends BorderPane {
         ComboBox<String> service = new ComboBox<>(services);
         service.setId("traffic-service");
         service.valueProperty().bindBidirectional(traffic.serviceProperty());
-        Spinner<Integer> rate = new Spinner<>(TrafficViewModel.MIN_RATE, TrafficViewModel.MAX_RATE, traffic.rateProperty().get(), 50);
-        rate.setEditable(true);
-        rate.setPrefWidth(100);
-        rate.valueProperty().addListener((o, a, b) -> traffic.rateProperty().set(b));
-        Spinner<Integer> size = new Spinner<>(TrafficViewModel.MIN_SIZE, TrafficViewModel.MAX_SIZE, traffic.sizeProperty().get(), 1024);
-        size.setEditable(true);
-        size.setPrefWidth(110);
-        size.valueProperty().addListener((o, a, b) -> traffic.sizeProperty().set(b));
+        TextField rate = trafficField("traffic-rate", traffic.rateTextProperty(), traffic.rateBound(), traffic.rateProblemProperty(), 5);
+        TextField size = trafficField("traffic-size", traffic.sizeTextProperty(), traffic.sizeBound(), traffic.sizeProblemProperty(), 7);
+        // A problem with what was typed shows as it is typed, in place of the progress.
+        Label problem = new Label();
+        problem.setId("traffic-problem");
+        problem.getStyleClass().add("form-problems");
+        problem.textProperty().bind(Bindings.when(traffic.sizeProblemProperty().isNotEmpty())
+                .then(traffic.sizeProblemProperty()).otherwise(traffic.rateProblemProperty()));
+        problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
+        problem.managedProperty().bind(problem.visibleProperty());
         Button toggle = new Button();
         toggle.setId("traffic-toggle");
         toggle.textProperty().bind(Bindings.when(traffic.runningProperty())
@@ -170,10 +176,27 @@ public final class DashboardView extends BorderPane {
         Label progress = new Label();
         progress.setId("traffic-progress");
         progress.textProperty().bind(traffic.progressProperty());
+        progress.setTooltip(new Tooltip(i18n.get("traffic.progress.tooltip", TrafficViewModel.MAX_IN_FLIGHT)));
+        progress.visibleProperty().bind(problem.visibleProperty().not());
+        progress.managedProperty().bind(progress.visibleProperty());
         ToolBar bar = new ToolBar(new Label(i18n.get("traffic.service")), service, new Label(i18n.get("traffic.rate")), rate,
-                new Label(i18n.get("traffic.size")), size, toggle, progress);
+                new Label(i18n.get("traffic.size")), size, toggle, problem, progress);
         bar.setId("traffic-bar");
         return bar;
+    }
+
+    /** A field of the traffic bar: its bound as prompt and tooltip, marked while what it holds cannot be used. */
+    private static TextField trafficField(String id, javafx.beans.property.StringProperty text, String bound,
+                                          javafx.beans.value.ObservableStringValue problem, int columns) {
+        TextField field = new TextField();
+        field.setId(id);
+        field.textProperty().bindBidirectional(text);
+        field.setPromptText(bound);
+        field.setTooltip(new Tooltip(bound));
+        field.setPrefColumnCount(columns);
+        field.pseudoClassStateChanged(INVALID, !problem.get().isEmpty());
+        problem.addListener((o, was, now) -> field.pseudoClassStateChanged(INVALID, !now.isEmpty()));
+        return field;
     }
 
     private void initListeners() {
