@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|all]   (default: all; aot is not in all)
+#   bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|traffic|all]   (default: all; aot is not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -221,6 +221,18 @@ manage() {
   kill "$host"; wait "$host" || true
 }
 
+# The console's heap under its own test traffic: TRAFFIC_MIN minutes (10) at TRAFFIC_RATE a second
+# (5000, the most the bar allows) of TRAFFIC_SIZE ("1 KiB") to the demo service TRAFFIC_SERVICE
+# (slow-partner), a live heap after full GC once a minute.
+traffic() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-traffic.XXXXXX)
+  local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
+  { machine; java -cp "$cp" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
+      org.sluice.console.TrafficHeapBench "$data/data" "${TRAFFIC_MIN:-10}" "${TRAFFIC_RATE:-5000}" "${TRAFFIC_SIZE:-1 KiB}" \
+      "${TRAFFIC_SERVICE:-slow-partner}"; machine; } 2>&1 | tee "$out/traffic.log" | grep -E 'RESULT|^date|bench:'
+  rm -rf "$data" "$prefs"
+}
+
 case "$what" in
   startup) startup ;;
   live) live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000 ;;
@@ -232,6 +244,7 @@ case "$what" in
   stalled) stalled ;;
   supervision) supervision ;;
   manage) manage ;;
-  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage ;;
-  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|all]" >&2; exit 2 ;;
+  traffic) traffic ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; traffic ;;
+  *) echo "usage: bench/run.sh [startup|live|footprint|runtime|door|forward|aot|stalled|supervision|manage|traffic|all]" >&2; exit 2 ;;
 esac

@@ -163,6 +163,10 @@ final class ConsoleSession implements AutoCloseable {
         return dashboard;
     }
 
+    TrafficViewModel traffic() {
+        return traffic;
+    }
+
     /** The dashboard's view, made on first use. */
     DashboardView dashboardView() {
         if (dashboardView == null) {
