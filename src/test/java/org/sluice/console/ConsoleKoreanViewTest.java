@@ -44,6 +44,6 @@ class ConsoleKoreanViewTest {
         assertThat(robot.lookup("#tab-dashboard .tab-label").queryLabeled().getText()).isEqualTo("제한 대시보드");
         assertThat(console.session.services().row("orders").orElseThrow()
                 .command(org.sluice.lifecycle.Operation.START).getTooltip())
-                .isEqualTo("서비스가 이미 활성 상태이므로 시작이(가) 필요하지 않습니다.");
+                .isEqualTo("서비스가 이미 활성 상태이므로 시작이 필요하지 않습니다.");
     }
 }

@@ -267,7 +267,7 @@ class ServicesViewModelTest {
         fleet.states.put("orders", ServiceState.STOPPED);
         korean.apply(List.of(new FleetEvent.ServiceAdded("orders", FakeFleet.snapshot("orders", ServiceState.STOPPED))));
         assertThat(korean.row("orders").orElseThrow().command(Operation.RESUME).getTooltip())
-                .isEqualTo("서비스가 중지 상태일 때는 계속을(를) 할 수 없습니다. 대신 시작하십시오.");
+                .isEqualTo("서비스가 중지 상태일 때는 계속을 할 수 없습니다. 대신 시작하십시오.");
     }
 
     // ------------------------------------------------------------------ several hosts
