@@ -216,6 +216,8 @@ public final class DashboardView extends BorderPane {
         model.tiles().forEach(this::addTile);
         hosts.hosts().addListener((ListChangeListener<HostViewModel>) change -> orderGroups());
         model.selectedProperty().addListener((o, a, selected) -> showDetail(selected));
+        // A view made again after a language switch shows the instance chosen before it.
+        showDetail(model.selectedProperty().get());
         model.windowProperty().addListener((o, a, millis) -> {
             if (detailTile != null) {
                 detailTile.setWindowMillis(millis.longValue());

@@ -314,13 +314,20 @@ public final class MainView extends BorderPane {
 
     private void initListeners() {
         notices.latestProperty().addListener((o, a, notice) -> show(notice));
-        notices.alertProperty().addListener((o, a, alert) -> {
-            if (alert == null) {
-                notifications.hide();
-            } else {
-                notifications.show(alert.text(), Icons.STATE_FAILED.create());
-            }
-        });
+        notices.alertProperty().addListener((o, a, alert) -> showAlert(alert));
+        // A view made again after a language switch shows what the one before it showed.
+        show(notices.latestProperty().get());
+        if (notices.alertProperty().get() != null) {
+            showAlert(notices.alertProperty().get());
+        }
+    }
+
+    private void showAlert(Notice alert) {
+        if (alert == null) {
+            notifications.hide();
+        } else {
+            notifications.show(alert.text(), Icons.STATE_FAILED.create());
+        }
     }
 
     private void show(Notice notice) {

@@ -82,6 +82,11 @@ public final class TrafficViewModel {
         this.starter = starter;
         rateText.addListener((o, a, text) -> checkRate());
         sizeText.addListener((o, a, text) -> checkSize());
+        i18n.localeProperty().addListener((o, was, now) -> {
+            checkRate();
+            checkSize();
+            relabel();
+        });
         this.toggle = new Command() {
             {
                 condition(Bindings.createBooleanBinding(() -> running.get()
