@@ -347,6 +347,7 @@ public final class MainView extends BorderPane {
         Alert alert = new Alert(Alert.AlertType.INFORMATION);
         alert.initOwner(getScene() == null ? null : getScene().getWindow());
         alert.setTitle(i18n.get("action.shortcuts"));
+        FxDialogService.localizeButtons(alert.getDialogPane(), i18n);
         alert.setHeaderText(i18n.get("shortcuts.header"));
         TextArea area = new TextArea(text.toString());
         area.setEditable(false);

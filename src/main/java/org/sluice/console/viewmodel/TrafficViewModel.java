@@ -203,13 +203,13 @@ public final class TrafficViewModel {
         return text == null ? "" : text.strip();
     }
 
-    /** A size in the largest unit it is a whole number of. */
+    /** A size in the largest unit it is a whole number of; KiB and MiB are symbols in every language. */
     private String bytes(int value) {
         if (value % MIB == 0) {
-            return i18n.get("traffic.size.mib", value / MIB);
+            return value / MIB + " MiB";
         }
         if (value % KIB == 0) {
-            return i18n.get("traffic.size.kib", value / KIB);
+            return value / KIB + " KiB";
         }
         return i18n.get("traffic.size.bytes", value);
     }
