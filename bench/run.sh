@@ -223,11 +223,12 @@ manage() {
 
 # The console's heap under its own test traffic: TRAFFIC_MIN minutes (10) at TRAFFIC_RATE a second
 # (5000, the most the bar allows) of TRAFFIC_SIZE ("1 KiB") to the demo service TRAFFIC_SERVICE
-# (slow-partner), a live heap after full GC once a minute.
+# (slow-partner), a live heap after full GC once a minute. TRAFFIC_JVM adds JVM options, e.g. -Xmx256m.
 traffic() {
   local data; data=$(mktemp -d /tmp/sluice-bench-traffic.XXXXXX)
   local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
-  { machine; java -cp "$cp" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
+  # shellcheck disable=SC2086
+  { machine; java -cp "$cp" ${TRAFFIC_JVM:-} -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
       org.sluice.console.TrafficHeapBench "$data/data" "${TRAFFIC_MIN:-10}" "${TRAFFIC_RATE:-5000}" "${TRAFFIC_SIZE:-1 KiB}" \
       "${TRAFFIC_SERVICE:-slow-partner}"; machine; } 2>&1 | tee "$out/traffic.log" | grep -E 'RESULT|^date|bench:'
   rm -rf "$data" "$prefs"
