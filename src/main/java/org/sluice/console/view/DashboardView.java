@@ -26,6 +26,7 @@ import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
@@ -149,7 +150,7 @@ public final class DashboardView extends BorderPane {
         setCenter(split);
     }
 
-    private ToolBar trafficBar(ObservableList<String> services) {
+    private VBox trafficBar(ObservableList<String> services) {
         // A ComboBox, not a ChoiceBox: a ChoiceBox builds a menu item per service up front, which
         // held the JavaFX thread for over a minute when a fleet of 5,000 services loaded.
         ComboBox<String> service = new ComboBox<>(services);
@@ -180,9 +181,15 @@ public final class DashboardView extends BorderPane {
         progress.visibleProperty().bind(problem.visibleProperty().not());
         progress.managedProperty().bind(progress.visibleProperty());
         ToolBar bar = new ToolBar(new Label(i18n.get("traffic.service")), service, new Label(i18n.get("traffic.rate")), rate,
-                new Label(i18n.get("traffic.size")), size, toggle, problem, progress);
+                new Label(i18n.get("traffic.size")), size, toggle);
         bar.setId("traffic-bar");
-        return bar;
+        // The counts and the problems on a line of their own: in the tool bar they went into its overflow.
+        HBox line = new HBox(problem, progress);
+        line.setId("traffic-line");
+        line.setPadding(new Insets(2, 10, 4, 10));
+        line.visibleProperty().bind(problem.textProperty().isNotEmpty().or(progress.textProperty().isNotEmpty()));
+        line.managedProperty().bind(line.visibleProperty());
+        return new VBox(bar, line);
     }
 
     /** A field of the traffic bar: its bound as prompt and tooltip, marked while what it holds cannot be used. */
