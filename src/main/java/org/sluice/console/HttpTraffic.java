@@ -1,6 +1,7 @@
 package org.sluice.console;
 
 import java.net.URI;
+import java.util.OptionalInt;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,6 +44,11 @@ final class HttpTraffic implements TrafficViewModel.Traffic {
             scheduler.shutdown();
         }
         return counts;
+    }
+
+    @Override
+    public OptionalInt lastOtherStatus() {
+        return traffic.lastOtherStatus();
     }
 
     @Override

@@ -184,7 +184,13 @@ public final class DashboardView extends BorderPane {
                 new Label(i18n.get("traffic.size")), size, toggle);
         bar.setId("traffic-bar");
         // The counts and the problems on a line of their own: in the tool bar they went into its overflow.
-        HBox line = new HBox(problem, progress);
+        Label other = new Label();
+        other.setId("traffic-other");
+        other.getStyleClass().add("form-problems");
+        other.textProperty().bind(traffic.otherProblemProperty());
+        other.visibleProperty().bind(other.textProperty().isNotEmpty().and(progress.visibleProperty()));
+        other.managedProperty().bind(other.visibleProperty());
+        HBox line = new HBox(12, problem, progress, other);
         line.setId("traffic-line");
         line.setPadding(new Insets(2, 10, 4, 10));
         line.visibleProperty().bind(problem.textProperty().isNotEmpty().or(progress.textProperty().isNotEmpty()));

@@ -1,6 +1,7 @@
 package org.sluice.console.viewmodel;
 
 import java.util.Locale;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +56,11 @@ public final class TrafficViewModel {
         /** The counts so far; they go on changing after a stop while answers come in. */
         TrafficCounts counts();
 
+        /** The status of the last answer counted as another error, 0 when none came; empty before the first. */
+        default OptionalInt lastOtherStatus() {
+            return OptionalInt.empty();
+        }
+
         void stop();
     }
 
@@ -69,11 +75,16 @@ public final class TrafficViewModel {
     private final ReadOnlyBooleanWrapper running = new ReadOnlyBooleanWrapper(this, "running");
     private final ReadOnlyObjectWrapper<TrafficCounts> counts = new ReadOnlyObjectWrapper<>(this, "counts");
     private final ReadOnlyStringWrapper progress = new ReadOnlyStringWrapper(this, "progress", "");
+    private final ReadOnlyStringWrapper otherProblem = new ReadOnlyStringWrapper(this, "otherProblem", "");
     private final Command toggle;
     private int rate = 200;
     private int size = KIB;
     /** The traffic running, or stopped with answers still on their way. */
     private Traffic traffic;
+    /** The service the traffic goes to. */
+    private String target;
+    /** The status of the last other error of the traffic shown, if it had any. */
+    private OptionalInt lastOther = OptionalInt.empty();
     private long lastProgressMs;
 
     public TrafficViewModel(Fleet fleet, I18n i18n, Starter starter) {
@@ -159,6 +170,11 @@ public final class TrafficViewModel {
         return progress.getReadOnlyProperty();
     }
 
+    /** What the last of the other errors was, and the way out; empty while there is none. */
+    public ReadOnlyStringProperty otherProblemProperty() {
+        return otherProblem.getReadOnlyProperty();
+    }
+
     /** Starts the traffic, or stops it when it runs. */
     public Command toggleCommand() {
         return toggle;
@@ -218,7 +234,10 @@ public final class TrafficViewModel {
         if (traffic != null) {
             traffic.stop();
         }
-        traffic = starter.start(fleet.endpoint(service.get()), rate, size);
+        target = service.get();
+        traffic = starter.start(fleet.endpoint(target), rate, size);
+        lastOther = OptionalInt.empty();
+        otherProblem.set("");
         running.set(true);
         lastProgressMs = Long.MIN_VALUE / 2;
         progress.set(i18n.get("traffic.started", service.get(), rate, bytes(size)));
@@ -250,14 +269,29 @@ public final class TrafficViewModel {
         if (counts.get() != null) {
             progress.set(text(counts.get()));
         }
+        otherProblem.set(lastOther.isEmpty() ? "" : other(lastOther.getAsInt()));
     }
 
     private void show(TrafficCounts now) {
         counts.set(now);
         progress.set(text(now));
+        lastOther = now.other() == 0 ? OptionalInt.empty() : traffic.lastOtherStatus();
+        otherProblem.set(lastOther.isEmpty() ? "" : other(lastOther.getAsInt()));
         if (!running.get() && now.inFlight() == 0) {
             traffic = null;
         }
+    }
+
+    /** The last other error in our words: what it means for this service and what to do. */
+    private String other(int status) {
+        return switch (status) {
+            case 0 -> i18n.get("traffic.other.noAnswer", target);
+            case 404 -> i18n.get("traffic.other.unknown", target);
+            case 409 -> i18n.get("traffic.other.notActive", target);
+            case 413 -> i18n.get("traffic.other.tooLarge", target);
+            case 502 -> i18n.get("traffic.other.instance", target);
+            default -> i18n.get("traffic.other.status", target, String.valueOf(status));
+        };
     }
 
     private String text(TrafficCounts c) {

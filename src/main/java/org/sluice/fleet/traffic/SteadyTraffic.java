@@ -1,6 +1,7 @@
 package org.sluice.fleet.traffic;
 
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -34,6 +35,8 @@ public final class SteadyTraffic {
     private long busy;
     private long other;
     private long dropped;
+    /** The status of the last other error, 0 for no answer, -1 before the first. */
+    private int lastOther = -1;
     private int inFlight;
     private boolean stopped;
     private ScheduledFuture<?> pacer;
@@ -89,6 +92,13 @@ public final class SteadyTraffic {
         }
     }
 
+    /** The status of the last answer counted as another error, 0 when none came at all; empty while there is none. */
+    public OptionalInt lastOtherStatus() {
+        synchronized (lock) {
+            return lastOther < 0 ? OptionalInt.empty() : OptionalInt.of(lastOther);
+        }
+    }
+
     private void tick() {
         long elapsed = nanoClock.getAsLong() - startNanos;
         long dueNow = (long) Math.floor(elapsed * rate / 1e9) + 1;
@@ -126,12 +136,14 @@ public final class SteadyTraffic {
             inFlight--;
             if (failure != null) {
                 other++;
+                lastOther = 0;
             } else if (answer.status() >= 200 && answer.status() < 300) {
                 ok++;
             } else if (answer.status() == BUSY) {
                 busy++;
             } else {
                 other++;
+                lastOther = answer.status();
             }
         }
     }

@@ -22,7 +22,13 @@ class TrafficViewModelTest {
     /** Traffic whose counts the test sets. */
     private static final class FakeTraffic implements TrafficViewModel.Traffic {
         TrafficCounts counts = new TrafficCounts(0, 0, 0, 0, 0, 0);
+        java.util.OptionalInt lastOther = java.util.OptionalInt.empty();
         boolean stopped;
+
+        @Override
+        public java.util.OptionalInt lastOtherStatus() {
+            return lastOther;
+        }
 
         @Override
         public TrafficCounts counts() {
@@ -94,5 +100,34 @@ class TrafficViewModelTest {
         assertThat(last.inFlight()).isZero();
         assertThat(last.ok() + last.busy() + last.other() + last.dropped()).isEqualTo(last.due());
         assertThat(model.progressProperty().get()).contains("725", "155");
+    }
+
+    @Test
+    void otherErrorsSayWhatWentWrongAndTheWayOut() {
+        model.serviceProperty().set("orders");
+        model.toggleCommand().execute();
+        traffic.counts = new TrafficCounts(100, 90, 0, 0, 0, 10);
+        model.tick(1_000);
+        assertThat(model.otherProblemProperty().get()).isEmpty();
+
+        traffic.counts = new TrafficCounts(200, 90, 0, 100, 0, 10);
+        traffic.lastOther = java.util.OptionalInt.of(409);
+        model.tick(2_000);
+        assertThat(model.otherProblemProperty().get()).contains("orders", "Active", "Start");
+
+        traffic.lastOther = java.util.OptionalInt.of(0);
+        model.tick(3_000);
+        assertThat(model.otherProblemProperty().get()).contains("front door", "host");
+
+        traffic.lastOther = java.util.OptionalInt.of(500);
+        model.tick(4_000);
+        assertThat(model.otherProblemProperty().get()).contains("500");
+
+        // A new run starts with no problem of the last one.
+        model.toggleCommand().execute();
+        traffic.counts = new TrafficCounts(0, 0, 0, 0, 0, 0);
+        traffic.lastOther = java.util.OptionalInt.empty();
+        model.toggleCommand().execute();
+        assertThat(model.otherProblemProperty().get()).isEmpty();
     }
 }

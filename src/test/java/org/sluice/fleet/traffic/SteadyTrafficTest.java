@@ -76,12 +76,24 @@ class SteadyTrafficTest {
         assertThat(during.busy()).isPositive();
         assertThat(during.other()).isPositive();
         assertThat(during.ok() + during.busy() + during.other() + during.dropped() + during.inFlight()).isEqualTo(during.due());
+        // The last other error is remembered, so that the console can say what it was: 500, or 0 for no answer.
+        assertThat(traffic.lastOtherStatus()).isPresent();
+        assertThat(traffic.lastOtherStatus().getAsInt()).isIn(0, 500);
 
         held.complete(new LoadGenerator.Reply(200, OptionalLong.empty()));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> traffic.counts().inFlight() == 0);
         TrafficCounts after = traffic.counts();
         assertThat(after.due()).isEqualTo(during.due());
         assertThat(after.ok() + after.busy() + after.other() + after.dropped()).isEqualTo(after.due());
+    }
+
+    @Test
+    void aRunWithoutOtherErrorsHasNoLastOne() throws Exception {
+        SteadyTraffic traffic = new SteadyTraffic(1_000, 8, seq -> answer(seq % 2 == 0 ? 200 : 503), scheduler, System::nanoTime);
+        traffic.start();
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> traffic.counts().ok() >= 5 && traffic.counts().busy() >= 5);
+        traffic.stop();
+        assertThat(traffic.lastOtherStatus()).isEmpty();
     }
 
     @Test
