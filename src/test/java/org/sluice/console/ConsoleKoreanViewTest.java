@@ -56,16 +56,19 @@ class ConsoleKoreanViewTest {
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
         javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
         assertThat(((javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.OK)).getText()).isEqualTo("확인");
-        assertThat(((javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.CANCEL)).getText()).isEqualTo("취소");
-        robot.clickOn("취소");
+        javafx.scene.control.Button cancel = (javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.CANCEL);
+        assertThat(cancel.getText()).isEqualTo("취소");
+        robot.interact(cancel::fire);
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#delete-confirmation").tryQuery().isEmpty());
 
         // An alert too: removing a host asks with the same buttons.
         javafx.application.Platform.runLater(() -> dialogs.confirmRemoveHost("branch"));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
         javafx.scene.control.DialogPane alert = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
         assertThat(((javafx.scene.control.Button) alert.lookupButton(javafx.scene.control.ButtonType.OK)).getText()).isEqualTo("확인");
-        assertThat(((javafx.scene.control.Button) alert.lookupButton(javafx.scene.control.ButtonType.CANCEL)).getText()).isEqualTo("취소");
-        robot.clickOn("취소");
+        javafx.scene.control.Button cancelAlert = (javafx.scene.control.Button) alert.lookupButton(javafx.scene.control.ButtonType.CANCEL);
+        assertThat(cancelAlert.getText()).isEqualTo("취소");
+        robot.interact(cancelAlert::fire);
     }
 }
