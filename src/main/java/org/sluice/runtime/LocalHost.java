@@ -162,7 +162,8 @@ public final class LocalHost implements AutoCloseable {
                 slowDemoService()), requester);
     }
 
-    private ServiceDefinition slowDemoService() throws IOException {
+    /** The definition of {@value #SLOW_DEMO}, as the demonstration creates it on this host. */
+    ServiceDefinition slowDemoService() throws IOException {
         Path inbox = OwnerOnly.createDirectories(data.toAbsolutePath().resolve("demo").resolve(SLOW_DEMO).resolve("inbox"));
         return new ServiceDefinition(SLOW_DEMO, 1, 1, 256, Validation.JSON, null, "dir:" + inbox, door.slowPartner());
     }
