@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|all]   (default: all; aot is not in all)
+#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|all]   (default: all; aot is not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -275,6 +275,19 @@ flap() {
   grep -E 'RESULT|^date' "$out/flap-5000.log"
 }
 
+# The console's heap under its own test traffic: TRAFFIC_MIN minutes (10) at TRAFFIC_RATE a second
+# (5000, the most the bar allows) of TRAFFIC_SIZE ("1 KiB") to the demo service TRAFFIC_SERVICE
+# (slow-partner), a live heap after full GC once a minute. TRAFFIC_JVM adds JVM options, e.g. -Xmx256m.
+traffic() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-traffic.XXXXXX)
+  local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
+  # shellcheck disable=SC2086
+  { machine; java -cp "$cp" ${TRAFFIC_JVM:-} -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
+      org.sluice.console.TrafficHeapBench "$data/data" "${TRAFFIC_MIN:-10}" "${TRAFFIC_RATE:-5000}" "${TRAFFIC_SIZE:-1 KiB}" \
+      "${TRAFFIC_SERVICE:-slow-partner}"; machine; } 2>&1 | tee "$out/traffic.log" | grep -E 'RESULT|^date|bench:'
+  rm -rf "$data" "$prefs"
+}
+
 case "$what" in
   startup) startup ;;
   flap) flap ;;
@@ -288,6 +301,7 @@ case "$what" in
   supervision) supervision ;;
   manage) manage ;;
   metrics) metrics ;;
-  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; metrics ;;
-  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|all]" >&2; exit 2 ;;
+  traffic) traffic ;;
+  all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; metrics; traffic ;;
+  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|all]" >&2; exit 2 ;;
 esac

@@ -205,7 +205,7 @@ public final class ConsoleApp extends Application {
         return box;
     }
 
-    /** Builds the whole window content in the current language; called again when it changes. */
+    /** Builds the window content once the opening screen is drawn. */
     private void showMain() {
         if (openingFailed != null) {
             return;
@@ -246,7 +246,9 @@ public final class ConsoleApp extends Application {
             public void language(Optional<Locale> locale) {
                 settings.language(locale);
                 settings.save();
-                showMain();
+                // In place: the selection, the tab, the charts, the notices and the test traffic stay.
+                session.language(locale());
+                stage.setTitle(new I18n(locale()).get("app.title"));
             }
 
             @Override

@@ -3,9 +3,11 @@ package org.sluice.console;
 import java.time.ZoneId;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongSupplier;
 
 import javafx.scene.Parent;
+import javafx.scene.control.TableView;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
@@ -34,8 +36,10 @@ import org.sluice.fleet.group.FleetGroup;
 import org.sluice.lifecycle.Lifecycle;
 
 /**
- * One run of the console's window content over the console's hosts, in one language: the view
- * models, their views, and the pump that feeds them fleet events and host changes once per pulse.
+ * One run of the console's window content over the console's hosts: the view models, their views,
+ * and the pump that feeds them fleet events and host changes once per pulse. A language switch
+ * keeps the view models (selection, chart history, notices, events, test traffic) and makes the
+ * views again in the new language ({@link #language}).
  */
 final class ConsoleSession implements AutoCloseable {
     private final FleetGroup fleet;
@@ -44,15 +48,21 @@ final class ConsoleSession implements AutoCloseable {
     private final ServicesViewModel services;
     private final ServiceDetailsViewModel details;
     private final InstanceLogViewModel log;
-    private final ServiceDetailsView detailsView;
+    /** Made again with the other views when the language changes. */
+    private ServiceDetailsView detailsView;
     private final DashboardViewModel dashboard;
     private final TrafficViewModel traffic;
+    private final BulkActionViewModel bulk;
+    private final NoticesViewModel notices;
     private final I18n i18n;
+    private final MainView.Shell shell;
     /** Made when the dashboard tab is first shown. */
     private DashboardView dashboardView;
     private final ObservableList<String> serviceNames = FXCollections.observableArrayList();
-    private final MainView view;
+    private MainView view;
     private final FleetEventPump pump;
+    /** While the views are made again: the grid's selection passes from the old table to the new. */
+    private boolean switching;
 
     /**
      * @param remoteHosts how hosts on other machines are reached
@@ -63,12 +73,16 @@ final class ConsoleSession implements AutoCloseable {
                    ConnectionStore connections) {
         this.fleet = fleet;
         this.executor = executor;
-        NoticesViewModel notices = new NoticesViewModel(i18n);
+        this.notices = new NoticesViewModel(i18n);
         this.hosts = new HostsViewModel(fleet, remoteHosts, connections, i18n, executor, dialogs, notices, clock);
         this.services = new ServicesViewModel(fleet, hosts, rules, i18n, executor, dialogs, notices);
-        BulkActionViewModel bulk = new BulkActionViewModel(fleet, rules, i18n, executor, dialogs, notices);
+        this.bulk = new BulkActionViewModel(fleet, rules, i18n, executor, dialogs, notices);
         this.details = new ServiceDetailsViewModel(fleet, rules, executor, ZoneId.systemDefault());
-        services.selectedProperty().addListener((o, a, row) -> details.show(row == null ? null : row.name()));
+        services.selectedProperty().addListener((o, a, row) -> {
+            if (!switching) {
+                details.show(row == null ? null : row.name());
+            }
+        });
         this.log = new InstanceLogViewModel(fleet, executor, i18n);
         // A service's first instance is shown until the user picks another.
         details.serviceProperty().addListener((o, a, name) -> {
@@ -81,9 +95,8 @@ final class ConsoleSession implements AutoCloseable {
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
         services.rows().addListener(this::followServiceNames);
         this.i18n = i18n;
-        this.detailsView = new ServiceDetailsView(details, log, i18n);
-        this.view = new MainView(services, hosts, bulk, notices, i18n, shell, detailsView, this::dashboardView);
-        ThrottleNotifications.follow(dashboard, i18n, view);
+        this.shell = shell;
+        this.view = newView();
         this.pump = new FleetEventPump(fleet, new FleetEventPump.Sink() {
             @Override
             public void hosts(List<HostStatus> remotes) {
@@ -95,6 +108,53 @@ final class ConsoleSession implements AutoCloseable {
                 ConsoleSession.this.apply(events);
             }
         }, this::pulse);
+    }
+
+    private MainView newView() {
+        detailsView = new ServiceDetailsView(details, log, i18n);
+        MainView made = new MainView(services, hosts, bulk, notices, i18n, shell, detailsView, this::dashboardView);
+        ThrottleNotifications.follow(dashboard, i18n, made);
+        return made;
+    }
+
+    /**
+     * Switches the console to {@code locale} in place: the view models say their texts anew and
+     * keep everything else; the views are made again in the new language and take the old ones'
+     * place in the window, with the same tab and the same rows selected.
+     */
+    void language(Locale locale) {
+        MainView old = view;
+        TableView<ServiceRowViewModel> oldTable = old.servicesView().table();
+        List<ServiceRowViewModel> selected = List.copyOf(oldTable.getSelectionModel().getSelectedItems());
+        ServiceRowViewModel focused = services.selectedProperty().get();
+        int tab = old.tabs().getSelectionModel().getSelectedIndex();
+        switching = true;
+        try {
+            // The old table lets go of the rows, so that it no longer follows them or moves the selection.
+            oldTable.setItems(FXCollections.observableArrayList());
+            i18n.use(locale);
+            dashboardView = null;
+            view = newView();
+            TableView<ServiceRowViewModel> table = view.servicesView().table();
+            for (ServiceRowViewModel row : selected) {
+                if (row != focused) {
+                    table.getSelectionModel().select(row);
+                }
+            }
+            if (focused != null) {
+                table.getSelectionModel().select(focused);
+                table.scrollTo(focused);
+            }
+            view.tabs().getSelectionModel().select(tab);
+            if (old.getScene() != null) {
+                old.getScene().setRoot(view);
+            }
+        } finally {
+            switching = false;
+        }
+        if (services.selectedProperty().get() != focused) {
+            details.show(services.selectedProperty().get() == null ? null : services.selectedProperty().get().name());
+        }
     }
 
     /**
@@ -175,6 +235,10 @@ final class ConsoleSession implements AutoCloseable {
 
     DashboardViewModel dashboard() {
         return dashboard;
+    }
+
+    TrafficViewModel traffic() {
+        return traffic;
     }
 
     /** The dashboard's view, made on first use. */

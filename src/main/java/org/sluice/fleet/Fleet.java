@@ -21,6 +21,12 @@ import org.sluice.throttle.InstanceEpisode;
  * (message {@code Operation not allowed}) and changes nothing.
  */
 public interface Fleet extends AutoCloseable {
+    /**
+     * The largest message a service's front door takes, in bytes: 4 MiB. A larger one is answered
+     * 413 and never reaches an instance.
+     */
+    int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
 
     /** Everything now: every service with its instances. */
     FleetSnapshot snapshot();

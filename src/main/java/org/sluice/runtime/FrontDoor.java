@@ -31,11 +31,23 @@ import org.slf4j.LoggerFactory;
  * <p>The door itself answers 403 to a request from a web page (one with an {@code Origin} header),
  * 404 for an unknown service, 409 for a service that is not Active, 413 for a body over
  * {@value #MAX_MESSAGE_BYTES} bytes and 503 when no instance is running.
+ *
+ * <p>It also has a slow partner for the demonstration services: {@code POST /demo/slow-partner}
+ * takes a message and answers 204 after {@link #SLOW_PARTNER_DELAY}, as a partner system would that
+ * cannot keep up. A service delivering there holds its messages in process that long, so test
+ * traffic makes its instance throttle.
  */
 public final class FrontDoor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
     /** The largest message the door accepts, as the instances do. */
     public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+    /** Where the slow partner takes messages. */
+    public static final String SLOW_PARTNER_PATH = "/demo/slow-partner";
+    /**
+     * How long the slow partner takes over each message. At 100 messages a second or more, a
+     * one-core instance delivering there has its 100 messages in process and throttles.
+     */
+    public static final Duration SLOW_PARTNER_DELAY = Duration.ofSeconds(1);
     private static final Pattern PATH = Pattern.compile("/services/([^/]+)/messages/?");
 
     private final Host host;
@@ -60,6 +72,7 @@ public final class FrontDoor implements AutoCloseable {
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-front-door-", 1).factory());
         FrontDoor door = new FrontDoor(host, server, workers);
         server.createContext("/services/", door::handle);
+        server.createContext(SLOW_PARTNER_PATH, FrontDoor::slowPartner);
         server.setExecutor(workers);
         server.start();
         LOG.info("Front door open on http://{}:{}/services/", server.getAddress().getHostString(), server.getAddress().getPort());
@@ -69,6 +82,11 @@ public final class FrontDoor implements AutoCloseable {
     /** The port the door listens on. */
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The address of the slow partner, a destination for a demonstration service. */
+    public String slowPartner() {
+        return "http://127.0.0.1:" + port() + SLOW_PARTNER_PATH;
     }
 
     /** The address that receives messages for {@code service}. */
@@ -160,6 +178,34 @@ public final class FrontDoor implements AutoCloseable {
         exchange.sendResponseHeaders(response.status(), answer.length == 0 ? -1 : answer.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(answer);
+        }
+    }
+
+    /** Takes the message, waits, then answers 204; on a virtual thread of its own, like every request. */
+    private static void slowPartner(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.getResponseHeaders().add("Allow", "POST");
+                answer(exchange, 405, "Use POST");
+                return;
+            }
+            byte[] body = readLimited(exchange.getRequestBody());
+            if (exchange.getRequestHeaders().containsKey("Origin")) {
+                answer(exchange, 403, "Requests from web pages are refused; send messages from a program, not a browser");
+                return;
+            }
+            if (body == null) {
+                answer(exchange, 413, "A message may be at most " + MAX_MESSAGE_BYTES + " bytes");
+                return;
+            }
+            try {
+                Thread.sleep(SLOW_PARTNER_DELAY);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                answer(exchange, 503, "The host is stopping; send the message again once it is back");
+                return;
+            }
+            exchange.sendResponseHeaders(204, -1);
         }
     }
 

@@ -143,9 +143,13 @@ public final class LocalHost implements AutoCloseable {
         return new Defined(List.copyOf(accepted), List.copyOf(refused));
     }
 
+    /** The demonstration service whose destination is slow: test traffic makes it throttle. */
+    public static final String SLOW_DEMO = "slow-partner";
+
     /**
      * When the host has no service at all, creates a few demonstration services, each with its own
-     * inbox and outbox under {@code DATA/demo}.
+     * inbox under {@code DATA/demo}: three deliver to an outbox there, and {@value #SLOW_DEMO}
+     * delivers to the front door's slow partner, which takes a second over each message.
      */
     public Defined demo(String requester) throws IOException {
         if (!host.services().isEmpty()) {
@@ -154,7 +158,14 @@ public final class LocalHost implements AutoCloseable {
         return define(List.of(
                 demoService("orders", 2, Validation.JSON),
                 demoService("invoices", 1, Validation.XML),
-                demoService("audit", 1, Validation.NONE)), requester);
+                demoService("audit", 1, Validation.NONE),
+                slowDemoService()), requester);
+    }
+
+    /** The definition of {@value #SLOW_DEMO}, as the demonstration creates it on this host. */
+    ServiceDefinition slowDemoService() throws IOException {
+        Path inbox = OwnerOnly.createDirectories(data.toAbsolutePath().resolve("demo").resolve(SLOW_DEMO).resolve("inbox"));
+        return new ServiceDefinition(SLOW_DEMO, 1, 1, 256, Validation.JSON, null, "dir:" + inbox, door.slowPartner());
     }
 
     private ServiceDefinition demoService(String name, int units, Validation validation) throws IOException {

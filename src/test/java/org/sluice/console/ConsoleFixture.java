@@ -8,7 +8,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 import javafx.scene.Scene;
@@ -22,7 +21,7 @@ import org.sluice.console.viewmodel.TrafficViewModel;
 import org.sluice.fleet.group.FleetGroup;
 import org.sluice.fleet.local.LocalFleet;
 import org.sluice.fleet.remote.RemoteFleet;
-import org.sluice.fleet.traffic.LoadSummary;
+import org.sluice.fleet.traffic.TrafficCounts;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.FakeLauncher;
@@ -89,8 +88,8 @@ final class ConsoleFixture implements AutoCloseable {
                     }
                 }, System::currentTimeMillis, (endpoint, rate, size) -> new TrafficViewModel.Traffic() {
                     @Override
-                    public LoadSummary progress() {
-                        return new LoadSummary(0, 0, 0, 0, 0, OptionalLong.empty(), OptionalLong.empty(), Optional.empty());
+                    public TrafficCounts counts() {
+                        return new TrafficCounts(0, 0, 0, 0, 0, 0);
                     }
 
                     @Override

@@ -44,6 +44,31 @@ class ConsoleKoreanViewTest {
         assertThat(robot.lookup("#tab-dashboard .tab-label").queryLabeled().getText()).isEqualTo("제한 대시보드");
         assertThat(console.session.services().row("orders").orElseThrow()
                 .command(org.sluice.lifecycle.Operation.START).getTooltip())
-                .isEqualTo("서비스가 이미 활성 상태이므로 시작이(가) 필요하지 않습니다.");
+                .isEqualTo("서비스가 이미 활성 상태이므로 시작이 필요하지 않습니다.");
+    }
+
+    @Test
+    void dialogButtonsSpeakKorean(FxRobot robot) throws Exception {
+        Stage owner = (Stage) robot.lookup("#services-table").query().getScene().getWindow();
+        org.sluice.console.view.FxDialogService dialogs =
+                new org.sluice.console.view.FxDialogService(new org.sluice.console.viewmodel.I18n(Locale.KOREAN), owner);
+        javafx.application.Platform.runLater(() -> dialogs.confirmDelete("orders"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
+        javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        assertThat(((javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.OK)).getText()).isEqualTo("확인");
+        javafx.scene.control.Button cancel = (javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.CANCEL);
+        assertThat(cancel.getText()).isEqualTo("취소");
+        robot.interact(cancel::fire);
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#delete-confirmation").tryQuery().isEmpty());
+
+        // An alert too: removing a host asks with the same buttons.
+        javafx.application.Platform.runLater(() -> dialogs.confirmRemoveHost("branch"));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.DialogPane alert = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        assertThat(((javafx.scene.control.Button) alert.lookupButton(javafx.scene.control.ButtonType.OK)).getText()).isEqualTo("확인");
+        javafx.scene.control.Button cancelAlert = (javafx.scene.control.Button) alert.lookupButton(javafx.scene.control.ButtonType.CANCEL);
+        assertThat(cancelAlert.getText()).isEqualTo("취소");
+        robot.interact(cancelAlert::fire);
     }
 }

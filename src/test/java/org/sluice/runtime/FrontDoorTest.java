@@ -123,6 +123,13 @@ class FrontDoorTest {
     }
 
     @Test
+    void theLimitTheFleetStatesIsTheDoors() {
+        // The console bounds the size of its test traffic by what the fleet says; a door that took
+        // less would refuse sizes the console offers.
+        assertThat(org.sluice.fleet.Fleet.MAX_MESSAGE_BYTES).isEqualTo(FrontDoor.MAX_MESSAGE_BYTES);
+    }
+
+    @Test
     void onlyPostIsAccepted() throws Exception {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders"))).GET().build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -11,6 +11,7 @@ import java.util.function.BiConsumer;
 import javafx.beans.binding.Bindings;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
+import javafx.css.PseudoClass;
 import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -22,11 +23,13 @@ import javafx.scene.control.Label;
 import javafx.scene.control.ListView;
 import javafx.scene.control.MenuItem;
 import javafx.scene.control.ScrollPane;
-import javafx.scene.control.Spinner;
+import javafx.scene.control.TextField;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.ToolBar;
+import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.FlowPane;
+import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
@@ -50,6 +53,8 @@ import org.sluice.fleet.group.FleetGroup;
  * test-traffic control.
  */
 public final class DashboardView extends BorderPane {
+    /** AtlantaFX draws a text field with this pseudo-class in the theme's danger colour. */
+    private static final PseudoClass INVALID = PseudoClass.getPseudoClass("danger");
     private final DashboardViewModel model;
     private final HostsViewModel hosts;
     private final TrafficViewModel traffic;
@@ -153,20 +158,22 @@ public final class DashboardView extends BorderPane {
         setCenter(split);
     }
 
-    private ToolBar trafficBar(ObservableList<String> services) {
+    private VBox trafficBar(ObservableList<String> services) {
         // A ComboBox, not a ChoiceBox: a ChoiceBox builds a menu item per service up front, which
         // held the JavaFX thread for over a minute when a fleet of 5,000 services loaded.
         ComboBox<String> service = new ComboBox<>(services);
         service.setId("traffic-service");
         service.valueProperty().bindBidirectional(traffic.serviceProperty());
-        Spinner<Integer> rate = new Spinner<>(TrafficViewModel.MIN_RATE, TrafficViewModel.MAX_RATE, traffic.rateProperty().get(), 50);
-        rate.setEditable(true);
-        rate.setPrefWidth(100);
-        rate.valueProperty().addListener((o, a, b) -> traffic.rateProperty().set(b));
-        Spinner<Integer> size = new Spinner<>(TrafficViewModel.MIN_SIZE, TrafficViewModel.MAX_SIZE, traffic.sizeProperty().get(), 1024);
-        size.setEditable(true);
-        size.setPrefWidth(110);
-        size.valueProperty().addListener((o, a, b) -> traffic.sizeProperty().set(b));
+        TextField rate = trafficField("traffic-rate", traffic.rateTextProperty(), traffic.rateBound(), traffic.rateProblemProperty(), 5);
+        TextField size = trafficField("traffic-size", traffic.sizeTextProperty(), traffic.sizeBound(), traffic.sizeProblemProperty(), 7);
+        // A problem with what was typed shows as it is typed, in place of the progress.
+        Label problem = new Label();
+        problem.setId("traffic-problem");
+        problem.getStyleClass().add("form-problems");
+        problem.textProperty().bind(Bindings.when(traffic.sizeProblemProperty().isNotEmpty())
+                .then(traffic.sizeProblemProperty()).otherwise(traffic.rateProblemProperty()));
+        problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
+        problem.managedProperty().bind(problem.visibleProperty());
         Button toggle = new Button();
         toggle.setId("traffic-toggle");
         toggle.textProperty().bind(Bindings.when(traffic.runningProperty())
@@ -178,10 +185,39 @@ public final class DashboardView extends BorderPane {
         Label progress = new Label();
         progress.setId("traffic-progress");
         progress.textProperty().bind(traffic.progressProperty());
+        progress.setTooltip(new Tooltip(i18n.get("traffic.progress.tooltip", TrafficViewModel.MAX_IN_FLIGHT)));
+        progress.visibleProperty().bind(problem.visibleProperty().not());
+        progress.managedProperty().bind(progress.visibleProperty());
         ToolBar bar = new ToolBar(new Label(i18n.get("traffic.service")), service, new Label(i18n.get("traffic.rate")), rate,
-                new Label(i18n.get("traffic.size")), size, toggle, progress);
+                new Label(i18n.get("traffic.size")), size, toggle);
         bar.setId("traffic-bar");
-        return bar;
+        // The counts and the problems on a line of their own: in the tool bar they went into its overflow.
+        Label other = new Label();
+        other.setId("traffic-other");
+        other.getStyleClass().add("form-problems");
+        other.textProperty().bind(traffic.otherProblemProperty());
+        other.visibleProperty().bind(other.textProperty().isNotEmpty().and(progress.visibleProperty()));
+        other.managedProperty().bind(other.visibleProperty());
+        HBox line = new HBox(12, problem, progress, other);
+        line.setId("traffic-line");
+        line.setPadding(new Insets(2, 10, 4, 10));
+        line.visibleProperty().bind(problem.textProperty().isNotEmpty().or(progress.textProperty().isNotEmpty()));
+        line.managedProperty().bind(line.visibleProperty());
+        return new VBox(bar, line);
+    }
+
+    /** A field of the traffic bar: its bound as prompt and tooltip, marked while what it holds cannot be used. */
+    private static TextField trafficField(String id, javafx.beans.property.StringProperty text, String bound,
+                                          javafx.beans.value.ObservableStringValue problem, int columns) {
+        TextField field = new TextField();
+        field.setId(id);
+        field.textProperty().bindBidirectional(text);
+        field.setPromptText(bound);
+        field.setTooltip(new Tooltip(bound));
+        field.setPrefColumnCount(columns);
+        field.pseudoClassStateChanged(INVALID, !problem.get().isEmpty());
+        problem.addListener((o, was, now) -> field.pseudoClassStateChanged(INVALID, !now.isEmpty()));
+        return field;
     }
 
     private void initListeners() {
@@ -201,6 +237,8 @@ public final class DashboardView extends BorderPane {
         model.tiles().forEach(this::addTile);
         hosts.hosts().addListener((ListChangeListener<HostViewModel>) change -> orderGroups());
         model.selectedProperty().addListener((o, a, selected) -> showDetail(selected));
+        // A view made again after a language switch shows the instance chosen before it.
+        showDetail(model.selectedProperty().get());
         model.windowProperty().addListener((o, a, millis) -> {
             if (detailTile != null) {
                 detailTile.setWindowMillis(millis.longValue());

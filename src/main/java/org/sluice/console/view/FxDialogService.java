@@ -21,6 +21,7 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Dialog;
+import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.ListCell;
 import javafx.scene.control.ListView;
@@ -60,7 +61,27 @@ public final class FxDialogService implements DialogService {
         dialog.initOwner(owner);
         dialog.setTitle(title);
         dialog.getDialogPane().getButtonTypes().setAll(ButtonType.OK, ButtonType.CANCEL);
+        localizeButtons(dialog.getDialogPane(), i18n);
         return dialog;
+    }
+
+    /**
+     * Gives the standard buttons of {@code pane} the console's words: JavaFX labels them from its
+     * own resources, which have no Korean, so a Korean dialog still said OK and Cancel. A button
+     * whose text a dialog sets for itself afterwards (Connect, Trust) keeps it.
+     */
+    public static void localizeButtons(DialogPane pane, I18n i18n) {
+        for (ButtonType type : pane.getButtonTypes()) {
+            if (pane.lookupButton(type) instanceof Button button) {
+                switch (type.getButtonData()) {
+                    case OK_DONE -> button.setText(i18n.get("dialog.button.ok"));
+                    case CANCEL_CLOSE -> button.setText(type == ButtonType.CLOSE ? i18n.get("dialog.button.close")
+                            : i18n.get("dialog.button.cancel"));
+                    default -> {
+                    }
+                }
+            }
+        }
     }
 
     @Override
@@ -289,6 +310,7 @@ public final class FxDialogService implements DialogService {
                 new javafx.scene.control.ChoiceDialog<>(operations.get(0), operations);
         dialog.initOwner(owner);
         dialog.setTitle(i18n.get("dialog.drill.title", service));
+        localizeButtons(dialog.getDialogPane(), i18n);
         dialog.setHeaderText(i18n.get("dialog.drill.explain"));
         dialog.setContentText(i18n.get("dialog.drill.operation"));
         // The OK button says what it does: choosing is the confirmation.
@@ -356,6 +378,7 @@ public final class FxDialogService implements DialogService {
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
         alert.initOwner(owner);
         alert.setTitle(i18n.get("dialog.bulk.title", i18n.operation(plan.operation())));
+        localizeButtons(alert.getDialogPane(), i18n);
         alert.setHeaderText(plan.summary());
         StringBuilder details = new StringBuilder();
         plan.willRun().forEach(name -> details.append("✓ ").append(name).append('\n'));
@@ -501,6 +524,7 @@ public final class FxDialogService implements DialogService {
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
         alert.initOwner(owner);
         alert.setTitle(i18n.get("dialog.removeHost.title", host));
+        localizeButtons(alert.getDialogPane(), i18n);
         alert.setHeaderText(i18n.get("dialog.removeHost.header", host));
         alert.setContentText(i18n.get("dialog.removeHost.explain", host));
         return alert.showAndWait().filter(b -> b == ButtonType.OK).isPresent();

@@ -364,6 +364,9 @@ public final class MainView extends BorderPane {
 
     private void initListeners() {
         notices.latestProperty().addListener((o, a, notice) -> show(notice));
+        // A view made again after a language switch shows what the one before it showed (the notice
+        // bar shows the alert of its own accord).
+        show(notices.latestProperty().get());
     }
 
     private void show(Notice notice) {
@@ -383,6 +386,7 @@ public final class MainView extends BorderPane {
         Alert alert = new Alert(Alert.AlertType.INFORMATION);
         alert.initOwner(getScene() == null ? null : getScene().getWindow());
         alert.setTitle(i18n.get("action.shortcuts"));
+        FxDialogService.localizeButtons(alert.getDialogPane(), i18n);
         alert.setHeaderText(i18n.get("shortcuts.header"));
         TextArea area = new TextArea(text.toString());
         area.setEditable(false);

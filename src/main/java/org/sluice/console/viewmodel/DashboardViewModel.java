@@ -49,6 +49,8 @@ public final class DashboardViewModel {
     public DashboardViewModel(I18n i18n, LongSupplier clock) {
         this.i18n = i18n;
         this.clock = clock;
+        // The events already listed stay as they were said; the badges speak the new language.
+        i18n.localeProperty().addListener((o, was, now) -> tiles.forEach(InstanceTileViewModel::relabel));
     }
 
     /** Every instance's tile, in the order the instances appeared. */

@@ -27,7 +27,7 @@ import org.sluice.fleet.remote.RemoteFleet;
  */
 public final class HostViewModel {
     private final String name;
-    private final String label;
+    private String label;
     private final I18n i18n;
     private final ReadOnlyObjectWrapper<RemoteFleet.State> state = new ReadOnlyObjectWrapper<>(this, "state");
     private final ReadOnlyBooleanWrapper stale = new ReadOnlyBooleanWrapper(this, "stale");
@@ -176,6 +176,14 @@ public final class HostViewModel {
     private long secondsShown() {
         long elapsed = connection.lastHeardMs() <= 0 ? -1 : Math.max(0, (nowMs - connection.lastHeardMs()) / 1000);
         return secondsToRetry().orElse(-1) * 1_000_000_000L + elapsed;
+    }
+
+    /** Says its texts again in the language the console has switched to. */
+    void relabel() {
+        if (isOwn()) {
+            label = i18n.get("host.thisComputer");
+        }
+        refresh();
     }
 
     private void refresh() {

@@ -73,6 +73,7 @@ public final class HostsViewModel {
         byName.put(own.name(), own);
         hosts.add(own);
         several = Bindings.size(hosts).greaterThan(1);
+        i18n.localeProperty().addListener((o, was, now) -> hosts.forEach(HostViewModel::relabel));
     }
 
     /** Every host, the console's own first, then the remote ones in the order they were added. */

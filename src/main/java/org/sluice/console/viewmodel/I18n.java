@@ -6,42 +6,73 @@ import java.util.MissingResourceException;
 import java.util.Objects;
 import java.util.ResourceBundle;
 
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceState;
 
-/** The console's words in one language, from the {@code messages} bundle. */
+/**
+ * The console's words in one language, from the {@code messages} bundle. The language can be
+ * switched in place ({@link #use}): the view models keep this one object, say their texts anew
+ * when {@link #localeProperty} changes, and what they say from then on is in the new language.
+ * In Korean, a particle written with both its forms after an argument, such as {@code {0}을(를)},
+ * is given the form that fits the word before it ({@link Particles}).
+ */
 public final class I18n {
     public static final String BUNDLE = "org.sluice.console.messages";
 
-    private final Locale locale;
-    private final ResourceBundle bundle;
+    /** A language and its bundle, swapped together. */
+    private record Words(Locale locale, ResourceBundle bundle, boolean korean) {
+    }
+
+    private volatile Words words;
+    private final ReadOnlyObjectWrapper<Locale> localeProperty = new ReadOnlyObjectWrapper<>(this, "locale");
 
     public I18n(Locale locale) {
-        this.locale = Objects.requireNonNull(locale, "locale");
-        this.bundle = ResourceBundle.getBundle(BUNDLE, locale);
+        words = load(locale);
+        localeProperty.set(locale);
+    }
+
+    private static Words load(Locale locale) {
+        Objects.requireNonNull(locale, "locale");
+        return new Words(locale, ResourceBundle.getBundle(BUNDLE, locale), "ko".equals(locale.getLanguage()));
+    }
+
+    /** Switches to {@code locale}; on the JavaFX thread, as it tells the view models. */
+    public void use(Locale locale) {
+        words = load(locale);
+        localeProperty.set(locale);
+    }
+
+    /** The language now; changes when {@link #use} switches it. */
+    public ReadOnlyObjectProperty<Locale> localeProperty() {
+        return localeProperty.getReadOnlyProperty();
     }
 
     public Locale locale() {
-        return locale;
+        return words.locale();
     }
 
     public ResourceBundle bundle() {
-        return bundle;
+        return words.bundle();
     }
 
     /** The text of {@code key}, with {@code arguments} filled in. */
     public String get(String key, Object... arguments) {
-        String pattern = bundle.getString(key);
+        Words now = words;
+        String pattern = now.bundle().getString(key);
         if (arguments.length == 0) {
             return pattern;
         }
-        return new MessageFormat(pattern, locale).format(arguments);
+        String text = new MessageFormat(pattern, now.locale()).format(arguments);
+        return now.korean() ? Particles.fix(text) : text;
     }
 
     /** Whether the bundle has {@code key}. */
     public boolean has(String key) {
         try {
-            bundle.getString(key);
+            words.bundle().getString(key);
             return true;
         } catch (MissingResourceException e) {
             return false;

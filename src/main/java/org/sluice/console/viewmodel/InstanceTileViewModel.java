@@ -372,6 +372,12 @@ public final class InstanceTileViewModel {
         return Math.max(0, nowMs - throttledSinceMs) / 1000;
     }
 
+    /** Says the badge again in the language the console has switched to. */
+    void relabel() {
+        updateTexts();
+        bump();
+    }
+
     private void updateTexts() {
         updateTexts(clock.getAsLong());
     }

@@ -42,7 +42,7 @@ public final class OperationCommand extends Command {
         tooltip.bind(Bindings.createStringBinding(() -> isExecutable()
                         ? i18n.get("action." + operation.chartName() + ".tooltip")
                         : row.isStale() ? row.host().blockedReasonProperty().get() : reason(rules, row.getState()),
-                executableProperty(), row.stateProperty(), row.host().blockedReasonProperty()));
+                executableProperty(), row.stateProperty(), row.host().blockedReasonProperty(), i18n.localeProperty()));
     }
 
     public Operation operation() {

@@ -251,6 +251,11 @@ public final class ServiceRowViewModel {
         summarize();
     }
 
+    /** Says the badge again, in the language in use now. */
+    void relabel() {
+        summarize();
+    }
+
     /**
      * The state cell's badge. A flapping instance counts as flapping whatever its state of the
      * moment, so the badge does not change with every change of a flapping instance.

@@ -72,6 +72,8 @@ public final class ServicesViewModel {
         this.hosts = hosts;
         this.rules = rules;
         this.i18n = i18n;
+        // Badges are said in words; a language switched in place says them anew.
+        i18n.localeProperty().addListener((o, was, now) -> rows.forEach(ServiceRowViewModel::relabel));
         this.executor = executor;
         this.dialogs = dialogs;
         this.notices = notices;

@@ -240,6 +240,20 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aThrottleBadgeSpeaksTheNewLanguageAfterASwitchInPlace() {
+        ServiceRowViewModel orders = add("orders", ServiceState.ACTIVE);
+        model.apply(List.of(
+                new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty()),
+                throttle("orders", 1, ThrottleState.NORMAL, ThrottleState.THROTTLED)));
+        assertThat(orders.stateSummaryProperty().get().badge()).isEqualTo("1 of 2 throttled");
+
+        english.use(Locale.KOREAN);
+
+        assertThat(orders.stateSummaryProperty().get().badge()).isEqualTo("2개 중 1개 제한됨");
+    }
+
+    @Test
     void theStateSaysHowManyInstancesAreThrottledOrFlappingAndTheThrottledFilterFindsThoseServices() {
         ServiceRowViewModel orders = add("orders", ServiceState.ACTIVE);
         ServiceRowViewModel billing = add("billing", ServiceState.ACTIVE);
@@ -459,7 +473,7 @@ class ServicesViewModelTest {
         fleet.states.put("orders", ServiceState.STOPPED);
         korean.apply(List.of(new FleetEvent.ServiceAdded("orders", FakeFleet.snapshot("orders", ServiceState.STOPPED))));
         assertThat(korean.row("orders").orElseThrow().command(Operation.RESUME).getTooltip())
-                .isEqualTo("서비스가 중지 상태일 때는 계속을(를) 할 수 없습니다. 대신 시작하십시오.");
+                .isEqualTo("서비스가 중지 상태일 때는 계속을 할 수 없습니다. 대신 시작하십시오.");
     }
 
     // ------------------------------------------------------------------ several hosts
