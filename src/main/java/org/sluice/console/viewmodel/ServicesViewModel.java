@@ -29,6 +29,7 @@ import org.sluice.fleet.OperationTicket;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.group.FleetGroup;
 import org.sluice.fleet.remote.RemoteFleet;
+import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
@@ -251,8 +252,14 @@ public final class ServicesViewModel {
         } else if (event instanceof FleetEvent.InstanceStatusChanged status) {
             row.applyInstanceStatus(status.index(), status.status());
             refilterThrottled(row);
+            // A restart and a give-up are told from what the event says, in the console's language;
+            // other messages (an exit's status) as the host words them.
             status.message().ifPresent(m -> notices.post(Notice.Kind.ERROR, status.service(),
-                    i18n.get("notice.instanceFailed", status.service(), status.index(), m)));
+                    status.status() == InstanceStatus.RESTARTING && status.crashesInARow() > 0
+                            ? i18n.get("notice.instanceRestarting", status.service(), status.index(), status.crashesInARow())
+                            : status.status() == InstanceStatus.FAILED && status.crashesInARow() > 0
+                            ? i18n.get("notice.instanceLeftDown", status.service(), status.index(), status.crashesInARow())
+                            : i18n.get("notice.instanceFailed", status.service(), status.index(), m)));
         } else if (event instanceof FleetEvent.ThrottleChanged throttle) {
             row.applyThrottle(throttle.index(), throttle.transition().state());
             refilterThrottled(row);

@@ -465,6 +465,26 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aRestartAndAnInstanceLeftDownAreToldInTheConsolesLanguage() {
+        I18n i18n = new I18n(Locale.KOREAN);
+        NoticesViewModel koreanNotices = new NoticesViewModel(i18n);
+        ServicesViewModel korean = new ServicesViewModel(group, hosts(i18n, koreanNotices), RULES, i18n, BackgroundExecutor.sameThread(),
+                dialogs, koreanNotices);
+        fleet.states.put("orders", ServiceState.ACTIVE);
+        korean.apply(List.of(new FleetEvent.ServiceAdded("orders", FakeFleet.snapshot("orders", ServiceState.ACTIVE))));
+
+        korean.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RESTARTING,
+                Optional.of("is started again in 1000 ms (crash 2 in a row)"), 2)));
+        assertThat(koreanNotices.latestProperty().get().text())
+                .isEqualTo("orders: 인스턴스 1이 스스로 종료되어 다시 시작합니다 (연속 2번째 비정상 종료)");
+
+        korean.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.FAILED,
+                Optional.of("left down after 6 crashes in a row"), 6)));
+        assertThat(koreanNotices.latestProperty().get().text())
+                .isEqualTo("orders: 인스턴스 1이 연속 6번 비정상 종료되어 중지된 채로 둡니다. 원인을 고친 뒤 서비스를 다시 시작하십시오");
+    }
+
+    @Test
     void koreanLabelsUseTheSourcePagesTerms() {
         I18n i18n = new I18n(Locale.KOREAN);
         NoticesViewModel koreanNotices = new NoticesViewModel(i18n);
