@@ -100,6 +100,8 @@ final class ConsoleFixture implements AutoCloseable {
         Scene scene = new Scene(session.view(), 1400, 820);
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
         stage.setScene(scene);
+        // The stage is shared by every test; one that resized it must not leave the next a narrow window.
+        stage.sizeToScene();
         stage.show();
         session.start();
     }
