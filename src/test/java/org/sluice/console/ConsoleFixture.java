@@ -34,6 +34,24 @@ import org.sluice.runtime.InMemoryJournal;
  * from the button to the host's lifecycle is the production code; only the processes are not.
  */
 final class ConsoleFixture implements AutoCloseable {
+
+    /** Waits, at most 15 s, until {@code condition} holds, then for the FX thread to catch up. */
+    static void waitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
+        org.testfx.util.WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, condition);
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    /** What {@code query} answers on the FX thread. */
+    static <T> T onFx(java.util.concurrent.Callable<T> query) throws Exception {
+        return org.testfx.util.WaitForAsyncUtils.asyncFx(query).get(10, TimeUnit.SECONDS);
+    }
+
+    /** The grid's row showing {@code service} now, or null. */
+    static javafx.scene.control.TableRow<?> tableRow(org.testfx.api.FxRobot robot, String service) {
+        return robot.lookup(".table-row-cell").queryAll().stream().map(n -> (javafx.scene.control.TableRow<?>) n)
+                .filter(r -> r.getItem() instanceof org.sluice.console.viewmodel.ServiceRowViewModel m && m.name().equals(service))
+                .findFirst().orElse(null);
+    }
     final FakeLauncher launcher = new FakeLauncher();
     final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
             new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(5)));

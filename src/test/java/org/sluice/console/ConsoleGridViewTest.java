@@ -1,11 +1,13 @@
 package org.sluice.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sluice.console.ConsoleFixture.waitUntil;
+import static org.sluice.console.ConsoleFixture.onFx;
+import static org.sluice.console.ConsoleFixture.tableRow;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import javafx.geometry.Bounds;
@@ -30,7 +32,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sluice.console.controls.ActionsCell;
-import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceState;
 import org.testfx.api.FxRobot;
@@ -55,24 +56,12 @@ class ConsoleGridViewTest {
         console.close();
     }
 
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
-    private static <T> T onFx(Callable<T> query) throws Exception {
-        return WaitForAsyncUtils.asyncFx(query).get(10, TimeUnit.SECONDS);
-    }
 
     private boolean active(String service) {
         return console.session.services().row(service).map(r -> r.getState() == ServiceState.ACTIVE).orElse(false);
     }
 
-    private static TableRow<?> tableRow(FxRobot robot, String service) {
-        return robot.lookup(".table-row-cell").queryAll().stream().map(n -> (TableRow<?>) n)
-                .filter(r -> r.getItem() instanceof ServiceRowViewModel m && m.name().equals(service))
-                .findFirst().orElse(null);
-    }
 
     private static ActionsCell actions(FxRobot robot, String service) throws Exception {
         waitUntil(() -> tableRow(robot, service) != null);

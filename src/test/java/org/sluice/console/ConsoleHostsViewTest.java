@@ -1,11 +1,13 @@
 package org.sluice.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sluice.console.ConsoleFixture.waitUntil;
+import static org.sluice.console.ConsoleFixture.onFx;
+import static org.sluice.console.ConsoleFixture.tableRow;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
 import javafx.application.Platform;
@@ -26,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.sluice.console.controls.ActionsCell;
-import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.fleet.api.ManagedHost;
 import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.Operation;
@@ -73,24 +74,12 @@ class ConsoleHostsViewTest {
         return managed;
     }
 
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(15, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
-    private static <T> T onFx(Callable<T> query) throws Exception {
-        return WaitForAsyncUtils.asyncFx(query).get(10, TimeUnit.SECONDS);
-    }
 
     private boolean active(String service) {
         return console.session.services().row(service).map(r -> r.getState() == ServiceState.ACTIVE).orElse(false);
     }
 
-    private static TableRow<?> tableRow(FxRobot robot, String service) {
-        return robot.lookup(".table-row-cell").queryAll().stream().map(n -> (TableRow<?>) n)
-                .filter(r -> r.getItem() instanceof ServiceRowViewModel m && m.name().equals(service))
-                .findFirst().orElse(null);
-    }
 
     private static String cellText(TableRow<?> row, String column) {
         return row.getChildrenUnmodifiable().stream().filter(n -> n instanceof TableCell<?, ?> c

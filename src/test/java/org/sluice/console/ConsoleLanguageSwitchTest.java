@@ -1,12 +1,11 @@
 package org.sluice.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sluice.console.ConsoleFixture.waitUntil;
 
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.TableView;
@@ -27,7 +26,6 @@ import org.sluice.throttle.ThrottleTransition;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
-import org.testfx.util.WaitForAsyncUtils;
 
 /** Switching the language changes the words and nothing else the operator was looking at. */
 @ExtendWith(ApplicationExtension.class)
@@ -44,10 +42,6 @@ class ConsoleLanguageSwitchTest {
         console.close();
     }
 
-    private static void waitUntil(Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
     private ServiceRowViewModel row(String name) {
         return console.session.services().row(name).orElseThrow();

@@ -1,12 +1,13 @@
 package org.sluice.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.sluice.console.ConsoleFixture.waitUntil;
+import static org.sluice.console.ConsoleFixture.onFx;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import javafx.css.PseudoClass;
 import javafx.scene.Node;
@@ -54,10 +55,6 @@ class ConsoleViewTest {
         console.close();
     }
 
-    private static void waitUntil(java.util.concurrent.Callable<Boolean> condition) throws Exception {
-        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, condition);
-        WaitForAsyncUtils.waitForFxEvents();
-    }
 
     private ServiceRowViewModel row(String name) {
         return console.session.services().row(name).orElseThrow();
@@ -402,9 +399,6 @@ class ConsoleViewTest {
                 .getPseudoClassStates().contains(PseudoClass.getPseudoClass("throttled"))));
     }
 
-    private static <T> T onFx(java.util.concurrent.Callable<T> query) throws Exception {
-        return WaitForAsyncUtils.asyncFx(query).get(10, TimeUnit.SECONDS);
-    }
 
     /** The throttle notification on screen, or null. */
     private static Node notificationBar() {
