@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -49,7 +50,11 @@ final class InstanceLogFiles {
     static InstanceLog read(Path work, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
         Path file = work.resolve(run == InstanceLog.Run.CURRENT ? CURRENT : PREVIOUS);
         boolean previousKept = Files.exists(work.resolve(PREVIOUS));
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+        if (Files.isSymbolicLink(file)) {
+            // The data folder is the host's own; a link in it is not an instance's log to show.
+            throw new IOException(file + " is a symbolic link, which the host does not follow; remove it");
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             long size = channel.size();
             boolean restarted = offset > size;
             long asked = offset < 0 ? 0 : restarted ? 0 : offset;

@@ -86,4 +86,13 @@ class InstanceLogFilesTest {
         assertThat(none.text()).isEmpty();
         assertThat(none.size()).isZero();
     }
+
+    @Test
+    void aLogThatIsASymbolicLinkIsNotFollowed(@TempDir Path elsewhere) throws IOException {
+        Path secret = Files.writeString(elsewhere.resolve("secret.txt"), "not the instance's to show\n");
+        Files.createSymbolicLink(work.resolve(InstanceLogFiles.CURRENT), secret);
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> InstanceLogFiles.read(work, InstanceLog.Run.CURRENT, -1, 1024))
+                .isInstanceOf(IOException.class);
+    }
 }
