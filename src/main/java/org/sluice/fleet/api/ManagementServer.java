@@ -473,18 +473,8 @@ public final class ManagementServer implements AutoCloseable {
             throw noSuchResource();
         }
         OperationQuery filter = OperationQuery.all(DEFAULT_LIMIT);
-        String limit = query.get("limit");
-        if (limit != null) {
-            int n;
-            try {
-                n = Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                n = 0;
-            }
-            if (n < 1 || n > MAX_LIMIT) {
-                throw new Refused(400, parameterError("limit", "a whole number from 1 to " + MAX_LIMIT));
-            }
-            filter = filter.withLimit(n);
+        if (query.containsKey("limit")) {
+            filter = filter.withLimit((int) wholeNumber(query.get("limit"), "limit", 1, MAX_LIMIT));
         }
         if (query.containsKey("service")) {
             filter = filter.forService(query.get("service"));
