@@ -101,18 +101,23 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
 
     @Override
     public InstanceLog log(String service, int index, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
+        return InstanceLogFiles.read(instanceFolder(service, index), run, offset, maxBytes);
+    }
+
+    /** Where instance {@code index} of {@code service} keeps its definition and its logs. */
+    private Path instanceFolder(String service, int index) {
         Path work = workRoot.resolve(service).resolve(Integer.toString(index)).normalize();
         // The name is a known service's, which has no separators; this guards against a future caller that forgets.
         if (!work.getParent().getParent().equals(workRoot.normalize())) {
             throw new IllegalArgumentException("No instance folder for '" + service + "'");
         }
-        return InstanceLogFiles.read(work, run, offset, maxBytes);
+        return work;
     }
 
     @Override
     public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
             throws IOException {
-        Path work = workRoot.resolve(definition.name()).resolve(Integer.toString(index));
+        Path work = instanceFolder(definition.name(), index);
         OwnerOnly.createDirectories(work);
         Path definitionFile = work.resolve("definition.json");
         OwnerOnly.write(definitionFile, DefinitionJson.write(definition).getBytes(StandardCharsets.UTF_8));
