@@ -252,7 +252,8 @@ public final class LiveLoadBench {
         return args.length > i ? Integer.parseInt(args[i]) : fallback;
     }
 
-    private static MainView.Shell shell() {
+    /** A window shell that stays light and English and ignores requests to change or quit; other benches use it too. */
+    static MainView.Shell shell() {
         return new MainView.Shell() {
             @Override
             public boolean isDark() {

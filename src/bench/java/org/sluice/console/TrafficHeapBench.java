@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +16,6 @@ import javafx.stage.Stage;
 import atlantafx.base.theme.PrimerLight;
 import org.sluice.bench.Footprint;
 import org.sluice.console.view.FxDialogService;
-import org.sluice.console.view.MainView;
 import org.sluice.console.viewmodel.ConnectionStore;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.RememberedConnection;
@@ -96,7 +94,7 @@ public final class TrafficHeapBench {
         I18n i18n = new I18n(Locale.ENGLISH);
         FxExecutor executor = new FxExecutor();
         session = new ConsoleSession(new FleetGroup(local), Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
-                shell(), System::currentTimeMillis, HttpTraffic::start, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()),
+                LiveLoadBench.shell(), System::currentTimeMillis, HttpTraffic::start, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()),
                 new ConnectionStore() {
                     @Override
                     public List<RememberedConnection> load() {
@@ -139,31 +137,5 @@ public final class TrafficHeapBench {
 
     private static void log(String text) {
         System.out.println("bench: " + text);
-    }
-
-    private static MainView.Shell shell() {
-        return new MainView.Shell() {
-            @Override
-            public boolean isDark() {
-                return false;
-            }
-
-            @Override
-            public void dark(boolean dark) {
-            }
-
-            @Override
-            public Optional<Locale> language() {
-                return Optional.of(Locale.ENGLISH);
-            }
-
-            @Override
-            public void language(Optional<Locale> locale) {
-            }
-
-            @Override
-            public void quit() {
-            }
-        };
     }
 }
