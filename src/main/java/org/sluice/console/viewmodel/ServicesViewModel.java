@@ -252,20 +252,27 @@ public final class ServicesViewModel {
         } else if (event instanceof FleetEvent.InstanceStatusChanged status) {
             row.applyInstanceStatus(status.index(), status.status());
             refilterThrottled(row);
-            // A restart and a give-up are told from what the event says, in the console's language;
-            // other messages (an exit's status) as the host words them.
-            status.message().ifPresent(m -> notices.post(Notice.Kind.ERROR, status.service(),
-                    status.status() == InstanceStatus.RESTARTING && status.crashesInARow() > 0
-                            ? i18n.get("notice.instanceRestarting", status.service(), status.index(), status.crashesInARow())
-                            : status.status() == InstanceStatus.FAILED && status.crashesInARow() > 0
-                            ? i18n.get("notice.instanceLeftDown", status.service(), status.index(), status.crashesInARow())
-                            : i18n.get("notice.instanceFailed", status.service(), status.index(), m)));
+            status.message().ifPresent(m -> notices.post(Notice.Kind.ERROR, status.service(), instanceNotice(status, m)));
         } else if (event instanceof FleetEvent.ThrottleChanged throttle) {
             row.applyThrottle(throttle.index(), throttle.transition().state());
             refilterThrottled(row);
         } else if (event instanceof FleetEvent.InstanceProblem problem) {
             notices.post(Notice.Kind.ERROR, problem.service(), i18n.get("notice.instanceProblem", problem.service(), problem.index(), problem.message()));
         }
+    }
+
+    /**
+     * A restart and a give-up are told from what the event says, in the console's language; other
+     * messages (an exit's status) as the host words them.
+     */
+    private String instanceNotice(FleetEvent.InstanceStatusChanged status, String message) {
+        if (status.crashesInARow() > 0 && status.status() == InstanceStatus.RESTARTING) {
+            return i18n.get("notice.instanceRestarting", status.service(), status.index(), status.crashesInARow());
+        }
+        if (status.crashesInARow() > 0 && status.status() == InstanceStatus.FAILED) {
+            return i18n.get("notice.instanceLeftDown", status.service(), status.index(), status.crashesInARow());
+        }
+        return i18n.get("notice.instanceFailed", status.service(), status.index(), message);
     }
 
     /** A row whose state changed may leave or enter the filtered view. */
