@@ -1,5 +1,8 @@
 package org.sluice.runtime;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 
@@ -17,6 +20,17 @@ public interface RoleInstance {
 
     /** The port it accepts messages on, once ready. */
     OptionalInt port();
+
+    /**
+     * Where it accepts messages, once ready: on this machine's loopback for a child process, at its
+     * pod's address for an instance that runs elsewhere.
+     */
+    default Optional<InetSocketAddress> address() {
+        OptionalInt port = port();
+        return port.isPresent()
+                ? Optional.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port.getAsInt()))
+                : Optional.empty();
+    }
 
     /**
      * Refuse messages (409) and stop pulling, until {@link #resume()}.
