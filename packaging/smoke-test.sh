@@ -111,17 +111,38 @@ wait "$console" 2>/dev/null || true
 echo "stayed up; screenshot $out/console.png ($colours colours)"
 
 echo "== sluice host --demo"
-sluice host --port 0 --data "$work/host-data" --demo > "$work/host.log" 2>&1 &
+sluice host --port 0 --manage 127.0.0.1:0 --data "$work/host-data" --demo > "$work/host.log" 2>&1 &
 host=$!
 pids+=($host)
-wait_for "$work/host.log" 90 'Create succeeded' 3 || { cat "$work/host.log" >&2; fail "the demo services were not created"; }
-grep -E 'ready on port|Create succeeded' "$work/host.log"
+wait_for "$work/host.log" 90 'Create of [a-z-]* succeeded' 3 || { cat "$work/host.log" >&2; fail "the demo services were not created"; }
+grep -E 'ready on port|Create of [a-z-]* succeeded' "$work/host.log"
+# The metrics page and the logging backend run on the installed runtime's modules, not only on a full JDK.
+manage=$(sed -n 's|.*Management API on \(https://[0-9.:]*\).*|\1|p' "$work/host.log" | head -n 1)
+[ -n "$manage" ] || { cat "$work/host.log" >&2; fail "the host printed no management address"; }
+key=$(sluice keys show --data "$work/host-data" 2>/dev/null | sed -n 's/^primary key: //p')
+curl -sfk -u "owner:$key" "$manage/metrics" > "$work/metrics.txt" || fail "GET $manage/metrics failed"
+grep -q '^sluice_instance_memory_ratio{' "$work/metrics.txt" || { head -n 40 "$work/metrics.txt" >&2; fail "the metrics page has no instance memory"; }
+echo "metrics: $(grep -c '^sluice_' "$work/metrics.txt") samples from $manage/metrics"
 kill -TERM "$host"
 wait "$host" 2>/dev/null || true
 grep -q 'Host stopped.' "$work/host.log" || { cat "$work/host.log" >&2; fail "the host did not stop cleanly"; }
 if pgrep -f -- "--work $work/host-data" >/dev/null; then
     fail "role instances were left running"
 fi
+
+echo "== sluice host --log-format json"
+# Standard output has the host's own words for a person; the log is on standard error.
+sluice host --port 0 --manage off --data "$work/json-data" --log-format json > "$work/json.out" 2> "$work/json.log" &
+host=$!
+pids+=($host)
+wait_for "$work/json.log" 60 '"formattedMessage":"Front door open' || { cat "$work/json.log" >&2; fail "the host wrote no JSON log line"; }
+kill -TERM "$host"
+wait "$host" 2>/dev/null || true
+if grep -v '^WARNING' "$work/json.log" | grep -qv '^{'; then
+    cat "$work/json.log" >&2
+    fail "the JSON log has a line that is not an object"
+fi
+echo "every line of the JSON log is an object"
 
 echo "== the host as a service"
 unit=/lib/systemd/system/sluice-host.service
