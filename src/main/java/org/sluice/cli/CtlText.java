@@ -8,6 +8,8 @@ import java.util.Locale;
 import org.sluice.fleet.api.ApiJson;
 import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.throttle.CauseChange;
+import org.sluice.throttle.ThrottleEpisode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -162,17 +164,25 @@ final class CtlText {
         return Messages.get("ctl.crash", crash.instance(), exit, crash.crashesInARow());
     }
 
+    /** How many of an episode's latest cause changes a row shows after the first. */
+    static final int CAUSE_STEPS_SHOWN = 5;
+
     /**
      * Each change of an episode's causes, the first at its start and the others as seconds after
-     * it: "Memory, +1.5 s Memory+Concurrency".
+     * it: "Memory, +1.5 s Memory+Concurrency". A long history shows its first step, how many
+     * changes came between, and its latest {@value #CAUSE_STEPS_SHOWN}.
      */
-    private static String causeHistory(JsonNode episode) {
+    private static String causeHistory(JsonNode node) {
+        ThrottleEpisode episode = ApiJson.readEpisode(node).episode();
+        ThrottleEpisode.Outline outline = episode.outline(CAUSE_STEPS_SHOWN);
         List<String> steps = new ArrayList<>();
-        long start = ApiJson.parseTime(episode.path("startedAt").asText());
-        for (JsonNode step : episode.path("causeHistory")) {
-            long after = ApiJson.parseTime(step.path("at").asText()) - start;
-            String causes = causes(step.path("causes"));
-            steps.add(steps.isEmpty() ? causes : String.format(Locale.ROOT, "+%.1f s %s", after / 1000.0, causes));
+        steps.add(causes(ApiJson.causes(outline.first().causes())));
+        if (outline.untold() > 0) {
+            steps.add(Messages.get("ctl.episode.untold", outline.untold()));
+        }
+        for (CauseChange step : outline.latest()) {
+            steps.add(String.format(Locale.ROOT, "+%.1f s %s", (step.atMs() - episode.startMs()) / 1000.0,
+                    causes(ApiJson.causes(step.causes()))));
         }
         return String.join(", ", steps);
     }

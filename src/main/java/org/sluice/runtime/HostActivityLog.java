@@ -118,6 +118,9 @@ public final class HostActivityLog implements HostListener {
         }
     }
 
+    /** How many of an episode's latest cause changes its line tells after the first. */
+    private static final int CAUSE_STEPS_TOLD = 5;
+
     private static void episode(String service, int index, ThrottleEpisode episode) {
         long durationMs = episode.endMs().orElse(episode.startMs()) - episode.startMs();
         StringBuilder more = new StringBuilder();
@@ -125,8 +128,12 @@ public final class HostActivityLog implements HostListener {
             more.append(", cut short when the instance went down");
         }
         if (episode.history().size() > 1) {
-            more.append("; its causes: ").append(words(episode.history().get(0).causes()));
-            for (CauseChange change : episode.history().subList(1, episode.history().size())) {
+            ThrottleEpisode.Outline outline = episode.outline(CAUSE_STEPS_TOLD);
+            more.append("; its causes: ").append(words(outline.first().causes()));
+            if (outline.untold() > 0) {
+                more.append(", then ").append(outline.untold()).append(" more changes");
+            }
+            for (CauseChange change : outline.latest()) {
                 more.append(", then ").append(words(change.causes())).append(" after ")
                         .append(oneDecimal((change.atMs() - episode.startMs()) / 1000.0)).append(" s");
             }

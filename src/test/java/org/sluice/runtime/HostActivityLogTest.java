@@ -151,6 +151,20 @@ class HostActivityLogTest {
     }
 
     @Test
+    void anEpisodeWhoseCausesChangedOftenTellsItsStartItsLatestChangesAndHowManyCameBetween() {
+        ThrottleEpisode episode = ThrottleEpisode.opening(0, Set.of(Cause.MEMORY));
+        for (int i = 1; i <= 1_000; i++) {
+            episode = episode.changedAt(i * 1_000L, i % 2 == 1 ? Set.of(Cause.MEMORY, Cause.CONCURRENCY) : Set.of(Cause.MEMORY));
+        }
+        log.instanceEvent("orders", instance(0, ThrottleState.NORMAL, Set.of()), new InstanceEvent.EpisodeEnded(episode.endedAt(1_000_500)));
+
+        String message = only().getFormattedMessage();
+        assertThat(message).contains("; its causes: memory, then " + (1_000 - 5) + " more changes, then ")
+                .endsWith("then memory after 1000.0 s")
+                .hasSizeLessThan(600);
+    }
+
+    @Test
     void anEpisodeCutShortOrWhoseCausesChangedSaysSo() {
         ThrottleEpisode episode = ThrottleEpisode.opening(1_000, Set.of(Cause.MEMORY))
                 .changedAt(3_000, Set.of(Cause.MEMORY, Cause.CONCURRENCY))

@@ -270,11 +270,22 @@ public final class ServiceDetailsViewModel {
         return episode.cutShort() ? i18n.get("details.episode.cutShort", length) : length;
     }
 
-    /** Each step of an episode's causes, with the time it began, oldest first. */
+    /** How many of an episode's latest cause changes the details tell after the first. */
+    public static final int CAUSE_STEPS_TOLD = 12;
+
+    /**
+     * Each step of an episode's causes, with the time it began, oldest first. A long history tells
+     * its first step, how many changes came between, and its latest {@value #CAUSE_STEPS_TOLD}.
+     */
     public static String causeHistoryText(ThrottleEpisode episode, I18n i18n, LongFunction<String> time) {
-        return episode.history().stream()
-                .map(step -> time.apply(step.atMs()) + " " + causesText(step.causes(), i18n))
-                .collect(Collectors.joining(" → "));
+        ThrottleEpisode.Outline outline = episode.outline(CAUSE_STEPS_TOLD);
+        List<String> steps = new ArrayList<>();
+        steps.add(time.apply(outline.first().atMs()) + " " + causesText(outline.first().causes(), i18n));
+        if (outline.untold() > 0) {
+            steps.add(i18n.get("details.episode.untold", Integer.toString(outline.untold())));
+        }
+        outline.latest().forEach(step -> steps.add(time.apply(step.atMs()) + " " + causesText(step.causes(), i18n)));
+        return String.join(" → ", steps);
     }
 
     /** Causes in their order, in the console's words: "Memory + Messages in process". */

@@ -240,6 +240,7 @@ public final class ApiJson {
             change.put("at", time(step.atMs()));
             change.set("causes", causes(step.causes()));
         }
+        node.put("causeHistoryOmitted", episode.episode().omittedSteps());
         return node;
     }
 
@@ -252,7 +253,8 @@ public final class ApiJson {
         List<CauseChange> history = new ArrayList<>();
         node.path("causeHistory").forEach(step -> history.add(new CauseChange(readTime(step.path("at")), readCauses(step.path("causes")))));
         ThrottleEpisode episode = history.isEmpty() ? new ThrottleEpisode(start, endMs, causes)
-                : new ThrottleEpisode(start, endMs, causes, history, node.path("cutShort").asBoolean(false));
+                : new ThrottleEpisode(start, endMs, causes, history, node.path("cutShort").asBoolean(false),
+                        node.path("causeHistoryOmitted").asInt(0));
         return new InstanceEpisode(text(node, "service"), node.path("instance").asInt(), episode);
     }
 
@@ -427,7 +429,8 @@ public final class ApiJson {
                 .orElseThrow(() -> new IllegalArgumentException("\"" + chartName + "\" is not a state of the chart"));
     }
 
-    private static ArrayNode causes(Set<Cause> causes) {
+    /** Causes as the API names them, in their order: {@code ["Memory", "Concurrency"]}. */
+    public static ArrayNode causes(Set<Cause> causes) {
         ArrayNode array = MAPPER.createArrayNode();
         EnumSet.copyOf(causes.isEmpty() ? EnumSet.noneOf(Cause.class) : causes).forEach(c -> array.add(word(c)));
         return array;

@@ -462,9 +462,11 @@ public final class Store implements HostJournal {
         }
         write("record a throttle episode of " + service, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO throttle_episode "
-                    + "(service, instance_index, start_ms, end_ms, causes, cut_short, cause_history) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    + "(service, instance_index, start_ms, end_ms, causes, cut_short, cause_history, cause_history_omitted) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
                     + "ON CONFLICT (service, instance_index, start_ms) DO UPDATE SET end_ms = excluded.end_ms, "
-                    + "causes = excluded.causes, cut_short = excluded.cut_short, cause_history = excluded.cause_history")) {
+                    + "causes = excluded.causes, cut_short = excluded.cut_short, cause_history = excluded.cause_history, "
+                    + "cause_history_omitted = excluded.cause_history_omitted")) {
                 ps.setString(1, service);
                 ps.setInt(2, record.instance());
                 ps.setLong(3, episode.startMs());
@@ -473,6 +475,7 @@ public final class Store implements HostJournal {
                 ps.setInt(6, episode.cutShort() ? 1 : 0);
                 ps.setString(7, episode.history().stream().map(step -> step.atMs() + ":" + joined(step.causes()))
                         .collect(Collectors.joining(";")));
+                ps.setInt(8, episode.omittedSteps());
                 ps.executeUpdate();
             }
             return null;
@@ -515,7 +518,7 @@ public final class Store implements HostJournal {
         Objects.requireNonNull(service, "service");
         return read("list the throttle episodes of " + service, c -> {
             List<InstanceEpisode> episodes = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT instance_index, start_ms, end_ms, causes, cut_short, cause_history "
+            try (PreparedStatement ps = c.prepareStatement("SELECT instance_index, start_ms, end_ms, causes, cut_short, cause_history, cause_history_omitted "
                     + "FROM throttle_episode WHERE service = ? AND start_ms < ? AND (end_ms IS NULL OR end_ms >= ?) "
                     + "ORDER BY start_ms, instance_index")) {
                 ps.setString(1, service);
@@ -528,7 +531,7 @@ public final class Store implements HostJournal {
                         String history = rs.getString("cause_history");
                         ThrottleEpisode episode = new ThrottleEpisode(start, nullableLong(rs, "end_ms"), causes,
                                 history.isEmpty() ? List.of(new CauseChange(start, causes)) : history(history),
-                                rs.getInt("cut_short") == 1);
+                                rs.getInt("cut_short") == 1, rs.getInt("cause_history_omitted"));
                         episodes.add(new InstanceEpisode(service, rs.getInt("instance_index"), episode));
                     }
                 }

@@ -118,6 +118,23 @@ class ServiceDetailsViewModelTest {
     }
 
     @Test
+    void aLongCauseHistoryIsToldByItsStartItsLatestStepsAndHowManyCameBetween() {
+        ThrottleEpisode episode = ThrottleEpisode.opening(0, Set.of(Cause.MEMORY));
+        for (int i = 1; i <= 1_000; i++) {
+            episode = episode.changedAt(i * 1_000L, i % 2 == 1 ? java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY) : Set.of(Cause.MEMORY));
+        }
+        java.util.function.LongFunction<String> seconds = ms -> Long.toString(ms / 1000);
+
+        String text = ServiceDetailsViewModel.causeHistoryText(episode, ENGLISH, seconds);
+        assertThat(text).startsWith("0 Memory → … "
+                        + (1_000 - ServiceDetailsViewModel.CAUSE_STEPS_TOLD) + " more changes … → ")
+                .endsWith(" → 1000 Memory")
+                .contains("999 Memory + Messages in process");
+        assertThat(text.split(" → ")).hasSize(ServiceDetailsViewModel.CAUSE_STEPS_TOLD + 2);
+        assertThat(ServiceDetailsViewModel.causeHistoryText(episode, KOREAN, seconds)).contains("… 변경 ");
+    }
+
+    @Test
     void anEpisodeCutShortSaysSoBesideItsLengthAndItsCausesAreToldStepByStep() {
         ThrottleEpisode episode = ThrottleEpisode.opening(at("04:09:08"), Set.of(Cause.MEMORY))
                 .changedAt(at("04:09:10"), java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY))

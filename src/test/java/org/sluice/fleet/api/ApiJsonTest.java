@@ -110,6 +110,17 @@ class ApiJsonTest {
         assertThat(cut.path("cutShort").asBoolean()).isTrue();
         assertThat(cut.path("causeHistory").findValuesAsText("at")).containsExactly("2023-11-14T22:13:20Z", "2023-11-14T22:13:21.500Z");
         assertThat(ApiJson.readEpisode(reparse(cut)).episode()).isEqualTo(episode);
+        assertThat(cut.path("causeHistoryOmitted").asInt(-1)).isZero();
+
+        ThrottleEpisode longOne = ThrottleEpisode.opening(1_700_000_000_000L, Set.of(Cause.MEMORY));
+        for (int i = 1; i <= ThrottleEpisode.MAX_HISTORY_STEPS + 50; i++) {
+            longOne = longOne.changedAt(1_700_000_000_000L + i * 1_000L,
+                    i % 2 == 1 ? java.util.EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY) : Set.of(Cause.MEMORY));
+        }
+        JsonNode bounded = ApiJson.episode(new InstanceEpisode("orders", 0, longOne));
+        assertThat(bounded.path("causeHistoryOmitted").asInt()).isEqualTo(51);
+        assertThat(bounded.path("causeHistory")).hasSize(ThrottleEpisode.MAX_HISTORY_STEPS);
+        assertThat(ApiJson.readEpisode(reparse(bounded)).episode()).isEqualTo(longOne);
     }
 
     @Test

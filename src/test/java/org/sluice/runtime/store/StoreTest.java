@@ -403,6 +403,21 @@ class StoreTest {
     }
 
     @Test
+    void anEpisodeWhoseHistoryLeftStepsOutKeepsTheCountOfThem() {
+        try (Store store = Store.open(dir)) {
+            ThrottleEpisode episode = ThrottleEpisode.opening(0, Set.of(Cause.MEMORY));
+            for (int i = 1; i <= 1_000; i++) {
+                episode = episode.changedAt(i * 10L, i % 2 == 1 ? EnumSet.of(Cause.MEMORY, Cause.CONCURRENCY) : Set.of(Cause.MEMORY));
+            }
+            assertThat(episode.omittedSteps()).isPositive();
+            store.saveEpisode(new InstanceEpisode("orders", 0, episode.endedAt(20_000)));
+
+            assertThat(store.episodes("orders", 0, 30_000)).singleElement()
+                    .isEqualTo(new InstanceEpisode("orders", 0, episode.endedAt(20_000)));
+        }
+    }
+
+    @Test
     void episodesLeftOpenAndClosedAtRecoveryAreMarkedCutShortAndThoseEndedBeforeAreNot() {
         try (Store store = Store.open(dir)) {
             store.saveEpisode(new InstanceEpisode("orders", 0, ThrottleEpisode.opening(100, Set.of(Cause.MEMORY))));
@@ -435,7 +450,7 @@ class StoreTest {
         }
 
         try (Store store = Store.open(dir)) {
-            assertThat(pragma(file, "user_version")).isEqualTo("3");
+            assertThat(pragma(file, "user_version")).isEqualTo(String.valueOf(Migrations.latest()));
             assertThat(store.operations(ALL)).singleElement().satisfies(r -> {
                 assertThat(r.operation()).isEqualTo(Operation.START);
                 assertThat(r.crash()).isEmpty();
