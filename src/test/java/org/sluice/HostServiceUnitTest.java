@@ -1,6 +1,7 @@
 package org.sluice;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +109,22 @@ class HostServiceUnitTest {
         assertThat(service("PrivateTmp")).isEqualTo("yes");
         // The JVM writes the code it compiles; this would stop it.
         assertThat(unit().get("Service")).doesNotContainKey("MemoryDenyWriteExecute");
+    }
+
+    /**
+     * systemd's own rating of the unit's exposure, worked out from the file alone: 0 is fully
+     * sandboxed, 10 is no sandbox at all. The threshold is in tenths. Where systemd-analyze is not
+     * installed there is nothing to ask.
+     */
+    @Test
+    void systemdRatesItsExposureAtThreeOrBelow() throws Exception {
+        Path analyze = Path.of("/usr/bin/systemd-analyze");
+        assumeTrue(Files.isExecutable(analyze), "systemd-analyze is not installed");
+        Process run = new ProcessBuilder(analyze.toString(), "security", "--offline=yes", "--no-pager", "--threshold=30",
+                UNIT.toString()).redirectErrorStream(true).start();
+        String report = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(run.waitFor()).as(report).isZero();
+        assertThat(report).contains("Overall exposure level for sluice-host.service");
     }
 
     @Test
