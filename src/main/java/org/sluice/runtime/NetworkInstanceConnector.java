@@ -144,6 +144,8 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         private volatile Socket socket;
         private volatile int port = -1;
         private volatile boolean stopRequested;
+        /** False from just before the listener is told the instance exited, as a child process is dead by then. */
+        private volatile boolean alive = true;
         private String lastProblem;
         private boolean stopped;
         private ProtocolEvent lastThrottle;
@@ -339,13 +341,14 @@ public final class NetworkInstanceConnector implements InstanceConnector {
             }
             IOException gone = new IOException(name() + " is no longer followed");
             pending.forEach(p -> p.completeExceptionally(gone));
+            alive = false;
             decoder.deliver(listener, new InstanceEvent.Exited(status, stopRequested));
             exited.complete(null);
         }
 
         private CompletableFuture<Void> command(String word, Duration timeout) {
             CompletableFuture<Void> acted = new CompletableFuture<>();
-            if (exited.isDone()) {
+            if (!alive) {
                 acted.completeExceptionally(new IOException(name() + " is not running"));
                 return acted;
             }
@@ -415,7 +418,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         @Override
         public void kill() {
             stopRequested = true;
-            if (exited.isDone()) {
+            if (!alive) {
                 return;
             }
             command("stop", COMMAND_TIMEOUT).whenComplete((ok, failure) -> {
@@ -436,7 +439,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
 
         @Override
         public boolean isAlive() {
-            return !exited.isDone();
+            return alive;
         }
     }
 
