@@ -230,4 +230,32 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
         assertThat(events.await(InstanceEvent.Exited.class, e -> true)).isEqualTo(new InstanceEvent.Exited(-1, true));
         assertThat(instance.isAlive()).isFalse();
     }
+
+    @Test
+    void aStreamThatFallsSilentCountsAsBrokenAndIsFollowedAgain() throws Exception {
+        AtomicInteger streams = new AtomicInteger();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        HttpServer stub = stub(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("{\"event\":\"ready\",\"port\":4711,\"pid\":7}\n".getBytes(StandardCharsets.UTF_8));
+            if (streams.incrementAndGet() > 1) {
+                out.write("{\"event\":\"problem\",\"message\":\"second stream\"}\n".getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            // The first stream then says nothing more, as a connection whose other end vanished.
+            await(end);
+            out.close();
+        });
+        NetworkInstanceConnector impatient = new NetworkInstanceConnector(new NetworkInstanceConnector.Reconnect(2,
+                Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(2)));
+        Recorder events = new Recorder();
+        RoleInstance instance = impatient.connect("orders", 0, stub.getAddress(), TOKEN, events);
+
+        events.await(InstanceEvent.Problem.class, p -> p.message().equals("second stream"));
+
+        assertThat(events.all(InstanceEvent.Ready.class)).hasSize(1);
+        assertThat(instance.isAlive()).isTrue();
+    }
 }
