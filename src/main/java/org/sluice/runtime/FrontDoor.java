@@ -3,6 +3,7 @@ package org.sluice.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -56,8 +57,8 @@ public final class FrontDoor implements AutoCloseable {
     private final ExecutorService workers;
     /** Guards {@link #inFlight} and {@link #closing}; waited on while the door drains. */
     private final Object drain = new Object();
-    /** Messages forwarded and not yet answered, by the port of the instance that has each. */
-    private final Map<Integer, Integer> inFlight = new HashMap<>();
+    /** Messages forwarded and not yet answered, by the address of the instance that has each. */
+    private final Map<InetSocketAddress, Integer> inFlight = new HashMap<>();
     private boolean closing;
 
     private FrontDoor(Host host, HttpServer server, ExecutorService workers) {
@@ -144,7 +145,7 @@ public final class FrontDoor implements AutoCloseable {
         synchronized (drain) {
             refused = closing;
             if (!refused) {
-                inFlight.merge(to.port(), 1, Integer::sum);
+                inFlight.merge(to.address(), 1, Integer::sum);
             }
         }
         if (refused) {
@@ -157,7 +158,7 @@ public final class FrontDoor implements AutoCloseable {
             forwardNow(exchange, name, to, body);
         } finally {
             synchronized (drain) {
-                inFlight.computeIfPresent(to.port(), (port, count) -> count == 1 ? null : count - 1);
+                inFlight.computeIfPresent(to.address(), (address, count) -> count == 1 ? null : count - 1);
                 drain.notifyAll();
             }
         }
@@ -166,7 +167,7 @@ public final class FrontDoor implements AutoCloseable {
     private void forwardNow(HttpExchange exchange, String name, Host.Route.To to, byte[] body) throws IOException {
         InstanceConnections.Answer response;
         try {
-            response = instances.post(to.port(), body);
+            response = instances.post(to.address(), body);
         } catch (IOException e) {
             LOG.warn("{} instance {} did not answer: {}", name, to.instance(), e.toString());
             answer(exchange, 502, "Role instance " + to.instance() + " of '" + name + "' did not answer: " + e.getMessage());
@@ -232,14 +233,14 @@ public final class FrontDoor implements AutoCloseable {
      * Stops the door without breaking a promise to a sender: it takes no new message (a sender
      * is told 503, the host is stopping), and waits up to {@code drainTime} for the messages it has
      * forwarded to be answered. Those still out then are ended by {@code endInstancesAt}, which is
-     * given the ports of the instances that have them and must return once those have exited, so
+     * given the addresses of the instances that have them and must return once those have exited, so
      * that none of them can deliver a message after its sender is told it failed.
      */
-    public void close(Duration drainTime, Consumer<Set<Integer>> endInstancesAt) {
+    public void close(Duration drainTime, Consumer<Set<InetSocketAddress>> endInstancesAt) {
         refuseNew();
-        Set<Integer> left = awaitDrained(drainTime);
+        Set<InetSocketAddress> left = awaitDrained(drainTime);
         if (!left.isEmpty()) {
-            LOG.warn("Messages to the instances on ports {} were not answered within {} s; those instances are ended",
+            LOG.warn("Messages to the instances at {} were not answered within {} s; those instances are ended",
                     left, drainTime.toSeconds());
             endInstancesAt.accept(left);
             awaitDrained(Duration.ofSeconds(5));
@@ -261,8 +262,8 @@ public final class FrontDoor implements AutoCloseable {
         }
     }
 
-    /** Waits until every forwarded message is answered, or {@code limit}; returns the ports of those left. */
-    private Set<Integer> awaitDrained(Duration limit) {
+    /** Waits until every forwarded message is answered, or {@code limit}; returns the addresses of those left. */
+    private Set<InetSocketAddress> awaitDrained(Duration limit) {
         long deadline = System.nanoTime() + limit.toNanos();
         synchronized (drain) {
             while (!inFlight.isEmpty()) {

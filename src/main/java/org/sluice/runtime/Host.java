@@ -2,6 +2,7 @@ package org.sluice.runtime;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -101,7 +102,12 @@ public final class Host implements AutoCloseable {
         record Unknown() implements Route { }
         record NotActive(ServiceState state) implements Route { }
         record NoInstance() implements Route { }
-        record To(int instance, int port) implements Route { }
+        /** To instance number {@code instance}, which takes messages at {@code address}. */
+        record To(int instance, InetSocketAddress address) implements Route {
+            public int port() {
+                return address.getPort();
+            }
+        }
     }
 
     private final Lifecycle rules = Lifecycle.standard();
@@ -431,17 +437,17 @@ public final class Host implements AutoCloseable {
     }
 
     /**
-     * Ends, at once, the instances listening on {@code ports} and returns once they have exited
+     * Ends, at once, the instances taking messages at {@code addresses} and returns once they have exited
      * (or 5 s have passed): for a front door that must not let an instance deliver a message after
      * its sender is told it failed.
      */
-    public void endInstancesAt(Set<Integer> ports) {
+    public void endInstancesAt(Set<InetSocketAddress> addresses) {
         List<CompletableFuture<Void>> exits = new ArrayList<>();
-        services.values().forEach(managed -> exits.addAll(managed.instances.endAt(ports)));
+        services.values().forEach(managed -> exits.addAll(managed.instances.endAt(addresses)));
         try {
             CompletableFuture.allOf(exits.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
         } catch (TimeoutException | ExecutionException e) {
-            LOG.warn("Instances on ports {} did not all exit in time: {}", ports, e.toString());
+            LOG.warn("Instances at {} did not all exit in time: {}", addresses, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

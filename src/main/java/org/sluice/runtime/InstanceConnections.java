@@ -37,7 +37,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 final class InstanceConnections implements AutoCloseable {
     /** Connections unused for longer are closed rather than reused. */
     static final Duration MAX_IDLE = Duration.ofSeconds(20);
-    /** The most idle connections kept per instance port. */
+    /** The most idle connections kept per instance. */
     static final int MAX_KEPT = 512;
     private static final int MAX_HEADER_LINE = 8192;
     private static final int MAX_HEADERS = 100;
@@ -46,7 +46,7 @@ final class InstanceConnections implements AutoCloseable {
     record Answer(int status, byte[] body, Optional<String> contentType, Optional<String> retryAfter) {
     }
 
-    private final Map<Integer, Deque<Connection>> idle = new ConcurrentHashMap<>();
+    private final Map<InetSocketAddress, Deque<Connection>> idle = new ConcurrentHashMap<>();
     private final Duration readTimeout;
     private final Duration connectTimeout;
     private volatile boolean closed;
@@ -60,24 +60,29 @@ final class InstanceConnections implements AutoCloseable {
         this.readTimeout = readTimeout;
     }
 
-    /** Posts {@code body} to the instance on {@code port} and returns its answer. */
+    /** Posts {@code body} to the instance on {@code port} of this machine's loopback and returns its answer. */
     Answer post(int port, byte[] body) throws IOException {
-        Connection kept = take(port);
+        return post(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), body);
+    }
+
+    /** Posts {@code body} to the instance at {@code address} and returns its answer. */
+    Answer post(InetSocketAddress address, byte[] body) throws IOException {
+        Connection kept = take(address);
         if (kept != null) {
             try {
-                return exchange(kept, port, body, true);
+                return exchange(kept, address, body, true);
             } catch (StaleConnection stale) {
                 kept.close();
             }
         }
-        return exchange(open(port), port, body, false);
+        return exchange(open(address), address, body, false);
     }
 
-    private Answer exchange(Connection connection, int port, byte[] body, boolean reused) throws IOException {
+    private Answer exchange(Connection connection, InetSocketAddress address, byte[] body, boolean reused) throws IOException {
         ParsedAnswer parsed;
         try {
             try {
-                connection.write(port, body);
+                connection.write(address, body);
             } catch (IOException e) {
                 // A kept connection the instance had closed: the message never reached it.
                 throw reused ? new StaleConnection(e.toString()) : e;
@@ -88,15 +93,15 @@ final class InstanceConnections implements AutoCloseable {
             throw e;
         }
         if (parsed.keepAlive && !closed) {
-            give(port, connection);
+            give(address, connection);
         } else {
             connection.close();
         }
         return parsed.answer;
     }
 
-    private Connection take(int port) {
-        Deque<Connection> kept = idle.get(port);
+    private Connection take(InetSocketAddress address) {
+        Deque<Connection> kept = idle.get(address);
         if (kept == null) {
             return null;
         }
@@ -110,8 +115,8 @@ final class InstanceConnections implements AutoCloseable {
         return null;
     }
 
-    private void give(int port, Connection connection) {
-        Deque<Connection> kept = idle.computeIfAbsent(port, p -> new ConcurrentLinkedDeque<>());
+    private void give(InetSocketAddress address, Connection connection) {
+        Deque<Connection> kept = idle.computeIfAbsent(address, a -> new ConcurrentLinkedDeque<>());
         connection.idleSince = System.nanoTime();
         // Newest first: the connections in use stay warm and the surplus ages out at the back.
         kept.offerFirst(connection);
@@ -123,11 +128,11 @@ final class InstanceConnections implements AutoCloseable {
         }
     }
 
-    private Connection open(int port) throws IOException {
+    private Connection open(InetSocketAddress address) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), (int) connectTimeout.toMillis());
+            socket.connect(address, (int) connectTimeout.toMillis());
             socket.setSoTimeout((int) readTimeout.toMillis());
             return new Connection(socket);
         } catch (IOException e) {
@@ -157,6 +162,12 @@ final class InstanceConnections implements AutoCloseable {
     private record ParsedAnswer(Answer answer, boolean keepAlive) {
     }
 
+    /** The {@code Host} header for {@code address}: its literal address (bracketed for IPv6) and port, never a name looked up. */
+    static String hostHeader(InetSocketAddress address) {
+        String host = address.getAddress() != null ? address.getAddress().getHostAddress() : address.getHostString();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+
     private static final class Connection {
         final Socket socket;
         final InputStream in;
@@ -169,8 +180,8 @@ final class InstanceConnections implements AutoCloseable {
             this.out = socket.getOutputStream();
         }
 
-        void write(int port, byte[] body) throws IOException {
-            byte[] head = ("POST /messages HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nContent-Length: " + body.length
+        void write(InetSocketAddress address, byte[] body) throws IOException {
+            byte[] head = ("POST /messages HTTP/1.1\r\nHost: " + hostHeader(address) + "\r\nContent-Length: " + body.length
                     + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             if (body.length <= 16 * 1024) {
                 // One segment for a small message: with TCP_NODELAY two writes are two packets.

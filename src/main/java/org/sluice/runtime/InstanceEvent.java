@@ -1,5 +1,7 @@
 package org.sluice.runtime;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,8 +13,19 @@ import org.sluice.throttle.ThrottleTransition;
 /** What a role instance reports to its host. */
 public sealed interface InstanceEvent {
 
-    /** The instance accepts messages on {@code port}. */
-    record Ready(int port, long pid) implements InstanceEvent {
+    /**
+     * The instance accepts messages on {@code port}, at {@code address}: this machine's loopback
+     * for a child process, the address the host reached it at for an instance that runs elsewhere.
+     */
+    record Ready(int port, long pid, InetSocketAddress address) implements InstanceEvent {
+        public Ready {
+            Objects.requireNonNull(address, "address");
+        }
+
+        /** A child process's readiness: it takes messages on this machine's loopback. */
+        public Ready(int port, long pid) {
+            this(port, pid, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.sluice.runtime;
 
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -50,6 +51,8 @@ final class InstanceSlot implements InstanceListener {
      * from {@link #process}, which is set only once the launcher returns, after that event.
      */
     volatile int port = -1;
+    /** Where it said it takes messages; null until then. Taken from its ready event, as {@link #port} is. */
+    volatile InetSocketAddress address;
     private final Consumer<InstanceSlot> crashed;
     /**
      * The episode under way, as last written; null while the instance is Normal. Its start is
@@ -77,6 +80,7 @@ final class InstanceSlot implements InstanceListener {
     public void onEvent(InstanceEvent event) {
         boolean crash = false;
         if (event instanceof InstanceEvent.Ready ready) {
+            address = ready.address();
             port = ready.port();
             status = InstanceStatus.RUNNING;
             readyAtNanos = System.nanoTime();

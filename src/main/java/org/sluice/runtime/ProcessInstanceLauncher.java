@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,10 +23,6 @@ import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.instance.ProtocolEvent;
 import org.sluice.runtime.instance.OwnerOnly;
-import org.sluice.runtime.instance.ProtocolEvents;
-import org.sluice.throttle.InstanceSample;
-import org.sluice.throttle.ThrottleEpisode;
-import org.sluice.throttle.ThrottleTransition;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,8 +134,16 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
         }
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectError(log.toFile());
-        Process process = builder.start();
-        ChildInstance child = new ChildInstance(definition.name(), index, process, listener);
+        return attach(definition.name(), index, builder.start(), listener);
+    }
+
+    /**
+     * Speaks the protocol with {@code process}, which runs instance {@code index} of {@code service}
+     * and has just started: its events go to {@code listener}. Tests attach an instance run inside
+     * their own JVM.
+     */
+    static RoleInstance attach(String service, int index, Process process, InstanceListener listener) {
+        ChildInstance child = new ChildInstance(service, index, process, listener);
         child.startReading();
         return child;
     }
@@ -151,6 +156,7 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
         private final int index;
         private final Process process;
         private final InstanceListener listener;
+        private final InstanceEventDecoder decoder;
         private final Writer control;
         private final CompletableFuture<Integer> ready = new CompletableFuture<>();
         private final CompletableFuture<Void> exited = new CompletableFuture<>();
@@ -165,6 +171,8 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
             this.index = index;
             this.process = process;
             this.listener = listener;
+            this.decoder = new InstanceEventDecoder(service, index,
+                    p -> new InetSocketAddress(InetAddress.getLoopbackAddress(), p));
             this.control = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
         }
 
@@ -201,29 +209,15 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
         }
 
         private void handle(String line) {
-            ProtocolEvent wire;
-            try {
-                wire = ProtocolEvents.parse(line);
-            } catch (ProtocolEvents.MalformedEventException e) {
-                LOG.warn("{} instance {} printed something that is not an event: {}", service, index, e.getMessage());
+            Optional<ProtocolEvent> parsed = decoder.parse(line);
+            if (parsed.isEmpty()) {
                 return;
             }
+            ProtocolEvent wire = parsed.get();
             if (wire instanceof ProtocolEvent.Ready r) {
                 port = r.port();
-                deliver(new InstanceEvent.Ready(r.port(), r.pid()));
-                ready.complete(r.port());
-            } else if (wire instanceof ProtocolEvent.Sampled s) {
-                deliver(new InstanceEvent.Sampled(new InstanceSample(s.timeMs(), s.memoryPercent(), s.concurrent(), s.cores(),
-                        s.received(), s.processed(), s.failed(), s.refusedBusy(), s.latencyP50Ms(), s.latencyP99Ms()),
-                        s.latency()));
-            } else if (wire instanceof ProtocolEvent.Throttle t) {
-                deliver(new InstanceEvent.Throttle(new ThrottleTransition(t.timeMs(), t.previous(), t.state(), t.causes(),
-                        Optional.empty())));
-            } else if (wire instanceof ProtocolEvent.Episode e) {
-                deliver(new InstanceEvent.EpisodeEnded(new ThrottleEpisode(e.startMs(), OptionalLong.of(e.endMs()), e.causes())));
             } else if (wire instanceof ProtocolEvent.Problem p) {
                 lastProblem = p.message();
-                deliver(new InstanceEvent.Problem(p.message()));
             } else if (wire instanceof ProtocolEvent.Gate) {
                 CompletableFuture<Void> change = gateChanges.poll();
                 if (change != null) {
@@ -231,14 +225,14 @@ public final class ProcessInstanceLauncher implements InstanceLauncher {
                 }
             }
             // Stopped needs no event of its own: the exit that follows carries it.
+            decoder.decode(wire).ifPresent(this::deliver);
+            if (wire instanceof ProtocolEvent.Ready r) {
+                ready.complete(r.port());
+            }
         }
 
         private void deliver(InstanceEvent event) {
-            try {
-                listener.onEvent(event);
-            } catch (RuntimeException e) {
-                LOG.error("{} instance {}: an event listener failed", service, index, e);
-            }
+            decoder.deliver(listener, event);
         }
 
         private synchronized void say(String word) {

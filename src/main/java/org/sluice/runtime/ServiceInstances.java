@@ -1,6 +1,7 @@
 package org.sluice.runtime;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -341,7 +342,7 @@ final class ServiceInstances {
             return new Host.Route.NoInstance();
         }
         InstanceSlot slot = ready.get(Math.floorMod(next.getAndIncrement(), ready.size()));
-        return new Host.Route.To(slot.index, slot.port);
+        return new Host.Route.To(slot.index, slot.address);
     }
 
     /**
@@ -361,12 +362,12 @@ final class ServiceInstances {
         return stopping;
     }
 
-    /** Kills the instances listening on {@code ports}; one future per instance, completing when it has exited. */
-    List<CompletableFuture<Void>> endAt(Set<Integer> ports) {
+    /** Kills the instances taking messages at {@code addresses}; one future per instance, completing when it has exited. */
+    List<CompletableFuture<Void>> endAt(Set<InetSocketAddress> addresses) {
         List<CompletableFuture<Void>> exits = new ArrayList<>();
         for (InstanceSlot slot : slots.values()) {
             RoleInstance running = slot.process;
-            if (running != null && ports.contains(slot.port)) {
+            if (running != null && addresses.contains(slot.address)) {
                 slot.stopRequested = true;
                 exits.add(running.stop());
                 slot.kill();

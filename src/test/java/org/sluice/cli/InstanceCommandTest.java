@@ -62,4 +62,12 @@ class InstanceCommandTest {
         assertThat(temp.resolve("out")).isDirectory();
         assertThat(temp.resolve("work")).isDirectory();
     }
+
+    @Test
+    void anUnknownTransportIsRefusedWithTheTwoThatExist() {
+        CommandLineRun run = CommandLineRun.run("instance", "--definition", temp.resolve("d.json").toString(),
+                "--index", "0", "--work", temp.resolve("work").toString(), "--transport", "carrier-pigeon");
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).contains("Unknown transport 'carrier-pigeon'; use stdio or network.");
+    }
 }

@@ -26,6 +26,8 @@ public final class FakeLauncher implements InstanceLauncher {
     private final AtomicInteger ports = new AtomicInteger(40000);
     /** When set, every instance claims this port (a stub server a test runs). */
     volatile int fixedPort;
+    /** When set, every instance says it takes messages at this address, as one that runs elsewhere does. */
+    volatile java.net.InetSocketAddress fixedAddress;
 
     /** The next launch of {@code service}'s instance {@code index} behaves so, once. */
     public void nextLaunch(String service, int index, Behaviour behaviour) {
@@ -78,7 +80,9 @@ public final class FakeLauncher implements InstanceLauncher {
         if (behaviour == Behaviour.CANNOT_LAUNCH) {
             throw new IOException("no java here");
         }
-        Fake fake = new Fake(definition, index, suspended, listener, behaviour, fixedPort > 0 ? fixedPort : ports.incrementAndGet());
+        java.net.InetSocketAddress at = fixedAddress;
+        Fake fake = new Fake(definition, index, suspended, listener, behaviour,
+                at != null ? at.getPort() : fixedPort > 0 ? fixedPort : ports.incrementAndGet(), at);
         launched.add(fake);
         fake.begin();
         return fake;
@@ -91,19 +95,22 @@ public final class FakeLauncher implements InstanceLauncher {
         final InstanceListener listener;
         final Behaviour behaviour;
         final int port;
+        final java.net.InetSocketAddress address;
         final CompletableFuture<Integer> ready = new CompletableFuture<>();
         final CompletableFuture<Void> exited = new CompletableFuture<>();
         final List<String> commands = new CopyOnWriteArrayList<>();
         private volatile boolean holdStop;
         private volatile boolean silent;
 
-        Fake(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener, Behaviour behaviour, int port) {
+        Fake(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener, Behaviour behaviour, int port,
+             java.net.InetSocketAddress address) {
             this.definition = definition;
             this.index = index;
             this.suspended = suspended;
             this.listener = listener;
             this.behaviour = behaviour;
             this.port = port;
+            this.address = address;
         }
 
         void begin() {
@@ -112,7 +119,8 @@ public final class FakeLauncher implements InstanceLauncher {
                 ready.completeExceptionally(new IOException("exited with status 1 before it was ready"));
                 return;
             }
-            listener.onEvent(new InstanceEvent.Ready(port, 1000 + index));
+            listener.onEvent(address != null ? new InstanceEvent.Ready(port, 1000 + index, address)
+                    : new InstanceEvent.Ready(port, 1000 + index));
             ready.complete(port);
         }
 

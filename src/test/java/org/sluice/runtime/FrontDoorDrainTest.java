@@ -87,7 +87,7 @@ class FrontDoorDrainTest {
     void aMessageInFlightIsAnsweredAndANewOneIsRefusedWhileTheDoorDrains() throws Exception {
         CompletableFuture<HttpResponse<String>> inFlight = post();
         assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
-        AtomicReference<Set<Integer>> ended = new AtomicReference<>();
+        AtomicReference<Set<java.net.InetSocketAddress>> ended = new AtomicReference<>();
         CompletableFuture<Void> closing = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             door.close(Duration.ofSeconds(20), ended::set);
@@ -111,7 +111,7 @@ class FrontDoorDrainTest {
     void aMessageNotAnsweredInTimeEndsItsInstanceBeforeItsSenderIsTold() throws Exception {
         CompletableFuture<HttpResponse<String>> inFlight = post();
         assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
-        AtomicReference<Set<Integer>> ended = new AtomicReference<>();
+        AtomicReference<Set<java.net.InetSocketAddress>> ended = new AtomicReference<>();
         CompletableFuture<HttpResponse<String>> told = new CompletableFuture<>();
         inFlight.whenComplete((response, failure) -> {
             // What the door had done by the time the sender heard anything.
@@ -119,12 +119,12 @@ class FrontDoorDrainTest {
             told.complete(response);
         });
 
-        door.close(Duration.ofMillis(300), ports -> {
-            ended.set(ports);
+        door.close(Duration.ofMillis(300), addresses -> {
+            ended.set(addresses);
             instance.stop(0);   // the instance's process ends: nothing of it can deliver any more
         });
 
-        assertThat(ended.get()).containsExactly(instance.getAddress().getPort());
+        assertThat(ended.get()).extracting(java.net.InetSocketAddress::getPort).containsExactly(instance.getAddress().getPort());
         assertThat(told.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(502);
     }
 

@@ -182,4 +182,31 @@ class FrontDoorTest {
         assertThat(unknown.body()).isEqualTo("No such service: a service's name is 1 to 63 lower-case letters, digits or hyphens");
         assertThat(post("billing", "{}").body()).isEqualTo("No service named 'billing'");
     }
+
+    @Test
+    void forwardsToTheAddressTheInstanceTakesMessagesAtNotOnlyToItsPortOnLoopback() throws Exception {
+        // An instance that runs elsewhere: 127.0.0.2 stands in for its pod, where 127.0.0.1 has nothing on that port.
+        HttpServer remote = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0), 50);
+        remote.createContext("/messages", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            byte[] answer = "{\"messageId\":\"m2\",\"instance\":0,\"at\":\"remote\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        });
+        remote.start();
+        try {
+            launcher.fixedAddress = remote.getAddress();
+            host.create(new ServiceDefinition("billing", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/b"), "t")
+                    .completion().get(10, TimeUnit.SECONDS);
+
+            HttpResponse<String> response = post("billing", "hello");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"at\":\"remote\"");
+        } finally {
+            remote.stop(0);
+        }
+    }
 }

@@ -5,15 +5,19 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -21,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import javax.xml.transform.TransformerConfigurationException;
@@ -35,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * ({@code sluice instance --definition FILE --index N --work DIR}). It receives messages on
  * {@code POST /messages} at an ephemeral port on 127.0.0.1, pulls them from its source if it has
  * one, samples itself and throttles, and talks to the host in the protocol of docs/runtime.md:
- * events on standard output, control words on standard input.
+ * events on standard output, control words on standard input. A networked instance
+ * ({@link Network}) takes messages and its host's words on one address instead, the words and its
+ * event stream under {@code /protocol/} and only with the service's token.
  */
 public final class InstanceProcess {
     /** Exit status when the instance could not start; it then printed a problem and no ready. */
@@ -47,7 +54,64 @@ public final class InstanceProcess {
     /** How long a stop waits for the messages in process. */
     public static final long STOP_WAIT_MS = 10_000;
 
+    /** The environment variable a networked instance reads the service's token from. */
+    public static final String TOKEN_VARIABLE = "SLUICE_INSTANCE_TOKEN";
+    /** How long a networked instance that could not start waits for its host to read why. */
+    public static final Duration START_PROBLEM_LINGER = Duration.ofSeconds(30);
+    /** How long a stopped networked instance waits for its answer to stop and the ends of its streams to go out. */
+    private static final int STOP_ANSWER_SECONDS = 2;
+
     private static final Logger LOG = LoggerFactory.getLogger(InstanceProcess.class);
+
+    /**
+     * How an instance runs besides its definition.
+     *
+     * @param suspended start refusing messages and without pulling, until resumed
+     * @param network   empty to speak the protocol on standard input and output; else where to serve it
+     * @param memory    the memory reading; empty for the heap's (tests give a reading of their own)
+     */
+    public record Options(boolean suspended, Optional<Network> network, Optional<MemoryGauge> memory) {
+        public Options {
+            Objects.requireNonNull(network, "network");
+            Objects.requireNonNull(memory, "memory");
+        }
+
+        /** The protocol on standard input and output, and the heap as the memory reading. */
+        public static Options stdio(boolean suspended) {
+            return new Options(suspended, Optional.empty(), Optional.empty());
+        }
+
+        public Options networked(Network where) {
+            return new Options(suspended, Optional.of(where), memory);
+        }
+
+        public Options withMemory(MemoryGauge gauge) {
+            return new Options(suspended, network, Optional.of(gauge));
+        }
+    }
+
+    /**
+     * Where a networked instance serves its protocol and messages.
+     *
+     * @param bind   the address to listen on
+     * @param port   the port, 0 for any free one
+     * @param token  the service's token, which every protocol request must carry; blank refuses to start
+     * @param linger how long an instance that could not start keeps its port open for its host to read why
+     * @param bound  told where the instance listens, once it does
+     */
+    public record Network(InetAddress bind, int port, String token, Duration linger, Consumer<InetSocketAddress> bound) {
+        public Network {
+            Objects.requireNonNull(bind, "bind");
+            Objects.requireNonNull(linger, "linger");
+            Objects.requireNonNull(bound, "bound");
+        }
+
+        /** Never shows the token. */
+        @Override
+        public String toString() {
+            return "Network[" + bind.getHostAddress() + ":" + port + "]";
+        }
+    }
 
     private final int index;
     private final ProtocolWriter out;
@@ -58,6 +122,8 @@ public final class InstanceProcess {
     private final InstantSource clock;
 
     private MessageEndpoint endpoint;
+    /** Whether the endpoint is the caller's to close (a networked instance's, which outlives its stop). */
+    private boolean endpointKept;
     private ScheduledExecutorService sampler;
     private ScheduledExecutorService poller;
 
@@ -84,11 +150,25 @@ public final class InstanceProcess {
      */
     public static int run(Path definitionFile, int index, Path workDir, InputStream control, PrintWriter stdout,
                           boolean suspended) {
+        return run(definitionFile, index, workDir, control, stdout, Options.stdio(suspended));
+    }
+
+    /**
+     * Runs an instance as {@code options} say: over standard input and output as
+     * {@link #run(Path, int, Path, InputStream, PrintWriter, boolean)} does, or, networked, until the
+     * host posts {@code stop} (standard input is not read then, and standard output carries only a
+     * problem that keeps the instance from serving at all).
+     */
+    public static int run(Path definitionFile, int index, Path workDir, InputStream control, PrintWriter stdout,
+                          Options options) {
+        if (options.network().isPresent()) {
+            return runNetworked(definitionFile, index, workDir, stdout, options, options.network().get());
+        }
         ProtocolWriter out = new ProtocolWriter(stdout);
         InstanceProcess instance;
         try {
-            instance = create(definitionFile, index, workDir, out, InstantSource.system());
-            if (suspended) {
+            instance = create(definitionFile, index, workDir, out, InstantSource.system(), options.memory());
+            if (options.suspended()) {
                 instance.gate.suspend();
             }
             instance.start();
@@ -116,8 +196,127 @@ public final class InstanceProcess {
         }
     }
 
+    private static int runNetworked(Path definitionFile, int index, Path workDir, PrintWriter stdout, Options options,
+                                    Network network) {
+        if (network.token() == null || network.token().isBlank()) {
+            String reason = "an instance reached over the network needs its service's token: set " + TOKEN_VARIABLE
+                    + " in its environment (from the service's secret)";
+            LOG.error("cannot start instance {}: {}", index, reason);
+            new ProtocolWriter(stdout).emit(new ProtocolEvent.Problem(reason));
+            return START_FAILED;
+        }
+        EventFeed feed = new EventFeed();
+        ProtocolWriter out = new ProtocolWriter(feed);
+        MessageEndpoint endpoint;
+        InetSocketAddress address = new InetSocketAddress(network.bind(), network.port());
+        try {
+            endpoint = MessageEndpoint.open(address, Runtime.getRuntime().availableProcessors());
+        } catch (IOException e) {
+            String reason = "cannot open port " + network.port() + " on " + network.bind().getHostAddress() + ": " + e
+                    + "; choose another with --port, or 0 for any free one";
+            LOG.error("cannot start instance {}: {}", index, reason);
+            new ProtocolWriter(stdout).emit(new ProtocolEvent.Problem(reason));
+            return START_FAILED;
+        }
+        ProtocolHandler protocol = new ProtocolHandler(network.token(), feed);
+        endpoint.serveProtocol(protocol);
+        LOG.info("instance {} takes its host's words and messages on {}", index, endpoint.address());
+        network.bound().accept(endpoint.address());
+
+        InstanceProcess instance;
+        try {
+            instance = create(definitionFile, index, workDir, out, InstantSource.system(), options.memory());
+            instance.endpoint = endpoint;
+            instance.endpointKept = true;
+            if (options.suspended()) {
+                instance.gate.suspend();
+            }
+            instance.start();
+        } catch (StartException e) {
+            LOG.error("cannot start instance {}: {}", index, e.getMessage());
+            out.emit(new ProtocolEvent.Problem(e.getMessage()));
+            feed.end();
+            lingerForHost(protocol, network.linger());
+            endpoint.close(1);
+            return START_FAILED;
+        }
+        // A follower learns the gate from the start, not only once it changes.
+        out.emit(new ProtocolEvent.Gate(!options.suspended()));
+        NetworkCommands commands = instance.new NetworkCommands();
+        protocol.ready(commands);
+        try {
+            commands.stopAsked.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.warn("interrupted while running; stopping");
+        }
+        instance.stop();
+        feed.end();
+        commands.stopped.countDown();
+        endpoint.close(STOP_ANSWER_SECONDS);
+        return 0;
+    }
+
+    private static void lingerForHost(ProtocolHandler protocol, Duration linger) {
+        try {
+            if (!protocol.awaitEndDelivered(linger.toMillis())) {
+                LOG.warn("no host read why the instance could not start within {} s", linger.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The host's words to a networked instance, each acted on before it is answered. */
+    private final class NetworkCommands implements ProtocolHandler.Commands {
+        final CountDownLatch stopAsked = new CountDownLatch(1);
+        final CountDownLatch stopped = new CountDownLatch(1);
+
+        @Override
+        public synchronized Optional<String> suspend() {
+            Optional<String> refused = refusedWhileStopping();
+            if (refused.isEmpty()) {
+                LOG.info("suspended");
+                gate.suspend();
+                out.emit(new ProtocolEvent.Gate(false));
+            }
+            return refused;
+        }
+
+        @Override
+        public synchronized Optional<String> resume() {
+            Optional<String> refused = refusedWhileStopping();
+            if (refused.isEmpty()) {
+                LOG.info("resumed");
+                gate.resume();
+                out.emit(new ProtocolEvent.Gate(true));
+            }
+            return refused;
+        }
+
+        @Override
+        public Optional<String> stop() throws InterruptedException {
+            synchronized (this) {
+                stopAsked.countDown();
+            }
+            if (!stopped.await(STOP_WAIT_MS + 5_000, TimeUnit.MILLISECONDS)) {
+                return Optional.of("the instance is still stopping; follow its events for the stopped event");
+            }
+            return Optional.empty();
+        }
+
+        private Optional<String> refusedWhileStopping() {
+            return stopAsked.getCount() == 0 ? Optional.of("the instance is stopping") : Optional.empty();
+        }
+    }
+
     static InstanceProcess create(Path definitionFile, int index, Path workDir, ProtocolWriter out, InstantSource clock)
             throws StartException {
+        return create(definitionFile, index, workDir, out, clock, Optional.empty());
+    }
+
+    static InstanceProcess create(Path definitionFile, int index, Path workDir, ProtocolWriter out, InstantSource clock,
+                                  Optional<MemoryGauge> memory) throws StartException {
         ServiceDefinition definition;
         try {
             definition = DefinitionJson.readDefinition(definitionFile);
@@ -149,7 +348,7 @@ public final class InstanceProcess {
             source = Optional.of(source(definition.sourceSpec().get(), definition.name(), index));
         }
         int cores = Runtime.getRuntime().availableProcessors();
-        InstanceMonitor monitor = new InstanceMonitor(clock, new HeapMemoryGauge(), () -> cores, out);
+        InstanceMonitor monitor = new InstanceMonitor(clock, memory.orElseGet(HeapMemoryGauge::new), () -> cores, out);
         return new InstanceProcess(index, out, monitor, pipeline, source, clock);
     }
 
@@ -183,11 +382,15 @@ public final class InstanceProcess {
     /** Opens the port, prints {@code ready}, and starts sampling and polling. */
     void start() throws StartException {
         int cores = Runtime.getRuntime().availableProcessors();
-        try {
-            endpoint = MessageEndpoint.open(
-                    new MessageHandler(index, gate, monitor, pipeline, new DeliveryProblems(clock, out)), cores);
-        } catch (IOException e) {
-            throw new StartException("cannot open a port on 127.0.0.1: " + e, e);
+        MessageHandler messages = new MessageHandler(index, gate, monitor, pipeline, new DeliveryProblems(clock, out));
+        if (endpoint != null) {
+            endpoint.serve(messages);
+        } else {
+            try {
+                endpoint = MessageEndpoint.open(messages, cores);
+            } catch (IOException e) {
+                throw new StartException("cannot open a port on 127.0.0.1: " + e, e);
+            }
         }
         out.emit(new ProtocolEvent.Ready(endpoint.port(), ProcessHandle.current().pid()));
         LOG.info("instance {} ready on port {}", index, endpoint.port());
@@ -270,7 +473,9 @@ public final class InstanceProcess {
             Thread.currentThread().interrupt();
             LOG.warn("interrupted while waiting for messages in process");
         }
-        endpoint.close();
+        if (!endpointKept) {
+            endpoint.close();
+        }
         sampler.shutdownNow();
         if (poller != null) {
             poller.shutdownNow();

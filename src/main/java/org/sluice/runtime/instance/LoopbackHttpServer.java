@@ -59,12 +59,20 @@ public final class LoopbackHttpServer {
      * @param backlog the most connections waiting to be accepted
      */
     public static HttpServer create(int port, int backlog) throws IOException {
+        return create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
+    }
+
+    /**
+     * Creates (does not start) a server on {@code address}, with the same settings: for an
+     * instance that takes its host's words and messages over the network (docs/runtime.md).
+     */
+    public static HttpServer create(InetSocketAddress address, int backlog) throws IOException {
         setUnlessGiven(NO_DELAY, "true");
         long high = Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors());
         setUnlessGiven(MAX_IDLE_CONNECTIONS, String.valueOf(10 * high));
         setUnlessGiven(MAX_CONNECTIONS, String.valueOf(20 * high));
         setUnlessGiven(MAX_REQUEST_TIME, String.valueOf(REQUEST_SECONDS));
-        return HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), backlog);
+        return HttpServer.create(address, backlog);
     }
 
     private static void setUnlessGiven(String property, String value) {

@@ -1,6 +1,8 @@
 package org.sluice.runtime.instance;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -22,12 +24,11 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class MessageEndpoint implements AutoCloseable {
     private final HttpServer server;
-    private final HttpContext context;
     private final ThreadPoolExecutor threads;
+    private volatile HttpContext context;
 
-    private MessageEndpoint(HttpServer server, HttpContext context, ThreadPoolExecutor threads) {
+    private MessageEndpoint(HttpServer server, ThreadPoolExecutor threads) {
         this.server = server;
-        this.context = context;
         this.threads = threads;
     }
 
@@ -45,21 +46,53 @@ final class MessageEndpoint implements AutoCloseable {
      *                 benchmarks, which time the wait for a thread)
      */
     static MessageEndpoint open(MessageHandler handler, int cores, UnaryOperator<Executor> dispatch) throws IOException {
+        MessageEndpoint endpoint = open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), cores, dispatch);
+        endpoint.serve(handler);
+        return endpoint;
+    }
+
+    /**
+     * Opens and starts the endpoint of an instance with {@code cores} processors on {@code address},
+     * taking no message until {@link #serve}: a networked instance opens it before it starts, so that
+     * its host can follow its events (and learn why, should it fail to start).
+     *
+     * @throws IOException when the port cannot be opened
+     */
+    static MessageEndpoint open(InetSocketAddress address, int cores) throws IOException {
+        return open(address, cores, UnaryOperator.identity());
+    }
+
+    private static MessageEndpoint open(InetSocketAddress address, int cores, UnaryOperator<Executor> dispatch)
+            throws IOException {
         int size = 200 * cores + 50;
         ThreadPoolExecutor threads = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(10 * size), Thread.ofPlatform().name("instance-http-", 1).daemon().factory());
         threads.allowCoreThreadTimeOut(true);
         HttpServer server;
         try {
-            server = LoopbackHttpServer.create(0, 1024);
+            server = LoopbackHttpServer.create(address, 1024);
         } catch (IOException e) {
             threads.shutdownNow();
             throw e;
         }
-        HttpContext context = server.createContext("/", handler);
         server.setExecutor(dispatch.apply(threads));
         server.start();
-        return new MessageEndpoint(server, context, threads);
+        return new MessageEndpoint(server, threads);
+    }
+
+    /** Takes messages from now on, at {@code POST /messages}. */
+    void serve(MessageHandler handler) {
+        context = server.createContext("/", handler);
+    }
+
+    /** Answers the protocol's requests from now on, beside the messages ({@link ProtocolHandler#PREFIX}). */
+    void serveProtocol(ProtocolHandler handler) {
+        server.createContext(ProtocolHandler.PREFIX, handler);
+    }
+
+    /** Where the endpoint listens. */
+    InetSocketAddress address() {
+        return server.getAddress();
     }
 
     /** The port messages are posted to. */
@@ -75,7 +108,15 @@ final class MessageEndpoint implements AutoCloseable {
     /** Closes the port and stops the threads. */
     @Override
     public void close() {
-        server.stop(0);
+        close(0);
+    }
+
+    /**
+     * Closes the port, waiting up to {@code graceSeconds} for the requests under way to be answered
+     * (a networked instance's answer to {@code stop}, the ends of its event streams), and stops the threads.
+     */
+    void close(int graceSeconds) {
+        server.stop(graceSeconds);
         threads.shutdownNow();
     }
 }

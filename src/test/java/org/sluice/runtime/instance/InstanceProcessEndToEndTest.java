@@ -120,11 +120,14 @@ class InstanceProcessEndToEndTest {
         return URI.create("http://127.0.0.1:" + destination.getAddress().getPort() + "/in");
     }
 
-    private void launch(Path definition) throws IOException {
+    private void launch(Path definition, String... more) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx64m", "-XX:ActiveProcessorCount=1",
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx64m", "-XX:ActiveProcessorCount=1",
                 "-cp", System.getProperty("java.class.path"), "org.sluice.cli.SluiceMain",
-                "instance", "--definition", definition.toString(), "--index", "0", "--work", temp.resolve("work").toString());
+                "instance", "--definition", definition.toString(), "--index", "0", "--work", temp.resolve("work").toString()));
+        command.addAll(List.of(more));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().remove(InstanceProcess.TOKEN_VARIABLE);
         builder.redirectError(temp.resolve("stderr.txt").toFile());
         process = builder.start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -220,5 +223,18 @@ class InstanceProcessEndToEndTest {
         synchronized (events) {
             assertThat(events.seen).noneMatch(e -> e instanceof ProtocolEvent.Ready);
         }
+    }
+
+    @Test
+    void aNetworkedInstanceWithoutTheTokenInItsEnvironmentRefusesToStart() throws Exception {
+        Path definition = Files.writeString(temp.resolve("orders.json"),
+                "{\"name\":\"orders\",\"validate\":\"none\",\"destination\":\"dir:" + temp.resolve("out") + "\"}");
+        launch(definition, "--transport", "network", "--bind", "127.0.0.1", "--port", "0");
+
+        assertThat(process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(InstanceProcess.START_FAILED);
+        ProtocolEvent.Problem problem = events.await(ProtocolEvent.Problem.class, p -> true, Duration.ofSeconds(5));
+        assertThat(problem.message()).contains(InstanceProcess.TOKEN_VARIABLE);
+        assertThat(Files.readString(temp.resolve("stderr.txt"))).contains(InstanceProcess.TOKEN_VARIABLE);
     }
 }

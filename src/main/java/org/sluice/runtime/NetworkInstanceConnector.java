@@ -1,0 +1,530 @@
+package org.sluice.runtime;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.sluice.runtime.instance.InstanceProcess;
+import org.sluice.runtime.instance.ProtocolEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reaches role instances that serve the instance protocol over the network (docs/runtime.md,
+ * "The network transport"): it follows each one's event stream ({@code GET /protocol/events}) on
+ * a reader thread of its own and posts the host's words ({@code suspend}, {@code resume},
+ * {@code stop}), every request with the service's token.
+ *
+ * <p>When the stream breaks (the connection ends before the instance said it stopped, or nothing
+ * comes for {@link Reconnect#silence()}), the connector opens it again, up to
+ * {@link Reconnect#attempts()} times in a row with a growing pause. The instance then replays its
+ * state (ready, gate, last throttle and sample), of which only what changed is passed on; events
+ * of the gap itself (an episode that ended then) are lost. When no attempt succeeds, the listener
+ * is told a problem naming the instance and the reason, then {@code Exited(-1)}.
+ *
+ * <p>{@link RoleInstance#kill()} cannot end a process on another machine: it asks the instance to
+ * stop without waiting, stops following it, and reports it exited at once. Ending the process for
+ * good (deleting its pod) is the job of whatever started it.
+ */
+public final class NetworkInstanceConnector implements InstanceConnector {
+    private static final Logger LOG = LoggerFactory.getLogger(NetworkInstanceConnector.class);
+    private static final AtomicInteger READERS = new AtomicInteger();
+    private static final int MAX_HEADER_LINE = 8192;
+    private static final int MAX_HEADERS = 100;
+    /** How long the host waits for a command other than stop to be acted on. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+    /**
+     * How the connector follows a stream that breaks.
+     *
+     * @param attempts   how many times in a row it tries to open the stream again before it gives up
+     * @param firstPause the pause before the first attempt; each next one is twice as long
+     * @param maxPause   the longest pause between two attempts
+     * @param silence    how long a stream may bring nothing before it counts as broken (an instance
+     *                   samples itself every {@value InstanceProcess#SAMPLE_PERIOD_MS} ms)
+     * @param connect    how long opening a connection may take
+     */
+    public record Reconnect(int attempts, Duration firstPause, Duration maxPause, Duration silence, Duration connect) {
+        /** Five attempts within about 6 s; a stream silent for 10 s is broken. */
+        public static final Reconnect DEFAULT = new Reconnect(5, Duration.ofMillis(200), Duration.ofSeconds(3),
+                Duration.ofSeconds(10), Duration.ofSeconds(5));
+
+        public Reconnect {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("at least one attempt, not " + attempts);
+            }
+            Objects.requireNonNull(firstPause, "firstPause");
+            Objects.requireNonNull(maxPause, "maxPause");
+            Objects.requireNonNull(silence, "silence");
+            Objects.requireNonNull(connect, "connect");
+        }
+
+        Duration pauseBefore(int attempt) {
+            Duration pause = firstPause.multipliedBy(1L << Math.min(attempt - 1, 20));
+            return pause.compareTo(maxPause) > 0 ? maxPause : pause;
+        }
+    }
+
+    private final Reconnect reconnect;
+    private final HttpClient client;
+
+    /** A connector that follows broken streams as {@link Reconnect#DEFAULT} says. */
+    public NetworkInstanceConnector() {
+        this(Reconnect.DEFAULT);
+    }
+
+    public NetworkInstanceConnector(Reconnect reconnect) {
+        this.reconnect = Objects.requireNonNull(reconnect, "reconnect");
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(reconnect.connect()).build();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Opens the event stream before it returns, trying as often as a broken stream is tried
+     * again: an instance whose pod has only just started may not listen yet.
+     *
+     * @throws IOException when no attempt reached the instance, or it refused the token
+     */
+    @Override
+    public RoleInstance connect(String service, int index, InetSocketAddress address, String token, InstanceListener listener)
+            throws IOException {
+        Objects.requireNonNull(address, "address");
+        if (token == null || token.isBlank()) {
+            throw new IllegalArgumentException("connecting to " + service + " instance " + index + " needs the service's token");
+        }
+        NetworkInstance instance = new NetworkInstance(service, index, address, token, listener);
+        instance.begin();
+        return instance;
+    }
+
+    /** The instance refused the token: trying again cannot help. */
+    private static final class TokenRefused extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        TokenRefused(String message) {
+            super(message);
+        }
+    }
+
+    /** One networked instance, and the thread that follows its events. */
+    private final class NetworkInstance implements RoleInstance {
+        private final String service;
+        private final int index;
+        private final InetSocketAddress address;
+        private final String token;
+        private final InstanceListener listener;
+        private final InstanceEventDecoder decoder;
+        private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+        private final CompletableFuture<Void> exited = new CompletableFuture<>();
+        private final Set<CompletableFuture<Void>> pending = ConcurrentHashMap.newKeySet();
+        /** Counted down by kill: ends a pause between attempts at once. */
+        private final CountDownLatch killed = new CountDownLatch(1);
+        private volatile Socket socket;
+        private volatile int port = -1;
+        private volatile boolean stopRequested;
+        /** False from just before the listener is told the instance exited, as a child process is dead by then. */
+        private volatile boolean alive = true;
+        private String lastProblem;
+        private boolean stopped;
+        private ProtocolEvent lastThrottle;
+        private ProtocolEvent lastSample;
+
+        NetworkInstance(String service, int index, InetSocketAddress address, String token, InstanceListener listener) {
+            this.service = service;
+            this.index = index;
+            this.address = address;
+            this.token = token;
+            this.listener = listener;
+            // Messages go to the address the protocol was reached at: the instance serves both on one port.
+            this.decoder = new InstanceEventDecoder(service, index, p -> address);
+        }
+
+        private String name() {
+            return service + " instance " + index + " at " + address.getHostString() + ":" + address.getPort();
+        }
+
+        void begin() throws IOException {
+            BufferedReader first = openWithRetries(Optional.empty());
+            Thread.ofPlatform().name("sluice-instance-net-" + service + "-" + index + "-" + READERS.incrementAndGet())
+                    .daemon().start(() -> follow(first));
+        }
+
+        /** Opens the stream, trying up to the limit; {@code broke} is why the last one ended, if one did. */
+        private BufferedReader openWithRetries(Optional<String> broke) throws IOException {
+            IOException last = null;
+            for (int attempt = 1; attempt <= reconnect.attempts(); attempt++) {
+                // The first connection is tried at once; one that broke, after a pause.
+                if ((attempt > 1 || broke.isPresent()) && pause(reconnect.pauseBefore(attempt))) {
+                    throw new IOException("no longer followed");
+                }
+                try {
+                    return open();
+                } catch (TokenRefused e) {
+                    throw e;
+                } catch (IOException e) {
+                    last = e;
+                    LOG.warn("{}: cannot follow its events (attempt {} of {}): {}", name(), attempt,
+                            reconnect.attempts(), e.toString());
+                }
+            }
+            throw new IOException("cannot follow the events of " + name() + broke.map(b -> " after " + b).orElse("")
+                    + ": " + reconnect.attempts() + " attempts to connect" + (broke.isPresent() ? " again" : "")
+                    + " failed, the last with " + last + "; check that it runs and that its port is reachable from the host",
+                    last);
+        }
+
+        /** Waits {@code pause}, or less if the instance is killed meanwhile; true if it was. */
+        private boolean pause(Duration pause) {
+            try {
+                return killed.await(pause.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+        }
+
+        private BufferedReader open() throws IOException {
+            Socket s = new Socket();
+            try {
+                s.connect(address, (int) reconnect.connect().toMillis());
+                s.setSoTimeout((int) reconnect.silence().toMillis());
+                s.getOutputStream().write(("GET /protocol/events HTTP/1.1\r\nHost: "
+                        + InstanceConnections.hostHeader(address) + "\r\nAuthorization: Bearer " + token
+                        + "\r\nAccept: application/x-ndjson\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                s.getOutputStream().flush();
+                InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
+                int status = status(readLine(in));
+                boolean chunked = false;
+                for (int i = 0; ; i++) {
+                    String header = readLine(in);
+                    if (header.isEmpty()) {
+                        break;
+                    }
+                    if (i >= MAX_HEADERS) {
+                        throw new IOException("more than " + MAX_HEADERS + " headers");
+                    }
+                    String lower = header.toLowerCase(Locale.ROOT);
+                    if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                        chunked = true;
+                    }
+                }
+                if (status == 401) {
+                    throw new TokenRefused(name() + " refused the service's token (401): the host and the instance"
+                            + " must be given the same token");
+                }
+                if (status != 200) {
+                    throw new IOException("its event stream was answered " + status);
+                }
+                if (!chunked) {
+                    throw new IOException("its event stream came without chunked encoding");
+                }
+                socket = s;
+                if (killed.getCount() == 0) {
+                    s.close();
+                }
+                return new BufferedReader(new InputStreamReader(new ChunkedInput(in), StandardCharsets.UTF_8));
+            } catch (IOException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
+
+        private void follow(BufferedReader first) {
+            BufferedReader stream = first;
+            while (true) {
+                String broke;
+                try (BufferedReader lines = stream) {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        handle(line);
+                    }
+                    broke = "its event stream ended";
+                } catch (IOException e) {
+                    broke = "its event stream broke (" + e + ")";
+                }
+                if (killed.getCount() == 0) {
+                    finish(-1, "it was killed before it was ready");
+                    return;
+                }
+                if (stopped) {
+                    finish(0, "it stopped before it was ready");
+                    return;
+                }
+                if (port < 0 && lastProblem != null) {
+                    finish(InstanceProcess.START_FAILED, lastProblem);
+                    return;
+                }
+                LOG.warn("{}: {}; following it again", name(), broke);
+                try {
+                    stream = openWithRetries(Optional.of(broke));
+                } catch (IOException e) {
+                    String reason = e.getMessage();
+                    if (killed.getCount() == 0) {
+                        finish(-1, "it was killed before it was ready");
+                    } else {
+                        LOG.error("{}", reason);
+                        decoder.deliver(listener, new InstanceEvent.Problem(reason));
+                        lastProblem = reason;
+                        finish(-1, reason);
+                    }
+                    return;
+                }
+            }
+        }
+
+        private void handle(String line) {
+            Optional<ProtocolEvent> parsed = decoder.parse(line);
+            if (parsed.isEmpty()) {
+                return;
+            }
+            ProtocolEvent wire = parsed.get();
+            switch (wire) {
+                case ProtocolEvent.Ready r -> {
+                    if (port > 0) {
+                        return; // replayed after a reconnect
+                    }
+                    port = address.getPort();
+                }
+                case ProtocolEvent.Throttle t -> {
+                    if (t.equals(lastThrottle)) {
+                        return;
+                    }
+                    lastThrottle = t;
+                }
+                case ProtocolEvent.Sampled s -> {
+                    if (s.equals(lastSample)) {
+                        return;
+                    }
+                    lastSample = s;
+                }
+                case ProtocolEvent.Problem p -> {
+                    if (port < 0 && p.message().equals(lastProblem)) {
+                        return;
+                    }
+                    lastProblem = p.message();
+                }
+                case ProtocolEvent.Stopped s -> stopped = true;
+                default -> {
+                    // Gate: the answers to suspend and resume confirm them; episodes pass on as they come.
+                }
+            }
+            decoder.decode(wire).ifPresent(event -> decoder.deliver(listener, event));
+            if (wire instanceof ProtocolEvent.Ready) {
+                ready.complete(address.getPort());
+            }
+        }
+
+        private void finish(int status, String reasonIfNotReady) {
+            if (!ready.isDone()) {
+                ready.completeExceptionally(new IOException(reasonIfNotReady));
+            }
+            IOException gone = new IOException(name() + " is no longer followed");
+            pending.forEach(p -> p.completeExceptionally(gone));
+            alive = false;
+            decoder.deliver(listener, new InstanceEvent.Exited(status, stopRequested));
+            exited.complete(null);
+        }
+
+        private CompletableFuture<Void> command(String word, Duration timeout) {
+            CompletableFuture<Void> acted = new CompletableFuture<>();
+            if (!alive) {
+                acted.completeExceptionally(new IOException(name() + " is not running"));
+                return acted;
+            }
+            pending.add(acted);
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(address)
+                            + "/protocol/" + word))
+                    .header("Authorization", "Bearer " + token)
+                    .timeout(timeout)
+                    .POST(HttpRequest.BodyPublishers.noBody()).build();
+            client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, failure) -> {
+                pending.remove(acted);
+                if (failure != null) {
+                    acted.completeExceptionally(new IOException(name() + " did not take '" + word + "': " + failure, failure));
+                } else if (response.statusCode() == 204) {
+                    acted.complete(null);
+                } else if (response.statusCode() == 401) {
+                    acted.completeExceptionally(new IOException(name() + " refused the service's token for '" + word + "'"));
+                } else {
+                    acted.completeExceptionally(new IOException(name() + " answered '" + word + "' with "
+                            + response.statusCode() + ": " + response.body()));
+                }
+            });
+            return acted;
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public CompletableFuture<Integer> ready() {
+            return ready;
+        }
+
+        @Override
+        public OptionalInt port() {
+            return port > 0 ? OptionalInt.of(port) : OptionalInt.empty();
+        }
+
+        @Override
+        public Optional<InetSocketAddress> address() {
+            return port > 0 ? Optional.of(address) : Optional.empty();
+        }
+
+        @Override
+        public CompletableFuture<Void> suspend() {
+            return command("suspend", COMMAND_TIMEOUT);
+        }
+
+        @Override
+        public CompletableFuture<Void> resume() {
+            return command("resume", COMMAND_TIMEOUT);
+        }
+
+        @Override
+        public CompletableFuture<Void> stop() {
+            stopRequested = true;
+            command("stop", Duration.ofMillis(InstanceProcess.STOP_WAIT_MS).plus(COMMAND_TIMEOUT)).whenComplete((ok, failure) -> {
+                if (failure != null && !exited.isDone()) {
+                    LOG.warn("{}", failure.getMessage());
+                }
+            });
+            return exited;
+        }
+
+        @Override
+        public void kill() {
+            stopRequested = true;
+            if (!alive) {
+                return;
+            }
+            command("stop", COMMAND_TIMEOUT).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    LOG.debug("{}: stop after kill not taken: {}", name(), failure.toString());
+                }
+            });
+            killed.countDown();
+            Socket s = socket;
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException e) {
+                    LOG.debug("{}: closing its event stream: {}", name(), e.toString());
+                }
+            }
+        }
+
+        @Override
+        public boolean isAlive() {
+            return alive;
+        }
+    }
+
+    private static int status(String statusLine) throws IOException {
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/")) {
+            throw new IOException("not an HTTP answer: " + statusLine);
+        }
+        try {
+            return Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("not an HTTP status: " + statusLine, e);
+        }
+    }
+
+    /** One line of an answer's head, without its CRLF. */
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                throw new EOFException("the answer ended in its head");
+            }
+            if (line.length() >= MAX_HEADER_LINE) {
+                throw new IOException("a line of the answer's head is over " + MAX_HEADER_LINE + " characters");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
+    }
+
+    /**
+     * A chunked body: ends (-1) at its last, empty chunk; a connection that ends before it is an
+     * {@link EOFException}, so a stream cut off is never mistaken for one the instance ended.
+     */
+    static final class ChunkedInput extends InputStream {
+        private final InputStream in;
+        private long left;
+        private boolean done;
+
+        ChunkedInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (done) {
+                return -1;
+            }
+            if (length == 0) {
+                return 0;
+            }
+            if (left == 0) {
+                String size = readLine(in);
+                int extension = size.indexOf(';');
+                try {
+                    left = Long.parseLong((extension >= 0 ? size.substring(0, extension) : size).strip(), 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("not a chunk size: " + size, e);
+                }
+                if (left == 0) {
+                    while (!readLine(in).isEmpty()) {
+                        // trailers, unused
+                    }
+                    done = true;
+                    return -1;
+                }
+            }
+            int n = in.read(buffer, offset, (int) Math.min(length, left));
+            if (n < 0) {
+                throw new EOFException("the event stream was cut off inside a chunk");
+            }
+            left -= n;
+            if (left == 0 && !readLine(in).isEmpty()) {
+                throw new IOException("a chunk did not end with CRLF");
+            }
+            return n;
+        }
+    }
+}

@@ -1,0 +1,261 @@
+package org.sluice.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.sluice.runtime.instance.InstanceProcess;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/** The instance protocol over the network, the instance run in the test's JVM and served on loopback. */
+class NetworkInstanceProtocolTest extends InstanceProtocolContract {
+    static final String TOKEN = "s3cret-token-of-orders";
+    /** Quick to give up, so that a lost stream is reported within the test. */
+    static final NetworkInstanceConnector.Reconnect QUICK = new NetworkInstanceConnector.Reconnect(2,
+            Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofSeconds(10), Duration.ofSeconds(2));
+
+    private final NetworkInstanceConnector connector = new NetworkInstanceConnector(QUICK);
+
+    @Override
+    RoleInstance start(Path definition, InstanceProcess.Options options, Recorder listener) throws Exception {
+        InProcessInstance instance = InProcessInstance.network(definition, 0, temp.resolve("work"), options, TOKEN,
+                Duration.ofSeconds(20));
+        return connector.connect("orders", 0, instance.address(WAIT), TOKEN, listener);
+    }
+
+    @Override
+    RoleInstance scripted(List<String> lines, Recorder listener) throws Exception {
+        CountDownLatch end = new CountDownLatch(1);
+        HttpServer stub = stub(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (String line : lines) {
+                out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            await(end);
+            out.close();
+        });
+        closing.add(end::countDown);
+        return connector.connect("orders", 0, stub.getAddress(), TOKEN, listener);
+    }
+
+    private interface Stream {
+        void serve(HttpExchange exchange) throws IOException;
+    }
+
+    /** A stand-in instance on loopback that serves its event stream as {@code stream} says. */
+    private HttpServer stub(Stream stream) throws IOException {
+        HttpServer stub = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        stub.createContext("/protocol/events", exchange -> stream.serve(exchange));
+        stub.setExecutor(Executors.newCachedThreadPool());
+        stub.start();
+        closing.add(() -> stub.stop(0));
+        return stub;
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private HttpResponse<String> request(InetSocketAddress at, String method, String path, String authorization)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(at) + path))
+                .timeout(WAIT).method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aRequestWithoutTheTokenOrWithAWrongOneIsRefusedAndChangesNothing() throws Exception {
+        Recorder events = new Recorder();
+        RoleInstance instance = startAndTrack(toFolder(), InstanceProcess.Options.stdio(false), events);
+        instance.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        InetSocketAddress at = instance.address().orElseThrow();
+
+        HttpResponse<String> without = request(at, "POST", "/protocol/suspend", null);
+        HttpResponse<String> wrong = request(at, "POST", "/protocol/suspend", "Bearer " + TOKEN + "x");
+        HttpResponse<String> otherScheme = request(at, "POST", "/protocol/stop", "Basic " + TOKEN);
+        HttpResponse<String> follow = request(at, "GET", "/protocol/events", "Bearer wrong");
+
+        assertThat(List.of(without, wrong, otherScheme, follow)).allSatisfy(r -> {
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(r.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+            assertThat(r.body()).doesNotContain(TOKEN);
+        });
+        assertThat(post(instance, "{\"still\":\"open\"}").statusCode()).as("the gate did not close").isEqualTo(200);
+        assertThat(instance.isAlive()).isTrue();
+        assertThat(request(at, "POST", "/protocol/suspend", "Bearer " + TOKEN).statusCode()).isEqualTo(204);
+        assertThat(post(instance, "{\"now\":\"closed\"}").statusCode()).isEqualTo(409);
+    }
+
+    @Test
+    void connectingWithAWrongTokenFailsAtOnceAndSaysSo() throws Exception {
+        InProcessInstance instance = InProcessInstance.network(toFolder(), 0, temp.resolve("work"),
+                InstanceProcess.Options.stdio(false), TOKEN, Duration.ofSeconds(20));
+        InetSocketAddress at = instance.address(WAIT);
+        started.add(connector.connect("orders", 0, at, TOKEN, new Recorder()));
+
+        assertThatThrownBy(() -> connector.connect("orders", 0, at, "not-the-token", new Recorder()))
+                .isInstanceOf(IOException.class).hasMessageContaining("refused the service's token");
+    }
+
+    @Test
+    void aNetworkedInstanceWithoutATokenRefusesToStart() {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        int status;
+        try (PrintWriter out = new PrintWriter(stdout, true, StandardCharsets.UTF_8)) {
+            status = InstanceProcess.run(temp.resolve("never-read.json"), 0, temp.resolve("work"), InputStream.nullInputStream(),
+                    out, InstanceProcess.Options.stdio(false).networked(new InstanceProcess.Network(
+                            InetAddress.getLoopbackAddress(), 0, " ", Duration.ofSeconds(1),
+                            bound -> { throw new AssertionError("listened without a token on " + bound); })));
+        }
+
+        assertThat(status).isEqualTo(InstanceProcess.START_FAILED);
+        assertThat(stdout.toString(StandardCharsets.UTF_8))
+                .startsWith("{\"event\":\"problem\"").contains(InstanceProcess.TOKEN_VARIABLE);
+    }
+
+    @Test
+    void aLateFollowerLearnsReadyAndTheGateFirst() throws Exception {
+        Recorder first = new Recorder();
+        InProcessInstance instance = InProcessInstance.network(toFolder(), 0, temp.resolve("work"),
+                InstanceProcess.Options.stdio(true), TOKEN, Duration.ofSeconds(20));
+        RoleInstance followed = connector.connect("orders", 0, instance.address(WAIT), TOKEN, first);
+        started.add(followed);
+        followed.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        first.await(InstanceEvent.Sampled.class, s -> true);
+
+        HttpRequest late = HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(instance.address(WAIT))
+                + "/protocol/events")).header("Authorization", "Bearer " + TOKEN).build();
+        HttpResponse<java.util.stream.Stream<String>> stream = http.send(late, HttpResponse.BodyHandlers.ofLines());
+        List<String> opening = stream.body().limit(3).toList();
+
+        assertThat(opening.get(0)).startsWith("{\"event\":\"ready\"");
+        assertThat(opening.get(1)).isEqualTo("{\"event\":\"gate\",\"open\":false}");
+        assertThat(opening.get(2)).startsWith("{\"event\":\"sample\"");
+    }
+
+    @Test
+    void aStreamThatBreaksIsFollowedAgainAndItsReplayIsNotTakenForNews() throws Exception {
+        AtomicInteger streams = new AtomicInteger();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        String ready = "{\"event\":\"ready\",\"port\":4711,\"pid\":7}";
+        String gate = "{\"event\":\"gate\",\"open\":true}";
+        HttpServer stub = stub(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write((ready + "\n" + gate + "\n").getBytes(StandardCharsets.UTF_8));
+            if (streams.incrementAndGet() == 1) {
+                out.flush();
+                // Cut off without the chunked body's end: a broken connection, not an instance that ended its stream.
+                throw new IOException("the stub breaks its first stream");
+            }
+            out.write("{\"event\":\"problem\",\"message\":\"second stream\"}\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+
+        events.await(InstanceEvent.Problem.class, p -> p.message().equals("second stream"));
+
+        assertThat(streams.get()).isEqualTo(2);
+        assertThat(events.all(InstanceEvent.Ready.class)).as("the replayed ready is not passed on again").hasSize(1);
+        assertThat(events.all(InstanceEvent.Exited.class)).isEmpty();
+        assertThat(instance.isAlive()).isTrue();
+    }
+
+    @Test
+    void aStreamThatCannotBeFollowedAgainIsReportedAndTheInstanceExits() throws Exception {
+        String ready = "{\"event\":\"ready\",\"port\":4711,\"pid\":7}";
+        HttpServer[] stub = new HttpServer[1];
+        stub[0] = stub(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            exchange.getResponseBody().write((ready + "\n").getBytes(StandardCharsets.UTF_8));
+            exchange.getResponseBody().flush();
+            // The pod is gone: its port closes and stays closed.
+            Thread.ofVirtual().start(() -> stub[0].stop(0));
+            throw new IOException("the stub's instance is gone");
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub[0].getAddress(), TOKEN, events);
+
+        InstanceEvent.Exited exited = events.await(InstanceEvent.Exited.class, e -> true);
+
+        assertThat(exited).isEqualTo(new InstanceEvent.Exited(-1, false));
+        assertThat(events.all(InstanceEvent.Problem.class)).singleElement().satisfies(p -> assertThat(p.message())
+                .contains("orders instance 0").contains("2 attempts to connect again failed"));
+        assertThat(instance.isAlive()).isFalse();
+        assertThat(instance.address()).hasValue(stub[0].getAddress());
+    }
+
+    @Test
+    void killStopsFollowingAndReportsTheInstanceExitedAtOnce() throws Exception {
+        Recorder events = new Recorder();
+        RoleInstance instance = startAndTrack(toFolder(), InstanceProcess.Options.stdio(false), events);
+        instance.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        instance.kill();
+
+        assertThat(events.await(InstanceEvent.Exited.class, e -> true)).isEqualTo(new InstanceEvent.Exited(-1, true));
+        assertThat(instance.isAlive()).isFalse();
+    }
+
+    @Test
+    void aStreamThatFallsSilentCountsAsBrokenAndIsFollowedAgain() throws Exception {
+        AtomicInteger streams = new AtomicInteger();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        HttpServer stub = stub(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("{\"event\":\"ready\",\"port\":4711,\"pid\":7}\n".getBytes(StandardCharsets.UTF_8));
+            if (streams.incrementAndGet() > 1) {
+                out.write("{\"event\":\"problem\",\"message\":\"second stream\"}\n".getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            // The first stream then says nothing more, as a connection whose other end vanished.
+            await(end);
+            out.close();
+        });
+        NetworkInstanceConnector impatient = new NetworkInstanceConnector(new NetworkInstanceConnector.Reconnect(2,
+                Duration.ofMillis(20), Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(2)));
+        Recorder events = new Recorder();
+        RoleInstance instance = impatient.connect("orders", 0, stub.getAddress(), TOKEN, events);
+
+        events.await(InstanceEvent.Problem.class, p -> p.message().equals("second stream"));
+
+        assertThat(events.all(InstanceEvent.Ready.class)).hasSize(1);
+        assertThat(instance.isAlive()).isTrue();
+    }
+}
