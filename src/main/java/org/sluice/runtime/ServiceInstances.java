@@ -80,7 +80,7 @@ final class ServiceInstances {
     private final ScheduledExecutorService supervisor;
     private volatile Supervision supervision;
     /** Restarts an engine is making, by slot, with their running entries in the operation log. */
-    private final Map<InstanceSlot, Optional<OperationRecord>> pendingRestarts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<InstanceSlot, Optional<OperationRecord>> pendingRestarts = new java.util.HashMap<>();
 
     /**
      * @param episodes   where the throttle episodes the instances report are kept
@@ -330,19 +330,29 @@ final class ServiceInstances {
         int crashes = wasStable ? 1 : slot.crashesInARow() + 1;
         LOG.warn("{} instance {} exited; its engine starts it again (crash {} in a row)", service, slot.index, crashes);
         slot.restarting(crashes, 0);
-        Optional<OperationRecord> entry = log.restarting(service, new InstanceCrash(slot.index, slot.exitStatus, crashes));
-        slot.onReadyAgain(() -> {
-            pendingRestarts.remove(slot);
-            log.restarted(entry);
-        });
-        pendingRestarts.put(slot, entry);
+        // Under the map's lock, so that an operation that replaces the instance meanwhile either ends the entry or sees none begun.
+        synchronized (pendingRestarts) {
+            if (slot.stopRequested) {
+                return;
+            }
+            Optional<OperationRecord> entry = log.restarting(service, new InstanceCrash(slot.index, slot.exitStatus, crashes));
+            slot.onReadyAgain(() -> {
+                synchronized (pendingRestarts) {
+                    pendingRestarts.remove(slot);
+                }
+                log.restarted(entry);
+            });
+            pendingRestarts.put(slot, entry);
+        }
     }
 
     /** Ends, as not restarted, the restart an engine was making of {@code slot}'s instance, if any. */
     private void abandonRestart(InstanceSlot slot) {
-        Optional<OperationRecord> entry = pendingRestarts.remove(slot);
-        if (entry != null && slot.takeReadyAgain() != null) {
-            log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+        synchronized (pendingRestarts) {
+            Optional<OperationRecord> entry = pendingRestarts.remove(slot);
+            if (entry != null && slot.takeReadyAgain() != null) {
+                log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+            }
         }
     }
 

@@ -90,6 +90,9 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         }
     }
 
+    /** How many times a pod's label is tried when the pod changed in between. */
+    private static final int LABEL_ATTEMPTS = 5;
+
     private final KubernetesClient client;
     private final Settings settings;
     private final InstanceConnector connector;
@@ -162,14 +165,14 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         ServicePods pods = services.computeIfAbsent(service, name -> new ServicePods(name, this));
         synchronized (pods.applying) {
             String json = DefinitionJson.write(definition);
-            String hash = hash(json);
-            if (pods.applied(hash, definition.units())) {
+            if (pods.applied(json, definition.units())) {
                 return pods;
             }
+            String hash = templateHash(definition);
             applyConfigMap(service, json);
             pods.token(token(service));
             applyDeployment(definition, hash);
-            pods.appliedNow(hash, definition.units());
+            pods.appliedNow(json, hash, definition.units());
             pods.watch();
             return pods;
         }
@@ -291,14 +294,22 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     /** Labels {@code pod} with the instance number it is bound to, in the background. */
     void label(String pod, int index) {
         work.execute(() -> {
-            try {
-                call("patch", "pods", () -> client.pods().inNamespace(settings.namespace()).withName(pod)
-                        .edit(p -> new PodBuilder(p).editMetadata()
-                                .addToLabels(INDEX_LABEL, Integer.toString(index))
-                                .addToAnnotations(DELETION_COST, Integer.toString(-index))
-                                .endMetadata().build()));
-            } catch (IOException e) {
-                LOG.warn("Pod {} runs instance {} but could not be labelled so: {}", pod, index, e.getMessage());
+            // The kubelet writes the pod's status meanwhile; a conflict is tried again on the pod as it is now.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    call("patch", "pods", () -> client.pods().inNamespace(settings.namespace()).withName(pod)
+                            .edit(p -> new PodBuilder(p).editMetadata()
+                                    .addToLabels(INDEX_LABEL, Integer.toString(index))
+                                    .addToAnnotations(DELETION_COST, Integer.toString(-index))
+                                    .endMetadata().build()));
+                    return;
+                } catch (IOException e) {
+                    boolean conflict = e.getCause() instanceof KubernetesClientException k && k.getCode() == 409;
+                    if (!conflict || attempt == LABEL_ATTEMPTS) {
+                        LOG.warn("Pod {} runs instance {} but could not be labelled so: {}", pod, index, e.getMessage());
+                        return;
+                    }
+                }
             }
         });
     }
@@ -363,8 +374,16 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         return "sluice-" + service + "-token";
     }
 
+    /**
+     * The hash the pod template carries: of the definition without its units, so that a Scale
+     * changes the replicas and nothing else, while any other change is a new rollout.
+     */
+    public static String templateHash(ServiceDefinition definition) {
+        return hash(DefinitionJson.write(definition.withUnits(ServiceDefinition.MIN_UNITS)));
+    }
+
     /** The first 16 hex digits of the SHA-256 of {@code text}: enough to tell two definitions apart. */
-    public static String hash(String text) {
+    static String hash(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);

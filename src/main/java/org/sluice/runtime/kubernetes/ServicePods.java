@@ -48,6 +48,8 @@ final class ServicePods implements ResourceEventHandler<Pod> {
     /** Bound pods by name, with their numbers. */
     private final Map<String, Integer> bound = new HashMap<>();
     private SharedIndexInformer<Pod> informer;
+    /** The definition the ConfigMap holds, and the hash of the pod template: only pods of that template are bound. */
+    private String appliedDefinition;
     private String appliedHash;
     private int appliedReplicas = -1;
     private volatile String token;
@@ -61,12 +63,14 @@ final class ServicePods implements ResourceEventHandler<Pod> {
 
     // ---------------------------------------------------------------- what the launcher applied
 
-    synchronized boolean applied(String hash, int replicas) {
-        return hash.equals(appliedHash) && replicas == appliedReplicas && informer != null;
+    /** Whether the service's objects already say what {@code definitionJson} says, with {@code replicas}. */
+    synchronized boolean applied(String definitionJson, int replicas) {
+        return definitionJson.equals(appliedDefinition) && replicas == appliedReplicas && informer != null;
     }
 
-    synchronized void appliedNow(String hash, int replicas) {
-        appliedHash = hash;
+    synchronized void appliedNow(String definitionJson, String templateHash, int replicas) {
+        appliedDefinition = definitionJson;
+        appliedHash = templateHash;
         appliedReplicas = replicas;
     }
 
@@ -91,7 +95,7 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         } catch (IOException e) {
             started.stop();
             synchronized (this) {
-                appliedHash = null;
+                appliedDefinition = null;
             }
             throw e;
         }

@@ -49,6 +49,9 @@ class KubernetesHostTest {
     private final AtomicInteger launches = new AtomicInteger();
     private Host host;
 
+    private static final String FORBIDDEN =
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}";
+
     private static final ServiceDefinition ORDERS = new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/out");
 
     /** The host with the Kubernetes launcher, counting the instances it asks to launch. */
@@ -104,6 +107,7 @@ class KubernetesHostTest {
         pods.ready(ORDERS, "orders-a", "10.0.0.1");
         assertEquals(Outcome.SUCCEEDED, ended(create).outcome(), () -> ended0(create));
         assertEquals(ServiceState.ACTIVE, h.service("orders").orElseThrow().state());
+        pods.awaitIndex("orders-a", 0);
     }
 
     private static String ended0(Host.Accepted accepted) {
@@ -133,6 +137,120 @@ class KubernetesHostTest {
         assertEquals(InstanceStatus.RUNNING, instance.status());
         assertEquals(1, instance.crashesInARow());
         assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+    }
+
+    private String templateHash() {
+        return client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations().get(KubernetesInstanceLauncher.HASH_ANNOTATION);
+    }
+
+    @Test
+    void scaleChangesTheReplicasWithoutARolloutAndStopsTheSurplusFirst() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        String template = templateHash();
+
+        Host.Accepted up = h.scale("orders", 2, "test");
+        pods.awaitReplicas("orders", 2);
+        pods.ready(ORDERS.withUnits(2), "orders-b", "10.0.0.2");
+        assertEquals(Outcome.SUCCEEDED, ended(up).outcome());
+        assertEquals(template, templateHash());
+        assertEquals(2, connector.all.size());
+        pods.awaitIndex("orders-b", 1);
+
+        assertEquals(Outcome.SUCCEEDED, ended(h.scale("orders", 1, "test")).outcome());
+        assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+        assertEquals(java.util.List.of("stop"), connector.all.get(1).asked);
+        assertEquals(java.util.List.of(), connector.all.get(0).asked);
+        assertEquals(1, h.service("orders").orElseThrow().instances().size());
+    }
+
+    @Test
+    void suspendAndResumeGoThroughTheInstancesConnection() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.SUSPEND, "test")).outcome());
+        assertEquals(ServiceState.SUSPENDED, h.service("orders").orElseThrow().state());
+        assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.RESUME, "test")).outcome());
+        assertEquals(java.util.List.of("suspend", "resume"), connector.all.getFirst().asked);
+    }
+
+    @Test
+    void anUpdateRollsOutTheNewConfigMapAndTemplate() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        ServiceDefinition bigger = new ServiceDefinition("orders", 1, 1, 512, Validation.NONE, null, null, "dir:/tmp/out");
+
+        Host.Accepted update = h.updateConfiguration("orders", bigger, "test");
+        pods.awaitTemplateOf(bigger);
+        pods.delete("orders-a");
+        pods.ready(bigger, "orders-b", "10.0.0.2");
+
+        assertEquals(Outcome.SUCCEEDED, ended(update).outcome());
+        assertEquals(DefinitionJson.write(bigger), client.configMaps().inNamespace(Pods.NAMESPACE)
+                .withName("sluice-orders-definition").get().getData().get("definition.json"));
+        assertEquals(ServiceState.ACTIVE, h.service("orders").orElseThrow().state());
+    }
+
+    @Test
+    void aStopThatReplacesAnInstanceKubernetesIsRestartingEndsThatRestartAsNotRestarted() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        CompletableFuture<OperationRecord> restartEnded = new CompletableFuture<>();
+        CompletableFuture<OperationRecord> restartBegun = new CompletableFuture<>();
+        h.addListener(new Operations(record -> {
+            if (record.operation() == Operation.INSTANCE_RESTART) {
+                (record.outcome() == Outcome.RUNNING ? restartBegun : restartEnded).complete(record);
+            }
+        }));
+        pods.delete("orders-a");
+        restartBegun.get(10, TimeUnit.SECONDS);
+
+        assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.STOP, "test")).outcome());
+
+        OperationRecord restart = restartEnded.get(10, TimeUnit.SECONDS);
+        assertEquals(Outcome.FAILED, restart.outcome());
+        assertTrue(restart.error().orElseThrow().startsWith("Not started again"), restart.error().orElseThrow());
+    }
+
+    @Test
+    void aRefusedStopLandsStopFailedNamingThePermission() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        server.expect().patch().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(403, FORBIDDEN).once();
+
+        OperationRecord record = ended(h.perform("orders", Operation.STOP, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the 'patch' permission on 'deployments'"), record.error().orElseThrow());
+        assertEquals(ServiceState.STOP_FAILED, h.service("orders").orElseThrow().state());
+    }
+
+    @Test
+    void aRefusedDeleteKeepsTheServiceAndNamesThePermission() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        server.expect().delete().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(403, FORBIDDEN).once();
+
+        OperationRecord record = ended(h.perform("orders", Operation.DELETE, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the 'delete' permission on 'deployments'"), record.error().orElseThrow());
+        assertTrue(h.service("orders").isPresent());
+    }
+
+    @Test
+    void aRefusedCreateLandsCreateFailed() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        server.expect().post().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/secrets").andReturn(403, FORBIDDEN).once();
+
+        OperationRecord record = ended(h.create(ORDERS, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the 'create' permission on 'secrets'"), record.error().orElseThrow());
+        assertEquals(ServiceState.CREATE_FAILED, h.service("orders").orElseThrow().state());
     }
 
     @Test

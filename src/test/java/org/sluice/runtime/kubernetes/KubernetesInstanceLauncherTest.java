@@ -129,7 +129,7 @@ class KubernetesInstanceLauncherTest {
         RoleInstance instance = launcher.launch(definition, 0, false, recorder);
         CountDownLatch seen = new CountDownLatch(1);
         launcher.whenPodHandled("orders", pod -> seen.countDown());
-        pods.ready(definition.withUnits(3), "orders-old", "10.0.0.9");
+        pods.ready(new ServiceDefinition("orders", 1, 2, 400, Validation.NONE, null, null, "dir:/tmp/out"), "orders-old", "10.0.0.9");
         assertTrue(seen.await(10, TimeUnit.SECONDS));
         assertFalse(instance.ready().isDone());
         assertTrue(connector.all.isEmpty());
@@ -166,6 +166,7 @@ class KubernetesInstanceLauncherTest {
         pods.ready(definition, "orders-a", "10.0.0.1");
         instance.ready().get(10, TimeUnit.SECONDS);
         FakeConnector.Connection before = connector.next();
+        pods.awaitIndex("orders-a", 0);
 
         // The process exits; its connection says so, then the kubelet restarts the container.
         before.exit(137);
@@ -236,6 +237,13 @@ class KubernetesInstanceLauncherTest {
         launcher.released("orders", 0);
 
         assertEquals(0, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+    }
+
+    @Test
+    void theTemplateHashLeavesTheUnitsOut() {
+        assertEquals(KubernetesInstanceLauncher.templateHash(orders(1)), KubernetesInstanceLauncher.templateHash(orders(8)));
+        assertFalse(KubernetesInstanceLauncher.templateHash(orders(1)).equals(KubernetesInstanceLauncher.templateHash(
+                new ServiceDefinition("orders", 1, 2, 400, Validation.NONE, null, null, "dir:/tmp/out"))));
     }
 
     @Test

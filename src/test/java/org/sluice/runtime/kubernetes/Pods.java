@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.runtime.definition.DefinitionJson;
 
 /**
  * Plays the cluster's part for tests on the mock API server, which runs no controllers: the pods
@@ -26,7 +25,7 @@ final class Pods {
     }
 
     static String hashOf(ServiceDefinition definition) {
-        return KubernetesInstanceLauncher.hash(DefinitionJson.write(definition));
+        return KubernetesInstanceLauncher.templateHash(definition);
     }
 
     /** A pod of {@code definition}'s service as its Deployment makes it, ready or not, with {@code restarts}. */
