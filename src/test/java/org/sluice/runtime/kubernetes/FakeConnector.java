@@ -22,11 +22,13 @@ import org.sluice.runtime.RoleInstance;
 final class FakeConnector implements InstanceConnector {
     final BlockingQueue<Connection> connections = new LinkedBlockingQueue<>();
     final List<Connection> all = new CopyOnWriteArrayList<>();
+    /** When set, the instances never confirm a suspend: their gate answers with a failure. */
+    volatile boolean gateFails;
 
     @Override
     public RoleInstance connect(String service, int index, InetSocketAddress address, String token, InstanceListener listener)
             throws IOException {
-        Connection connection = new Connection(service, index, address, token, listener);
+        Connection connection = new Connection(service, index, address, token, listener, this);
         all.add(connection);
         connections.add(connection);
         listener.onEvent(new InstanceEvent.Ready(KubernetesInstanceLauncher.PROTOCOL_PORT, 1));
@@ -50,8 +52,11 @@ final class FakeConnector implements InstanceConnector {
         final InstanceListener listener;
         final List<String> asked = new CopyOnWriteArrayList<>();
         private volatile boolean alive = true;
+        private final FakeConnector connector;
 
-        Connection(String service, int index, InetSocketAddress address, String token, InstanceListener listener) {
+        Connection(String service, int index, InetSocketAddress address, String token, InstanceListener listener,
+                FakeConnector connector) {
+            this.connector = connector;
             this.service = service;
             this.index = index;
             this.address = address;
@@ -83,7 +88,9 @@ final class FakeConnector implements InstanceConnector {
         @Override
         public CompletableFuture<Void> suspend() {
             asked.add("suspend");
-            return CompletableFuture.completedFuture(null);
+            return connector.gateFails
+                    ? CompletableFuture.failedFuture(new IOException("the connection to " + address + " was reset"))
+                    : CompletableFuture.completedFuture(null);
         }
 
         @Override

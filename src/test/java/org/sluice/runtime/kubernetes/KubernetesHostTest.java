@@ -176,6 +176,33 @@ class KubernetesHostTest {
     }
 
     @Test
+    void aSuspendTheInstanceDoesNotConfirmLandsSuspendFailedWithItsReason() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        connector.gateFails = true;
+
+        OperationRecord record = ended(h.perform("orders", Operation.SUSPEND, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the connection to /10.0.0.1:7400 was reset"), record.error().orElseThrow());
+        assertEquals(ServiceState.SUSPEND_FAILED, h.service("orders").orElseThrow().state());
+    }
+
+    @Test
+    void restartStopsThenRunsTheInstancesAgainInTheirPods() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+
+        Host.Accepted restart = h.perform("orders", Operation.RESTART, "test");
+
+        assertEquals(Outcome.SUCCEEDED, ended(restart).outcome(), () -> ended0(restart));
+        assertEquals(java.util.List.of("stop"), connector.all.getFirst().asked);
+        assertEquals(2, connector.all.size());
+        assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+        assertEquals(InstanceStatus.RUNNING, h.service("orders").orElseThrow().instances().getFirst().status());
+    }
+
+    @Test
     void anUpdateRollsOutTheNewConfigMapAndTemplate() throws Exception {
         Host h = host(kubernetes, Duration.ofSeconds(10));
         createActive(h);
