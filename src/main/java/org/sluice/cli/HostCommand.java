@@ -32,9 +32,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sluice host --port N [--data DIR] [--define FILE] [--demo] [--manage HOST:PORT|off]}: runs
+ * {@code sluice host --port N [--data DIR] [--define FILE] [--demo] [--manage HOST:PORT|off]
+ * [--engine local|kubernetes [--namespace NS] [--kubeconfig FILE] --instance-image IMAGE]}: runs
  * the host headless on loopback until Ctrl-C or SIGTERM, printing each operation as it is accepted
- * and as it ends. Its management listener (HTTPS, default {@code 127.0.0.1:7071}) lets
+ * and as it ends. Its role instances are child JVMs on this machine, or, with
+ * {@code --engine kubernetes}, the pods of a Deployment per service (decision 0023). Its management listener (HTTPS, default {@code 127.0.0.1:7071}) lets
  * administrators outside the process run every operation.
  */
 @Command(name = "host", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class)
@@ -73,6 +75,18 @@ final class HostCommand implements Callable<Integer> {
 
     @Option(names = "--tls-password-file", paramLabel = "FILE", descriptionKey = "host.option.tlsPasswordFile")
     private Path tlsPasswordFile;
+
+    @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "local", descriptionKey = "host.option.engine")
+    private String engine;
+
+    @Option(names = "--namespace", paramLabel = "NS", descriptionKey = "host.option.namespace")
+    private String namespace;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", descriptionKey = "host.option.kubeconfig")
+    private Path kubeconfig;
+
+    @Option(names = "--instance-image", paramLabel = "IMAGE", descriptionKey = "host.option.instanceImage")
+    private String instanceImage;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", descriptionKey = "host.option.logFormat")
     private String logFormat;
@@ -113,18 +127,43 @@ final class HostCommand implements Callable<Integer> {
             err.println(Messages.get("host.error.manageAddress", manage));
             return CANNOT_START;
         }
+        boolean onKubernetes = engine.equals("kubernetes");
+        if (!onKubernetes && !engine.equals("local")) {
+            err.println(Messages.get("host.error.engine", engine));
+            return CANNOT_START;
+        }
+        if (!onKubernetes && (namespace != null || kubeconfig != null || instanceImage != null)) {
+            err.println(Messages.get("host.error.kubernetesOnly"));
+            return CANNOT_START;
+        }
+        // Only this branch touches the Kubernetes client: a build without it runs the local engine all the same.
+        AutoCloseable engineInUse = null;
         LocalHost local;
         try {
-            local = LocalHost.open(folder, port, overcommit);
+            if (onKubernetes) {
+                KubernetesEngine kubernetes = openKubernetes(err);
+                if (kubernetes == null) {
+                    return CANNOT_START;
+                }
+                engineInUse = kubernetes;
+                // The cluster's scheduler decides where an instance fits, not this machine's size.
+                local = LocalHost.open(folder, port, true, kubernetes.launcher());
+                out.println(Messages.get("host.engine.kubernetes", kubernetes.namespace(), kubernetes.server(), instanceImage));
+            } else {
+                local = LocalHost.open(folder, port, overcommit);
+            }
         } catch (DataFolderInUseException e) {
+            closeEngine(engineInUse);
             err.println(e.holder().isPresent()
                     ? Messages.get("host.error.inUse", folder, String.valueOf(e.holder().getAsLong()))
                     : Messages.get("host.error.inUseUnknown", folder));
             return CANNOT_START;
         } catch (IOException | RuntimeException e) {
+            closeEngine(engineInUse);
             err.println(Messages.get("host.error.start", folder, e.getMessage()));
             return CANNOT_START;
         }
+        AutoCloseable engineToClose = engineInUse;
         HostManagement management = null;
         if (manageAt.isPresent()) {
             try {
@@ -133,10 +172,12 @@ final class HostCommand implements Callable<Integer> {
             } catch (HostManagement.ExposureRefusedException e) {
                 err.println(Messages.get("host.error.manageExposed", manage));
                 local.close();
+                closeEngine(engineToClose);
                 return CANNOT_START;
             } catch (IOException | RuntimeException e) {
                 err.println(Messages.get("host.error.manage", manage, e.getMessage()));
                 local.close();
+                closeEngine(engineToClose);
                 return CANNOT_START;
             }
         }
@@ -152,6 +193,7 @@ final class HostCommand implements Callable<Integer> {
                 listener.close();
             }
             local.close();
+            closeEngine(engineToClose);
             out.println(Messages.get("host.stopped"));
             out.flush();
             stopped.countDown();
@@ -184,6 +226,28 @@ final class HostCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The Kubernetes engine of the options, or null once the reason it cannot be used is printed. */
+    private KubernetesEngine openKubernetes(PrintWriter err) {
+        try {
+            return KubernetesEngine.open(Optional.ofNullable(kubeconfig), Optional.ofNullable(namespace),
+                    Optional.ofNullable(instanceImage), KubernetesEngine.NO_TRANSPORT);
+        } catch (KubernetesEngine.Unusable e) {
+            err.println(Messages.get(e.key, e.arguments));
+            return null;
+        }
+    }
+
+    private static void closeEngine(AutoCloseable engine) {
+        if (engine == null) {
+            return;
+        }
+        try {
+            engine.close();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(HostCommand.class).warn("The Kubernetes client did not close cleanly: {}", e.toString());
+        }
     }
 
     /**

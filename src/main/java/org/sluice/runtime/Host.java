@@ -246,7 +246,11 @@ public final class Host implements AutoCloseable {
             };
             case SUSPEND -> () -> managed.instances.confirmEach(RoleInstance::suspend, "refuses messages");
             case RESUME -> () -> managed.instances.confirmEach(RoleInstance::resume, "takes messages again");
-            case DELETE, DISABLE -> () -> managed.stopInstances(false);
+            case DELETE -> () -> {
+                managed.stopInstances(false);
+                managed.instances.deleted();
+            };
+            case DISABLE -> () -> managed.stopInstances(false);
             case BACKUP -> () -> backup(managed, requester);
             case ENABLE -> null;
             case SCALE, UPDATE_CONFIGURATION, CREATE, RESTORE ->

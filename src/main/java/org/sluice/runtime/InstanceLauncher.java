@@ -5,7 +5,11 @@ import java.io.IOException;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 
-/** Starts role instances. The host's real launcher starts child JVMs; tests may start something lighter. */
+/**
+ * Starts role instances. The host's real launcher starts child JVMs; tests may start something
+ * lighter. An engine that runs instances elsewhere (Kubernetes) also hears, through the default
+ * methods, what the host does to a whole service; a launcher of child JVMs needs none of it.
+ */
 @FunctionalInterface
 public interface InstanceLauncher {
 
@@ -25,5 +29,32 @@ public interface InstanceLauncher {
      */
     default InstanceLog log(String service, int index, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
         return InstanceLog.none(run, false, false);
+    }
+
+    /**
+     * Whether the engine itself starts again an instance that exited without being asked to, as
+     * Kubernetes does with a pod's container. Then the host never launches a second copy: it logs
+     * the restart and waits for the same instance to say it is ready again (decision 0023).
+     */
+    default boolean restartsInstances() {
+        return false;
+    }
+
+    /**
+     * The host has stopped the instances of {@code service} numbered {@code from} and up (0 after
+     * a Stop): an engine that keeps room for them elsewhere lets it go.
+     *
+     * @throws IOException when the engine cannot be told; the operation fails with the reason
+     */
+    default void released(String service, int from) throws IOException {
+    }
+
+    /**
+     * {@code service} is deleted and its instances are stopped: an engine removes what it made
+     * for it.
+     *
+     * @throws IOException when the engine cannot be told; the Delete fails with the reason
+     */
+    default void deleted(String service) throws IOException {
     }
 }

@@ -59,6 +59,11 @@ final class InstanceSlot implements InstanceListener {
      * also when the instance became throttled, which the view shows.
      */
     private volatile ThrottleEpisode openEpisode;
+    /**
+     * Run once at the instance's next Ready: set while an engine that restarts instances itself
+     * starts this one again (see {@link InstanceLauncher#restartsInstances()}).
+     */
+    private volatile Runnable readyAgain;
 
     /**
      * @param episodes      where the throttle episodes the instance reports are kept
@@ -84,6 +89,11 @@ final class InstanceSlot implements InstanceListener {
             port = ready.port();
             status = InstanceStatus.RUNNING;
             readyAtNanos = System.nanoTime();
+            Runnable again = readyAgain;
+            readyAgain = null;
+            if (again != null) {
+                again.run();
+            }
         } else if (event instanceof InstanceEvent.Sampled sampled) {
             lastSample = sampled.sample();
         } else if (event instanceof InstanceEvent.Throttle change) {
@@ -176,6 +186,22 @@ final class InstanceSlot implements InstanceListener {
         crashesInARow = attempt;
         status = InstanceStatus.RESTARTING;
         announce(new InstanceEvent.Restarting(attempt, delayMs));
+    }
+
+    /** Runs {@code action} once, when the instance next says it is ready. */
+    void onReadyAgain(Runnable action) {
+        readyAgain = action;
+    }
+
+    /** Takes back what {@link #onReadyAgain} left waiting; null when nothing waits. */
+    Runnable takeReadyAgain() {
+        Runnable again = readyAgain;
+        readyAgain = null;
+        return again;
+    }
+
+    int crashesInARow() {
+        return crashesInARow;
     }
 
     /** Marks the slot as left down after {@code crashes} crashes, and says so. */

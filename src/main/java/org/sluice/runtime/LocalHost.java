@@ -52,7 +52,15 @@ public final class LocalHost implements AutoCloseable {
      * (memory × units, or cores) are taken instead of refused.
      */
     public static LocalHost open(Path data, int port, boolean overcommit) throws IOException {
-        LocalHost local = openWithoutInstances(data, port, overcommit);
+        return open(data, port, overcommit, ProcessInstanceLauncher.sameJvm(data.resolve("instances")));
+    }
+
+    /**
+     * As {@link #open(Path, int, boolean)}, with its role instances started by {@code launcher}
+     * (another engine than child JVMs on this machine).
+     */
+    public static LocalHost open(Path data, int port, boolean overcommit, InstanceLauncher launcher) throws IOException {
+        LocalHost local = openWithoutInstances(data, port, overcommit, launcher);
         local.relaunchInstances();
         return local;
     }
@@ -63,10 +71,11 @@ public final class LocalHost implements AutoCloseable {
      * instance JVMs take the machine's cores.
      */
     public static LocalHost openWithoutInstances(Path data, int port) throws IOException {
-        return openWithoutInstances(data, port, false);
+        return openWithoutInstances(data, port, false, ProcessInstanceLauncher.sameJvm(data.resolve("instances")));
     }
 
-    private static LocalHost openWithoutInstances(Path data, int port, boolean overcommit) throws IOException {
+    private static LocalHost openWithoutInstances(Path data, int port, boolean overcommit, InstanceLauncher launcher)
+            throws IOException {
         OwnerOnly.createDirectories(data);
         OwnerOnly.check(data);
         // Before anything else: a second host must not touch the database or the instances' folders.
@@ -78,7 +87,7 @@ public final class LocalHost implements AutoCloseable {
             lock.close();
             throw e;
         }
-        Host host = new Host(ProcessInstanceLauncher.sameJvm(data.resolve("instances")), journal,
+        Host host = new Host(launcher, journal,
                 InstantSource.system(), overcommit ? Host.Settings.defaults().overcommitted() : Host.Settings.defaults());
         FrontDoor door;
         try {

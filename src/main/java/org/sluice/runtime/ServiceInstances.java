@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * systemd and Service Fabric do; after {@link #MAX_CRASHES} crashes in a row it is left down and
  * says so. An instance that stayed up for {@link #STABLE} starts the count again. While an
  * operation runs on the service the restart waits for it; a service whose state runs no instance
- * (Stopped, say) gets none.
+ * (Stopped, say) gets none. Under an engine that restarts instances itself (Kubernetes), the host
+ * launches nothing: it logs the restart and waits for the same instance to be ready again.
  *
  * <p>Operations change the slots while routing, views and the host's close read them, so the
  * slots live in a concurrent map and nothing is locked while an instance is awaited.
@@ -79,6 +80,8 @@ final class ServiceInstances {
     private final AtomicInteger next = new AtomicInteger();
     private final ScheduledExecutorService supervisor;
     private volatile Supervision supervision;
+    /** Restarts an engine is making, by slot, with their running entries in the operation log. */
+    private final Map<InstanceSlot, Optional<OperationRecord>> pendingRestarts = new java.util.HashMap<>();
 
     /**
      * @param episodes   where the throttle episodes the instances report are kept
@@ -172,6 +175,7 @@ final class ServiceInstances {
         List<InstanceSlot> stopping = new ArrayList<>(slots.values());
         List<Integer> killed = stop(stopping);
         stopping.forEach(slot -> slots.remove(slot.index, slot));
+        release(0);
         if (strict && !killed.isEmpty()) {
             throw new OperationFailedException("Instance " + killed.stream().map(String::valueOf).collect(Collectors.joining(", "))
                     + " did not stop within " + settings.stopTimeout().toSeconds() + " s and was killed");
@@ -191,6 +195,25 @@ final class ServiceInstances {
             List<InstanceSlot> surplus = slots.values().stream().filter(s -> s.index >= units).toList();
             stop(surplus);
             surplus.forEach(slot -> slots.remove(slot.index, slot));
+            release(units);
+        }
+    }
+
+    /** Tells the launcher that instances {@code from} and up are stopped. */
+    private void release(int from) throws OperationFailedException {
+        try {
+            launcher.released(service, from);
+        } catch (IOException e) {
+            throw new OperationFailedException(e.getMessage(), e);
+        }
+    }
+
+    /** Tells the launcher that the service is deleted, once its instances are stopped. */
+    void deleted() throws OperationFailedException {
+        try {
+            launcher.deleted(service);
+        } catch (IOException e) {
+            throw new OperationFailedException(e.getMessage(), e);
         }
     }
 
@@ -201,6 +224,7 @@ final class ServiceInstances {
         // Every slot is marked before the first stop is sent, so that no exit in between reads as a crash.
         for (InstanceSlot slot : stopping) {
             slot.stopRequested = true;
+            abandonRestart(slot);
         }
         List<CompletableFuture<Void>> exits = stopping.stream()
                 .map(slot -> slot.process == null ? CompletableFuture.<Void>completedFuture(null) : slot.process.stop())
@@ -222,6 +246,7 @@ final class ServiceInstances {
 
     void killAll() {
         List<InstanceSlot> leftovers = new ArrayList<>(slots.values());
+        leftovers.forEach(this::abandonRestart);
         leftovers.forEach(InstanceSlot::kill);
         leftovers.forEach(slot -> slots.remove(slot.index, slot));
     }
@@ -285,10 +310,51 @@ final class ServiceInstances {
                     + "Start or Restart the service to run it again");
             return;
         }
+        if (launcher.restartsInstances()) {
+            awaitEngineRestart(slot);
+            return;
+        }
         long pause = Math.min(MAX_PAUSE.toMillis(), settings.restartPause().toMillis() << (crashes - 1));
         LOG.warn("{} instance {} is started again in {} ms (crash {} in a row)", service, slot.index, pause, crashes);
         slot.restarting(crashes, pause);
         schedule(slot, crashes, pause, log.restarting(service, crash));
+    }
+
+    /**
+     * The engine starts the instance again by itself: the host logs the restart, shows the slot as
+     * restarting and ends the entry when the same instance says it is ready again. It never
+     * launches a copy of its own, and never leaves the instance down: the engine's own back-off
+     * (Kubernetes' CrashLoopBackOff) paces the restarts.
+     */
+    private void awaitEngineRestart(InstanceSlot slot) {
+        boolean wasStable = slot.readyAtNanos != 0 && System.nanoTime() - slot.readyAtNanos >= STABLE.toNanos();
+        int crashes = wasStable ? 1 : slot.crashesInARow() + 1;
+        LOG.warn("{} instance {} exited; its engine starts it again (crash {} in a row)", service, slot.index, crashes);
+        slot.restarting(crashes, 0);
+        // Under the map's lock, so that an operation that replaces the instance meanwhile either ends the entry or sees none begun.
+        synchronized (pendingRestarts) {
+            if (slot.stopRequested) {
+                return;
+            }
+            Optional<OperationRecord> entry = log.restarting(service, new InstanceCrash(slot.index, slot.exitStatus, crashes));
+            slot.onReadyAgain(() -> {
+                synchronized (pendingRestarts) {
+                    pendingRestarts.remove(slot);
+                }
+                log.restarted(entry);
+            });
+            pendingRestarts.put(slot, entry);
+        }
+    }
+
+    /** Ends, as not restarted, the restart an engine was making of {@code slot}'s instance, if any. */
+    private void abandonRestart(InstanceSlot slot) {
+        synchronized (pendingRestarts) {
+            Optional<OperationRecord> entry = pendingRestarts.remove(slot);
+            if (entry != null && slot.takeReadyAgain() != null) {
+                log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+            }
+        }
     }
 
     /** @param entry the restart's running entry in the operation log; a host that closes first leaves it to recovery */

@@ -52,6 +52,25 @@ class ArchitectureTest {
             .should().beFreeOfCycles()
             .because("a package that both uses and is used by another cannot be read, tested or replaced on its own");
 
+    private static final String KUBERNETES = "org.sluice.runtime.kubernetes..";
+    private static final String KUBERNETES_WIRING = "org.sluice.cli.KubernetesEngine";
+
+    @ArchTest
+    static final ArchRule onlyTheKubernetesEngineKnowsTheKubernetesClient = noClasses()
+            .that().resideOutsideOfPackage(KUBERNETES)
+            .and().doNotHaveFullyQualifiedName(KUBERNETES_WIRING)
+            .should().dependOnClassesThat().resideInAPackage("io.fabric8..")
+            .because("the desktop installers leave the Kubernetes client out: a host on the local engine must never "
+                    + "touch one of its classes, so only the engine and the one class that wires it may know them");
+
+    @ArchTest
+    static final ArchRule theKubernetesEngineIsWiredInOnePlace = noClasses()
+            .that().resideOutsideOfPackage(KUBERNETES)
+            .and().doNotHaveFullyQualifiedName(KUBERNETES_WIRING)
+            .should().dependOnClassesThat().resideInAPackage(KUBERNETES)
+            .because("loading the engine loads the Kubernetes client; the host command reaches it through one class, "
+                    + "and only when --engine kubernetes is chosen");
+
     @ArchTest
     static final ArchRule theFleetInterfaceKnowsNoRuntime = noClasses()
             .that().resideInAPackage("org.sluice.fleet")

@@ -1,0 +1,394 @@
+package org.sluice.runtime.kubernetes;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.InstanceConnector;
+import org.sluice.runtime.InstanceLauncher;
+import org.sluice.runtime.InstanceListener;
+import org.sluice.runtime.RoleInstance;
+import org.sluice.runtime.definition.DefinitionJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs role instances as the pods of a Kubernetes Deployment, one per service (decision 0023).
+ *
+ * <p>A service is a ConfigMap with its definition, a Secret with the token its instances sign in
+ * with, and a Deployment whose replicas are its units, whose container's limits are its cores and
+ * the memory {@link PodMemory} computes, and whose pod template carries the definition's hash.
+ * Launching instance {@code i} makes sure these say what the definition says and then waits for a
+ * ready pod to be bound to {@code i} (see {@link ServicePods}); the launcher never creates a pod
+ * itself, so the host can never start a second copy of an instance. Stopping an instance asks it
+ * to stop through its connection; {@link #released} then lowers the replicas.
+ *
+ * <p>Kubernetes restarts crashed containers and replaces lost pods ({@link #restartsInstances()}):
+ * the host sees either as its instance exiting and becoming ready again.
+ */
+public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(KubernetesInstanceLauncher.class);
+
+    /** The label that names a pod's service. */
+    public static final String SERVICE_LABEL = "sluice.org/service";
+    /** The label that gives a bound pod its instance's number. */
+    public static final String INDEX_LABEL = "sluice.org/index";
+    /** The label that marks everything the host made. */
+    static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    /** The pod template's annotation with the definition's hash: a new definition is a new rollout. */
+    public static final String HASH_ANNOTATION = "sluice.org/definition-hash";
+    /** Kubernetes removes the pods with the lowest cost first when replicas go down: those with the highest numbers. */
+    static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+    /** The port an instance speaks the instance protocol on, in its pod. */
+    public static final int PROTOCOL_PORT = 7400;
+    /** Where the pod finds its definition, from the ConfigMap. */
+    static final String DEFINITION_FOLDER = "/etc/sluice";
+    static final String DEFINITION_KEY = "definition.json";
+    static final String TOKEN_KEY = "token";
+
+    /**
+     * @param namespace the namespace the services' objects live in
+     * @param image     the container image that runs a role instance
+     * @param resync    how often the pod informer hands every pod to the launcher again
+     * @param apiWait   how long the launcher waits for the pod informer's first list
+     */
+    public record Settings(String namespace, String image, Duration resync, Duration apiWait) {
+        public Settings {
+            Objects.requireNonNull(namespace, "namespace");
+            if (image == null || image.isBlank()) {
+                throw new IllegalArgumentException("An instance image is needed to run instances on Kubernetes");
+            }
+        }
+    }
+
+    /** How many times a pod's label is tried when the pod changed in between. */
+    private static final int LABEL_ATTEMPTS = 5;
+
+    private final KubernetesClient client;
+    private final Settings settings;
+    private final InstanceConnector connector;
+    private final Map<String, ServicePods> services = new ConcurrentHashMap<>();
+    /** Connects to pods and labels them, off the informers' threads. */
+    private final ExecutorService work = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("sluice-kubernetes-", 1).daemon().factory());
+    private final SecureRandom random = new SecureRandom();
+
+    public KubernetesInstanceLauncher(KubernetesClient client, Settings settings, InstanceConnector connector) {
+        this.client = Objects.requireNonNull(client, "client");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.connector = Objects.requireNonNull(connector, "connector");
+    }
+
+    @Override
+    public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
+            throws IOException {
+        ServicePods pods = apply(definition);
+        return pods.want(index, suspended, listener);
+    }
+
+    @Override
+    public boolean restartsInstances() {
+        return true;
+    }
+
+    @Override
+    public void released(String service, int from) throws IOException {
+        ServicePods pods = services.get(service);
+        Deployment deployment = call("get", "deployments", () -> deployments().withName(deploymentName(service)).get());
+        if (deployment != null && !Integer.valueOf(from).equals(deployment.getSpec().getReplicas())) {
+            call("patch", "deployments", () -> deployments().withName(deploymentName(service))
+                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(from).endSpec().build()));
+        }
+        if (pods != null) {
+            pods.releaseFrom(from);
+        }
+    }
+
+    @Override
+    public void deleted(String service) throws IOException {
+        ServicePods pods = services.remove(service);
+        if (pods != null) {
+            pods.close();
+        }
+        call("delete", "deployments", () -> deployments().withName(deploymentName(service)).delete());
+        call("delete", "configmaps", () -> client.configMaps().inNamespace(settings.namespace())
+                .withName(configMapName(service)).delete());
+        call("delete", "secrets", () -> client.secrets().inNamespace(settings.namespace())
+                .withName(secretName(service)).delete());
+    }
+
+    /** Stops watching pods. What runs in the cluster stays: pods outlive their host. */
+    @Override
+    public void close() {
+        services.values().forEach(ServicePods::close);
+        services.clear();
+        work.shutdownNow();
+    }
+
+    // ---------------------------------------------------------------- the service's objects
+
+    /**
+     * Makes the ConfigMap, Secret and Deployment of {@code definition}'s service say what it says,
+     * and starts watching its pods; does nothing when they already do.
+     */
+    private ServicePods apply(ServiceDefinition definition) throws IOException {
+        String service = definition.name();
+        ServicePods pods = services.computeIfAbsent(service, name -> new ServicePods(name, this));
+        synchronized (pods.applying) {
+            String json = DefinitionJson.write(definition);
+            if (pods.applied(json, definition.units())) {
+                return pods;
+            }
+            String hash = templateHash(definition);
+            applyConfigMap(service, json);
+            pods.token(token(service));
+            applyDeployment(definition, hash);
+            pods.appliedNow(json, hash, definition.units());
+            pods.watch();
+            return pods;
+        }
+    }
+
+    private void applyConfigMap(String service, String json) throws IOException {
+        String name = configMapName(service);
+        ConfigMap existing = call("get", "configmaps", () -> client.configMaps().inNamespace(settings.namespace()).withName(name).get());
+        if (existing == null) {
+            ConfigMap map = new ConfigMapBuilder().withNewMetadata().withName(name).withLabels(labels(service)).endMetadata()
+                    .addToData(DEFINITION_KEY, json).build();
+            call("create", "configmaps", () -> client.configMaps().inNamespace(settings.namespace()).resource(map).create());
+        } else if (existing.getData() == null || !json.equals(existing.getData().get(DEFINITION_KEY))) {
+            call("patch", "configmaps", () -> client.configMaps().inNamespace(settings.namespace()).withName(name)
+                    .edit(c -> new ConfigMapBuilder(c).withData(Map.of(DEFINITION_KEY, json)).build()));
+        }
+    }
+
+    /** The service's token: the one in its Secret, or a new one kept in a new Secret. */
+    private String token(String service) throws IOException {
+        String name = secretName(service);
+        Secret existing = call("get", "secrets", () -> client.secrets().inNamespace(settings.namespace()).withName(name).get());
+        if (existing != null && existing.getData() != null && existing.getData().containsKey(TOKEN_KEY)) {
+            return new String(Base64.getDecoder().decode(existing.getData().get(TOKEN_KEY)), StandardCharsets.UTF_8);
+        }
+        byte[] bytes = new byte[32];
+        random.nextBytes(bytes);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        Secret secret = new SecretBuilder().withNewMetadata().withName(name).withLabels(labels(service)).endMetadata()
+                .addToData(TOKEN_KEY, Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8))).build();
+        if (existing == null) {
+            call("create", "secrets", () -> client.secrets().inNamespace(settings.namespace()).resource(secret).create());
+        } else {
+            call("patch", "secrets", () -> client.secrets().inNamespace(settings.namespace()).withName(name)
+                    .edit(s -> new SecretBuilder(s).withData(secret.getData()).build()));
+        }
+        return token;
+    }
+
+    private void applyDeployment(ServiceDefinition definition, String hash) throws IOException {
+        String name = deploymentName(definition.name());
+        PodTemplateSpec template = template(definition, hash);
+        Deployment existing = call("get", "deployments", () -> deployments().withName(name).get());
+        if (existing == null) {
+            Deployment deployment = new DeploymentBuilder()
+                    .withNewMetadata().withName(name).withLabels(labels(definition.name())).endMetadata()
+                    .withNewSpec()
+                    .withReplicas(definition.units())
+                    .withNewSelector().addToMatchLabels(SERVICE_LABEL, definition.name()).endSelector()
+                    // Two definitions of a service never run side by side, as on a host's own machine.
+                    .withNewStrategy().withType("Recreate").endStrategy()
+                    .withTemplate(template)
+                    .endSpec().build();
+            call("create", "deployments", () -> deployments().resource(deployment).create());
+        } else {
+            call("patch", "deployments", () -> deployments().withName(name).edit(d -> new DeploymentBuilder(d).editSpec()
+                    .withReplicas(definition.units()).withTemplate(template).endSpec().build()));
+        }
+    }
+
+    /** The pod template of {@code definition}: what a pod of its service is. */
+    PodTemplateSpec template(ServiceDefinition definition, String hash) {
+        PodMemory memory = PodMemory.of(definition);
+        Quantity memoryLimit = new Quantity(memory.limitMb() + "Mi");
+        Quantity cpu = new Quantity(Integer.toString(definition.coresPerInstance()));
+        return new PodTemplateSpecBuilder()
+                .withNewMetadata().withLabels(labels(definition.name())).addToAnnotations(HASH_ANNOTATION, hash).endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("instance")
+                .withImage(settings.image())
+                .addNewPort().withName("protocol").withContainerPort(PROTOCOL_PORT).endPort()
+                .withEnv(new EnvVarBuilder().withName("SLUICE_SERVICE").withValue(definition.name()).build(),
+                        new EnvVarBuilder().withName("SLUICE_DEFINITION").withValue(DEFINITION_FOLDER + "/" + DEFINITION_KEY).build(),
+                        new EnvVarBuilder().withName("SLUICE_PROTOCOL_PORT").withValue(Integer.toString(PROTOCOL_PORT)).build(),
+                        new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(String.join(" ", memory.jvmOptions())).build(),
+                        new EnvVarBuilder().withName("SLUICE_TOKEN").withNewValueFrom().withNewSecretKeyRef()
+                                .withName(secretName(definition.name())).withKey(TOKEN_KEY).endSecretKeyRef().endValueFrom().build())
+                .withNewResources()
+                .addToLimits("memory", memoryLimit).addToLimits("cpu", cpu)
+                .addToRequests("memory", memoryLimit).addToRequests("cpu", cpu)
+                .endResources()
+                .withNewReadinessProbe().withNewTcpSocket().withNewPort("protocol").endTcpSocket()
+                .withPeriodSeconds(2).withFailureThreshold(3).endReadinessProbe()
+                .addNewVolumeMount().withName("definition").withMountPath(DEFINITION_FOLDER).withReadOnly(true).endVolumeMount()
+                .endContainer()
+                .addNewVolume().withName("definition").withNewConfigMap().withName(configMapName(definition.name())).endConfigMap()
+                .endVolume()
+                .endSpec().build();
+    }
+
+    // ---------------------------------------------------------------- for ServicePods
+
+    SharedIndexInformer<Pod> podInformer(String service) {
+        return client.pods().inNamespace(settings.namespace()).withLabel(SERVICE_LABEL, service)
+                .runnableInformer(settings.resync().toMillis());
+    }
+
+    /** Waits for an informer's first list of pods, failing with the reason the API server gave. */
+    void awaitSynced(SharedIndexInformer<Pod> informer) throws IOException {
+        try {
+            informer.start().toCompletableFuture().get(settings.apiWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KubernetesClientException k) {
+                throw ApiFailures.translate("list and watch", "pods", settings.namespace(), server(), k);
+            }
+            throw new IOException("The pods of the namespace '" + settings.namespace() + "' could not be watched: "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("The Kubernetes API server at " + server() + " did not list the pods of namespace '"
+                    + settings.namespace() + "' within " + settings.apiWait().toSeconds()
+                    + " s; check that it runs and that --kubeconfig names it", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while the pods were listed", e);
+        }
+    }
+
+    /** Labels {@code pod} with the instance number it is bound to, in the background. */
+    void label(String pod, int index) {
+        work.execute(() -> {
+            // The kubelet writes the pod's status meanwhile; a conflict is tried again on the pod as it is now.
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    call("patch", "pods", () -> client.pods().inNamespace(settings.namespace()).withName(pod)
+                            .edit(p -> new PodBuilder(p).editMetadata()
+                                    .addToLabels(INDEX_LABEL, Integer.toString(index))
+                                    .addToAnnotations(DELETION_COST, Integer.toString(-index))
+                                    .endMetadata().build()));
+                    return;
+                } catch (IOException e) {
+                    boolean conflict = e.getCause() instanceof KubernetesClientException k && k.getCode() == 409;
+                    if (!conflict || attempt == LABEL_ATTEMPTS) {
+                        LOG.warn("Pod {} runs instance {} but could not be labelled so: {}", pod, index, e.getMessage());
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Deletes {@code pod} at once, in the background: its Deployment puts another in its place. */
+    void deletePod(String pod) {
+        work.execute(() -> {
+            try {
+                call("delete", "pods", () -> client.pods().inNamespace(settings.namespace()).withName(pod)
+                        .withGracePeriod(0).delete());
+            } catch (IOException e) {
+                LOG.warn("Pod {} could not be deleted: {}", pod, e.getMessage());
+            }
+        });
+    }
+
+    /** Tells {@code listener} of each pod event of {@code service} once it is handled: for tests that wait on the informer. */
+    void whenPodHandled(String service, java.util.function.Consumer<Pod> listener) {
+        ServicePods pods = services.get(service);
+        if (pods == null) {
+            throw new IllegalStateException("No instance of " + service + " was launched");
+        }
+        pods.whenHandled(listener);
+    }
+
+    InstanceConnector connector() {
+        return connector;
+    }
+
+    ExecutorService work() {
+        return work;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<Deployment, io.fabric8.kubernetes.api.model.apps.DeploymentList,
+            io.fabric8.kubernetes.client.dsl.RollableScalableResource<Deployment>> deployments() {
+        return client.apps().deployments().inNamespace(settings.namespace());
+    }
+
+    private <T> T call(String verb, String resource, ApiFailures.Call<T> call) throws IOException {
+        return ApiFailures.call(verb, resource, settings.namespace(), server(), call);
+    }
+
+    private String server() {
+        return String.valueOf(client.getMasterUrl());
+    }
+
+    static Map<String, String> labels(String service) {
+        return Map.of(SERVICE_LABEL, service, MANAGED_BY_LABEL, "sluice");
+    }
+
+    public static String deploymentName(String service) {
+        return "sluice-" + service;
+    }
+
+    public static String configMapName(String service) {
+        return "sluice-" + service + "-definition";
+    }
+
+    public static String secretName(String service) {
+        return "sluice-" + service + "-token";
+    }
+
+    /**
+     * The hash the pod template carries: of the definition without its units, so that a Scale
+     * changes the replicas and nothing else, while any other change is a new rollout.
+     */
+    public static String templateHash(ServiceDefinition definition) {
+        return hash(DefinitionJson.write(definition.withUnits(ServiceDefinition.MIN_UNITS)));
+    }
+
+    /** The first 16 hex digits of the SHA-256 of {@code text}: enough to tell two definitions apart. */
+    static String hash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every JDK has SHA-256", e);
+        }
+    }
+}

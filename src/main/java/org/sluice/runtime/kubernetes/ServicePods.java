@@ -1,0 +1,556 @@
+package org.sluice.runtime.kubernetes;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.sluice.runtime.InstanceEvent;
+import org.sluice.runtime.InstanceListener;
+import org.sluice.runtime.RoleInstance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pods of one service as its informer sees them, and which instance each runs.
+ *
+ * <p><b>Binding.</b> A Deployment's pods have no number, but the host counts instances from 0.
+ * A ready pod of the definition in force that runs no instance yet is bound to the lowest number
+ * that waits for a pod (a number that already carries it as its label, after the host started
+ * again, is kept) and labelled with it. A pod that goes away, or whose container Kubernetes
+ * restarts, is that instance exiting; the number then waits for a pod again, so that the pod
+ * Kubernetes puts in its place takes the number of the one it replaces (decision 0023).
+ *
+ * <p>Everything here runs under this object's lock: the informer's thread, launches and the
+ * instances' own calls all change the same two maps.
+ */
+final class ServicePods implements ResourceEventHandler<Pod> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServicePods.class);
+
+    private final String service;
+    private final KubernetesInstanceLauncher launcher;
+    /** The instances the host launched, by number; each waits for a pod or runs in one. */
+    private final Map<Integer, PodInstance> instances = new TreeMap<>();
+    /** Bound pods by name, with their numbers. */
+    private final Map<String, Integer> bound = new HashMap<>();
+    private SharedIndexInformer<Pod> informer;
+    /** The definition the ConfigMap holds, and the hash of the pod template: only pods of that template are bound. */
+    private String appliedDefinition;
+    private String appliedHash;
+    private int appliedReplicas = -1;
+    private volatile String token;
+    /** Told after each pod event is handled, for tests that wait on the informer. */
+    private volatile Consumer<Pod> handled = pod -> { };
+
+    ServicePods(String service, KubernetesInstanceLauncher launcher) {
+        this.service = service;
+        this.launcher = launcher;
+    }
+
+    // ---------------------------------------------------------------- what the launcher applied
+
+    /** Whether the service's objects already say what {@code definitionJson} says, with {@code replicas}. */
+    synchronized boolean applied(String definitionJson, int replicas) {
+        return definitionJson.equals(appliedDefinition) && replicas == appliedReplicas && informer != null;
+    }
+
+    synchronized void appliedNow(String definitionJson, String templateHash, int replicas) {
+        appliedDefinition = definitionJson;
+        appliedHash = templateHash;
+        appliedReplicas = replicas;
+    }
+
+    void token(String token) {
+        this.token = token;
+    }
+
+    /** Held while the launcher makes the service's objects say what a definition says. */
+    final Object applying = new Object();
+
+    /** Starts the informer, once, and waits for its first list; under {@link #applying}. */
+    void watch() throws IOException {
+        synchronized (this) {
+            if (informer != null) {
+                return;
+            }
+        }
+        SharedIndexInformer<Pod> started = launcher.podInformer(service);
+        started.addEventHandler(this);
+        try {
+            launcher.awaitSynced(started);
+        } catch (IOException e) {
+            started.stop();
+            synchronized (this) {
+                appliedDefinition = null;
+            }
+            throw e;
+        }
+        synchronized (this) {
+            informer = started;
+        }
+    }
+
+    /** The host stopped instances {@code from} and up: their numbers wait for no pod, and their pods are free. */
+    synchronized void releaseFrom(int from) {
+        appliedReplicas = from;
+        List<Integer> gone = instances.keySet().stream().filter(index -> index >= from).toList();
+        for (Integer index : gone) {
+            PodInstance instance = instances.remove(index);
+            if (instance.pod != null) {
+                bound.remove(instance.pod);
+                instance.pod = null;
+            }
+        }
+    }
+
+    synchronized void close() {
+        if (informer != null) {
+            informer.stop();
+            informer = null;
+        }
+    }
+
+    void whenHandled(Consumer<Pod> listener) {
+        handled = listener;
+    }
+
+    // ---------------------------------------------------------------- launches
+
+    /** A new instance {@code index}, bound at once to a free ready pod if there is one. */
+    synchronized PodInstance want(int index, boolean suspended, InstanceListener listener) {
+        PodInstance old = instances.get(index);
+        if (old != null && old.pod != null) {
+            bound.remove(old.pod);
+        }
+        PodInstance fresh = new PodInstance(index, suspended, listener);
+        instances.put(index, fresh);
+        bindFree();
+        return fresh;
+    }
+
+    // ---------------------------------------------------------------- the informer
+
+    @Override
+    public void onAdd(Pod pod) {
+        seen(pod);
+    }
+
+    @Override
+    public void onUpdate(Pod before, Pod pod) {
+        seen(pod);
+    }
+
+    @Override
+    public void onDelete(Pod pod, boolean finalStateUnknown) {
+        synchronized (this) {
+            gone(pod);
+            bindFree();
+        }
+        handled.accept(pod);
+    }
+
+    private void seen(Pod pod) {
+        synchronized (this) {
+            if (terminating(pod)) {
+                gone(pod);
+            } else {
+                running(pod);
+            }
+            bindFree();
+        }
+        handled.accept(pod);
+    }
+
+    /** A pod that is there: a bound one may have had its container restarted, or become ready again. */
+    private void running(Pod pod) {
+        String name = pod.getMetadata().getName();
+        Integer index = bound.get(name);
+        if (index == null) {
+            return;
+        }
+        PodInstance instance = instances.get(index);
+        if (instance == null || !name.equals(instance.pod)) {
+            bound.remove(name);
+            return;
+        }
+        int restarts = restarts(pod);
+        if (restarts > instance.restartsSeen) {
+            instance.restartsSeen = restarts;
+            instance.awaitingRestart = false;
+            LOG.warn("{} instance {}: Kubernetes restarted the container of pod {}", service, index, name);
+            instance.exited(exitStatus(pod, true));
+        }
+        if (ready(pod) && !instance.stopRequested && !instance.awaitingRestart && instance.connection == null && !instance.connecting) {
+            instance.connect(address(pod));
+        }
+    }
+
+    /** A pod going or gone: the instance it ran exits, and its number waits for another pod. */
+    private void gone(Pod pod) {
+        String name = pod.getMetadata().getName();
+        Integer index = bound.remove(name);
+        if (index == null) {
+            return;
+        }
+        PodInstance instance = instances.get(index);
+        if (instance != null && name.equals(instance.pod)) {
+            LOG.warn("{} instance {}: pod {} is gone", service, index, name);
+            instance.pod = null;
+            instance.awaitingRestart = false;
+            instance.exited(exitStatus(pod, false));
+        }
+    }
+
+    /** Binds each free ready pod of the definition in force to a number that waits for one. */
+    private void bindFree() {
+        if (informer == null) {
+            return;
+        }
+        List<Pod> free = new ArrayList<>();
+        for (Pod pod : informer.getStore().list()) {
+            if (!bound.containsKey(pod.getMetadata().getName()) && ready(pod) && !terminating(pod)
+                    && Objects.equals(appliedHash, annotation(pod, KubernetesInstanceLauncher.HASH_ANNOTATION))) {
+                free.add(pod);
+            }
+        }
+        // Pods that carry a number keep it; the others go by age, the oldest first.
+        free.sort(Comparator.comparing((Pod pod) -> labelledIndex(pod).isEmpty())
+                .thenComparing(pod -> Objects.toString(pod.getMetadata().getCreationTimestamp(), ""))
+                .thenComparing(pod -> pod.getMetadata().getName()));
+        for (Pod pod : free) {
+            OptionalInt labelled = labelledIndex(pod);
+            Optional<PodInstance> waiting = labelled.isPresent() && waitsForPod(instances.get(labelled.getAsInt()))
+                    ? Optional.of(instances.get(labelled.getAsInt()))
+                    : instances.values().stream().filter(ServicePods::waitsForPod).findFirst();
+            if (waiting.isEmpty()) {
+                return;
+            }
+            bind(pod, waiting.get());
+        }
+    }
+
+    private static boolean waitsForPod(PodInstance instance) {
+        return instance != null && instance.pod == null && !instance.stopRequested;
+    }
+
+    private void bind(Pod pod, PodInstance instance) {
+        String name = pod.getMetadata().getName();
+        bound.put(name, instance.index);
+        instance.awaitingRestart = false;
+        instance.pod = name;
+        instance.restartsSeen = restarts(pod);
+        LOG.info("{} instance {} runs in pod {}", service, instance.index, name);
+        if (labelledIndex(pod).orElse(-1) != instance.index) {
+            launcher.label(name, instance.index);
+        }
+        instance.connect(address(pod));
+    }
+
+    // ---------------------------------------------------------------- reading pods
+
+    static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    static boolean terminating(Pod pod) {
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return pod.getMetadata().getDeletionTimestamp() != null || "Failed".equals(phase) || "Succeeded".equals(phase);
+    }
+
+    static int restarts(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return 0;
+        }
+        return pod.getStatus().getContainerStatuses().stream()
+                .mapToInt(s -> s.getRestartCount() == null ? 0 : s.getRestartCount()).sum();
+    }
+
+    /**
+     * The exit status of the run that ended, or -1 when Kubernetes does not say: for a container
+     * restarted in its pod, its last state; for a pod that is going, its current state.
+     */
+    static int exitStatus(Pod pod, boolean restartedInPlace) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return -1;
+        }
+        for (ContainerStatus status : pod.getStatus().getContainerStatuses()) {
+            io.fabric8.kubernetes.api.model.ContainerState state = restartedInPlace ? status.getLastState() : status.getState();
+            ContainerStateTerminated ended = state == null ? null : state.getTerminated();
+            if (ended != null && ended.getExitCode() != null) {
+                return ended.getExitCode();
+            }
+        }
+        return -1;
+    }
+
+    private static OptionalInt labelledIndex(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        String value = labels == null ? null : labels.get(KubernetesInstanceLauncher.INDEX_LABEL);
+        try {
+            return value == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(value));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private static String annotation(Pod pod, String key) {
+        Map<String, String> annotations = pod.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+
+    private static InetSocketAddress address(Pod pod) {
+        return new InetSocketAddress(pod.getStatus().getPodIP(), KubernetesInstanceLauncher.PROTOCOL_PORT);
+    }
+
+    // ---------------------------------------------------------------- one instance
+
+    /**
+     * Instance {@code index} as the host holds it: the same object across the pods that run it in
+     * turn, so that a pod Kubernetes replaced is this instance exiting and becoming ready again.
+     */
+    final class PodInstance implements RoleInstance {
+        final int index;
+        private final InstanceListener listener;
+        private final CompletableFuture<Integer> ready = new CompletableFuture<>();
+        private final CompletableFuture<Void> stopped = new CompletableFuture<>();
+        /** The bound pod's name; null while the instance waits for one. Written under the pods' lock. */
+        volatile String pod;
+        volatile int restartsSeen;
+        volatile RoleInstance connection;
+        volatile boolean connecting;
+        volatile boolean stopRequested;
+        /**
+         * The process said it exited while its pod stays: the pod is not connected to again until
+         * Kubernetes has restarted its container (or the pod is gone).
+         */
+        volatile boolean awaitingRestart;
+        /** Suspended, so that each pod that runs it is suspended before it counts as ready. */
+        private volatile boolean gateClosed;
+        /** Counts the runs (a pod, or a pod's container after a restart) the instance has had. */
+        private int run;
+        /** Whether this run's exit was told already: the connection and the informer may both see it. */
+        private boolean exitTold = true;
+        private volatile int port = -1;
+        private volatile InetSocketAddress address;
+        /** A Ready that came before the connector handed back the connection; under the pods' lock. */
+        private InstanceEvent.Ready readyBeforeConnected;
+
+        PodInstance(int index, boolean suspended, InstanceListener listener) {
+            this.index = index;
+            this.gateClosed = suspended;
+            this.listener = listener;
+        }
+
+        /** Connects to the bound pod, off the informer's thread. Under the pods' lock. */
+        void connect(InetSocketAddress at) {
+            run++;
+            exitTold = false;
+            connecting = true;
+            int thisRun = run;
+            launcher.work().execute(() -> open(at, thisRun));
+        }
+
+        private void open(InetSocketAddress at, int thisRun) {
+            RoleInstance opened;
+            try {
+                opened = launcher.connector().connect(service, index, at, token, event -> fromConnection(thisRun, event));
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{} instance {} could not be reached at {}: {}; the next word from its pod tries again",
+                        service, index, at, e.getMessage());
+                synchronized (ServicePods.this) {
+                    connecting = false;
+                }
+                return;
+            }
+            InstanceEvent.Ready early;
+            synchronized (ServicePods.this) {
+                connecting = false;
+                if (thisRun != run || exitTold || stopRequested) {
+                    opened.kill();
+                    return;
+                }
+                address = at;
+                connection = opened;
+                early = readyBeforeConnected;
+                readyBeforeConnected = null;
+            }
+            if (early != null) {
+                whenReady(opened, early);
+            }
+        }
+
+        private void fromConnection(int thisRun, InstanceEvent event) {
+            if (event instanceof InstanceEvent.Exited exited) {
+                synchronized (ServicePods.this) {
+                    if (thisRun == run && !exitTold) {
+                        awaitingRestart = true;
+                        exited(exited.status());
+                    }
+                }
+                return;
+            }
+            if (event instanceof InstanceEvent.Ready r) {
+                RoleInstance opened;
+                synchronized (ServicePods.this) {
+                    if (thisRun != run) {
+                        return;
+                    }
+                    opened = connection;
+                    if (opened == null) {
+                        readyBeforeConnected = r;
+                        return;
+                    }
+                }
+                whenReady(opened, r);
+                return;
+            }
+            listener.onEvent(event);
+        }
+
+        /** A suspended instance is suspended again in each new pod before the host hears it is ready. */
+        private void whenReady(RoleInstance opened, InstanceEvent.Ready r) {
+            if (gateClosed) {
+                opened.suspend().whenComplete((done, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("{} instance {} did not confirm that it refuses messages: {}", service, index, failure.getMessage());
+                    }
+                    becameReady(r);
+                });
+                return;
+            }
+            becameReady(r);
+        }
+
+        private void becameReady(InstanceEvent.Ready r) {
+            port = r.port();
+            listener.onEvent(r);
+            ready.complete(r.port());
+        }
+
+        /** This run ended with {@code status}; told once, whoever sees it first. Under the pods' lock. */
+        void exited(int status) {
+            if (exitTold) {
+                return;
+            }
+            exitTold = true;
+            RoleInstance was = connection;
+            connection = null;
+            port = -1;
+            if (was != null && was.isAlive()) {
+                was.kill();
+            }
+            listener.onEvent(new InstanceEvent.Exited(status, stopRequested));
+            if (stopRequested) {
+                stopped.complete(null);
+            }
+        }
+
+        @Override
+        public int index() {
+            return index;
+        }
+
+        @Override
+        public CompletableFuture<Integer> ready() {
+            return ready;
+        }
+
+        @Override
+        public OptionalInt port() {
+            int known = port;
+            return known > 0 ? OptionalInt.of(known) : OptionalInt.empty();
+        }
+
+        @Override
+        public Optional<InetSocketAddress> address() {
+            InetSocketAddress at = address;
+            return at == null || port <= 0 ? Optional.empty() : Optional.of(new InetSocketAddress(at.getAddress(), port));
+        }
+
+        @Override
+        public CompletableFuture<Void> suspend() {
+            gateClosed = true;
+            return gate(RoleInstance::suspend);
+        }
+
+        @Override
+        public CompletableFuture<Void> resume() {
+            gateClosed = false;
+            return gate(RoleInstance::resume);
+        }
+
+        private CompletableFuture<Void> gate(java.util.function.Function<RoleInstance, CompletableFuture<Void>> change) {
+            RoleInstance opened = connection;
+            return opened == null
+                    ? CompletableFuture.failedFuture(new IOException("instance " + index + " of " + service + " runs in no ready pod"))
+                    : change.apply(opened);
+        }
+
+        /** Asks the instance to stop; its pod goes when the host lowers the replicas ({@code released}). */
+        @Override
+        public CompletableFuture<Void> stop() {
+            RoleInstance opened;
+            synchronized (ServicePods.this) {
+                stopRequested = true;
+                opened = connection;
+                if (opened == null) {
+                    exitTold = true;
+                    stopped.complete(null);
+                    return stopped;
+                }
+            }
+            int thisRun = run;
+            opened.stop().whenComplete((done, failure) -> {
+                synchronized (ServicePods.this) {
+                    if (thisRun == run) {
+                        exited(0);
+                    }
+                }
+            });
+            return stopped;
+        }
+
+        /** Ends the instance at once: its pod is deleted, and its Deployment puts another in its place. */
+        @Override
+        public void kill() {
+            String was;
+            synchronized (ServicePods.this) {
+                stopRequested = true;
+                was = pod;
+                if (was != null) {
+                    bound.remove(was);
+                    pod = null;
+                }
+                exited(137);
+                stopped.complete(null);
+                if (instances.get(index) == this) {
+                    instances.remove(index);
+                }
+            }
+            if (was != null) {
+                launcher.deletePod(was);
+            }
+        }
+
+        @Override
+        public boolean isAlive() {
+            return connection != null;
+        }
+    }
+}

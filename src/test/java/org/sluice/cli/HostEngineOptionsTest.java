@@ -1,0 +1,71 @@
+package org.sluice.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sluice host --engine}: the options that choose where role instances run, and what is refused. */
+class HostEngineOptionsTest {
+    private static Locale before;
+
+    @TempDir
+    Path data;
+
+    @BeforeAll
+    static void english() {
+        before = Locale.getDefault();
+        Locale.setDefault(Locale.ENGLISH);
+    }
+
+    @AfterAll
+    static void back() {
+        Locale.setDefault(before);
+    }
+
+    private CommandLineRun host(String... options) {
+        String[] args = new String[options.length + 6];
+        args[0] = "host";
+        args[1] = "--data";
+        args[2] = data.toString();
+        args[3] = "--port";
+        args[4] = "0";
+        args[5] = "--manage=off";
+        System.arraycopy(options, 0, args, 6, options.length);
+        return CommandLineRun.run(args);
+    }
+
+    @Test
+    void anUnknownEngineIsRefused() {
+        CommandLineRun run = host("--engine", "docker");
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).contains("--engine docker is neither local nor kubernetes.");
+    }
+
+    @Test
+    void kubernetesWithoutAnImageSaysWhichOptionItNeeds() {
+        CommandLineRun run = host("--engine", "kubernetes");
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).contains("--engine kubernetes needs --instance-image IMAGE");
+    }
+
+    @Test
+    void anUnreadableKubeconfigIsNamedWithTheWayOut() {
+        Path missing = data.resolve("no-such-kubeconfig");
+        CommandLineRun run = host("--engine", "kubernetes", "--instance-image", "sluice-instance:1", "--kubeconfig", missing.toString());
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).contains("Cannot use the kubeconfig " + missing).contains("--kubeconfig");
+    }
+
+    @Test
+    void kubernetesOptionsWithoutTheEngineAreRefusedRatherThanIgnored() {
+        CommandLineRun run = host("--instance-image", "sluice-instance:1");
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).contains("are for --engine kubernetes");
+    }
+}

@@ -1,0 +1,380 @@
+package org.sluice.runtime.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.Host;
+import org.sluice.runtime.HostListener;
+import org.sluice.runtime.InMemoryJournal;
+import org.sluice.runtime.InstanceEvent;
+import org.sluice.runtime.InstanceLauncher;
+import org.sluice.runtime.InstanceListener;
+import org.sluice.runtime.InstanceView;
+import org.sluice.runtime.RoleInstance;
+import org.sluice.runtime.ServiceView;
+import org.sluice.runtime.definition.DefinitionJson;
+
+/** The host's operations and supervision with its instances on Kubernetes (the mock API server). */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesHostTest {
+    static KubernetesClient client;
+    static KubernetesMockServer server;
+
+    private final FakeConnector connector = new FakeConnector();
+    private final Pods pods = new Pods(client);
+    private final KubernetesInstanceLauncher kubernetes = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector);
+    private final AtomicInteger launches = new AtomicInteger();
+    private Host host;
+
+    private static final String FORBIDDEN =
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}";
+
+    private static final ServiceDefinition ORDERS = new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/out");
+
+    /** The host with the Kubernetes launcher, counting the instances it asks to launch. */
+    private Host host(InstanceLauncher engine, Duration readyTimeout) {
+        InstanceLauncher counting = new InstanceLauncher() {
+            @Override
+            public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
+                    throws IOException {
+                launches.incrementAndGet();
+                return engine.launch(definition, index, suspended, listener);
+            }
+
+            @Override
+            public boolean restartsInstances() {
+                return engine.restartsInstances();
+            }
+
+            @Override
+            public void released(String service, int from) throws IOException {
+                engine.released(service, from);
+            }
+
+            @Override
+            public void deleted(String service) throws IOException {
+                engine.deleted(service);
+            }
+        };
+        host = new Host(counting, new InMemoryJournal(), InstantSource.system(),
+                new Host.Settings(readyTimeout, Duration.ofSeconds(2), Duration.ofMillis(50)));
+        return host;
+    }
+
+    @AfterEach
+    void cleanUp() {
+        if (host != null) {
+            host.close();
+        }
+        kubernetes.close();
+        client.apps().deployments().inNamespace(Pods.NAMESPACE).delete();
+        client.configMaps().inNamespace(Pods.NAMESPACE).delete();
+        client.secrets().inNamespace(Pods.NAMESPACE).delete();
+        client.pods().inNamespace(Pods.NAMESPACE).delete();
+    }
+
+    private static OperationRecord ended(Host.Accepted accepted) throws Exception {
+        return accepted.completion().get(20, TimeUnit.SECONDS);
+    }
+
+    /** Creates ORDERS and plays its pod's part until it is Active. */
+    private void createActive(Host h) throws Exception {
+        Host.Accepted create = h.create(ORDERS, "test");
+        pods.awaitTemplateOf(ORDERS);
+        pods.ready(ORDERS, "orders-a", "10.0.0.1");
+        assertEquals(Outcome.SUCCEEDED, ended(create).outcome(), () -> ended0(create));
+        assertEquals(ServiceState.ACTIVE, h.service("orders").orElseThrow().state());
+        pods.awaitIndex("orders-a", 0);
+    }
+
+    private static String ended0(Host.Accepted accepted) {
+        return accepted.completion().join().error().orElse("");
+    }
+
+    @Test
+    void aPodKubernetesReplacedIsARestartOfThatInstanceAndTheHostLaunchesNoCopy() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        CompletableFuture<OperationRecord> restarted = new CompletableFuture<>();
+        h.addListener(new Operations(record -> {
+            if (record.operation() == Operation.INSTANCE_RESTART && record.outcome() != Outcome.RUNNING) {
+                restarted.complete(record);
+            }
+        }));
+
+        pods.delete("orders-a");
+        pods.ready(ORDERS, "orders-b", "10.0.0.2");
+
+        OperationRecord restart = restarted.get(20, TimeUnit.SECONDS);
+        assertEquals(Outcome.SUCCEEDED, restart.outcome());
+        assertEquals(0, restart.crash().orElseThrow().instance());
+        assertEquals(1, launches.get());
+        pods.awaitIndex("orders-b", 0);
+        InstanceView instance = h.service("orders").orElseThrow().instances().getFirst();
+        assertEquals(InstanceStatus.RUNNING, instance.status());
+        assertEquals(1, instance.crashesInARow());
+        assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+    }
+
+    private String templateHash() {
+        return client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get()
+                .getSpec().getTemplate().getMetadata().getAnnotations().get(KubernetesInstanceLauncher.HASH_ANNOTATION);
+    }
+
+    @Test
+    void scaleChangesTheReplicasWithoutARolloutAndStopsTheSurplusFirst() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        String template = templateHash();
+
+        Host.Accepted up = h.scale("orders", 2, "test");
+        pods.awaitReplicas("orders", 2);
+        pods.ready(ORDERS.withUnits(2), "orders-b", "10.0.0.2");
+        assertEquals(Outcome.SUCCEEDED, ended(up).outcome());
+        assertEquals(template, templateHash());
+        assertEquals(2, connector.all.size());
+        pods.awaitIndex("orders-b", 1);
+
+        assertEquals(Outcome.SUCCEEDED, ended(h.scale("orders", 1, "test")).outcome());
+        assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+        assertEquals(java.util.List.of("stop"), connector.all.get(1).asked);
+        assertEquals(java.util.List.of(), connector.all.get(0).asked);
+        assertEquals(1, h.service("orders").orElseThrow().instances().size());
+    }
+
+    @Test
+    void suspendAndResumeGoThroughTheInstancesConnection() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.SUSPEND, "test")).outcome());
+        assertEquals(ServiceState.SUSPENDED, h.service("orders").orElseThrow().state());
+        assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.RESUME, "test")).outcome());
+        assertEquals(java.util.List.of("suspend", "resume"), connector.all.getFirst().asked);
+    }
+
+    @Test
+    void aSuspendTheInstanceDoesNotConfirmLandsSuspendFailedWithItsReason() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        connector.gateFails = true;
+
+        OperationRecord record = ended(h.perform("orders", Operation.SUSPEND, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the connection to /10.0.0.1:7400 was reset"), record.error().orElseThrow());
+        assertEquals(ServiceState.SUSPEND_FAILED, h.service("orders").orElseThrow().state());
+    }
+
+    @Test
+    void restartStopsThenRunsTheInstancesAgainInTheirPods() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+
+        Host.Accepted restart = h.perform("orders", Operation.RESTART, "test");
+
+        assertEquals(Outcome.SUCCEEDED, ended(restart).outcome(), () -> ended0(restart));
+        assertEquals(java.util.List.of("stop"), connector.all.getFirst().asked);
+        assertEquals(2, connector.all.size());
+        assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+        assertEquals(InstanceStatus.RUNNING, h.service("orders").orElseThrow().instances().getFirst().status());
+    }
+
+    @Test
+    void anUpdateRollsOutTheNewConfigMapAndTemplate() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        ServiceDefinition bigger = new ServiceDefinition("orders", 1, 1, 512, Validation.NONE, null, null, "dir:/tmp/out");
+
+        Host.Accepted update = h.updateConfiguration("orders", bigger, "test");
+        pods.awaitTemplateOf(bigger);
+        pods.delete("orders-a");
+        pods.ready(bigger, "orders-b", "10.0.0.2");
+
+        assertEquals(Outcome.SUCCEEDED, ended(update).outcome());
+        assertEquals(DefinitionJson.write(bigger), client.configMaps().inNamespace(Pods.NAMESPACE)
+                .withName("sluice-orders-definition").get().getData().get("definition.json"));
+        assertEquals(ServiceState.ACTIVE, h.service("orders").orElseThrow().state());
+    }
+
+    @Test
+    void aStopThatReplacesAnInstanceKubernetesIsRestartingEndsThatRestartAsNotRestarted() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        CompletableFuture<OperationRecord> restartEnded = new CompletableFuture<>();
+        CompletableFuture<OperationRecord> restartBegun = new CompletableFuture<>();
+        h.addListener(new Operations(record -> {
+            if (record.operation() == Operation.INSTANCE_RESTART) {
+                (record.outcome() == Outcome.RUNNING ? restartBegun : restartEnded).complete(record);
+            }
+        }));
+        pods.delete("orders-a");
+        restartBegun.get(10, TimeUnit.SECONDS);
+
+        assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.STOP, "test")).outcome());
+
+        OperationRecord restart = restartEnded.get(10, TimeUnit.SECONDS);
+        assertEquals(Outcome.FAILED, restart.outcome());
+        assertTrue(restart.error().orElseThrow().startsWith("Not started again"), restart.error().orElseThrow());
+    }
+
+    @Test
+    void aRefusedStopLandsStopFailedNamingThePermission() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        server.expect().patch().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(403, FORBIDDEN).once();
+
+        OperationRecord record = ended(h.perform("orders", Operation.STOP, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the 'patch' permission on 'deployments'"), record.error().orElseThrow());
+        assertEquals(ServiceState.STOP_FAILED, h.service("orders").orElseThrow().state());
+    }
+
+    @Test
+    void aRefusedDeleteKeepsTheServiceAndNamesThePermission() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        server.expect().delete().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(403, FORBIDDEN).once();
+
+        OperationRecord record = ended(h.perform("orders", Operation.DELETE, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the 'delete' permission on 'deployments'"), record.error().orElseThrow());
+        assertTrue(h.service("orders").isPresent());
+    }
+
+    @Test
+    void aRefusedCreateLandsCreateFailed() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        server.expect().post().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/secrets").andReturn(403, FORBIDDEN).once();
+
+        OperationRecord record = ended(h.create(ORDERS, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the 'create' permission on 'secrets'"), record.error().orElseThrow());
+        assertEquals(ServiceState.CREATE_FAILED, h.service("orders").orElseThrow().state());
+    }
+
+    @Test
+    void stopTakesTheReplicasToZeroAndDeleteRemovesEverything() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+
+        assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.STOP, "test")).outcome());
+        assertEquals(0, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+        assertEquals(ServiceState.STOPPED, h.service("orders").orElseThrow().state());
+
+        assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.DELETE, "test")).outcome());
+        assertNull(client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get());
+        assertNull(client.configMaps().inNamespace(Pods.NAMESPACE).withName("sluice-orders-definition").get());
+        assertNull(client.secrets().inNamespace(Pods.NAMESPACE).withName("sluice-orders-token").get());
+    }
+
+    @Test
+    void anUpdateWhosePodNeverGetsReadyFailsBackToThePreviousTemplateAndConfigMap() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(3));
+        createActive(h);
+        ServiceDefinition bigger = new ServiceDefinition("orders", 1, 1, 512, Validation.NONE, null, null, "dir:/tmp/out");
+
+        Host.Accepted update = h.updateConfiguration("orders", bigger, "test");
+        pods.awaitTemplateOf(bigger);
+        // What the Deployment controller does: the old pod goes, a new one comes and is never ready.
+        pods.delete("orders-a");
+        pods.put(bigger, "orders-b", "10.0.0.2", false, 0, 0);
+        pods.awaitTemplateOf(ORDERS);
+        pods.ready(ORDERS, "orders-c", "10.0.0.3");
+
+        OperationRecord record = ended(update);
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("did not become ready within 3 s"), record.error().orElseThrow());
+        ServiceView service = h.service("orders").orElseThrow();
+        assertEquals(ServiceState.CONFIG_UPDATE_FAILED, service.state());
+        assertEquals(ORDERS, service.definition());
+        assertEquals(DefinitionJson.write(ORDERS), client.configMaps().inNamespace(Pods.NAMESPACE)
+                .withName("sluice-orders-definition").get().getData().get("definition.json"));
+        assertEquals(InstanceStatus.RUNNING, service.instances().getFirst().status());
+    }
+
+    @Test
+    void aRefusedScaleLandsScaleFailedNamingThePermission() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        server.expect().patch().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/configmaps/sluice-orders-definition")
+                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                .once();
+
+        OperationRecord record = ended(h.scale("orders", 2, "test"));
+
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertTrue(record.error().orElseThrow().contains("the 'patch' permission on 'configmaps' there"), record.error().orElseThrow());
+        assertEquals(ServiceState.SCALE_FAILED, h.service("orders").orElseThrow().state());
+    }
+
+    @Test
+    void anUnreachableApiServerFailsOperationsWithTheReasonAndLosesNothing() throws Exception {
+        KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).withConnectionTimeout(2000).build()).build();
+        try (KubernetesInstanceLauncher unreachable = new KubernetesInstanceLauncher(nowhere, Pods.settings(Duration.ofMinutes(10)), connector)) {
+            Host h = host(unreachable, Duration.ofSeconds(10));
+            OperationRecord create = ended(h.create(ORDERS, "test"));
+            assertEquals(Outcome.FAILED, create.outcome());
+            assertTrue(create.error().orElseThrow().contains("could not be reached"), create.error().orElseThrow());
+
+            // The host is still up, the service and its definition are still there, and the log has the failure.
+            assertEquals(Optional.of(ORDERS), h.service("orders").map(ServiceView::definition));
+            assertEquals(create, h.operation(create.requestId()).orElseThrow());
+            // A Delete that cannot remove the service's objects fails too, and keeps the service.
+            OperationRecord delete = ended(h.perform("orders", Operation.DELETE, "test"));
+            assertEquals(Outcome.FAILED, delete.outcome());
+            assertTrue(delete.error().orElseThrow().contains("could not be reached"), delete.error().orElseThrow());
+            assertTrue(h.service("orders").isPresent());
+        } finally {
+            nowhere.close();
+        }
+    }
+
+    /** Hears only the operations. */
+    private record Operations(java.util.function.Consumer<OperationRecord> each) implements HostListener {
+        @Override
+        public void serviceChanged(ServiceView service) {
+        }
+
+        @Override
+        public void serviceRemoved(String name) {
+        }
+
+        @Override
+        public void operationProgress(OperationRecord record) {
+            each.accept(record);
+        }
+
+        @Override
+        public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+        }
+    }
+}

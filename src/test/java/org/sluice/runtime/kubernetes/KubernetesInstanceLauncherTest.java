@@ -1,0 +1,312 @@
+package org.sluice.runtime.kubernetes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.runtime.InstanceEvent;
+import org.sluice.runtime.RoleInstance;
+import org.sluice.runtime.definition.DefinitionJson;
+
+@EnableKubernetesMockClient(crud = true)
+class KubernetesInstanceLauncherTest {
+    static KubernetesClient client;
+    static KubernetesMockServer server;
+
+    private final FakeConnector connector = new FakeConnector();
+    private final Pods pods = new Pods(client);
+    private KubernetesInstanceLauncher launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector);
+    private final List<InstanceEvent> events = new CopyOnWriteArrayList<>();
+    /** Counts down on each Ready the instances say, after it is in {@link #events}. */
+    private final java.util.concurrent.Semaphore readies = new java.util.concurrent.Semaphore(0);
+    private final org.sluice.runtime.InstanceListener recorder = event -> {
+        events.add(event);
+        if (event instanceof InstanceEvent.Ready) {
+            readies.release();
+        }
+    };
+
+    private void awaitReadies(int count) throws InterruptedException {
+        assertTrue(readies.tryAcquire(count, 10, TimeUnit.SECONDS), "Ready said fewer than " + count + " times: " + events);
+    }
+
+    private static ServiceDefinition orders(int units) {
+        return new ServiceDefinition("orders", units, 2, 300, Validation.NONE, null, null, "dir:/tmp/out");
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        launcher.close();
+        client.apps().deployments().inNamespace(Pods.NAMESPACE).delete();
+        client.configMaps().inNamespace(Pods.NAMESPACE).delete();
+        client.secrets().inNamespace(Pods.NAMESPACE).delete();
+        client.pods().inNamespace(Pods.NAMESPACE).delete();
+    }
+
+    @Test
+    void aServiceBecomesAConfigMapASecretAndADeploymentWithComputedLimits() throws IOException {
+        ServiceDefinition definition = orders(2);
+        launcher.launch(definition, 0, false, recorder);
+
+        ConfigMap map = client.configMaps().inNamespace(Pods.NAMESPACE).withName("sluice-orders-definition").get();
+        assertEquals(DefinitionJson.write(definition), map.getData().get("definition.json"));
+        Secret secret = client.secrets().inNamespace(Pods.NAMESPACE).withName("sluice-orders-token").get();
+        String token = new String(Base64.getDecoder().decode(secret.getData().get("token")), StandardCharsets.UTF_8);
+        assertTrue(token.length() >= 40, token);
+
+        Deployment deployment = client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get();
+        assertEquals(2, deployment.getSpec().getReplicas());
+        assertEquals("orders", deployment.getSpec().getSelector().getMatchLabels().get(KubernetesInstanceLauncher.SERVICE_LABEL));
+        assertEquals(Pods.hashOf(definition), deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+                .get(KubernetesInstanceLauncher.HASH_ANNOTATION));
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertEquals(new Quantity(new PodMemory(300, 2).limitMb() + "Mi"), container.getResources().getLimits().get("memory"));
+        assertEquals(new Quantity("2"), container.getResources().getLimits().get("cpu"));
+        assertNotNull(container.getReadinessProbe().getTcpSocket());
+        EnvVar tokenVariable = container.getEnv().stream().filter(e -> e.getName().equals("SLUICE_TOKEN")).findFirst().orElseThrow();
+        assertEquals("sluice-orders-token", tokenVariable.getValueFrom().getSecretKeyRef().getName());
+        EnvVar options = container.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow();
+        assertEquals(String.join(" ", new PodMemory(300, 2).jvmOptions()), options.getValue());
+    }
+
+    @Test
+    void readyPodsAreBoundToTheLowestWaitingNumbersLabelledAndConnectedWithTheToken() throws Exception {
+        ServiceDefinition definition = orders(2);
+        RoleInstance first = launcher.launch(definition, 0, false, recorder);
+        RoleInstance second = launcher.launch(definition, 1, false, recorder);
+        pods.put(definition, "orders-a", "10.0.0.1", false, 0, 0);
+        pods.ready(definition, "orders-b", "10.0.0.2");
+
+        FakeConnector.Connection connection = connector.next();
+        assertEquals(0, connection.index);
+        assertEquals(new InetSocketAddress("10.0.0.2", KubernetesInstanceLauncher.PROTOCOL_PORT), connection.address);
+        String token = new String(Base64.getDecoder().decode(client.secrets().inNamespace(Pods.NAMESPACE)
+                .withName("sluice-orders-token").get().getData().get("token")), StandardCharsets.UTF_8);
+        assertEquals(token, connection.token);
+        assertEquals(KubernetesInstanceLauncher.PROTOCOL_PORT, first.ready().get(10, TimeUnit.SECONDS));
+        pods.awaitIndex("orders-b", 0);
+        assertFalse(second.ready().isDone());
+
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        assertEquals(1, connector.next().index);
+        second.ready().get(10, TimeUnit.SECONDS);
+        // Kubernetes removes the pods of the highest numbers first when the replicas go down.
+        assertEquals("-1", pods.awaitIndex("orders-a", 1).getMetadata().getAnnotations().get(KubernetesInstanceLauncher.DELETION_COST));
+    }
+
+    @Test
+    void aPodOfAnotherDefinitionIsNotBound() throws Exception {
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        CountDownLatch seen = new CountDownLatch(1);
+        launcher.whenPodHandled("orders", pod -> seen.countDown());
+        pods.ready(new ServiceDefinition("orders", 1, 2, 400, Validation.NONE, null, null, "dir:/tmp/out"), "orders-old", "10.0.0.9");
+        assertTrue(seen.await(10, TimeUnit.SECONDS));
+        assertFalse(instance.ready().isDone());
+        assertTrue(connector.all.isEmpty());
+    }
+
+    @Test
+    void aPodDeletedAndReplacedIsTheSameInstanceExitingAndReadyAgain() throws Exception {
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        FakeConnector.Connection before = connector.next();
+
+        pods.delete("orders-a");
+        pods.ready(definition, "orders-b", "10.0.0.2");
+        FakeConnector.Connection after = connector.next();
+        awaitReadies(2);
+
+        assertEquals(0, after.index);
+        assertEquals(new InetSocketAddress("10.0.0.2", KubernetesInstanceLauncher.PROTOCOL_PORT), after.address);
+        assertTrue(before.asked.contains("kill") || !before.isAlive());
+        pods.awaitIndex("orders-b", 0);
+        assertEquals(3, events.size(), events.toString());
+        assertInstanceOf(InstanceEvent.Ready.class, events.get(0));
+        assertEquals(new InstanceEvent.Exited(-1, false), events.get(1));
+        assertInstanceOf(InstanceEvent.Ready.class, events.get(2));
+        assertEquals(new InetSocketAddress("10.0.0.2", KubernetesInstanceLauncher.PROTOCOL_PORT), instance.address().orElseThrow());
+    }
+
+    @Test
+    void aContainerRestartedInItsPodIsTheInstanceExitingOnceAndReadyAgain() throws Exception {
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        FakeConnector.Connection before = connector.next();
+        pods.awaitIndex("orders-a", 0);
+
+        // The process exits; its connection says so, then the kubelet restarts the container.
+        before.exit(137);
+        pods.put(definition, "orders-a", "10.0.0.1", false, 1, 137);
+        pods.put(definition, "orders-a", "10.0.0.1", true, 1, 137);
+        awaitReadies(2);
+
+        assertEquals(List.of(InstanceEvent.Ready.class, InstanceEvent.Exited.class, InstanceEvent.Ready.class),
+                events.stream().map(Object::getClass).toList(), events.toString());
+        assertEquals(new InstanceEvent.Exited(137, false), events.get(1));
+    }
+
+    @Test
+    void anInformerResyncChangesNothing() throws Exception {
+        launcher.close();
+        launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMillis(200)), connector);
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        pods.awaitIndex("orders-a", 0);
+
+        // Each resync hands the same pod again; several must pass without a word to the host.
+        CountDownLatch resyncs = new CountDownLatch(3);
+        launcher.whenPodHandled("orders", pod -> resyncs.countDown());
+        assertTrue(resyncs.await(10, TimeUnit.SECONDS));
+
+        assertEquals(1, connector.all.size());
+        assertEquals(1, events.size(), events.toString());
+    }
+
+    @Test
+    void suspendAndResumeGoThroughTheConnectionNotARollout() throws Exception {
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        String version = client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get()
+                .getMetadata().getResourceVersion();
+
+        instance.suspend().get(10, TimeUnit.SECONDS);
+        instance.resume().get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("suspend", "resume"), connector.next().asked);
+        assertEquals(version, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get()
+                .getMetadata().getResourceVersion());
+    }
+
+    @Test
+    void anInstanceLaunchedSuspendedIsSuspendedInItsPodBeforeItCountsAsReady() throws Exception {
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, true, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("suspend"), connector.next().asked);
+    }
+
+    @Test
+    void stopAsksTheInstanceThenTheReleaseTakesTheReplicasToZero() throws Exception {
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+
+        instance.stop().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("stop"), connector.next().asked);
+        assertEquals(new InstanceEvent.Exited(0, true), events.getLast());
+        launcher.released("orders", 0);
+
+        assertEquals(0, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
+    }
+
+    @Test
+    void theTemplateHashLeavesTheUnitsOut() {
+        assertEquals(KubernetesInstanceLauncher.templateHash(orders(1)), KubernetesInstanceLauncher.templateHash(orders(8)));
+        assertFalse(KubernetesInstanceLauncher.templateHash(orders(1)).equals(KubernetesInstanceLauncher.templateHash(
+                new ServiceDefinition("orders", 1, 2, 400, Validation.NONE, null, null, "dir:/tmp/out"))));
+    }
+
+    @Test
+    void scaleIsTheReplicasUpAndDown() throws Exception {
+        launcher.launch(orders(1), 0, false, recorder);
+        launcher.launch(orders(3), 1, false, recorder);
+        launcher.launch(orders(3), 2, false, recorder);
+        pods.awaitReplicas("orders", 3);
+        launcher.released("orders", 1);
+        pods.awaitReplicas("orders", 1);
+    }
+
+    @Test
+    void deleteRemovesTheDeploymentTheConfigMapAndTheSecret() throws Exception {
+        launcher.launch(orders(1), 0, false, recorder);
+        launcher.deleted("orders");
+        assertNull(client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get());
+        assertNull(client.configMaps().inNamespace(Pods.NAMESPACE).withName("sluice-orders-definition").get());
+        assertNull(client.secrets().inNamespace(Pods.NAMESPACE).withName("sluice-orders-token").get());
+    }
+
+    @Test
+    void aRefusedCreateNamesTheMissingPermissionAndTheWayOut() {
+        server.expect().post().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments")
+                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                .once();
+        IOException e = assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+        assertTrue(e.getMessage().contains("create deployments in namespace '" + Pods.NAMESPACE + "' (403 Forbidden)"), e.getMessage());
+        assertTrue(e.getMessage().contains("Role and a RoleBinding"), e.getMessage());
+    }
+
+    @Test
+    void aRefusedScaleNamesThePatchPermission() throws Exception {
+        launcher.launch(orders(1), 0, false, recorder);
+        server.expect().patch().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                .once();
+        IOException e = assertThrows(IOException.class, () -> launcher.released("orders", 0));
+        assertTrue(e.getMessage().contains("'patch' permission on 'deployments'"), e.getMessage());
+    }
+
+    @Test
+    void aRefusedPodWatchIsSaidAsSuch() {
+        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/pods?labelSelector=sluice.org%2Fservice%3Dorders&resourceVersion=0")
+                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                .once();
+        IOException e = assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+        assertTrue(e.getMessage().contains("list and watch pods in namespace '" + Pods.NAMESPACE + "' (403 Forbidden)"), e.getMessage());
+        assertTrue(e.getMessage().contains("the 'list' and 'watch' permissions on 'pods'"), e.getMessage());
+    }
+
+    @Test
+    void anUnreachableApiServerFailsTheLaunchWithTheReason() throws IOException {
+        KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).withConnectionTimeout(2000).build()).build();
+        try (KubernetesInstanceLauncher unreachable = new KubernetesInstanceLauncher(nowhere, Pods.settings(Duration.ofMinutes(10)), connector)) {
+            IOException e = assertThrows(IOException.class, () -> unreachable.launch(orders(1), 0, false, recorder));
+            assertTrue(e.getMessage().startsWith("The Kubernetes API server at http://127.0.0.1:1"), e.getMessage());
+            assertTrue(e.getMessage().contains("could not be reached to get configmaps in namespace '" + Pods.NAMESPACE + "'"),
+                    e.getMessage());
+            assertTrue(e.getMessage().contains("--kubeconfig"), e.getMessage());
+        } finally {
+            nowhere.close();
+        }
+    }
+}

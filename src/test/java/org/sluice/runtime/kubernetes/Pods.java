@@ -1,0 +1,87 @@
+package org.sluice.runtime.kubernetes;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.sluice.lifecycle.ServiceDefinition;
+
+/**
+ * Plays the cluster's part for tests on the mock API server, which runs no controllers: the pods
+ * a Deployment would make, their readiness and their restarts are written by the test.
+ */
+final class Pods {
+    static final String NAMESPACE = "sluice-test";
+
+    private final KubernetesClient client;
+
+    Pods(KubernetesClient client) {
+        this.client = client;
+    }
+
+    static String hashOf(ServiceDefinition definition) {
+        return KubernetesInstanceLauncher.templateHash(definition);
+    }
+
+    /** A pod of {@code definition}'s service as its Deployment makes it, ready or not, with {@code restarts}. */
+    Pod put(ServiceDefinition definition, String name, String ip, boolean ready, int restarts, int lastExit) {
+        PodBuilder pod = new PodBuilder().withNewMetadata().withName(name).withNamespace(NAMESPACE)
+                .addToLabels(KubernetesInstanceLauncher.SERVICE_LABEL, definition.name())
+                .addToAnnotations(KubernetesInstanceLauncher.HASH_ANNOTATION, hashOf(definition))
+                .addNewOwnerReference().withApiVersion("apps/v1").withKind("ReplicaSet")
+                .withName(KubernetesInstanceLauncher.deploymentName(definition.name()) + "-rs").withUid("rs-uid").endOwnerReference()
+                .endMetadata()
+                .withNewSpec().addNewContainer().withName("instance").withImage("sluice:test").endContainer().endSpec()
+                .withNewStatus().withPhase("Running").withPodIP(ip)
+                .withConditions(new PodConditionBuilder().withType("Ready").withStatus(ready ? "True" : "False").build())
+                .withContainerStatuses(new ContainerStatusBuilder().withName("instance").withRestartCount(restarts)
+                        .withReady(ready)
+                        .withNewLastState().withNewTerminated().withExitCode(lastExit).endTerminated().endLastState()
+                        .build())
+                .endStatus();
+        Pod built = pod.build();
+        Pod existing = client.pods().inNamespace(NAMESPACE).withName(name).get();
+        if (existing == null) {
+            return client.pods().inNamespace(NAMESPACE).resource(built).create();
+        }
+        // Keep what the launcher wrote (the instance's number); the kubelet writes the status.
+        return client.pods().inNamespace(NAMESPACE).withName(name).edit(p -> new PodBuilder(p).withStatus(built.getStatus()).build());
+    }
+
+    Pod ready(ServiceDefinition definition, String name, String ip) {
+        return put(definition, name, ip, true, 0, 0);
+    }
+
+    void delete(String name) {
+        client.pods().inNamespace(NAMESPACE).withName(name).delete();
+    }
+
+    /** Waits until the pod carries the number of an instance. */
+    Pod awaitIndex(String name, int index) {
+        return client.pods().inNamespace(NAMESPACE).withName(name).waitUntilCondition(p -> p != null && p.getMetadata().getLabels() != null
+                && Integer.toString(index).equals(p.getMetadata().getLabels().get(KubernetesInstanceLauncher.INDEX_LABEL)),
+                10, TimeUnit.SECONDS);
+    }
+
+    /** Waits until the service's Deployment has a pod template of {@code definition}. */
+    Deployment awaitTemplateOf(ServiceDefinition definition) {
+        String hash = hashOf(definition);
+        return client.apps().deployments().inNamespace(NAMESPACE).withName(KubernetesInstanceLauncher.deploymentName(definition.name()))
+                .waitUntilCondition(d -> d != null && hash.equals(d.getSpec().getTemplate().getMetadata().getAnnotations()
+                        .get(KubernetesInstanceLauncher.HASH_ANNOTATION)), 10, TimeUnit.SECONDS);
+    }
+
+    Deployment awaitReplicas(String service, int replicas) {
+        return client.apps().deployments().inNamespace(NAMESPACE).withName(KubernetesInstanceLauncher.deploymentName(service))
+                .waitUntilCondition(d -> d != null && d.getSpec().getReplicas() == replicas, 10, TimeUnit.SECONDS);
+    }
+
+    static KubernetesInstanceLauncher.Settings settings(Duration resync) {
+        return new KubernetesInstanceLauncher.Settings(NAMESPACE, "registry.example/sluice-instance:test", resync, Duration.ofSeconds(10));
+    }
+}
