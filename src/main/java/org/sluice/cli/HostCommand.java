@@ -13,6 +13,7 @@ import org.sluice.fleet.api.HostManagement;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.NetworkInstanceConnector;
 import org.sluice.runtime.DataDirectory;
 import org.sluice.runtime.HostActivityLog;
 import org.sluice.runtime.HostListener;
@@ -232,7 +233,7 @@ final class HostCommand implements Callable<Integer> {
     private KubernetesEngine openKubernetes(PrintWriter err) {
         try {
             return KubernetesEngine.open(Optional.ofNullable(kubeconfig), Optional.ofNullable(namespace),
-                    Optional.ofNullable(instanceImage), KubernetesEngine.NO_TRANSPORT);
+                    Optional.ofNullable(instanceImage), new NetworkInstanceConnector());
         } catch (KubernetesEngine.Unusable e) {
             err.println(Messages.get(e.key, e.arguments));
             return null;

@@ -36,16 +36,6 @@ final class KubernetesEngine implements AutoCloseable {
         }
     }
 
-    /**
-     * Until the instance protocol runs over the network, an instance in a pod cannot be reached:
-     * each pod that is ready says so in the host's log, and the operation waiting for it fails
-     * when its instance does not become ready.
-     */
-    static final InstanceConnector NO_TRANSPORT = (service, index, address, token, listener) -> {
-        throw new IOException("This build of Sluice cannot reach role instances over the network yet (the instance protocol"
-                + " has no network transport in it); " + service + " instance " + index + " at " + address + " stays unconnected");
-    };
-
     private final KubernetesClient client;
     private final KubernetesInstanceLauncher launcher;
     private final String namespace;

@@ -38,6 +38,7 @@ import org.sluice.runtime.InstanceLauncher;
 import org.sluice.runtime.InstanceListener;
 import org.sluice.runtime.RoleInstance;
 import org.sluice.runtime.definition.DefinitionJson;
+import org.sluice.runtime.instance.InstanceProcess;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,8 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
     /** The port an instance speaks the instance protocol on, in its pod. */
     public static final int PROTOCOL_PORT = 7400;
+    /** Where an instance keeps its work folder inside its pod, on the pod's own writable volume. */
+    static final String WORK_FOLDER = "/tmp/work";
     /** Where the pod finds its definition, from the ConfigMap. */
     static final String DEFINITION_FOLDER = "/etc/sluice";
     static final String DEFINITION_KEY = "definition.json";
@@ -245,12 +248,20 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                 .withName("instance")
                 .withImage(settings.image())
                 .addNewPort().withName("protocol").withContainerPort(PROTOCOL_PORT).endPort()
+                // The image runs `sluice instance`. A pod learns its instance number only once the host binds it, so
+                // every pod starts as 0; the number names nothing outside the pod (a dir: source's claim folder is the
+                // pod's own).
+                .withArgs("--definition", DEFINITION_FOLDER + "/" + DEFINITION_KEY, "--index", "0", "--work", WORK_FOLDER,
+                        "--transport", "network", "--bind", "0.0.0.0", "--port", Integer.toString(PROTOCOL_PORT))
                 .withEnv(new EnvVarBuilder().withName("SLUICE_SERVICE").withValue(definition.name()).build(),
-                        new EnvVarBuilder().withName("SLUICE_DEFINITION").withValue(DEFINITION_FOLDER + "/" + DEFINITION_KEY).build(),
-                        new EnvVarBuilder().withName("SLUICE_PROTOCOL_PORT").withValue(Integer.toString(PROTOCOL_PORT)).build(),
                         new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(String.join(" ", memory.jvmOptions())).build(),
-                        new EnvVarBuilder().withName("SLUICE_TOKEN").withNewValueFrom().withNewSecretKeyRef()
+                        new EnvVarBuilder().withName(InstanceProcess.TOKEN_VARIABLE).withNewValueFrom().withNewSecretKeyRef()
                                 .withName(secretName(definition.name())).withKey(TOKEN_KEY).endSecretKeyRef().endValueFrom().build())
+                .withNewSecurityContext()
+                .withRunAsNonRoot(true).withReadOnlyRootFilesystem(true).withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
                 .withNewResources()
                 .addToLimits("memory", memoryLimit).addToLimits("cpu", cpu)
                 .addToRequests("memory", memoryLimit).addToRequests("cpu", cpu)
@@ -258,9 +269,12 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                 .withNewReadinessProbe().withNewTcpSocket().withNewPort("protocol").endTcpSocket()
                 .withPeriodSeconds(2).withFailureThreshold(3).endReadinessProbe()
                 .addNewVolumeMount().withName("definition").withMountPath(DEFINITION_FOLDER).withReadOnly(true).endVolumeMount()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
                 .endContainer()
                 .addNewVolume().withName("definition").withNewConfigMap().withName(configMapName(definition.name())).endConfigMap()
                 .endVolume()
+                // The instance's work folder, its outbox folders and the JVM's temporary files: the root is read-only.
+                .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
                 .endSpec().build();
     }
 

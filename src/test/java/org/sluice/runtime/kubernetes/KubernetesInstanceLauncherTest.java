@@ -92,8 +92,20 @@ class KubernetesInstanceLauncherTest {
         assertEquals(new Quantity(new PodMemory(300, 2).limitMb() + "Mi"), container.getResources().getLimits().get("memory"));
         assertEquals(new Quantity("2"), container.getResources().getLimits().get("cpu"));
         assertNotNull(container.getReadinessProbe().getTcpSocket());
-        EnvVar tokenVariable = container.getEnv().stream().filter(e -> e.getName().equals("SLUICE_TOKEN")).findFirst().orElseThrow();
+        EnvVar tokenVariable = container.getEnv().stream()
+                .filter(e -> e.getName().equals(org.sluice.runtime.instance.InstanceProcess.TOKEN_VARIABLE)).findFirst().orElseThrow();
         assertEquals("sluice-orders-token", tokenVariable.getValueFrom().getSecretKeyRef().getName());
+        // The image's entry point is `sluice instance`: the pod says how, in the network transport on the probed port.
+        assertEquals(java.util.List.of("--definition", "/etc/sluice/definition.json", "--index", "0", "--work", "/tmp/work",
+                "--transport", "network", "--bind", "0.0.0.0", "--port", Integer.toString(KubernetesInstanceLauncher.PROTOCOL_PORT)),
+                container.getArgs());
+        // A read-only root with a writable /tmp, no privileges.
+        assertEquals(Boolean.TRUE, container.getSecurityContext().getReadOnlyRootFilesystem());
+        assertEquals(Boolean.TRUE, container.getSecurityContext().getRunAsNonRoot());
+        assertEquals(Boolean.FALSE, container.getSecurityContext().getAllowPrivilegeEscalation());
+        assertEquals(java.util.List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop());
+        assertEquals("/tmp", container.getVolumeMounts().stream().filter(m -> m.getName().equals("tmp")).findFirst().orElseThrow()
+                .getMountPath());
         EnvVar options = container.getEnv().stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow();
         assertEquals(String.join(" ", new PodMemory(300, 2).jvmOptions()), options.getValue());
     }
