@@ -58,8 +58,14 @@ public final class InProcessInstance {
      */
     public static InProcessInstance network(Path definition, int index, Path work, InstanceProcess.Options options,
                                             String token, Duration linger) {
+        return network(definition, index, work, options, token, linger, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    }
+
+    /** As {@link #network(Path, int, Path, InstanceProcess.Options, String, Duration)}, listening at {@code at}, as a pod does at its own address. */
+    public static InProcessInstance network(Path definition, int index, Path work, InstanceProcess.Options options,
+                                            String token, Duration linger, InetSocketAddress at) {
         InProcessInstance instance = new InProcessInstance(null);
-        InstanceProcess.Options networked = options.networked(new InstanceProcess.Network(InetAddress.getLoopbackAddress(), 0,
+        InstanceProcess.Options networked = options.networked(new InstanceProcess.Network(at.getAddress(), at.getPort(),
                 token, linger, instance.bound::complete));
         run(instance, () -> {
             try (PrintWriter out = new PrintWriter(OutputStream.nullOutputStream())) {
