@@ -9,6 +9,8 @@ import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.InvalidSampleException;
+import org.sluice.throttle.Sample;
 import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.ThrottleTransition;
@@ -51,6 +53,9 @@ final class InstanceSlot implements InstanceListener {
      */
     volatile int port = -1;
     private final Consumer<InstanceSlot> crashed;
+    /** Where every sample of this index is kept, across its runs; this process's are under {@link #run}. */
+    private final SampleRing samples;
+    private final int run;
     /**
      * The episode under way, as last written; null while the instance is Normal. Its start is
      * also when the instance became throttled, which the view shows.
@@ -61,9 +66,10 @@ final class InstanceSlot implements InstanceListener {
      * @param episodes      where the throttle episodes the instance reports are kept
      * @param crashesBefore crashes in a row of the processes this slot's index had before
      * @param crashed       told when the process exits without being asked to
+     * @param samples       where the samples of this index are kept
      */
     InstanceSlot(String service, int index, HostEvents events, Consumer<InstanceEpisode> episodes, int crashesBefore,
-            Consumer<InstanceSlot> crashed) {
+            Consumer<InstanceSlot> crashed, SampleRing samples) {
         this.service = service;
         this.index = index;
         this.events = events;
@@ -71,6 +77,8 @@ final class InstanceSlot implements InstanceListener {
         this.crashesBefore = crashesBefore;
         this.crashesInARow = crashesBefore;
         this.crashed = crashed;
+        this.samples = samples;
+        this.run = samples.newRun();
     }
 
     @Override
@@ -81,7 +89,9 @@ final class InstanceSlot implements InstanceListener {
             status = InstanceStatus.RUNNING;
             readyAtNanos = System.nanoTime();
         } else if (event instanceof InstanceEvent.Sampled sampled) {
-            lastSample = sampled.sample();
+            InstanceSample sample = sampled.sample();
+            lastSample = sample;
+            keep(sample);
         } else if (event instanceof InstanceEvent.Throttle change) {
             ThrottleTransition t = change.transition();
             throttle = t.state();
@@ -108,6 +118,15 @@ final class InstanceSlot implements InstanceListener {
         announce(event);
         if (crash) {
             crashed.accept(this);
+        }
+    }
+
+    /** Keeps the sample as the governor saw it; one the governor could not have taken is logged and left out. */
+    private void keep(InstanceSample sample) {
+        try {
+            samples.add(run, new Sample(sample.timeMs(), sample.memoryPercent(), sample.concurrent(), sample.cores()));
+        } catch (InvalidSampleException e) {
+            LOG.warn("{} instance {} reported a sample that is not kept: {}", service, index, e.getMessage());
         }
     }
 
