@@ -53,6 +53,12 @@ class ArchitectureTest {
             .because("a package that both uses and is used by another cannot be read, tested or replaced on its own");
 
     @ArchTest
+    static final ArchRule theIncidentBundleIsGatheredThroughTheFleetAlone = noClasses()
+            .that().resideInAPackage("org.sluice.fleet.bundle..")
+            .should().dependOnClassesThat().resideInAnyPackage(RUNTIME, "org.sluice.fleet.local..", "org.sluice.fleet.remote..")
+            .because("a bundle of a remote host's service must hold what one of the own host's holds, so it reads only what the Fleet answers");
+
+    @ArchTest
     static final ArchRule theFleetInterfaceKnowsNoRuntime = noClasses()
             .that().resideInAPackage("org.sluice.fleet")
             .should().dependOnClassesThat().resideInAPackage(RUNTIME)
