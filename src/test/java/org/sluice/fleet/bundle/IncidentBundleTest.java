@@ -23,7 +23,7 @@ import org.sluice.fleet.UnknownServiceException;
 import org.sluice.throttle.Sample;
 
 @Timeout(30)
-class IncidentBundleTest {
+public class IncidentBundleTest {
     private final BundleFixture fixture;
     private final IncidentBundle bundle;
 
@@ -41,7 +41,7 @@ class IncidentBundleTest {
     }
 
     /** Every entry of the zip at {@code file}, by name, as text. */
-    static Map<String, String> entries(Path file) throws IOException {
+    public static Map<String, String> entries(Path file) throws IOException {
         Map<String, String> entries = new LinkedHashMap<>();
         try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
