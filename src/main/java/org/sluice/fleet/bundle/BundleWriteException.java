@@ -13,7 +13,10 @@ public final class BundleWriteException extends RuntimeException {
     private final transient Path folder;
     private final String reason;
 
-    BundleWriteException(Path folder, String reason, Throwable cause) {
+    /**
+     * @param reason what went wrong, as the file system said it
+     */
+    public BundleWriteException(Path folder, String reason, Throwable cause) {
         super("The incident bundle could not be written to the folder " + folder + " (" + reason
                 + "). Choose a folder that exists, that you may write to and that has room for the bundle, then save it again", cause);
         this.folder = folder;
