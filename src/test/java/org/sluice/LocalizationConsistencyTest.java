@@ -103,6 +103,9 @@ class LocalizationConsistencyTest {
         for (org.sluice.lifecycle.Outcome outcome : org.sluice.lifecycle.Outcome.values()) {
             keys.add("outcome." + outcome.name());
         }
+        for (org.sluice.console.viewmodel.IncidentBundleViewModel.Span span : org.sluice.console.viewmodel.IncidentBundleViewModel.Span.values()) {
+            keys.add("bundle.span." + span.name());
+        }
         return keys::contains;
     }
 

@@ -329,6 +329,11 @@ public final class SyntheticFleet implements Fleet {
     }
 
     @Override
+    public org.sluice.throttle.SampleWindow samples(String service, int index, long fromMs, long toMs) {
+        return org.sluice.throttle.SampleWindow.none();
+    }
+
+    @Override
     public List<BackupInfo> backups(String service) {
         return List.of();
     }

@@ -190,6 +190,35 @@ final class CtlCommand {
         return read(service(name) + "/instances/" + instance + "/log" + (previous ? "?run=previous" : ""), CtlText::log);
     }
 
+    @Command(name = "bundle")
+    int bundle(@Parameters(paramLabel = "NAME", descriptionKey = "ctl.param.service") String name,
+               @Option(names = "--instance", paramLabel = "N", descriptionKey = "ctl.option.bundleInstance") List<Integer> instances,
+               @Option(names = "--from", paramLabel = "TIME", descriptionKey = "ctl.option.bundleFrom") String from,
+               @Option(names = "--to", paramLabel = "TIME", descriptionKey = "ctl.option.bundleTo") String to,
+               @Option(names = "--last", paramLabel = "DURATION", descriptionKey = "ctl.option.bundleLast") String last,
+               @Option(names = "--out", required = true, paramLabel = "FILE", descriptionKey = "ctl.option.bundleOut") Path out) {
+        CtlBundle.Range range;
+        List<Integer> chosen;
+        try {
+            range = CtlBundle.range(from, to, last, System.currentTimeMillis());
+            chosen = CtlBundle.instances(instances);
+        } catch (CtlFailure failure) {
+            err().println(failure.getMessage());
+            return failure.status();
+        }
+        return run(signed -> {
+            // Asked first so that a wrong key or an unknown service is told as every other command tells it.
+            Answer service = signed.client().get(service(name));
+            if (!service.ok()) {
+                throw failure(service, signed, Optional.of(name));
+            }
+            Path written = CtlBundle.write(signed, name, chosen, range, out);
+            print(ApiJson.MAPPER.createObjectNode().put("bundle", written.toAbsolutePath().toString()),
+                    (json, text) -> text.println(Messages.get("ctl.bundle.written", name, json.path("bundle").asText())));
+            return DONE;
+        });
+    }
+
     // Operations
 
     @Command(name = "create")

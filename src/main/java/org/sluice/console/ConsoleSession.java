@@ -1,5 +1,6 @@
 package org.sluice.console;
 
+import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.HostStatus;
 import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.IncidentBundleViewModel;
 import org.sluice.console.viewmodel.InstanceLogViewModel;
 import org.sluice.console.viewmodel.NoticesViewModel;
 import org.sluice.console.viewmodel.RemoteHosts;
@@ -32,8 +34,11 @@ import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.console.viewmodel.TrafficViewModel;
 import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.bundle.IncidentBundle;
 import org.sluice.fleet.group.FleetGroup;
 import org.sluice.lifecycle.Lifecycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One run of the console's window content over the console's hosts: the view models, their views,
@@ -42,11 +47,13 @@ import org.sluice.lifecycle.Lifecycle;
  * views again in the new language ({@link #language}).
  */
 final class ConsoleSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleSession.class);
     private final FleetGroup fleet;
     private final BackgroundExecutor executor;
     private final HostsViewModel hosts;
     private final ServicesViewModel services;
     private final ServiceDetailsViewModel details;
+    private final IncidentBundleViewModel bundles;
     private final InstanceLogViewModel log;
     /** Made again with the other views when the language changes. */
     private ServiceDetailsView detailsView;
@@ -90,6 +97,11 @@ final class ConsoleSession implements AutoCloseable {
                 log.show(name, name == null ? null : 0);
             }
         });
+        this.bundles = new IncidentBundleViewModel((service, instances, from, to, extras, file) ->
+                new IncidentBundle(fleet, IncidentBundleViewModel.hostOf(service, "this machine"), version(), InstantSource.system())
+                        .write(service, instances, from, to, extras, file), executor, dialogs, notices, i18n, clock);
+        services.selectedProperty().addListener((o, a, row) -> bundles.selectedServiceProperty().set(row == null ? null : row.name()));
+        bundles.charts((service, instances) -> dashboardView().charts(service, instances));
         this.dashboard = new DashboardViewModel(i18n, clock);
         services.followFlapping(dashboard.flappingInstances());
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
@@ -112,7 +124,9 @@ final class ConsoleSession implements AutoCloseable {
 
     private MainView newView() {
         detailsView = new ServiceDetailsView(details, log, i18n);
+        detailsView.offerBundle(bundles.saveServiceCommand());
         MainView made = new MainView(services, hosts, bulk, notices, i18n, shell, detailsView, this::dashboardView);
+        made.offerBundle(bundles.saveServiceCommand());
         ThrottleNotifications.follow(dashboard, i18n, made);
         return made;
     }
@@ -245,6 +259,7 @@ final class ConsoleSession implements AutoCloseable {
     DashboardView dashboardView() {
         if (dashboardView == null) {
             dashboardView = new DashboardView(dashboard, hosts, traffic, serviceNames, i18n, this::openLog);
+            dashboardView.offerBundle(bundles::saveInstance);
         }
         return dashboardView;
     }
@@ -254,6 +269,19 @@ final class ConsoleSession implements AutoCloseable {
         services.row(service).ifPresent(view::showServiceDetails);
         log.show(service, index);
         detailsView.showLog();
+    }
+
+    /** Sluice's version, as the build wrote it, for an incident bundle's README. */
+    private static String version() {
+        java.util.Properties properties = new java.util.Properties();
+        try (java.io.InputStream in = ConsoleSession.class.getResourceAsStream("/org/sluice/cli/version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        } catch (java.io.IOException e) {
+            LOG.warn("The version could not be read: {}", e.getMessage());
+        }
+        return properties.getProperty("version", "unknown");
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.SampleWindow;
 
 /**
  * A fleet of integration services, as an operator sees and administers it.
@@ -92,6 +93,17 @@ public interface Fleet extends AutoCloseable {
 
     /** The throttle episodes of a service's instances within a time range, newest first. */
     List<InstanceEpisode> episodes(String service, long fromMs, long toMs);
+
+    /**
+     * The samples role instance {@code index} of {@code service} took from {@code fromMs} to
+     * {@code toMs}, both included, oldest first: every sample its throttle governor saw, as far as
+     * the host still keeps them (the last {@link SampleWindow#MAX_SAMPLES} of each instance), so
+     * that {@code sluice replay} reproduces its decisions.
+     *
+     * @throws UnknownServiceException  when there is no such service
+     * @throws IllegalArgumentException for an instance number out of range or a range that ends before it begins
+     */
+    SampleWindow samples(String service, int index, long fromMs, long toMs);
 
     /** The backups of a service, newest first. */
     List<BackupInfo> backups(String service);

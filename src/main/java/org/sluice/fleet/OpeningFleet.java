@@ -14,6 +14,7 @@ import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.SampleWindow;
 
 /**
  * A fleet that is still being opened (a local host reading its store, a remote one being
@@ -197,6 +198,11 @@ public final class OpeningFleet implements Fleet {
     @Override
     public List<BackupInfo> backups(String service) {
         return call(f -> f.backups(service));
+    }
+
+    @Override
+    public SampleWindow samples(String service, int index, long fromMs, long toMs) {
+        return call(f -> f.samples(service, index, fromMs, toMs));
     }
 
     @Override

@@ -36,6 +36,7 @@ import org.sluice.lifecycle.ServiceState;
 import org.sluice.lifecycle.Transition;
 import org.sluice.runtime.store.HostJournal;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.SampleWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -369,6 +370,23 @@ public final class Host implements AutoCloseable {
         return journal.episodes(service, fromMs, toMs);
     }
 
+    /**
+     * The samples instance {@code index} of {@code name} took from {@code fromMs} to {@code toMs},
+     * both included, as far as the host still keeps them: every sample its governor saw, the last
+     * {@value SampleWindow#MAX_SAMPLES} of them.
+     *
+     * @throws NoSuchServiceException   when there is no such service
+     * @throws IllegalArgumentException for an index out of range or a range that ends before it begins
+     */
+    public SampleWindow samples(String name, int index, long fromMs, long toMs) {
+        ManagedService managed = require(name);
+        checkIndex(index);
+        if (toMs < fromMs) {
+            throw new IllegalArgumentException("A range of samples cannot end (" + toMs + ") before it begins (" + fromMs + ")");
+        }
+        return managed.instances.samples(index, fromMs, toMs);
+    }
+
     public List<BackupInfo> backups(String service) {
         return journal.backups(service);
     }
@@ -383,9 +401,7 @@ public final class Host implements AutoCloseable {
      */
     public InstanceLog instanceLog(String name, int index, InstanceLog.Run run, long offset, int maxBytes) {
         require(name);
-        if (index < 0 || index >= ServiceDefinition.MAX_UNITS) {
-            throw new IllegalArgumentException("An instance is numbered from 0 to " + (ServiceDefinition.MAX_UNITS - 1) + ", not " + index);
-        }
+        checkIndex(index);
         if (maxBytes < 1 || maxBytes > InstanceLog.MAX_BYTES) {
             throw new IllegalArgumentException("A log is read at most " + InstanceLog.MAX_BYTES + " bytes at a time, and at least 1, not " + maxBytes);
         }
@@ -394,6 +410,12 @@ public final class Host implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("The log of " + name + " instance " + index + " could not be read (" + e.getMessage()
                     + "); check the permissions of the host's data folder", e);
+        }
+    }
+
+    private static void checkIndex(int index) {
+        if (index < 0 || index >= ServiceDefinition.MAX_UNITS) {
+            throw new IllegalArgumentException("An instance is numbered from 0 to " + (ServiceDefinition.MAX_UNITS - 1) + ", not " + index);
         }
     }
 

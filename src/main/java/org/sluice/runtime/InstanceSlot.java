@@ -10,6 +10,8 @@ import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.InvalidSampleException;
+import org.sluice.throttle.Sample;
 import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.ThrottleTransition;
@@ -54,6 +56,9 @@ final class InstanceSlot implements InstanceListener {
     /** Where it said it takes messages; null until then. Taken from its ready event, as {@link #port} is. */
     volatile InetSocketAddress address;
     private final Consumer<InstanceSlot> crashed;
+    /** Where every sample of this index is kept, across its runs; this process's are under {@link #run}. */
+    private final SampleRing samples;
+    private final int run;
     /**
      * The episode under way, as last written; null while the instance is Normal. Its start is
      * also when the instance became throttled, which the view shows.
@@ -69,9 +74,10 @@ final class InstanceSlot implements InstanceListener {
      * @param episodes      where the throttle episodes the instance reports are kept
      * @param crashesBefore crashes in a row of the processes this slot's index had before
      * @param crashed       told when the process exits without being asked to
+     * @param samples       where the samples of this index are kept
      */
     InstanceSlot(String service, int index, HostEvents events, Consumer<InstanceEpisode> episodes, int crashesBefore,
-            Consumer<InstanceSlot> crashed) {
+            Consumer<InstanceSlot> crashed, SampleRing samples) {
         this.service = service;
         this.index = index;
         this.events = events;
@@ -79,6 +85,8 @@ final class InstanceSlot implements InstanceListener {
         this.crashesBefore = crashesBefore;
         this.crashesInARow = crashesBefore;
         this.crashed = crashed;
+        this.samples = samples;
+        this.run = samples.newRun();
     }
 
     @Override
@@ -95,7 +103,9 @@ final class InstanceSlot implements InstanceListener {
                 again.run();
             }
         } else if (event instanceof InstanceEvent.Sampled sampled) {
-            lastSample = sampled.sample();
+            InstanceSample sample = sampled.sample();
+            lastSample = sample;
+            keep(sample);
         } else if (event instanceof InstanceEvent.Throttle change) {
             ThrottleTransition t = change.transition();
             throttle = t.state();
@@ -122,6 +132,15 @@ final class InstanceSlot implements InstanceListener {
         announce(event);
         if (crash) {
             crashed.accept(this);
+        }
+    }
+
+    /** Keeps the sample as the governor saw it; one the governor could not have taken is logged and left out. */
+    private void keep(InstanceSample sample) {
+        try {
+            samples.add(run, new Sample(sample.timeMs(), sample.memoryPercent(), sample.concurrent(), sample.cores()));
+        } catch (InvalidSampleException e) {
+            LOG.warn("{} instance {} reported a sample that is not kept: {}", service, index, e.getMessage());
         }
     }
 

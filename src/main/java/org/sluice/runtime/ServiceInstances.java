@@ -27,6 +27,7 @@ import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.SampleWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +78,8 @@ final class ServiceInstances {
     private final Consumer<InstanceEpisode> episodes;
     private final SupervisionLog log;
     private final Map<Integer, InstanceSlot> slots = new ConcurrentSkipListMap<>();
+    /** The samples of each instance index, kept across its runs and while it is down, for incident bundles. */
+    private final Map<Integer, SampleRing> samples = new ConcurrentSkipListMap<>();
     private final AtomicInteger next = new AtomicInteger();
     private final ScheduledExecutorService supervisor;
     private volatile Supervision supervision;
@@ -106,6 +109,16 @@ final class ServiceInstances {
 
     boolean isEmpty() {
         return slots.isEmpty();
+    }
+
+    private SampleRing ring(int index) {
+        return samples.computeIfAbsent(index, i -> new SampleRing(SampleWindow.MAX_SAMPLES));
+    }
+
+    /** The samples kept of instance {@code index} from {@code fromMs} to {@code toMs}; none for an index never started. */
+    SampleWindow samples(int index, long fromMs, long toMs) {
+        SampleRing ring = samples.get(index);
+        return ring == null ? SampleWindow.none() : ring.window(fromMs, toMs);
     }
 
     /** In index order. */
@@ -140,7 +153,7 @@ final class ServiceInstances {
     }
 
     private InstanceSlot launch(ServiceDefinition definition, int index, boolean suspended) throws OperationFailedException {
-        InstanceSlot slot = new InstanceSlot(service, index, events, episodes, 0, this::crashed);
+        InstanceSlot slot = new InstanceSlot(service, index, events, episodes, 0, this::crashed, ring(index));
         slots.put(index, slot);
         slot.announce(null);
         try {
@@ -384,7 +397,7 @@ final class ServiceInstances {
             log.notRestarted(entry, "Not started again: the service's state runs no instance now");
             return;
         }
-        InstanceSlot fresh = new InstanceSlot(service, crashed.index, events, episodes, crashes, this::crashed);
+        InstanceSlot fresh = new InstanceSlot(service, crashed.index, events, episodes, crashes, this::crashed, ring(crashed.index));
         if (!slots.replace(crashed.index, crashed, fresh)) {
             log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
             return;

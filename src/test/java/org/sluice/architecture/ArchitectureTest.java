@@ -72,6 +72,12 @@ class ArchitectureTest {
                     + "and only when --engine kubernetes is chosen");
 
     @ArchTest
+    static final ArchRule theIncidentBundleIsGatheredThroughTheFleetAlone = noClasses()
+            .that().resideInAPackage("org.sluice.fleet.bundle..")
+            .should().dependOnClassesThat().resideInAnyPackage(RUNTIME, "org.sluice.fleet.local..", "org.sluice.fleet.remote..")
+            .because("a bundle of a remote host's service must hold what one of the own host's holds, so it reads only what the Fleet answers");
+
+    @ArchTest
     static final ArchRule theFleetInterfaceKnowsNoRuntime = noClasses()
             .that().resideInAPackage("org.sluice.fleet")
             .should().dependOnClassesThat().resideInAPackage(RUNTIME)

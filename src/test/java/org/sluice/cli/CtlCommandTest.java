@@ -446,6 +446,63 @@ class CtlCommandTest {
     }
 
     @Test
+    void bundleWritesTheIncidentBundleOfAServiceForARangeOrTheLastMinutes() throws Exception {
+        created("orders");
+        long now = System.currentTimeMillis();
+        org.sluice.runtime.FakeLauncher.Fake instance = managed.launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow();
+        instance.emit(new org.sluice.runtime.InstanceEvent.Sampled(new org.sluice.throttle.InstanceSample(now - 1_000, 42.5, 7, 2, 0, 0, 0, 0, 0, 0)));
+        Path out = temp.resolve("orders-incident.zip");
+
+        CommandLineRun bundle = ctl("bundle", "orders", "--instance", "1", "--from", ApiJson.time(now - 60_000), "--to", ApiJson.time(now),
+                "--out", out.toString());
+
+        assertThat(bundle.status()).as(bundle.err()).isZero();
+        assertThat(bundle.out()).contains(out.toString());
+        java.util.Map<String, String> entries = org.sluice.fleet.bundle.IncidentBundleTest.entries(out);
+        assertThat(entries.get("samples/instance-1.csv")).isEqualTo("time_ms,memory_percent,concurrent_messages,cores\n" + (now - 1_000) + ",42.5,7,2\n");
+        assertThat(entries).doesNotContainKey("samples/instance-0.csv");
+        assertThat(entries.get("README.txt")).contains("orders").contains(managed.url().toString()).contains("console");
+
+        Path last = temp.resolve("last.zip");
+        assertThat(ctl("bundle", "orders", "--last", "10m", "--out", last.toString()).status()).isZero();
+        assertThat(org.sluice.fleet.bundle.IncidentBundleTest.entries(last)).containsKey("samples/instance-1.csv");
+    }
+
+    @Test
+    void bundleSaysWhatIsWrongWithItsRequestAndLeavesNoFile() throws Exception {
+        created("orders");
+        Path out = temp.resolve("b.zip");
+
+        CommandLineRun nowhere = ctl("bundle", "nowhere", "--out", out.toString());
+        assertThat(nowhere.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
+        assertThat(nowhere.err()).contains("No service named nowhere");
+
+        Path missing = temp.resolve("missing");
+        CommandLineRun unwritable = ctl("bundle", "orders", "--out", missing.resolve("b.zip").toString());
+        assertThat(unwritable.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
+        assertThat(unwritable.err()).contains(missing.toString()).contains("--out");
+
+        CommandLineRun both = ctl("bundle", "orders", "--last", "5m", "--from", "2026-01-01T00:00:00Z", "--out", out.toString());
+        assertThat(both.status()).isEqualTo(CtlCommand.USAGE);
+        assertThat(both.err()).contains("--last").contains("--from");
+        CommandLineRun soon = ctl("bundle", "orders", "--last", "soon", "--out", out.toString());
+        assertThat(soon.status()).isEqualTo(CtlCommand.USAGE);
+        assertThat(soon.err()).contains("soon").contains("15m");
+        CommandLineRun yesterday = ctl("bundle", "orders", "--from", "yesterday", "--out", out.toString());
+        assertThat(yesterday.status()).isEqualTo(CtlCommand.USAGE);
+        assertThat(yesterday.err()).contains("yesterday").contains("2026-01-31T08:00:00Z");
+        CommandLineRun backwards = ctl("bundle", "orders", "--from", "2026-01-02T00:00:00Z", "--to", "2026-01-01T00:00:00Z",
+                "--out", out.toString());
+        assertThat(backwards.status()).isEqualTo(CtlCommand.USAGE);
+        assertThat(ctl("bundle", "orders", "--instance", "9", "--out", out.toString()).status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
+
+        assertThat(out).doesNotExist();
+        try (java.util.stream.Stream<Path> left = Files.list(temp)) {
+            assertThat(left).noneMatch(p -> p.getFileName().toString().endsWith(".part"));
+        }
+    }
+
+    @Test
     void theHelpListsTheExitStatusesInEnglishAndKorean() {
         assertThat(CommandLineRun.run("--help").out()).contains("ctl ");
         String help = CommandLineRun.run("ctl", "--help").out();

@@ -240,6 +240,37 @@ class ConsoleViewTest {
     }
 
     @Test
+    void anIncidentBundleIsOfferedForTheSelectedServiceAndForATileWithTheTilesChartsAsPng(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        MenuItem save = menuItem(menu(robot, "menu-service"), "menu-save-bundle");
+        assertThat(save.getText()).isEqualTo("Save incident bundle…");
+        assertThat(save.isDisable()).as("nothing selected").isTrue();
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(row("orders"))));
+        assertThat(save.isDisable()).isFalse();
+        waitUntil(() -> robot.lookup("#details-save-bundle").tryQuery().map(n -> !n.isDisabled()).orElse(false));
+
+        waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
+        robot.clickOn("#tab-dashboard .tab-label");
+        ThrottleTile tile = console.session.dashboardView().tile("orders#0");
+        robot.interact(() -> {
+            javafx.geometry.Point2D at = tile.localToScreen(tile.getWidth() / 2, tile.getHeight() / 2);
+            tile.fireEvent(new javafx.scene.input.ContextMenuEvent(javafx.scene.input.ContextMenuEvent.CONTEXT_MENU_REQUESTED,
+                    tile.getWidth() / 2, tile.getHeight() / 2, at.getX(), at.getY(), false, null));
+        });
+        waitUntil(() -> robot.lookup("#tile-save-bundle").tryQuery().isPresent());
+        robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
+
+        java.util.List<org.sluice.fleet.bundle.IncidentBundle.Extra> charts =
+                ConsoleFixture.onFx(() -> console.session.dashboardView().charts("orders", java.util.List.of()));
+        assertThat(charts).singleElement().satisfies(chart -> {
+            assertThat(chart.name()).isEqualTo("charts/instance-0.png");
+            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(chart.content()));
+            assertThat(image.getWidth()).isEqualTo((int) tile.getWidth());
+        });
+    }
+
+    @Test
     void theAccountMenuDisablesAndEnablesEveryServiceAfterSayingWhatItDoes(FxRobot robot) throws Exception {
         waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE && console.session.services().row("billing")
                 .map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));

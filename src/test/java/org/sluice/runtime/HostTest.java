@@ -641,6 +641,45 @@ class HostTest {
         throw new AssertionError("no " + type.getSimpleName() + " within 5 s");
     }
 
+    private static InstanceEvent sampled(long timeMs, double memoryPercent, long concurrent) {
+        return new InstanceEvent.Sampled(new org.sluice.throttle.InstanceSample(timeMs, memoryPercent, concurrent, 2, 0, 0, 0, 0, 0, 0));
+    }
+
+    @Test
+    void theHostKeepsEverySampleOfAnInstanceAcrossItsRunsForAReplay() throws Exception {
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.close();
+        host = supervisingHost(events);
+        activeOrders(2);
+        next(events, InstanceEvent.Ready.class);
+        FakeLauncher.Fake second = launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow();
+        second.emit(sampled(1_000, 12.3, 5));
+        second.emit(sampled(1_200, 71.0, 5));
+        second.crash(137);
+        next(events, InstanceEvent.Ready.class);
+        FakeLauncher.Fake again = launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow();
+        again.emit(sampled(1_400, 20.0, 250));
+
+        org.sluice.throttle.SampleWindow window = host.samples("orders", 1, 1_000, 1_400);
+        assertThat(window.samples()).containsExactly(
+                new org.sluice.throttle.RecordedSample(1, new org.sluice.throttle.Sample(1_000, 12.3, 5, 2)),
+                new org.sluice.throttle.RecordedSample(1, new org.sluice.throttle.Sample(1_200, 71.0, 5, 2)),
+                new org.sluice.throttle.RecordedSample(2, new org.sluice.throttle.Sample(1_400, 20.0, 250, 2)));
+        assertThat(host.samples("orders", 1, 1_100, 1_300).samples()).hasSize(1);
+        assertThat(host.samples("orders", 0, 0, Long.MAX_VALUE).samples()).as("instance 0 sent none").isEmpty();
+    }
+
+    @Test
+    void samplesAreAskedOfAServiceThatExistsAndAnInstanceNumberInRange() throws Exception {
+        activeOrders(1);
+
+        assertThatThrownBy(() -> host.samples("nosuch", 0, 0, 1)).isInstanceOf(NoSuchServiceException.class);
+        assertThatThrownBy(() -> host.samples("orders", ServiceDefinition.MAX_UNITS, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("numbered from 0");
+        assertThatThrownBy(() -> host.samples("orders", 0, 10, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("before");
+    }
+
     @Test
     void anInstanceThatCrashesIsStartedAgainAndTakesMessagesAgain() throws Exception {
         java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();

@@ -6,6 +6,7 @@ import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignD;
+import org.kordamp.ikonli.materialdesign2.MaterialDesignF;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignK;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignL;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignM;
@@ -39,6 +40,7 @@ public enum Icons {
     ENABLE(MaterialDesignC.CHECK),
     UPDATE(MaterialDesignU.UPDATE),
     LOG(MaterialDesignT.TEXT_BOX_OUTLINE),
+    SAVE_BUNDLE(MaterialDesignF.FOLDER_ZIP_OUTLINE),
     COPY(MaterialDesignC.CONTENT_COPY),
     STATE_ACTIVE(MaterialDesignC.CHECK_CIRCLE),
     STATE_STOPPED(MaterialDesignS.STOP_CIRCLE),

@@ -36,12 +36,14 @@ import javafx.util.StringConverter;
 
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.sluice.console.controls.Icons;
+import org.sluice.console.controls.PngEncoder;
 import org.sluice.console.controls.ThrottleTile;
 import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.HostViewModel;
 import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceTileViewModel;
+import org.sluice.fleet.bundle.IncidentBundle;
 import org.sluice.console.viewmodel.ThrottleEvent;
 import org.sluice.console.viewmodel.TrafficViewModel;
 import org.sluice.fleet.group.FleetGroup;
@@ -62,6 +64,8 @@ public final class DashboardView extends BorderPane {
     private final VBox wall = new VBox(6);
     private final Map<InstanceTileViewModel, ThrottleTile> tiles = new IdentityHashMap<>();
     private final BiConsumer<String, Integer> openLog;
+    /** Saves one instance's incident bundle, from a tile's context menu; nothing until the console offers it. */
+    private BiConsumer<String, Integer> saveBundle;
     /** The tiles of each host, by host name; a host's group is there while it has a tile. */
     private final Map<String, TileGroup> groups = new HashMap<>();
     private final StackPane detail = new StackPane();
@@ -246,6 +250,35 @@ public final class DashboardView extends BorderPane {
         });
     }
 
+    /** Offers "Save incident bundle…" in each tile's context menu. */
+    public void offerBundle(BiConsumer<String, Integer> save) {
+        this.saveBundle = save;
+    }
+
+    /**
+     * The tiles of {@code service}'s {@code instances} (all of its tiles when empty) as PNG, for an
+     * incident bundle; on the FX thread. A tile not laid out yet is laid out at its preferred size.
+     */
+    public List<IncidentBundle.Extra> charts(String service, List<Integer> instances) {
+        List<IncidentBundle.Extra> charts = new ArrayList<>();
+        tiles.entrySet().stream()
+                .filter(e -> e.getKey().service().equals(service) && (instances.isEmpty() || instances.contains(e.getKey().index())))
+                .sorted(Comparator.comparingInt(e -> e.getKey().index()))
+                .forEach(e -> {
+                    ThrottleTile tile = e.getValue();
+                    if (tile.getWidth() <= 0 || tile.getHeight() <= 0) {
+                        tile.resize(tile.prefWidth(-1), tile.prefHeight(-1));
+                        tile.layout();
+                    }
+                    if (tile.getWidth() > 0 && tile.getHeight() > 0) {
+                        byte[] png = PngEncoder.encode(tile.snapshot(null, null));
+                        int index = e.getKey().index();
+                        charts.add(new IncidentBundle.Extra("charts/instance-" + index + ".png", i18n.get("bundle.chart", index), png));
+                    }
+                });
+        return charts;
+    }
+
     private void addTile(InstanceTileViewModel model) {
         if (tiles.containsKey(model)) {
             return;
@@ -257,7 +290,14 @@ public final class DashboardView extends BorderPane {
             MenuItem showLog = new MenuItem(i18n.get("action.showLog"), Icons.LOG.create());
             showLog.setId("tile-show-log");
             showLog.setOnAction(a -> openLog.accept(model.service(), model.index()));
-            new ContextMenu(showLog).show(tile, e.getScreenX(), e.getScreenY());
+            ContextMenu menu = new ContextMenu(showLog);
+            if (saveBundle != null) {
+                MenuItem bundle = new MenuItem(i18n.get("action.saveBundle"), Icons.SAVE_BUNDLE.create());
+                bundle.setId("tile-save-bundle");
+                bundle.setOnAction(a -> saveBundle.accept(model.service(), model.index()));
+                menu.getItems().add(bundle);
+            }
+            menu.show(tile, e.getScreenX(), e.getScreenY());
             e.consume();
         });
         tiles.put(model, tile);

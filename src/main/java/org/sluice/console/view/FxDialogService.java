@@ -332,6 +332,45 @@ public final class FxDialogService implements DialogService {
         return dialog.showAndWait();
     }
 
+    @Override
+    public Optional<BundleChoice> askBundle(String service, List<Integer> instances) {
+        javafx.scene.control.ChoiceDialog<org.sluice.console.viewmodel.IncidentBundleViewModel.Span> dialog =
+                new javafx.scene.control.ChoiceDialog<>(org.sluice.console.viewmodel.IncidentBundleViewModel.Span.LAST_15_MINUTES,
+                        org.sluice.console.viewmodel.IncidentBundleViewModel.Span.values());
+        dialog.initOwner(owner);
+        dialog.setTitle(i18n.get("dialog.bundle.title"));
+        localizeButtons(dialog.getDialogPane(), i18n);
+        dialog.setHeaderText(instances.size() == 1 ? i18n.get("dialog.bundle.instance", service, instances.get(0))
+                : i18n.get("dialog.bundle.service", service));
+        dialog.setContentText(i18n.get("dialog.bundle.span"));
+        ComboBox<org.sluice.console.viewmodel.IncidentBundleViewModel.Span> box = findComboBox(dialog.getDialogPane());
+        if (box != null) {
+            box.setConverter(new StringConverter<>() {
+                @Override
+                public String toString(org.sluice.console.viewmodel.IncidentBundleViewModel.Span span) {
+                    return span == null ? "" : i18n.get("bundle.span." + span.name());
+                }
+
+                @Override
+                public org.sluice.console.viewmodel.IncidentBundleViewModel.Span fromString(String s) {
+                    return null;
+                }
+            });
+        }
+        Optional<org.sluice.console.viewmodel.IncidentBundleViewModel.Span> span = dialog.showAndWait();
+        if (span.isEmpty()) {
+            return Optional.empty();
+        }
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle(i18n.get("dialog.bundle.file"));
+        String host = org.sluice.fleet.group.FleetGroup.hostOf(service);
+        String name = service.substring(host.isEmpty() ? 0 : host.length() + 1);
+        chooser.setInitialFileName(name + (instances.size() == 1 ? "-" + instances.get(0) : "") + "-incident.zip");
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("zip", "*.zip"));
+        java.io.File file = chooser.showSaveDialog(owner);
+        return file == null ? Optional.empty() : Optional.of(new BundleChoice(span.get(), file.toPath()));
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> ComboBox<T> findComboBox(javafx.scene.Parent parent) {
         for (Node node : parent.lookupAll(".combo-box")) {

@@ -109,6 +109,7 @@ public final class MainView extends BorderPane {
     private final List<MenuItem> shortcutItems = new ArrayList<>();
     /** The Service menu's item for each chart operation. */
     private final Map<Operation, MenuItem> operationItems = new EnumMap<>(Operation.class);
+    private Menu serviceMenu;
 
     /**
      * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
@@ -181,6 +182,7 @@ public final class MainView extends BorderPane {
             service.getItems().add(operationItem(entry.getKey(), entry.getValue()));
         }
         service.getItems().addAll(new SeparatorMenuItem(), operationItem(Operation.SERVICE_UPDATE, null));
+        serviceMenu = service;
         service.setOnShowing(e -> updateServiceMenu());
         services.selectedProperty().addListener((o, a, b) -> updateServiceMenu());
 
@@ -234,6 +236,15 @@ public final class MainView extends BorderPane {
         MenuBar bar = new MenuBar(file, service, account, view, drills, help);
         bar.setUseSystemMenuBar(true);
         return bar;
+    }
+
+    /** Offers "Save incident bundle…" of the selected service at the end of the Service menu. */
+    public void offerBundle(org.sluice.console.viewmodel.Command save) {
+        MenuItem bundle = new MenuItem(i18n.get("action.saveBundle"), Icons.SAVE_BUNDLE.create());
+        bundle.setId("menu-save-bundle");
+        bundle.disableProperty().bind(save.executableProperty().not());
+        bundle.setOnAction(e -> save.execute());
+        serviceMenu.getItems().addAll(new SeparatorMenuItem(), bundle);
     }
 
     /** Brings the services tab forward with {@code row} selected, so that its details show. */

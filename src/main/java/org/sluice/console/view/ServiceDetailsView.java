@@ -58,6 +58,22 @@ public final class ServiceDetailsView extends BorderPane {
         createView();
     }
 
+    /** Offers "Save incident bundle…" of the shown service beside its title. */
+    public void offerBundle(org.sluice.console.viewmodel.Command save) {
+        javafx.scene.control.Button bundle = new javafx.scene.control.Button(i18n.get("action.saveBundle"),
+                org.sluice.console.controls.Icons.SAVE_BUNDLE.create());
+        bundle.setId("details-save-bundle");
+        bundle.setTooltip(new javafx.scene.control.Tooltip(i18n.get("action.saveBundle.tooltip")));
+        bundle.disableProperty().bind(save.executableProperty().not());
+        bundle.setOnAction(e -> save.execute());
+        javafx.scene.layout.Region spacer = new javafx.scene.layout.Region();
+        HBox.setHgrow(spacer, javafx.scene.layout.Priority.ALWAYS);
+        HBox row = new HBox(8, title, spacer, bundle);
+        row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        row.setPadding(new Insets(4, 10, 4, 0));
+        setTop(row);
+    }
+
     private void createView() {
         getStyleClass().add("details-view");
         title.getStyleClass().add("details-title");

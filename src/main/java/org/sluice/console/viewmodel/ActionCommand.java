@@ -13,6 +13,11 @@ final class ActionCommand extends Command {
         condition(condition);
     }
 
+    /** Marks the command as running while work it started goes on in the background. */
+    void setBusy(boolean busy) {
+        setRunning(busy);
+    }
+
     @Override
     protected void run() {
         action.run();

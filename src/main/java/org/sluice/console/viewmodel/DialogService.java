@@ -71,6 +71,16 @@ public interface DialogService {
     /** Asks whether to close the connection to {@code host} and forget it. */
     boolean confirmRemoveHost(String host);
 
+    /**
+     * Asks for the time span and the file of an incident bundle of {@code service}'s
+     * {@code instances} (all of them when empty); empty when cancelled.
+     */
+    Optional<BundleChoice> askBundle(String service, List<Integer> instances);
+
+    /** The span of an incident bundle, up to now, and the zip file to write. */
+    record BundleChoice(IncidentBundleViewModel.Span span, java.nio.file.Path file) {
+    }
+
     /** A backup to restore and the name to restore it under. */
     record RestoreChoice(String backupId, String newName) {
     }

@@ -29,6 +29,9 @@ import org.sluice.throttle.Cause;
 import org.sluice.throttle.CauseChange;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.RecordedSample;
+import org.sluice.throttle.Sample;
+import org.sluice.throttle.SampleWindow;
 import org.sluice.throttle.ThrottleEpisode;
 import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.ThrottleTransition;
@@ -150,6 +153,36 @@ public final class ApiJson {
                 node.path("messagesInProcess").asLong(), node.path("cores").asInt(1), node.path("received").asLong(),
                 node.path("processed").asLong(), node.path("failed").asLong(), node.path("refusedBusy").asLong(),
                 node.path("latencyP50Ms").asDouble(), node.path("latencyP99Ms").asDouble());
+    }
+
+    /** Samples as the replay needs them: time to the millisecond, memory to the tenth, messages in process, cores and run. */
+    public static ObjectNode sampleWindow(SampleWindow window) {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (window.keptSinceMs().isPresent()) {
+            node.put("keptSince", time(window.keptSinceMs().getAsLong()));
+        } else {
+            node.putNull("keptSince");
+        }
+        ArrayNode samples = node.putArray("samples");
+        for (RecordedSample kept : window.samples()) {
+            Sample s = kept.sample();
+            samples.addObject().put("run", kept.run()).put("time", time(s.timeMs())).put("memoryPercent", s.memoryPercent())
+                    .put("messagesInProcess", s.concurrentMessages()).put("cores", s.cores());
+        }
+        return node;
+    }
+
+    /**
+     * @throws IllegalArgumentException when a sample is not one a governor could take
+     */
+    public static SampleWindow readSampleWindow(JsonNode node) {
+        List<RecordedSample> samples = new ArrayList<>();
+        for (JsonNode s : node.path("samples")) {
+            samples.add(new RecordedSample(s.path("run").asInt(), new Sample(readTime(s.path("time")), s.path("memoryPercent").asDouble(),
+                    s.path("messagesInProcess").asLong(), s.path("cores").asInt())));
+        }
+        Optional<String> since = optionalText(node, "keptSince");
+        return new SampleWindow(samples, since.isPresent() ? OptionalLong.of(parseTime(since.get())) : OptionalLong.empty());
     }
 
     // Definitions

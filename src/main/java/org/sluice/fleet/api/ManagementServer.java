@@ -40,6 +40,7 @@ import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.definition.DefinitionJsonException;
+import org.sluice.throttle.SampleWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -373,6 +374,10 @@ public final class ManagementServer implements AutoCloseable {
             allow(method, "GET");
             return instanceLog(fleet, name, parts.get(3), query);
         }
+        if (parts.size() == 5 && parts.get(2).equals("instances") && parts.get(4).equals("samples")) {
+            allow(method, "GET");
+            return samples(fleet, name, parts.get(3), query);
+        }
         if (parts.size() != 3) {
             throw noSuchResource();
         }
@@ -428,6 +433,20 @@ public final class ManagementServer implements AutoCloseable {
      * {@link InstanceLog#MAX_BYTES}.
      */
     private static Answer instanceLog(Fleet fleet, String name, String index, Map<String, String> query) {
+        int instance = instanceNumber(index);
+        long offset = query.containsKey("offset") ? wholeNumber(query.get("offset"), "offset", 0, Long.MAX_VALUE) : -1;
+        int limit = (int) (query.containsKey("limit") ? wholeNumber(query.get("limit"), "limit", 1, InstanceLog.MAX_BYTES)
+                : InstanceLog.MAX_BYTES);
+        InstanceLog.Run run = switch (query.getOrDefault("run", "current")) {
+            case "current" -> InstanceLog.Run.CURRENT;
+            case "previous" -> InstanceLog.Run.PREVIOUS;
+            default -> throw new Refused(400, parameterError("run", "current or previous"));
+        };
+        return new Answer(200, ApiJson.instanceLog(fleet.instanceLog(name, instance, run, offset, limit)));
+    }
+
+    /** An instance number from the path; 404 for one no instance can have. */
+    private static int instanceNumber(String index) {
         int instance;
         try {
             instance = Integer.parseInt(index);
@@ -438,15 +457,22 @@ public final class ManagementServer implements AutoCloseable {
             throw new Refused(404, ApiJson.error("No instance '" + index + "': instances are numbered from 0 to "
                     + (ServiceDefinition.MAX_UNITS - 1)));
         }
-        long offset = query.containsKey("offset") ? wholeNumber(query.get("offset"), "offset", 0, Long.MAX_VALUE) : -1;
-        int limit = (int) (query.containsKey("limit") ? wholeNumber(query.get("limit"), "limit", 1, InstanceLog.MAX_BYTES)
-                : InstanceLog.MAX_BYTES);
-        InstanceLog.Run run = switch (query.getOrDefault("run", "current")) {
-            case "current" -> InstanceLog.Run.CURRENT;
-            case "previous" -> InstanceLog.Run.PREVIOUS;
-            default -> throw new Refused(400, parameterError("run", "current or previous"));
-        };
-        return new Answer(200, ApiJson.instanceLog(fleet.instanceLog(name, instance, run, offset, limit)));
+        return instance;
+    }
+
+    /**
+     * The samples an instance took in a range, oldest first: by default the hour up to now. One
+     * answer holds at most what the host keeps of an instance, {@link SampleWindow#MAX_SAMPLES}.
+     */
+    private Answer samples(Fleet fleet, String name, String index, Map<String, String> query) {
+        int instance = instanceNumber(index);
+        long to = timeParameter(query, "to", settings.clock().getAsLong());
+        long from = timeParameter(query, "from", to - Duration.ofHours(1).toMillis());
+        if (to < from) {
+            throw new Refused(400, ApiJson.error("A range of samples cannot end (" + ApiJson.time(to) + ") before it begins ("
+                    + ApiJson.time(from) + "): give from before to"));
+        }
+        return new Answer(200, ApiJson.sampleWindow(fleet.samples(name, instance, from, to)));
     }
 
     private static long wholeNumber(String text, String name, long min, long max) {

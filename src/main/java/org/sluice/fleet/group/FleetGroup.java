@@ -27,6 +27,7 @@ import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.SampleWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -346,6 +347,11 @@ public final class FleetGroup implements Fleet {
     public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
         return fleetOf(service).episodes(nameOnHost(service), fromMs, toMs).stream()
                 .map(e -> new InstanceEpisode(service, e.instance(), e.episode())).toList();
+    }
+
+    @Override
+    public SampleWindow samples(String service, int index, long fromMs, long toMs) {
+        return fleetOf(service).samples(nameOnHost(service), index, fromMs, toMs);
     }
 
     /** A service's backups; a remote host's backup ids go by {@code host/id} in the group. */

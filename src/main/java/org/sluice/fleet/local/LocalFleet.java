@@ -45,6 +45,7 @@ import org.sluice.runtime.NoSuchServiceException;
 import org.sluice.runtime.ServiceView;
 import org.sluice.runtime.store.Store;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.SampleWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -264,6 +265,11 @@ public final class LocalFleet implements Fleet {
     @Override
     public List<InstanceEpisode> episodes(String service, long fromMs, long toMs) {
         return host.episodes(service, fromMs, toMs);
+    }
+
+    @Override
+    public SampleWindow samples(String service, int index, long fromMs, long toMs) {
+        return known(service, () -> host.samples(service, index, fromMs, toMs));
     }
 
     @Override

@@ -46,6 +46,7 @@ import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
+import org.sluice.throttle.SampleWindow;
 import org.sluice.throttle.ThrottleState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -538,6 +539,13 @@ public final class RemoteFleet implements Fleet {
         List<InstanceEpisode> episodes = new ArrayList<>();
         array.forEach(e -> episodes.add(ApiJson.readEpisode(e)));
         return List.copyOf(episodes);
+    }
+
+    @Override
+    public SampleWindow samples(String service, int index, long fromMs, long toMs) {
+        String path = "/services/" + ManagementClient.segment(service) + "/instances/" + index + "/samples?from="
+                + encode(ApiJson.time(fromMs)) + "&to=" + encode(ApiJson.time(toMs));
+        return ApiJson.readSampleWindow(call("GET", path, null, service).body());
     }
 
     @Override

@@ -242,7 +242,7 @@ public final class InstanceMonitor {
         int coreCount = cores.getAsInt();
         long concurrent = inProcess.get();
         refreshStaleMemory(timeMs);
-        double memoryPercent = Math.max(0, Math.min(100, memory.percentInUse(inProcessBytes.sum())));
+        double memoryPercent = ProtocolEvents.memoryAsPrinted(Math.max(0, Math.min(100, memory.percentInUse(inProcessBytes.sum()))));
         Optional<ThrottleTransition> change;
         try {
             change = governor.accept(new Sample(timeMs, memoryPercent, concurrent, coreCount));

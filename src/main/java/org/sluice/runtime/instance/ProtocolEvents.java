@@ -34,6 +34,14 @@ public final class ProtocolEvents {
         }
     }
 
+    /**
+     * A memory percentage as a sample line carries it: to the tenth. The instance's governor decides
+     * on this figure too, so that the samples the host keeps replay to the same decisions.
+     */
+    public static double memoryAsPrinted(double memoryPercent) {
+        return Math.round(memoryPercent * 10) / 10.0;
+    }
+
     /** The JSON line of {@code event}, without a line break. */
     public static String toLine(ProtocolEvent event) {
         ObjectNode node = MAPPER.createObjectNode();
@@ -41,7 +49,7 @@ public final class ProtocolEvents {
             node.put("event", "ready").put("port", e.port()).put("pid", e.pid());
         } else if (event instanceof ProtocolEvent.Sampled e) {
             node.put("event", "sample").put("timeMs", e.timeMs())
-                    .put("memoryPercent", Math.round(e.memoryPercent() * 10) / 10.0)
+                    .put("memoryPercent", memoryAsPrinted(e.memoryPercent()))
                     .put("concurrent", e.concurrent()).put("cores", e.cores())
                     .put("received", e.received()).put("processed", e.processed())
                     .put("failed", e.failed()).put("refusedBusy", e.refusedBusy())

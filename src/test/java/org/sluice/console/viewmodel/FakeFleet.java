@@ -145,6 +145,11 @@ final class FakeFleet implements Fleet {
     }
 
     @Override
+    public org.sluice.throttle.SampleWindow samples(String service, int index, long fromMs, long toMs) {
+        return org.sluice.throttle.SampleWindow.none();
+    }
+
+    @Override
     public List<BackupInfo> backups(String service) {
         return backups.stream().filter(b -> b.service().equals(service)).toList();
     }

@@ -22,6 +22,15 @@ final class ScriptedDialogs implements DialogService {
     final List<String> asked = new ArrayList<>();
     BulkPlan lastPlan;
 
+    /** What the bundle dialog answers; empty: cancelled. */
+    Optional<BundleChoice> bundle = Optional.empty();
+
+    @Override
+    public Optional<BundleChoice> askBundle(String service, List<Integer> instances) {
+        asked.add("bundle " + service + " " + instances);
+        return bundle;
+    }
+
     @Override
     public boolean confirmDelete(String service) {
         asked.add("delete " + service);

@@ -83,6 +83,38 @@ class ManagementServerTest {
     }
 
     @Test
+    void anInstancesSamplesAreServedByTimeRangeToASignedInClientWithinBounds() throws Exception {
+        fx.created("orders");
+        org.sluice.runtime.FakeLauncher.Fake instance = fx.launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow();
+        instance.emit(new org.sluice.runtime.InstanceEvent.Sampled(new org.sluice.throttle.InstanceSample(5_000, 69.9, 201, 2, 0, 0, 0, 0, 0, 0)));
+        instance.emit(new org.sluice.runtime.InstanceEvent.Sampled(new org.sluice.throttle.InstanceSample(9_000, 12.0, 0, 2, 0, 0, 0, 0, 0, 0)));
+        String path = "/services/orders/instances/1/samples";
+
+        ManagementClient.Answer answer = client.get(path + "?from=1970-01-01T00:00:04Z&to=1970-01-01T00:00:06Z");
+        assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+        assertThat(answer.body().path("keptSince").asText()).isEqualTo("1970-01-01T00:00:05Z");
+        assertThat(answer.body().path("samples")).singleElement().satisfies(s -> {
+            assertThat(s.path("run").asInt()).isEqualTo(1);
+            assertThat(s.path("time").asText()).isEqualTo("1970-01-01T00:00:05Z");
+            assertThat(s.path("memoryPercent").asDouble()).isEqualTo(69.9);
+            assertThat(s.path("messagesInProcess").asLong()).isEqualTo(201);
+            assertThat(s.path("cores").asInt()).isEqualTo(2);
+        });
+        assertThat(ApiJson.readSampleWindow(client.get(path + "?from=1970-01-01T00:00:00Z").body()).samples())
+                .as("up to now by default").hasSize(2);
+
+        assertThat(fx.client("guess").get(path).status()).isEqualTo(401);
+        assertThat(client.get(path + "?from=yesterday").body().path("parameter").asText()).isEqualTo("from");
+        ManagementClient.Answer backwards = client.get(path + "?from=1970-01-01T00:00:06Z&to=1970-01-01T00:00:04Z");
+        assertThat(backwards.status()).isEqualTo(400);
+        assertThat(backwards.error()).contains("before it begins");
+        assertThat(client.get("/services/orders/instances/8/samples").status()).isEqualTo(404);
+        assertThat(client.get("/services/orders/instances/one/samples").status()).isEqualTo(404);
+        assertThat(client.get("/services/nowhere/instances/0/samples").status()).isEqualTo(404);
+        assertThat(client.post(path, null).status()).isEqualTo(405);
+    }
+
+    @Test
     void repeatedFailuresFromOneAddressAreAnsweredEverMoreSlowly() throws Exception {
         ManagementClient guesser = fx.client("wrong");
         for (int i = 0; i < 6; i++) {

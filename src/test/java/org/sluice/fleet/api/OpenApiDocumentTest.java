@@ -154,6 +154,7 @@ class OpenApiDocumentTest {
         fx.launcher.writeLog("orders", 0, "ready\n");
         assertThat(call(200, "GET", "/services/orders/instances/0/log", null).body().path("text").asText()).isEqualTo("ready\n");
         call(200, "GET", "/services/orders/instances/0/log?run=previous&offset=0&limit=100", null);
+        call(200, "GET", "/services/orders/instances/0/samples?from=" + ApiJson.time(0), null);
         call(200, "GET", "/operations", null);
     }
 
@@ -284,6 +285,8 @@ class OpenApiDocumentTest {
                     .isEqualTo(query.substring(0, query.indexOf('=')));
         }
         call(404, "GET", "/services/orders/instances/8/log", null);
+        call(400, "GET", "/services/orders/instances/0/samples?to=tomorrow", null);
+        call(404, "GET", "/services/orders/instances/8/samples", null);
     }
 
     private void unknownNames() throws Exception {

@@ -67,6 +67,17 @@ class LocalFleetTest {
     }
 
     @Test
+    void anInstancesSamplesComeFromItsHostAndOnlyForAServiceThatExists() throws Exception {
+        fleet.create(orders()).completion().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        launcher.alive("orders").get(0).emit(new InstanceEvent.Sampled(new InstanceSample(7_000, 42.5, 3, 2, 0, 0, 0, 0, 0, 0)));
+
+        assertThat(fleet.samples("orders", 0, 0, 10_000).samples()).singleElement()
+                .isEqualTo(new org.sluice.throttle.RecordedSample(1, new org.sluice.throttle.Sample(7_000, 42.5, 3, 2)));
+        assertThatThrownBy(() -> fleet.samples("nosuch", 0, 0, 1)).isInstanceOf(UnknownServiceException.class);
+        assertThatThrownBy(() -> fleet.samples("orders", 9, 0, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void anInstancesLogComesFromItsHostAndOnlyForAServiceAndInstanceThatCanBe() throws Exception {
         fleet.create(orders()).completion().get(5, java.util.concurrent.TimeUnit.SECONDS);
         launcher.writeLog("orders", 1, "instance 1 says hello\n");

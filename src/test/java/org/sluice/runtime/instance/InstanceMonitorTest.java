@@ -97,6 +97,21 @@ class InstanceMonitorTest {
     }
 
     @Test
+    void theGovernorDecidesOnTheMemoryFigureTheSamplePrintsSoThatAReplayOfThePrintedSamplesDecidesTheSame() throws Exception {
+        // 69.96 % is printed as 70.0; a replay of the printed samples throttles there, so the instance must too.
+        memory = 69.96;
+        monitor.sample();
+        assertThat(monitor.isThrottled()).isTrue();
+        now.set(1_200);
+        // 60.04 % is printed as 60.0, which lets a replay go back to Normal.
+        memory = 60.04;
+        monitor.sample();
+        assertThat(monitor.isThrottled()).isFalse();
+        assertThat(events().stream().filter(e -> e instanceof ProtocolEvent.Sampled).map(e -> ((ProtocolEvent.Sampled) e).memoryPercent()))
+                .containsExactly(70.0, 60.0);
+    }
+
+    @Test
     void theHundredthMessageInProcessThrottlesAtOnceWithoutWaitingForTheSampler() throws Exception {
         List<InstanceMonitor.Admission> admitted = new ArrayList<>();
         for (int i = 0; i < 99; i++) {
