@@ -21,6 +21,7 @@ import org.sluice.runtime.InstanceView;
 import org.sluice.runtime.DataFolderInUseException;
 import org.sluice.runtime.LocalHost;
 import org.sluice.runtime.ServiceView;
+import org.sluice.runtime.access.HostAccessException;
 import org.sluice.runtime.access.HostKeys;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
@@ -32,7 +33,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sluice host --port N [--data DIR] [--define FILE] [--demo] [--manage HOST:PORT|off]}: runs
+ * {@code sluice host --port N [--data DIR] [--define FILE] [--demo] [--manage HOST:PORT|off] [--keys-file FILE]}: runs
  * the host headless on loopback until Ctrl-C or SIGTERM, printing each operation as it is accepted
  * and as it ends. Its management listener (HTTPS, default {@code 127.0.0.1:7071}) lets
  * administrators outside the process run every operation.
@@ -73,6 +74,9 @@ final class HostCommand implements Callable<Integer> {
 
     @Option(names = "--tls-password-file", paramLabel = "FILE", descriptionKey = "host.option.tlsPasswordFile")
     private Path tlsPasswordFile;
+
+    @Option(names = "--keys-file", paramLabel = "FILE", descriptionKey = "host.option.keysFile")
+    private Path keysFile;
 
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", descriptionKey = "host.option.logFormat")
     private String logFormat;
@@ -129,9 +133,15 @@ final class HostCommand implements Callable<Integer> {
         if (manageAt.isPresent()) {
             try {
                 management = HostManagement.open(local, new HostManagement.Options(manageAt.get(), manageExposed,
-                        Optional.ofNullable(tlsKeystore), Optional.ofNullable(tlsPasswordFile)), VersionProvider.version());
+                        Optional.ofNullable(tlsKeystore), Optional.ofNullable(tlsPasswordFile), Optional.ofNullable(keysFile)),
+                        VersionProvider.version());
             } catch (HostManagement.ExposureRefusedException e) {
                 err.println(Messages.get("host.error.manageExposed", manage));
+                local.close();
+                return CANNOT_START;
+            } catch (HostAccessException e) {
+                // The certificate or the keys: the message names the file and what to do with it.
+                err.println(Messages.get("host.error.access", e.getMessage()));
                 local.close();
                 return CANNOT_START;
             } catch (IOException | RuntimeException e) {
@@ -159,7 +169,7 @@ final class HostCommand implements Callable<Integer> {
         out.println(Messages.get("host.ready", "http://127.0.0.1:" + local.door().port() + "/services/", folder));
         if (listener != null) {
             out.println(Messages.get("host.manage.ready", listener.url(), listener.fingerprint(),
-                    folder.resolve(HostKeys.FILE_NAME)));
+                    keysFile != null ? keysFile : folder.resolve(HostKeys.FILE_NAME)));
             if (listener.exposed()) {
                 out.println(Messages.get("host.manage.exposed", listener.listening()));
             }
