@@ -204,18 +204,21 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void theHostHasLimitsAndTheManagementSecretIsMountedNotBaked() {
+    void theHostHasLimitsAndTheManagementSecretsAreMountedNotBaked() {
         Container container = hostContainer();
         PodSpec pod = host().getSpec().getTemplate().getSpec();
 
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
         assertThat(container.getResources().getLimits()).containsKeys("cpu", "memory");
-        Volume tls = volume(pod, "management-tls");
-        assertThat(tls.getSecret().getSecretName()).isNotBlank();
-        String folder = mount(container, "management-tls").getMountPath();
-        assertThat(mount(container, "management-tls").getReadOnly()).isTrue();
-        assertThat(argument(container, "--tls-keystore")).startsWith(folder + "/");
-        assertThat(argument(container, "--tls-password-file")).startsWith(folder + "/");
+        // Each file the management API reads comes from a Secret mounted read-only.
+        for (String option : List.of("--tls-keystore", "--tls-password-file", "--keys-file")) {
+            String file = argument(container, option);
+            VolumeMount holder = container.getVolumeMounts().stream().filter(m -> file.startsWith(m.getMountPath() + "/"))
+                    .findFirst().orElseThrow(() -> new AssertionError(option + " " + file + " is on no volume"));
+            assertThat(holder.getReadOnly()).as(option).isTrue();
+            assertThat(volume(pod, holder.getName()).getSecret()).as(option).isNotNull();
+            assertThat(volume(pod, holder.getName()).getSecret().getSecretName()).as(option).isNotBlank();
+        }
     }
 
     @Test
