@@ -31,7 +31,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The management API's figures (docs/perf.md, M rows):
  * <ul>
- *   <li>{@code snapshot SERVICES ROUNDS}: a fleet of SERVICES services of 2 instances, read in
+ *   <li>{@code snapshot SERVICES ROUNDS [INSTANCES]}: a fleet of SERVICES services (INSTANCES role
+ *       instances, 2 a service from the first; 2 × SERVICES when not given), read in
  *       process, over {@code GET /api/v1/services}, and as a remote fleet's first snapshot (a new
  *       connection each time, TLS handshake and all);</li>
  *   <li>{@code latency EVENTS RATE}: from an event entering the host's listener to the remote
@@ -46,7 +47,8 @@ public final class ManagementBench {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "snapshot" -> snapshot(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            case "snapshot" -> snapshot(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    args.length > 3 ? Integer.parseInt(args[3]) : 2 * Integer.parseInt(args[1]));
             case "latency" -> latency(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "poll" -> poll(URI.create(args[1]), args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("snapshot | latency | poll");
@@ -60,8 +62,8 @@ public final class ManagementBench {
                 ManagementServer.Settings.defaults().withStreams(256, 256, 4_096, Duration.ofSeconds(5)));
     }
 
-    private static void snapshot(int services, int rounds) throws Exception {
-        SyntheticFleet fleet = new SyntheticFleet(services, 2 * services, 0, 0);
+    private static void snapshot(int services, int rounds, int instances) throws Exception {
+        SyntheticFleet fleet = new SyntheticFleet(services, instances, 0, 0);
         HostCertificate tls = HostCertificate.loadOrCreate(Files.createTempDirectory("sluice-bench-tls"));
         ManagementServer server = serve(fleet, tls);
         URI url = URI.create("https://127.0.0.1:" + server.port());
@@ -95,9 +97,9 @@ public final class ManagementBench {
             }
         }
         server.close();
-        System.out.printf("RESULT snapshot of %d services, %d rounds: in process median %.2f ms; GET /services read back median %.1f ms "
+        System.out.printf("RESULT snapshot of %d services (%d instances), %d rounds: in process median %.2f ms; GET /services read back median %.1f ms "
                         + "(p90 %.1f); remote fleet connect -> first snapshot median %.1f ms (p90 %.1f); ratio GET/in process %.0f x%n",
-                services, rounds, Stats.median(local), Stats.median(listed), Stats.percentile(listed, 90),
+                services, instances, rounds, Stats.median(local), Stats.median(listed), Stats.percentile(listed, 90),
                 Stats.median(first), Stats.percentile(first, 90), Stats.median(listed) / Stats.median(local));
     }
 

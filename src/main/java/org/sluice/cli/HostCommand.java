@@ -22,6 +22,7 @@ import org.sluice.runtime.InstanceView;
 import org.sluice.runtime.DataFolderInUseException;
 import org.sluice.runtime.LocalHost;
 import org.sluice.runtime.ServiceView;
+import org.sluice.runtime.access.HostAccessException;
 import org.sluice.runtime.access.HostKeys;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sluice host --port N [--data DIR] [--define FILE] [--demo] [--manage HOST:PORT|off]
+ * {@code sluice host --port N [--data DIR] [--define FILE] [--demo] [--manage HOST:PORT|off] [--keys-file FILE]
  * [--engine local|kubernetes [--namespace NS] [--kubeconfig FILE] --instance-image IMAGE]}: runs
  * the host headless on loopback until Ctrl-C or SIGTERM, printing each operation as it is accepted
  * and as it ends. Its role instances are child JVMs on this machine, or, with
@@ -89,6 +90,9 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--instance-image", paramLabel = "IMAGE", descriptionKey = "host.option.instanceImage")
     private String instanceImage;
 
+    @Option(names = "--keys-file", paramLabel = "FILE", descriptionKey = "host.option.keysFile")
+    private Path keysFile;
+
     @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text", descriptionKey = "host.option.logFormat")
     private String logFormat;
 
@@ -137,6 +141,14 @@ final class HostCommand implements Callable<Integer> {
             err.println(Messages.get("host.error.kubernetesOnly"));
             return CANNOT_START;
         }
+        if (onKubernetes) {
+            // The desktop installers leave the client out (decision 0024): say where the engine is instead.
+            Optional<String> missing = KubernetesEngineCheck.problem();
+            if (missing.isPresent()) {
+                err.println(missing.get());
+                return CANNOT_START;
+            }
+        }
         // Only this branch touches the Kubernetes client: a build without it runs the local engine all the same.
         AutoCloseable engineInUse = null;
         LocalHost local;
@@ -169,11 +181,17 @@ final class HostCommand implements Callable<Integer> {
         if (manageAt.isPresent()) {
             try {
                 management = HostManagement.open(local, new HostManagement.Options(manageAt.get(), manageExposed,
-                        Optional.ofNullable(tlsKeystore), Optional.ofNullable(tlsPasswordFile)), VersionProvider.version());
+                        Optional.ofNullable(tlsKeystore), Optional.ofNullable(tlsPasswordFile), Optional.ofNullable(keysFile)),
+                        VersionProvider.version());
             } catch (HostManagement.ExposureRefusedException e) {
                 err.println(Messages.get("host.error.manageExposed", manage));
                 local.close();
                 closeEngine(engineToClose);
+                return CANNOT_START;
+            } catch (HostAccessException e) {
+                // The certificate or the keys: the message names the file and what to do with it.
+                err.println(Messages.get("host.error.access", e.getMessage()));
+                local.close();
                 return CANNOT_START;
             } catch (IOException | RuntimeException e) {
                 err.println(Messages.get("host.error.manage", manage, e.getMessage()));
@@ -202,7 +220,7 @@ final class HostCommand implements Callable<Integer> {
         out.println(Messages.get("host.ready", "http://127.0.0.1:" + local.door().port() + "/services/", folder));
         if (listener != null) {
             out.println(Messages.get("host.manage.ready", listener.url(), listener.fingerprint(),
-                    folder.resolve(HostKeys.FILE_NAME)));
+                    keysFile != null ? keysFile : folder.resolve(HostKeys.FILE_NAME)));
             if (listener.exposed()) {
                 out.println(Messages.get("host.manage.exposed", listener.listening()));
             }

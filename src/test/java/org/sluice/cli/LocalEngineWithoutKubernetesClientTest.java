@@ -83,9 +83,9 @@ class LocalEngineWithoutKubernetesClientTest {
     }
 
     @Test
-    void theLoaderReallyLeavesTheClientOut() throws Exception {
-        // The Kubernetes engine itself needs the client: this is what the test above would see if the local path touched it.
+    void theKubernetesEngineSaysWhereItIsInsteadOfFailingOnAMissingClass() throws Exception {
         assertThat(hostWithoutClient("--engine", "kubernetes", "--instance-image", "sluice-instance:1"))
-                .contains("NoClassDefFoundError").contains("io/fabric8");
+                .contains("--engine kubernetes cannot run here").contains("container image")
+                .doesNotContain("NoClassDefFoundError");
     }
 }

@@ -195,6 +195,21 @@ class ManagementEndToEndTest {
     }
 
     @Test
+    void aKeysFileThatCannotBeUsedStopsTheHostNamingTheFile() throws Exception {
+        Path keys = temp.resolve("keys-from-secret.json");
+        Files.writeString(keys, "{\"issuer\":\"owner\",\"primary\":\"short\"}");
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        int status = SluiceMain.run(new String[] {"host", "--port", "0", "--manage", "127.0.0.1:0", "--keys-file", keys.toString(),
+                        "--data", data().toString()},
+                new ByteArrayInputStream(new byte[0]), new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintWriter(errors, true, StandardCharsets.UTF_8), () -> { });
+
+        assertThat(status).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains(keys.toString(), "--keys-file", "openssl rand -base64 32")
+                .doesNotContain("Choose another address");
+    }
+
+    @Test
     void aListenerBeyondLoopbackIsOpenedOnlyWhenSaidSoAndThenSaysWhereItListens() throws Exception {
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         int status = SluiceMain.run(new String[] {"host", "--port", "0", "--manage", "0.0.0.0:0", "--data", data().toString()},

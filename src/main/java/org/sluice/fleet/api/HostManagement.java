@@ -38,12 +38,15 @@ public final class HostManagement implements AutoCloseable {
      * @param exposed      whether an address other than loopback is meant
      * @param keystore     the operator's own PKCS#12 certificate, instead of the host's self-signed one
      * @param passwordFile the file holding the keystore's password
+     * @param keysFile     the issuer's keys as the operator gives them ({@link HostKeys#fromFile}),
+     *                     instead of the ones the host makes in its data folder
      */
-    public record Options(InetSocketAddress address, boolean exposed, Optional<Path> keystore, Optional<Path> passwordFile) {
-        /** Loopback on the default port, with the host's own certificate. */
+    public record Options(InetSocketAddress address, boolean exposed, Optional<Path> keystore, Optional<Path> passwordFile,
+                          Optional<Path> keysFile) {
+        /** Loopback on the default port, with the host's own certificate and keys. */
         public static Options defaults() {
             return new Options(new InetSocketAddress(InetAddress.getLoopbackAddress(), DEFAULT_PORT), false,
-                    Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), Optional.empty());
         }
     }
 
@@ -91,7 +94,9 @@ public final class HostManagement implements AutoCloseable {
                 ? HostCertificate.fromPkcs12(options.keystore().get(), options.passwordFile().orElseThrow(
                         () -> new IllegalArgumentException("--tls-keystore needs --tls-password-file with the keystore's password")))
                 : HostCertificate.loadOrCreate(data);
-        HostKeys keys = HostKeys.openOrCreate(data, local.store());
+        HostKeys keys = options.keysFile().isPresent()
+                ? HostKeys.fromFile(options.keysFile().get(), data, local.store())
+                : HostKeys.openOrCreate(data, local.store());
         HostMetrics metrics = HostMetrics.of(local.host(), InstantSource.system());
         Map<String, Fleet> fleets = new ConcurrentHashMap<>();
         ManagementServer server;
@@ -113,7 +118,7 @@ public final class HostManagement implements AutoCloseable {
             connection.put("url", url);
             connection.put("fingerprint", certificate.fingerprint());
             connection.put("issuer", HostKeys.ISSUER);
-            connection.put("keys", data.resolve(HostKeys.FILE_NAME).toString());
+            connection.put("keys", options.keysFile().orElse(data.resolve(HostKeys.FILE_NAME)).toString());
             OwnerOnly.write(data.resolve(CONNECTION_FILE),
                     ApiJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(connection).getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {

@@ -51,6 +51,8 @@ public final class HostKeys {
     static final long REFRESH_MS = 1_000;
     /** Bytes of randomness in a key: 256 bits. */
     static final int KEY_BYTES = 32;
+    /** The shortest key the host takes from the operator: 256 bits in base64, as the keys it makes. */
+    static final int MIN_GIVEN_KEY_CHARS = 43;
 
     private static final Logger LOG = LoggerFactory.getLogger(HostKeys.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -160,6 +162,51 @@ public final class HostKeys {
     }
 
     /**
+     * The keys of {@value #ISSUER} as the operator gives them in {@code file} (in a cluster, a
+     * Secret mounted as a file), in the shape of {@code keys.json}: their hashes replace the ones in
+     * the database, at every start, so that changing the file and restarting the host rolls them.
+     * The data folder {@code data}'s {@code keys.json}, whose keys no longer work then, is removed.
+     *
+     * @throws HostAccessException when the file cannot be read, is not the keys' shape, names
+     *                             another issuer, or holds a key shorter than {@value #MIN_GIVEN_KEY_CHARS} characters
+     * @throws StoreException      when the database cannot be written
+     */
+    public static HostKeys fromFile(Path file, Path data, Store store) {
+        return fromFile(file, data, store, MONOTONIC_MS);
+    }
+
+    /** As {@link #fromFile(Path, Path, Store)}, with the clock that ages the hashes in memory. */
+    static HostKeys fromFile(Path file, Path data, Store store, LongSupplier clock) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(store, "store");
+        Keys keys = readFile(file, "Write it as {\"issuer\":\"" + ISSUER + "\",\"primary\":…,\"secondary\":…}.");
+        if (!ISSUER.equals(keys.issuer())) {
+            throw new HostAccessException("The keys in " + file + " are for the issuer " + keys.issuer()
+                    + "; the host has one issuer, " + ISSUER + ". Write \"issuer\":\"" + ISSUER + "\" in it.");
+        }
+        for (Slot slot : Slot.values()) {
+            String key = keys.key(slot);
+            if (key == null || key.length() < MIN_GIVEN_KEY_CHARS) {
+                throw new HostAccessException("The " + slot.id() + " key in " + file + " is missing or shorter than "
+                        + MIN_GIVEN_KEY_CHARS + " characters (256 random bits in base64). Make one with: openssl rand -base64 32");
+            }
+        }
+        long now = System.currentTimeMillis();
+        store.saveKeyHashes(List.of(stored(Slot.PRIMARY, keys.primary(), now), stored(Slot.SECONDARY, keys.secondary(), now)));
+        Path stale = data.resolve(FILE_NAME);
+        try {
+            if (Files.deleteIfExists(stale)) {
+                LOG.info("Removed {}: the management keys now come from {}", stale, file);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot remove {}, whose keys no longer work (they come from {}): {}", stale, file, e.getMessage());
+        }
+        LOG.info("The management keys of the issuer {} come from {}", ISSUER, file);
+        return new HostKeys(store, clock, read(store, clock.getAsLong()));
+    }
+
+    /**
      * Whether {@code key} is one of {@code issuer}'s two keys. The key's hash is compared with both
      * slots' hashes in constant time, whichever matches. When the database cannot be read, no key
      * is accepted until it can.
@@ -235,7 +282,7 @@ public final class HostKeys {
         if (!Files.exists(file)) {
             throw new NoKeysException(data, file + " is missing");
         }
-        return readFile(file);
+        return readFile(file, ROLL_BOTH);
     }
 
     /**
@@ -359,14 +406,17 @@ public final class HostKeys {
             return new Keys(ISSUER, null, null);
         }
         try {
-            return readFile(file);
+            return readFile(file, ROLL_BOTH);
         } catch (HostAccessException e) {
             LOG.warn("{} cannot be read, so it is written again with the new key only: {}", file, e.getMessage());
             return new Keys(ISSUER, null, null);
         }
     }
 
-    private static Keys readFile(Path file) {
+    /** The way out of a keys.json the host wrote that cannot be read. */
+    private static final String ROLL_BOTH = "Roll both keys (sluice keys regenerate --primary, then --secondary) to write it again.";
+
+    private static Keys readFile(Path file, String wayOut) {
         JsonNode root;
         try {
             root = JSON.readTree(Files.readAllBytes(file));
@@ -374,14 +424,13 @@ public final class HostKeys {
             // Only where: the parser's own message quotes what it found, which may be part of a key.
             String where = e.getLocation() == null ? ""
                     : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-            throw new HostAccessException("The file " + file + " is not valid JSON" + where + ". Roll both keys "
-                    + "(sluice keys regenerate --primary, then --secondary) to write it again.");
+            throw new HostAccessException("The file " + file + " is not valid JSON" + where + ". " + wayOut);
         } catch (IOException e) {
             throw new HostAccessException("Cannot read the management keys in " + file + ": " + e.getMessage(), e);
         }
         if (root == null || !root.isObject() || !root.path("issuer").isTextual()) {
             throw new HostAccessException("The file " + file + " is not the host's keys: it needs {\"issuer\":…,\"primary\":…,\"secondary\":…}. "
-                    + "Roll both keys (sluice keys regenerate --primary, then --secondary) to write it again.");
+                    + wayOut);
         }
         return new Keys(root.get("issuer").asText(), text(root, Slot.PRIMARY), text(root, Slot.SECONDARY));
     }

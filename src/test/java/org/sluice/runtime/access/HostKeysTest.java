@@ -272,4 +272,37 @@ class HostKeysTest {
         Keys keys = new Keys("owner", "first-key", "second-key");
         assertThat(keys.toString()).contains("owner").doesNotContain("first-key", "second-key");
     }
+    @Test
+    void keysGivenInAFileReplaceTheHostsOwnAndLeaveNoStaleCopyInTheDataFolder(@TempDir Path secret) throws IOException {
+        host();
+        String oldPrimary = HostKeys.show(data).primary();
+        Path file = secret.resolve("keys.json");
+        String primary = "p".repeat(43);
+        String secondary = "s".repeat(43);
+        Files.writeString(file, "{\"issuer\":\"owner\",\"primary\":\"" + primary + "\",\"secondary\":\"" + secondary + "\"}");
+
+        HostKeys keys = HostKeys.fromFile(file, data, store(), clock::get);
+
+        assertThat(keys.accepts("owner", primary)).isTrue();
+        assertThat(keys.accepts("owner", secondary)).isTrue();
+        assertThat(keys.accepts("owner", oldPrimary)).isFalse();
+        assertThat(data.resolve(HostKeys.FILE_NAME)).doesNotExist();
+        assertThat(file).hasContent("{\"issuer\":\"owner\",\"primary\":\"" + primary + "\",\"secondary\":\"" + secondary + "\"}");
+    }
+
+    @Test
+    void aKeysFileWithAMissingOrShortKeyIsRefusedNamingTheFileAndTheWayOut(@TempDir Path secret) throws IOException {
+        Path file = secret.resolve("keys.json");
+        Files.writeString(file, "{\"issuer\":\"owner\",\"primary\":\"" + "p".repeat(43) + "\",\"secondary\":\"short\"}");
+
+        assertThatThrownBy(() -> HostKeys.fromFile(file, data, store(), clock::get))
+                .isInstanceOf(HostAccessException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("secondary")
+                .hasMessageContaining("43");
+        Files.writeString(file, "{\"issuer\":\"someone\",\"primary\":\"" + "p".repeat(43) + "\",\"secondary\":\"" + "s".repeat(43) + "\"}");
+        assertThatThrownBy(() -> HostKeys.fromFile(file, data, store(), clock::get))
+                .isInstanceOf(HostAccessException.class)
+                .hasMessageContaining("owner");
+    }
 }
