@@ -2,6 +2,7 @@ package org.sluice.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.NetworkInstanceConnector;
+import org.sluice.runtime.ProcessInstanceLauncher;
 import org.sluice.runtime.DataDirectory;
 import org.sluice.runtime.HostActivityLog;
 import org.sluice.runtime.HostListener;
@@ -71,6 +73,12 @@ final class HostCommand implements Callable<Integer> {
 
     @Option(names = "--manage-exposed", descriptionKey = "host.option.manageExposed")
     private boolean manageExposed;
+
+    @Option(names = "--door-address", paramLabel = "ADDRESS", defaultValue = "127.0.0.1", descriptionKey = "host.option.doorAddress")
+    private String doorAddress;
+
+    @Option(names = "--door-exposed", descriptionKey = "host.option.doorExposed")
+    private boolean doorExposed;
 
     @Option(names = "--tls-keystore", paramLabel = "FILE", descriptionKey = "host.option.tlsKeystore")
     private Path tlsKeystore;
@@ -132,6 +140,18 @@ final class HostCommand implements Callable<Integer> {
             err.println(Messages.get("host.error.manageAddress", manage));
             return CANNOT_START;
         }
+        InetAddress doorAt;
+        try {
+            // A literal only: a listening address needs no name service, and a typo must not wait on one.
+            doorAt = InetAddress.ofLiteral(doorAddress.strip());
+        } catch (IllegalArgumentException e) {
+            err.println(Messages.get("host.error.doorAddress", doorAddress));
+            return CANNOT_START;
+        }
+        if (!doorAt.isLoopbackAddress() && !doorExposed) {
+            err.println(Messages.get("host.error.doorExposed", doorAddress));
+            return CANNOT_START;
+        }
         boolean onKubernetes = engine.equals("kubernetes");
         if (!onKubernetes && !engine.equals("local")) {
             err.println(Messages.get("host.error.engine", engine));
@@ -160,10 +180,11 @@ final class HostCommand implements Callable<Integer> {
                 }
                 engineInUse = kubernetes;
                 // The cluster's scheduler decides where an instance fits, not this machine's size.
-                local = LocalHost.open(folder, port, true, kubernetes.launcher());
+                local = LocalHost.open(folder, new InetSocketAddress(doorAt, port), true, kubernetes.launcher());
                 out.println(Messages.get("host.engine.kubernetes", kubernetes.namespace(), kubernetes.server(), instanceImage));
             } else {
-                local = LocalHost.open(folder, port, overcommit);
+                local = LocalHost.open(folder, new InetSocketAddress(doorAt, port), overcommit,
+                        ProcessInstanceLauncher.sameJvm(folder.resolve("instances")));
             }
         } catch (DataFolderInUseException e) {
             closeEngine(engineInUse);

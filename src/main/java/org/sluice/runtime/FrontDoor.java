@@ -3,6 +3,8 @@ package org.sluice.runtime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -69,7 +71,15 @@ public final class FrontDoor implements AutoCloseable {
 
     /** Opens the door on 127.0.0.1:{@code port} (0 for any free port). */
     public static FrontDoor open(Host host, int port) throws IOException {
-        HttpServer server = LoopbackHttpServer.create(port, 256);
+        return open(host, new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /**
+     * Opens the door at {@code at}: loopback on a desk, every address of a pod in a cluster, where
+     * the cluster's Service is what reaches it (port 0 for any free port).
+     */
+    public static FrontDoor open(Host host, InetSocketAddress at) throws IOException {
+        HttpServer server = LoopbackHttpServer.create(at, 256);
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-front-door-", 1).factory());
         FrontDoor door = new FrontDoor(host, server, workers);
         server.createContext("/services/", door::handle);
@@ -87,12 +97,23 @@ public final class FrontDoor implements AutoCloseable {
 
     /** The address of the slow partner, a destination for a demonstration service. */
     public String slowPartner() {
-        return "http://127.0.0.1:" + port() + SLOW_PARTNER_PATH;
+        return base() + SLOW_PARTNER_PATH;
     }
 
     /** The address that receives messages for {@code service}. */
     public String endpoint(String service) {
-        return "http://127.0.0.1:" + port() + "/services/" + service + "/messages";
+        return base() + "/services/" + service + "/messages";
+    }
+
+    /**
+     * {@code http://HOST:PORT} of the door as this machine reaches it: loopback when the door
+     * listens on every address, else the one address it listens on.
+     */
+    private String base() {
+        InetAddress listening = server.getAddress().getAddress();
+        String host = listening.isAnyLocalAddress() ? "127.0.0.1"
+                : listening instanceof Inet6Address ? "[" + listening.getHostAddress() + "]" : listening.getHostAddress();
+        return "http://" + host + ":" + port();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -1,6 +1,8 @@
 package org.sluice.runtime;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -60,7 +62,13 @@ public final class LocalHost implements AutoCloseable {
      * (another engine than child JVMs on this machine).
      */
     public static LocalHost open(Path data, int port, boolean overcommit, InstanceLauncher launcher) throws IOException {
-        LocalHost local = openWithoutInstances(data, port, overcommit, launcher);
+        return open(data, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), overcommit, launcher);
+    }
+
+    /** As {@link #open(Path, int, boolean, InstanceLauncher)}, with the front door at {@code door}. */
+    public static LocalHost open(Path data, InetSocketAddress door, boolean overcommit, InstanceLauncher launcher)
+            throws IOException {
+        LocalHost local = openWithoutInstances(data, door, overcommit, launcher);
         local.relaunchInstances();
         return local;
     }
@@ -71,11 +79,12 @@ public final class LocalHost implements AutoCloseable {
      * instance JVMs take the machine's cores.
      */
     public static LocalHost openWithoutInstances(Path data, int port) throws IOException {
-        return openWithoutInstances(data, port, false, ProcessInstanceLauncher.sameJvm(data.resolve("instances")));
+        return openWithoutInstances(data, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), false,
+                ProcessInstanceLauncher.sameJvm(data.resolve("instances")));
     }
 
-    private static LocalHost openWithoutInstances(Path data, int port, boolean overcommit, InstanceLauncher launcher)
-            throws IOException {
+    private static LocalHost openWithoutInstances(Path data, InetSocketAddress doorAt, boolean overcommit,
+                                                  InstanceLauncher launcher) throws IOException {
         OwnerOnly.createDirectories(data);
         OwnerOnly.check(data);
         // Before anything else: a second host must not touch the database or the instances' folders.
@@ -92,7 +101,7 @@ public final class LocalHost implements AutoCloseable {
         FrontDoor door;
         try {
             host.load();
-            door = FrontDoor.open(host, port);
+            door = FrontDoor.open(host, doorAt);
         } catch (IOException | RuntimeException e) {
             host.close();
             journal.close();

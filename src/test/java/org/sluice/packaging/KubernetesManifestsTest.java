@@ -60,7 +60,8 @@ class KubernetesManifestsTest {
             "21-rolebinding.yaml", RoleBinding.class,
             "30-statefulset.yaml", StatefulSet.class,
             "40-service-host.yaml", Service.class,
-            "41-service-management.yaml", Service.class);
+            "41-service-management.yaml", Service.class,
+            "42-service-door.yaml", Service.class);
 
     /**
      * What the launcher needs, as 20-role.yaml's comments justify it, rule by rule: group/resource
@@ -242,7 +243,7 @@ class KubernetesManifestsTest {
     }
 
     @Test
-    void theServicesReachTheManagementApiInsideTheCluster() {
+    void theServicesReachTheFrontDoorAndTheManagementApiInsideTheCluster() {
         Container container = hostContainer();
         Map<String, String> podLabels = host().getSpec().getTemplate().getMetadata().getLabels();
         Map<String, Integer> byName = new TreeMap<>();
@@ -256,9 +257,11 @@ class KubernetesManifestsTest {
             }
         }
 
-        // The front door listens on the pod's loopback only, so no Service offers it yet.
-        assertThat(byName).containsEntry("sluice-management", HostDefaults.managementPort(SLUICE))
-                .doesNotContainValue(HostDefaults.doorPort(SLUICE));
+        assertThat(byName).containsEntry("sluice-door", HostDefaults.doorPort(SLUICE))
+                .containsEntry("sluice-management", HostDefaults.managementPort(SLUICE));
+        // The door listens beyond the pod's loopback, or the Service would reach nothing.
+        assertThat(argument(container, "--door-address")).isEqualTo("0.0.0.0");
+        assertThat(container.getArgs()).contains("--door-exposed");
     }
 
     private static StatefulSet host() {

@@ -82,6 +82,25 @@ class FrontDoorTest {
     }
 
     @Test
+    void aDoorOpenedOnAnotherAddressTakesMessagesThereAndNamesThatAddressInItsEndpoints() throws Exception {
+        InetAddress other = InetAddress.getByName("127.0.0.2");
+        try (FrontDoor elsewhere = FrontDoor.open(host, new InetSocketAddress(other, 0))) {
+            assertThat(elsewhere.endpoint("orders")).startsWith("http://127.0.0.2:" + elsewhere.port() + "/");
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(elsewhere.endpoint("orders")))
+                    .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"echo\":\"hello\"");
+        }
+    }
+
+    @Test
+    void aDoorOnEveryAddressNamesLoopbackInItsEndpoints() throws Exception {
+        try (FrontDoor everywhere = FrontDoor.open(host, new InetSocketAddress(0))) {
+            assertThat(everywhere.endpoint("orders")).startsWith("http://127.0.0.1:" + everywhere.port() + "/");
+        }
+    }
+
+    @Test
     void passesABusyRefusalBackExactlyWithItsRetryAfter() throws Exception {
         HttpResponse<String> response = post("orders", "busy");
         assertThat(response.statusCode()).isEqualTo(503);
