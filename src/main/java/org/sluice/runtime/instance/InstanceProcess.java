@@ -244,6 +244,23 @@ public final class InstanceProcess {
         out.emit(new ProtocolEvent.Gate(!options.suspended()));
         NetworkCommands commands = instance.new NetworkCommands();
         protocol.ready(commands);
+        // A pod is ended with SIGTERM, not with the host's stop: the signal stops it the same way,
+        // letting the messages in process finish, before the JVM goes.
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread onSignal = Thread.ofPlatform().name("sluice-instance-signal").unstarted(() -> {
+            if (commands.stopAsked.getCount() > 0) {
+                LOG.info("instance {} told to end by a signal; stopping as the host's stop does", index);
+                commands.stopAsked.countDown();
+            }
+            try {
+                if (!finished.await(STOP_WAIT_MS + STOP_ANSWER_SECONDS * 1000L + 2_000, TimeUnit.MILLISECONDS)) {
+                    LOG.warn("instance {} did not finish stopping in time; ending anyway", index);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(onSignal);
         try {
             commands.stopAsked.await();
         } catch (InterruptedException e) {
@@ -254,6 +271,12 @@ public final class InstanceProcess {
         feed.end();
         commands.stopped.countDown();
         endpoint.close(STOP_ANSWER_SECONDS);
+        finished.countDown();
+        try {
+            Runtime.getRuntime().removeShutdownHook(onSignal);
+        } catch (IllegalStateException e) {
+            // The JVM is already ending: the signal is what stopped the instance.
+        }
         return 0;
     }
 

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -49,6 +50,7 @@ class InstanceProcessEndToEndTest {
     private HttpServer destination;
     private ExecutorService destinationThreads;
     private final CountDownLatch release = new CountDownLatch(1);
+    private final CountDownLatch received = new CountDownLatch(1);
     private final EventLog events = new EventLog();
 
     @AfterEach
@@ -109,6 +111,7 @@ class InstanceProcessEndToEndTest {
         destination.createContext("/in", exchange -> {
             try (exchange) {
                 exchange.getRequestBody().readAllBytes();
+                received.countDown();
                 boolean released = release.await(30, TimeUnit.SECONDS);
                 exchange.sendResponseHeaders(released ? 200 : 504, -1);
             } catch (InterruptedException e) {
@@ -121,6 +124,10 @@ class InstanceProcessEndToEndTest {
     }
 
     private void launch(Path definition, String... more) throws IOException {
+        launch(definition, Map.of(), more);
+    }
+
+    private void launch(Path definition, Map<String, String> environment, String... more) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx64m", "-XX:ActiveProcessorCount=1",
                 "-cp", System.getProperty("java.class.path"), "org.sluice.cli.SluiceMain",
@@ -128,6 +135,7 @@ class InstanceProcessEndToEndTest {
         command.addAll(List.of(more));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().remove(InstanceProcess.TOKEN_VARIABLE);
+        builder.environment().putAll(environment);
         builder.redirectError(temp.resolve("stderr.txt").toFile());
         process = builder.start();
         BufferedReader stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -236,5 +244,39 @@ class InstanceProcessEndToEndTest {
         ProtocolEvent.Problem problem = events.await(ProtocolEvent.Problem.class, p -> true, Duration.ofSeconds(5));
         assertThat(problem.message()).contains(InstanceProcess.TOKEN_VARIABLE);
         assertThat(Files.readString(temp.resolve("stderr.txt"))).contains(InstanceProcess.TOKEN_VARIABLE);
+    }
+
+    @Test
+    void aNetworkedInstanceToldToEndBySigtermLetsTheMessageInProcessFinishFirst() throws Exception {
+        URI target = startSlowDestination();
+        Path definition = Files.writeString(temp.resolve("orders.json"),
+                "{\"name\":\"orders\",\"validate\":\"none\",\"destination\":\"" + target + "\"}");
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        String token = "sigterm-test-token-0123456789";
+        launch(definition, Map.of(InstanceProcess.TOKEN_VARIABLE, token),
+                "--transport", "network", "--bind", "127.0.0.1", "--port", Integer.toString(port));
+        List<org.sluice.runtime.InstanceEvent> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.sluice.runtime.RoleInstance instance = new org.sluice.runtime.NetworkInstanceConnector(
+                new org.sluice.runtime.NetworkInstanceConnector.Reconnect(20, Duration.ofMillis(200), Duration.ofSeconds(1),
+                        Duration.ofSeconds(10), Duration.ofSeconds(5)))
+                .connect("orders", 0, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), token, heard::add);
+        instance.ready().get(30, TimeUnit.SECONDS);
+
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        CompletableFuture<HttpResponse<String>> held = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/messages")).timeout(Duration.ofSeconds(40))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"held\":true}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(received.await(20, TimeUnit.SECONDS)).as("the message reached its destination").isTrue();
+
+        process.destroy(); // SIGTERM, as Kubernetes sends a pod it deletes
+        release.countDown();
+
+        assertThat(held.get(30, TimeUnit.SECONDS).statusCode()).as("the message in process was answered").isEqualTo(200);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(temp.resolve("stderr.txt"))).contains("stopping");
     }
 }
