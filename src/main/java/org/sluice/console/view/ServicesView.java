@@ -11,6 +11,7 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
+import javafx.beans.value.WeakChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -50,6 +51,7 @@ public final class ServicesView extends BorderPane {
     private final I18n i18n;
     private final TableView<ServiceRowViewModel> table = new TableView<>();
     private final DateTimeFormatter time;
+    private final Subscriptions subscriptions = new Subscriptions();
 
     public ServicesView(ServicesViewModel model, HostsViewModel hosts, I18n i18n) {
         this.model = model;
@@ -79,7 +81,7 @@ public final class ServicesView extends BorderPane {
         host.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().host().label()));
         host.setPrefWidth(130);
         host.setMinWidth(100);
-        host.visibleProperty().bind(hosts.severalProperty());
+        subscriptions.bind(host.visibleProperty(), hosts.severalProperty());
 
         TableColumn<ServiceRowViewModel, String> name = new TableColumn<>(i18n.get("services.column.name"));
         name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().serviceName()));
@@ -196,7 +198,7 @@ public final class ServicesView extends BorderPane {
     }
 
     private void initListeners() {
-        table.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> model.selectedProperty().set(row));
+        subscriptions.onChange(table.getSelectionModel().selectedItemProperty(), (obs, old, row) -> model.selectedProperty().set(row));
     }
 
     private String instancesText(ServiceRowViewModel row) {
@@ -254,9 +256,14 @@ public final class ServicesView extends BorderPane {
         }
     }
 
-    /** A grid row that is greyed while its service's host is not connected. */
+    /**
+     * A grid row that is greyed while its service's host is not connected. It follows its service
+     * through a weak listener: a row belongs to the table's skin, which a view made again after a
+     * language switch drops without giving the row another item.
+     */
     private static final class StaleRow extends TableRow<ServiceRowViewModel> {
-        private final ChangeListener<Boolean> follow = (o, was, stale) -> pseudoClassStateChanged(STALE, stale);
+        private final ChangeListener<Boolean> pseudoClass = (o, was, stale) -> pseudoClassStateChanged(STALE, stale);
+        private final ChangeListener<Boolean> follow = new WeakChangeListener<>(pseudoClass);
         private ServiceRowViewModel shown;
 
         @Override
@@ -280,6 +287,19 @@ public final class ServicesView extends BorderPane {
         String outcome = i18n.get("outcome." + record.outcome().name());
         return i18n.operation(record.operation()) + " · " + outcome + " · "
                 + time.format(Instant.ofEpochMilli(record.endedMs().orElse(record.startedMs())));
+    }
+
+    /**
+     * Lets go of the view models: the grid no longer shows the rows nor moves the selection, and
+     * keeps no listener on them.
+     */
+    public void dispose() {
+        subscriptions.release();
+        table.setItems(javafx.collections.FXCollections.observableArrayList());
+    }
+
+    int subscriptionCount() {
+        return subscriptions.size();
     }
 
     public TableView<ServiceRowViewModel> table() {
