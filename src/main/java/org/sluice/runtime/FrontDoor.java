@@ -86,7 +86,12 @@ public final class FrontDoor implements AutoCloseable {
 
     /** The address of the slow partner, a destination for a demonstration service. */
     public String slowPartner() {
-        return "http://127.0.0.1:" + port() + SLOW_PARTNER_PATH;
+        return address(port(), SLOW_PARTNER_PATH);
+    }
+
+    /** The address of {@code path} on a front door listening on {@code port}. */
+    static String address(int port, String path) {
+        return "http://127.0.0.1:" + port + path;
     }
 
     /** The address that receives messages for {@code service}. */
