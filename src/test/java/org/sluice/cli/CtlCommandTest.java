@@ -482,6 +482,31 @@ class CtlCommandTest {
     }
 
     @Test
+    void followingALogKnowsANewRunAlreadyLongerThanTheOldOneByItsIdentity() throws Exception {
+        assertThat(ctl("create", definitionFile(definition("orders")).toString(), "--wait").status()).isZero();
+        managed.launcher.newRun("orders", 1);
+        managed.launcher.writeLog("orders", 1, "one\n");
+        java.io.StringWriter printed = new java.io.StringWriter();
+        var client = managed.client();
+        LogFollower[] follower = new LogFollower[1];
+        int[] pauses = {0};
+        follower[0] = new LogFollower((offset, previous) -> client.get("/services/orders/instances/1/log?run="
+                + (previous ? "previous" : "current") + (offset >= 0 ? "&offset=" + offset : "")).body(), () -> {
+            if (pauses[0]++ == 0) {
+                // Between two reads the instance starts again and writes more than the whole old run.
+                managed.launcher.newRun("orders", 1);
+                managed.launcher.writeLog("orders", 1, "listening on 7070\n");
+            } else {
+                follower[0].stop();
+            }
+        }, new java.io.PrintWriter(printed, true));
+
+        follower[0].run();
+
+        assertThat(printed.toString()).isEqualTo("one\n" + Messages.get("ctl.log.startedAgain") + "\nlistening on 7070\n");
+    }
+
+    @Test
     void theHelpListsTheExitStatusesInEnglishAndKorean() {
         assertThat(CommandLineRun.run("--help").out()).contains("ctl ");
         String help = CommandLineRun.run("ctl", "--help").out();
