@@ -186,8 +186,56 @@ final class CtlCommand {
     @Command(name = "logs")
     int logs(@Parameters(index = "0", paramLabel = "NAME", descriptionKey = "ctl.param.service") String name,
              @Parameters(index = "1", paramLabel = "INSTANCE", descriptionKey = "ctl.param.instance") int instance,
-             @Option(names = "--previous", descriptionKey = "ctl.option.previousRun") boolean previous) {
-        return read(service(name) + "/instances/" + instance + "/log" + (previous ? "?run=previous" : ""), CtlText::log);
+             @Option(names = "--previous", descriptionKey = "ctl.option.previousRun") boolean previous,
+             @Option(names = "--follow", descriptionKey = "ctl.option.follow") boolean follow) {
+        String path = service(name) + "/instances/" + instance + "/log";
+        if (!follow) {
+            return read(path + (previous ? "?run=previous" : ""), CtlText::log);
+        }
+        if (previous || output == Output.JSON) {
+            err().println(Messages.get("ctl.error.followAlone"));
+            return USAGE;
+        }
+        return run(signed -> {
+            LogFollower follower = new LogFollower((offset, previousRun) -> {
+                Answer answer = signed.client().get(path + "?run=" + (previousRun ? "previous" : "current")
+                        + (offset >= 0 ? "&offset=" + offset : ""));
+                if (!answer.ok()) {
+                    throw failure(answer, signed, Optional.of(name));
+                }
+                return answer.body();
+            }, () -> Thread.sleep(FOLLOW_EVERY_MS), out());
+            // Ctrl-C: the read under way ends, what was read is printed, and the command ends without an error.
+            Thread following = Thread.currentThread();
+            Thread stop = new Thread(() -> {
+                follower.stop();
+                following.interrupt();
+                try {
+                    following.join(FOLLOW_EVERY_MS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "sluice-ctl-follow-stop");
+            Runtime.getRuntime().addShutdownHook(stop);
+            try {
+                follower.run();
+            } finally {
+                removeShutdownHook(stop);
+            }
+            return DONE;
+        });
+    }
+
+    /** How often {@code logs --follow} reads the log again, as the console's Log tab does. */
+    private static final long FOLLOW_EVERY_MS = 1000;
+
+    private static void removeShutdownHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // The JVM is shutting down (Ctrl-C): the hook is the one that stopped the following, and runs to its end.
+            return;
+        }
     }
 
     @Command(name = "bundle")

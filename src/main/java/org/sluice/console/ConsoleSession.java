@@ -67,6 +67,8 @@ final class ConsoleSession implements AutoCloseable {
     private DashboardView dashboardView;
     private final ObservableList<String> serviceNames = FXCollections.observableArrayList();
     private MainView view;
+    /** The throttle notifications over the current view, ended with it. */
+    private javafx.util.Subscription notifications = javafx.util.Subscription.EMPTY;
     private final FleetEventPump pump;
     /** While the views are made again: the grid's selection passes from the old table to the new. */
     private boolean switching;
@@ -127,7 +129,7 @@ final class ConsoleSession implements AutoCloseable {
         detailsView.offerBundle(bundles.saveServiceCommand());
         MainView made = new MainView(services, hosts, bulk, notices, i18n, shell, detailsView, this::dashboardView);
         made.offerBundle(bundles.saveServiceCommand());
-        ThrottleNotifications.follow(dashboard, i18n, made);
+        notifications = ThrottleNotifications.follow(dashboard, i18n, made);
         return made;
     }
 
@@ -144,10 +146,10 @@ final class ConsoleSession implements AutoCloseable {
         int tab = old.tabs().getSelectionModel().getSelectedIndex();
         switching = true;
         try {
-            // The old table lets go of the rows, so that it no longer follows them or moves the selection.
-            oldTable.setItems(FXCollections.observableArrayList());
+            // The old views let go of the view models, so that they no longer follow them, move the
+            // selection, or stay reachable from them (decision 0026).
+            disposeViews();
             i18n.use(locale);
-            dashboardView = null;
             view = newView();
             TableView<ServiceRowViewModel> table = view.servicesView().table();
             for (ServiceRowViewModel row : selected) {
@@ -168,6 +170,16 @@ final class ConsoleSession implements AutoCloseable {
         }
         if (services.selectedProperty().get() != focused) {
             details.show(services.selectedProperty().get() == null ? null : services.selectedProperty().get().name());
+        }
+    }
+
+    private void disposeViews() {
+        notifications.unsubscribe();
+        view.dispose();
+        detailsView.dispose();
+        if (dashboardView != null) {
+            dashboardView.dispose();
+            dashboardView = null;
         }
     }
 

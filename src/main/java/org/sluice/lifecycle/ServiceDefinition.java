@@ -23,8 +23,10 @@ import java.util.regex.Pattern;
  * @param validate         how a received message is checked before it is transformed
  * @param transform        an XSLT file applied to each message, or {@code null} for none
  * @param source           a pull source such as {@code dir:/path/inbox}, or {@code null} for none
- * @param destination      where messages are delivered: {@code dir:/path/outbox} or an
- *                         {@code http://} or {@code https://} URL that receives a POST per message
+ * @param destination      where messages are delivered: {@code dir:/path/outbox}, an
+ *                         {@code http://} or {@code https://} URL that receives a POST per message, or
+ *                         {@code door:/path}, a path on the front door of the host that runs the
+ *                         instance, whatever its port ({@link #FRONT_DOOR})
  */
 public record ServiceDefinition(String name, int units, int coresPerInstance, int memoryMb,
                                 Validation validate, String transform, String source, String destination) {
@@ -38,6 +40,12 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
     public static final int MAX_CORES = 64;
 
     private static final String DIR = "dir:";
+    /**
+     * A destination on the host's own front door: {@code door:/demo/slow-partner} is delivered to
+     * {@code http://127.0.0.1:PORT/demo/slow-partner}, with the port the door has when the instance
+     * starts. The host resolves it; an instance never sees it.
+     */
+    public static final String FRONT_DOOR = "door:";
     private static final Pattern WINDOWS_ABSOLUTE = Pattern.compile("[A-Za-z]:[\\\\/]");
     private static final int QUOTED = 80;
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
@@ -112,9 +120,15 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
             }
         }
         if (destination == null || destination.isBlank()) {
-            problems.add(new Problem("destination", "is required: dir:PATH or an http:// or https:// URL"));
+            problems.add(new Problem("destination", "is required: dir:PATH, door:/PATH or an http:// or https:// URL"));
+        } else if (destination.startsWith(FRONT_DOOR)) {
+            if (!destination.startsWith(FRONT_DOOR + "/") || destination.chars().anyMatch(Character::isWhitespace)) {
+                problems.add(new Problem("destination", "must be a path on the front door that starts with /, such as "
+                        + "door:/demo/slow-partner, was " + quote(destination)));
+            }
         } else if (!isDirectory(destination) && !HTTP.matcher(destination).matches()) {
-            problems.add(new Problem("destination", "must be dir:PATH or an http:// or https:// URL, was " + quote(destination)));
+            problems.add(new Problem("destination", "must be dir:PATH, door:/PATH or an http:// or https:// URL, was "
+                    + quote(destination)));
         } else if (isDirectory(destination) && !isAbsolute(destination.substring(DIR.length()))) {
             problems.add(new Problem("destination", "must be an absolute path, such as dir:/srv/sluice/outbox, was "
                     + quote(destination)));
@@ -144,6 +158,11 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
     /** The same definition with another number of units (Scale). */
     public ServiceDefinition withUnits(int newUnits) {
         return new ServiceDefinition(name, newUnits, coresPerInstance, memoryMb, validate, transform, source, destination);
+    }
+
+    /** The same definition delivering to {@code newDestination} (a front-door destination resolved for an instance). */
+    public ServiceDefinition withDestination(String newDestination) {
+        return new ServiceDefinition(name, units, coresPerInstance, memoryMb, validate, transform, source, newDestination);
     }
 
     /** The same definition under another name (Restore into a new service). */

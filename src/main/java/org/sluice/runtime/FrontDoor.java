@@ -100,6 +100,14 @@ public final class FrontDoor implements AutoCloseable {
         return base() + SLOW_PARTNER_PATH;
     }
 
+    /**
+     * The address of {@code path} on a front door listening on {@code port}, as an instance on
+     * this machine reaches it: loopback, which serves a door on loopback or on every address.
+     */
+    static String address(int port, String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
     /** The address that receives messages for {@code service}. */
     public String endpoint(String service) {
         return base() + "/services/" + service + "/messages";

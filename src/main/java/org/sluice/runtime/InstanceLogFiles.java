@@ -21,6 +21,10 @@ import org.sluice.runtime.instance.OwnerOnly;
 final class InstanceLogFiles {
     static final String CURRENT = "instance.log";
     static final String PREVIOUS = "instance.previous.log";
+    /** The number of the run that writes {@value #CURRENT}, counted from 1; each new run adds one. */
+    static final String CURRENT_RUN = "instance.run";
+    /** The number of the run that wrote {@value #PREVIOUS}. */
+    static final String PREVIOUS_RUN = "instance.previous.run";
 
     private InstanceLogFiles() {
     }
@@ -31,12 +35,21 @@ final class InstanceLogFiles {
      */
     static Path startNewRun(Path work) throws IOException {
         Path current = work.resolve(CURRENT);
+        long last = runId(work.resolve(CURRENT_RUN));
         if (Files.exists(current) && Files.size(current) > 0) {
             Path previous = work.resolve(PREVIOUS);
             Files.move(current, previous, StandardCopyOption.REPLACE_EXISTING);
             // A log written before logs were created owner-only keeps the umask's bits otherwise.
             OwnerOnly.restrict(previous);
+            if (last != InstanceLog.UNKNOWN_RUN) {
+                OwnerOnly.replace(work.resolve(PREVIOUS_RUN), Long.toString(last).getBytes(StandardCharsets.US_ASCII));
+            } else {
+                Files.deleteIfExists(work.resolve(PREVIOUS_RUN));
+            }
         }
+        // Numbered before its log is made: a reader that sees the new log sees its number too.
+        OwnerOnly.replace(work.resolve(CURRENT_RUN),
+                Long.toString(Math.max(last, 0) + 1).getBytes(StandardCharsets.US_ASCII));
         // Created owner-only here: the process would otherwise create it with the umask's bits.
         OwnerOnly.replace(current, new byte[0]);
         return current;
@@ -50,6 +63,9 @@ final class InstanceLogFiles {
     static InstanceLog read(Path work, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
         Path file = work.resolve(run == InstanceLog.Run.CURRENT ? CURRENT : PREVIOUS);
         boolean previousKept = Files.exists(work.resolve(PREVIOUS));
+        // Read before the log: a run that begins between the two is then taken for the one before,
+        // and the next read sees its number.
+        long runId = runId(work.resolve(run == InstanceLog.Run.CURRENT ? CURRENT_RUN : PREVIOUS_RUN));
         if (Files.isSymbolicLink(file)) {
             // The data folder is the host's own; a link in it is not an instance's log to show.
             throw new IOException(file + " is a symbolic link, which the host does not follow; remove it");
@@ -81,9 +97,21 @@ final class InstanceLogFiles {
                 end = length - begin >= maxBytes ? length : begin;
             }
             return new InstanceLog(run, readFrom + begin, readFrom + end, size,
-                    new String(bytes, begin, end - begin, StandardCharsets.UTF_8), skipped, restarted, previousKept);
+                    new String(bytes, begin, end - begin, StandardCharsets.UTF_8), skipped, restarted, previousKept, runId);
         } catch (NoSuchFileException none) {
             return InstanceLog.none(run, offset > 0, previousKept);
+        }
+    }
+
+    /** The run number kept in {@code file}; unknown when there is none (a folder from before runs were counted). */
+    private static long runId(Path file) throws IOException {
+        try {
+            return Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).strip());
+        } catch (NoSuchFileException none) {
+            return InstanceLog.UNKNOWN_RUN;
+        } catch (NumberFormatException e) {
+            throw new IOException(file + " should hold a run's number and holds something else; remove it, and the next run"
+                    + " starts counting again", e);
         }
     }
 

@@ -96,12 +96,17 @@ public final class LocalHost implements AutoCloseable {
             lock.close();
             throw e;
         }
-        Host host = new Host(launcher, journal,
+        // The door opens after the host (it serves the host's services); an instance delivering to
+        // it is started only once it is open.
+        java.util.concurrent.atomic.AtomicReference<FrontDoor> opened = new java.util.concurrent.atomic.AtomicReference<>();
+        InstanceLauncher toDoor = new FrontDoorDestinations(launcher, () -> opened.get() == null ? -1 : opened.get().port());
+        Host host = new Host(toDoor, journal,
                 InstantSource.system(), overcommit ? Host.Settings.defaults().overcommitted() : Host.Settings.defaults());
         FrontDoor door;
         try {
             host.load();
             door = FrontDoor.open(host, doorAt);
+            opened.set(door);
         } catch (IOException | RuntimeException e) {
             host.close();
             journal.close();
@@ -183,7 +188,8 @@ public final class LocalHost implements AutoCloseable {
     /** The definition of {@value #SLOW_DEMO}, as the demonstration creates it on this host. */
     ServiceDefinition slowDemoService() throws IOException {
         Path inbox = OwnerOnly.createDirectories(data.toAbsolutePath().resolve("demo").resolve(SLOW_DEMO).resolve("inbox"));
-        return new ServiceDefinition(SLOW_DEMO, 1, 1, 256, Validation.JSON, null, "dir:" + inbox, door.slowPartner());
+        return new ServiceDefinition(SLOW_DEMO, 1, 1, 256, Validation.JSON, null, "dir:" + inbox,
+                ServiceDefinition.FRONT_DOOR + FrontDoor.SLOW_PARTNER_PATH);
     }
 
     private ServiceDefinition demoService(String name, int units, Validation validation) throws IOException {

@@ -503,6 +503,67 @@ class CtlCommandTest {
     }
 
     @Test
+    void followingALogPrintsNewLinesOnceASecondAndSaysWhenTheInstanceStartedAgain() throws Exception {
+        assertThat(ctl("create", definitionFile(definition("orders")).toString(), "--wait").status()).isZero();
+        managed.launcher.writeLog("orders", 1, "one\n");
+        java.io.StringWriter printed = new java.io.StringWriter();
+        var client = managed.client();
+        List<String> seenBeforePause = new ArrayList<>();
+        LogFollower[] follower = new LogFollower[1];
+        // Each pause is one second in the command; here it is where the instance writes, restarts, or the user stops.
+        List<LogFollower.Pause> script = List.of(
+                () -> managed.launcher.writeLog("orders", 1, "two\n"),
+                () -> {
+                    // The end of the first run, written after the last read, then a new run.
+                    managed.launcher.writeLog("orders", 1, "three\n");
+                    managed.launcher.newRun("orders", 1);
+                    managed.launcher.writeLog("orders", 1, "a\n");
+                },
+                () -> follower[0].stop());
+        int[] pauses = {0};
+        follower[0] = new LogFollower((offset, previous) -> client.get("/services/orders/instances/1/log?run="
+                + (previous ? "previous" : "current") + (offset >= 0 ? "&offset=" + offset : "")).body(), () -> {
+            seenBeforePause.add(printed.toString());
+            script.get(pauses[0]++).await();
+        }, new java.io.PrintWriter(printed, true));
+
+        follower[0].run();
+
+        assertThat(seenBeforePause).containsExactly("one\n", "one\ntwo\n",
+                "one\ntwo\nthree\n" + Messages.get("ctl.log.startedAgain") + "\na\n");
+        assertThat(printed.toString()).endsWith("a\n");
+        assertThat(pauses[0]).as("no read after the stop").isEqualTo(3);
+        CommandLineRun both = ctl("logs", "orders", "1", "--follow", "--previous");
+        assertThat(both.status()).isEqualTo(CtlCommand.USAGE);
+        assertThat(both.err()).contains("--follow", "--previous");
+    }
+
+    @Test
+    void followingALogKnowsANewRunAlreadyLongerThanTheOldOneByItsIdentity() throws Exception {
+        assertThat(ctl("create", definitionFile(definition("orders")).toString(), "--wait").status()).isZero();
+        managed.launcher.newRun("orders", 1);
+        managed.launcher.writeLog("orders", 1, "one\n");
+        java.io.StringWriter printed = new java.io.StringWriter();
+        var client = managed.client();
+        LogFollower[] follower = new LogFollower[1];
+        int[] pauses = {0};
+        follower[0] = new LogFollower((offset, previous) -> client.get("/services/orders/instances/1/log?run="
+                + (previous ? "previous" : "current") + (offset >= 0 ? "&offset=" + offset : "")).body(), () -> {
+            if (pauses[0]++ == 0) {
+                // Between two reads the instance starts again and writes more than the whole old run.
+                managed.launcher.newRun("orders", 1);
+                managed.launcher.writeLog("orders", 1, "listening on 7070\n");
+            } else {
+                follower[0].stop();
+            }
+        }, new java.io.PrintWriter(printed, true));
+
+        follower[0].run();
+
+        assertThat(printed.toString()).isEqualTo("one\n" + Messages.get("ctl.log.startedAgain") + "\nlistening on 7070\n");
+    }
+
+    @Test
     void theHelpListsTheExitStatusesInEnglishAndKorean() {
         assertThat(CommandLineRun.run("--help").out()).contains("ctl ");
         String help = CommandLineRun.run("ctl", "--help").out();

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sluice.console.controls.ActionsCell;
 import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
@@ -78,6 +79,11 @@ class ConsoleGridViewTest {
     private static boolean cut(Labeled labeled) {
         Text shown = (Text) labeled.lookup(".text");
         return labeled.getText() != null && !labeled.getText().isEmpty() && (shown == null || !labeled.getText().equals(shown.getText()));
+    }
+
+    /** The cells' texts and widths, for a failure's message. */
+    private static List<String> describe(List<TableCell<?, ?>> cells) {
+        return cells.stream().map(c -> c.getText() + " (" + Math.round(c.getWidth()) + " px)").toList();
     }
 
     private static List<TableCell<?, ?>> cells(FxRobot robot, String column) {
@@ -177,6 +183,51 @@ class ConsoleGridViewTest {
         List<Labeled> states = robot.lookup(".state-cell .state-text").queryAllAs(Labeled.class).stream().toList();
         assertThat(states).isNotEmpty().noneMatch(ConsoleGridViewTest::cut);
         assertThat(states).allMatch(Node::isVisible);
+    }
+
+    @Test
+    void aCutCellSaysItsWholeTextInItsTooltipAndACutEndpointKeepsTheServicesPartInSight(FxRobot robot)
+            throws Exception {
+        // The demonstration's longest name, as the console's own window first shows it.
+        console.fleet.create(new ServiceDefinition("slow-partner", 1, 1, 256, ServiceDefinition.Validation.NONE, null, null,
+                "dir:/tmp/slow-partner")).completion().get(10, TimeUnit.SECONDS);
+        robot.interact(() -> stage.setWidth(1400));
+        waitUntil(() -> List.of("orders", "billing", "slow-partner").stream().allMatch(s -> active(s)
+                && console.session.services().row(s).orElseThrow().lastOperationProperty().get() != null));
+        WaitForAsyncUtils.waitForFxEvents();
+        for (String column : List.of("Name", "Health", "Units and instances")) {
+            assertThat(cells(robot, column)).as("%s %s", column, describe(cells(robot, column))).hasSize(3)
+                    .noneMatch(ConsoleGridViewTest::cut).allMatch(c -> c.getTooltip() == null);
+        }
+        for (TableCell<?, ?> cell : cells(robot, "Endpoint")) {
+            String whole = cell.getText();
+            String shown = ((Text) cell.lookup(".text")).getText();
+            assertThat(shown).as("what the endpoint shows").endsWith(whole.substring(whole.indexOf("/services/") + "/services".length()));
+        }
+        // Neither Endpoint nor Last operation has room for all its text at 1400 px (ServicesView.shareTheRest).
+        for (String column : List.of("Endpoint", "Last operation")) {
+            for (TableCell<?, ?> cell : cells(robot, column)) {
+                if (cut(cell)) {
+                    assertThat(cell.getTooltip()).as("a cut cell's tooltip in %s", column).isNotNull();
+                    assertThat(cell.getTooltip().getText()).isEqualTo(cell.getText());
+                } else {
+                    assertThat(cell.getTooltip()).as("a whole cell's tooltip in %s", column).isNull();
+                }
+            }
+        }
+        assertThat(cells(robot, "Endpoint")).as("endpoints cut at 1400 px").anyMatch(ConsoleGridViewTest::cut);
+
+        robot.interact(() -> stage.setWidth(1000));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<TableCell<?, ?>> lasts = cells(robot, "Last operation");
+        assertThat(lasts).as("last operations in a narrow window").isNotEmpty().allMatch(ConsoleGridViewTest::cut);
+        assertThat(lasts).allMatch(c -> c.getTooltip() != null && c.getTooltip().getText().equals(c.getText()));
+        robot.interact(() -> stage.setWidth(1800));
+        WaitForAsyncUtils.waitForFxEvents();
+        for (String column : List.of("Endpoint", "Last operation")) {
+            assertThat(cells(robot, column)).as("%s whole again", column).noneMatch(ConsoleGridViewTest::cut)
+                    .allMatch(c -> c.getTooltip() == null);
+        }
     }
 
     @Test

@@ -3,6 +3,9 @@ package org.sluice.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.sluice.console.ConsoleFixture.waitUntil;
 
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -15,6 +18,8 @@ import javafx.stage.Stage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.console.view.DashboardView;
+import org.sluice.console.view.MainView;
 import org.sluice.console.viewmodel.InstanceTileViewModel;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ThrottleEvent;
@@ -88,5 +93,76 @@ class ConsoleLanguageSwitchTest {
         assertThat(robot.lookup("#traffic-size").queryAs(TextField.class).getText()).isEqualTo("2 MiB");
         assertThat(robot.lookup("#traffic-service").queryAs(ComboBox.class).getValue()).isEqualTo("orders");
         assertThat(robot.lookup("#traffic-toggle").queryButton().getText()).isEqualTo("테스트 트래픽 시작");
+    }
+
+    @Test
+    void theViewsBeforeASwitchLetGoOfTheViewModelsAndNothingKeepsThem(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false)
+                && console.session.dashboard().tile("orders#0") != null);
+        // Every view made: the details' tabs with the log, and the dashboard with its tiles.
+        robot.interact(() -> console.session.mainView().servicesView().table().getSelectionModel().select(row("orders")));
+        robot.clickOn("#tab-dashboard .tab-label");
+        List<WeakReference<Object>> old = new ArrayList<>();
+        int held = firstSwitch(robot, old);
+        for (int i = 0; i < 10; i++) {
+            Locale next = i % 2 == 0 ? Locale.ENGLISH : Locale.KOREAN;
+            robot.interact(() -> {
+                old.add(new WeakReference<>(console.session.mainView()));
+                old.add(new WeakReference<>(console.session.dashboardView()));
+                console.session.language(next);
+                // The dashboard tab is shown again, so each new view makes its dashboard too.
+                console.session.dashboardView();
+            });
+            assertThat(ConsoleFixture.onFx(console.session.mainView()::subscriptionCount)).as("after switch %d", i + 1).isEqualTo(held);
+        }
+        assertThat(stillHeld(old)).as("old views that something still holds").isZero();
+    }
+
+    /**
+     * Switches once and checks that the first views no longer follow the view models; leaves only
+     * weak references to them in {@code old}, and answers what the first main view had registered.
+     */
+    private int firstSwitch(FxRobot robot, List<WeakReference<Object>> old) throws Exception {
+        MainView first = console.session.mainView();
+        DashboardView firstDashboard = ConsoleFixture.onFx(console.session::dashboardView);
+        int held = ConsoleFixture.onFx(first::subscriptionCount);
+        assertThat(held).as("what the first view registered on the view models").isPositive();
+
+        robot.interact(() -> console.session.language(Locale.KOREAN));
+        assertThat(ConsoleFixture.onFx(first::subscriptionCount)).as("what the old view still holds").isZero();
+        // A notice reaches the new view's status line, not the old one's.
+        robot.interact(() -> console.session.services().restoreService());
+        waitUntil(() -> !statusOf(console.session.mainView()).isEmpty());
+        assertThat(ConsoleFixture.onFx(() -> statusOf(first))).as("the old status line").isEmpty();
+        old.add(new WeakReference<>(first));
+        old.add(new WeakReference<>(firstDashboard));
+        return held;
+    }
+
+    private static void runOnFx(Runnable onFx) throws Exception {
+        ConsoleFixture.onFx(() -> {
+            onFx.run();
+            return null;
+        });
+    }
+
+    private static String statusOf(MainView view) {
+        return ((javafx.scene.control.Label) view.lookup("#status")).getText();
+    }
+
+    /** How many of {@code references} still hold their view after the collector had its chances. */
+    private static long stillHeld(List<WeakReference<Object>> references) throws Exception {
+        // TestFX keeps every event fired in the window, and each names its target; registering
+        // the stage again starts a new, empty record.
+        org.testfx.api.FxToolkitContext context = org.testfx.api.FxToolkit.toolkitContext();
+        runOnFx(() -> context.setRegisteredStage(context.getRegisteredStage()));
+        for (int attempt = 0; attempt < 50; attempt++) {
+            org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+            System.gc();
+            if (references.stream().allMatch(r -> r.get() == null)) {
+                return 0;
+            }
+        }
+        return references.stream().filter(r -> r.get() != null).count();
     }
 }

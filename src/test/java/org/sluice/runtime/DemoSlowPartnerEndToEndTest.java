@@ -2,7 +2,12 @@ package org.sluice.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -15,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sluice.fleet.traffic.HttpSender;
 import org.sluice.fleet.traffic.LoadBody;
 import org.sluice.fleet.traffic.SteadyTraffic;
+import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.Outcome;
@@ -39,7 +45,7 @@ class DemoSlowPartnerEndToEndTest {
             // The demonstration's slow-partner alone: its four companions would start four more JVMs
             // at once, and on a loaded machine an instance can then miss its 30 s to become ready.
             ServiceDefinition slow = local.slowDemoService();
-            assertThat(slow.destination()).isEqualTo(local.door().slowPartner());
+            assertThat(slow.destination()).isEqualTo("door:" + FrontDoor.SLOW_PARTNER_PATH);
             OperationRecord created = local.define(List.of(slow), "test").accepted().get(0).completion().get(90, TimeUnit.SECONDS);
             assertThat(created.outcome()).as("%s", created).isEqualTo(Outcome.SUCCEEDED);
             assertThat(local.host().service(LocalHost.SLOW_DEMO)).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo(ServiceState.ACTIVE));
@@ -59,6 +65,29 @@ class DemoSlowPartnerEndToEndTest {
             assertThat(traffic.counts().addsUp()).isTrue();
         } finally {
             scheduler.shutdownNow();
+        }
+    }
+
+    @Test
+    void theDemoServiceStillReachesTheSlowPartnerWhenALaterRunsDoorHasAnotherPort() throws Exception {
+        Path data = temp.resolve("data");
+        int first;
+        try (LocalHost local = LocalHost.open(data, 0)) {
+            first = local.door().port();
+            OperationRecord created = local.define(List.of(local.slowDemoService()), "test").accepted().get(0)
+                    .completion().get(90, TimeUnit.SECONDS);
+            assertThat(created.outcome()).as("%s", created).isEqualTo(Outcome.SUCCEEDED);
+        }
+        // The first run's port is taken when the host comes back, as 7070 may be.
+        try (ServerSocket taken = new ServerSocket(first, 50, InetAddress.getLoopbackAddress());
+             LocalHost local = LocalHost.open(data, 0)) {
+            assertThat(local.door().port()).isNotEqualTo(first);
+            WaitForAsyncUtils.waitFor(90, TimeUnit.SECONDS, () -> local.host().service(LocalHost.SLOW_DEMO).orElseThrow()
+                    .instances().stream().anyMatch(i -> i.status() == InstanceStatus.RUNNING));
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create(local.door().endpoint(LocalHost.SLOW_DEMO)))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"order\":1}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as("delivered to the slow partner: %s", answer.body()).isEqualTo(200);
         }
     }
 }

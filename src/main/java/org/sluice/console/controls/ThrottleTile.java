@@ -149,6 +149,11 @@ public final class ThrottleTile extends Region {
         title.fontProperty().addListener(redraw);
     }
 
+    /** Stops showing the instance's badge: the tile's view is gone (a language switch made another). */
+    public void dispose() {
+        badge.textProperty().unbind();
+    }
+
     /**
      * Lets the pointer read the charts: hovering them shows the time under it and the memory and
      * messages in process of the nearest sample against their thresholds. The dashboard's detail

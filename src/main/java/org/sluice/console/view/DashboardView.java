@@ -74,6 +74,7 @@ public final class DashboardView extends BorderPane {
     private Node viewport;
     /** Held so that the bidirectional binding to the window choice is not collected. */
     private javafx.beans.property.ObjectProperty<Long> windowChoice;
+    private final Subscriptions subscriptions = new Subscriptions();
 
     /**
      * @param openLog opens the service details on an instance's log, from a tile's context menu
@@ -97,7 +98,7 @@ public final class DashboardView extends BorderPane {
         wall.setPadding(new Insets(10));
         Label empty = new Label(i18n.get("dashboard.noInstance"));
         StackPane wallHolder = new StackPane(empty, wall);
-        empty.visibleProperty().bind(Bindings.isEmpty(model.tiles()));
+        subscriptions.bind(empty.visibleProperty(), Bindings.isEmpty(model.tiles()));
         ScrollPane scroll = new ScrollPane(wallHolder);
         scroll.setFitToWidth(true);
         // The skin caches its viewport as one bitmap, which suits still content. Here a tile redraws
@@ -123,7 +124,7 @@ public final class DashboardView extends BorderPane {
             }
         });
         windowChoice = model.windowProperty().asObject();
-        window.valueProperty().bindBidirectional(windowChoice);
+        subscriptions.bindBidirectional(window.valueProperty(), windowChoice);
         Label detailTitle = new Label(i18n.get("dashboard.detail"));
         detailTitle.getStyleClass().add("section-title");
         ToolBar detailBar = new ToolBar(detailTitle, new Label(i18n.get("dashboard.window")), window);
@@ -167,28 +168,30 @@ public final class DashboardView extends BorderPane {
         // held the JavaFX thread for over a minute when a fleet of 5,000 services loaded.
         ComboBox<String> service = new ComboBox<>(services);
         service.setId("traffic-service");
-        service.valueProperty().bindBidirectional(traffic.serviceProperty());
-        TextField rate = trafficField("traffic-rate", traffic.rateTextProperty(), traffic.rateBound(), traffic.rateProblemProperty(), 5);
-        TextField size = trafficField("traffic-size", traffic.sizeTextProperty(), traffic.sizeBound(), traffic.sizeProblemProperty(), 7);
+        subscriptions.bindBidirectional(service.valueProperty(), traffic.serviceProperty());
+        TextField rate = trafficField("traffic-rate", traffic.rateTextProperty(), traffic.rateBound(), traffic.rateProblemProperty(), 5,
+                subscriptions);
+        TextField size = trafficField("traffic-size", traffic.sizeTextProperty(), traffic.sizeBound(), traffic.sizeProblemProperty(), 7,
+                subscriptions);
         // A problem with what was typed shows as it is typed, in place of the progress.
         Label problem = new Label();
         problem.setId("traffic-problem");
         problem.getStyleClass().add("form-problems");
-        problem.textProperty().bind(Bindings.when(traffic.sizeProblemProperty().isNotEmpty())
+        subscriptions.bind(problem.textProperty(), Bindings.when(traffic.sizeProblemProperty().isNotEmpty())
                 .then(traffic.sizeProblemProperty()).otherwise(traffic.rateProblemProperty()));
         problem.visibleProperty().bind(problem.textProperty().isNotEmpty());
         problem.managedProperty().bind(problem.visibleProperty());
         Button toggle = new Button();
         toggle.setId("traffic-toggle");
-        toggle.textProperty().bind(Bindings.when(traffic.runningProperty())
+        subscriptions.bind(toggle.textProperty(), Bindings.when(traffic.runningProperty())
                 .then(i18n.get("traffic.stop")).otherwise(i18n.get("traffic.start")));
-        toggle.graphicProperty().bind(Bindings.createObjectBinding(() -> traffic.runningProperty().get()
+        subscriptions.bind(toggle.graphicProperty(), Bindings.createObjectBinding(() -> traffic.runningProperty().get()
                 ? Icons.STOP.create() : Icons.START.create(), traffic.runningProperty()));
-        toggle.disableProperty().bind(traffic.toggleCommand().executableProperty().not());
+        subscriptions.bind(toggle.disableProperty(), traffic.toggleCommand().executableProperty().not());
         toggle.setOnAction(e -> traffic.toggleCommand().execute());
         Label progress = new Label();
         progress.setId("traffic-progress");
-        progress.textProperty().bind(traffic.progressProperty());
+        subscriptions.bind(progress.textProperty(), traffic.progressProperty());
         progress.setTooltip(new Tooltip(i18n.get("traffic.progress.tooltip", TrafficViewModel.MAX_IN_FLIGHT)));
         progress.visibleProperty().bind(problem.visibleProperty().not());
         progress.managedProperty().bind(progress.visibleProperty());
@@ -199,7 +202,7 @@ public final class DashboardView extends BorderPane {
         Label other = new Label();
         other.setId("traffic-other");
         other.getStyleClass().add("form-problems");
-        other.textProperty().bind(traffic.otherProblemProperty());
+        subscriptions.bind(other.textProperty(), traffic.otherProblemProperty());
         other.visibleProperty().bind(other.textProperty().isNotEmpty().and(progress.visibleProperty()));
         other.managedProperty().bind(other.visibleProperty());
         HBox line = new HBox(12, problem, progress, other);
@@ -212,20 +215,20 @@ public final class DashboardView extends BorderPane {
 
     /** A field of the traffic bar: its bound as prompt and tooltip, marked while what it holds cannot be used. */
     private static TextField trafficField(String id, javafx.beans.property.StringProperty text, String bound,
-                                          javafx.beans.value.ObservableStringValue problem, int columns) {
+                                          javafx.beans.value.ObservableStringValue problem, int columns, Subscriptions subscriptions) {
         TextField field = new TextField();
         field.setId(id);
-        field.textProperty().bindBidirectional(text);
+        subscriptions.bindBidirectional(field.textProperty(), text);
         field.setPromptText(bound);
         field.setTooltip(new Tooltip(bound));
         field.setPrefColumnCount(columns);
         field.pseudoClassStateChanged(INVALID, !problem.get().isEmpty());
-        problem.addListener((o, was, now) -> field.pseudoClassStateChanged(INVALID, !now.isEmpty()));
+        subscriptions.onChange(problem, (o, was, now) -> field.pseudoClassStateChanged(INVALID, !now.isEmpty()));
         return field;
     }
 
     private void initListeners() {
-        model.tiles().addListener((ListChangeListener<InstanceTileViewModel>) change -> {
+        subscriptions.onChange(model.tiles(), (ListChangeListener<InstanceTileViewModel>) change -> {
             while (change.next()) {
                 for (InstanceTileViewModel removed : change.getRemoved()) {
                     ThrottleTile tile = tiles.remove(removed);
@@ -239,11 +242,11 @@ public final class DashboardView extends BorderPane {
             }
         });
         model.tiles().forEach(this::addTile);
-        hosts.hosts().addListener((ListChangeListener<HostViewModel>) change -> orderGroups());
-        model.selectedProperty().addListener((o, a, selected) -> showDetail(selected));
+        subscriptions.onChange(hosts.hosts(), (ListChangeListener<HostViewModel>) change -> orderGroups());
+        subscriptions.onChange(model.selectedProperty(), (o, a, selected) -> showDetail(selected));
         // A view made again after a language switch shows the instance chosen before it.
         showDetail(model.selectedProperty().get());
-        model.windowProperty().addListener((o, a, millis) -> {
+        subscriptions.onChange(model.windowProperty(), (o, a, millis) -> {
             if (detailTile != null) {
                 detailTile.setWindowMillis(millis.longValue());
             }
@@ -354,23 +357,26 @@ public final class DashboardView extends BorderPane {
             FontIcon icon = (host.isOwn() ? Icons.THIS_COMPUTER : Icons.of(host.getState())).create();
             header.setGraphic(icon);
             if (!host.isOwn()) {
-                host.stateProperty().addListener((o, was, state) -> icon.setIconCode(Icons.of(state).ikon()));
+                subscriptions.onChange(host.stateProperty(), (o, was, state) -> icon.setIconCode(Icons.of(state).ikon()));
             }
-            header.textProperty().bind(host.isOwn() ? Bindings.createStringBinding(host::label)
+            subscriptions.bind(header.textProperty(), host.isOwn() ? Bindings.createStringBinding(host::label)
                     : Bindings.createStringBinding(() -> host.label() + " · " + host.statusTextProperty().get()
                             + (host.lastUpdateTextProperty().get().isEmpty() ? "" : " · " + host.lastUpdateTextProperty().get()),
                     host.statusTextProperty(), host.lastUpdateTextProperty()));
-            header.visibleProperty().bind(hosts.severalProperty());
-            header.managedProperty().bind(hosts.severalProperty());
+            subscriptions.bind(header.visibleProperty(), hosts.severalProperty());
+            subscriptions.bind(header.managedProperty(), hosts.severalProperty());
             tiles.setPrefWrapLength(900);
             tiles.getStyleClass().add("tile-group-tiles");
             getChildren().setAll(header, tiles);
             pseudoClassStateChanged(HostsBar.STALE, host.isStale());
-            host.staleProperty().addListener((o, was, stale) -> pseudoClassStateChanged(HostsBar.STALE, stale));
+            subscriptions.onChange(host.staleProperty(), (o, was, stale) -> pseudoClassStateChanged(HostsBar.STALE, stale));
         }
     }
 
     private void showDetail(InstanceTileViewModel selected) {
+        if (detailTile != null) {
+            detailTile.dispose();
+        }
         if (selected == null) {
             detailTile = null;
             detail.getChildren().setAll(new Label(i18n.get("dashboard.pick")));
@@ -405,6 +411,23 @@ public final class DashboardView extends BorderPane {
             }
         }
         return viewport == null ? null : viewport.localToScene(viewport.getLayoutBounds());
+    }
+
+    /**
+     * Lets go of the view models: after a language switch the old dashboard no longer follows the
+     * tiles, the hosts or the test traffic, and its tiles no longer show their instances.
+     */
+    public void dispose() {
+        subscriptions.release();
+        tiles.values().forEach(ThrottleTile::dispose);
+        if (detailTile != null) {
+            detailTile.dispose();
+        }
+    }
+
+    /** What this view holds registered on the view models, for tests. */
+    public int subscriptionCount() {
+        return subscriptions.size();
     }
 
     /** The tile of an instance, for tests. */

@@ -36,6 +36,9 @@ public final class HostsBar extends HBox {
     private final I18n i18n;
     private final HBox chips = new HBox(6);
     private final Map<HostViewModel, Node> chipOf = new IdentityHashMap<>();
+    private final Subscriptions subscriptions = new Subscriptions();
+    /** What each chip registered on its host, let go of when the host goes or the bar is disposed. */
+    private final Map<HostViewModel, Subscriptions> chipSubscriptions = new IdentityHashMap<>();
 
     public HostsBar(HostsViewModel model, I18n i18n, Runnable connect) {
         this.model = model;
@@ -57,50 +60,60 @@ public final class HostsBar extends HBox {
         add.getStyleClass().add("flat");
         add.setOnAction(e -> connect.run());
         getChildren().setAll(title, chips, add);
-        visibleProperty().bind(model.severalProperty());
-        managedProperty().bind(model.severalProperty());
+        subscriptions.bind(visibleProperty(), model.severalProperty());
+        subscriptions.bind(managedProperty(), model.severalProperty());
     }
 
     private void initListeners() {
-        model.hosts().addListener((ListChangeListener<HostViewModel>) change -> rebuild());
+        subscriptions.onChange(model.hosts(), (ListChangeListener<HostViewModel>) change -> rebuild());
         rebuild();
     }
 
     /** Keeps a chip per host, in the hosts' order; a host keeps its chip as long as it is listed. */
     private void rebuild() {
-        chipOf.keySet().retainAll(model.hosts().stream().collect(java.util.stream.Collectors.toCollection(
-                () -> java.util.Collections.newSetFromMap(new IdentityHashMap<>()))));
+        java.util.Set<HostViewModel> listed = model.hosts().stream().collect(java.util.stream.Collectors.toCollection(
+                () -> java.util.Collections.newSetFromMap(new IdentityHashMap<>())));
+        chipOf.keySet().retainAll(listed);
+        chipSubscriptions.entrySet().removeIf(e -> {
+            if (listed.contains(e.getKey())) {
+                return false;
+            }
+            e.getValue().release();
+            return true;
+        });
         chips.getChildren().setAll(model.hosts().stream().map(h -> chipOf.computeIfAbsent(h, this::chip)).toList());
     }
 
     private Node chip(HostViewModel host) {
+        Subscriptions held = new Subscriptions();
+        chipSubscriptions.put(host, held);
         FontIcon icon = new FontIcon();
         if (host.isOwn()) {
             Label own = new Label(host.label(), Icons.THIS_COMPUTER.create());
             own.setId("host-own");
             own.getStyleClass().addAll("host-chip", "connection-ok");
-            Tooltip.install(own, tooltip(host));
+            Tooltip.install(own, tooltip(host, held));
             return own;
         }
         MenuButton chip = new MenuButton();
         chip.setId("host-" + host.name());
         chip.getStyleClass().addAll("host-chip", "flat");
         chip.setGraphic(icon);
-        chip.textProperty().bind(Bindings.concat(host.label(), " · ", host.statusTextProperty()));
-        chip.setTooltip(tooltip(host));
+        held.bind(chip.textProperty(), Bindings.concat(host.label(), " · ", host.statusTextProperty()));
+        chip.setTooltip(tooltip(host, held));
         Runnable style = () -> {
             icon.setIconCode(Icons.of(host.getState()).ikon());
             chip.getStyleClass().removeAll(STATE_CLASSES);
             chip.getStyleClass().add(Icons.styleClass(host.getState()));
             chip.pseudoClassStateChanged(STALE, host.isStale());
         };
-        host.stateProperty().addListener((o, a, b) -> style.run());
-        host.staleProperty().addListener((o, a, b) -> style.run());
+        held.onChange(host.stateProperty(), (o, a, b) -> style.run());
+        held.onChange(host.staleProperty(), (o, a, b) -> style.run());
         style.run();
 
         MenuItem enterKey = new MenuItem(i18n.get("hosts.enterKey"), Icons.ENTER_KEY.create());
         enterKey.setId("host-enter-key");
-        enterKey.disableProperty().bind(host.enterKeyCommand().executableProperty().not());
+        held.bind(enterKey.disableProperty(), host.enterKeyCommand().executableProperty().not());
         enterKey.setOnAction(e -> host.enterKeyCommand().execute());
         MenuItem remove = new MenuItem(i18n.get("hosts.remove"), Icons.REMOVE_HOST.create());
         remove.setId("host-remove");
@@ -109,16 +122,27 @@ public final class HostsBar extends HBox {
         return chip;
     }
 
-    private static Tooltip tooltip(HostViewModel host) {
+    private static Tooltip tooltip(HostViewModel host, Subscriptions held) {
         Tooltip tooltip = new Tooltip();
         tooltip.setShowDelay(Duration.millis(300));
         tooltip.setWrapText(true);
         tooltip.setMaxWidth(420);
-        tooltip.textProperty().bind(Bindings.createStringBinding(() -> host.lastUpdateTextProperty().get().isEmpty()
+        held.bind(tooltip.textProperty(), Bindings.createStringBinding(() -> host.lastUpdateTextProperty().get().isEmpty()
                         ? host.detailTextProperty().get()
                         : host.detailTextProperty().get() + "\n" + host.lastUpdateTextProperty().get(),
                 host.detailTextProperty(), host.lastUpdateTextProperty()));
         return tooltip;
+    }
+
+    /** Stops following the hosts. */
+    public void dispose() {
+        subscriptions.release();
+        chipSubscriptions.values().forEach(Subscriptions::release);
+        chipSubscriptions.clear();
+    }
+
+    int subscriptionCount() {
+        return subscriptions.size() + chipSubscriptions.values().stream().mapToInt(Subscriptions::size).sum();
     }
 
     /** The chip of a host, for tests. */

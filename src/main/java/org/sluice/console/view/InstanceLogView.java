@@ -35,6 +35,7 @@ public final class InstanceLogView extends BorderPane {
     private final I18n i18n;
     private final ListView<String> lines;
     private final ChoiceBox<Integer> instance = new ChoiceBox<>();
+    private final Subscriptions subscriptions = new Subscriptions();
 
     public InstanceLogView(InstanceLogViewModel model, javafx.collections.ObservableList<InstanceRowViewModel> instances, I18n i18n) {
         this.model = model;
@@ -56,19 +57,19 @@ public final class InstanceLogView extends BorderPane {
         ChoiceBox<InstanceLog.Run> run = new ChoiceBox<>(FXCollections.observableArrayList(InstanceLog.Run.values()));
         run.setId("instance-log-run");
         run.setConverter(converter(r -> r == null ? "" : i18n.get(r == InstanceLog.Run.CURRENT ? "log.run.current" : "log.run.previous")));
-        run.valueProperty().bindBidirectional(model.runProperty());
+        subscriptions.bindBidirectional(run.valueProperty(), model.runProperty());
         run.setTooltip(new Tooltip(i18n.get("log.run.tooltip")));
 
         CheckBox follow = new CheckBox(i18n.get("log.follow"));
         follow.setId("instance-log-follow");
-        follow.selectedProperty().bindBidirectional(model.followProperty());
-        follow.disableProperty().bind(model.runProperty().isEqualTo(InstanceLog.Run.PREVIOUS));
+        subscriptions.bindBidirectional(follow.selectedProperty(), model.followProperty());
+        subscriptions.bind(follow.disableProperty(), model.runProperty().isEqualTo(InstanceLog.Run.PREVIOUS));
         follow.setTooltip(new Tooltip(i18n.get("log.follow.tooltip")));
 
         TextField search = new TextField();
         search.setId("instance-log-search");
         search.setPromptText(i18n.get("log.search"));
-        search.textProperty().bindBidirectional(model.searchProperty());
+        subscriptions.bindBidirectional(search.textProperty(), model.searchProperty());
         search.setPrefColumnCount(16);
 
         Button copy = new Button(i18n.get("log.copy"), Icons.COPY.create());
@@ -80,7 +81,7 @@ public final class InstanceLogView extends BorderPane {
             content.putString(selected.isEmpty() ? model.copyText() : selected + "\n");
             Clipboard.getSystemClipboard().setContent(content);
         });
-        copy.disableProperty().bind(Bindings.isEmpty(model.shownLines()));
+        subscriptions.bind(copy.disableProperty(), Bindings.isEmpty(model.shownLines()));
 
         HBox bar = new HBox(8, instance, run, follow, search, copy);
         bar.setAlignment(Pos.CENTER_LEFT);
@@ -98,26 +99,36 @@ public final class InstanceLogView extends BorderPane {
         Label status = new Label();
         status.setId("instance-log-status");
         status.getStyleClass().add("status-text");
-        status.textProperty().bind(model.statusProperty());
+        subscriptions.bind(status.textProperty(), model.statusProperty());
         status.setPadding(new Insets(4, 6, 4, 6));
         setBottom(status);
     }
 
     private void initListeners() {
-        instances.addListener((ListChangeListener<InstanceRowViewModel>) change -> offerInstances());
+        subscriptions.onChange(instances, (ListChangeListener<InstanceRowViewModel>) change -> offerInstances());
         offerInstances();
         instance.valueProperty().addListener((o, before, chosen) -> {
             if (chosen != null && !chosen.equals(model.instanceProperty().get())) {
                 model.show(model.serviceProperty().get(), chosen);
             }
         });
-        model.instanceProperty().addListener((o, before, now) -> offerInstances());
+        subscriptions.onChange(model.instanceProperty(), (o, before, now) -> offerInstances());
         // While following, the newest line stays in sight.
-        model.shownLines().addListener((ListChangeListener<String>) change -> {
+        subscriptions.onChange(model.shownLines(), (ListChangeListener<String>) change -> {
             if (model.followProperty().get() && !model.shownLines().isEmpty()) {
                 lines.scrollTo(model.shownLines().size() - 1);
             }
         });
+    }
+
+    /** Lets go of the log's view model: the list no longer shows its lines. */
+    public void dispose() {
+        subscriptions.release();
+        lines.setItems(FXCollections.observableArrayList());
+    }
+
+    int subscriptionCount() {
+        return subscriptions.size();
     }
 
     /** The instance choice lists the service's instances and the one shown, even when it has just stopped. */

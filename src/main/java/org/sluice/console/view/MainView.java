@@ -104,6 +104,9 @@ public final class MainView extends BorderPane {
     private final Supplier<? extends Node> dashboard;
     private final TabPane tabs = new TabPane();
     private final NoticeBar notifications;
+    private HostsBar hostsBar;
+    /** What this view registered on the view models, let go of in {@link #dispose()}. */
+    private final Subscriptions subscriptions = new Subscriptions();
     private final TextField search = new TextField();
     private final Label status = new Label();
     private final List<MenuItem> shortcutItems = new ArrayList<>();
@@ -133,7 +136,8 @@ public final class MainView extends BorderPane {
 
     private void createView() {
         getStyleClass().add("main-view");
-        setTop(new VBox(menuBar(), toolBar(), new HostsBar(hosts, i18n, hosts::connect)));
+        hostsBar = new HostsBar(hosts, i18n, hosts::connect);
+        setTop(new VBox(menuBar(), toolBar(), hostsBar));
 
         SplitPane split = new SplitPane(servicesView, details);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
@@ -184,7 +188,7 @@ public final class MainView extends BorderPane {
         service.getItems().addAll(new SeparatorMenuItem(), operationItem(Operation.SERVICE_UPDATE, null));
         serviceMenu = service;
         service.setOnShowing(e -> updateServiceMenu());
-        services.selectedProperty().addListener((o, a, b) -> updateServiceMenu());
+        subscriptions.onChange(services.selectedProperty(), (o, a, b) -> updateServiceMenu());
 
         // Account-wide operations touch every service, so they live apart from the selected service's.
         Menu account = new Menu(i18n.get("menu.account"));
@@ -203,7 +207,7 @@ public final class MainView extends BorderPane {
         MenuItem drill = new MenuItem(i18n.get("action.drill"), Icons.STATE_FAILED.create());
         drill.setId("menu-drill");
         drill.setOnAction(e -> services.armDrill());
-        drill.disableProperty().bind(services.drillAvailableProperty().not());
+        subscriptions.bind(drill.disableProperty(), services.drillAvailableProperty().not());
         drills.getItems().setAll(drill);
 
         Menu view = new Menu(i18n.get("menu.view"));
@@ -317,7 +321,7 @@ public final class MainView extends BorderPane {
 
         search.setId("search");
         search.setPromptText(i18n.get("action.search"));
-        search.textProperty().bindBidirectional(services.searchProperty());
+        subscriptions.bindBidirectional(search.textProperty(), services.searchProperty());
         search.setPrefColumnCount(18);
 
         ChoiceBox<StateFilter> filter = new ChoiceBox<>(FXCollections.observableArrayList(StateFilter.values()));
@@ -333,9 +337,10 @@ public final class MainView extends BorderPane {
                 return null;
             }
         });
-        filter.valueProperty().bindBidirectional(services.stateFilterProperty());
+        subscriptions.bindBidirectional(filter.valueProperty(), services.stateFilterProperty());
 
-        ChoiceBox<HostFilter> hostFilter = new ChoiceBox<>(services.hostFilters());
+        ChoiceBox<HostFilter> hostFilter = new ChoiceBox<>();
+        subscriptions.items(hostFilter, services.hostFilters());
         hostFilter.setId("host-filter");
         hostFilter.setConverter(new StringConverter<>() {
             @Override
@@ -348,9 +353,9 @@ public final class MainView extends BorderPane {
                 return null;
             }
         });
-        hostFilter.valueProperty().bindBidirectional(services.hostFilterProperty());
-        hostFilter.visibleProperty().bind(hosts.severalProperty());
-        hostFilter.managedProperty().bind(hosts.severalProperty());
+        subscriptions.bindBidirectional(hostFilter.valueProperty(), services.hostFilterProperty());
+        subscriptions.bind(hostFilter.visibleProperty(), hosts.severalProperty());
+        subscriptions.bind(hostFilter.managedProperty(), hosts.severalProperty());
 
         MenuButton bulkActions = new MenuButton(i18n.get("action.bulk"));
         bulkActions.setId("bulk-actions");
@@ -374,10 +379,12 @@ public final class MainView extends BorderPane {
     }
 
     private void initListeners() {
-        notices.latestProperty().addListener((o, a, notice) -> show(notice));
+        subscriptions.onChange(notices.latestProperty(), (o, a, notice) -> show(notice));
         // A view made again after a language switch shows what the one before it showed (the notice
         // bar shows the alert of its own accord).
         show(notices.latestProperty().get());
+        // And its Service menu follows the row selected before it.
+        updateServiceMenu();
     }
 
     private void show(Notice notice) {
@@ -405,6 +412,28 @@ public final class MainView extends BorderPane {
         area.setPrefRowCount(shortcutItems.size() + 1);
         alert.getDialogPane().setContent(area);
         alert.show();
+    }
+
+    /**
+     * Lets go of the view models: after a language switch this view and its parts no longer follow
+     * them, and nothing of theirs keeps it alive. The details and the dashboard, made by the
+     * session, are let go of by it.
+     */
+    public void dispose() {
+        for (MenuItem item : operationItems.values()) {
+            item.disableProperty().unbind();
+        }
+        subscriptions.release();
+        servicesView.dispose();
+        notifications.dispose();
+        hostsBar.dispose();
+    }
+
+    /** What this view and its parts hold registered on the view models, for tests. */
+    public int subscriptionCount() {
+        int items = (int) operationItems.values().stream().filter(i -> i.disableProperty().isBound()).count();
+        return items + subscriptions.size() + servicesView.subscriptionCount() + notifications.subscriptionCount()
+                + hostsBar.subscriptionCount();
     }
 
     public ServicesView servicesView() {

@@ -20,6 +20,7 @@ public final class NoticeBar extends HBox {
     private final NoticesViewModel notices;
     private final I18n i18n;
     private final Label text = new Label();
+    private final Subscriptions subscriptions = new Subscriptions();
 
     public NoticeBar(NoticesViewModel notices, I18n i18n) {
         this.notices = notices;
@@ -47,13 +48,22 @@ public final class NoticeBar extends HBox {
     }
 
     private void initListeners() {
-        notices.alertProperty().addListener((o, was, alert) -> show(alert));
+        subscriptions.onChange(notices.alertProperty(), (o, was, alert) -> show(alert));
     }
 
     private void show(Notice alert) {
         text.setText(alert == null ? "" : alert.text());
         setVisible(alert != null);
         setManaged(alert != null);
+    }
+
+    /** Stops following the notices. */
+    public void dispose() {
+        subscriptions.release();
+    }
+
+    int subscriptionCount() {
+        return subscriptions.size();
     }
 
     /** True while an error shows. */

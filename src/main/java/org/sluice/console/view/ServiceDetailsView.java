@@ -11,7 +11,6 @@ import java.util.function.Function;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.value.ChangeListener;
 import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
@@ -48,6 +47,8 @@ public final class ServiceDetailsView extends BorderPane {
     private final InstanceLogViewModel log;
     private TabPane tabs;
     private Tab logTab;
+    private InstanceLogView logView;
+    private final Subscriptions subscriptions = new Subscriptions();
 
     public ServiceDetailsView(ServiceDetailsViewModel model, InstanceLogViewModel log, I18n i18n) {
         this.model = model;
@@ -77,7 +78,7 @@ public final class ServiceDetailsView extends BorderPane {
     private void createView() {
         getStyleClass().add("details-view");
         title.getStyleClass().add("details-title");
-        title.textProperty().bind(Bindings.createStringBinding(() -> model.serviceProperty().get() == null
+        subscriptions.bind(title.textProperty(), Bindings.createStringBinding(() -> model.serviceProperty().get() == null
                 ? i18n.get("details.none") : i18n.get("details.title", model.serviceProperty().get()), model.serviceProperty()));
         BorderPane.setMargin(title, new Insets(6, 10, 4, 10));
         setTop(title);
@@ -86,13 +87,9 @@ public final class ServiceDetailsView extends BorderPane {
         if (model.serviceProperty().get() != null) {
             createTabs();
         } else {
-            model.serviceProperty().addListener(new ChangeListener<>() {
-                @Override
-                public void changed(ObservableValue<? extends String> value, String before, String now) {
-                    if (now != null) {
-                        value.removeListener(this);
-                        createTabs();
-                    }
+            subscriptions.onChange(model.serviceProperty(), (value, before, now) -> {
+                if (now != null) {
+                    createTabs();
                 }
             });
         }
@@ -102,7 +99,8 @@ public final class ServiceDetailsView extends BorderPane {
         if (tabs != null) {
             return;
         }
-        logTab = new Tab(i18n.get("details.log"), new InstanceLogView(log, model.instances(), i18n));
+        logView = new InstanceLogView(log, model.instances(), i18n);
+        logTab = new Tab(i18n.get("details.log"), logView);
         logTab.setId("details-log-tab");
         tabs = new TabPane(
                 new Tab(i18n.get("details.instances"), instancesTable()),
@@ -112,6 +110,22 @@ public final class ServiceDetailsView extends BorderPane {
                 logTab);
         tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
         setCenter(tabs);
+    }
+
+    /**
+     * Lets go of the view models: after a language switch the old details no longer follow the
+     * selected service, its tables or its log.
+     */
+    public void dispose() {
+        subscriptions.release();
+        if (logView != null) {
+            logView.dispose();
+        }
+    }
+
+    /** What this view holds registered on the view models, for tests. */
+    public int subscriptionCount() {
+        return subscriptions.size() + (logView == null ? 0 : logView.subscriptionCount());
     }
 
     /** Brings the Log tab forward. */
@@ -179,24 +193,24 @@ public final class ServiceDetailsView extends BorderPane {
         DatePicker from = new DatePicker();
         from.setId("log-from");
         from.setPromptText(i18n.get("details.filter.from"));
-        from.valueProperty().bindBidirectional(model.fromProperty());
+        subscriptions.bindBidirectional(from.valueProperty(), model.fromProperty());
         DatePicker to = new DatePicker();
         to.setId("log-to");
         to.setPromptText(i18n.get("details.filter.to"));
-        to.valueProperty().bindBidirectional(model.toProperty());
+        subscriptions.bindBidirectional(to.valueProperty(), model.toProperty());
 
         List<Operation> operations = new ArrayList<>();
         operations.add(null);
         operations.addAll(model.loggedOperations());
         ComboBox<Operation> operation = new ComboBox<>(FXCollections.observableArrayList(operations));
         operation.setConverter(converter(o -> o == null ? i18n.get("details.filter.anyOperation") : i18n.operation(o)));
-        operation.valueProperty().bindBidirectional(model.operationFilterProperty());
+        subscriptions.bindBidirectional(operation.valueProperty(), model.operationFilterProperty());
         List<Outcome> outcomes = new ArrayList<>();
         outcomes.add(null);
         outcomes.addAll(List.of(Outcome.values()));
         ComboBox<Outcome> outcome = new ComboBox<>(FXCollections.observableArrayList(outcomes));
         outcome.setConverter(converter(o -> o == null ? i18n.get("details.filter.anyOutcome") : i18n.get("outcome." + o.name())));
-        outcome.valueProperty().bindBidirectional(model.outcomeFilterProperty());
+        subscriptions.bindBidirectional(outcome.valueProperty(), model.outcomeFilterProperty());
         HBox filters = new HBox(8, from, to, operation, outcome);
         filters.setPadding(new Insets(6));
 
@@ -256,7 +270,7 @@ public final class ServiceDetailsView extends BorderPane {
                 chosen[0] = null;
             }
         });
-        model.episodes().addListener((ListChangeListener<InstanceEpisode>) change -> {
+        subscriptions.onChange(model.episodes(), (ListChangeListener<InstanceEpisode>) change -> {
             InstanceEpisode kept = chosen[0];
             InstanceEpisode selected = table.getSelectionModel().getSelectedItem();
             if (kept == null || (selected != null && sameEpisode(selected, kept))) {

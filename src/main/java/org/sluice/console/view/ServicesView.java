@@ -11,11 +11,13 @@ import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
+import javafx.beans.value.WeakChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -25,6 +27,7 @@ import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 
 import org.sluice.console.controls.ActionsCell;
+import org.sluice.console.controls.FullTextCell;
 import org.sluice.console.controls.StateCell;
 import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
@@ -50,6 +53,7 @@ public final class ServicesView extends BorderPane {
     private final I18n i18n;
     private final TableView<ServiceRowViewModel> table = new TableView<>();
     private final DateTimeFormatter time;
+    private final Subscriptions subscriptions = new Subscriptions();
 
     public ServicesView(ServicesViewModel model, HostsViewModel hosts, I18n i18n) {
         this.model = model;
@@ -77,12 +81,14 @@ public final class ServicesView extends BorderPane {
         TableColumn<ServiceRowViewModel, String> host = new TableColumn<>(i18n.get("services.column.host"));
         host.setId("column-host");
         host.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().host().label()));
+        host.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
         host.setPrefWidth(130);
         host.setMinWidth(100);
-        host.visibleProperty().bind(hosts.severalProperty());
+        subscriptions.bind(host.visibleProperty(), hosts.severalProperty());
 
         TableColumn<ServiceRowViewModel, String> name = new TableColumn<>(i18n.get("services.column.name"));
         name.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().serviceName()));
+        name.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
         name.setPrefWidth(130);
         name.setMinWidth(80);
 
@@ -113,17 +119,21 @@ public final class ServicesView extends BorderPane {
                     row.definitionProperty(), row.instancesProperty(), row.throttledProperty(), row.restartingProperty(),
                     row.failedProperty(), row.startingProperty(), row.stateProperty());
         });
+        instances.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
         instances.setPrefWidth(175);
         instances.setMinWidth(120);
 
         TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
         endpoint.setCellValueFactory(c -> c.getValue().endpointProperty());
+        // The services of a host share the start of their address: a cut one keeps its end, the service's part.
+        endpoint.setCellFactory(c -> new FullTextCell<>(OverrunStyle.LEADING_ELLIPSIS));
         endpoint.setPrefWidth(340);
         endpoint.setMinWidth(200);
 
         TableColumn<ServiceRowViewModel, String> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
         last.setCellValueFactory(c -> Bindings.createStringBinding(() -> lastOperationText(c.getValue().lastOperationProperty().get()),
                 c.getValue().lastOperationProperty()));
+        last.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
         last.setPrefWidth(220);
         last.setMinWidth(190);
 
@@ -170,7 +180,11 @@ public final class ServicesView extends BorderPane {
 
     /**
      * Gives {@code wide} a little more than half and {@code next} the rest of the width the other columns leave,
-     * each at least its minimum, whenever the window or another column changes width.
+     * each at least its minimum, whenever the window or another column changes width. At the console's first
+     * size (1400 px) neither gets all its text ("http://127.0.0.1:7070/services/slow-partner/messages" takes
+     * about 380 px, an operation with its outcome and time 250 to 370, and the rest of the grid leaves 424):
+     * no split of the widths fits both without cutting the state or the instances, so a cut cell says its
+     * whole text in a tooltip ({@link FullTextCell}).
      */
     private void shareTheRest(TableColumn<ServiceRowViewModel, ?> wide, TableColumn<ServiceRowViewModel, ?> next) {
         List<TableColumn<ServiceRowViewModel, ?>> others = table.getColumns().stream().filter(c -> c != wide && c != next).toList();
@@ -196,7 +210,7 @@ public final class ServicesView extends BorderPane {
     }
 
     private void initListeners() {
-        table.getSelectionModel().selectedItemProperty().addListener((obs, old, row) -> model.selectedProperty().set(row));
+        subscriptions.onChange(table.getSelectionModel().selectedItemProperty(), (obs, old, row) -> model.selectedProperty().set(row));
     }
 
     private String instancesText(ServiceRowViewModel row) {
@@ -254,9 +268,14 @@ public final class ServicesView extends BorderPane {
         }
     }
 
-    /** A grid row that is greyed while its service's host is not connected. */
+    /**
+     * A grid row that is greyed while its service's host is not connected. It follows its service
+     * through a weak listener: a row belongs to the table's skin, which a view made again after a
+     * language switch drops without giving the row another item.
+     */
     private static final class StaleRow extends TableRow<ServiceRowViewModel> {
-        private final ChangeListener<Boolean> follow = (o, was, stale) -> pseudoClassStateChanged(STALE, stale);
+        private final ChangeListener<Boolean> pseudoClass = (o, was, stale) -> pseudoClassStateChanged(STALE, stale);
+        private final ChangeListener<Boolean> follow = new WeakChangeListener<>(pseudoClass);
         private ServiceRowViewModel shown;
 
         @Override
@@ -280,6 +299,19 @@ public final class ServicesView extends BorderPane {
         String outcome = i18n.get("outcome." + record.outcome().name());
         return i18n.operation(record.operation()) + " · " + outcome + " · "
                 + time.format(Instant.ofEpochMilli(record.endedMs().orElse(record.startedMs())));
+    }
+
+    /**
+     * Lets go of the view models: the grid no longer shows the rows nor moves the selection, and
+     * keeps no listener on them.
+     */
+    public void dispose() {
+        subscriptions.release();
+        table.setItems(javafx.collections.FXCollections.observableArrayList());
+    }
+
+    int subscriptionCount() {
+        return subscriptions.size();
     }
 
     public TableView<ServiceRowViewModel> table() {

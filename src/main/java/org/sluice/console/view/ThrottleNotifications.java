@@ -4,6 +4,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 import javafx.animation.PauseTransition;
+import javafx.beans.value.ChangeListener;
 import javafx.css.PseudoClass;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
@@ -15,6 +16,7 @@ import javafx.stage.Popup;
 import javafx.stage.PopupWindow;
 import javafx.stage.Window;
 import javafx.util.Duration;
+import javafx.util.Subscription;
 
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.sluice.console.controls.Icons;
@@ -59,14 +61,22 @@ public final class ThrottleNotifications {
         createView();
     }
 
-    /** Shows the alerts of {@code model} over the window {@code anchor} is in, while it shows. */
-    public static void follow(DashboardViewModel model, I18n i18n, Node anchor) {
+    /**
+     * Shows the alerts of {@code model} over the window {@code anchor} is in, while it shows, until
+     * the answer is unsubscribed: then the popup closes and no alert reaches it.
+     */
+    public static Subscription follow(DashboardViewModel model, I18n i18n, Node anchor) {
         ThrottleNotifications notifications = new ThrottleNotifications(i18n, anchor);
-        model.latestAlertProperty().addListener((o, before, alert) -> {
+        ChangeListener<ThrottleAlert> listener = (o, before, alert) -> {
             if (alert != null) {
                 notifications.show(alert);
             }
-        });
+        };
+        model.latestAlertProperty().addListener(listener);
+        return () -> {
+            model.latestAlertProperty().removeListener(listener);
+            notifications.hide();
+        };
     }
 
     private void createView() {

@@ -52,6 +52,8 @@ public final class InstanceLogViewModel {
     /** Which log is shown; a read answered for an older one is dropped. */
     private long generation;
     private long offset = -1;
+    /** The run whose log was read last, as the host numbers runs; unknown before, or from a host that does not. */
+    private long seenRun = InstanceLog.UNKNOWN_RUN;
     private long lastReadMs;
     private boolean reading;
     private boolean read;
@@ -126,6 +128,7 @@ public final class InstanceLogViewModel {
         generation++;
         lines.clear();
         offset = -1;
+        seenRun = InstanceLog.UNKNOWN_RUN;
         lastReadMs = Long.MIN_VALUE / 2;
         reading = false;
         read = false;
@@ -150,12 +153,22 @@ public final class InstanceLogViewModel {
             lastReadMs = nowMs;
             long asked = generation;
             long from = offset;
+            long seen = seenRun;
             InstanceLog.Run which = run.get();
             executor.run(() -> {
                 InstanceLog log = fleet.instanceLog(name, index, which, from, InstanceLog.MAX_BYTES);
+                boolean again = log.newRunSince(from, seen);
+                if (again && !log.restarted()) {
+                    // A new run known by its number, its log already past the offset: read from its start.
+                    log = fleet.instanceLog(name, index, which, 0, InstanceLog.MAX_BYTES).startedAgain();
+                }
                 // What the last run wrote after the last read went with it into the previous run's log.
-                InstanceLog rest = log.restarted() && from >= 0 && log.previousKept() && which == InstanceLog.Run.CURRENT
+                InstanceLog rest = again && log.previousKept() && which == InstanceLog.Run.CURRENT
                         ? fleet.instanceLog(name, index, InstanceLog.Run.PREVIOUS, from, InstanceLog.MAX_BYTES) : null;
+                if (rest != null && seen != InstanceLog.UNKNOWN_RUN && rest.runId() != InstanceLog.UNKNOWN_RUN && rest.runId() != seen) {
+                    // Started again more than once since: the run read last is no longer kept.
+                    rest = null;
+                }
                 return new Read(log, rest);
             }, log -> {
                 if (asked == generation) {
@@ -217,6 +230,7 @@ public final class InstanceLogViewModel {
             }
         }
         offset = log.next();
+        seenRun = log.runId();
         read = true;
         error = null;
         previousKept.set(log.previousKept());

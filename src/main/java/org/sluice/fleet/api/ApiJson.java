@@ -301,13 +301,18 @@ public final class ApiJson {
         node.put("skipped", log.skipped());
         node.put("restarted", log.restarted());
         node.put("previousKept", log.previousKept());
+        if (log.runId() != InstanceLog.UNKNOWN_RUN) {
+            node.put("runId", log.runId());
+        }
         return node;
     }
 
     public static InstanceLog readInstanceLog(JsonNode node) {
         return new InstanceLog(node.path("run").asText().equals("previous") ? InstanceLog.Run.PREVIOUS : InstanceLog.Run.CURRENT,
                 node.path("from").asLong(), node.path("next").asLong(), node.path("size").asLong(), node.path("text").asText(),
-                node.path("skipped").asBoolean(), node.path("restarted").asBoolean(), node.path("previousKept").asBoolean());
+                node.path("skipped").asBoolean(), node.path("restarted").asBoolean(), node.path("previousKept").asBoolean(),
+                // A host from before runs were counted leaves it out.
+                node.path("runId").asLong(InstanceLog.UNKNOWN_RUN));
     }
 
     public static ObjectNode backup(BackupInfo backup) {

@@ -158,6 +158,8 @@ final class FakeFleet implements Fleet {
     final Map<String, StringBuilder> logs = new ConcurrentHashMap<>();
     final List<String> logReads = new CopyOnWriteArrayList<>();
     final java.util.Set<String> previousKept = ConcurrentHashMap.newKeySet();
+    /** Each log's run number, by "service#index" or "service#index#previous"; none: the host does not count runs. */
+    final Map<String, Long> runIds = new ConcurrentHashMap<>();
     volatile String failingLog;
 
     @Override
@@ -177,7 +179,8 @@ final class FakeFleet implements Fleet {
         }
         String text = new String(bytes, (int) from, (int) (bytes.length - from), java.nio.charset.StandardCharsets.UTF_8);
         return new InstanceLog(run, from, bytes.length, bytes.length, text, skipped || (offset < 0 && from > 0), restarted,
-                previousKept.contains(service + "#" + index));
+                previousKept.contains(service + "#" + index), runIds.getOrDefault(service + "#" + index
+                        + (run == InstanceLog.Run.PREVIOUS ? "#previous" : ""), InstanceLog.UNKNOWN_RUN));
     }
 
     @Override

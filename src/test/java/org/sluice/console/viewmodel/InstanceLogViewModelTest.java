@@ -137,6 +137,24 @@ class InstanceLogViewModelTest {
     }
 
     @Test
+    void aNewRunWhoseLogIsAlreadyLongerThanTheOldOneIsKnownByItsNumber() {
+        fleet.runIds.put("orders#0", 1L);
+        write("orders#0", "ready\n");
+        model.show("orders", 0);
+        model.tick(0);
+        write("orders#0", "stopping\n");
+        fleet.logs.put("orders#0#previous", fleet.logs.get("orders#0"));
+        fleet.runIds.put("orders#0#previous", 1L);
+        fleet.previousKept.add("orders#0");
+        // By the next read the new run has written more than the old one had.
+        fleet.logs.put("orders#0", new StringBuilder("listening on 7070 after a long start\n"));
+        fleet.runIds.put("orders#0", 2L);
+        model.tick(1_000);
+        assertThat(model.lines()).containsExactly("ready", "stopping", "--- The instance started again ---",
+                "listening on 7070 after a long start");
+    }
+
+    @Test
     void choosingAnotherInstanceStartsOverWithItsLog() {
         write("orders#0", "zero\n");
         write("orders#1", "one\n");

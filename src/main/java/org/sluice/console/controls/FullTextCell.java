@@ -1,0 +1,30 @@
+package org.sluice.console.controls;
+
+import javafx.scene.control.OverrunStyle;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.Tooltip;
+import javafx.util.Duration;
+
+/**
+ * A grid cell of text that says its whole text in a tooltip while the column is too narrow for it,
+ * and has no tooltip while the text fits: a tooltip that repeats what is already read is noise.
+ */
+public final class FullTextCell<S> extends TableCell<S, String> {
+    private final Tooltip whole = new Tooltip();
+
+    /** @param overrun where the text gives way when cut, e.g. at its start for addresses that share it */
+    public FullTextCell(OverrunStyle overrun) {
+        setTextOverrun(overrun);
+        whole.setShowDelay(Duration.millis(300));
+        whole.setWrapText(true);
+        whole.setMaxWidth(560);
+        whole.textProperty().bind(textProperty());
+        textTruncatedProperty().addListener((o, was, cut) -> setTooltip(cut ? whole : null));
+    }
+
+    @Override
+    protected void updateItem(String item, boolean empty) {
+        super.updateItem(item, empty);
+        setText(empty ? null : item);
+    }
+}
