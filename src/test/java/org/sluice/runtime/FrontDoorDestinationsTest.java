@@ -52,4 +52,36 @@ class FrontDoorDestinationsTest {
         assertThat(delivering("door:demo").problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("destination"));
         assertThat(delivering("door:").problems()).singleElement().satisfies(p -> assertThat(p.field()).isEqualTo("destination"));
     }
+
+    @Test
+    void anEngineThatRestartsItsOwnInstancesStillSaysSoAndHearsOfReleasesAndDeletesThroughTheDoorsWrapper() throws Exception {
+        java.util.List<String> heard = new java.util.ArrayList<>();
+        InstanceLauncher engine = new InstanceLauncher() {
+            @Override
+            public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public boolean restartsInstances() {
+                return true;
+            }
+
+            @Override
+            public void released(String service, int from) {
+                heard.add("released " + service + " from " + from);
+            }
+
+            @Override
+            public void deleted(String service) {
+                heard.add("deleted " + service);
+            }
+        };
+        FrontDoorDestinations wrapped = new FrontDoorDestinations(engine, port::get);
+
+        assertThat(wrapped.restartsInstances()).as("the host must not start a second copy of a pod Kubernetes restarts").isTrue();
+        wrapped.released("orders", 1);
+        wrapped.deleted("orders");
+        assertThat(heard).containsExactly("released orders from 1", "deleted orders");
+    }
 }
