@@ -29,15 +29,7 @@ class HostEngineOptionsTest {
     }
 
     private CommandLineRun host(String... options) {
-        String[] args = new String[options.length + 6];
-        args[0] = "host";
-        args[1] = "--data";
-        args[2] = data.toString();
-        args[3] = "--port";
-        args[4] = "0";
-        args[5] = "--manage=off";
-        System.arraycopy(options, 0, args, 6, options.length);
-        return CommandLineRun.run(args);
+        return CommandLineRun.host(data, options);
     }
 
     @Test
