@@ -307,6 +307,7 @@ class ConsoleViewTest {
         javafx.scene.control.ComboBox<String> trafficTarget = robot.lookup("#traffic-service").queryAs(javafx.scene.control.ComboBox.class);
         robot.clickOn("#tab-services .tab-label");
         assertThat(trafficTarget.getItems()).as("the test-traffic picker lists services by name").containsExactly("billing", "orders");
+        assertThat(trafficTarget.getPromptText()).as("an empty picker says what it is for").isEqualTo("Choose a service");
         robot.clickOn(actions(robot, "billing").button(Operation.DELETE));
         waitUntil(() -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
         DialogPane dialog = robot.lookup(".dialog-pane").queryAs(DialogPane.class);

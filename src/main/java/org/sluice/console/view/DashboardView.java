@@ -168,6 +168,7 @@ public final class DashboardView extends BorderPane {
         // held the JavaFX thread for over a minute when a fleet of 5,000 services loaded.
         ComboBox<String> service = new ComboBox<>(services);
         service.setId("traffic-service");
+        service.setPromptText(i18n.get("traffic.servicePrompt"));
         subscriptions.bindBidirectional(service.valueProperty(), traffic.serviceProperty());
         TextField rate = trafficField("traffic-rate", traffic.rateTextProperty(), traffic.rateBound(), traffic.rateProblemProperty(), 5,
                 subscriptions);
