@@ -10,7 +10,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code sluice host --engine}: the options that choose where role instances run, and what is refused. */
+/**
+ * {@code sluice host --engine} and {@code --door-address}: the options that choose where role
+ * instances run and where the front door listens, and what is refused.
+ */
 class HostEngineOptionsTest {
     private static Locale before;
 
@@ -59,5 +62,22 @@ class HostEngineOptionsTest {
         CommandLineRun run = host("--instance-image", "sluice-instance:1");
         assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
         assertThat(run.err()).contains("are for --engine kubernetes");
+    }
+
+    @Test
+    void aDoorOnEveryAddressIsRefusedUnlessExposedIsSaid() {
+        CommandLineRun run = host("--door-address", "0.0.0.0");
+
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).contains("0.0.0.0").contains("--door-exposed");
+        assertThat(data.resolve("sluice.db")).as("nothing was opened").doesNotExist();
+    }
+
+    @Test
+    void anAddressThatIsNoAddressIsRefused() {
+        CommandLineRun run = host("--door-address", "not an address");
+
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).contains("'not an address'").contains("--door-address");
     }
 }

@@ -297,22 +297,25 @@ public final class InstanceProcess {
 
         @Override
         public synchronized Optional<String> suspend() {
-            Optional<String> refused = refusedWhileStopping();
-            if (refused.isEmpty()) {
-                LOG.info("suspended");
-                gate.suspend();
-                out.emit(new ProtocolEvent.Gate(false));
-            }
-            return refused;
+            return setGate(false);
         }
 
         @Override
         public synchronized Optional<String> resume() {
+            return setGate(true);
+        }
+
+        /** Opens or closes the gate and says so, unless the instance is stopping. */
+        private Optional<String> setGate(boolean open) {
             Optional<String> refused = refusedWhileStopping();
             if (refused.isEmpty()) {
-                LOG.info("resumed");
-                gate.resume();
-                out.emit(new ProtocolEvent.Gate(true));
+                LOG.info(open ? "resumed" : "suspended");
+                if (open) {
+                    gate.resume();
+                } else {
+                    gate.suspend();
+                }
+                out.emit(new ProtocolEvent.Gate(open));
             }
             return refused;
         }
