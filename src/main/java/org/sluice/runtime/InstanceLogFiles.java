@@ -18,7 +18,7 @@ import org.sluice.runtime.instance.OwnerOnly;
  * An instance's logs in its folder: {@value #CURRENT}, which its standard error goes to, and
  * {@value #PREVIOUS}, the run before. Reads are bounded and return whole lines.
  */
-final class InstanceLogFiles {
+public final class InstanceLogFiles {
     static final String CURRENT = "instance.log";
     static final String PREVIOUS = "instance.previous.log";
     /** The number of the run that writes {@value #CURRENT}, counted from 1; each new run adds one. */
@@ -82,25 +82,44 @@ final class InstanceLogFiles {
             while (buffer.hasRemaining() && channel.read(buffer, readFrom + buffer.position()) >= 0) {
                 // reads until the buffer is full or the file ends
             }
-            byte[] bytes = buffer.array();
-            int length = buffer.position();
-            int begin = 0;
-            if (skipped) {
-                begin = indexOfNewline(bytes, 0, length) + 1;
-                if (begin == 0) {
-                    begin = 1;
-                }
-            }
-            int end = lastIndexOfNewline(bytes, begin, length) + 1;
-            if (end <= begin) {
-                // No line ends here: a line longer than a whole read is given as it is, anything less waits.
-                end = length - begin >= maxBytes ? length : begin;
-            }
-            return new InstanceLog(run, readFrom + begin, readFrom + end, size,
-                    new String(bytes, begin, end - begin, StandardCharsets.UTF_8), skipped, restarted, previousKept, runId);
+            return lines(run, buffer.array(), buffer.position(), readFrom, size, skipped, restarted, maxBytes, previousKept, runId);
         } catch (NoSuchFileException none) {
             return InstanceLog.none(run, offset > 0, previousKept);
         }
+    }
+
+    /**
+     * Reads a log the host holds whole, such as a pod's container log, from {@code offset}
+     * (negative for the last {@code maxBytes}), in whole lines as {@link #read} does a file.
+     */
+    public static InstanceLog read(byte[] log, InstanceLog.Run run, long offset, int maxBytes, boolean previousKept, long runId) {
+        long size = log.length;
+        boolean restarted = offset > size;
+        long asked = offset < 0 ? 0 : restarted ? 0 : offset;
+        long start = Math.max(asked, size - maxBytes);
+        boolean skipped = start > asked;
+        long readFrom = skipped ? start - 1 : start;
+        byte[] bytes = java.util.Arrays.copyOfRange(log, (int) readFrom, log.length);
+        return lines(run, bytes, bytes.length, readFrom, size, skipped, restarted, maxBytes, previousKept, runId);
+    }
+
+    /** The whole lines of {@code length} bytes read from {@code readFrom} of a log of {@code size}. */
+    private static InstanceLog lines(InstanceLog.Run run, byte[] bytes, int length, long readFrom, long size, boolean skipped,
+                                     boolean restarted, int maxBytes, boolean previousKept, long runId) {
+        int begin = 0;
+        if (skipped) {
+            begin = indexOfNewline(bytes, 0, length) + 1;
+            if (begin == 0) {
+                begin = 1;
+            }
+        }
+        int end = lastIndexOfNewline(bytes, begin, length) + 1;
+        if (end <= begin) {
+            // No line ends here: a line longer than a whole read is given as it is, anything less waits.
+            end = length - begin >= maxBytes ? length : begin;
+        }
+        return new InstanceLog(run, readFrom + begin, readFrom + end, size,
+                new String(bytes, begin, end - begin, StandardCharsets.UTF_8), skipped, restarted, previousKept, runId);
     }
 
     /** The run number kept in {@code file}; unknown when there is none (a folder from before runs were counted). */

@@ -71,7 +71,8 @@ class KubernetesManifestsTest {
             "apps/deployments get", "apps/deployments create", "apps/deployments patch", "apps/deployments delete",
             "/configmaps get", "/configmaps create", "/configmaps patch", "/configmaps delete",
             "/secrets get", "/secrets create", "/secrets patch", "/secrets delete",
-            "/pods get", "/pods list", "/pods watch", "/pods patch", "/pods delete");
+            "/pods get", "/pods list", "/pods watch", "/pods patch", "/pods delete",
+            "/pods/log get");
 
     /** Options of {@code sluice host} that the manifests may use before the host has them: none. */
     static final Set<String> PENDING_HOST_OPTIONS = Set.of();

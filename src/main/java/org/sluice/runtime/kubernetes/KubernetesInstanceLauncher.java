@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -32,10 +33,12 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.InstanceConnector;
 import org.sluice.runtime.InstanceLauncher;
 import org.sluice.runtime.InstanceListener;
+import org.sluice.runtime.InstanceLogFiles;
 import org.sluice.runtime.RoleInstance;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.instance.InstanceProcess;
@@ -71,6 +74,8 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
     /** The port an instance speaks the instance protocol on, in its pod. */
     public static final int PROTOCOL_PORT = 7400;
+    /** The name of the role instance's container in its pod. */
+    static final String CONTAINER = "instance";
     /** Where an instance keeps its work folder inside its pod, on the pod's own writable volume. */
     static final String WORK_FOLDER = "/tmp/work";
     /** Where the pod finds its definition, from the ConfigMap. */
@@ -236,6 +241,25 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         }
     }
 
+    /**
+     * The log of the pod bound to instance {@code index}: its container's, as Kubernetes keeps it,
+     * in whole lines. An instance with no pod bound has none, and so has the run before (the log of
+     * a restarted container's previous run is not read yet). Runs are told apart by length alone
+     * (decision 0020).
+     */
+    @Override
+    public InstanceLog log(String service, int index, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
+        ServicePods pods = services.get(service);
+        Optional<String> pod = pods == null ? Optional.empty() : pods.podOf(index);
+        if (pod.isEmpty() || run == InstanceLog.Run.PREVIOUS) {
+            return InstanceLog.none(run, false, false);
+        }
+        String text = call("get", "pods/log", () ->
+                client.pods().inNamespace(settings.namespace()).withName(pod.get()).inContainer(CONTAINER).getLog());
+        return InstanceLogFiles.read((text == null ? "" : text).getBytes(StandardCharsets.UTF_8), run, offset, maxBytes, false,
+                InstanceLog.UNKNOWN_RUN);
+    }
+
     /** The pod template of {@code definition}: what a pod of its service is. */
     PodTemplateSpec template(ServiceDefinition definition, String hash) {
         PodMemory memory = PodMemory.of(definition);
@@ -245,7 +269,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                 .withNewMetadata().withLabels(labels(definition.name())).addToAnnotations(HASH_ANNOTATION, hash).endMetadata()
                 .withNewSpec()
                 .addNewContainer()
-                .withName("instance")
+                .withName(CONTAINER)
                 .withImage(settings.image())
                 .addNewPort().withName("protocol").withContainerPort(PROTOCOL_PORT).endPort()
                 // The image runs `sluice instance`. A pod learns its instance number only once the host binds it, so

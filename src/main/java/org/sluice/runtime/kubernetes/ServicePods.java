@@ -130,6 +130,12 @@ final class ServicePods implements ResourceEventHandler<Pod> {
 
     // ---------------------------------------------------------------- launches
 
+    /** The name of the pod bound to instance {@code index}, if one is. */
+    synchronized Optional<String> podOf(int index) {
+        PodInstance instance = instances.get(index);
+        return instance == null ? Optional.empty() : Optional.ofNullable(instance.pod);
+    }
+
     /** A new instance {@code index}, bound at once to a free ready pod if there is one. */
     synchronized PodInstance want(int index, boolean suspended, InstanceListener listener) {
         PodInstance old = instances.get(index);

@@ -192,6 +192,29 @@ class KubernetesInstanceLauncherTest {
     }
 
     @Test
+    void anInstancesLogIsItsPodsContainerLogInWholeLinesAndAnUnboundInstanceHasNone() throws Exception {
+        ServiceDefinition definition = orders(1);
+        assertEquals("", launcher.log("orders", 0, org.sluice.lifecycle.InstanceLog.Run.CURRENT, -1, 1024).text());
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        pods.awaitIndex("orders-a", 0);
+        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/pods/orders-a/log?pretty=false&container=instance")
+                .andReturn(200, "instance 0 ready on port 7400\ninstance 0 throttled\nhalf a li").always();
+
+        org.sluice.lifecycle.InstanceLog whole = launcher.log("orders", 0, org.sluice.lifecycle.InstanceLog.Run.CURRENT, -1, 1024);
+        assertEquals("instance 0 ready on port 7400\ninstance 0 throttled\n", whole.text(), "whole lines; the last waits for its end");
+        org.sluice.lifecycle.InstanceLog onward = launcher.log("orders", 0, org.sluice.lifecycle.InstanceLog.Run.CURRENT, whole.next(), 1024);
+        assertEquals("", onward.text());
+        assertEquals(whole.next(), onward.next());
+        assertEquals("", launcher.log("orders", 1, org.sluice.lifecycle.InstanceLog.Run.CURRENT, -1, 1024).text(),
+                "no pod is bound to instance 1");
+
+        assertEquals("", launcher.log("orders", 0, org.sluice.lifecycle.InstanceLog.Run.PREVIOUS, -1, 1024).text(),
+                "a restarted container's previous log is not read");
+    }
+
+    @Test
     void anInformerResyncChangesNothing() throws Exception {
         launcher.close();
         launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMillis(200)), connector);
