@@ -3,7 +3,6 @@ package org.sluice.runtime;
 import java.io.IOException;
 import java.util.function.IntSupplier;
 
-import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 
 /**
@@ -12,13 +11,12 @@ import org.sluice.lifecycle.ServiceDefinition;
  * instance starts. The service keeps {@code door:/PATH}: a later run whose door has another port
  * (7070 taken) delivers there all the same, and whoever edits the destination reads what it means.
  */
-final class FrontDoorDestinations implements InstanceLauncher {
-    private final InstanceLauncher launcher;
+final class FrontDoorDestinations extends ForwardingInstanceLauncher {
     private final IntSupplier port;
 
     /** @param port the front door's port, or a negative number while it is not open */
     FrontDoorDestinations(InstanceLauncher launcher, IntSupplier port) {
-        this.launcher = launcher;
+        super(launcher);
         this.port = port;
     }
 
@@ -26,7 +24,7 @@ final class FrontDoorDestinations implements InstanceLauncher {
     public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener) throws IOException {
         String destination = definition.destination();
         if (destination == null || !destination.startsWith(ServiceDefinition.FRONT_DOOR)) {
-            return launcher.launch(definition, index, suspended, listener);
+            return super.launch(definition, index, suspended, listener);
         }
         int now = port.getAsInt();
         if (now < 0) {
@@ -34,26 +32,6 @@ final class FrontDoorDestinations implements InstanceLauncher {
                     + " start the host with its front door, or give the service another destination");
         }
         String address = FrontDoor.address(now, destination.substring(ServiceDefinition.FRONT_DOOR.length()));
-        return launcher.launch(definition.withDestination(address), index, suspended, listener);
-    }
-
-    @Override
-    public InstanceLog log(String service, int index, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
-        return launcher.log(service, index, run, offset, maxBytes);
-    }
-
-    @Override
-    public boolean restartsInstances() {
-        return launcher.restartsInstances();
-    }
-
-    @Override
-    public void released(String service, int from) throws IOException {
-        launcher.released(service, from);
-    }
-
-    @Override
-    public void deleted(String service) throws IOException {
-        launcher.deleted(service);
+        return super.launch(definition.withDestination(address), index, suspended, listener);
     }
 }

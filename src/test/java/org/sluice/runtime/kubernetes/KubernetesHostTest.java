@@ -26,6 +26,7 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
+import org.sluice.runtime.ForwardingInstanceLauncher;
 import org.sluice.runtime.Host;
 import org.sluice.runtime.HostListener;
 import org.sluice.runtime.InMemoryJournal;
@@ -56,27 +57,12 @@ class KubernetesHostTest {
 
     /** The host with the Kubernetes launcher, counting the instances it asks to launch. */
     private Host host(InstanceLauncher engine, Duration readyTimeout) {
-        InstanceLauncher counting = new InstanceLauncher() {
+        InstanceLauncher counting = new ForwardingInstanceLauncher(engine) {
             @Override
             public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
                     throws IOException {
                 launches.incrementAndGet();
-                return engine.launch(definition, index, suspended, listener);
-            }
-
-            @Override
-            public boolean restartsInstances() {
-                return engine.restartsInstances();
-            }
-
-            @Override
-            public void released(String service, int from) throws IOException {
-                engine.released(service, from);
-            }
-
-            @Override
-            public void deleted(String service) throws IOException {
-                engine.deleted(service);
+                return super.launch(definition, index, suspended, listener);
             }
         };
         host = new Host(counting, new InMemoryJournal(), InstantSource.system(),
