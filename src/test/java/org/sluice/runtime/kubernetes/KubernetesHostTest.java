@@ -50,9 +50,6 @@ class KubernetesHostTest {
     private final AtomicInteger launches = new AtomicInteger();
     private Host host;
 
-    private static final String FORBIDDEN =
-            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}";
-
     private static final ServiceDefinition ORDERS = new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/out");
 
     /** The host with the Kubernetes launcher, counting the instances it asks to launch. */
@@ -231,7 +228,7 @@ class KubernetesHostTest {
         Host h = host(kubernetes, Duration.ofSeconds(10));
         createActive(h);
         server.expect().patch().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
-                .andReturn(403, FORBIDDEN).once();
+                .andReturn(403, Pods.FORBIDDEN).once();
 
         OperationRecord record = ended(h.perform("orders", Operation.STOP, "test"));
 
@@ -245,7 +242,7 @@ class KubernetesHostTest {
         Host h = host(kubernetes, Duration.ofSeconds(10));
         createActive(h);
         server.expect().delete().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
-                .andReturn(403, FORBIDDEN).once();
+                .andReturn(403, Pods.FORBIDDEN).once();
 
         OperationRecord record = ended(h.perform("orders", Operation.DELETE, "test"));
 
@@ -257,7 +254,7 @@ class KubernetesHostTest {
     @Test
     void aRefusedCreateLandsCreateFailed() throws Exception {
         Host h = host(kubernetes, Duration.ofSeconds(10));
-        server.expect().post().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/secrets").andReturn(403, FORBIDDEN).once();
+        server.expect().post().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/secrets").andReturn(403, Pods.FORBIDDEN).once();
 
         OperationRecord record = ended(h.create(ORDERS, "test"));
 
@@ -311,7 +308,7 @@ class KubernetesHostTest {
         Host h = host(kubernetes, Duration.ofSeconds(10));
         createActive(h);
         server.expect().patch().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/configmaps/sluice-orders-definition")
-                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                .andReturn(403, Pods.FORBIDDEN)
                 .once();
 
         OperationRecord record = ended(h.scale("orders", 2, "test"));

@@ -303,7 +303,7 @@ class KubernetesInstanceLauncherTest {
     @Test
     void aRefusedCreateNamesTheMissingPermissionAndTheWayOut() {
         server.expect().post().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments")
-                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                .andReturn(403, Pods.FORBIDDEN)
                 .once();
         IOException e = assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
         assertTrue(e.getMessage().contains("create deployments in namespace '" + Pods.NAMESPACE + "' (403 Forbidden)"), e.getMessage());
@@ -314,7 +314,7 @@ class KubernetesInstanceLauncherTest {
     void aRefusedScaleNamesThePatchPermission() throws Exception {
         launcher.launch(orders(1), 0, false, recorder);
         server.expect().patch().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
-                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                .andReturn(403, Pods.FORBIDDEN)
                 .once();
         IOException e = assertThrows(IOException.class, () -> launcher.released("orders", 0));
         assertTrue(e.getMessage().contains("'patch' permission on 'deployments'"), e.getMessage());
@@ -323,7 +323,7 @@ class KubernetesInstanceLauncherTest {
     @Test
     void aRefusedPodWatchIsSaidAsSuch() {
         server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/pods?labelSelector=sluice.org%2Fservice%3Dorders&resourceVersion=0")
-                .andReturn(403, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}")
+                .andReturn(403, Pods.FORBIDDEN)
                 .once();
         IOException e = assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
         assertTrue(e.getMessage().contains("list and watch pods in namespace '" + Pods.NAMESPACE + "' (403 Forbidden)"), e.getMessage());

@@ -17,6 +17,8 @@ import org.sluice.lifecycle.ServiceDefinition;
  */
 final class Pods {
     static final String NAMESPACE = "sluice-test";
+    /** The API server's answer to a request the account has no permission for. */
+    static final String FORBIDDEN = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"reason\":\"Forbidden\",\"code\":403}";
 
     private final KubernetesClient client;
 
