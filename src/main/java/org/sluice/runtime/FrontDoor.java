@@ -100,14 +100,6 @@ public final class FrontDoor implements AutoCloseable {
         return base() + SLOW_PARTNER_PATH;
     }
 
-    /**
-     * The address of {@code path} on a front door listening on {@code port}, as an instance on
-     * this machine reaches it: loopback, which serves a door on loopback or on every address.
-     */
-    static String address(int port, String path) {
-        return "http://127.0.0.1:" + port + path;
-    }
-
     /** The address that receives messages for {@code service}. */
     public String endpoint(String service) {
         return base() + "/services/" + service + "/messages";
@@ -117,7 +109,7 @@ public final class FrontDoor implements AutoCloseable {
      * {@code http://HOST:PORT} of the door as this machine reaches it: loopback when the door
      * listens on every address, else the one address it listens on.
      */
-    private String base() {
+    String base() {
         InetAddress listening = server.getAddress().getAddress();
         String host = listening.isAnyLocalAddress() ? "127.0.0.1"
                 : listening instanceof Inet6Address ? "[" + listening.getHostAddress() + "]" : listening.getHostAddress();

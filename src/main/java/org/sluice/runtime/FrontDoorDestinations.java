@@ -1,7 +1,8 @@
 package org.sluice.runtime;
 
 import java.io.IOException;
-import java.util.function.IntSupplier;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 import org.sluice.lifecycle.ServiceDefinition;
 
@@ -12,12 +13,12 @@ import org.sluice.lifecycle.ServiceDefinition;
  * (7070 taken) delivers there all the same, and whoever edits the destination reads what it means.
  */
 final class FrontDoorDestinations extends ForwardingInstanceLauncher {
-    private final IntSupplier port;
+    private final Supplier<Optional<String>> door;
 
-    /** @param port the front door's port, or a negative number while it is not open */
-    FrontDoorDestinations(InstanceLauncher launcher, IntSupplier port) {
+    /** @param door the front door's {@code http://HOST:PORT} as this machine reaches it; empty while it is not open */
+    FrontDoorDestinations(InstanceLauncher launcher, Supplier<Optional<String>> door) {
         super(launcher);
-        this.port = port;
+        this.door = door;
     }
 
     @Override
@@ -26,12 +27,12 @@ final class FrontDoorDestinations extends ForwardingInstanceLauncher {
         if (destination == null || !destination.startsWith(ServiceDefinition.FRONT_DOOR)) {
             return super.launch(definition, index, suspended, listener);
         }
-        int now = port.getAsInt();
-        if (now < 0) {
+        Optional<String> now = door.get();
+        if (now.isEmpty()) {
             throw new IOException(definition.name() + " delivers to " + destination + ", on this host's front door, which is not open;"
                     + " start the host with its front door, or give the service another destination");
         }
-        String address = FrontDoor.address(now, destination.substring(ServiceDefinition.FRONT_DOOR.length()));
+        String address = now.get() + destination.substring(ServiceDefinition.FRONT_DOOR.length());
         return super.launch(definition.withDestination(address), index, suspended, listener);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
@@ -99,7 +100,7 @@ public final class LocalHost implements AutoCloseable {
         // The door opens after the host (it serves the host's services); an instance delivering to
         // it is started only once it is open.
         java.util.concurrent.atomic.AtomicReference<FrontDoor> opened = new java.util.concurrent.atomic.AtomicReference<>();
-        InstanceLauncher toDoor = new FrontDoorDestinations(launcher, () -> opened.get() == null ? -1 : opened.get().port());
+        InstanceLauncher toDoor = new FrontDoorDestinations(launcher, () -> Optional.ofNullable(opened.get()).map(FrontDoor::base));
         Host host = new Host(toDoor, journal,
                 InstantSource.system(), overcommit ? Host.Settings.defaults().overcommitted() : Host.Settings.defaults());
         FrontDoor door;

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.sluice.lifecycle.ServiceDefinition;
@@ -12,8 +13,8 @@ import org.sluice.lifecycle.ServiceDefinition;
 /** A destination on the front door is given to an instance at the port the door has when it starts. */
 class FrontDoorDestinationsTest {
     private final FakeLauncher fake = new FakeLauncher();
-    private final AtomicInteger port = new AtomicInteger(7070);
-    private final FrontDoorDestinations launcher = new FrontDoorDestinations(fake, port::get);
+    private final AtomicReference<String> door = new AtomicReference<>("http://127.0.0.1:7070");
+    private final FrontDoorDestinations launcher = new FrontDoorDestinations(fake, () -> Optional.ofNullable(door.get()));
 
     private static ServiceDefinition delivering(String destination) {
         return new ServiceDefinition("slow-partner", 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, destination);
@@ -22,7 +23,7 @@ class FrontDoorDestinationsTest {
     @Test
     void aFrontDoorDestinationFollowsTheDoorsPortFromOneStartToTheNext() throws Exception {
         launcher.launch(delivering("door:/demo/slow-partner"), 0, false, event -> { });
-        port.set(7072);
+        door.set("http://127.0.0.1:7072");
         launcher.launch(delivering("door:/demo/slow-partner"), 0, false, event -> { });
 
         assertThat(fake.launched).extracting(f -> f.definition.destination())
@@ -40,7 +41,7 @@ class FrontDoorDestinationsTest {
 
     @Test
     void withNoDoorOpenAFrontDoorDestinationCannotStartAndSaysWhy() {
-        port.set(-1);
+        door.set(null);
         assertThatThrownBy(() -> launcher.launch(delivering("door:/demo/slow-partner"), 0, false, event -> { }))
                 .isInstanceOf(IOException.class).hasMessageContaining("door:/demo/slow-partner").hasMessageContaining("front door");
         assertThat(fake.launched).isEmpty();
@@ -77,7 +78,7 @@ class FrontDoorDestinationsTest {
                 heard.add("deleted " + service);
             }
         };
-        FrontDoorDestinations wrapped = new FrontDoorDestinations(engine, port::get);
+        FrontDoorDestinations wrapped = new FrontDoorDestinations(engine, () -> Optional.ofNullable(door.get()));
 
         assertThat(wrapped.restartsInstances()).as("the host must not start a second copy of a pod Kubernetes restarts").isTrue();
         wrapped.released("orders", 1);
