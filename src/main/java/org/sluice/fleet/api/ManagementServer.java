@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -180,7 +182,8 @@ public final class ManagementServer implements AutoCloseable {
                                          Function<String, Fleet> fleetFor, String version, Settings settings,
                                          Metrics metrics) throws IOException {
         HttpsServer https = HttpsServer.create(address, 64);
-        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        InetSocketAddress bound = https.getAddress();
+        https.setHttpsConfigurator(new HttpsConfigurator(PlainHttpAnswer.context(tls, authority(bound), bound.getPort())));
         ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-manage-", 1).factory());
         https.setExecutor(workers);
         ManagementServer management = new ManagementServer(https, workers, Objects.requireNonNull(authenticator),
@@ -188,6 +191,21 @@ public final class ManagementServer implements AutoCloseable {
         https.createContext("/", management::handle);
         https.start();
         return management;
+    }
+
+    /**
+     * The listener's address as it goes in a URL, for telling a plain-HTTP client where to go;
+     * null when it listens on every address, and so has none to tell.
+     */
+    private static String authority(InetSocketAddress bound) {
+        InetAddress address = bound.getAddress();
+        if (address.isAnyLocalAddress()) {
+            return null;
+        }
+        String text = address.getHostAddress();
+        int zone = text.indexOf('%');
+        text = zone < 0 ? text : text.substring(0, zone);
+        return address instanceof Inet6Address ? "[" + text + "]" : text;
     }
 
     /** The port it listens on. */
