@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * {@code sluice host} as a real process, administered from outside it over HTTPS the way a
  * script or a remote console does: the connection file, the keys, operations and their outcomes,
- * refusals, a key rolled while the host runs, junk on the port, and SIGTERM.
+ * refusals, a key rolled while the host runs, plain HTTP and junk on the port, and SIGTERM.
  */
 @Timeout(180)
 class ManagementEndToEndTest {
@@ -112,11 +112,24 @@ class ManagementEndToEndTest {
         assertThat(started.out()).startsWith("orders: Start succeeded");
         assertThat(host.post("orders", "{\"id\":2}")).as("started again through ctl, it takes messages").isEqualTo(200);
 
-        // Junk on the HTTPS port: the host shrugs it off and keeps serving.
+        // http:// typed by mistake: a JSON 400 that names the https:// URL, then the host goes on serving.
         try (Socket plain = new Socket(url.getHost(), url.getPort())) {
-            plain.getOutputStream().write("GET /api/v1/services HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            plain.setSoTimeout(30_000);
+            plain.getOutputStream().write(("GET /api/v1/services HTTP/1.1\r\nHost: " + url.getAuthority() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             plain.getOutputStream().flush();
-            plain.getInputStream().readAllBytes();
+            String answer = new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400 ");
+            JsonNode error = ApiJson.MAPPER.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4));
+            assertThat(error.path("url").asText()).isEqualTo(url + "/api/v1/services");
+            assertThat(error.path("error").asText()).contains("HTTPS only", url + "/api/v1/services");
+        }
+        // Junk that is neither TLS nor HTTP: the connection closes unanswered, the host keeps serving.
+        try (Socket junk = new Socket(url.getHost(), url.getPort())) {
+            junk.setSoTimeout(30_000);
+            junk.getOutputStream().write(new byte[] {0, 1, 2, 3, (byte) 0xff, '\r', '\n', '\r', '\n'});
+            junk.getOutputStream().flush();
+            assertThat(new String(junk.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1)).doesNotContain("HTTP/");
         }
         assertThat(owner.get("/health").status()).isEqualTo(200);
 
