@@ -138,6 +138,10 @@ record CtlConnection(String host, String issuer, Path keyFile, String fingerprin
             if ("https".equals(uri.getScheme()) && uri.getHost() != null) {
                 return uri;
             }
+            if ("http".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null) {
+                URI secure = new URI("https", null, uri.getHost(), uri.getPort() < 0 ? HostManagement.DEFAULT_PORT : uri.getPort(), null, null, null);
+                throw new CtlFailure(CtlCommand.USAGE, Messages.get("ctl.error.http", text.strip(), secure));
+            }
         } catch (URISyntaxException e) {
             // Said below, as for any other address that is not one.
         }

@@ -285,6 +285,14 @@ class CtlCommandTest {
     }
 
     @Test
+    void anHttpAddressIsRefusedWithTheHttpsOneToUseInstead() {
+        CommandLineRun run = CommandLineRun.run("ctl", "--host", "http://10.0.0.5:7072/", "list");
+
+        assertThat(run.status()).isEqualTo(CtlCommand.USAGE);
+        assertThat(run.err()).contains("HTTPS only", "https://10.0.0.5:7072", "http://10.0.0.5:7072/");
+    }
+
+    @Test
     void theKeyOfThisMachinesHostIsNeverSentToAHostNamedByAddress() throws Exception {
         // The data folder says its host is elsewhere; --host names the test's host.
         writeConnectionFile("https://127.0.0.1:1", managed.fingerprint());

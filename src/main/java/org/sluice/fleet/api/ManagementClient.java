@@ -303,6 +303,10 @@ public final class ManagementClient implements AutoCloseable {
         while (text.endsWith("/")) {
             text = text.substring(0, text.length() - 1);
         }
+        if (text.regionMatches(true, 0, "http://", 0, 7)) {
+            throw new IllegalArgumentException("The management API speaks HTTPS only: use https://" + text.substring(7)
+                    + " instead of " + base);
+        }
         if (!text.startsWith("https://")) {
             throw new IllegalArgumentException("The management address must start with https://, was " + base);
         }

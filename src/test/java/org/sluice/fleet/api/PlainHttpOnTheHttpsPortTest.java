@@ -1,6 +1,7 @@
 package org.sluice.fleet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -133,6 +135,14 @@ class PlainHttpOnTheHttpsPortTest {
             assertThat(exchange("GET / HTTP/1.0\r\n\r\n")).startsWith("HTTP/1.1 400 ");
         }
         assertThat(fx.client().get("/services").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aClientGivenAnHttpAddressByMistakeSaysToUseHttpsBeforeItSendsAnything() {
+        assertThatThrownBy(() -> new ManagementClient(URI.create("http://10.0.0.5:7072/"), "owner", ManagementFixture.KEY,
+                fx.certificate.fingerprint()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HTTPS only").hasMessageContaining("https://10.0.0.5:7072");
     }
 
     private Socket socket() throws IOException {
