@@ -108,6 +108,9 @@ public final class SimulationHost {
             Thread.sleep(100);
         }
         boolean withConsole = Files.exists(signal);
+        // The host keeps every sample in a ring per instance (decision 0025), so its live heap grows
+        // with the time it has run, up to an hour of samples: read before and after the window.
+        long liveBefore = Footprint.liveHeapBytes();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long wall0 = System.nanoTime();
@@ -126,9 +129,10 @@ public final class SimulationHost {
         System.out.println("RESULT simulation event latency instance -> host listener, ms: samples " + Stats.summary(latencies.samples)
                 + "; throttle changes " + Stats.summary(latencies.throttles));
         long live = Footprint.liveHeapBytes();
-        System.out.printf(Locale.ROOT, "RESULT simulation host footprint: live heap after GC %.1f MiB, peak RSS %.0f MiB, RSS %.0f MiB, "
-                        + "%d threads (%d services, %d instances)%n",
-                live / 1048576.0, Footprint.status("VmHWM") / 1024.0, Footprint.status("VmRSS") / 1024.0,
+        System.out.printf(Locale.ROOT, "RESULT simulation host footprint: live heap after GC %.1f MiB at the window's start, %.1f MiB at its end "
+                        + "(%+.2f MiB a minute); peak RSS %.0f MiB, RSS %.0f MiB, %d threads (%d services, %d instances)%n",
+                liveBefore / 1048576.0, live / 1048576.0, (live - liveBefore) / 1048576.0 * 60e9 / wall,
+                Footprint.status("VmHWM") / 1024.0, Footprint.status("VmRSS") / 1024.0,
                 ManagementFactory.getThreadMXBean().getThreadCount(), services, instances);
         System.out.println("SIMULATION-MEASURED");
         System.out.flush();
