@@ -134,9 +134,29 @@ public final class SimulationHost {
                 liveBefore / 1048576.0, live / 1048576.0, (live - liveBefore) / 1048576.0 * 60e9 / wall,
                 Footprint.status("VmHWM") / 1024.0, Footprint.status("VmRSS") / 1024.0,
                 ManagementFactory.getThreadMXBean().getThreadCount(), services, instances);
+        account(host);
         System.out.println("SIMULATION-MEASURED");
         System.out.flush();
         Thread.currentThread().join();
+    }
+
+    /**
+     * Disable, then Enable, of the whole account, as an operator's one action: every service an
+     * operation, each written to the store as it starts and ends, and every running instance
+     * stopped through its connection, then bound and followed again.
+     */
+    private static void account(Host host) {
+        long t0 = System.nanoTime();
+        List<Host.Accepted> disabled = host.disableAccount("simulation");
+        long failedDisables = disabled.stream().map(a -> a.completion().join()).filter(r -> r.outcome() != Outcome.SUCCEEDED).count();
+        long t1 = System.nanoTime();
+        List<Host.Accepted> enabled = host.enableAccount("simulation");
+        long failedEnables = enabled.stream().map(a -> a.completion().join()).filter(r -> r.outcome() != Outcome.SUCCEEDED).count();
+        long t2 = System.nanoTime();
+        long ready = host.services().stream().mapToLong(s -> s.instances().stream().filter(i -> i.status() == InstanceStatus.RUNNING).count()).sum();
+        System.out.printf(Locale.ROOT, "RESULT simulation account: Disable of %d services in %.1f s (%d failed); Enable of %d in %.1f s "
+                        + "(%d failed); %d instances running after it%n",
+                disabled.size(), (t1 - t0) / 1e9, failedDisables, enabled.size(), (t2 - t1) / 1e9, failedEnables, ready);
     }
 
     static String name(int i) {

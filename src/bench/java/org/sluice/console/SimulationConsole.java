@@ -75,6 +75,14 @@ public final class SimulationConsole {
                 SAMPLE_MS.add(System.currentTimeMillis() - sampled.sample().timeMs());
             }
         });
+        // A stream the host drops (its queue of events for this console filled) shows as a reconnection.
+        java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+        remote.onConnection(c -> {
+            if (measuring && c.state() != RemoteFleet.State.CONNECTED) {
+                lost.incrementAndGet();
+                System.out.println("simulation console: connection " + c.state() + " " + c.problem().orElse(""));
+            }
+        });
         group = new FleetGroup(new SyntheticFleet(0, 0, 0, 0));
 
         CompletableFuture<Long> fxThread = new CompletableFuture<>();
@@ -121,7 +129,7 @@ public final class SimulationConsole {
         System.out.printf(Locale.ROOT, "RESULT simulation console pulses: p99 %.1f ms; %s%n", Stats.percentile(window.pulses(), 99),
                 window.summary());
         System.out.printf(Locale.ROOT, "RESULT simulation event latency instance -> remote fleet listener (over the management API), ms: "
-                + "samples %s, %.0f/s%n", Stats.summary(SAMPLE_MS), SAMPLE_MS.size() * 1e9 / wall);
+                + "samples %s, %.0f/s; the event stream lost %d times%n", Stats.summary(SAMPLE_MS), SAMPLE_MS.size() * 1e9 / wall, lost.get());
         System.out.println("RESULT simulation console footprint " + onFx(Footprint::line));
         System.out.flush();
         pulses.close();
