@@ -293,7 +293,8 @@ traffic() {
 # stopped. The instances are FakeInstances in a JVM of their own, each at its own loopback address
 # (127.10.x.y:7400) speaking the network protocol, reached by the host's real connector; they cross
 # into Throttled SIM_CROSSINGS (60) times a minute in all. A console in a third JVM connects to the
-# host's management API with the dashboard shown. After SIM_WARMUP_S (20) both measure SIM_WINDOW_S (60).
+# host's management API with the dashboard shown. After SIM_WARMUP_S (20) both measure SIM_WINDOW_S (60);
+# then the host disables and enables the whole account. Logs of the three JVMs stay in the run's /tmp folder.
 simulate() {
   local data; data=$(mktemp -d /tmp/sluice-bench-sim.XXXXXX)
   local services=${SIM_SERVICES:-1000} instances=${SIM_INSTANCES:-300}
