@@ -44,7 +44,12 @@ final class FakePodLauncher implements InstanceLauncher {
         RoleInstance instance = connector.connect(definition.name(), index, address, token, listener);
         if (suspended) {
             // A pod starts open; a service that was Suspended is suspended as soon as it is ready.
-            instance.ready().thenCompose(port -> instance.suspend());
+            instance.ready().thenCompose(port -> instance.suspend()).whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    System.err.println("simulation: " + definition.name() + " instance " + index
+                            + " was not suspended after its launch: " + failure);
+                }
+            });
         }
         return instance;
     }
