@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|all]   (default: all; aot is not in all)
+#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|simulate|all]   (default: all; aot and simulate are not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -288,6 +288,35 @@ traffic() {
   rm -rf "$data" "$prefs"
 }
 
+# The 300-instance simulation (issue 14): SIM_SERVICES (1000) services on one real host, of which
+# SIM_INSTANCES / 2 (150) run 2 instances each (SIM_SUSPENDED, 15, of them Suspended) and the rest are
+# stopped. The instances are FakeInstances in a JVM of their own, each at its own loopback address
+# (127.10.x.y:7400) speaking the network protocol, reached by the host's real connector; they cross
+# into Throttled SIM_CROSSINGS (60) times a minute in all. A console in a third JVM connects to the
+# host's management API with the dashboard shown. After SIM_WARMUP_S (20) both measure SIM_WINDOW_S (60);
+# then the host disables and enables the whole account. Logs of the three JVMs stay in the run's /tmp folder.
+simulate() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-sim.XXXXXX)
+  local services=${SIM_SERVICES:-1000} instances=${SIM_INSTANCES:-300}
+  local token; token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
+  local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
+  machine > "$out/simulate.log"
+  java -cp "$cp" org.sluice.bench.FakeInstances "$instances" "$token" "${SIM_CROSSINGS:-60}" > "$data/fakes.out" 2>&1 &
+  local fakes=$!
+  for _ in $(seq 1 240); do grep -q FAKES-READY "$data/fakes.out" 2>/dev/null && break; sleep 0.5; done
+  mkdir -m 700 "$data/host"
+  java -cp "$cp" org.sluice.bench.SimulationHost "$data/host" "$services" "$instances" "${SIM_SUSPENDED:-$((instances / 20))}" "$token" \
+    "${SIM_WINDOW_S:-60}" > "$data/host.out" 2> "$data/host.err" &
+  local host=$!
+  for _ in $(seq 1 1200); do grep -q SIMULATION-READY "$data/host.out" 2>/dev/null && break; sleep 0.5; done
+  java -cp "$cp" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
+    org.sluice.console.SimulationConsole "$data/host" "$services" "${SIM_WARMUP_S:-20}" "${SIM_WINDOW_S:-60}" > "$data/console.out" 2> "$data/console.err" || true
+  for _ in $(seq 1 600); do grep -q SIMULATION-MEASURED "$data/host.out" 2>/dev/null && break; sleep 0.5; done
+  kill "$host" "$fakes"; wait "$host" "$fakes" || true
+  { cat "$data/fakes.out" "$data/host.out" "$data/console.out"; machine; } >> "$out/simulate.log"
+  grep -E 'RESULT|^date' "$out/simulate.log"
+}
+
 case "$what" in
   startup) startup ;;
   flap) flap ;;
@@ -302,6 +331,7 @@ case "$what" in
   manage) manage ;;
   metrics) metrics ;;
   traffic) traffic ;;
+  simulate) simulate ;;
   all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; metrics; traffic ;;
-  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|simulate|all]" >&2; exit 2 ;;
 esac

@@ -339,9 +339,11 @@ public final class NetworkInstanceConnector implements InstanceConnector {
             if (!ready.isDone()) {
                 ready.completeExceptionally(new IOException(reasonIfNotReady));
             }
+            // Not alive before the commands still waiting fail: a stop that fails because the
+            // instance has ended its stream (it may answer stop after it) is no failure to report.
+            alive = false;
             IOException gone = new IOException(name() + " is no longer followed");
             pending.forEach(p -> p.completeExceptionally(gone));
-            alive = false;
             decoder.deliver(listener, new InstanceEvent.Exited(status, stopRequested));
             exited.complete(null);
         }
@@ -408,7 +410,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         public CompletableFuture<Void> stop() {
             stopRequested = true;
             command("stop", Duration.ofMillis(InstanceProcess.STOP_WAIT_MS).plus(COMMAND_TIMEOUT)).whenComplete((ok, failure) -> {
-                if (failure != null && !exited.isDone()) {
+                if (failure != null && alive) {
                     LOG.warn("{}", failure.getMessage());
                 }
             });

@@ -24,7 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.sluice.runtime.instance.InstanceProcess;
+import org.slf4j.LoggerFactory;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -257,5 +262,44 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
 
         assertThat(events.all(InstanceEvent.Ready.class)).hasSize(1);
         assertThat(instance.isAlive()).isTrue();
+    }
+
+    @Test
+    void aStopWhoseStreamEndsBeforeItsAnswerIsNotLoggedAsRefused() throws Exception {
+        // A real instance answers stop once it has stopped, so its stream may end before the answer arrives.
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(NetworkInstanceConnector.class);
+        logged.start();
+        logger.addAppender(logged);
+        closing.add(() -> logger.detachAppender(logged));
+        CountDownLatch stopAsked = new CountDownLatch(1);
+        closing.add(stopAsked::countDown);
+        Recorder events = new Recorder();
+        HttpServer stub = stub(exchange -> {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("{\"event\":\"ready\",\"port\":4711,\"pid\":7}\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(stopAsked);
+            out.write("{\"event\":\"stopped\"}\n".getBytes(StandardCharsets.UTF_8));
+            out.close();
+        });
+        stub.createContext("/protocol/stop", exchange -> {
+            stopAsked.countDown();
+            try {
+                events.await(InstanceEvent.Exited.class, e -> true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        instance.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        instance.stop().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(events.all(InstanceEvent.Exited.class)).containsExactly(new InstanceEvent.Exited(0, true));
+        assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).isEmpty();
     }
 }
