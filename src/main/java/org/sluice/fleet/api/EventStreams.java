@@ -1,12 +1,14 @@
 package org.sluice.fleet.api;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.FleetListener;
@@ -21,6 +23,13 @@ import com.fasterxml.jackson.databind.JsonNode;
  * costs the host at most one queue. The client notices the end of the stream and comes back for a
  * fresh snapshot.
  *
+ * <p>Samples are most of the events (five a second per running instance: 1,500 a second at 300
+ * instances), and each supersedes the one before it. So once a stream's queue is half full, a
+ * sample takes the place of its instance's sample still waiting there, unless another event was
+ * queued after that one: a client that falls behind gets each instance's newest sample instead of
+ * losing its stream, and no event ever passes one that came before it. A client that takes nothing
+ * for the stall limit while events wait for it is dropped: it is not reading.
+ *
  * <p>Streams are counted per client address and in all. A new stream from an address at its
  * limit takes the place of the oldest one that address opened with the same issuer: a client
  * that vanished without closing its connection (a laptop put to sleep, a dropped NAT entry) keeps
@@ -32,14 +41,37 @@ final class EventStreams implements FleetListener {
     private final int maxStreams;
     private final int maxPerAddress;
     private final int queueCapacity;
+    private final long stallMs;
+    private final LongSupplier clock;
     private final Set<Stream> open = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> perAddress = new ConcurrentHashMap<>();
     private long opened;
 
-    EventStreams(int maxStreams, int maxPerAddress, int queueCapacity) {
+    /**
+     * @param queueCapacity events queued for one stream before its client counts as not keeping up
+     * @param stallMs       how long a client may take nothing while events wait for it
+     * @param clock         milliseconds
+     */
+    EventStreams(int maxStreams, int maxPerAddress, int queueCapacity, long stallMs, LongSupplier clock) {
         this.maxStreams = maxStreams;
         this.maxPerAddress = maxPerAddress;
         this.queueCapacity = queueCapacity;
+        this.stallMs = stallMs;
+        this.clock = clock;
+    }
+
+    /** An event's text in a stream's queue; a later sample of the same instance may replace it until it is taken. */
+    private static final class Queued {
+        private byte[] text;
+        private boolean taken;
+
+        private Queued(byte[] text) {
+            this.text = text;
+        }
+    }
+
+    /** The instance a sample is of. */
+    private record SampleOf(String service, int index) {
     }
 
     /** Why a stream was not opened. */
@@ -50,7 +82,11 @@ final class EventStreams implements FleetListener {
         private final String address;
         private final String issuer;
         private final long order;
-        private final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>(queueCapacity);
+        private final BlockingQueue<Queued> queue = new LinkedBlockingQueue<>(queueCapacity);
+        /** The last sample queued of each instance, while no other event was queued after it; guarded by this stream. */
+        private final Map<SampleOf, Queued> lastSamples = new HashMap<>();
+        /** When the client last took an event, or events began to wait for it. */
+        private volatile long takenMs;
         private volatile boolean dropped;
         private volatile boolean closed;
         private volatile Thread writer;
@@ -61,6 +97,7 @@ final class EventStreams implements FleetListener {
             this.address = address;
             this.issuer = issuer;
             this.order = order;
+            this.takenMs = clock.getAsLong();
         }
 
         /**
@@ -73,7 +110,15 @@ final class EventStreams implements FleetListener {
 
         /** The next event's text, or {@code null} when none came within the wait. */
         byte[] next(long waitMs) throws InterruptedException {
-            return queue.poll(waitMs, TimeUnit.MILLISECONDS);
+            Queued next = queue.poll(waitMs, TimeUnit.MILLISECONDS);
+            if (next == null) {
+                return null;
+            }
+            takenMs = clock.getAsLong();
+            synchronized (this) {
+                next.taken = true;
+                return next.text;
+            }
         }
 
         /** Whether no event waits now: the time to flush what was written. */
@@ -94,15 +139,42 @@ final class EventStreams implements FleetListener {
             return dropped;
         }
 
-        private void offer(byte[] event) {
-            if (!dropped && !queue.offer(event)) {
+        private synchronized void offer(byte[] event, SampleOf sample) {
+            if (dropped) {
+                return;
+            }
+            long now = clock.getAsLong();
+            if (queue.isEmpty()) {
+                takenMs = now;
+            } else if (now - takenMs > stallMs) {
                 drop();
+                return;
+            }
+            if (sample == null) {
+                lastSamples.clear();
+            } else if (queue.size() >= queueCapacity / 2) {
+                Queued waiting = lastSamples.get(sample);
+                if (waiting != null && !waiting.taken) {
+                    waiting.text = event;
+                    return;
+                }
+            }
+            Queued queued = new Queued(event);
+            if (!queue.offer(queued)) {
+                drop();
+                return;
+            }
+            if (sample != null) {
+                lastSamples.put(sample, queued);
             }
         }
 
         private void drop() {
             dropped = true;
             queue.clear();
+            synchronized (this) {
+                lastSamples.clear();
+            }
             Thread blocked = writer;
             if (blocked != null) {
                 blocked.interrupt();
@@ -188,8 +260,9 @@ final class EventStreams implements FleetListener {
             return;
         }
         byte[] text = format(ApiJson.eventName(event), ApiJson.event(event));
+        SampleOf sample = event instanceof FleetEvent.InstanceSampled sampled ? new SampleOf(sampled.service(), sampled.index()) : null;
         for (Stream stream : open) {
-            stream.offer(text);
+            stream.offer(text, sample);
         }
     }
 

@@ -105,10 +105,13 @@ public final class ManagementServer implements AutoCloseable {
     /**
      * @param maxStreams           event streams open at once, in all
      * @param maxStreamsPerAddress event streams open at once from one address
-     * @param streamQueue          events queued for one stream before its client counts as not keeping up
+     * @param streamQueue          events queued for one stream before its client counts as not keeping up (samples
+     *                             of an instance replace each other once it is half full)
      * @param keepAlive            how often an idle stream gets a comment line; it is also how soon the host
      *                             notices a client that went away (the JDK's server tells of it only
-     *                             when a write fails), and so frees its place among the streams
+     *                             when a write fails), and so frees its place among the streams; a client
+     *                             that takes no event for {@value ManagementServer#STALLED_KEEP_ALIVES} of them while
+     *                             events wait is dropped
      * @param firstFailurePause    the wait before answering the second failed sign-in in a row; it doubles after
      * @param maxFailurePause      the longest such wait
      * @param pause                how waits are made
@@ -138,6 +141,9 @@ public final class ManagementServer implements AutoCloseable {
     private final Fleet reader;
     private final String version;
     private final Settings settings;
+    /** Keep-alive periods a client may take no event while events wait for it, before its stream is dropped. */
+    static final int STALLED_KEEP_ALIVES = 4;
+
     private final EventStreams streams;
     private final Subscription events;
     private final Metrics metrics;
@@ -153,7 +159,8 @@ public final class ManagementServer implements AutoCloseable {
         this.reader = fleetFor.apply("reader");
         this.version = version;
         this.settings = settings;
-        this.streams = new EventStreams(settings.maxStreams(), settings.maxStreamsPerAddress(), settings.streamQueue());
+        this.streams = new EventStreams(settings.maxStreams(), settings.maxStreamsPerAddress(), settings.streamQueue(),
+                STALLED_KEEP_ALIVES * settings.keepAlive().toMillis(), settings.clock());
         this.events = reader.subscribe(streams);
         this.failures = new FailedAttempts(settings.firstFailurePause(), settings.maxFailurePause(), settings.clock());
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.net.ssl.SSLSocket;
@@ -374,9 +375,13 @@ class ManagementServerTest {
                     }
                     return method.invoke(local, args);
                 });
+        // The host's clock moves a second with each event, so that a client taking nothing is past the stall limit soon.
+        AtomicLong now = new AtomicLong();
+        ManagementServer.Settings defaults = ManagementServer.Settings.defaults().withStreams(4, 2, 16, Duration.ofSeconds(15));
+        ManagementServer.Settings settings = new ManagementServer.Settings(defaults.maxStreams(), defaults.maxStreamsPerAddress(),
+                defaults.streamQueue(), defaults.keepAlive(), defaults.firstFailurePause(), defaults.maxFailurePause(), defaults.pause(), now::get);
         fx.replace(ManagementServer.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), fx.certificate.sslContext(),
-                (issuer, key) -> key.equals(ManagementFixture.KEY), issuer -> capturing, "test-version",
-                ManagementServer.Settings.defaults().withStreams(4, 2, 16, Duration.ofSeconds(15))));
+                (issuer, key) -> key.equals(ManagementFixture.KEY), issuer -> capturing, "test-version", settings));
         client = fx.client();
 
         SSLSocket stuck = (SSLSocket) PinnedCertificate.pinned(fx.certificate.fingerprint()).context().getSocketFactory()
@@ -393,6 +398,7 @@ class ManagementServerTest {
         while (fx.server().openStreams() > 0 && emitted < 5_000_000) {
             listener.get().onEvent(new FleetEvent.InstanceSampled("orders", 0,
                     new InstanceSample(emitted, 10, 1, 1, emitted, emitted, 0, 0, 1, 2)));
+            now.addAndGet(1_000);
             emitted++;
         }
         assertThat(fx.server().awaitOpenStreams(0, Duration.ofSeconds(10))).as("the stuck stream is dropped").isTrue();
