@@ -228,7 +228,8 @@ public final class IncidentBundle {
             contents.add(describe(extra.name(), extra.description()));
         }
         if (!charted && extras.stream().noneMatch(e -> e.name().endsWith(".png"))) {
-            notes.add("Charts: this bundle has none. Charts of the instances' tiles as PNG come with a bundle saved from the console.");
+            notes.add("Charts: this bundle has none. Charts of the instances' samples over the bundle's range, as PNG, come with a bundle "
+                    + "saved from the console.");
         }
         if (samplesWritten == 0 && episodes.isEmpty()) {
             notes.add(0, "No samples and no throttle episodes of the chosen instances between " + time(fromMs) + " and "
