@@ -170,7 +170,11 @@ public final class IncidentBundle {
      * @throws BundleWriteException    when the zip cannot be written to the target's folder; nothing is left there
      */
     public Path writeEpisode(InstanceEpisode episode, Range range, Path target) {
-        ThrottleEpisode e = episode.episode();
+        // The caller's copy may be older than the fleet's: an episode listed as under way may have ended since.
+        long start = episode.episode().startMs();
+        ThrottleEpisode e = fleet.episodes(episode.service(), start, start == Long.MAX_VALUE ? start : start + 1).stream()
+                .filter(found -> found.instance() == episode.instance() && found.episode().startMs() == start)
+                .map(InstanceEpisode::episode).findFirst().orElse(episode.episode());
         String margin = EPISODE_MARGIN.toMinutes() + (EPISODE_MARGIN.toMinutes() == 1 ? " minute" : " minutes");
         String line = "instance " + episode.instance() + ", from " + time(e.startMs()) + " to "
                 + (e.endMs().isPresent() ? time(e.endMs().getAsLong()) + (e.cutShort() ? " (cut short)" : "") : "now (still under way)")

@@ -274,4 +274,19 @@ public class IncidentBundleTest {
         assertThat(entries.get("README.txt")).contains("only since 1970-01-01T00:00:11.400Z, after the range ends")
                 .contains("no samples of instance 1");
     }
+
+    @Test
+    void anEpisodeThatEndedSinceTheConsoleListedItIsNamedInTheReadmeAsTheFleetHasItNow() throws Exception {
+        fixture.create("orders", 2);
+        twoEpisodesOnInstanceOne();
+        InstanceEpisode ended = bundle.findEpisode("orders", 1, 10_200);
+        InstanceEpisode asListed = new InstanceEpisode("orders", 1, ThrottleEpisode.opening(10_200, Set.of(Cause.MEMORY)));
+
+        Map<String, String> entries = entries(bundle.writeEpisode(asListed, new IncidentBundle.Range(0, 99_000), folder.resolve("s.zip")));
+
+        assertThat(entries.get("README.txt"))
+                .contains("Episode:   instance 1, from 1970-01-01T00:00:10.200Z to "
+                        + java.time.Instant.ofEpochMilli(ended.episode().endMs().getAsLong()))
+                .doesNotContain("to now (still under way)");
+    }
 }
