@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,8 +16,10 @@ import org.sluice.fleet.FleetUnavailableException;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.fleet.bundle.BundleWriteException;
 import org.sluice.fleet.bundle.IncidentBundle;
+import org.sluice.fleet.bundle.UnknownEpisodeException;
 import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.throttle.InstanceEpisode;
 
 /**
  * {@code sluice ctl bundle}: the range a user asks for, and the bundle written through a remote
@@ -32,6 +35,38 @@ final class CtlBundle {
 
     /** A time range in epoch milliseconds, both ends included. */
     record Range(long fromMs, long toMs) {
+    }
+
+    /** A throttle episode as {@code ctl episodes} lists it: its instance and when it started. */
+    record EpisodeId(int instance, long startMs) {
+    }
+
+    /**
+     * The episode {@code --episode INSTANCE@START} names, START as ISO-8601; null when the option is
+     * absent.
+     *
+     * @throws CtlFailure with {@link CtlCommand#USAGE} for a malformed one, or one given with a range or instances
+     */
+    static EpisodeId episode(String text, boolean rangeOrInstancesGiven) throws CtlFailure {
+        if (text == null) {
+            return null;
+        }
+        if (rangeOrInstancesGiven) {
+            throw new CtlFailure(CtlCommand.USAGE, Messages.get("ctl.error.bundleEpisodeAndRange"));
+        }
+        int at = text.indexOf('@');
+        try {
+            if (at > 0) {
+                int instance = Integer.parseInt(text.substring(0, at).strip());
+                long start = Instant.parse(text.substring(at + 1).strip()).toEpochMilli();
+                if (instance >= 0) {
+                    return new EpisodeId(instance, start);
+                }
+            }
+        } catch (NumberFormatException | DateTimeParseException e) {
+            // Told below, with the form that is taken.
+        }
+        throw new CtlFailure(CtlCommand.USAGE, Messages.get("ctl.error.bundleEpisodeForm", text));
     }
 
     /**
@@ -109,10 +144,30 @@ final class CtlBundle {
      * @return the file written
      */
     static Path write(CtlConnection.Signed signed, String service, List<Integer> instances, Range range, Path out) throws CtlFailure {
+        return write(signed, service, bundle -> bundle.write(service, instances, range.fromMs(), range.toMs(), List.of(), out));
+    }
+
+    /**
+     * Writes the bundle of episode {@code id} of {@code service}, over the episode with
+     * {@link IncidentBundle#EPISODE_MARGIN} either side, through a remote fleet on {@code signed}'s client.
+     *
+     * @return the file written
+     * @throws CtlFailure with {@link CtlCommand#NOT_FOUND_OR_INVALID} when the service has no such episode
+     */
+    static Path writeEpisode(CtlConnection.Signed signed, String service, EpisodeId id, Path out) throws CtlFailure {
+        return write(signed, service, bundle -> {
+            InstanceEpisode episode = bundle.findEpisode(service, id.instance(), id.startMs());
+            return bundle.writeEpisode(episode, IncidentBundle.episodeRange(episode.episode(), System.currentTimeMillis()), out);
+        });
+    }
+
+    private static Path write(CtlConnection.Signed signed, String service, Function<IncidentBundle, Path> writing) throws CtlFailure {
         RemoteFleet fleet = RemoteFleet.connect(signed.url().toString(), signed.client(), RemoteFleet.Settings.defaults());
         try {
-            return new IncidentBundle(fleet, signed.url().toString(), VersionProvider.version(), InstantSource.system())
-                    .write(service, instances, range.fromMs(), range.toMs(), List.of(), out);
+            return writing.apply(new IncidentBundle(fleet, signed.url().toString(), VersionProvider.version(), InstantSource.system()));
+        } catch (UnknownEpisodeException e) {
+            throw new CtlFailure(CtlCommand.NOT_FOUND_OR_INVALID, Messages.get("ctl.error.bundleEpisode", e.service(), e.instance(),
+                    Instant.ofEpochMilli(e.startMs()).toString()));
         } catch (BundleWriteException e) {
             throw new CtlFailure(CtlCommand.NOT_FOUND_OR_INVALID, Messages.get("ctl.error.bundleFolder", e.folder(), e.reason()));
         } catch (UnknownServiceException e) {

@@ -244,10 +244,13 @@ final class CtlCommand {
                @Option(names = "--from", paramLabel = "TIME", descriptionKey = "ctl.option.bundleFrom") String from,
                @Option(names = "--to", paramLabel = "TIME", descriptionKey = "ctl.option.bundleTo") String to,
                @Option(names = "--last", paramLabel = "DURATION", descriptionKey = "ctl.option.bundleLast") String last,
+               @Option(names = "--episode", paramLabel = "INSTANCE@START", descriptionKey = "ctl.option.bundleEpisode") String episode,
                @Option(names = "--out", required = true, paramLabel = "FILE", descriptionKey = "ctl.option.bundleOut") Path out) {
         CtlBundle.Range range;
         List<Integer> chosen;
+        CtlBundle.EpisodeId episodeId;
         try {
+            episodeId = CtlBundle.episode(episode, from != null || to != null || last != null || instances != null);
             range = CtlBundle.range(from, to, last, System.currentTimeMillis());
             chosen = CtlBundle.instances(instances);
         } catch (CtlFailure failure) {
@@ -260,7 +263,8 @@ final class CtlCommand {
             if (!service.ok()) {
                 throw failure(service, signed, Optional.of(name));
             }
-            Path written = CtlBundle.write(signed, name, chosen, range, out);
+            Path written = episodeId == null ? CtlBundle.write(signed, name, chosen, range, out)
+                    : CtlBundle.writeEpisode(signed, name, episodeId, out);
             print(ApiJson.MAPPER.createObjectNode().put("bundle", written.toAbsolutePath().toString()),
                     (json, text) -> text.println(Messages.get("ctl.bundle.written", name, json.path("bundle").asText())));
             return DONE;

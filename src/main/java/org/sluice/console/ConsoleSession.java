@@ -1,5 +1,6 @@
 package org.sluice.console;
 
+import java.nio.file.Path;
 import java.time.InstantSource;
 import java.time.ZoneId;
 import java.util.Collections;
@@ -7,12 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.LongSupplier;
 
+import javafx.application.Platform;
 import javafx.scene.Parent;
 import javafx.scene.control.TableView;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.collections.ObservableList;
 
+import org.sluice.console.controls.BundleCharts;
 import org.sluice.console.view.DashboardView;
 import org.sluice.console.view.MainView;
 import org.sluice.console.view.ServiceDetailsView;
@@ -37,6 +40,7 @@ import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.bundle.IncidentBundle;
 import org.sluice.fleet.group.FleetGroup;
 import org.sluice.lifecycle.Lifecycle;
+import org.sluice.throttle.InstanceEpisode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,11 +103,18 @@ final class ConsoleSession implements AutoCloseable {
                 log.show(name, name == null ? null : 0);
             }
         });
-        this.bundles = new IncidentBundleViewModel((service, instances, from, to, extras, file) ->
-                new IncidentBundle(fleet, IncidentBundleViewModel.hostOf(service, "this machine"), version(), InstantSource.system())
-                        .write(service, instances, from, to, extras, file), executor, dialogs, notices, i18n, clock);
+        this.bundles = new IncidentBundleViewModel(new IncidentBundleViewModel.Writer() {
+            @Override
+            public Path write(String service, List<Integer> instances, long fromMs, long toMs, Path file) {
+                return bundle(service).write(service, instances, fromMs, toMs, List.of(), file);
+            }
+
+            @Override
+            public Path writeEpisode(InstanceEpisode episode, IncidentBundle.Range range, Path file) {
+                return bundle(episode.service()).writeEpisode(episode, range, file);
+            }
+        }, executor, dialogs, notices, i18n, clock);
         services.selectedProperty().addListener((o, a, row) -> bundles.selectedServiceProperty().set(row == null ? null : row.name()));
-        bundles.charts((service, instances) -> dashboardView().charts(service, instances));
         this.dashboard = new DashboardViewModel(i18n, clock);
         services.followFlapping(dashboard.flappingInstances());
         this.traffic = new TrafficViewModel(fleet, i18n, trafficStarter);
@@ -127,6 +138,7 @@ final class ConsoleSession implements AutoCloseable {
     private MainView newView() {
         detailsView = new ServiceDetailsView(details, log, i18n);
         detailsView.offerBundle(bundles.saveServiceCommand());
+        detailsView.offerEpisodeBundle(bundles.selectedEpisodeProperty(), bundles.saveEpisodeCommand());
         MainView made = new MainView(services, hosts, bulk, notices, i18n, shell, detailsView, this::dashboardView);
         made.offerBundle(bundles.saveServiceCommand());
         notifications = ThrottleNotifications.follow(dashboard, i18n, made);
@@ -281,6 +293,15 @@ final class ConsoleSession implements AutoCloseable {
         services.row(service).ifPresent(view::showServiceDetails);
         log.show(service, index);
         detailsView.showLog();
+    }
+
+    /**
+     * The incident bundle of {@code service}, its charts drawn by the tiles' painter from the
+     * bundle's own samples, in the console's language; called off the FX thread.
+     */
+    private IncidentBundle bundle(String service) {
+        return new IncidentBundle(fleet, IncidentBundleViewModel.hostOf(service, "this machine"), version(), InstantSource.system())
+                .withCharts(new BundleCharts(i18n.bundle(), ZoneId.systemDefault(), Platform::runLater));
     }
 
     /** Sluice's version, as the build wrote it, for an incident bundle's README. */

@@ -477,6 +477,44 @@ class CtlCommandTest {
     }
 
     @Test
+    void bundleOfAnEpisodeNamedByItsInstanceAndStartAsEpisodesListsThemCoversTheEpisodeWithAMinuteEitherSide() throws Exception {
+        created("orders");
+        long start = System.currentTimeMillis() - 20_000;
+        org.sluice.runtime.FakeLauncher.Fake instance = managed.launcher.alive("orders").stream().filter(f -> f.index() == 1).findFirst().orElseThrow();
+        instance.emit(new org.sluice.runtime.InstanceEvent.Sampled(new org.sluice.throttle.InstanceSample(start + 500, 75.0, 7, 2, 0, 0, 0, 0, 0, 0)));
+        instance.emit(new org.sluice.runtime.InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(start,
+                org.sluice.throttle.ThrottleState.NORMAL, org.sluice.throttle.ThrottleState.THROTTLED,
+                java.util.Set.of(org.sluice.throttle.Cause.MEMORY), java.util.Optional.empty())));
+        instance.emit(new org.sluice.runtime.InstanceEvent.EpisodeEnded(new org.sluice.throttle.ThrottleEpisode(start,
+                java.util.OptionalLong.of(start + 1_000), java.util.Set.of(org.sluice.throttle.Cause.MEMORY))));
+        instance.emit(new org.sluice.runtime.InstanceEvent.Throttle(new org.sluice.throttle.ThrottleTransition(start + 1_000,
+                org.sluice.throttle.ThrottleState.THROTTLED, org.sluice.throttle.ThrottleState.NORMAL, java.util.Set.of(), java.util.Optional.empty())));
+        String listed = ctl("episodes", "orders").out();
+        assertThat(listed).contains(ApiJson.time(start));
+        Path out = temp.resolve("episode.zip");
+
+        CommandLineRun bundle = ctl("bundle", "orders", "--episode", "1@" + ApiJson.time(start), "--out", out.toString());
+
+        assertThat(bundle.status()).as(bundle.err()).isZero();
+        java.util.Map<String, String> entries = org.sluice.fleet.bundle.IncidentBundleTest.entries(out);
+        assertThat(entries.get("README.txt")).contains("Instances: 1\n").contains("Range:     " + ApiJson.time(start - 60_000) + " to ")
+                .contains("Episode:   instance 1, from " + ApiJson.time(start) + " to " + ApiJson.time(start + 1_000))
+                .contains("Charts").contains("console");
+        assertThat(entries.get("samples/instance-1.csv")).contains((start + 500) + ",75.0,7,2");
+        assertThat(entries).doesNotContainKey("samples/instance-0.csv");
+
+        CommandLineRun unknown = ctl("bundle", "orders", "--episode", "1@" + ApiJson.time(start + 1), "--out", out.toString());
+        assertThat(unknown.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
+        assertThat(unknown.err()).contains("Instance 1 of orders").contains(ApiJson.time(start + 1)).contains("sluice ctl episodes orders");
+        CommandLineRun malformed = ctl("bundle", "orders", "--episode", "yesterday", "--out", out.toString());
+        assertThat(malformed.status()).isEqualTo(CtlCommand.USAGE);
+        assertThat(malformed.err()).contains("yesterday").contains("INSTANCE@START");
+        CommandLineRun both = ctl("bundle", "orders", "--episode", "1@" + ApiJson.time(start), "--last", "5m", "--out", out.toString());
+        assertThat(both.status()).isEqualTo(CtlCommand.USAGE);
+        assertThat(both.err()).contains("--episode");
+    }
+
+    @Test
     void bundleSaysWhatIsWrongWithItsRequestAndLeavesNoFile() throws Exception {
         created("orders");
         Path out = temp.resolve("b.zip");

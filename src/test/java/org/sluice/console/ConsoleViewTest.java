@@ -260,14 +260,32 @@ class ConsoleViewTest {
         });
         waitUntil(() -> robot.lookup("#tile-save-bundle").tryQuery().isPresent());
         robot.press(javafx.scene.input.KeyCode.ESCAPE).release(javafx.scene.input.KeyCode.ESCAPE);
+    }
 
-        java.util.List<org.sluice.fleet.bundle.IncidentBundle.Extra> charts =
-                ConsoleFixture.onFx(() -> console.session.dashboardView().charts("orders", java.util.List.of()));
-        assertThat(charts).singleElement().satisfies(chart -> {
-            assertThat(chart.name()).isEqualTo("charts/instance-0.png");
-            java.awt.image.BufferedImage image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(chart.content()));
-            assertThat(image.getWidth()).isEqualTo((int) tile.getWidth());
-        });
+    @Test
+    void aThrottleEpisodeOffersTheBundleOfThatEpisodeInTheTablesContextMenuAndAButtonTabReaches(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        FakeLauncher.Fake instance = console.launcher.alive("orders").getFirst();
+        instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(), ThrottleState.NORMAL,
+                ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        robot.interact(() -> console.session.services().selectedProperty().set(row("orders")));
+        showTab(robot, "Throttle episodes");
+        @SuppressWarnings("unchecked")
+        TableView<org.sluice.throttle.InstanceEpisode> episodes = robot.lookup("#details-episodes").queryAs(TableView.class);
+        waitUntil(() -> !episodes.getItems().isEmpty());
+
+        MenuItem item = episodes.getContextMenu().getItems().stream().filter(i -> "episode-save-bundle".equals(i.getId()))
+                .findFirst().orElseThrow();
+        Button button = robot.lookup("#details-episode-save-bundle").queryButton();
+        assertThat(item.getText()).isEqualTo("Save incident bundle of this episode…");
+        assertThat(button.getText()).isEqualTo(item.getText());
+        assertThat(item.isDisable()).as("no episode selected").isTrue();
+        assertThat(button.isDisable()).isTrue();
+
+        robot.interact(() -> episodes.getSelectionModel().select(0));
+        assertThat(item.isDisable()).isFalse();
+        assertThat(button.isDisable()).isFalse();
+        assertThat(button.isFocusTraversable()).as("Tab reaches the button").isTrue();
     }
 
     @Test

@@ -56,22 +56,34 @@ public final class ThrottleTile extends Region {
     private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
     private static final PseudoClass FLAPPING = PseudoClass.getPseudoClass("flapping");
 
+    // The light theme's colours, which a chart outside the window (an incident bundle's) is drawn in.
+    private static final Color DEFAULT_LINE = Color.web("#0969da");
+    private static final Color DEFAULT_TEXT = Color.web("#57606a");
+    private static final Color DEFAULT_GRID = Color.web("#d0d7de");
+    private static final Color DEFAULT_BAND = Color.web("#fff8c5");
+    private static final Color DEFAULT_LOW = Color.web("#bf8700");
+    private static final Color DEFAULT_DANGER = Color.web("#cf222e");
+    private static final Color DEFAULT_THROTTLED = Color.web("#ff8182", 0.4);
+    /** The charts' colours where no stylesheet applies, on a white ground. */
+    static final ThrottleTilePainter.Palette DEFAULT_PALETTE = new ThrottleTilePainter.Palette(DEFAULT_LINE, DEFAULT_TEXT,
+            DEFAULT_GRID, DEFAULT_BAND, DEFAULT_LOW, DEFAULT_DANGER, DEFAULT_THROTTLED);
+
     private static final StyleablePropertyFactory<ThrottleTile> STYLES =
             new StyleablePropertyFactory<>(Region.getClassCssMetaData());
     private static final CssMetaData<ThrottleTile, Paint> LINE =
-            STYLES.createPaintCssMetaData("-sluice-tile-line", tile -> tile.lineColor, Color.web("#0969da"));
+            STYLES.createPaintCssMetaData("-sluice-tile-line", tile -> tile.lineColor, DEFAULT_LINE);
     private static final CssMetaData<ThrottleTile, Paint> TEXT =
-            STYLES.createPaintCssMetaData("-sluice-tile-text", tile -> tile.textColor, Color.web("#57606a"));
+            STYLES.createPaintCssMetaData("-sluice-tile-text", tile -> tile.textColor, DEFAULT_TEXT);
     private static final CssMetaData<ThrottleTile, Paint> GRID =
-            STYLES.createPaintCssMetaData("-sluice-tile-grid", tile -> tile.gridColor, Color.web("#d0d7de"));
+            STYLES.createPaintCssMetaData("-sluice-tile-grid", tile -> tile.gridColor, DEFAULT_GRID);
     private static final CssMetaData<ThrottleTile, Paint> BAND =
-            STYLES.createPaintCssMetaData("-sluice-tile-band", tile -> tile.bandColor, Color.web("#fff8c5"));
+            STYLES.createPaintCssMetaData("-sluice-tile-band", tile -> tile.bandColor, DEFAULT_BAND);
     private static final CssMetaData<ThrottleTile, Paint> LOW =
-            STYLES.createPaintCssMetaData("-sluice-tile-low", tile -> tile.lowColor, Color.web("#bf8700"));
+            STYLES.createPaintCssMetaData("-sluice-tile-low", tile -> tile.lowColor, DEFAULT_LOW);
     private static final CssMetaData<ThrottleTile, Paint> DANGER =
-            STYLES.createPaintCssMetaData("-sluice-tile-danger", tile -> tile.dangerColor, Color.web("#cf222e"));
+            STYLES.createPaintCssMetaData("-sluice-tile-danger", tile -> tile.dangerColor, DEFAULT_DANGER);
     private static final CssMetaData<ThrottleTile, Paint> THROTTLED_FILL =
-            STYLES.createPaintCssMetaData("-sluice-tile-throttled", tile -> tile.throttledColor, Color.web("#ff8182", 0.4));
+            STYLES.createPaintCssMetaData("-sluice-tile-throttled", tile -> tile.throttledColor, DEFAULT_THROTTLED);
 
     private final StyleableObjectProperty<Paint> lineColor = color(LINE, "lineColor");
     private final StyleableObjectProperty<Paint> textColor = color(TEXT, "textColor");

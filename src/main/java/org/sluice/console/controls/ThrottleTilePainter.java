@@ -20,6 +20,7 @@ import javafx.scene.text.TextAlignment;
 
 import org.sluice.console.viewmodel.InstanceTileViewModel;
 import org.sluice.console.viewmodel.SampleHistory;
+import org.sluice.console.viewmodel.ThrottleChartData;
 
 /**
  * Draws the two charts of a {@link ThrottleTile}: memory in use against its 60 % and 70 %
@@ -54,7 +55,7 @@ final class ThrottleTilePainter {
     record Palette(Paint line, Paint text, Paint grid, Paint band, Paint low, Paint danger, Paint throttled) {
     }
 
-    private final InstanceTileViewModel model;
+    private final ThrottleChartData model;
     private final String memoryTitle;
     private final String messagesTitle;
     private final MessageFormat percent;
@@ -80,12 +81,12 @@ final class ThrottleTilePainter {
      * @param model  the instance whose history and thresholds are drawn
      * @param bundle the console's words ({@code org.sluice.console.messages}) in the user's language
      */
-    ThrottleTilePainter(InstanceTileViewModel model, ResourceBundle bundle) {
+    ThrottleTilePainter(ThrottleChartData model, ResourceBundle bundle) {
         this(model, bundle, ZoneId.systemDefault());
     }
 
     /** @param zone the time zone the time axis reads its clock times in */
-    ThrottleTilePainter(InstanceTileViewModel model, ResourceBundle bundle, ZoneId zone) {
+    ThrottleTilePainter(ThrottleChartData model, ResourceBundle bundle, ZoneId zone) {
         this.model = Objects.requireNonNull(model, "model");
         this.zone = Objects.requireNonNull(zone, "zone");
         memoryTitle = bundle.getString("tile.chart.memory");
@@ -108,6 +109,24 @@ final class ThrottleTilePainter {
      */
     void paint(GraphicsContext g, double width, double height, Font keyFont, Palette palette, long windowMillis,
                long endWhenEmpty) {
+        long window = Math.max(1_000, windowMillis);
+        SampleHistory samples = model.samplesFor(window);
+        long end = samples.isEmpty() ? endWhenEmpty : samples.timeAt(samples.size() - 1);
+        paintSpan(g, width, height, keyFont, palette, samples, end - window, window);
+    }
+
+    /**
+     * Clears a {@code width} by {@code height} area at the origin of {@code g} and draws both charts
+     * from {@code startMs} to {@code endMs} exactly, the plot's width mapping to that range, as an
+     * incident bundle's chart of its range; samples outside it are left out.
+     */
+    void paintRange(GraphicsContext g, double width, double height, Font keyFont, Palette palette, long startMs, long endMs) {
+        long window = Math.max(1_000, endMs - startMs);
+        paintSpan(g, width, height, keyFont, palette, model.samplesFor(window), startMs, window);
+    }
+
+    private void paintSpan(GraphicsContext g, double width, double height, Font keyFont, Palette palette, SampleHistory samples,
+                           long start, long window) {
         g.clearRect(0, 0, width, height);
         if (width < 1 || height < 1) {
             return;
@@ -120,15 +139,14 @@ final class ThrottleTilePainter {
         double chartHeight = (height - lineHeight - CHART_GAP) / 2;
         double plotHeight = Math.max(1, chartHeight - lineHeight);
 
-        long window = Math.max(1_000, windowMillis);
-        SampleHistory samples = model.samplesFor(window);
-        long end = samples.isEmpty() ? endWhenEmpty : samples.timeAt(samples.size() - 1);
-        long start = end - window;
+        long end = start + window;
         int from = samples.firstAtOrAfter(start);
+        // One past the newest sample drawn: the live tile ends at its newest, a bundle's range may end before.
+        int to = samples.firstAtOrAfter(end + 1);
 
         double memoryTop = lineHeight;
         double messagesTop = chartHeight + CHART_GAP + lineHeight;
-        double messagesMax = Math.max(samples.maxConcurrentFrom(from), MESSAGES_HEADROOM * model.concurrencyHigh());
+        double messagesMax = Math.max(maxConcurrent(samples, from, to), MESSAGES_HEADROOM * model.concurrencyHigh());
 
         // The band first, then the translucent throttled periods over it, then lines and text on top.
         shadeBand(g, palette, plotWidth, memoryTop, plotHeight, 100, model.memoryLowPercent(), model.memoryHighPercent());
@@ -148,11 +166,11 @@ final class ThrottleTilePainter {
 
         g.setStroke(palette.line());
         g.setLineWidth(1.5);
-        strokeSeries(g, samples, true, from, start, window, plotWidth, memoryTop, plotHeight, 100);
-        strokeSeries(g, samples, false, from, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
+        strokeSeries(g, samples, true, from, to, start, window, plotWidth, memoryTop, plotHeight, 100);
+        strokeSeries(g, samples, false, from, to, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
 
-        String memoryNow = samples.isEmpty() ? "" : percentText(samples.memoryAt(samples.size() - 1));
-        String messagesNow = samples.isEmpty() ? "" : Long.toString(samples.concurrentAt(samples.size() - 1));
+        String memoryNow = to <= from ? "" : percentText(samples.memoryAt(to - 1));
+        String messagesNow = to <= from ? "" : Long.toString(samples.concurrentAt(to - 1));
         drawTitle(g, palette, memoryTitle, memoryNow, plotWidth, memoryTop - 3);
         drawTitle(g, palette, messagesTitle, messagesNow, plotWidth, messagesTop - 3);
     }
@@ -267,7 +285,7 @@ final class ThrottleTilePainter {
      * only runs from their lowest to their highest value, so a 15-minute window costs no more than
      * the tile is wide.
      */
-    private void strokeSeries(GraphicsContext g, SampleHistory samples, boolean memory, int from, long start, long window,
+    private void strokeSeries(GraphicsContext g, SampleHistory samples, boolean memory, int from, int to, long start, long window,
                               double plotWidth, double top, double plotHeight, double max) {
         g.beginPath();
         boolean penDown = false;
@@ -278,7 +296,7 @@ final class ThrottleTilePainter {
         double highest = 0;
         double last = 0;
         long previousTime = 0;
-        for (int i = from; i < samples.size(); i++) {
+        for (int i = from; i < to; i++) {
             long time = samples.timeAt(i);
             double value = memory ? samples.memoryAt(i) : samples.concurrentAt(i);
             double y = y(value, top, plotHeight, max);
@@ -308,6 +326,15 @@ final class ThrottleTilePainter {
             runColumn(g, column, first, lowest, highest, last, penDown);
         }
         g.stroke();
+    }
+
+    /** The most messages in process of the samples drawn, positions {@code from} to {@code to} - 1. */
+    private static long maxConcurrent(SampleHistory samples, int from, int to) {
+        long max = 0;
+        for (int i = from; i < to; i++) {
+            max = Math.max(max, samples.concurrentAt(i));
+        }
+        return max;
     }
 
     private static boolean runColumn(GraphicsContext g, int column, double first, double lowest, double highest,

@@ -36,14 +36,12 @@ import javafx.util.StringConverter;
 
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.sluice.console.controls.Icons;
-import org.sluice.console.controls.PngEncoder;
 import org.sluice.console.controls.ThrottleTile;
 import org.sluice.console.viewmodel.DashboardViewModel;
 import org.sluice.console.viewmodel.HostViewModel;
 import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceTileViewModel;
-import org.sluice.fleet.bundle.IncidentBundle;
 import org.sluice.console.viewmodel.ThrottleEvent;
 import org.sluice.console.viewmodel.TrafficViewModel;
 import org.sluice.fleet.group.FleetGroup;
@@ -257,30 +255,6 @@ public final class DashboardView extends BorderPane {
     /** Offers "Save incident bundle…" in each tile's context menu. */
     public void offerBundle(BiConsumer<String, Integer> save) {
         this.saveBundle = save;
-    }
-
-    /**
-     * The tiles of {@code service}'s {@code instances} (all of its tiles when empty) as PNG, for an
-     * incident bundle; on the FX thread. A tile not laid out yet is laid out at its preferred size.
-     */
-    public List<IncidentBundle.Extra> charts(String service, List<Integer> instances) {
-        List<IncidentBundle.Extra> charts = new ArrayList<>();
-        tiles.entrySet().stream()
-                .filter(e -> e.getKey().service().equals(service) && (instances.isEmpty() || instances.contains(e.getKey().index())))
-                .sorted(Comparator.comparingInt(e -> e.getKey().index()))
-                .forEach(e -> {
-                    ThrottleTile tile = e.getValue();
-                    if (tile.getWidth() <= 0 || tile.getHeight() <= 0) {
-                        tile.resize(tile.prefWidth(-1), tile.prefHeight(-1));
-                        tile.layout();
-                    }
-                    if (tile.getWidth() > 0 && tile.getHeight() > 0) {
-                        byte[] png = PngEncoder.encode(tile.snapshot(null, null));
-                        int index = e.getKey().index();
-                        charts.add(new IncidentBundle.Extra("charts/instance-" + index + ".png", i18n.get("bundle.chart", index), png));
-                    }
-                });
-        return charts;
     }
 
     private void addTile(InstanceTileViewModel model) {

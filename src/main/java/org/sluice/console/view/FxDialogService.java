@@ -371,6 +371,20 @@ public final class FxDialogService implements DialogService {
         return file == null ? Optional.empty() : Optional.of(new BundleChoice(span.get(), file.toPath()));
     }
 
+    @Override
+    public Optional<java.nio.file.Path> askEpisodeBundle(String service, int instance, long startMs) {
+        javafx.stage.FileChooser chooser = new javafx.stage.FileChooser();
+        chooser.setTitle(i18n.get("dialog.bundle.episodeFile", service, instance));
+        String host = org.sluice.fleet.group.FleetGroup.hostOf(service);
+        String name = service.substring(host.isEmpty() ? 0 : host.length() + 1);
+        String started = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .format(java.time.Instant.ofEpochMilli(startMs).atZone(java.time.ZoneId.systemDefault()));
+        chooser.setInitialFileName(name + "-" + instance + "-episode-" + started + "-incident.zip");
+        chooser.getExtensionFilters().add(new javafx.stage.FileChooser.ExtensionFilter("zip", "*.zip"));
+        java.io.File file = chooser.showSaveDialog(owner);
+        return file == null ? Optional.empty() : Optional.of(file.toPath());
+    }
+
     @SuppressWarnings("unchecked")
     private static <T> ComboBox<T> findComboBox(javafx.scene.Parent parent) {
         for (Node node : parent.lookupAll(".combo-box")) {

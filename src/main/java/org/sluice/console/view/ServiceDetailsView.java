@@ -49,6 +49,9 @@ public final class ServiceDetailsView extends BorderPane {
     private Tab logTab;
     private InstanceLogView logView;
     private final Subscriptions subscriptions = new Subscriptions();
+    /** Where the episodes table tells its selection, and the command that saves its bundle; null until offered. */
+    private javafx.beans.property.ObjectProperty<InstanceEpisode> selectedEpisode;
+    private org.sluice.console.viewmodel.Command saveEpisode;
 
     public ServiceDetailsView(ServiceDetailsViewModel model, InstanceLogViewModel log, I18n i18n) {
         this.model = model;
@@ -73,6 +76,17 @@ public final class ServiceDetailsView extends BorderPane {
         row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
         row.setPadding(new Insets(4, 10, 4, 0));
         setTop(row);
+    }
+
+    /**
+     * Offers "Save incident bundle of this episode…" in the episodes table's context menu and as a
+     * button under it, for the selected episode, which the table tells {@code selected}. Called
+     * before the tables are made.
+     */
+    public void offerEpisodeBundle(javafx.beans.property.ObjectProperty<InstanceEpisode> selected,
+                                   org.sluice.console.viewmodel.Command save) {
+        this.selectedEpisode = selected;
+        this.saveEpisode = save;
     }
 
     private void createView() {
@@ -253,7 +267,33 @@ public final class ServiceDetailsView extends BorderPane {
         BorderPane.setMargin(history, new Insets(6, 10, 6, 10));
         BorderPane pane = new BorderPane(table);
         pane.setBottom(history);
+        if (saveEpisode != null) {
+            offerEpisodeBundle(table, history, pane);
+        }
         return pane;
+    }
+
+    private void offerEpisodeBundle(TableView<InstanceEpisode> table, Label history, BorderPane pane) {
+        subscriptions.bind(selectedEpisode, table.getSelectionModel().selectedItemProperty());
+        javafx.scene.control.MenuItem item = new javafx.scene.control.MenuItem(i18n.get("action.saveEpisodeBundle"),
+                org.sluice.console.controls.Icons.SAVE_BUNDLE.create());
+        item.setId("episode-save-bundle");
+        subscriptions.bind(item.disableProperty(), saveEpisode.executableProperty().not());
+        item.setOnAction(e -> saveEpisode.execute());
+        table.setContextMenu(new javafx.scene.control.ContextMenu(item));
+        javafx.scene.control.Button button = new javafx.scene.control.Button(i18n.get("action.saveEpisodeBundle"),
+                org.sluice.console.controls.Icons.SAVE_BUNDLE.create());
+        button.setId("details-episode-save-bundle");
+        button.setTooltip(new javafx.scene.control.Tooltip(i18n.get("action.saveEpisodeBundle.tooltip")));
+        subscriptions.bind(button.disableProperty(), saveEpisode.executableProperty().not());
+        button.setOnAction(e -> saveEpisode.execute());
+        javafx.scene.layout.Region spacer = new javafx.scene.layout.Region();
+        HBox.setHgrow(spacer, javafx.scene.layout.Priority.ALWAYS);
+        BorderPane.setMargin(history, null);
+        HBox bottom = new HBox(8, history, spacer, button);
+        bottom.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        bottom.setPadding(new Insets(6, 10, 6, 10));
+        pane.setBottom(bottom);
     }
 
     /**

@@ -77,6 +77,12 @@ public interface DialogService {
      */
     Optional<BundleChoice> askBundle(String service, List<Integer> instances);
 
+    /**
+     * Asks for the file of the incident bundle of the throttle episode instance {@code instance} of
+     * {@code service} started at {@code startMs}; empty when cancelled.
+     */
+    Optional<java.nio.file.Path> askEpisodeBundle(String service, int instance, long startMs);
+
     /** The span of an incident bundle, up to now, and the zip file to write. */
     record BundleChoice(IncidentBundleViewModel.Span span, java.nio.file.Path file) {
     }

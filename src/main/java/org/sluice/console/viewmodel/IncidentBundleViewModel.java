@@ -12,11 +12,14 @@ import javafx.beans.property.SimpleObjectProperty;
 import org.sluice.fleet.bundle.BundleWriteException;
 import org.sluice.fleet.bundle.IncidentBundle;
 import org.sluice.fleet.group.FleetGroup;
+import org.sluice.throttle.InstanceEpisode;
 
 /**
  * "Save incident bundle…": for the selected service (all its instances) or for one tile's
- * instance, asks the span and the file, takes the tiles' charts from the view, writes the bundle
- * off the FX thread and says how it went in the notices, where an error stays until closed.
+ * instance, asks the span and the file; for the selected throttle episode, asks the file and takes
+ * the episode's instance over the episode with a margin either side
+ * ({@link IncidentBundle#episodeRange}). It writes the bundle off the FX thread, charts and all,
+ * and says how it went in the notices, where an error stays until closed.
  */
 public final class IncidentBundleViewModel {
 
@@ -37,16 +40,13 @@ public final class IncidentBundleViewModel {
         }
     }
 
-    /** Writes a bundle; {@link IncidentBundle#write} in the console, a stand-in in tests. Runs off the FX thread. */
-    @FunctionalInterface
+    /** Writes a bundle, charts included; {@link IncidentBundle} in the console, a stand-in in tests. Runs off the FX thread. */
     public interface Writer {
-        Path write(String service, List<Integer> instances, long fromMs, long toMs, List<IncidentBundle.Extra> extras, Path file);
-    }
+        /** {@link IncidentBundle#write}. */
+        Path write(String service, List<Integer> instances, long fromMs, long toMs, Path file);
 
-    /** The charts of the chosen instances as the view draws them; called on the FX thread. */
-    @FunctionalInterface
-    public interface Charts {
-        List<IncidentBundle.Extra> of(String service, List<Integer> instances);
+        /** {@link IncidentBundle#writeEpisode}. */
+        Path writeEpisode(InstanceEpisode episode, IncidentBundle.Range range, Path file);
     }
 
     private final Writer writer;
@@ -57,7 +57,8 @@ public final class IncidentBundleViewModel {
     private final LongSupplier clock;
     private final ObjectProperty<String> selectedService = new SimpleObjectProperty<>(this, "selectedService");
     private final ActionCommand saveService;
-    private Charts charts = (service, instances) -> List.of();
+    private final ObjectProperty<InstanceEpisode> selectedEpisode = new SimpleObjectProperty<>(this, "selectedEpisode");
+    private final ActionCommand saveEpisode;
 
     /**
      * @param clock epoch milliseconds: the end of the span
@@ -72,6 +73,10 @@ public final class IncidentBundleViewModel {
         this.clock = clock;
         this.saveService = new ActionCommand(selectedService.isNotNull(), () -> save(selectedService.get(), List.of()),
                 () -> notices.post(Notice.Kind.INFO, null, i18n.get("bundle.select")));
+        // One bundle at a time: the service's command runs for every bundle being written.
+        this.saveEpisode = new ActionCommand(selectedEpisode.isNotNull().and(saveService.runningProperty().not()),
+                () -> saveEpisode(selectedEpisode.get()),
+                () -> notices.post(Notice.Kind.INFO, null, i18n.get(selectedEpisode.get() == null ? "bundle.selectEpisode" : "bundle.busy")));
     }
 
     /** The service the Service menu and the details pane save a bundle of; null when none is selected. */
@@ -84,9 +89,18 @@ public final class IncidentBundleViewModel {
         return saveService;
     }
 
-    /** The view that draws the charts. */
-    public void charts(Charts source) {
-        this.charts = Objects.requireNonNull(source, "source");
+    /** The throttle episode the details' episodes table has selected; null when none is. */
+    public ObjectProperty<InstanceEpisode> selectedEpisodeProperty() {
+        return selectedEpisode;
+    }
+
+    /**
+     * Saves the bundle of the selected episode: its instance, from {@link IncidentBundle#EPISODE_MARGIN}
+     * before it to as much after it, or to now for an episode under way; executable while an episode
+     * is selected and no bundle is being written.
+     */
+    public Command saveEpisodeCommand() {
+        return saveEpisode;
     }
 
     /** Saves the bundle of one instance, as a tile's context menu asks; told, not done, while another is being written. */
@@ -103,12 +117,24 @@ public final class IncidentBundleViewModel {
         if (choice == null) {
             return;
         }
-        List<IncidentBundle.Extra> extras = charts.of(service, instances);
         long to = clock.getAsLong();
         long from = to - choice.span().length().toMillis();
+        run(service, choice.file(), () -> writer.write(service, instances, from, to, choice.file()));
+    }
+
+    private void saveEpisode(InstanceEpisode episode) {
+        Path file = dialogs.askEpisodeBundle(episode.service(), episode.instance(), episode.episode().startMs()).orElse(null);
+        if (file == null) {
+            return;
+        }
+        IncidentBundle.Range range = IncidentBundle.episodeRange(episode.episode(), clock.getAsLong());
+        run(episode.service(), file, () -> writer.writeEpisode(episode, range, file));
+    }
+
+    private void run(String service, Path file, java.util.concurrent.Callable<Path> write) {
         saveService.setBusy(true);
-        notices.post(Notice.Kind.INFO, service, i18n.get("bundle.saving", service, choice.file()));
-        executor.run(() -> writer.write(service, instances, from, to, extras, choice.file()), written -> {
+        notices.post(Notice.Kind.INFO, service, i18n.get("bundle.saving", service, file));
+        executor.run(write, written -> {
             saveService.setBusy(false);
             notices.post(Notice.Kind.SUCCESS, service, i18n.get("bundle.saved", service, written));
         }, failure -> {

@@ -42,7 +42,7 @@ import org.sluice.throttle.ThrottleTransition;
  *
  * <p>Like every view model it is used on one thread (the JavaFX thread, or a test's).
  */
-public final class InstanceTileViewModel {
+public final class InstanceTileViewModel implements ThrottleChartData {
     /** How long a tile flashes after its instance enters Throttled, in milliseconds of the clock. */
     public static final long FLASH_MILLIS = 3_000;
     /** Samples kept: 15 minutes of an instance sampling itself every 200 ms. */
@@ -129,20 +129,24 @@ public final class InstanceTileViewModel {
         return cores;
     }
 
+    @Override
     public double memoryLowPercent() {
         return Thresholds.MEMORY_LOW_PERCENT;
     }
 
+    @Override
     public double memoryHighPercent() {
         return Thresholds.MEMORY_HIGH_PERCENT;
     }
 
     /** Messages in process at or below which concurrency throttling ends for this instance. */
+    @Override
     public long concurrencyLow() {
         return Thresholds.concurrencyLow(cores);
     }
 
     /** Messages in process at or above which concurrency throttling starts for this instance. */
+    @Override
     public long concurrencyHigh() {
         return Thresholds.concurrencyHigh(cores);
     }
@@ -153,6 +157,7 @@ public final class InstanceTileViewModel {
     }
 
     /** The history that covers {@code windowMillis}: every sample up to 15 minutes, the hour's steps beyond. */
+    @Override
     public SampleHistory samplesFor(long windowMillis) {
         return windowMillis <= HISTORY_CAPACITY * 200L ? samples : longSamples;
     }
@@ -338,16 +343,19 @@ public final class InstanceTileViewModel {
     }
 
     /** How many throttled periods are kept, oldest first. */
+    @Override
     public int throttledPeriodCount() {
         return periodCount;
     }
 
     /** When throttled period {@code position} began. */
+    @Override
     public long throttledPeriodStartMs(int position) {
         return periodStarts[periodSlot(position)];
     }
 
     /** When throttled period {@code position} ended, or {@link #OPEN} while it goes on. */
+    @Override
     public long throttledPeriodEndMs(int position) {
         return periodEnds[periodSlot(position)];
     }

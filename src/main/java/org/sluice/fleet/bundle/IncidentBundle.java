@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -73,10 +75,53 @@ public final class IncidentBundle {
         }
     }
 
+    /** What a bundle of one episode holds before the episode begins and after it ends. */
+    public static final Duration EPISODE_MARGIN = Duration.ofMinutes(1);
+
+    /** A bundle's time range in epoch milliseconds, both ends included. */
+    public record Range(long fromMs, long toMs) {
+        public Range {
+            if (toMs < fromMs) {
+                throw new IllegalArgumentException("A bundle's range cannot end (" + time(toMs) + ") before it begins (" + time(fromMs) + ")");
+            }
+        }
+    }
+
+    /**
+     * Draws the chart of one instance for a bundle, such as the console's throttle tile painter.
+     * It is called while the bundle is written, off the FX thread, once for each chosen instance
+     * that has samples.
+     */
+    @FunctionalInterface
+    public interface Charts {
+        /**
+         * The chart of instance {@code index} from {@code fromMs} to {@code toMs} as PNG; empty when
+         * it draws none.
+         *
+         * @param samples  exactly the samples the bundle's samples files of the instance hold, oldest first;
+         *                 they may begin before {@code fromMs}, where an episode under way at the start began
+         * @param episodes the instance's throttle episodes that overlap the range, oldest first
+         */
+        Optional<byte[]> draw(String service, int index, long fromMs, long toMs, List<Sample> samples, List<ThrottleEpisode> episodes);
+    }
+
+    /**
+     * The range of a bundle of {@code episode} made at {@code nowMs}: the episode with
+     * {@link #EPISODE_MARGIN} before and after it, never past now nor before 1970. An episode
+     * still under way ends now.
+     */
+    public static Range episodeRange(ThrottleEpisode episode, long nowMs) {
+        long margin = EPISODE_MARGIN.toMillis();
+        long end = episode.endMs().isPresent() ? episode.endMs().getAsLong() + margin : nowMs;
+        long to = Math.max(episode.startMs(), Math.min(end, nowMs));
+        return new Range(Math.max(0, episode.startMs() - margin), to);
+    }
+
     private final Fleet fleet;
     private final String host;
     private final String version;
     private final InstantSource clock;
+    private final Charts charts;
 
     /**
      * @param host    the host's name as the reader knows it, for the README
@@ -84,10 +129,58 @@ public final class IncidentBundle {
      * @param clock   when the bundle is made, for the README
      */
     public IncidentBundle(Fleet fleet, String host, String version, InstantSource clock) {
+        this(fleet, host, version, clock, null);
+    }
+
+    private IncidentBundle(Fleet fleet, String host, String version, InstantSource clock, Charts charts) {
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         this.host = Objects.requireNonNull(host, "host");
         this.version = Objects.requireNonNull(version, "version");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.charts = charts;
+    }
+
+    /** This bundle with a chart of each instance's samples over the range, drawn by {@code charts}. */
+    public IncidentBundle withCharts(Charts charts) {
+        return new IncidentBundle(fleet, host, version, clock, Objects.requireNonNull(charts, "charts"));
+    }
+
+    /**
+     * The episode instance {@code index} of {@code service} started at {@code startMs}, as the
+     * fleet has it now (an episode listed as under way may have ended since).
+     *
+     * @throws UnknownServiceException when there is no such service
+     * @throws UnknownEpisodeException when the instance started no episode then
+     */
+    public InstanceEpisode findEpisode(String service, int index, long startMs) {
+        if (fleet.snapshot().services().stream().noneMatch(s -> s.name().equals(service))) {
+            throw new UnknownServiceException(service);
+        }
+        return fleet.episodes(service, startMs, startMs == Long.MAX_VALUE ? startMs : startMs + 1).stream()
+                .filter(e -> e.instance() == index && e.episode().startMs() == startMs)
+                .findFirst().orElseThrow(() -> new UnknownEpisodeException(service, index, startMs));
+    }
+
+    /**
+     * Writes the bundle of {@code episode}'s instance over {@code range}, as {@link #episodeRange}
+     * gives it, with a README that names the episode and the margin.
+     *
+     * @return {@code target}
+     * @throws UnknownServiceException when the service is gone; no file is made
+     * @throws BundleWriteException    when the zip cannot be written to the target's folder; nothing is left there
+     */
+    public Path writeEpisode(InstanceEpisode episode, Range range, Path target) {
+        // The caller's copy may be older than the fleet's: an episode listed as under way may have ended since.
+        long start = episode.episode().startMs();
+        ThrottleEpisode e = fleet.episodes(episode.service(), start, start == Long.MAX_VALUE ? start : start + 1).stream()
+                .filter(found -> found.instance() == episode.instance() && found.episode().startMs() == start)
+                .map(InstanceEpisode::episode).findFirst().orElse(episode.episode());
+        String margin = EPISODE_MARGIN.toMinutes() + (EPISODE_MARGIN.toMinutes() == 1 ? " minute" : " minutes");
+        String line = "instance " + episode.instance() + ", from " + time(e.startMs()) + " to "
+                + (e.endMs().isPresent() ? time(e.endMs().getAsLong()) + (e.cutShort() ? " (cut short)" : "") : "now (still under way)")
+                + ", " + causes(e.causes()) + ". The range is the episode with " + margin + " before and after it, "
+                + "and ends no later than when the bundle was made.";
+        return write(episode.service(), List.of(episode.instance()), range.fromMs(), range.toMs(), List.of(), target, line);
     }
 
     /**
@@ -101,6 +194,10 @@ public final class IncidentBundle {
      * @throws RuntimeException         whatever the fleet throws while the bundle is gathered; no file is made
      */
     public Path write(String service, List<Integer> instances, long fromMs, long toMs, List<Extra> extras, Path target) {
+        return write(service, instances, fromMs, toMs, extras, target, null);
+    }
+
+    private Path write(String service, List<Integer> instances, long fromMs, long toMs, List<Extra> extras, Path target, String episodeLine) {
         if (toMs < fromMs) {
             throw new IllegalArgumentException("A bundle's range cannot end (" + time(toMs) + ") before it begins (" + time(fromMs) + ")");
         }
@@ -118,7 +215,9 @@ public final class IncidentBundle {
                 .filter(e -> chosen.contains(e.instance()) && overlaps(e.episode(), fromMs, toMs))
                 .sorted(Comparator.comparingInt(InstanceEpisode::instance).thenComparingLong(e -> e.episode().startMs()))
                 .toList();
-        int samplesWritten = addSamples(service, chosen, fromMs, toMs, episodes, files, contents, notes);
+        Map<Integer, List<Sample>> samples = addSamples(service, chosen, fromMs, toMs, episodes, files, contents, notes);
+        int samplesWritten = samples.values().stream().mapToInt(List::size).sum();
+        boolean charted = addCharts(service, fromMs, toMs, samples, episodes, files, contents);
         files.put("episodes.csv", utf8(episodesCsv(episodes)));
         contents.add(describe("episodes.csv", "the throttle episodes of the chosen instances that overlap the range, "
                 + "one a line: " + EPISODES_HEADER + ". cause_history lists each change of the causes as time:causes; "
@@ -132,14 +231,15 @@ public final class IncidentBundle {
             files.put(extra.name(), extra.content());
             contents.add(describe(extra.name(), extra.description()));
         }
-        if (extras.stream().noneMatch(e -> e.name().endsWith(".png"))) {
-            notes.add("Charts: this bundle has none. Charts of the instances' tiles as PNG come with a bundle saved from the console.");
+        if (!charted && extras.stream().noneMatch(e -> e.name().endsWith(".png"))) {
+            notes.add("Charts: this bundle has none. Charts of the instances' samples over the bundle's range, as PNG, come with a bundle "
+                    + "saved from the console.");
         }
         if (samplesWritten == 0 && episodes.isEmpty()) {
             notes.add(0, "No samples and no throttle episodes of the chosen instances between " + time(fromMs) + " and "
                     + time(toMs) + ": the host kept no data for that range. The other files are as they are now.");
         }
-        String readme = readme(service, chosen, fromMs, toMs, contents, notes);
+        String readme = readme(service, chosen, fromMs, toMs, episodeLine, contents, notes);
         Map<String, byte[]> zip = new LinkedHashMap<>();
         zip.put(README, utf8(readme));
         zip.putAll(files);
@@ -147,9 +247,10 @@ public final class IncidentBundle {
         return target;
     }
 
-    private int addSamples(String service, List<Integer> chosen, long fromMs, long toMs, List<InstanceEpisode> episodes,
+    /** Adds each instance's samples files; returns each instance's samples that were written, oldest first. */
+    private Map<Integer, List<Sample>> addSamples(String service, List<Integer> chosen, long fromMs, long toMs, List<InstanceEpisode> episodes,
             Map<String, byte[]> files, List<String> contents, List<String> notes) {
-        int written = 0;
+        Map<Integer, List<Sample>> written = new TreeMap<>();
         for (int index : chosen) {
             // A replay that starts while an episode is under way would start Normal and miss it: begin at its start.
             long from = episodes.stream().filter(e -> e.instance() == index).mapToLong(e -> e.episode().startMs())
@@ -159,7 +260,11 @@ public final class IncidentBundle {
                 notes.add("The samples of instance " + index + " begin at " + from + " (" + time(from)
                         + "), before the range, where the episode under way at the range's start began.");
             }
-            if (window.keptSinceMs().isPresent() && window.keptSinceMs().getAsLong() > from) {
+            if (window.samples().isEmpty() && window.keptSinceMs().isPresent() && window.keptSinceMs().getAsLong() > toMs) {
+                notes.add("The host keeps the samples of instance " + index + " only since " + time(window.keptSinceMs().getAsLong())
+                        + ", after the range ends (it keeps an hour of them): this bundle has no samples of instance " + index
+                        + ", and no chart of it.");
+            } else if (window.keptSinceMs().isPresent() && window.keptSinceMs().getAsLong() > from) {
                 notes.add("The host keeps the samples of instance " + index + " only since " + time(window.keptSinceMs().getAsLong())
                         + "; those before are gone, so a replay may begin inside an episode.");
             }
@@ -172,7 +277,7 @@ public final class IncidentBundle {
                 part++;
                 String name = runs.size() == 1 ? "samples/instance-" + index + ".csv" : "samples/instance-" + index + "-part-" + part + ".csv";
                 files.put(name, utf8(samplesCsv(run)));
-                written += run.size();
+                written.computeIfAbsent(index, i -> new ArrayList<>()).addAll(run);
                 contents.add(describe(name, "every sample instance " + index + "'s throttle governor saw"
                         + (runs.size() == 1 ? "" : ", part " + part + " of " + runs.size() + ": the instance was started again "
                         + "between the parts, with a fresh governor, so each part replays on its own")
@@ -181,6 +286,29 @@ public final class IncidentBundle {
             }
         }
         return written;
+    }
+
+    /** Adds a chart of each instance that has samples, when there is something to draw them; true when one was added. */
+    private boolean addCharts(String service, long fromMs, long toMs, Map<Integer, List<Sample>> samples, List<InstanceEpisode> episodes,
+            Map<String, byte[]> files, List<String> contents) {
+        if (charts == null) {
+            return false;
+        }
+        boolean added = false;
+        for (Map.Entry<Integer, List<Sample>> instance : samples.entrySet()) {
+            int index = instance.getKey();
+            List<ThrottleEpisode> own = episodes.stream().filter(e -> e.instance() == index).map(InstanceEpisode::episode).toList();
+            Optional<byte[]> png = charts.draw(service, index, fromMs, toMs, List.copyOf(instance.getValue()), own);
+            if (png.isPresent()) {
+                String name = "charts/instance-" + index + ".png";
+                files.put(name, png.get());
+                contents.add(describe(name, "instance " + index + "'s memory in use and messages in process from " + time(fromMs)
+                        + " to " + time(toMs) + ", against their thresholds, with the periods it was throttled shaded, "
+                        + "drawn from the samples files of instance " + index + " above"));
+                added = true;
+            }
+        }
+        return added;
     }
 
     private void addOperations(String service, long fromMs, long toMs, Map<String, byte[]> files, List<String> contents) {
@@ -208,13 +336,17 @@ public final class IncidentBundle {
         }
     }
 
-    private String readme(String service, List<Integer> chosen, long fromMs, long toMs, List<String> contents, List<String> notes) {
+    private String readme(String service, List<Integer> chosen, long fromMs, long toMs, String episodeLine, List<String> contents,
+                          List<String> notes) {
         StringBuilder text = new StringBuilder();
         text.append("Sluice incident bundle\n\n");
         text.append("Service:   ").append(service).append('\n');
         text.append("Instances: ").append(chosen.stream().map(String::valueOf).collect(Collectors.joining(", "))).append('\n');
         text.append("Range:     ").append(time(fromMs)).append(" to ").append(time(toMs))
                 .append(" (").append(fromMs).append(" to ").append(toMs).append(" ms)\n");
+        if (episodeLine != null) {
+            text.append("Episode:   ").append(episodeLine).append('\n');
+        }
         text.append("Host:      ").append(host).append('\n');
         text.append("Version:   Sluice ").append(version).append('\n');
         text.append("Made:      ").append(clock.instant()).append("\n\n");

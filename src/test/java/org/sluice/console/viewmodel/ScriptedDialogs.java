@@ -31,6 +31,15 @@ final class ScriptedDialogs implements DialogService {
         return bundle;
     }
 
+    /** The file the episode bundle dialog answers; empty: cancelled. */
+    Optional<java.nio.file.Path> episodeBundle = Optional.empty();
+
+    @Override
+    public Optional<java.nio.file.Path> askEpisodeBundle(String service, int instance, long startMs) {
+        asked.add("episode bundle " + service + " " + instance + " " + startMs);
+        return episodeBundle;
+    }
+
     @Override
     public boolean confirmDelete(String service) {
         asked.add("delete " + service);

@@ -8,9 +8,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -20,7 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sluice.fleet.UnknownServiceException;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.Sample;
+import org.sluice.throttle.SampleWindow;
+import org.sluice.throttle.ThrottleEpisode;
 
 @Timeout(30)
 public class IncidentBundleTest {
@@ -186,5 +194,99 @@ public class IncidentBundleTest {
         try (Stream<Path> left = Files.list(folder)) {
             assertThat(left).containsExactly(taken);
         }
+    }
+
+    @Test
+    void anEpisodesRangeIsTheEpisodeWithAMinuteEitherSideNeverPastNowAndAnEpisodeUnderWayEndsNow() {
+        ThrottleEpisode ended = new ThrottleEpisode(600_000, OptionalLong.of(700_000), Set.of(Cause.MEMORY));
+        assertThat(IncidentBundle.episodeRange(ended, 10_000_000)).isEqualTo(new IncidentBundle.Range(540_000, 760_000));
+        assertThat(IncidentBundle.episodeRange(ended, 730_000)).as("made within the margin after it ended")
+                .isEqualTo(new IncidentBundle.Range(540_000, 730_000));
+        assertThat(IncidentBundle.episodeRange(ThrottleEpisode.opening(600_000, Set.of(Cause.MEMORY)), 650_000))
+                .isEqualTo(new IncidentBundle.Range(540_000, 650_000));
+        assertThat(IncidentBundle.episodeRange(ThrottleEpisode.opening(20_000, Set.of(Cause.MEMORY)), 30_000))
+                .as("no time before 1970").isEqualTo(new IncidentBundle.Range(0, 30_000));
+    }
+
+    @Test
+    void anEpisodesBundleHoldsItsInstanceOverItsRangeAndTheReadmeSaysWhichEpisodeAndTheMargin() throws Exception {
+        fixture.create("orders", 2);
+        twoEpisodesOnInstanceOne();
+        InstanceEpisode first = bundle.findEpisode("orders", 1, 10_200);
+        assertThat(first.episode().endMs()).isPresent();
+
+        Path written = bundle.writeEpisode(first, IncidentBundle.episodeRange(first.episode(), 99_000), folder.resolve("episode.zip"));
+
+        Map<String, String> entries = entries(written);
+        assertThat(entries).containsKey("samples/instance-1.csv").doesNotContainKey("samples/instance-0.csv");
+        assertThat(entries.get("README.txt")).contains("Instances: 1\n")
+                .contains("Range:     1970-01-01T00:00:00Z to " + java.time.Instant.ofEpochMilli(first.episode().endMs().getAsLong() + 60_000))
+                .contains("Episode:   instance 1, from 1970-01-01T00:00:10.200Z to ")
+                .contains("1 minute before and after");
+    }
+
+    @Test
+    void anEpisodeTheFleetDoesNotHaveIsRefusedNamingTheInstanceAndTheTime() throws Exception {
+        fixture.create("orders", 2);
+        twoEpisodesOnInstanceOne();
+
+        assertThatThrownBy(() -> bundle.findEpisode("orders", 1, 10_201)).isInstanceOf(UnknownEpisodeException.class)
+                .hasMessageContaining("Instance 1 of orders").hasMessageContaining("1970-01-01T00:00:10.201Z");
+        assertThatThrownBy(() -> bundle.findEpisode("orders", 0, 10_200)).isInstanceOf(UnknownEpisodeException.class);
+        assertThatThrownBy(() -> bundle.findEpisode("nowhere", 0, 10_200)).isInstanceOf(UnknownServiceException.class);
+    }
+
+    @Test
+    void theChartsAreDrawnOverTheBundlesRangeFromExactlyTheSamplesItsCsvHolds() throws Exception {
+        fixture.create("orders", 2);
+        twoEpisodesOnInstanceOne();
+        List<String> asked = new ArrayList<>();
+        List<Sample> drawn = new ArrayList<>();
+        IncidentBundle charted = bundle.withCharts((service, index, fromMs, toMs, samples, episodes) -> {
+            asked.add(service + " " + index + " " + fromMs + ".." + toMs + " " + episodes.stream().map(ThrottleEpisode::startMs).toList());
+            drawn.addAll(samples);
+            return Optional.of(new byte[] {7});
+        });
+
+        Map<String, String> entries = entries(charted.write("orders", List.of(1), 10_500, 11_000, List.of(), folder.resolve("c.zip")));
+
+        assertThat(asked).containsExactly("orders 1 10500..11000 [10200]");
+        assertThat(IncidentBundle.samplesCsv(drawn)).isEqualTo(entries.get("samples/instance-1.csv"));
+        assertThat(entries.get("charts/instance-1.png")).isEqualTo("\u0007");
+        assertThat(entries.get("README.txt")).contains("- charts/instance-1.png: ").doesNotContain("this bundle has none");
+    }
+
+    @Test
+    void anEpisodeOlderThanTheSamplesTheHostKeepsGivesABundleWhoseReadmeSaysItHasNoSamplesOfIt() throws Exception {
+        fixture.create("orders", 2);
+        twoEpisodesOnInstanceOne();
+        InstanceEpisode first = bundle.findEpisode("orders", 1, 10_200);
+        Sample[] later = new Sample[SampleWindow.MAX_SAMPLES];
+        for (int i = 0; i < later.length; i++) {
+            later[i] = new Sample(11_400 + i * 200L, 50.0, 0, 1);
+        }
+        fixture.drive("orders", 1, later);
+
+        Map<String, String> entries = entries(bundle.writeEpisode(first, new IncidentBundle.Range(0, 11_300), folder.resolve("old.zip")));
+
+        assertThat(entries.keySet()).noneMatch(n -> n.startsWith("samples/"));
+        assertThat(entries.get("episodes.csv")).contains("1,10200,");
+        assertThat(entries.get("README.txt")).contains("only since 1970-01-01T00:00:11.400Z, after the range ends")
+                .contains("no samples of instance 1");
+    }
+
+    @Test
+    void anEpisodeThatEndedSinceTheConsoleListedItIsNamedInTheReadmeAsTheFleetHasItNow() throws Exception {
+        fixture.create("orders", 2);
+        twoEpisodesOnInstanceOne();
+        InstanceEpisode ended = bundle.findEpisode("orders", 1, 10_200);
+        InstanceEpisode asListed = new InstanceEpisode("orders", 1, ThrottleEpisode.opening(10_200, Set.of(Cause.MEMORY)));
+
+        Map<String, String> entries = entries(bundle.writeEpisode(asListed, new IncidentBundle.Range(0, 99_000), folder.resolve("s.zip")));
+
+        assertThat(entries.get("README.txt"))
+                .contains("Episode:   instance 1, from 1970-01-01T00:00:10.200Z to "
+                        + java.time.Instant.ofEpochMilli(ended.episode().endMs().getAsLong()))
+                .doesNotContain("to now (still under way)");
     }
 }

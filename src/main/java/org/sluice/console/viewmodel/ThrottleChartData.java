@@ -1,0 +1,29 @@
+package org.sluice.console.viewmodel;
+
+/**
+ * What the throttle charts draw of one instance: its thresholds, its samples and the periods it was
+ * throttled. A live tile gives it as samples arrive ({@link InstanceTileViewModel}); an incident
+ * bundle gives what the host kept of a time range ({@link RecordedChartData}).
+ */
+public interface ThrottleChartData {
+    double memoryLowPercent();
+
+    double memoryHighPercent();
+
+    /** Messages in process at or below which concurrency throttling ends. */
+    long concurrencyLow();
+
+    /** Messages in process at or above which concurrency throttling starts. */
+    long concurrencyHigh();
+
+    /** The samples that cover {@code windowMillis}, oldest first. */
+    SampleHistory samplesFor(long windowMillis);
+
+    /** How many throttled periods are kept, oldest first. */
+    int throttledPeriodCount();
+
+    long throttledPeriodStartMs(int position);
+
+    /** When throttled period {@code position} ended, or {@link InstanceTileViewModel#OPEN} while it goes on. */
+    long throttledPeriodEndMs(int position);
+}
