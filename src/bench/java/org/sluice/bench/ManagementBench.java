@@ -44,16 +44,19 @@ import com.fasterxml.jackson.databind.JsonNode;
  *       connection each time, TLS handshake and all);</li>
  *   <li>{@code latency EVENTS RATE}: from an event entering the host's listener to the remote
  *       fleet's listener hearing it, over loopback HTTPS;</li>
- *   <li>{@code cost ADMINS WARMUP_S SECONDS}: the CPU time one {@code GET /api/v1/services} costs the
- *       host, measured in one process: a listener over a fleet of one service of two instances
- *       (sampled four times a second, as a real host's), signed in through the host's real keys,
- *       asked by ADMINS administrators once a second each through one client. After WARMUP_S
+ *   <li>{@code cost ADMINS WARMUP_S SECONDS [PER_SECOND]}: the CPU time one {@code GET /api/v1/services}
+ *       costs the host, measured in one process: a listener over a fleet of one service of two
+ *       instances (sampled four times a second, as a real host's), signed in through the host's
+ *       real keys, asked by ADMINS administrators PER_SECOND times a second each (once by default)
+ *       through one client. Fewer administrators asking more often make fewer connections, so
+ *       fewer TLS handshakes, and warm the compiler sooner: the cost of a request itself. After WARMUP_S
  *       seconds the CPU time of the host's threads (the HTTP dispatcher and the carriers of its
  *       request threads) and of the client's is read for SECONDS and divided by the answers; the
  *       rest of the process (compiler, garbage collector) is given apart. The administrators run on
  *       platform threads, so that no client work runs on the carriers the host's requests use;</li>
  *   <li>{@code poll URL FINGERPRINT KEY_FILE ADMINS SECONDS}: ADMINS administrators each asking a
- *       real host for its service list once a second, for SECONDS; prints how many answers came.</li>
+ *       real host for its service list once a second, for SECONDS; prints how many answers came,
+ *       why any failed, how long they took and the CPU time of the pollers' own JVM.</li>
  * </ul>
  */
 public final class ManagementBench {
@@ -65,7 +68,8 @@ public final class ManagementBench {
             case "snapshot" -> snapshot(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
                     args.length > 3 ? Integer.parseInt(args[3]) : 2 * Integer.parseInt(args[1]));
             case "latency" -> latency(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-            case "cost" -> cost(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+            case "cost" -> cost(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 1);
             case "poll" -> poll(URI.create(args[1]), args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("snapshot | latency | cost | poll");
         }
@@ -164,7 +168,7 @@ public final class ManagementBench {
                 latencies.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     }
 
-    private static void cost(int admins, int warmupSeconds, int seconds) throws Exception {
+    private static void cost(int admins, int warmupSeconds, int seconds, int perSecond) throws Exception {
         SyntheticFleet fleet = new SyntheticFleet(1, 2, 0, 0);
         Path data = Files.createTempDirectory("sluice-bench-cost");
         HostCertificate tls = HostCertificate.loadOrCreate(data);
@@ -184,7 +188,8 @@ public final class ManagementBench {
             Map<String, Integer> why = new ConcurrentHashMap<>();
             List<Thread> threads = new ArrayList<>();
             for (int i = 0; i < admins; i++) {
-                long offset = TimeUnit.SECONDS.toNanos(1) * i / admins;
+                long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
+                long offset = interval * i / admins;
                 threads.add(Thread.ofPlatform().name("admin-" + i).start(() -> {
                     long next = start + offset;
                     while (next < end) {
@@ -204,7 +209,7 @@ public final class ManagementBench {
                             failures.incrementAndGet();
                             why.merge(e.toString(), 1, Integer::sum);
                         }
-                        next += TimeUnit.SECONDS.toNanos(1);
+                        next += interval;
                     }
                 }));
             }
@@ -221,9 +226,9 @@ public final class ManagementBench {
             server.close();
             StringBuilder parts = new StringBuilder();
             spent.forEach((part, ns) -> parts.append(String.format(" %s %.3f ms,", part, ns / 1e6 / n)));
-            System.out.printf("RESULT CPU per GET /services, %d administrators once a second, after %d s of warm-up, over %d s "
+            System.out.printf("RESULT CPU per GET /services, %d administrators %d a second each, after %d s of warm-up, over %d s "
                             + "(%d answers, %d failures in all%s):%s%n",
-                    admins, warmupSeconds, seconds, n, failures.get(), why.isEmpty() ? "" : " " + why, parts.substring(0, parts.length() - 1));
+                    admins, perSecond, warmupSeconds, seconds, n, failures.get(), why.isEmpty() ? "" : " " + why, parts.substring(0, parts.length() - 1));
         }
     }
 
@@ -318,7 +323,10 @@ public final class ManagementBench {
         for (Thread t : threads) {
             t.join(Duration.ofSeconds(seconds + 30));
         }
-        System.out.printf("RESULT pollers %d administrators for %d s: %d answers, %d failures%s; answer p50 %.1f ms, p99 %.1f ms%n",
-                admins, seconds, answers.get(), failures.get(), why.isEmpty() ? "" : " " + why, Stats.median(took), Stats.percentile(took, 99));
+        long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        System.out.printf("RESULT pollers %d administrators for %d s: %d answers, %d failures%s; answer p50 %.1f ms, p99 %.1f ms; "
+                        + "the pollers' JVM used %.1f s of CPU, start included%n",
+                admins, seconds, answers.get(), failures.get(), why.isEmpty() ? "" : " " + why, Stats.median(took), Stats.percentile(took, 99),
+                cpu / 1e9);
     }
 }
