@@ -23,6 +23,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import org.sluice.fleet.Fleet;
 import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.FleetListener;
 import org.sluice.fleet.Subscription;
 import org.sluice.fleet.api.ApiJson;
@@ -44,9 +45,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  *       connection each time, TLS handshake and all);</li>
  *   <li>{@code latency EVENTS RATE}: from an event entering the host's listener to the remote
  *       fleet's listener hearing it, over loopback HTTPS;</li>
- *   <li>{@code cost ADMINS WARMUP_S SECONDS [PER_SECOND]}: the CPU time one {@code GET /api/v1/services}
- *       costs the host, measured in one process: a listener over a fleet of one service of two
- *       instances (sampled four times a second, as a real host's), signed in through the host's
+ *   <li>{@code cost ADMINS WARMUP_S SECONDS [PER_SECOND [SERVICES]]}: the CPU time one {@code GET /api/v1/services}
+ *       costs the host, measured in one process: a listener over a fleet of one service (or
+ *       SERVICES, one of them running) of two instances whose list changes eight times a second (each instance sampled four times a
+ *       second, as a real host's), signed in through the host's
  *       real keys, asked by ADMINS administrators PER_SECOND times a second each (once by default)
  *       through one client. Fewer administrators asking more often make fewer connections, so
  *       fewer TLS handshakes, and warm the compiler sooner: the cost of a request itself. After WARMUP_S
@@ -69,7 +71,7 @@ public final class ManagementBench {
                     args.length > 3 ? Integer.parseInt(args[3]) : 2 * Integer.parseInt(args[1]));
             case "latency" -> latency(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             case "cost" -> cost(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                    args.length > 4 ? Integer.parseInt(args[4]) : 1);
+                    args.length > 4 ? Integer.parseInt(args[4]) : 1, args.length > 5 ? Integer.parseInt(args[5]) : 1);
             case "poll" -> poll(URI.create(args[1]), args[2], Path.of(args[3]), Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             default -> throw new IllegalArgumentException("snapshot | latency | cost | poll");
         }
@@ -168,8 +170,8 @@ public final class ManagementBench {
                 latencies.stream().mapToDouble(Double::doubleValue).max().orElse(0));
     }
 
-    private static void cost(int admins, int warmupSeconds, int seconds, int perSecond) throws Exception {
-        SyntheticFleet fleet = new SyntheticFleet(1, 2, 0, 0);
+    private static void cost(int admins, int warmupSeconds, int seconds, int perSecond, int services) throws Exception {
+        Fleet fleet = sampledEvery(125, new SyntheticFleet(services, 2, 0, 0));
         Path data = Files.createTempDirectory("sluice-bench-cost");
         HostCertificate tls = HostCertificate.loadOrCreate(data);
         try (Store store = Store.open(data)) {
@@ -226,10 +228,32 @@ public final class ManagementBench {
             server.close();
             StringBuilder parts = new StringBuilder();
             spent.forEach((part, ns) -> parts.append(String.format(" %s %.3f ms,", part, ns / 1e6 / n)));
-            System.out.printf("RESULT CPU per GET /services, %d administrators %d a second each, after %d s of warm-up, over %d s "
-                            + "(%d answers, %d failures in all%s):%s%n",
-                    admins, perSecond, warmupSeconds, seconds, n, failures.get(), why.isEmpty() ? "" : " " + why, parts.substring(0, parts.length() - 1));
+            System.out.printf("RESULT CPU per GET /services of %d services, %d administrators %d a second each, after %d s of warm-up, "
+                            + "over %d s (%d answers, %d failures in all%s):%s%n",
+                    services, admins, perSecond, warmupSeconds, seconds, n, failures.get(), why.isEmpty() ? "" : " " + why, parts.substring(0, parts.length() - 1));
         }
+    }
+
+    /**
+     * {@code inner} as a host's fleet looks: its snapshot holds each instance's last sample, so it
+     * changes when a sample arrives, here every {@code periodMs} (a real host's two instances each
+     * sampled four times a second: eight changes a second), not at every look as the synthetic
+     * fleet's, which makes a sample at each.
+     */
+    private static Fleet sampledEvery(long periodMs, SyntheticFleet inner) {
+        AtomicReference<FleetSnapshot> last = new AtomicReference<>();
+        return (Fleet) Proxy.newProxyInstance(Fleet.class.getClassLoader(), new Class<?>[] {Fleet.class}, (p, m, a) -> {
+            if (m.getName().equals("snapshot") && m.getParameterCount() == 0) {
+                FleetSnapshot known = last.get();
+                long now = System.currentTimeMillis();
+                if (known == null || now / periodMs != known.timeMs() / periodMs) {
+                    known = inner.snapshot();
+                    last.set(known);
+                }
+                return known;
+            }
+            return m.invoke(inner, a);
+        });
     }
 
     /**
