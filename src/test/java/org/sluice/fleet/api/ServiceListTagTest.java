@@ -65,6 +65,17 @@ class ServiceListTagTest {
     }
 
     @Test
+    void twoLooksAtAnUnchangedHostAreEqualSoTheWrittenListIsReused() throws Exception {
+        fx.created("orders");
+        ManagementClient.Answer stop = fx.client().post("/services/orders/stop", null);
+        assertThat(fx.endOf(stop.body().path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        fx.created("payments");
+
+        // The listener writes the list again only when the services differ from those it last wrote.
+        assertThat(fx.fleet("one").snapshot().services()).isEqualTo(fx.fleet("another").snapshot().services());
+    }
+
+    @Test
     void aChangedServiceIsInTheNextAnswerUnderANewTag() throws Exception {
         fx.created("orders");
         HttpResponse<String> before = services(null, ManagementFixture.KEY);
