@@ -188,13 +188,16 @@ supervision() {
 
 # The management API: a snapshot of MANAGE_SERVICES (1,000) services in process, over HTTPS and as a
 # remote fleet's first snapshot; the latency of an event from the host's listener to a remote
-# fleet's; and the front door's throughput (wrk as in forward) alone and while ADMINS (100)
+# fleet's; the host's CPU time per GET /services with ADMINS pollers; and the front door's throughput (wrk as in forward) alone and while ADMINS (100)
 # administrators each ask the host for its service list once a second, alternated, PAIRS pairs.
 manage() {
   { machine; java -cp "$cp" org.sluice.bench.ManagementBench snapshot "${MANAGE_SERVICES:-1000}" "${ROUNDS:-20}"; } 2>&1 \
     | tee "$out/manage-snapshot.log" | grep -E 'RESULT|^date'
   { machine; java -cp "$cp" org.sluice.bench.ManagementBench latency "${EVENTS:-2000}" 100; } 2>&1 \
     | tee "$out/manage-latency.log" | grep -E 'RESULT|^date'
+  # The CPU time one GET /services costs the host (and its client), after a warm-up: robust to other load.
+  { machine; java -cp "$cp" org.sluice.bench.ManagementBench cost "${ADMINS:-100}" 20 20; } 2>&1 \
+    | tee "$out/manage-cost.log" | grep -E 'RESULT|^date'
   local data; data=$(mktemp -d /tmp/sluice-bench-manage.XXXXXX)
   printf 'wrk.method = "POST"\nwrk.body = [[{"order":1234,"sku":"A-77","qty":3,"ok":true}]]\nwrk.headers["Content-Type"] = "application/json"\n' > "$data/post.lua"
   bench_host "$data" 2

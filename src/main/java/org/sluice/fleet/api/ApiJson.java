@@ -188,11 +188,7 @@ public final class ApiJson {
     // Definitions
 
     public static JsonNode definition(ServiceDefinition definition) {
-        try {
-            return MAPPER.readTree(DefinitionJson.write(definition));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a written definition always reads back", e);
-        }
+        return DefinitionJson.node(definition);
     }
 
     /**

@@ -10,8 +10,11 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +24,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -148,6 +152,7 @@ public final class ManagementServer implements AutoCloseable {
     private final Subscription events;
     private final Metrics metrics;
     private final FailedAttempts failures;
+    private final AtomicReference<ServiceList> serviceList = new AtomicReference<>();
 
     private ManagementServer(HttpsServer server, ExecutorService workers, Authenticator authenticator,
                              Function<String, Fleet> fleetFor, String version, Settings settings, Metrics metrics) {
@@ -249,11 +254,29 @@ public final class ManagementServer implements AutoCloseable {
 
     // Requests
 
-    /** An answer to send: a status, a JSON body and any extra headers. */
-    private record Answer(int status, JsonNode body, Map<String, String> headers) {
+    /**
+     * An answer to send: a status, a JSON body (as a tree, or already written; {@code null} for
+     * none) and any extra headers.
+     */
+    private record Answer(int status, JsonNode body, byte[] written, Map<String, String> headers) {
+        Answer(int status, JsonNode body, Map<String, String> headers) {
+            this(status, body, null, headers);
+        }
+
         Answer(int status, JsonNode body) {
             this(status, body, Map.of());
         }
+    }
+
+    /**
+     * The answer to {@code GET /services} last written, kept for as long as the services are the
+     * same: 100 administrators polling then cost the host one snapshot and one comparison each,
+     * not a JSON document each.
+     *
+     * @param tag its entity tag, a hash of the JSON, so that the same list has the same tag in
+     *            every listener and after a restart
+     */
+    private record ServiceList(List<ServiceSnapshot> services, byte[] json, String tag) {
     }
 
     /** A request that cannot be served; becomes an error answer. */
@@ -383,7 +406,7 @@ public final class ManagementServer implements AutoCloseable {
         if (parts.size() == 1) {
             allow(method, "GET", "POST");
             if (method.equals("GET")) {
-                return new Answer(200, ApiJson.services(fleet.snapshot().services()));
+                return serviceList(fleet.snapshot().services(), exchange.getRequestHeaders().get("If-None-Match"));
             }
             return accepted(fleet.create(definitionBody(exchange)));
         }
@@ -450,6 +473,50 @@ public final class ManagementServer implements AutoCloseable {
             }
             default -> throw noSuchResource();
         };
+    }
+
+    /**
+     * The list of services, written again only when it differs from the one last written. A
+     * client that names the current tag in {@code If-None-Match} gets {@code 304} without a body.
+     * The comparison is with the services themselves, taken now, so that no change waits for an
+     * event to reach the listener: a change is in the very next answer.
+     */
+    private Answer serviceList(List<ServiceSnapshot> services, List<String> ifNoneMatch) throws JsonProcessingException {
+        ServiceList list = serviceList.get();
+        if (list == null || !list.services().equals(services)) {
+            byte[] json = ApiJson.MAPPER.writeValueAsBytes(ApiJson.services(services));
+            list = new ServiceList(services, json, entityTag(json));
+            // Two requests racing here write the same list twice at worst; either result is right.
+            serviceList.set(list);
+        }
+        Map<String, String> tag = Map.of("ETag", list.tag());
+        return matches(ifNoneMatch, list.tag()) ? new Answer(304, null, null, tag) : new Answer(200, null, list.json(), tag);
+    }
+
+    /** A strong entity tag for {@code json}: 128 bits of its SHA-256, quoted. */
+    private static String entityTag(byte[] json) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(json);
+            return '"' + Base64.getUrlEncoder().withoutPadding().encodeToString(Arrays.copyOf(hash, 16)) + '"';
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("Every Java runtime has SHA-256", e);
+        }
+    }
+
+    /** Whether {@code If-None-Match} names {@code tag}: {@code *}, or one of its tags, weak or not (RFC 9110, 13.1.2). */
+    private static boolean matches(List<String> ifNoneMatch, String tag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String header : ifNoneMatch) {
+            for (String candidate : header.split(",")) {
+                String t = candidate.strip();
+                if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(tag)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /**
@@ -742,10 +809,15 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {
-        byte[] bytes = ApiJson.MAPPER.writeValueAsBytes(answer.body());
-        exchange.getResponseHeaders().set("Content-Type", JSON);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         answer.headers().forEach(exchange.getResponseHeaders()::set);
+        byte[] bytes = answer.written() != null ? answer.written()
+                : answer.body() != null ? ApiJson.MAPPER.writeValueAsBytes(answer.body()) : null;
+        if (bytes == null) {
+            exchange.sendResponseHeaders(answer.status(), -1);
+            return;
+        }
+        exchange.getResponseHeaders().set("Content-Type", JSON);
         exchange.sendResponseHeaders(answer.status(), bytes.length);
         exchange.getResponseBody().write(bytes);
     }

@@ -69,6 +69,15 @@ public final class DefinitionJson {
 
     /** One definition as a JSON object, fields in the documented order; absent optional values are left out. */
     public static String write(ServiceDefinition definition) {
+        try {
+            return MAPPER.writeValueAsString(node(definition));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
+        }
+    }
+
+    /** As {@link #write}, as a tree, for a document that holds definitions. */
+    public static ObjectNode node(ServiceDefinition definition) {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("name", definition.name());
         node.put("units", definition.units());
@@ -78,11 +87,7 @@ public final class DefinitionJson {
         definition.transformFile().ifPresent(t -> node.put("transform", t));
         definition.sourceSpec().ifPresent(s -> node.put("source", s));
         node.put("destination", definition.destination());
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
-        }
+        return node;
     }
 
     private static JsonNode tree(String json) throws DefinitionJsonException {

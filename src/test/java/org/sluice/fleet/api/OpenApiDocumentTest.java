@@ -5,11 +5,16 @@ import static org.sluice.fleet.api.ManagementFixture.definition;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -147,7 +152,9 @@ class OpenApiDocumentTest {
     }
 
     private void readTheServices() throws Exception {
-        assertThat(call(200, "GET", "/services", null).body()).hasSize(1);
+        ManagementClient.Answer list = call(200, "GET", "/services", null);
+        assertThat(list.body()).hasSize(1);
+        unchangedList(list.headers().firstValue("ETag").orElseThrow());
         call(200, "GET", "/services/orders", null);
         call(200, "GET", "/services/orders/definition", null);
         call(200, "GET", "/services/orders/backups", null);
@@ -156,6 +163,20 @@ class OpenApiDocumentTest {
         call(200, "GET", "/services/orders/instances/0/log?run=previous&offset=0&limit=100", null);
         call(200, "GET", "/services/orders/instances/0/samples?from=" + ApiJson.time(0), null);
         call(200, "GET", "/operations", null);
+    }
+
+    /** The list of services asked for again with the tag of the one just read: 304, as the document says. */
+    private void unchangedList(String tag) throws Exception {
+        try (HttpClient http = HttpClient.newBuilder().sslContext(PinnedCertificate.pinned(fx.certificate.fingerprint()).context()).build()) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(fx.base() + ManagementServer.API + "/services"))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                            ("owner:" + ManagementFixture.KEY).getBytes(StandardCharsets.UTF_8)))
+                    .header("If-None-Match", tag).build();
+            HttpResponse<byte[]> answer = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            answers.check("GET", "/services", null, answer.statusCode(), answer.headers(), ApiJson.MAPPER.missingNode());
+            assertThat(answer.statusCode()).isEqualTo(304);
+            assertThat(answer.body()).isEmpty();
+        }
     }
 
     /** An instance is sampled, throttled and Normal again, so that samples, throttle times and episodes are checked too. */
