@@ -150,18 +150,23 @@ final class ServicePods implements ResourceEventHandler<Pod> {
 
     // ---------------------------------------------------------------- the informer
 
+    // A pod event is the API server answering the informer: its list or watch works again.
+
     @Override
     public void onAdd(Pod pod) {
+        launcher.engineAnswered();
         seen(pod);
     }
 
     @Override
     public void onUpdate(Pod before, Pod pod) {
+        launcher.engineAnswered();
         seen(pod);
     }
 
     @Override
     public void onDelete(Pod pod, boolean finalStateUnknown) {
+        launcher.engineAnswered();
         synchronized (this) {
             gone(pod);
             bindFree();
