@@ -103,6 +103,7 @@ class OpenApiDocumentTest {
         succeeded("POST", "/services", definition("orders"));
         openTheEventStream();
         readTheServices();
+        readTheHostAndHearItsEngine();
         throttleAnInstance();
         crashAThrottledInstance();
         String backup = runEveryOperation();
@@ -156,6 +157,16 @@ class OpenApiDocumentTest {
         call(200, "GET", "/services/orders/instances/0/log?run=previous&offset=0&limit=100", null);
         call(200, "GET", "/services/orders/instances/0/samples?from=" + ApiJson.time(0), null);
         call(200, "GET", "/operations", null);
+    }
+
+    /** The host's engine as it is, then unavailable and available again: two engine events. */
+    private void readTheHostAndHearItsEngine() throws Exception {
+        assertThat(call(200, "GET", "/host", null).body().path("engine").path("available").asBoolean()).isTrue();
+        fx.launcher.engine(org.sluice.lifecycle.EngineStatus.unavailable(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
+                "The Kubernetes API server could not be reached: check --kubeconfig", System.currentTimeMillis()));
+        assertThat(call(200, "GET", "/host", null).body().path("engine").path("reason").asText()).contains("--kubeconfig");
+        fx.launcher.engine(org.sluice.lifecycle.EngineStatus.available(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
+                System.currentTimeMillis()));
     }
 
     /** An instance is sampled, throttled and Normal again, so that samples, throttle times and episodes are checked too. */
