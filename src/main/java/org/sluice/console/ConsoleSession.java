@@ -212,6 +212,7 @@ final class ConsoleSession implements AutoCloseable {
     }
 
     private void apply(List<FleetEvent> events) {
+        hosts.apply(events);
         services.apply(events);
         details.apply(events);
         dashboard.apply(events);
@@ -239,6 +240,7 @@ final class ConsoleSession implements AutoCloseable {
             services.load(snapshot);
             details.load(snapshot);
             dashboard.load(snapshot);
+            hosts.load(snapshot);
             hosts.start();
         }, failure -> services.loadFailed(failure));
     }
