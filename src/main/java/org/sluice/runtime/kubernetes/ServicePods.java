@@ -150,7 +150,8 @@ final class ServicePods implements ResourceEventHandler<Pod> {
 
     // ---------------------------------------------------------------- the informer
 
-    // A pod event is the API server answering the informer: its list or watch works again.
+    // A pod event is the API server answering the informer: its list or watch works again. Not a
+    // resync, which hands the informer's own copy of each pod again, whatever the server does.
 
     @Override
     public void onAdd(Pod pod) {
@@ -160,7 +161,9 @@ final class ServicePods implements ResourceEventHandler<Pod> {
 
     @Override
     public void onUpdate(Pod before, Pod pod) {
-        launcher.engineAnswered();
+        if (!Objects.equals(before.getMetadata().getResourceVersion(), pod.getMetadata().getResourceVersion())) {
+            launcher.engineAnswered();
+        }
         seen(pod);
     }
 

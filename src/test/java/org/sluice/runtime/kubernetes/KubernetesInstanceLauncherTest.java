@@ -437,4 +437,38 @@ class KubernetesInstanceLauncherTest {
         assertTrue(launcher.engineStatus().reason().orElseThrow().contains("'list' and 'watch' permissions on 'pods'"),
                 launcher.engineStatus().toString());
     }
+
+    @Test
+    void anInformerResyncIsNotTheApiServerAnsweringAndLeavesTheEngineUnavailable() throws Exception {
+        launcher.close();
+        launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMillis(200)), connector,
+                () -> java.time.Instant.ofEpochMilli(now));
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        pods.awaitIndex("orders-a", 0);
+        server.expect().get().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(403, Pods.FORBIDDEN)
+                .once();
+        assertThrows(IOException.class, () -> launcher.released("orders", 0));
+        assertFalse(launcher.engineStatus().available());
+
+        // A resync hands the informer's own copy of each pod again: the API server said nothing.
+        CountDownLatch resyncs = new CountDownLatch(2);
+        launcher.whenPodHandled("orders", pod -> resyncs.countDown());
+        assertTrue(resyncs.await(10, TimeUnit.SECONDS));
+        assertFalse(launcher.engineStatus().available(), launcher.engineStatus().toString());
+
+        // A pod that changed is the API server's word.
+        pods.ready(definition, "orders-b", "10.0.0.2");
+        CountDownLatch added = new CountDownLatch(1);
+        launcher.whenPodHandled("orders", pod -> {
+            if (pod.getMetadata().getName().equals("orders-b")) {
+                added.countDown();
+            }
+        });
+        assertTrue(added.await(10, TimeUnit.SECONDS));
+        assertTrue(launcher.engineStatus().available());
+    }
 }
