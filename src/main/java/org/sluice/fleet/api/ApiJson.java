@@ -381,11 +381,6 @@ public final class ApiJson {
 
     public static ObjectNode event(FleetEvent event) {
         ObjectNode node = MAPPER.createObjectNode();
-        if (event instanceof FleetEvent.EngineStatusChanged changed) {
-            // About the host, not a service; a host's stream tells only of its own engine.
-            node.set("engine", engine(changed.status()));
-            return node;
-        }
         node.put("service", event.service());
         switch (event) {
             case FleetEvent.ServiceAdded added -> node.set("snapshot", service(added.snapshot()));
@@ -422,7 +417,11 @@ public final class ApiJson {
                 node.put("index", problem.index());
                 node.put("message", problem.message());
             }
-            case FleetEvent.EngineStatusChanged changed -> throw new IllegalStateException("written above");
+            case FleetEvent.EngineStatusChanged changed -> {
+                // About the host, not a service; a host's stream tells only of its own engine.
+                node.remove("service");
+                node.set("engine", engine(changed.status()));
+            }
         }
         return node;
     }

@@ -174,7 +174,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     /**
      * Available until a call to the API server finds it out of reach or refused (401, 403, an
      * answer of 500 and up), or a pod informer's list or watch fails; available again from the
-     * next call it answers or the next pod event an informer hears.
+     * next call it answers or the next pod change an informer hears (a resync is not one).
      */
     @Override
     public EngineStatus engineStatus() {
