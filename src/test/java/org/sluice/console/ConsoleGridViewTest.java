@@ -372,7 +372,7 @@ class ConsoleGridViewTest {
     }
 
     @Test
-    void anUnavailableEngineIsANoticeAboveTheGridWhileTheActionsStayAndItGoesWhenTheEngineIsBack(FxRobot robot) throws Exception {
+    void anUnavailableEngineIsANoticeAboveTheGridAndTheDashboardWhileTheActionsStayAndItGoesWhenTheEngineIsBack(FxRobot robot) throws Exception {
         waitUntil(() -> active("orders"));
         assertThat(robot.lookup(".engine-notice").tryQuery()).as("no notice while the engine is available").isEmpty();
 
@@ -389,6 +389,11 @@ class ConsoleGridViewTest {
                 }));
         assertThat(actions(robot, "orders").button(Operation.STOP).isDisabled())
                 .as("an action stays possible and fails with the reason, or learns the engine is back").isFalse();
+
+        robot.clickOn("#tab-dashboard .tab-label");
+        waitUntil(() -> robot.lookup(".dashboard-view .engine-notice").tryQuery().map(Node::isVisible).orElse(false));
+        assertThat(onFx(() -> robot.lookup(".dashboard-view .engine-notice").queryLabeled().getText()))
+                .as("the dashboard says it too").isEqualTo(onFx(notice::getText));
 
         console.launcher.engine(org.sluice.lifecycle.EngineStatus.available(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
                 System.currentTimeMillis()));
