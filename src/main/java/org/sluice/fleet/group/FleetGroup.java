@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Several hosts as one fleet: the console's own host, and the remote hosts the operator connected
- * to. Each host keeps its own engine status, under the host's name. A service of a remote host goes by {@code host/name} across the group (a service name never
+ * to. A service of a remote host goes by {@code host/name} across the group (a service name never
  * has a {@code /}), and its snapshot names the host; the own host's services keep their names.
  * Every command goes to the host of the service it names, and account-wide commands to every
- * host.
+ * host. Each host keeps its own engine status, under the host's name.
  */
 public final class FleetGroup implements Fleet {
     private static final Logger LOG = LoggerFactory.getLogger(FleetGroup.class);
