@@ -149,6 +149,11 @@ final class CtlCommand {
         return read("/services", CtlText::services);
     }
 
+    @Command(name = "host")
+    int host() {
+        return read("/host", CtlText::host);
+    }
+
     @Command(name = "show")
     int show(@Parameters(paramLabel = "NAME", descriptionKey = "ctl.param.service") String name) {
         return read(service(name), CtlText::service);

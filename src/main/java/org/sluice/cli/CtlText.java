@@ -43,6 +43,21 @@ final class CtlText {
         table.print(out);
     }
 
+    /** {@code host}: the host's engine; since when and why only while it is unavailable or came back. */
+    static void host(JsonNode host, PrintWriter out) {
+        JsonNode engine = host.path("engine");
+        TextTable fields = new TextTable()
+                .row(label("ctl.word.engine"), text(engine, "kind"))
+                .row(label("ctl.word.available"), yesNo(engine.path("available").asBoolean()));
+        if (engine.path("since").isTextual()) {
+            fields.row(label("ctl.word.engineSince"), text(engine, "since"));
+        }
+        if (engine.path("reason").isTextual()) {
+            fields.row(label("ctl.word.reason"), text(engine, "reason"));
+        }
+        fields.print(out);
+    }
+
     /** {@code show}: the service, then a row per instance. */
     static void service(JsonNode service, PrintWriter out) {
         JsonNode definition = service.path("definition");

@@ -224,6 +224,7 @@ final class ConsoleSession implements AutoCloseable {
     }
 
     private void apply(List<FleetEvent> events) {
+        hosts.apply(events);
         services.apply(events);
         details.apply(events);
         dashboard.apply(events);
@@ -251,6 +252,7 @@ final class ConsoleSession implements AutoCloseable {
             services.load(snapshot);
             details.load(snapshot);
             dashboard.load(snapshot);
+            hosts.load(snapshot);
             hosts.start();
         }, failure -> services.loadFailed(failure));
     }

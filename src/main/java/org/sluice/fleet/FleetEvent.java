@@ -2,6 +2,7 @@ package org.sluice.fleet;
 
 import java.util.Optional;
 
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
@@ -12,7 +13,7 @@ import org.sluice.throttle.ThrottleTransition;
 /** Something that happened in the fleet. Events of one service arrive in the order they happened. */
 public sealed interface FleetEvent {
 
-    /** The service the event is about. */
+    /** The service the event is about; empty for an event about a host ({@link EngineStatusChanged}). */
     String service();
 
     /** A service came into being (Create, Restore) or was found at start. */
@@ -55,5 +56,17 @@ public sealed interface FleetEvent {
 
     /** A role instance reported a problem the operator should see (a file moved to error, a failing destination). */
     record InstanceProblem(String service, int index, String message) implements FleetEvent {
+    }
+
+    /**
+     * The engine that runs the instances of {@code host} ({@link ServiceSnapshot#THIS_HOST} for the
+     * fleet's own) became available or unavailable, or is unavailable for another reason now.
+     */
+    record EngineStatusChanged(String host, EngineStatus status) implements FleetEvent {
+        /** About no service: empty. */
+        @Override
+        public String service() {
+            return "";
+        }
     }
 }

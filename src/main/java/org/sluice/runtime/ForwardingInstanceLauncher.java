@@ -2,7 +2,9 @@ package org.sluice.runtime;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.function.Consumer;
 
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 
@@ -43,5 +45,15 @@ public abstract class ForwardingInstanceLauncher implements InstanceLauncher {
     @Override
     public void deleted(String service) throws IOException {
         launcher.deleted(service);
+    }
+
+    @Override
+    public EngineStatus engineStatus() {
+        return launcher.engineStatus();
+    }
+
+    @Override
+    public void watchEngine(Consumer<EngineStatus> listener) {
+        launcher.watchEngine(listener);
     }
 }

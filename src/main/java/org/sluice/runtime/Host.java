@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
@@ -137,6 +138,7 @@ public final class Host implements AutoCloseable {
         this.runner = new OperationRunner(journal, clock, Executors.newCachedThreadPool(named("sluice-operation")), events, services);
         this.supervisionLog = new SupervisionLog(journal, events, clock);
         this.recovery = new Recovery(rules, journal, clock, services, this::manage, runner, events);
+        launcher.watchEngine(status -> events.publish(l -> l.engineStatusChanged(status)));
         supervisor.scheduleAtFixedRate(() -> {
             try {
                 purgeExpired();
@@ -430,6 +432,11 @@ public final class Host implements AutoCloseable {
             return new Route.NotActive(state);
         }
         return managed.instances.route();
+    }
+
+    /** Whether the engine that runs the host's instances can do so now, and since when; see {@link InstanceLauncher#engineStatus()}. */
+    public EngineStatus engineStatus() {
+        return launcher.engineStatus();
     }
 
     public void addListener(HostListener listener) {

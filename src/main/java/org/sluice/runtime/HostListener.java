@@ -1,5 +1,6 @@
 package org.sluice.runtime;
 
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.OperationRecord;
 
 /** Receives the host's events, in order, on the host's event thread. */
@@ -16,4 +17,8 @@ public interface HostListener {
 
     /** A role instance reported something, or its process started or ended. */
     void instanceEvent(String service, InstanceView instance, InstanceEvent event);
+
+    /** The engine that runs the host's instances became available, or unavailable, or unavailable for another reason. */
+    default void engineStatusChanged(EngineStatus status) {
+    }
 }

@@ -1,7 +1,9 @@
 package org.sluice.runtime;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 
@@ -56,5 +58,20 @@ public interface InstanceLauncher {
      * @throws IOException when the engine cannot be told; the Delete fails with the reason
      */
     default void deleted(String service) throws IOException {
+    }
+
+    /**
+     * Whether the engine can run instances now, and since when. A launcher of child JVMs on the
+     * host's machine always can ({@link EngineStatus#LOCAL}).
+     */
+    default EngineStatus engineStatus() {
+        return EngineStatus.LOCAL;
+    }
+
+    /**
+     * Tells {@code listener} of each change of {@link #engineStatus()} from now on, on whichever
+     * thread learns of it. An engine whose status never changes tells nothing.
+     */
+    default void watchEngine(Consumer<EngineStatus> listener) {
     }
 }

@@ -628,4 +628,22 @@ class CtlCommandTest {
             Locale.setDefault(before);
         }
     }
+
+    @Test
+    void hostSaysWhetherTheEngineIsAvailableSinceWhenAndWhyAndItsJsonIsTheApis() throws Exception {
+        CommandLineRun local = ctl("host");
+        assertThat(local.status()).as(local.err()).isZero();
+        assertThat(local.out().lines()).containsExactly("engine:     local", "available:  yes");
+
+        managed.launcher.engine(org.sluice.lifecycle.EngineStatus.unavailable(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
+                "The Kubernetes API server could not be reached: check --kubeconfig", 1_700_000_000_000L));
+        CommandLineRun down = ctl("host");
+        assertThat(down.status()).as(down.err()).isZero();
+        assertThat(down.out().lines()).containsExactly("engine:     kubernetes", "available:  no", "since:      2023-11-14T22:13:20Z",
+                "reason:     The Kubernetes API server could not be reached: check --kubeconfig");
+
+        CommandLineRun json = ctl("host", "--output", "json");
+        assertThat(json.status()).isZero();
+        assertThat(json(json)).isEqualTo(managed.client().get("/host").body());
+    }
 }

@@ -370,4 +370,33 @@ class ConsoleGridViewTest {
     private static double linear(double channel) {
         return channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4);
     }
+
+    @Test
+    void anUnavailableEngineIsANoticeAboveTheGridAndTheDashboardWhileTheActionsStayAndItGoesWhenTheEngineIsBack(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        assertThat(robot.lookup(".engine-notice").tryQuery()).as("no notice while the engine is available").isEmpty();
+
+        console.launcher.engine(org.sluice.lifecycle.EngineStatus.unavailable(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
+                "The Kubernetes API server at https://10.0.0.9:6443 could not be reached: check --kubeconfig", System.currentTimeMillis()));
+        waitUntil(() -> robot.lookup(".engine-notice").tryQuery().map(Node::isVisible).orElse(false));
+        Labeled notice = robot.lookup(".engine-notice").queryLabeled();
+        assertThat(onFx(notice::getText)).startsWith("This computer: Kubernetes engine unavailable since ")
+                .endsWith("could not be reached: check --kubeconfig");
+        assertThat(onFx(() -> notice.localToScene(notice.getBoundsInLocal()).getMaxY()))
+                .as("above the grid").isLessThanOrEqualTo(onFx(() -> {
+                    Node table = robot.lookup("#services-table").query();
+                    return table.localToScene(table.getBoundsInLocal()).getMinY();
+                }));
+        assertThat(actions(robot, "orders").button(Operation.STOP).isDisabled())
+                .as("an action stays possible and fails with the reason, or learns the engine is back").isFalse();
+
+        robot.clickOn("#tab-dashboard .tab-label");
+        waitUntil(() -> robot.lookup(".dashboard-view .engine-notice").tryQuery().map(Node::isVisible).orElse(false));
+        assertThat(onFx(() -> robot.lookup(".dashboard-view .engine-notice").queryLabeled().getText()))
+                .as("the dashboard says it too").isEqualTo(onFx(notice::getText));
+
+        console.launcher.engine(org.sluice.lifecycle.EngineStatus.available(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
+                System.currentTimeMillis()));
+        waitUntil(() -> robot.lookup(".engine-notice").tryQuery().isEmpty());
+    }
 }

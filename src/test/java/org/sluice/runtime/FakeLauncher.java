@@ -29,6 +29,25 @@ public final class FakeLauncher implements InstanceLauncher {
     /** When set, every instance says it takes messages at this address, as one that runs elsewhere does. */
     volatile java.net.InetSocketAddress fixedAddress;
 
+    private volatile org.sluice.lifecycle.EngineStatus engine = org.sluice.lifecycle.EngineStatus.LOCAL;
+    private final List<java.util.function.Consumer<org.sluice.lifecycle.EngineStatus>> engineWatchers = new CopyOnWriteArrayList<>();
+
+    /** The engine is so from now on, and its watchers hear it, as a Kubernetes launcher's would. */
+    public void engine(org.sluice.lifecycle.EngineStatus status) {
+        engine = status;
+        engineWatchers.forEach(w -> w.accept(status));
+    }
+
+    @Override
+    public org.sluice.lifecycle.EngineStatus engineStatus() {
+        return engine;
+    }
+
+    @Override
+    public void watchEngine(java.util.function.Consumer<org.sluice.lifecycle.EngineStatus> watcher) {
+        engineWatchers.add(watcher);
+    }
+
     /** The next launch of {@code service}'s instance {@code index} behaves so, once. */
     public void nextLaunch(String service, int index, Behaviour behaviour) {
         next.put(service + "#" + index, behaviour);

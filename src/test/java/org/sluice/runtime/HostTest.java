@@ -920,6 +920,24 @@ class HostTest {
         instance.crash(0);
     }
 
+    @Test
+    void theEngineStatusIsTheLaunchersAndEachChangeReachesTheListeners() throws Exception {
+        assertThat(host.engineStatus()).isEqualTo(org.sluice.lifecycle.EngineStatus.LOCAL);
+        java.util.concurrent.BlockingQueue<org.sluice.lifecycle.EngineStatus> heard = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.addListener(new RecordingListener() {
+            @Override
+            public void engineStatusChanged(org.sluice.lifecycle.EngineStatus status) {
+                heard.add(status);
+            }
+        });
+        org.sluice.lifecycle.EngineStatus down = org.sluice.lifecycle.EngineStatus.unavailable(
+                org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, "The Kubernetes API server could not be reached", 2_000);
+        launcher.engine(down);
+
+        assertThat(heard.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(down);
+        assertThat(host.engineStatus()).isEqualTo(down);
+    }
+
     /** A listener that ignores everything unless a test overrides a method. */
     static class RecordingListener implements HostListener {
         @Override

@@ -90,7 +90,7 @@ public final class DashboardView extends BorderPane {
 
     private void createView(ObservableList<String> services) {
         getStyleClass().add("dashboard-view");
-        setTop(trafficBar(services));
+        setTop(new VBox(new EngineNotices(hosts, subscriptions), trafficBar(services)));
 
         wall.setId("tile-wall");
         wall.setPadding(new Insets(10));

@@ -148,6 +148,7 @@ public final class ServicesView extends BorderPane {
 
         table.getColumns().setAll(List.of(host, name, state, health, instances, endpoint, last, actions));
         shareTheRest(endpoint, last);
+        setTop(new EngineNotices(hosts, subscriptions));
         setCenter(table);
     }
 

@@ -1,6 +1,10 @@
 package org.sluice.console.viewmodel;
 
 import java.net.URI;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -15,6 +19,7 @@ import javafx.beans.value.ObservableBooleanValue;
 
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.remote.RemoteFleet;
+import org.sluice.lifecycle.EngineStatus;
 
 /**
  * One host as the console shows it: the console's own, or a remote one with its connection. It
@@ -36,6 +41,11 @@ public final class HostViewModel {
     private final ReadOnlyStringWrapper lastUpdateText = new ReadOnlyStringWrapper(this, "lastUpdateText", "");
     private final ReadOnlyStringWrapper blockedReason = new ReadOnlyStringWrapper(this, "blockedReason", "");
     private final ReadOnlyStringWrapper detailText = new ReadOnlyStringWrapper(this, "detailText", "");
+    private final ReadOnlyBooleanWrapper engineAvailable = new ReadOnlyBooleanWrapper(this, "engineAvailable", true);
+    private final ReadOnlyStringWrapper engineNotice = new ReadOnlyStringWrapper(this, "engineNotice", "");
+    private EngineStatus engine = EngineStatus.LOCAL;
+    /** When the engine was last heard of: its notice shows a time of that day without the date. */
+    private long engineHeardMs;
     private URI address;
     private RemoteFleet.Connection connection;
     private long nowMs;
@@ -125,6 +135,24 @@ public final class HostViewModel {
         return detailText.getReadOnlyProperty();
     }
 
+    /** Whether the engine that runs the host's instances can do so now. */
+    public ReadOnlyBooleanProperty engineAvailableProperty() {
+        return engineAvailable.getReadOnlyProperty();
+    }
+
+    /**
+     * What the operator reads while the host's engine is unavailable: which engine, since when and
+     * why, e.g. "branch: Kubernetes engine unavailable since 14:02 — …"; empty while it is available.
+     */
+    public ReadOnlyStringProperty engineNoticeProperty() {
+        return engineNotice.getReadOnlyProperty();
+    }
+
+    /** The host's engine as last heard. */
+    public EngineStatus engine() {
+        return engine;
+    }
+
     /** Asks for the host's current key and connects with it; executable when the host refused the key or has none. */
     public Command enterKeyCommand() {
         return enterKey;
@@ -148,6 +176,12 @@ public final class HostViewModel {
     /** Whether the key may be entered now: the host refused it, or none was remembered. */
     ObservableBooleanValue needsKey() {
         return Bindings.createBooleanBinding(() -> state.get() == RemoteFleet.State.UNAUTHORIZED, state);
+    }
+
+    void engine(EngineStatus status, long now) {
+        engine = status;
+        engineHeardMs = now;
+        refresh();
     }
 
     void address(URI value) {
@@ -213,6 +247,9 @@ public final class HostViewModel {
             case CERTIFICATE_CHANGED -> i18n.get("host.blocked.certificateChanged", label);
             default -> i18n.get("host.blocked.closed", label);
         });
+        engineAvailable.set(engine.available());
+        engineNotice.set(engine.reason().map(reason -> i18n.get("host.engine.unavailable", label, engineKind(),
+                since(engine.sinceMs()), reason)).orElse(""));
         detailText.set(isOwn() ? i18n.get("host.detail.own") : switch (now) {
             case CONNECTING -> i18n.get("host.detail.connecting", label, where);
             case CONNECTED -> i18n.get("host.detail.connected", label, where);
@@ -223,6 +260,25 @@ public final class HostViewModel {
             case CLOSED -> i18n.get("host.blocked.closed", label);
         });
     }
+
+    /** The engine's kind in words: "Kubernetes". */
+    String engineKind() {
+        return i18n.get(switch (engine.kind()) {
+            case LOCAL -> "host.engine.kind.local";
+            case KUBERNETES -> "host.engine.kind.kubernetes";
+        });
+    }
+
+    /** A time of the day the engine was last heard of, e.g. 14:02; with its date when it was another day. */
+    private String since(long sinceMs) {
+        ZoneId zone = ZoneId.systemDefault();
+        ZonedDateTime since = Instant.ofEpochMilli(sinceMs).atZone(zone);
+        boolean sameDay = since.toLocalDate().equals(Instant.ofEpochMilli(engineHeardMs).atZone(zone).toLocalDate());
+        return (sameDay ? SINCE_TIME : SINCE_DATE_TIME).format(since);
+    }
+
+    private static final DateTimeFormatter SINCE_TIME = DateTimeFormatter.ofPattern("HH:mm");
+    private static final DateTimeFormatter SINCE_DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     /** Whole seconds until the next try, rounded up; empty once the try is under way. */
     private OptionalLong secondsToRetry() {

@@ -17,9 +17,12 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
+import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.FleetUnavailableException;
 import org.sluice.fleet.group.FleetGroup;
 import org.sluice.fleet.remote.RemoteFleet;
+import org.sluice.lifecycle.EngineStatus;
 
 /**
  * The hosts the console administers: its own, first, and the remote ones the operator connected
@@ -49,6 +52,8 @@ public final class HostsViewModel {
     private final HostViewModel own;
     private final ObservableList<HostViewModel> hosts = FXCollections.observableArrayList();
     private final ObservableList<HostViewModel> readOnlyHosts = FXCollections.unmodifiableObservableList(hosts);
+    private final ObservableList<String> engineNotices = FXCollections.observableArrayList();
+    private final ObservableList<String> readOnlyEngineNotices = FXCollections.unmodifiableObservableList(engineNotices);
     private final Map<String, HostViewModel> byName = new LinkedHashMap<>();
     /** Every connection the store keeps, by host, in the order they were made. */
     private final Map<String, RememberedConnection> remembered = new LinkedHashMap<>();
@@ -73,7 +78,11 @@ public final class HostsViewModel {
         byName.put(own.name(), own);
         hosts.add(own);
         several = Bindings.size(hosts).greaterThan(1);
-        i18n.localeProperty().addListener((o, was, now) -> hosts.forEach(HostViewModel::relabel));
+        i18n.localeProperty().addListener((o, was, now) -> {
+            hosts.forEach(HostViewModel::relabel);
+            refreshEngineNotices();
+        });
+        hosts.addListener((javafx.collections.ListChangeListener<HostViewModel>) change -> refreshEngineNotices());
     }
 
     /** Every host, the console's own first, then the remote ones in the order they were added. */
@@ -185,6 +194,45 @@ public final class HostsViewModel {
                 // Connecting and closed are the console's own doing: nothing to tell.
             }
         }
+    }
+
+    /** Takes each host's engine as {@code snapshot} has it. */
+    public void load(FleetSnapshot snapshot) {
+        snapshot.engines().forEach(this::engine);
+    }
+
+    /** Takes the changes of the hosts' engines among one pulse's events. */
+    public void apply(List<FleetEvent> events) {
+        for (FleetEvent event : events) {
+            if (event instanceof FleetEvent.EngineStatusChanged changed) {
+                engine(changed.host(), changed.status());
+            }
+        }
+    }
+
+    /** Shows {@code status} on its host and tells the user when the engine goes, or comes back. */
+    private void engine(String name, EngineStatus status) {
+        HostViewModel host = host(name);
+        EngineStatus before = host.engine();
+        host.engine(status, clock.getAsLong());
+        if (!status.available() && !status.equals(before)) {
+            notices.postAboutHost(Notice.Kind.ERROR, host.name(), host.engineNoticeProperty().get());
+        } else if (status.available() && !before.available()) {
+            notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.get("hosts.notice.engineBack", host.label(), host.engineKind()));
+        }
+        refreshEngineNotices();
+    }
+
+    private void refreshEngineNotices() {
+        List<String> now = hosts.stream().map(h -> h.engineNoticeProperty().get()).filter(text -> !text.isEmpty()).toList();
+        if (!now.equals(engineNotices)) {
+            engineNotices.setAll(now);
+        }
+    }
+
+    /** The notices of the hosts whose engine is unavailable, in the hosts' order; see {@link HostViewModel#engineNoticeProperty()}. */
+    public ObservableList<String> engineNotices() {
+        return readOnlyEngineNotices;
     }
 
     /** Counts down the retries and the age of what stale hosts show; called once per pulse. */

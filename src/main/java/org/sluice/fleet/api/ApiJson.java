@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -15,6 +16,7 @@ import org.sluice.fleet.FleetSnapshot;
 import org.sluice.fleet.InstanceSnapshot;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
@@ -64,13 +66,41 @@ public final class ApiJson {
         node.put("time", time(snapshot.timeMs()));
         ArrayNode services = node.putArray("services");
         snapshot.services().forEach(s -> services.add(service(s)));
+        Optional.ofNullable(snapshot.engines().get(ServiceSnapshot.THIS_HOST)).ifPresent(e -> node.set("engine", engine(e)));
         return node;
     }
 
     public static FleetSnapshot readSnapshot(JsonNode node) {
         List<ServiceSnapshot> services = new ArrayList<>();
         node.path("services").forEach(s -> services.add(readService(s)));
-        return new FleetSnapshot(readTime(node.path("time")), List.copyOf(services));
+        // A host from before engines had a status says nothing of it.
+        Map<String, EngineStatus> engines = node.path("engine").isObject()
+                ? Map.of(ServiceSnapshot.THIS_HOST, readEngine(node.path("engine"))) : Map.of();
+        return new FleetSnapshot(readTime(node.path("time")), List.copyOf(services), engines);
+    }
+
+    // The host
+
+    /** What {@code GET /host} answers: the host's engine. */
+    public static ObjectNode host(EngineStatus engine) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.set("engine", engine(engine));
+        return node;
+    }
+
+    /** An engine's status: {@code {"kind","available","reason","since"}}; {@code since} is null for an engine available all along. */
+    public static ObjectNode engine(EngineStatus engine) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("kind", engine.kind().id());
+        node.put("available", engine.available());
+        node.put("reason", engine.reason().orElse(null));
+        node.put("since", engine.sinceMs() == EngineStatus.ALWAYS ? null : time(engine.sinceMs()));
+        return node;
+    }
+
+    public static EngineStatus readEngine(JsonNode node) {
+        long since = node.path("since").isTextual() ? readTime(node.path("since")) : EngineStatus.ALWAYS;
+        return new EngineStatus(EngineStatus.Kind.of(text(node, "kind")), optionalText(node, "reason"), since);
     }
 
     public static ArrayNode services(List<ServiceSnapshot> services) {
@@ -341,6 +371,7 @@ public final class ApiJson {
             case FleetEvent.InstanceSampled sampled -> "sample";
             case FleetEvent.ThrottleChanged changed -> "throttle";
             case FleetEvent.InstanceProblem problem -> "problem";
+            case FleetEvent.EngineStatusChanged changed -> "engine";
         };
     }
 
@@ -382,6 +413,11 @@ public final class ApiJson {
                 node.put("index", problem.index());
                 node.put("message", problem.message());
             }
+            case FleetEvent.EngineStatusChanged changed -> {
+                // About the host, not a service; a host's stream tells only of its own engine.
+                node.remove("service");
+                node.set("engine", engine(changed.status()));
+            }
         }
         return node;
     }
@@ -392,6 +428,9 @@ public final class ApiJson {
      * @return empty for an event name this client does not know (a newer host), which it skips
      */
     public static Optional<FleetEvent> readEvent(String name, JsonNode node) {
+        if (name.equals("engine")) {
+            return Optional.of(new FleetEvent.EngineStatusChanged(ServiceSnapshot.THIS_HOST, readEngine(node.path("engine"))));
+        }
         String service = text(node, "service");
         int index = node.path("index").asInt();
         FleetEvent event = switch (name) {

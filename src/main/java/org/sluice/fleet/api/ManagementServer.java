@@ -39,6 +39,7 @@ import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownBackupException;
 import org.sluice.fleet.UnknownServiceException;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
@@ -391,6 +392,13 @@ public final class ManagementServer implements AutoCloseable {
                 allow(method, "GET");
                 stream(exchange, fleet, issuer);
                 yield null;
+            }
+            case "host" -> {
+                if (parts.size() != 1) {
+                    throw noSuchResource();
+                }
+                allow(method, "GET");
+                yield new Answer(200, ApiJson.host(fleet.snapshot().engines().getOrDefault(ServiceSnapshot.THIS_HOST, EngineStatus.LOCAL)));
             }
             case "openapi.json" -> {
                 allow(method, "GET");

@@ -21,6 +21,7 @@ import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * to. A service of a remote host goes by {@code host/name} across the group (a service name never
  * has a {@code /}), and its snapshot names the host; the own host's services keep their names.
  * Every command goes to the host of the service it names, and account-wide commands to every
- * host.
+ * host. Each host keeps its own engine status, under the host's name.
  */
 public final class FleetGroup implements Fleet {
     private static final Logger LOG = LoggerFactory.getLogger(FleetGroup.class);
@@ -97,8 +98,11 @@ public final class FleetGroup implements Fleet {
         // A host that had its snapshot before it joined announces nothing more: announce its services here.
         if (remote.connection().state() == RemoteFleet.State.CONNECTED) {
             try {
-                remote.snapshot().services().forEach(s -> publishFrom(name, remote, new FleetEvent.ServiceAdded(
+                FleetSnapshot joined = remote.snapshot();
+                joined.services().forEach(s -> publishFrom(name, remote, new FleetEvent.ServiceAdded(
                         ServiceSnapshot.qualified(name, s.name()), onHost(name, s))));
+                Optional.ofNullable(joined.engines().get(ServiceSnapshot.THIS_HOST))
+                        .ifPresent(engine -> publishFrom(name, remote, new FleetEvent.EngineStatusChanged(name, engine)));
             } catch (FleetUnavailableException e) {
                 LOG.debug("{} dropped as it joined: {}", name, e.getMessage());
             }
@@ -201,6 +205,8 @@ public final class FleetGroup implements Fleet {
             case FleetEvent.InstanceSampled sampled -> new FleetEvent.InstanceSampled(q, sampled.index(), sampled.sample());
             case FleetEvent.ThrottleChanged changed -> new FleetEvent.ThrottleChanged(q, changed.index(), changed.transition());
             case FleetEvent.InstanceProblem problem -> new FleetEvent.InstanceProblem(q, problem.index(), problem.message());
+            case FleetEvent.EngineStatusChanged changed -> host.isEmpty() ? changed
+                    : new FleetEvent.EngineStatusChanged(host, changed.status());
         };
     }
 
@@ -227,20 +233,24 @@ public final class FleetGroup implements Fleet {
     /** Every host's services; a remote host that has never been reached has none to show yet. */
     @Override
     public FleetSnapshot snapshot() {
-        List<ServiceSnapshot> services = new ArrayList<>(local.snapshot().services());
+        FleetSnapshot own = local.snapshot();
+        List<ServiceSnapshot> services = new ArrayList<>(own.services());
+        Map<String, EngineStatus> engines = new LinkedHashMap<>(own.engines());
         long time = System.currentTimeMillis();
         for (Map.Entry<String, Fleet> member : members()) {
             if (member.getKey().isEmpty()) {
                 continue;
             }
             try {
-                member.getValue().snapshot().services().forEach(s -> services.add(onHost(member.getKey(), s)));
+                FleetSnapshot remote = member.getValue().snapshot();
+                remote.services().forEach(s -> services.add(onHost(member.getKey(), s)));
+                Optional.ofNullable(remote.engines().get(ServiceSnapshot.THIS_HOST)).ifPresent(e -> engines.put(member.getKey(), e));
             } catch (FleetUnavailableException e) {
                 LOG.debug("{} has no snapshot yet: {}", member.getKey(), e.getMessage());
             }
         }
         services.sort(Comparator.comparing(ServiceSnapshot::host).thenComparing(ServiceSnapshot::name));
-        return new FleetSnapshot(time, List.copyOf(services));
+        return new FleetSnapshot(time, List.copyOf(services), engines);
     }
 
     @Override

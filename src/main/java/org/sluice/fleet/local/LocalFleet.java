@@ -26,6 +26,7 @@ import org.sluice.fleet.Subscription;
 import org.sluice.fleet.UnknownBackupException;
 import org.sluice.fleet.UnknownServiceException;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
@@ -119,7 +120,8 @@ public final class LocalFleet implements Fleet {
 
     @Override
     public FleetSnapshot snapshot() {
-        return new FleetSnapshot(System.currentTimeMillis(), host.services().stream().map(this::snapshot).toList());
+        return new FleetSnapshot(System.currentTimeMillis(), host.services().stream().map(this::snapshot).toList(),
+                Map.of(ServiceSnapshot.THIS_HOST, host.engineStatus()));
     }
 
     private ServiceSnapshot snapshot(ServiceView view) {
@@ -151,6 +153,11 @@ public final class LocalFleet implements Fleet {
                 if (!before.equals(service.definition())) {
                     listener.onEvent(new FleetEvent.DefinitionChanged(service.name(), snapshot(service)));
                 }
+            }
+
+            @Override
+            public void engineStatusChanged(EngineStatus status) {
+                listener.onEvent(new FleetEvent.EngineStatusChanged(ServiceSnapshot.THIS_HOST, status));
             }
 
             @Override

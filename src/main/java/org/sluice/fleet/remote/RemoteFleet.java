@@ -38,6 +38,7 @@ import org.sluice.fleet.api.ApiJson;
 import org.sluice.fleet.api.ManagementClient;
 import org.sluice.fleet.api.ServerSentEvents;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
@@ -119,6 +120,8 @@ public final class RemoteFleet implements Fleet {
     private final ManagementClient client;
     private final Settings settings;
     private final Map<String, ServiceSnapshot> mirror = new ConcurrentHashMap<>();
+    /** The host's engine as last heard, under {@link ServiceSnapshot#THIS_HOST}; empty from a host that does not say it. */
+    private volatile Map<String, EngineStatus> engines = Map.of();
     private final FleetListeners listeners = new FleetListeners();
     private final List<ConnectionListener> connectionListeners = new CopyOnWriteArrayList<>();
     private final Map<String, CompletableFuture<OperationRecord>> pending = new ConcurrentHashMap<>();
@@ -318,6 +321,12 @@ public final class RemoteFleet implements Fleet {
 
     /** Takes the host's snapshot as the truth, announcing what changed since the mirror was last right. */
     private void resynchronise(FleetSnapshot snapshot) {
+        Map<String, EngineStatus> heard = snapshot.engines();
+        if (!heard.equals(engines)) {
+            engines = heard;
+            Optional.ofNullable(heard.get(ServiceSnapshot.THIS_HOST))
+                    .ifPresent(engine -> publish(new FleetEvent.EngineStatusChanged(ServiceSnapshot.THIS_HOST, engine)));
+        }
         Map<String, ServiceSnapshot> fresh = new LinkedHashMap<>();
         snapshot.services().forEach(s -> fresh.put(s.name(), s));
         for (String gone : List.copyOf(mirror.keySet())) {
@@ -382,6 +391,7 @@ public final class RemoteFleet implements Fleet {
             case FleetEvent.InstanceProblem problem -> {
                 // Nothing to keep: the event says it all.
             }
+            case FleetEvent.EngineStatusChanged changed -> engines = Map.of(ServiceSnapshot.THIS_HOST, changed.status());
         }
         publish(event);
     }
@@ -442,7 +452,7 @@ public final class RemoteFleet implements Fleet {
         }
         List<ServiceSnapshot> services = new ArrayList<>(mirror.values());
         services.sort(Comparator.comparing(ServiceSnapshot::name));
-        return new FleetSnapshot(Math.max(connection.lastHeardMs(), 0), List.copyOf(services));
+        return new FleetSnapshot(Math.max(connection.lastHeardMs(), 0), List.copyOf(services), engines);
     }
 
     @Override

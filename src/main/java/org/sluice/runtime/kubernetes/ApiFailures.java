@@ -53,6 +53,19 @@ final class ApiFailures {
         return new IOException(message, e);
     }
 
+    /**
+     * Whether {@code failure} of a call says the engine as a whole is unavailable: the API server
+     * could not be reached, did not accept the host's credentials, refused it (403), or failed
+     * itself (500 and up). A missing object or a conflict says nothing about the engine.
+     */
+    static boolean engineDown(IOException failure) {
+        if (!(failure.getCause() instanceof KubernetesClientException k)) {
+            return false;
+        }
+        int code = k.getCode();
+        return code <= 0 || code == 401 || code == 403 || code >= 500;
+    }
+
     private static String rootCause(Throwable e) {
         Throwable cause = e;
         while (cause.getCause() != null && cause.getCause() != cause) {

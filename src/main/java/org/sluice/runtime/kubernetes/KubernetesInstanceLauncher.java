@@ -6,17 +6,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -32,7 +35,9 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.InstanceConnector;
@@ -109,11 +114,23 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     private final ExecutorService work = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("sluice-kubernetes-", 1).daemon().factory());
     private final SecureRandom random = new SecureRandom();
+    private final InstantSource clock;
+    private final java.util.List<Consumer<EngineStatus>> engineWatchers = new CopyOnWriteArrayList<>();
+    /** Held while the engine's status changes and its watchers hear of it, so that they hear the changes in order. */
+    private final Object engineLock = new Object();
+    private EngineStatus engine;
 
     public KubernetesInstanceLauncher(KubernetesClient client, Settings settings, InstanceConnector connector) {
+        this(client, settings, connector, InstantSource.system());
+    }
+
+    /** @param clock tells since when the engine is available or not */
+    public KubernetesInstanceLauncher(KubernetesClient client, Settings settings, InstanceConnector connector, InstantSource clock) {
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.connector = Objects.requireNonNull(connector, "connector");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.engine = EngineStatus.available(EngineStatus.Kind.KUBERNETES, clock.millis());
     }
 
     @Override
@@ -152,6 +169,59 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                 .withName(configMapName(service)).delete());
         call("delete", "secrets", () -> client.secrets().inNamespace(settings.namespace())
                 .withName(secretName(service)).delete());
+    }
+
+    /**
+     * Available until a call to the API server finds it out of reach or refused (401, 403, an
+     * answer of 500 and up), or a pod informer's list or watch fails; available again from the
+     * next call it answers or the next pod change an informer hears (a resync is not one).
+     */
+    @Override
+    public EngineStatus engineStatus() {
+        synchronized (engineLock) {
+            return engine;
+        }
+    }
+
+    @Override
+    public void watchEngine(Consumer<EngineStatus> watcher) {
+        engineWatchers.add(Objects.requireNonNull(watcher, "watcher"));
+    }
+
+    /** The API server answered: the engine is available, from now if it was not. */
+    void engineAnswered() {
+        synchronized (engineLock) {
+            if (!engine.available()) {
+                changeEngine(EngineStatus.available(EngineStatus.Kind.KUBERNETES, clock.millis()));
+            }
+        }
+    }
+
+    /** The API server could not be reached or refused the host, for {@code reason}. */
+    void engineFailed(String reason) {
+        synchronized (engineLock) {
+            if (engine.available()) {
+                LOG.warn("The Kubernetes engine is unavailable: {}", reason);
+                changeEngine(EngineStatus.unavailable(EngineStatus.Kind.KUBERNETES, reason, clock.millis()));
+            } else if (!engine.reason().orElseThrow().equals(reason)) {
+                // Still unavailable, since the first failure, for the latest reason.
+                changeEngine(EngineStatus.unavailable(EngineStatus.Kind.KUBERNETES, reason, engine.sinceMs()));
+            }
+        }
+    }
+
+    private void changeEngine(EngineStatus now) {
+        if (now.available()) {
+            LOG.info("The Kubernetes engine is available again");
+        }
+        engine = now;
+        for (Consumer<EngineStatus> watcher : engineWatchers) {
+            try {
+                watcher.accept(now);
+            } catch (RuntimeException e) {
+                LOG.error("A watcher of the engine's status failed", e);
+            }
+        }
     }
 
     /** Stops watching pods. What runs in the cluster stays: pods outlive their host. */
@@ -305,24 +375,39 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     // ---------------------------------------------------------------- for ServicePods
 
     SharedIndexInformer<Pod> podInformer(String service) {
-        return client.pods().inNamespace(settings.namespace()).withLabel(SERVICE_LABEL, service)
+        SharedIndexInformer<Pod> informer = client.pods().inNamespace(settings.namespace()).withLabel(SERVICE_LABEL, service)
                 .runnableInformer(settings.resync().toMillis());
+        informer.exceptionHandler((started, failure) -> {
+            engineFailed(failure instanceof KubernetesClientException k
+                    ? ApiFailures.translate("list and watch", "pods", settings.namespace(), server(), k).getMessage()
+                    : "The pods of namespace '" + settings.namespace() + "' could not be watched (" + failure
+                    + "): check that the API server at " + server() + " runs and that --kubeconfig names it");
+            // As the client's own handler: keep trying once started, unless the answer cannot be read at all.
+            return started && !ExceptionHandler.isDeserializationException(failure);
+        });
+        return informer;
     }
 
     /** Waits for an informer's first list of pods, failing with the reason the API server gave. */
     void awaitSynced(SharedIndexInformer<Pod> informer) throws IOException {
         try {
             informer.start().toCompletableFuture().get(settings.apiWait().toMillis(), TimeUnit.MILLISECONDS);
+            engineAnswered();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof KubernetesClientException k) {
-                throw ApiFailures.translate("list and watch", "pods", settings.namespace(), server(), k);
-            }
-            throw new IOException("The pods of the namespace '" + settings.namespace() + "' could not be watched: "
+            IOException failure = e.getCause() instanceof KubernetesClientException k
+                    ? ApiFailures.translate("list and watch", "pods", settings.namespace(), server(), k)
+                    : new IOException("The pods of the namespace '" + settings.namespace() + "' could not be watched: "
                     + e.getCause().getMessage(), e.getCause());
+            if (ApiFailures.engineDown(failure)) {
+                engineFailed(failure.getMessage());
+            }
+            throw failure;
         } catch (TimeoutException e) {
-            throw new IOException("The Kubernetes API server at " + server() + " did not list the pods of namespace '"
+            IOException failure = new IOException("The Kubernetes API server at " + server() + " did not list the pods of namespace '"
                     + settings.namespace() + "' within " + settings.apiWait().toSeconds()
                     + " s; check that it runs and that --kubeconfig names it", e);
+            engineFailed(failure.getMessage());
+            throw failure;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("Interrupted while the pods were listed", e);
@@ -388,8 +473,19 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         return client.apps().deployments().inNamespace(settings.namespace());
     }
 
+    /** Makes one call to the API server; its outcome tells whether the engine is available. */
     private <T> T call(String verb, String resource, ApiFailures.Call<T> call) throws IOException {
-        return ApiFailures.call(verb, resource, settings.namespace(), server(), call);
+        T result;
+        try {
+            result = ApiFailures.call(verb, resource, settings.namespace(), server(), call);
+        } catch (IOException e) {
+            if (ApiFailures.engineDown(e)) {
+                engineFailed(e.getMessage());
+            }
+            throw e;
+        }
+        engineAnswered();
+        return result;
     }
 
     private String server() {

@@ -150,18 +150,26 @@ final class ServicePods implements ResourceEventHandler<Pod> {
 
     // ---------------------------------------------------------------- the informer
 
+    // A pod event is the API server answering the informer: its list or watch works again. Not a
+    // resync, which hands the informer's own copy of each pod again, whatever the server does.
+
     @Override
     public void onAdd(Pod pod) {
+        launcher.engineAnswered();
         seen(pod);
     }
 
     @Override
     public void onUpdate(Pod before, Pod pod) {
+        if (!Objects.equals(before.getMetadata().getResourceVersion(), pod.getMetadata().getResourceVersion())) {
+            launcher.engineAnswered();
+        }
         seen(pod);
     }
 
     @Override
     public void onDelete(Pod pod, boolean finalStateUnknown) {
+        launcher.engineAnswered();
         synchronized (this) {
             gone(pod);
             bindFree();

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
@@ -103,6 +104,9 @@ public final class HostMetrics implements HostListener {
      * @param services the host's services as they are now; read on every scrape
      * @param clock    what "now" is for the episode under way
      */
+    /** The host's engine as last heard: local, always available, until told otherwise. */
+    private volatile EngineStatus engine = EngineStatus.LOCAL;
+
     public HostMetrics(Supplier<List<ServiceView>> services, InstantSource clock) {
         this.services = Objects.requireNonNull(services, "services");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -122,7 +126,13 @@ public final class HostMetrics implements HostListener {
     public static HostMetrics of(Host host, InstantSource clock) {
         HostMetrics metrics = new HostMetrics(host::services, clock);
         host.addListener(metrics);
+        metrics.engine = host.engineStatus();
         return metrics;
+    }
+
+    @Override
+    public void engineStatusChanged(EngineStatus status) {
+        engine = status;
     }
 
     /** The content type of {@link #write}'s page. */
@@ -269,7 +279,11 @@ public final class HostMetrics implements HostListener {
             health.dataPoint(StateSetDataPointSnapshot.builder().labels(serviceLabels)
                     .state("ok", !restarting && !down).state("warning", restarting && !down).state("error", down).build());
         }
-        return MetricSnapshots.of(memory.build(), inProcess.build(), memoryHigh.build(), memoryLow.build(),
+        Gauges engineAvailable = new Gauges("sluice_engine_available",
+                "1 while the engine that runs the host's role instances can do so, else 0", null);
+        EngineStatus now = engine;
+        engineAvailable.add(Labels.of("engine", now.kind().id()), now.available() ? 1 : 0);
+        return MetricSnapshots.of(engineAvailable.build(), memory.build(), inProcess.build(), memoryHigh.build(), memoryLow.build(),
                 inProcessHigh.build(), inProcessLow.build(), throttled.build(), cause.build(), since.build(),
                 throttledSeconds.build(), received.build(), delivered.build(), failed.build(), refused.build(),
                 latency.build(), state.build(), health.build(), units.build(), running.build());

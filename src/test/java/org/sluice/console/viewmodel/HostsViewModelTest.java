@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.api.ManagedHost;
 import org.sluice.fleet.group.FleetGroup;
 import org.sluice.fleet.remote.RemoteFleet;
@@ -364,5 +365,37 @@ class HostsViewModelTest {
         assertThat(hosts.hosts()).containsExactly(hosts.own());
         assertThat(store.kept).isEmpty();
         assertThat(notices.latestProperty().get().text()).isEqualTo("branch removed: the console no longer connects to it.");
+    }
+
+    @Test
+    void anUnavailableEngineIsANoticeOfItsHostWithSinceWhenAndWhyUntilItIsAvailableAgain() {
+        long since = java.time.LocalDate.of(2026, 12, 3).atTime(14, 2).atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+        now = since + 60_000;
+        hosts.load(new org.sluice.fleet.FleetSnapshot(now, List.of(), java.util.Map.of(
+                org.sluice.fleet.ServiceSnapshot.THIS_HOST, org.sluice.lifecycle.EngineStatus.LOCAL)));
+        assertThat(hosts.own().engineNoticeProperty().get()).isEmpty();
+        assertThat(hosts.engineNotices()).isEmpty();
+
+        org.sluice.lifecycle.EngineStatus down = org.sluice.lifecycle.EngineStatus.unavailable(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
+                "The Kubernetes API server at https://10.0.0.9:6443 could not be reached: check --kubeconfig", since);
+        hosts.apply(List.of(new FleetEvent.EngineStatusChanged("branch", down)));
+
+        String notice = "branch: Kubernetes engine unavailable since 14:02 \u2014 "
+                + "The Kubernetes API server at https://10.0.0.9:6443 could not be reached: check --kubeconfig";
+        assertThat(hosts.host("branch").engineNoticeProperty().get()).isEqualTo(notice);
+        assertThat(hosts.host("branch").engineAvailableProperty().get()).isFalse();
+        assertThat(hosts.engineNotices()).containsExactly(notice);
+        assertThat(notices.all()).extracting(Notice::text).contains(notice);
+
+        english.use(Locale.KOREAN);
+        assertThat(hosts.engineNotices()).singleElement().asString().startsWith("branch: 쿠버네티스 엔진을 14:02부터 사용할 수 없습니다");
+        english.use(Locale.ENGLISH);
+
+        hosts.apply(List.of(new FleetEvent.EngineStatusChanged("branch",
+                org.sluice.lifecycle.EngineStatus.available(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, since + 120_000))));
+        assertThat(hosts.host("branch").engineNoticeProperty().get()).isEmpty();
+        assertThat(hosts.host("branch").engineAvailableProperty().get()).isTrue();
+        assertThat(hosts.engineNotices()).isEmpty();
+        assertThat(notices.all()).extracting(Notice::text).contains("branch: the Kubernetes engine is available again.");
     }
 }

@@ -153,4 +153,25 @@ class ApiJsonTest {
         assertThatThrownBy(() -> ApiJson.operation("Explode")).hasMessageContaining("not an operation of the chart");
         assertThatThrownBy(() -> ApiJson.outcome("Maybe")).hasMessageContaining("not a known Outcome");
     }
+
+    @Test
+    void theEngineReadsBackInTheSnapshotAndAsAnEventAndAHostThatSaysNothingOfItHasNone() throws Exception {
+        org.sluice.lifecycle.EngineStatus down = org.sluice.lifecycle.EngineStatus.unavailable(
+                org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, "Kubernetes refused: grant list on pods", 1_700_000_000_123L);
+        FleetSnapshot snapshot = new FleetSnapshot(1_700_000_002_000L, List.of(),
+                java.util.Map.of(ServiceSnapshot.THIS_HOST, down));
+        assertThat(ApiJson.readSnapshot(reparse(ApiJson.snapshot(snapshot)))).isEqualTo(snapshot);
+        FleetSnapshot local = new FleetSnapshot(5, List.of(), java.util.Map.of(ServiceSnapshot.THIS_HOST,
+                org.sluice.lifecycle.EngineStatus.LOCAL));
+        assertThat(ApiJson.readSnapshot(reparse(ApiJson.snapshot(local)))).isEqualTo(local);
+        assertThat(ApiJson.snapshot(local).path("engine").path("since").isNull()).as("always available: no since").isTrue();
+
+        org.sluice.fleet.FleetEvent.EngineStatusChanged event = new org.sluice.fleet.FleetEvent.EngineStatusChanged(ServiceSnapshot.THIS_HOST, down);
+        assertThat(ApiJson.eventName(event)).isEqualTo("engine");
+        JsonNode json = ApiJson.event(event);
+        assertThat(json.has("service")).as("an event about the host names no service").isFalse();
+        assertThat(ApiJson.readEvent("engine", reparse(json))).contains(event);
+
+        assertThat(ApiJson.readSnapshot(reparse(ApiJson.snapshot(new FleetSnapshot(5, List.of())))).engines()).isEmpty();
+    }
 }

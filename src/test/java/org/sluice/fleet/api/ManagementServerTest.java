@@ -449,4 +449,21 @@ class ManagementServerTest {
         two.body().close();
         three.body().close();
     }
+
+    @Test
+    void theHostResourceSaysWhetherItsEngineIsAvailableSinceWhenAndWhyNot() throws Exception {
+        ManagementClient.Answer local = client.get("/host");
+        assertThat(local.status()).isEqualTo(200);
+        assertThat(local.body().path("engine").path("kind").asText()).isEqualTo("local");
+        assertThat(local.body().path("engine").path("available").asBoolean()).isTrue();
+        assertThat(local.body().path("engine").path("reason").isNull()).isTrue();
+
+        fx.launcher.engine(org.sluice.lifecycle.EngineStatus.unavailable(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
+                "The Kubernetes API server could not be reached: check --kubeconfig", 1_700_000_000_000L));
+        com.fasterxml.jackson.databind.JsonNode engine = client.get("/host").body().path("engine");
+        assertThat(engine.path("kind").asText()).isEqualTo("kubernetes");
+        assertThat(engine.path("available").asBoolean()).isFalse();
+        assertThat(engine.path("reason").asText()).isEqualTo("The Kubernetes API server could not be reached: check --kubeconfig");
+        assertThat(engine.path("since").asText()).isEqualTo("2023-11-14T22:13:20Z");
+    }
 }

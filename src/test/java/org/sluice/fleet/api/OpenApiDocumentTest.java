@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sluice.fleet.FleetEvent;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
@@ -108,6 +109,7 @@ class OpenApiDocumentTest {
         succeeded("POST", "/services", definition("orders"));
         openTheEventStream();
         readTheServices();
+        readTheHostAndHearItsEngine();
         throttleAnInstance();
         crashAThrottledInstance();
         String backup = runEveryOperation();
@@ -177,6 +179,16 @@ class OpenApiDocumentTest {
             assertThat(answer.statusCode()).isEqualTo(304);
             assertThat(answer.body()).isEmpty();
         }
+    }
+
+    /** The host's engine as it is, then unavailable and available again: two engine events. */
+    private void readTheHostAndHearItsEngine() throws Exception {
+        assertThat(call(200, "GET", "/host", null).body().path("engine").path("available").asBoolean()).isTrue();
+        fx.launcher.engine(EngineStatus.unavailable(EngineStatus.Kind.KUBERNETES,
+                "The Kubernetes API server could not be reached: check --kubeconfig", System.currentTimeMillis()));
+        assertThat(call(200, "GET", "/host", null).body().path("engine").path("reason").asText()).contains("--kubeconfig");
+        fx.launcher.engine(EngineStatus.available(EngineStatus.Kind.KUBERNETES,
+                System.currentTimeMillis()));
     }
 
     /** An instance is sampled, throttled and Normal again, so that samples, throttle times and episodes are checked too. */

@@ -184,4 +184,23 @@ class FleetGroupTest {
         assertThat(events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("again/orders")).snapshot().host()).isEqualTo("again");
         assertThat(group.hosts()).containsExactly("branch", "again");
     }
+
+    @Test
+    void eachHostKeepsItsOwnEngineStatusAndItsChangesArriveUnderTheHostsName() throws Exception {
+        events.next(FleetEvent.ServiceAdded.class, e -> e.service().equals("branch/orders"));
+        org.sluice.lifecycle.EngineStatus down = org.sluice.lifecycle.EngineStatus.unavailable(
+                org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, "Kubernetes refused to let the host list pods (403 Forbidden): grant it", 5_000);
+        branch.launcher.engine(down);
+
+        FleetEvent.EngineStatusChanged heard = events.next(FleetEvent.EngineStatusChanged.class, e -> e.host().equals("branch"));
+        assertThat(heard.status()).isEqualTo(down);
+        assertThat(heard.service()).isEmpty();
+        assertThat(group.snapshot().engines()).containsEntry("branch", down)
+                .containsEntry(ServiceSnapshot.THIS_HOST, org.sluice.lifecycle.EngineStatus.LOCAL);
+
+        org.sluice.lifecycle.EngineStatus back = org.sluice.lifecycle.EngineStatus.available(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, 9_000);
+        own.launcher.engine(back);
+        assertThat(events.next(FleetEvent.EngineStatusChanged.class, e -> e.host().isEmpty()).status()).isEqualTo(back);
+        assertThat(group.snapshot().engines()).containsEntry(ServiceSnapshot.THIS_HOST, back).containsEntry("branch", down);
+    }
 }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sluice.fleet.Fleet;
 import org.sluice.fleet.EventRecorder;
 import org.sluice.fleet.FleetEvent;
+import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.fleet.FleetUnavailableException;
 import org.sluice.fleet.InvalidDefinitionException;
 import org.sluice.fleet.OperationTicket;
@@ -316,5 +317,23 @@ class RemoteFleetTest {
             nowhere.close();
         }
         assertThat(nowhere.connection().state()).isEqualTo(RemoteFleet.State.CLOSED);
+    }
+
+    @Test
+    void aHostsEngineStatusComesWithTheSnapshotAndEachChangeAsAnEvent() throws Exception {
+        connection(RemoteFleet.State.CONNECTED);
+        assertThat(remote.snapshot().engines()).containsEntry(ServiceSnapshot.THIS_HOST, org.sluice.lifecycle.EngineStatus.LOCAL);
+
+        org.sluice.lifecycle.EngineStatus down = org.sluice.lifecycle.EngineStatus.unavailable(
+                org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, "The Kubernetes API server could not be reached", 1_700_000_000_123L);
+        managed.launcher.engine(down);
+        // The first snapshot told the engine as it was then; the change follows.
+        assertThat(events.next(FleetEvent.EngineStatusChanged.class, e -> !e.status().available()).status()).isEqualTo(down);
+        assertThat(remote.snapshot().engines()).containsEntry(ServiceSnapshot.THIS_HOST, down);
+
+        try (RemoteFleet later = RemoteFleet.connect("later", managed.client(), RemoteFleet.Settings.defaults())) {
+            assertThat(later.snapshot().engines()).as("a client that connects meanwhile reads it in the snapshot")
+                    .containsEntry(ServiceSnapshot.THIS_HOST, down);
+        }
     }
 }

@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.runtime.InstanceEvent;
@@ -44,7 +45,10 @@ class KubernetesInstanceLauncherTest {
 
     private final FakeConnector connector = new FakeConnector();
     private final Pods pods = new Pods(client);
-    private KubernetesInstanceLauncher launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector);
+    private volatile long now = 1_000;
+    private KubernetesInstanceLauncher launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector,
+            () -> java.time.Instant.ofEpochMilli(now));
+    private final List<EngineStatus> statuses = new CopyOnWriteArrayList<>();
     private final List<InstanceEvent> events = new CopyOnWriteArrayList<>();
     /** Counts down on each Ready the instances say, after it is in {@link #events}. */
     private final java.util.concurrent.Semaphore readies = new java.util.concurrent.Semaphore(0);
@@ -343,5 +347,128 @@ class KubernetesInstanceLauncherTest {
         } finally {
             nowhere.close();
         }
+    }
+
+    @Test
+    void theEngineIsAvailableFromTheStartAndSaysItIsKubernetes() {
+        assertEquals(EngineStatus.available(EngineStatus.Kind.KUBERNETES, 1_000), launcher.engineStatus());
+    }
+
+    @Test
+    void aRefusedCallMakesTheEngineUnavailableWithTheWayOutAndTheNextSuccessfulCallAvailableAgain() throws Exception {
+        launcher.watchEngine(statuses::add);
+        server.expect().post().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments")
+                .andReturn(403, Pods.FORBIDDEN)
+                .once();
+        now = 2_000;
+        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+
+        EngineStatus refused = launcher.engineStatus();
+        assertFalse(refused.available());
+        assertEquals(2_000, refused.sinceMs());
+        assertTrue(refused.reason().orElseThrow().contains("grant the host's account the 'create' permission on 'deployments'"),
+                refused.toString());
+        assertEquals(List.of(refused), statuses);
+
+        now = 3_000;
+        launcher.launch(orders(1), 0, false, recorder);
+        assertEquals(EngineStatus.available(EngineStatus.Kind.KUBERNETES, 3_000), launcher.engineStatus());
+        assertEquals(List.of(refused, launcher.engineStatus()), statuses);
+    }
+
+    @Test
+    void anEngineStillRefusingIsToldOnceAndStaysUnavailableSinceTheFirstRefusal() throws Exception {
+        launcher.watchEngine(statuses::add);
+        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/configmaps/sluice-orders-definition")
+                .andReturn(403, Pods.FORBIDDEN)
+                .times(2);
+        now = 2_000;
+        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+        now = 2_500;
+        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+
+        assertEquals(1, statuses.size(), statuses.toString());
+        assertEquals(2_000, launcher.engineStatus().sinceMs(), "still unavailable since the first failure");
+        assertTrue(launcher.engineStatus().reason().orElseThrow().contains("'get' permission on 'configmaps'"),
+                launcher.engineStatus().toString());
+
+        now = 3_000;
+        launcher.launch(orders(1), 0, false, recorder);
+        assertTrue(launcher.engineStatus().available());
+        assertEquals(2, statuses.size(), statuses.toString());
+    }
+
+    @Test
+    void aMissingObjectSaysNothingAboutTheEngine() throws Exception {
+        server.expect().patch().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(409, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":409}")
+                .once();
+        launcher.launch(orders(1), 0, false, recorder);
+        launcher.watchEngine(statuses::add);
+        assertThrows(IOException.class, () -> launcher.released("orders", 0));
+        assertTrue(launcher.engineStatus().available());
+        assertEquals(List.of(), statuses);
+    }
+
+    @Test
+    void anUnreachableApiServerMakesTheEngineUnavailableNamingTheAddressAndTheKubeconfig() throws IOException {
+        KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl("http://127.0.0.1:1").withRequestRetryBackoffLimit(0).withConnectionTimeout(2000).build()).build();
+        try (KubernetesInstanceLauncher unreachable = new KubernetesInstanceLauncher(nowhere, Pods.settings(Duration.ofMinutes(10)),
+                connector, () -> java.time.Instant.ofEpochMilli(now))) {
+            now = 5_000;
+            assertThrows(IOException.class, () -> unreachable.launch(orders(1), 0, false, recorder));
+            EngineStatus status = unreachable.engineStatus();
+            assertEquals(EngineStatus.Kind.KUBERNETES, status.kind());
+            assertEquals(5_000, status.sinceMs());
+            assertTrue(status.reason().orElseThrow().startsWith("The Kubernetes API server at http://127.0.0.1:1"), status.toString());
+            assertTrue(status.reason().orElseThrow().contains("--kubeconfig"), status.toString());
+        } finally {
+            nowhere.close();
+        }
+    }
+
+    @Test
+    void aPodListThatFailsMakesTheEngineUnavailable() {
+        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/pods?labelSelector=sluice.org%2Fservice%3Dorders&resourceVersion=0")
+                .andReturn(403, Pods.FORBIDDEN)
+                .once();
+        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+        assertTrue(launcher.engineStatus().reason().orElseThrow().contains("'list' and 'watch' permissions on 'pods'"),
+                launcher.engineStatus().toString());
+    }
+
+    @Test
+    void anInformerResyncIsNotTheApiServerAnsweringAndLeavesTheEngineUnavailable() throws Exception {
+        launcher.close();
+        launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMillis(200)), connector,
+                () -> java.time.Instant.ofEpochMilli(now));
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        pods.awaitIndex("orders-a", 0);
+        server.expect().get().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(403, Pods.FORBIDDEN)
+                .once();
+        assertThrows(IOException.class, () -> launcher.released("orders", 0));
+        assertFalse(launcher.engineStatus().available());
+
+        // A resync hands the informer's own copy of each pod again: the API server said nothing.
+        CountDownLatch resyncs = new CountDownLatch(2);
+        launcher.whenPodHandled("orders", pod -> resyncs.countDown());
+        assertTrue(resyncs.await(10, TimeUnit.SECONDS));
+        assertFalse(launcher.engineStatus().available(), launcher.engineStatus().toString());
+
+        // A pod that changed is the API server's word.
+        pods.ready(definition, "orders-b", "10.0.0.2");
+        CountDownLatch added = new CountDownLatch(1);
+        launcher.whenPodHandled("orders", pod -> {
+            if (pod.getMetadata().getName().equals("orders-b")) {
+                added.countDown();
+            }
+        });
+        assertTrue(added.await(10, TimeUnit.SECONDS));
+        assertTrue(launcher.engineStatus().available());
     }
 }

@@ -243,4 +243,18 @@ class HostMetricsTest {
         return new OperationRecord(id, "orders", operation, "owner", START,
                 outcome == Outcome.RUNNING ? OptionalLong.empty() : OptionalLong.of(START + 10), outcome, Optional.empty());
     }
+
+    @Test
+    void theEngineIsAvailableAsOneGaugeLabelledWithItsKind() throws Exception {
+        assertThat(scrape().value("sluice_engine_available", "engine", "local")).contains(1.0);
+
+        metrics.engineStatusChanged(org.sluice.lifecycle.EngineStatus.unavailable(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,
+                "The Kubernetes API server could not be reached", START));
+        Exposition down = scrape();
+        assertThat(down.value("sluice_engine_available", "engine", "kubernetes")).contains(0.0);
+        assertThat(down.value("sluice_engine_available", "engine", "local")).as("one engine per host").isEmpty();
+
+        metrics.engineStatusChanged(org.sluice.lifecycle.EngineStatus.available(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, START + 1));
+        assertThat(scrape().value("sluice_engine_available", "engine", "kubernetes")).contains(1.0);
+    }
 }
