@@ -313,20 +313,23 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
 
     /**
      * The log of the pod bound to instance {@code index}: its container's, as Kubernetes keeps it,
-     * in whole lines. An instance with no pod bound has none, and so has the run before (the log of
-     * a restarted container's previous run is not read yet). Runs are told apart by length alone
-     * (decision 0020).
+     * in whole lines. The run before is the container's previous run, which Kubernetes keeps once
+     * it restarted the container in its pod (a pod that replaced another starts without one). An
+     * instance with no pod bound has neither. Runs are told apart by length alone (decision 0020).
      */
     @Override
     public InstanceLog log(String service, int index, InstanceLog.Run run, long offset, int maxBytes) throws IOException {
         ServicePods pods = services.get(service);
         Optional<String> pod = pods == null ? Optional.empty() : pods.podOf(index);
-        if (pod.isEmpty() || run == InstanceLog.Run.PREVIOUS) {
-            return InstanceLog.none(run, false, false);
+        boolean previousKept = pods != null && pods.restartedInPlace(index);
+        if (pod.isEmpty() || run == InstanceLog.Run.PREVIOUS && !previousKept) {
+            return InstanceLog.none(run, false, previousKept);
         }
-        String text = call("get", "pods/log", () ->
-                client.pods().inNamespace(settings.namespace()).withName(pod.get()).inContainer(CONTAINER).getLog());
-        return InstanceLogFiles.read((text == null ? "" : text).getBytes(StandardCharsets.UTF_8), run, offset, maxBytes, false,
+        String text = call("get", "pods/log", () -> {
+            var container = client.pods().inNamespace(settings.namespace()).withName(pod.get()).inContainer(CONTAINER);
+            return run == InstanceLog.Run.PREVIOUS ? container.terminated().getLog() : container.getLog();
+        });
+        return InstanceLogFiles.read((text == null ? "" : text).getBytes(StandardCharsets.UTF_8), run, offset, maxBytes, previousKept,
                 InstanceLog.UNKNOWN_RUN);
     }
 

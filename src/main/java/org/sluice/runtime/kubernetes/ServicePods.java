@@ -136,6 +136,16 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         return instance == null ? Optional.empty() : Optional.ofNullable(instance.pod);
     }
 
+    /** Whether Kubernetes restarted the container of the pod bound to instance {@code index}, and so keeps its previous run's log. */
+    synchronized boolean restartedInPlace(int index) {
+        PodInstance instance = instances.get(index);
+        if (instance == null || instance.pod == null || informer == null) {
+            return false;
+        }
+        return informer.getStore().list().stream()
+                .anyMatch(pod -> instance.pod.equals(pod.getMetadata().getName()) && restarts(pod) > 0);
+    }
+
     /** A new instance {@code index}, bound at once to a free ready pod if there is one. */
     synchronized PodInstance want(int index, boolean suspended, InstanceListener listener) {
         PodInstance old = instances.get(index);

@@ -214,8 +214,34 @@ class KubernetesInstanceLauncherTest {
         assertEquals("", launcher.log("orders", 1, org.sluice.lifecycle.InstanceLog.Run.CURRENT, -1, 1024).text(),
                 "no pod is bound to instance 1");
 
-        assertEquals("", launcher.log("orders", 0, org.sluice.lifecycle.InstanceLog.Run.PREVIOUS, -1, 1024).text(),
-                "a restarted container's previous log is not read");
+        org.sluice.lifecycle.InstanceLog noPrevious = launcher.log("orders", 0, org.sluice.lifecycle.InstanceLog.Run.PREVIOUS, -1, 1024);
+        assertEquals("", noPrevious.text(), "a container that never restarted has no run before");
+        assertFalse(noPrevious.previousKept());
+        assertFalse(whole.previousKept());
+    }
+
+    @Test
+    void aRestartedContainersPreviousRunHasItsLogToo() throws Exception {
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-r", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        FakeConnector.Connection before = connector.next();
+        pods.awaitIndex("orders-r", 0);
+        before.exit(137);
+        pods.put(definition, "orders-r", "10.0.0.1", false, 1, 137);
+        pods.put(definition, "orders-r", "10.0.0.1", true, 1, 137);
+        awaitReadies(2);
+        String path = "/api/v1/namespaces/" + Pods.NAMESPACE + "/pods/orders-r/log?pretty=false&container=instance";
+        server.expect().get().withPath(path).andReturn(200, "instance 0 ready again\n").always();
+        server.expect().get().withPath(path + "&previous=true").andReturn(200, "instance 0 out of memory\n").always();
+
+        org.sluice.lifecycle.InstanceLog current = launcher.log("orders", 0, org.sluice.lifecycle.InstanceLog.Run.CURRENT, -1, 1024);
+        org.sluice.lifecycle.InstanceLog previous = launcher.log("orders", 0, org.sluice.lifecycle.InstanceLog.Run.PREVIOUS, -1, 1024);
+
+        assertEquals("instance 0 ready again\n", current.text());
+        assertTrue(current.previousKept(), "the Log tab offers the run before");
+        assertEquals("instance 0 out of memory\n", previous.text(), "the run Kubernetes restarted, as it keeps it");
     }
 
     @Test
