@@ -7,7 +7,9 @@
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
 # Environment: ROUNDS (startup rounds, 10), LIVE_S (dashboard window, 60), FLASH_S (window with crossings, 120), GRID_S (grid window, 60),
 # FLAP_S (window with a flapping instance, 60),
-# DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/.
+# DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/, CONSOLE_JVM (the console's JVM options in startup, live, footprint, flap
+# and traffic; by default the dev launcher's, -Xmx384m, see docs/decisions/0029-console-heap-ceiling.md; CONSOLE_JVM= for the
+# JVM's own sizing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -30,6 +32,8 @@ if ! xdpyinfo -display ":$display" >/dev/null 2>&1 && ! [[ -e /tmp/.X11-unix/X$d
   sleep 1
 fi
 export DISPLAY=":$display"
+# shellcheck disable=SC2206
+console_jvm=(${CONSOLE_JVM--Xmx384m})
 fx=(-Dprism.order=sw -Djavafx.pulseLogger=true -Djavafx.pulseLogger.threshold=0 -Duser.language=en -Duser.country=US)
 
 machine() {
@@ -39,7 +43,7 @@ machine() {
 
 startup() {
   local data; data=$(mktemp -d /tmp/sluice-bench-data.XXXXXX)
-  { machine; java -cp "$cp" org.sluice.bench.StartupBench "${ROUNDS:-10}" "$data"; } 2>&1 | tee "$out/startup.log" | grep -E 'RESULT|^date|first run'
+  { machine; java -cp "$cp" -Dbench.consoleJvm="${console_jvm[*]}" org.sluice.bench.StartupBench "${ROUNDS:-10}" "$data"; } 2>&1 | tee "$out/startup.log" | grep -E 'RESULT|^date|first run'
 }
 
 # The pulse logger is off for the window with crossings: with the notification popups it showed,
@@ -53,7 +57,7 @@ live() {
   local flags=("${fx[@]}")
   if [[ "$flash_s" != 0 ]]; then flags=(-Dprism.order=sw -Duser.language=en -Duser.country=US); fi
   machine > "$out/$tag.log"
-  java -cp "$cp" "${flags[@]}" -Djava.util.prefs.userRoot="$prefs" org.sluice.console.LiveLoadBench \
+  java -cp "$cp" "${console_jvm[@]}" "${flags[@]}" -Djava.util.prefs.userRoot="$prefs" org.sluice.console.LiveLoadBench \
     "$services" 100 200 1000 20 "$dashboard_s" "$flash_s" "$grid_s" >> "$out/$tag.log" 2> "$out/$tag.pulses.log"
   java -cp "$cp" org.sluice.bench.PulseLogStats "$out/$tag.pulses.log" >> "$out/$tag.log"
   grep -E 'RESULT|^date' "$out/$tag.log"
@@ -273,19 +277,19 @@ metrics() {
 flap() {
   local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
   machine > "$out/flap-5000.log"
-  java -cp "$cp" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
+  java -cp "$cp" "${console_jvm[@]}" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
     org.sluice.console.LiveLoadBench 5000 100 200 1000 20 "${LIVE_S:-60}" 0 0 "${FLAP_S:-60}" >> "$out/flap-5000.log" 2>&1
   grep -E 'RESULT|^date' "$out/flap-5000.log"
 }
 
 # The console's heap under its own test traffic: TRAFFIC_MIN minutes (10) at TRAFFIC_RATE a second
 # (5000, the most the bar allows) of TRAFFIC_SIZE ("1 KiB") to the demo service TRAFFIC_SERVICE
-# (slow-partner), a live heap after full GC once a minute. TRAFFIC_JVM adds JVM options, e.g. -Xmx256m.
+# (slow-partner), a live heap after full GC once a minute. TRAFFIC_JVM adds JVM options after CONSOLE_JVM's, e.g. -Xmx256m.
 traffic() {
   local data; data=$(mktemp -d /tmp/sluice-bench-traffic.XXXXXX)
   local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
   # shellcheck disable=SC2086
-  { machine; java -cp "$cp" ${TRAFFIC_JVM:-} -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
+  { machine; java -cp "$cp" "${console_jvm[@]}" ${TRAFFIC_JVM:-} -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
       org.sluice.console.TrafficHeapBench "$data/data" "${TRAFFIC_MIN:-10}" "${TRAFFIC_RATE:-5000}" "${TRAFFIC_SIZE:-1 KiB}" \
       "${TRAFFIC_SERVICE:-slow-partner}"; machine; } 2>&1 | tee "$out/traffic.log" | grep -E 'RESULT|^date|bench:'
   rm -rf "$data" "$prefs"

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -132,6 +133,9 @@ public final class StartupBench {
                 "-cp", IMAGE == null ? System.getProperty("java.class.path") : imageClassPath()));
         if (IMAGE != null && app.startsWith("sluice")) {
             command.addAll(imageOptions(app.equals("sluice-aot")));
+        } else if (app.startsWith("sluice")) {
+            // The console's own JVM options, as the dev launcher gives them (bench/run.sh's CONSOLE_JVM).
+            command.addAll(Arrays.stream(System.getProperty("bench.consoleJvm", "").split(" ")).filter(o -> !o.isBlank()).toList());
         }
         command.addAll(List.of("-Dprism.order=sw", "-Djavafx.pulseLogger=true", "-Djavafx.pulseLogger.threshold=0",
                 "-Djava.util.prefs.userRoot=" + prefs, "-Duser.language=en", "-Duser.country=US"));

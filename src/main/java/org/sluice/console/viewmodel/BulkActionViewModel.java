@@ -54,7 +54,7 @@ public final class BulkActionViewModel {
         List<String> willRun = new ArrayList<>();
         List<BulkPlan.Skipped> skipped = new ArrayList<>();
         for (ServiceRowViewModel row : targets) {
-            if (row.command(operation).isExecutable()) {
+            if (row.canRun(operation)) {
                 willRun.add(row.name());
             } else {
                 skipped.add(new BulkPlan.Skipped(row.name(), row.getState(), row.isStale()));

@@ -36,13 +36,17 @@ public final class OperationCommand extends Command {
         this.operation = operation;
         this.invoker = invoker;
         this.i18n = i18n;
-        condition(Bindings.createBooleanBinding(
-                () -> !row.isStale() && row.getRunning() == null && rules.allows(row.getState(), operation),
+        condition(Bindings.createBooleanBinding(() -> allowed(row, operation, rules),
                 row.staleProperty(), row.stateProperty(), row.runningProperty()));
         tooltip.bind(Bindings.createStringBinding(() -> isExecutable()
                         ? i18n.get("action." + operation.chartName() + ".tooltip")
                         : row.isStale() ? row.host().blockedReasonProperty().get() : reason(rules, row.getState()),
                 executableProperty(), row.stateProperty(), row.host().blockedReasonProperty(), i18n.localeProperty()));
+    }
+
+    /** The condition besides not running: the host is connected, nothing runs on the service and the chart allows it. */
+    static boolean allowed(ServiceRowViewModel row, Operation operation, Lifecycle rules) {
+        return !row.isStale() && row.getRunning() == null && rules.allows(row.getState(), operation);
     }
 
     public Operation operation() {

@@ -1,6 +1,8 @@
 package org.sluice.console.viewmodel;
 
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +49,12 @@ public final class ServiceRowViewModel {
     private final ReadOnlyObjectWrapper<ServiceHealth> health = new ReadOnlyObjectWrapper<>(this, "health", ServiceHealth.OK);
     private final ReadOnlyStringWrapper endpoint = new ReadOnlyStringWrapper(this, "endpoint");
     private final ReadOnlyObjectWrapper<OperationRecord> lastOperation = new ReadOnlyObjectWrapper<>(this, "lastOperation");
+    // Made on first use: a grid of 10,000 rows shows a few dozen, and each command holds bindings
+    // and listeners on the row and on its host (docs/perf.md, "Footprint").
     private final Map<Operation, OperationCommand> commands = new EnumMap<>(Operation.class);
+    private final Set<Operation> operations;
+    private final Lifecycle rules;
+    private final OperationCommand.Invoker invoker;
     private final Map<Integer, InstanceStatus> instanceStatus = new TreeMap<>();
     private final Map<Integer, ThrottleState> instanceThrottle = new TreeMap<>();
     private final Set<Integer> instanceFlapping = new TreeSet<>();
@@ -61,12 +68,14 @@ public final class ServiceRowViewModel {
         this.host = host;
         this.onRefused = onRefused;
         this.i18n = i18n;
-        update(snapshot);
-        for (Operation operation : rules.chart().operations()) {
-            commands.put(operation, new OperationCommand(this, operation, rules, i18n, invoker));
-        }
+        this.rules = rules;
+        this.invoker = invoker;
+        Set<Operation> ops = EnumSet.noneOf(Operation.class);
+        ops.addAll(rules.chart().operations());
         // A platform update acts on one service, like the chart's operations; Disable and Enable act on the account.
-        commands.put(Operation.SERVICE_UPDATE, new OperationCommand(this, Operation.SERVICE_UPDATE, rules, i18n, invoker));
+        ops.add(Operation.SERVICE_UPDATE);
+        this.operations = Collections.unmodifiableSet(ops);
+        update(snapshot);
     }
 
     /** Its name across the console's hosts: {@code host/name} for a service of a remote host. */
@@ -166,16 +175,30 @@ public final class ServiceRowViewModel {
 
     /** The command for a chart operation, or for ServiceUpdate. */
     public OperationCommand command(Operation operation) {
-        OperationCommand command = commands.get(operation);
-        if (command == null) {
+        if (!operations.contains(operation)) {
             throw new IllegalArgumentException(operation.chartName() + " is not an operation on one service");
         }
-        return command;
+        return commands.computeIfAbsent(operation, op -> new OperationCommand(this, op, rules, i18n, invoker));
     }
 
     /** The commands of the nine chart operations, in chart order. */
     public List<OperationCommand> commands() {
-        return List.copyOf(commands.values());
+        return operations.stream().map(this::command).toList();
+    }
+
+    /**
+     * Whether {@code operation}'s command is executable now, without making the command if it has
+     * not been asked for yet (a command nobody has made is not running).
+     */
+    public boolean canRun(Operation operation) {
+        OperationCommand command = commands.get(operation);
+        if (command != null) {
+            return command.isExecutable();
+        }
+        if (!operations.contains(operation)) {
+            throw new IllegalArgumentException(operation.chartName() + " is not an operation on one service");
+        }
+        return OperationCommand.allowed(this, operation, rules);
     }
 
     void update(ServiceSnapshot snapshot) {
