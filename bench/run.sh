@@ -146,7 +146,7 @@ aot() {
     | tee "$out/aot-ready.log" | grep -E 'RESULT|^date'
 }
 
-# What 1,000 stalled uploads (headers, then 3 of 1,000 bytes) cost the host: threads and RSS.
+# What 1,000 stalled uploads (headers, then 3 of 1,000 bytes) cost the host: threads, RSS and live heap.
 stalled() {
   local data; data=$(mktemp -d /tmp/sluice-bench-stalled.XXXXXX)
   bench_host "$data" 1

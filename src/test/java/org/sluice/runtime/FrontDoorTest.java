@@ -193,6 +193,67 @@ class FrontDoorTest {
     }
 
     @Test
+    void aStalledUploadIsGivenRoomOnlyForTheBytesThatArrived() throws Exception {
+        // Three bytes of a message, then nothing: what the door sets aside for the body must follow
+        // what came, not what may come, or 1,000 such senders hold memory for nothing (perf.md, J6).
+        ArrivingBytes stalled = new ArrivingBytes("abc".getBytes(StandardCharsets.US_ASCII));
+
+        byte[] body = FrontDoor.readLimited(stalled);
+
+        assertThat(body).isEqualTo("abc".getBytes(StandardCharsets.US_ASCII));
+        assertThat(stalled.mostRoomAhead).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
+    }
+
+    @Test
+    void aBodyIsReadWholeUpToTheLimitAndRefusedOneByteOver() throws Exception {
+        byte[] largest = new byte[FrontDoor.MAX_MESSAGE_BYTES];
+        java.util.Arrays.fill(largest, (byte) 'x');
+        largest[largest.length - 1] = 'y';
+        ArrivingBytes whole = new ArrivingBytes(largest);
+        ArrivingBytes over = new ArrivingBytes(new byte[FrontDoor.MAX_MESSAGE_BYTES + 1]);
+
+        assertThat(FrontDoor.readLimited(whole)).isEqualTo(largest);
+        assertThat(FrontDoor.readLimited(over)).isNull();
+        assertThat(over.left()).as("the rest of a body over the limit is read and dropped").isZero();
+        assertThat(whole.mostRoomAhead).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
+    }
+
+    /**
+     * A body arriving 1,000 bytes at a time; remembers the most room a reader offered in one read
+     * beyond the bytes that had arrived by then.
+     */
+    private static final class ArrivingBytes extends java.io.InputStream {
+        private final byte[] bytes;
+        private int next;
+        int mostRoomAhead;
+
+        ArrivingBytes(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        int left() {
+            return bytes.length - next;
+        }
+
+        @Override
+        public int read() {
+            return next < bytes.length ? bytes[next++] & 0xff : -1;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) {
+            mostRoomAhead = Math.max(mostRoomAhead, length - next);
+            if (next == bytes.length) {
+                return -1;
+            }
+            int n = Math.min(Math.min(length, 1000), bytes.length - next);
+            System.arraycopy(bytes, next, into, offset, n);
+            next += n;
+            return n;
+        }
+    }
+
+    @Test
     void anUnknownNameIsNotEchoedBackWhenItCannotBeAServicesName() throws Exception {
         String huge = "x".repeat(60_000);
         HttpResponse<String> unknown = post(huge, "{}");
