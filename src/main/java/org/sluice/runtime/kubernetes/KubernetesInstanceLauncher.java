@@ -201,7 +201,8 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     void engineFailed(String reason) {
         synchronized (engineLock) {
             if (engine.available()) {
-                LOG.warn("The Kubernetes engine is unavailable: {}", reason);
+                // Debug only: the host's activity log tells each change to the operator, with its fields.
+                LOG.debug("The Kubernetes engine is unavailable: {}", reason);
                 changeEngine(EngineStatus.unavailable(EngineStatus.Kind.KUBERNETES, reason, clock.millis()));
             } else if (!engine.reason().orElseThrow().equals(reason)) {
                 // Still unavailable, since the first failure, for the latest reason.
@@ -212,7 +213,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
 
     private void changeEngine(EngineStatus now) {
         if (now.available()) {
-            LOG.info("The Kubernetes engine is available again");
+            LOG.debug("The Kubernetes engine is available again");
         }
         engine = now;
         for (Consumer<EngineStatus> watcher : engineWatchers) {
