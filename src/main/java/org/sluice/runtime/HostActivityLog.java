@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
@@ -19,9 +20,10 @@ import org.slf4j.spi.LoggingEventBuilder;
 
 /**
  * What a headless host tells its operator as it happens: each operation as it is accepted and as
- * it ends, each throttle transition and episode, and each restart of a role instance, one log line
- * apiece. The line reads as a sentence; the same facts go with it as key-value pairs ({@code event},
- * {@code service}, {@code role_instance}, …), which the JSON log format writes as fields.
+ * it ends, each throttle transition and episode, each restart of a role instance, and each change
+ * of its engine's status, one log line apiece. The line reads as a sentence; the same facts go
+ * with it as key-value pairs ({@code event}, {@code service}, {@code role_instance}, …), which the
+ * JSON log format writes as fields.
  *
  * <p>{@code sluice host} listens with it; the console does not, and so logs no more than before.
  */
@@ -103,6 +105,20 @@ public final class HostActivityLog implements HostListener {
             about(LOG.atError(), "gave-up", service, instance.index()).addKeyValue("crashes", gaveUp.crashes())
                     .log("{} instance {} crashed {} times in a row; the host leaves it down until the service is started again",
                             service, instance.index(), gaveUp.crashes());
+        }
+    }
+
+    @Override
+    public void engineStatusChanged(EngineStatus status) {
+        String engine = status.kind() == EngineStatus.Kind.KUBERNETES ? "Kubernetes" : "local";
+        LoggingEventBuilder line = (status.available() ? LOG.atInfo() : LOG.atWarn()).addKeyValue("event", "engine")
+                .addKeyValue("engine", status.kind().id()).addKeyValue("available", status.available())
+                .addKeyValue("sinceMs", status.sinceMs());
+        if (status.available()) {
+            line.log("The {} engine is available again", engine);
+        } else {
+            String reason = status.reason().orElseThrow();
+            line.addKeyValue("reason", reason).log("The {} engine is unavailable: {}", engine, reason);
         }
     }
 

@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.sluice.lifecycle.EngineStatus;
+import org.sluice.runtime.HostActivityLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +31,20 @@ class LogFormatTest {
     }
 
     private String logged(LogFormat format) throws Exception {
+        return logged(format, () -> {
+            LOG.atWarn().addKeyValue("event", "throttle").addKeyValue("service", "orders")
+                    .log("{} instance {} is throttled by memory", "orders", 1);
+            LOG.debug("not at the default level");
+        });
+    }
+
+    private String logged(LogFormat format, Runnable logging) throws Exception {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             // The appender takes standard error as it is when the format is applied.
             format.apply();
-            LOG.atWarn().addKeyValue("event", "throttle").addKeyValue("service", "orders")
-                    .log("{} instance {} is throttled by memory", "orders", 1);
-            LOG.debug("not at the default level");
+            logging.run();
         } finally {
             System.setErr(original);
         }
@@ -84,5 +92,30 @@ class LogFormatTest {
     void theFormatIsNamedOnTheCommandLineInEitherCase() {
         assertThat(LogFormat.parse("json")).isEqualTo(LogFormat.JSON);
         assertThat(LogFormat.parse("TEXT")).isEqualTo(LogFormat.TEXT);
+    }
+
+    @Test
+    void theEngineGoingAndComingBackIsALineInEitherFormat() throws Exception {
+        Runnable engine = () -> {
+            HostActivityLog activity = new HostActivityLog();
+            activity.engineStatusChanged(EngineStatus.unavailable(EngineStatus.Kind.KUBERNETES, "the API server refused the host", 2_000));
+            activity.engineStatusChanged(EngineStatus.available(EngineStatus.Kind.KUBERNETES, 3_000));
+        };
+
+        String thread = Thread.currentThread().getName();
+        assertThat(logged(LogFormat.TEXT, engine)).isEqualTo(
+                "[" + thread + "] WARN org.sluice.runtime.HostActivityLog - The Kubernetes engine is unavailable: the API server refused the host"
+                + System.lineSeparator()
+                + "[" + thread + "] INFO org.sluice.runtime.HostActivityLog - The Kubernetes engine is available again" + System.lineSeparator());
+
+        String[] lines = logged(LogFormat.JSON, engine).strip().split("\n");
+        assertThat(lines).hasSize(2);
+        JsonNode down = new ObjectMapper().readTree(lines[0]);
+        assertThat(down.path("level").asText()).isEqualTo("WARN");
+        assertThat(down.path("kvpList").toString()).contains("\"event\":\"engine\"").contains("\"engine\":\"kubernetes\"")
+                .contains("\"available\":\"false\"").contains("\"reason\":\"the API server refused the host\"");
+        JsonNode up = new ObjectMapper().readTree(lines[1]);
+        assertThat(up.path("formattedMessage").asText()).isEqualTo("The Kubernetes engine is available again");
+        assertThat(up.path("kvpList").toString()).contains("\"available\":\"true\"");
     }
 }

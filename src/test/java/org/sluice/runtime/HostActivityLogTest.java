@@ -10,6 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
@@ -177,5 +178,30 @@ class HostActivityLogTest {
                 + " cut short when the instance went down; its causes: memory, then memory and messages in process after 2.0 s,"
                 + " then messages in process after 3.0 s");
         assertThat(value(line, "cutShort")).isEqualTo("true");
+    }
+
+    @Test
+    void theEngineBecomingUnavailableIsOneWarningWithItsReasonAndBecomingAvailableAgainOneLine() {
+        String reason = "The Kubernetes API server at https://10.0.0.1:6443 could not be reached to get configmaps in namespace 'sluice'"
+                + " (ConnectException: Connection refused): nothing was changed there; check that the API server runs and that"
+                + " --kubeconfig names it";
+        log.engineStatusChanged(EngineStatus.unavailable(EngineStatus.Kind.KUBERNETES, reason, 2_000));
+        log.engineStatusChanged(EngineStatus.available(EngineStatus.Kind.KUBERNETES, 9_500));
+
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "The Kubernetes engine is unavailable: " + reason,
+                "The Kubernetes engine is available again");
+        assertThat(lines.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.WARN, Level.INFO);
+        ILoggingEvent down = lines.list.get(0);
+        assertThat(value(down, "event")).isEqualTo("engine");
+        assertThat(value(down, "engine")).isEqualTo("kubernetes");
+        assertThat(value(down, "available")).isEqualTo("false");
+        assertThat(value(down, "reason")).isEqualTo(reason);
+        assertThat(value(down, "sinceMs")).isEqualTo("2000");
+        ILoggingEvent up = lines.list.get(1);
+        assertThat(value(up, "event")).isEqualTo("engine");
+        assertThat(value(up, "available")).isEqualTo("true");
+        assertThat(value(up, "reason")).isNull();
+        assertThat(value(up, "sinceMs")).isEqualTo("9500");
     }
 }

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,6 +26,7 @@ import java.util.function.Consumer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -124,8 +127,45 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         this(client, settings, connector, InstantSource.system());
     }
 
+    /** How often an unavailable engine is checked again, by one list the Role allows. */
+    static final Duration RECHECK = Duration.ofSeconds(5);
+
+    /** Runs a task every {@code period} until the future it returns is cancelled: a timer in the host, the test's hand in tests. */
+    @FunctionalInterface
+    interface Rechecks {
+        Future<?> every(Duration period, Runnable task);
+    }
+
+    private final Rechecks rechecks;
+    /** The timer behind {@link #rechecks}, when the launcher made it; its thread starts with the first recheck. */
+    private final ScheduledExecutorService timer;
+    /** The recheck that runs while the engine is unavailable; null while it is available. Under {@link #engineLock}. */
+    private Future<?> recheck;
+    /** Under {@link #engineLock}. */
+    private boolean closed;
+
     /** @param clock tells since when the engine is available or not */
     public KubernetesInstanceLauncher(KubernetesClient client, Settings settings, InstanceConnector connector, InstantSource clock) {
+        this(client, settings, connector, clock, Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("sluice-kubernetes-recheck").daemon().factory()));
+    }
+
+    private KubernetesInstanceLauncher(KubernetesClient client, Settings settings, InstanceConnector connector, InstantSource clock,
+            ScheduledExecutorService timer) {
+        this(client, settings, connector, clock,
+                (period, task) -> timer.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS), timer);
+    }
+
+    /** @param rechecks runs the recheck of an unavailable engine, every {@link #RECHECK} */
+    KubernetesInstanceLauncher(KubernetesClient client, Settings settings, InstanceConnector connector, InstantSource clock,
+            Rechecks rechecks) {
+        this(client, settings, connector, clock, rechecks, null);
+    }
+
+    private KubernetesInstanceLauncher(KubernetesClient client, Settings settings, InstanceConnector connector, InstantSource clock,
+            Rechecks rechecks, ScheduledExecutorService timer) {
+        this.rechecks = Objects.requireNonNull(rechecks, "rechecks");
+        this.timer = timer;
         this.client = Objects.requireNonNull(client, "client");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.connector = Objects.requireNonNull(connector, "connector");
@@ -174,7 +214,8 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     /**
      * Available until a call to the API server finds it out of reach or refused (401, 403, an
      * answer of 500 and up), or a pod informer's list or watch fails; available again from the
-     * next call it answers or the next pod change an informer hears (a resync is not one).
+     * next call it answers, the next pod change an informer hears (a resync is not one), or the
+     * next recheck it answers: while unavailable, the launcher lists one pod every {@link #RECHECK}.
      */
     @Override
     public EngineStatus engineStatus() {
@@ -201,7 +242,8 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     void engineFailed(String reason) {
         synchronized (engineLock) {
             if (engine.available()) {
-                LOG.warn("The Kubernetes engine is unavailable: {}", reason);
+                // Debug only: the host's activity log tells each change to the operator, with its fields.
+                LOG.debug("The Kubernetes engine is unavailable: {}", reason);
                 changeEngine(EngineStatus.unavailable(EngineStatus.Kind.KUBERNETES, reason, clock.millis()));
             } else if (!engine.reason().orElseThrow().equals(reason)) {
                 // Still unavailable, since the first failure, for the latest reason.
@@ -212,7 +254,10 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
 
     private void changeEngine(EngineStatus now) {
         if (now.available()) {
-            LOG.info("The Kubernetes engine is available again");
+            LOG.debug("The Kubernetes engine is available again");
+            stopRechecking();
+        } else if (recheck == null && !closed) {
+            recheck = rechecks.every(RECHECK, this::recheck);
         }
         engine = now;
         for (Consumer<EngineStatus> watcher : engineWatchers) {
@@ -224,9 +269,48 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         }
     }
 
+    /** Under {@link #engineLock}. */
+    private void stopRechecking() {
+        if (recheck != null) {
+            recheck.cancel(false);
+            recheck = null;
+        }
+    }
+
+    /**
+     * Asks the API server for one pod, which the host may always list, so that an engine that is
+     * back is seen as such with no operation under way and no pod changing (a watch re-established
+     * on a quiet cluster tells nothing). A failure keeps the reason the engine has: it is the
+     * reason of a call that mattered.
+     */
+    private void recheck() {
+        if (engineStatus().available()) {
+            return;
+        }
+        try {
+            ApiFailures.call("list", "pods", settings.namespace(), server(), () -> client.pods().inNamespace(settings.namespace())
+                    .withLabel(SERVICE_LABEL).list(new ListOptionsBuilder().withLimit(1L).build()));
+        } catch (IOException e) {
+            LOG.debug("The Kubernetes engine is still unavailable: {}", e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            // A timer's task that throws runs no more: say so, and keep checking.
+            LOG.warn("The Kubernetes engine could not be checked again: {}", e.toString());
+            return;
+        }
+        engineAnswered();
+    }
+
     /** Stops watching pods. What runs in the cluster stays: pods outlive their host. */
     @Override
     public void close() {
+        synchronized (engineLock) {
+            closed = true;
+            stopRechecking();
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
         services.values().forEach(ServicePods::close);
         services.clear();
         work.shutdownNow();

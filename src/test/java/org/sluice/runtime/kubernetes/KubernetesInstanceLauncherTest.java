@@ -63,6 +63,9 @@ class KubernetesInstanceLauncherTest {
         assertTrue(readies.tryAcquire(count, 10, TimeUnit.SECONDS), "Ready said fewer than " + count + " times: " + events);
     }
 
+    /** The launcher's recheck of an unavailable engine: one pod of any service, the cheapest list the Role allows. */
+    private static final String PROBE = "/api/v1/namespaces/" + Pods.NAMESPACE + "/pods?labelSelector=sluice.org%2Fservice&limit=1";
+
     private static ServiceDefinition orders(int units) {
         return new ServiceDefinition("orders", units, 2, 300, Validation.NONE, null, null, "dir:/tmp/out");
     }
@@ -496,5 +499,74 @@ class KubernetesInstanceLauncherTest {
         });
         assertTrue(added.await(10, TimeUnit.SECONDS));
         assertTrue(launcher.engineStatus().available());
+    }
+
+    @Test
+    void anUnavailableEngineIsCheckedEveryFewSecondsAndAvailableOnceTheServerAnswersWithNothingChanged() throws Exception {
+        ManualRechecks rechecks = new ManualRechecks();
+        launcher.close();
+        launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector,
+                () -> java.time.Instant.ofEpochMilli(now), rechecks);
+        launcher.launch(orders(1), 0, false, recorder);
+        launcher.watchEngine(statuses::add);
+        assertEquals(List.of(), rechecks.active(), "nothing runs while the engine is available");
+
+        server.expect().get().withPath("/apis/apps/v1/namespaces/" + Pods.NAMESPACE + "/deployments/sluice-orders")
+                .andReturn(403, Pods.FORBIDDEN)
+                .once();
+        server.expect().get().withPath(PROBE).andReturn(403, Pods.FORBIDDEN).times(2);
+        now = 2_000;
+        assertThrows(IOException.class, () -> launcher.released("orders", 1));
+        EngineStatus refused = launcher.engineStatus();
+        assertFalse(refused.available());
+        assertEquals(1, rechecks.active().size(), rechecks.active().toString());
+        Duration period = rechecks.active().get(0);
+        assertTrue(period.compareTo(Duration.ofSeconds(1)) >= 0 && period.compareTo(Duration.ofSeconds(30)) <= 0, period.toString());
+
+        // The server still fails: the engine stays unavailable, for the reason it had, and is checked again.
+        now = 7_000;
+        rechecks.periodPassed();
+        rechecks.periodPassed();
+        assertEquals(refused, launcher.engineStatus());
+        assertEquals(1, rechecks.active().size());
+
+        // It answers again, and no pod changed: the next check finds it.
+        now = 12_000;
+        rechecks.periodPassed();
+        assertEquals(EngineStatus.available(EngineStatus.Kind.KUBERNETES, 12_000), launcher.engineStatus());
+        assertEquals(List.of(refused, launcher.engineStatus()), statuses);
+        assertEquals(List.of(), rechecks.active(), "the checks stop once the engine is available");
+    }
+
+    @Test
+    void aHostWithNoServiceOnTheClusterFindsTheEngineBackToo() {
+        ManualRechecks rechecks = new ManualRechecks();
+        launcher.close();
+        launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector,
+                () -> java.time.Instant.ofEpochMilli(now), rechecks);
+        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/configmaps/sluice-orders-definition")
+                .andReturn(403, Pods.FORBIDDEN)
+                .once();
+        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+        assertFalse(launcher.engineStatus().available());
+
+        rechecks.periodPassed();
+        assertTrue(launcher.engineStatus().available(), launcher.engineStatus().toString());
+    }
+
+    @Test
+    void aClosedLauncherChecksNoMore() {
+        ManualRechecks rechecks = new ManualRechecks();
+        launcher.close();
+        launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector,
+                () -> java.time.Instant.ofEpochMilli(now), rechecks);
+        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/configmaps/sluice-orders-definition")
+                .andReturn(403, Pods.FORBIDDEN)
+                .once();
+        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+        assertEquals(1, rechecks.active().size());
+
+        launcher.close();
+        assertEquals(List.of(), rechecks.active());
     }
 }
