@@ -21,7 +21,6 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceSample;
-import org.sluice.throttle.Thresholds;
 import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.ThrottleTransition;
 
@@ -125,30 +124,9 @@ public final class InstanceTileViewModel implements ThrottleChartData {
         return service + "#" + index;
     }
 
+    @Override
     public int cores() {
         return cores;
-    }
-
-    @Override
-    public double memoryLowPercent() {
-        return Thresholds.MEMORY_LOW_PERCENT;
-    }
-
-    @Override
-    public double memoryHighPercent() {
-        return Thresholds.MEMORY_HIGH_PERCENT;
-    }
-
-    /** Messages in process at or below which concurrency throttling ends for this instance. */
-    @Override
-    public long concurrencyLow() {
-        return Thresholds.concurrencyLow(cores);
-    }
-
-    /** Messages in process at or above which concurrency throttling starts for this instance. */
-    @Override
-    public long concurrencyHigh() {
-        return Thresholds.concurrencyHigh(cores);
     }
 
     /** The recent samples, for drawing. */

@@ -4,7 +4,6 @@ import java.util.List;
 
 import org.sluice.throttle.Sample;
 import org.sluice.throttle.ThrottleEpisode;
-import org.sluice.throttle.Thresholds;
 
 /**
  * The throttle charts' data of samples the host kept, as an incident bundle holds them: every
@@ -32,23 +31,8 @@ public final class RecordedChartData implements ThrottleChartData {
     }
 
     @Override
-    public double memoryLowPercent() {
-        return Thresholds.MEMORY_LOW_PERCENT;
-    }
-
-    @Override
-    public double memoryHighPercent() {
-        return Thresholds.MEMORY_HIGH_PERCENT;
-    }
-
-    @Override
-    public long concurrencyLow() {
-        return Thresholds.concurrencyLow(cores);
-    }
-
-    @Override
-    public long concurrencyHigh() {
-        return Thresholds.concurrencyHigh(cores);
+    public int cores() {
+        return cores;
     }
 
     /** Every sample, whatever the window. */

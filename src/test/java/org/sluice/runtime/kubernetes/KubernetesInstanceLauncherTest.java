@@ -178,20 +178,25 @@ class KubernetesInstanceLauncherTest {
         assertEquals(new InetSocketAddress("10.0.0.2", KubernetesInstanceLauncher.PROTOCOL_PORT), instance.address().orElseThrow());
     }
 
-    @Test
-    void aContainerRestartedInItsPodIsTheInstanceExitingOnceAndReadyAgain() throws Exception {
+    /** Instance 0 of a service of one unit, bound to {@code pod}, whose container then exits with 137 and Kubernetes restarts it. */
+    private void launchAndRestartInItsPod(String pod) throws Exception {
         ServiceDefinition definition = orders(1);
         RoleInstance instance = launcher.launch(definition, 0, false, recorder);
-        pods.ready(definition, "orders-a", "10.0.0.1");
+        pods.ready(definition, pod, "10.0.0.1");
         instance.ready().get(10, TimeUnit.SECONDS);
         FakeConnector.Connection before = connector.next();
-        pods.awaitIndex("orders-a", 0);
+        pods.awaitIndex(pod, 0);
 
         // The process exits; its connection says so, then the kubelet restarts the container.
         before.exit(137);
-        pods.put(definition, "orders-a", "10.0.0.1", false, 1, 137);
-        pods.put(definition, "orders-a", "10.0.0.1", true, 1, 137);
+        pods.put(definition, pod, "10.0.0.1", false, 1, 137);
+        pods.put(definition, pod, "10.0.0.1", true, 1, 137);
         awaitReadies(2);
+    }
+
+    @Test
+    void aContainerRestartedInItsPodIsTheInstanceExitingOnceAndReadyAgain() throws Exception {
+        launchAndRestartInItsPod("orders-a");
 
         assertEquals(List.of(InstanceEvent.Ready.class, InstanceEvent.Exited.class, InstanceEvent.Ready.class),
                 events.stream().map(Object::getClass).toList(), events.toString());
@@ -225,16 +230,7 @@ class KubernetesInstanceLauncherTest {
 
     @Test
     void aRestartedContainersPreviousRunHasItsLogToo() throws Exception {
-        ServiceDefinition definition = orders(1);
-        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
-        pods.ready(definition, "orders-r", "10.0.0.1");
-        instance.ready().get(10, TimeUnit.SECONDS);
-        FakeConnector.Connection before = connector.next();
-        pods.awaitIndex("orders-r", 0);
-        before.exit(137);
-        pods.put(definition, "orders-r", "10.0.0.1", false, 1, 137);
-        pods.put(definition, "orders-r", "10.0.0.1", true, 1, 137);
-        awaitReadies(2);
+        launchAndRestartInItsPod("orders-r");
         String path = "/api/v1/namespaces/" + Pods.NAMESPACE + "/pods/orders-r/log?pretty=false&container=instance";
         server.expect().get().withPath(path).andReturn(200, "instance 0 ready again\n").always();
         server.expect().get().withPath(path + "&previous=true").andReturn(200, "instance 0 out of memory\n").always();
