@@ -209,7 +209,8 @@ public final class LiveLoadBench {
         }
     }
 
-    private static long rendererThread(ThreadMXBean threads) {
+    /** The id of JavaFX's renderer thread, or -1. */
+    static long rendererThread(ThreadMXBean threads) {
         for (ThreadInfo info : threads.dumpAllThreads(false, false)) {
             if (info.getThreadName().startsWith("QuantumRenderer")) {
                 return info.getThreadId();
@@ -218,7 +219,8 @@ public final class LiveLoadBench {
         return -1;
     }
 
-    private static <T> T onFx(java.util.concurrent.Callable<T> work) throws Exception {
+    /** Runs {@code work} on the FX thread and waits for its result. */
+    static <T> T onFx(java.util.concurrent.Callable<T> work) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
         Platform.runLater(() -> {
             try {

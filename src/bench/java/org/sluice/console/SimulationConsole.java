@@ -1,7 +1,6 @@
 package org.sluice.console;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.file.Files;
@@ -94,20 +93,20 @@ public final class SimulationConsole {
         long fx = fxThread.get();
         group.add("sim", remote);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        while (onFx(() -> session.services().rows().size()) < services) {
+        while (LiveLoadBench.onFx(() -> session.services().rows().size()) < services) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the console did not list the host's " + services + " services within 180 s");
             }
             Thread.sleep(100);
         }
         System.out.printf(Locale.ROOT, "RESULT simulation console: %d services listed %.1f s after the console started, %d tiles%n",
-                services, (System.nanoTime() - t0) / 1e9, onFx(() -> session.dashboard().tiles().size()));
+                services, (System.nanoTime() - t0) / 1e9, LiveLoadBench.onFx(() -> session.dashboard().tiles().size()));
         Thread.sleep(warmupS * 1000L);
 
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long renderer = rendererThread(threads);
+        long renderer = LiveLoadBench.rendererThread(threads);
         Files.createFile(data.resolve("console-measuring"));
         measuring = true;
         Instant from = Instant.now();
@@ -130,7 +129,7 @@ public final class SimulationConsole {
                 window.summary());
         System.out.printf(Locale.ROOT, "RESULT simulation event latency instance -> remote fleet listener (over the management API), ms: "
                 + "samples %s, %.0f/s; the event stream lost %d times%n", Stats.summary(SAMPLE_MS), SAMPLE_MS.size() * 1e9 / wall, lost.get());
-        System.out.println("RESULT simulation console footprint " + onFx(Footprint::line));
+        System.out.println("RESULT simulation console footprint " + LiveLoadBench.onFx(Footprint::line));
         System.out.flush();
         pulses.close();
         // No Platform.exit first: closing the window while its last pulse renders failed at exit
@@ -162,26 +161,5 @@ public final class SimulationConsole {
         stage.show();
         session.start();
         session.mainView().tabs().getSelectionModel().select(1);
-    }
-
-    private static long rendererThread(ThreadMXBean threads) {
-        for (ThreadInfo info : threads.dumpAllThreads(false, false)) {
-            if (info.getThreadName().startsWith("QuantumRenderer")) {
-                return info.getThreadId();
-            }
-        }
-        return -1;
-    }
-
-    private static <T> T onFx(java.util.concurrent.Callable<T> work) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                result.complete(work.call());
-            } catch (Exception e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result.get(60, TimeUnit.SECONDS);
     }
 }

@@ -4,8 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import javafx.application.Application;
@@ -49,7 +47,7 @@ public final class TrafficHeapBench {
         local = LocalFleet.openOnThisMachine(data, 0, "bench", true);
         Platform.startup(TrafficHeapBench::show);
         waitFor(() -> session.services().row(service).map(r -> r.instancesProperty().get() > 0).orElse(false), 180);
-        onFx(() -> {
+        LiveLoadBench.onFx(() -> {
             session.traffic().serviceProperty().set(service);
             session.traffic().rateTextProperty().set(rate);
             session.traffic().sizeTextProperty().set(size);
@@ -62,12 +60,12 @@ public final class TrafficHeapBench {
         for (int minute = 1; minute <= minutes; minute++) {
             long nextNs = startNs + TimeUnit.MINUTES.toNanos(minute);
             Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(nextNs - System.nanoTime())));
-            long heap = onFx(Footprint::liveHeapBytes);
+            long heap = LiveLoadBench.onFx(Footprint::liveHeapBytes);
             heaps.add(heap);
-            TrafficCounts counts = onFx(() -> session.traffic().countsProperty().get());
+            TrafficCounts counts = LiveLoadBench.onFx(() -> session.traffic().countsProperty().get());
             System.out.printf(Locale.ROOT, "bench: minute %d live heap after GC %.1f MiB, %s%n", minute, heap / 1048576.0, counts);
         }
-        TrafficCounts last = onFx(() -> {
+        TrafficCounts last = LiveLoadBench.onFx(() -> {
             session.traffic().toggleCommand().execute();
             return session.traffic().countsProperty().get();
         });
@@ -79,7 +77,7 @@ public final class TrafficHeapBench {
                 max / 1048576.0, last.due(), last.due() / (minutes * 60.0), last.ok(), last.busy(), last.other(), last.dropped());
         System.out.println("RESULT footprint " + Footprint.line());
         System.out.flush();
-        onFx(() -> {
+        LiveLoadBench.onFx(() -> {
             session.close();
             return null;
         });
@@ -113,21 +111,9 @@ public final class TrafficHeapBench {
         session.mainView().tabs().getSelectionModel().select(1);
     }
 
-    private static <T> T onFx(Callable<T> work) throws Exception {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        Platform.runLater(() -> {
-            try {
-                result.complete(work.call());
-            } catch (Exception e) {
-                result.completeExceptionally(e);
-            }
-        });
-        return result.get(60, TimeUnit.SECONDS);
-    }
-
     private static void waitFor(java.util.function.BooleanSupplier condition, int seconds) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!onFx(condition::getAsBoolean)) {
+        while (!LiveLoadBench.onFx(condition::getAsBoolean)) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the demonstration services did not start within " + seconds + " s");
             }
