@@ -105,6 +105,12 @@ bench_host() {
   done
 }
 
+# Deletes what the bench service delivered so far: a folder of hundreds of thousands of files makes
+# each delivery slower, and a run after a long one would be charged for it.
+empty_outbox() {
+  find "$1/outbox" -type f -delete 2>/dev/null || true
+}
+
 # The front door against the instance behind it, wrk with 2 threads and 16 connections, a 44-byte
 # JSON message, a service of 2 units validating JSON into a dir: outbox. Runs alternate (direct to
 # instance 0, then through the door) so that both see the same machine; PAIRS pairs of WRK_S s each.
@@ -253,7 +259,7 @@ metrics() {
     wrk -t2 -c16 -d"${WARM_S:-20}s" -s "$data/post.lua" "$door" > /dev/null
     for pair in $(seq 1 "${PAIRS:-3}"); do
       # Odd pairs run alone first, even pairs scraped first, so that neither gains from the door warming up.
-      if (( pair % 2 == 1 )); then wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"; fi
+      if (( pair % 2 == 1 )); then empty_outbox "$data"; wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"; fi
       ( end=$(( $(date +%s) + seconds + 2 )); n=0; ok=0
         while [[ $(date +%s) -lt $end ]]; do
           n=$((n + 1))
@@ -263,10 +269,11 @@ metrics() {
         done
         echo "scrapes $ok of $n answered 200, last page $(wc -c < "$data/page.txt") bytes" > "$data/scrapes.txt" ) &
       local scraper=$!
+      empty_outbox "$data"
       sleep 1
       wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/scraped.txt"
       wait "$scraper"
-      if (( pair % 2 == 0 )); then wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"; fi
+      if (( pair % 2 == 0 )); then empty_outbox "$data"; wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"; fi
       local a b
       a=$(grep -E 'Requests/sec' "$data/alone.txt" | awk '{print $2}')
       b=$(grep -E 'Requests/sec' "$data/scraped.txt" | awk '{print $2}')
