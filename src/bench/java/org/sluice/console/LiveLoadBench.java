@@ -144,17 +144,7 @@ public final class LiveLoadBench {
         session = new ConsoleSession(new FleetGroup(fleet), Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
                 shell(), System::currentTimeMillis, (endpoint, rate, size) -> {
                     throw new UnsupportedOperationException("no test traffic in the benchmark");
-                }, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()), new ConnectionStore() {
-                    @Override
-                    public List<RememberedConnection> load() {
-                        return List.of();
-                    }
-
-                    @Override
-                    public void save(List<RememberedConnection> connections) {
-                        // Nothing is remembered in a benchmark.
-                    }
-                });
+                }, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()), rememberNothing());
         Scene scene = new Scene(session.view(), 1400, 860);
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
         scene.addPostLayoutPulseListener(LiveLoadBench::checkFlashes);
@@ -255,6 +245,21 @@ public final class LiveLoadBench {
     }
 
     /** A window shell that stays light and English and ignores requests to change or quit; other benches use it too. */
+    /** Connections kept nowhere: a benchmark remembers no host. */
+    static ConnectionStore rememberNothing() {
+        return new ConnectionStore() {
+            @Override
+            public List<RememberedConnection> load() {
+                return List.of();
+            }
+
+            @Override
+            public void save(List<RememberedConnection> connections) {
+                // Nothing is remembered in a benchmark.
+            }
+        };
+    }
+
     static MainView.Shell shell() {
         return new MainView.Shell() {
             @Override

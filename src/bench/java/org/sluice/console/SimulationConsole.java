@@ -24,9 +24,7 @@ import org.sluice.bench.PulsePhaseRecorder;
 import org.sluice.bench.Stats;
 import org.sluice.bench.SyntheticFleet;
 import org.sluice.console.view.FxDialogService;
-import org.sluice.console.viewmodel.ConnectionStore;
 import org.sluice.console.viewmodel.I18n;
-import org.sluice.console.viewmodel.RememberedConnection;
 import org.sluice.console.viewmodel.RemoteHosts;
 import org.sluice.fleet.FleetEvent;
 import org.sluice.fleet.api.ApiJson;
@@ -144,17 +142,7 @@ public final class SimulationConsole {
         session = new ConsoleSession(group, Lifecycle.standard(), i18n, new FxExecutor(), new FxDialogService(i18n, stage),
                 LiveLoadBench.shell(), System::currentTimeMillis, (endpoint, rate, size) -> {
                     throw new UnsupportedOperationException("no test traffic in the simulation");
-                }, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()), new ConnectionStore() {
-                    @Override
-                    public List<RememberedConnection> load() {
-                        return List.of();
-                    }
-
-                    @Override
-                    public void save(List<RememberedConnection> connections) {
-                        // Nothing is remembered in a benchmark.
-                    }
-                });
+                }, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()), LiveLoadBench.rememberNothing());
         Scene scene = new Scene(session.view(), 1400, 860);
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
         stage.setScene(scene);

@@ -14,9 +14,7 @@ import javafx.stage.Stage;
 import atlantafx.base.theme.PrimerLight;
 import org.sluice.bench.Footprint;
 import org.sluice.console.view.FxDialogService;
-import org.sluice.console.viewmodel.ConnectionStore;
 import org.sluice.console.viewmodel.I18n;
-import org.sluice.console.viewmodel.RememberedConnection;
 import org.sluice.console.viewmodel.RemoteHosts;
 import org.sluice.fleet.group.FleetGroup;
 import org.sluice.fleet.local.LocalFleet;
@@ -93,16 +91,7 @@ public final class TrafficHeapBench {
         FxExecutor executor = new FxExecutor();
         session = new ConsoleSession(new FleetGroup(local), Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
                 LiveLoadBench.shell(), System::currentTimeMillis, HttpTraffic::start, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()),
-                new ConnectionStore() {
-                    @Override
-                    public List<RememberedConnection> load() {
-                        return List.of();
-                    }
-
-                    @Override
-                    public void save(List<RememberedConnection> connections) {
-                    }
-                });
+                LiveLoadBench.rememberNothing());
         Scene scene = new Scene(session.view(), 1400, 860);
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
         stage.setScene(scene);
