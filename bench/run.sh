@@ -327,7 +327,8 @@ simulate() {
     "${SIM_WINDOW_S:-60}" > "$data/host.out" 2> "$data/host.err" &
   local host=$!
   for _ in $(seq 1 1200); do grep -q SIMULATION-READY "$data/host.out" 2>/dev/null && break; sleep 0.5; done
-  java -cp "$cp" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
+  # SIM_CONSOLE_JVM adds options to the console's JVM, e.g. a flight recording to profile it.
+  java ${SIM_CONSOLE_JVM:-} -cp "$cp" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
     org.sluice.console.SimulationConsole "$data/host" "$services" "${SIM_WARMUP_S:-20}" "${SIM_WINDOW_S:-60}" > "$data/console.out" 2> "$data/console.err" || true
   for _ in $(seq 1 600); do grep -q SIMULATION-MEASURED "$data/host.out" 2>/dev/null && break; sleep 0.5; done
   kill "$host" "$fakes"; wait "$host" "$fakes" || true
