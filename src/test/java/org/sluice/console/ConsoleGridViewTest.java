@@ -186,6 +186,30 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void inANarrowShortWindowASelectedServicesInstancesAreInSightWithoutScrollingSideways(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn(tableRow(robot, "orders"));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        TableView<?> instances = robot.lookup("#details-instances").queryAs(TableView.class);
+        waitUntil(() -> onFx(() -> !instances.getItems().isEmpty()));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(instances.lookupAll(".scroll-bar").stream()
+                .filter(n -> n instanceof javafx.scene.control.ScrollBar bar && bar.getOrientation() == javafx.geometry.Orientation.HORIZONTAL)
+                .filter(Node::isVisible).toList())
+                .as("the instances' columns fit a 900 px window").isEmpty();
+        Node header = instances.lookup(".column-header-background");
+        assertThat(instances.getHeight() - header.getBoundsInParent().getHeight())
+                .as("room under the header for two instances, at %.0f px high", instances.getHeight())
+                .isGreaterThanOrEqualTo(2 * instances.getFixedCellSize());
+    }
+
+    @Test
     void aCutCellSaysItsWholeTextInItsTooltipAndACutEndpointKeepsTheServicesPartInSight(FxRobot robot)
             throws Exception {
         // The demonstration's longest name, as the console's own window first shows it.

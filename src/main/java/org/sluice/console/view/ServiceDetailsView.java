@@ -40,6 +40,9 @@ import org.sluice.throttle.InstanceEpisode;
 
 /** The selected service's instances, operation log, throttle episodes, backups and instance logs. */
 public final class ServiceDetailsView extends BorderPane {
+    /** The least height the pane keeps in the window's split. */
+    static final double MIN_HEIGHT = 230;
+
     private final ServiceDetailsViewModel model;
     private final I18n i18n;
     private final DateTimeFormatter when;
@@ -91,6 +94,9 @@ public final class ServiceDetailsView extends BorderPane {
 
     private void createView() {
         getStyleClass().add("details-view");
+        // Below the grid in a short window (900 × 600), the pane keeps room for its tabs and a
+        // table of two rows; the grid above gives way down to its own few rows.
+        setMinHeight(MIN_HEIGHT);
         title.getStyleClass().add("details-title");
         subscriptions.bind(title.textProperty(), Bindings.createStringBinding(() -> model.serviceProperty().get() == null
                 ? i18n.get("details.none") : i18n.get("details.title", model.serviceProperty().get()), model.serviceProperty()));
@@ -155,6 +161,15 @@ public final class ServiceDetailsView extends BorderPane {
         return logTab != null && logTab.isSelected() && isVisible() && getScene() != null;
     }
 
+    /**
+     * A table whose columns share its width, the last taking what is left: in a narrow window
+     * they shrink instead of hiding a row behind a sideways scroll bar.
+     */
+    private static <S> TableView<S> fitted(TableView<S> table) {
+        table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
+        return table;
+    }
+
     private static <S, T> TableColumn<S, T> column(String title, Function<S, ObservableValue<T>> value, double width) {
         TableColumn<S, T> column = new TableColumn<>(title);
         column.setCellValueFactory(c -> value.apply(c.getValue()));
@@ -175,7 +190,7 @@ public final class ServiceDetailsView extends BorderPane {
     }
 
     private TableView<InstanceRowViewModel> instancesTable() {
-        TableView<InstanceRowViewModel> table = new TableView<>(model.instances());
+        TableView<InstanceRowViewModel> table = fitted(new TableView<>(model.instances()));
         table.setId("details-instances");
         table.setPlaceholder(new Label(i18n.get("details.noInstances")));
         table.setFixedCellSize(30);
@@ -228,7 +243,7 @@ public final class ServiceDetailsView extends BorderPane {
         HBox filters = new HBox(8, from, to, operation, outcome);
         filters.setPadding(new Insets(6));
 
-        TableView<OperationRecord> table = new TableView<>(model.operations());
+        TableView<OperationRecord> table = fitted(new TableView<>(model.operations()));
         table.setId("details-operations");
         table.setPlaceholder(new Label(i18n.get("details.noOperations")));
         table.getColumns().setAll(List.of(
@@ -246,7 +261,7 @@ public final class ServiceDetailsView extends BorderPane {
 
     /** The episodes, and under them how the causes of the selected one changed. */
     private BorderPane episodesTable() {
-        TableView<InstanceEpisode> table = new TableView<>(model.episodes());
+        TableView<InstanceEpisode> table = fitted(new TableView<>(model.episodes()));
         table.setId("details-episodes");
         table.setPlaceholder(new Label(i18n.get("details.noEpisodes")));
         table.getColumns().setAll(List.of(
@@ -326,7 +341,7 @@ public final class ServiceDetailsView extends BorderPane {
     }
 
     private TableView<BackupInfo> backupsTable() {
-        TableView<BackupInfo> table = new TableView<>(model.backups());
+        TableView<BackupInfo> table = fitted(new TableView<>(model.backups()));
         table.setId("details-backups");
         table.setPlaceholder(new Label(i18n.get("details.noBackups")));
         table.getColumns().setAll(List.of(
