@@ -117,7 +117,8 @@ class ConsoleGridViewTest {
         Button scale = cell.button(Operation.SCALE);
         assertThat(scale.isDisabled()).isFalse();
         robot.moveTo(scale);
-        waitUntil(() -> shownTooltip().isPresent());
+        // The pointer may pass over other buttons on its way, and their tooltips may show first.
+        waitUntil(() -> shownTooltip().map(t -> t.getText().startsWith("Scale")).orElse(false));
         assertThat(shownTooltip().orElseThrow().getText())
                 .isEqualTo("Scale (Ctrl+Shift+L)\nChange the number of units (1 to 8)");
 
@@ -192,21 +193,29 @@ class ConsoleGridViewTest {
             stage.setWidth(900);
             stage.setHeight(600);
         });
-        WaitForAsyncUtils.waitForFxEvents();
-        robot.clickOn(tableRow(robot, "orders"));
-        WaitForAsyncUtils.waitForFxEvents();
+        try {
+            WaitForAsyncUtils.waitForFxEvents();
+            robot.clickOn(tableRow(robot, "orders"));
+            WaitForAsyncUtils.waitForFxEvents();
 
-        TableView<?> instances = robot.lookup("#details-instances").queryAs(TableView.class);
-        waitUntil(() -> onFx(() -> !instances.getItems().isEmpty()));
-        WaitForAsyncUtils.waitForFxEvents();
-        assertThat(instances.lookupAll(".scroll-bar").stream()
-                .filter(n -> n instanceof javafx.scene.control.ScrollBar bar && bar.getOrientation() == javafx.geometry.Orientation.HORIZONTAL)
-                .filter(Node::isVisible).toList())
-                .as("the instances' columns fit a 900 px window").isEmpty();
-        Node header = instances.lookup(".column-header-background");
-        assertThat(instances.getHeight() - header.getBoundsInParent().getHeight())
-                .as("room under the header for two instances, at %.0f px high", instances.getHeight())
-                .isGreaterThanOrEqualTo(2 * instances.getFixedCellSize());
+            TableView<?> instances = robot.lookup("#details-instances").queryAs(TableView.class);
+            waitUntil(() -> onFx(() -> !instances.getItems().isEmpty()));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(instances.lookupAll(".scroll-bar").stream()
+                    .filter(n -> n instanceof javafx.scene.control.ScrollBar bar && bar.getOrientation() == javafx.geometry.Orientation.HORIZONTAL)
+                    .filter(Node::isVisible).toList())
+                    .as("the instances' columns fit a 900 px window").isEmpty();
+            Node header = instances.lookup(".column-header-background");
+            assertThat(instances.getHeight() - header.getBoundsInParent().getHeight())
+                    .as("room under the header for two instances, at %.0f px high", instances.getHeight())
+                    .isGreaterThanOrEqualTo(2 * instances.getFixedCellSize());
+        } finally {
+            // The stage is shared: the next test gets the window's usual size back.
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
     }
 
     @Test
