@@ -497,12 +497,26 @@ class KubernetesInstanceLauncherTest {
         assertTrue(launcher.engineStatus().available());
     }
 
-    @Test
-    void anUnavailableEngineIsCheckedEveryFewSecondsAndAvailableOnceTheServerAnswersWithNothingChanged() throws Exception {
+    /** The launcher again, on the test's clock, with the checks of an unavailable engine run by the test. */
+    private ManualRechecks withRechecks() {
         ManualRechecks rechecks = new ManualRechecks();
         launcher.close();
         launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector,
                 () -> java.time.Instant.ofEpochMilli(now), rechecks);
+        return rechecks;
+    }
+
+    /** The API server refuses the first call of a launch, which then fails and leaves the engine unavailable. */
+    private void refuseTheFirstLaunch() {
+        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/configmaps/sluice-orders-definition")
+                .andReturn(403, Pods.FORBIDDEN)
+                .once();
+        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+    }
+
+    @Test
+    void anUnavailableEngineIsCheckedEveryFewSecondsAndAvailableOnceTheServerAnswersWithNothingChanged() throws Exception {
+        ManualRechecks rechecks = withRechecks();
         launcher.launch(orders(1), 0, false, recorder);
         launcher.watchEngine(statuses::add);
         assertEquals(List.of(), rechecks.active(), "nothing runs while the engine is available");
@@ -536,14 +550,8 @@ class KubernetesInstanceLauncherTest {
 
     @Test
     void aHostWithNoServiceOnTheClusterFindsTheEngineBackToo() {
-        ManualRechecks rechecks = new ManualRechecks();
-        launcher.close();
-        launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector,
-                () -> java.time.Instant.ofEpochMilli(now), rechecks);
-        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/configmaps/sluice-orders-definition")
-                .andReturn(403, Pods.FORBIDDEN)
-                .once();
-        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+        ManualRechecks rechecks = withRechecks();
+        refuseTheFirstLaunch();
         assertFalse(launcher.engineStatus().available());
 
         rechecks.periodPassed();
@@ -552,14 +560,8 @@ class KubernetesInstanceLauncherTest {
 
     @Test
     void aClosedLauncherChecksNoMore() {
-        ManualRechecks rechecks = new ManualRechecks();
-        launcher.close();
-        launcher = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)), connector,
-                () -> java.time.Instant.ofEpochMilli(now), rechecks);
-        server.expect().get().withPath("/api/v1/namespaces/" + Pods.NAMESPACE + "/configmaps/sluice-orders-definition")
-                .andReturn(403, Pods.FORBIDDEN)
-                .once();
-        assertThrows(IOException.class, () -> launcher.launch(orders(1), 0, false, recorder));
+        ManualRechecks rechecks = withRechecks();
+        refuseTheFirstLaunch();
         assertEquals(1, rechecks.active().size());
 
         launcher.close();
