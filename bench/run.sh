@@ -9,7 +9,8 @@
 # FLAP_S (window with a flapping instance, 60),
 # DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/, CONSOLE_JVM (the console's JVM options in startup, live, footprint, flap
 # and traffic; by default the dev launcher's, -Xmx384m, see docs/decisions/0029-console-heap-ceiling.md; CONSOLE_JVM= for the
-# JVM's own sizing).
+# JVM's own sizing), OUTBOX_TMPFS=1 (the bench service of forward, metrics and manage delivers into a fresh folder under
+# /dev/shm instead of the data folder, so that the disk's own pace is left out).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -24,11 +25,20 @@ cp_dir=$(mktemp -d /tmp/sluice-bench-cp.XXXXXX)
 cp -r target/classes target/libs "$cp_dir"/
 cp="$cp_dir/classes:$cp_dir/libs/*"
 
+# What the run leaves in memory-backed folders goes with it.
+shm_dirs=()
+xvfb_pid=
+cleanup() {
+  [[ -n $xvfb_pid ]] && kill "$xvfb_pid" 2>/dev/null
+  (( ${#shm_dirs[@]} )) && rm -rf "${shm_dirs[@]}"
+  return 0
+}
+trap cleanup EXIT
+
 display="${DISPLAY_NO:-60}"
 if ! xdpyinfo -display ":$display" >/dev/null 2>&1 && ! [[ -e /tmp/.X11-unix/X$display ]]; then
   Xvfb ":$display" -screen 0 1600x1000x24 >/dev/null 2>&1 &
   xvfb_pid=$!
-  trap 'kill $xvfb_pid 2>/dev/null || true' EXIT
   sleep 1
 fi
 export DISPLAY=":$display"
@@ -96,6 +106,11 @@ door() {
 # waits until it is created; sets host_pid. Usage: bench_host DATA UNITS
 bench_host() {
   local data=$1 units=$2
+  if [[ "${OUTBOX_TMPFS:-0}" == 1 ]]; then
+    local shm; shm=$(mktemp -d /dev/shm/sluice-bench-outbox.XXXXXX)
+    shm_dirs+=("$shm")
+    ln -s "$shm" "$data/outbox"
+  fi
   printf '{"services":[{"name":"bench","units":%s,"validate":"json","destination":"dir:%s/outbox"}]}' "$units" "$data" > "$data/defs.json"
   java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --manage 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
   host_pid=$!
@@ -108,7 +123,7 @@ bench_host() {
 # Deletes what the bench service delivered so far: a folder of hundreds of thousands of files makes
 # each delivery slower, and a run after a long one would be charged for it.
 empty_outbox() {
-  find "$1/outbox" -type f -delete 2>/dev/null || true
+  find "$1/outbox/" -type f -delete 2>/dev/null || true
 }
 
 # The front door against the instance behind it, wrk with 2 threads and 16 connections, a 44-byte
@@ -134,7 +149,7 @@ forward() {
           "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)"
       done
     done
-    echo "outbox files: $(find "$data/outbox" -name '*.msg' | wc -l)"
+    echo "outbox files: $(find "$data/outbox/" -name '*.msg' | wc -l)"
   } 2>&1 | tee "$out/forward.log" | grep -E 'RESULT|^date|outbox'
   kill "$host"; wait "$host" || true
 }
