@@ -98,6 +98,9 @@ final class HostCommand implements Callable<Integer> {
     @Option(names = "--instance-image", paramLabel = "IMAGE", descriptionKey = "host.option.instanceImage")
     private String instanceImage;
 
+    @Option(names = "--door-url", paramLabel = "URL", descriptionKey = "host.option.doorUrl")
+    private String doorUrl;
+
     @Option(names = "--keys-file", paramLabel = "FILE", descriptionKey = "host.option.keysFile")
     private Path keysFile;
 
@@ -157,8 +160,12 @@ final class HostCommand implements Callable<Integer> {
             err.println(Messages.get("host.error.engine", engine));
             return CANNOT_START;
         }
-        if (!onKubernetes && (namespace != null || kubeconfig != null || instanceImage != null)) {
+        if (!onKubernetes && (namespace != null || kubeconfig != null || instanceImage != null || doorUrl != null)) {
             err.println(Messages.get("host.error.kubernetesOnly"));
+            return CANNOT_START;
+        }
+        if (doorUrl != null && !isDoorUrl(doorUrl)) {
+            err.println(Messages.get("host.error.doorUrl", doorUrl));
             return CANNOT_START;
         }
         if (onKubernetes) {
@@ -272,11 +279,29 @@ final class HostCommand implements Callable<Integer> {
     private KubernetesEngine openKubernetes(PrintWriter err) {
         try {
             return KubernetesEngine.open(Optional.ofNullable(kubeconfig), Optional.ofNullable(namespace),
-                    Optional.ofNullable(instanceImage), new NetworkInstanceConnector());
+                    Optional.ofNullable(instanceImage), Optional.ofNullable(doorUrl).map(HostCommand::withoutTrailingSlash),
+                    new NetworkInstanceConnector());
         } catch (KubernetesEngine.Unusable e) {
             err.println(Messages.get(e.key, e.arguments));
             return null;
         }
+    }
+
+    /** {@code http://HOST[:PORT]} or {@code https://…}, nothing after the authority but a slash: a door:/PATH is put after it. */
+    static boolean isDoorUrl(String url) {
+        try {
+            java.net.URI uri = new java.net.URI(url.strip());
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
+                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String withoutTrailingSlash(String url) {
+        String stripped = url.strip();
+        return stripped.endsWith("/") ? stripped.substring(0, stripped.length() - 1) : stripped;
     }
 
     private static void closeEngine(AutoCloseable engine) {

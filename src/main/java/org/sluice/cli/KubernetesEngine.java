@@ -51,10 +51,11 @@ final class KubernetesEngine implements AutoCloseable {
      *                   {@code ~/.kube/config}, or the pod's service account when the host runs in one)
      * @param namespace  the namespace; without it, the kubeconfig's, or {@code default}
      * @param image      the container image that runs a role instance
+     * @param door       the host's front door as pods reach it, for {@code door:/PATH} destinations
      * @param connector  how the host reaches an instance in its pod
      */
     static KubernetesEngine open(Optional<Path> kubeconfig, Optional<String> namespace, Optional<String> image,
-            InstanceConnector connector) throws Unusable {
+            Optional<String> door, InstanceConnector connector) throws Unusable {
         if (image.isEmpty() || image.get().isBlank()) {
             throw new Unusable("host.error.instanceImage");
         }
@@ -77,7 +78,7 @@ final class KubernetesEngine implements AutoCloseable {
         String chosen = namespace.or(() -> Optional.ofNullable(config.getNamespace())).orElse("default");
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
         KubernetesInstanceLauncher launcher = new KubernetesInstanceLauncher(client,
-                new KubernetesInstanceLauncher.Settings(chosen, image.get(), RESYNC, API_WAIT), connector);
+                new KubernetesInstanceLauncher.Settings(chosen, image.get(), RESYNC, API_WAIT, door), connector);
         return new KubernetesEngine(client, launcher, chosen);
     }
 

@@ -2,6 +2,7 @@ package org.sluice.runtime;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.sluice.lifecycle.EngineStatus;
@@ -55,5 +56,10 @@ public abstract class ForwardingInstanceLauncher implements InstanceLauncher {
     @Override
     public void watchEngine(Consumer<EngineStatus> listener) {
         launcher.watchEngine(listener);
+    }
+
+    @Override
+    public Optional<String> frontDoorForInstances(String onThisMachine) {
+        return launcher.frontDoorForInstances(onThisMachine);
     }
 }

@@ -32,7 +32,14 @@ final class FrontDoorDestinations extends ForwardingInstanceLauncher {
             throw new IOException(definition.name() + " delivers to " + destination + ", on this host's front door, which is not open;"
                     + " start the host with its front door, or give the service another destination");
         }
-        String address = now.get() + destination.substring(ServiceDefinition.FRONT_DOOR.length());
+        Optional<String> reached = frontDoorForInstances(now.get());
+        if (reached.isEmpty()) {
+            throw new IOException(definition.name() + " delivers to " + destination + ", on this host's front door at " + now.get()
+                    + ", which this engine's instances cannot reach there; start the host with --door-url and the door's address"
+                    + " as the instances reach it (on Kubernetes, its Service: http://sluice-door.NAMESPACE.svc:7070),"
+                    + " or give the service another destination");
+        }
+        String address = reached.get() + destination.substring(ServiceDefinition.FRONT_DOOR.length());
         return super.launch(definition.withDestination(address), index, suspended, listener);
     }
 }

@@ -1,6 +1,7 @@
 package org.sluice.runtime;
 
 import java.io.IOException;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.sluice.lifecycle.EngineStatus;
@@ -73,5 +74,14 @@ public interface InstanceLauncher {
      * thread learns of it. An engine whose status never changes tells nothing.
      */
     default void watchEngine(Consumer<EngineStatus> listener) {
+    }
+
+    /**
+     * Where this engine's instances reach the host's front door, given {@code onThisMachine}, its
+     * {@code http://HOST:PORT} as the host's own machine reaches it; empty when they cannot reach
+     * it. Child JVMs on the host's machine reach it there; pods need an address the cluster routes.
+     */
+    default Optional<String> frontDoorForInstances(String onThisMachine) {
+        return Optional.of(onThisMachine);
     }
 }

@@ -65,6 +65,23 @@ class HostEngineOptionsTest {
     }
 
     @Test
+    void theDoorsAddressForPodsIsAKubernetesOption() {
+        CommandLineRun run = host("--door-url", "http://sluice-door.sluice.svc:7070");
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).contains("--door-url").contains("are for --engine kubernetes");
+    }
+
+    @Test
+    void aDoorUrlThatIsNotAnHttpAddressIsRefusedBeforeAnythingOpens() {
+        for (String wrong : new String[] {"sluice-door:7070", "ftp://sluice-door:7070", "http://sluice-door:7070/services", "http://"}) {
+            CommandLineRun run = host("--engine", "kubernetes", "--instance-image", "sluice-instance:1", "--door-url", wrong);
+            assertThat(run.status()).as(wrong).isEqualTo(HostCommand.CANNOT_START);
+            assertThat(run.err()).as(wrong).contains("--door-url '" + wrong + "'").contains("http://sluice-door.NAMESPACE.svc:7070");
+        }
+        assertThat(data.resolve("sluice.db")).as("nothing was opened").doesNotExist();
+    }
+
+    @Test
     void aDoorOnEveryAddressIsRefusedUnlessExposedIsSaid() {
         CommandLineRun run = host("--door-address", "0.0.0.0");
 

@@ -263,6 +263,9 @@ class KubernetesManifestsTest {
         // The door listens beyond the pod's loopback, or the Service would reach nothing.
         assertThat(argument(container, "--door-address")).isEqualTo("0.0.0.0");
         assertThat(container.getArgs()).contains("--door-exposed");
+        // Role instances whose destination is door:/PATH reach the door through its Service, not the host pod's loopback.
+        assertThat(argument(container, "--door-url"))
+                .isEqualTo("http://sluice-door.$(POD_NAMESPACE).svc:" + byName.get("sluice-door"));
     }
 
     private static StatefulSet host() {

@@ -47,6 +47,45 @@ class FrontDoorDestinationsTest {
         assertThat(fake.launched).isEmpty();
     }
 
+    /** An engine whose instances run on other machines (pods) cannot use the door's loopback address. */
+    private static InstanceLauncher elsewhere(FakeLauncher fake, Optional<String> doorAsInstancesReachIt) {
+        return new ForwardingInstanceLauncher(fake) {
+            @Override
+            public Optional<String> frontDoorForInstances(String onThisMachine) {
+                return doorAsInstancesReachIt;
+            }
+        };
+    }
+
+    @Test
+    void anEngineWhoseInstancesRunElsewhereGivesThemTheDoorAtTheAddressTheyReach() throws Exception {
+        FrontDoorDestinations wrapped = new FrontDoorDestinations(elsewhere(fake, Optional.of("http://sluice-door.sluice.svc:7070")),
+                () -> Optional.ofNullable(door.get()));
+
+        wrapped.launch(delivering("door:/demo/slow-partner"), 0, false, event -> { });
+
+        assertThat(fake.launched).extracting(f -> f.definition.destination())
+                .containsExactly("http://sluice-door.sluice.svc:7070/demo/slow-partner");
+    }
+
+    @Test
+    void anEngineWhoseInstancesCannotReachTheDoorRefusesAFrontDoorDestinationAndSaysWhatToGive() {
+        FrontDoorDestinations wrapped = new FrontDoorDestinations(elsewhere(fake, Optional.empty()), () -> Optional.ofNullable(door.get()));
+
+        assertThatThrownBy(() -> wrapped.launch(delivering("door:/demo/slow-partner"), 0, false, event -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("door:/demo/slow-partner")
+                .hasMessageContaining("127.0.0.1:7070").hasMessageContaining("--door-url");
+        assertThat(fake.launched).isEmpty();
+    }
+
+    @Test
+    void onThisMachineTheDoorIsReachedWhereItListens() {
+        InstanceLauncher local = (definition, index, suspended, listener) -> {
+            throw new UnsupportedOperationException();
+        };
+        assertThat(local.frontDoorForInstances("http://127.0.0.1:7070")).contains("http://127.0.0.1:7070");
+    }
+
     @Test
     void aFrontDoorDestinationIsAPathThatStartsWithASlash() {
         assertThat(delivering("door:/demo/slow-partner").problems()).isEmpty();
@@ -81,6 +120,9 @@ class FrontDoorDestinationsTest {
         FrontDoorDestinations wrapped = new FrontDoorDestinations(engine, () -> Optional.ofNullable(door.get()));
 
         assertThat(wrapped.restartsInstances()).as("the host must not start a second copy of a pod Kubernetes restarts").isTrue();
+        assertThat(new FrontDoorDestinations(new ForwardingInstanceLauncher(elsewhere(fake, Optional.empty())) { },
+                () -> Optional.ofNullable(door.get())).frontDoorForInstances("http://127.0.0.1:7070"))
+                .as("a wrapper passes the engine's answer on").isEmpty();
         wrapped.released("orders", 1);
         wrapped.deleted("orders");
         assertThat(heard).containsExactly("released orders from 1", "deleted orders");

@@ -96,13 +96,26 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
      * @param image     the container image that runs a role instance
      * @param resync    how often the pod informer hands every pod to the launcher again
      * @param apiWait   how long the launcher waits for the pod informer's first list
+     * @param door      the host's front door as pods reach it ({@code http://HOST:PORT}, the door's
+     *                  Service); empty when none was given, and then a {@code door:/PATH}
+     *                  destination cannot start
      */
-    public record Settings(String namespace, String image, Duration resync, Duration apiWait) {
+    public record Settings(String namespace, String image, Duration resync, Duration apiWait, Optional<String> door) {
         public Settings {
             Objects.requireNonNull(namespace, "namespace");
+            Objects.requireNonNull(door, "door");
             if (image == null || image.isBlank()) {
                 throw new IllegalArgumentException("An instance image is needed to run instances on Kubernetes");
             }
+        }
+
+        public Settings(String namespace, String image, Duration resync, Duration apiWait) {
+            this(namespace, image, resync, apiWait, Optional.empty());
+        }
+
+        /** The same settings, with pods reaching the host's front door at {@code address}. */
+        public Settings withDoor(String address) {
+            return new Settings(namespace, image, resync, apiWait, Optional.of(address));
         }
     }
 
@@ -217,6 +230,12 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
      * next call it answers, the next pod change an informer hears (a resync is not one), or the
      * next recheck it answers: while unavailable, the launcher lists one pod every {@link #RECHECK}.
      */
+    /** Pods reach the host's front door only at the address the host was given for them, never at its loopback one. */
+    @Override
+    public Optional<String> frontDoorForInstances(String onThisMachine) {
+        return settings.door();
+    }
+
     @Override
     public EngineStatus engineStatus() {
         synchronized (engineLock) {

@@ -80,6 +80,17 @@ class KubernetesInstanceLauncherTest {
     }
 
     @Test
+    void podsReachTheHostsFrontDoorOnlyAtTheAddressTheHostWasGivenForThem() throws IOException {
+        assertTrue(launcher.frontDoorForInstances("http://127.0.0.1:7070").isEmpty(),
+                "a pod cannot reach the host's loopback address, and no cluster address was given");
+
+        try (KubernetesInstanceLauncher withDoor = new KubernetesInstanceLauncher(client,
+                Pods.settings(Duration.ofMinutes(10)).withDoor("http://sluice-door.sluice.svc:7070"), connector)) {
+            assertEquals(java.util.Optional.of("http://sluice-door.sluice.svc:7070"), withDoor.frontDoorForInstances("http://127.0.0.1:7070"));
+        }
+    }
+
+    @Test
     void aServiceBecomesAConfigMapASecretAndADeploymentWithComputedLimits() throws IOException {
         ServiceDefinition definition = orders(2);
         launcher.launch(definition, 0, false, recorder);
