@@ -216,6 +216,8 @@ supervision() {
 # fleet's; the host's CPU time per GET /services with ADMINS pollers; and the front door's throughput (wrk as in forward) alone and while ADMINS (100)
 # administrators each ask the host for its service list once a second, alternated, PAIRS pairs.
 manage() {
+  # MANAGE_DOOR_ONLY=1 runs only the last part, the door with and without the pollers.
+  if [[ "${MANAGE_DOOR_ONLY:-0}" != 1 ]]; then
   { machine; java -cp "$cp" org.sluice.bench.ManagementBench snapshot "${MANAGE_SERVICES:-1000}" "${ROUNDS:-20}"; } 2>&1 \
     | tee "$out/manage-snapshot.log" | grep -E 'RESULT|^date'
   { machine; java -cp "$cp" org.sluice.bench.ManagementBench latency "${EVENTS:-2000}" 100; } 2>&1 \
@@ -223,6 +225,7 @@ manage() {
   # The CPU time one GET /services costs the host (and its client), after a warm-up: robust to other load.
   { machine; java -cp "$cp" org.sluice.bench.ManagementBench cost "${ADMINS:-100}" 20 20; } 2>&1 \
     | tee "$out/manage-cost.log" | grep -E 'RESULT|^date'
+  fi
   local data; data=$(mktemp -d /tmp/sluice-bench-manage.XXXXXX)
   printf 'wrk.method = "POST"\nwrk.body = [[{"order":1234,"sku":"A-77","qty":3,"ok":true}]]\nwrk.headers["Content-Type"] = "application/json"\n' > "$data/post.lua"
   bench_host "$data" 2
@@ -231,6 +234,8 @@ manage() {
   local url; url=$(grep -o 'https://127.0.0.1:[0-9]*' "$data/host.out" | head -1)
   local fingerprint; fingerprint=$(sed -n 's/.*certificate SHA-256 \([0-9A-F:]*\)).*/\1/p' "$data/host.out" | head -1)
   local seconds=${WRK_S:-8}
+  local basic; basic=$(printf 'owner:%s' "$(jq -r .primary "$data/host/keys.json")" | base64 -w0)
+  printf 'wrk.headers["Authorization"] = "Basic %s"\nfunction delay()\n  return 1000\nend\n' "$basic" > "$data/poll.lua"
   {
     machine
     wrk -t2 -c16 -d3s -s "$data/post.lua" "$door" > /dev/null
@@ -240,7 +245,18 @@ manage() {
       # only what the door leaves: the figure then charges the door for the host's side of the
       # polls alone, as with administrators on their own machines (check that they still got
       # about ADMINS answers a second).
-      nice -n "${POLLERS_NICE:-0}" java -cp "$cp" org.sluice.bench.ManagementBench poll "$url" "$fingerprint" "$data/host/keys.json" "${ADMINS:-100}" $((seconds + 4)) > "$data/poll.txt" 2>&1 &
+      # POLLER=wrk polls with wrk instead: one connection per administrator, each asking once a second
+      # (its script's delay), a C client whose own CPU is a small part of the JVM pollers'.
+      if [[ "${POLLER:-jvm}" == wrk ]]; then
+        ( TIMEFORMAT='%R %U %S'
+          { time nice -n "${POLLERS_NICE:-0}" wrk -t1 -c"${ADMINS:-100}" -d$((seconds + 4))s --timeout 10s -s "$data/poll.lua" "$url/api/v1/services" > "$data/wrk-poll.txt"; } 2> "$data/wrk-time.txt"
+          read -r _ user system < "$data/wrk-time.txt"
+          echo "RESULT pollers (wrk) ${ADMINS:-100} administrators for $((seconds + 4)) s: $(grep -E 'requests in' "$data/wrk-poll.txt" | awk '{print $1}') answers," \
+            "non-2xx $(grep -E 'Non-2xx' "$data/wrk-poll.txt" | awk '{print $NF}' || true), errors $(grep -E 'Socket errors' "$data/wrk-poll.txt" || echo none);" \
+            "the pollers used $(awk -v u="$user" -v s="$system" 'BEGIN {printf "%.2f", u + s}') s of CPU" > "$data/poll.txt" ) &
+      else
+        nice -n "${POLLERS_NICE:-0}" java -cp "$cp" org.sluice.bench.ManagementBench poll "$url" "$fingerprint" "$data/host/keys.json" "${ADMINS:-100}" $((seconds + 4)) > "$data/poll.txt" 2>&1 &
+      fi
       local pollers=$!
       sleep 3
       wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/polled.txt"
