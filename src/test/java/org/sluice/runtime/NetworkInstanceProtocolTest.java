@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.sluice.runtime.instance.InstanceProcess;
+import org.sluice.runtime.instance.ProtocolEvent;
+import org.sluice.runtime.instance.ProtocolEvents;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -164,7 +166,7 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
         List<String> opening = stream.body().limit(3).toList();
 
         assertThat(opening.get(0)).startsWith("{\"event\":\"ready\"");
-        assertThat(opening.get(1)).isEqualTo("{\"event\":\"gate\",\"open\":false}");
+        assertThat(ProtocolEvents.parseNumbered(opening.get(1)).event()).isEqualTo(new ProtocolEvent.Gate(false));
         assertThat(opening.get(2)).startsWith("{\"event\":\"sample\"");
     }
 
