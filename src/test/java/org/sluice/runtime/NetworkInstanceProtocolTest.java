@@ -203,6 +203,44 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
     }
 
     @Test
+    void aStreamFollowedAgainAsksForTheLinesAfterTheLastItReadAndPassesNoneOnTwice() throws Exception {
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        String episode = "{\"event\":\"episode\",\"startMs\":1,\"endMs\":2,\"causes\":[\"MEMORY\"],\"seq\":2}";
+        HttpServer stub = stub(exchange -> {
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
+            exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+            if (queries.size() == 1) {
+                exchange.getResponseHeaders().set("Sluice-Seq", "0");
+                exchange.sendResponseHeaders(200, 0);
+                OutputStream out = exchange.getResponseBody();
+                out.write(("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n" + episode + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                throw new IOException("the stub breaks its first stream");
+            }
+            exchange.getResponseHeaders().set("Sluice-Resume", "resumed");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            // One line too many: the host has read it already.
+            out.write((episode + "\n{\"event\":\"problem\",\"message\":\"after the break\",\"seq\":3}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        closing.add(instance::kill);
+
+        events.await(InstanceEvent.Problem.class, p -> p.message().equals("after the break"));
+
+        assertThat(queries).containsExactly("null", "run=run-1&after=2");
+        assertThat(events.all(InstanceEvent.EpisodeEnded.class)).hasSize(1);
+    }
+
+    @Test
     void aStreamThatCannotBeFollowedAgainIsReportedAndTheInstanceExits() throws Exception {
         String ready = "{\"event\":\"ready\",\"port\":4711,\"pid\":7}";
         HttpServer[] stub = new HttpServer[1];
