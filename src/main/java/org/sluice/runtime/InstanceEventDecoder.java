@@ -38,8 +38,16 @@ final class InstanceEventDecoder {
 
     /** The event on {@code line}, or empty (with a warning logged) when the line is not one. */
     Optional<ProtocolEvent> parse(String line) {
+        return parseNumbered(line).map(ProtocolEvents.Numbered::event);
+    }
+
+    /**
+     * The event on {@code line} and its number, which an event stream over the network gives and
+     * standard output does not; empty (with a warning logged) when the line is not an event.
+     */
+    Optional<ProtocolEvents.Numbered> parseNumbered(String line) {
         try {
-            return Optional.of(ProtocolEvents.parse(line));
+            return Optional.of(ProtocolEvents.parseNumbered(line));
         } catch (ProtocolEvents.MalformedEventException e) {
             LOG.warn("{} instance {} sent something that is not an event: {}", service, index, e.getMessage());
             return Optional.empty();

@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -27,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.sluice.runtime.instance.InstanceProcess;
 import org.sluice.runtime.instance.ProtocolEvent;
+import org.sluice.runtime.instance.ProtocolEvents;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,10 +40,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When the stream breaks (the connection ends before the instance said it stopped, or nothing
  * comes for {@link Reconnect#silence()}), the connector opens it again, up to
- * {@link Reconnect#attempts()} times in a row with a growing pause. The instance then replays its
- * state (ready, gate, last throttle and sample), of which only what changed is passed on; events
- * of the gap itself (an episode that ended then) are lost. When no attempt succeeds, the listener
- * is told a problem naming the instance and the reason, then {@code Exited(-1)}.
+ * {@link Reconnect#attempts()} times in a row with a growing pause. It says which run of the
+ * instance it followed and the number of the last line it read ({@code ?run=RUN&after=N}), and the
+ * instance replays every line after it, so the events of the break (an episode that ended then)
+ * reach the listener late but in order and once. When the instance no longer keeps those lines or
+ * has restarted meanwhile, it replays its state (ready, gate, last throttle and sample) instead, of
+ * which only what changed is passed on, and the connector logs that events may have been missed.
+ * When no attempt succeeds, the listener is told a problem naming the instance and the reason,
+ * then {@code Exited(-1)}.
+ *
+ * <p>Each followed instance has a virtual thread of its own, blocked on its socket while the
+ * instance is quiet: hundreds of instances cost no more than hundreds of sockets.
  *
  * <p>{@link RoleInstance#kill()} cannot end a process on another machine: it asks the instance to
  * stop without waiting, stops following it, and reports it exited at once. Ending the process for
@@ -150,6 +159,12 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         private boolean stopped;
         private ProtocolEvent lastThrottle;
         private ProtocolEvent lastSample;
+        /** The run of the instance the stream came from; null before the first, or from an instance that numbers no lines. */
+        private String run;
+        /** The number of the last line read; 0 before any. */
+        private long seen;
+        /** Whether the stream now read replays the lines after {@link #seen} rather than the state. */
+        private boolean resumed;
 
         NetworkInstance(String service, int index, InetSocketAddress address, String token, InstanceListener listener) {
             this.service = service;
@@ -167,8 +182,9 @@ public final class NetworkInstanceConnector implements InstanceConnector {
 
         void begin() throws IOException {
             BufferedReader first = openWithRetries(Optional.empty());
-            Thread.ofPlatform().name("sluice-instance-net-" + service + "-" + index + "-" + READERS.incrementAndGet())
-                    .daemon().start(() -> follow(first));
+            // A virtual thread: it spends its life blocked on the socket, and there may be hundreds.
+            Thread.ofVirtual().name("sluice-instance-net-" + service + "-" + index + "-" + READERS.incrementAndGet())
+                    .start(() -> follow(first));
         }
 
         /** Opens the stream, trying up to the limit; {@code broke} is why the last one ended, if one did. */
@@ -210,13 +226,19 @@ public final class NetworkInstanceConnector implements InstanceConnector {
             try {
                 s.connect(address, (int) reconnect.connect().toMillis());
                 s.setSoTimeout((int) reconnect.silence().toMillis());
-                s.getOutputStream().write(("GET /protocol/events HTTP/1.1\r\nHost: "
+                boolean resuming = run != null;
+                String target = "/protocol/events" + (resuming
+                        ? "?run=" + URLEncoder.encode(run, StandardCharsets.UTF_8) + "&after=" + seen : "");
+                s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: "
                         + InstanceConnections.hostHeader(address) + "\r\nAuthorization: Bearer " + token
                         + "\r\nAccept: application/x-ndjson\r\n\r\n").getBytes(StandardCharsets.UTF_8));
                 s.getOutputStream().flush();
                 InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
                 int status = status(readLine(in));
                 boolean chunked = false;
+                String answeredRun = null;
+                String resume = null;
+                String before = null;
                 for (int i = 0; ; i++) {
                     String header = readLine(in);
                     if (header.isEmpty()) {
@@ -228,6 +250,12 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                     String lower = header.toLowerCase(Locale.ROOT);
                     if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
                         chunked = true;
+                    } else if (lower.startsWith("sluice-run:")) {
+                        answeredRun = value(header);
+                    } else if (lower.startsWith("sluice-resume:")) {
+                        resume = value(header);
+                    } else if (lower.startsWith("sluice-seq:")) {
+                        before = value(header);
                     }
                 }
                 if (status == 401) {
@@ -244,10 +272,42 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 if (killed.getCount() == 0) {
                     s.close();
                 }
+                begun(resuming, answeredRun, resume, before);
                 return new BufferedReader(new InputStreamReader(new ChunkedInput(in), StandardCharsets.UTF_8));
             } catch (IOException | RuntimeException e) {
                 s.close();
                 throw e;
+            }
+        }
+
+        /**
+         * Takes in how a stream that opened begins: after the lines already read, or with the
+         * state, in which case a stream followed again may have missed events, said once.
+         */
+        private void begun(boolean resuming, String answeredRun, String resume, String before) {
+            resumed = resuming && "resumed".equals(resume);
+            if (resumed) {
+                return;
+            }
+            if (resuming) {
+                LOG.warn("{}: events may have been missed while its event stream was broken: {}; it sent its state instead",
+                        name(), "other-run".equals(resume) ? "it restarted meanwhile"
+                                : resume == null ? "it cannot replay them"
+                                : "it no longer keeps the lines after number " + seen);
+            } else if (seen > 0 || lastThrottle != null || lastSample != null || port > 0) {
+                LOG.warn("{}: events may have been missed while its event stream was broken: it does not number"
+                        + " its events (an earlier Sluice); it sent its state instead", name());
+            }
+            run = answeredRun == null || answeredRun.isBlank() ? null : answeredRun;
+            seen = 0;
+            if (before != null) {
+                try {
+                    seen = Math.max(0, Long.parseLong(before));
+                } catch (NumberFormatException e) {
+                    LOG.warn("{}: its event stream gave '{}' as its last number; it will send its state if followed again",
+                            name(), before);
+                    run = null;
+                }
             }
         }
 
@@ -294,11 +354,19 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         }
 
         private void handle(String line) {
-            Optional<ProtocolEvent> parsed = decoder.parse(line);
+            Optional<ProtocolEvents.Numbered> parsed = decoder.parseNumbered(line);
             if (parsed.isEmpty()) {
                 return;
             }
-            ProtocolEvent wire = parsed.get();
+            ProtocolEvent wire = parsed.get().event();
+            if (parsed.get().number().isPresent()) {
+                long number = parsed.get().number().getAsLong();
+                if (resumed && number <= seen) {
+                    return; // already read before the break
+                }
+                // The state that opens a stream carries its older numbers: the stream's last number counts.
+                seen = Math.max(seen, number);
+            }
             switch (wire) {
                 case ProtocolEvent.Ready r -> {
                     if (port > 0) {
@@ -443,6 +511,11 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         public boolean isAlive() {
             return alive;
         }
+    }
+
+    /** The value of a header line, {@code Name: value}. */
+    private static String value(String header) {
+        return header.substring(header.indexOf(':') + 1).strip();
     }
 
     private static int status(String statusLine) throws IOException {

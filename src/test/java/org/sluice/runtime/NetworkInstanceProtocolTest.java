@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 import org.sluice.runtime.instance.InstanceProcess;
+import org.sluice.runtime.instance.ProtocolEvent;
+import org.sluice.runtime.instance.ProtocolEvents;
 import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
@@ -164,7 +166,7 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
         List<String> opening = stream.body().limit(3).toList();
 
         assertThat(opening.get(0)).startsWith("{\"event\":\"ready\"");
-        assertThat(opening.get(1)).isEqualTo("{\"event\":\"gate\",\"open\":false}");
+        assertThat(ProtocolEvents.parseNumbered(opening.get(1)).event()).isEqualTo(new ProtocolEvent.Gate(false));
         assertThat(opening.get(2)).startsWith("{\"event\":\"sample\"");
     }
 
@@ -198,6 +200,44 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
         assertThat(events.all(InstanceEvent.Ready.class)).as("the replayed ready is not passed on again").hasSize(1);
         assertThat(events.all(InstanceEvent.Exited.class)).isEmpty();
         assertThat(instance.isAlive()).isTrue();
+    }
+
+    @Test
+    void aStreamFollowedAgainAsksForTheLinesAfterTheLastItReadAndPassesNoneOnTwice() throws Exception {
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        String episode = "{\"event\":\"episode\",\"startMs\":1,\"endMs\":2,\"causes\":[\"MEMORY\"],\"seq\":2}";
+        HttpServer stub = stub(exchange -> {
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
+            exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+            if (queries.size() == 1) {
+                exchange.getResponseHeaders().set("Sluice-Seq", "0");
+                exchange.sendResponseHeaders(200, 0);
+                OutputStream out = exchange.getResponseBody();
+                out.write(("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n" + episode + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                throw new IOException("the stub breaks its first stream");
+            }
+            exchange.getResponseHeaders().set("Sluice-Resume", "resumed");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            // One line too many: the host has read it already.
+            out.write((episode + "\n{\"event\":\"problem\",\"message\":\"after the break\",\"seq\":3}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        closing.add(instance::kill);
+
+        events.await(InstanceEvent.Problem.class, p -> p.message().equals("after the break"));
+
+        assertThat(queries).containsExactly("null", "run=run-1&after=2");
+        assertThat(events.all(InstanceEvent.EpisodeEnded.class)).hasSize(1);
     }
 
     @Test

@@ -1,8 +1,11 @@
 package org.sluice.runtime.instance;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +17,13 @@ import java.util.concurrent.TimeUnit;
  * sample, or the problem it could not start with, and its stopped event once it has stopped. Once the feed has ended (the instance stopped or
  * never started), a subscriber gets that state and then the end.
  *
+ * <p>Every line is numbered ({@code "seq"}, from 1 in each run of the instance, a run being named
+ * by {@link #run()}), and the feed keeps its latest lines, at most {@value #RING_LINES} of them and
+ * about {@value #RING_CHARS} characters. A follower whose stream broke says the run and the last
+ * number it saw ({@link #resume}) and gets every line after it, then the live ones: nothing of the
+ * break is lost. When the feed no longer keeps those lines, or the follower speaks of another run,
+ * it gets the state as a new subscriber does, and is told so.
+ *
  * <p>A subscriber that falls {@value #BACKLOG} lines behind is dropped rather than left to hold the
  * instance's memory: its stream ends before the instance has stopped, which its follower takes as
  * a break and follows again.
@@ -21,7 +31,32 @@ import java.util.concurrent.TimeUnit;
 final class EventFeed {
     /** The most lines a subscriber may have waiting. */
     static final int BACKLOG = 4096;
+    /** The most lines kept for a follower that resumes; fewer than {@link #BACKLOG}, so a replay always fits. */
+    static final int RING_LINES = 1024;
+    /** About how much text the kept lines may hold (samples with a histogram are the long ones). */
+    static final int RING_CHARS = 256 * 1024;
 
+    /** How a subscriber's lines begin. */
+    enum Start {
+        /** With the state so far: a new follower. */
+        STATE,
+        /** With every line after the number the follower gave. */
+        RESUMED,
+        /** With the state: the lines after the follower's number are no longer kept. */
+        TOO_OLD,
+        /** With the state: the follower's number belongs to another run of the instance. */
+        OTHER_RUN
+    }
+
+    private record Kept(long number, String line) {
+    }
+
+    private final String run = UUID.randomUUID().toString();
+    private final int ringLines;
+    private final long ringChars;
+    private final Deque<Kept> ring = new ArrayDeque<>();
+    private long keptChars;
+    private long last;
     private final List<Subscriber> subscribers = new ArrayList<>();
     private String ready;
     private String gate;
@@ -39,6 +74,23 @@ final class EventFeed {
         private static final String DROPPED = new String("dropped");
 
         private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(BACKLOG + 8);
+        private final Start start;
+        private final long before;
+
+        private Subscriber(Start start, long before) {
+            this.start = start;
+            this.before = before;
+        }
+
+        /** How its lines begin. */
+        Start start() {
+            return start;
+        }
+
+        /** The number of the last line before the first it will get that is not state. */
+        long before() {
+            return before;
+        }
 
         /**
          * The next line, waiting up to {@code timeoutMs}.
@@ -80,11 +132,32 @@ final class EventFeed {
         }
     }
 
-    /** Passes {@code event}, printed as {@code line}, to every subscriber and keeps what a late one needs. */
-    synchronized void publish(ProtocolEvent event, String line) {
+    /** A feed that keeps {@value #RING_LINES} lines for followers that resume. */
+    EventFeed() {
+        this(RING_LINES, RING_CHARS);
+    }
+
+    /** A feed that keeps at most {@code ringLines} lines and about {@code ringChars} characters of them. */
+    EventFeed(int ringLines, long ringChars) {
+        if (ringLines < 1 || ringLines > BACKLOG) {
+            throw new IllegalArgumentException("the lines kept must be 1 to " + BACKLOG + ", not " + ringLines);
+        }
+        this.ringLines = ringLines;
+        this.ringChars = ringChars;
+    }
+
+    /** The name of this run of the instance; a follower gives it back when it resumes. */
+    String run() {
+        return run;
+    }
+
+    /** Numbers {@code event}, passes its line to every subscriber and keeps what a late one needs. */
+    synchronized void publish(ProtocolEvent event) {
         if (ended) {
             return;
         }
+        String line = ProtocolEvents.toLine(event, ++last);
+        keep(new Kept(last, line));
         switch (event) {
             case ProtocolEvent.Ready r -> ready = line;
             case ProtocolEvent.Gate g -> gate = line;
@@ -110,14 +183,51 @@ final class EventFeed {
         });
     }
 
+    private void keep(Kept kept) {
+        ring.addLast(kept);
+        keptChars += kept.line().length();
+        while (ring.size() > 1 && (ring.size() > ringLines || keptChars > ringChars)) {
+            keptChars -= ring.removeFirst().line().length();
+        }
+    }
+
     /** A new subscriber, with the state so far waiting for it. */
     synchronized Subscriber subscribe() {
-        Subscriber subscriber = new Subscriber();
+        return withState(Start.STATE);
+    }
+
+    /**
+     * A subscriber that saw the lines of {@code run} up to number {@code after}: every kept line
+     * after it waits for it, or the state when those lines are no longer kept or the run is another.
+     */
+    synchronized Subscriber resume(String run, long after) {
+        if (!this.run.equals(run)) {
+            return withState(Start.OTHER_RUN);
+        }
+        long first = ring.isEmpty() ? last + 1 : ring.getFirst().number();
+        if (after < first - 1 || after > last) {
+            return withState(Start.TOO_OLD);
+        }
+        Subscriber subscriber = new Subscriber(Start.RESUMED, after);
+        for (Kept kept : ring) {
+            if (kept.number() > after) {
+                subscriber.offer(kept.line());
+            }
+        }
+        return follow(subscriber);
+    }
+
+    private Subscriber withState(Start start) {
+        Subscriber subscriber = new Subscriber(start, last);
         for (String line : new String[] {ready, gate, throttle, sample, startProblem, stopped}) {
             if (line != null) {
                 subscriber.offer(line);
             }
         }
+        return follow(subscriber);
+    }
+
+    private Subscriber follow(Subscriber subscriber) {
         if (ended) {
             subscriber.lines.add(Subscriber.END);
         } else {

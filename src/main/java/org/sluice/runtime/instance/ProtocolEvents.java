@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 import org.sluice.throttle.Cause;
@@ -42,8 +43,35 @@ public final class ProtocolEvents {
         return Math.round(memoryPercent * 10) / 10.0;
     }
 
+    /**
+     * An event and the number its instance gave it on its event stream. Standard output carries no
+     * numbers, nor does the stream of an instance of an earlier Sluice.
+     */
+    public record Numbered(ProtocolEvent event, OptionalLong number) {
+    }
+
     /** The JSON line of {@code event}, without a line break. */
     public static String toLine(ProtocolEvent event) {
+        return write(node(event));
+    }
+
+    /**
+     * The JSON line of {@code event} as an event stream carries it: its number last, as
+     * {@code "seq"}, so that a reader which knows no numbers reads the same event.
+     */
+    public static String toLine(ProtocolEvent event, long number) {
+        return write(node(event).put("seq", number));
+    }
+
+    private static String write(ObjectNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
+        }
+    }
+
+    private static ObjectNode node(ProtocolEvent event) {
         ObjectNode node = MAPPER.createObjectNode();
         if (event instanceof ProtocolEvent.Ready e) {
             node.put("event", "ready").put("port", e.port()).put("pid", e.pid());
@@ -78,11 +106,7 @@ public final class ProtocolEvents {
         } else {
             throw new IllegalArgumentException("unknown event " + event);
         }
-        try {
-            return MAPPER.writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
-        }
+        return node;
     }
 
     /**
@@ -91,6 +115,16 @@ public final class ProtocolEvents {
      * @throws MalformedEventException when the line is not JSON, names no known event or lacks a field
      */
     public static ProtocolEvent parse(String line) throws MalformedEventException {
+        return parseNumbered(line).event();
+    }
+
+    /**
+     * The event on one line and its number, if the line has one.
+     *
+     * @throws MalformedEventException when the line is not JSON, names no known event, lacks a field
+     *                                 or has a number that is not a positive whole number
+     */
+    public static Numbered parseNumbered(String line) throws MalformedEventException {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
@@ -100,6 +134,18 @@ public final class ProtocolEvents {
         if (node == null || !node.isObject()) {
             throw new MalformedEventException("not a JSON object: " + line);
         }
+        OptionalLong number = OptionalLong.empty();
+        if (node.hasNonNull("seq")) {
+            long seq = number(node, "seq");
+            if (seq < 1) {
+                throw new MalformedEventException("seq must be 1 or more: " + line);
+            }
+            number = OptionalLong.of(seq);
+        }
+        return new Numbered(event(node, line), number);
+    }
+
+    private static ProtocolEvent event(JsonNode node, String line) throws MalformedEventException {
         String event = text(node, "event");
         switch (event) {
             case "ready":

@@ -3,10 +3,13 @@ package org.sluice.runtime.instance;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +22,8 @@ import com.sun.net.httpserver.HttpHandler;
 
 /**
  * A networked instance's side of the protocol (docs/runtime.md), under {@value #PREFIX}:
- * {@code GET events} follows the instance's events as a stream of lines ({@link EventFeed}), and
+ * {@code GET events} follows the instance's events as a stream of numbered lines ({@link EventFeed});
+ * {@code GET events?run=RUN&after=N} resumes a stream that broke after line N of run RUN. And
  * {@code POST suspend}, {@code resume} and {@code stop} are answered 204 once the instance has
  * acted. Every request must carry the service's token as {@code Authorization: Bearer TOKEN};
  * any other is answered 401 and changes nothing. The token is compared in constant time and never
@@ -28,6 +32,16 @@ import com.sun.net.httpserver.HttpHandler;
 final class ProtocolHandler implements HttpHandler {
     /** Where the protocol's requests go; {@code /messages} is beside it, without a token. */
     static final String PREFIX = "/protocol/";
+    /** The answer's header naming the instance's run, which a follower gives back when it resumes. */
+    static final String RUN_HEADER = "Sluice-Run";
+    /**
+     * The answer's header, to a follower that asked to resume, saying whether it gets the lines it
+     * missed ({@code resumed}) or the state: {@code too-old} (they are no longer kept) or
+     * {@code other-run} (the instance restarted).
+     */
+    static final String RESUME_HEADER = "Sluice-Resume";
+    /** The answer's header with the number of the last line before the stream's own ones. */
+    static final String SEQ_HEADER = "Sluice-Seq";
     /** How long a stream waits for an event at a time. */
     private static final long POLL_MS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolHandler.class);
@@ -126,10 +140,46 @@ final class ProtocolHandler implements HttpHandler {
     }
 
     private void stream(HttpExchange exchange) throws IOException, InterruptedException {
+        Map<String, String> query;
+        try {
+            query = query(exchange.getRequestURI().getRawQuery());
+        } catch (IllegalArgumentException e) {
+            text(exchange, 400, "the query of the event stream is not decodable: " + e.getMessage());
+            return;
+        }
+        String run = query.get("run");
+        String after = query.get("after");
+        long resumeAfter = -1;
+        if (run != null || after != null) {
+            try {
+                resumeAfter = Long.parseLong(after == null ? "" : after);
+            } catch (NumberFormatException e) {
+                resumeAfter = -1;
+            }
+            if (run == null || run.isEmpty() || resumeAfter < 0) {
+                text(exchange, 400, "to resume the event stream give both run (from the " + RUN_HEADER
+                        + " header) and after (the number of the last line seen, 0 or more)");
+                return;
+            }
+        }
+        EventFeed.Subscriber subscriber = run == null ? feed.subscribe() : feed.resume(run, resumeAfter);
         exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson; charset=utf-8");
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.sendResponseHeaders(200, 0);
-        EventFeed.Subscriber subscriber = feed.subscribe();
+        exchange.getResponseHeaders().set(RUN_HEADER, feed.run());
+        exchange.getResponseHeaders().set(SEQ_HEADER, Long.toString(subscriber.before()));
+        if (run != null) {
+            exchange.getResponseHeaders().set(RESUME_HEADER, switch (subscriber.start()) {
+                case RESUMED -> "resumed";
+                case OTHER_RUN -> "other-run";
+                case TOO_OLD, STATE -> "too-old";
+            });
+        }
+        try {
+            exchange.sendResponseHeaders(200, 0);
+        } catch (IOException e) {
+            feed.unsubscribe(subscriber);
+            throw e;
+        }
         try (OutputStream out = exchange.getResponseBody()) {
             while (true) {
                 Optional<String> line = subscriber.next(POLL_MS);
@@ -148,6 +198,21 @@ final class ProtocolHandler implements HttpHandler {
         } finally {
             feed.unsubscribe(subscriber);
         }
+    }
+
+    /** The parameters of a query, each name's first value, decoded. */
+    private static Map<String, String> query(String raw) {
+        Map<String, String> parameters = new HashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : raw.split("&")) {
+            int equals = pair.indexOf('=');
+            String name = URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8);
+            String value = equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8);
+            parameters.putIfAbsent(name, value);
+        }
+        return parameters;
     }
 
     private static boolean method(HttpExchange exchange, String allowed) throws IOException {

@@ -25,12 +25,12 @@ public final class ProtocolWriter {
     }
 
     public synchronized void emit(ProtocolEvent event) {
-        String line = ProtocolEvents.toLine(event);
         if (feed != null) {
-            feed.publish(event, line);
+            // The feed numbers its lines; standard output has no use for numbers.
+            feed.publish(event);
             return;
         }
-        out.print(line);
+        out.print(ProtocolEvents.toLine(event));
         out.print('\n');
         out.flush();
     }

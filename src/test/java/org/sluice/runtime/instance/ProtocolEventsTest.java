@@ -99,4 +99,17 @@ class ProtocolEventsTest {
                 + "\"state\":\"HOT\",\"causes\":[]}")).hasMessageContaining("HOT");
         assertThatThrownBy(() -> ProtocolEvents.parse("{\"event\":\"gate\",\"open\":\"yes\"}")).hasMessageContaining("'open'");
     }
+
+    @Test
+    void aStreamLineCarriesItsNumberLastAndALineWithoutOneStillParses() throws Exception {
+        String numbered = ProtocolEvents.toLine(new ProtocolEvent.Gate(true), 42);
+
+        assertThat(numbered).isEqualTo("{\"event\":\"gate\",\"open\":true,\"seq\":42}");
+        assertThat(ProtocolEvents.parseNumbered(numbered))
+                .isEqualTo(new ProtocolEvents.Numbered(new ProtocolEvent.Gate(true), java.util.OptionalLong.of(42)));
+        assertThat(ProtocolEvents.parse(numbered)).isEqualTo(new ProtocolEvent.Gate(true));
+        assertThat(ProtocolEvents.parseNumbered("{\"event\":\"gate\",\"open\":true}").number()).isEmpty();
+        assertThatThrownBy(() -> ProtocolEvents.parseNumbered("{\"event\":\"gate\",\"open\":true,\"seq\":\"x\"}"))
+                .isInstanceOf(ProtocolEvents.MalformedEventException.class);
+    }
 }
