@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Takes the README's screenshots from a real window under Xvfb: the services grid (with the
 # service under test traffic selected, its details below) and the throttle dashboard (its tiles
-# throttled), light and dark, English and Korean. Needs: xvfb libgtk-3-0 imagemagick xdotool
+# throttled), light and dark, English and Korean, at 1600 × 1000 and in a 900 × 600 window. Needs: xvfb libgtk-3-0 imagemagick xdotool
 # fonts-nanum python3 (Debian packages), and a built jar (mvn -B -DskipTests package).
 #
 # SCREENSHOT_DISPLAY picks the X display Xvfb runs on (default :57); it must be free.
@@ -157,11 +157,11 @@ both_began_since() { # data before
     [ "${now[0]}" -gt "${before[0]}" ] && [ "${now[1]}" -gt "${before[1]}" ]
 }
 
-shoot() { # theme language
-    local theme=$1 lang=$2 data="$work/data-$1-$2"
+shoot() { # theme language [WIDTHxHEIGHT: the window's size, and a suffix of the pictures' names]
+    local theme=$1 lang=$2 size=${3:-} data="$work/data-$1-$2${3:+-$3}" suffix=${3:+-$3}
     # Files of their own: a process started in the background opens its output only later.
-    host_out="$work/host-$1-$2.out"
-    local console_out="$work/console-$1-$2.out"
+    host_out="$work/host-$1-$2$suffix.out"
+    local console_out="$work/console-$1-$2$suffix.out"
     # First run: demo services; then the host adds a service with a slow destination.
     java -jar target/sluice.jar host --port 0 --data "$data" --demo --define "$work/define.json" > "$host_out" 2>&1 &
     local host=$!
@@ -179,7 +179,7 @@ shoot() { # theme language
     rm -f "$data"/instances/*/*/instance.log
 
     # Its own preferences, so that no saved window, theme or language of this user applies.
-    java -Djava.util.prefs.userRoot="$work/prefs-$theme-$lang" -Dsluice.data="$data" -Dsluice.theme="$theme" \
+    java -Djava.util.prefs.userRoot="$work/prefs-$theme-$lang$suffix" -Dsluice.data="$data" -Dsluice.theme="$theme" \
         -Duser.language="$lang" -jar target/sluice.jar > "$console_out" 2>&1 &
     local console=$!
     watch=$console
@@ -191,6 +191,11 @@ shoot() { # theme language
     # The console starts the last run's role instances only once the grid shows the services.
     wait_for "the $expected role instances to be ready" all_ready "$data" "$expected"
 
+    if [ -n "$size" ]; then
+        # A smaller window, as on a laptop; the window manager's part (there is none) is done by hand.
+        xdotool windowmove "$wid" 0 0 windowsize "$wid" "${size%x*}" "${size#*x}"
+        wait_for "the window to take $size" sh -c "xdotool getwindowgeometry $wid | grep -q 'Geometry: $size'"
+    fi
     # Keys go to the console: give it the input focus and keep the pointer off the grid.
     xdotool mousemove 0 0
     timeout 10 xdotool windowfocus --sync "$wid" || xdotool windowfocus "$wid"
@@ -248,8 +253,8 @@ shoot() { # theme language
         wait_for "the dashboard to show" changed_from "$work/grid.png" "" "$big"
     done
     [ -n "$clean" ] || { echo "Gave up on $theme $lang after three throttle episodes" >&2; return 1; }
-    cp "$work/grid.png" "$out/grid-$theme-$lang.png"
-    cp "$work/dashboard.png" "$out/dashboard-$theme-$lang.png"
+    cp "$work/grid.png" "$out/grid-$theme-$lang$suffix.png"
+    cp "$work/dashboard.png" "$out/dashboard-$theme-$lang$suffix.png"
     if grep -q "not delivered" "$data"/instances/payments/*/instance.log; then
         echo "Warning: a payments message was not delivered; the shots may show the error bar" >&2
     fi
@@ -263,11 +268,14 @@ shoot() { # theme language
         kill -TERM $console 2>/dev/null || true
     fi
     wait $console 2>/dev/null || true
-    echo "Took grid-$theme-$lang.png and dashboard-$theme-$lang.png"
+    echo "Took grid-$theme-$lang$suffix.png and dashboard-$theme-$lang$suffix.png"
 }
 
 shoot light en
 shoot dark en
 shoot light ko
 shoot dark ko
+# A narrow window too: what fits at 900 × 600.
+shoot light en 900x600
+shoot dark ko 900x600
 echo "Screenshots written to $out"

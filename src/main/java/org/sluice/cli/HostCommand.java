@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -168,6 +169,10 @@ final class HostCommand implements Callable<Integer> {
             err.println(Messages.get("host.error.doorUrl", doorUrl));
             return CANNOT_START;
         }
+        if (doorUrl != null && doorAt.isLoopbackAddress()) {
+            err.println(Messages.get("host.error.doorUrlLoopback", doorUrl, doorAt.getHostAddress()));
+            return CANNOT_START;
+        }
         if (onKubernetes) {
             // The desktop installers leave the client out (decision 0024): say where the engine is instead.
             Optional<String> missing = KubernetesEngineCheck.problem();
@@ -279,7 +284,7 @@ final class HostCommand implements Callable<Integer> {
     private KubernetesEngine openKubernetes(PrintWriter err) {
         try {
             return KubernetesEngine.open(Optional.ofNullable(kubeconfig), Optional.ofNullable(namespace),
-                    Optional.ofNullable(instanceImage), Optional.ofNullable(doorUrl).map(HostCommand::withoutTrailingSlash),
+                    Optional.ofNullable(instanceImage), Optional.ofNullable(doorUrl).map(HostCommand::normalisedDoorUrl),
                     new NetworkInstanceConnector());
         } catch (KubernetesEngine.Unusable e) {
             err.println(Messages.get(e.key, e.arguments));
@@ -289,19 +294,24 @@ final class HostCommand implements Callable<Integer> {
 
     /** {@code http://HOST[:PORT]} or {@code https://…}, nothing after the authority but a slash: a door:/PATH is put after it. */
     static boolean isDoorUrl(String url) {
-        try {
-            java.net.URI uri = new java.net.URI(url.strip());
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getRawUserInfo() == null && (uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/"))
-                    && uri.getRawQuery() == null && uri.getRawFragment() == null;
-        } catch (java.net.URISyntaxException e) {
+        // By hand rather than java.net.URI, which takes "http://door:" and has no host for a name with an underscore.
+        java.util.regex.Matcher m = DOOR_URL.matcher(url.strip());
+        if (!m.matches()) {
             return false;
         }
+        return m.group(2) == null || (m.group(2).length() <= 5 && Integer.parseInt(m.group(2)) >= 1 && Integer.parseInt(m.group(2)) <= 65_535);
     }
 
-    private static String withoutTrailingSlash(String url) {
+    /** http(s)://, a name, an IPv4 address or a bracketed IPv6 one, an optional port, an optional slash. */
+    private static final java.util.regex.Pattern DOOR_URL = java.util.regex.Pattern.compile(
+            "(?i)https?://([A-Za-z0-9._-]+|\\[[0-9A-Fa-f:.]+])(?::([0-9]+))?/?");
+
+    /** The scheme in lower case and no trailing slash: a door:/PATH destination's path goes after it. */
+    private static String normalisedDoorUrl(String url) {
         String stripped = url.strip();
-        return stripped.endsWith("/") ? stripped.substring(0, stripped.length() - 1) : stripped;
+        int colon = stripped.indexOf(':');
+        String normal = stripped.substring(0, colon).toLowerCase(Locale.ROOT) + stripped.substring(colon);
+        return normal.endsWith("/") ? normal.substring(0, normal.length() - 1) : normal;
     }
 
     private static void closeEngine(AutoCloseable engine) {

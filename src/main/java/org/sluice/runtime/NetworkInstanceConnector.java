@@ -165,6 +165,16 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         private long seen;
         /** Whether the stream now read replays the lines after {@link #seen} rather than the state. */
         private boolean resumed;
+        /**
+         * The run a stream that opened with the state came from. It becomes {@link #run} only once a
+         * line after the state has been read: a stream that breaks within its state asks for the
+         * state again rather than for the lines after it, which would leave the state unread.
+         */
+        private String stateRun;
+        /** The number of the state's last line in such a stream ({@code Sluice-Seq}); lines after it are live. */
+        private long stateUpTo;
+        /** Lines of state still to read in such a stream ({@code Sluice-State-Lines}); -1 when the instance does not say. */
+        private int stateLeft = -1;
 
         NetworkInstance(String service, int index, InetSocketAddress address, String token, InstanceListener listener) {
             this.service = service;
@@ -239,6 +249,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 String answeredRun = null;
                 String resume = null;
                 String before = null;
+                String stateLines = null;
                 for (int i = 0; ; i++) {
                     String header = readLine(in);
                     if (header.isEmpty()) {
@@ -256,6 +267,8 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                         resume = value(header);
                     } else if (lower.startsWith("sluice-seq:")) {
                         before = value(header);
+                    } else if (lower.startsWith("sluice-state-lines:")) {
+                        stateLines = value(header);
                     }
                 }
                 if (status == 401) {
@@ -272,7 +285,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 if (killed.getCount() == 0) {
                     s.close();
                 }
-                begun(resuming, answeredRun, resume, before);
+                begun(resuming, answeredRun, resume, before, stateLines);
                 return new BufferedReader(new InputStreamReader(new ChunkedInput(in), StandardCharsets.UTF_8));
             } catch (IOException | RuntimeException e) {
                 s.close();
@@ -284,7 +297,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
          * Takes in how a stream that opened begins: after the lines already read, or with the
          * state, in which case a stream followed again may have missed events, said once.
          */
-        private void begun(boolean resuming, String answeredRun, String resume, String before) {
+        private void begun(boolean resuming, String answeredRun, String resume, String before, String stateLines) {
             resumed = resuming && "resumed".equals(resume);
             if (resumed) {
                 return;
@@ -298,17 +311,36 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 LOG.warn("{}: events may have been missed while its event stream was broken: it does not number"
                         + " its events (an earlier Sluice); it sent its state instead", name());
             }
-            run = answeredRun == null || answeredRun.isBlank() ? null : answeredRun;
-            seen = 0;
+            stateRun = answeredRun == null || answeredRun.isBlank() ? null : answeredRun;
+            stateUpTo = 0;
             if (before != null) {
                 try {
-                    seen = Math.max(0, Long.parseLong(before));
+                    stateUpTo = Math.max(0, Long.parseLong(before));
                 } catch (NumberFormatException e) {
                     LOG.warn("{}: its event stream gave '{}' as its last number; it will send its state if followed again",
                             name(), before);
-                    run = null;
+                    stateRun = null;
                 }
             }
+            stateLeft = -1;
+            if (stateLines != null) {
+                try {
+                    stateLeft = Integer.parseInt(stateLines.strip());
+                } catch (NumberFormatException e) {
+                    stateLeft = -1; // unknown: the first line after the state tells instead
+                }
+            }
+            if (stateLeft == 0) {
+                stateRead();
+            }
+        }
+
+        /** The whole state of the stream now read is in: a break from here on is followed again after its lines. */
+        private void stateRead() {
+            run = stateRun;
+            seen = stateUpTo;
+            resumed = true;
+            stateLeft = -1;
         }
 
         private void follow(BufferedReader first) {
@@ -361,11 +393,19 @@ public final class NetworkInstanceConnector implements InstanceConnector {
             ProtocolEvent wire = parsed.get().event();
             if (parsed.get().number().isPresent()) {
                 long number = parsed.get().number().getAsLong();
-                if (resumed && number <= seen) {
-                    return; // already read before the break
+                if (resumed) {
+                    if (number <= seen) {
+                        return; // already read before the break
+                    }
+                    seen = number;
+                } else if (number > stateUpTo) {
+                    // The first line after the state (whose lines keep their older numbers): from
+                    // here on a broken stream is followed again after the last line read.
+                    stateRead();
+                    seen = number;
+                } else if (stateLeft > 0 && --stateLeft == 0) {
+                    stateRead();
                 }
-                // The state that opens a stream carries its older numbers: the stream's last number counts.
-                seen = Math.max(seen, number);
             }
             switch (wire) {
                 case ProtocolEvent.Ready r -> {

@@ -73,11 +73,29 @@ class HostEngineOptionsTest {
 
     @Test
     void aDoorUrlThatIsNotAnHttpAddressIsRefusedBeforeAnythingOpens() {
-        for (String wrong : new String[] {"sluice-door:7070", "ftp://sluice-door:7070", "http://sluice-door:7070/services", "http://"}) {
+        for (String wrong : new String[] {"sluice-door:7070", "ftp://sluice-door:7070", "http://sluice-door:7070/services", "http://",
+                "http://sluice-door:99999", "http://sluice-door:0", "http://sluice-door:", "http://user@sluice-door:7070"}) {
             CommandLineRun run = host("--engine", "kubernetes", "--instance-image", "sluice-instance:1", "--door-url", wrong);
             assertThat(run.status()).as(wrong).isEqualTo(HostCommand.CANNOT_START);
             assertThat(run.err()).as(wrong).contains("--door-url '" + wrong + "'").contains("http://sluice-door.NAMESPACE.svc:7070");
         }
+        assertThat(data.resolve("sluice.db")).as("nothing was opened").doesNotExist();
+    }
+
+    @Test
+    void aDoorUrlIsTakenWithAnyCaseOfSchemeAndAClusterNameWithUnderscores() {
+        assertThat(HostCommand.isDoorUrl("HTTP://sluice-door.sluice.svc:7070")).isTrue();
+        assertThat(HostCommand.isDoorUrl("http://sluice_door:7070/")).isTrue();
+        assertThat(HostCommand.isDoorUrl("https://[fd00::7]:7070")).isTrue();
+        assertThat(HostCommand.isDoorUrl(" http://10.0.0.7 ")).isTrue();
+    }
+
+    @Test
+    void aDoorUrlWithTheDoorOnLoopbackIsRefusedSincePodsCouldNeverReachIt() {
+        CommandLineRun run = host("--engine", "kubernetes", "--instance-image", "sluice-instance:1",
+                "--door-url", "http://sluice-door.sluice.svc:7070");
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).contains("127.0.0.1").contains("--door-address 0.0.0.0 --door-exposed");
         assertThat(data.resolve("sluice.db")).as("nothing was opened").doesNotExist();
     }
 

@@ -241,6 +241,54 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
     }
 
     @Test
+    void aStreamThatBreaksBeforeItsStateIsReadAsksForTheStateAgainAndThenResumesAfterItsLastLiveLine() throws Exception {
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        HttpServer stub = stub(exchange -> {
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
+            exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+            OutputStream out = exchange.getResponseBody();
+            switch (queries.size()) {
+                case 1 -> {
+                    // The head says the state ends at line 3, then the stream breaks before any of it.
+                    exchange.getResponseHeaders().set("Sluice-Seq", "3");
+                    exchange.sendResponseHeaders(200, 0);
+                    out.flush();
+                    throw new IOException("the stub breaks its first stream before its first line");
+                }
+                case 2 -> {
+                    exchange.getResponseHeaders().set("Sluice-Seq", "3");
+                    exchange.sendResponseHeaders(200, 0);
+                    out.write(("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n"
+                            + "{\"event\":\"problem\",\"message\":\"state\",\"seq\":3}\n"
+                            + "{\"event\":\"problem\",\"message\":\"live\",\"seq\":4}\n").getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    throw new IOException("the stub breaks its second stream after a live line");
+                }
+                default -> {
+                    exchange.getResponseHeaders().set("Sluice-Resume", "resumed");
+                    exchange.sendResponseHeaders(200, 0);
+                    out.write("{\"event\":\"problem\",\"message\":\"after the break\",\"seq\":5}\n".getBytes(StandardCharsets.UTF_8));
+                    out.flush();
+                    await(end);
+                    out.close();
+                }
+            }
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        closing.add(instance::kill);
+
+        events.await(InstanceEvent.Problem.class, p -> p.message().equals("after the break"));
+
+        assertThat(queries).as("no line of the state was read: the state is asked for again, not the lines after 3")
+                .containsExactly("null", "null", "run=run-1&after=4");
+        assertThat(events.all(InstanceEvent.Ready.class)).hasSize(1);
+        assertThat(instance.ready()).isCompleted();
+    }
+
+    @Test
     void aStreamThatCannotBeFollowedAgainIsReportedAndTheInstanceExits() throws Exception {
         String ready = "{\"event\":\"ready\",\"port\":4711,\"pid\":7}";
         HttpServer[] stub = new HttpServer[1];

@@ -76,10 +76,17 @@ final class EventFeed {
         private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(BACKLOG + 8);
         private final Start start;
         private final long before;
+        /** How many lines of state open its lines; 0 for a subscriber that resumed. */
+        private int stateLines;
 
         private Subscriber(Start start, long before) {
             this.start = start;
             this.before = before;
+        }
+
+        /** How many lines of state open its lines: once they are read, the lines up to {@link #before()} are accounted for. */
+        int stateLines() {
+            return stateLines;
         }
 
         /** How its lines begin. */
@@ -220,8 +227,8 @@ final class EventFeed {
     private Subscriber withState(Start start) {
         Subscriber subscriber = new Subscriber(start, last);
         for (String line : new String[] {ready, gate, throttle, sample, startProblem, stopped}) {
-            if (line != null) {
-                subscriber.offer(line);
+            if (line != null && subscriber.offer(line)) {
+                subscriber.stateLines++;
             }
         }
         return follow(subscriber);

@@ -42,6 +42,8 @@ final class ProtocolHandler implements HttpHandler {
     static final String RESUME_HEADER = "Sluice-Resume";
     /** The answer's header with the number of the last line before the stream's own ones. */
     static final String SEQ_HEADER = "Sluice-Seq";
+    /** The answer's header with how many lines of state open the stream (0 when it resumes). */
+    static final String STATE_LINES_HEADER = "Sluice-State-Lines";
     /** How long a stream waits for an event at a time. */
     private static final long POLL_MS = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(ProtocolHandler.class);
@@ -167,6 +169,7 @@ final class ProtocolHandler implements HttpHandler {
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
         exchange.getResponseHeaders().set(RUN_HEADER, feed.run());
         exchange.getResponseHeaders().set(SEQ_HEADER, Long.toString(subscriber.before()));
+        exchange.getResponseHeaders().set(STATE_LINES_HEADER, Integer.toString(subscriber.stateLines()));
         if (run != null) {
             exchange.getResponseHeaders().set(RESUME_HEADER, switch (subscriber.start()) {
                 case RESUMED -> "resumed";

@@ -224,18 +224,18 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                 .withName(secretName(service)).delete());
     }
 
-    /**
-     * Available until a call to the API server finds it out of reach or refused (401, 403, an
-     * answer of 500 and up), or a pod informer's list or watch fails; available again from the
-     * next call it answers, the next pod change an informer hears (a resync is not one), or the
-     * next recheck it answers: while unavailable, the launcher lists one pod every {@link #RECHECK}.
-     */
     /** Pods reach the host's front door only at the address the host was given for them, never at its loopback one. */
     @Override
     public Optional<String> frontDoorForInstances(String onThisMachine) {
         return settings.door();
     }
 
+    /**
+     * Available until a call to the API server finds it out of reach or refused (401, 403, an
+     * answer of 500 and up), or a pod informer's list or watch fails; available again from the
+     * next call it answers, the next pod change an informer hears (a resync is not one), or the
+     * next recheck it answers: while unavailable, the launcher lists one pod every {@link #RECHECK}.
+     */
     @Override
     public EngineStatus engineStatus() {
         synchronized (engineLock) {
