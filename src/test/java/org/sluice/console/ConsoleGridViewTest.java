@@ -218,6 +218,43 @@ class ConsoleGridViewTest {
         }
     }
 
+    /** Runs {@code check} in a 900 × 600 window, then gives the shared stage its usual size back. */
+    private void inA900By600Window(FxRobot robot, org.junit.jupiter.api.function.Executable check) throws Throwable {
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        try {
+            WaitForAsyncUtils.waitForFxEvents();
+            check.execute();
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
+    }
+
+    @Test
+    void inA900PxWindowTheBundleButtonReadsWhole(FxRobot robot) throws Throwable {
+        waitUntil(() -> active("orders"));
+        inA900By600Window(robot, () -> {
+            Button bundle = robot.lookup("#details-save-bundle").queryButton();
+            assertThat(bundle.getText()).isEqualTo("Save incident bundle\u2026");
+            assertThat(cut(bundle)).as("what the button shows with no service selected: %s",
+                    ((Text) bundle.lookup(".text")).getText()).isFalse();
+            robot.clickOn(tableRow(robot, "orders"));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(bundle.isDisabled()).isFalse();
+            assertThat(cut(bundle)).as("what the button shows with orders selected: %s",
+                    ((Text) bundle.lookup(".text")).getText()).isFalse();
+            Labeled title = robot.lookup(".details-title").queryLabeled();
+            Bounds titleShown = title.localToScene(title.getLayoutBounds());
+            Bounds buttonShown = bundle.localToScene(bundle.getLayoutBounds());
+            assertThat(titleShown.getMaxX()).as("the title ends before the button").isLessThanOrEqualTo(buttonShown.getMinX());
+        });
+    }
+
     @Test
     void aCutCellSaysItsWholeTextInItsTooltipAndACutEndpointKeepsTheServicesPartInSight(FxRobot robot)
             throws Exception {
