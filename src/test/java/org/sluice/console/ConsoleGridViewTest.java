@@ -236,6 +236,34 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void inA900PxWindowBulkActionStaysOnTheToolbarNotInItsOverflowMenu(FxRobot robot) throws Throwable {
+        waitUntil(() -> active("orders"));
+        inA900By600Window(robot, () -> {
+            Node bar = robot.lookup(".tool-bar").match(n -> n instanceof javafx.scene.control.ToolBar).query();
+            assertThat(robot.from(bar).lookup(".tool-bar-overflow-button").tryQuery().map(Node::isVisible).orElse(false))
+                    .as("the toolbar's overflow button shows").isFalse();
+            Node bulk = robot.lookup("#bulk-actions").query();
+            assertThat(bulk.getScene()).as("Bulk action is in the window").isSameAs(stage.getScene());
+            assertThat(bulk.isVisible()).isTrue();
+            Bounds toolbar = bar.localToScene(bar.getLayoutBounds());
+            Bounds button = bulk.localToScene(bulk.getLayoutBounds());
+            assertThat(button.getMaxX()).as("Bulk action's right edge, within the %.0f px toolbar", toolbar.getWidth())
+                    .isLessThanOrEqualTo(toolbar.getMaxX());
+            // The buttons that gave up their labels still name themselves, in their tooltips and to a screen reader.
+            for (String id : List.of("#button-new-service", "#button-restore")) {
+                Button button2 = robot.lookup(id).queryButton();
+                assertThat(button2.isVisible()).as(id).isTrue();
+                assertThat(button2.getText()).as(id).isNotEmpty();
+                assertThat(button2.getTooltip().getText()).as(id).startsWith(button2.getText());
+            }
+        });
+        // With room again, the labels are back.
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#button-restore").queryButton().getContentDisplay())
+                .isNotEqualTo(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+    }
+
+    @Test
     void inA900PxWindowTheBundleButtonReadsWhole(FxRobot robot) throws Throwable {
         waitUntil(() -> active("orders"));
         inA900By600Window(robot, () -> {
