@@ -235,6 +235,49 @@ class ConsoleGridViewTest {
         }
     }
 
+    /** The scroll bars of {@code parent} in {@code orientation} that show. */
+    private static List<Node> shownScrollBars(Node parent, javafx.geometry.Orientation orientation) {
+        return parent.lookupAll(".scroll-bar").stream()
+                .filter(n -> n instanceof javafx.scene.control.ScrollBar bar && bar.getOrientation() == orientation)
+                .filter(Node::isVisible).toList();
+    }
+
+    @Test
+    void inA900PxWindowEveryRowsActionsAreInSightWithoutScrollingSideways(FxRobot robot) throws Throwable {
+        waitUntil(() -> active("orders") && active("billing")
+                && console.session.services().row("orders").orElseThrow().lastOperationProperty().get() != null);
+        inA900By600Window(robot, () -> {
+            TableView<?> table = robot.lookup("#services-table").queryTableView();
+            assertThat(shownScrollBars(table, javafx.geometry.Orientation.HORIZONTAL))
+                    .as("a sideways scroll bar under the grid").isEmpty();
+            Bounds grid = table.localToScene(table.getLayoutBounds());
+            double visibleRight = grid.getMaxX() - table.snappedRightInset() - shownScrollBars(table, javafx.geometry.Orientation.VERTICAL)
+                    .stream().mapToDouble(n -> n.getLayoutBounds().getWidth()).max().orElse(0);
+            for (String service : List.of("orders", "billing")) {
+                ActionsCell cell = actions(robot, service);
+                for (Operation operation : console.session.services().operations()) {
+                    Button button = cell.button(operation);
+                    Bounds shown = button.localToScene(button.getLayoutBounds());
+                    assertThat(shown.getMaxX()).as("right edge of %s's %s button, the grid shows up to %.0f px", service, operation, visibleRight)
+                            .isLessThanOrEqualTo(visibleRight);
+                    assertThat(shown.getMinX()).as("left edge of %s's %s button", service, operation).isGreaterThanOrEqualTo(grid.getMinX());
+                }
+            }
+            // What gave way says its whole text when hovered, and the state still reads whole.
+            for (String column : List.of("Endpoint", "Last operation")) {
+                assertThat(cells(robot, column)).as(column).isNotEmpty()
+                        .allMatch(c -> !cut(c) || (c.getTooltip() != null && c.getTooltip().getText().equals(c.getText())));
+            }
+            assertThat(robot.lookup(".state-cell .state-text").queryAllAs(Labeled.class)).isNotEmpty().noneMatch(ConsoleGridViewTest::cut);
+        });
+        // Back in a wide window, the columns that gave way have their own widths again.
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        assertThat(table.getColumns().stream().filter(c -> List.of("Name", "State", "Health", "Units and instances").contains(c.getText()))
+                .map(c -> c.getText() + " " + Math.round(c.getWidth())).toList())
+                .containsExactly("Name 130", "State 230", "Health 150", "Units and instances 175");
+    }
+
     @Test
     void inA900PxWindowBulkActionStaysOnTheToolbarNotInItsOverflowMenu(FxRobot robot) throws Throwable {
         waitUntil(() -> active("orders"));
