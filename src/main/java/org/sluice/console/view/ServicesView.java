@@ -299,6 +299,14 @@ public final class ServicesView extends BorderPane {
     private final class HealthCell extends javafx.scene.control.TableCell<ServiceRowViewModel, Health> {
         private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed", "state-busy", "last-update");
 
+        HealthCell() {
+            // In a narrow window "last update 12 s ago" is cut; hovered, it says it whole (as FullTextCell does).
+            javafx.scene.control.Tooltip whole = new javafx.scene.control.Tooltip();
+            whole.setShowDelay(javafx.util.Duration.millis(300));
+            whole.textProperty().bind(textProperty());
+            textTruncatedProperty().addListener((o, was, cut) -> setTooltip(cut ? whole : null));
+        }
+
         @Override
         protected void updateItem(Health item, boolean empty) {
             super.updateItem(item, empty);
