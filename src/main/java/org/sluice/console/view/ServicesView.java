@@ -24,9 +24,11 @@ import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
+import javafx.util.Duration;
 
 import org.sluice.console.controls.ActionsCell;
 import org.sluice.console.controls.FullTextCell;
@@ -301,8 +303,8 @@ public final class ServicesView extends BorderPane {
 
         HealthCell() {
             // In a narrow window "last update 12 s ago" is cut; hovered, it says it whole (as FullTextCell does).
-            javafx.scene.control.Tooltip whole = new javafx.scene.control.Tooltip();
-            whole.setShowDelay(javafx.util.Duration.millis(300));
+            Tooltip whole = new Tooltip();
+            whole.setShowDelay(Duration.millis(300));
             whole.textProperty().bind(textProperty());
             textTruncatedProperty().addListener((o, was, cut) -> setTooltip(cut ? whole : null));
         }
