@@ -218,6 +218,114 @@ class ConsoleGridViewTest {
         }
     }
 
+    /** Runs {@code check} in a 900 × 600 window, then gives the shared stage its usual size back. */
+    private void inA900By600Window(FxRobot robot, org.junit.jupiter.api.function.Executable check) throws Throwable {
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        try {
+            WaitForAsyncUtils.waitForFxEvents();
+            check.execute();
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
+    }
+
+    /** The scroll bars of {@code parent} in {@code orientation} that show. */
+    private static List<Node> shownScrollBars(Node parent, javafx.geometry.Orientation orientation) {
+        return parent.lookupAll(".scroll-bar").stream()
+                .filter(n -> n instanceof javafx.scene.control.ScrollBar bar && bar.getOrientation() == orientation)
+                .filter(Node::isVisible).toList();
+    }
+
+    @Test
+    void inA900PxWindowEveryRowsActionsAreInSightWithoutScrollingSideways(FxRobot robot) throws Throwable {
+        waitUntil(() -> active("orders") && active("billing")
+                && console.session.services().row("orders").orElseThrow().lastOperationProperty().get() != null);
+        inA900By600Window(robot, () -> {
+            TableView<?> table = robot.lookup("#services-table").queryTableView();
+            assertThat(shownScrollBars(table, javafx.geometry.Orientation.HORIZONTAL))
+                    .as("a sideways scroll bar under the grid").isEmpty();
+            Bounds grid = table.localToScene(table.getLayoutBounds());
+            double visibleRight = grid.getMaxX() - table.snappedRightInset() - shownScrollBars(table, javafx.geometry.Orientation.VERTICAL)
+                    .stream().mapToDouble(n -> n.getLayoutBounds().getWidth()).max().orElse(0);
+            for (String service : List.of("orders", "billing")) {
+                ActionsCell cell = actions(robot, service);
+                for (Operation operation : console.session.services().operations()) {
+                    Button button = cell.button(operation);
+                    Bounds shown = button.localToScene(button.getLayoutBounds());
+                    assertThat(shown.getMaxX()).as("right edge of %s's %s button, the grid shows up to %.0f px", service, operation, visibleRight)
+                            .isLessThanOrEqualTo(visibleRight);
+                    assertThat(shown.getMinX()).as("left edge of %s's %s button", service, operation).isGreaterThanOrEqualTo(grid.getMinX());
+                }
+            }
+            // What gave way says its whole text when hovered, and the state still reads whole.
+            for (String column : List.of("Endpoint", "Last operation")) {
+                assertThat(cells(robot, column)).as(column).isNotEmpty()
+                        .allMatch(c -> !cut(c) || (c.getTooltip() != null && c.getTooltip().getText().equals(c.getText())));
+            }
+            assertThat(robot.lookup(".state-cell .state-text").queryAllAs(Labeled.class)).isNotEmpty().noneMatch(ConsoleGridViewTest::cut);
+        });
+        // Back in a wide window, the columns that gave way have their own widths again.
+        WaitForAsyncUtils.waitForFxEvents();
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        assertThat(table.getColumns().stream().filter(c -> List.of("Name", "State", "Health", "Units and instances").contains(c.getText()))
+                .map(c -> c.getText() + " " + Math.round(c.getWidth())).toList())
+                .containsExactly("Name 130", "State 230", "Health 150", "Units and instances 175");
+    }
+
+    @Test
+    void inA900PxWindowBulkActionStaysOnTheToolbarNotInItsOverflowMenu(FxRobot robot) throws Throwable {
+        waitUntil(() -> active("orders"));
+        inA900By600Window(robot, () -> {
+            Node bar = robot.lookup(".tool-bar").match(n -> n instanceof javafx.scene.control.ToolBar).query();
+            assertThat(robot.from(bar).lookup(".tool-bar-overflow-button").tryQuery().map(Node::isVisible).orElse(false))
+                    .as("the toolbar's overflow button shows").isFalse();
+            Node bulk = robot.lookup("#bulk-actions").query();
+            assertThat(bulk.getScene()).as("Bulk action is in the window").isSameAs(stage.getScene());
+            assertThat(bulk.isVisible()).isTrue();
+            Bounds toolbar = bar.localToScene(bar.getLayoutBounds());
+            Bounds button = bulk.localToScene(bulk.getLayoutBounds());
+            assertThat(button.getMaxX()).as("Bulk action's right edge, within the %.0f px toolbar", toolbar.getWidth())
+                    .isLessThanOrEqualTo(toolbar.getMaxX());
+            // The buttons that gave up their labels still name themselves, in their tooltips and to a screen reader.
+            for (String id : List.of("#button-new-service", "#button-restore")) {
+                Button button2 = robot.lookup(id).queryButton();
+                assertThat(button2.isVisible()).as(id).isTrue();
+                assertThat(button2.getText()).as(id).isNotEmpty();
+                assertThat(button2.getTooltip().getText()).as(id).startsWith(button2.getText());
+            }
+        });
+        // With room again, the labels are back.
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#button-restore").queryButton().getContentDisplay())
+                .isNotEqualTo(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+    }
+
+    @Test
+    void inA900PxWindowTheBundleButtonReadsWhole(FxRobot robot) throws Throwable {
+        waitUntil(() -> active("orders"));
+        inA900By600Window(robot, () -> {
+            Button bundle = robot.lookup("#details-save-bundle").queryButton();
+            assertThat(bundle.getText()).isEqualTo("Save incident bundle\u2026");
+            assertThat(cut(bundle)).as("what the button shows with no service selected: %s",
+                    ((Text) bundle.lookup(".text")).getText()).isFalse();
+            robot.clickOn(tableRow(robot, "orders"));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(bundle.isDisabled()).isFalse();
+            assertThat(cut(bundle)).as("what the button shows with orders selected: %s",
+                    ((Text) bundle.lookup(".text")).getText()).isFalse();
+            Labeled title = robot.lookup(".details-title").queryLabeled();
+            Bounds titleShown = title.localToScene(title.getLayoutBounds());
+            Bounds buttonShown = bundle.localToScene(bundle.getLayoutBounds());
+            assertThat(titleShown.getMaxX()).as("the title ends before the button").isLessThanOrEqualTo(buttonShown.getMinX());
+        });
+    }
+
     @Test
     void aCutCellSaysItsWholeTextInItsTooltipAndACutEndpointKeepsTheServicesPartInSight(FxRobot robot)
             throws Exception {

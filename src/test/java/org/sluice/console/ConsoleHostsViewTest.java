@@ -140,6 +140,55 @@ class ConsoleHostsViewTest {
     }
 
     @Test
+    void withTwoHostsIn900PxWindowTheActionsTheHostFilterAndBulkActionStayInSight(FxRobot robot) throws Exception {
+        branch();
+        waitUntil(() -> active("orders"));
+        console.group.add("branch", RemoteFleet.connect("branch", managed.client(), ConsoleFixture.QUICK));
+        waitUntil(() -> active("branch/orders") && tableRow(robot, "branch/billing") != null);
+        javafx.stage.Window window = console.session.mainView().getScene().getWindow();
+        robot.interact(() -> {
+            window.setWidth(900);
+            window.setHeight(600);
+        });
+        try {
+            WaitForAsyncUtils.waitForFxEvents();
+            TableView<?> table = robot.lookup("#services-table").queryTableView();
+            assertThat(table.getColumns().get(0).isVisible()).as("the Host column").isTrue();
+            javafx.geometry.Bounds grid = table.localToScene(table.getLayoutBounds());
+            TableRow<?> remote = tableRow(robot, "branch/orders");
+            // A cell scrolled out of sight sideways is not laid out at all.
+            java.util.Optional<Node> cell = robot.from(remote).lookup((java.util.function.Predicate<Node>) n -> n instanceof ActionsCell).tryQuery();
+            assertThat(cell).as("branch/orders's actions, laid out in sight").isPresent();
+            Button last = ((ActionsCell) cell.orElseThrow()).button(Operation.BACKUP);
+            assertThat(last.localToScene(last.getLayoutBounds()).getMaxX()).as("the row's last action button's right edge")
+                    .isLessThanOrEqualTo(grid.getMaxX() - table.snappedRightInset());
+            assertThat(table.lookupAll(".scroll-bar").stream().filter(n -> n instanceof javafx.scene.control.ScrollBar bar
+                    && bar.getOrientation() == javafx.geometry.Orientation.HORIZONTAL && bar.isVisible()).toList())
+                    .as("a sideways scroll bar").isEmpty();
+            for (String id : java.util.List.of("#host-filter", "#bulk-actions")) {
+                Node node = robot.lookup(id).query();
+                assertThat(node.getScene()).as(id + " on the toolbar, not in its overflow menu").isSameAs(table.getScene());
+            }
+
+            // A stale row's cut "last update … ago" says its whole text when hovered.
+            managed.stopListening();
+            waitUntil(() -> remote.getPseudoClassStates().contains(STALE));
+            TableCell<?, ?> health = remote.getChildrenUnmodifiable().stream()
+                    .filter(n -> n instanceof TableCell<?, ?> c && "Health".equals(c.getTableColumn().getText()))
+                    .map(n -> (TableCell<?, ?>) n).findFirst().orElseThrow();
+            waitUntil(() -> onFx(() -> health.getText() != null && health.getText().startsWith("last update ")));
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(onFx(health::isTextTruncated)).as("%s at %.0f px", health.getText(), health.getWidth()).isTrue();
+            assertThat(onFx(() -> health.getTooltip() == null ? null : health.getTooltip().getText())).isEqualTo(onFx(health::getText));
+        } finally {
+            robot.interact(() -> {
+                window.setWidth(1400);
+                window.setHeight(820);
+            });
+        }
+    }
+
+    @Test
     void connectToHostAsksForTheAddressShowsTheFingerprintAndAddsTheHostsServices(FxRobot robot) throws Exception {
         branch();
         waitUntil(() -> active("orders"));

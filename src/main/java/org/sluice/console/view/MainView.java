@@ -30,7 +30,6 @@ import javafx.scene.control.TabPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
 import javafx.scene.control.ToggleGroup;
-import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCodeCombination;
@@ -43,6 +42,7 @@ import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
 
+import org.sluice.console.controls.FittingToolBar;
 import org.sluice.console.controls.Icons;
 import org.sluice.console.viewmodel.BulkActionViewModel;
 import org.sluice.console.viewmodel.HostFilter;
@@ -307,7 +307,7 @@ public final class MainView extends BorderPane {
         }
     }
 
-    private ToolBar toolBar() {
+    private FittingToolBar toolBar() {
         Button create = new Button(i18n.get("action.newService"), Icons.CREATE.create());
         create.setId("button-new-service");
         create.setOnAction(e -> services.createService());
@@ -375,7 +375,9 @@ public final class MainView extends BorderPane {
         }
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
-        return new ToolBar(create, restore, new Separator(), search, filter, hostFilter, spring, bulkHolder);
+        // In a narrow window New service and Restore show their icons alone (their tooltips name
+        // them) before Bulk action would drop into the overflow menu, where nobody looks for it.
+        return new FittingToolBar(List.of(create, restore), create, restore, new Separator(), search, filter, hostFilter, spring, bulkHolder);
     }
 
     private void initListeners() {

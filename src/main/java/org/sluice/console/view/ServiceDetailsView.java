@@ -73,11 +73,16 @@ public final class ServiceDetailsView extends BorderPane {
         bundle.setTooltip(new javafx.scene.control.Tooltip(i18n.get("action.saveBundle.tooltip")));
         bundle.disableProperty().bind(save.executableProperty().not());
         bundle.setOnAction(e -> save.execute());
-        javafx.scene.layout.Region spacer = new javafx.scene.layout.Region();
-        HBox.setHgrow(spacer, javafx.scene.layout.Priority.ALWAYS);
-        HBox row = new HBox(8, title, spacer, bundle);
+        // In a narrow window the title gives way, onto a second line, and the button keeps its
+        // words: cut to "Save in…" it said nothing of what it saves.
+        bundle.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        title.setWrapText(true);
+        title.setMaxWidth(Double.MAX_VALUE);
+        HBox.setHgrow(title, javafx.scene.layout.Priority.ALWAYS);
+        BorderPane.setMargin(title, null);
+        HBox row = new HBox(8, title, bundle);
         row.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        row.setPadding(new Insets(4, 10, 4, 0));
+        row.setPadding(new Insets(4, 10, 4, 10));
         setTop(row);
     }
 
@@ -302,6 +307,8 @@ public final class ServiceDetailsView extends BorderPane {
         button.setTooltip(new javafx.scene.control.Tooltip(i18n.get("action.saveEpisodeBundle.tooltip")));
         subscriptions.bind(button.disableProperty(), saveEpisode.executableProperty().not());
         button.setOnAction(e -> saveEpisode.execute());
+        // The explanation beside it wraps; the button keeps its words.
+        button.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
         javafx.scene.layout.Region spacer = new javafx.scene.layout.Region();
         HBox.setHgrow(spacer, javafx.scene.layout.Priority.ALWAYS);
         BorderPane.setMargin(history, null);

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
@@ -22,9 +24,11 @@ import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
+import javafx.util.Duration;
 
 import org.sluice.console.controls.ActionsCell;
 import org.sluice.console.controls.FullTextCell;
@@ -48,6 +52,9 @@ public final class ServicesView extends BorderPane {
     private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
     /** Room kept for the vertical scroll bar, so that one appearing does not push the last column out of sight. */
     private static final double SCROLL_BAR_ALLOWANCE = 16;
+    /** The least widths Endpoint and Last operation get before any other column gives way. */
+    private static final double WIDE_COMFORT = 200;
+    private static final double NEXT_COMFORT = 190;
     private final ServicesViewModel model;
     private final HostsViewModel hosts;
     private final I18n i18n;
@@ -72,8 +79,9 @@ public final class ServicesView extends BorderPane {
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setPlaceholder(placeholder());
         // The columns keep their widths, and Endpoint and Last operation, whose text is the longest,
-        // share what is left of the window's width (see shareTheRest); when the window is too
-        // narrow for every column the grid scrolls sideways rather than cut the state.
+        // share what is left of the window's width; in a narrow window the columns give way, in
+        // turn, so that the actions stay in sight (see fitColumns). Only a window too narrow for
+        // every column at its least width scrolls sideways.
         table.setColumnResizePolicy(TableView.UNCONSTRAINED_RESIZE_POLICY);
 
         table.setRowFactory(t -> new StaleRow());
@@ -83,7 +91,7 @@ public final class ServicesView extends BorderPane {
         host.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue().host().label()));
         host.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
         host.setPrefWidth(130);
-        host.setMinWidth(100);
+        host.setMinWidth(70);
         subscriptions.bind(host.visibleProperty(), hosts.severalProperty());
 
         TableColumn<ServiceRowViewModel, String> name = new TableColumn<>(i18n.get("services.column.name"));
@@ -97,9 +105,9 @@ public final class ServicesView extends BorderPane {
         state.setCellFactory(c -> new StateCell<>(i18n::state));
         state.setComparator(java.util.Comparator.comparing(StateSummary::state));
         // Wide enough for the state and its badge, "Active" with "1 of 2 throttled"; when narrower the
-        // badge gives way and the state keeps its words.
+        // badge gives way and the state keeps its words, down to "Suspended" with its spinner.
         state.setPrefWidth(230);
-        state.setMinWidth(170);
+        state.setMinWidth(130);
 
         TableColumn<ServiceRowViewModel, Health> health = new TableColumn<>(i18n.get("services.column.health"));
         health.setCellValueFactory(c -> {
@@ -110,7 +118,7 @@ public final class ServicesView extends BorderPane {
         health.setCellFactory(c -> new HealthCell());
         // Wide enough for "last update 12 s ago", which a remote host's stale rows show here.
         health.setPrefWidth(150);
-        health.setMinWidth(120);
+        health.setMinWidth(70);
 
         TableColumn<ServiceRowViewModel, String> instances = new TableColumn<>(i18n.get("services.column.instances"));
         instances.setCellValueFactory(c -> {
@@ -121,21 +129,21 @@ public final class ServicesView extends BorderPane {
         });
         instances.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
         instances.setPrefWidth(175);
-        instances.setMinWidth(120);
+        instances.setMinWidth(90);
 
         TableColumn<ServiceRowViewModel, String> endpoint = new TableColumn<>(i18n.get("services.column.endpoint"));
         endpoint.setCellValueFactory(c -> c.getValue().endpointProperty());
         // The services of a host share the start of their address: a cut one keeps its end, the service's part.
         endpoint.setCellFactory(c -> new FullTextCell<>(OverrunStyle.LEADING_ELLIPSIS));
         endpoint.setPrefWidth(340);
-        endpoint.setMinWidth(200);
+        endpoint.setMinWidth(80);
 
         TableColumn<ServiceRowViewModel, String> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
         last.setCellValueFactory(c -> Bindings.createStringBinding(() -> lastOperationText(c.getValue().lastOperationProperty().get()),
                 c.getValue().lastOperationProperty()));
         last.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
         last.setPrefWidth(220);
-        last.setMinWidth(190);
+        last.setMinWidth(80);
 
         TableColumn<ServiceRowViewModel, ServiceRowViewModel> actions = new TableColumn<>(i18n.get("services.column.actions"));
         actions.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
@@ -147,7 +155,7 @@ public final class ServicesView extends BorderPane {
         actions.setSortable(false);
 
         table.getColumns().setAll(List.of(host, name, state, health, instances, endpoint, last, actions));
-        shareTheRest(endpoint, last);
+        fitColumns(endpoint, last, List.of(endpoint, last, instances, health, state, host, name));
         setTop(new EngineNotices(hosts, subscriptions));
         setCenter(table);
     }
@@ -180,28 +188,75 @@ public final class ServicesView extends BorderPane {
     }
 
     /**
-     * Gives {@code wide} a little more than half and {@code next} the rest of the width the other columns leave,
-     * each at least its minimum, whenever the window or another column changes width. At the console's first
-     * size (1400 px) neither gets all its text ("http://127.0.0.1:7070/services/slow-partner/messages" takes
-     * about 380 px, an operation with its outcome and time 250 to 370, and the rest of the grid leaves 424):
-     * no split of the widths fits both without cutting the state or the instances, so a cut cell says its
-     * whole text in a tooltip ({@link FullTextCell}).
+     * Lays the columns out in the grid's width, whenever the window or a column changes width.
+     * Where there is room, each column has its own width (the one it was made with, or the one the
+     * operator dragged it to) and {@code wide} gets a little more than half and {@code next} the
+     * rest of what the others leave, each at least {@link #WIDE_COMFORT} and {@link #NEXT_COMFORT}.
+     * At the console's first size (1400 px) neither gets all its text
+     * ("http://127.0.0.1:7070/services/slow-partner/messages" takes about 380 px, an operation with
+     * its outcome and time 250 to 370, and the rest of the grid leaves 424): no split fits both
+     * without cutting the state or the instances, so a cut cell says its whole text in a tooltip
+     * ({@link FullTextCell}).
+     *
+     * <p>Where there is not room (a 900 px window), the columns of {@code giveWay} give way in that
+     * order, each down to its least width, until the row fits: the actions never do, since an
+     * operator who has to scroll sideways to reach them, row after row, loses sight of which service
+     * they act on.
      */
-    private void shareTheRest(TableColumn<ServiceRowViewModel, ?> wide, TableColumn<ServiceRowViewModel, ?> next) {
+    private void fitColumns(TableColumn<ServiceRowViewModel, ?> wide, TableColumn<ServiceRowViewModel, ?> next,
+                            List<TableColumn<ServiceRowViewModel, ?>> giveWay) {
         List<TableColumn<ServiceRowViewModel, ?>> others = table.getColumns().stream().filter(c -> c != wide && c != next).toList();
-        InvalidationListener share = o -> {
-            double used = others.stream().filter(TableColumn::isVisible).mapToDouble(TableColumn::getWidth).sum();
-            double rest = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset() - SCROLL_BAR_ALLOWANCE - used;
-            double first = Math.max(wide.getMinWidth(), Math.floor(rest * 0.6));
-            wide.setPrefWidth(first);
-            next.setPrefWidth(Math.max(next.getMinWidth(), rest - first));
-        };
-        table.widthProperty().addListener(share);
+        Map<TableColumn<ServiceRowViewModel, ?>, Double> own = new IdentityHashMap<>();
         for (TableColumn<ServiceRowViewModel, ?> column : others) {
-            column.widthProperty().addListener(share);
-            column.visibleProperty().addListener(share);
+            own.put(column, column.getPrefWidth());
         }
-        share.invalidated(null);
+        boolean[] laying = {false};
+        InvalidationListener fit = o -> {
+            if (laying[0]) {
+                return;
+            }
+            Map<TableColumn<ServiceRowViewModel, ?>, Double> widths = new IdentityHashMap<>();
+            for (TableColumn<ServiceRowViewModel, ?> column : others) {
+                if (column.isVisible()) {
+                    widths.put(column, own.get(column));
+                }
+            }
+            double room = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset() - SCROLL_BAR_ALLOWANCE;
+            double rest = room - widths.values().stream().mapToDouble(Double::doubleValue).sum();
+            double first = Math.max(WIDE_COMFORT, Math.floor(rest * 0.6));
+            widths.put(wide, first);
+            widths.put(next, Math.max(NEXT_COMFORT, rest - first));
+            double excess = widths.values().stream().mapToDouble(Double::doubleValue).sum() - room;
+            for (TableColumn<ServiceRowViewModel, ?> column : giveWay) {
+                if (excess <= 0) {
+                    break;
+                }
+                Double width = widths.get(column);
+                if (width != null) {
+                    double given = Math.min(excess, Math.max(0, width - column.getMinWidth()));
+                    widths.put(column, width - given);
+                    excess -= given;
+                }
+            }
+            laying[0] = true;
+            try {
+                widths.forEach(TableColumn::setPrefWidth);
+            } finally {
+                laying[0] = false;
+            }
+        };
+        table.widthProperty().addListener(fit);
+        for (TableColumn<ServiceRowViewModel, ?> column : others) {
+            // A width this method did not set is the operator's: the column's own from then on.
+            column.widthProperty().addListener((o, before, now) -> {
+                if (!laying[0]) {
+                    own.put(column, now.doubleValue());
+                    fit.invalidated(o);
+                }
+            });
+            column.visibleProperty().addListener(fit);
+        }
+        fit.invalidated(null);
     }
 
     /** An action's name and keyboard shortcut, as its tooltip's first line. */
@@ -245,6 +300,14 @@ public final class ServicesView extends BorderPane {
     /** The health in words, coloured as the states are: ok, paused (a warning), failed (an error). */
     private final class HealthCell extends javafx.scene.control.TableCell<ServiceRowViewModel, Health> {
         private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed", "state-busy", "last-update");
+
+        HealthCell() {
+            // In a narrow window "last update 12 s ago" is cut; hovered, it says it whole (as FullTextCell does).
+            Tooltip whole = new Tooltip();
+            whole.setShowDelay(Duration.millis(300));
+            whole.textProperty().bind(textProperty());
+            textTruncatedProperty().addListener((o, was, cut) -> setTooltip(cut ? whole : null));
+        }
 
         @Override
         protected void updateItem(Health item, boolean empty) {
