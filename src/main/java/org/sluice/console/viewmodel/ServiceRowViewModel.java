@@ -225,7 +225,7 @@ public final class ServiceRowViewModel {
         }
     }
 
-    /** How many operation commands the row holds now: for tests and the footprint bench. */
+    /** How many operation commands the row holds now: for tests. */
     public int commandsMade() {
         return commands.size();
     }
