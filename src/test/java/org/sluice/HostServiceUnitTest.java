@@ -29,7 +29,7 @@ class HostServiceUnitTest {
     private static final Path LINUX = Path.of("packaging/linux");
     private static final Path UNIT = LINUX.resolve("sluice-host.service");
     private static final String DATA = "/var/lib/sluice";
-    private static final String LAUNCHER = "/opt/sluice/bin/sluice";
+    private static final String LAUNCHER = "/opt/sluice/bin/sluice-host";
 
     /** The unit's settings by section; a setting given more than once keeps every value, in order. */
     private static Map<String, Map<String, List<String>>> unit() {

@@ -8,7 +8,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +20,7 @@ import java.util.regex.Pattern;
 
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.instance.LoopbackHttpServer;
+import org.sluice.runtime.instance.MessageBody;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -52,8 +52,6 @@ public final class FrontDoor implements AutoCloseable {
      * one-core instance delivering there has its 100 messages in process and throttles.
      */
     public static final Duration SLOW_PARTNER_DELAY = Duration.ofSeconds(1);
-    /** The room for a body before any of its bytes has arrived; it doubles as they come. */
-    private static final int FIRST_BODY_ROOM = 1024;
     private static final Pattern PATH = Pattern.compile("/services/([^/]+)/messages/?");
 
     private final Host host;
@@ -133,7 +131,7 @@ public final class FrontDoor implements AutoCloseable {
             }
             // The body is read before any answer: a connection closed on an unread body can be
             // reset before the client reads the answer.
-            byte[] body = readLimited(exchange.getRequestBody());
+            byte[] body = MessageBody.readLimited(exchange.getRequestBody(), MAX_MESSAGE_BYTES);
             if (exchange.getRequestHeaders().containsKey("Origin")) {
                 // A web page in a browser on this machine could otherwise post into every service.
                 answer(exchange, 403, "Requests from web pages are refused; send messages from a program, not a browser");
@@ -214,7 +212,7 @@ public final class FrontDoor implements AutoCloseable {
                 answer(exchange, 405, "Use POST");
                 return;
             }
-            byte[] body = readLimited(exchange.getRequestBody());
+            byte[] body = MessageBody.readLimited(exchange.getRequestBody(), MAX_MESSAGE_BYTES);
             if (exchange.getRequestHeaders().containsKey("Origin")) {
                 answer(exchange, 403, "Requests from web pages are refused; send messages from a program, not a browser");
                 return;
@@ -231,33 +229,6 @@ public final class FrontDoor implements AutoCloseable {
                 return;
             }
             exchange.sendResponseHeaders(204, -1);
-        }
-    }
-
-    /**
-     * The body, or {@code null} when it is over the limit (the rest is read and dropped).
-     *
-     * <p>The room set aside grows with the bytes that arrive, from {@value #FIRST_BODY_ROOM} bytes,
-     * doubling each time it is full: a sender that stalls after a few bytes holds that little, not
-     * the 16 KiB that {@link InputStream#readNBytes(int)} sets aside at once (docs/perf.md, J6), nor
-     * what its {@code Content-Length} promises.
-     */
-    static byte[] readLimited(InputStream in) throws IOException {
-        byte[] room = new byte[FIRST_BODY_ROOM];
-        int length = 0;
-        while (true) {
-            if (length == room.length) {
-                if (length > MAX_MESSAGE_BYTES) {
-                    in.transferTo(OutputStream.nullOutputStream());
-                    return null;
-                }
-                room = Arrays.copyOf(room, Math.min(2 * length, MAX_MESSAGE_BYTES + 1));
-            }
-            int read = in.read(room, length, room.length - length);
-            if (read < 0) {
-                return length == room.length ? room : Arrays.copyOf(room, length);
-            }
-            length += read;
         }
     }
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.runtime.instance.MessageBody;
 
 @Timeout(30)
 class FrontDoorTest {
@@ -198,7 +199,7 @@ class FrontDoorTest {
         // what came, not what may come, or 1,000 such senders hold memory for nothing (perf.md, J6).
         ArrivingBytes stalled = new ArrivingBytes("abc".getBytes(StandardCharsets.US_ASCII));
 
-        byte[] body = FrontDoor.readLimited(stalled);
+        byte[] body = MessageBody.readLimited(stalled, FrontDoor.MAX_MESSAGE_BYTES);
 
         assertThat(body).isEqualTo("abc".getBytes(StandardCharsets.US_ASCII));
         assertThat(stalled.mostRoomAhead).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
@@ -212,8 +213,8 @@ class FrontDoorTest {
         ArrivingBytes whole = new ArrivingBytes(largest);
         ArrivingBytes over = new ArrivingBytes(new byte[FrontDoor.MAX_MESSAGE_BYTES + 1]);
 
-        assertThat(FrontDoor.readLimited(whole)).isEqualTo(largest);
-        assertThat(FrontDoor.readLimited(over)).isNull();
+        assertThat(MessageBody.readLimited(whole, FrontDoor.MAX_MESSAGE_BYTES)).isEqualTo(largest);
+        assertThat(MessageBody.readLimited(over, FrontDoor.MAX_MESSAGE_BYTES)).isNull();
         assertThat(over.left()).as("the rest of a body over the limit is read and dropped").isZero();
         assertThat(whole.mostRoomAhead).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
     }

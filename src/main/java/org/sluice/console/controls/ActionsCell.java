@@ -30,6 +30,8 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
     private final HBox box = new HBox(2);
 
     private final Function<Operation, String> title;
+    /** The row whose commands this cell holds, or null. */
+    private ServiceRowViewModel held;
 
     /**
      * @param label what a screen reader says for an action
@@ -60,15 +62,27 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
         setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
     }
 
+    /**
+     * Binds the buttons to the row's commands. The cell holds the row's commands while it shows
+     * the row and lets them go when it is given another row or none: a recycled cell is how a row
+     * scrolled out of sight gives back what its commands cost.
+     */
     @Override
     protected void updateItem(ServiceRowViewModel row, boolean empty) {
         super.updateItem(row, empty);
-        for (int i = 0; i < buttons.size(); i++) {
-            buttons.get(i).disableProperty().unbind();
-            tooltips.get(i).textProperty().unbind();
-            buttons.get(i).setOnAction(null);
+        unbindButtons();
+        ServiceRowViewModel shown = empty ? null : row;
+        if (shown != held) {
+            // The new row first: a row the cell shows again keeps its commands.
+            if (shown != null) {
+                shown.holdCommands();
+            }
+            if (held != null) {
+                held.releaseCommands();
+            }
+            held = shown;
         }
-        if (empty || row == null) {
+        if (shown == null) {
             setGraphic(null);
             return;
         }
@@ -79,6 +93,27 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
             buttons.get(i).setOnAction(e -> command.execute());
         }
         setGraphic(box);
+    }
+
+    /**
+     * Lets go of the row's commands now, as for a grid that is let go of before it is laid out
+     * again (a language switch): it would otherwise hold them for as long as the row lives.
+     */
+    public void letGo() {
+        unbindButtons();
+        if (held != null) {
+            held.releaseCommands();
+            held = null;
+        }
+        setGraphic(null);
+    }
+
+    private void unbindButtons() {
+        for (int i = 0; i < buttons.size(); i++) {
+            buttons.get(i).disableProperty().unbind();
+            tooltips.get(i).textProperty().unbind();
+            buttons.get(i).setOnAction(null);
+        }
     }
 
     /** The button of {@code operation}, for tests. */

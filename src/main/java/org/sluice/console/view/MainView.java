@@ -112,6 +112,8 @@ public final class MainView extends BorderPane {
     private final List<MenuItem> shortcutItems = new ArrayList<>();
     /** The Service menu's item for each chart operation. */
     private final Map<Operation, MenuItem> operationItems = new EnumMap<>(Operation.class);
+    /** The row whose commands the Service menu follows, or null. */
+    private ServiceRowViewModel menuRow;
     private Menu serviceMenu;
 
     /**
@@ -292,9 +294,22 @@ public final class MainView extends BorderPane {
         return item;
     }
 
-    /** The Service menu follows the selected row's commands. */
+    /**
+     * The Service menu follows the selected row's commands, and holds them while it does: the row
+     * may be scrolled out of sight, and its cell's letting go must not leave the menu with
+     * commands of its own that the row's next cell does not share.
+     */
     private void updateServiceMenu() {
         ServiceRowViewModel row = services.selectedProperty().get();
+        if (row != menuRow) {
+            if (row != null) {
+                row.holdCommands();
+            }
+            if (menuRow != null) {
+                menuRow.releaseCommands();
+            }
+            menuRow = row;
+        }
         for (Map.Entry<Operation, MenuItem> entry : operationItems.entrySet()) {
             Operation operation = entry.getKey();
             MenuItem item = entry.getValue();
@@ -424,6 +439,10 @@ public final class MainView extends BorderPane {
     public void dispose() {
         for (MenuItem item : operationItems.values()) {
             item.disableProperty().unbind();
+        }
+        if (menuRow != null) {
+            menuRow.releaseCommands();
+            menuRow = null;
         }
         subscriptions.release();
         servicesView.dispose();

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,11 @@ public final class ServicesView extends BorderPane {
     private final HostsViewModel hosts;
     private final I18n i18n;
     private final TableView<ServiceRowViewModel> table = new TableView<>();
+    /**
+     * The actions cells the grid has made (those it shows and those it keeps for later): each holds
+     * its row's commands until the grid is let go of.
+     */
+    private final List<ActionsCell> actionCells = new ArrayList<>();
     private final DateTimeFormatter time;
     private final Subscriptions subscriptions = new Subscriptions();
 
@@ -148,7 +154,11 @@ public final class ServicesView extends BorderPane {
         TableColumn<ServiceRowViewModel, ServiceRowViewModel> actions = new TableColumn<>(i18n.get("services.column.actions"));
         actions.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
         List<Operation> operations = model.operations();
-        actions.setCellFactory(c -> new ActionsCell(operations, i18n::operation, this::actionTitle));
+        actions.setCellFactory(c -> {
+            ActionsCell cell = new ActionsCell(operations, i18n::operation, this::actionTitle);
+            actionCells.add(cell);
+            return cell;
+        });
         actions.setPrefWidth(operations.size() * 29 + 12);
         actions.setMinWidth(operations.size() * 29 + 12);
         actions.setMaxWidth(operations.size() * 29 + 12);
@@ -372,6 +382,8 @@ public final class ServicesView extends BorderPane {
     public void dispose() {
         subscriptions.release();
         table.setItems(javafx.collections.FXCollections.observableArrayList());
+        actionCells.forEach(ActionsCell::letGo);
+        actionCells.clear();
     }
 
     int subscriptionCount() {

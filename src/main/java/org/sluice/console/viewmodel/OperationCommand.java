@@ -82,10 +82,12 @@ public final class OperationCommand extends Command {
 
     void started() {
         setRunning(true);
+        row.sending(this);
     }
 
     void finished() {
         setRunning(false);
+        row.answered(this);
     }
 
     @Override

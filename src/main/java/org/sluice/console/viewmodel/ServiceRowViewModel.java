@@ -49,9 +49,12 @@ public final class ServiceRowViewModel {
     private final ReadOnlyObjectWrapper<ServiceHealth> health = new ReadOnlyObjectWrapper<>(this, "health", ServiceHealth.OK);
     private final ReadOnlyStringWrapper endpoint = new ReadOnlyStringWrapper(this, "endpoint");
     private final ReadOnlyObjectWrapper<OperationRecord> lastOperation = new ReadOnlyObjectWrapper<>(this, "lastOperation");
-    // Made on first use: a grid of 10,000 rows shows a few dozen, and each command holds bindings
-    // and listeners on the row and on its host (docs/perf.md, "Footprint").
+    // Made on first use and let go when nothing shows the row any more: a grid of 10,000 rows shows
+    // a few dozen, and each command holds bindings and listeners on the row and on its host
+    // (docs/perf.md, "Footprint"; docs/decisions/0029).
     private final Map<Operation, OperationCommand> commands = new EnumMap<>(Operation.class);
+    /** The cells, and the Service menu, showing this row's commands now. */
+    private int holders;
     private final Set<Operation> operations;
     private final Lifecycle rules;
     private final OperationCommand.Invoker invoker;
@@ -184,6 +187,47 @@ public final class ServiceRowViewModel {
     /** The commands of the nine chart operations, in chart order. */
     public List<OperationCommand> commands() {
         return operations.stream().map(this::command).toList();
+    }
+
+    /**
+     * A cell, or the Service menu, starts showing this row's commands: they stay while it does.
+     * Each call is matched by one {@link #releaseCommands()}.
+     */
+    public void holdCommands() {
+        holders++;
+    }
+
+    /**
+     * One that showed this row's commands no longer does. Once nothing shows them they go, except
+     * one still being sent, which goes when it is answered: made again, it would offer the
+     * operation a second time. A command made later binds to the row as it is then, as one kept
+     * would have followed it there.
+     */
+    public void releaseCommands() {
+        if (holders == 0) {
+            throw new IllegalStateException("the commands of " + name + " are released more often than held");
+        }
+        holders--;
+        if (holders == 0) {
+            commands.values().removeIf(command -> !command.runningProperty().get());
+        }
+    }
+
+    /** {@code command} is being sent: a row that let it go takes it back, so a cell shown meanwhile finds it. */
+    void sending(OperationCommand command) {
+        commands.putIfAbsent(command.operation(), command);
+    }
+
+    /** {@code command} was answered: it goes if nothing shows the row. */
+    void answered(OperationCommand command) {
+        if (holders == 0) {
+            commands.remove(command.operation(), command);
+        }
+    }
+
+    /** How many operation commands the row holds now: for tests. */
+    public int commandsMade() {
+        return commands.size();
     }
 
     /**

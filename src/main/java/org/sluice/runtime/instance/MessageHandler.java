@@ -132,7 +132,7 @@ final class MessageHandler implements HttpHandler {
         }
     }
 
-    /** The body, or null when it is over the limit. */
+    /** The body, or null when it is over the limit; read as it arrives (see {@link MessageBody}). */
     private static byte[] readBody(HttpExchange exchange, InstanceMonitor.Admission admission) throws IOException {
         String length = exchange.getRequestHeaders().getFirst("Content-Length");
         if (length != null) {
@@ -145,11 +145,10 @@ final class MessageHandler implements HttpHandler {
             }
         }
         try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = in.readNBytes(MAX_MESSAGE_BYTES + 1);
-            if (body.length > MAX_MESSAGE_BYTES) {
-                return null;
+            byte[] body = MessageBody.readLimited(in, MAX_MESSAGE_BYTES);
+            if (body != null) {
+                admission.holdBytes(body.length);
             }
-            admission.holdBytes(body.length);
             return body;
         }
     }

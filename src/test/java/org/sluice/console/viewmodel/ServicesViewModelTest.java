@@ -124,6 +124,62 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aRowLetsItsCommandsGoWhenNothingShowsItAndMakesThemAgainAsTheyWere() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        row.holdCommands();
+        row.holdCommands();
+        assertThat(row.commands()).hasSize(10);
+
+        row.releaseCommands();
+        assertThat(row.commandsMade()).as("one of two holders still shows the row").isEqualTo(10);
+        row.releaseCommands();
+        assertThat(row.commandsMade()).as("commands left once nothing shows the row").isZero();
+
+        row.holdCommands();
+        assertThat(row.command(Operation.STOP).isExecutable()).isTrue();
+        assertThat(row.command(Operation.START).isExecutable()).isFalse();
+        assertThat(row.command(Operation.START).getTooltip())
+                .isEqualTo(add("billing", ServiceState.ACTIVE).command(Operation.START).getTooltip())
+                .startsWith("Start is not needed");
+        row.command(Operation.STOP).execute();
+        assertThat(fleet.calls).containsExactly("Stop orders");
+    }
+
+    @Test
+    void aCommandStillBeingSentStaysUntilItIsAnswered() {
+        List<Runnable> answers = new ArrayList<>();
+        BackgroundExecutor later = new BackgroundExecutor() {
+            @Override
+            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> onSuccess,
+                                java.util.function.Consumer<Throwable> onFailure) {
+                answers.add(() -> {
+                    try {
+                        onSuccess.accept(work.call());
+                    } catch (Exception e) {
+                        onFailure.accept(e);
+                    }
+                });
+            }
+        };
+        model = new ServicesViewModel(group, hosts, RULES, english, later, dialogs, notices);
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        row.holdCommands();
+        OperationCommand stop = row.command(Operation.STOP);
+        stop.execute();
+
+        row.releaseCommands();
+        row.holdCommands();
+        // Made again, it would not know that Stop is on its way and would offer it twice.
+        assertThat(row.command(Operation.STOP)).isSameAs(stop);
+        assertThat(stop.isExecutable()).isFalse();
+        row.releaseCommands();
+        assertThat(row.commandsMade()).isEqualTo(1);
+
+        answers.forEach(Runnable::run);
+        assertThat(row.commandsMade()).as("commands left once the last one is answered").isZero();
+    }
+
+    @Test
     void aRefusedCommandSurfacesOperationNotAllowedWhereTheUserLooks() {
         ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
         // The grid still shows Active, but the fleet has moved on: it refuses.
