@@ -182,6 +182,27 @@ class ThrottleTileTest {
     }
 
     @Test
+    void enteringThrottledRedrawsTheChartsOnceAndTheFlashAndItsMarksRedrawNothing(FxRobot robot) {
+        robot.interact(() -> {
+            tile.setWindowMillis(60 * 60_000);
+            feed(START - 20_000, START, 50);
+        });
+        pulse(robot);
+        int drawn = tile.drawCount();
+
+        // The entry, then the pulses of its flash, each followed by the scene's CSS pass for the marks.
+        robot.interact(() -> model.applyThrottle(new ThrottleTransition(START, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.MEMORY), Optional.empty())));
+        for (long t = START; t <= START + InstanceTileViewModel.FLASH_MILLIS + 500; t += ThrottleTile.FLASH_HALF_PERIOD_MILLIS) {
+            clock.set(t);
+            pulse(robot);
+            robot.interact(tile::applyCss);
+        }
+        assertThat(tile.getPseudoClassStates()).contains(THROTTLED).doesNotContain(FLASHING);
+        assertThat(tile.drawCount()).as("one drawing of the hour's history for the entry").isEqualTo(drawn + 1);
+    }
+
+    @Test
     void aFlappingInstanceIsMarkedFlappingInsteadOfThrottledAndDoesNotBlink(FxRobot robot) {
         robot.interact(() -> {
             feed(START - 20_000, START, 50);
