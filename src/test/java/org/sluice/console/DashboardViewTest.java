@@ -86,6 +86,10 @@ class DashboardViewTest {
         return columns * (rows + 2);
     }
 
+    private static javafx.geometry.Bounds sceneBounds(Node node) {
+        return node.localToScene(node.getLayoutBounds());
+    }
+
     private static String title(ThrottleTile tile) {
         return ((Label) tile.lookup(".throttle-tile-title")).getText();
     }
@@ -104,6 +108,13 @@ class DashboardViewTest {
         int bound = onFx(() -> fitInView(scroll));
         assertThat(bound).as("the view holds a few rows of tiles").isLessThan(40);
         assertThat(onFx(() -> tileNodes(robot).size())).as("tile nodes with 300 instances").isBetween(1, bound);
+        // Side by side in the order the instances came, as the flow of tiles was.
+        javafx.geometry.Bounds first = onFx(() -> sceneBounds(console.session.dashboardView().tile(service(0) + "#0")));
+        javafx.geometry.Bounds second = onFx(() -> sceneBounds(console.session.dashboardView().tile(service(0) + "#1")));
+        assertThat(second.getMinX() - first.getMinX()).isEqualTo(310);
+        assertThat(second.getMinY()).isEqualTo(first.getMinY());
+        assertThat(first.getWidth()).isEqualTo(300);
+        assertThat(first.getHeight()).isEqualTo(190);
 
         // The end of the wall: the last instance's tile, and still only a screenful of nodes.
         String last = service(SERVICES - 1) + "#1";
