@@ -52,6 +52,7 @@ final class TileWall extends Region {
     /** The instances with a node now, and the node. */
     private final Map<InstanceTileViewModel, ThrottleTile> shown = new IdentityHashMap<>();
     private final Deque<ThrottleTile> spare = new ArrayDeque<>();
+    private int layouts;
 
     /**
      * @param scroll  the scroll pane this wall is the content of
@@ -67,7 +68,13 @@ final class TileWall extends Region {
         this.hostOf = hostOf;
         setId("tile-wall");
         scroll.vvalueProperty().addListener(o -> requestLayout());
-        scroll.viewportBoundsProperty().addListener(o -> requestLayout());
+        // The pane sets new bounds at each of its layouts, and at each scroll; only a view of another
+        // size asks for a layout here (a scroll has asked already), or each layout would ask for the next.
+        scroll.viewportBoundsProperty().addListener((o, was, now) -> {
+            if (was == null || was.getWidth() != now.getWidth() || was.getHeight() != now.getHeight()) {
+                requestLayout();
+            }
+        });
     }
 
     /** Adds an instance's tile at the end of its host's group, making the group if it is the host's first. */
@@ -168,6 +175,7 @@ final class TileWall extends Region {
 
     @Override
     protected void layoutChildren() {
+        layouts++;
         double width = getWidth();
         int columns = columns(width);
         double[] view = viewRange();
@@ -246,6 +254,11 @@ final class TileWall extends Region {
         } else {
             tile.dispose();
         }
+    }
+
+    /** How many times the wall was laid out, for tests. */
+    int layoutCount() {
+        return layouts;
     }
 
     /** The instances a tile node holds now, for tests: the keys of the tiles in or near the view. */
