@@ -340,21 +340,21 @@ traffic() {
 # The 300-instance simulation (issue 14): SIM_SERVICES (1000) services on one real host, of which
 # SIM_INSTANCES / 2 (150) run 2 instances each (SIM_SUSPENDED, 15, of them Suspended) and the rest are
 # stopped. The instances are FakeInstances in a JVM of their own, each at its own loopback address
-# (127.10.x.y:7400) speaking the network protocol, reached by the host's real connector; they cross
+# (127.10.x.y:7400, SIM_FAKE_PORT picks another port so that two simulations can run at once) speaking the network protocol, reached by the host's real connector; they cross
 # into Throttled SIM_CROSSINGS (60) times a minute in all. A console in a third JVM connects to the
 # host's management API with the dashboard shown. After SIM_WARMUP_S (20) both measure SIM_WINDOW_S (60);
 # then the host disables and enables the whole account. Logs of the three JVMs stay in the run's /tmp folder.
 simulate() {
   local data; data=$(mktemp -d /tmp/sluice-bench-sim.XXXXXX)
-  local services=${SIM_SERVICES:-1000} instances=${SIM_INSTANCES:-300}
+  local services=${SIM_SERVICES:-1000} instances=${SIM_INSTANCES:-300} fake_port=${SIM_FAKE_PORT:-7400}
   local token; token=$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
   local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
   machine > "$out/simulate.log"
-  java -cp "$cp" org.sluice.bench.FakeInstances "$instances" "$token" "${SIM_CROSSINGS:-60}" > "$data/fakes.out" 2>&1 &
+  java -cp "$cp" -Dsluice.bench.fakePort="$fake_port" org.sluice.bench.FakeInstances "$instances" "$token" "${SIM_CROSSINGS:-60}" > "$data/fakes.out" 2>&1 &
   local fakes=$!
   for _ in $(seq 1 240); do grep -q FAKES-READY "$data/fakes.out" 2>/dev/null && break; sleep 0.5; done
   mkdir -m 700 "$data/host"
-  java -cp "$cp" org.sluice.bench.SimulationHost "$data/host" "$services" "$instances" "${SIM_SUSPENDED:-$((instances / 20))}" "$token" \
+  java -cp "$cp" -Dsluice.bench.fakePort="$fake_port" org.sluice.bench.SimulationHost "$data/host" "$services" "$instances" "${SIM_SUSPENDED:-$((instances / 20))}" "$token" \
     "${SIM_WINDOW_S:-60}" > "$data/host.out" 2> "$data/host.err" &
   local host=$!
   for _ in $(seq 1 1200); do grep -q SIMULATION-READY "$data/host.out" 2>/dev/null && break; sleep 0.5; done

@@ -33,7 +33,7 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * Role instances for the 300-instance simulation (docs/perf.md): each one a small server at its own
- * loopback address on port {@value #PORT}, as a pod has its own address, that speaks the instance
+ * loopback address on port {@link #PORT} (7400 unless told), as a pod has its own address, that speaks the instance
  * protocol of decision 0022 ({@code GET /protocol/events}, {@code POST /protocol/suspend|resume|stop},
  * all with the token) and nothing else: no messages, no pull loop, no governor. Every instance samples
  * itself every {@link InstanceProcess#SAMPLE_PERIOD_MS} ms as a real one does, with counters that grow
@@ -49,7 +49,12 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class FakeInstances {
     /** The port of every instance, as the Kubernetes engine's pods use. */
-    public static final int PORT = 7400;
+    /**
+     * The port every fake listens on at its own address: 7400 as a pod's, unless the system
+     * property {@code sluice.bench.fakePort} says another, so that two simulations on one machine
+     * do not take each other's addresses.
+     */
+    public static final int PORT = Integer.getInteger("sluice.bench.fakePort", 7400);
     /** How long a crossing keeps an instance Throttled. */
     static final long THROTTLED_MS = 2_000;
     private static final List<Long> BOUNDS_MS = List.of(1L, 2L, 5L, 10L, 25L, 50L, 100L, 250L, 500L, 1_000L, 2_500L, 5_000L,

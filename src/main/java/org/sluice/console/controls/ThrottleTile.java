@@ -94,8 +94,9 @@ public final class ThrottleTile extends Region {
     private final StyleableObjectProperty<Paint> throttledColor = color(THROTTLED_FILL, "throttledColor");
     private final LongProperty windowMillis = new SimpleLongProperty(this, "windowMillis", DEFAULT_WINDOW_MILLIS);
 
-    private final InstanceTileViewModel model;
-    private final ThrottleTilePainter painter;
+    private final ResourceBundle bundle;
+    private InstanceTileViewModel model;
+    private ThrottleTilePainter painter;
 
     private final Region flash = new Region();
     private final Label title = new Label();
@@ -122,6 +123,7 @@ public final class ThrottleTile extends Region {
     public ThrottleTile(InstanceTileViewModel model, ResourceBundle bundle, ZoneId zone) {
         this.model = Objects.requireNonNull(model, "model");
         this.zone = Objects.requireNonNull(zone, "zone");
+        this.bundle = Objects.requireNonNull(bundle, "bundle");
         this.painter = new ThrottleTilePainter(model, bundle, zone);
         createView();
         initListeners();
@@ -202,6 +204,29 @@ public final class ThrottleTile extends Region {
         return model;
     }
 
+    /**
+     * Shows another instance from now on, as a wall that keeps only the tiles in view does with
+     * the tile of one that scrolled away: its key, badge and marks at once, and its charts drawn
+     * at once when the tile already has its size, so that nothing of the instance shown before is
+     * left on screen for a frame.
+     */
+    public void show(InstanceTileViewModel next) {
+        Objects.requireNonNull(next, "next");
+        if (next == model) {
+            return;
+        }
+        model = next;
+        painter = new ThrottleTilePainter(next, bundle, zone);
+        title.setText(next.key());
+        badge.textProperty().bind(next.badgeTextProperty());
+        hideReadout();
+        showState(lastPulseMillis);
+        dirty = true;
+        if (canvas.getWidth() > 0 && canvas.getHeight() > 0) {
+            draw();
+        }
+    }
+
     /** How much time the charts span, ending at the newest sample; 60 s unless set. */
     public LongProperty windowMillisProperty() {
         return windowMillis;
@@ -234,6 +259,14 @@ public final class ThrottleTile extends Region {
     public void pulse(long nowMs, boolean shown) {
         lastPulseMillis = nowMs;
         model.tick(nowMs);
+        showState(nowMs);
+        if (shown && (dirty || drawnRevision != model.getRevision())) {
+            draw();
+        }
+    }
+
+    /** Sets the marks of the instance's state and the flash's blink at {@code nowMs}. */
+    private void showState(long nowMs) {
         // A flapping instance is marked steadily as flapping, not red and back every few seconds.
         pseudoClassStateChanged(THROTTLED, model.isMarked() && !model.isFlapping());
         pseudoClassStateChanged(FLAPPING, model.isFlapping());
@@ -243,9 +276,11 @@ public final class ThrottleTile extends Region {
         if (flash.isVisible() != blinkOn) {
             flash.setVisible(blinkOn);
         }
-        if (shown && (dirty || drawnRevision != model.getRevision())) {
-            draw();
-        }
+    }
+
+    /** The time at {@code x} across the charts as last drawn, for tests; empty off the plot or before any drawing. */
+    OptionalLong timeAt(double x) {
+        return painter.timeAt(x);
     }
 
     /** How many times the charts were drawn; lets a test see that an idle pulse draws nothing. */

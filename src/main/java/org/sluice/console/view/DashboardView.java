@@ -1,10 +1,5 @@
 package org.sluice.console.view;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -28,7 +23,6 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.BorderPane;
-import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
@@ -44,7 +38,6 @@ import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceTileViewModel;
 import org.sluice.console.viewmodel.ThrottleEvent;
 import org.sluice.console.viewmodel.TrafficViewModel;
-import org.sluice.fleet.group.FleetGroup;
 
 /**
  * The live throttle dashboard: a wall of tiles, one per role instance, grouped by host (the
@@ -59,13 +52,12 @@ public final class DashboardView extends BorderPane {
     private final HostsViewModel hosts;
     private final TrafficViewModel traffic;
     private final I18n i18n;
-    private final VBox wall = new VBox(6);
-    private final Map<InstanceTileViewModel, ThrottleTile> tiles = new IdentityHashMap<>();
+    private final ScrollPane scroll = new ScrollPane();
+    /** The tiles, of which only those in or near the view are nodes. */
+    private final TileWall wall;
     private final BiConsumer<String, Integer> openLog;
     /** Saves one instance's incident bundle, from a tile's context menu; nothing until the console offers it. */
     private BiConsumer<String, Integer> saveBundle;
-    /** The tiles of each host, by host name; a host's group is there while it has a tile. */
-    private final Map<String, TileGroup> groups = new HashMap<>();
     private final StackPane detail = new StackPane();
     private ThrottleTile detailTile;
     /** The scroll pane's viewport: tiles outside it are not redrawn. */
@@ -84,6 +76,7 @@ public final class DashboardView extends BorderPane {
         this.hosts = hosts;
         this.traffic = traffic;
         this.i18n = i18n;
+        this.wall = new TileWall(scroll, this::newTile, this::newGroup, hosts::host);
         createView(services);
         initListeners();
     }
@@ -92,13 +85,15 @@ public final class DashboardView extends BorderPane {
         getStyleClass().add("dashboard-view");
         setTop(new VBox(new EngineNotices(hosts, subscriptions), trafficBar(services)));
 
-        wall.setId("tile-wall");
-        wall.setPadding(new Insets(10));
         Label empty = new Label(i18n.get("dashboard.noInstance"));
-        StackPane wallHolder = new StackPane(empty, wall);
+        empty.setMouseTransparent(true);
+        StackPane.setAlignment(empty, javafx.geometry.Pos.TOP_CENTER);
+        StackPane.setMargin(empty, new Insets(10));
         subscriptions.bind(empty.visibleProperty(), Bindings.isEmpty(model.tiles()));
-        ScrollPane scroll = new ScrollPane(wallHolder);
+        scroll.setId("tile-wall-scroll");
+        scroll.setContent(wall);
         scroll.setFitToWidth(true);
+        StackPane wallHolder = new StackPane(scroll, empty);
         // The skin caches its viewport as one bitmap, which suits still content. Here a tile redraws
         // a few times a second, and each redraw re-rendered the whole viewport into the cache and
         // then drew it: a full repaint every pulse (pulse logger: "CacheFilter rebuilding").
@@ -156,7 +151,7 @@ public final class DashboardView extends BorderPane {
         VBox.setVgrow(events, javafx.scene.layout.Priority.ALWAYS);
         side.setMinWidth(420);
 
-        SplitPane split = new SplitPane(scroll, side);
+        SplitPane split = new SplitPane(wallHolder, side);
         split.setDividerPositions(0.64);
         setCenter(split);
     }
@@ -229,19 +224,12 @@ public final class DashboardView extends BorderPane {
     private void initListeners() {
         subscriptions.onChange(model.tiles(), (ListChangeListener<InstanceTileViewModel>) change -> {
             while (change.next()) {
-                for (InstanceTileViewModel removed : change.getRemoved()) {
-                    ThrottleTile tile = tiles.remove(removed);
-                    if (tile != null) {
-                        removeTile(removed, tile);
-                    }
-                }
-                for (InstanceTileViewModel added : change.getAddedSubList()) {
-                    addTile(added);
-                }
+                change.getRemoved().forEach(wall::remove);
+                change.getAddedSubList().forEach(this::addTile);
             }
         });
         model.tiles().forEach(this::addTile);
-        subscriptions.onChange(hosts.hosts(), (ListChangeListener<HostViewModel>) change -> orderGroups());
+        subscriptions.onChange(hosts.hosts(), (ListChangeListener<HostViewModel>) change -> wall.order(hosts.hosts()));
         subscriptions.onChange(model.selectedProperty(), (o, a, selected) -> showDetail(selected));
         // A view made again after a language switch shows the instance chosen before it.
         showDetail(model.selectedProperty().get());
@@ -258,94 +246,58 @@ public final class DashboardView extends BorderPane {
     }
 
     private void addTile(InstanceTileViewModel model) {
-        if (tiles.containsKey(model)) {
-            return;
-        }
-        ThrottleTile tile = new ThrottleTile(model, i18n.bundle());
-        tile.setId("tile-" + model.key().replace('#', '-').replace('/', '-'));
-        tile.setOnMouseClicked(e -> this.model.selectedProperty().set(model));
+        wall.add(model);
+        wall.order(hosts.hosts());
+    }
+
+    /**
+     * A tile node for the wall, shown an instance by the wall; its handlers act on the instance it
+     * shows when they fire, since the wall shows it another one after a scroll.
+     */
+    private ThrottleTile newTile(InstanceTileViewModel first) {
+        ThrottleTile tile = new ThrottleTile(first, i18n.bundle());
+        tile.setOnMouseClicked(e -> this.model.selectedProperty().set(tile.getModel()));
         tile.setOnContextMenuRequested(e -> {
+            InstanceTileViewModel shown = tile.getModel();
             MenuItem showLog = new MenuItem(i18n.get("action.showLog"), Icons.LOG.create());
             showLog.setId("tile-show-log");
-            showLog.setOnAction(a -> openLog.accept(model.service(), model.index()));
+            showLog.setOnAction(a -> openLog.accept(shown.service(), shown.index()));
             ContextMenu menu = new ContextMenu(showLog);
             if (saveBundle != null) {
                 MenuItem bundle = new MenuItem(i18n.get("action.saveBundle"), Icons.SAVE_BUNDLE.create());
                 bundle.setId("tile-save-bundle");
-                bundle.setOnAction(a -> saveBundle.accept(model.service(), model.index()));
+                bundle.setOnAction(a -> saveBundle.accept(shown.service(), shown.index()));
                 menu.getItems().add(bundle);
             }
             menu.show(tile, e.getScreenX(), e.getScreenY());
             e.consume();
         });
-        tiles.put(model, tile);
-        String host = FleetGroup.hostOf(model.service());
-        TileGroup group = groups.get(host);
-        if (group == null) {
-            group = new TileGroup(hosts.host(host));
-            groups.put(host, group);
-            orderGroups();
-        }
-        group.tiles.getChildren().add(tile);
-    }
-
-    private void removeTile(InstanceTileViewModel model, ThrottleTile tile) {
-        String host = FleetGroup.hostOf(model.service());
-        TileGroup group = groups.get(host);
-        if (group == null) {
-            return;
-        }
-        group.tiles.getChildren().remove(tile);
-        if (group.tiles.getChildren().isEmpty()) {
-            groups.remove(host);
-            wall.getChildren().remove(group);
-        }
-    }
-
-    /** The hosts' groups in the hosts' order, the console's own first. */
-    private void orderGroups() {
-        List<HostViewModel> order = hosts.hosts();
-        List<TileGroup> sorted = new ArrayList<>(groups.values());
-        sorted.sort(Comparator.comparingInt(g -> {
-            int at = order.indexOf(g.host);
-            return at < 0 ? Integer.MAX_VALUE : at;
-        }));
-        if (!sorted.equals(wall.getChildren())) {
-            wall.getChildren().setAll(sorted);
-        }
+        return tile;
     }
 
     /**
-     * One host's tiles under a header with its name and its connection's state; greyed
+     * One host's group: a header with its name and its connection's state, the tiles greyed
      * ({@code :stale}) while the host is not connected. The header shows once there are several hosts.
      */
-    private final class TileGroup extends VBox {
-        private final HostViewModel host;
-        private final FlowPane tiles = new FlowPane(10, 10);
-
-        TileGroup(HostViewModel host) {
-            this.host = host;
-            getStyleClass().add("tile-group");
-            setId("tile-group-" + (host.isOwn() ? "own" : host.name()));
-            Label header = new Label();
-            header.getStyleClass().add("tile-group-header");
-            FontIcon icon = (host.isOwn() ? Icons.THIS_COMPUTER : Icons.of(host.getState())).create();
-            header.setGraphic(icon);
-            if (!host.isOwn()) {
-                subscriptions.onChange(host.stateProperty(), (o, was, state) -> icon.setIconCode(Icons.of(state).ikon()));
-            }
-            subscriptions.bind(header.textProperty(), host.isOwn() ? Bindings.createStringBinding(host::label)
-                    : Bindings.createStringBinding(() -> host.label() + " · " + host.statusTextProperty().get()
-                            + (host.lastUpdateTextProperty().get().isEmpty() ? "" : " · " + host.lastUpdateTextProperty().get()),
-                    host.statusTextProperty(), host.lastUpdateTextProperty()));
-            subscriptions.bind(header.visibleProperty(), hosts.severalProperty());
-            subscriptions.bind(header.managedProperty(), hosts.severalProperty());
-            tiles.setPrefWrapLength(900);
-            tiles.getStyleClass().add("tile-group-tiles");
-            getChildren().setAll(header, tiles);
-            pseudoClassStateChanged(HostsBar.STALE, host.isStale());
-            subscriptions.onChange(host.staleProperty(), (o, was, stale) -> pseudoClassStateChanged(HostsBar.STALE, stale));
+    private TileWall.TileGroup newGroup(HostViewModel host) {
+        Label header = new Label();
+        header.getStyleClass().add("tile-group-header");
+        FontIcon icon = (host.isOwn() ? Icons.THIS_COMPUTER : Icons.of(host.getState())).create();
+        header.setGraphic(icon);
+        if (!host.isOwn()) {
+            subscriptions.onChange(host.stateProperty(), (o, was, state) -> icon.setIconCode(Icons.of(state).ikon()));
         }
+        subscriptions.bind(header.textProperty(), host.isOwn() ? Bindings.createStringBinding(host::label)
+                : Bindings.createStringBinding(() -> host.label() + " · " + host.statusTextProperty().get()
+                        + (host.lastUpdateTextProperty().get().isEmpty() ? "" : " · " + host.lastUpdateTextProperty().get()),
+                host.statusTextProperty(), host.lastUpdateTextProperty()));
+        subscriptions.bind(header.visibleProperty(), hosts.severalProperty());
+        subscriptions.bind(header.managedProperty(), hosts.severalProperty());
+        TileWall.TileGroup group = new TileWall.TileGroup(host, header);
+        group.setId("tile-group-" + (host.isOwn() ? "own" : host.name()));
+        group.stale(host.isStale());
+        subscriptions.onChange(host.staleProperty(), (o, was, stale) -> group.stale(stale));
+        return group;
     }
 
     private void showDetail(InstanceTileViewModel selected) {
@@ -367,7 +319,7 @@ public final class DashboardView extends BorderPane {
     /** Redraws what changed; called once per pulse after the events are applied. */
     public void pulse(long nowMs) {
         Bounds shown = shownArea();
-        for (ThrottleTile tile : tiles.values()) {
+        for (ThrottleTile tile : wall.shownTiles().values()) {
             tile.pulse(nowMs, shown != null && shown.intersects(tile.localToScene(tile.getLayoutBounds())));
         }
         if (detailTile != null) {
@@ -394,7 +346,7 @@ public final class DashboardView extends BorderPane {
      */
     public void dispose() {
         subscriptions.release();
-        tiles.values().forEach(ThrottleTile::dispose);
+        wall.allTiles().forEach(ThrottleTile::dispose);
         if (detailTile != null) {
             detailTile.dispose();
         }
@@ -405,9 +357,15 @@ public final class DashboardView extends BorderPane {
         return subscriptions.size();
     }
 
-    /** The tile of an instance, for tests. */
+    /** The tile node showing an instance now, for tests; null while the instance is out of view. */
     public ThrottleTile tile(String key) {
-        return tiles.entrySet().stream().filter(e -> e.getKey().key().equals(key)).map(Map.Entry::getValue)
+        return wall.shownTiles().entrySet().stream().filter(e -> e.getKey().key().equals(key)).map(Map.Entry::getValue)
                 .findFirst().orElse(null);
     }
+
+    /** The keys of the instances whose tiles are nodes now, for tests. */
+    public java.util.Set<String> shownTileKeys() {
+        return wall.shownKeys();
+    }
+
 }

@@ -220,8 +220,9 @@ public final class InstanceTileViewModel implements ThrottleChartData {
             bump();
         }
         if (flashing.get() && nowMs - flashStartedMs >= FLASH_MILLIS) {
+            // The charts do not draw the flash (the tile's own marks show it): no new revision, no
+            // drawing of the whole history again for it.
             flashing.set(false);
-            bump();
         }
         if (state.get() == ThrottleState.THROTTLED && !flapping.get() && episodeSeconds(nowMs) != shownSeconds) {
             updateTexts(nowMs);
@@ -282,7 +283,10 @@ public final class InstanceTileViewModel implements ThrottleChartData {
         return marked.get() ? OptionalLong.of(throttledSinceMs) : OptionalLong.empty();
     }
 
-    /** Goes up by one or more whenever the samples, the throttled periods, the state or the flash change. */
+    /**
+     * Goes up by one or more whenever the samples, the throttled periods or the state change: what
+     * the charts draw. The end of a flash is not among them.
+     */
     public ReadOnlyLongProperty revisionProperty() {
         return revision.getReadOnlyProperty();
     }

@@ -145,6 +145,64 @@ class ThrottleTileTest {
     }
 
     @Test
+    void aTileShownForAnotherInstanceShowsThatOnesKeyStateAndHistoryAtOnce(FxRobot robot) {
+        // The tile's instance throttled and flashing, its history ending now.
+        robot.interact(() -> {
+            feed(START - 20_000, START, 72);
+            model.applyThrottle(new ThrottleTransition(START, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                    Set.of(Cause.MEMORY), Optional.empty()));
+        });
+        pulse(robot);
+        assertThat(tile.getPseudoClassStates()).contains(THROTTLED, FLASHING);
+        int drawn = tile.drawCount();
+
+        // Another instance, Normal, whose history ended ten minutes ago.
+        InstanceTileViewModel other = new InstanceTileViewModel("billing", 0, 2, new I18n(Locale.ENGLISH), clock::get);
+        long otherEnd = START - 600_000;
+        for (long t = otherEnd - 20_000; t <= otherEnd; t += 200) {
+            other.addSample(new InstanceSample(t, 30, 3, 2, 0, 0, 0, 0, 1.0, 2.0));
+        }
+        robot.interact(() -> tile.show(other));
+
+        // No pulse yet: what a wall shows in the frame it rebinds the tile.
+        assertThat(tile.getModel()).isSameAs(other);
+        assertThat(robot.lookup(".throttle-tile-title").queryAs(Label.class).getText()).isEqualTo("billing#0");
+        assertThat(badge(robot)).isEqualTo("Normal");
+        assertThat(tile.getPseudoClassStates()).doesNotContain(THROTTLED, FLASHING, FLAPPING);
+        assertThat(robot.lookup(".throttle-tile-flash").query().isVisible()).isFalse();
+        assertThat(tile.drawCount()).as("drawn at once").isEqualTo(drawn + 1);
+        assertThat(tile.timeAt(0)).as("the left edge of the charts: the other's minute").hasValue(otherEnd - 60_000);
+
+        // The first instance's changes no longer reach the tile.
+        robot.interact(() -> model.applyThrottle(new ThrottleTransition(START + 1_000, ThrottleState.THROTTLED,
+                ThrottleState.NORMAL, Set.of(), Optional.empty())));
+        robot.interact(() -> other.applyThrottle(new ThrottleTransition(otherEnd, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.CONCURRENCY), Optional.empty())));
+        assertThat(badge(robot)).startsWith("Throttled · Messages in process");
+    }
+
+    @Test
+    void enteringThrottledRedrawsTheChartsOnceAndTheFlashAndItsMarksRedrawNothing(FxRobot robot) {
+        robot.interact(() -> {
+            tile.setWindowMillis(60 * 60_000);
+            feed(START - 20_000, START, 50);
+        });
+        pulse(robot);
+        int drawn = tile.drawCount();
+
+        // The entry, then the pulses of its flash, each followed by the scene's CSS pass for the marks.
+        robot.interact(() -> model.applyThrottle(new ThrottleTransition(START, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                Set.of(Cause.MEMORY), Optional.empty())));
+        for (long t = START; t <= START + InstanceTileViewModel.FLASH_MILLIS + 500; t += ThrottleTile.FLASH_HALF_PERIOD_MILLIS) {
+            clock.set(t);
+            pulse(robot);
+            robot.interact(tile::applyCss);
+        }
+        assertThat(tile.getPseudoClassStates()).contains(THROTTLED).doesNotContain(FLASHING);
+        assertThat(tile.drawCount()).as("one drawing of the hour's history for the entry").isEqualTo(drawn + 1);
+    }
+
+    @Test
     void aFlappingInstanceIsMarkedFlappingInsteadOfThrottledAndDoesNotBlink(FxRobot robot) {
         robot.interact(() -> {
             feed(START - 20_000, START, 50);

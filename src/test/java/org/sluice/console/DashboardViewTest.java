@@ -1,0 +1,144 @@
+package org.sluice.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sluice.console.ConsoleFixture.onFx;
+import static org.sluice.console.ConsoleFixture.waitUntil;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import javafx.css.PseudoClass;
+import javafx.scene.Node;
+import javafx.scene.control.Label;
+import javafx.scene.control.ScrollPane;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.console.controls.ThrottleTile;
+import org.sluice.fleet.FleetEvent;
+import org.sluice.throttle.Cause;
+import org.sluice.throttle.InstanceSample;
+import org.sluice.throttle.ThrottleState;
+import org.sluice.throttle.ThrottleTransition;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+
+/** The dashboard's wall with many instances: only the tiles in view are nodes, and each shows its own instance. */
+@ExtendWith(ApplicationExtension.class)
+class DashboardViewTest {
+    private static final PseudoClass THROTTLED = PseudoClass.getPseudoClass("throttled");
+    /** 150 services of two instances each: the 300 instances of issue 14. */
+    private static final int SERVICES = 150;
+    private ConsoleFixture console;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        console = new ConsoleFixture(stage, Locale.ENGLISH);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        console.close();
+    }
+
+    private static String service(int i) {
+        return String.format("svc%03d", i);
+    }
+
+    /** Every instance sampled once, and svc001#1 throttled; as one pulse's events. */
+    private void addInstances(FxRobot robot) {
+        long now = System.currentTimeMillis();
+        List<FleetEvent> events = new ArrayList<>();
+        for (int i = 0; i < SERVICES; i++) {
+            for (int index = 0; index < 2; index++) {
+                events.add(new FleetEvent.InstanceSampled(service(i), index,
+                        new InstanceSample(now, 20 + i % 50, index, 1, 0, 0, 0, 0, 1.0, 2.0)));
+            }
+        }
+        events.add(new FleetEvent.ThrottleChanged(service(1), 1, new ThrottleTransition(now, ThrottleState.NORMAL,
+                ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        robot.interact(() -> console.session.dashboard().apply(events));
+    }
+
+    private static List<ThrottleTile> tileNodes(FxRobot robot) {
+        return robot.lookup("#tile-wall").queryAll().stream().findFirst().map(wall -> robot.from(wall).lookup(".throttle-tile")
+                .queryAll().stream().map(ThrottleTile.class::cast).toList()).orElse(List.of());
+    }
+
+    private static ScrollPane scroll(FxRobot robot) {
+        Node node = robot.lookup("#tile-wall").query();
+        while (!(node instanceof ScrollPane)) {
+            node = node.getParent();
+        }
+        return (ScrollPane) node;
+    }
+
+    /** How many tiles fit the scroll pane's view, and a row more above and below it, with a part row at each edge. */
+    private static int fitInView(ScrollPane scroll) {
+        int columns = Math.max(1, (int) Math.floor((scroll.getViewportBounds().getWidth() - 20 + 10) / 310));
+        int rows = (int) Math.ceil(scroll.getViewportBounds().getHeight() / 200) + 1;
+        return columns * (rows + 2);
+    }
+
+    private static javafx.geometry.Bounds sceneBounds(Node node) {
+        return node.localToScene(node.getLayoutBounds());
+    }
+
+    private static String title(ThrottleTile tile) {
+        return ((Label) tile.lookup(".throttle-tile-title")).getText();
+    }
+
+    private static String badge(ThrottleTile tile) {
+        return ((Label) tile.lookup(".throttle-tile-badge")).getText();
+    }
+
+    @Test
+    void onlyTheTilesInViewAreNodesAndATileScrolledBackInShowsItsOwnInstance(FxRobot robot) throws Exception {
+        robot.clickOn("#tab-dashboard .tab-label");
+        addInstances(robot);
+        waitUntil(() -> onFx(() -> console.session.dashboardView().tile(service(0) + "#0") != null));
+        ScrollPane scroll = scroll(robot);
+
+        int bound = onFx(() -> fitInView(scroll));
+        assertThat(bound).as("the view holds a few rows of tiles").isLessThan(40);
+        assertThat(onFx(() -> tileNodes(robot).size())).as("tile nodes with 300 instances").isBetween(1, bound);
+        // Side by side in the order the instances came, as the flow of tiles was.
+        javafx.geometry.Bounds first = onFx(() -> sceneBounds(console.session.dashboardView().tile(service(0) + "#0")));
+        javafx.geometry.Bounds second = onFx(() -> sceneBounds(console.session.dashboardView().tile(service(0) + "#1")));
+        assertThat(second.getMinX() - first.getMinX()).isEqualTo(310);
+        assertThat(second.getMinY()).isEqualTo(first.getMinY());
+        assertThat(first.getWidth()).isEqualTo(300);
+        assertThat(first.getHeight()).isEqualTo(190);
+
+        // The end of the wall: the last instance's tile, and still only a screenful of nodes.
+        String last = service(SERVICES - 1) + "#1";
+        robot.interact(() -> scroll.setVvalue(scroll.getVmax()));
+        waitUntil(() -> onFx(() -> console.session.dashboardView().tile(last) != null));
+        assertThat(onFx(() -> title(console.session.dashboardView().tile(last)))).isEqualTo(last);
+        assertThat(onFx(() -> console.session.dashboardView().tile(service(0) + "#0"))).as("scrolled away").isNull();
+        assertThat(onFx(() -> tileNodes(robot).size())).isBetween(1, bound);
+
+        // Back at the top, every node shows its own instance: its key, badge, marks and view model.
+        robot.interact(() -> scroll.setVvalue(scroll.getVmin()));
+        String throttled = service(1) + "#1";
+        waitUntil(() -> onFx(() -> console.session.dashboardView().tile(throttled) != null));
+        onFx(() -> {
+            for (ThrottleTile tile : tileNodes(robot)) {
+                String key = tile.getModel().key();
+                assertThat(tile.getModel()).isSameAs(console.session.dashboard().tile(key));
+                assertThat(title(tile)).isEqualTo(key);
+                assertThat(badge(tile)).as(key).isEqualTo(tile.getModel().getBadgeText());
+                assertThat(tile.getPseudoClassStates().contains(THROTTLED)).as(key).isEqualTo(key.equals(throttled));
+            }
+            return null;
+        });
+        assertThat(onFx(() -> badge(console.session.dashboardView().tile(throttled)))).startsWith("Throttled · Memory");
+        assertThat(onFx(() -> tileNodes(robot).size())).isBetween(1, bound);
+    }
+}
