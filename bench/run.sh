@@ -156,15 +156,19 @@ forward() {
 
 # The installed app's start against a minimal app on the same runtime, and a role instance's
 # launch -> ready with and without its cache. Needs the app image of `mvn -B -Ppackage package`
-# (target/jpackage/sluice, with its ahead-of-time caches); IMAGE=DIR picks another.
+# (target/jpackage/sluice, with its ahead-of-time caches); IMAGE=DIR picks another. BASELINE=DIR, another
+# image on the same runtime (say, of an earlier commit), times its console with its cache in the same
+# rounds instead of the console without a cache; READY_RUNS=0 skips the role instance's runs.
 aot() {
   local image="${IMAGE:-target/jpackage/sluice}"
   [[ -f "$image/lib/app/sluice.aot" ]] || { echo "no app image with caches at $image: run mvn -B -Ppackage package first" >&2; exit 2; }
   local data; data=$(mktemp -d /tmp/sluice-bench-data.XXXXXX)
-  { machine; java -cp "$cp" -Dbench.image="$image" org.sluice.bench.StartupBench "${ROUNDS:-10}" "$data"; } 2>&1 \
+  { machine; java -cp "$cp" -Dbench.image="$image" ${BASELINE:+-Dbench.baseline="$BASELINE"} org.sluice.bench.StartupBench "${ROUNDS:-10}" "$data"; machine; } 2>&1 \
     | tee "$out/aot-startup.log" | grep -E 'RESULT|^date|first run'
-  { machine; java -cp "$cp" org.sluice.bench.InstanceReadyBench "$image" "${READY_RUNS:-20}"; } 2>&1 \
-    | tee "$out/aot-ready.log" | grep -E 'RESULT|^date'
+  if [[ "${READY_RUNS:-20}" != 0 ]]; then
+    { machine; java -cp "$cp" org.sluice.bench.InstanceReadyBench "$image" "${READY_RUNS:-20}"; } 2>&1 \
+      | tee "$out/aot-ready.log" | grep -E 'RESULT|^date'
+  fi
 }
 
 # What 1,000 stalled uploads (headers, then 3 of 1,000 bytes) cost the host: threads, RSS and live heap.

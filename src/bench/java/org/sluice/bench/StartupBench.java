@@ -31,6 +31,11 @@ import java.util.regex.Pattern;
  * and the apps are the minimal app started the plain way, the console with the image's launcher
  * options but no ahead-of-time cache ({@code sluice}), and the console as the installed launcher
  * starts it, with its cache ({@code sluice-aot}).
+ *
+ * <p>With {@code -Dbench.baseline=DIR} as well (another app image on the same runtime, for example
+ * one made from an earlier commit), that image's console with its cache ({@code baseline-aot})
+ * takes the place of the console without a cache, so that a change is timed against what it
+ * changes in the same rounds.
  */
 public final class StartupBench {
     private static final Pattern CPU = Pattern.compile("fxCpuMs=(\\d+) processCpuMs=(\\d+)");
@@ -52,7 +57,8 @@ public final class StartupBench {
         System.out.println((firstRun ? "first run (creates the demo services, not counted): " : "warm-up (not counted): ") + warmUp);
         // Three apps per round, in an order that rotates, so a drift in the machine's load falls
         // on all alike: the minimal app, the minimal table app, and the console.
-        List<String> apps = IMAGE == null ? List.of("minimal", "table", "sluice") : List.of("minimal", "sluice", "sluice-aot");
+        List<String> apps = IMAGE == null ? List.of("minimal", "table", "sluice")
+                : BASELINE == null ? List.of("minimal", "sluice", "sluice-aot") : List.of("minimal", "baseline-aot", "sluice-aot");
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         apps.forEach(app -> runs.put(app, new ArrayList<>()));
         for (int i = 0; i < rounds; i++) {
@@ -62,12 +68,20 @@ public final class StartupBench {
             }
         }
         runs.forEach(StartupBench::report);
-        ratio("sluice", "minimal", runs, Run::firstFrameMs, "ratio");
+        if (runs.containsKey("sluice")) {
+            ratio("sluice", "minimal", runs, Run::firstFrameMs, "ratio");
+        }
         if (IMAGE == null) {
             ratio("table", "minimal", runs, Run::firstFrameMs, "ratio");
             ratio("sluice", "table", runs, Run::firstFrameMs, "ratio");
             ratio("sluice", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
             ratio("table", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+        } else if (BASELINE != null) {
+            ratio("sluice-aot", "minimal", runs, Run::firstFrameMs, "ratio");
+            ratio("baseline-aot", "minimal", runs, Run::firstFrameMs, "ratio");
+            ratio("sluice-aot", "baseline-aot", runs, Run::firstFrameMs, "ratio");
+            ratio("sluice-aot", "baseline-aot", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+            ratio("sluice-aot", "baseline-aot", runs, Run::processCpuMs, "process CPU ratio");
         } else {
             ratio("sluice-aot", "minimal", runs, Run::firstFrameMs, "ratio");
             ratio("sluice-aot", "sluice", runs, Run::firstFrameMs, "ratio");
@@ -77,10 +91,12 @@ public final class StartupBench {
 
     /** The app image whose runtime, class path and launcher options the runs use, or null. */
     private static final Path IMAGE = System.getProperty("bench.image") == null ? null : Path.of(System.getProperty("bench.image"));
+    /** An app image whose console the runs compare with IMAGE's, or null. */
+    private static final Path BASELINE = System.getProperty("bench.baseline") == null ? null : Path.of(System.getProperty("bench.baseline"));
 
     /** The image's class path, as its launcher sets it, then this bench's own. */
-    private static String imageClassPath() throws IOException {
-        Path app = IMAGE.resolve("lib/app");
+    private static String imageClassPath(Path image) throws IOException {
+        Path app = image.resolve("lib/app");
         List<String> entries = new ArrayList<>();
         for (String line : Files.readAllLines(app.resolve("sluice.cfg"))) {
             if (line.startsWith("app.classpath=")) {
@@ -92,8 +108,8 @@ public final class StartupBench {
     }
 
     /** The image launcher's Java options; without the ahead-of-time cache unless {@code withCache}. */
-    private static List<String> imageOptions(boolean withCache) throws IOException {
-        Path app = IMAGE.resolve("lib/app");
+    private static List<String> imageOptions(Path image, boolean withCache) throws IOException {
+        Path app = image.resolve("lib/app");
         List<String> options = new ArrayList<>();
         for (String line : Files.readAllLines(app.resolve("sluice.cfg"))) {
             if (line.startsWith("java-options=")) {
@@ -127,19 +143,20 @@ public final class StartupBench {
     }
 
     static Run run(String app, Path data, Path prefs) throws IOException, InterruptedException {
-        String java = IMAGE == null ? ProcessHandle.current().info().command().orElse("java")
-                : IMAGE.resolve("lib/runtime/bin/java").toString();
+        Path image = app.startsWith("baseline") ? BASELINE : IMAGE;
+        String java = image == null ? ProcessHandle.current().info().command().orElse("java")
+                : image.resolve("lib/runtime/bin/java").toString();
         List<String> command = new ArrayList<>(List.of(java,
-                "-cp", IMAGE == null ? System.getProperty("java.class.path") : imageClassPath()));
-        if (IMAGE != null && app.startsWith("sluice")) {
-            command.addAll(imageOptions(app.equals("sluice-aot")));
+                "-cp", image == null ? System.getProperty("java.class.path") : imageClassPath(image)));
+        if (image != null && (app.startsWith("sluice") || app.startsWith("baseline"))) {
+            command.addAll(imageOptions(image, app.endsWith("-aot")));
         } else if (app.startsWith("sluice")) {
             // The console's own JVM options, as the dev launcher gives them (bench/run.sh's CONSOLE_JVM).
             command.addAll(Arrays.stream(System.getProperty("bench.consoleJvm", "").split(" ")).filter(o -> !o.isBlank()).toList());
         }
         command.addAll(List.of("-Dprism.order=sw", "-Djavafx.pulseLogger=true", "-Djavafx.pulseLogger.threshold=0",
                 "-Djava.util.prefs.userRoot=" + prefs, "-Duser.language=en", "-Duser.country=US"));
-        if (app.startsWith("sluice")) {
+        if (app.startsWith("sluice") || app.startsWith("baseline")) {
             command.addAll(List.of("-Dsluice.data=" + data, "-Dsluice.theme=light", "org.sluice.console.ConsoleStartupProbe"));
         } else if (app.equals("table")) {
             command.add("org.sluice.bench.MinimalTableApp");

@@ -95,7 +95,7 @@ public final class ConsoleApp extends Application {
         fleet = new FleetGroup(opening);
         executor.run(() -> {
             try {
-                LocalFleet local = LocalFleet.openOnThisMachine(data, DEFAULT_PORT, requester, true);
+                                LocalFleet local = LocalFleet.openOnThisMachine(data, DEFAULT_PORT, requester, true);
                 opening.opened(local);
                 return local;
             } catch (IOException | RuntimeException e) {
@@ -205,7 +205,7 @@ public final class ConsoleApp extends Application {
         return box;
     }
 
-    /** Builds the window content once the opening screen is drawn. */
+    /** Builds the window content once the opening screen is drawn, and shows it once its grid is filled. */
     private void showMain() {
         if (openingFailed != null) {
             return;
@@ -215,11 +215,18 @@ public final class ConsoleApp extends Application {
         }
         I18n i18n = new I18n(locale());
         stage.setTitle(i18n.get("app.title"));
-        session = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
+        ConsoleSession made = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
                 shell(), System::currentTimeMillis, HttpTraffic::start, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()),
                 new ConnectionsFile(ConsoleSettings.folder()));
-        stage.getScene().setRoot(session.view());
-        session.start();
+        session = made;
+        // The opening screen stays until the grid holds the services: the console's first frame
+        // then has them, and the window is styled, laid out and drawn once instead of twice (empty,
+        // then filled). A host that could not be read shows the console too, saying why.
+        made.start(() -> {
+            if (session == made && openingFailed == null) {
+                stage.getScene().setRoot(made.view());
+            }
+        });
         relaunchOnceShown();
     }
 

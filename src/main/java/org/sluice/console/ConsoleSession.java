@@ -247,6 +247,14 @@ final class ConsoleSession implements AutoCloseable {
      * connects again to the hosts the console keeps, whose services arrive as they answer.
      */
     void start() {
+        start(() -> { });
+    }
+
+    /**
+     * {@link #start()}, then runs {@code loaded} on the JavaFX thread once the grid's rows hold
+     * the snapshot's services, or once the grid says why they could not be read.
+     */
+    void start(Runnable loaded) {
         pump.start();
         executor.run(fleet::snapshot, snapshot -> {
             services.load(snapshot);
@@ -254,7 +262,11 @@ final class ConsoleSession implements AutoCloseable {
             dashboard.load(snapshot);
             hosts.load(snapshot);
             hosts.start();
-        }, failure -> services.loadFailed(failure));
+            loaded.run();
+        }, failure -> {
+            services.loadFailed(failure);
+            loaded.run();
+        });
     }
 
     Parent view() {

@@ -80,8 +80,25 @@ final class ConsoleFixture implements AutoCloseable {
             fleet.create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name))
                     .completion().get(10, TimeUnit.SECONDS);
         }
+        session = session(group, stage, locale, executor, configFolder);
+        javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
+        Scene scene = new Scene(session.view(), 1400, 820);
+        scene.getStylesheets().add(ConsoleApp.STYLESHEET);
+        stage.setScene(scene);
+        // The stage is shared by every test; one that resized it must not leave the next a narrow window.
+        stage.sizeToScene();
+        stage.show();
+        session.start();
+    }
+
+    /**
+     * A console session over {@code group} as the console makes one, with a shell that remembers
+     * nothing, test traffic that sends nothing and connections kept in {@code configFolder}; not
+     * started.
+     */
+    static ConsoleSession session(FleetGroup group, Stage stage, Locale locale, FxExecutor executor, Path configFolder) {
         I18n i18n = new I18n(locale);
-        session = new ConsoleSession(group, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
+        return new ConsoleSession(group, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
                 new MainView.Shell() {
                     @Override
                     public boolean isDark() {
@@ -114,14 +131,6 @@ final class ConsoleFixture implements AutoCloseable {
                     public void stop() {
                     }
                 }, RemoteHosts.overHttps(QUICK), new ConnectionsFile(configFolder));
-        javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
-        Scene scene = new Scene(session.view(), 1400, 820);
-        scene.getStylesheets().add(ConsoleApp.STYLESHEET);
-        stage.setScene(scene);
-        // The stage is shared by every test; one that resized it must not leave the next a narrow window.
-        stage.sizeToScene();
-        stage.show();
-        session.start();
     }
 
     List<FakeLauncher.Fake> instances(String service) {
