@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
+import org.sluice.runtime.instance.ArrivingBody;
 import org.sluice.runtime.instance.MessageBody;
 
 @Timeout(30)
@@ -197,12 +198,12 @@ class FrontDoorTest {
     void aStalledUploadIsGivenRoomOnlyForTheBytesThatArrived() throws Exception {
         // Three bytes of a message, then nothing: what the door sets aside for the body must follow
         // what came, not what may come, or 1,000 such senders hold memory for nothing (perf.md, J6).
-        ArrivingBytes stalled = new ArrivingBytes("abc".getBytes(StandardCharsets.US_ASCII));
+        ArrivingBody stalled = new ArrivingBody("abc".getBytes(StandardCharsets.US_ASCII));
 
         byte[] body = MessageBody.readLimited(stalled, FrontDoor.MAX_MESSAGE_BYTES);
 
         assertThat(body).isEqualTo("abc".getBytes(StandardCharsets.US_ASCII));
-        assertThat(stalled.mostRoomAhead).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
+        assertThat(stalled.mostRoomAhead()).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
     }
 
     @Test
@@ -210,48 +211,13 @@ class FrontDoorTest {
         byte[] largest = new byte[FrontDoor.MAX_MESSAGE_BYTES];
         java.util.Arrays.fill(largest, (byte) 'x');
         largest[largest.length - 1] = 'y';
-        ArrivingBytes whole = new ArrivingBytes(largest);
-        ArrivingBytes over = new ArrivingBytes(new byte[FrontDoor.MAX_MESSAGE_BYTES + 1]);
+        ArrivingBody whole = new ArrivingBody(largest);
+        ArrivingBody over = new ArrivingBody(new byte[FrontDoor.MAX_MESSAGE_BYTES + 1]);
 
         assertThat(MessageBody.readLimited(whole, FrontDoor.MAX_MESSAGE_BYTES)).isEqualTo(largest);
         assertThat(MessageBody.readLimited(over, FrontDoor.MAX_MESSAGE_BYTES)).isNull();
         assertThat(over.left()).as("the rest of a body over the limit is read and dropped").isZero();
-        assertThat(whole.mostRoomAhead).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
-    }
-
-    /**
-     * A body arriving 1,000 bytes at a time; remembers the most room a reader offered in one read
-     * beyond the bytes that had arrived by then.
-     */
-    private static final class ArrivingBytes extends java.io.InputStream {
-        private final byte[] bytes;
-        private int next;
-        int mostRoomAhead;
-
-        ArrivingBytes(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        int left() {
-            return bytes.length - next;
-        }
-
-        @Override
-        public int read() {
-            return next < bytes.length ? bytes[next++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] into, int offset, int length) {
-            mostRoomAhead = Math.max(mostRoomAhead, length - next);
-            if (next == bytes.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(length, 1000), bytes.length - next);
-            System.arraycopy(bytes, next, into, offset, n);
-            next += n;
-            return n;
-        }
+        assertThat(whole.mostRoomAhead()).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
     }
 
     @Test

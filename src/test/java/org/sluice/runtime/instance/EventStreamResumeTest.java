@@ -97,6 +97,16 @@ class EventStreamResumeTest {
         return new ProtocolEvent.Sampled(timeMs, 40, 1, 2, timeMs, timeMs, 0, 0, 1, 2, state, Set.of());
     }
 
+    /** What the connector logs from now until the test ends. */
+    private ListAppender<ILoggingEvent> connectorLog() {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(NetworkInstanceConnector.class);
+        logged.start();
+        logger.addAppender(logged);
+        closing.add(() -> logger.detachAppender(logged));
+        return logged;
+    }
+
     private RoleInstance follow() throws IOException {
         RoleInstance followed = new NetworkInstanceConnector(QUICK).connect("orders", 0, relay.address(), TOKEN, events);
         closing.add(followed::kill);
@@ -137,11 +147,7 @@ class EventStreamResumeTest {
 
     @Test
     void aBreakLongerThanTheInstanceKeepsGivesTheStateAndOneNoticeThatEventsMayBeMissing() throws Exception {
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger(NetworkInstanceConnector.class);
-        logged.start();
-        logger.addAppender(logged);
-        closing.add(() -> logger.detachAppender(logged));
+        ListAppender<ILoggingEvent> logged = connectorLog();
         writer.emit(new ProtocolEvent.Ready(4711, 7));
         writer.emit(THROTTLED);
         RoleInstance followed = follow();
@@ -167,11 +173,7 @@ class EventStreamResumeTest {
 
     @Test
     void anInstanceThatRestartedDuringTheBreakGivesItsStateAndTheNotice() throws Exception {
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger(NetworkInstanceConnector.class);
-        logged.start();
-        logger.addAppender(logged);
-        closing.add(() -> logger.detachAppender(logged));
+        ListAppender<ILoggingEvent> logged = connectorLog();
         writer.emit(new ProtocolEvent.Ready(4711, 7));
         writer.emit(sample(200, ThrottleState.NORMAL));
         RoleInstance followed = follow();

@@ -51,7 +51,7 @@ class MessageHandlerTest {
 
         assertThat(exchange.status).isEqualTo(200);
         assertThat(delivered).singleElement().isEqualTo("abc".getBytes(StandardCharsets.US_ASCII));
-        assertThat(body.mostRoomAhead).as("bytes the instance made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
+        assertThat(body.mostRoomAhead()).as("bytes the instance made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
     }
 
     @Test
@@ -64,7 +64,7 @@ class MessageHandlerTest {
         assertThat(exchange.status).isEqualTo(413);
         assertThat(exchange.answer()).isEqualTo("the message is over the limit of 4194304 bytes (4 MiB)");
         assertThat(delivered).isEmpty();
-        assertThat(body.mostRoomAhead).as("bytes the instance made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
+        assertThat(body.mostRoomAhead()).as("bytes the instance made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
         assertThat(monitor.awaitIdle(10_000)).isTrue();
     }
 
@@ -79,37 +79,6 @@ class MessageHandlerTest {
 
         assertThat(exchange.status).isEqualTo(200);
         assertThat(delivered).singleElement().isEqualTo(largest);
-    }
-
-    /**
-     * A body arriving 1,000 bytes at a time, with no Content-Length; remembers the most room a
-     * reader asked to fill in one read beyond the bytes that had arrived by then.
-     */
-    private static final class ArrivingBody extends InputStream {
-        private final byte[] bytes;
-        private int next;
-        int mostRoomAhead;
-
-        ArrivingBody(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read() {
-            return next < bytes.length ? bytes[next++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] into, int offset, int length) {
-            mostRoomAhead = Math.max(mostRoomAhead, length - next);
-            if (next == bytes.length) {
-                return -1;
-            }
-            int n = Math.min(Math.min(length, 1000), bytes.length - next);
-            System.arraycopy(bytes, next, into, offset, n);
-            next += n;
-            return n;
-        }
     }
 
     /** A POST to /messages with the given body; keeps the status and the answer. */
