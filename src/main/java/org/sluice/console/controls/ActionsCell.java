@@ -72,16 +72,7 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
         super.updateItem(row, empty);
         unbindButtons();
         ServiceRowViewModel shown = empty ? null : row;
-        if (shown != held) {
-            // The new row first: a row the cell shows again keeps its commands.
-            if (shown != null) {
-                shown.holdCommands();
-            }
-            if (held != null) {
-                held.releaseCommands();
-            }
-            held = shown;
-        }
+        held = ServiceRowViewModel.moveHold(held, shown);
         if (shown == null) {
             setGraphic(null);
             return;
@@ -101,10 +92,7 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
      */
     public void letGo() {
         unbindButtons();
-        if (held != null) {
-            held.releaseCommands();
-            held = null;
-        }
+        held = ServiceRowViewModel.moveHold(held, null);
         setGraphic(null);
     }
 

@@ -301,15 +301,7 @@ public final class MainView extends BorderPane {
      */
     private void updateServiceMenu() {
         ServiceRowViewModel row = services.selectedProperty().get();
-        if (row != menuRow) {
-            if (row != null) {
-                row.holdCommands();
-            }
-            if (menuRow != null) {
-                menuRow.releaseCommands();
-            }
-            menuRow = row;
-        }
+        menuRow = ServiceRowViewModel.moveHold(menuRow, row);
         for (Map.Entry<Operation, MenuItem> entry : operationItems.entrySet()) {
             Operation operation = entry.getKey();
             MenuItem item = entry.getValue();

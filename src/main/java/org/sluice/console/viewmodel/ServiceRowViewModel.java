@@ -190,6 +190,25 @@ public final class ServiceRowViewModel {
     }
 
     /**
+     * Moves a hold from {@code from} to {@code to} (either may be null; nothing when they are the
+     * same), holding the new row before releasing the old, so that a row shown again keeps its
+     * commands.
+     *
+     * @return {@code to}, the row now held
+     */
+    public static ServiceRowViewModel moveHold(ServiceRowViewModel from, ServiceRowViewModel to) {
+        if (from != to) {
+            if (to != null) {
+                to.holdCommands();
+            }
+            if (from != null) {
+                from.releaseCommands();
+            }
+        }
+        return to;
+    }
+
+    /**
      * A cell, or the Service menu, starts showing this row's commands: they stay while it does.
      * Each call is matched by one {@link #releaseCommands()}.
      */
