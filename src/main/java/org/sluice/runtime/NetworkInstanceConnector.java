@@ -1,7 +1,6 @@
 package org.sluice.runtime;
 
 import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -61,6 +60,8 @@ public final class NetworkInstanceConnector implements InstanceConnector {
     private static final AtomicInteger READERS = new AtomicInteger();
     private static final int MAX_HEADER_LINE = 8192;
     private static final int MAX_HEADERS = 100;
+    /** The longest event line the host reads: far above any an instance writes (a sample is about 300 characters). */
+    static final int MAX_LINE_CHARS = 1 << 20;
     /** How long the host waits for a command other than stop to be acted on. */
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
 
@@ -191,14 +192,14 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         }
 
         void begin() throws IOException {
-            BufferedReader first = openWithRetries(Optional.empty());
+            EventLines first = openWithRetries(Optional.empty());
             // A virtual thread: it spends its life blocked on the socket, and there may be hundreds.
             Thread.ofVirtual().name("sluice-instance-net-" + service + "-" + index + "-" + READERS.incrementAndGet())
                     .start(() -> follow(first));
         }
 
         /** Opens the stream, trying up to the limit; {@code broke} is why the last one ended, if one did. */
-        private BufferedReader openWithRetries(Optional<String> broke) throws IOException {
+        private EventLines openWithRetries(Optional<String> broke) throws IOException {
             IOException last = null;
             for (int attempt = 1; attempt <= reconnect.attempts(); attempt++) {
                 // The first connection is tried at once; one that broke, after a pause.
@@ -231,7 +232,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
             }
         }
 
-        private BufferedReader open() throws IOException {
+        private EventLines open() throws IOException {
             Socket s = new Socket();
             try {
                 s.connect(address, (int) reconnect.connect().toMillis());
@@ -286,7 +287,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                     s.close();
                 }
                 begun(resuming, answeredRun, resume, before, stateLines);
-                return new BufferedReader(new InputStreamReader(new ChunkedInput(in), StandardCharsets.UTF_8));
+                return new EventLines(new InputStreamReader(new ChunkedInput(in), StandardCharsets.UTF_8), MAX_LINE_CHARS);
             } catch (IOException | RuntimeException e) {
                 s.close();
                 throw e;
@@ -343,11 +344,11 @@ public final class NetworkInstanceConnector implements InstanceConnector {
             stateLeft = -1;
         }
 
-        private void follow(BufferedReader first) {
-            BufferedReader stream = first;
+        private void follow(EventLines first) {
+            EventLines stream = first;
             while (true) {
                 String broke;
-                try (BufferedReader lines = stream) {
+                try (EventLines lines = stream) {
                     for (String line; (line = lines.readLine()) != null; ) {
                         handle(line);
                     }
@@ -640,6 +641,73 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 throw new IOException("a chunk did not end with CRLF");
             }
             return n;
+        }
+    }
+
+    /**
+     * The lines of an event stream, each at most a given number of characters: an instance (or
+     * whoever holds its token) that sends a line without end makes the stream break, not the host
+     * hold it. A line ends at a newline, a carriage return before it left out; the last may have none.
+     */
+    static final class EventLines extends java.io.Reader {
+        private final java.io.Reader in;
+        private final int maxChars;
+        private final char[] buffer = new char[8192];
+        private int next;
+        private int end;
+
+        EventLines(java.io.Reader in, int maxChars) {
+            this.in = in;
+            this.maxChars = maxChars;
+        }
+
+        /** The next line, or null at the end of the stream. */
+        String readLine() throws IOException {
+            StringBuilder line = null;
+            while (true) {
+                if (next == end) {
+                    end = in.read(buffer, 0, buffer.length);
+                    next = 0;
+                    if (end <= 0) {
+                        end = 0;
+                        return line == null ? null : line.toString();
+                    }
+                }
+                int start = next;
+                while (next < end && buffer[next] != '\n') {
+                    next++;
+                }
+                int length = (line == null ? 0 : line.length()) + next - start;
+                if (length > maxChars + 1) {
+                    // One over the limit may be a carriage return before the newline.
+                    throw new IOException("an event line longer than " + maxChars + " characters");
+                }
+                if (line == null) {
+                    line = new StringBuilder(Math.min(length + 16, maxChars + 1));
+                }
+                line.append(buffer, start, next - start);
+                if (next < end) {
+                    next++; // the newline
+                    int last = line.length() - 1;
+                    if (last >= 0 && line.charAt(last) == '\r') {
+                        line.setLength(last);
+                    }
+                    if (line.length() > maxChars) {
+                        throw new IOException("an event line longer than " + maxChars + " characters");
+                    }
+                    return line.toString();
+                }
+            }
+        }
+
+        @Override
+        public int read(char[] into, int offset, int length) throws IOException {
+            throw new UnsupportedOperationException("an event stream is read a line at a time");
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
         }
     }
 }
