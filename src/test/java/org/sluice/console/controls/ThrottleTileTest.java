@@ -203,6 +203,44 @@ class ThrottleTileTest {
     }
 
     @Test
+    void aFlappingTileDrawsOncePerSampleAndThrottleChangeNotAtEveryPulse(FxRobot robot) {
+        robot.interact(() -> {
+            feed(START - 20_000, START, 50);
+            for (int i = 0; i < 5; i++) {
+                long time = START + i * 3_000L;
+                clock.set(time);
+                model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                        Set.of(Cause.CONCURRENCY), Optional.empty()));
+                clock.set(time + 1_500);
+                model.applyThrottle(new ThrottleTransition(time + 1_500, ThrottleState.THROTTLED, ThrottleState.NORMAL,
+                        Set.of(), Optional.empty()));
+            }
+            long time = START + 15_000;
+            clock.set(time);
+            model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                    Set.of(Cause.CONCURRENCY), Optional.empty()));
+        });
+        pulse(robot);
+        assertThat(tile.getPseudoClassStates()).contains(FLAPPING);
+        int drawn = tile.drawCount();
+
+        // One second of pulses, 60 of them, while throttled and flapping, with five samples in it.
+        robot.interact(() -> {
+            for (int frame = 1; frame <= 60; frame++) {
+                long now = START + 15_000 + frame * 1_000L / 60;
+                clock.set(now);
+                if (frame % 12 == 0) {
+                    model.addSample(new InstanceSample(now, 50, 110, 2, 0, 0, 0, 0, 1.0, 2.0));
+                }
+                tile.pulse(now);
+                tile.applyCss();
+            }
+        });
+
+        assertThat(tile.drawCount() - drawn).as("draws in a second of pulses").isLessThanOrEqualTo(5);
+    }
+
+    @Test
     void aFlappingInstanceIsMarkedFlappingInsteadOfThrottledAndDoesNotBlink(FxRobot robot) {
         robot.interact(() -> {
             feed(START - 20_000, START, 50);
