@@ -20,6 +20,7 @@ import javafx.geometry.Pos;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
+import javafx.scene.control.Labeled;
 import javafx.scene.control.OverrunStyle;
 import javafx.scene.control.SelectionMode;
 import javafx.scene.control.TableColumn;
@@ -29,6 +30,7 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
+import javafx.scene.text.Text;
 import javafx.util.Duration;
 
 import org.sluice.console.controls.ActionsCell;
@@ -55,6 +57,8 @@ public final class ServicesView extends BorderPane {
     private static final double SCROLL_BAR_ALLOWANCE = 16;
     /** The least widths Endpoint and Last operation get before any other column gives way. */
     private static final double WIDE_COMFORT = 200;
+    /** How many rows' texts the two widest columns' shares are measured on. */
+    private static final int MEASURED_ROWS = 50;
     private static final double NEXT_COMFORT = 190;
     private final ServicesViewModel model;
     private final HostsViewModel hosts;
@@ -233,7 +237,7 @@ public final class ServicesView extends BorderPane {
             }
             double room = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset() - SCROLL_BAR_ALLOWANCE;
             double rest = room - widths.values().stream().mapToDouble(Double::doubleValue).sum();
-            double first = Math.max(WIDE_COMFORT, Math.floor(rest * 0.6));
+            double first = Math.max(WIDE_COMFORT, wideShare(wide, next, rest));
             widths.put(wide, first);
             widths.put(next, Math.max(NEXT_COMFORT, rest - first));
             double excess = widths.values().stream().mapToDouble(Double::doubleValue).sum() - room;
@@ -256,6 +260,8 @@ public final class ServicesView extends BorderPane {
             }
         };
         table.widthProperty().addListener(fit);
+        // The shares follow the texts shown: rows that come or go may need another split.
+        table.getItems().addListener(fit);
         for (TableColumn<ServiceRowViewModel, ?> column : others) {
             // A width this method did not set is the operator's: the column's own from then on.
             column.widthProperty().addListener((o, before, now) -> {
@@ -267,6 +273,42 @@ public final class ServicesView extends BorderPane {
             column.visibleProperty().addListener(fit);
         }
         fit.invalidated(null);
+    }
+
+    /**
+     * The wide column's part of {@code rest}, the room the other columns leave to it and
+     * {@code next}: when the widest texts of both fit, each gets what its text needs and the wide
+     * one 60 % of what is left over; otherwise 60 % of it all.
+     */
+    private double wideShare(TableColumn<ServiceRowViewModel, ?> wide, TableColumn<ServiceRowViewModel, ?> next, double rest) {
+        double wideNeeds = textNeed(wide);
+        double nextNeeds = textNeed(next);
+        if (wideNeeds > 0 && nextNeeds > 0 && wideNeeds + nextNeeds <= rest) {
+            return Math.floor(wideNeeds + (rest - wideNeeds - nextNeeds) * 0.6);
+        }
+        return Math.floor(rest * 0.6);
+    }
+
+    /**
+     * The width the widest text of the first {@link #MEASURED_ROWS} rows needs in {@code column},
+     * the cell's padding included; 0 before any cell shows, whose font it takes.
+     */
+    private double textNeed(TableColumn<ServiceRowViewModel, ?> column) {
+        if (!(table.lookup(".table-row-cell .table-cell") instanceof Labeled cell)) {
+            return 0;
+        }
+        Text probe = new Text();
+        probe.setFont(cell.getFont());
+        double widest = 0;
+        List<ServiceRowViewModel> items = table.getItems();
+        for (int i = 0; i < Math.min(MEASURED_ROWS, items.size()); i++) {
+            Object value = column.getCellData(items.get(i));
+            if (value != null) {
+                probe.setText(value.toString());
+                widest = Math.max(widest, probe.getLayoutBounds().getWidth());
+            }
+        }
+        return widest == 0 ? 0 : Math.ceil(widest + cell.snappedLeftInset() + cell.snappedRightInset() + 2);
     }
 
     /** An action's name and keyboard shortcut, as its tooltip's first line. */
