@@ -261,7 +261,8 @@ public final class ServicesView extends BorderPane {
         };
         table.widthProperty().addListener(fit);
         // The shares follow the texts shown: rows that come or go may need another split.
-        table.getItems().addListener(fit);
+        // Released with the view: the rows' list is the view model's and outlives it.
+        subscriptions.onInvalidation(table.getItems(), fit);
         for (TableColumn<ServiceRowViewModel, ?> column : others) {
             // A width this method did not set is the operator's: the column's own from then on.
             column.widthProperty().addListener((o, before, now) -> {
