@@ -58,6 +58,26 @@ class ThrottleTileTest {
         }
     }
 
+    /**
+     * Twenty seconds of samples, then {@code entries} entries into Throttled 3 s apart, each back to
+     * Normal {@code normalAfterMs} later, and one more entry 3 s after the last: the instance ends
+     * throttled, at {@code START + entries * 3 s} on the clock.
+     */
+    private void flap(int entries, long normalAfterMs) {
+        feed(START - 20_000, START, 50);
+        for (int i = 0; i <= entries; i++) {
+            long time = START + i * 3_000L;
+            clock.set(time);
+            model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                    Set.of(Cause.CONCURRENCY), Optional.empty()));
+            if (i < entries) {
+                clock.set(time + normalAfterMs);
+                model.applyThrottle(new ThrottleTransition(time + normalAfterMs, ThrottleState.THROTTLED, ThrottleState.NORMAL,
+                        Set.of(), Optional.empty()));
+            }
+        }
+    }
+
     private void pulse(FxRobot robot) {
         robot.interact(() -> tile.pulse(clock.get()));
         WaitForAsyncUtils.waitForFxEvents();
@@ -204,22 +224,7 @@ class ThrottleTileTest {
 
     @Test
     void aFlappingTileDrawsOncePerSampleAndThrottleChangeNotAtEveryPulse(FxRobot robot) {
-        robot.interact(() -> {
-            feed(START - 20_000, START, 50);
-            for (int i = 0; i < 5; i++) {
-                long time = START + i * 3_000L;
-                clock.set(time);
-                model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
-                        Set.of(Cause.CONCURRENCY), Optional.empty()));
-                clock.set(time + 1_500);
-                model.applyThrottle(new ThrottleTransition(time + 1_500, ThrottleState.THROTTLED, ThrottleState.NORMAL,
-                        Set.of(), Optional.empty()));
-            }
-            long time = START + 15_000;
-            clock.set(time);
-            model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
-                    Set.of(Cause.CONCURRENCY), Optional.empty()));
-        });
+        robot.interact(() -> flap(5, 1_500));
         pulse(robot);
         assertThat(tile.getPseudoClassStates()).contains(FLAPPING);
         int drawn = tile.drawCount();
@@ -242,22 +247,7 @@ class ThrottleTileTest {
 
     @Test
     void aFlappingInstanceIsMarkedFlappingInsteadOfThrottledAndDoesNotBlink(FxRobot robot) {
-        robot.interact(() -> {
-            feed(START - 20_000, START, 50);
-            for (int i = 0; i < 4; i++) {
-                long time = START + i * 3_000L;
-                clock.set(time);
-                model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
-                        Set.of(Cause.CONCURRENCY), Optional.empty()));
-                clock.set(time + 1_000);
-                model.applyThrottle(new ThrottleTransition(time + 1_000, ThrottleState.THROTTLED, ThrottleState.NORMAL,
-                        Set.of(), Optional.empty()));
-            }
-            long time = START + 12_000;
-            clock.set(time);
-            model.applyThrottle(new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED,
-                    Set.of(Cause.CONCURRENCY), Optional.empty()));
-        });
+        robot.interact(() -> flap(4, 1_000));
         pulse(robot);
         assertThat(tile.getPseudoClassStates()).contains(FLAPPING).doesNotContain(THROTTLED, FLASHING);
         assertThat(robot.lookup(".throttle-tile-flash").query().isVisible()).isFalse();
