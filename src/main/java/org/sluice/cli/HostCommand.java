@@ -299,7 +299,11 @@ final class HostCommand implements Callable<Integer> {
         if (!m.matches()) {
             return false;
         }
-        return m.group(2) == null || (m.group(2).length() <= 5 && Integer.parseInt(m.group(2)) >= 1 && Integer.parseInt(m.group(2)) <= 65_535);
+        if (m.group(2) == null) {
+            return true;
+        }
+        int port = m.group(2).length() <= 5 ? Integer.parseInt(m.group(2)) : -1;
+        return port >= 1 && port <= 65_535;
     }
 
     /** http(s)://, a name, an IPv4 address or a bracketed IPv6 one, an optional port, an optional slash. */

@@ -680,7 +680,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 int length = (line == null ? 0 : line.length()) + next - start;
                 if (length > maxChars + 1) {
                     // One over the limit may be a carriage return before the newline.
-                    throw new IOException("an event line longer than " + maxChars + " characters");
+                    throw tooLong();
                 }
                 if (line == null) {
                     line = new StringBuilder(Math.min(length + 16, maxChars + 1));
@@ -693,11 +693,15 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                         line.setLength(last);
                     }
                     if (line.length() > maxChars) {
-                        throw new IOException("an event line longer than " + maxChars + " characters");
+                        throw tooLong();
                     }
                     return line.toString();
                 }
             }
+        }
+
+        private IOException tooLong() {
+            return new IOException("an event line longer than " + maxChars + " characters");
         }
 
         @Override
