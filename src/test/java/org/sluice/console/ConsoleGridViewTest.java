@@ -218,6 +218,57 @@ class ConsoleGridViewTest {
         }
     }
 
+    @Test
+    void inAShortWindowTheGridKeepsFiveRowsInSightWhileAServiceIsSelected(FxRobot robot) throws Throwable {
+        for (String name : List.of("ledger", "mail", "search", "stock")) {
+            console.fleet.create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name))
+                    .completion().get(10, TimeUnit.SECONDS);
+        }
+        waitUntil(() -> active("orders") && active("stock"));
+        inA900By600Window(robot, () -> {
+            robot.clickOn(tableRow(robot, "orders"));
+            WaitForAsyncUtils.waitForFxEvents();
+            TableView<?> table = robot.lookup("#services-table").queryTableView();
+            assertThat(rowsInSight(table)).as("rows of the grid wholly in sight with orders selected, the grid %.0f px high",
+                    table.getHeight()).isGreaterThanOrEqualTo(5);
+            // The details still show their tabs and a table with room for two instances.
+            TableView<?> instances = robot.lookup("#details-instances").queryAs(TableView.class);
+            Node header = instances.lookup(".column-header-background");
+            assertThat(instances.getHeight() - header.getBoundsInParent().getHeight())
+                    .as("room under the instances' header, at %.0f px high", instances.getHeight())
+                    .isGreaterThanOrEqualTo(2 * instances.getFixedCellSize());
+        });
+        // In a large window the grid has room for all six, and the details keep theirs.
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> {
+            stage.setWidth(1600);
+            stage.setHeight(1000);
+        });
+        try {
+            WaitForAsyncUtils.waitForFxEvents();
+            TableView<?> table = robot.lookup("#services-table").queryTableView();
+            assertThat(rowsInSight(table)).as("rows in sight at 1,600 × 1,000").isEqualTo(6);
+            Node details = robot.lookup(".details-view").query();
+            assertThat(details.getLayoutBounds().getHeight()).as("the details' height at 1,600 × 1,000").isGreaterThanOrEqualTo(300);
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
+    }
+
+    /** How many of {@code table}'s rows with an item show whole, within the part of the grid not hidden by its header. */
+    private static long rowsInSight(TableView<?> table) {
+        Node clip = table.lookup(".clipped-container");
+        Bounds shown = clip.localToScene(clip.getLayoutBounds());
+        return table.lookupAll(".table-row-cell").stream().map(n -> (TableRow<?>) n)
+                .filter(r -> r.isVisible() && !r.isEmpty() && r.getItem() != null)
+                .map(r -> r.localToScene(r.getLayoutBounds()))
+                .filter(b -> b.getMinY() >= shown.getMinY() - 0.5 && b.getMaxY() <= shown.getMaxY() + 0.5)
+                .count();
+    }
+
     /** Runs {@code check} in a 900 × 600 window, then gives the shared stage its usual size back. */
     private void inA900By600Window(FxRobot robot, org.junit.jupiter.api.function.Executable check) throws Throwable {
         robot.interact(() -> {

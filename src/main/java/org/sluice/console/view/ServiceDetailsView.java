@@ -15,6 +15,7 @@ import javafx.beans.value.ObservableValue;
 import javafx.collections.FXCollections;
 import javafx.collections.ListChangeListener;
 import javafx.geometry.Insets;
+import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.DatePicker;
 import javafx.scene.control.Label;
@@ -40,8 +41,10 @@ import org.sluice.throttle.InstanceEpisode;
 
 /** The selected service's instances, operation log, throttle episodes, backups and instance logs. */
 public final class ServiceDetailsView extends BorderPane {
-    /** The least height the pane keeps in the window's split. */
+    /** The least height the pane keeps in the window's split until its parts are laid out and can be measured. */
     static final double MIN_HEIGHT = 230;
+    /** How many instances the pane keeps room for, however short the window. */
+    static final int INSTANCES_KEPT_IN_SIGHT = 2;
 
     private final ServiceDetailsViewModel model;
     private final I18n i18n;
@@ -49,6 +52,7 @@ public final class ServiceDetailsView extends BorderPane {
     private final Label title = new Label();
     private final InstanceLogViewModel log;
     private TabPane tabs;
+    private TableView<InstanceRowViewModel> instances;
     private Tab logTab;
     private InstanceLogView logView;
     private final Subscriptions subscriptions = new Subscriptions();
@@ -100,8 +104,7 @@ public final class ServiceDetailsView extends BorderPane {
     private void createView() {
         getStyleClass().add("details-view");
         // Below the grid in a short window (900 × 600), the pane keeps room for its tabs and a
-        // table of two rows; the grid above gives way down to its own few rows.
-        setMinHeight(MIN_HEIGHT);
+        // table of two rows, measured (see computeMinHeight), and gives the rest to the grid above.
         title.getStyleClass().add("details-title");
         subscriptions.bind(title.textProperty(), Bindings.createStringBinding(() -> model.serviceProperty().get() == null
                 ? i18n.get("details.none") : i18n.get("details.title", model.serviceProperty().get()), model.serviceProperty()));
@@ -127,8 +130,9 @@ public final class ServiceDetailsView extends BorderPane {
         logView = new InstanceLogView(log, model.instances(), i18n);
         logTab = new Tab(i18n.get("details.log"), logView);
         logTab.setId("details-log-tab");
+        instances = instancesTable();
         tabs = new TabPane(
-                new Tab(i18n.get("details.instances"), instancesTable()),
+                new Tab(i18n.get("details.instances"), instances),
                 new Tab(i18n.get("details.operations"), operationLog()),
                 new Tab(i18n.get("details.episodes"), episodesTable()),
                 new Tab(i18n.get("details.backups"), backupsTable()),
@@ -192,6 +196,28 @@ public final class ServiceDetailsView extends BorderPane {
 
     private String causes(Set<Cause> causes) {
         return ServiceDetailsViewModel.causesText(causes, i18n);
+    }
+
+    /**
+     * The title, the tabs' headers and an instances table with room for
+     * {@link #INSTANCES_KEPT_IN_SIGHT} rows, as laid out in the font in use: what the pane keeps
+     * when the grid above takes the rest of a short window. Before there is a table, the title alone;
+     * before the parts are laid out, {@link #MIN_HEIGHT}.
+     */
+    @Override
+    protected double computeMinHeight(double width) {
+        double title = getTop() == null ? 0 : getTop().prefHeight(width);
+        if (tabs == null) {
+            return snappedTopInset() + title + snappedBottomInset();
+        }
+        Node tabHeaders = tabs.lookup(".tab-header-area");
+        Node columnHeaders = instances.lookup(".column-header-background");
+        if (tabHeaders == null || columnHeaders == null) {
+            return MIN_HEIGHT;
+        }
+        return snappedTopInset() + title + tabs.snappedTopInset() + tabHeaders.prefHeight(-1)
+                + instances.snappedTopInset() + columnHeaders.prefHeight(-1) + INSTANCES_KEPT_IN_SIGHT * instances.getFixedCellSize()
+                + instances.snappedBottomInset() + tabs.snappedBottomInset() + snappedBottomInset();
     }
 
     private TableView<InstanceRowViewModel> instancesTable() {

@@ -60,6 +60,12 @@ public final class ServicesView extends BorderPane {
     /** How many rows' texts the two widest columns' shares are measured on. */
     private static final int MEASURED_ROWS = 50;
     private static final double NEXT_COMFORT = 190;
+    /**
+     * How many rows the grid keeps in sight, however the split with the details below is dragged or
+     * the window shrunk: with fewer, a short window (900 × 600) showed a selected service and little
+     * else.
+     */
+    static final int ROWS_KEPT_IN_SIGHT = 5;
     private final ServicesViewModel model;
     private final HostsViewModel hosts;
     private final I18n i18n;
@@ -172,6 +178,21 @@ public final class ServicesView extends BorderPane {
         fitColumns(endpoint, last, List.of(endpoint, last, instances, health, state, host, name));
         setTop(new EngineNotices(hosts, subscriptions));
         setCenter(table);
+    }
+
+    /**
+     * The notices above the grid, its column headers and {@link #ROWS_KEPT_IN_SIGHT} rows: the split
+     * with the details gives the grid no less. The headers' height is the one laid out, which follows
+     * the font; before the first layout a row's height stands in for it.
+     */
+    @Override
+    protected double computeMinHeight(double width) {
+        Node header = table.lookup(".column-header-background");
+        double headerHeight = header instanceof javafx.scene.layout.Region region ? region.prefHeight(-1) : table.getFixedCellSize();
+        Node top = getTop();
+        double notices = top == null || !top.isManaged() ? 0 : top.prefHeight(width);
+        return snappedTopInset() + notices + table.snappedTopInset() + headerHeight
+                + ROWS_KEPT_IN_SIGHT * table.getFixedCellSize() + table.snappedBottomInset() + snappedBottomInset();
     }
 
     /** What the grid shows with no row: loading, no service at all, or none that passes the search and filters. */
