@@ -167,6 +167,23 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void theBulkMenuOffersAnOperationNoSelectedServiceAllowsDisabledAndSaysWhy(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders") && active("billing"));
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().selectAll());
+        robot.clickOn("#bulk-actions");
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.MenuButton bulk = robot.lookup("#bulk-actions").queryAs(javafx.scene.control.MenuButton.class);
+        try {
+            assertThat(bulk.getItems()).extracting(javafx.scene.control.MenuItem::getText, javafx.scene.control.MenuItem::isDisable)
+                    .startsWith(org.assertj.core.groups.Tuple.tuple("Start (none of the 2 selected allows it)", true),
+                            org.assertj.core.groups.Tuple.tuple("Stop (2 of 2)", false));
+        } finally {
+            robot.interact(bulk::hide);
+        }
+    }
+
+    @Test
     void theColumnsShareTheWindowsWidthAndTheStateStaysReadableWhenNarrow(FxRobot robot) throws Exception {
         robot.interact(() -> stage.setWidth(1600));
         waitUntil(() -> active("orders") && active("billing")

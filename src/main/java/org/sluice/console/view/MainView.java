@@ -375,11 +375,23 @@ public final class MainView extends BorderPane {
         why.setWrapText(true);
         why.setMaxWidth(360);
         Tooltip.install(bulkHolder, why);
+        Map<Operation, MenuItem> bulkItems = new EnumMap<>(Operation.class);
         for (Operation operation : bulk.operations()) {
             MenuItem item = new MenuItem(i18n.operation(operation), Icons.of(operation).create());
             item.setOnAction(e -> bulk.run(operation, List.copyOf(servicesView.table().getSelectionModel().getSelectedItems())));
             bulkActions.getItems().add(item);
+            bulkItems.put(operation, item);
         }
+        // Each item says how many of the selected services it reaches, as they stand when the menu
+        // opens; one that reaches none is disabled rather than ending in "0 will start".
+        bulkActions.setOnShowing(e -> {
+            List<ServiceRowViewModel> selected = List.copyOf(servicesView.table().getSelectionModel().getSelectedItems());
+            bulkItems.forEach((operation, item) -> {
+                BulkActionViewModel.Offer offer = bulk.offer(operation, selected);
+                item.setText(offer.label());
+                item.setDisable(!offer.possible());
+            });
+        });
         Region spring = new Region();
         HBox.setHgrow(spring, Priority.ALWAYS);
         // In a narrow window New service and Restore show their icons alone (their tooltips name

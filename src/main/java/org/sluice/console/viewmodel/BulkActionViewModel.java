@@ -63,6 +63,23 @@ public final class BulkActionViewModel {
         return new BulkPlan(operation, List.copyOf(willRun), List.copyOf(skipped), summary(operation, willRun, skipped));
     }
 
+    /**
+     * How the bulk menu offers {@code operation} for the selected {@code targets}: its name and how
+     * many of them it would reach, and whether it reaches any. An operation none of them allows is
+     * offered disabled, so that choosing it does not end in a quiet "0 will start".
+     */
+    public Offer offer(Operation operation, List<ServiceRowViewModel> targets) {
+        long reached = targets.stream().filter(row -> row.canRun(operation)).count();
+        String name = i18n.operation(operation);
+        return reached == 0
+                ? new Offer(i18n.get("bulk.offer.none", name, targets.size()), false)
+                : new Offer(i18n.get("bulk.offer", name, reached, targets.size()), true);
+    }
+
+    /** An operation as the bulk menu offers it: its label, and whether any selected service allows it. */
+    public record Offer(String label, boolean possible) {
+    }
+
     private String summary(Operation operation, List<String> willRun, List<BulkPlan.Skipped> skipped) {
         String run = i18n.get("bulk.willRun", willRun.size(), i18n.operation(operation).toLowerCase(i18n.locale()));
         if (skipped.isEmpty()) {

@@ -57,6 +57,19 @@ class BulkActionViewModelTest {
     }
 
     @Test
+    void theMenuSaysHowManySelectedServicesEachOperationReachesAndOffersNoneThatReachesNone() {
+        List<ServiceRowViewModel> targets = List.of(add("a", ServiceState.ACTIVE), add("b", ServiceState.ACTIVE),
+                add("s", ServiceState.SUSPENDED));
+
+        assertThat(bulk.offer(Operation.STOP, targets)).isEqualTo(new BulkActionViewModel.Offer("Stop (2 of 3)", true));
+        assertThat(bulk.offer(Operation.RESUME, targets)).isEqualTo(new BulkActionViewModel.Offer("Resume (1 of 3)", true));
+        assertThat(bulk.offer(Operation.START, targets))
+                .isEqualTo(new BulkActionViewModel.Offer("Start (none of the 3 selected allows it)", false));
+        assertThat(new BulkActionViewModel(fleet, RULES, new I18n(Locale.KOREAN), BackgroundExecutor.sameThread(), dialogs, notices)
+                .offer(Operation.START, targets).label()).isEqualTo("시작 (선택한 3개 모두 허용하지 않음)");
+    }
+
+    @Test
     void bulkRunsEachServiceAndOneFailureDoesNotStopTheRest() {
         List<ServiceRowViewModel> targets = List.of(add("a", ServiceState.ACTIVE), add("b", ServiceState.ACTIVE),
                 add("c", ServiceState.ACTIVE), add("d", ServiceState.SUSPENDED));
