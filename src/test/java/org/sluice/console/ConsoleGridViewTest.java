@@ -485,6 +485,38 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void aNumberOutOfRangeStaysAsTypedWhenTheUserMovesOnAndTheFormSaysWhatIsWrong(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        robot.clickOn("#button-new-service");
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
+        Button create = (Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
+                .lookupButton(javafx.scene.control.ButtonType.OK);
+        try {
+            robot.clickOn("#definition-name").write("refunds");
+            robot.clickOn("#definition-destination").write("dir:/tmp/refunds");
+            robot.clickOn("#definition-units .text-field").eraseText(1).write("9");
+            robot.clickOn("#definition-memory .text-field").eraseText(3).write("99999");
+            // Moving on to another field: the spinners put back no number of their own.
+            robot.clickOn("#definition-cores .text-field");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.lookup("#definition-units .text-field").queryTextInputControl().getText()).isEqualTo("9");
+            assertThat(robot.lookup("#definition-memory .text-field").queryTextInputControl().getText()).isEqualTo("99999");
+            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be from 1 to 8.");
+            assertThat(robot.lookup("#definition-problem-memoryMb").queryLabeled().getText()).isNotEmpty();
+            assertThat(create.isDisabled()).isTrue();
+            // The arrows step back into the range.
+            robot.clickOn("#definition-units .text-field");
+            robot.type(javafx.scene.input.KeyCode.DOWN);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.lookup("#definition-units .text-field").queryTextInputControl().getText()).isEqualTo("8");
+            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEmpty();
+        } finally {
+            robot.clickOn(robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
+                    .lookupButton(javafx.scene.control.ButtonType.CANCEL));
+        }
+    }
+
+    @Test
     void aSuspendedServiceSaysItsInstancesAreSuspendedNotRunning(FxRobot robot) throws Exception {
         waitUntil(() -> active("orders"));
         console.fleet.perform("orders", Operation.SUSPEND).completion().get(10, TimeUnit.SECONDS);

@@ -248,7 +248,7 @@ public final class FxDialogService implements DialogService {
      * form can say at once what is wrong; the spinner alone would quietly put back its last value.
      */
     private static Spinner<Integer> spinner(String id, int min, int max, javafx.beans.property.IntegerProperty value) {
-        Spinner<Integer> spinner = new Spinner<>(min, max, Math.max(min, Math.min(max, value.get())));
+        Spinner<Integer> spinner = new Spinner<>(new TypedNumbers(min, max, Math.max(min, Math.min(max, value.get()))));
         spinner.setId(id);
         spinner.setEditable(true);
         spinner.valueProperty().addListener((o, a, b) -> value.set(b));
@@ -261,6 +261,53 @@ public final class FxDialogService implements DialogService {
             }
         });
         return spinner;
+    }
+
+    /**
+     * A spinner's numbers that keep what the user typed, in range or not, when the field loses the
+     * focus: a stock spinner put its bound in place of 9 units or 99,999 MiB without a word, and the
+     * form then found nothing to say. The arrows step within the range, from out of it too. Text
+     * that is not a number leaves the value as it was (and the form says what is wrong).
+     */
+    private static final class TypedNumbers extends javafx.scene.control.SpinnerValueFactory<Integer> {
+        private final int min;
+        private final int max;
+
+        TypedNumbers(int min, int max, int initial) {
+            this.min = min;
+            this.max = max;
+            setConverter(new StringConverter<>() {
+                @Override
+                public String toString(Integer number) {
+                    return number == null ? "" : number.toString();
+                }
+
+                @Override
+                public Integer fromString(String text) {
+                    try {
+                        return Integer.valueOf(text.strip());
+                    } catch (NumberFormatException notANumber) {
+                        return getValue();
+                    }
+                }
+            });
+            setValue(initial);
+        }
+
+        @Override
+        public void decrement(int steps) {
+            step(-steps);
+        }
+
+        @Override
+        public void increment(int steps) {
+            step(steps);
+        }
+
+        private void step(int steps) {
+            long next = (long) (getValue() == null ? min : getValue()) + steps;
+            setValue((int) Math.max(min, Math.min(max, next)));
+        }
     }
 
     private static TextField field(javafx.beans.property.StringProperty property, String id) {
