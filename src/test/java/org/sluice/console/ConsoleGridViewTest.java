@@ -517,6 +517,29 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void scaleFromTheKeyboardTakesTheNumberTypedAndEnterAndRefusesOneOutOfRangeBeforeAsking(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        robot.clickOn(tableRow(robot, "orders"));
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.L)
+                .release(javafx.scene.input.KeyCode.L, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        waitUntil(() -> robot.lookup("#scale-units").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        Button ok = (Button) pane.lookupButton(javafx.scene.control.ButtonType.OK);
+        // Typed straight away, without a click into the field: the dialog opens with it ready.
+        robot.type(javafx.scene.input.KeyCode.DIGIT1, javafx.scene.input.KeyCode.DIGIT2);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
+                .as("with %s typed", robot.lookup("#scale-units .text-field").queryTextInputControl().getText())
+                .isEqualTo("Units must be from 1 to 8.");
+        assertThat(ok.isDisabled()).as("OK with 12 units typed").isTrue();
+
+        robot.eraseText(2).type(javafx.scene.input.KeyCode.DIGIT3, javafx.scene.input.KeyCode.ENTER);
+        waitUntil(() -> console.session.services().row("orders").orElseThrow().getDefinition().units() == 3);
+        assertThat(robot.lookup("#scale-units").tryQuery()).as("the dialog closed").isEmpty();
+    }
+
+    @Test
     void aSuspendedServiceSaysItsInstancesAreSuspendedNotRunning(FxRobot robot) throws Exception {
         waitUntil(() -> active("orders"));
         console.fleet.perform("orders", Operation.SUSPEND).completion().get(10, TimeUnit.SECONDS);

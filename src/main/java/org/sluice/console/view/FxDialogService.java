@@ -106,13 +106,37 @@ public final class FxDialogService implements DialogService {
     @Override
     public Optional<Integer> askUnits(String service, int current) {
         Dialog<Integer> dialog = dialog(i18n.get("dialog.scale.title", service));
-        Spinner<Integer> units = new Spinner<>(ServiceDefinition.MIN_UNITS, ServiceDefinition.MAX_UNITS, current);
+        Spinner<Integer> units = new Spinner<>(new TypedNumbers(ServiceDefinition.MIN_UNITS, ServiceDefinition.MAX_UNITS,
+                Math.max(ServiceDefinition.MIN_UNITS, Math.min(ServiceDefinition.MAX_UNITS, current))));
         units.setId("scale-units");
         units.setEditable(true);
-        VBox content = new VBox(10, new Label(i18n.get("dialog.scale.explain")), units);
+        // What the field holds is what the user asked for: read from the text itself, since Enter
+        // closes the dialog before the spinner has taken the typed number as its value (12 typed
+        // and Enter scaled to the old count, and said it had succeeded).
+        javafx.beans.binding.ObjectBinding<Integer> typed = Bindings.createObjectBinding(() -> {
+            try {
+                int number = Integer.parseInt(units.getEditor().getText().strip());
+                return number >= ServiceDefinition.MIN_UNITS && number <= ServiceDefinition.MAX_UNITS ? number : null;
+            } catch (NumberFormatException notANumber) {
+                return null;
+            }
+        }, units.getEditor().textProperty());
+        Label problem = new Label();
+        problem.setId("scale-problem");
+        problem.getStyleClass().add("form-problems");
+        problem.textProperty().bind(Bindings.when(typed.isNull()).then(i18n.get("definition.problem.units")).otherwise(""));
+        VBox content = new VBox(10, new Label(i18n.get("dialog.scale.explain")), units, problem);
         content.setPadding(new Insets(10));
         dialog.getDialogPane().setContent(content);
-        dialog.setResultConverter(button -> button == ButtonType.OK ? units.getValue() : null);
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(typed.isNull());
+        dialog.setResultConverter(button -> button == ButtonType.OK ? typed.get() : null);
+        // Opened from the keyboard (Ctrl+Shift+L), the dialog takes the number typed next: the field
+        // has the focus with its number selected. It had not, and Enter then scaled to the old count.
+        // Once shown, the dialog gives its default button the focus; the field takes it after that.
+        dialog.setOnShown(e -> javafx.application.Platform.runLater(() -> {
+            units.getEditor().requestFocus();
+            units.getEditor().selectAll();
+        }));
         return dialog.showAndWait();
     }
 
