@@ -71,4 +71,35 @@ class ConsoleKoreanViewTest {
         assertThat(cancelAlert.getText()).isEqualTo("취소");
         robot.interact(cancelAlert::fire);
     }
+
+    @Test
+    void theNewServiceFormGrowsToSayEachProblemWholeAsItAppears(FxRobot robot) throws Exception {
+        Stage owner = (Stage) robot.lookup("#services-table").query().getScene().getWindow();
+        org.sluice.console.view.FxDialogService dialogs =
+                new org.sluice.console.view.FxDialogService(new org.sluice.console.viewmodel.I18n(Locale.KOREAN), owner);
+        org.sluice.lifecycle.ServiceDefinition blank = new org.sluice.lifecycle.ServiceDefinition("", 1, 1, 256,
+                org.sluice.lifecycle.ServiceDefinition.Validation.NONE, null, null, "");
+        javafx.application.Platform.runLater(() -> dialogs.editDefinition(blank, true));
+        WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#definition-name").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
+        try {
+            // Problems that appear once the form is open: the window has to make room for them.
+            robot.clickOn("#definition-units .text-field").eraseText(1).type(javafx.scene.input.KeyCode.DIGIT9);
+            robot.clickOn("#definition-cores .text-field").eraseText(1).type(javafx.scene.input.KeyCode.DIGIT9,
+                    javafx.scene.input.KeyCode.DIGIT9);
+            robot.clickOn("#definition-memory .text-field").eraseText(3).type(javafx.scene.input.KeyCode.DIGIT1);
+            WaitForAsyncUtils.waitForFxEvents();
+            for (String field : java.util.List.of("name", "units", "coresPerInstance", "memoryMb", "destination")) {
+                javafx.scene.control.Labeled problem = robot.lookup("#definition-problem-" + field).queryLabeled();
+                assertThat(problem.getText()).as(field).isNotEmpty();
+                String shown = problem.lookupAll(".text").stream().map(n -> ((javafx.scene.text.Text) n).getText())
+                        .collect(java.util.stream.Collectors.joining());
+                assertThat(shown.replace("\n", "").replace(" ", "")).as("what the %s problem shows, %.0f px high", field, problem.getHeight())
+                        .isEqualTo(problem.getText().replace(" ", ""));
+            }
+        } finally {
+            robot.interact(((javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.CANCEL))::fire);
+        }
+    }
 }

@@ -169,6 +169,9 @@ public final class FxDialogService implements DialogService {
     }
 
     /** The definition form; with more than one host to choose from, it asks for the host first. */
+    /** The width of the column that says beside each field of the definition form what is wrong with it. */
+    private static final double PROBLEM_WIDTH = 240;
+
     private Dialog<Boolean> definitionDialog(DefinitionFormViewModel form, List<HostChoice> hosts) {
         boolean isNew = form.isNew();
         Dialog<Boolean> dialog = dialog(isNew ? i18n.get("dialog.definition.newTitle")
@@ -247,13 +250,23 @@ public final class FxDialogService implements DialogService {
             grid.add(label, 0, i + 1);
             grid.add(fields.get(i), 1, i + 1);
             // What is wrong with a field is said beside it, as the user types.
-            Label problem = new Label();
+            Label problem = new Label() {
+                // The grid asks for a row's height without a width, and a wrapping label then
+                // counts the lines of a wider one: the text was cut after its second line.
+                @Override
+                protected double computeMinHeight(double width) {
+                    return super.computePrefHeight(PROBLEM_WIDTH);
+                }
+            };
             problem.setId("definition-problem-" + problemFields.get(i));
             problem.getStyleClass().add("form-problems");
             problem.setWrapText(true);
-            problem.setPrefWidth(240);
-            problem.setMinWidth(240);
+            problem.setPrefWidth(PROBLEM_WIDTH);
+            problem.setMinWidth(PROBLEM_WIDTH);
             problem.textProperty().bind(form.problemProperty(problemFields.get(i)));
+            // A problem that appears, or grows, once the form is open needs more lines than the
+            // window was made for: the window grows with it (a Korean one read "…시작하고...").
+            problem.textProperty().addListener((o, was, now) -> fitWindow(dialog));
             grid.add(problem, 2, i + 1);
         }
         transform.setPrefColumnCount(28);
@@ -263,8 +276,24 @@ public final class FxDialogService implements DialogService {
         grid.getColumnConstraints().setAll(new ColumnConstraints(), fieldColumn, new ColumnConstraints());
         dialog.getDialogPane().setContent(grid);
         dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.canSubmitProperty().not());
-        dialog.setOnShown(e -> (isNew ? name : units.getEditor()).requestFocus());
+        dialog.setOnShown(e -> {
+            (isNew ? name : units.getEditor()).requestFocus();
+            fitWindow(dialog);
+        });
         return dialog;
+    }
+
+    /**
+     * Gives {@code dialog}'s window the size its content asks for now, after the pulse that lays the
+     * content out with its new texts.
+     */
+    private static void fitWindow(Dialog<?> dialog) {
+        javafx.application.Platform.runLater(() -> {
+            javafx.stage.Window window = dialog.getDialogPane().getScene() == null ? null : dialog.getDialogPane().getScene().getWindow();
+            if (window != null && window.isShowing()) {
+                window.sizeToScene();
+            }
+        });
     }
 
     /**
