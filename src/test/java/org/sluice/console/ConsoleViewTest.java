@@ -207,6 +207,20 @@ class ConsoleViewTest {
         assertThat(item.apply(Operation.STOP).isDisable()).isTrue();
     }
 
+    @Test
+    void theServiceMenuSaysWhichServiceItActsOnAndThatItIsOneOfSeveralSelected(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("billing").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        MenuItem target = menuItem(menu(robot, "menu-service"), "menu-service-target");
+        assertThat(target.getText()).isEqualTo("Select a service in the grid first");
+
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(row("orders"))));
+        assertThat(target.getText()).isEqualTo("Acts on orders");
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(row("billing"))));
+        assertThat(table.getSelectionModel().getSelectedItems()).hasSize(2);
+        assertThat(target.getText()).isEqualTo("Acts on billing alone of the 2 selected; Bulk action acts on them all");
+    }
+
     private static Menu menu(FxRobot robot, String id) {
         return robot.lookup(".menu-bar").queryAs(MenuBar.class).getMenus().stream()
                 .filter(m -> id.equals(m.getId())).findFirst().orElseThrow(() -> new AssertionError("no menu " + id));

@@ -115,6 +115,8 @@ public final class MainView extends BorderPane {
     /** The row whose commands the Service menu follows, or null. */
     private ServiceRowViewModel menuRow;
     private Menu serviceMenu;
+    /** The Service menu's first line: which service its items act on. */
+    private final MenuItem serviceTarget = new MenuItem();
 
     /**
      * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
@@ -184,6 +186,11 @@ public final class MainView extends BorderPane {
 
         Menu service = new Menu(i18n.get("menu.service"));
         service.setId("menu-service");
+        // First, the service the items act on: with several rows selected it is the one selected
+        // last, and only that one, which nothing said (Bulk action is for them all).
+        serviceTarget.setId("menu-service-target");
+        serviceTarget.setDisable(true);
+        service.getItems().addAll(serviceTarget, new SeparatorMenuItem());
         for (Map.Entry<Operation, KeyCombination> entry : SHORTCUTS.entrySet()) {
             service.getItems().add(operationItem(entry.getKey(), entry.getValue()));
         }
@@ -191,6 +198,8 @@ public final class MainView extends BorderPane {
         serviceMenu = service;
         service.setOnShowing(e -> updateServiceMenu());
         subscriptions.onChange(services.selectedProperty(), (o, a, b) -> updateServiceMenu());
+        servicesView.table().getSelectionModel().getSelectedItems().addListener(
+                (javafx.collections.ListChangeListener<ServiceRowViewModel>) change -> updateServiceMenu());
 
         // Account-wide operations touch every service, so they live apart from the selected service's.
         Menu account = new Menu(i18n.get("menu.account"));
@@ -301,6 +310,10 @@ public final class MainView extends BorderPane {
      */
     private void updateServiceMenu() {
         ServiceRowViewModel row = services.selectedProperty().get();
+        int selected = servicesView.table().getSelectionModel().getSelectedItems().size();
+        serviceTarget.setText(row == null ? i18n.get("menu.service.none")
+                : selected > 1 ? i18n.get("menu.service.targetOfSeveral", row.name(), selected)
+                : i18n.get("menu.service.target", row.name()));
         menuRow = ServiceRowViewModel.moveHold(menuRow, row);
         for (Map.Entry<Operation, MenuItem> entry : operationItems.entrySet()) {
             Operation operation = entry.getKey();
