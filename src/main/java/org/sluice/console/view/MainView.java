@@ -198,8 +198,9 @@ public final class MainView extends BorderPane {
         serviceMenu = service;
         service.setOnShowing(e -> updateServiceMenu());
         subscriptions.onChange(services.selectedProperty(), (o, a, b) -> updateServiceMenu());
-        servicesView.table().getSelectionModel().getSelectedItems().addListener(
-                (javafx.collections.ListChangeListener<ServiceRowViewModel>) change -> updateServiceMenu());
+        // Let go of with the rest, before the grid is: a grid let go of clears its selection, and
+        // the menu would take hold of a row again.
+        subscriptions.onChange(servicesView.table().getSelectionModel().getSelectedItems(), change -> updateServiceMenu());
 
         // Account-wide operations touch every service, so they live apart from the selected service's.
         Menu account = new Menu(i18n.get("menu.account"));
