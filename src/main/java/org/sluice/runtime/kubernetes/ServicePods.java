@@ -447,18 +447,21 @@ final class ServicePods implements ResourceEventHandler<Pod> {
             listener.onEvent(event);
         }
 
-        /** A suspended instance is suspended again in each new pod before the host hears it is ready. */
+        /**
+         * Each run (a new pod, or a container Kubernetes restarted) gets the gate the host holds for
+         * the instance before the host hears it is ready: a suspended instance is suspended (again:
+         * its pod starts it suspended, but a pod of an earlier template may not), any other is
+         * resumed. A run the host never connected to takes no message.
+         */
         private void whenReady(RoleInstance opened, InstanceEvent.Ready r) {
-            if (gateClosed) {
-                opened.suspend().whenComplete((done, failure) -> {
-                    if (failure != null) {
-                        LOG.warn("{} instance {} did not confirm that it refuses messages: {}", service, index, failure.getMessage());
-                    }
-                    becameReady(r);
-                });
-                return;
-            }
-            becameReady(r);
+            boolean closed = gateClosed;
+            (closed ? opened.suspend() : opened.resume()).whenComplete((done, failure) -> {
+                if (failure != null) {
+                    LOG.warn("{} instance {} did not confirm that it {}: {}", service, index,
+                            closed ? "refuses messages" : "takes messages", failure.getMessage());
+                }
+                becameReady(r);
+            });
         }
 
         private void becameReady(InstanceEvent.Ready r) {
