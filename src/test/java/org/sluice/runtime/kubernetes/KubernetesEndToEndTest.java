@@ -38,6 +38,7 @@ import org.sluice.runtime.FrontDoor;
 import org.sluice.runtime.Host;
 import org.sluice.runtime.InMemoryJournal;
 import org.sluice.runtime.InProcessInstance;
+import org.sluice.runtime.InstanceEvent;
 import org.sluice.runtime.NetworkInstanceConnector;
 import org.sluice.runtime.instance.InstanceProcess;
 
@@ -176,7 +177,7 @@ class KubernetesEndToEndTest {
     }
 
     /** The outcomes of instance restarts as the host logs them: the console's operation log and its restart markers. */
-    private static final class Restarts implements org.sluice.runtime.HostListener {
+    private static class Restarts implements org.sluice.runtime.HostListener {
         final CompletableFuture<OperationRecord> begun = new CompletableFuture<>();
         final CompletableFuture<OperationRecord> ended = new CompletableFuture<>();
 
@@ -196,7 +197,7 @@ class KubernetesEndToEndTest {
         }
 
         @Override
-        public void instanceEvent(String service, org.sluice.runtime.InstanceView instance, org.sluice.runtime.InstanceEvent event) {
+        public void instanceEvent(String service, org.sluice.runtime.InstanceView instance, InstanceEvent event) {
         }
     }
 
@@ -244,5 +245,61 @@ class KubernetesEndToEndTest {
         }
         assertThat(ended(host.perform("orders", Operation.RESUME, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
         assertThat(post("orders", "{\"resumed\":true}").statusCode()).as("the new process took the resume").isBetween(200, 299);
+    }
+
+    private HttpResponse<String> postToPod(String ip) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + ip + ":" + KubernetesInstanceLauncher.PROTOCOL_PORT + "/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aHostThatStartsAgainWhileAServiceIsSuspendedFindsItsRestartedPodClosedAndKeepsItSo() throws Exception {
+        String net = net();
+        Path outbox = Files.createDirectories(folder.resolve("outbox"));
+        ServiceDefinition orders = new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:" + outbox);
+        InMemoryJournal journal = new InMemoryJournal();
+        Host first = new Host(kubernetes, journal, InstantSource.system(), settings());
+        Host.Accepted create = first.create(orders, "test");
+        pods.awaitTemplateOf(orders);
+        InProcessInstance before = runPod("orders", anyPort());
+        PodAddress pod = PodAddress.open(new InetSocketAddress(InetAddress.getByName(net + "1"), KubernetesInstanceLauncher.PROTOCOL_PORT),
+                before.address(Duration.ofSeconds(20)));
+        addresses.add(pod);
+        pods.ready(orders, "orders-a", net + "1");
+        assertThat(ended(create).outcome()).isEqualTo(Outcome.SUCCEEDED);
+        assertThat(ended(first.perform("orders", Operation.SUSPEND, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+
+        // The host closes: it stops its instances, and Kubernetes starts the pod's container again
+        // under the Deployment, where it waits for the next host.
+        first.close();
+        kubernetes.close();
+        assertThat(before.exit().get(20, TimeUnit.SECONDS)).isZero();
+        InProcessInstance after = runPod("orders", anyPort());
+        pod.restartAs(after.address(Duration.ofSeconds(20)));
+        pods.put(orders, "orders-a", net + "1", true, 1, 0);
+        assertThat(postToPod(net + "1").statusCode()).as("no host yet: the restarted container refuses messages").isEqualTo(409);
+
+        try (KubernetesInstanceLauncher again = new KubernetesInstanceLauncher(client, Pods.settings(Duration.ofMinutes(10)),
+                new NetworkInstanceConnector())) {
+            host = new Host(again, journal, InstantSource.system(), settings());
+            CompletableFuture<InstanceEvent.Ready> ready = new CompletableFuture<>();
+            host.addListener(new Restarts() {
+                @Override
+                public void instanceEvent(String service, org.sluice.runtime.InstanceView instance, InstanceEvent event) {
+                    if (event instanceof InstanceEvent.Ready r) {
+                        ready.complete(r);
+                    }
+                }
+            });
+            host.open();
+            ready.get(30, TimeUnit.SECONDS);
+
+            assertThat(host.service("orders").orElseThrow().state()).isEqualTo(ServiceState.SUSPENDED);
+            assertThat(postToPod(net + "1").statusCode()).as("the host that started again keeps it suspended").isEqualTo(409);
+            assertThat(ended(host.perform("orders", Operation.RESUME, "test")).outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(postToPod(net + "1").statusCode()).as("and it follows that very process").isBetween(200, 299);
+            host.close();
+            host = null;
+        }
     }
 }
