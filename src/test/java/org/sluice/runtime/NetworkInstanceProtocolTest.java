@@ -382,6 +382,43 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
     }
 
     @Test
+    void aLineCutInHalfByABrokenStreamIsNotTakenAndComesWholeOnceAfterIt() throws Exception {
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        String two = "{\"event\":\"problem\",\"message\":\"two\",\"seq\":2}\n";
+        HttpServer stub = stub(exchange -> {
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
+            exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+            OutputStream out = exchange.getResponseBody();
+            if (queries.size() == 1) {
+                exchange.getResponseHeaders().set("Sluice-Seq", "0");
+                exchange.sendResponseHeaders(200, 0);
+                out.write("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                // Half a line, in a chunk of its own, then the connection goes.
+                out.write(two.substring(0, 20).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                throw new IOException("the stub's connection breaks within a line");
+            }
+            exchange.getResponseHeaders().set("Sluice-Resume", "resumed");
+            exchange.sendResponseHeaders(200, 0);
+            out.write((two + "{\"event\":\"problem\",\"message\":\"three\",\"seq\":3}\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        closing.add(instance::kill);
+
+        events.await(InstanceEvent.Problem.class, p -> p.message().equals("three"));
+
+        assertThat(queries).containsExactly("null", "run=run-1&after=1");
+        assertThat(events.all(InstanceEvent.Problem.class)).extracting(InstanceEvent.Problem::message).containsExactly("two", "three");
+    }
+
+    @Test
     void aStreamThatCannotBeFollowedAgainIsReportedAndTheInstanceExits() throws Exception {
         String ready = "{\"event\":\"ready\",\"port\":4711,\"pid\":7}";
         HttpServer[] stub = new HttpServer[1];
