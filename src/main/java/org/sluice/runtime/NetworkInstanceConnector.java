@@ -179,8 +179,11 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         private long stateUpTo;
         /** Lines of state still to read in such a stream ({@code Sluice-State-Lines}); -1 when the instance does not say. */
         private int stateLeft = -1;
-        /** The run the last answer named, whether or not its state was all read; null before one did. */
-        private String lastAnsweredRun;
+        /**
+         * The run of the process followed, as the last answer from it named it, whether or not its
+         * state was all read; the host's words name it. Null before an answer named one.
+         */
+        private volatile String lastAnsweredRun;
         /** The run of the stream just opened, when it is another process than the one followed; null otherwise. */
         private String restartedAs;
 
@@ -308,13 +311,14 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         private void begun(boolean resuming, String answeredRun, String resume, String before, String stateLines) {
             String named = answeredRun == null || answeredRun.isBlank() ? null : answeredRun;
             String earlier = lastAnsweredRun;
-            lastAnsweredRun = named;
             // Another run is another process: the one followed has ended, whatever this stream says
             // (a stream cut within its state asks without a run, so the names are compared too).
+            // Its name is not taken: a word sent meanwhile still names the run that ended, and is refused.
             if ((resuming && "other-run".equals(resume)) || (named != null && earlier != null && !named.equals(earlier))) {
                 restartedAs = named == null ? "(unnamed)" : named;
                 return;
             }
+            lastAnsweredRun = named;
             resumed = resuming && "resumed".equals(resume);
             if (resumed) {
                 return;
@@ -496,8 +500,9 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 return acted;
             }
             pending.add(acted);
+            String followed = lastAnsweredRun;
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(address)
-                            + "/protocol/" + word))
+                            + "/protocol/" + word + (followed == null ? "" : "?run=" + URLEncoder.encode(followed, StandardCharsets.UTF_8))))
                     .header("Authorization", "Bearer " + token)
                     .timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.noBody()).build();

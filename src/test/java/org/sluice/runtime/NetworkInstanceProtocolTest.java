@@ -419,6 +419,38 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
     }
 
     @Test
+    void theHostsWordsNameTheRunItFollowsSoThatAProcessInItsPlaceCanRefuseThem() throws Exception {
+        List<String> words = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        HttpServer stub = stub(exchange -> {
+            exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+            exchange.getResponseHeaders().set("Sluice-Seq", "1");
+            exchange.getResponseHeaders().set("Sluice-State-Lines", "1");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        for (String word : List.of("suspend", "stop")) {
+            stub.createContext("/protocol/" + word, exchange -> {
+                words.add(word + "?" + exchange.getRequestURI().getRawQuery());
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+        }
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        instance.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        instance.suspend().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(words).containsExactly("suspend?run=run-1");
+    }
+
+    @Test
     void aStreamThatCannotBeFollowedAgainIsReportedAndTheInstanceExits() throws Exception {
         String ready = "{\"event\":\"ready\",\"port\":4711,\"pid\":7}";
         HttpServer[] stub = new HttpServer[1];
