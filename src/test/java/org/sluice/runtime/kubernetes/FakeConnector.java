@@ -24,6 +24,8 @@ final class FakeConnector implements InstanceConnector {
     final List<Connection> all = new CopyOnWriteArrayList<>();
     /** When set, the instances never confirm a suspend: their gate answers with a failure. */
     volatile boolean gateFails;
+    /** How many resumes, from the next, fail as a connection reset would. */
+    final java.util.concurrent.atomic.AtomicInteger resumesFailing = new java.util.concurrent.atomic.AtomicInteger();
     /** When set, suspend and resume are answered only when the test completes it. */
     volatile CompletableFuture<Void> gateAnswer;
 
@@ -105,6 +107,9 @@ final class FakeConnector implements InstanceConnector {
         public CompletableFuture<Void> resume() {
             asked.add("resume");
             heard.add("resume");
+            if (connector.resumesFailing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return CompletableFuture.failedFuture(new IOException("the connection to " + address + " was reset"));
+            }
             return connector.gateAnswer != null ? connector.gateAnswer : CompletableFuture.completedFuture(null);
         }
 

@@ -317,6 +317,19 @@ class KubernetesInstanceLauncherTest {
     }
 
     @Test
+    void aResumeOfANewRunThatFailsIsTriedAgainBeforeTheInstanceCountsAsReady() throws Exception {
+        // Left closed, the run of an Active service would refuse every message the door sent it.
+        connector.resumesFailing.set(1);
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+
+        instance.ready().get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("resume", "resume"), connector.next().asked);
+    }
+
+    @Test
     void stopAsksTheInstanceThenTheReleaseTakesTheReplicasToZero() throws Exception {
         ServiceDefinition definition = orders(1);
         RoleInstance instance = launcher.launch(definition, 0, false, recorder);
