@@ -42,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * {@link Reconnect#attempts()} times in a row with a growing pause. It says which run of the
  * instance it followed and the number of the last line it read ({@code ?run=RUN&after=N}), and the
  * instance replays every line after it, so the events of the break (an episode that ended then)
- * reach the listener late but in order and once. When the instance no longer keeps those lines or
- * has restarted meanwhile, it replays its state (ready, gate, last throttle and sample) instead, of
- * which only what changed is passed on, and the connector logs that events may have been missed.
+ * reach the listener late but in order and once. When the instance no longer keeps those lines, it
+ * replays its state (ready, gate, last throttle and sample) instead, of which only what changed is
+ * passed on, and the connector logs that events may have been missed. When the answer comes from
+ * another run (the process was replaced meanwhile), the run followed has exited: the listener is
+ * told {@code Exited(-1)} and nothing of the new run, which whatever started the instance follows
+ * anew.
  * When no attempt succeeds, the listener is told a problem naming the instance and the reason,
  * then {@code Exited(-1)}.
  *
@@ -176,6 +179,13 @@ public final class NetworkInstanceConnector implements InstanceConnector {
         private long stateUpTo;
         /** Lines of state still to read in such a stream ({@code Sluice-State-Lines}); -1 when the instance does not say. */
         private int stateLeft = -1;
+        /**
+         * The run of the process followed, as the last answer from it named it, whether or not its
+         * state was all read; the host's words name it. Null before an answer named one.
+         */
+        private volatile String lastAnsweredRun;
+        /** The run of the stream just opened, when it is another process than the one followed; null otherwise. */
+        private String restartedAs;
 
         NetworkInstance(String service, int index, InetSocketAddress address, String token, InstanceListener listener) {
             this.service = service;
@@ -299,20 +309,29 @@ public final class NetworkInstanceConnector implements InstanceConnector {
          * state, in which case a stream followed again may have missed events, said once.
          */
         private void begun(boolean resuming, String answeredRun, String resume, String before, String stateLines) {
+            String named = answeredRun == null || answeredRun.isBlank() ? null : answeredRun;
+            String earlier = lastAnsweredRun;
+            // Another run is another process: the one followed has ended, whatever this stream says
+            // (a stream cut within its state asks without a run, so the names are compared too).
+            // Its name is not taken: a word sent meanwhile still names the run that ended, and is refused.
+            if ((resuming && "other-run".equals(resume)) || (named != null && earlier != null && !named.equals(earlier))) {
+                restartedAs = named == null ? "(unnamed)" : named;
+                return;
+            }
+            lastAnsweredRun = named;
             resumed = resuming && "resumed".equals(resume);
             if (resumed) {
                 return;
             }
             if (resuming) {
                 LOG.warn("{}: events may have been missed while its event stream was broken: {}; it sent its state instead",
-                        name(), "other-run".equals(resume) ? "it restarted meanwhile"
-                                : resume == null ? "it cannot replay them"
+                        name(), resume == null ? "it cannot replay them"
                                 : "it no longer keeps the lines after number " + seen);
             } else if (seen > 0 || lastThrottle != null || lastSample != null || port > 0) {
                 LOG.warn("{}: events may have been missed while its event stream was broken: it does not number"
                         + " its events (an earlier Sluice); it sent its state instead", name());
             }
-            stateRun = answeredRun == null || answeredRun.isBlank() ? null : answeredRun;
+            stateRun = named;
             stateUpTo = 0;
             if (before != null) {
                 try {
@@ -371,6 +390,11 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 LOG.warn("{}: {}; following it again", name(), broke);
                 try {
                     stream = openWithRetries(Optional.of(broke));
+                    if (restartedAs != null) {
+                        stream.close();
+                        restarted();
+                        return;
+                    }
                 } catch (IOException e) {
                     String reason = e.getMessage();
                     if (killed.getCount() == 0) {
@@ -384,6 +408,18 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                     return;
                 }
             }
+        }
+
+        /**
+         * The process followed was replaced while its stream was broken (a container restarted in
+         * its pod): it has exited. Nothing of the new process is passed on as the old one's, so it
+         * is never taken for ready with a gate the host did not set; whatever started the instance
+         * follows the new one as a new instance (the Kubernetes engine does, once it is ready).
+         */
+        private void restarted() {
+            LOG.warn("{}: it restarted while its event stream was broken (its run is now {}): the run followed has"
+                    + " exited, and events of its last moments may have been missed", name(), restartedAs);
+            finish(-1, "it restarted before it was ready");
         }
 
         private void handle(String line) {
@@ -464,8 +500,9 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 return acted;
             }
             pending.add(acted);
+            String followed = lastAnsweredRun;
             HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(address)
-                            + "/protocol/" + word))
+                            + "/protocol/" + word + (followed == null ? "" : "?run=" + URLEncoder.encode(followed, StandardCharsets.UTF_8))))
                     .header("Authorization", "Bearer " + token)
                     .timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.noBody()).build();

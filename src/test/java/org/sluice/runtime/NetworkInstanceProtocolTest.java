@@ -288,6 +288,168 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
         assertThat(instance.ready()).isCompleted();
     }
 
+    /** Captures what the connector logs at WARN and above while a test runs. */
+    private ListAppender<ILoggingEvent> warnings() {
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(NetworkInstanceConnector.class);
+        logged.start();
+        logger.addAppender(logged);
+        closing.add(() -> logger.detachAppender(logged));
+        return logged;
+    }
+
+    @Test
+    void anInstanceThatRestartedWhileItsStreamWasBrokenHasExitedAndItsNewRunIsNotPassedOnAsTheOld() throws Exception {
+        ListAppender<ILoggingEvent> logged = warnings();
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        HttpServer stub = stub(exchange -> {
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
+            OutputStream out = exchange.getResponseBody();
+            if (queries.size() == 1) {
+                exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+                exchange.getResponseHeaders().set("Sluice-Seq", "0");
+                exchange.sendResponseHeaders(200, 0);
+                out.write(("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n"
+                        + "{\"event\":\"gate\",\"open\":false,\"seq\":2}\n").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                throw new IOException("the stub's process dies");
+            }
+            // The process that took its place: another run, its gate as it was launched.
+            exchange.getResponseHeaders().set("Sluice-Run", "run-2");
+            exchange.getResponseHeaders().set("Sluice-Resume", "other-run");
+            exchange.getResponseHeaders().set("Sluice-Seq", "2");
+            exchange.getResponseHeaders().set("Sluice-State-Lines", "2");
+            exchange.sendResponseHeaders(200, 0);
+            out.write(("{\"event\":\"ready\",\"port\":4711,\"pid\":8,\"seq\":1}\n"
+                    + "{\"event\":\"gate\",\"open\":true,\"seq\":2}\n"
+                    + "{\"event\":\"problem\",\"message\":\"of the new run\",\"seq\":3}\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        closing.add(instance::kill);
+
+        InstanceEvent.Exited exited = events.await(InstanceEvent.Exited.class, e -> true);
+
+        assertThat(exited).isEqualTo(new InstanceEvent.Exited(-1, false));
+        assertThat(queries).containsExactly("null", "run=run-1&after=2");
+        assertThat(events.all(InstanceEvent.Ready.class)).singleElement().satisfies(r -> assertThat(r.pid()).isEqualTo(7));
+        assertThat(events.all(InstanceEvent.Problem.class)).as("nothing of the new run is told as the old one's").isEmpty();
+        assertThat(instance.isAlive()).isFalse();
+        assertThat(logged.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("orders instance 0").contains("restarted"));
+    }
+
+    @Test
+    void anInstanceThatRestartedWhileItsStateWasBeingReadHasExitedToo() throws Exception {
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        HttpServer stub = stub(exchange -> {
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
+            OutputStream out = exchange.getResponseBody();
+            exchange.getResponseHeaders().set("Sluice-Seq", "2");
+            exchange.getResponseHeaders().set("Sluice-State-Lines", "2");
+            if (queries.size() == 1) {
+                // The stream is cut after the first of its two lines of state, and the process dies.
+                exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+                exchange.sendResponseHeaders(200, 0);
+                out.write("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                throw new IOException("the stub's process dies");
+            }
+            exchange.getResponseHeaders().set("Sluice-Run", "run-2");
+            exchange.sendResponseHeaders(200, 0);
+            out.write(("{\"event\":\"ready\",\"port\":4711,\"pid\":8,\"seq\":1}\n"
+                    + "{\"event\":\"gate\",\"open\":true,\"seq\":2}\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        closing.add(instance::kill);
+
+        InstanceEvent.Exited exited = events.await(InstanceEvent.Exited.class, e -> true);
+
+        assertThat(exited).isEqualTo(new InstanceEvent.Exited(-1, false));
+        assertThat(queries).as("the state was not all read: it is asked for again").containsExactly("null", "null");
+        assertThat(events.all(InstanceEvent.Ready.class)).singleElement().satisfies(r -> assertThat(r.pid()).isEqualTo(7));
+    }
+
+    @Test
+    void aLineCutInHalfByABrokenStreamIsNotTakenAndComesWholeOnceAfterIt() throws Exception {
+        List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        String two = "{\"event\":\"problem\",\"message\":\"two\",\"seq\":2}\n";
+        HttpServer stub = stub(exchange -> {
+            queries.add(String.valueOf(exchange.getRequestURI().getRawQuery()));
+            exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+            OutputStream out = exchange.getResponseBody();
+            if (queries.size() == 1) {
+                exchange.getResponseHeaders().set("Sluice-Seq", "0");
+                exchange.sendResponseHeaders(200, 0);
+                out.write("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n".getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                // Half a line, in a chunk of its own, then the connection goes.
+                out.write(two.substring(0, 20).getBytes(StandardCharsets.UTF_8));
+                out.flush();
+                throw new IOException("the stub's connection breaks within a line");
+            }
+            exchange.getResponseHeaders().set("Sluice-Resume", "resumed");
+            exchange.sendResponseHeaders(200, 0);
+            out.write((two + "{\"event\":\"problem\",\"message\":\"three\",\"seq\":3}\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        closing.add(instance::kill);
+
+        events.await(InstanceEvent.Problem.class, p -> p.message().equals("three"));
+
+        assertThat(queries).containsExactly("null", "run=run-1&after=1");
+        assertThat(events.all(InstanceEvent.Problem.class)).extracting(InstanceEvent.Problem::message).containsExactly("two", "three");
+    }
+
+    @Test
+    void theHostsWordsNameTheRunItFollowsSoThatAProcessInItsPlaceCanRefuseThem() throws Exception {
+        List<String> words = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch end = new CountDownLatch(1);
+        closing.add(end::countDown);
+        HttpServer stub = stub(exchange -> {
+            exchange.getResponseHeaders().set("Sluice-Run", "run-1");
+            exchange.getResponseHeaders().set("Sluice-Seq", "1");
+            exchange.getResponseHeaders().set("Sluice-State-Lines", "1");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            out.write("{\"event\":\"ready\",\"port\":4711,\"pid\":7,\"seq\":1}\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            await(end);
+            out.close();
+        });
+        for (String word : List.of("suspend", "stop")) {
+            stub.createContext("/protocol/" + word, exchange -> {
+                words.add(word + "?" + exchange.getRequestURI().getRawQuery());
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+        }
+        Recorder events = new Recorder();
+        RoleInstance instance = connector.connect("orders", 0, stub.getAddress(), TOKEN, events);
+        instance.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        instance.suspend().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+        assertThat(words).containsExactly("suspend?run=run-1");
+    }
+
     @Test
     void aStreamThatCannotBeFollowedAgainIsReportedAndTheInstanceExits() throws Exception {
         String ready = "{\"event\":\"ready\",\"port\":4711,\"pid\":7}";

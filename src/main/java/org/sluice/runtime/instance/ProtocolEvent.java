@@ -67,10 +67,29 @@ public sealed interface ProtocolEvent {
         }
     }
 
-    /** Something the operator should see. */
+    /**
+     * Something the operator should see. Its text is cut to {@value #MAX_MESSAGE_CHARS} characters,
+     * a marker at its end saying how many more there were: the text may carry whatever a destination
+     * answered, and one such line must not push every other line out of the lines an instance keeps
+     * for a follower that comes back (docs/runtime.md, decision 0038).
+     */
     record Problem(String message) implements ProtocolEvent {
+        /** The most characters of a problem's text that are kept; enough for any message of Sluice's own and a stack frame or two. */
+        public static final int MAX_MESSAGE_CHARS = 4000;
+        /** The marker's most characters: its count has at most ten digits. */
+        private static final int MARKER_ROOM = 40;
+
         public Problem {
             Objects.requireNonNull(message, "message");
+            if (message.length() > MAX_MESSAGE_CHARS) {
+                // Room for the marker within the limit, so that a text cut once is never cut again when read.
+                int keep = MAX_MESSAGE_CHARS - MARKER_ROOM;
+                // Never half a character: a lone surrogate would not survive being written as UTF-8.
+                if (Character.isHighSurrogate(message.charAt(keep - 1))) {
+                    keep--;
+                }
+                message = message.substring(0, keep) + "\u2026 [" + (message.length() - keep) + " more characters cut]";
+            }
         }
     }
 

@@ -124,6 +124,20 @@ final class ProtocolHandler implements HttpHandler {
     }
 
     private void command(HttpExchange exchange, String word) throws IOException, InterruptedException {
+        // A host names the run it follows: a word meant for a process that has ended (this one
+        // took its place at the same address) must not act on this one. No run: a host of an earlier Sluice.
+        String meant;
+        try {
+            meant = query(exchange.getRequestURI().getRawQuery()).get("run");
+        } catch (IllegalArgumentException e) {
+            text(exchange, 400, "the query of " + word + " is not decodable: " + e.getMessage());
+            return;
+        }
+        if (meant != null && !meant.equals(feed.run())) {
+            text(exchange, 409, word + " was meant for another run of the instance (" + meant + "); this is run "
+                    + feed.run() + ": follow its event stream anew");
+            return;
+        }
         Commands acting = commands;
         if (acting == null) {
             text(exchange, 409, "the instance is not ready yet; send " + word + " once it has said it is ready");

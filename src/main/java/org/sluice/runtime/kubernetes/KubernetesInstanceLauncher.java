@@ -450,9 +450,10 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                 .addNewPort().withName("protocol").withContainerPort(PROTOCOL_PORT).endPort()
                 // The image runs `sluice instance`. A pod learns its instance number only once the host binds it, so
                 // every pod starts as 0; the number names nothing outside the pod (a dir: source's claim folder is the
-                // pod's own).
+                // pod's own). Every process starts suspended, a container Kubernetes restarts too: it takes no message
+                // until the host, connected to it, has opened its gate (decision 0038).
                 .withArgs("--definition", DEFINITION_FOLDER + "/" + DEFINITION_KEY, "--index", "0", "--work", WORK_FOLDER,
-                        "--transport", "network", "--bind", "0.0.0.0", "--port", Integer.toString(PROTOCOL_PORT))
+                        "--transport", "network", "--bind", "0.0.0.0", "--port", Integer.toString(PROTOCOL_PORT), "--suspended")
                 .withEnv(new EnvVarBuilder().withName("SLUICE_SERVICE").withValue(definition.name()).build(),
                         new EnvVarBuilder().withName("JAVA_TOOL_OPTIONS").withValue(String.join(" ", memory.jvmOptions())).build(),
                         new EnvVarBuilder().withName(InstanceProcess.TOKEN_VARIABLE).withNewValueFrom().withNewSecretKeyRef()

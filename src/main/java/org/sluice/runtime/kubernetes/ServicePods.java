@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -40,6 +41,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ServicePods implements ResourceEventHandler<Pod> {
     private static final Logger LOG = LoggerFactory.getLogger(ServicePods.class);
+    /** How often a new run's gate is set before it counts as ready all the same. */
+    static final int GATE_ATTEMPTS = 3;
+    /** The pause before setting a new run's gate again. */
+    static final long GATE_PAUSE_MS = 200;
 
     private final String service;
     private final KubernetesInstanceLauncher launcher;
@@ -447,18 +452,36 @@ final class ServicePods implements ResourceEventHandler<Pod> {
             listener.onEvent(event);
         }
 
-        /** A suspended instance is suspended again in each new pod before the host hears it is ready. */
+        /**
+         * Each run (a new pod, or a container Kubernetes restarted) gets the gate the host holds for
+         * the instance before the host hears it is ready: a suspended instance is suspended (again:
+         * its pod starts it suspended, but a pod of an earlier template may not), any other is
+         * resumed. A run the host never connected to takes no message. A word that fails is tried
+         * again ({@value #GATE_ATTEMPTS} times in all): a run left closed would refuse every message of
+         * an Active service.
+         */
         private void whenReady(RoleInstance opened, InstanceEvent.Ready r) {
-            if (gateClosed) {
-                opened.suspend().whenComplete((done, failure) -> {
-                    if (failure != null) {
-                        LOG.warn("{} instance {} did not confirm that it refuses messages: {}", service, index, failure.getMessage());
-                    }
+            setGate(opened, r, 1);
+        }
+
+        private void setGate(RoleInstance opened, InstanceEvent.Ready r, int attempt) {
+            boolean closed = gateClosed;
+            (closed ? opened.suspend() : opened.resume()).whenComplete((done, failure) -> {
+                if (failure == null) {
                     becameReady(r);
-                });
-                return;
-            }
-            becameReady(r);
+                    return;
+                }
+                String doing = closed ? "refuses messages" : "takes messages";
+                if (attempt < GATE_ATTEMPTS && opened.isAlive()) {
+                    LOG.warn("{} instance {} did not confirm that it {} (attempt {} of {}): {}; trying again", service, index,
+                            doing, attempt, GATE_ATTEMPTS, failure.getMessage());
+                    CompletableFuture.delayedExecutor(GATE_PAUSE_MS, TimeUnit.MILLISECONDS, launcher.work())
+                            .execute(() -> setGate(opened, r, attempt + 1));
+                    return;
+                }
+                LOG.warn("{} instance {} did not confirm that it {}: {}", service, index, doing, failure.getMessage());
+                becameReady(r);
+            });
         }
 
         private void becameReady(InstanceEvent.Ready r) {

@@ -146,6 +146,27 @@ class EventFeedTest {
     }
 
     @Test
+    void oneVeryLongProblemDoesNotEmptyTheKeptLines() throws Exception {
+        publish(new ProtocolEvent.Ready(8080, 1));
+        for (int i = 1; i <= 20; i++) {
+            publish(new ProtocolEvent.Problem("problem " + i));
+        }
+        // A destination that answers with a whole page, say: longer than every kept line together.
+        String page = "x".repeat(EventFeed.RING_CHARS * 2);
+        publish(new ProtocolEvent.Problem("the destination failed: " + page));
+        publish(new ProtocolEvent.Problem("after the long one"));
+
+        EventFeed.Subscriber back = feed.resume(feed.run(), 5);
+
+        assertThat(back.start()).isEqualTo(EventFeed.Start.RESUMED);
+        List<ProtocolEvents.Numbered> lines = waiting(back);
+        assertThat(lines).extracting(n -> n.number().getAsLong()).containsExactlyElementsOf(
+                java.util.stream.LongStream.rangeClosed(6, 23).boxed().toList());
+        assertThat(lines.get(16).event()).isInstanceOfSatisfying(ProtocolEvent.Problem.class, p -> assertThat(p.message())
+                .startsWith("the destination failed: xxx").hasSizeLessThan(ProtocolEvent.Problem.MAX_MESSAGE_CHARS + 100));
+    }
+
+    @Test
     void aFollowerOfAnotherRunGetsTheStateAndIsToldSo() throws Exception {
         publish(new ProtocolEvent.Ready(8080, 1));
 

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -61,6 +62,7 @@ class EventStreamResumeTest {
     private EventFeed feed;
     private ProtocolWriter writer;
     private HttpServer server;
+    private ProtocolHandler handler;
     private Relay relay;
 
     @BeforeEach
@@ -75,7 +77,8 @@ class EventStreamResumeTest {
         feed = withFeed;
         writer = new ProtocolWriter(feed);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        server.createContext(ProtocolHandler.PREFIX, new ProtocolHandler(TOKEN, feed));
+        handler = new ProtocolHandler(TOKEN, feed);
+        server.createContext(ProtocolHandler.PREFIX, handler);
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
         if (relay == null) {
@@ -172,7 +175,7 @@ class EventStreamResumeTest {
     }
 
     @Test
-    void anInstanceThatRestartedDuringTheBreakGivesItsStateAndTheNotice() throws Exception {
+    void anInstanceThatRestartedDuringTheBreakHasExitedWithOneWarningAndNothingOfItsNewRunIsPassedOn() throws Exception {
         ListAppender<ILoggingEvent> logged = connectorLog();
         writer.emit(new ProtocolEvent.Ready(4711, 7));
         writer.emit(sample(200, ThrottleState.NORMAL));
@@ -187,11 +190,61 @@ class EventStreamResumeTest {
         writer.emit(new ProtocolEvent.Ready(4711, 8));
         writer.emit(sample(50, ThrottleState.NORMAL));
         relay.release();
-        events.await(e -> described(e).equals("sample 50"));
+        events.await(e -> e instanceof InstanceEvent.Exited);
 
         assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().contains("may have been missed"))
                 .singleElement().satisfies(e -> assertThat(e.getFormattedMessage()).contains("restarted"));
-        assertThat(followed.isAlive()).isTrue();
+        assertThat(events.all()).as("the new run's ready and sample are not the old run's")
+                .noneMatch(e -> described(e).equals("sample 50") || e instanceof InstanceEvent.Ready r && r.pid() == 8);
+        assertThat(followed.isAlive()).isFalse();
+    }
+
+    /** Commands a test's instance acts on, each word counted as it comes. */
+    private static final class Heard implements ProtocolHandler.Commands {
+        final List<String> words = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public Optional<String> suspend() {
+            words.add("suspend");
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> resume() {
+            words.add("resume");
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> stop() {
+            words.add("stop");
+            return Optional.empty();
+        }
+    }
+
+    private HttpResponse<String> word(String word, String query) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/protocol/" + word + query);
+        return http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aWordForAnotherRunIsRefusedAndOneForItsOwnRunOrForNoneIsTaken() throws Exception {
+        // A process in the place of one that ended (a container restarted in its pod) gets the
+        // words still on their way to the one before it: a stop among them would end it.
+        Heard heard = new Heard();
+        handler.ready(heard);
+
+        HttpResponse<String> other = word("stop", "?run=a-run-that-ended");
+        HttpResponse<String> own = word("suspend", "?run=" + feed.run());
+        HttpResponse<String> none = word("resume", "");
+
+        assertThat(other.statusCode()).isEqualTo(409);
+        assertThat(other.body()).contains("another run");
+        assertThat(own.statusCode()).isEqualTo(204);
+        assertThat(none.statusCode()).as("a host of an earlier Sluice names no run").isEqualTo(204);
+        assertThat(heard.words).containsExactly("suspend", "resume");
     }
 
     @Test

@@ -91,6 +91,34 @@ class ProtocolEventsTest {
     }
 
     @Test
+    void aProblemsTextIsCutToItsLimitWithAMarkerAndItsLineStaysAnEvent() throws Exception {
+        String page = "é".repeat(ProtocolEvent.Problem.MAX_MESSAGE_CHARS) + "the end no one reads";
+
+        ProtocolEvent.Problem cut = new ProtocolEvent.Problem(page);
+
+        String kept = cut.message().substring(0, cut.message().indexOf("\u2026 ["));
+        assertThat(kept).matches("é+");
+        assertThat(cut.message()).endsWith("\u2026 [" + (page.length() - kept.length()) + " more characters cut]");
+        assertThat(cut.message().length()).isLessThanOrEqualTo(ProtocolEvent.Problem.MAX_MESSAGE_CHARS);
+        assertThat(new ProtocolEvent.Problem(cut.message())).as("read again, it is not cut twice").isEqualTo(cut);
+        assertThat(ProtocolEvents.parse(ProtocolEvents.toLine(cut))).isEqualTo(cut);
+        String atTheLimit = "a".repeat(ProtocolEvent.Problem.MAX_MESSAGE_CHARS);
+        assertThat(new ProtocolEvent.Problem(atTheLimit).message()).isEqualTo(atTheLimit);
+    }
+
+    @Test
+    void aProblemIsNotCutInsideACharacterOutsideTheBasicPlane() {
+        String emoji = "\uD83D\uDE00";
+        String text = "a" + emoji.repeat(ProtocolEvent.Problem.MAX_MESSAGE_CHARS);
+
+        String cut = new ProtocolEvent.Problem(text).message();
+
+        String kept = cut.substring(0, cut.indexOf("\u2026 ["));
+        assertThat(Character.isHighSurrogate(kept.charAt(kept.length() - 1))).isFalse();
+        assertThat(kept.codePoints().allMatch(c -> c == 'a' || c == 0x1F600)).isTrue();
+    }
+
+    @Test
     void refusesLinesThatAreNotEvents() {
         assertThatThrownBy(() -> ProtocolEvents.parse("hello")).isInstanceOf(ProtocolEvents.MalformedEventException.class);
         assertThatThrownBy(() -> ProtocolEvents.parse("{\"event\":\"dance\"}")).hasMessageContaining("unknown event");

@@ -24,6 +24,10 @@ final class FakeConnector implements InstanceConnector {
     final List<Connection> all = new CopyOnWriteArrayList<>();
     /** When set, the instances never confirm a suspend: their gate answers with a failure. */
     volatile boolean gateFails;
+    /** How many resumes, from the next, fail as a connection reset would. */
+    final java.util.concurrent.atomic.AtomicInteger resumesFailing = new java.util.concurrent.atomic.AtomicInteger();
+    /** When set, suspend and resume are answered only when the test completes it. */
+    volatile CompletableFuture<Void> gateAnswer;
 
     @Override
     public RoleInstance connect(String service, int index, InetSocketAddress address, String token, InstanceListener listener)
@@ -51,6 +55,8 @@ final class FakeConnector implements InstanceConnector {
         final String token;
         final InstanceListener listener;
         final List<String> asked = new CopyOnWriteArrayList<>();
+        /** The words asked, as they are asked, for a test that waits for one. */
+        final BlockingQueue<String> heard = new LinkedBlockingQueue<>();
         private volatile boolean alive = true;
         private final FakeConnector connector;
 
@@ -88,6 +94,10 @@ final class FakeConnector implements InstanceConnector {
         @Override
         public CompletableFuture<Void> suspend() {
             asked.add("suspend");
+            heard.add("suspend");
+            if (connector.gateAnswer != null) {
+                return connector.gateAnswer;
+            }
             return connector.gateFails
                     ? CompletableFuture.failedFuture(new IOException("the connection to " + address + " was reset"))
                     : CompletableFuture.completedFuture(null);
@@ -96,7 +106,11 @@ final class FakeConnector implements InstanceConnector {
         @Override
         public CompletableFuture<Void> resume() {
             asked.add("resume");
-            return CompletableFuture.completedFuture(null);
+            heard.add("resume");
+            if (connector.resumesFailing.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return CompletableFuture.failedFuture(new IOException("the connection to " + address + " was reset"));
+            }
+            return connector.gateAnswer != null ? connector.gateAnswer : CompletableFuture.completedFuture(null);
         }
 
         @Override

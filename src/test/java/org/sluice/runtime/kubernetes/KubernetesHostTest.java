@@ -143,8 +143,9 @@ class KubernetesHostTest {
 
         assertEquals(Outcome.SUCCEEDED, ended(h.scale("orders", 1, "test")).outcome());
         assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
-        assertEquals(java.util.List.of("stop"), connector.all.get(1).asked);
-        assertEquals(java.util.List.of(), connector.all.get(0).asked);
+        // Each pod's process starts suspended and is resumed once the host has connected to it.
+        assertEquals(java.util.List.of("resume", "stop"), connector.all.get(1).asked);
+        assertEquals(java.util.List.of("resume"), connector.all.get(0).asked);
         assertEquals(1, h.service("orders").orElseThrow().instances().size());
     }
 
@@ -155,7 +156,7 @@ class KubernetesHostTest {
         assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.SUSPEND, "test")).outcome());
         assertEquals(ServiceState.SUSPENDED, h.service("orders").orElseThrow().state());
         assertEquals(Outcome.SUCCEEDED, ended(h.perform("orders", Operation.RESUME, "test")).outcome());
-        assertEquals(java.util.List.of("suspend", "resume"), connector.all.getFirst().asked);
+        assertEquals(java.util.List.of("resume", "suspend", "resume"), connector.all.getFirst().asked);
     }
 
     @Test
@@ -179,7 +180,7 @@ class KubernetesHostTest {
         Host.Accepted restart = h.perform("orders", Operation.RESTART, "test");
 
         assertEquals(Outcome.SUCCEEDED, ended(restart).outcome(), () -> ended0(restart));
-        assertEquals(java.util.List.of("stop"), connector.all.getFirst().asked);
+        assertEquals(java.util.List.of("resume", "stop"), connector.all.getFirst().asked);
         assertEquals(2, connector.all.size());
         assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
         assertEquals(InstanceStatus.RUNNING, h.service("orders").orElseThrow().instances().getFirst().status());

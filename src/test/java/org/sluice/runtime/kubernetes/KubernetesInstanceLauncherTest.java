@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -113,9 +114,11 @@ class KubernetesInstanceLauncherTest {
         EnvVar tokenVariable = container.getEnv().stream()
                 .filter(e -> e.getName().equals(org.sluice.runtime.instance.InstanceProcess.TOKEN_VARIABLE)).findFirst().orElseThrow();
         assertEquals("sluice-orders-token", tokenVariable.getValueFrom().getSecretKeyRef().getName());
-        // The image's entry point is `sluice instance`: the pod says how, in the network transport on the probed port.
+        // The image's entry point is `sluice instance`: the pod says how, in the network transport on the probed port,
+        // suspended until the host has connected to it.
         assertEquals(java.util.List.of("--definition", "/etc/sluice/definition.json", "--index", "0", "--work", "/tmp/work",
-                "--transport", "network", "--bind", "0.0.0.0", "--port", Integer.toString(KubernetesInstanceLauncher.PROTOCOL_PORT)),
+                "--transport", "network", "--bind", "0.0.0.0", "--port", Integer.toString(KubernetesInstanceLauncher.PROTOCOL_PORT),
+                "--suspended"),
                 container.getArgs());
         // A read-only root with a writable /tmp, no privileges.
         assertEquals(Boolean.TRUE, container.getSecurityContext().getReadOnlyRootFilesystem());
@@ -285,7 +288,7 @@ class KubernetesInstanceLauncherTest {
         instance.suspend().get(10, TimeUnit.SECONDS);
         instance.resume().get(10, TimeUnit.SECONDS);
 
-        assertEquals(List.of("suspend", "resume"), connector.next().asked);
+        assertEquals(List.of("resume", "suspend", "resume"), connector.next().asked);
         assertEquals(version, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get()
                 .getMetadata().getResourceVersion());
     }
@@ -300,6 +303,33 @@ class KubernetesInstanceLauncherTest {
     }
 
     @Test
+    void anInstanceNotSuspendedIsResumedInItsPodBeforeItCountsAsReady() throws Exception {
+        // Its pod's process starts suspended (so does a container Kubernetes restarts): the host opens its gate.
+        connector.gateAnswer = new CompletableFuture<>();
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+
+        assertEquals("resume", connector.next().heard.poll(10, TimeUnit.SECONDS));
+        assertFalse(instance.ready().isDone(), "ready before its gate was opened");
+        connector.gateAnswer.complete(null);
+        instance.ready().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aResumeOfANewRunThatFailsIsTriedAgainBeforeTheInstanceCountsAsReady() throws Exception {
+        // Left closed, the run of an Active service would refuse every message the door sent it.
+        connector.resumesFailing.set(1);
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+
+        instance.ready().get(10, TimeUnit.SECONDS);
+
+        assertEquals(List.of("resume", "resume"), connector.next().asked);
+    }
+
+    @Test
     void stopAsksTheInstanceThenTheReleaseTakesTheReplicasToZero() throws Exception {
         ServiceDefinition definition = orders(1);
         RoleInstance instance = launcher.launch(definition, 0, false, recorder);
@@ -307,7 +337,7 @@ class KubernetesInstanceLauncherTest {
         instance.ready().get(10, TimeUnit.SECONDS);
 
         instance.stop().get(10, TimeUnit.SECONDS);
-        assertEquals(List.of("stop"), connector.next().asked);
+        assertEquals(List.of("resume", "stop"), connector.next().asked);
         assertEquals(new InstanceEvent.Exited(0, true), events.getLast());
         launcher.released("orders", 0);
 
