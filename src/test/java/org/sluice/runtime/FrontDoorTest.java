@@ -256,4 +256,108 @@ class FrontDoorTest {
             remote.stop(0);
         }
     }
+
+    /** Sends {@code request} as it is on a connection of its own and returns all the door answers until it closes the connection. */
+    private String raw(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), door.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredEachInTheOrderTheyCame() throws Exception {
+        String first = "POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 5\r\n\r\nfirst";
+        String second = "POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 6\r\n\r\nsecond";
+        String third = "POST /services/nope/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+
+        String answers = raw(first + second + third);
+
+        assertThat(answers.split("HTTP/1.1 ", -1)).hasSize(4);
+        assertThat(answers.indexOf("\"echo\":\"first\"")).isGreaterThan(0)
+                .isLessThan(answers.indexOf("\"echo\":\"second\""));
+        assertThat(answers.indexOf("\"echo\":\"second\"")).isLessThan(answers.indexOf("HTTP/1.1 404"));
+        assertThat(answers).endsWith("No service named 'nope'");
+    }
+
+    @Test
+    void aMalformedRequestIs400AndItsConnectionIsClosed() throws Exception {
+        String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: x\r\n\r\nhello");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer).contains("not a well-formed HTTP/1.1 request");
+    }
+
+    @Test
+    void aHugeHeaderIsRefusedAndItsConnectionIsClosed() throws Exception {
+        String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nX-Filler: " + "x".repeat(200_000)
+                + "\r\nContent-Length: 5\r\n\r\nhello");
+
+        assertThat(answer).startsWith("HTTP/1.1 431 ");
+        assertThat(answer).doesNotContain("echo");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413() throws Exception {
+        StringBuilder request = new StringBuilder("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n");
+        String chunk = "x".repeat(64 * 1024);
+        for (int sent = 0; sent <= FrontDoor.MAX_MESSAGE_BYTES; sent += chunk.length()) {
+            request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        request.append("0\r\n\r\n");
+
+        String answer = raw(request.toString());
+
+        assertThat(answer).startsWith("HTTP/1.1 413 ");
+        assertThat(answer).endsWith("A message may be at most " + FrontDoor.MAX_MESSAGE_BYTES + " bytes");
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitIsForwardedWhole() throws Exception {
+        String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200 ");
+        assertThat(answer).contains("\"echo\":\"hello\"");
+    }
+
+    @Test
+    void aPathOutsideTheDoorsIs404WithTheWayToSendAMessage() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders").replace("/services/orders/messages", "/other")))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("Not found; messages go to POST /services/{name}/messages");
+    }
+
+    @Test
+    void aSenderIsAnsweredOnTheConnectionItKeepsOpen() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), door.port())) {
+            socket.setSoTimeout(10_000);
+            java.io.InputStream in = socket.getInputStream();
+            for (String body : new String[] {"one", "two", "three"}) {
+                socket.getOutputStream().write(("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: " + body.length()
+                        + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                String head = readHead(in);
+                assertThat(head).startsWith("HTTP/1.1 200 ");
+                int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *([0-9]+).*", "$1"));
+                assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8)).contains("\"echo\":\"" + body + "\"");
+            }
+        }
+    }
+
+    private static String readHead(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed in the answer's head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
 }
