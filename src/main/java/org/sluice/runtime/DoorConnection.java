@@ -90,6 +90,11 @@ final class DoorConnection extends ChannelInboundHandlerAdapter {
         this.requestTime = requestTime;
     }
 
+    /** The bytes set aside for the body arriving now (for tests: it must follow the bytes that came). */
+    int room() {
+        return body == null ? 0 : body.capacity();
+    }
+
     /** Goes before the HTTP decoder: the first byte of a request starts its time to arrive whole. */
     ChannelInboundHandlerAdapter arrival() {
         return new ChannelInboundHandlerAdapter() {

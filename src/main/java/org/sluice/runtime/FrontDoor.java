@@ -69,6 +69,9 @@ public final class FrontDoor implements AutoCloseable {
      */
     public static final Duration SLOW_PARTNER_DELAY = Duration.ofSeconds(1);
 
+    /** Netty's system property that keeps it from using {@code sun.misc.Unsafe}. */
+    static final String NETTY_NO_UNSAFE = "io.netty.noUnsafe";
+
     private final Host host;
     private final EventLoopGroup loops;
     private final InstanceLinks instances;
@@ -96,6 +99,7 @@ public final class FrontDoor implements AutoCloseable {
      * the cluster's Service is what reaches it (port 0 for any free port).
      */
     public static FrontDoor open(Host host, InetSocketAddress at) throws IOException {
+        withoutUnsafe();
         // As many loops as processors: each does a whole message, from its request to its answer.
         EventLoopGroup loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory("sluice-front-door", true));
@@ -126,6 +130,18 @@ public final class FrontDoor implements AutoCloseable {
         door.listening = bound.channel();
         LOG.info("Front door open on http://{}:{}/services/", door.address().getHostString(), door.port());
         return door;
+    }
+
+    /**
+     * Keeps Netty off {@code sun.misc.Unsafe}, whose memory methods Java 24 and later warn about on
+     * standard error (JEP 498) for every host start; Netty then uses heap buffers, which for
+     * messages of a few KiB cost a copy the door does not notice (decision 0034). Set before Netty's
+     * first class is loaded; a value given on the command line is left as it is.
+     */
+    private static void withoutUnsafe() {
+        if (System.getProperty(NETTY_NO_UNSAFE) == null) {
+            System.setProperty(NETTY_NO_UNSAFE, "true");
+        }
     }
 
     private InetSocketAddress address() {

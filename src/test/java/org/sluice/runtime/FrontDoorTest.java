@@ -38,8 +38,16 @@ class FrontDoorTest {
 
     @BeforeEach
     void open() throws Exception {
-        // Stands in for a role instance: "busy" is refused as a throttled instance refuses it.
-        instance = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        instance = startInstance(0);
+        launcher.fixedPort = instance.getAddress().getPort();
+        host.create(new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/o"), "t")
+                .completion().get(10, TimeUnit.SECONDS);
+        door = FrontDoor.open(host, 0);
+    }
+
+    /** Stands in for a role instance: "busy" is refused as a throttled instance refuses it. */
+    private static HttpServer startInstance(int port) throws IOException {
+        HttpServer instance = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         instance.createContext("/messages", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             byte[] answer;
@@ -57,10 +65,7 @@ class FrontDoorTest {
             }
         });
         instance.start();
-        launcher.fixedPort = instance.getAddress().getPort();
-        host.create(new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/o"), "t")
-                .completion().get(10, TimeUnit.SECONDS);
-        door = FrontDoor.open(host, 0);
+        return instance;
     }
 
     @AfterEach
@@ -108,6 +113,19 @@ class FrontDoorTest {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.body()).isEqualTo(BUSY);
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
+    }
+
+    @Test
+    void aMessageAfterTheInstanceRestartedOnItsPortReachesIt() throws Exception {
+        assertThat(post("orders", "before").statusCode()).isEqualTo(200);
+        int port = instance.getAddress().getPort();
+        instance.stop(0);   // closes the connection the door kept
+        instance = startInstance(port);
+
+        HttpResponse<String> after = post("orders", "after");
+
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.body()).contains("\"echo\":\"after\"");
     }
 
     @Test
