@@ -9,9 +9,11 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.sluice.runtime.instance.LoopbackHttpServer;
+import org.sluice.throttle.Thresholds;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -44,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * naming the instance when that does not answer. A request that is not well-formed HTTP/1.1 is
  * answered 400 (431 for a header over {@value DoorConnection#MAX_HEADER_BYTES} bytes) and its
  * connection closed; a request must arrive whole within {@link LoopbackHttpServer#REQUEST_SECONDS}
- * s, as an instance's must (the same system property shortens it), or its connection is closed.
+ * s, as an instance's must (the same system property shortens it), or its connection is closed;
+ * and the door takes as many connections at once as an instance does, closing any more at once.
  *
  * <p>It is a reverse proxy on a few event loops (Netty; docs/decisions/0034-front-door-on-netty.md):
  * the loop that reads a request also sends it to the instance on a connection it keeps and writes
@@ -75,6 +78,8 @@ public final class FrontDoor implements AutoCloseable {
     private final Host host;
     private final EventLoopGroup loops;
     private final InstanceLinks instances;
+    /** Connections open now. */
+    private final AtomicInteger connections = new AtomicInteger();
     /** Set once, when the door is bound; before that no connection reaches the door. */
     private Channel listening;
     /** Guards {@link #inFlight} and {@link #closing}; waited on while the door drains. */
@@ -99,6 +104,16 @@ public final class FrontDoor implements AutoCloseable {
      * the cluster's Service is what reaches it (port 0 for any free port).
      */
     public static FrontDoor open(Host host, InetSocketAddress at) throws IOException {
+        // As many as an instance's server takes (LoopbackHttpServer): 20 x the high concurrency threshold.
+        return open(host, at, (int) (20 * Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors())));
+    }
+
+    /**
+     * Opens the door at {@code at}, taking at most {@code maxConnections} connections at once; one
+     * more is closed as soon as it is accepted, so that a flood of connections costs a file
+     * descriptor each for a moment, not a connection's state for as long as its sender likes.
+     */
+    static FrontDoor open(Host host, InetSocketAddress at, int maxConnections) throws IOException {
         withoutUnsafe();
         // As many loops as processors: each does a whole message, from its request to its answer.
         EventLoopGroup loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
@@ -116,6 +131,12 @@ public final class FrontDoor implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (door.connections.incrementAndGet() > maxConnections) {
+                            door.connections.decrementAndGet();
+                            channel.close();
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> door.connections.decrementAndGet());
                         DoorConnection connection = new DoorConnection(door, requestTime);
                         channel.pipeline().addLast(connection.arrival(), new HttpServerCodec(http), new HttpServerExpectContinueHandler(),
                                 new FlowControlHandler(), connection);

@@ -367,6 +367,22 @@ class FrontDoorTest {
         }
     }
 
+    @Test
+    void connectionsOverTheDoorsLimitAreClosedAtOnceWhileThoseWithinAreServed() throws Exception {
+        try (FrontDoor small = FrontDoor.open(host, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+             java.net.Socket first = new java.net.Socket(InetAddress.getLoopbackAddress(), small.port());
+             java.net.Socket second = new java.net.Socket(InetAddress.getLoopbackAddress(), small.port());
+             java.net.Socket third = new java.net.Socket(InetAddress.getLoopbackAddress(), small.port())) {
+            third.setSoTimeout(10_000);
+            assertThat(third.getInputStream().read()).as("the third connection is closed unanswered").isEqualTo(-1);
+
+            first.setSoTimeout(10_000);
+            first.getOutputStream().write("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 2\r\n\r\nhi"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(first.getInputStream())).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
     private static String readHead(java.io.InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
