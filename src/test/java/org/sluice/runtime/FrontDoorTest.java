@@ -318,6 +318,14 @@ class FrontDoorTest {
     }
 
     @Test
+    void aRequestLineOver64KiBIs414AndItsConnectionIsClosed() throws Exception {
+        String answer = raw("POST /services/" + "x".repeat(70_000) + "/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 2\r\n\r\n{}");
+
+        assertThat(answer).startsWith("HTTP/1.1 414 ");
+        assertThat(answer).doesNotContain("xxxx");
+    }
+
+    @Test
     void aChunkedBodyOverTheLimitIs413() throws Exception {
         StringBuilder request = new StringBuilder("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nTransfer-Encoding: chunked\r\n"
                 + "Connection: close\r\n\r\n");
