@@ -49,8 +49,11 @@ final class InstanceLinks {
     static final Duration MAX_IDLE = Duration.ofSeconds(20);
     /** The most idle connections a loop keeps per instance. */
     static final int MAX_KEPT = 256;
-    /** The longest answer taken from an instance: its answers are a few hundred bytes of JSON or text. */
-    static final int MAX_ANSWER_BYTES = 1024 * 1024;
+    /**
+     * The longest answer taken from an instance: its answers are a few hundred bytes of JSON or
+     * text, but one that repeats a message must still fit.
+     */
+    static final int MAX_ANSWER_BYTES = FrontDoor.MAX_MESSAGE_BYTES + 64 * 1024;
 
     /** An instance's answer; its body is the receiver's to release. */
     record Answer(int status, ByteBuf body, String contentType, String retryAfter) {
