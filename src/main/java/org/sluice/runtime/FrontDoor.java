@@ -1,40 +1,59 @@
 package org.sluice.runtime;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.instance.LoopbackHttpServer;
-import org.sluice.runtime.instance.MessageBody;
+import org.sluice.throttle.Thresholds;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host's front door on loopback: {@code POST /services/{name}/messages} is forwarded to the
- * service's next role instance, round-robin, and the instance's answer is passed back unchanged
- * (including 503 {@code Server is busy. Please try again.} with its {@code Retry-After}).
+ * The host's front door: {@code POST /services/{name}/messages} is forwarded to the service's next
+ * role instance, round-robin, and the instance's answer is passed back unchanged (status,
+ * {@code Content-Type}, {@code Retry-After} and body; including 503 {@code Server is busy. Please
+ * try again.}).
  *
- * <p>The door itself answers 403 to a request from a web page (one with an {@code Origin} header),
- * 404 for an unknown service, 409 for a service that is not Active, 413 for a body over
- * {@value #MAX_MESSAGE_BYTES} bytes and 503 when no instance is running.
+ * <p>The door itself answers, in this order of checks, 404 for a path outside
+ * {@code /services/{name}/messages}, 405 to anything but {@code POST}, then (once the body is read)
+ * 403 to a request from a web page (one with an {@code Origin} header), 404 for an unknown service,
+ * 409 for a service that is not Active, 503 when no instance is running, 413 for a body over
+ * {@value #MAX_MESSAGE_BYTES} bytes, 503 with {@code Retry-After: 5} while it closes, and 502
+ * naming the instance when that does not answer. A request that is not well-formed HTTP/1.1 is
+ * answered 400 (431 for a header over {@value DoorConnection#MAX_HEADER_BYTES} bytes) and its
+ * connection closed; a request must arrive whole within {@link LoopbackHttpServer#REQUEST_SECONDS}
+ * s, as an instance's must (the same system property shortens it), or its connection is closed;
+ * and the door takes as many connections at once as an instance does, closing any more at once.
+ *
+ * <p>It is a reverse proxy on a few event loops (Netty; docs/decisions/0034-front-door-on-netty.md):
+ * the loop that reads a request also sends it to the instance on a connection it keeps and writes
+ * the answer back, so a message costs no thread hand-off, and a sender that stalls or never reads its
+ * answers costs a few KiB, not a thread. Each connection takes one request at a time: the next one,
+ * pipelined or not, is read once the answer before it has been written out.
  *
  * <p>It also has a slow partner for the demonstration services: {@code POST /demo/slow-partner}
  * takes a message and answers 204 after {@link #SLOW_PARTNER_DELAY}, as a partner system would that
@@ -52,22 +71,27 @@ public final class FrontDoor implements AutoCloseable {
      * one-core instance delivering there has its 100 messages in process and throttles.
      */
     public static final Duration SLOW_PARTNER_DELAY = Duration.ofSeconds(1);
-    private static final Pattern PATH = Pattern.compile("/services/([^/]+)/messages/?");
+
+    /** Netty's system property that keeps it from using {@code sun.misc.Unsafe}. */
+    static final String NETTY_NO_UNSAFE = "io.netty.noUnsafe";
 
     private final Host host;
-    private final HttpServer server;
-    private final InstanceConnections instances = new InstanceConnections(Duration.ofSeconds(5), Duration.ofMinutes(2));
-    private final ExecutorService workers;
+    private final EventLoopGroup loops;
+    private final InstanceLinks instances;
+    /** Connections open now. */
+    private final AtomicInteger connections = new AtomicInteger();
+    /** Set once, when the door is bound; before that no connection reaches the door. */
+    private Channel listening;
     /** Guards {@link #inFlight} and {@link #closing}; waited on while the door drains. */
     private final Object drain = new Object();
     /** Messages forwarded and not yet answered, by the address of the instance that has each. */
     private final Map<InetSocketAddress, Integer> inFlight = new HashMap<>();
     private boolean closing;
 
-    private FrontDoor(Host host, HttpServer server, ExecutorService workers) {
+    private FrontDoor(Host host, EventLoopGroup loops, InstanceLinks instances) {
         this.host = host;
-        this.server = server;
-        this.workers = workers;
+        this.loops = loops;
+        this.instances = instances;
     }
 
     /** Opens the door on 127.0.0.1:{@code port} (0 for any free port). */
@@ -80,20 +104,74 @@ public final class FrontDoor implements AutoCloseable {
      * the cluster's Service is what reaches it (port 0 for any free port).
      */
     public static FrontDoor open(Host host, InetSocketAddress at) throws IOException {
-        HttpServer server = LoopbackHttpServer.create(at, 256);
-        ExecutorService workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sluice-front-door-", 1).factory());
-        FrontDoor door = new FrontDoor(host, server, workers);
-        server.createContext("/services/", door::handle);
-        server.createContext(SLOW_PARTNER_PATH, FrontDoor::slowPartner);
-        server.setExecutor(workers);
-        server.start();
-        LOG.info("Front door open on http://{}:{}/services/", server.getAddress().getHostString(), server.getAddress().getPort());
+        // As many as an instance's server takes (LoopbackHttpServer): 20 x the high concurrency threshold.
+        return open(host, at, (int) (20 * Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors())));
+    }
+
+    /**
+     * Opens the door at {@code at}, taking at most {@code maxConnections} connections at once; one
+     * more is closed as soon as it is accepted, so that a flood of connections costs a file
+     * descriptor each for a moment, not a connection's state for as long as its sender likes.
+     */
+    static FrontDoor open(Host host, InetSocketAddress at, int maxConnections) throws IOException {
+        withoutUnsafe();
+        // As many loops as processors: each does a whole message, from its request to its answer.
+        EventLoopGroup loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+                new DefaultThreadFactory("sluice-front-door", true));
+        InstanceLinks instances = new InstanceLinks(Duration.ofSeconds(5), Duration.ofMinutes(2));
+        Duration requestTime = Duration.ofSeconds(Integer.getInteger(LoopbackHttpServer.MAX_REQUEST_TIME, LoopbackHttpServer.REQUEST_SECONDS));
+        FrontDoor door = new FrontDoor(host, loops, instances);
+        HttpDecoderConfig http = new HttpDecoderConfig().setMaxInitialLineLength(DoorConnection.MAX_LINE_BYTES)
+                .setMaxHeaderSize(DoorConnection.MAX_HEADER_BYTES).setMaxChunkSize(64 * 1024);
+        ChannelFuture bound = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                // Read when the connection is ready for its next request, not whenever bytes come.
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        if (door.connections.incrementAndGet() > maxConnections) {
+                            door.connections.decrementAndGet();
+                            channel.close();
+                            return;
+                        }
+                        channel.closeFuture().addListener(closed -> door.connections.decrementAndGet());
+                        DoorConnection connection = new DoorConnection(door, requestTime);
+                        channel.pipeline().addLast(connection.arrival(), new HttpServerCodec(http), new HttpServerExpectContinueHandler(),
+                                new FlowControlHandler(), connection);
+                    }
+                })
+                .bind(at).awaitUninterruptibly();
+        if (!bound.isSuccess()) {
+            loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+            Throwable cause = bound.cause();
+            throw cause instanceof IOException io ? io : new IOException("the front door cannot listen on " + at + ": " + cause, cause);
+        }
+        door.listening = bound.channel();
+        LOG.info("Front door open on http://{}:{}/services/", door.address().getHostString(), door.port());
         return door;
+    }
+
+    /**
+     * Keeps Netty off {@code sun.misc.Unsafe}, whose memory methods Java 24 and later warn about on
+     * standard error (JEP 498) for every host start; Netty then uses heap buffers, which for
+     * messages of a few KiB cost a copy the door does not notice (decision 0034). Set before Netty's
+     * first class is loaded; a value given on the command line is left as it is.
+     */
+    private static void withoutUnsafe() {
+        if (System.getProperty(NETTY_NO_UNSAFE) == null) {
+            System.setProperty(NETTY_NO_UNSAFE, "true");
+        }
+    }
+
+    private InetSocketAddress address() {
+        return (InetSocketAddress) listening.localAddress();
     }
 
     /** The port the door listens on. */
     public int port() {
-        return server.getAddress().getPort();
+        return address().getPort();
     }
 
     /** The address of the slow partner, a destination for a demonstration service. */
@@ -111,133 +189,40 @@ public final class FrontDoor implements AutoCloseable {
      * listens on every address, else the one address it listens on.
      */
     String base() {
-        InetAddress listening = server.getAddress().getAddress();
-        String host = listening.isAnyLocalAddress() ? "127.0.0.1"
-                : listening instanceof Inet6Address ? "[" + listening.getHostAddress() + "]" : listening.getHostAddress();
+        InetAddress listeningOn = address().getAddress();
+        String host = listeningOn.isAnyLocalAddress() ? "127.0.0.1"
+                : listeningOn instanceof Inet6Address ? "[" + listeningOn.getHostAddress() + "]" : listeningOn.getHostAddress();
         return "http://" + host + ":" + port();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            Matcher matcher = PATH.matcher(exchange.getRequestURI().getPath());
-            if (!matcher.matches()) {
-                answer(exchange, 404, "Not found; messages go to POST /services/{name}/messages");
-                return;
-            }
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().add("Allow", "POST");
-                answer(exchange, 405, "Use POST");
-                return;
-            }
-            // The body is read before any answer: a connection closed on an unread body can be
-            // reset before the client reads the answer.
-            byte[] body = MessageBody.readLimited(exchange.getRequestBody(), MAX_MESSAGE_BYTES);
-            if (exchange.getRequestHeaders().containsKey("Origin")) {
-                // A web page in a browser on this machine could otherwise post into every service.
-                answer(exchange, 403, "Requests from web pages are refused; send messages from a program, not a browser");
-                return;
-            }
-            String name = matcher.group(1);
-            Host.Route route = host.route(name);
-            if (route instanceof Host.Route.Unknown) {
-                // A name that cannot be a service's is not repeated: it may be 100 KB of anything.
-                answer(exchange, 404, ServiceDefinition.isValidName(name) ? "No service named '" + name + "'"
-                        : "No such service: a service's name is 1 to 63 lower-case letters, digits or hyphens");
-                return;
-            }
-            if (route instanceof Host.Route.NotActive notActive) {
-                answer(exchange, 409, "Service '" + name + "' is " + notActive.state().chartName()
-                        + "; it processes messages only while Active");
-                return;
-            }
-            if (!(route instanceof Host.Route.To to)) {
-                answer(exchange, 503, "Service '" + name + "' has no running role instance");
-                return;
-            }
-            if (body == null) {
-                answer(exchange, 413, "A message may be at most " + MAX_MESSAGE_BYTES + " bytes");
-                return;
-            }
-            forward(exchange, name, to, body);
-        }
+    Host host() {
+        return host;
     }
 
-    private void forward(HttpExchange exchange, String name, Host.Route.To to, byte[] body) throws IOException {
-        boolean refused;
+    InstanceLinks instances() {
+        return instances;
+    }
+
+    /**
+     * Counts a message to {@code address} as in flight, unless the door is closing.
+     *
+     * @return whether it may go; when not, the sender is to be told the host is stopping
+     */
+    boolean admit(InetSocketAddress address) {
         synchronized (drain) {
-            refused = closing;
-            if (!refused) {
-                inFlight.merge(to.address(), 1, Integer::sum);
+            if (closing) {
+                return false;
             }
-        }
-        if (refused) {
-            // Answered outside the lock: a slow sender must not hold up every other message.
-            exchange.getResponseHeaders().set("Retry-After", "5");
-            answer(exchange, 503, "The host is stopping; send the message again once it is back");
-            return;
-        }
-        try {
-            forwardNow(exchange, name, to, body);
-        } finally {
-            synchronized (drain) {
-                inFlight.computeIfPresent(to.address(), (address, count) -> count == 1 ? null : count - 1);
-                drain.notifyAll();
-            }
+            inFlight.merge(address, 1, Integer::sum);
+            return true;
         }
     }
 
-    private void forwardNow(HttpExchange exchange, String name, Host.Route.To to, byte[] body) throws IOException {
-        InstanceConnections.Answer response;
-        try {
-            response = instances.post(to.address(), body);
-        } catch (IOException e) {
-            LOG.warn("{} instance {} did not answer: {}", name, to.instance(), e.toString());
-            answer(exchange, 502, "Role instance " + to.instance() + " of '" + name + "' did not answer: " + e.getMessage());
-            return;
-        }
-        response.retryAfter().ifPresent(v -> exchange.getResponseHeaders().set("Retry-After", v));
-        response.contentType().ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
-        byte[] answer = response.body();
-        exchange.sendResponseHeaders(response.status(), answer.length == 0 ? -1 : answer.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(answer);
-        }
-    }
-
-    /** Takes the message, waits, then answers 204; on a virtual thread of its own, like every request. */
-    private static void slowPartner(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().add("Allow", "POST");
-                answer(exchange, 405, "Use POST");
-                return;
-            }
-            byte[] body = MessageBody.readLimited(exchange.getRequestBody(), MAX_MESSAGE_BYTES);
-            if (exchange.getRequestHeaders().containsKey("Origin")) {
-                answer(exchange, 403, "Requests from web pages are refused; send messages from a program, not a browser");
-                return;
-            }
-            if (body == null) {
-                answer(exchange, 413, "A message may be at most " + MAX_MESSAGE_BYTES + " bytes");
-                return;
-            }
-            try {
-                Thread.sleep(SLOW_PARTNER_DELAY);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                answer(exchange, 503, "The host is stopping; send the message again once it is back");
-                return;
-            }
-            exchange.sendResponseHeaders(204, -1);
-        }
-    }
-
-    private static void answer(HttpExchange exchange, int status, String text) throws IOException {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    /** A message {@link #admit admitted} for {@code address} has been answered to its sender, or failed. */
+    void settled(InetSocketAddress address) {
+        synchronized (drain) {
+            inFlight.computeIfPresent(address, (a, count) -> count == 1 ? null : count - 1);
+            drain.notifyAll();
         }
     }
 
@@ -297,16 +282,8 @@ public final class FrontDoor implements AutoCloseable {
     /** Closes at once: connections still waiting for an answer are cut. {@link #close(Duration, Consumer)} drains first. */
     @Override
     public void close() {
-        server.stop(0);
-        instances.close();
-        workers.shutdown();
-        try {
-            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
-                workers.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            workers.shutdownNow();
-        }
+        listening.close().awaitUninterruptibly();
+        // Closes every connection, the door's and the kept ones to instances, and cancels the slow partner's waits.
+        loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
     }
 }

@@ -72,6 +72,13 @@ class ArchitectureTest {
                     + "and only when --engine kubernetes is chosen");
 
     @ArchTest
+    static final ArchRule onlyTheFrontDoorKnowsNetty = noClasses()
+            .that().haveNameNotMatching("org\\.sluice\\.runtime\\.(FrontDoor|DoorConnection|InstanceLinks)(\\$.*)?")
+            .should().dependOnClassesThat().resideInAPackage("io.netty..")
+            .because("the front door is Sluice's one event-loop server (decision 0034); the rest of the host and the "
+                    + "instances keep the JDK's server");
+
+    @ArchTest
     static final ArchRule theIncidentBundleIsGatheredThroughTheFleetAlone = noClasses()
             .that().resideInAPackage("org.sluice.fleet.bundle..")
             .should().dependOnClassesThat().resideInAnyPackage(RUNTIME, "org.sluice.fleet.local..", "org.sluice.fleet.remote..")

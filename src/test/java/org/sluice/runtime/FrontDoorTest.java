@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Timeout;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
-import org.sluice.runtime.instance.ArrivingBody;
-import org.sluice.runtime.instance.MessageBody;
 
 @Timeout(30)
 class FrontDoorTest {
@@ -38,8 +36,16 @@ class FrontDoorTest {
 
     @BeforeEach
     void open() throws Exception {
-        // Stands in for a role instance: "busy" is refused as a throttled instance refuses it.
-        instance = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+        instance = startInstance(0);
+        launcher.fixedPort = instance.getAddress().getPort();
+        host.create(new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/o"), "t")
+                .completion().get(10, TimeUnit.SECONDS);
+        door = FrontDoor.open(host, 0);
+    }
+
+    /** Stands in for a role instance: "busy" is refused as a throttled instance refuses it. */
+    private static HttpServer startInstance(int port) throws IOException {
+        HttpServer instance = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
         instance.createContext("/messages", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
             byte[] answer;
@@ -57,10 +63,7 @@ class FrontDoorTest {
             }
         });
         instance.start();
-        launcher.fixedPort = instance.getAddress().getPort();
-        host.create(new ServiceDefinition("orders", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/o"), "t")
-                .completion().get(10, TimeUnit.SECONDS);
-        door = FrontDoor.open(host, 0);
+        return instance;
     }
 
     @AfterEach
@@ -108,6 +111,19 @@ class FrontDoorTest {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(response.body()).isEqualTo(BUSY);
         assertThat(response.headers().firstValue("Retry-After")).contains("1");
+    }
+
+    @Test
+    void aMessageAfterTheInstanceRestartedOnItsPortReachesIt() throws Exception {
+        assertThat(post("orders", "before").statusCode()).isEqualTo(200);
+        int port = instance.getAddress().getPort();
+        instance.stop(0);   // closes the connection the door kept
+        instance = startInstance(port);
+
+        HttpResponse<String> after = post("orders", "after");
+
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.body()).contains("\"echo\":\"after\"");
     }
 
     @Test
@@ -195,29 +211,13 @@ class FrontDoorTest {
     }
 
     @Test
-    void aStalledUploadIsGivenRoomOnlyForTheBytesThatArrived() throws Exception {
-        // Three bytes of a message, then nothing: what the door sets aside for the body must follow
-        // what came, not what may come, or 1,000 such senders hold memory for nothing (perf.md, J6).
-        ArrivingBody stalled = new ArrivingBody("abc".getBytes(StandardCharsets.US_ASCII));
+    void aMessageOfExactlyTheLimitIsForwardedWhole() throws Exception {
+        String largest = "x".repeat(FrontDoor.MAX_MESSAGE_BYTES - 1) + "y";
 
-        byte[] body = MessageBody.readLimited(stalled, FrontDoor.MAX_MESSAGE_BYTES);
+        HttpResponse<String> response = post("orders", largest);
 
-        assertThat(body).isEqualTo("abc".getBytes(StandardCharsets.US_ASCII));
-        assertThat(stalled.mostRoomAhead()).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
-    }
-
-    @Test
-    void aBodyIsReadWholeUpToTheLimitAndRefusedOneByteOver() throws Exception {
-        byte[] largest = new byte[FrontDoor.MAX_MESSAGE_BYTES];
-        java.util.Arrays.fill(largest, (byte) 'x');
-        largest[largest.length - 1] = 'y';
-        ArrivingBody whole = new ArrivingBody(largest);
-        ArrivingBody over = new ArrivingBody(new byte[FrontDoor.MAX_MESSAGE_BYTES + 1]);
-
-        assertThat(MessageBody.readLimited(whole, FrontDoor.MAX_MESSAGE_BYTES)).isEqualTo(largest);
-        assertThat(MessageBody.readLimited(over, FrontDoor.MAX_MESSAGE_BYTES)).isNull();
-        assertThat(over.left()).as("the rest of a body over the limit is read and dropped").isZero();
-        assertThat(whole.mostRoomAhead()).as("bytes the door made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"echo\":\"" + largest + "\"");
     }
 
     @Test
@@ -255,5 +255,133 @@ class FrontDoorTest {
         } finally {
             remote.stop(0);
         }
+    }
+
+    /** Sends {@code request} as it is on a connection of its own and returns all the door answers until it closes the connection. */
+    private String raw(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), door.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredEachInTheOrderTheyCame() throws Exception {
+        String first = "POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 5\r\n\r\nfirst";
+        String second = "POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 6\r\n\r\nsecond";
+        String third = "POST /services/nope/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+
+        String answers = raw(first + second + third);
+
+        assertThat(answers.split("HTTP/1.1 ", -1)).hasSize(4);
+        assertThat(answers.indexOf("\"echo\":\"first\"")).isGreaterThan(0)
+                .isLessThan(answers.indexOf("\"echo\":\"second\""));
+        assertThat(answers.indexOf("\"echo\":\"second\"")).isLessThan(answers.indexOf("HTTP/1.1 404"));
+        assertThat(answers).endsWith("No service named 'nope'");
+    }
+
+    @Test
+    void aMalformedRequestIs400AndItsConnectionIsClosed() throws Exception {
+        String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: x\r\n\r\nhello");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ");
+        assertThat(answer).contains("not a well-formed HTTP/1.1 request");
+    }
+
+    @Test
+    void aHugeHeaderIsRefusedAndItsConnectionIsClosed() throws Exception {
+        String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nX-Filler: " + "x".repeat(200_000)
+                + "\r\nContent-Length: 5\r\n\r\nhello");
+
+        assertThat(answer).startsWith("HTTP/1.1 431 ");
+        assertThat(answer).doesNotContain("echo");
+    }
+
+    @Test
+    void aRequestLineOver64KiBIs414AndItsConnectionIsClosed() throws Exception {
+        String answer = raw("POST /services/" + "x".repeat(70_000) + "/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 2\r\n\r\n{}");
+
+        assertThat(answer).startsWith("HTTP/1.1 414 ");
+        assertThat(answer).doesNotContain("xxxx");
+    }
+
+    @Test
+    void aChunkedBodyOverTheLimitIs413() throws Exception {
+        StringBuilder request = new StringBuilder("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n");
+        String chunk = "x".repeat(64 * 1024);
+        for (int sent = 0; sent <= FrontDoor.MAX_MESSAGE_BYTES; sent += chunk.length()) {
+            request.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        }
+        request.append("0\r\n\r\n");
+
+        String answer = raw(request.toString());
+
+        assertThat(answer).startsWith("HTTP/1.1 413 ");
+        assertThat(answer).endsWith("A message may be at most " + FrontDoor.MAX_MESSAGE_BYTES + " bytes");
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitIsForwardedWhole() throws Exception {
+        String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nTransfer-Encoding: chunked\r\n"
+                + "Connection: close\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n");
+
+        assertThat(answer).startsWith("HTTP/1.1 200 ");
+        assertThat(answer).contains("\"echo\":\"hello\"");
+    }
+
+    @Test
+    void aPathOutsideTheDoorsIs404WithTheWayToSendAMessage() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders").replace("/services/orders/messages", "/other")))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).isEqualTo("Not found; messages go to POST /services/{name}/messages");
+    }
+
+    @Test
+    void aSenderIsAnsweredOnTheConnectionItKeepsOpen() throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(InetAddress.getLoopbackAddress(), door.port())) {
+            socket.setSoTimeout(10_000);
+            java.io.InputStream in = socket.getInputStream();
+            for (String body : new String[] {"one", "two", "three"}) {
+                socket.getOutputStream().write(("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: " + body.length()
+                        + "\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+                String head = readHead(in);
+                assertThat(head).startsWith("HTTP/1.1 200 ");
+                int length = Integer.parseInt(head.replaceAll("(?is).*content-length: *([0-9]+).*", "$1"));
+                assertThat(new String(in.readNBytes(length), StandardCharsets.UTF_8)).contains("\"echo\":\"" + body + "\"");
+            }
+        }
+    }
+
+    @Test
+    void connectionsOverTheDoorsLimitAreClosedAtOnceWhileThoseWithinAreServed() throws Exception {
+        try (FrontDoor small = FrontDoor.open(host, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 2);
+             java.net.Socket first = new java.net.Socket(InetAddress.getLoopbackAddress(), small.port());
+             java.net.Socket second = new java.net.Socket(InetAddress.getLoopbackAddress(), small.port());
+             java.net.Socket third = new java.net.Socket(InetAddress.getLoopbackAddress(), small.port())) {
+            third.setSoTimeout(10_000);
+            assertThat(third.getInputStream().read()).as("the third connection is closed unanswered").isEqualTo(-1);
+
+            first.setSoTimeout(10_000);
+            first.getOutputStream().write("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 2\r\n\r\nhi"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(readHead(first.getInputStream())).startsWith("HTTP/1.1 200 ");
+        }
+    }
+
+    private static String readHead(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed in the answer's head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 }

@@ -11,7 +11,8 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * Opens the JDK's HTTP server on 127.0.0.1 with {@code TCP_NODELAY} on every connection it
  * accepts, and room to keep the connections of a load ten times the high concurrency threshold.
- * Both of Sluice's servers (a role instance's and the host's front door) open theirs here.
+ * A role instance opens its server here; the host's front door, an event loop of its own since
+ * decision 0034, keeps the same limits.
  *
  * <p>The JDK's server writes an answer in two pieces: the status line and headers, then the body.
  * Without {@code TCP_NODELAY} (the JDK's default) the body waits until the client has acknowledged

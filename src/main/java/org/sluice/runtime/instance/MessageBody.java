@@ -6,8 +6,8 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * Reads a message's body as its bytes arrive, for both of Sluice's servers: a role instance's and
- * the host's front door.
+ * Reads a message's body as its bytes arrive, for a role instance's server (the host's front door
+ * gathers its bodies on its event loop the same way: {@code DoorConnection}).
  *
  * <p>The room set aside grows with the bytes that arrive, from {@value #FIRST_ROOM} bytes,
  * doubling each time it is full: a sender that stalls after a few bytes holds that little, not the

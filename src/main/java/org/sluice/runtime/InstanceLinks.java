@@ -1,0 +1,264 @@
+package org.sluice.runtime;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The front door's kept connections to role instances, driven by the door's own event loops: a
+ * message that arrived on a loop goes out on a connection of that loop, and the instance's answer
+ * comes back on it, so that no message changes threads on its way through the door.
+ *
+ * <p>Each loop keeps its own idle connections per instance address (newest first, at most
+ * {@value #MAX_KEPT}); only that loop touches them, so they need no lock. Connections idle for
+ * longer than {@link #MAX_IDLE} are closed rather than reused, well before the instance's server
+ * drops them (30 s). A kept connection that turns out to be closed when reused (the instance
+ * restarted, say) gives way to a new one once, if not a byte of the answer had come; any other
+ * failure is the caller's to report.
+ */
+final class InstanceLinks {
+    /** Connections unused for longer are closed rather than reused. */
+    static final Duration MAX_IDLE = Duration.ofSeconds(20);
+    /** The most idle connections a loop keeps per instance. */
+    static final int MAX_KEPT = 256;
+    /**
+     * The longest answer taken from an instance: its answers are a few hundred bytes of JSON or
+     * text, but one that repeats a message must still fit.
+     */
+    static final int MAX_ANSWER_BYTES = FrontDoor.MAX_MESSAGE_BYTES + 64 * 1024;
+
+    /** An instance's answer; its body is the receiver's to release. */
+    record Answer(int status, ByteBuf body, String contentType, String retryAfter) {
+    }
+
+    /** Where an answer goes; called on the loop the message was posted from. */
+    interface Reply {
+        void answered(Answer answer);
+
+        void failed(IOException cause);
+    }
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Map<EventLoop, Map<InetSocketAddress, ArrayDeque<Link>>> idle = new ConcurrentHashMap<>();
+
+    /**
+     * @param connectTimeout how long a new connection may take
+     * @param readTimeout    how long an instance may take to answer a message
+     */
+    InstanceLinks(Duration connectTimeout, Duration readTimeout) {
+        this.connectTimeout = connectTimeout;
+        this.readTimeout = readTimeout;
+    }
+
+    /**
+     * Posts {@code body} to the instance at {@code address}; must be called on {@code loop}. Takes
+     * over one reference to {@code body}.
+     */
+    void post(EventLoop loop, InetSocketAddress address, ByteBuf body, Reply reply) {
+        Link kept = take(loop, address);
+        if (kept != null) {
+            kept.send(body, reply, true);
+        } else {
+            connect(loop, address, body, reply);
+        }
+    }
+
+    private Link take(EventLoop loop, InetSocketAddress address) {
+        ArrayDeque<Link> kept = idleOf(loop).get(address);
+        if (kept == null) {
+            return null;
+        }
+        long now = System.nanoTime();
+        for (Link link; (link = kept.pollFirst()) != null; ) {
+            if (now - link.idleSince < MAX_IDLE.toNanos() && link.channel.isActive()) {
+                return link;
+            }
+            link.channel.close();
+        }
+        return null;
+    }
+
+    private Map<InetSocketAddress, ArrayDeque<Link>> idleOf(EventLoop loop) {
+        return idle.computeIfAbsent(loop, l -> new HashMap<>());
+    }
+
+    private void give(Link link) {
+        ArrayDeque<Link> kept = idleOf(link.loop()).computeIfAbsent(link.address, a -> new ArrayDeque<>());
+        link.idleSince = System.nanoTime();
+        // Newest first: the connections in use stay warm and the surplus ages out at the back.
+        kept.offerFirst(link);
+        if (kept.size() > MAX_KEPT) {
+            kept.pollLast().channel.close();
+        }
+    }
+
+    private void forget(Link link) {
+        ArrayDeque<Link> kept = idleOf(link.loop()).get(link.address);
+        if (kept != null) {
+            kept.remove(link);
+        }
+    }
+
+    private void connect(EventLoop loop, InetSocketAddress address, ByteBuf body, Reply reply) {
+        Link link = new Link(address);
+        ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(link.arrival, new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
+                    }
+                })
+                .connect(address);
+        link.channel = connecting.channel();
+        connecting.addListener(done -> {
+            if (done.isSuccess()) {
+                link.channel.closeFuture().addListener(closed -> forget(link));
+                link.send(body, reply, false);
+            } else {
+                body.release();
+                reply.failed(asIOException(done.cause()));
+            }
+        });
+    }
+
+    private static IOException asIOException(Throwable cause) {
+        return cause instanceof IOException io ? io : new IOException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
+    }
+
+    /** One kept connection to an instance, with the one message it carries at a time. */
+    private final class Link extends ChannelInboundHandlerAdapter {
+        final InetSocketAddress address;
+        /** Notes that a byte of the answer came, before HTTP is decoded: from then on it is no stale connection. */
+        final ChannelInboundHandlerAdapter arrival = new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                answering = true;
+                ctx.fireChannelRead(msg);
+            }
+        };
+        Channel channel;
+        long idleSince;
+        /** The message out, kept until its answer is in: a stale connection sends it again on a new one. */
+        ByteBuf body;
+        Reply reply;
+        boolean reused;
+        boolean answering;
+        ScheduledFuture<?> timeout;
+
+        Link(InetSocketAddress address) {
+            this.address = address;
+        }
+
+        EventLoop loop() {
+            return channel.eventLoop();
+        }
+
+        void send(ByteBuf message, Reply to, boolean kept) {
+            body = message;
+            reply = to;
+            reused = kept;
+            answering = false;
+            DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/messages",
+                    message.retainedDuplicate());
+            request.headers().set(HttpHeaderNames.HOST, InstanceConnections.hostHeader(address))
+                    .setInt(HttpHeaderNames.CONTENT_LENGTH, message.readableBytes());
+            timeout = loop().schedule(() -> fail(new IOException("no answer within " + readTimeout.toSeconds() + " s"), false),
+                    readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            channel.writeAndFlush(request).addListener(written -> {
+                if (!written.isSuccess()) {
+                    // A kept connection the instance had closed: the message never reached it.
+                    fail(asIOException(written.cause()), true);
+                }
+            });
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (!(msg instanceof FullHttpResponse response) || reply == null) {
+                ReferenceCountUtil.release(msg);
+                return;
+            }
+            Reply to = done();
+            Answer answer = new Answer(response.status().code(), response.content(),
+                    response.headers().get(HttpHeaderNames.CONTENT_TYPE), response.headers().get("Retry-After"));
+            if (HttpUtil.isKeepAlive(response)) {
+                give(this);
+            } else {
+                channel.close();
+            }
+            to.answered(answer);
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            fail(answering ? new EOFException("the instance closed the connection before its answer was whole")
+                    : new EOFException("the instance closed the connection without answering"), true);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            fail(asIOException(cause), true);
+        }
+
+        /**
+         * Ends the message out with {@code cause}, or, when {@code mayBeStale}, sends it again on a
+         * new connection if this one was kept and not a byte of the answer had come.
+         */
+        private void fail(IOException cause, boolean mayBeStale) {
+            if (reply == null) {
+                channel.close();
+                return;
+            }
+            boolean stale = mayBeStale && reused && !answering;
+            ByteBuf message = body.retain();
+            Reply to = done();
+            channel.close();
+            if (stale) {
+                connect(loop(), address, message, to);
+            } else {
+                message.release();
+                to.failed(cause);
+            }
+        }
+
+        private Reply done() {
+            Reply to = reply;
+            reply = null;
+            body.release();
+            body = null;
+            timeout.cancel(false);
+            return to;
+        }
+    }
+}
