@@ -191,7 +191,7 @@ final class InstanceLinks {
             answering = false;
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/messages",
                     message.retainedDuplicate());
-            request.headers().set(HttpHeaderNames.HOST, InstanceConnections.hostHeader(address))
+            request.headers().set(HttpHeaderNames.HOST, InstanceAddresses.hostHeader(address))
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, message.readableBytes());
             timeout = loop().schedule(() -> fail(new IOException("no answer within " + readTimeout.toSeconds() + " s"), false),
                     readTimeout.toNanos(), TimeUnit.NANOSECONDS);

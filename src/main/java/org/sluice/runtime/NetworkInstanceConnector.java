@@ -251,7 +251,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
                 String target = "/protocol/events" + (resuming
                         ? "?run=" + URLEncoder.encode(run, StandardCharsets.UTF_8) + "&after=" + seen : "");
                 s.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: "
-                        + InstanceConnections.hostHeader(address) + "\r\nAuthorization: Bearer " + token
+                        + InstanceAddresses.hostHeader(address) + "\r\nAuthorization: Bearer " + token
                         + "\r\nAccept: application/x-ndjson\r\n\r\n").getBytes(StandardCharsets.UTF_8));
                 s.getOutputStream().flush();
                 InputStream in = new BufferedInputStream(s.getInputStream(), 8192);
@@ -501,7 +501,7 @@ public final class NetworkInstanceConnector implements InstanceConnector {
             }
             pending.add(acted);
             String followed = lastAnsweredRun;
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(address)
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + InstanceAddresses.hostHeader(address)
                             + "/protocol/" + word + (followed == null ? "" : "?run=" + URLEncoder.encode(followed, StandardCharsets.UTF_8))))
                     .header("Authorization", "Bearer " + token)
                     .timeout(timeout)

@@ -117,7 +117,7 @@ abstract class InstanceProtocolContract {
 
     HttpResponse<String> post(RoleInstance instance, String body) throws IOException, InterruptedException {
         InetSocketAddress at = instance.address().orElseThrow();
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(at) + "/messages"))
+        return http.send(HttpRequest.newBuilder(URI.create("http://" + InstanceAddresses.hostHeader(at) + "/messages"))
                 .timeout(WAIT).POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 

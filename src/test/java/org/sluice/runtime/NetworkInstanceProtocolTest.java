@@ -92,7 +92,7 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
 
     private HttpResponse<String> request(InetSocketAddress at, String method, String path, String authorization)
             throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(at) + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://" + InstanceAddresses.hostHeader(at) + path))
                 .timeout(WAIT).method(method, HttpRequest.BodyPublishers.noBody());
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -160,7 +160,7 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
         followed.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
         first.await(InstanceEvent.Sampled.class, s -> true);
 
-        HttpRequest late = HttpRequest.newBuilder(URI.create("http://" + InstanceConnections.hostHeader(instance.address(WAIT))
+        HttpRequest late = HttpRequest.newBuilder(URI.create("http://" + InstanceAddresses.hostHeader(instance.address(WAIT))
                 + "/protocol/events")).header("Authorization", "Bearer " + TOKEN).build();
         HttpResponse<java.util.stream.Stream<String>> stream = http.send(late, HttpResponse.BodyHandlers.ofLines());
         List<String> opening = stream.body().limit(3).toList();
