@@ -158,12 +158,14 @@ forward() {
 # launch -> ready with and without its cache. Needs the app image of `mvn -B -Ppackage package`
 # (target/jpackage/sluice, with its ahead-of-time caches); IMAGE=DIR picks another. BASELINE=DIR, another
 # image on the same runtime (say, of an earlier commit), times its console with its cache in the same
-# rounds instead of the console without a cache; READY_RUNS=0 skips the role instance's runs.
+# rounds instead of the console without a cache; READY_RUNS=0 skips the role instance's runs. The console is
+# started through SluiceMain, as the launcher starts it; DIRECT=1 times it started at ConsoleApp too, in the same
+# rounds. bench/stand-in-image.sh makes an image from the build output without the package build.
 aot() {
   local image="${IMAGE:-target/jpackage/sluice}"
   [[ -f "$image/lib/app/sluice.aot" ]] || { echo "no app image with caches at $image: run mvn -B -Ppackage package first" >&2; exit 2; }
   local data; data=$(mktemp -d /tmp/sluice-bench-data.XXXXXX)
-  { machine; java -cp "$cp" -Dbench.image="$image" ${BASELINE:+-Dbench.baseline="$BASELINE"} org.sluice.bench.StartupBench "${ROUNDS:-10}" "$data"; machine; } 2>&1 \
+  { machine; java -cp "$cp" -Dbench.image="$image" ${BASELINE:+-Dbench.baseline="$BASELINE"} ${DIRECT:+-Dbench.direct=true} org.sluice.bench.StartupBench "${ROUNDS:-10}" "$data"; machine; } 2>&1 \
     | tee "$out/aot-startup.log" | grep -E 'RESULT|^date|first run'
   if [[ "${READY_RUNS:-20}" != 0 ]]; then
     { machine; java -cp "$cp" org.sluice.bench.InstanceReadyBench "$image" "${READY_RUNS:-20}"; } 2>&1 \

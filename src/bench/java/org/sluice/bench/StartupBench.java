@@ -36,6 +36,11 @@ import java.util.regex.Pattern;
  * one made from an earlier commit), that image's console with its cache ({@code baseline-aot})
  * takes the place of the console without a cache, so that a change is timed against what it
  * changes in the same rounds.
+ *
+ * <p>With an image, the console is started as its launcher starts it: through {@code SluiceMain},
+ * whose command line is parsed first. With {@code -Dbench.direct=true} as well, the console with its
+ * cache started at {@code ConsoleApp} itself, as the runs without an image start it
+ * ({@code direct-aot}), takes the third place in the rounds, to show what the front of the launch adds.
  */
 public final class StartupBench {
     private static final Pattern CPU = Pattern.compile("fxCpuMs=(\\d+) processCpuMs=(\\d+)");
@@ -58,6 +63,7 @@ public final class StartupBench {
         // Three apps per round, in an order that rotates, so a drift in the machine's load falls
         // on all alike: the minimal app, the minimal table app, and the console.
         List<String> apps = IMAGE == null ? List.of("minimal", "table", "sluice")
+                : DIRECT ? List.of("minimal", "direct-aot", "sluice-aot")
                 : BASELINE == null ? List.of("minimal", "sluice", "sluice-aot") : List.of("minimal", "baseline-aot", "sluice-aot");
         Map<String, List<Run>> runs = new LinkedHashMap<>();
         apps.forEach(app -> runs.put(app, new ArrayList<>()));
@@ -76,6 +82,12 @@ public final class StartupBench {
             ratio("sluice", "table", runs, Run::firstFrameMs, "ratio");
             ratio("sluice", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
             ratio("table", "minimal", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+        } else if (DIRECT) {
+            ratio("sluice-aot", "minimal", runs, Run::firstFrameMs, "ratio");
+            ratio("direct-aot", "minimal", runs, Run::firstFrameMs, "ratio");
+            ratio("sluice-aot", "direct-aot", runs, Run::firstFrameMs, "ratio");
+            ratio("sluice-aot", "direct-aot", runs, Run::fxCpuMs, "JavaFX-thread CPU ratio");
+            ratio("sluice-aot", "direct-aot", runs, Run::processCpuMs, "process CPU ratio");
         } else if (BASELINE != null) {
             ratio("sluice-aot", "minimal", runs, Run::firstFrameMs, "ratio");
             ratio("baseline-aot", "minimal", runs, Run::firstFrameMs, "ratio");
@@ -93,6 +105,8 @@ public final class StartupBench {
     private static final Path IMAGE = System.getProperty("bench.image") == null ? null : Path.of(System.getProperty("bench.image"));
     /** An app image whose console the runs compare with IMAGE's, or null. */
     private static final Path BASELINE = System.getProperty("bench.baseline") == null ? null : Path.of(System.getProperty("bench.baseline"));
+    /** Whether the rounds also start the image's console at ConsoleApp itself, leaving out SluiceMain. */
+    private static final boolean DIRECT = Boolean.getBoolean("bench.direct");
 
     /** The image's class path, as its launcher sets it, then this bench's own. */
     private static String imageClassPath(Path image) throws IOException {
@@ -148,7 +162,8 @@ public final class StartupBench {
                 : image.resolve("lib/runtime/bin/java").toString();
         List<String> command = new ArrayList<>(List.of(java,
                 "-cp", image == null ? System.getProperty("java.class.path") : imageClassPath(image)));
-        if (image != null && (app.startsWith("sluice") || app.startsWith("baseline"))) {
+        boolean console = app.startsWith("sluice") || app.startsWith("baseline") || app.startsWith("direct");
+        if (image != null && console) {
             command.addAll(imageOptions(image, app.endsWith("-aot")));
         } else if (app.startsWith("sluice")) {
             // The console's own JVM options, as the dev launcher gives them (bench/run.sh's CONSOLE_JVM).
@@ -156,8 +171,11 @@ public final class StartupBench {
         }
         command.addAll(List.of("-Dprism.order=sw", "-Djavafx.pulseLogger=true", "-Djavafx.pulseLogger.threshold=0",
                 "-Djava.util.prefs.userRoot=" + prefs, "-Duser.language=en", "-Duser.country=US"));
-        if (app.startsWith("sluice") || app.startsWith("baseline")) {
+        if (console) {
             command.addAll(List.of("-Dsluice.data=" + data, "-Dsluice.theme=light", "org.sluice.console.ConsoleStartupProbe"));
+            if (image != null && !app.startsWith("direct")) {
+                command.add("--through-main");
+            }
         } else if (app.equals("table")) {
             command.add("org.sluice.bench.MinimalTableApp");
         } else {

@@ -9,11 +9,15 @@ import javafx.stage.WindowEvent;
 
 import org.sluice.bench.FirstFrameProbe;
 import org.sluice.bench.Footprint;
+import org.sluice.cli.SluiceMain;
 
 /**
  * Runs the real console ({@link ConsoleApp}, unchanged) and says when the first frame with the
  * services grid populated (a row showing a service of the snapshot) is drawn; then closes the
  * window the way a user does, which stops the role instances.
+ *
+ * <p>With {@code --through-main} it starts the console the way the installed launcher does: through
+ * {@link SluiceMain}, whose command line is parsed before the console opens.
  */
 public final class ConsoleStartupProbe {
     private ConsoleStartupProbe() {
@@ -22,7 +26,11 @@ public final class ConsoleStartupProbe {
     public static void main(String[] args) {
         FirstFrameProbe.watch(ConsoleStartupProbe::gridPopulated, scene -> Footprint.afterSettling(scene,
                 () -> scene.getWindow().fireEvent(new WindowEvent(scene.getWindow(), WindowEvent.WINDOW_CLOSE_REQUEST))));
-        Application.launch(ConsoleApp.class, args);
+        if (java.util.List.of(args).contains("--through-main")) {
+            SluiceMain.main(new String[0]);
+        } else {
+            Application.launch(ConsoleApp.class);
+        }
     }
 
     static boolean gridPopulated(Scene scene) {

@@ -56,6 +56,11 @@ public final class SluiceMain implements Callable<Integer> {
 
     /** Runs the command line with the given streams and way to open the console; returns the exit status. */
     static int run(String[] args, InputStream in, PrintWriter out, PrintWriter err, ConsoleOpener console) {
+        if (args.length == 0) {
+            // The desktop entry's launch: there is nothing to parse, and building the command line
+            // with every subcommand cost the console's start about as much CPU as its first frame.
+            return open(console, err);
+        }
         CommandLine commandLine = new CommandLine(new SluiceMain(console), new Factory(in));
         commandLine.setResourceBundle(ResourceBundle.getBundle(Messages.BUNDLE, Locale.getDefault()));
         CtlCommand.describeExitStatuses(commandLine.getSubcommands().get("ctl"));
@@ -69,13 +74,17 @@ public final class SluiceMain implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        return open(console, spec.commandLine().getErr());
+    }
+
+    private static int open(ConsoleOpener console, PrintWriter err) {
         try {
             console.open();
             return 0;
         } catch (RuntimeException e) {
             // Typically no display: say so where the user typed the command.
-            PrintWriter err = spec.commandLine().getErr();
             err.println(Messages.get("console.unavailable", String.valueOf(e.getMessage())));
+            err.flush();
             return CONSOLE_UNAVAILABLE;
         }
     }

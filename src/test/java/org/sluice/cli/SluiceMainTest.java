@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.sluice.FreshClasses;
 
 class SluiceMainTest {
 
@@ -20,6 +23,31 @@ class SluiceMainTest {
                 new PrintWriter(new StringWriter()), () -> opened[0]++);
         assertThat(status).isZero();
         assertThat(opened[0]).isEqualTo(1);
+    }
+
+    @Test
+    void openingTheConsoleBuildsNoCommandLine() throws Exception {
+        // Building picocli's command line with every subcommand cost the installed console's start
+        // about as much CPU as its first frame; with no argument there is nothing to parse.
+        try (FreshClasses loader = new FreshClasses()) {
+            Class<?> main = loader.loadClass("org.sluice.cli.SluiceMain");
+            Class<?> opener = loader.loadClass("org.sluice.cli.SluiceMain$ConsoleOpener");
+            int[] opened = {0};
+            Object console = Proxy.newProxyInstance(loader, new Class<?>[] {opener}, (proxy, method, args) -> {
+                if (!method.getName().equals("open")) {
+                    throw new UnsupportedOperationException(method.getName());
+                }
+                opened[0]++;
+                return null;
+            });
+            Method run = main.getDeclaredMethod("run", String[].class, InputStream.class, PrintWriter.class, PrintWriter.class, opener);
+            run.setAccessible(true);
+            Object status = run.invoke(null, new String[0], InputStream.nullInputStream(), new PrintWriter(new StringWriter()),
+                    new PrintWriter(new StringWriter()), console);
+            assertThat(status).isEqualTo(0);
+            assertThat(opened[0]).isEqualTo(1);
+            assertThat(loader.loaded("picocli.CommandLine")).as("picocli's command line, loaded for no argument").isFalse();
+        }
     }
 
     @Test

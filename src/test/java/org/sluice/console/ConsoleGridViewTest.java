@@ -137,6 +137,34 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void anActionCellMakesItsTooltipsWhenThePointerFirstComesOverItAndStillSaysWhyToAScreenReader(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders") && active("billing"));
+        ActionsCell orders = actions(robot, "orders");
+        ActionsCell billing = actions(robot, "billing");
+        // The pointer has not moved in this test: no cell it is not over has had a reason to make tooltips.
+        javafx.geometry.Point2D pointer = robot.robotContext().getBaseRobot().retrieveMouse();
+        for (ActionsCell cell : List.of(orders, billing)) {
+            if (onFx(() -> cell.localToScreen(cell.getLayoutBounds()).contains(pointer))) {
+                continue;
+            }
+            for (Operation operation : console.session.services().operations()) {
+                assertThat(onFx(() -> cell.button(operation).getTooltip())).as("%s's %s button, before the pointer came", cell.getItem().name(), operation)
+                        .isNull();
+            }
+        }
+        // A screen reader hears what the tooltip will say: why a disabled action is blocked, and what an enabled one does.
+        assertThat(onFx(() -> billing.button(Operation.RESUME).queryAccessibleAttribute(javafx.scene.AccessibleAttribute.HELP)))
+                .isEqualTo("Resume (Ctrl+Shift+U)\nResume is not needed: the service is already Active.");
+        assertThat(onFx(() -> billing.button(Operation.BACKUP).queryAccessibleAttribute(javafx.scene.AccessibleAttribute.HELP)))
+                .isEqualTo("Backup (Ctrl+Shift+B)\nBack up the definition and settings");
+
+        robot.moveTo(orders.button(Operation.RESUME).getParent());
+        waitUntil(() -> shownTooltip().map(t -> t.getText().startsWith("Resume")).orElse(false));
+        assertThat(shownTooltip().orElseThrow()).isSameAs(onFx(() -> orders.tooltip(Operation.RESUME)));
+        assertThat(shownTooltip().orElseThrow().getText()).isEqualTo("Resume (Ctrl+Shift+U)\nResume is not needed: the service is already Active.");
+    }
+
+    @Test
     void aSearchThatMatchesNothingSaysSoAndClearsWithOneClick(FxRobot robot) throws Exception {
         waitUntil(() -> active("orders") && active("billing"));
         robot.clickOn("#search").write("zzz");

@@ -116,8 +116,8 @@ class ConsoleHostsViewTest {
         waitUntil(() -> remote.getPseudoClassStates().contains(STALE));
         ActionsCell remoteActions = actions(robot, remote);
         assertThat(remoteActions.button(Operation.STOP).isDisabled()).isTrue();
-        assertThat(remoteActions.tooltip(Operation.STOP).getText()).startsWith("Stop (Ctrl+Shift+T)\nbranch is reconnecting");
-        assertThat(remoteActions.tooltip(Operation.STOP).getText()).endsWith("actions wait until it is back.");
+        assertThat(onFx(() -> remoteActions.tooltip(Operation.STOP).getText())).startsWith("Stop (Ctrl+Shift+T)\nbranch is reconnecting")
+                .endsWith("actions wait until it is back.");
         assertThat(cellText(remote, "Health")).startsWith("last update ").endsWith(" s ago");
         assertThat(onFx(chip::getText)).startsWith("branch · Reconnecting");
         waitUntil(() -> console.session.mainView().notifications().isShowing());

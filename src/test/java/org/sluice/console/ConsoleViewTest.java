@@ -101,7 +101,7 @@ class ConsoleViewTest {
         assertThat(cell.button(Operation.RESTART).isDisabled()).isFalse();
         assertThat(cell.button(Operation.STOP).isDisabled()).isTrue();
         assertThat(cell.button(Operation.RESUME).isDisabled()).isTrue();
-        assertThat(cell.tooltip(Operation.RESUME).getText())
+        assertThat(onFx(() -> cell.tooltip(Operation.RESUME).getText()))
                 .isEqualTo("Resume (Ctrl+Shift+U)\nResume is not allowed while the service is Stopped. Start it instead.");
     }
 

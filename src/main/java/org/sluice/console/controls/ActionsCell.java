@@ -9,6 +9,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.ContentDisplay;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.MouseEvent;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.StackPane;
 import javafx.util.Duration;
@@ -22,14 +23,23 @@ import org.sluice.lifecycle.Operation;
  * command's {@code executable} and nothing else. Each button's tooltip names the action and its
  * shortcut, then says what it does, or why it is disabled and the way out. A disabled control gets
  * no mouse events, so the tooltip is also installed on a small pane around the button.
+ *
+ * <p>The tooltips are made when the pointer first comes over the cell, not with the cell: the
+ * grid's first frame makes a cell for every row in sight, and nine tooltips each (a popup window
+ * with a scene of its own apiece) were a good part of what that frame cost. Until then what a
+ * tooltip would say is the button's accessible help, so a screen reader hears it all the same; the
+ * tooltip, once made, shows that text.
  */
 public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRowViewModel> {
     private final List<Operation> operations;
     private final List<Button> buttons = new ArrayList<>();
-    private final List<Tooltip> tooltips = new ArrayList<>();
+    private final List<StackPane> holders = new ArrayList<>();
+    /** Each button's tooltip, or null until the pointer first comes over the cell. */
+    private final Tooltip[] tooltips;
+    /** Each action's name and shortcut: its tooltip's first line. */
+    private final List<String> titles;
     private final HBox box = new HBox(2);
 
-    private final Function<Operation, String> title;
     /** The row whose commands this cell holds, or null. */
     private ServiceRowViewModel held;
 
@@ -39,27 +49,41 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
      */
     public ActionsCell(List<Operation> operations, Function<Operation, String> label, Function<Operation, String> title) {
         this.operations = List.copyOf(operations);
-        this.title = title;
+        this.titles = this.operations.stream().map(title).toList();
+        this.tooltips = new Tooltip[this.operations.size()];
         for (Operation operation : operations) {
             Button button = new Button(null, Icons.of(operation).create());
             button.getStyleClass().addAll("flat", "action", "action-" + operation.chartName());
             button.setAccessibleText(label.apply(operation));
             button.setFocusTraversable(false);
+            StackPane holder = new StackPane(button);
+            buttons.add(button);
+            holders.add(holder);
+            box.getChildren().add(holder);
+        }
+        // Entering the box comes before the move that entered it reaches the button or its pane,
+        // so the tooltips made here see that move and the ones after it.
+        box.addEventHandler(MouseEvent.MOUSE_ENTERED, e -> makeTooltips());
+        box.getStyleClass().add("actions");
+        setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
+    }
+
+    private void makeTooltips() {
+        if (tooltips[0] != null) {
+            return;
+        }
+        for (int i = 0; i < tooltips.length; i++) {
             Tooltip tooltip = new Tooltip();
             tooltip.setShowDelay(Duration.millis(300));
             tooltip.setWrapText(true);
             tooltip.setMaxWidth(360);
+            tooltip.textProperty().bind(buttons.get(i).accessibleHelpProperty());
             // On the button while it is enabled (a pane's tooltip does not show over an enabled
             // button), on the pane around it while it is disabled.
-            button.setTooltip(tooltip);
-            StackPane holder = new StackPane(button);
-            Tooltip.install(holder, tooltip);
-            buttons.add(button);
-            tooltips.add(tooltip);
-            box.getChildren().add(holder);
+            buttons.get(i).setTooltip(tooltip);
+            Tooltip.install(holders.get(i), tooltip);
+            tooltips[i] = tooltip;
         }
-        box.getStyleClass().add("actions");
-        setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
     }
 
     /**
@@ -80,7 +104,7 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
         for (int i = 0; i < buttons.size(); i++) {
             OperationCommand command = row.command(operations.get(i));
             buttons.get(i).disableProperty().bind(command.executableProperty().not());
-            tooltips.get(i).textProperty().bind(Bindings.concat(title.apply(operations.get(i)), "\n", command.tooltipProperty()));
+            buttons.get(i).accessibleHelpProperty().bind(Bindings.concat(titles.get(i), "\n", command.tooltipProperty()));
             buttons.get(i).setOnAction(e -> command.execute());
         }
         setGraphic(box);
@@ -99,7 +123,7 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
     private void unbindButtons() {
         for (int i = 0; i < buttons.size(); i++) {
             buttons.get(i).disableProperty().unbind();
-            tooltips.get(i).textProperty().unbind();
+            buttons.get(i).accessibleHelpProperty().unbind();
             buttons.get(i).setOnAction(null);
         }
     }
@@ -109,8 +133,12 @@ public final class ActionsCell extends TableCell<ServiceRowViewModel, ServiceRow
         return buttons.get(operations.indexOf(operation));
     }
 
-    /** The tooltip of {@code operation}'s button, for tests. */
+    /**
+     * The tooltip of {@code operation}'s button, for tests; made now if the pointer has not been
+     * over the cell yet. On the JavaFX thread.
+     */
     public Tooltip tooltip(Operation operation) {
-        return tooltips.get(operations.indexOf(operation));
+        makeTooltips();
+        return tooltips[operations.indexOf(operation)];
     }
 }

@@ -30,7 +30,8 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
     private final ProgressIndicator progress = new ProgressIndicator();
     private final FontIcon badgeIcon = new FontIcon();
     private final Label badge = new Label(null, badgeIcon);
-    private final Tooltip badgeTip = new Tooltip();
+    /** The badge's tooltip, made the first time the cell shows a badge: most rows never have one. */
+    private Tooltip badgeTip;
     private final HBox box = new HBox(6, icon, text, progress, badge);
 
     public StateCell(Function<ServiceState, String> label) {
@@ -43,7 +44,6 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
         progress.setMinWidth(Region.USE_PREF_SIZE);
         badge.getStyleClass().add("state-badge");
         badge.setMinWidth(0);
-        badge.setTooltip(badgeTip);
         box.getStyleClass().add("state-cell");
         setContentDisplay(ContentDisplay.GRAPHIC_ONLY);
     }
@@ -70,6 +70,10 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
         if (marked) {
             boolean flapping = summary.mark() == StateSummary.Mark.FLAPPING;
             badge.setText(summary.badge());
+            if (badgeTip == null) {
+                badgeTip = new Tooltip();
+                badge.setTooltip(badgeTip);
+            }
             badgeTip.setText(summary.badge());
             badge.getStyleClass().add(flapping ? "badge-flapping" : "badge-throttled");
             badgeIcon.setIconCode((flapping ? Icons.FLAPPING : Icons.THROTTLED).ikon());

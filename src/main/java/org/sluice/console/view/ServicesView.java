@@ -375,12 +375,22 @@ public final class ServicesView extends BorderPane {
     private final class HealthCell extends javafx.scene.control.TableCell<ServiceRowViewModel, Health> {
         private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed", "state-busy", "last-update");
 
+        /** The tooltip, once the text has been cut. */
+        private Tooltip whole;
+
         HealthCell() {
-            // In a narrow window "last update 12 s ago" is cut; hovered, it says it whole (as FullTextCell does).
-            Tooltip whole = new Tooltip();
-            whole.setShowDelay(Duration.millis(300));
-            whole.textProperty().bind(textProperty());
-            textTruncatedProperty().addListener((o, was, cut) -> setTooltip(cut ? whole : null));
+            // In a narrow window "last update 12 s ago" is cut; hovered, it says it whole (as FullTextCell
+            // does, and like it makes the tooltip only then).
+            textTruncatedProperty().addListener((o, was, cut) -> setTooltip(cut ? whole() : null));
+        }
+
+        private Tooltip whole() {
+            if (whole == null) {
+                whole = new Tooltip();
+                whole.setShowDelay(Duration.millis(300));
+                whole.textProperty().bind(textProperty());
+            }
+            return whole;
         }
 
         @Override

@@ -73,4 +73,13 @@ class StateCellTest {
         assertThat(flapping.getStyleClass()).contains("badge-flapping").doesNotContain("badge-throttled");
         assertThat(badge(cell(robot, 2)).isVisible()).as("nothing throttled, no badge").isFalse();
     }
+
+    @Test
+    void aMarkedServicesBadgeSaysItWholeWhenHoveredAndAQuietServiceCarriesNoTooltip(FxRobot robot) throws Exception {
+        StateCell<?> throttled = cell(robot, 0);
+        StateCell<?> quiet = cell(robot, 2);
+        assertThat(WaitForAsyncUtils.asyncFx(() -> badge(throttled).getTooltip().getText()).get()).isEqualTo("1 of 2 throttled");
+        // The grid's first frame makes a state cell a row; most rows have no badge, and need no tooltip.
+        assertThat(WaitForAsyncUtils.asyncFx(() -> badge(quiet).getTooltip()).get()).as("a quiet service's hidden badge").isNull();
+    }
 }

@@ -117,8 +117,10 @@ class ServicesViewCommandsTest {
         Button stop = cell.button(Operation.STOP);
         assertThat(stop.isDisabled()).isFalse();
         assertThat(cell.button(Operation.START).isDisabled()).isTrue();
-        assertThat(cell.tooltip(Operation.START).getText()).startsWith("Start").contains("Start is not needed");
-        assertThat(cell.tooltip(Operation.STOP).getText()).contains(english.get("action.Stop.tooltip"));
+        assertThat(WaitForAsyncUtils.asyncFx(() -> cell.tooltip(Operation.START).getText()).get(10, TimeUnit.SECONDS))
+                .startsWith("Start").contains("Start is not needed");
+        assertThat(WaitForAsyncUtils.asyncFx(() -> cell.tooltip(Operation.STOP).getText()).get(10, TimeUnit.SECONDS))
+                .contains(english.get("action.Stop.tooltip"));
         robot.clickOn(stop);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(fleet.calls).containsExactly("Stop svc-0000");
