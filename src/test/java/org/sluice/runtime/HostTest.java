@@ -616,6 +616,13 @@ class HostTest {
         }
     }
 
+    @Test
+    void theStatesWhoseServicesRunInstancesAreThoseTheConsoleShowsAHealthFor() {
+        assertThat(ManagedService.RUNS_INSTANCES.keySet())
+                .containsExactlyInAnyOrder(java.util.Arrays.stream(ServiceState.values()).filter(ServiceState::runsInstances)
+                        .toArray(ServiceState[]::new));
+    }
+
     /** A host over this test's journal whose instances, once they fail to come back, are tried again after {@code pause}. */
     private Host restartedHost(FakeLauncher relaunched, Duration pause) {
         return new Host(relaunched, journal, clock, new Host.Settings(Duration.ofSeconds(5), Duration.ofMillis(200), pause));

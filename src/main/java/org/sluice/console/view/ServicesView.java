@@ -375,18 +375,26 @@ public final class ServicesView extends BorderPane {
     private final class HealthCell extends javafx.scene.control.TableCell<ServiceRowViewModel, Health> {
         private static final List<String> STYLES = List.of("state-ok", "state-paused", "state-failed", "state-busy", "last-update");
 
+        private final Tooltip whole = new Tooltip();
+        /** Says why a service whose state runs no instances shows a dash. */
+        private final Tooltip none = new Tooltip(i18n.get("health.NONE.tooltip"));
+        private boolean showsNone;
+
         HealthCell() {
             // In a narrow window "last update 12 s ago" is cut; hovered, it says it whole (as FullTextCell does).
-            Tooltip whole = new Tooltip();
             whole.setShowDelay(Duration.millis(300));
             whole.textProperty().bind(textProperty());
-            textTruncatedProperty().addListener((o, was, cut) -> setTooltip(cut ? whole : null));
+            none.setShowDelay(Duration.millis(300));
+            textTruncatedProperty().addListener((o, was, cut) -> setTooltip(showsNone ? none : cut ? whole : null));
         }
 
         @Override
         protected void updateItem(Health item, boolean empty) {
             super.updateItem(item, empty);
             getStyleClass().removeAll(STYLES);
+            showsNone = !empty && item != null && item.lastUpdate().isEmpty() && item.health() == ServiceHealth.NONE;
+            setTooltip(showsNone ? none : isTextTruncated() ? whole : null);
+            setAccessibleText(showsNone ? none.getText() : null);
             if (empty || item == null) {
                 setText(null);
                 return;
@@ -396,13 +404,15 @@ public final class ServicesView extends BorderPane {
                 getStyleClass().add("last-update");
                 return;
             }
-            setText(i18n.get("health." + item.health().name()));
-            getStyleClass().add(switch (item.health()) {
-                case OK -> "state-ok";
-                case WARNING -> "state-paused";
-                case ERROR -> "state-failed";
-                case STARTING -> "state-busy";
-            });
+            // A dash is the same in every language; the tooltip and the accessible text say what it means.
+            setText(showsNone ? "\u2014" : i18n.get("health." + item.health().name()));
+            switch (item.health()) {
+                case OK -> getStyleClass().add("state-ok");
+                case WARNING -> getStyleClass().add("state-paused");
+                case ERROR -> getStyleClass().add("state-failed");
+                case STARTING -> getStyleClass().add("state-busy");
+                case NONE -> { }
+            }
         }
     }
 
