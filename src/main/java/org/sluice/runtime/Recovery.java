@@ -184,7 +184,7 @@ final class Recovery {
         long pause = ServiceInstances.pauseMs(restartPause, attempt);
         LOG.warn("{} did not get its instances back after the restart of the host ({}); tried again in {} ms (try {} in a row)",
                 managed.name(), reason, pause, attempt);
-        managed.instances.awaitRelaunch(units, attempt, pause, log.restarting(managed.name(), tries));
+        managed.instances.awaitRelaunch(units, attempt, pause, () -> log.restarting(managed.name(), tries));
         schedule(managed, attempt + 1, pause);
     }
 

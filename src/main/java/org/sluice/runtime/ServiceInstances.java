@@ -140,15 +140,16 @@ final class ServiceInstances {
     /**
      * After a try to give the service its instances back when the host started has failed: each
      * of {@code units} instances shows as waiting to be tried again ({@code attempt} in a row,
-     * after {@code pauseMs}), and {@code entry}, the try again's running log entry, waits with
-     * them. An operation that stops or replaces the instances meanwhile ends the entry.
+     * after {@code pauseMs}), and the try again's running log entry, which {@code entry} writes
+     * once they show so, waits with them. An operation that stops or replaces the instances
+     * meanwhile ends the entry.
      */
-    void awaitRelaunch(int units, int attempt, long pauseMs, Optional<OperationRecord> entry) {
+    void awaitRelaunch(int units, int attempt, long pauseMs, java.util.function.Supplier<Optional<OperationRecord>> entry) {
         synchronized (pendingRestarts) {
-            relaunch = new PendingRelaunch(entry);
             for (int index = 0; index < units; index++) {
                 standIn(index, attempt - 1).restarting(attempt, pauseMs);
             }
+            relaunch = new PendingRelaunch(entry.get());
         }
     }
 

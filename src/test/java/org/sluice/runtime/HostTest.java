@@ -675,12 +675,13 @@ class HostTest {
         }
     }
 
-    @Test
-    void whileInstancesWaitToBeTriedAgainAfterARestartTheyShowAsRestartingAndAStopTakesOver() throws Exception {
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(names = {"STOP", "RESTART", "DELETE"})
+    void whileInstancesWaitToBeTriedAgainAfterARestartTheyShowAsRestartingAndAnOperationTakesOver(Operation operation) throws Exception {
         journal.saveService(StoredService.resting(orders(1), ACTIVE, now));
         FakeLauncher relaunched = new FakeLauncher();
         relaunched.keepsLaunching("orders", 0, FakeLauncher.Behaviour.FAILS_TO_START);
-        // A pause no test outlasts: the operator's Stop comes first.
+        // A pause no test outlasts: the operator's operation comes first.
         Host restarted = restartedHost(relaunched, Duration.ofHours(1));
         var heard = hostsOwnEntries(restarted);
         try {
@@ -691,15 +692,22 @@ class HostTest {
             assertThat(restarted.service("orders").orElseThrow().instances()).extracting(InstanceView::status)
                     .containsExactly(InstanceStatus.RESTARTING);
 
-            done(restarted.perform("orders", STOP, "alice"));
+            relaunched.recovers("orders", 0);
+            OperationRecord taken = done(restarted.perform("orders", operation, "alice"));
 
+            assertThat(taken.outcome()).isEqualTo(Outcome.SUCCEEDED);
             OperationRecord ended = nextEntry(heard);
             assertThat(ended.requestId()).isEqualTo(waiting.requestId());
             assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("Not started again"));
-            assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(STOPPED);
-            assertThat(restarted.service("orders").orElseThrow().instances()).isEmpty();
-            assertThat(relaunched.launchedCount("orders")).isEqualTo(1);
+            switch (operation) {
+                case STOP -> assertThat(restarted.service("orders").orElseThrow().instances()).isEmpty();
+                case RESTART -> assertThat(restarted.service("orders").orElseThrow().instances()).extracting(InstanceView::status)
+                        .containsExactly(InstanceStatus.RUNNING);
+                default -> assertThat(restarted.service("orders")).isEmpty();
+            }
+            assertThat(relaunched.launchedCount("orders")).as("the first try, and the operation's own")
+                    .isEqualTo(operation == RESTART ? 2 : 1);
         } finally {
             restarted.close();
         }
