@@ -71,6 +71,18 @@ public enum ServiceState {
         return kind == Kind.FAILED;
     }
 
+    /**
+     * True for the resting states whose services run role instances: Active and Suspended, and the
+     * failures that leave the instances that ran (a failed Scale, configuration update, Suspend or
+     * Resume). A service in any other state runs none, so there is no health of instances to show.
+     */
+    public boolean runsInstances() {
+        return switch (this) {
+            case ACTIVE, SUSPENDED, SCALE_FAILED, CONFIG_UPDATE_FAILED, SUSPEND_FAILED, RESUME_FAILED -> true;
+            default -> false;
+        };
+    }
+
     /** The state whose chart name is {@code name} (case-sensitive), if there is one. */
     public static Optional<ServiceState> fromChartName(String name) {
         return Arrays.stream(values()).filter(s -> s.chartName.equals(name)).findFirst();

@@ -137,7 +137,8 @@ public final class Host implements AutoCloseable {
         this.events = new HostEvents(Executors.newSingleThreadExecutor(named("sluice-host-events")));
         this.runner = new OperationRunner(journal, clock, Executors.newCachedThreadPool(named("sluice-operation")), events, services);
         this.supervisionLog = new SupervisionLog(journal, events, clock);
-        this.recovery = new Recovery(rules, journal, clock, services, this::manage, runner, events);
+        this.recovery = new Recovery(rules, journal, clock, services, this::manage, runner, events, supervisionLog, supervisor,
+                settings.restartPause());
         launcher.watchEngine(status -> events.publish(l -> l.engineStatusChanged(status)));
         supervisor.scheduleAtFixedRate(() -> {
             try {

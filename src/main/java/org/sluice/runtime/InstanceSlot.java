@@ -40,6 +40,11 @@ final class InstanceSlot implements InstanceListener {
     private volatile InstanceSample lastSample;
     /** Set before the host stops or kills the instance, so that its exit is not taken for a crash. */
     volatile boolean stopRequested;
+    /**
+     * True for a slot with no process that only shows an instance waiting while the host tries
+     * its service's instances again after a restart, or left down after the last try.
+     */
+    volatile boolean standIn;
     /** Crashes in a row before this process, for the supervisor's pause and limit. */
     final int crashesBefore;
     /** The crashes in a row this slot shows: those before it, then those that made it restart or fail. */

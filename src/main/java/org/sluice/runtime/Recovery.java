@@ -5,9 +5,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
@@ -25,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * Brings the host back to where its last run left off: the stored services, with any operation
  * that the end of that run cut short logged as interrupted and landed in its failure state, and
  * the role instances of the services that ran them ({@link ManagedService#RUNS_INSTANCES}).
+ *
+ * <p>Instances that do not come back are supervised as a crashed instance is: tried again after
+ * the same doubling pause, each try again logged as the host's own restart, and after
+ * {@link ServiceInstances#MAX_CRASHES} tries again left down with an entry that says why and
+ * the way out. Meanwhile they show as restarting, then as failed, so the service's health says
+ * so. An operation on the service takes over: it ends the waiting entry, and the try again that
+ * finds an operation running waits for it, as a crash restart does.
  */
 final class Recovery {
     // The host's parts log under the host's name: operators read and filter one log.
@@ -37,15 +47,22 @@ final class Recovery {
     private final BiFunction<ServiceLifecycle, ServiceDefinition, ManagedService> manage;
     private final OperationRunner runner;
     private final HostEvents events;
+    private final SupervisionLog log;
+    private final ScheduledExecutorService supervisor;
+    private final java.time.Duration restartPause;
     private static final int PAGE = 50;
     private final AtomicBoolean relaunched = new AtomicBoolean();
 
     /**
      * @param services the host's services, which the loaded ones join
      * @param manage   makes a service the host runs, as {@code Host} does for a new one
+     * @param log        where each try again, and instances left down, are logged
+     * @param supervisor the thread that waits out the pause before a try again
+     * @param restartPause the first pause before a try again, doubling as for a crash
      */
     Recovery(Lifecycle rules, HostJournal journal, InstantSource clock, Map<String, ManagedService> services,
-            BiFunction<ServiceLifecycle, ServiceDefinition, ManagedService> manage, OperationRunner runner, HostEvents events) {
+            BiFunction<ServiceLifecycle, ServiceDefinition, ManagedService> manage, OperationRunner runner, HostEvents events,
+            SupervisionLog log, ScheduledExecutorService supervisor, java.time.Duration restartPause) {
         this.rules = rules;
         this.journal = journal;
         this.clock = clock;
@@ -53,6 +70,9 @@ final class Recovery {
         this.manage = manage;
         this.runner = runner;
         this.events = events;
+        this.log = log;
+        this.supervisor = supervisor;
+        this.restartPause = restartPause;
     }
 
     /** See {@link Host#load()}. */
@@ -123,10 +143,81 @@ final class Recovery {
         if (!needsInstances(managed)) {
             return;
         }
+        tryRelaunch(managed, 1, Optional.empty());
+    }
+
+    /**
+     * On an operation thread: starts the service's instances, try number {@code attempt}.
+     *
+     * @param entry the running log entry of a try again; empty for the first try
+     */
+    private void tryRelaunch(ManagedService managed, int attempt, Optional<OperationRecord> entry) {
         try {
             managed.startInstances(ManagedService.RUNS_INSTANCES.get(managed.lifecycle.state()));
+            log.restarted(entry);
+            if (attempt > 1) {
+                LOG.info("{} got its instances back after the restart of the host, on try {}", managed.name(), attempt);
+            }
         } catch (OperationFailedException e) {
-            LOG.error("{} did not get its instances back after a restart: {}", managed.name(), e.getMessage());
+            log.notRestarted(entry, e.getMessage());
+            failed(managed, attempt, e.getMessage());
         }
+    }
+
+    private void failed(ManagedService managed, int attempt, String reason) {
+        if (managed.lifecycle.running().isPresent() || !ManagedService.RUNS_INSTANCES.containsKey(managed.lifecycle.state())) {
+            LOG.warn("{} did not get its instances back after the restart of the host ({}); the operation under way decides what runs",
+                    managed.name(), reason);
+            return;
+        }
+        int units = managed.definition.units();
+        // No process of the set got going, so the entries name the first instance and say it was not started.
+        InstanceCrash tries = new InstanceCrash(0, -1, attempt);
+        if (attempt > ServiceInstances.MAX_CRASHES) {
+            LOG.error("{} did not get its instances back after the restart of the host in {} tries ({}); they are left down until "
+                    + "the service is started again", managed.name(), attempt, reason);
+            managed.instances.relaunchGaveUp(units, attempt);
+            log.leftDown(managed.name(), tries, reason + "; after " + attempt + " tries since the host started, the instances are left "
+                    + "down: Start or Restart the service to run it again");
+            return;
+        }
+        long pause = ServiceInstances.pauseMs(restartPause, attempt);
+        LOG.warn("{} did not get its instances back after the restart of the host ({}); tried again in {} ms (try {} in a row)",
+                managed.name(), reason, pause, attempt);
+        managed.instances.awaitRelaunch(units, attempt, pause, () -> log.restarting(managed.name(), tries));
+        schedule(managed, attempt + 1, pause);
+    }
+
+    private void schedule(ManagedService managed, int attempt, long pauseMs) {
+        try {
+            supervisor.schedule(() -> {
+                try {
+                    runner.execute(() -> retry(managed, attempt));
+                } catch (RejectedExecutionException closing) {
+                    LOG.debug("Host closing; {} is not tried again", managed.name());
+                }
+            }, pauseMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException closing) {
+            LOG.debug("Host closing; {} is not tried again", managed.name());
+        }
+    }
+
+    /** On an operation thread, once the pause is over: try number {@code attempt}, unless an operation took over. */
+    private void retry(ManagedService managed, int attempt) {
+        if (managed.lifecycle.running().isPresent()) {
+            // The operation decides what runs; look again once it has had time to land.
+            schedule(managed, attempt, restartPause.toMillis());
+            return;
+        }
+        Optional<ServiceInstances.PendingRelaunch> waiting = managed.instances.takeRelaunch();
+        if (waiting.isEmpty()) {
+            return;
+        }
+        if (!ManagedService.RUNS_INSTANCES.containsKey(managed.lifecycle.state())) {
+            log.notRestarted(waiting.get().entry(), "Not started again: the service's state runs no instance now");
+            managed.instances.killAll();
+            return;
+        }
+        tryRelaunch(managed, attempt, waiting.get().entry());
     }
 }

@@ -85,6 +85,12 @@ final class ServiceInstances {
     private volatile Supervision supervision;
     /** Restarts an engine is making, by slot, with their running entries in the operation log. */
     private final Map<InstanceSlot, Optional<OperationRecord>> pendingRestarts = new java.util.HashMap<>();
+    /** The try again, after a host restart, of instances that did not come back; null when none waits. Guarded by {@link #pendingRestarts}. */
+    private PendingRelaunch relaunch;
+
+    /** A try again of the service's instances after a host restart, waiting for its pause, with its running entry in the operation log. */
+    record PendingRelaunch(Optional<OperationRecord> entry) {
+    }
 
     /**
      * @param episodes   where the throttle episodes the instances report are kept
@@ -124,6 +130,62 @@ final class ServiceInstances {
     /** In index order. */
     List<InstanceView> views() {
         return slots.values().stream().map(InstanceSlot::view).toList();
+    }
+
+    /** The pause before crash or try number {@code crashes} in a row is followed by a start again: doubling, at most {@link #MAX_PAUSE}. */
+    static long pauseMs(Duration restartPause, int crashes) {
+        return Math.min(MAX_PAUSE.toMillis(), restartPause.toMillis() << Math.min(crashes - 1, 30));
+    }
+
+    /**
+     * After a try to give the service its instances back when the host started has failed: each
+     * of {@code units} instances shows as waiting to be tried again ({@code attempt} in a row,
+     * after {@code pauseMs}), and the try again's running log entry, which {@code entry} writes
+     * once they show so, waits with them. An operation that stops or replaces the instances
+     * meanwhile ends the entry.
+     */
+    void awaitRelaunch(int units, int attempt, long pauseMs, java.util.function.Supplier<Optional<OperationRecord>> entry) {
+        synchronized (pendingRestarts) {
+            for (int index = 0; index < units; index++) {
+                standIn(index, attempt - 1).restarting(attempt, pauseMs);
+            }
+            relaunch = new PendingRelaunch(entry.get());
+        }
+    }
+
+    /** After the last try: each of {@code units} instances shows as left down after {@code attempts} tries. */
+    void relaunchGaveUp(int units, int attempts) {
+        for (int index = 0; index < units; index++) {
+            standIn(index, attempts - 1).gaveUp(attempts);
+        }
+    }
+
+    private InstanceSlot standIn(int index, int crashesBefore) {
+        InstanceSlot slot = new InstanceSlot(service, index, events, episodes, crashesBefore, this::crashed, ring(index));
+        slot.standIn = true;
+        slot.stopRequested = true;
+        slots.put(index, slot);
+        return slot;
+    }
+
+    /** Takes the try again that waits, so that nothing else ends its entry; empty when none waits, as when an operation took over. */
+    Optional<PendingRelaunch> takeRelaunch() {
+        synchronized (pendingRestarts) {
+            PendingRelaunch waiting = relaunch;
+            relaunch = null;
+            return Optional.ofNullable(waiting);
+        }
+    }
+
+    /** An operation replaces or stops the instances: the try again that waits is not made, and its entry says so. */
+    private void abandonRelaunch() {
+        takeRelaunch().ifPresent(waiting -> log.notRestarted(waiting.entry(),
+                "Not started again: an operation on the service replaced its instances meanwhile"));
+    }
+
+    /** Tells the listeners that the stand-ins among {@code removed} are gone, as a stopped instance's exit would. */
+    private static void standInsGone(List<InstanceSlot> removed) {
+        removed.stream().filter(slot -> slot.standIn).forEach(slot -> slot.onEvent(new InstanceEvent.Exited(0, true)));
     }
 
     /** Replaces whatever instances are left with a full set for {@code definition}, all ready. */
@@ -185,9 +247,11 @@ final class ServiceInstances {
      * instance that had to be killed fails the operation.
      */
     void stopAll(boolean strict) throws OperationFailedException {
+        abandonRelaunch();
         List<InstanceSlot> stopping = new ArrayList<>(slots.values());
         List<Integer> killed = stop(stopping);
         stopping.forEach(slot -> slots.remove(slot.index, slot));
+        standInsGone(stopping);
         release(0);
         if (strict && !killed.isEmpty()) {
             throw new OperationFailedException("Instance " + killed.stream().map(String::valueOf).collect(Collectors.joining(", "))
@@ -208,6 +272,7 @@ final class ServiceInstances {
             List<InstanceSlot> surplus = slots.values().stream().filter(s -> s.index >= units).toList();
             stop(surplus);
             surplus.forEach(slot -> slots.remove(slot.index, slot));
+            standInsGone(surplus);
             release(units);
         }
     }
@@ -258,10 +323,12 @@ final class ServiceInstances {
     }
 
     void killAll() {
+        abandonRelaunch();
         List<InstanceSlot> leftovers = new ArrayList<>(slots.values());
         leftovers.forEach(this::abandonRestart);
         leftovers.forEach(InstanceSlot::kill);
         leftovers.forEach(slot -> slots.remove(slot.index, slot));
+        standInsGone(leftovers);
     }
 
     /**
@@ -327,7 +394,7 @@ final class ServiceInstances {
             awaitEngineRestart(slot);
             return;
         }
-        long pause = Math.min(MAX_PAUSE.toMillis(), settings.restartPause().toMillis() << (crashes - 1));
+        long pause = pauseMs(settings.restartPause(), crashes);
         LOG.warn("{} instance {} is started again in {} ms (crash {} in a row)", service, slot.index, pause, crashes);
         slot.restarting(crashes, pause);
         schedule(slot, crashes, pause, log.restarting(service, crash));

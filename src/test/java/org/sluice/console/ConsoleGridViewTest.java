@@ -93,6 +93,27 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void aStoppedServiceShowsNoHealthAndSaysWhyWhenHovered(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders") && active("billing"));
+        console.fleet.perform("billing", Operation.STOP).completion().get(10, TimeUnit.SECONDS);
+        waitUntil(() -> console.session.services().row("billing").map(r -> r.getState() == ServiceState.STOPPED).orElse(false));
+        WaitForAsyncUtils.waitForFxEvents();
+
+        TableCell<?, ?> billing = onFx(() -> robot.from(tableRow(robot, "billing")).lookup(".table-cell").queryAll().stream()
+                .<TableCell<?, ?>>map(n -> (TableCell<?, ?>) n)
+                .filter(c -> c.getTableColumn() != null && "Health".equals(c.getTableColumn().getText())).findFirst().orElseThrow());
+        assertThat(onFx(billing::getText)).as("not \"Ok\" with none running").isEqualTo("\u2014");
+        String why = "No health to show: the service runs no instances in its state";
+        assertThat(onFx(() -> billing.getTooltip() == null ? null : billing.getTooltip().getText())).isEqualTo(why);
+        assertThat(onFx(billing::getAccessibleText)).isEqualTo(why);
+        TableCell<?, ?> orders = onFx(() -> robot.from(tableRow(robot, "orders")).lookup(".table-cell").queryAll().stream()
+                .<TableCell<?, ?>>map(n -> (TableCell<?, ?>) n)
+                .filter(c -> c.getTableColumn() != null && "Health".equals(c.getTableColumn().getText())).findFirst().orElseThrow());
+        assertThat(onFx(orders::getText)).isEqualTo("Ok");
+        assertThat(onFx(orders::getAccessibleText)).isNull();
+    }
+
+    @Test
     void theErrorBarLeavesTheTabsWithinReach(FxRobot robot) throws Exception {
         waitUntil(() -> active("orders"));
         console.fleet.injectFault("orders", Operation.BACKUP);

@@ -53,6 +53,18 @@ public final class FakeLauncher implements InstanceLauncher {
         next.put(service + "#" + index, behaviour);
     }
 
+    private final Map<String, Behaviour> always = new ConcurrentHashMap<>();
+
+    /** Every launch of {@code service}'s instance {@code index} behaves so until {@link #recovers} is called. */
+    public void keepsLaunching(String service, int index, Behaviour behaviour) {
+        always.put(service + "#" + index, behaviour);
+    }
+
+    /** Launches of {@code service}'s instance {@code index} behave normally again. */
+    public void recovers(String service, int index) {
+        always.remove(service + "#" + index);
+    }
+
     /** Where the fakes' logs are kept, when a test writes one. */
     private volatile java.nio.file.Path logs;
 
@@ -94,7 +106,8 @@ public final class FakeLauncher implements InstanceLauncher {
     @Override
     public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
             throws IOException {
-        Behaviour behaviour = next.getOrDefault(definition.name() + "#" + index, Behaviour.NORMAL);
+        Behaviour behaviour = next.getOrDefault(definition.name() + "#" + index,
+                always.getOrDefault(definition.name() + "#" + index, Behaviour.NORMAL));
         next.remove(definition.name() + "#" + index);
         if (behaviour == Behaviour.CANNOT_LAUNCH) {
             throw new IOException("no java here");

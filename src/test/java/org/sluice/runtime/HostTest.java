@@ -616,6 +616,103 @@ class HostTest {
         }
     }
 
+    @Test
+    void theStatesWhoseServicesRunInstancesAreThoseTheConsoleShowsAHealthFor() {
+        assertThat(ManagedService.RUNS_INSTANCES.keySet())
+                .containsExactlyInAnyOrder(java.util.Arrays.stream(ServiceState.values()).filter(ServiceState::runsInstances)
+                        .toArray(ServiceState[]::new));
+    }
+
+    /** A host over this test's journal whose instances, once they fail to come back, are tried again after {@code pause}. */
+    private Host restartedHost(FakeLauncher relaunched, Duration pause) {
+        return new Host(relaunched, journal, clock, new Host.Settings(Duration.ofSeconds(5), Duration.ofMillis(200), pause));
+    }
+
+    @Test
+    void instancesThatDoNotComeBackAfterARestartAreTriedAgainAsACrashIsAndThenLeftDownSayingSo() throws Exception {
+        journal.saveService(StoredService.resting(orders(1), ACTIVE, now));
+        FakeLauncher relaunched = new FakeLauncher();
+        relaunched.keepsLaunching("orders", 0, FakeLauncher.Behaviour.FAILS_TO_START);
+        Host restarted = restartedHost(relaunched, Duration.ofMillis(10));
+        var heard = hostsOwnEntries(restarted);
+        try {
+            restarted.open();
+
+            OperationRecord leftDown = null;
+            List<OperationRecord> tries = new java.util.ArrayList<>();
+            while (leftDown == null) {
+                OperationRecord entry = nextEntry(heard);
+                if (entry.operation() == INSTANCE_LEFT_DOWN) {
+                    leftDown = entry;
+                } else if (entry.outcome() != Outcome.RUNNING) {
+                    tries.add(entry);
+                }
+            }
+            assertThat(tries).as("each try again is logged and fails with the reason").hasSize(ServiceInstances.MAX_CRASHES)
+                    .allSatisfy(r -> {
+                        assertThat(r.operation()).isEqualTo(INSTANCE_RESTART);
+                        assertThat(r.service()).isEqualTo("orders");
+                        assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
+                        assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("did not start"));
+                    });
+            assertThat(relaunched.launchedCount("orders")).as("the first try and the tries again").isEqualTo(ServiceInstances.MAX_CRASHES + 1);
+            assertThat(leftDown.service()).isEqualTo("orders");
+            assertThat(leftDown.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(leftDown.error()).hasValueSatisfying(e -> assertThat(e)
+                    .contains("did not start").contains("Start or Restart the service to run it again"));
+            assertThat(leftDown.crash()).hasValueSatisfying(c -> assertThat(c.notStarted()).isTrue());
+            assertThat(restarted.service("orders").orElseThrow().instances()).as("shown left down, not starting")
+                    .extracting(InstanceView::status).containsExactly(InstanceStatus.FAILED);
+            assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(ACTIVE);
+
+            // The way out it names works.
+            relaunched.recovers("orders", 0);
+            done(restarted.perform("orders", RESTART, "alice"));
+            assertThat(restarted.service("orders").orElseThrow().instances()).extracting(InstanceView::status)
+                    .containsExactly(InstanceStatus.RUNNING);
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(names = {"STOP", "RESTART", "DELETE"})
+    void whileInstancesWaitToBeTriedAgainAfterARestartTheyShowAsRestartingAndAnOperationTakesOver(Operation operation) throws Exception {
+        journal.saveService(StoredService.resting(orders(1), ACTIVE, now));
+        FakeLauncher relaunched = new FakeLauncher();
+        relaunched.keepsLaunching("orders", 0, FakeLauncher.Behaviour.FAILS_TO_START);
+        // A pause no test outlasts: the operator's operation comes first.
+        Host restarted = restartedHost(relaunched, Duration.ofHours(1));
+        var heard = hostsOwnEntries(restarted);
+        try {
+            restarted.open();
+            OperationRecord waiting = nextEntry(heard);
+            assertThat(waiting.operation()).isEqualTo(INSTANCE_RESTART);
+            assertThat(waiting.outcome()).as("during the pause").isEqualTo(Outcome.RUNNING);
+            assertThat(restarted.service("orders").orElseThrow().instances()).extracting(InstanceView::status)
+                    .containsExactly(InstanceStatus.RESTARTING);
+
+            relaunched.recovers("orders", 0);
+            OperationRecord taken = done(restarted.perform("orders", operation, "alice"));
+
+            assertThat(taken.outcome()).isEqualTo(Outcome.SUCCEEDED);
+            OperationRecord ended = nextEntry(heard);
+            assertThat(ended.requestId()).isEqualTo(waiting.requestId());
+            assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
+            assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("Not started again"));
+            switch (operation) {
+                case STOP -> assertThat(restarted.service("orders").orElseThrow().instances()).isEmpty();
+                case RESTART -> assertThat(restarted.service("orders").orElseThrow().instances()).extracting(InstanceView::status)
+                        .containsExactly(InstanceStatus.RUNNING);
+                default -> assertThat(restarted.service("orders")).isEmpty();
+            }
+            assertThat(relaunched.launchedCount("orders")).as("the first try, and the operation's own")
+                    .isEqualTo(operation == RESTART ? 2 : 1);
+        } finally {
+            restarted.close();
+        }
+    }
+
     /** A host whose crashed instances are started again after 10 ms (20, 40, ... in a row). */
     private Host supervisingHost(java.util.concurrent.BlockingQueue<InstanceEvent> events) {
         Host supervising = new Host(launcher, journal, clock,

@@ -377,11 +377,14 @@ public final class ServicesView extends BorderPane {
 
         /** The tooltip, once the text has been cut. */
         private Tooltip whole;
+        /** Says why a service whose state runs no instances shows a dash; made the first time one does. */
+        private Tooltip none;
+        private boolean showsNone;
 
         HealthCell() {
             // In a narrow window "last update 12 s ago" is cut; hovered, it says it whole (as FullTextCell
             // does, and like it makes the tooltip only then).
-            textTruncatedProperty().addListener((o, was, cut) -> setTooltip(cut ? whole() : null));
+            textTruncatedProperty().addListener((o, was, cut) -> setTooltip(showsNone ? none() : cut ? whole() : null));
         }
 
         private Tooltip whole() {
@@ -393,10 +396,21 @@ public final class ServicesView extends BorderPane {
             return whole;
         }
 
+        private Tooltip none() {
+            if (none == null) {
+                none = new Tooltip(i18n.get("health.NONE.tooltip"));
+                none.setShowDelay(Duration.millis(300));
+            }
+            return none;
+        }
+
         @Override
         protected void updateItem(Health item, boolean empty) {
             super.updateItem(item, empty);
             getStyleClass().removeAll(STYLES);
+            showsNone = !empty && item != null && item.lastUpdate().isEmpty() && item.health() == ServiceHealth.NONE;
+            setTooltip(showsNone ? none() : isTextTruncated() ? whole() : null);
+            setAccessibleText(showsNone ? i18n.get("health.NONE.tooltip") : null);
             if (empty || item == null) {
                 setText(null);
                 return;
@@ -406,13 +420,15 @@ public final class ServicesView extends BorderPane {
                 getStyleClass().add("last-update");
                 return;
             }
-            setText(i18n.get("health." + item.health().name()));
-            getStyleClass().add(switch (item.health()) {
-                case OK -> "state-ok";
-                case WARNING -> "state-paused";
-                case ERROR -> "state-failed";
-                case STARTING -> "state-busy";
-            });
+            // A dash is the same in every language; the tooltip and the accessible text say what it means.
+            setText(showsNone ? "\u2014" : i18n.get("health." + item.health().name()));
+            switch (item.health()) {
+                case OK -> getStyleClass().add("state-ok");
+                case WARNING -> getStyleClass().add("state-paused");
+                case ERROR -> getStyleClass().add("state-failed");
+                case STARTING -> getStyleClass().add("state-busy");
+                case NONE -> { }
+            }
         }
     }
 

@@ -12,5 +12,10 @@ public enum ServiceHealth {
     /** An instance crashed too often in a row and was left down. */
     ERROR,
     /** The service is Active or Suspended but not all of its instances are up yet, as after a host restart. */
-    STARTING
+    STARTING,
+    /**
+     * The service's state runs no instances (Stopped, say, or a failure that keeps none), so there
+     * is no health to show: "Ok" with none running would say nothing true.
+     */
+    NONE
 }

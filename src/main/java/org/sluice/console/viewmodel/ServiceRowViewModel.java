@@ -332,7 +332,9 @@ public final class ServiceRowViewModel {
         boolean shouldRun = now == ServiceState.ACTIVE || now == ServiceState.SUSPENDED;
         starting.set(shouldRun && defined != null
                 ? Math.max(0, defined.units() - instances.get() - restarting.get() - failed.get()) : 0);
-        health.set(failed.get() > 0 ? ServiceHealth.ERROR : restarting.get() > 0 ? ServiceHealth.WARNING
+        // An instance still known (one stopping, say) is shown whatever the state; none, in a state that runs none, has no health.
+        health.set(now != null && !now.runsInstances() && instanceStatus.isEmpty() ? ServiceHealth.NONE
+                : failed.get() > 0 ? ServiceHealth.ERROR : restarting.get() > 0 ? ServiceHealth.WARNING
                 : starting.get() > 0 ? ServiceHealth.STARTING : ServiceHealth.OK);
         summarize();
     }

@@ -393,7 +393,31 @@ class ServicesViewModelTest {
 
         ServiceRowViewModel stopped = add("billing", ServiceState.STOPPED);
         assertThat(stopped.startingProperty().get()).as("a stopped service starts nothing").isZero();
-        assertThat(stopped.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+    }
+
+    @Test
+    void aServiceWhoseStateRunsNoInstancesHasNoHealthToShow() {
+        // "Ok" with none running would say something untrue of a service that runs none.
+        for (ServiceState none : List.of(ServiceState.STOPPED, ServiceState.START_FAILED, ServiceState.CREATE_FAILED,
+                ServiceState.DISABLED, ServiceState.CREATING)) {
+            ServiceRowViewModel row = add("svc-" + none.chartName(), none);
+            assertThat(row.healthProperty().get()).as(none.chartName()).isEqualTo(ServiceHealth.NONE);
+        }
+        // The failure states that keep their instances still say how those are doing.
+        ServiceRowViewModel scaleFailed = add("scaled", ServiceState.SCALE_FAILED);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("scaled", 0, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("scaled", 1, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(scaleFailed.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+
+        // Stopped: the instances go, and so does the health.
+        ServiceRowViewModel orders = add("orders", ServiceState.ACTIVE);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(orders.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+        model.apply(List.of(new FleetEvent.ServiceStateChanged("orders", ServiceState.STOPPED, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.STOPPED, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.STOPPED, Optional.empty())));
+        assertThat(orders.healthProperty().get()).isEqualTo(ServiceHealth.NONE);
     }
 
     @Test

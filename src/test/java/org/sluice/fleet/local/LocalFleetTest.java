@@ -168,4 +168,36 @@ class LocalFleetTest {
             assertThat(i.crashesInARow()).isEqualTo(1);
         });
     }
+
+    @Test
+    void instancesThatDoNotComeBackAfterAHostRestartReachTheConsoleAsRestartingThenLeftDown() throws Exception {
+        InMemoryJournal journal = new InMemoryJournal();
+        journal.saveService(org.sluice.runtime.store.StoredService.resting(orders(), ServiceState.ACTIVE, 1_000));
+        FakeLauncher failing = new FakeLauncher();
+        failing.keepsLaunching("orders", 0, FakeLauncher.Behaviour.FAILS_TO_START);
+        Host restarted = new Host(failing, journal, InstantSource.system(),
+                new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(10)));
+        FrontDoor restartedDoor = FrontDoor.open(restarted, 0);
+        LocalFleet own = new LocalFleet(restarted, restartedDoor, "console:test", () -> {
+            restartedDoor.close();
+            restarted.close();
+        });
+        EventRecorder heard = new EventRecorder();
+        try (Subscription listening = own.subscribe(heard)) {
+            restarted.open();
+
+            FleetEvent.InstanceStatusChanged waiting = heard.next(FleetEvent.InstanceStatusChanged.class,
+                    e -> e.status() == org.sluice.lifecycle.InstanceStatus.RESTARTING);
+            assertThat(waiting.service()).isEqualTo("orders");
+            heard.next(FleetEvent.InstanceStatusChanged.class, e -> e.status() == org.sluice.lifecycle.InstanceStatus.FAILED
+                    && e.message().isPresent() && e.message().get().startsWith("left down"));
+            FleetEvent.OperationProgress leftDown = heard.next(FleetEvent.OperationProgress.class,
+                    e -> e.record().operation() == Operation.INSTANCE_LEFT_DOWN);
+            assertThat(leftDown.record().error()).hasValueSatisfying(e -> assertThat(e).contains("Start or Restart the service"));
+            assertThat(own.snapshot().services().get(0).instances()).extracting(i -> i.status())
+                    .containsOnly(org.sluice.lifecycle.InstanceStatus.FAILED);
+        } finally {
+            own.close();
+        }
+    }
 }
