@@ -44,8 +44,6 @@ final class ThrottleTilePainter {
     private static final double TICK_LABEL_GAP = 12;
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm");
-    /** The most pixel columns one stroke of a series spans (see strokeSeries). */
-    static final int STROKE_COLUMNS = 32;
     /** The space between the memory chart and the messages chart. */
     private static final double CHART_GAP = 6;
 
@@ -78,8 +76,6 @@ final class ThrottleTilePainter {
     private Font chartFont;
     private double labelColumn;
     private double timeLabelWidth;
-    /** The most pixel columns one stroke of a series spanned in the last drawing, for tests. */
-    private int widestStroke;
 
     /**
      * @param model  the instance whose history and thresholds are drawn
@@ -170,7 +166,6 @@ final class ThrottleTilePainter {
 
         g.setStroke(palette.line());
         g.setLineWidth(1.5);
-        widestStroke = 0;
         strokeSeries(g, samples, true, from, to, start, window, plotWidth, memoryTop, plotHeight, 100);
         strokeSeries(g, samples, false, from, to, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
 
@@ -286,19 +281,14 @@ final class ThrottleTilePainter {
     }
 
     /**
-     * Draws one series. Where several samples fall in one pixel column the line only runs from their
-     * lowest to their highest value, so a 15-minute window costs no more than the tile is wide.
-     *
-     * <p>The line is stroked in pieces of at most {@link #STROKE_COLUMNS} columns, each starting where
-     * the last one ended. The software renderer fills each row of a stroke from its leftmost to its
-     * rightmost pixel in that row, so one stroke of a series that keeps coming back to the same
-     * heights (a random walk, an instance flapping between two levels) costs about the whole plot's
-     * area; narrow pieces cost about the area the line passes through (docs/perf.md, "What a
-     * flapping tile costs the renderer").
+     * Draws one series as a single path. Where several samples fall in one pixel column the path
+     * only runs from their lowest to their highest value, so a 15-minute window costs no more than
+     * the tile is wide.
      */
     private void strokeSeries(GraphicsContext g, SampleHistory samples, boolean memory, int from, int to, long start, long window,
                               double plotWidth, double top, double plotHeight, double max) {
-        Pen pen = new Pen(g);
+        g.beginPath();
+        boolean penDown = false;
         boolean pending = false;
         int column = 0;
         double first = 0;
@@ -320,10 +310,10 @@ final class ThrottleTilePainter {
                 continue;
             }
             if (pending) {
-                pen.column(column, first, lowest, highest, last);
+                penDown = runColumn(g, column, first, lowest, highest, last, penDown);
             }
             if (gap) {
-                pen.lift();
+                penDown = false;
             }
             pending = true;
             column = pixel;
@@ -333,10 +323,9 @@ final class ThrottleTilePainter {
             last = y;
         }
         if (pending) {
-            pen.column(column, first, lowest, highest, last);
+            runColumn(g, column, first, lowest, highest, last, penDown);
         }
-        pen.lift();
-        widestStroke = Math.max(widestStroke, pen.widest);
+        g.stroke();
     }
 
     /** The most messages in process of the samples drawn, positions {@code from} to {@code to} - 1. */
@@ -348,58 +337,20 @@ final class ThrottleTilePainter {
         return max;
     }
 
-    /** Lays a series' line down column by column, and strokes it in pieces (see strokeSeries). */
-    private static final class Pen {
-        private final GraphicsContext g;
-        private boolean down;
-        private int pieceStart;
-        private int lastColumn;
-        private double lastY;
-        private int widest;
-
-        Pen(GraphicsContext g) {
-            this.g = g;
+    private static boolean runColumn(GraphicsContext g, int column, double first, double lowest, double highest,
+                                     double last, boolean penDown) {
+        double x = column + 0.5;
+        if (penDown) {
+            g.lineTo(x, first);
+        } else {
+            g.moveTo(x, first);
         }
-
-        /** Draws one column: from the previous one to {@code first}, through its range, ending at {@code last}. */
-        void column(int column, double first, double lowest, double highest, double last) {
-            if (down && column - pieceStart > STROKE_COLUMNS) {
-                // The piece is wide enough: stroke it, and start the next at its end, so the line goes on unbroken.
-                stroke();
-                g.beginPath();
-                g.moveTo(lastColumn + 0.5, lastY);
-                pieceStart = lastColumn;
-            }
-            double x = column + 0.5;
-            if (down) {
-                g.lineTo(x, first);
-            } else {
-                g.beginPath();
-                g.moveTo(x, first);
-                pieceStart = column;
-                down = true;
-            }
-            if (lowest != highest) {
-                g.lineTo(x, lowest);
-                g.lineTo(x, highest);
-            }
-            g.lineTo(x, last);
-            lastColumn = column;
-            lastY = last;
+        if (lowest != highest) {
+            g.lineTo(x, lowest);
+            g.lineTo(x, highest);
         }
-
-        /** Strokes what is laid down; the next column starts a new line (a gap in the samples, or the end). */
-        void lift() {
-            if (down) {
-                stroke();
-                down = false;
-            }
-        }
-
-        private void stroke() {
-            g.stroke();
-            widest = Math.max(widest, lastColumn - pieceStart);
-        }
+        g.lineTo(x, last);
+        return true;
     }
 
     private static double x(long time, long start, long window, double plotWidth) {
@@ -434,11 +385,6 @@ final class ThrottleTilePainter {
             return OptionalLong.empty();
         }
         return OptionalLong.of(shownStart + Math.round(x / shownPlotWidth * shownWindow));
-    }
-
-    /** The most pixel columns one stroke of a series spanned in the last drawing. */
-    int widestStroke() {
-        return widestStroke;
     }
 
     /** The time axis's marks as last drawn. */

@@ -98,31 +98,6 @@ class ThrottleTilePainterTest {
                 .as("longer windows count in minutes").containsExactly("11:50", "11:55", "12:00");
     }
 
-    @Test
-    void aFullMinuteIsStrokedInNarrowPiecesThatJoinWithoutAGap() throws Exception {
-        // A flapping instance's messages: 30 and 110 in turns every 1.5 s, a sample every 250 ms, for a
-        // full minute; memory steady at 50 %.
-        InstanceTileViewModel model = new InstanceTileViewModel("orders", 0, 2, new I18n(Locale.ENGLISH), () -> NOW);
-        for (long t = NOW - 60_000; t <= NOW; t += 250) {
-            long concurrent = Math.floorMod(t / 1_500, 2) == 0 ? 30 : 110;
-            model.addSample(new InstanceSample(t, 50, concurrent, 2, 0, 0, 0, 0, 1.0, 2.0));
-        }
-        ThrottleTilePainter painter = WaitForAsyncUtils.asyncFx(
-                () -> new ThrottleTilePainter(model, new I18n(Locale.ENGLISH).bundle(), ZoneOffset.UTC)).get(10, TimeUnit.SECONDS);
-
-        PixelReader pixels = paint(painter, 60_000);
-
-        // The software renderer's cost of a stroke grows with the columns it spans times the rows
-        // it crosses, so a series that sweeps the whole chart is not drawn as one stroke.
-        assertThat(painter.widestStroke()).as("columns spanned by one stroke")
-                .isPositive().isLessThanOrEqualTo(ThrottleTilePainter.STROKE_COLUMNS);
-        // A 10 px chart font: the memory plot spans y 13 to 70.5, so 50 % is near y 42.
-        int memoryLine = 42;
-        for (int x = 1; x < WIDTH - 40; x++) {
-            assertThat(lineAt(pixels, x, memoryLine)).as("the memory line at x %d", x).isTrue();
-        }
-    }
-
     private static PixelReader paint(ThrottleTilePainter painter, long window) throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> {
             Canvas canvas = new Canvas(WIDTH, HEIGHT);
@@ -131,17 +106,6 @@ class ThrottleTilePainterTest {
             parameters.setFill(Color.TRANSPARENT);
             return canvas.snapshot(parameters, null).getPixelReader();
         }).get(10, TimeUnit.SECONDS);
-    }
-
-    /** Whether the series' colour is within 4 px above or below (x, y). */
-    private static boolean lineAt(PixelReader pixels, int x, int y) {
-        for (int dy = -4; dy <= 4; dy++) {
-            Color color = pixels.getColor(x, y + dy);
-            if (color.getOpacity() > 0.5 && color.getBlue() > 0.6 && color.getRed() < 0.4) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Whether anything is drawn within 6 px of (x, y). */
