@@ -191,8 +191,9 @@ public final class LiveLoadBench {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long renderer = rendererThread(threads);
-        System.err.println("BENCH-WINDOW " + name + " start");
         java.time.Instant from = java.time.Instant.now();
+        // The times let a flight recording of the run be cut into the windows.
+        System.err.println("BENCH-WINDOW " + name + " start " + from);
         long wall0 = System.nanoTime();
         long fx0 = threads.getThreadCpuTime(fxThread);
         long r0 = renderer < 0 ? 0 : threads.getThreadCpuTime(renderer);
@@ -203,7 +204,7 @@ public final class LiveLoadBench {
         long r = renderer < 0 ? 0 : threads.getThreadCpuTime(renderer) - r0;
         long p = os.getProcessCpuTime() - p0;
         java.time.Instant to = java.time.Instant.now();
-        System.err.println("BENCH-WINDOW " + name + " end");
+        System.err.println("BENCH-WINDOW " + name + " end " + to);
         System.out.printf(Locale.ROOT, "RESULT %s window %d s: FX thread CPU %.1f %% of wall, renderer thread CPU %.1f %%, "
                         + "process CPU %.1f %% of one core (%.1f %% of %d cores)%n", name, seconds, 100.0 * fx / wall,
                 100.0 * r / wall, 100.0 * p / wall, 100.0 * p / wall / os.getAvailableProcessors(), os.getAvailableProcessors());

@@ -44,6 +44,8 @@ final class ThrottleTilePainter {
     private static final double TICK_LABEL_GAP = 12;
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm");
+    /** How thick the series' lines are drawn, in pixels. */
+    private static final double LINE_WIDTH = 1.5;
     /** The space between the memory chart and the messages chart. */
     private static final double CHART_GAP = 6;
 
@@ -76,6 +78,8 @@ final class ThrottleTilePainter {
     private Font chartFont;
     private double labelColumn;
     private double timeLabelWidth;
+    /** The rectangles the series took in the last drawing, for tests. */
+    private int seriesFills;
 
     /**
      * @param model  the instance whose history and thresholds are drawn
@@ -164,10 +168,10 @@ final class ThrottleTilePainter {
         shownPlotWidth = plotWidth;
         drawTimeAxis(g, palette, memoryTop, messagesTop + plotHeight, plotHeight);
 
-        g.setStroke(palette.line());
-        g.setLineWidth(1.5);
-        strokeSeries(g, samples, true, from, to, start, window, plotWidth, memoryTop, plotHeight, 100);
-        strokeSeries(g, samples, false, from, to, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
+        g.setFill(palette.line());
+        seriesFills = 0;
+        traceSeries(g, samples, true, from, to, start, window, plotWidth, memoryTop, plotHeight, 100);
+        traceSeries(g, samples, false, from, to, start, window, plotWidth, messagesTop, plotHeight, messagesMax);
 
         String memoryNow = to <= from ? "" : percentText(samples.memoryAt(to - 1));
         String messagesNow = to <= from ? "" : Long.toString(samples.concurrentAt(to - 1));
@@ -281,51 +285,41 @@ final class ThrottleTilePainter {
     }
 
     /**
-     * Draws one series as a single path. Where several samples fall in one pixel column the path
-     * only runs from their lowest to their highest value, so a 15-minute window costs no more than
-     * the tile is wide.
+     * Draws one series as a line {@link #LINE_WIDTH} thick, one filled rectangle per pixel column:
+     * the span of the column that the line between the samples passes through, widened by half the
+     * line's width above and below. Where several samples fall in one column it spans their lowest to
+     * their highest value, so a 15-minute window costs no more than the tile is wide.
+     *
+     * <p>Not a stroked path: the software renderer rasterises a stroke's outline scanline by
+     * scanline, and at a sample every 250 ms each tile's two lines were most of its work on the
+     * dashboard; a rectangle is filled directly (docs/perf.md, "What a flapping tile costs the
+     * renderer"; decision 0035).
      */
-    private void strokeSeries(GraphicsContext g, SampleHistory samples, boolean memory, int from, int to, long start, long window,
-                              double plotWidth, double top, double plotHeight, double max) {
-        g.beginPath();
+    private void traceSeries(GraphicsContext g, SampleHistory samples, boolean memory, int from, int to, long start, long window,
+                             double plotWidth, double top, double plotHeight, double max) {
+        Trace trace = new Trace(g);
         boolean penDown = false;
-        boolean pending = false;
-        int column = 0;
-        double first = 0;
-        double lowest = 0;
-        double highest = 0;
-        double last = 0;
+        double previousX = 0;
+        double previousY = 0;
         long previousTime = 0;
         for (int i = from; i < to; i++) {
             long time = samples.timeAt(i);
             double value = memory ? samples.memoryAt(i) : samples.concurrentAt(i);
+            double x = Math.min(x(time, start, window, plotWidth), Math.max(0, plotWidth - 1e-9));
             double y = y(value, top, plotHeight, max);
-            int pixel = (int) Math.floor(x(time, start, window, plotWidth));
-            boolean gap = pending && time - previousTime > GAP_MILLIS;
+            if (penDown && time - previousTime <= GAP_MILLIS) {
+                trace.segment(previousX, previousY, x, y);
+            } else {
+                // The first sample, or the first after a gap (the instance was gone): the line starts afresh.
+                trace.cover((int) Math.floor(x), y, y);
+            }
+            penDown = true;
+            previousX = x;
+            previousY = y;
             previousTime = time;
-            if (pending && pixel == column && !gap) {
-                lowest = Math.min(lowest, y);
-                highest = Math.max(highest, y);
-                last = y;
-                continue;
-            }
-            if (pending) {
-                penDown = runColumn(g, column, first, lowest, highest, last, penDown);
-            }
-            if (gap) {
-                penDown = false;
-            }
-            pending = true;
-            column = pixel;
-            first = y;
-            lowest = y;
-            highest = y;
-            last = y;
         }
-        if (pending) {
-            runColumn(g, column, first, lowest, highest, last, penDown);
-        }
-        g.stroke();
+        trace.flush();
+        seriesFills += trace.fills;
     }
 
     /** The most messages in process of the samples drawn, positions {@code from} to {@code to} - 1. */
@@ -337,20 +331,54 @@ final class ThrottleTilePainter {
         return max;
     }
 
-    private static boolean runColumn(GraphicsContext g, int column, double first, double lowest, double highest,
-                                     double last, boolean penDown) {
-        double x = column + 0.5;
-        if (penDown) {
-            g.lineTo(x, first);
-        } else {
-            g.moveTo(x, first);
+    /** Gathers what the line covers in each pixel column and fills each column once. */
+    private static final class Trace {
+        private final GraphicsContext g;
+        private int column = Integer.MIN_VALUE;
+        private double top;
+        private double bottom;
+        private int fills;
+
+        Trace(GraphicsContext g) {
+            this.g = g;
         }
-        if (lowest != highest) {
-            g.lineTo(x, lowest);
-            g.lineTo(x, highest);
+
+        /** The straight line from (x0, y0) to (x1, y1), x0 &lt;= x1, split at the column edges it crosses. */
+        void segment(double x0, double y0, double x1, double y1) {
+            int first = (int) Math.floor(x0);
+            int last = (int) Math.floor(x1);
+            if (first == last || x1 <= x0) {
+                cover(first, y0, y1);
+                return;
+            }
+            double slope = (y1 - y0) / (x1 - x0);
+            for (int c = first; c <= last; c++) {
+                double left = Math.max(x0, c);
+                double right = Math.min(x1, c + 1);
+                cover(c, y0 + slope * (left - x0), y0 + slope * (right - x0));
+            }
         }
-        g.lineTo(x, last);
-        return true;
+
+        /** Adds the span from {@code ya} to {@code yb} to column {@code c}, filling the last column when c is another. */
+        void cover(int c, double ya, double yb) {
+            if (c != column) {
+                flush();
+                column = c;
+                top = Double.POSITIVE_INFINITY;
+                bottom = Double.NEGATIVE_INFINITY;
+            }
+            top = Math.min(top, Math.min(ya, yb));
+            bottom = Math.max(bottom, Math.max(ya, yb));
+        }
+
+        void flush() {
+            if (column != Integer.MIN_VALUE) {
+                double half = LINE_WIDTH / 2;
+                g.fillRect(column, top - half, 1, bottom - top + LINE_WIDTH);
+                fills++;
+                column = Integer.MIN_VALUE;
+            }
+        }
     }
 
     private static double x(long time, long start, long window, double plotWidth) {
@@ -385,6 +413,11 @@ final class ThrottleTilePainter {
             return OptionalLong.empty();
         }
         return OptionalLong.of(shownStart + Math.round(x / shownPlotWidth * shownWindow));
+    }
+
+    /** How many rectangles the two series took in the last drawing. */
+    int lastSeriesFills() {
+        return seriesFills;
     }
 
     /** The time axis's marks as last drawn. */

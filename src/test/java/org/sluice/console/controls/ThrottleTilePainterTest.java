@@ -98,6 +98,45 @@ class ThrottleTilePainterTest {
                 .as("longer windows count in minutes").containsExactly("11:50", "11:55", "12:00");
     }
 
+    @Test
+    void aFullMinuteIsDrawnAsOneRectanglePerColumnWithoutAGap() throws Exception {
+        // A flapping instance's messages: 30 and 110 in turns every 1.5 s, a sample every 250 ms, for a
+        // full minute; memory steady at 50 %.
+        InstanceTileViewModel model = new InstanceTileViewModel("orders", 0, 2, new I18n(Locale.ENGLISH), () -> NOW);
+        for (long t = NOW - 60_000; t <= NOW; t += 250) {
+            long concurrent = Math.floorMod(t / 1_500, 2) == 0 ? 30 : 110;
+            model.addSample(new InstanceSample(t, 50, concurrent, 2, 0, 0, 0, 0, 1.0, 2.0));
+        }
+        ThrottleTilePainter painter = WaitForAsyncUtils.asyncFx(
+                () -> new ThrottleTilePainter(model, new I18n(Locale.ENGLISH).bundle(), ZoneOffset.UTC)).get(10, TimeUnit.SECONDS);
+
+        PixelReader pixels = paint(painter, 60_000);
+
+        // Stroking a path of a few hundred segments at every sample was most of the software
+        // renderer's work on the dashboard; a column's span of the line is one filled rectangle,
+        // so the two lines take one per column of the plot (some 270 each) and no stroke.
+        assertThat(painter.lastSeriesFills()).as("rectangles of the two series").isBetween(2 * 250, 2 * 280);
+        // A 10 px chart font: the memory plot spans y 13 to 70.5, so 50 % is near y 42.
+        int memoryLine = 42;
+        for (int x = 1; x < WIDTH - 40; x++) {
+            assertThat(lineAt(pixels, x, memoryLine)).as("the memory line at x %d", x).isTrue();
+        }
+        // The messages plot spans y 89.5 to 147 for up to 240 in process: 110 is near y 121, 30 near y 140.
+        // The line jumps between them 40 times in the minute, each jump inked unbroken over two columns.
+        int jumps = 0;
+        for (int x = 1; x < WIDTH - 40; x++) {
+            boolean unbroken = true;
+            for (int y = 123; y <= 138; y++) {
+                unbroken &= lineAt(pixels, x, y) || lineAt(pixels, x + 1, y);
+            }
+            if (unbroken) {
+                jumps++;
+                x++;
+            }
+        }
+        assertThat(jumps).as("places where the messages line runs unbroken from 110 to 30").isGreaterThanOrEqualTo(36);
+    }
+
     private static PixelReader paint(ThrottleTilePainter painter, long window) throws Exception {
         return WaitForAsyncUtils.asyncFx(() -> {
             Canvas canvas = new Canvas(WIDTH, HEIGHT);
@@ -106,6 +145,17 @@ class ThrottleTilePainterTest {
             parameters.setFill(Color.TRANSPARENT);
             return canvas.snapshot(parameters, null).getPixelReader();
         }).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Whether the series' colour is within 4 px above or below (x, y). */
+    private static boolean lineAt(PixelReader pixels, int x, int y) {
+        for (int dy = -4; dy <= 4; dy++) {
+            Color color = pixels.getColor(x, y + dy);
+            if (color.getOpacity() > 0.5 && color.getBlue() > 0.6 && color.getRed() < 0.4) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether anything is drawn within 6 px of (x, y). */
