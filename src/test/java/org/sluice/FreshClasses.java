@@ -22,7 +22,8 @@ public final class FreshClasses extends URLClassLoader {
         return findLoadedClass(name) != null;
     }
 
-    private static URL[] classPath() throws MalformedURLException {
+    /** The tests' own class path, as URLs a class loader takes. */
+    public static URL[] classPath() throws MalformedURLException {
         String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<URL> urls = new ArrayList<>();
         for (String entry : path.split(File.pathSeparator)) {

@@ -3,13 +3,11 @@ package org.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
@@ -19,6 +17,7 @@ import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sluice.FreshClasses;
 
 /**
  * The desktop installers leave the Kubernetes client out: {@code sluice host} must get through
@@ -45,20 +44,11 @@ class LocalEngineWithoutKubernetesClientTest {
         }
     }
 
-    private static URL[] classPath() throws MalformedURLException {
-        String path = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<URL> urls = new ArrayList<>();
-        for (String entry : path.split(File.pathSeparator)) {
-            urls.add(Path.of(entry).toUri().toURL());
-        }
-        return urls.toArray(URL[]::new);
-    }
-
     /** Runs {@code sluice host ARGS} in the loader without the client; the exception that escaped, if any, in the error text. */
     private String hostWithoutClient(String... options) throws Exception {
         Locale before = Locale.getDefault();
         Locale.setDefault(Locale.ENGLISH);
-        try (WithoutKubernetesClient loader = new WithoutKubernetesClient(classPath())) {
+        try (WithoutKubernetesClient loader = new WithoutKubernetesClient(FreshClasses.classPath())) {
             Class<?> main = loader.loadClass("org.sluice.cli.SluiceMain");
             Method run = main.getDeclaredMethod("run", String[].class, InputStream.class, PrintWriter.class, PrintWriter.class);
             run.setAccessible(true);

@@ -26,10 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.sluice.runtime.instance.InstanceProcess;
 import org.sluice.runtime.instance.ProtocolEvent;
 import org.sluice.runtime.instance.ProtocolEvents;
-import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpExchange;
@@ -288,19 +286,9 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
         assertThat(instance.ready()).isCompleted();
     }
 
-    /** Captures what the connector logs at WARN and above while a test runs. */
-    private ListAppender<ILoggingEvent> warnings() {
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger(NetworkInstanceConnector.class);
-        logged.start();
-        logger.addAppender(logged);
-        closing.add(() -> logger.detachAppender(logged));
-        return logged;
-    }
-
     @Test
     void anInstanceThatRestartedWhileItsStreamWasBrokenHasExitedAndItsNewRunIsNotPassedOnAsTheOld() throws Exception {
-        ListAppender<ILoggingEvent> logged = warnings();
+        ListAppender<ILoggingEvent> logged = CapturedLog.of(NetworkInstanceConnector.class, closing);
         List<String> queries = new java.util.concurrent.CopyOnWriteArrayList<>();
         CountDownLatch end = new CountDownLatch(1);
         closing.add(end::countDown);
@@ -517,11 +505,7 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
     @Test
     void aStopWhoseStreamEndsBeforeItsAnswerIsNotLoggedAsRefused() throws Exception {
         // A real instance answers stop once it has stopped, so its stream may end before the answer arrives.
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger(NetworkInstanceConnector.class);
-        logged.start();
-        logger.addAppender(logged);
-        closing.add(() -> logger.detachAppender(logged));
+        ListAppender<ILoggingEvent> logged = CapturedLog.of(NetworkInstanceConnector.class, closing);
         CountDownLatch stopAsked = new CountDownLatch(1);
         closing.add(stopAsked::countDown);
         Recorder events = new Recorder();

@@ -28,16 +28,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.sluice.runtime.CapturedLog;
 import org.sluice.runtime.InstanceEvent;
 import org.sluice.runtime.InstanceListener;
 import org.sluice.runtime.NetworkInstanceConnector;
 import org.sluice.runtime.RoleInstance;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.ThrottleState;
-import org.slf4j.LoggerFactory;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
@@ -100,16 +99,6 @@ class EventStreamResumeTest {
         return new ProtocolEvent.Sampled(timeMs, 40, 1, 2, timeMs, timeMs, 0, 0, 1, 2, state, Set.of());
     }
 
-    /** What the connector logs from now until the test ends. */
-    private ListAppender<ILoggingEvent> connectorLog() {
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        Logger logger = (Logger) LoggerFactory.getLogger(NetworkInstanceConnector.class);
-        logged.start();
-        logger.addAppender(logged);
-        closing.add(() -> logger.detachAppender(logged));
-        return logged;
-    }
-
     private RoleInstance follow() throws IOException {
         RoleInstance followed = new NetworkInstanceConnector(QUICK).connect("orders", 0, relay.address(), TOKEN, events);
         closing.add(followed::kill);
@@ -150,7 +139,7 @@ class EventStreamResumeTest {
 
     @Test
     void aBreakLongerThanTheInstanceKeepsGivesTheStateAndOneNoticeThatEventsMayBeMissing() throws Exception {
-        ListAppender<ILoggingEvent> logged = connectorLog();
+        ListAppender<ILoggingEvent> logged = CapturedLog.of(NetworkInstanceConnector.class, closing);
         writer.emit(new ProtocolEvent.Ready(4711, 7));
         writer.emit(THROTTLED);
         RoleInstance followed = follow();
@@ -176,7 +165,7 @@ class EventStreamResumeTest {
 
     @Test
     void anInstanceThatRestartedDuringTheBreakHasExitedWithOneWarningAndNothingOfItsNewRunIsPassedOn() throws Exception {
-        ListAppender<ILoggingEvent> logged = connectorLog();
+        ListAppender<ILoggingEvent> logged = CapturedLog.of(NetworkInstanceConnector.class, closing);
         writer.emit(new ProtocolEvent.Ready(4711, 7));
         writer.emit(sample(200, ThrottleState.NORMAL));
         RoleInstance followed = follow();
