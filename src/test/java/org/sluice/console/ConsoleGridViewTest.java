@@ -575,6 +575,7 @@ class ConsoleGridViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
         Button ok = (Button) pane.lookupButton(javafx.scene.control.ButtonType.OK);
+        assertThat(ok.getText()).as("the button that goes ahead says what it does").isEqualTo("Scale");
         // Typed straight away, without a click into the field: the dialog opens with it ready.
         robot.type(javafx.scene.input.KeyCode.DIGIT1, javafx.scene.input.KeyCode.DIGIT2);
         WaitForAsyncUtils.waitForFxEvents();

@@ -55,7 +55,8 @@ class ConsoleKoreanViewTest {
         javafx.application.Platform.runLater(() -> dialogs.confirmDelete("orders"));
         WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
         javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
-        assertThat(((javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.OK)).getText()).isEqualTo("확인");
+        assertThat(((javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.OK)).getText())
+                .as("the button that goes ahead says what it does").isEqualTo("삭제");
         javafx.scene.control.Button cancel = (javafx.scene.control.Button) pane.lookupButton(javafx.scene.control.ButtonType.CANCEL);
         assertThat(cancel.getText()).isEqualTo("취소");
         robot.interact(cancel::fire);

@@ -344,6 +344,7 @@ class ConsoleViewTest {
         waitUntil(() -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
         DialogPane dialog = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
         Button ok = (Button) dialog.lookupButton(javafx.scene.control.ButtonType.OK);
+        assertThat(ok.getText()).as("the button that goes ahead says what it does").isEqualTo("Delete");
         robot.clickOn("#delete-confirmation").write("bill");
         assertThat(ok.isDisabled()).isTrue();
         robot.write("ing");

@@ -43,6 +43,7 @@ import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 
@@ -84,6 +85,11 @@ public final class FxDialogService implements DialogService {
         }
     }
 
+    /** The button that goes ahead says what it does ("Delete", not "OK"): choosing it is the confirmation. */
+    private void okSays(DialogPane pane, Operation operation) {
+        ((Button) pane.lookupButton(ButtonType.OK)).setText(i18n.operation(operation));
+    }
+
     @Override
     public boolean confirmDelete(String service) {
         Dialog<Boolean> dialog = dialog(i18n.get("dialog.delete.title", service));
@@ -96,6 +102,7 @@ public final class FxDialogService implements DialogService {
         content.setPadding(new Insets(10));
         content.setPrefWidth(420);
         dialog.getDialogPane().setContent(content);
+        okSays(dialog.getDialogPane(), Operation.DELETE);
         Node ok = dialog.getDialogPane().lookupButton(ButtonType.OK);
         ok.disableProperty().bind(typed.textProperty().isNotEqualTo(service));
         dialog.setResultConverter(button -> button == ButtonType.OK && service.equals(typed.getText()));
@@ -128,6 +135,7 @@ public final class FxDialogService implements DialogService {
         VBox content = new VBox(10, new Label(i18n.get("dialog.scale.explain")), units, problem);
         content.setPadding(new Insets(10));
         dialog.getDialogPane().setContent(content);
+        okSays(dialog.getDialogPane(), Operation.SCALE);
         dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(typed.isNull());
         dialog.setResultConverter(button -> button == ButtonType.OK ? typed.get() : null);
         // Opened from the keyboard (Ctrl+Shift+L), the dialog takes the number typed next: the field
@@ -395,6 +403,7 @@ public final class FxDialogService implements DialogService {
         content.setPadding(new Insets(10));
         content.setPrefWidth(440);
         dialog.getDialogPane().setContent(content);
+        okSays(dialog.getDialogPane(), Operation.RESTORE);
         dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(Bindings.createBooleanBinding(
                 () -> list.getSelectionModel().getSelectedItem() == null
                         || !list.getItems().get(0).definition().withName(newName.getText().strip()).problems().isEmpty(),
@@ -497,24 +506,25 @@ public final class FxDialogService implements DialogService {
 
     @Override
     public boolean confirmServiceUpdate(String service) {
-        return confirm(i18n.get("dialog.serviceUpdate.title", service), i18n.get("dialog.serviceUpdate.header", service),
-                i18n.get("dialog.serviceUpdate.explain"));
+        return confirm(Operation.SERVICE_UPDATE, i18n.get("dialog.serviceUpdate.title", service),
+                i18n.get("dialog.serviceUpdate.header", service), i18n.get("dialog.serviceUpdate.explain"));
     }
 
     @Override
     public boolean confirmAccount(org.sluice.lifecycle.Operation operation, List<String> services) {
         String list = "\n\n" + String.join(", ", services);
         if (operation == org.sluice.lifecycle.Operation.DISABLE) {
-            return confirm(i18n.get("dialog.disableAccount.title"), i18n.get("dialog.disableAccount.header", services.size()),
+            return confirm(operation, i18n.get("dialog.disableAccount.title"), i18n.get("dialog.disableAccount.header", services.size()),
                     i18n.get("dialog.disableAccount.explain") + list);
         }
-        return confirm(i18n.get("dialog.enableAccount.title"), i18n.get("dialog.enableAccount.header", services.size()),
+        return confirm(operation, i18n.get("dialog.enableAccount.title"), i18n.get("dialog.enableAccount.header", services.size()),
                 i18n.get("dialog.enableAccount.explain") + list);
     }
 
-    /** A question whose OK goes ahead; the explanation says what will happen. */
-    private boolean confirm(String title, String header, String explanation) {
+    /** A question whose button named for {@code operation} goes ahead; the explanation says what will happen. */
+    private boolean confirm(Operation operation, String title, String header, String explanation) {
         Dialog<Boolean> dialog = dialog(title);
+        okSays(dialog.getDialogPane(), operation);
         dialog.setHeaderText(header);
         Label explain = new Label(explanation);
         explain.setWrapText(true);
@@ -532,6 +542,7 @@ public final class FxDialogService implements DialogService {
         alert.initOwner(owner);
         alert.setTitle(i18n.get("dialog.bulk.title", i18n.operation(plan.operation())));
         localizeButtons(alert.getDialogPane(), i18n);
+        okSays(alert.getDialogPane(), plan.operation());
         alert.setHeaderText(plan.summary());
         StringBuilder details = new StringBuilder();
         plan.willRun().forEach(name -> details.append("✓ ").append(name).append('\n'));
