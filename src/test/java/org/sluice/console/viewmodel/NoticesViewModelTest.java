@@ -48,7 +48,7 @@ class NoticesViewModelTest {
         assertThat(notices.latestProperty().get().text()).isEqualTo("orders: the definition is not valid: units: must be 1 to 8");
 
         notices.commandFailed("orders", Operation.START, new IllegalStateException("the host is closed"));
-        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: Start could not be sent: the host is closed");
+        assertThat(notices.latestProperty().get().text()).as("a host that refused and a host not reached read alike: the reason says which").isEqualTo("orders: Start failed: the host is closed");
     }
 
     @Test
