@@ -576,6 +576,11 @@ class ConsoleGridViewTest {
         javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
         Button ok = (Button) pane.lookupButton(javafx.scene.control.ButtonType.OK);
         assertThat(ok.getText()).as("the button that goes ahead says what it does").isEqualTo("Scale");
+        // It opens on the count the service has: scaling to it would change nothing.
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(ok.isDisabled()).as("OK with the service's own count").isTrue();
+        assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
+                .isEqualTo("The service already has 1 unit; type another number.");
         // Typed straight away, without a click into the field: the dialog opens with it ready.
         robot.type(javafx.scene.input.KeyCode.DIGIT1, javafx.scene.input.KeyCode.DIGIT2);
         WaitForAsyncUtils.waitForFxEvents();

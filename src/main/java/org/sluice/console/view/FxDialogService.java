@@ -131,12 +131,16 @@ public final class FxDialogService implements DialogService {
         Label problem = new Label();
         problem.setId("scale-problem");
         problem.getStyleClass().add("form-problems");
-        problem.textProperty().bind(Bindings.when(typed.isNull()).then(i18n.get("definition.problem.units")).otherwise(""));
+        int had = Math.max(ServiceDefinition.MIN_UNITS, Math.min(ServiceDefinition.MAX_UNITS, current));
+        // Scaling to the count the service has would change nothing, and say it succeeded.
+        javafx.beans.binding.BooleanBinding same = Bindings.createBooleanBinding(() -> Integer.valueOf(had).equals(typed.get()), typed);
+        problem.textProperty().bind(Bindings.when(typed.isNull()).then(i18n.get("definition.problem.units"))
+                .otherwise(Bindings.when(same).then(i18n.get("dialog.scale.same", had)).otherwise("")));
         VBox content = new VBox(10, new Label(i18n.get("dialog.scale.explain")), units, problem);
         content.setPadding(new Insets(10));
         dialog.getDialogPane().setContent(content);
         okSays(dialog.getDialogPane(), Operation.SCALE);
-        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(typed.isNull());
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(typed.isNull().or(same));
         dialog.setResultConverter(button -> button == ButtonType.OK ? typed.get() : null);
         // Opened from the keyboard (Ctrl+Shift+L), the dialog takes the number typed next: the field
         // has the focus with its number selected. It had not, and Enter then scaled to the old count.
