@@ -209,6 +209,13 @@ final class InstanceLinks {
                 ReferenceCountUtil.release(msg);
                 return;
             }
+            if (response.decoderResult().isFailure()) {
+                // Netty stands a status of its own (999) in for an answer it could not read, or cut one short: neither is passed on.
+                Throwable cause = response.decoderResult().cause();
+                response.release();
+                fail(new IOException("its answer is not well-formed HTTP (" + cause.getMessage() + ")", cause), false);
+                return;
+            }
             Reply to = done();
             Answer answer = new Answer(response.status().code(), response.content(),
                     response.headers().get(HttpHeaderNames.CONTENT_TYPE), response.headers().get("Retry-After"));

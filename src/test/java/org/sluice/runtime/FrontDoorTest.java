@@ -182,6 +182,30 @@ class FrontDoorTest {
     }
 
     @Test
+    void anAnswerThatIsNotHttpIs502NotAStatusOfNettysOwn() throws Exception {
+        try (java.net.ServerSocket garbled = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket connection = garbled.accept()) {
+                    readHead(connection.getInputStream());
+                    connection.getOutputStream().write("not an answer at all\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    connection.getOutputStream().flush();
+                    connection.getInputStream().read();   // until the door lets go
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            launcher.fixedPort = garbled.getLocalPort();
+            host.create(new ServiceDefinition("garbled", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/g"), "t")
+                    .completion().get(10, TimeUnit.SECONDS);
+
+            HttpResponse<String> response = post("garbled", "x");
+
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(response.body()).contains("Role instance 0 of 'garbled' did not answer");
+        }
+    }
+
+    @Test
     void aRequestFromAWebPageIsRefusedBeforeItReachesAnInstance() throws Exception {
         HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders")))
                 .header("Origin", "http://localhost:3000")
