@@ -266,14 +266,18 @@ final class DoorConnection extends ChannelInboundHandlerAdapter {
                 if (answer.retryAfter() != null) {
                     response.headers().set("Retry-After", answer.retryAfter());
                 }
-                send(ctx, response).addListener(written -> door.settled(address));
+                send(ctx, response);
+                // The instance has done its part once its answer is here: a sender slow to read it
+                // must not hold the host's stop, nor have the instance ended for an answer it gave.
+                door.settled(address);
             }
 
             @Override
             public void failed(IOException cause) {
                 LOG.warn("{} instance {} did not answer: {}", name, to.instance(), cause.toString());
                 answer(ctx, HttpResponseStatus.BAD_GATEWAY, "Role instance " + to.instance() + " of '" + name + "' did not answer: "
-                        + cause.getMessage()).addListener(written -> door.settled(address));
+                        + cause.getMessage());
+                door.settled(address);
             }
         });
     }

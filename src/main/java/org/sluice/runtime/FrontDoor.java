@@ -218,7 +218,7 @@ public final class FrontDoor implements AutoCloseable {
         }
     }
 
-    /** A message {@link #admit admitted} for {@code address} has been answered to its sender, or failed. */
+    /** A message {@link #admit admitted} for {@code address} has its instance's answer, or failure, handed to its sender's connection. */
     void settled(InetSocketAddress address) {
         synchronized (drain) {
             inFlight.computeIfPresent(address, (a, count) -> count == 1 ? null : count - 1);

@@ -136,7 +136,7 @@ final class InstanceLinks {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(link.arrival, new HttpClientCodec(), new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
+                        channel.pipeline().addLast(link.arrival, new HttpClientCodec(), link.decoded, new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
                     }
                 })
                 .connect(address);
@@ -159,11 +159,35 @@ final class InstanceLinks {
     /** One kept connection to an instance, with the one message it carries at a time. */
     private final class Link extends ChannelInboundHandlerAdapter {
         final InetSocketAddress address;
-        /** Notes that a byte of the answer came, before HTTP is decoded: from then on it is no stale connection. */
+        /**
+         * Notes that a byte of the answer came, before HTTP is decoded: from then on it is no stale
+         * connection. A byte that comes while no message is out closes the connection.
+         */
         final ChannelInboundHandlerAdapter arrival = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (reply == null) {
+                    // Bytes no message asked for: left in the decoder, they would be read as the next message's answer.
+                    ReferenceCountUtil.release(msg);
+                    ctx.close();
+                    return;
+                }
                 answering = true;
+                ctx.fireChannelRead(msg);
+            }
+        };
+        /**
+         * Between the decoder and the aggregator: a part of an answer that comes once the answer
+         * out is whole (in the same read as it, say) closes the connection, as a stray byte does.
+         */
+        final ChannelInboundHandlerAdapter decoded = new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (reply == null) {
+                    ReferenceCountUtil.release(msg);
+                    ctx.close();
+                    return;
+                }
                 ctx.fireChannelRead(msg);
             }
         };
@@ -206,7 +230,16 @@ final class InstanceLinks {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (!(msg instanceof FullHttpResponse response) || reply == null) {
+                // An answer no message is waiting for: the connection is out of step and not to be reused.
                 ReferenceCountUtil.release(msg);
+                ctx.close();
+                return;
+            }
+            if (response.decoderResult().isFailure()) {
+                // Netty stands a status of its own (999) in for an answer it could not read, or cut one short: neither is passed on.
+                Throwable cause = response.decoderResult().cause();
+                response.release();
+                fail(new IOException("its answer is not well-formed HTTP (" + cause.getMessage() + ")", cause), false);
                 return;
             }
             Reply to = done();

@@ -41,6 +41,9 @@ class FrontDoorDrainTest {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final CountDownLatch arrived = new CountDownLatch(1);
     private final CountDownLatch answer = new CountDownLatch(1);
+    /** How many bytes the stand-in instance answers; 0 for its usual short answer. */
+    private volatile int answerBytes;
+    private final CountDownLatch answered = new CountDownLatch(1);
     private HttpServer instance;
     private FrontDoor door;
 
@@ -56,11 +59,13 @@ class FrontDoorDrainTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            byte[] delivered = "{\"messageId\":\"m1\",\"instance\":0}".getBytes(StandardCharsets.UTF_8);
+            byte[] delivered = answerBytes > 0 ? new byte[answerBytes]
+                    : "{\"messageId\":\"m1\",\"instance\":0}".getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, delivered.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(delivered);
             }
+            answered.countDown();
         });
         instance.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         instance.start();
@@ -128,4 +133,24 @@ class FrontDoorDrainTest {
         assertThat(told.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(502);
     }
 
+    @Test
+    void anAnswerItsSenderDoesNotReadDoesNotHoldTheDrainNorEndItsInstance() throws Exception {
+        // An answer far larger than the socket buffers take: the sender's never reading it leaves its write pending.
+        answerBytes = FrontDoor.MAX_MESSAGE_BYTES;
+        answer.countDown();
+        try (java.net.Socket sender = new java.net.Socket()) {
+            sender.setReceiveBufferSize(4096);
+            sender.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), door.port()));
+            sender.getOutputStream().write(("POST /services/orders/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.US_ASCII));
+            sender.getOutputStream().flush();
+            assertThat(answered.await(10, TimeUnit.SECONDS)).as("the instance answered in full").isTrue();
+            AtomicReference<Set<java.net.InetSocketAddress>> ended = new AtomicReference<>();
+
+            // The instance has answered; what is left is the sender's to read, not the instance's to do.
+            door.close(Duration.ofSeconds(3), ended::set);
+
+            assertThat(ended.get()).as("no instance ended for an answer it gave").isNull();
+        }
+    }
 }

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import com.sun.net.httpserver.HttpServer;
@@ -179,6 +180,74 @@ class FrontDoorTest {
         HttpResponse<String> response = post("orders", "x");
         assertThat(response.statusCode()).isEqualTo(502);
         assertThat(response.body()).contains("did not answer");
+    }
+
+    @Test
+    void anAnswerThatIsNotHttpIs502NotAStatusOfNettysOwn() throws Exception {
+        try (java.net.ServerSocket garbled = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket connection = garbled.accept()) {
+                    readHead(connection.getInputStream());
+                    connection.getOutputStream().write("not an answer at all\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    connection.getOutputStream().flush();
+                    connection.getInputStream().read();   // until the door lets go
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            launcher.fixedPort = garbled.getLocalPort();
+            host.create(new ServiceDefinition("garbled", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/g"), "t")
+                    .completion().get(10, TimeUnit.SECONDS);
+
+            HttpResponse<String> response = post("garbled", "x");
+
+            assertThat(response.statusCode()).isEqualTo(502);
+            assertThat(response.body()).contains("Role instance 0 of 'garbled' did not answer");
+        }
+    }
+
+    @Test
+    void bytesAnInstanceSendsBetweenAnswersAreNeverTakenForTheNextAnswer() throws Exception {
+        try (java.net.ServerSocket chatty = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CountDownLatch strayOut = new CountDownLatch(1);
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket first = chatty.accept()) {
+                    java.io.InputStream in = first.getInputStream();
+                    OutputStream out = first.getOutputStream();
+                    readHead(in);
+                    in.readNBytes(5);   // "first"
+                    // The answer, then, unasked, the head of another one, on the connection the door keeps.
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    out.write("HTTP/1.1 299 Stray\r\nContent-Length: 5\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                    strayOut.countDown();
+                    // Whatever connection the next message comes on, it is answered as it should be.
+                    Thread.ofVirtual().start(() -> {
+                        try (java.net.Socket next = chatty.accept()) {
+                            answerSecond(next);
+                            next.getInputStream().read();
+                        } catch (IOException e) {
+                            // The test is over and the stand-in's socket closed.
+                        }
+                    });
+                    answerSecond(first);
+                    in.read();
+                } catch (IOException e) {
+                    // The test is over and the stand-in's socket closed.
+                }
+            });
+            launcher.fixedPort = chatty.getLocalPort();
+            host.create(new ServiceDefinition("chatty", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/c"), "t")
+                    .completion().get(10, TimeUnit.SECONDS);
+            assertThat(post("chatty", "first").body()).isEqualTo("ok");
+            assertThat(strayOut.await(10, TimeUnit.SECONDS)).isTrue();
+
+            HttpResponse<String> second = post("chatty", "second");
+
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(second.body()).isEqualTo("second");
+        }
     }
 
     @Test
@@ -371,6 +440,13 @@ class FrontDoorTest {
                     .getBytes(StandardCharsets.US_ASCII));
             assertThat(readHead(first.getInputStream())).startsWith("HTTP/1.1 200 ");
         }
+    }
+
+    private static void answerSecond(java.net.Socket connection) throws IOException {
+        readHead(connection.getInputStream());
+        connection.getInputStream().readNBytes(6);   // "second"
+        connection.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecond".getBytes(StandardCharsets.US_ASCII));
+        connection.getOutputStream().flush();
     }
 
     private static String readHead(java.io.InputStream in) throws IOException {
