@@ -60,6 +60,21 @@ public final class FakeLauncher implements InstanceLauncher {
         always.put(service + "#" + index, behaviour);
     }
 
+    /** While set, a launch says it has begun (counts this down) and then waits for {@link #releaseLaunches}. */
+    private volatile java.util.concurrent.CountDownLatch launching;
+    private final java.util.concurrent.CountDownLatch released = new java.util.concurrent.CountDownLatch(1);
+
+    /** From now on a launch waits until {@link #releaseLaunches}; the answer is counted down when one has begun. */
+    public java.util.concurrent.CountDownLatch holdLaunches() {
+        launching = new java.util.concurrent.CountDownLatch(1);
+        return launching;
+    }
+
+    /** Lets every held launch, and every later one, go on. */
+    public void releaseLaunches() {
+        released.countDown();
+    }
+
     /** Launches of {@code service}'s instance {@code index} behave normally again. */
     public void recovers(String service, int index) {
         always.remove(service + "#" + index);
@@ -111,6 +126,18 @@ public final class FakeLauncher implements InstanceLauncher {
         next.remove(definition.name() + "#" + index);
         if (behaviour == Behaviour.CANNOT_LAUNCH) {
             throw new IOException("no java here");
+        }
+        java.util.concurrent.CountDownLatch held = launching;
+        if (held != null) {
+            held.countDown();
+            try {
+                if (!released.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new IOException("the test never let the launch go on");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while held", e);
+            }
         }
         java.net.InetSocketAddress at = fixedAddress;
         Fake fake = new Fake(definition, index, suspended, listener, behaviour,

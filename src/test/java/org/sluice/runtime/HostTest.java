@@ -675,6 +675,32 @@ class HostTest {
         }
     }
 
+    @Test
+    void aStopAcceptedWhileTheRestartedHostIsStartingTheInstancesAgainLeavesNoneRunning() throws Exception {
+        journal.saveService(StoredService.resting(orders(1), ACTIVE, now));
+        FakeLauncher relaunched = new FakeLauncher();
+        CountDownLatch launching = relaunched.holdLaunches();
+        Host restarted = restartedHost(relaunched, Duration.ofMillis(10));
+        try {
+            restarted.open();
+            assertThat(launching.await(10, TimeUnit.SECONDS)).as("the host is starting the instance again").isTrue();
+
+            // Accepted while that start waits for its process: the Stop must not run beside it.
+            Host.Accepted stop = restarted.perform("orders", STOP, "alice");
+            relaunched.releaseLaunches();
+            OperationRecord stopped = done(stop);
+            relaunched.launched.get(0).ready.get(10, TimeUnit.SECONDS);
+
+            assertThat(stopped.outcome()).isEqualTo(Outcome.SUCCEEDED);
+            assertThat(restarted.service("orders").orElseThrow().state()).isEqualTo(ServiceState.STOPPED);
+            assertThat(relaunched.alive("orders")).as("a Stopped service runs no instance").isEmpty();
+            assertThat(restarted.service("orders").orElseThrow().instances()).isEmpty();
+        } finally {
+            relaunched.releaseLaunches();
+            restarted.close();
+        }
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.EnumSource(names = {"STOP", "RESTART", "DELETE"})
     void whileInstancesWaitToBeTriedAgainAfterARestartTheyShowAsRestartingAndAnOperationTakesOver(Operation operation) throws Exception {
