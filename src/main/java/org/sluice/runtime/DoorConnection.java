@@ -331,7 +331,8 @@ final class DoorConnection extends ChannelInboundHandlerAdapter {
     /**
      * Writes the answer to the request; once it is out, reads the next request, or closes the
      * connection when it is not to be kept. A sender that does not read its answers gets no
-     * further request read: what it costs is the one answer waiting.
+     * further request read: what it costs is the one answer waiting, and that only until its
+     * request time is over again.
      */
     private io.netty.channel.ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response) {
         dropBody();
@@ -344,7 +345,20 @@ final class DoorConnection extends ChannelInboundHandlerAdapter {
         request = null;
         target = null;
         boolean keep = keepAlive;
-        return ctx.writeAndFlush(response).addListener((ChannelFutureListener) written -> {
+        io.netty.channel.ChannelFuture writing = ctx.writeAndFlush(response);
+        if (!writing.isDone()) {
+            // A sender that never reads its answer would hold its connection, and one of the door's
+            // few, for ever: it gets as long to take an answer as it had to send its request.
+            ScheduledFuture<?> limit = ctx.executor().schedule(() -> {
+                if (!writing.isDone()) {
+                    LOG.debug("The answer to {} was not taken within {} s; its connection is closed",
+                            ctx.channel().remoteAddress(), requestTime.toSeconds());
+                    ctx.close();
+                }
+            }, requestTime.toNanos(), TimeUnit.NANOSECONDS);
+            writing.addListener(done -> limit.cancel(false));
+        }
+        return writing.addListener((ChannelFutureListener) written -> {
             if (malformed && written.isSuccess()) {
                 linger(ctx);
                 return;

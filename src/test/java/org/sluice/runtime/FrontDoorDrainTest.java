@@ -153,4 +153,32 @@ class FrontDoorDrainTest {
             assertThat(ended.get()).as("no instance ended for an answer it gave").isNull();
         }
     }
+
+    @Test
+    void aSenderThatNeverReadsItsAnswerLosesItsConnectionOnceTheRequestTimeIsOverSoItCannotHoldTheDoor() throws Exception {
+        // A door that takes one connection at a time: a sender holding it would shut every other out.
+        FrontDoor narrow = FrontDoor.open(host, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+        answerBytes = FrontDoor.MAX_MESSAGE_BYTES;
+        answer.countDown();
+        try (narrow; java.net.Socket sender = new java.net.Socket()) {
+            sender.setReceiveBufferSize(4096);
+            sender.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), narrow.port()));
+            sender.getOutputStream().write(("POST /services/orders/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+                    .getBytes(StandardCharsets.US_ASCII));
+            sender.getOutputStream().flush();
+            assertThat(answered.await(10, TimeUnit.SECONDS)).as("the instance answered in full").isTrue();
+            answerBytes = 0;
+
+            // Until the door gives up on the answer nobody reads, another sender's connection is closed at once.
+            HttpRequest next = HttpRequest.newBuilder(URI.create(narrow.endpoint("orders")))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+            org.testfx.util.WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> {
+                try {
+                    return client.send(next, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+                } catch (java.io.IOException closedAtOnce) {
+                    return false;
+                }
+            });
+        }
+    }
 }
