@@ -166,14 +166,10 @@ final class InstanceLinks {
         final ChannelInboundHandlerAdapter arrival = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (reply == null) {
-                    // Bytes no message asked for: left in the decoder, they would be read as the next message's answer.
-                    ReferenceCountUtil.release(msg);
-                    ctx.close();
-                    return;
+                if (!droppedAsStray(ctx, msg)) {
+                    answering = true;
+                    ctx.fireChannelRead(msg);
                 }
-                answering = true;
-                ctx.fireChannelRead(msg);
             }
         };
         /**
@@ -183,14 +179,25 @@ final class InstanceLinks {
         final ChannelInboundHandlerAdapter decoded = new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (reply == null) {
-                    ReferenceCountUtil.release(msg);
-                    ctx.close();
-                    return;
+                if (!droppedAsStray(ctx, msg)) {
+                    ctx.fireChannelRead(msg);
                 }
-                ctx.fireChannelRead(msg);
             }
         };
+
+        /**
+         * Drops what came while no message is out, and the connection with it: left in the decoder,
+         * it would be read as the next message's answer. Says whether it did.
+         */
+        private boolean droppedAsStray(ChannelHandlerContext ctx, Object msg) {
+            if (reply != null) {
+                return false;
+            }
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return true;
+        }
+
         Channel channel;
         long idleSince;
         /** The message out, kept until its answer is in: a stale connection sends it again on a new one. */

@@ -138,12 +138,7 @@ class FrontDoorDrainTest {
         // An answer far larger than the socket buffers take: the sender's never reading it leaves its write pending.
         answerBytes = FrontDoor.MAX_MESSAGE_BYTES;
         answer.countDown();
-        try (java.net.Socket sender = new java.net.Socket()) {
-            sender.setReceiveBufferSize(4096);
-            sender.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), door.port()));
-            sender.getOutputStream().write(("POST /services/orders/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
-                    .getBytes(StandardCharsets.US_ASCII));
-            sender.getOutputStream().flush();
+        try (java.net.Socket sender = postWithoutReading(door)) {
             assertThat(answered.await(10, TimeUnit.SECONDS)).as("the instance answered in full").isTrue();
             AtomicReference<Set<java.net.InetSocketAddress>> ended = new AtomicReference<>();
 
@@ -160,12 +155,7 @@ class FrontDoorDrainTest {
         FrontDoor narrow = FrontDoor.open(host, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
         answerBytes = FrontDoor.MAX_MESSAGE_BYTES;
         answer.countDown();
-        try (narrow; java.net.Socket sender = new java.net.Socket()) {
-            sender.setReceiveBufferSize(4096);
-            sender.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), narrow.port()));
-            sender.getOutputStream().write(("POST /services/orders/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
-                    .getBytes(StandardCharsets.US_ASCII));
-            sender.getOutputStream().flush();
+        try (narrow; java.net.Socket sender = postWithoutReading(narrow)) {
             assertThat(answered.await(10, TimeUnit.SECONDS)).as("the instance answered in full").isTrue();
             answerBytes = 0;
 
@@ -180,5 +170,19 @@ class FrontDoorDrainTest {
                 }
             });
         }
+    }
+
+    /**
+     * Posts a message to {@code to} from a sender with a small receive buffer that never reads:
+     * an answer far larger than the socket buffers take leaves the door's write pending.
+     */
+    private static java.net.Socket postWithoutReading(FrontDoor to) throws java.io.IOException {
+        java.net.Socket sender = new java.net.Socket();
+        sender.setReceiveBufferSize(4096);
+        sender.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), to.port()));
+        sender.getOutputStream().write(("POST /services/orders/messages HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+                .getBytes(StandardCharsets.US_ASCII));
+        sender.getOutputStream().flush();
+        return sender;
     }
 }
