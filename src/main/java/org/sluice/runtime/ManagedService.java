@@ -42,6 +42,13 @@ final class ManagedService implements ServiceInstances.Supervision {
 
     final ServiceLifecycle lifecycle;
     final ServiceInstances instances;
+    /**
+     * Held by whatever starts or stops the service's instances on an operation thread: an
+     * operation's work, and a host restart's start again of the instances, which is no operation.
+     * Without it, an operation accepted while that start waits for its instances ran beside it, and
+     * a Stop could leave the instances it started running.
+     */
+    final java.util.concurrent.locks.ReentrantLock instanceWork = new java.util.concurrent.locks.ReentrantLock();
     volatile ServiceDefinition definition;
     volatile OperationRecord lastOperation;
     /** While an operation runs, the state it started from: recovery needs it to find the failure state. */

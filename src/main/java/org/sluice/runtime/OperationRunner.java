@@ -71,6 +71,7 @@ final class OperationRunner {
         CompletableFuture<OperationRecord> completion = new CompletableFuture<>();
         threads.execute(() -> {
             String error = null;
+            managed.instanceWork.lock();
             try {
                 // A failed Backup is still recorded, as failed: the backup itself handles its drill.
                 if (transition.operation() != Operation.BACKUP && managed.faults.remove(transition.operation())) {
@@ -82,6 +83,8 @@ final class OperationRunner {
             } catch (RuntimeException e) {
                 LOG.error("{} of {} failed unexpectedly", transition.operation().chartName(), managed.name(), e);
                 error = "Unexpected error: " + e;
+            } finally {
+                managed.instanceWork.unlock();
             }
             completion.complete(land(managed, transition, record, error));
         });

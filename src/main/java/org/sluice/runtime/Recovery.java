@@ -134,16 +134,20 @@ final class Recovery {
     }
 
     private static boolean needsInstances(ManagedService managed) {
-        return ManagedService.RUNS_INSTANCES.containsKey(managed.lifecycle.state())
+        return managed.restartSuspended().isPresent()
                 && managed.lifecycle.running().isEmpty() && managed.instances.isEmpty();
     }
 
     // Checked again on the operation thread: an operation accepted since relaunchInstances looked owns the instances now.
     private void relaunch(ManagedService managed) {
-        if (!needsInstances(managed)) {
-            return;
+        managed.instanceWork.lock();
+        try {
+            if (needsInstances(managed)) {
+                tryRelaunch(managed, 1, Optional.empty());
+            }
+        } finally {
+            managed.instanceWork.unlock();
         }
-        tryRelaunch(managed, 1, Optional.empty());
     }
 
     /**
@@ -152,8 +156,14 @@ final class Recovery {
      * @param entry the running log entry of a try again; empty for the first try
      */
     private void tryRelaunch(ManagedService managed, int attempt, Optional<OperationRecord> entry) {
+        // The state is read once: an operation accepted meanwhile may leave it one that runs no instance.
+        Optional<Boolean> suspended = managed.restartSuspended();
+        if (suspended.isEmpty()) {
+            log.notRestarted(entry, "Not started again: the service's state runs no instance now");
+            return;
+        }
         try {
-            managed.startInstances(ManagedService.RUNS_INSTANCES.get(managed.lifecycle.state()));
+            managed.startInstances(suspended.get());
             log.restarted(entry);
             if (attempt > 1) {
                 LOG.info("{} got its instances back after the restart of the host, on try {}", managed.name(), attempt);
@@ -165,7 +175,7 @@ final class Recovery {
     }
 
     private void failed(ManagedService managed, int attempt, String reason) {
-        if (managed.lifecycle.running().isPresent() || !ManagedService.RUNS_INSTANCES.containsKey(managed.lifecycle.state())) {
+        if (managed.lifecycle.running().isPresent() || managed.restartSuspended().isEmpty()) {
             LOG.warn("{} did not get its instances back after the restart of the host ({}); the operation under way decides what runs",
                     managed.name(), reason);
             return;
@@ -204,6 +214,15 @@ final class Recovery {
 
     /** On an operation thread, once the pause is over: try number {@code attempt}, unless an operation took over. */
     private void retry(ManagedService managed, int attempt) {
+        managed.instanceWork.lock();
+        try {
+            retryHeld(managed, attempt);
+        } finally {
+            managed.instanceWork.unlock();
+        }
+    }
+
+    private void retryHeld(ManagedService managed, int attempt) {
         if (managed.lifecycle.running().isPresent()) {
             // The operation decides what runs; look again once it has had time to land.
             schedule(managed, attempt, restartPause.toMillis());
@@ -213,7 +232,7 @@ final class Recovery {
         if (waiting.isEmpty()) {
             return;
         }
-        if (!ManagedService.RUNS_INSTANCES.containsKey(managed.lifecycle.state())) {
+        if (managed.restartSuspended().isEmpty()) {
             log.notRestarted(waiting.get().entry(), "Not started again: the service's state runs no instance now");
             managed.instances.killAll();
             return;

@@ -689,6 +689,8 @@ class HostTest {
             Host.Accepted stop = restarted.perform("orders", STOP, "alice");
             relaunched.releaseLaunches();
             OperationRecord stopped = done(stop);
+            // The held launch goes on beside the Stop: its process is made once it is let go.
+            org.testfx.util.WaitForAsyncUtils.waitFor(10, TimeUnit.SECONDS, () -> !relaunched.launched.isEmpty());
             relaunched.launched.get(0).ready.get(10, TimeUnit.SECONDS);
 
             assertThat(stopped.outcome()).isEqualTo(Outcome.SUCCEEDED);
