@@ -6,6 +6,7 @@ import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleTransition;
@@ -36,9 +37,21 @@ public sealed interface FleetEvent {
     record OperationProgress(String service, OperationRecord record) implements FleetEvent {
     }
 
-    /** A role instance's process started, became ready, stopped or failed. */
-    record InstanceStatusChanged(String service, int index, InstanceStatus status, Optional<String> message, int crashesInARow)
-            implements FleetEvent {
+    /**
+     * A role instance's process started, became ready, stopped or failed; {@code cause} says what
+     * {@code crashesInARow} counts: crashes, or tries to start it again after a host restart.
+     */
+    record InstanceStatusChanged(String service, int index, InstanceStatus status, Optional<String> message, int crashesInARow,
+            RestartCause cause) implements FleetEvent {
+
+        public InstanceStatusChanged {
+            java.util.Objects.requireNonNull(cause, "cause");
+        }
+
+        /** A change that crashes of the instance's own brought about, if any. */
+        public InstanceStatusChanged(String service, int index, InstanceStatus status, Optional<String> message, int crashesInARow) {
+            this(service, index, status, message, crashesInARow, RestartCause.CRASH);
+        }
 
         /** A change that no crash brought about. */
         public InstanceStatusChanged(String service, int index, InstanceStatus status, Optional<String> message) {

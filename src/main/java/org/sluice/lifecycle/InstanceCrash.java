@@ -8,9 +8,11 @@ import java.util.OptionalInt;
  *
  * @param instance      the instance's index in its service
  * @param exitStatus    its process's exit status; a negative one means it could not be started at all
- * @param crashesInARow its crashes in a row, this one included (from 1)
+ * @param crashesInARow its crashes in a row, this one included (from 1); after a host restart, the
+ *                      tries in a row to start it again
+ * @param cause         a crash of its own, or a try to start it again after the host restarted
  */
-public record InstanceCrash(int instance, int exitStatus, int crashesInARow) {
+public record InstanceCrash(int instance, int exitStatus, int crashesInARow, RestartCause cause) {
     /** Exit statuses above this, up to {@code 128 + 64}, are how a process killed by a signal is reported. */
     private static final int SIGNAL_BASE = 128;
     private static final int HIGHEST_SIGNAL = 64;
@@ -22,6 +24,12 @@ public record InstanceCrash(int instance, int exitStatus, int crashesInARow) {
         if (crashesInARow < 1) {
             throw new IllegalArgumentException("a crash counts itself, so crashes in a row start at 1, was " + crashesInARow);
         }
+        java.util.Objects.requireNonNull(cause, "cause");
+    }
+
+    /** A crash of the instance's own. */
+    public InstanceCrash(int instance, int exitStatus, int crashesInARow) {
+        this(instance, exitStatus, crashesInARow, RestartCause.CRASH);
     }
 
     /**

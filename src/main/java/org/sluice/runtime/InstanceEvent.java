@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.Optional;
 
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.runtime.instance.LatencyHistogram;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleEpisode;
@@ -57,13 +58,30 @@ public sealed interface InstanceEvent {
 
     /**
      * The host starts the instance again in {@code delayMs} after it exited without being asked
-     * to; {@code attempt} counts the crashes in a row.
+     * to ({@link RestartCause#CRASH}), or after it did not come back when the host restarted
+     * ({@link RestartCause#HOST_RESTART}); {@code attempt} counts the crashes, or the tries, in a row.
      */
-    record Restarting(int attempt, long delayMs) implements InstanceEvent {
+    record Restarting(int attempt, long delayMs, RestartCause cause) implements InstanceEvent {
+        public Restarting {
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        /** After a crash. */
+        public Restarting(int attempt, long delayMs) {
+            this(attempt, delayMs, RestartCause.CRASH);
+        }
     }
 
-    /** The host leaves the instance down after {@code crashes} crashes in a row. */
-    record GaveUp(int crashes) implements InstanceEvent {
+    /** The host leaves the instance down after {@code crashes} crashes, or tries after a host restart, in a row. */
+    record GaveUp(int crashes, RestartCause cause) implements InstanceEvent {
+        public GaveUp {
+            Objects.requireNonNull(cause, "cause");
+        }
+
+        /** After crashes. */
+        public GaveUp(int crashes) {
+            this(crashes, RestartCause.CRASH);
+        }
     }
 
     /** The process ended; {@code requested} is true when the host asked it to stop. */
