@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.InstanceSample;
@@ -49,6 +50,8 @@ final class InstanceSlot implements InstanceListener {
     final int crashesBefore;
     /** The crashes in a row this slot shows: those before it, then those that made it restart or fail. */
     private volatile int crashesInARow;
+    /** What {@link #crashesInARow} counts: crashes, or tries to start it again after the host restarted. */
+    private volatile RestartCause restartCause = RestartCause.CRASH;
     /** The exit status of the process once it has exited. */
     volatile int exitStatus;
     /** When the process said it was ready, on the nanosecond clock; 0 until then. */
@@ -205,11 +208,12 @@ final class InstanceSlot implements InstanceListener {
         }
     }
 
-    /** Marks the slot as waiting to be started again, and says so. */
-    void restarting(int attempt, long delayMs) {
+    /** Marks the slot as waiting to be started again, for {@code cause}, and says so. */
+    void restarting(int attempt, long delayMs, RestartCause cause) {
         crashesInARow = attempt;
+        restartCause = cause;
         status = InstanceStatus.RESTARTING;
-        announce(new InstanceEvent.Restarting(attempt, delayMs));
+        announce(new InstanceEvent.Restarting(attempt, delayMs, cause));
     }
 
     /** Runs {@code action} once, when the instance next says it is ready. */
@@ -228,11 +232,12 @@ final class InstanceSlot implements InstanceListener {
         return crashesInARow;
     }
 
-    /** Marks the slot as left down after {@code crashes} crashes, and says so. */
-    void gaveUp(int crashes) {
+    /** Marks the slot as left down after {@code crashes} crashes, or tries after a host restart, and says so. */
+    void gaveUp(int crashes, RestartCause cause) {
         crashesInARow = crashes;
+        restartCause = cause;
         status = InstanceStatus.FAILED;
-        announce(new InstanceEvent.GaveUp(crashes));
+        announce(new InstanceEvent.GaveUp(crashes, cause));
     }
 
     boolean isDown() {
@@ -252,6 +257,7 @@ final class InstanceSlot implements InstanceListener {
         ThrottleEpisode episode = openEpisode;
         OptionalLong throttledSince = throttle == ThrottleState.THROTTLED && episode != null
                 ? OptionalLong.of(episode.startMs()) : OptionalLong.empty();
-        return new InstanceView(index, status, throttle, causes, throttledSince, Optional.ofNullable(lastSample), crashesInARow);
+        return new InstanceView(index, status, throttle, causes, throttledSince, Optional.ofNullable(lastSample), crashesInARow,
+                restartCause);
     }
 }

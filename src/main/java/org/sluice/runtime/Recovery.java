@@ -16,6 +16,7 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceLifecycle;
 import org.sluice.lifecycle.ServiceState;
@@ -182,7 +183,7 @@ final class Recovery {
         }
         int units = managed.definition.units();
         // No process of the set got going, so the entries name the first instance and say it was not started.
-        InstanceCrash tries = new InstanceCrash(0, -1, attempt);
+        InstanceCrash tries = new InstanceCrash(0, -1, attempt, RestartCause.HOST_RESTART);
         if (attempt > ServiceInstances.MAX_CRASHES) {
             LOG.error("{} did not get its instances back after the restart of the host in {} tries ({}); they are left down until "
                     + "the service is started again", managed.name(), attempt, reason);

@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
 import org.sluice.throttle.SampleWindow;
@@ -147,7 +148,7 @@ final class ServiceInstances {
     void awaitRelaunch(int units, int attempt, long pauseMs, java.util.function.Supplier<Optional<OperationRecord>> entry) {
         synchronized (pendingRestarts) {
             for (int index = 0; index < units; index++) {
-                standIn(index, attempt - 1).restarting(attempt, pauseMs);
+                standIn(index, attempt - 1).restarting(attempt, pauseMs, RestartCause.HOST_RESTART);
             }
             relaunch = new PendingRelaunch(entry.get());
         }
@@ -156,7 +157,7 @@ final class ServiceInstances {
     /** After the last try: each of {@code units} instances shows as left down after {@code attempts} tries. */
     void relaunchGaveUp(int units, int attempts) {
         for (int index = 0; index < units; index++) {
-            standIn(index, attempts - 1).gaveUp(attempts);
+            standIn(index, attempts - 1).gaveUp(attempts, RestartCause.HOST_RESTART);
         }
     }
 
@@ -385,7 +386,7 @@ final class ServiceInstances {
         if (crashes > MAX_CRASHES) {
             LOG.error("{} instance {} exited {} times in a row; it is left down until the service is started again",
                     service, slot.index, crashes);
-            slot.gaveUp(crashes);
+            slot.gaveUp(crashes, RestartCause.CRASH);
             log.leftDown(service, crash, "Instance " + slot.index + " exited " + crashes + " times in a row and is left down; "
                     + "Start or Restart the service to run it again");
             return;
@@ -396,7 +397,7 @@ final class ServiceInstances {
         }
         long pause = pauseMs(settings.restartPause(), crashes);
         LOG.warn("{} instance {} is started again in {} ms (crash {} in a row)", service, slot.index, pause, crashes);
-        slot.restarting(crashes, pause);
+        slot.restarting(crashes, pause, RestartCause.CRASH);
         schedule(slot, crashes, pause, log.restarting(service, crash));
     }
 
@@ -410,7 +411,7 @@ final class ServiceInstances {
         boolean wasStable = slot.readyAtNanos != 0 && System.nanoTime() - slot.readyAtNanos >= STABLE.toNanos();
         int crashes = wasStable ? 1 : slot.crashesInARow() + 1;
         LOG.warn("{} instance {} exited; its engine starts it again (crash {} in a row)", service, slot.index, crashes);
-        slot.restarting(crashes, 0);
+        slot.restarting(crashes, 0, RestartCause.CRASH);
         // Under the map's lock, so that an operation that replaces the instance meanwhile either ends the entry or sees none begun.
         synchronized (pendingRestarts) {
             if (slot.stopRequested) {

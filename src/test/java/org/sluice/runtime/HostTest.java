@@ -23,6 +23,7 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
@@ -676,6 +677,45 @@ class HostTest {
     }
 
     @Test
+    void theTriesAfterAHostRestartSayTheyAreNotCrashesInTheEventsTheViewAndTheLog() throws Exception {
+        journal.saveService(StoredService.resting(orders(1), ACTIVE, now));
+        FakeLauncher relaunched = new FakeLauncher();
+        relaunched.keepsLaunching("orders", 0, FakeLauncher.Behaviour.FAILS_TO_START);
+        Host restarted = restartedHost(relaunched, Duration.ofMillis(10));
+        var heard = hostsOwnEntries(restarted);
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        restarted.addListener(new RecordingListener() {
+            @Override
+            public void instanceEvent(String name, InstanceView instance, InstanceEvent event) {
+                if (event instanceof InstanceEvent.Restarting || event instanceof InstanceEvent.GaveUp) {
+                    events.add(event);
+                }
+            }
+        });
+        try {
+            restarted.open();
+            OperationRecord leftDown = null;
+            while (leftDown == null) {
+                OperationRecord entry = nextEntry(heard);
+                assertThat(entry.crash()).as(entry.operation().chartName() + " " + entry.outcome())
+                        .hasValueSatisfying(c -> assertThat(c.cause()).isEqualTo(RestartCause.HOST_RESTART));
+                if (entry.operation() == INSTANCE_LEFT_DOWN) {
+                    leftDown = entry;
+                }
+            }
+            assertThat(next(events, InstanceEvent.Restarting.class).cause()).isEqualTo(RestartCause.HOST_RESTART);
+            assertThat(next(events, InstanceEvent.GaveUp.class).cause()).isEqualTo(RestartCause.HOST_RESTART);
+            assertThat(restarted.service("orders").orElseThrow().instances()).extracting(InstanceView::restartCause)
+                    .containsExactly(RestartCause.HOST_RESTART);
+            assertThat(restarted.operations(org.sluice.lifecycle.OperationQuery.all(50).forService("orders")))
+                    .as("as the log keeps them").filteredOn(r -> r.operation().byHost()).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.crash().orElseThrow().cause()).isEqualTo(RestartCause.HOST_RESTART));
+        } finally {
+            restarted.close();
+        }
+    }
+
+    @Test
     void aStopAcceptedWhileTheRestartedHostIsStartingTheInstancesAgainLeavesNoneRunning() throws Exception {
         journal.saveService(StoredService.resting(orders(1), ACTIVE, now));
         FakeLauncher relaunched = new FakeLauncher();
@@ -888,7 +928,7 @@ class HostTest {
         assertThat(waiting.operation()).isEqualTo(INSTANCE_RESTART);
         assertThat(waiting.service()).isEqualTo("orders");
         assertThat(waiting.outcome()).as("during the pause before it starts again").isEqualTo(Outcome.RUNNING);
-        assertThat(waiting.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 137, 1));
+        assertThat(waiting.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 137, 1, RestartCause.CRASH));
         assertThat(waiting.crash().orElseThrow().signal()).hasValue(9);
         OperationRecord restarted = nextEntry(heard);
         assertThat(restarted.requestId()).isEqualTo(waiting.requestId());

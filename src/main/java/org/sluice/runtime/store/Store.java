@@ -28,6 +28,7 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.runtime.definition.DefinitionJson;
@@ -71,7 +72,7 @@ public final class Store implements HostJournal {
     private static final String FAILED = "FAILED";
     private static final String OPERATION_COLUMNS =
             "request_id, service, operation, requester, started_ms, ended_ms, outcome, error, instance_index, exit_status, "
-                    + "crashes_in_a_row";
+                    + "crashes_in_a_row, restart_cause";
     private static final String BACKUP_COLUMNS = "id, service, created_ms, definition, status, error";
 
     private final Path file;
@@ -330,7 +331,7 @@ public final class Store implements HostJournal {
         String requester = Objects.requireNonNull(record.requester(), "requester");
         write("log the start of " + operation.chartName() + " " + requestId + " on " + service, c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO operation_log (request_id, service, operation, "
-                    + "requester, started_ms, instance_index, exit_status, crashes_in_a_row) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + "requester, started_ms, instance_index, exit_status, crashes_in_a_row, restart_cause) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 ps.setString(1, requestId);
                 ps.setString(2, service);
                 ps.setString(3, operation.chartName());
@@ -340,6 +341,7 @@ public final class Store implements HostJournal {
                 ps.setObject(6, crash.map(InstanceCrash::instance).orElse(null), Types.INTEGER);
                 ps.setObject(7, crash.map(InstanceCrash::exitStatus).orElse(null), Types.INTEGER);
                 ps.setObject(8, crash.map(InstanceCrash::crashesInARow).orElse(null), Types.INTEGER);
+                ps.setString(9, crash.map(k -> k.cause().apiName()).orElse(null));
                 ps.executeUpdate();
             }
             return null;
@@ -710,7 +712,8 @@ public final class Store implements HostJournal {
                 String outcome = rs.getString("outcome");
                 OptionalLong instance = nullableLong(rs, "instance_index");
                 Optional<InstanceCrash> crash = instance.isEmpty() ? Optional.empty() : Optional.of(new InstanceCrash(
-                        (int) instance.getAsLong(), rs.getInt("exit_status"), rs.getInt("crashes_in_a_row")));
+                        (int) instance.getAsLong(), rs.getInt("exit_status"), rs.getInt("crashes_in_a_row"),
+                        RestartCause.ofApiName(rs.getString("restart_cause")).orElse(RestartCause.CRASH)));
                 records.add(new OperationRecord(rs.getString("request_id"), rs.getString("service"),
                         operationNamed(rs.getString("operation")), rs.getString("requester"), rs.getLong("started_ms"),
                         nullableLong(rs, "ended_ms"),

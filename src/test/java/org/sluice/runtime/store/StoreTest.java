@@ -30,10 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.sluice.lifecycle.BackupInfo;
+import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.Cause;
@@ -462,6 +464,42 @@ class StoreTest {
 
             store.closeOpenEpisodes(5000);
             assertThat(store.episodes("orders", 0, Long.MAX_VALUE)).extracting(e -> e.episode().cutShort()).containsExactly(false, true);
+        }
+    }
+
+    @Test
+    void theHostsOwnEntriesKeepWhetherACrashOrAHostRestartMadeThem() {
+        try (Store store = Store.open(dir)) {
+            store.operationStarted(new OperationRecord("c1", "orders", Operation.INSTANCE_RESTART, OperationRecord.HOST, 100,
+                    OptionalLong.empty(), Outcome.RUNNING, Optional.empty(), Optional.of(new InstanceCrash(1, 137, 2, RestartCause.CRASH))));
+            store.operationStarted(new OperationRecord("h1", "orders", Operation.INSTANCE_LEFT_DOWN, OperationRecord.HOST, 200,
+                    OptionalLong.empty(), Outcome.RUNNING, Optional.empty(),
+                    Optional.of(new InstanceCrash(0, -1, 6, RestartCause.HOST_RESTART))));
+        }
+        try (Store reopened = Store.open(dir)) {
+            assertThat(reopened.operations(ALL)).extracting(r -> r.crash().orElseThrow().cause())
+                    .containsExactly(RestartCause.HOST_RESTART, RestartCause.CRASH);
+        }
+    }
+
+    @Test
+    void theHostsOwnEntriesOfAVersion4DatabaseAreCrashes() throws Exception {
+        Path file = dir.resolve(Store.FILE_NAME);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (int version = 1; version <= 4; version++) {
+                for (String sql : Migrations.statements(version)) {
+                    s.execute(sql);
+                }
+            }
+            s.execute("PRAGMA user_version = 4");
+            s.execute("INSERT INTO operation_log (request_id, service, operation, requester, started_ms, ended_ms, outcome, "
+                    + "instance_index, exit_status, crashes_in_a_row) VALUES ('c1', 'orders', 'InstanceRestart', '"
+                    + OperationRecord.HOST + "', 100, 200, 'SUCCEEDED', 1, 1, 3)");
+        }
+        try (Store store = Store.open(dir)) {
+            assertThat(store.operations(ALL)).singleElement().satisfies(r ->
+                    assertThat(r.crash()).hasValue(new InstanceCrash(1, 1, 3, RestartCause.CRASH)));
+            assertThat(query(file, "SELECT restart_cause FROM operation_log")).isEqualTo("Crash");
         }
     }
 
