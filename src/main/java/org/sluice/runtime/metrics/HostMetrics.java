@@ -14,6 +14,7 @@ import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.runtime.Host;
 import org.sluice.runtime.HostListener;
@@ -51,7 +52,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
  *
  * <p>Gauges and the instances' own counters are read from the host's views at the moment of the
  * scrape, so a scrape never shows a figure the host no longer has. What only the host's events
- * tell (operations that ended, restarts, throttle episodes and the time spent throttled) is
+ * tell (operations that ended, crash restarts and tries after a host restart, throttle episodes
+ * and the time spent throttled) is
  * counted here as the events arrive. An instance's counters start again from 0 when its process
  * does; Prometheus's {@code rate} and {@code increase} take such a reset for what it is.
  */
@@ -69,6 +71,7 @@ public final class HostMetrics implements HostListener {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter operations;
     private final Counter restarts;
+    private final Counter hostRestartTries;
     private final Counter episodes;
     private final Map<InstanceKey, ThrottledTime> throttledTime = new ConcurrentHashMap<>();
     private final Map<InstanceKey, LatencyHistogram> latencies = new ConcurrentHashMap<>();
@@ -114,7 +117,10 @@ public final class HostMetrics implements HostListener {
                 .help("Operations that ended on this host, by operation and outcome")
                 .labelNames("operation", "outcome").withoutExemplars().register(registry);
         restarts = Counter.builder().name("sluice_instance_restarts_total")
-                .help("Times the host started a role instance again after it exited on its own")
+                .help("Times the host started a role instance again after it crashed (exited on its own)")
+                .labelNames(SERVICE, INSTANCE).withoutExemplars().register(registry);
+        hostRestartTries = Counter.builder().name("sluice_instance_host_restart_tries_total")
+                .help("Times the host tried again to start a role instance that did not come back after the host restarted")
                 .labelNames(SERVICE, INSTANCE).withoutExemplars().register(registry);
         episodes = Counter.builder().name("sluice_instance_throttle_episodes_total")
                 .help("Throttle episodes a role instance entered")
@@ -164,6 +170,7 @@ public final class HostMetrics implements HostListener {
             if (key.service().equals(name)) {
                 String index = Integer.toString(key.index());
                 restarts.remove(name, index);
+                hostRestartTries.remove(name, index);
                 episodes.remove(name, index);
                 return true;
             }
@@ -193,8 +200,9 @@ public final class HostMetrics implements HostListener {
             }
         } else if (event instanceof InstanceEvent.Sampled sampled && sampled.latency().isPresent()) {
             latencies.put(key, sampled.latency().get());
-        } else if (event instanceof InstanceEvent.Restarting) {
-            restarts.labelValues(service, index).inc();
+        } else if (event instanceof InstanceEvent.Restarting restarting) {
+            // A try after a host restart is the host's doing, not a crash: alerts on crashes must not fire for it.
+            (restarting.cause() == RestartCause.HOST_RESTART ? hostRestartTries : restarts).labelValues(service, index).inc();
         }
         if (instance.throttle() == ThrottleState.NORMAL) {
             // An instance that exits throttled ends its episode with no transition of its own.

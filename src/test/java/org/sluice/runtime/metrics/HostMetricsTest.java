@@ -18,6 +18,7 @@ import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
@@ -183,6 +184,23 @@ class HostMetricsTest {
         assertThat(page.value("sluice_operations_total", "operation", "Stop", "outcome", "failed")).contains(2.0);
         assertThat(page.matching("sluice_operations_total", "outcome", "running")).as("only ended operations count").isEmpty();
         assertThat(page.value("sluice_instance_restarts_total", "service", "orders", "role_instance", "0")).contains(2.0);
+    }
+
+    @Test
+    void triesAfterAHostRestartAreCountedApartFromCrashRestarts() throws Exception {
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)));
+        InstanceView waiting = new InstanceView(0, InstanceStatus.RESTARTING, ThrottleState.NORMAL, Set.of(),
+                OptionalLong.empty(), Optional.empty(), 1, RestartCause.HOST_RESTART);
+        metrics.instanceEvent("orders", waiting, new InstanceEvent.Restarting(1, 500, RestartCause.HOST_RESTART));
+        metrics.instanceEvent("orders", waiting, new InstanceEvent.Restarting(2, 1000, RestartCause.HOST_RESTART));
+        metrics.instanceEvent("orders", waiting, new InstanceEvent.Restarting(1, 500, RestartCause.CRASH));
+
+        Exposition page = scrape();
+
+        assertThat(page.value("sluice_instance_restarts_total", "service", "orders", "role_instance", "0"))
+                .as("crash restarts only").contains(1.0);
+        assertThat(page.value("sluice_instance_host_restart_tries_total", "service", "orders", "role_instance", "0")).contains(2.0);
+        assertThat(page.type("sluice_instance_host_restart_tries_total")).contains("counter");
     }
 
     @Test
