@@ -9,6 +9,7 @@ import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.CauseChange;
 import org.sluice.throttle.ThrottleEpisode;
@@ -79,7 +80,8 @@ public final class HostActivityLog implements HostListener {
         int index = record.crash().map(InstanceCrash::instance).orElse(-1);
         LoggingEventBuilder line = about(record.outcome() == Outcome.SUCCEEDED ? LOG.atInfo() : LOG.atWarn(), "operation",
                 record.service(), index).addKeyValue("operation", record.operation().chartName())
-                .addKeyValue("outcome", record.outcome().name().toLowerCase(Locale.ROOT)).addKeyValue("request", record.requestId());
+                .addKeyValue("outcome", record.outcome().name().toLowerCase(Locale.ROOT)).addKeyValue("request", record.requestId())
+                .addKeyValue("cause", record.crash().map(InstanceCrash::cause).orElse(RestartCause.CRASH).apiName());
         switch (record.outcome()) {
             case SUCCEEDED -> line.log("{} instance {} runs again (request {})", record.service(), index, record.requestId());
             case FAILED -> line.addKeyValue("error", record.error().orElse(""))
@@ -97,14 +99,27 @@ public final class HostActivityLog implements HostListener {
         } else if (event instanceof InstanceEvent.EpisodeEnded ended) {
             episode(service, instance.index(), ended.episode());
         } else if (event instanceof InstanceEvent.Restarting restarting) {
-            about(LOG.atWarn(), "restart", service, instance.index()).addKeyValue("attempt", restarting.attempt())
-                    .addKeyValue("delayMs", restarting.delayMs())
-                    .log("{} instance {} exited on its own; the host starts it again in {} s (crash {} in a row)", service,
-                            instance.index(), oneDecimal(restarting.delayMs() / 1000.0), restarting.attempt());
+            LoggingEventBuilder line = about(LOG.atWarn(), "restart", service, instance.index())
+                    .addKeyValue("cause", restarting.cause().apiName()).addKeyValue("attempt", restarting.attempt())
+                    .addKeyValue("delayMs", restarting.delayMs());
+            String in = oneDecimal(restarting.delayMs() / 1000.0);
+            if (restarting.cause() == RestartCause.HOST_RESTART) {
+                line.log("{} instance {} is not back after the host restarted; the host tries again in {} s (try {} of {})", service,
+                        instance.index(), in, restarting.attempt(), RestartCause.MAX_TRIES_IN_A_ROW);
+            } else {
+                line.log("{} instance {} exited on its own; the host starts it again in {} s (crash {} in a row)", service,
+                        instance.index(), in, restarting.attempt());
+            }
         } else if (event instanceof InstanceEvent.GaveUp gaveUp) {
-            about(LOG.atError(), "gave-up", service, instance.index()).addKeyValue("crashes", gaveUp.crashes())
-                    .log("{} instance {} crashed {} times in a row; the host leaves it down until the service is started again",
-                            service, instance.index(), gaveUp.crashes());
+            LoggingEventBuilder line = about(LOG.atError(), "gave-up", service, instance.index())
+                    .addKeyValue("cause", gaveUp.cause().apiName()).addKeyValue("crashes", gaveUp.crashes());
+            if (gaveUp.cause() == RestartCause.HOST_RESTART) {
+                line.log("{} instance {} did not come back after the host restarted, in {} tries; the host leaves it down until the "
+                        + "service is started again", service, instance.index(), gaveUp.crashes());
+            } else {
+                line.log("{} instance {} crashed {} times in a row; the host leaves it down until the service is started again",
+                        service, instance.index(), gaveUp.crashes());
+            }
         }
     }
 

@@ -16,6 +16,7 @@ import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleEpisode;
@@ -123,6 +124,24 @@ class HostActivityLogTest {
     }
 
     @Test
+    void aTryAfterAHostRestartAndGivingUpSayTheHostRestartedNotThatTheInstanceCrashed() {
+        InstanceView down = new InstanceView(0, InstanceStatus.RESTARTING, ThrottleState.NORMAL, Set.of(), OptionalLong.empty(),
+                Optional.empty(), 2, RestartCause.HOST_RESTART);
+        log.instanceEvent("orders", down, new InstanceEvent.Restarting(2, 1_500, RestartCause.HOST_RESTART));
+        log.instanceEvent("orders", down, new InstanceEvent.GaveUp(6, RestartCause.HOST_RESTART));
+        log.instanceEvent("orders", down, new InstanceEvent.Restarting(1, 500, RestartCause.CRASH));
+
+        assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
+                "orders instance 0 is not back after the host restarted; the host tries again in 1.5 s (try 2 of 5)",
+                "orders instance 0 did not come back after the host restarted, in 6 tries; the host leaves it down until the "
+                        + "service is started again",
+                "orders instance 0 exited on its own; the host starts it again in 0.5 s (crash 1 in a row)");
+        assertThat(lines.list).extracting(e -> value(e, "cause")).containsExactly("HostRestart", "HostRestart", "Crash");
+        assertThat(value(lines.list.get(0), "event")).isEqualTo("restart");
+        assertThat(value(lines.list.get(1), "event")).isEqualTo("gave-up");
+    }
+
+    @Test
     void samplesAndOtherEventsAreNotLogged() {
         log.instanceEvent("orders", instance(0, ThrottleState.NORMAL, Set.of()),
                 new InstanceEvent.Sampled(new InstanceSample(1, 10, 1, 1, 1, 1, 0, 0, 1, 1)));
@@ -149,6 +168,7 @@ class HostActivityLogTest {
         assertThat(value(lines.list.get(0), "event")).isEqualTo("operation");
         assertThat(value(lines.list.get(0), "operation")).isEqualTo("InstanceRestart");
         assertThat(value(lines.list.get(0), "role_instance")).isEqualTo("2");
+        assertThat(value(lines.list.get(0), "cause")).isEqualTo("Crash");
     }
 
     @Test
