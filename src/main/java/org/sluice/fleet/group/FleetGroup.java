@@ -177,7 +177,7 @@ public final class FleetGroup implements Fleet {
         }
         List<InstanceSnapshot> instances = s.instances().stream().map(i -> new InstanceSnapshot(
                 ServiceSnapshot.qualified(host, i.service()), i.index(), i.status(), i.throttle(), i.causes(),
-                i.throttledSinceMs(), i.lastSample(), i.crashesInARow())).toList();
+                i.throttledSinceMs(), i.lastSample(), i.crashesInARow(), i.restartCause())).toList();
         return new ServiceSnapshot(s.definition(), s.state(), s.running(), instances,
                 s.lastOperation().map(r -> onHost(host, r)), s.endpoint(), host);
     }
@@ -201,7 +201,7 @@ public final class FleetGroup implements Fleet {
             case FleetEvent.DefinitionChanged changed -> new FleetEvent.DefinitionChanged(q, onHost(host, changed.snapshot()));
             case FleetEvent.OperationProgress progress -> new FleetEvent.OperationProgress(q, onHost(host, progress.record()));
             case FleetEvent.InstanceStatusChanged changed -> new FleetEvent.InstanceStatusChanged(q, changed.index(), changed.status(),
-                    changed.message(), changed.crashesInARow());
+                    changed.message(), changed.crashesInARow(), changed.cause());
             case FleetEvent.InstanceSampled sampled -> new FleetEvent.InstanceSampled(q, sampled.index(), sampled.sample());
             case FleetEvent.ThrottleChanged changed -> new FleetEvent.ThrottleChanged(q, changed.index(), changed.transition());
             case FleetEvent.InstanceProblem problem -> new FleetEvent.InstanceProblem(q, problem.index(), problem.message());

@@ -31,6 +31,7 @@ import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.DataDirectory;
 import org.sluice.runtime.DataFolderInUseException;
@@ -132,7 +133,7 @@ public final class LocalFleet implements Fleet {
 
     private static InstanceSnapshot instance(String service, InstanceView view) {
         return new InstanceSnapshot(service, view.index(), view.status(), view.throttle(), view.causes(),
-                view.throttledSinceMs(), view.lastSample(), view.crashesInARow());
+                view.throttledSinceMs(), view.lastSample(), view.crashesInARow(), view.restartCause());
     }
 
     @Override
@@ -178,8 +179,13 @@ public final class LocalFleet implements Fleet {
                         || event instanceof InstanceEvent.Restarting || event instanceof InstanceEvent.GaveUp) {
                     Optional<String> message = switch (event) {
                         case InstanceEvent.Exited exited when !exited.requested() -> Optional.of("exited with status " + exited.status());
+                        case InstanceEvent.Restarting again when again.cause() == RestartCause.HOST_RESTART -> Optional.of(
+                                "not back after the host restarted; tried again in " + again.delayMs() + " ms (try "
+                                        + again.attempt() + " of " + RestartCause.MAX_TRIES_IN_A_ROW + ")");
                         case InstanceEvent.Restarting again -> Optional.of("is started again in " + again.delayMs() + " ms (crash "
                                 + again.attempt() + " in a row)");
+                        case InstanceEvent.GaveUp gaveUp when gaveUp.cause() == RestartCause.HOST_RESTART -> Optional.of(
+                                "left down: not back after the host restarted, in " + gaveUp.crashes() + " tries");
                         case InstanceEvent.GaveUp gaveUp -> Optional.of("left down after " + gaveUp.crashes() + " crashes in a row");
                         case null, default -> Optional.empty();
                     };
@@ -188,7 +194,12 @@ public final class LocalFleet implements Fleet {
                         case InstanceEvent.GaveUp gaveUp -> gaveUp.crashes();
                         case null, default -> instance.crashesInARow();
                     };
-                    listener.onEvent(new FleetEvent.InstanceStatusChanged(service, index, instance.status(), message, crashes));
+                    RestartCause cause = switch (event) {
+                        case InstanceEvent.Restarting again -> again.cause();
+                        case InstanceEvent.GaveUp gaveUp -> gaveUp.cause();
+                        case null, default -> instance.restartCause();
+                    };
+                    listener.onEvent(new FleetEvent.InstanceStatusChanged(service, index, instance.status(), message, crashes, cause));
                 } else if (event instanceof InstanceEvent.Sampled sampled) {
                     listener.onEvent(new FleetEvent.InstanceSampled(service, index, sampled.sample()));
                 } else if (event instanceof InstanceEvent.Throttle throttle) {

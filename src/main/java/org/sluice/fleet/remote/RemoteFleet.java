@@ -377,16 +377,16 @@ public final class RemoteFleet implements Fleet {
             }
             case FleetEvent.InstanceStatusChanged changed -> updateInstance(service, changed.index(), i -> new InstanceSnapshot(
                     i.service(), i.index(), changed.status(), i.throttle(), i.causes(), i.throttledSinceMs(), i.lastSample(),
-                    changed.crashesInARow()));
+                    changed.crashesInARow(), changed.cause()));
             case FleetEvent.InstanceSampled sampled -> updateInstance(service, sampled.index(), i -> new InstanceSnapshot(
                     i.service(), i.index(), i.status(), i.throttle(), i.causes(), i.throttledSinceMs(), Optional.of(sampled.sample()),
-                    i.crashesInARow()));
+                    i.crashesInARow(), i.restartCause()));
             case FleetEvent.ThrottleChanged changed -> updateInstance(service, changed.index(), i -> {
                 var t = changed.transition();
                 OptionalLong since = t.state() == ThrottleState.NORMAL ? OptionalLong.empty()
                         : t.entersThrottled() ? OptionalLong.of(t.timeMs()) : i.throttledSinceMs();
                 return new InstanceSnapshot(i.service(), i.index(), i.status(), t.state(), t.causes(), since, i.lastSample(),
-                        i.crashesInARow());
+                        i.crashesInARow(), i.restartCause());
             });
             case FleetEvent.InstanceProblem problem -> {
                 // Nothing to keep: the event says it all.

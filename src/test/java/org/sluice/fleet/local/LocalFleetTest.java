@@ -23,6 +23,7 @@ import org.sluice.lifecycle.InstanceLog;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
@@ -163,9 +164,12 @@ class LocalFleetTest {
                 e -> e.status() == org.sluice.lifecycle.InstanceStatus.RESTARTING);
         assertThat(restarting.index()).isEqualTo(1);
         assertThat(restarting.crashesInARow()).isEqualTo(1);
+        assertThat(restarting.cause()).isEqualTo(RestartCause.CRASH);
+        assertThat(restarting.message()).hasValueSatisfying(m -> assertThat(m).contains("crash 1 in a row"));
         assertThat(fleet.snapshot().services().get(0).instances().get(1)).satisfies(i -> {
             assertThat(i.status()).isEqualTo(org.sluice.lifecycle.InstanceStatus.RESTARTING);
             assertThat(i.crashesInARow()).isEqualTo(1);
+            assertThat(i.restartCause()).isEqualTo(RestartCause.CRASH);
         });
     }
 
@@ -189,13 +193,21 @@ class LocalFleetTest {
             FleetEvent.InstanceStatusChanged waiting = heard.next(FleetEvent.InstanceStatusChanged.class,
                     e -> e.status() == org.sluice.lifecycle.InstanceStatus.RESTARTING);
             assertThat(waiting.service()).isEqualTo("orders");
-            heard.next(FleetEvent.InstanceStatusChanged.class, e -> e.status() == org.sluice.lifecycle.InstanceStatus.FAILED
+            assertThat(waiting.cause()).as("not a crash").isEqualTo(RestartCause.HOST_RESTART);
+            assertThat(waiting.message()).hasValueSatisfying(m -> assertThat(m)
+                    .contains("not back after the host restarted").contains("try 1 of 5").doesNotContain("crash"));
+            FleetEvent.InstanceStatusChanged down = heard.next(FleetEvent.InstanceStatusChanged.class,
+                    e -> e.status() == org.sluice.lifecycle.InstanceStatus.FAILED
                     && e.message().isPresent() && e.message().get().startsWith("left down"));
+            assertThat(down.cause()).isEqualTo(RestartCause.HOST_RESTART);
+            assertThat(down.message()).hasValueSatisfying(m -> assertThat(m).contains("after the host restarted").doesNotContain("crash"));
             FleetEvent.OperationProgress leftDown = heard.next(FleetEvent.OperationProgress.class,
                     e -> e.record().operation() == Operation.INSTANCE_LEFT_DOWN);
             assertThat(leftDown.record().error()).hasValueSatisfying(e -> assertThat(e).contains("Start or Restart the service"));
             assertThat(own.snapshot().services().get(0).instances()).extracting(i -> i.status())
                     .containsOnly(org.sluice.lifecycle.InstanceStatus.FAILED);
+            assertThat(own.snapshot().services().get(0).instances()).extracting(i -> i.restartCause())
+                    .containsOnly(RestartCause.HOST_RESTART);
         } finally {
             own.close();
         }
