@@ -23,6 +23,7 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.runtime.definition.DefinitionJson;
@@ -150,6 +151,9 @@ public final class ApiJson {
             node.putNull("sample");
         });
         node.put("crashesInARow", instance.crashesInARow());
+        if (instance.crashesInARow() > 0) {
+            node.put("restartCause", instance.restartCause().apiName());
+        }
         return node;
     }
 
@@ -160,7 +164,16 @@ public final class ApiJson {
                 node.path("throttled").asBoolean() ? ThrottleState.THROTTLED : ThrottleState.NORMAL,
                 readCauses(node.path("causes")),
                 since.isPresent() ? OptionalLong.of(parseTime(since.get())) : OptionalLong.empty(),
-                sample.isObject() ? Optional.of(readSample(sample)) : Optional.empty(), node.path("crashesInARow").asInt(0));
+                sample.isObject() ? Optional.of(readSample(sample)) : Optional.empty(), node.path("crashesInARow").asInt(0),
+                restartCause(node, "restartCause"));
+    }
+
+    /**
+     * What a restart of the host's own is about, from {@code field}; a host older than the field
+     * sends none, and a cause newer than this client is read as a crash: the supervision it had.
+     */
+    private static RestartCause restartCause(JsonNode node, String field) {
+        return optionalText(node, field).flatMap(RestartCause::ofApiName).orElse(RestartCause.CRASH);
     }
 
     public static ObjectNode sample(InstanceSample sample) {
@@ -254,6 +267,7 @@ public final class ApiJson {
         node.put("instance", crash.map(InstanceCrash::instance).orElse(null));
         node.put("exitStatus", crash.map(InstanceCrash::exitStatus).orElse(null));
         node.put("crashesInARow", crash.map(InstanceCrash::crashesInARow).orElse(null));
+        node.put("cause", crash.map(c -> c.cause().apiName()).orElse(null));
         return node;
     }
 
@@ -262,7 +276,7 @@ public final class ApiJson {
         // A host older than these fields sends none of them.
         Optional<InstanceCrash> crash = node.path("instance").isInt()
                 ? Optional.of(new InstanceCrash(node.path("instance").asInt(), node.path("exitStatus").asInt(),
-                        node.path("crashesInARow").asInt()))
+                        node.path("crashesInARow").asInt(), restartCause(node, "cause")))
                 : Optional.empty();
         return new OperationRecord(text(node, "requestId"), text(node, "service"), operation(text(node, "operation")),
                 text(node, "issuer"), parseTime(text(node, "startedAt")),
@@ -394,6 +408,9 @@ public final class ApiJson {
                 node.put("status", word(changed.status()));
                 node.put("message", changed.message().orElse(null));
                 node.put("crashesInARow", changed.crashesInARow());
+                if (changed.crashesInARow() > 0) {
+                    node.put("cause", changed.cause().apiName());
+                }
             }
             case FleetEvent.InstanceSampled sampled -> {
                 node.put("index", sampled.index());
@@ -441,7 +458,7 @@ public final class ApiJson {
             case "definition" -> new FleetEvent.DefinitionChanged(service, readService(node.path("snapshot")));
             case "operation" -> new FleetEvent.OperationProgress(service, readOperation(node.path("record")));
             case "instance" -> new FleetEvent.InstanceStatusChanged(service, index, status(text(node, "status")),
-                    optionalText(node, "message"), node.path("crashesInARow").asInt(0));
+                    optionalText(node, "message"), node.path("crashesInARow").asInt(0), restartCause(node, "cause"));
             case "sample" -> new FleetEvent.InstanceSampled(service, index, readSample(node.path("sample")));
             case "throttle" -> {
                 JsonNode ended = node.path("endedEpisode");

@@ -18,6 +18,7 @@ import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
@@ -29,6 +30,7 @@ import org.sluice.throttle.ThrottleState;
 import org.sluice.throttle.ThrottleTransition;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** What the host writes, a client reads back as the same thing. */
 class ApiJsonTest {
@@ -121,6 +123,38 @@ class ApiJsonTest {
         assertThat(bounded.path("causeHistoryOmitted").asInt()).isEqualTo(51);
         assertThat(bounded.path("causeHistory")).hasSize(ThrottleEpisode.MAX_HISTORY_STEPS);
         assertThat(ApiJson.readEpisode(reparse(bounded)).episode()).isEqualTo(longOne);
+    }
+
+    @Test
+    void aRestartSaysWhetherACrashOrAHostRestartMadeItAndAnOldHostsSayingNothingMeansACrash() throws Exception {
+        OperationRecord tryAgain = new OperationRecord("r-4", "orders", Operation.INSTANCE_RESTART, OperationRecord.HOST,
+                1_700_000_000_000L, OptionalLong.empty(), Outcome.RUNNING, Optional.empty(),
+                Optional.of(new org.sluice.lifecycle.InstanceCrash(0, -1, 2, RestartCause.HOST_RESTART)));
+        JsonNode entry = ApiJson.operation(tryAgain);
+        assertThat(entry.path("cause").asText()).isEqualTo("HostRestart");
+        assertThat(ApiJson.readOperation(reparse(entry))).isEqualTo(tryAgain);
+        assertThat(ApiJson.operation(STARTED).path("cause").isNull()).as("an operation asked for has no restart cause").isTrue();
+        ObjectNode old = ApiJson.operation(tryAgain);
+        old.remove("cause");
+        assertThat(ApiJson.readOperation(reparse(old)).crash()).hasValueSatisfying(c -> assertThat(c.cause()).isEqualTo(RestartCause.CRASH));
+
+        FleetEvent.InstanceStatusChanged waiting = new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RESTARTING,
+                Optional.of("not back"), 2, RestartCause.HOST_RESTART);
+        JsonNode event = ApiJson.event(waiting);
+        assertThat(event.path("cause").asText()).isEqualTo("HostRestart");
+        assertThat(ApiJson.readEvent("instance", reparse(event))).contains(waiting);
+        ObjectNode oldEvent = (ObjectNode) ApiJson.event(waiting);
+        oldEvent.remove("cause");
+        assertThat(ApiJson.readEvent("instance", reparse(oldEvent))).hasValueSatisfying(e ->
+                assertThat(((FleetEvent.InstanceStatusChanged) e).cause()).isEqualTo(RestartCause.CRASH));
+        assertThat(ApiJson.event(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty()))
+                .has("cause")).as("no crash, no cause").isFalse();
+
+        InstanceSnapshot down = new InstanceSnapshot("orders", 0, InstanceStatus.FAILED, ThrottleState.NORMAL, Set.of(),
+                OptionalLong.empty(), Optional.empty(), 6, RestartCause.HOST_RESTART);
+        JsonNode instance = ApiJson.instance(down);
+        assertThat(instance.path("restartCause").asText()).isEqualTo("HostRestart");
+        assertThat(ApiJson.readInstance("orders", reparse(instance))).isEqualTo(down);
     }
 
     @Test

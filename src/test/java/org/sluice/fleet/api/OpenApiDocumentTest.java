@@ -232,6 +232,7 @@ class OpenApiDocumentTest {
         assertThat(restarts.get(0).path("issuer").asText()).isEqualTo(OperationRecord.HOST);
         assertThat(restarts.get(0).path("instance").asInt()).isEqualTo(instance.index());
         assertThat(restarts.get(0).path("exitStatus").asInt()).isEqualTo(137);
+        assertThat(restarts.get(0).path("cause").asText()).isEqualTo("Crash");
         assertThat(fx.endOf(restarts.get(0).path("requestId").asText()).outcome()).isEqualTo(Outcome.SUCCEEDED);
         call(200, "GET", "/operations/" + restarts.get(0).path("requestId").asText(), null);
         JsonNode episodes = call(200, "GET", "/services/orders/episodes", null).body();
