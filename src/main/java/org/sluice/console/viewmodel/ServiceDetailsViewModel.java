@@ -35,6 +35,7 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceEpisode;
@@ -258,7 +259,8 @@ public final class ServiceDetailsViewModel {
                 : crash.signal().isPresent()
                         ? i18n.get("details.crash.signal", Integer.toString(crash.signal().getAsInt()), Integer.toString(crash.exitStatus()))
                         : i18n.get("details.crash.status", Integer.toString(crash.exitStatus()));
-        return i18n.get("details.crash", Integer.toString(crash.instance()), exit, Integer.toString(crash.crashesInARow()));
+        String key = crash.cause() == RestartCause.HOST_RESTART ? "details.crash.hostRestart" : "details.crash";
+        return i18n.get(key, Integer.toString(crash.instance()), exit, Integer.toString(crash.crashesInARow()));
     }
 
     /** How long an episode lasted, and whether it was cut short; empty while it is open. */

@@ -34,6 +34,7 @@ import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 
 /**
@@ -262,10 +263,19 @@ public final class ServicesViewModel {
     }
 
     /**
-     * A restart and a give-up are told from what the event says, in the console's language; other
+     * A restart and a give-up are told from what the event says, in the console's language, a try
+     * after a host restart as one rather than as a crash; other
      * messages (an exit's status) as the host words them.
      */
     private String instanceNotice(FleetEvent.InstanceStatusChanged status, String message) {
+        boolean afterHostRestart = status.cause() == RestartCause.HOST_RESTART;
+        if (status.crashesInARow() > 0 && status.status() == InstanceStatus.RESTARTING && afterHostRestart) {
+            return i18n.get("notice.instanceRestartingAfterHostRestart", status.service(), status.index(), status.crashesInARow(),
+                    RestartCause.MAX_TRIES_IN_A_ROW);
+        }
+        if (status.crashesInARow() > 0 && status.status() == InstanceStatus.FAILED && afterHostRestart) {
+            return i18n.get("notice.instanceLeftDownAfterHostRestart", status.service(), status.index(), status.crashesInARow());
+        }
         if (status.crashesInARow() > 0 && status.status() == InstanceStatus.RESTARTING) {
             return i18n.get("notice.instanceRestarting", status.service(), status.index(), status.crashesInARow());
         }

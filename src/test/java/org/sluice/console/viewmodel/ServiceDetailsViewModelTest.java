@@ -118,6 +118,15 @@ class ServiceDetailsViewModelTest {
     }
 
     @Test
+    void aTryAfterAHostRestartIsToldAsOneNotAsACrashInBothLanguages() {
+        var notBack = new org.sluice.lifecycle.InstanceCrash(0, -1, 2, org.sluice.lifecycle.RestartCause.HOST_RESTART);
+        assertThat(ServiceDetailsViewModel.crashText(notBack, ENGLISH))
+                .isEqualTo("Instance #0: could not be started, not back after the host restarted (2 failed tries)");
+        assertThat(ServiceDetailsViewModel.crashText(notBack, KOREAN))
+                .isEqualTo("인스턴스 #0: 시작하지 못함, 호스트가 다시 시작된 뒤 돌아오지 않음 (시도 2번 실패)");
+    }
+
+    @Test
     void aLongCauseHistoryIsToldByItsStartItsLatestStepsAndHowManyCameBetween() {
         ThrottleEpisode episode = ThrottleEpisode.opening(0, Set.of(Cause.MEMORY));
         for (int i = 1; i <= 1_000; i++) {

@@ -21,6 +21,7 @@ import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.ThrottleState;
@@ -562,6 +563,37 @@ class ServicesViewModelTest {
                 Optional.of("left down after 6 crashes in a row"), 6)));
         assertThat(koreanNotices.latestProperty().get().text())
                 .isEqualTo("orders: 인스턴스 1이 연속 6번 비정상 종료되어 중지된 채로 둡니다. 원인을 고친 뒤 서비스를 다시 시작하십시오");
+    }
+
+    @Test
+    void triesAfterAHostRestartAreNotToldAsCrashesInEitherLanguage() {
+        add("orders", ServiceState.ACTIVE);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RESTARTING,
+                Optional.of("not back after the host restarted"), 2, RestartCause.HOST_RESTART)));
+        assertThat(notices.latestProperty().get().text())
+                .isEqualTo("orders: instance 0 is not back after the host restarted; trying again (try 2 of 5)");
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.FAILED,
+                Optional.of("left down"), 6, RestartCause.HOST_RESTART)));
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: instance 0 did not come back after the host "
+                + "restarted, in 6 tries, and is left down; fix the cause, then start the service again");
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RESTARTING,
+                Optional.of("is started again in 1000 ms (crash 2 in a row)"), 2, RestartCause.CRASH)));
+        assertThat(notices.latestProperty().get().text())
+                .isEqualTo("orders: instance 1 exited on its own and is being started again (crash 2 in a row)");
+
+        I18n i18n = new I18n(Locale.KOREAN);
+        NoticesViewModel koreanNotices = new NoticesViewModel(i18n);
+        ServicesViewModel korean = new ServicesViewModel(group, hosts(i18n, koreanNotices), RULES, i18n, BackgroundExecutor.sameThread(),
+                dialogs, koreanNotices);
+        korean.apply(List.of(new FleetEvent.ServiceAdded("orders", FakeFleet.snapshot("orders", ServiceState.ACTIVE))));
+        korean.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RESTARTING,
+                Optional.of("not back after the host restarted"), 2, RestartCause.HOST_RESTART)));
+        assertThat(koreanNotices.latestProperty().get().text())
+                .isEqualTo("orders: 호스트가 다시 시작된 뒤 인스턴스 0이 돌아오지 않아 다시 시도합니다 (5번 중 2번째 시도)");
+        korean.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.FAILED,
+                Optional.of("left down"), 6, RestartCause.HOST_RESTART)));
+        assertThat(koreanNotices.latestProperty().get().text()).isEqualTo("orders: 호스트가 다시 시작된 뒤 인스턴스 0이 6번 시도에도 "
+                + "돌아오지 않아 중지된 채로 둡니다. 원인을 고친 뒤 서비스를 다시 시작하십시오");
     }
 
     @Test
