@@ -8,6 +8,7 @@ import java.util.Locale;
 import org.sluice.fleet.api.ApiJson;
 import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.throttle.CauseChange;
 import org.sluice.throttle.ThrottleEpisode;
 
@@ -165,18 +166,22 @@ final class CtlText {
 
     /**
      * On the host's own entries, the instance and how it went down: "instance 1: signal 9 (exit
-     * status 137), crash 2 in a row"; empty on the others.
+     * status 137), crash 2 in a row", or after a host restart "instance 0: could not be started, not
+     * back after the host restarted (2 failed tries)"; empty on the others.
      */
     private static String crash(JsonNode record) {
         if (!record.path("instance").isInt()) {
             return "";
         }
+        // A host that does not say why started it again after a crash.
+        RestartCause cause = RestartCause.ofApiName(text(record, "cause")).orElse(RestartCause.CRASH);
         InstanceCrash crash = new InstanceCrash(record.path("instance").asInt(), record.path("exitStatus").asInt(),
-                record.path("crashesInARow").asInt());
+                record.path("crashesInARow").asInt(), cause);
         String exit = crash.notStarted() ? Messages.get("ctl.crash.notStarted")
                 : crash.signal().isPresent() ? Messages.get("ctl.crash.signal", crash.signal().getAsInt(), crash.exitStatus())
                 : Messages.get("ctl.crash.status", crash.exitStatus());
-        return Messages.get("ctl.crash", crash.instance(), exit, crash.crashesInARow());
+        return Messages.get(cause == RestartCause.HOST_RESTART ? "ctl.crash.hostRestart" : "ctl.crash", crash.instance(), exit,
+                crash.crashesInARow());
     }
 
     /** How many of an episode's latest cause changes a row shows after the first. */

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import org.sluice.fleet.api.HostManagement;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.runtime.NetworkInstanceConnector;
 import org.sluice.runtime.ProcessInstanceLauncher;
@@ -363,7 +364,7 @@ final class HostCommand implements Callable<Integer> {
     }
 
     /** Prints each operation as it is accepted and as it ends, and instances that fail. */
-    private static final class Printer implements HostListener {
+    static final class Printer implements HostListener {
         private final PrintWriter out;
 
         Printer(PrintWriter out) {
@@ -407,11 +408,16 @@ final class HostCommand implements Callable<Integer> {
             } else if (event instanceof InstanceEvent.Problem problem) {
                 out.println(Messages.get("host.instance.problem", service, instance.index(), problem.message()));
                 out.flush();
+            } else if (event instanceof InstanceEvent.Restarting again && again.cause() == RestartCause.HOST_RESTART) {
+                out.println(Messages.get("host.instance.restartingAfterHostRestart", service, instance.index(), again.delayMs(),
+                        again.attempt(), RestartCause.MAX_TRIES_IN_A_ROW));
+                out.flush();
             } else if (event instanceof InstanceEvent.Restarting again) {
                 out.println(Messages.get("host.instance.restarting", service, instance.index(), again.delayMs(), again.attempt()));
                 out.flush();
             } else if (event instanceof InstanceEvent.GaveUp gaveUp) {
-                out.println(Messages.get("host.instance.gaveUp", service, instance.index(), gaveUp.crashes()));
+                out.println(Messages.get(gaveUp.cause() == RestartCause.HOST_RESTART ? "host.instance.gaveUpAfterHostRestart"
+                        : "host.instance.gaveUp", service, instance.index(), gaveUp.crashes()));
                 out.flush();
             }
         }
