@@ -32,7 +32,6 @@ import org.sluice.console.viewmodel.InstanceLogViewModel;
 import org.sluice.console.viewmodel.InstanceRowViewModel;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.lifecycle.BackupInfo;
-import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
@@ -228,12 +227,8 @@ public final class ServiceDetailsView extends BorderPane {
         table.getColumns().setAll(List.of(
                 column(i18n.get("details.column.instance"), r -> constant("#" + r.index()), 80),
                 column(i18n.get("details.column.status"), r -> Bindings.createStringBinding(
-                        () -> r.statusProperty().get() == InstanceStatus.RESTARTING && r.crashesInARowProperty().get() > 0
-                                ? i18n.get("instance.RESTARTING.count", r.crashesInARowProperty().get())
-                                : r.statusProperty().get() == InstanceStatus.RUNNING && r.suspendedProperty().get()
-                                ? i18n.get("instance.suspended")
-                                : i18n.get("instance." + r.statusProperty().get().name()),
-                        r.statusProperty(), r.crashesInARowProperty(), r.suspendedProperty()), 110),
+                        () -> ServiceDetailsViewModel.instanceStatusText(r, i18n),
+                        r.statusProperty(), r.crashesInARowProperty(), r.restartCauseProperty(), r.suspendedProperty()), 110),
                 column(i18n.get("details.column.memory"), r -> Bindings.createStringBinding(
                         () -> Double.isNaN(r.memoryPercentProperty().get()) ? "" : String.format(i18n.locale(), "%.1f %%", r.memoryPercentProperty().get()),
                         r.memoryPercentProperty()), 110),

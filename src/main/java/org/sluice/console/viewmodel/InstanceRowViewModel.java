@@ -15,6 +15,7 @@ import javafx.beans.property.ReadOnlyObjectWrapper;
 
 import org.sluice.fleet.InstanceSnapshot;
 import org.sluice.lifecycle.InstanceStatus;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.InstanceSample;
 import org.sluice.throttle.ThrottleState;
@@ -33,6 +34,8 @@ public final class InstanceRowViewModel {
     private final ReadOnlyLongWrapper throttledSince = new ReadOnlyLongWrapper(this, "throttledSince", -1);
     /** While Restarting or Failed, the crashes in a row behind it. */
     private final ReadOnlyIntegerWrapper crashesInARow = new ReadOnlyIntegerWrapper(this, "crashesInARow");
+    /** What {@link #crashesInARow} counts: crashes, or tries after a host restart. */
+    private final ReadOnlyObjectWrapper<RestartCause> restartCause = new ReadOnlyObjectWrapper<>(this, "restartCause", RestartCause.CRASH);
 
     private final ReadOnlyBooleanWrapper suspended = new ReadOnlyBooleanWrapper(this, "suspended");
 
@@ -67,6 +70,11 @@ public final class InstanceRowViewModel {
         return crashesInARow.getReadOnlyProperty();
     }
 
+    /** What {@link #crashesInARowProperty} counts: crashes, or tries to start it again after a host restart. */
+    public ReadOnlyObjectProperty<RestartCause> restartCauseProperty() {
+        return restartCause.getReadOnlyProperty();
+    }
+
     /** NaN until the first sample. */
     public ReadOnlyDoubleProperty memoryPercentProperty() {
         return memoryPercent.getReadOnlyProperty();
@@ -91,15 +99,17 @@ public final class InstanceRowViewModel {
     void update(InstanceSnapshot snapshot) {
         status.set(snapshot.status());
         crashesInARow.set(snapshot.crashesInARow());
+        restartCause.set(snapshot.restartCause());
         throttle.set(snapshot.throttle());
         causes.set(snapshot.causes());
         throttledSince.set(snapshot.throttledSinceMs().orElse(-1));
         snapshot.lastSample().ifPresent(this::sample);
     }
 
-    void status(InstanceStatus value, int crashes) {
+    void status(InstanceStatus value, int crashes, RestartCause cause) {
         status.set(value);
         crashesInARow.set(crashes);
+        restartCause.set(cause);
         if (value != InstanceStatus.RUNNING) {
             throttle.set(ThrottleState.NORMAL);
             causes.set(Set.of());

@@ -174,7 +174,7 @@ public final class ServiceDetailsViewModel {
                 if (status.status() == InstanceStatus.STOPPED) {
                     rowsOf(name).remove(status.index());
                 } else {
-                    row(name, status.index()).status(status.status(), status.crashesInARow());
+                    row(name, status.index()).status(status.status(), status.crashesInARow(), status.cause());
                 }
                 instancesChanged |= name.equals(service.get());
                 episodesChanged |= name.equals(service.get()) && status.status() != InstanceStatus.RUNNING
@@ -251,6 +251,25 @@ public final class ServiceDetailsViewModel {
             return i18n.get("details.duration.minutes", Long.toString(minutes), seconds);
         }
         return i18n.get("details.duration.hours", Long.toString(minutes / 60), Long.toString(minutes % 60), seconds);
+    }
+
+    /**
+     * An instance row's status as the table shows it: "Restarting (2)" after crashes, "Retrying
+     * after host restart (2 of 5)" after a host restart, "Suspended" for a running instance of a
+     * Suspended service, else the status's own word.
+     */
+    public static String instanceStatusText(InstanceRowViewModel row, I18n i18n) {
+        InstanceStatus status = row.statusProperty().get();
+        int crashes = row.crashesInARowProperty().get();
+        if (status == InstanceStatus.RESTARTING && crashes > 0) {
+            return row.restartCauseProperty().get() == RestartCause.HOST_RESTART
+                    ? i18n.get("instance.RESTARTING.hostRestart", crashes, RestartCause.MAX_TRIES_IN_A_ROW)
+                    : i18n.get("instance.RESTARTING.count", crashes);
+        }
+        if (status == InstanceStatus.RUNNING && row.suspendedProperty().get()) {
+            return i18n.get("instance.suspended");
+        }
+        return i18n.get("instance." + status.name());
     }
 
     /** What the log tells of the crash a restart or a give-up of the host's own is about. */

@@ -172,6 +172,31 @@ class ServiceDetailsViewModelTest {
     }
 
     @Test
+    void anInstanceRowRestartingSaysWhetherAfterACrashOrAHostRestart() {
+        fleet.states.put("orders", ServiceState.ACTIVE);
+        details.show("orders");
+        details.apply(List.of(
+                new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RESTARTING, Optional.empty(), 2,
+                        org.sluice.lifecycle.RestartCause.HOST_RESTART),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RESTARTING, Optional.empty(), 2,
+                        org.sluice.lifecycle.RestartCause.CRASH)));
+
+        assertThat(details.instances()).extracting(r -> ServiceDetailsViewModel.instanceStatusText(r, ENGLISH))
+                .containsExactly("Retrying after host restart (2 of 5)", "Restarting (2)");
+        assertThat(ServiceDetailsViewModel.instanceStatusText(details.instances().get(0), KOREAN))
+                .isEqualTo("호스트 재시작 후 재시도 중 (5번 중 2번째)");
+
+        // Reached again whole, the snapshot keeps the cause.
+        ServiceSnapshot own = FakeFleet.snapshot("orders", ServiceState.ACTIVE);
+        details.apply(List.of(new FleetEvent.ServiceAdded("orders", new ServiceSnapshot(own.definition(), own.state(), own.running(),
+                List.of(new InstanceSnapshot("orders", 0, InstanceStatus.RESTARTING, ThrottleState.NORMAL, Set.of(), OptionalLong.empty(),
+                        Optional.empty(), 3, org.sluice.lifecycle.RestartCause.HOST_RESTART)),
+                own.lastOperation(), own.endpoint()))));
+        assertThat(ServiceDetailsViewModel.instanceStatusText(details.instances().get(0), ENGLISH))
+                .isEqualTo("Retrying after host restart (3 of 5)");
+    }
+
+    @Test
     void theInstancesOfASuspendedServiceReadSuspended() {
         details.apply(List.of(new FleetEvent.ServiceAdded("branch/orders", onBranch(InstanceStatus.RUNNING))));
         details.show("branch/orders");
