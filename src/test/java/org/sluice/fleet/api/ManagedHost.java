@@ -26,9 +26,8 @@ import org.sluice.runtime.access.HostCertificate;
 public final class ManagedHost implements AutoCloseable {
     public static final String KEY = "the-key";
 
-    public final FakeLauncher launcher = new FakeLauncher();
-    public final Host host = new Host(launcher, new InMemoryJournal(), InstantSource.system(),
-            new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    public final FakeLauncher launcher;
+    public final Host host;
     public final AtomicReference<String> validKey = new AtomicReference<>(KEY);
     private final Map<String, Fleet> fleets = new ConcurrentHashMap<>();
     private final FrontDoor door;
@@ -38,6 +37,17 @@ public final class ManagedHost implements AutoCloseable {
 
     /** Opens the host, makes a certificate in {@code data} and starts the listener on a free port. */
     public ManagedHost(Path data) throws Exception {
+        this(data, new FakeLauncher(), new InMemoryJournal(), Duration.ofSeconds(1));
+    }
+
+    /**
+     * As {@link #ManagedHost(Path)}, over {@code journal} and {@code launcher}, with {@code restartPause}
+     * before a try again: a host that restarted, whose {@link Host#open()} is left to the test.
+     */
+    public ManagedHost(Path data, FakeLauncher launcher, InMemoryJournal journal, Duration restartPause) throws Exception {
+        this.launcher = launcher;
+        host = new Host(launcher, journal, InstantSource.system(), new Host.Settings(Duration.ofSeconds(5), Duration.ofSeconds(1),
+                restartPause));
         door = FrontDoor.open(host, 0);
         certificate = HostCertificate.loadOrCreate(data);
         server = serve(0, certificate);

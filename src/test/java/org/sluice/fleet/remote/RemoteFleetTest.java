@@ -33,6 +33,7 @@ import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 import org.sluice.lifecycle.ServiceState;
@@ -155,6 +156,40 @@ class RemoteFleetTest {
             assertThat(e.episode().history()).extracting(org.sluice.throttle.CauseChange::atMs).containsExactly(now, now + 100);
         });
         assertThatThrownBy(() -> remote.perform("orders", Operation.INSTANCE_RESTART)).isInstanceOf(OperationNotAllowedException.class);
+    }
+
+    @Test
+    void theTriesOfARestartedHostComeBackAsTriesAfterAHostRestartNotAsCrashes() throws Exception {
+        org.sluice.runtime.InMemoryJournal journal = new org.sluice.runtime.InMemoryJournal();
+        journal.saveService(org.sluice.runtime.store.StoredService.resting(orders(), ServiceState.ACTIVE, 1_000));
+        org.sluice.runtime.FakeLauncher failing = new org.sluice.runtime.FakeLauncher();
+        failing.keepsLaunching("orders", 0, org.sluice.runtime.FakeLauncher.Behaviour.FAILS_TO_START);
+        EventRecorder heard = new EventRecorder();
+        try (ManagedHost restarted = new ManagedHost(otherData, failing, journal, Duration.ofMillis(10));
+                RemoteFleet following = RemoteFleet.connect("restarted host", restarted.client(), new RemoteFleet.Settings(
+                        Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(45), System::currentTimeMillis))) {
+            following.subscribe(heard);
+            BlockingQueue<RemoteFleet.Connection> states = new LinkedBlockingQueue<>();
+            following.onConnection(states::add);
+            // Following before the host opens, so that no event of its recovery comes before the stream.
+            for (RemoteFleet.Connection c = following.connection(); c.state() != RemoteFleet.State.CONNECTED; ) {
+                c = states.poll(15, TimeUnit.SECONDS);
+                assertThat(c).as("connected within 15 s").isNotNull();
+            }
+            restarted.host.open();
+
+            FleetEvent.InstanceStatusChanged waiting = heard.next(FleetEvent.InstanceStatusChanged.class,
+                    e -> e.status() == org.sluice.lifecycle.InstanceStatus.RESTARTING);
+            assertThat(waiting.cause()).isEqualTo(RestartCause.HOST_RESTART);
+            heard.next(FleetEvent.InstanceStatusChanged.class, e -> e.status() == org.sluice.lifecycle.InstanceStatus.FAILED
+                    && e.cause() == RestartCause.HOST_RESTART);
+            OperationRecord leftDown = heard.next(FleetEvent.OperationProgress.class,
+                    e -> e.record().operation() == Operation.INSTANCE_LEFT_DOWN).record();
+            assertThat(leftDown.crash()).hasValueSatisfying(c -> assertThat(c.cause()).isEqualTo(RestartCause.HOST_RESTART));
+            assertThat(following.operations(OperationQuery.all(50).forService("orders")))
+                    .filteredOn(r -> r.operation().byHost()).isNotEmpty()
+                    .allSatisfy(r -> assertThat(r.crash().orElseThrow().cause()).isEqualTo(RestartCause.HOST_RESTART));
+        }
     }
 
     @Test
