@@ -34,9 +34,17 @@ public final class I18n {
         localeProperty.set(locale);
     }
 
+    /**
+     * Looks for the language asked for, then the base bundle (English), never the JVM's default
+     * locale: the standard control would answer English on a Korean machine with Korean, as there
+     * is no {@code messages_en}.
+     */
+    private static final ResourceBundle.Control NO_FALLBACK =
+            ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+
     private static Words load(Locale locale) {
         Objects.requireNonNull(locale, "locale");
-        return new Words(locale, ResourceBundle.getBundle(BUNDLE, locale), "ko".equals(locale.getLanguage()));
+        return new Words(locale, ResourceBundle.getBundle(BUNDLE, locale, NO_FALLBACK), "ko".equals(locale.getLanguage()));
     }
 
     /** Switches to {@code locale}; on the JavaFX thread, as it tells the view models. */
