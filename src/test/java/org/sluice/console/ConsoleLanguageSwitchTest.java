@@ -112,7 +112,7 @@ class ConsoleLanguageSwitchTest {
 
         robot.interact(() -> console.session.language(Locale.KOREAN));
         assertThat(robot.lookup("#status").queryLabeled().getText())
-                .isEqualTo("복원할 백업이 있는 서비스를 선택하십시오. (" + timeOfDay(at, Locale.KOREAN) + ")");
+                .isEqualTo("복원할 백업이 있는 서비스를 선택하십시오. (" + timeOfDay(at, Locale.KOREAN) + "에 알림)");
 
         console.noticeClock.advance(java.time.Duration.ofMillis(9_999));
         org.testfx.util.WaitForAsyncUtils.waitForFxEvents();

@@ -104,7 +104,7 @@ class NoticesViewModelTest {
         assertThat(after.atMs()).isEqualTo(before.atMs());
         assertThat(notices.alertProperty().get()).as("the error bar too").isSameAs(after);
         assertThat(notices.all()).containsExactly(after);
-        assertThat(notices.statusProperty().get()).isEqualTo(after.text() + " (" + timeOfAt(Locale.KOREAN) + ")");
+        assertThat(notices.statusProperty().get()).isEqualTo(after.text() + " (" + timeOfAt(Locale.KOREAN) + "에 알림)");
 
         i18n.use(Locale.ENGLISH);
         assertThat(notices.latestProperty().get().text()).isEqualTo(before.text());
