@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
@@ -24,12 +25,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -136,7 +139,8 @@ final class InstanceLinks {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(link.arrival, new HttpClientCodec(), link.decoded, new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
+                        channel.pipeline().addLast(link.arrival, new HttpRequestEncoder(), link.new AnswerDecoder(), link.decoded,
+                                new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
                     }
                 })
                 .connect(address);
@@ -186,6 +190,23 @@ final class InstanceLinks {
         };
 
         /**
+         * Decodes the instance's answers, and notes bytes left over once an answer is whole: they
+         * came in the same read as it, so no stray-byte guard sees them, and a part of a head too
+         * short to be decoded would stay in the decoder, to be read with the next answer. The
+         * connection is then closed instead of kept.
+         */
+        final class AnswerDecoder extends HttpResponseDecoder {
+            @Override
+            protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+                int before = out.size();
+                super.decode(ctx, buffer, out);
+                if (out.size() > before && out.getLast() instanceof LastHttpContent && buffer.isReadable()) {
+                    leftover = true;
+                }
+            }
+        }
+
+        /**
          * Drops what came while no message is out, and the connection with it: left in the decoder,
          * it would be read as the next message's answer. Says whether it did.
          */
@@ -205,6 +226,8 @@ final class InstanceLinks {
         Reply reply;
         boolean reused;
         boolean answering;
+        /** Bytes came after the answer to the message out, in the same read: the connection is not kept. */
+        boolean leftover;
         ScheduledFuture<?> timeout;
 
         Link(InetSocketAddress address) {
@@ -220,6 +243,7 @@ final class InstanceLinks {
             reply = to;
             reused = kept;
             answering = false;
+            leftover = false;
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/messages",
                     message.retainedDuplicate());
             request.headers().set(HttpHeaderNames.HOST, InstanceAddresses.hostHeader(address))
@@ -252,7 +276,7 @@ final class InstanceLinks {
             Reply to = done();
             Answer answer = new Answer(response.status().code(), response.content(),
                     response.headers().get(HttpHeaderNames.CONTENT_TYPE), response.headers().get("Retry-After"));
-            if (HttpUtil.isKeepAlive(response)) {
+            if (HttpUtil.isKeepAlive(response) && !leftover) {
                 give(this);
             } else {
                 channel.close();
