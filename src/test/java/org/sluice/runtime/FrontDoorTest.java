@@ -290,6 +290,48 @@ class FrontDoorTest {
     }
 
     @Test
+    void theDoorLetsGoOfAnInstancesAddressOnceTheInstanceExits() throws Exception {
+        HttpServer other = startInstance(0);
+        try {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), other.getAddress().getPort());
+            launcher.fixedPort = address.getPort();
+            host.create(new ServiceDefinition("billing", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/b"), "t")
+                    .completion().get(10, TimeUnit.SECONDS);
+            assertThat(post("billing", "x").statusCode()).isEqualTo(200);
+            assertThat(door.keptAddresses()).contains(address);
+            // Heard after the door, which listens from its opening: by then the door has let go.
+            CountDownLatch exited = new CountDownLatch(1);
+            host.addListener(new HostListener() {
+                @Override
+                public void serviceChanged(ServiceView service) {
+                }
+
+                @Override
+                public void serviceRemoved(String name) {
+                }
+
+                @Override
+                public void operationProgress(org.sluice.lifecycle.OperationRecord record) {
+                }
+
+                @Override
+                public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                    if (service.equals("billing") && event instanceof InstanceEvent.Exited) {
+                        exited.countDown();
+                    }
+                }
+            });
+
+            host.perform("billing", Operation.STOP, "t").completion().get(10, TimeUnit.SECONDS);
+
+            assertThat(exited.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(door.keptAddresses()).doesNotContain(address);
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
     void aRequestFromAWebPageIsRefusedBeforeItReachesAnInstance() throws Exception {
         HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders")))
                 .header("Origin", "http://localhost:3000")
