@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ServicePods implements ResourceEventHandler<Pod> {
     private static final Logger LOG = LoggerFactory.getLogger(ServicePods.class);
-    /** How often a new run's gate is set before it counts as ready all the same. */
+    /** How often a new run's gate is tried before the run ends as one that exited before it was ready. */
     static final int GATE_ATTEMPTS = 3;
     /** The pause before setting a new run's gate again. */
     static final long GATE_PAUSE_MS = 200;
@@ -528,16 +528,16 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                 exited(-1);
             }
             Duration wait = launcher.gateStopWait();
-            end.exit.completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+            end.exit().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
                     .thenAcceptAsync(status -> settle(end, status, wait), launcher.work());
             if (opened.isAlive()) {
                 opened.stop().whenComplete((done, stopFailure) -> {
                     if (stopFailure != null) {
-                        end.exit.complete(LOST);
+                        end.exit().complete(LOST);
                     }
                 });
             } else {
-                end.exit.complete(LOST);
+                end.exit().complete(LOST);
             }
         }
 
@@ -555,7 +555,7 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                 if (status != null && status != LOST) {
                     return;
                 }
-                if (!end.pod().equals(pod) || run != end.run() || restartsSeen != end.restarts()) {
+                if (!Objects.equals(end.pod(), pod) || run != end.run() || restartsSeen != end.restarts()) {
                     return;
                 }
             }
