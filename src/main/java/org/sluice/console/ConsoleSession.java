@@ -76,6 +76,8 @@ final class ConsoleSession implements AutoCloseable {
     private final FleetEventPump pump;
     /** While the views are made again: the grid's selection passes from the old table to the new. */
     private boolean switching;
+    /** When notices come and how old they are; the console's clock, or a test's. */
+    private final LongSupplier noticeClock;
 
     /**
      * @param remoteHosts how hosts on other machines are reached
@@ -84,9 +86,20 @@ final class ConsoleSession implements AutoCloseable {
     ConsoleSession(FleetGroup fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
                    MainView.Shell shell, LongSupplier clock, TrafficViewModel.Starter trafficStarter, RemoteHosts remoteHosts,
                    ConnectionStore connections) {
+        this(fleet, rules, i18n, executor, dialogs, shell, clock, clock, trafficStarter, remoteHosts, connections);
+    }
+
+    /**
+     * @param noticeClock when notices come and when they fade from the status line; a test holds
+     *                    it still so that a notice it reads does not fade while it runs
+     */
+    ConsoleSession(FleetGroup fleet, Lifecycle rules, I18n i18n, BackgroundExecutor executor, DialogService dialogs,
+                   MainView.Shell shell, LongSupplier clock, LongSupplier noticeClock, TrafficViewModel.Starter trafficStarter,
+                   RemoteHosts remoteHosts, ConnectionStore connections) {
         this.fleet = fleet;
         this.executor = executor;
-        this.notices = new NoticesViewModel(i18n);
+        this.noticeClock = noticeClock;
+        this.notices = new NoticesViewModel(i18n, noticeClock, ZoneId.systemDefault());
         this.hosts = new HostsViewModel(fleet, remoteHosts, connections, i18n, executor, dialogs, notices, clock);
         this.services = new ServicesViewModel(fleet, hosts, rules, i18n, executor, dialogs, notices);
         this.bulk = new BulkActionViewModel(fleet, rules, i18n, executor, dialogs, notices);
@@ -231,6 +244,7 @@ final class ConsoleSession implements AutoCloseable {
     }
 
     private void pulse(long nowMs) {
+        notices.tick(noticeClock.getAsLong());
         hosts.tick(nowMs);
         dashboard.tick(nowMs);
         traffic.tick(nowMs);

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import org.sluice.lifecycle.OperationRecord;
 import org.sluice.runtime.instance.LoopbackHttpServer;
 import org.sluice.throttle.Thresholds;
 
@@ -87,11 +88,65 @@ public final class FrontDoor implements AutoCloseable {
     /** Messages forwarded and not yet answered, by the address of the instance that has each. */
     private final Map<InetSocketAddress, Integer> inFlight = new HashMap<>();
     private boolean closing;
+    /** Lets the kept connections to an instance go once it exits or its service is deleted. */
+    private final AddressesGone addressesGone = new AddressesGone();
 
     private FrontDoor(Host host, EventLoopGroup loops, InstanceLinks instances) {
         this.host = host;
         this.loops = loops;
         this.instances = instances;
+    }
+
+    /**
+     * Follows where each instance takes messages, from its Ready, and has the door forget an
+     * address once its instance exited, moved to another address, or its service was deleted: an
+     * instance started again on another port would otherwise leave an entry on every loop behind.
+     * Called on the host's event thread.
+     */
+    private final class AddressesGone implements HostListener {
+        /** The address each instance took messages at when it was last ready, by service and index. */
+        private final Map<String, Map<Integer, InetSocketAddress>> ready = new HashMap<>();
+
+        @Override
+        public synchronized void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+            if (event instanceof InstanceEvent.Ready r) {
+                InetSocketAddress before = ready.computeIfAbsent(service, s -> new HashMap<>()).put(instance.index(), r.address());
+                if (before != null && !before.equals(r.address())) {
+                    instances.forget(before);
+                }
+            } else if (event instanceof InstanceEvent.Exited) {
+                Map<Integer, InetSocketAddress> of = ready.get(service);
+                InetSocketAddress gone = of == null ? null : of.remove(instance.index());
+                if (gone != null) {
+                    instances.forget(gone);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void serviceRemoved(String name) {
+            Map<Integer, InetSocketAddress> of = ready.remove(name);
+            if (of != null) {
+                of.values().forEach(instances::forget);
+            }
+        }
+
+        @Override
+        public void serviceChanged(ServiceView service) {
+        }
+
+        @Override
+        public void operationProgress(OperationRecord record) {
+        }
+    }
+
+    /** The instance addresses the door's loops keep anything for now, after what they were doing. For tests. */
+    Set<InetSocketAddress> keptAddresses() throws InterruptedException, java.util.concurrent.ExecutionException {
+        Set<InetSocketAddress> kept = new java.util.HashSet<>();
+        for (io.netty.util.concurrent.EventExecutor loop : loops) {
+            kept.addAll(loop.submit(() -> instances.addressesOf((io.netty.channel.EventLoop) loop)).get());
+        }
+        return kept;
     }
 
     /** Opens the door on 127.0.0.1:{@code port} (0 for any free port). */
@@ -149,6 +204,7 @@ public final class FrontDoor implements AutoCloseable {
             throw cause instanceof IOException io ? io : new IOException("the front door cannot listen on " + at + ": " + cause, cause);
         }
         door.listening = bound.channel();
+        host.addListener(door.addressesGone);
         LOG.info("Front door open on http://{}:{}/services/", door.address().getHostString(), door.port());
         return door;
     }
@@ -282,6 +338,7 @@ public final class FrontDoor implements AutoCloseable {
     /** Closes at once: connections still waiting for an answer are cut. {@link #close(Duration, Consumer)} drains first. */
     @Override
     public void close() {
+        host.removeListener(addressesGone);
         listening.close().awaitUninterruptibly();
         // Closes every connection, the door's and the kept ones to instances, and cancels the slow partner's waits.
         loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();

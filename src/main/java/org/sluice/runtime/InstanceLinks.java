@@ -6,8 +6,11 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -24,12 +27,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -38,11 +43,14 @@ import io.netty.util.ReferenceCountUtil;
  * comes back on it, so that no message changes threads on its way through the door.
  *
  * <p>Each loop keeps its own idle connections per instance address (newest first, at most
- * {@value #MAX_KEPT}); only that loop touches them, so they need no lock. Connections idle for
+ * {@value #MAX_KEPT}); only that loop touches them, so they need no lock. An address's entry
+ * counts its open connections and goes with the last of them, or when the door {@link #forget}s
+ * the address (its instance exited). Connections idle for
  * longer than {@link #MAX_IDLE} are closed rather than reused, well before the instance's server
  * drops them (30 s). A kept connection that turns out to be closed when reused (the instance
  * restarted, say) gives way to a new one once, if not a byte of the answer had come; any other
- * failure is the caller's to report.
+ * failure is the caller's to report. Bytes that come after an answer, in its read or later, close
+ * the connection instead of waiting to be read with the next answer.
  */
 final class InstanceLinks {
     /** Connections unused for longer are closed rather than reused. */
@@ -68,7 +76,19 @@ final class InstanceLinks {
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
-    private final Map<EventLoop, Map<InetSocketAddress, ArrayDeque<Link>>> idle = new ConcurrentHashMap<>();
+    private final Map<EventLoop, Map<InetSocketAddress, Kept>> idle = new ConcurrentHashMap<>();
+
+    /**
+     * What one loop keeps for one instance address: its idle connections, and how many of its
+     * connections are open, idle or carrying a message. The entry goes with the last of them, so
+     * that an instance that moved (restarted on another port, say) leaves nothing behind.
+     */
+    private static final class Kept {
+        final ArrayDeque<Link> idle = new ArrayDeque<>();
+        int open;
+        /** The address was forgotten: a connection still carrying a message is closed once answered, not kept. */
+        boolean forgotten;
+    }
 
     /**
      * @param connectTimeout how long a new connection may take
@@ -93,12 +113,12 @@ final class InstanceLinks {
     }
 
     private Link take(EventLoop loop, InetSocketAddress address) {
-        ArrayDeque<Link> kept = idleOf(loop).get(address);
+        Kept kept = keptOf(loop).get(address);
         if (kept == null) {
             return null;
         }
         long now = System.nanoTime();
-        for (Link link; (link = kept.pollFirst()) != null; ) {
+        for (Link link; (link = kept.idle.pollFirst()) != null; ) {
             if (now - link.idleSince < MAX_IDLE.toNanos() && link.channel.isActive()) {
                 return link;
             }
@@ -107,24 +127,66 @@ final class InstanceLinks {
         return null;
     }
 
-    private Map<InetSocketAddress, ArrayDeque<Link>> idleOf(EventLoop loop) {
+    /** The addresses {@code loop} keeps anything for; must be called on {@code loop}. For tests. */
+    Set<InetSocketAddress> addressesOf(EventLoop loop) {
+        return Set.copyOf(keptOf(loop).keySet());
+    }
+
+    /**
+     * Forgets the instance address {@code address} on every loop (its instance exited, or its
+     * service is gone): its idle connections are closed and its entries dropped; a connection that
+     * carries a message is closed once answered. Returns at once; each loop does its part.
+     */
+    void forget(InetSocketAddress address) {
+        idle.forEach((loop, kept) -> {
+            try {
+                loop.execute(() -> {
+                    Kept gone = kept.remove(address);
+                    if (gone != null) {
+                        gone.forgotten = true;
+                        for (Link link; (link = gone.idle.pollFirst()) != null; ) {
+                            link.channel.close();
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException closing) {
+                // The door is closing: its loops close every connection.
+            }
+        });
+    }
+
+    private Map<InetSocketAddress, Kept> keptOf(EventLoop loop) {
         return idle.computeIfAbsent(loop, l -> new HashMap<>());
     }
 
     private void give(Link link) {
-        ArrayDeque<Link> kept = idleOf(link.loop()).computeIfAbsent(link.address, a -> new ArrayDeque<>());
+        Kept kept = link.kept;
+        if (kept.forgotten) {
+            link.channel.close();
+            return;
+        }
         link.idleSince = System.nanoTime();
         // Newest first: the connections in use stay warm and the surplus ages out at the back.
-        kept.offerFirst(link);
-        if (kept.size() > MAX_KEPT) {
-            kept.pollLast().channel.close();
+        kept.idle.offerFirst(link);
+        if (kept.idle.size() > MAX_KEPT) {
+            kept.idle.pollLast().channel.close();
         }
     }
 
-    private void forget(Link link) {
-        ArrayDeque<Link> kept = idleOf(link.loop()).get(link.address);
-        if (kept != null) {
-            kept.remove(link);
+    /** A connection opened: it counts for its address until it closes. On its loop. */
+    private void opened(Link link) {
+        Kept kept = keptOf(link.loop()).computeIfAbsent(link.address, a -> new Kept());
+        kept.open++;
+        link.kept = kept;
+        link.channel.closeFuture().addListener(closed -> closed(link));
+    }
+
+    /** A connection closed; the last of its address's takes the address's entry with it. On its loop. */
+    private void closed(Link link) {
+        Kept kept = link.kept;
+        kept.idle.remove(link);
+        if (--kept.open == 0) {
+            keptOf(link.loop()).remove(link.address, kept);
         }
     }
 
@@ -136,14 +198,15 @@ final class InstanceLinks {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(link.arrival, new HttpClientCodec(), link.decoded, new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
+                        channel.pipeline().addLast(link.arrival, new HttpRequestEncoder(), link.new AnswerDecoder(), link.decoded,
+                                new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
                     }
                 })
                 .connect(address);
         link.channel = connecting.channel();
         connecting.addListener(done -> {
             if (done.isSuccess()) {
-                link.channel.closeFuture().addListener(closed -> forget(link));
+                opened(link);
                 link.send(body, reply, false);
             } else {
                 body.release();
@@ -186,6 +249,23 @@ final class InstanceLinks {
         };
 
         /**
+         * Decodes the instance's answers, and notes bytes left over once an answer is whole: they
+         * came in the same read as it, so no stray-byte guard sees them, and a part of a head too
+         * short to be decoded would stay in the decoder, to be read with the next answer. The
+         * connection is then closed instead of kept.
+         */
+        final class AnswerDecoder extends HttpResponseDecoder {
+            @Override
+            protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+                int before = out.size();
+                super.decode(ctx, buffer, out);
+                if (out.size() > before && out.getLast() instanceof LastHttpContent && buffer.isReadable()) {
+                    leftover = true;
+                }
+            }
+        }
+
+        /**
          * Drops what came while no message is out, and the connection with it: left in the decoder,
          * it would be read as the next message's answer. Says whether it did.
          */
@@ -199,12 +279,16 @@ final class InstanceLinks {
         }
 
         Channel channel;
+        /** Its address's entry on its loop, from the moment it is connected. */
+        Kept kept;
         long idleSince;
         /** The message out, kept until its answer is in: a stale connection sends it again on a new one. */
         ByteBuf body;
         Reply reply;
         boolean reused;
         boolean answering;
+        /** Bytes came after the answer to the message out, in the same read: the connection is not kept. */
+        boolean leftover;
         ScheduledFuture<?> timeout;
 
         Link(InetSocketAddress address) {
@@ -220,6 +304,7 @@ final class InstanceLinks {
             reply = to;
             reused = kept;
             answering = false;
+            leftover = false;
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/messages",
                     message.retainedDuplicate());
             request.headers().set(HttpHeaderNames.HOST, InstanceAddresses.hostHeader(address))
@@ -252,7 +337,7 @@ final class InstanceLinks {
             Reply to = done();
             Answer answer = new Answer(response.status().code(), response.content(),
                     response.headers().get(HttpHeaderNames.CONTENT_TYPE), response.headers().get("Retry-After"));
-            if (HttpUtil.isKeepAlive(response)) {
+            if (HttpUtil.isKeepAlive(response) && !leftover) {
                 give(this);
             } else {
                 channel.close();

@@ -380,15 +380,16 @@ final class ServiceInstances {
         if (slots.get(slot.index) != slot || (slot.readyAtNanos == 0 && slot.crashesBefore == 0)) {
             return;
         }
+        // A run the engine started again that exits before it is ready ends that restart, and is one crash more.
+        if (endEngineRestart(slot)) {
+            awaitEngineRestartAfter(slot, slot.crashesInARow() + 1);
+            return;
+        }
         boolean wasStable = slot.readyAtNanos != 0 && System.nanoTime() - slot.readyAtNanos >= STABLE.toNanos();
         int crashes = wasStable ? 1 : slot.crashesBefore + 1;
         InstanceCrash crash = new InstanceCrash(slot.index, slot.exitStatus, crashes);
         if (crashes > MAX_CRASHES) {
-            LOG.error("{} instance {} exited {} times in a row; it is left down until the service is started again",
-                    service, slot.index, crashes);
-            slot.gaveUp(crashes, RestartCause.CRASH);
-            log.leftDown(service, crash, "Instance " + slot.index + " exited " + crashes + " times in a row and is left down; "
-                    + "Start or Restart the service to run it again");
+            leaveDown(slot, crashes);
             return;
         }
         if (launcher.restartsInstances()) {
@@ -401,6 +402,14 @@ final class ServiceInstances {
         schedule(slot, crashes, pause, log.restarting(service, crash));
     }
 
+    private void leaveDown(InstanceSlot slot, int crashes) {
+        LOG.error("{} instance {} exited {} times in a row; it is left down until the service is started again",
+                service, slot.index, crashes);
+        slot.gaveUp(crashes, RestartCause.CRASH);
+        log.leftDown(service, new InstanceCrash(slot.index, slot.exitStatus, crashes), "Instance " + slot.index + " exited "
+                + crashes + " times in a row and is left down; Start or Restart the service to run it again");
+    }
+
     /**
      * The engine starts the instance again by itself: the host logs the restart, shows the slot as
      * restarting and ends the entry when the same instance says it is ready again. It never
@@ -409,7 +418,31 @@ final class ServiceInstances {
      */
     private void awaitEngineRestart(InstanceSlot slot) {
         boolean wasStable = slot.readyAtNanos != 0 && System.nanoTime() - slot.readyAtNanos >= STABLE.toNanos();
-        int crashes = wasStable ? 1 : slot.crashesInARow() + 1;
+        awaitEngineRestartAfter(slot, wasStable ? 1 : slot.crashesInARow() + 1);
+    }
+
+    /**
+     * Ends, as failed, the restart an engine was making of {@code slot}'s instance, whose new run
+     * exited before it was ready; false when none was under way.
+     */
+    private boolean endEngineRestart(InstanceSlot slot) {
+        synchronized (pendingRestarts) {
+            if (!pendingRestarts.containsKey(slot)) {
+                return false;
+            }
+            Optional<OperationRecord> entry = pendingRestarts.remove(slot);
+            slot.takeReadyAgain();
+            log.notRestarted(entry, "Instance " + slot.index + " exited again before it was ready (status " + slot.exitStatus + ")");
+            return true;
+        }
+    }
+
+    /** {@link #awaitEngineRestart}, for crash number {@code crashes} in a row, or leaving the instance down after too many. */
+    private void awaitEngineRestartAfter(InstanceSlot slot, int crashes) {
+        if (crashes > MAX_CRASHES) {
+            leaveDown(slot, crashes);
+            return;
+        }
         LOG.warn("{} instance {} exited; its engine starts it again (crash {} in a row)", service, slot.index, crashes);
         slot.restarting(crashes, 0, RestartCause.CRASH);
         // Under the map's lock, so that an operation that replaces the instance meanwhile either ends the entry or sees none begun.

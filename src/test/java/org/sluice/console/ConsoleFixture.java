@@ -62,7 +62,26 @@ final class ConsoleFixture implements AutoCloseable {
     /** Where the console keeps its connections in this test. */
     final Path configFolder;
     final FxExecutor executor = new FxExecutor();
+    /** When the console's notices come and fade: still until a test moves it. */
+    final HeldClock noticeClock = new HeldClock();
     final ConsoleSession session;
+
+    /**
+     * A clock that stands still until moved, so that a notice a test reads does not fade from the
+     * status line however slow the machine.
+     */
+    static final class HeldClock implements java.util.function.LongSupplier {
+        private final java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(System.currentTimeMillis());
+
+        @Override
+        public long getAsLong() {
+            return now.get();
+        }
+
+        void advance(Duration by) {
+            now.addAndGet(by.toMillis());
+        }
+    }
 
     /** Quick retries: a test waits for a host to come back, not for the console's patience. */
     static final RemoteFleet.Settings QUICK = new RemoteFleet.Settings(Duration.ofMillis(50), Duration.ofMillis(400),
@@ -80,7 +99,7 @@ final class ConsoleFixture implements AutoCloseable {
             fleet.create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name))
                     .completion().get(10, TimeUnit.SECONDS);
         }
-        session = session(group, stage, locale, executor, configFolder);
+        session = session(group, stage, locale, executor, configFolder, noticeClock);
         javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet());
         Scene scene = new Scene(session.view(), 1400, 820);
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
@@ -97,6 +116,12 @@ final class ConsoleFixture implements AutoCloseable {
      * started.
      */
     static ConsoleSession session(FleetGroup group, Stage stage, Locale locale, FxExecutor executor, Path configFolder) {
+        return session(group, stage, locale, executor, configFolder, new HeldClock());
+    }
+
+    /** {@link #session(FleetGroup, Stage, Locale, FxExecutor, Path)} whose notices come and fade by {@code noticeClock}. */
+    static ConsoleSession session(FleetGroup group, Stage stage, Locale locale, FxExecutor executor, Path configFolder,
+                                  HeldClock noticeClock) {
         I18n i18n = new I18n(locale);
         return new ConsoleSession(group, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
                 new MainView.Shell() {
@@ -121,7 +146,7 @@ final class ConsoleFixture implements AutoCloseable {
                     @Override
                     public void quit() {
                     }
-                }, System::currentTimeMillis, (endpoint, rate, size) -> new TrafficViewModel.Traffic() {
+                }, System::currentTimeMillis, noticeClock, (endpoint, rate, size) -> new TrafficViewModel.Traffic() {
                     @Override
                     public TrafficCounts counts() {
                         return new TrafficCounts(0, 0, 0, 0, 0, 0);

@@ -59,8 +59,7 @@ class ConsoleLanguageSwitchTest {
                 && console.session.dashboard().tile("orders#0") != null);
         // A notice in the status line, a throttle event in the list and on the chart.
         robot.interact(() -> console.session.services().restoreService());
-        String notice = robot.lookup("#status").queryLabeled().getText();
-        assertThat(notice).isNotEmpty();
+        assertThat(robot.lookup("#status").queryLabeled().getText()).startsWith("Select the service whose backup you want to restore.");
         console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
                 ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
         waitUntil(() -> !console.session.dashboard().events().isEmpty());
@@ -88,11 +87,42 @@ class ConsoleLanguageSwitchTest {
         assertThat(console.session.dashboard().events()).first().isSameAs(event);
         assertThat(robot.lookup("#detail-tile").tryQuery()).as("the chosen instance, larger").isPresent();
         assertThat(tile.getBadgeText()).startsWith("제한됨");
-        assertThat(robot.lookup("#status").queryLabeled().getText()).isEqualTo(notice);
+        assertThat(robot.lookup("#status").queryLabeled().getText()).as("the notice, said again in Korean")
+                .startsWith("복원할 백업이 있는 서비스를 선택하십시오.");
         assertThat(robot.lookup("#traffic-rate").queryAs(TextField.class).getText()).isEqualTo("750");
         assertThat(robot.lookup("#traffic-size").queryAs(TextField.class).getText()).isEqualTo("2 MiB");
         assertThat(robot.lookup("#traffic-service").queryAs(ComboBox.class).getValue()).isEqualTo("orders");
         assertThat(robot.lookup("#traffic-toggle").queryButton().getText()).isEqualTo("테스트 트래픽 시작");
+    }
+
+    /** The time of day {@code ms} as the status line tells it in {@code locale}. */
+    private static String timeOfDay(long ms, Locale locale) {
+        return java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(locale)
+                .format(java.time.Instant.ofEpochMilli(ms).atZone(java.time.ZoneId.systemDefault()));
+    }
+
+    @Test
+    void theStatusLineSaysWhenItsNoticeCameSwitchesLanguageWithTheConsoleAndFadesToReady(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        long at = console.noticeClock.getAsLong();
+        // Nothing selected: the console says what to select, an info.
+        robot.interact(() -> console.session.services().restoreService());
+        assertThat(robot.lookup("#status").queryLabeled().getText())
+                .isEqualTo("Select the service whose backup you want to restore. (at " + timeOfDay(at, Locale.ENGLISH) + ")");
+
+        robot.interact(() -> console.session.language(Locale.KOREAN));
+        assertThat(robot.lookup("#status").queryLabeled().getText())
+                .isEqualTo("복원할 백업이 있는 서비스를 선택하십시오. (" + timeOfDay(at, Locale.KOREAN) + "에 알림)");
+
+        console.noticeClock.advance(java.time.Duration.ofMillis(9_999));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#status").queryLabeled().getText()).as("not yet ten seconds").startsWith("복원할");
+        console.noticeClock.advance(java.time.Duration.ofMillis(1));
+        waitUntil(() -> "준비됨".equals(ConsoleFixture.onFx(() -> robot.lookup("#status").queryLabeled().getText())));
+        assertThat(robot.lookup("#status").queryLabeled().getStyleClass()).as("no longer coloured as a notice")
+                .noneMatch(style -> style.startsWith("notice-"));
+        robot.interact(() -> console.session.language(Locale.ENGLISH));
+        assertThat(robot.lookup("#status").queryLabeled().getText()).isEqualTo("Ready");
     }
 
     @Test

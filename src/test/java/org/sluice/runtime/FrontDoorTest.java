@@ -251,6 +251,87 @@ class FrontDoorTest {
     }
 
     @Test
+    void halfAHeaderThatCameInTheSameReadAsAnAnswerIsNeverReadWithTheNextAnswer() throws Exception {
+        try (java.net.ServerSocket chatty = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket first = chatty.accept()) {
+                    java.io.InputStream in = first.getInputStream();
+                    readHead(in);
+                    in.readNBytes(5);   // "first"
+                    // The answer and, in the same write, the start of a head no message asked for.
+                    first.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 299 St"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    first.getOutputStream().flush();
+                    // Whatever connection the next message comes on, it is answered as it should be.
+                    Thread.ofVirtual().start(() -> {
+                        try (java.net.Socket next = chatty.accept()) {
+                            answerSecond(next);
+                            next.getInputStream().read();
+                        } catch (IOException e) {
+                            // The test is over and the stand-in's socket closed.
+                        }
+                    });
+                    answerSecond(first);
+                    in.read();
+                } catch (IOException e) {
+                    // The test is over and the stand-in's socket closed.
+                }
+            });
+            launcher.fixedPort = chatty.getLocalPort();
+            host.create(new ServiceDefinition("chatty", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/c"), "t")
+                    .completion().get(10, TimeUnit.SECONDS);
+            assertThat(post("chatty", "first").body()).isEqualTo("ok");
+
+            HttpResponse<String> second = post("chatty", "second");
+
+            assertThat(second.statusCode()).isEqualTo(200);
+            assertThat(second.body()).isEqualTo("second");
+        }
+    }
+
+    @Test
+    void theDoorLetsGoOfAnInstancesAddressOnceTheInstanceExits() throws Exception {
+        HttpServer other = startInstance(0);
+        try {
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), other.getAddress().getPort());
+            launcher.fixedPort = address.getPort();
+            host.create(new ServiceDefinition("billing", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/b"), "t")
+                    .completion().get(10, TimeUnit.SECONDS);
+            assertThat(post("billing", "x").statusCode()).isEqualTo(200);
+            assertThat(door.keptAddresses()).contains(address);
+            // Heard after the door, which listens from its opening: by then the door has let go.
+            CountDownLatch exited = new CountDownLatch(1);
+            host.addListener(new HostListener() {
+                @Override
+                public void serviceChanged(ServiceView service) {
+                }
+
+                @Override
+                public void serviceRemoved(String name) {
+                }
+
+                @Override
+                public void operationProgress(org.sluice.lifecycle.OperationRecord record) {
+                }
+
+                @Override
+                public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                    if (service.equals("billing") && event instanceof InstanceEvent.Exited) {
+                        exited.countDown();
+                    }
+                }
+            });
+
+            host.perform("billing", Operation.STOP, "t").completion().get(10, TimeUnit.SECONDS);
+
+            assertThat(exited.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(door.keptAddresses()).doesNotContain(address);
+        } finally {
+            other.stop(0);
+        }
+    }
+
+    @Test
     void aRequestFromAWebPageIsRefusedBeforeItReachesAnInstance() throws Exception {
         HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders")))
                 .header("Origin", "http://localhost:3000")

@@ -414,21 +414,23 @@ public final class MainView extends BorderPane {
     }
 
     private void initListeners() {
-        subscriptions.onChange(notices.latestProperty(), (o, a, notice) -> show(notice));
-        // A view made again after a language switch shows what the one before it showed (the notice
-        // bar shows the alert of its own accord).
-        show(notices.latestProperty().get());
+        subscriptions.onChange(notices.statusProperty(), (o, a, text) -> showStatus());
+        subscriptions.onChange(notices.statusKindProperty(), (o, a, kind) -> showStatus());
+        // A view made again after a language switch shows what the one before it showed, said in
+        // the new language (the notice bar shows the alert of its own accord).
+        showStatus();
         // And its Service menu follows the row selected before it.
         updateServiceMenu();
     }
 
-    private void show(Notice notice) {
-        if (notice == null) {
-            return;
-        }
-        status.setText(notice.text());
+    /** The status line: the latest notice with its time, or "Ready" once it has faded. */
+    private void showStatus() {
+        status.setText(notices.statusProperty().get());
         status.getStyleClass().removeAll("notice-ERROR", "notice-INFO", "notice-SUCCESS");
-        status.getStyleClass().add("notice-" + notice.kind().name());
+        Notice.Kind kind = notices.statusKindProperty().get();
+        if (kind != null) {
+            status.getStyleClass().add("notice-" + kind.name());
+        }
     }
 
     private void showShortcuts() {

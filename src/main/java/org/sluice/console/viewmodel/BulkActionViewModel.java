@@ -117,7 +117,7 @@ public final class BulkActionViewModel {
         }
         for (String name : plan.willRun()) {
             executor.run(() -> fleet.perform(name, operation),
-                    ticket -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.accepted", name, i18n.operation(operation))),
+                    ticket -> notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.accepted", name, i18n.operationPhrase(operation))),
                     failure -> notices.commandFailed(name, operation, failure));
         }
     }

@@ -84,6 +84,22 @@ public final class HostViewModel {
         return label;
     }
 
+    /** {@link #label()} as words said in the language of when they are shown (a notice's). */
+    Object labelWords() {
+        return isOwn() ? Phrase.of("host.thisComputer") : label;
+    }
+
+    /** The engine's kind as words said in the language of when they are shown. */
+    Phrase engineKindWords() {
+        return Phrase.of(engineKindKey());
+    }
+
+    /** What {@link #engineNoticeProperty()} says, kept to be said again in another language; nothing while available. */
+    Phrase engineNoticePhrase() {
+        return engine.reason().map(reason -> Phrase.of("host.engine.unavailable", labelWords(), engineKindWords(),
+                since(engine.sinceMs()), reason)).orElse(Phrase.text(""));
+    }
+
     public boolean isOwn() {
         return name.isEmpty();
     }
@@ -263,10 +279,14 @@ public final class HostViewModel {
 
     /** The engine's kind in words: "Kubernetes". */
     String engineKind() {
-        return i18n.get(switch (engine.kind()) {
+        return i18n.get(engineKindKey());
+    }
+
+    private String engineKindKey() {
+        return switch (engine.kind()) {
             case LOCAL -> "host.engine.kind.local";
             case KUBERNETES -> "host.engine.kind.kubernetes";
-        });
+        };
     }
 
     /** A time of the day the engine was last heard of, e.g. 14:02; with its date when it was another day. */

@@ -117,7 +117,7 @@ public final class HostsViewModel {
     private HostViewModel newRemote(String name, RemoteFleet.Connection connection) {
         HostViewModel host = HostViewModel.remote(name, i18n, connection, clock.getAsLong());
         host.commands(new ActionCommand(host.needsKey(), () -> enterKey(host),
-                        () -> notices.post(Notice.Kind.INFO, null, i18n.get("hosts.keyNotNeeded", host.label()))),
+                        () -> notices.post(Notice.Kind.INFO, null, i18n.phrase("hosts.keyNotNeeded", host.labelWords()))),
                 new ActionCommand(Bindings.createBooleanBinding(() -> true), () -> remove(host), () -> { }));
         Optional.ofNullable(remembered.get(name)).ifPresent(r -> host.address(r.address()));
         byName.put(name, host);
@@ -172,24 +172,24 @@ public final class HostsViewModel {
         if (was == is) {
             return;
         }
-        String name = host.label();
+        Object name = host.labelWords();
         switch (is) {
             case RECONNECTING -> {
                 if (was == RemoteFleet.State.CONNECTED) {
-                    notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("hosts.notice.dropped", name));
+                    notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.phrase("hosts.notice.dropped", name));
                 } else if (was == RemoteFleet.State.CONNECTING) {
-                    notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("hosts.notice.unreachable", name));
+                    notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.phrase("hosts.notice.unreachable", name));
                 }
             }
             case CONNECTED -> {
                 // After a refused key or a changed certificate, what the operator did says it already.
                 if (was == RemoteFleet.State.RECONNECTING) {
-                    notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.get("hosts.notice.back", name));
+                    notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.phrase("hosts.notice.back", name));
                 }
             }
-            case UNAUTHORIZED -> notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("host.blocked.unauthorized", name));
-            case CERTIFICATE_CHANGED -> notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.get("host.detail.certificateChanged", name,
-                    host.address().map(URI::toString).orElse(name)));
+            case UNAUTHORIZED -> notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.phrase("host.blocked.unauthorized", name));
+            case CERTIFICATE_CHANGED -> notices.postAboutHost(Notice.Kind.ERROR, host.name(), i18n.phrase("host.detail.certificateChanged", name,
+                    host.address().map(URI::toString).orElse(host.label())));
             default -> {
                 // Connecting and closed are the console's own doing: nothing to tell.
             }
@@ -216,9 +216,9 @@ public final class HostsViewModel {
         EngineStatus before = host.engine();
         host.engine(status, clock.getAsLong());
         if (!status.available() && !status.equals(before)) {
-            notices.postAboutHost(Notice.Kind.ERROR, host.name(), host.engineNoticeProperty().get());
+            notices.postAboutHost(Notice.Kind.ERROR, host.name(), host.engineNoticePhrase());
         } else if (status.available() && !before.available()) {
-            notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.get("hosts.notice.engineBack", host.label(), host.engineKind()));
+            notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.phrase("hosts.notice.engineBack", host.labelWords(), host.engineKindWords()));
         }
         refreshEngineNotices();
     }
@@ -282,7 +282,7 @@ public final class HostsViewModel {
                     hosts.add(host);
                 }
             }
-        }, failure -> notices.post(Notice.Kind.ERROR, null, i18n.get("hosts.notice.notRead", String.valueOf(failure.getMessage()))));
+        }, failure -> notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.notRead", String.valueOf(failure.getMessage()))));
     }
 
     private record Kept(List<RememberedConnection> connections, List<String> waiting) {
@@ -309,7 +309,7 @@ public final class HostsViewModel {
             }
             return all;
         }, saved -> { }, failure -> notices.post(Notice.Kind.ERROR, null,
-                i18n.get("hosts.notice.notSaved", String.valueOf(failure.getMessage()))));
+                i18n.phrase("hosts.notice.notSaved", String.valueOf(failure.getMessage()))));
     }
 
     // ------------------------------------------------------------------ connecting
@@ -333,7 +333,7 @@ public final class HostsViewModel {
                     Optional.of(form.key()));
             join(connection, false, joined -> {
                 keep(connection.withKey(form.rememberKey() ? connection.key() : Optional.empty()));
-                notices.post(Notice.Kind.SUCCESS, null, i18n.get("hosts.notice.connected", name, joined));
+                notices.post(Notice.Kind.SUCCESS, null, i18n.phrase("hosts.notice.connected", name, joined));
             }, failure -> {
                 form.failed(problems.describe(failure, address, form.issuer()));
                 connect(form);
@@ -383,7 +383,7 @@ public final class HostsViewModel {
     private void enterKey(HostViewModel host, String error) {
         RememberedConnection known = remembered.get(host.name());
         if (known == null) {
-            notices.post(Notice.Kind.ERROR, null, i18n.get("hosts.notice.unknown", host.label()));
+            notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.unknown", host.labelWords()));
             return;
         }
         Optional<DialogService.KeyEntry> entry = dialogs.askKey(host.label(), known.address(), known.issuer(), error);
@@ -394,7 +394,7 @@ public final class HostsViewModel {
         RememberedConnection withKey = known.withKey(Optional.of(key));
         join(withKey, true, joined -> {
             keep(entry.get().remember() ? withKey : known.withKey(Optional.empty()));
-            notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.get("hosts.notice.connected", host.label(), joined));
+            notices.postAboutHost(Notice.Kind.SUCCESS, host.name(), i18n.phrase("hosts.notice.connected", host.labelWords(), joined));
         }, failure -> enterKey(host, problems.describe(failure, known.address(), known.issuer())));
     }
 
@@ -415,8 +415,8 @@ public final class HostsViewModel {
             if (byName.remove(name) != null) {
                 hosts.remove(host);
             }
-            notices.postAboutHost(Notice.Kind.SUCCESS, name, i18n.get("hosts.notice.removed", host.label()));
-        }, failure -> notices.post(Notice.Kind.ERROR, null, i18n.get("hosts.notice.notRemoved", host.label(),
+            notices.postAboutHost(Notice.Kind.SUCCESS, name, i18n.phrase("hosts.notice.removed", host.labelWords()));
+        }, failure -> notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.notRemoved", host.labelWords(),
                 String.valueOf(failure.getMessage()))));
     }
 }

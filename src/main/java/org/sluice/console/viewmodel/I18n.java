@@ -34,9 +34,17 @@ public final class I18n {
         localeProperty.set(locale);
     }
 
+    /**
+     * Looks for the language asked for, then the base bundle (English), never the JVM's default
+     * locale: the standard control would answer English on a Korean machine with Korean, as there
+     * is no {@code messages_en}.
+     */
+    private static final ResourceBundle.Control NO_FALLBACK =
+            ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
+
     private static Words load(Locale locale) {
         Objects.requireNonNull(locale, "locale");
-        return new Words(locale, ResourceBundle.getBundle(BUNDLE, locale), "ko".equals(locale.getLanguage()));
+        return new Words(locale, ResourceBundle.getBundle(BUNDLE, locale, NO_FALLBACK), "ko".equals(locale.getLanguage()));
     }
 
     /** Switches to {@code locale}; on the JavaFX thread, as it tells the view models. */
@@ -69,6 +77,25 @@ public final class I18n {
         return now.korean() ? Particles.fix(text) : text;
     }
 
+    /** The words of {@code key} with {@code arguments}, to be said later in the language of then ({@link #say}). */
+    public Phrase phrase(String key, Object... arguments) {
+        return Phrase.of(key, arguments);
+    }
+
+    /** {@code phrase} in the language now, its arguments that are phrases too. */
+    public String say(Phrase phrase) {
+        if (phrase.key() == null) {
+            return String.valueOf(phrase.arguments().get(0));
+        }
+        Object[] arguments = phrase.arguments().toArray();
+        for (int i = 0; i < arguments.length; i++) {
+            if (arguments[i] instanceof Phrase word) {
+                arguments[i] = say(word);
+            }
+        }
+        return get(phrase.key(), arguments);
+    }
+
     /** Whether the bundle has {@code key}. */
     public boolean has(String key) {
         try {
@@ -82,6 +109,16 @@ public final class I18n {
     /** A state's label, e.g. "Stopped" or "중지". */
     public String state(ServiceState state) {
         return get("state." + state.chartName());
+    }
+
+    /** A state's label as a phrase, said in the language of when it is shown. */
+    public Phrase statePhrase(ServiceState state) {
+        return Phrase.of("state." + state.chartName());
+    }
+
+    /** An operation's label as a phrase, said in the language of when it is shown. */
+    public Phrase operationPhrase(Operation operation) {
+        return Phrase.of("operation." + operation.chartName());
     }
 
     /** An operation's label, e.g. "Resume" or "계속". */

@@ -72,11 +72,11 @@ public final class IncidentBundleViewModel {
         this.i18n = i18n;
         this.clock = clock;
         this.saveService = new ActionCommand(selectedService.isNotNull(), () -> save(selectedService.get(), List.of()),
-                () -> notices.post(Notice.Kind.INFO, null, i18n.get("bundle.select")));
+                () -> notices.post(Notice.Kind.INFO, null, i18n.phrase("bundle.select")));
         // One bundle at a time: the service's command runs for every bundle being written.
         this.saveEpisode = new ActionCommand(selectedEpisode.isNotNull().and(saveService.runningProperty().not()),
                 () -> saveEpisode(selectedEpisode.get()),
-                () -> notices.post(Notice.Kind.INFO, null, i18n.get(selectedEpisode.get() == null ? "bundle.selectEpisode" : "bundle.busy")));
+                () -> notices.post(Notice.Kind.INFO, null, i18n.phrase(selectedEpisode.get() == null ? "bundle.selectEpisode" : "bundle.busy")));
     }
 
     /** The service the Service menu and the details pane save a bundle of; null when none is selected. */
@@ -106,7 +106,7 @@ public final class IncidentBundleViewModel {
     /** Saves the bundle of one instance, as a tile's context menu asks; told, not done, while another is being written. */
     public void saveInstance(String service, int index) {
         if (saveService.runningProperty().get()) {
-            notices.post(Notice.Kind.INFO, service, i18n.get("bundle.busy"));
+            notices.post(Notice.Kind.INFO, service, i18n.phrase("bundle.busy"));
             return;
         }
         save(service, List.of(index));
@@ -133,15 +133,15 @@ public final class IncidentBundleViewModel {
 
     private void run(String service, Path file, java.util.concurrent.Callable<Path> write) {
         saveService.setBusy(true);
-        notices.post(Notice.Kind.INFO, service, i18n.get("bundle.saving", service, file));
+        notices.post(Notice.Kind.INFO, service, i18n.phrase("bundle.saving", service, file));
         executor.run(write, written -> {
             saveService.setBusy(false);
-            notices.post(Notice.Kind.SUCCESS, service, i18n.get("bundle.saved", service, written));
+            notices.post(Notice.Kind.SUCCESS, service, i18n.phrase("bundle.saved", service, written));
         }, failure -> {
             saveService.setBusy(false);
             notices.post(Notice.Kind.ERROR, service, failure instanceof BundleWriteException e
-                    ? i18n.get("bundle.error.folder", e.folder(), e.reason())
-                    : i18n.get("bundle.error.other", service, Objects.requireNonNullElse(failure.getMessage(), failure.toString())));
+                    ? i18n.phrase("bundle.error.folder", e.folder(), e.reason())
+                    : i18n.phrase("bundle.error.other", service, Objects.requireNonNullElse(failure.getMessage(), failure.toString())));
         });
     }
 

@@ -1,7 +1,17 @@
 package org.sluice.console.viewmodel;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -13,15 +23,26 @@ import org.sluice.lifecycle.OperationNotAllowedException;
 
 /**
  * What the console has told the user. The view models that act for the user post their notices
- * here; the main view shows the latest in the status line, and the {@linkplain #alertProperty()
- * alert}, the last error, in the bar over the tabs until a success about the same thing (a service,
- * or a host that is connected again) makes it old news.
+ * here; the main view shows the latest in the status line, with the time it came, and the
+ * {@linkplain #alertProperty() alert}, the last error, in the bar over the tabs until a success
+ * about the same thing (a service, or a host that is connected again) makes it old news. Notices
+ * keep their {@link Phrase}s and are said again when the language changes. A success or an info
+ * leaves the status line to "Ready" {@value #FADE_MS} ms after it came; an error stays while it is
+ * the alert. The console's pulse moves the clock ({@link #tick}).
  */
 public final class NoticesViewModel {
     /** Notices kept; a console left open for days must not keep every one. */
     static final int MAX_NOTICES = 200;
+    /** How long a notice that is not an alert stays in the status line. */
+    static final long FADE_MS = 10_000;
 
     private final I18n i18n;
+    private final LongSupplier clock;
+    private final ZoneId zone;
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+    private final ReadOnlyObjectWrapper<Notice.Kind> statusKind = new ReadOnlyObjectWrapper<>(this, "statusKind");
+    /** True once the latest notice has left the status line to "Ready". */
+    private boolean faded;
     private final ObservableList<Notice> notices = FXCollections.observableArrayList();
     private final ObservableList<Notice> readOnlyNotices = FXCollections.unmodifiableObservableList(notices);
     private final ReadOnlyObjectWrapper<Notice> latest = new ReadOnlyObjectWrapper<>(this, "latest");
@@ -30,7 +51,78 @@ public final class NoticesViewModel {
     private String alertTopic;
 
     public NoticesViewModel(I18n i18n) {
+        this(i18n, System::currentTimeMillis, ZoneId.systemDefault());
+    }
+
+    /**
+     * @param clock epoch milliseconds: when a notice came
+     * @param zone  where the status line's times are told
+     */
+    public NoticesViewModel(I18n i18n, LongSupplier clock, ZoneId zone) {
         this.i18n = i18n;
+        this.clock = clock;
+        this.zone = zone;
+        i18n.localeProperty().addListener((o, was, now) -> sayAgain());
+    }
+
+    /**
+     * The status line: the latest notice and when it came, "Ready" once it has faded, empty
+     * before the first.
+     */
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    /** The kind of notice the status line shows, or {@code null} while it says "Ready" or nothing. */
+    public ReadOnlyObjectProperty<Notice.Kind> statusKindProperty() {
+        return statusKind.getReadOnlyProperty();
+    }
+
+    /**
+     * The time is {@code nowMs} (the console's pulse): the latest notice leaves the status line
+     * once it is {@value #FADE_MS} ms old, unless it is the alert the error bar shows.
+     */
+    public void tick(long nowMs) {
+        Notice shown = latest.get();
+        if (shown == null || faded || nowMs - shown.atMs() < FADE_MS || shown == alert.get()) {
+            return;
+        }
+        faded = true;
+        showStatus();
+    }
+
+    private void showStatus() {
+        Notice shown = latest.get();
+        if (shown == null) {
+            status.set("");
+            statusKind.set(null);
+        } else if (faded) {
+            status.set(i18n.get("status.ready"));
+            statusKind.set(null);
+        } else {
+            String at = DateTimeFormatter.ofLocalizedTime(FormatStyle.MEDIUM).withLocale(i18n.locale())
+                    .format(Instant.ofEpochMilli(shown.atMs()).atZone(zone));
+            status.set(i18n.get("status.notice", shown.text(), at));
+            statusKind.set(shown.kind());
+        }
+    }
+
+    /** The language changed: every notice kept, the alert and the status line are said in the new one. */
+    private void sayAgain() {
+        Map<Notice, Notice> said = new IdentityHashMap<>();
+        for (Notice notice : notices) {
+            said.put(notice, new Notice(notice.kind(), notice.service(), notice.phrase(), notice.atMs(), i18n.say(notice.phrase())));
+        }
+        notices.setAll(notices.stream().map(said::get).toList());
+        if (latest.get() != null) {
+            latest.set(said.get(latest.get()));
+        }
+        Notice alerted = alert.get();
+        if (alerted != null) {
+            alert.set(said.computeIfAbsent(alerted,
+                    a -> new Notice(a.kind(), a.service(), a.phrase(), a.atMs(), i18n.say(a.phrase()))));
+        }
+        showStatus();
     }
 
     /** Everything the user was told, newest last; only the last 200 are kept. */
@@ -55,22 +147,34 @@ public final class NoticesViewModel {
     }
 
     /** Tells the user something, about {@code service} or, when it is {@code null}, about the console. */
+    void post(Notice.Kind kind, String service, Phrase phrase) {
+        post(kind, service, service, phrase);
+    }
+
+    /** {@link #post(Notice.Kind, String, Phrase)} of a text said as it is, in every language. */
     void post(Notice.Kind kind, String service, String text) {
-        post(kind, service, service, text);
+        post(kind, service, Phrase.text(text));
     }
 
     /** Tells the user something about a host's connection. */
-    void postAboutHost(Notice.Kind kind, String host, String text) {
-        post(kind, null, "host:" + host, text);
+    void postAboutHost(Notice.Kind kind, String host, Phrase phrase) {
+        post(kind, null, "host:" + host, phrase);
     }
 
-    private void post(Notice.Kind kind, String service, String topic, String text) {
-        Notice notice = new Notice(kind, service, text);
+    /** {@link #postAboutHost(Notice.Kind, String, Phrase)} of a text said as it is, in every language. */
+    void postAboutHost(Notice.Kind kind, String host, String text) {
+        postAboutHost(kind, host, Phrase.text(text));
+    }
+
+    private void post(Notice.Kind kind, String service, String topic, Phrase phrase) {
+        Notice notice = new Notice(kind, service, phrase, clock.getAsLong(), i18n.say(phrase));
         notices.add(notice);
         if (notices.size() > MAX_NOTICES) {
             notices.remove(0, notices.size() - MAX_NOTICES);
         }
         latest.set(notice);
+        faded = false;
+        showStatus();
         if (kind == Notice.Kind.ERROR) {
             alertTopic = topic;
             alert.set(notice);
@@ -87,7 +191,7 @@ public final class NoticesViewModel {
     void serviceGone(String service) {
         // Said only when it closes an error: a host that leaves takes all its services at once.
         if (service.equals(alertTopic)) {
-            post(Notice.Kind.INFO, service, i18n.get("notice.serviceGone", service));
+            post(Notice.Kind.INFO, service, i18n.phrase("notice.serviceGone", service));
             alertTopic = null;
             alert.set(null);
         }
@@ -95,23 +199,27 @@ public final class NoticesViewModel {
 
     /** Tells the user that the fleet would not take {@code operation} on {@code service}, and why. */
     void commandFailed(String service, Operation operation, Throwable failure) {
-        post(Notice.Kind.ERROR, service, describe(service, operation, failure));
+        post(Notice.Kind.ERROR, service, explain(service, operation, failure));
     }
 
     /** The user's-language explanation of a command that the fleet refused. */
     String describe(String service, Operation operation, Throwable failure) {
+        return i18n.say(explain(service, operation, failure));
+    }
+
+    private Phrase explain(String service, Operation operation, Throwable failure) {
         if (failure instanceof OperationNotAllowedException refused) {
-            return i18n.get("notice.notAllowed", service, i18n.operation(operation), i18n.state(refused.state()));
+            return i18n.phrase("notice.notAllowed", service, i18n.operationPhrase(operation), i18n.statePhrase(refused.state()));
         }
         if (failure instanceof UnknownServiceException) {
-            return i18n.get("notice.unknownService", service);
+            return i18n.phrase("notice.unknownService", service);
         }
         if (failure instanceof ServiceExistsException) {
-            return i18n.get("notice.serviceExists", service);
+            return i18n.phrase("notice.serviceExists", service);
         }
         if (failure instanceof InvalidDefinitionException invalid) {
-            return i18n.get("notice.invalidDefinition", service, invalid.getMessage());
+            return i18n.phrase("notice.invalidDefinition", service, invalid.getMessage());
         }
-        return i18n.get("notice.commandFailed", service, i18n.operation(operation), String.valueOf(failure.getMessage()));
+        return i18n.phrase("notice.commandFailed", service, i18n.operationPhrase(operation), String.valueOf(failure.getMessage()));
     }
 }

@@ -202,7 +202,7 @@ public final class ServicesViewModel {
     /** The fleet could not be read: the user sees why. */
     public void loadFailed(Throwable failure) {
         loading.set(false);
-        notices.post(Notice.Kind.ERROR, null, i18n.get("notice.loadFailed", String.valueOf(failure.getMessage())));
+        notices.post(Notice.Kind.ERROR, null, i18n.phrase("notice.loadFailed", String.valueOf(failure.getMessage())));
     }
 
     /** Applies events that arrived since the last pulse, in order. */
@@ -258,7 +258,7 @@ public final class ServicesViewModel {
             row.applyThrottle(throttle.index(), throttle.transition().state());
             refilterThrottled(row);
         } else if (event instanceof FleetEvent.InstanceProblem problem) {
-            notices.post(Notice.Kind.ERROR, problem.service(), i18n.get("notice.instanceProblem", problem.service(), problem.index(), problem.message()));
+            notices.post(Notice.Kind.ERROR, problem.service(), i18n.phrase("notice.instanceProblem", problem.service(), problem.index(), problem.message()));
         }
     }
 
@@ -267,22 +267,22 @@ public final class ServicesViewModel {
      * after a host restart as one rather than as a crash; other
      * messages (an exit's status) as the host words them.
      */
-    private String instanceNotice(FleetEvent.InstanceStatusChanged status, String message) {
+    private Phrase instanceNotice(FleetEvent.InstanceStatusChanged status, String message) {
         boolean afterHostRestart = status.cause() == RestartCause.HOST_RESTART;
         if (status.crashesInARow() > 0 && status.status() == InstanceStatus.RESTARTING && afterHostRestart) {
-            return i18n.get("notice.instanceRestartingAfterHostRestart", status.service(), status.index(), status.crashesInARow(),
+            return i18n.phrase("notice.instanceRestartingAfterHostRestart", status.service(), status.index(), status.crashesInARow(),
                     RestartCause.MAX_TRIES_IN_A_ROW);
         }
         if (status.crashesInARow() > 0 && status.status() == InstanceStatus.FAILED && afterHostRestart) {
-            return i18n.get("notice.instanceLeftDownAfterHostRestart", status.service(), status.index(), status.crashesInARow());
+            return i18n.phrase("notice.instanceLeftDownAfterHostRestart", status.service(), status.index(), status.crashesInARow());
         }
         if (status.crashesInARow() > 0 && status.status() == InstanceStatus.RESTARTING) {
-            return i18n.get("notice.instanceRestarting", status.service(), status.index(), status.crashesInARow());
+            return i18n.phrase("notice.instanceRestarting", status.service(), status.index(), status.crashesInARow());
         }
         if (status.crashesInARow() > 0 && status.status() == InstanceStatus.FAILED) {
-            return i18n.get("notice.instanceLeftDown", status.service(), status.index(), status.crashesInARow());
+            return i18n.phrase("notice.instanceLeftDown", status.service(), status.index(), status.crashesInARow());
         }
-        return i18n.get("notice.instanceFailed", status.service(), status.index(), message);
+        return i18n.phrase("notice.instanceFailed", status.service(), status.index(), message);
     }
 
     /** A row whose state changed may leave or enter the filtered view. */
@@ -303,19 +303,19 @@ public final class ServicesViewModel {
     }
 
     private void announce(OperationRecord record) {
-        String op = i18n.operation(record.operation());
+        Phrase op = i18n.operationPhrase(record.operation());
         if (record.outcome() == Outcome.FAILED || record.outcome() == Outcome.INTERRUPTED) {
-            notices.post(Notice.Kind.ERROR, record.service(), i18n.get("notice.operationFailed", record.service(), op,
+            notices.post(Notice.Kind.ERROR, record.service(), i18n.phrase("notice.operationFailed", record.service(), op,
                     record.error().orElse(record.outcome().name())));
         } else if (record.outcome() == Outcome.SUCCEEDED) {
-            notices.post(Notice.Kind.SUCCESS, record.service(), i18n.get("notice.operationSucceeded", record.service(), op));
+            notices.post(Notice.Kind.SUCCESS, record.service(), i18n.phrase("notice.operationSucceeded", record.service(), op));
         }
     }
 
     private ServiceRowViewModel newRow(ServiceSnapshot snapshot) {
         String name = snapshot.name();
         return new ServiceRowViewModel(snapshot, hosts.host(snapshot.host()), rules, i18n, this::invoke,
-                (operation, reason) -> notices.post(Notice.Kind.ERROR, name, i18n.get("notice.refused", name, reason)));
+                (operation, reason) -> notices.post(Notice.Kind.ERROR, name, i18n.phrase("notice.refused", name, reason)));
     }
 
     // ---------------------------------------------------------------- running operations
@@ -378,7 +378,7 @@ public final class ServicesViewModel {
             String name = ServiceSnapshot.qualified(host, definition.name());
             executor.run(() -> fleet.create(host, definition), ticket -> {
                 submitted.accepted();
-                notices.post(Notice.Kind.INFO, name, i18n.get("notice.accepted", name, i18n.operation(Operation.CREATE)));
+                notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.accepted", name, i18n.operationPhrase(Operation.CREATE)));
             }, failure -> submitted.refused(notices.describe(name, Operation.CREATE, failure)));
         });
         dialogs.newService(form, choices);
@@ -388,25 +388,25 @@ public final class ServicesViewModel {
     public void restoreService() {
         ServiceRowViewModel row = selected.get();
         if (row == null) {
-            notices.post(Notice.Kind.INFO, null, i18n.get("notice.selectForRestore"));
+            notices.post(Notice.Kind.INFO, null, i18n.phrase("notice.selectForRestore"));
             return;
         }
         String name = row.name();
         if (row.isStale()) {
-            notices.post(Notice.Kind.INFO, name, i18n.get("notice.refused", name, row.host().blockedReasonProperty().get()));
+            notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.refused", name, row.host().blockedReasonProperty().get()));
             return;
         }
         executor.run(() -> fleet.backups(name), backups -> {
             if (backups.isEmpty()) {
-                notices.post(Notice.Kind.INFO, name, i18n.get("notice.noBackups", name));
+                notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.noBackups", name));
                 return;
             }
             // The backup's host restores it: a remote host's backup ids say which host that is.
             dialogs.chooseBackup(backups).ifPresent(choice -> {
                 String restored = ServiceSnapshot.qualified(FleetGroup.hostOf(choice.backupId()), choice.newName());
                 executor.run(() -> fleet.restore(choice.backupId(), choice.newName()),
-                        ticket -> notices.post(Notice.Kind.INFO, restored, i18n.get("notice.accepted", restored,
-                                i18n.operation(Operation.RESTORE))),
+                        ticket -> notices.post(Notice.Kind.INFO, restored, i18n.phrase("notice.accepted", restored,
+                                i18n.operationPhrase(Operation.RESTORE))),
                         failure -> notices.commandFailed(restored, Operation.RESTORE, failure));
             });
         }, failure -> notices.post(Notice.Kind.ERROR, name, String.valueOf(failure.getMessage())));
@@ -431,18 +431,18 @@ public final class ServicesViewModel {
     public void armDrill() {
         ServiceRowViewModel row = selected.get();
         if (row == null) {
-            notices.post(Notice.Kind.INFO, null, i18n.get("notice.selectForDrill"));
+            notices.post(Notice.Kind.INFO, null, i18n.phrase("notice.selectForDrill"));
             return;
         }
         String name = row.name();
         if (!row.host().isOwn()) {
-            notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillOwnHostOnly", name));
+            notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.drillOwnHostOnly", name));
             return;
         }
         dialogs.chooseDrill(name, drillable()).ifPresent(operation -> executor.run(() -> {
             fleet.injectFault(name, operation);
             return operation;
-        }, armed -> notices.post(Notice.Kind.INFO, name, i18n.get("notice.drillArmed", name, i18n.operation(armed))),
+        }, armed -> notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.drillArmed", name, i18n.operationPhrase(armed))),
                 failure -> notices.commandFailed(name, operation, failure)));
     }
 
@@ -466,15 +466,15 @@ public final class ServicesViewModel {
                 .filter(row -> !row.isStale() && row.getRunning() == null && rules.allows(row.getState(), operation))
                 .map(ServiceRowViewModel::name).toList();
         if (touched.isEmpty()) {
-            notices.post(Notice.Kind.INFO, null, i18n.get(nothingKey));
+            notices.post(Notice.Kind.INFO, null, i18n.phrase(nothingKey));
             return;
         }
         if (!dialogs.confirmAccount(operation, touched)) {
             return;
         }
         executor.run(call::get,
-                tickets -> notices.post(Notice.Kind.INFO, null, i18n.get("notice.accountAccepted", i18n.operation(operation), tickets.size())),
-                failure -> notices.post(Notice.Kind.ERROR, null, i18n.get("notice.accountFailed", i18n.operation(operation),
+                tickets -> notices.post(Notice.Kind.INFO, null, i18n.phrase("notice.accountAccepted", i18n.operationPhrase(operation), tickets.size())),
+                failure -> notices.post(Notice.Kind.ERROR, null, i18n.phrase("notice.accountFailed", i18n.operationPhrase(operation),
                         String.valueOf(failure.getMessage()))));
     }
 }

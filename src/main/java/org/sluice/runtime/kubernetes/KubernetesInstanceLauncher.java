@@ -119,6 +119,12 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         }
     }
 
+    /**
+     * How long a run whose gate could not be set has to end once asked to stop before its pod is
+     * deleted (see {@link ServicePods}).
+     */
+    static final Duration GATE_STOP_WAIT = Duration.ofSeconds(15);
+
     /** How many times a pod's label is tried when the pod changed in between. */
     private static final int LABEL_ATTEMPTS = 5;
 
@@ -131,6 +137,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
             Thread.ofPlatform().name("sluice-kubernetes-", 1).daemon().factory());
     private final SecureRandom random = new SecureRandom();
     private final InstantSource clock;
+    private volatile Duration gateStopWait = GATE_STOP_WAIT;
     private final java.util.List<Consumer<EngineStatus>> engineWatchers = new CopyOnWriteArrayList<>();
     /** Held while the engine's status changes and its watchers hear of it, so that they hear the changes in order. */
     private final Object engineLock = new Object();
@@ -567,6 +574,15 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
 
     InstanceConnector connector() {
         return connector;
+    }
+
+    Duration gateStopWait() {
+        return gateStopWait;
+    }
+
+    /** For tests: a shorter wait than {@link #GATE_STOP_WAIT}. */
+    void gateStopWait(Duration wait) {
+        gateStopWait = Objects.requireNonNull(wait, "wait");
     }
 
     ExecutorService work() {

@@ -2,6 +2,7 @@ package org.sluice.runtime.kubernetes;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -41,10 +42,19 @@ import org.slf4j.LoggerFactory;
  */
 final class ServicePods implements ResourceEventHandler<Pod> {
     private static final Logger LOG = LoggerFactory.getLogger(ServicePods.class);
-    /** How often a new run's gate is set before it counts as ready all the same. */
+    /** How often a new run's gate is tried before the run ends as one that exited before it was ready. */
     static final int GATE_ATTEMPTS = 3;
     /** The pause before setting a new run's gate again. */
     static final long GATE_PAUSE_MS = 200;
+    /** The exit status a connection reports when it was lost rather than the process saying it ended. */
+    static final int LOST = -1;
+
+    /**
+     * A run asked to stop after its gate failed: its pod and the container restarts seen then,
+     * and its exit status once its connection reports it.
+     */
+    private record Ending(int run, String pod, int restarts, CompletableFuture<Integer> exit) {
+    }
 
     private final String service;
     private final KubernetesInstanceLauncher launcher;
@@ -377,6 +387,8 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         private boolean exitTold = true;
         private volatile int port = -1;
         private volatile InetSocketAddress address;
+        /** The run asked to stop after its gate failed, until it is known to have ended or its pod is deleted; under the pods' lock. */
+        private Ending ending;
         /** A Ready that came before the connector handed back the connection; under the pods' lock. */
         private InstanceEvent.Ready readyBeforeConnected;
 
@@ -420,7 +432,7 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                 readyBeforeConnected = null;
             }
             if (early != null) {
-                whenReady(opened, early);
+                whenReady(opened, thisRun, early);
             }
         }
 
@@ -430,6 +442,10 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                     if (thisRun == run && !exitTold) {
                         awaitingRestart = true;
                         exited(exited.status());
+                    }
+                    Ending end = ending;
+                    if (end != null && end.run() == thisRun) {
+                        end.exit().complete(exited.status());
                     }
                 }
                 return;
@@ -446,7 +462,7 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                         return;
                     }
                 }
-                whenReady(opened, r);
+                whenReady(opened, thisRun, r);
                 return;
             }
             listener.onEvent(event);
@@ -457,14 +473,14 @@ final class ServicePods implements ResourceEventHandler<Pod> {
          * the instance before the host hears it is ready: a suspended instance is suspended (again:
          * its pod starts it suspended, but a pod of an earlier template may not), any other is
          * resumed. A run the host never connected to takes no message. A word that fails is tried
-         * again ({@value #GATE_ATTEMPTS} times in all): a run left closed would refuse every message of
-         * an Active service.
+         * again ({@value #GATE_ATTEMPTS} times in all); a run whose gate still could not be set never
+         * counts as ready (see {@link #gateFailed}).
          */
-        private void whenReady(RoleInstance opened, InstanceEvent.Ready r) {
-            setGate(opened, r, 1);
+        private void whenReady(RoleInstance opened, int thisRun, InstanceEvent.Ready r) {
+            setGate(opened, thisRun, r, 1);
         }
 
-        private void setGate(RoleInstance opened, InstanceEvent.Ready r, int attempt) {
+        private void setGate(RoleInstance opened, int thisRun, InstanceEvent.Ready r, int attempt) {
             boolean closed = gateClosed;
             (closed ? opened.suspend() : opened.resume()).whenComplete((done, failure) -> {
                 if (failure == null) {
@@ -476,12 +492,76 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                     LOG.warn("{} instance {} did not confirm that it {} (attempt {} of {}): {}; trying again", service, index,
                             doing, attempt, GATE_ATTEMPTS, failure.getMessage());
                     CompletableFuture.delayedExecutor(GATE_PAUSE_MS, TimeUnit.MILLISECONDS, launcher.work())
-                            .execute(() -> setGate(opened, r, attempt + 1));
+                            .execute(() -> setGate(opened, thisRun, r, attempt + 1));
                     return;
                 }
-                LOG.warn("{} instance {} did not confirm that it {}: {}", service, index, doing, failure.getMessage());
-                becameReady(r);
+                gateFailed(opened, thisRun, doing, attempt, failure);
             });
+        }
+
+        /**
+         * The run's gate could not be set: counted as ready, it would take messages it should not,
+         * or (an Active service's, left closed) refuse every message until restarted. The operator
+         * is told, and the run ends as an instance that exited before it was ready, so that
+         * supervision shows a crash and waits for the next run. The run is asked to stop; Kubernetes
+         * restarts its container. Its pod is deleted, and replaced by its Deployment, if the run has
+         * not ended within {@link KubernetesInstanceLauncher#gateStopWait()} or its connection is lost.
+         */
+        private void gateFailed(RoleInstance opened, int thisRun, String doing, int attempts, Throwable failure) {
+            Ending end;
+            synchronized (ServicePods.this) {
+                if (thisRun != run || exitTold || stopRequested) {
+                    // The run ended meanwhile, or the host stops it: nothing is left to end.
+                    return;
+                }
+                String problem = "Instance " + index + " of " + service + " (run " + thisRun + ", pod " + pod
+                        + ") did not confirm that it " + doing + " after " + attempts + " attempts: " + failure.getMessage()
+                        + "; it is stopped and started again";
+                LOG.warn("{}", problem);
+                listener.onEvent(new InstanceEvent.Problem(problem));
+                end = new Ending(thisRun, pod, restartsSeen, new CompletableFuture<>());
+                ending = end;
+                // Not connected to again until Kubernetes has restarted its container, or the pod is gone.
+                awaitingRestart = true;
+                // Asked to stop below rather than let go of, so that the host learns whether it ended.
+                connection = null;
+                exited(-1);
+            }
+            Duration wait = launcher.gateStopWait();
+            end.exit().completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenAcceptAsync(status -> settle(end, status, wait), launcher.work());
+            if (opened.isAlive()) {
+                opened.stop().whenComplete((done, stopFailure) -> {
+                    if (stopFailure != null) {
+                        end.exit().complete(LOST);
+                    }
+                });
+            } else {
+                end.exit().complete(LOST);
+            }
+        }
+
+        /**
+         * A run asked to stop after its gate failed has ended with {@code status}, has lost its
+         * connection ({@value #LOST}), or has said nothing within {@code wait} (null): unless it
+         * ended, its pod is deleted, if Kubernetes has not restarted its container or replaced it
+         * meanwhile.
+         */
+        private void settle(Ending end, Integer status, Duration wait) {
+            synchronized (ServicePods.this) {
+                if (ending == end) {
+                    ending = null;
+                }
+                if (status != null && status != LOST) {
+                    return;
+                }
+                if (!Objects.equals(end.pod(), pod) || run != end.run() || restartsSeen != end.restarts()) {
+                    return;
+                }
+            }
+            LOG.warn("{} instance {}: pod {} {}; it is deleted", service, index, end.pod(), status == null
+                    ? "did not end within " + wait.toMillis() + " ms of being asked to stop" : "lost its connection while asked to stop");
+            launcher.deletePod(end.pod());
         }
 
         private void becameReady(InstanceEvent.Ready r) {

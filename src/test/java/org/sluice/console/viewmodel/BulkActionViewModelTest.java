@@ -94,7 +94,8 @@ class BulkActionViewModelTest {
         bulk.run(Operation.START, active);
         assertThat(dialogs.lastPlan).as("no preview to confirm").isNull();
         assertThat(fleet.calls).isEmpty();
-        assertThat(notices.latestProperty().get()).isEqualTo(new Notice(Notice.Kind.INFO, null, "0 will start; 2 skipped: Active"));
+        assertThat(notices.latestProperty().get()).extracting(Notice::kind, Notice::service, Notice::text)
+                .containsExactly(Notice.Kind.INFO, null, "0 will start; 2 skipped: Active");
     }
 
     @Test

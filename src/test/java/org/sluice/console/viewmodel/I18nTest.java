@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.ResourceBundle;
 
 import org.junit.jupiter.api.Test;
 import org.sluice.lifecycle.Operation;
@@ -61,5 +62,25 @@ class I18nTest {
         assertThat(words.get("tab.services")).isEqualTo("서비스");
         assertThat(words.locale()).isEqualTo(Locale.KOREAN);
         assertThat(heard).containsExactly(Locale.KOREAN);
+    }
+
+    @Test
+    void englishIsTheBaseBundleEvenOnAMachineWhoseLanguageIsKorean() {
+        Locale system = Locale.getDefault();
+        Locale.setDefault(Locale.KOREA);
+        // A bundle found before under another default must not answer for this one.
+        ResourceBundle.clearCache();
+        try {
+            I18n english = new I18n(Locale.ENGLISH);
+            assertThat(english.get("tab.services")).isEqualTo("Services");
+            assertThat(english.bundle().getLocale()).as("the base bundle").isEqualTo(Locale.ROOT);
+            assertThat(new I18n(Locale.FRENCH).get("tab.services")).as("a language the console does not have").isEqualTo("Services");
+            I18n switched = new I18n(Locale.KOREAN);
+            switched.use(Locale.ENGLISH);
+            assertThat(switched.get("tab.services")).isEqualTo("Services");
+        } finally {
+            Locale.setDefault(system);
+            ResourceBundle.clearCache();
+        }
     }
 }

@@ -28,6 +28,10 @@ final class FakeConnector implements InstanceConnector {
     final java.util.concurrent.atomic.AtomicInteger resumesFailing = new java.util.concurrent.atomic.AtomicInteger();
     /** When set, suspend and resume are answered only when the test completes it. */
     volatile CompletableFuture<Void> gateAnswer;
+    /** When set, a stop is never answered: the process neither ends nor says anything more. */
+    volatile boolean stopHangs;
+    /** The status a stopped instance's connection reports: -1 when it was lost rather than the process ending. */
+    volatile int stopStatus;
 
     @Override
     public RoleInstance connect(String service, int index, InetSocketAddress address, String token, InstanceListener listener)
@@ -116,8 +120,12 @@ final class FakeConnector implements InstanceConnector {
         @Override
         public CompletableFuture<Void> stop() {
             asked.add("stop");
+            heard.add("stop");
+            if (connector.stopHangs) {
+                return new CompletableFuture<>();
+            }
             alive = false;
-            listener.onEvent(new InstanceEvent.Exited(0, true));
+            listener.onEvent(new InstanceEvent.Exited(connector.stopStatus, true));
             return CompletableFuture.completedFuture(null);
         }
 

@@ -122,6 +122,44 @@ class KubernetesHostTest {
         assertEquals(1, client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get().getSpec().getReplicas());
     }
 
+    @Test
+    void aRunThatExitsBeforeItIsReadyEndsTheRestartUnderWayAndCountsAsAnotherCrash() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        createActive(h);
+        java.util.concurrent.BlockingQueue<OperationRecord> restarts = new java.util.concurrent.LinkedBlockingQueue<>();
+        h.addListener(new Operations(record -> {
+            if (record.operation() == Operation.INSTANCE_RESTART) {
+                restarts.add(record);
+            }
+        }));
+
+        // The pod goes; the one in its place cannot have its gate opened, so it never counts as ready.
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+        pods.delete("orders-a");
+        OperationRecord first = restarts.poll(20, TimeUnit.SECONDS);
+        assertEquals(Outcome.RUNNING, first.outcome());
+        assertEquals(1, first.crash().orElseThrow().crashesInARow());
+        pods.ready(ORDERS, "orders-b", "10.0.0.2");
+
+        OperationRecord firstEnded = restarts.poll(20, TimeUnit.SECONDS);
+        assertEquals(first.requestId(), firstEnded.requestId());
+        assertEquals(Outcome.FAILED, firstEnded.outcome());
+        assertTrue(firstEnded.error().orElseThrow().contains("exited again before it was ready"), firstEnded.error().orElseThrow());
+        OperationRecord second = restarts.poll(20, TimeUnit.SECONDS);
+        assertEquals(Outcome.RUNNING, second.outcome());
+        assertEquals(2, second.crash().orElseThrow().crashesInARow());
+
+        // Kubernetes restarts the stopped container in its pod; this run takes its gate and is ready.
+        pods.put(ORDERS, "orders-b", "10.0.0.2", true, 1, 0);
+        OperationRecord secondEnded = restarts.poll(20, TimeUnit.SECONDS);
+        assertEquals(second.requestId(), secondEnded.requestId());
+        assertEquals(Outcome.SUCCEEDED, secondEnded.outcome());
+        InstanceView instance = h.service("orders").orElseThrow().instances().getFirst();
+        assertEquals(InstanceStatus.RUNNING, instance.status());
+        assertEquals(2, instance.crashesInARow());
+        assertEquals(1, launches.get());
+    }
+
     private String templateHash() {
         return client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get()
                 .getSpec().getTemplate().getMetadata().getAnnotations().get(KubernetesInstanceLauncher.HASH_ANNOTATION);

@@ -60,6 +60,13 @@ class KubernetesInstanceLauncherTest {
         }
     };
 
+    /** Waits until {@code connection} has been asked {@code word}. */
+    private static void awaitHeard(FakeConnector.Connection connection, String word) throws InterruptedException {
+        for (String heard; !word.equals(heard = connection.heard.poll(10, TimeUnit.SECONDS)); ) {
+            assertNotNull(heard, "never asked to " + word + ": " + connection.asked);
+        }
+    }
+
     private void awaitReadies(int count) throws InterruptedException {
         assertTrue(readies.tryAcquire(count, 10, TimeUnit.SECONDS), "Ready said fewer than " + count + " times: " + events);
     }
@@ -327,6 +334,75 @@ class KubernetesInstanceLauncherTest {
         instance.ready().get(10, TimeUnit.SECONDS);
 
         assertEquals(List.of("resume", "resume"), connector.next().asked);
+    }
+
+    @Test
+    void aRunWhoseGateCannotBeSetIsAProblemAndExitsNotReadyAndIsAskedToStop() throws Exception {
+        // Counted as ready with its gate closed, an Active service's instance would refuse every message.
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        FakeConnector.Connection connection = connector.next();
+
+        awaitHeard(connection, "stop");
+        assertEquals(List.of("resume", "resume", "resume", "stop"), connection.asked);
+
+        assertFalse(instance.ready().isDone(), "ready with a gate that was never set");
+        assertEquals(2, events.size(), events.toString());
+        String problem = assertInstanceOf(InstanceEvent.Problem.class, events.get(0)).message();
+        assertTrue(problem.contains("Instance 0 of orders") && problem.contains("run 1") && problem.contains("pod orders-a")
+                && problem.contains("the connection to /10.0.0.1:7400 was reset"), problem);
+        assertEquals(new InstanceEvent.Exited(-1, false), events.get(1));
+        assertTrue(instance.address().isEmpty());
+    }
+
+    @Test
+    void aRunWhoseGateFailedAndThatDoesNotEndInTimeHasItsPodDeletedAndTheNextPodRunsTheInstance() throws Exception {
+        launcher.gateStopWait(Duration.ofMillis(200));
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+        connector.stopHangs = true;
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+
+        client.pods().inNamespace(Pods.NAMESPACE).withName("orders-a").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+        assertTrue(connector.next().asked.contains("stop"));
+
+        // The Deployment puts another pod in its place: it runs the same instance.
+        connector.stopHangs = false;
+        pods.ready(definition, "orders-b", "10.0.0.2");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        assertEquals(new InetSocketAddress("10.0.0.2", KubernetesInstanceLauncher.PROTOCOL_PORT), instance.address().orElseThrow());
+    }
+
+    @Test
+    void aRunWhoseGateFailedAndWhoseConnectionIsLostHasItsPodDeletedAtOnce() throws Exception {
+        // Far longer than the test waits: only the lost connection can have the pod deleted.
+        launcher.gateStopWait(Duration.ofMinutes(5));
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+        connector.stopStatus = -1;
+        ServiceDefinition definition = orders(1);
+        launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+
+        client.pods().inNamespace(Pods.NAMESPACE).withName("orders-a").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRunWhoseGateFailedAndThatEndsWhenAskedKeepsItsPodForKubernetesToRestart() throws Exception {
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+        ServiceDefinition definition = orders(1);
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        awaitHeard(connector.next(), "stop");
+
+        // The kubelet restarts the ended container in its pod: the new run is connected to and opened.
+        pods.put(definition, "orders-a", "10.0.0.1", true, 1, 0);
+        instance.ready().get(10, TimeUnit.SECONDS);
+        assertEquals(2, connector.all.size());
+        assertEquals(List.of("resume"), connector.all.get(1).asked);
+        assertTrue(client.pods().inNamespace(Pods.NAMESPACE).withName("orders-a").get() != null);
     }
 
     @Test

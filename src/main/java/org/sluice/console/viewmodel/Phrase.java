@@ -1,0 +1,31 @@
+package org.sluice.console.viewmodel;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Words kept to be said later, in whatever language the console speaks then: a message key and
+ * its arguments ({@link I18n#say}). An argument that is itself a phrase (an operation's or a
+ * state's name) is said in that language too; other arguments (names, numbers, a host's own
+ * reason) are given as they are. A phrase without a key is a text said as it is.
+ *
+ * @param key       the message key, or {@code null} for a text said as it is
+ * @param arguments the key's arguments, or the text alone
+ */
+public record Phrase(String key, List<Object> arguments) {
+    public Phrase {
+        // Arguments may be null (a failure without a message); List.copyOf would refuse them.
+        arguments = Collections.unmodifiableList(new ArrayList<>(arguments));
+    }
+
+    /** The phrase of {@code key} with {@code arguments}. */
+    public static Phrase of(String key, Object... arguments) {
+        return new Phrase(java.util.Objects.requireNonNull(key, "key"), java.util.Arrays.asList(arguments));
+    }
+
+    /** A text that is said as it is, in every language (e.g. a reason a host gave). */
+    public static Phrase text(String text) {
+        return new Phrase(null, java.util.Arrays.asList(text));
+    }
+}

@@ -1,0 +1,121 @@
+package org.sluice.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoop;
+import io.netty.channel.nio.NioEventLoopGroup;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The front door's kept connections to instances, and what it keeps per instance address. */
+@Timeout(30)
+class InstanceLinksTest {
+    private final NioEventLoopGroup loops = new NioEventLoopGroup(1);
+    private final EventLoop loop = loops.next();
+    private final InstanceLinks links = new InstanceLinks(Duration.ofSeconds(5), Duration.ofSeconds(10));
+
+    @AfterEach
+    void close() {
+        loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+
+    /** The status of the answer to one message posted to {@code address}, from the loop as the door posts. */
+    private int post(InetSocketAddress address) throws Exception {
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        loop.execute(() -> links.post(loop, address, Unpooled.copiedBuffer("m", StandardCharsets.UTF_8), new InstanceLinks.Reply() {
+            @Override
+            public void answered(InstanceLinks.Answer answer) {
+                answer.body().release();
+                status.complete(answer.status());
+            }
+
+            @Override
+            public void failed(IOException cause) {
+                status.completeExceptionally(cause);
+            }
+        }));
+        return status.get(10, TimeUnit.SECONDS);
+    }
+
+    /** The addresses the loop keeps anything for, read on the loop, after whatever it was doing. */
+    private Set<InetSocketAddress> kept() throws Exception {
+        return loop.submit(() -> links.addressesOf(loop)).get(10, TimeUnit.SECONDS);
+    }
+
+    /** Stands in for an instance on one connection: answers each message, closing after {@code answers} of them. */
+    private static Thread instance(ServerSocket server, int answers) {
+        return Thread.ofVirtual().start(() -> {
+            try (Socket connection = server.accept()) {
+                InputStream in = connection.getInputStream();
+                OutputStream out = connection.getOutputStream();
+                for (int i = 1; i <= answers; i++) {
+                    readHead(in);
+                    in.readNBytes(1);
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" + (i == answers ? "Connection: close\r\n" : "") + "\r\nok")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                in.read();
+            } catch (IOException e) {
+                // The test is over.
+            }
+        });
+    }
+
+    @Test
+    void anAddressIsForgottenWhenItsLastConnectionCloses() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            instance(server, 2);
+
+            assertThat(post(address)).isEqualTo(200);
+            assertThat(kept()).containsExactly(address);
+            // The kept connection carries the second message; the instance closes it after its answer.
+            assertThat(post(address)).isEqualTo(200);
+
+            assertThat(kept()).isEmpty();
+        }
+    }
+
+    @Test
+    void forgettingAnAddressClosesItsIdleConnectionsAndDropsItsEntry() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            Thread stand = instance(server, 5);
+            assertThat(post(address)).isEqualTo(200);
+
+            links.forget(address);
+
+            assertThat(kept()).isEmpty();
+            // The instance sees its connection closed by the door.
+            stand.join(Duration.ofSeconds(10));
+            assertThat(stand.isAlive()).isFalse();
+        }
+    }
+
+    private static void readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed in the head: " + head);
+            }
+            head.append((char) b);
+        }
+    }
+}
