@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -375,9 +376,14 @@ public final class RemoteFleet implements Fleet {
                     ended(progress.record());
                 }
             }
-            case FleetEvent.InstanceStatusChanged changed -> updateInstance(service, changed.index(), i -> new InstanceSnapshot(
-                    i.service(), i.index(), changed.status(), i.throttle(), i.causes(), i.throttledSinceMs(), i.lastSample(),
-                    changed.crashesInARow(), changed.cause()));
+            case FleetEvent.InstanceStatusChanged changed -> {
+                // An instance the snapshot did not have yet (one a restarted host starts again) is added.
+                addInstanceIfAbsent(service, new InstanceSnapshot(service, changed.index(), changed.status(), ThrottleState.NORMAL,
+                        Set.of(), OptionalLong.empty(), Optional.empty(), changed.crashesInARow(), changed.cause()));
+                updateInstance(service, changed.index(), i -> new InstanceSnapshot(
+                        i.service(), i.index(), changed.status(), i.throttle(), i.causes(), i.throttledSinceMs(), i.lastSample(),
+                        changed.crashesInARow(), changed.cause()));
+            }
             case FleetEvent.InstanceSampled sampled -> updateInstance(service, sampled.index(), i -> new InstanceSnapshot(
                     i.service(), i.index(), i.status(), i.throttle(), i.causes(), i.throttledSinceMs(), Optional.of(sampled.sample()),
                     i.crashesInARow(), i.restartCause()));
@@ -394,6 +400,19 @@ public final class RemoteFleet implements Fleet {
             case FleetEvent.EngineStatusChanged changed -> engines = Map.of(ServiceSnapshot.THIS_HOST, changed.status());
         }
         publish(event);
+    }
+
+    private void addInstanceIfAbsent(String service, InstanceSnapshot added) {
+        mirror.computeIfPresent(service, (n, s) -> {
+            if (s.instances().stream().anyMatch(i -> i.index() == added.index())) {
+                return s;
+            }
+            List<InstanceSnapshot> instances = new ArrayList<>(s.instances());
+            instances.add(added);
+            instances.sort(java.util.Comparator.comparingInt(InstanceSnapshot::index));
+            return new ServiceSnapshot(s.definition(), s.state(), s.running(), List.copyOf(instances), s.lastOperation(), s.endpoint(),
+                    s.host());
+        });
     }
 
     private void updateInstance(String service, int index, java.util.function.UnaryOperator<InstanceSnapshot> change) {

@@ -169,6 +169,12 @@ class RemoteFleetTest {
                 RemoteFleet following = RemoteFleet.connect("restarted host", restarted.client(), new RemoteFleet.Settings(
                         Duration.ofMillis(20), Duration.ofMillis(200), Duration.ofSeconds(45), System::currentTimeMillis))) {
             following.subscribe(heard);
+            java.util.concurrent.CountDownLatch eachLeftDown = new java.util.concurrent.CountDownLatch(orders().units());
+            following.subscribe(e -> {
+                if (e instanceof FleetEvent.InstanceStatusChanged c && c.status() == org.sluice.lifecycle.InstanceStatus.FAILED) {
+                    eachLeftDown.countDown();
+                }
+            });
             BlockingQueue<RemoteFleet.Connection> states = new LinkedBlockingQueue<>();
             following.onConnection(states::add);
             // Following before the host opens, so that no event of its recovery comes before the stream.
@@ -189,6 +195,14 @@ class RemoteFleetTest {
             assertThat(following.operations(OperationQuery.all(50).forService("orders")))
                     .filteredOn(r -> r.operation().byHost()).isNotEmpty()
                     .allSatisfy(r -> assertThat(r.crash().orElseThrow().cause()).isEqualTo(RestartCause.HOST_RESTART));
+            assertThat(eachLeftDown.await(15, TimeUnit.SECONDS)).as("every instance left down within 15 s").isTrue();
+            // The instances the host started again are in the followed snapshot too, not only in the events:
+            // a console that opens the service's details now sees them left down.
+            assertThat(following.snapshot().services()).filteredOn(s -> s.name().equals("orders")).singleElement()
+                    .satisfies(s -> assertThat(s.instances()).hasSize(s.definition().units()).allSatisfy(i -> {
+                        assertThat(i.status()).isEqualTo(org.sluice.lifecycle.InstanceStatus.FAILED);
+                        assertThat(i.restartCause()).isEqualTo(RestartCause.HOST_RESTART);
+                    }));
         }
     }
 
