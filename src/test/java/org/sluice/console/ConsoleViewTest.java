@@ -316,6 +316,50 @@ class ConsoleViewTest {
         waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE && row("billing").getState() == ServiceState.ACTIVE);
     }
 
+    /** Presses Enter in the dialog showing, which asks to go ahead with {@code what}, and waits for it to close. */
+    private static void hurriedEnter(FxRobot robot, String what) throws Exception {
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        DialogPane dialog = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+        assertThat(((Button) dialog.lookupButton(javafx.scene.control.ButtonType.CANCEL)).isDefaultButton())
+                .as("Cancel is the default button of %s", what).isTrue();
+        assertThat(((Button) dialog.lookupButton(javafx.scene.control.ButtonType.OK)).isDefaultButton())
+                .as("the button that goes ahead with %s is not the default", what).isFalse();
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    }
+
+    @Test
+    void aHurriedEnterInADestructiveConfirmationGoesNoFurther(FxRobot robot) throws Exception {
+        waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE && console.session.services().row("billing")
+                .map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        int launches = console.launcher.launchedCount("orders");
+        javafx.application.Platform.runLater(menuItem(menu(robot, "menu-account"), "menu-disable-account")::fire);
+        hurriedEnter(robot, "Disable account");
+
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(row("orders"))));
+        javafx.application.Platform.runLater(menuItem(menu(robot, "menu-service"), "menu-ServiceUpdate")::fire);
+        hurriedEnter(robot, "Service update");
+
+        robot.interact(() -> table.getSelectionModel().selectAll());
+        javafx.scene.control.MenuButton bulk = robot.lookup("#bulk-actions").queryAs(javafx.scene.control.MenuButton.class);
+        for (String operation : List.of("Stop", "Restart", "Suspend")) {
+            MenuItem item = bulk.getItems().stream().filter(i -> i.getText().startsWith(operation)).findFirst().orElseThrow();
+            javafx.application.Platform.runLater(item::fire);
+            hurriedEnter(robot, "bulk " + operation);
+        }
+
+        robot.clickOn(actions(robot, "billing").button(Operation.DELETE));
+        waitUntil(() -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
+        robot.clickOn("#delete-confirmation").write("billing");
+        hurriedEnter(robot, "Delete");
+
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(row("orders").getState()).isEqualTo(ServiceState.ACTIVE);
+        assertThat(row("billing").getState()).isEqualTo(ServiceState.ACTIVE);
+        assertThat(console.launcher.launchedCount("orders")).as("orders was not started again").isEqualTo(launches);
+    }
+
     @Test
     void serviceUpdateIsInTheServiceMenuAndAsksFirst(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));

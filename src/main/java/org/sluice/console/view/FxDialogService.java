@@ -90,6 +90,22 @@ public final class FxDialogService implements DialogService {
         ((Button) pane.lookupButton(ButtonType.OK)).setText(i18n.operation(operation));
     }
 
+    /** Operations that stop, take away or interrupt what runs: a hurried Enter must not set them off. */
+    private static final java.util.Set<Operation> DESTRUCTIVE = java.util.EnumSet.of(Operation.STOP, Operation.RESTART,
+            Operation.SUSPEND, Operation.DELETE, Operation.DISABLE, Operation.SERVICE_UPDATE);
+
+    /**
+     * Makes Cancel the default button of {@code pane} when {@code operation} is destructive: Enter,
+     * pressed in a hurry or meant for the window behind, then closes the question and nothing happens.
+     * Going ahead takes a click on the button named for the operation, or Tab to it and Space.
+     */
+    private static void cancelByDefault(DialogPane pane, Operation operation) {
+        if (DESTRUCTIVE.contains(operation)) {
+            ((Button) pane.lookupButton(ButtonType.OK)).setDefaultButton(false);
+            ((Button) pane.lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        }
+    }
+
     @Override
     public boolean confirmDelete(String service) {
         Dialog<Boolean> dialog = dialog(i18n.get("dialog.delete.title", service));
@@ -103,6 +119,7 @@ public final class FxDialogService implements DialogService {
         content.setPrefWidth(420);
         dialog.getDialogPane().setContent(content);
         okSays(dialog.getDialogPane(), Operation.DELETE);
+        cancelByDefault(dialog.getDialogPane(), Operation.DELETE);
         Node ok = dialog.getDialogPane().lookupButton(ButtonType.OK);
         ok.disableProperty().bind(typed.textProperty().isNotEqualTo(service));
         dialog.setResultConverter(button -> button == ButtonType.OK && service.equals(typed.getText()));
@@ -529,6 +546,7 @@ public final class FxDialogService implements DialogService {
     private boolean confirm(Operation operation, String title, String header, String explanation) {
         Dialog<Boolean> dialog = dialog(title);
         okSays(dialog.getDialogPane(), operation);
+        cancelByDefault(dialog.getDialogPane(), operation);
         dialog.setHeaderText(header);
         Label explain = new Label(explanation);
         explain.setWrapText(true);
@@ -547,6 +565,7 @@ public final class FxDialogService implements DialogService {
         alert.setTitle(i18n.get("dialog.bulk.title", i18n.operation(plan.operation())));
         localizeButtons(alert.getDialogPane(), i18n);
         okSays(alert.getDialogPane(), plan.operation());
+        cancelByDefault(alert.getDialogPane(), plan.operation());
         alert.setHeaderText(plan.summary());
         StringBuilder details = new StringBuilder();
         plan.willRun().forEach(name -> details.append("✓ ").append(name).append('\n'));
