@@ -512,6 +512,9 @@ class ConsoleGridViewTest {
         waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
         Button create = (Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
                 .lookupButton(javafx.scene.control.ButtonType.OK);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".form-problems").queryAllAs(Labeled.class)).as("problems said before anything is typed")
+                .extracting(Labeled::getText).allMatch(String::isEmpty);
         robot.clickOn("#definition-name").write("orders");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#definition-problem-name").queryLabeled().getText())

@@ -278,6 +278,14 @@ public final class FxDialogService implements DialogService {
             label.setMinWidth(Region.USE_PREF_SIZE);
             grid.add(label, 0, i + 1);
             grid.add(fields.get(i), 1, i + 1);
+            // A field the operator has been in and left is touched, typed or not: a name left
+            // empty says so then. Before, a new form said nothing against it.
+            String touched = problemFields.get(i);
+            fields.get(i).focusWithinProperty().addListener((o, was, now) -> {
+                if (!now) {
+                    form.touch(touched);
+                }
+            });
             // What is wrong with a field is said beside it, as the user types.
             Label problem = new Label() {
                 // The grid asks for a row's height without a width, and a wrapping label then
@@ -304,7 +312,10 @@ public final class FxDialogService implements DialogService {
         fieldColumn.setPrefWidth(320);
         grid.getColumnConstraints().setAll(new ColumnConstraints(), fieldColumn, new ColumnConstraints());
         dialog.getDialogPane().setContent(grid);
-        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.canSubmitProperty().not());
+        // A new form's Create, pressed with problems not said yet, says them (see newService); an
+        // existing service's form says its problems from the start.
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(isNew ? form.blockedProperty()
+                : form.canSubmitProperty().not());
         dialog.setOnShown(e -> {
             (isNew ? name : units.getEditor()).requestFocus();
             fitWindow(dialog);

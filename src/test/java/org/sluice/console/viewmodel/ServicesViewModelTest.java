@@ -434,6 +434,34 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aNewServiceFormSaysNothingIsWrongBeforeAFieldIsTouchedAndEverythingOnAnAttemptToCreate() {
+        dialogs.newServiceAnswer = form -> {
+            assertThat(form.validProperty().get()).as("an empty form cannot be created").isFalse();
+            assertThat(form.problemProperty("name").get()).as("the name, not typed yet").isEmpty();
+            assertThat(form.problemProperty("destination").get()).as("the destination, not typed yet").isEmpty();
+            assertThat(form.blockedProperty().get()).as("Create, with nothing said against it yet").isFalse();
+
+            // A field left without typing has been touched.
+            form.touch("name");
+            assertThat(form.problemProperty("name").get()).isNotEmpty();
+            assertThat(form.problemProperty("destination").get()).isEmpty();
+            form.nameProperty().set("refunds");
+            assertThat(form.problemProperty("name").get()).isEmpty();
+            assertThat(form.blockedProperty().get()).isFalse();
+
+            // An attempt to create says everything that is wrong and creates nothing.
+            form.submit();
+            assertThat(form.problemProperty("destination").get()).isNotEmpty();
+            assertThat(form.blockedProperty().get()).as("Create, with a problem shown").isTrue();
+            form.destinationProperty().set("dir:/tmp/refunds");
+            assertThat(form.blockedProperty().get()).isFalse();
+            form.submit();
+        };
+        model.createService();
+        assertThat(fleet.calls).containsExactly("create refunds");
+    }
+
+    @Test
     void aNewServiceTheHostRefusesKeepsTheFormOpenWithWhatWasTypedAndTheHostsReason() {
         add("orders", ServiceState.ACTIVE);
         // Another console created billing a moment ago; this grid has not heard of it yet.
