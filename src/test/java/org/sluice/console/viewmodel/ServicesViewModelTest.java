@@ -396,6 +396,19 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aServiceBeingCreatedWhoseInstancesStartSaysStartingNotOk() {
+        ServiceRowViewModel row = add("orders", ServiceState.CREATING);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.STARTING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.STARTING, Optional.empty())));
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.STARTING);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(row.healthProperty().get()).as("one of two up").isEqualTo(ServiceHealth.STARTING);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.ServiceStateChanged("orders", ServiceState.ACTIVE, Optional.empty())));
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+    }
+
+    @Test
     void aServiceWhoseStateRunsNoInstancesHasNoHealthToShow() {
         // "Ok" with none running would say something untrue of a service that runs none.
         for (ServiceState none : List.of(ServiceState.STOPPED, ServiceState.START_FAILED, ServiceState.CREATE_FAILED,
