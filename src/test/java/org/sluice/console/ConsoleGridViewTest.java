@@ -639,10 +639,13 @@ class ConsoleGridViewTest {
         // It opens on the count the service has: scaling to it would change nothing.
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(ok.isDisabled()).as("OK with the service's own count").isTrue();
+        assertThat(robot.lookup("#scale-problem").queryLabeled().getText()).as("a problem said before anything is typed").isEmpty();
+        // Typed straight away, without a click into the field: the dialog opens with it ready.
+        robot.type(javafx.scene.input.KeyCode.DIGIT1);
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
                 .isEqualTo("The service already has 1 unit; type another number.");
-        // Typed straight away, without a click into the field: the dialog opens with it ready.
-        robot.type(javafx.scene.input.KeyCode.DIGIT1, javafx.scene.input.KeyCode.DIGIT2);
+        robot.type(javafx.scene.input.KeyCode.DIGIT2);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
                 .as("with %s typed", robot.lookup("#scale-units .text-field").queryTextInputControl().getText())

@@ -151,8 +151,19 @@ public final class FxDialogService implements DialogService {
         int had = Math.max(ServiceDefinition.MIN_UNITS, Math.min(ServiceDefinition.MAX_UNITS, current));
         // Scaling to the count the service has would change nothing, and say it succeeded.
         javafx.beans.binding.BooleanBinding same = Bindings.createBooleanBinding(() -> Integer.valueOf(had).equals(typed.get()), typed);
+        // Said once the operator has typed: opened on the service's own count, the dialog said at
+        // once that something was wrong, before anything was typed. Scale stays disabled meanwhile.
+        String opened = units.getEditor().getText();
+        javafx.beans.property.BooleanProperty edited = new javafx.beans.property.SimpleBooleanProperty();
+        units.getEditor().textProperty().addListener((o, was, now) -> {
+            if (!now.equals(opened)) {
+                edited.set(true);
+            }
+        });
+        // The count it has, typed over itself, changes no text and is typed all the same.
+        units.getEditor().addEventFilter(javafx.scene.input.KeyEvent.KEY_TYPED, e -> edited.set(true));
         problem.textProperty().bind(Bindings.when(typed.isNull()).then(i18n.get("definition.problem.units"))
-                .otherwise(Bindings.when(same).then(i18n.get("dialog.scale.same", had)).otherwise("")));
+                .otherwise(Bindings.when(same.and(edited)).then(i18n.get("dialog.scale.same", had)).otherwise("")));
         VBox content = new VBox(10, new Label(i18n.get("dialog.scale.explain")), units, problem);
         content.setPadding(new Insets(10));
         dialog.getDialogPane().setContent(content);
