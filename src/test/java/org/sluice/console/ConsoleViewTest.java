@@ -316,6 +316,36 @@ class ConsoleViewTest {
         waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE && row("billing").getState() == ServiceState.ACTIVE);
     }
 
+    @Test
+    void theMenusTheShortcutsHelpAndTheEmptyEventListSayWhatIsTrue(FxRobot robot) throws Exception {
+        waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE);
+        // An item that opens a dialog says so with an ellipsis.
+        Menu file = robot.lookup(".menu-bar").queryAs(MenuBar.class).getMenus().get(0);
+        assertThat(file.getItems()).extracting(MenuItem::getText).contains("Restore from backup…");
+        assertThat(robot.lookup("#button-restore").queryAs(Button.class).getText()).isEqualTo("Restore from backup…");
+
+        // The shortcuts help does not claim a key for every action: Service update has none.
+        assertThat(menuItem(menu(robot, "menu-service"), "menu-ServiceUpdate").getAccelerator()).isNull();
+        robot.type(javafx.scene.input.KeyCode.F1);
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        DialogPane help = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+        try {
+            assertThat(help.getHeaderText()).doesNotContain("Every action")
+                    .isEqualTo("The actions that have a key. Service actions apply to the selected service.");
+        } finally {
+            robot.interact(() -> help.getScene().getWindow().hide());
+        }
+
+        // An empty list of throttle events says what will show there.
+        robot.clickOn("#tab-dashboard .tab-label");
+        waitUntil(() -> robot.lookup("#throttle-events").tryQuery().isPresent());
+        javafx.scene.control.ListView<?> events = robot.lookup("#throttle-events").queryAs(javafx.scene.control.ListView.class);
+        assertThat(events.getItems()).isEmpty();
+        assertThat(events.getPlaceholder()).isInstanceOf(javafx.scene.control.Label.class);
+        assertThat(((javafx.scene.control.Label) events.getPlaceholder()).getText())
+                .isEqualTo("No throttle events yet. An instance that becomes throttled or recovers is listed here.");
+    }
+
     /** Presses Enter in the dialog showing, which asks to go ahead with {@code what}, and waits for it to close. */
     private static void hurriedEnter(FxRobot robot, String what) throws Exception {
         waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());

@@ -132,6 +132,10 @@ public final class DashboardView extends BorderPane {
         eventsTitle.setPadding(new Insets(6, 8, 2, 8));
         ListView<ThrottleEvent> events = new ListView<>(model.events());
         events.setId("throttle-events");
+        Label noEvents = new Label(i18n.get("dashboard.noEvents"));
+        noEvents.setWrapText(true);
+        noEvents.setPadding(new Insets(10));
+        events.setPlaceholder(noEvents);
         events.setCellFactory(v -> new javafx.scene.control.ListCell<>() {
             private final java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter
                     .ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(i18n.locale())
