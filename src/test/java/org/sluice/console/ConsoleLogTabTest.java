@@ -129,4 +129,28 @@ class ConsoleLogTabTest {
         assertThat(lines.getItems()).as("the closed tab's list let go of the log").isEmpty();
         assertThat(onFx(() -> console.session.openLogTabs())).isZero();
     }
+
+    @Test
+    void aLogTabStaysSelectedAcrossALanguageSwitchInTheNewLanguageAndTheOldOneLetsGoOfItsLog(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        console.launcher.writeLog("orders", 0, "listening on 127.0.0.1\n");
+        robot.clickOn(tableRow(robot, "orders"));
+        robot.clickOn("#details-log-tab");
+        waitUntil(() -> robot.lookup("#instance-log-open-tab").tryQuery().map(Node::isVisible).orElse(false));
+        robot.clickOn("#instance-log-open-tab");
+        waitUntil(() -> tab("tab-log-orders-0") != null && tab("tab-log-orders-0").isSelected());
+        robot.clickOn(robot.from(tab("tab-log-orders-0").getContent()).lookup("#instance-log-search").queryAs(Node.class)).write("listen");
+        org.sluice.console.view.MainView before = onFx(() -> console.session.mainView());
+
+        robot.interact(() -> console.session.language(Locale.KOREAN));
+        Tab log = tab("tab-log-orders-0");
+        assertThat(log).as("the log's tab, made again").isNotNull();
+        assertThat(log.isSelected()).isTrue();
+        assertThat(onFx(log::getText)).isEqualTo("orders 인스턴스 0 로그");
+        ListView<String> lines = onFx(() -> logIn(log));
+        waitUntil(() -> lines.getItems().contains("listening on 127.0.0.1"));
+        assertThat(onFx(() -> ((javafx.scene.control.TextField) log.getContent().lookup("#instance-log-search")).getText()))
+                .as("the search typed before the switch").isEqualTo("listen");
+        assertThat(onFx(before::subscriptionCount)).as("what the old view still holds").isZero();
+    }
 }
