@@ -123,6 +123,7 @@ class ConsoleLogTabTest {
         waitUntil(() -> lines.getItems().contains("ready"));
 
         // Closed, the tab goes and its log is no longer followed.
+        waitUntil(() -> robot.lookup("#tab-log-billing-0 .tab-close-button").tryQuery().map(Node::isVisible).orElse(false));
         robot.clickOn("#tab-log-billing-0 .tab-close-button");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(tab("tab-log-billing-0")).isNull();
@@ -152,5 +153,27 @@ class ConsoleLogTabTest {
         assertThat(onFx(() -> ((javafx.scene.control.TextField) log.getContent().lookup("#instance-log-search")).getText()))
                 .as("the search typed before the switch").isEqualTo("listen");
         assertThat(onFx(before::subscriptionCount)).as("what the old view still holds").isZero();
+    }
+
+    @Test
+    void ctrlWClosesTheLogTabShownAndNothingElse(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
+        robot.interact(() -> console.session.mainView().showServiceDetails(console.session.services().row("orders").orElseThrow()));
+        robot.clickOn("#details-log-tab");
+        waitUntil(() -> robot.lookup("#instance-log-open-tab").tryQuery().map(Node::isVisible).orElse(false));
+        robot.clickOn("#instance-log-open-tab");
+        waitUntil(() -> tab("tab-log-orders-0") != null && tab("tab-log-orders-0").isSelected());
+
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.W)
+                .release(javafx.scene.input.KeyCode.W, javafx.scene.input.KeyCode.CONTROL);
+        waitUntil(() -> tab("tab-log-orders-0") == null);
+        assertThat(onFx(() -> console.session.openLogTabs())).isZero();
+
+        // On Services, which does not close, Ctrl+W does nothing.
+        robot.clickOn("#tab-services .tab-label");
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.W)
+                .release(javafx.scene.input.KeyCode.W, javafx.scene.input.KeyCode.CONTROL);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> mainTabs().getTabs().size())).isEqualTo(2);
     }
 }

@@ -232,6 +232,11 @@ public final class MainView extends BorderPane {
         showServices.setOnAction(e -> tabs.getSelectionModel().select(0));
         MenuItem showDashboard = item(i18n.get("tab.dashboard"), null, new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
         showDashboard.setOnAction(e -> tabs.getSelectionModel().select(1));
+        MenuItem closeLog = item(i18n.get("action.closeLogTab"), null, new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN));
+        closeLog.setId("menu-close-log-tab");
+        closeLog.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> !logTabs.containsValue(tabs.getSelectionModel().getSelectedItem()), tabs.getSelectionModel().selectedItemProperty()));
+        closeLog.setOnAction(e -> closeLogTab(tabs.getSelectionModel().getSelectedItem()));
         MenuItem find = item(i18n.get("action.search"), null, new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN));
         find.setOnAction(e -> search.requestFocus());
         ToggleGroup themes = new ToggleGroup();
@@ -247,7 +252,8 @@ public final class MainView extends BorderPane {
         language.getItems().addAll(languageItem(languages, i18n.get("language.system"), Optional.empty()),
                 languageItem(languages, "English", Optional.of(Locale.ENGLISH)),
                 languageItem(languages, "한국어", Optional.of(Locale.KOREAN)));
-        view.getItems().setAll(showServices, showDashboard, find, new SeparatorMenuItem(), light, dark, new SeparatorMenuItem(), language);
+        view.getItems().setAll(showServices, showDashboard, closeLog, find, new SeparatorMenuItem(), light, dark, new SeparatorMenuItem(),
+                language);
 
         Menu help = new Menu(i18n.get("menu.help"));
         MenuItem keys = item(i18n.get("action.shortcuts"), null, new KeyCodeCombination(KeyCode.F1));
@@ -299,9 +305,10 @@ public final class MainView extends BorderPane {
             made.setGraphic(Icons.LOG.create());
             made.setTooltip(new Tooltip(title));
             made.setOnClosed(e -> {
-                logTabs.remove(key);
-                view.dispose();
-                closed.run();
+                if (logTabs.remove(key) != null) {
+                    view.dispose();
+                    closed.run();
+                }
             });
             logTabs.put(key, made);
             tabs.getTabs().add(made);
@@ -309,6 +316,14 @@ public final class MainView extends BorderPane {
         }
         if (select) {
             tabs.getSelectionModel().select(tab);
+        }
+    }
+
+    /** Closes {@code tab} as its close button does, when it is an instance's log tab (Ctrl+W). */
+    private void closeLogTab(Tab tab) {
+        if (tab != null && logTabs.containsValue(tab)) {
+            tabs.getTabs().remove(tab);
+            javafx.event.Event.fireEvent(tab, new javafx.event.Event(Tab.CLOSED_EVENT));
         }
     }
 
