@@ -74,6 +74,8 @@ final class ConsoleSession implements AutoCloseable {
     /** The throttle notifications over the current view, ended with it. */
     private javafx.util.Subscription notifications = javafx.util.Subscription.EMPTY;
     private final FleetEventPump pump;
+    /** The instance logs open in tabs of their own, by key, in the order they were opened; kept over a language switch. */
+    private final java.util.Map<String, InstanceLogViewModel> logTabs = new java.util.LinkedHashMap<>();
     /** While the views are made again: the grid's selection passes from the old table to the new. */
     private boolean switching;
     /** When notices come and how old they are; the console's clock, or a test's. */
@@ -152,8 +154,15 @@ final class ConsoleSession implements AutoCloseable {
         detailsView = new ServiceDetailsView(details, log, i18n);
         detailsView.offerBundle(bundles.saveServiceCommand());
         detailsView.offerEpisodeBundle(bundles.selectedEpisodeProperty(), bundles.saveEpisodeCommand());
+        detailsView.offerLogTab(() -> {
+            if (log.serviceProperty().get() != null && log.instanceProperty().get() != null) {
+                openLogTab(log.serviceProperty().get(), log.instanceProperty().get());
+            }
+        });
         MainView made = new MainView(services, hosts, bulk, notices, i18n, shell, detailsView, this::dashboardView);
         made.offerBundle(bundles.saveServiceCommand());
+        // A view made again after a language switch has the log tabs of the one before it.
+        logTabs.forEach((key, model) -> made.showLogTab(key, logTabTitle(model), model, () -> logTabs.remove(key), false));
         notifications = ThrottleNotifications.follow(dashboard, i18n, made);
         return made;
     }
@@ -251,6 +260,11 @@ final class ConsoleSession implements AutoCloseable {
         if (detailsView.isLogShowing()) {
             log.tick(nowMs);
         }
+        logTabs.forEach((key, model) -> {
+            if (view.isLogTabShowing(key)) {
+                model.tick(nowMs);
+            }
+        });
         if (dashboardView != null) {
             dashboardView.pulse(nowMs);
         }
@@ -312,6 +326,7 @@ final class ConsoleSession implements AutoCloseable {
         if (dashboardView == null) {
             dashboardView = new DashboardView(dashboard, hosts, traffic, serviceNames, i18n, this::openLog);
             dashboardView.offerBundle(bundles::saveInstance);
+            dashboardView.offerLogTab(this::openLogTab);
         }
         return dashboardView;
     }
@@ -321,6 +336,31 @@ final class ConsoleSession implements AutoCloseable {
         services.row(service).ifPresent(view::showServiceDetails);
         log.show(service, index);
         detailsView.showLog();
+    }
+
+    /**
+     * Opens instance {@code index} of {@code service}'s log in a tab of its own, or brings forward
+     * the tab that shows it already. Each tab has its own log view model: it follows, searches and
+     * scrolls apart from the details' log.
+     */
+    private void openLogTab(String service, int index) {
+        String key = service + "-" + index;
+        InstanceLogViewModel model = logTabs.get(key);
+        if (model == null) {
+            model = new InstanceLogViewModel(fleet, executor, i18n);
+            model.show(service, index);
+            logTabs.put(key, model);
+        }
+        view.showLogTab(key, logTabTitle(model), model, () -> logTabs.remove(key), true);
+    }
+
+    private String logTabTitle(InstanceLogViewModel model) {
+        return i18n.get("log.tab.title", model.serviceProperty().get(), model.instanceProperty().get());
+    }
+
+    /** How many instance logs are open in tabs of their own. */
+    int openLogTabs() {
+        return logTabs.size();
     }
 
     /**

@@ -184,8 +184,7 @@ public final class HostActivityLog implements HostListener {
     }
 
     private static String words(Set<Cause> causes) {
-        return causes.stream().sorted().map(c -> c == Cause.MEMORY ? "memory" : "messages in process")
-                .collect(Collectors.joining(" and "));
+        return Cause.words(causes);
     }
 
     private static String oneDecimal(double value) {

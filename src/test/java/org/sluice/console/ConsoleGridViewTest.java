@@ -488,6 +488,63 @@ class ConsoleGridViewTest {
         }
     }
 
+    /** The best contrast any visible fill or stroke of {@code node} has against {@code plain}. */
+    private static double bestContrast(javafx.scene.layout.Region node, Color plain) {
+        return java.util.stream.Stream.concat(fills(node.getBackground()).stream(), strokes(node.getBorder()).stream())
+                .mapToDouble(c -> contrast(over(c, plain), plain)).max().orElse(1.0);
+    }
+
+    /** Waits until {@code condition} holds or 5 s have passed; the assertions after it say what did not hold. */
+    private static void awaitQuietly(java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            WaitForAsyncUtils.waitFor(5, TimeUnit.SECONDS, condition);
+        } catch (java.util.concurrent.TimeoutException notYet) {
+            // Said by the assertion that follows.
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
+    @Test
+    void keyboardFocusShowsOnTheTabHeadersAndOnTheGridsFocusedRowInBothThemes(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders") && active("billing"));
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        try {
+            for (String theme : List.of("light", "dark")) {
+                robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(theme.equals("dark")
+                        ? new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet()
+                        : new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet()));
+                // The tab headers, reached with Tab: the selected one says it has the focus.
+                robot.interact(() -> console.session.mainView().tabs().requestFocus());
+                WaitForAsyncUtils.waitForFxEvents();
+                javafx.scene.layout.Region header = robot.lookup("#tab-services").queryAs(javafx.scene.layout.Region.class);
+                javafx.scene.layout.Region indicator = (javafx.scene.layout.Region) header.lookup(".focus-indicator");
+                Color under = topFill(header.getBackground()).orElse(theme.equals("dark") ? Color.BLACK : Color.WHITE);
+                assertThat(bestContrast(indicator, under)).as("contrast of the focused tab header's mark, %s theme", theme)
+                        .isGreaterThanOrEqualTo(3.0);
+
+                // The grid, reached with Tab, its focus on a row that is not selected.
+                robot.interact(() -> {
+                    table.requestFocus();
+                    table.getSelectionModel().clearSelection();
+                    int at = table.getItems().indexOf(console.session.services().row("billing").orElseThrow());
+                    table.getFocusModel().focus(at);
+                });
+                // The row takes its focus mark on a later pulse than the one that moved the focus.
+                awaitQuietly(() -> tableRow(robot, "billing").isFocused() && bestContrast(tableRow(robot, "billing"),
+                        topFill(tableRow(robot, "orders").getBackground()).orElse(Color.GRAY)) >= 3.0);
+                TableRow<?> focused = tableRow(robot, "billing");
+                TableRow<?> other = tableRow(robot, "orders");
+                assertThat(focused.isFocused()).isTrue();
+                Color plain = topFill(other.getBackground()).orElse(theme.equals("dark") ? Color.BLACK : Color.WHITE);
+                assertThat(bestContrast(focused, plain)).as("contrast of the focused row's mark, %s theme: %s against %s", theme, fills(focused.getBackground()), plain)
+                        .isGreaterThanOrEqualTo(3.0);
+            }
+        } finally {
+            robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(
+                    new atlantafx.base.theme.PrimerLight().getUserAgentStylesheet()));
+        }
+    }
+
     @Test
     void theSelectedRowStandsOut(FxRobot robot) throws Exception {
         waitUntil(() -> active("orders") && active("billing"));
@@ -512,6 +569,9 @@ class ConsoleGridViewTest {
         waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
         Button create = (Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
                 .lookupButton(javafx.scene.control.ButtonType.OK);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup(".form-problems").queryAllAs(Labeled.class)).as("problems said before anything is typed")
+                .extracting(Labeled::getText).allMatch(String::isEmpty);
         robot.clickOn("#definition-name").write("orders");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#definition-problem-name").queryLabeled().getText())
@@ -579,10 +639,13 @@ class ConsoleGridViewTest {
         // It opens on the count the service has: scaling to it would change nothing.
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(ok.isDisabled()).as("OK with the service's own count").isTrue();
+        assertThat(robot.lookup("#scale-problem").queryLabeled().getText()).as("a problem said before anything is typed").isEmpty();
+        // Typed straight away, without a click into the field: the dialog opens with it ready.
+        robot.type(javafx.scene.input.KeyCode.DIGIT1);
+        WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
                 .isEqualTo("The service already has 1 unit; type another number.");
-        // Typed straight away, without a click into the field: the dialog opens with it ready.
-        robot.type(javafx.scene.input.KeyCode.DIGIT1, javafx.scene.input.KeyCode.DIGIT2);
+        robot.type(javafx.scene.input.KeyCode.DIGIT2);
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
                 .as("with %s typed", robot.lookup("#scale-units .text-field").queryTextInputControl().getText())

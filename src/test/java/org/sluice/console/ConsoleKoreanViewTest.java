@@ -86,10 +86,13 @@ class ConsoleKoreanViewTest {
         javafx.scene.control.DialogPane pane = robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class);
         try {
             // Problems that appear once the form is open: the window has to make room for them.
+            // The name and the destination say theirs once left, empty.
+            robot.clickOn("#definition-name");
             robot.clickOn("#definition-units .text-field").eraseText(1).type(javafx.scene.input.KeyCode.DIGIT9);
             robot.clickOn("#definition-cores .text-field").eraseText(1).type(javafx.scene.input.KeyCode.DIGIT9,
                     javafx.scene.input.KeyCode.DIGIT9);
             robot.clickOn("#definition-memory .text-field").eraseText(3).type(javafx.scene.input.KeyCode.DIGIT1);
+            robot.clickOn("#definition-destination").clickOn("#definition-name");
             WaitForAsyncUtils.waitForFxEvents();
             for (String field : java.util.List.of("name", "units", "coresPerInstance", "memoryMb", "destination")) {
                 javafx.scene.control.Labeled problem = robot.lookup("#definition-problem-" + field).queryLabeled();

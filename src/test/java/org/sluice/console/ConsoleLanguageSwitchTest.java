@@ -36,9 +36,11 @@ import org.testfx.framework.junit5.Start;
 @ExtendWith(ApplicationExtension.class)
 class ConsoleLanguageSwitchTest {
     private ConsoleFixture console;
+    private Stage stage;
 
     @Start
     void start(Stage stage) throws Exception {
+        this.stage = stage;
         console = new ConsoleFixture(stage, Locale.ENGLISH, "billing", "orders");
     }
 
@@ -50,6 +52,41 @@ class ConsoleLanguageSwitchTest {
 
     private ServiceRowViewModel row(String name) {
         return console.session.services().row(name).orElseThrow();
+    }
+
+    /** The width the grid's visible columns take, and the room the grid has for them. */
+    private static String widths(TableView<?> table) {
+        return table.getVisibleLeafColumns().stream().map(c -> c.getText() + " " + Math.round(c.getWidth())).toList().toString();
+    }
+
+    @Test
+    void afterALanguageSwitchIn900PxTheGridsColumnsStillFitTheWindow(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false)
+                && row("orders").lastOperationProperty().get() != null);
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        try {
+            org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+            for (Locale locale : List.of(Locale.KOREAN, Locale.ENGLISH)) {
+                robot.interact(() -> console.session.language(locale));
+                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+                TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+                double columns = table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum();
+                double room = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset();
+                assertThat(columns).as("the columns' widths in %s, %s, in a grid %.0f px wide", locale, widths(table), table.getWidth())
+                        .isLessThanOrEqualTo(room);
+                assertThat(table.lookupAll(".scroll-bar").stream().filter(n -> n instanceof javafx.scene.control.ScrollBar bar
+                        && bar.getOrientation() == javafx.geometry.Orientation.HORIZONTAL && bar.isVisible()).toList())
+                        .as("a sideways scroll bar in %s", locale).isEmpty();
+            }
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
     }
 
     @Test

@@ -317,6 +317,80 @@ class ConsoleViewTest {
     }
 
     @Test
+    void theMenusTheShortcutsHelpAndTheEmptyEventListSayWhatIsTrue(FxRobot robot) throws Exception {
+        waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE);
+        // An item that opens a dialog says so with an ellipsis.
+        Menu file = robot.lookup(".menu-bar").queryAs(MenuBar.class).getMenus().get(0);
+        assertThat(file.getItems()).extracting(MenuItem::getText).contains("Restore from backup…");
+        assertThat(robot.lookup("#button-restore").queryAs(Button.class).getText()).isEqualTo("Restore from backup…");
+
+        // The shortcuts help does not claim a key for every action: Service update has none.
+        assertThat(menuItem(menu(robot, "menu-service"), "menu-ServiceUpdate").getAccelerator()).isNull();
+        robot.type(javafx.scene.input.KeyCode.F1);
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        DialogPane help = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+        try {
+            assertThat(help.getHeaderText()).doesNotContain("Every action")
+                    .isEqualTo("The actions that have a key. Service actions apply to the selected service.");
+        } finally {
+            robot.interact(() -> help.getScene().getWindow().hide());
+        }
+
+        // An empty list of throttle events says what will show there.
+        robot.clickOn("#tab-dashboard .tab-label");
+        waitUntil(() -> robot.lookup("#throttle-events").tryQuery().isPresent());
+        javafx.scene.control.ListView<?> events = robot.lookup("#throttle-events").queryAs(javafx.scene.control.ListView.class);
+        assertThat(events.getItems()).isEmpty();
+        assertThat(events.getPlaceholder()).isInstanceOf(javafx.scene.control.Label.class);
+        assertThat(((javafx.scene.control.Label) events.getPlaceholder()).getText())
+                .isEqualTo("No throttle events yet. An instance that becomes throttled or recovers is listed here.");
+    }
+
+    /** Presses Enter in the dialog showing, which asks to go ahead with {@code what}, and waits for it to close. */
+    private static void hurriedEnter(FxRobot robot, String what) throws Exception {
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isPresent());
+        DialogPane dialog = robot.lookup(".dialog-pane").queryAs(DialogPane.class);
+        assertThat(((Button) dialog.lookupButton(javafx.scene.control.ButtonType.CANCEL)).isDefaultButton())
+                .as("Cancel is the default button of %s", what).isTrue();
+        assertThat(((Button) dialog.lookupButton(javafx.scene.control.ButtonType.OK)).isDefaultButton())
+                .as("the button that goes ahead with %s is not the default", what).isFalse();
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        waitUntil(() -> robot.lookup(".dialog-pane").tryQuery().isEmpty());
+    }
+
+    @Test
+    void aHurriedEnterInADestructiveConfirmationGoesNoFurther(FxRobot robot) throws Exception {
+        waitUntil(() -> row("orders").getState() == ServiceState.ACTIVE && console.session.services().row("billing")
+                .map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        int launches = console.launcher.launchedCount("orders");
+        javafx.application.Platform.runLater(menuItem(menu(robot, "menu-account"), "menu-disable-account")::fire);
+        hurriedEnter(robot, "Disable account");
+
+        TableView<?> table = robot.lookup("#services-table").queryTableView();
+        robot.interact(() -> table.getSelectionModel().select(table.getItems().indexOf(row("orders"))));
+        javafx.application.Platform.runLater(menuItem(menu(robot, "menu-service"), "menu-ServiceUpdate")::fire);
+        hurriedEnter(robot, "Service update");
+
+        robot.interact(() -> table.getSelectionModel().selectAll());
+        javafx.scene.control.MenuButton bulk = robot.lookup("#bulk-actions").queryAs(javafx.scene.control.MenuButton.class);
+        for (String operation : List.of("Stop", "Restart", "Suspend")) {
+            MenuItem item = bulk.getItems().stream().filter(i -> i.getText().startsWith(operation)).findFirst().orElseThrow();
+            javafx.application.Platform.runLater(item::fire);
+            hurriedEnter(robot, "bulk " + operation);
+        }
+
+        robot.clickOn(actions(robot, "billing").button(Operation.DELETE));
+        waitUntil(() -> robot.lookup("#delete-confirmation").tryQuery().isPresent());
+        robot.clickOn("#delete-confirmation").write("billing");
+        hurriedEnter(robot, "Delete");
+
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(row("orders").getState()).isEqualTo(ServiceState.ACTIVE);
+        assertThat(row("billing").getState()).isEqualTo(ServiceState.ACTIVE);
+        assertThat(console.launcher.launchedCount("orders")).as("orders was not started again").isEqualTo(launches);
+    }
+
+    @Test
     void serviceUpdateIsInTheServiceMenuAndAsksFirst(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
         MenuItem update = menuItem(menu(robot, "menu-service"), "menu-ServiceUpdate");

@@ -58,6 +58,8 @@ public final class DashboardView extends BorderPane {
     private final BiConsumer<String, Integer> openLog;
     /** Saves one instance's incident bundle, from a tile's context menu; nothing until the console offers it. */
     private BiConsumer<String, Integer> saveBundle;
+    /** Opens an instance's log in a tab of its own, from a tile's context menu; nothing until the console offers it. */
+    private BiConsumer<String, Integer> openLogTab;
     private final StackPane detail = new StackPane();
     private ThrottleTile detailTile;
     /** The scroll pane's viewport: tiles outside it are not redrawn. */
@@ -130,6 +132,10 @@ public final class DashboardView extends BorderPane {
         eventsTitle.setPadding(new Insets(6, 8, 2, 8));
         ListView<ThrottleEvent> events = new ListView<>(model.events());
         events.setId("throttle-events");
+        Label noEvents = new Label(i18n.get("dashboard.noEvents"));
+        noEvents.setWrapText(true);
+        noEvents.setPadding(new Insets(10));
+        events.setPlaceholder(noEvents);
         events.setCellFactory(v -> new javafx.scene.control.ListCell<>() {
             private final java.time.format.DateTimeFormatter time = java.time.format.DateTimeFormatter
                     .ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(i18n.locale())
@@ -240,6 +246,11 @@ public final class DashboardView extends BorderPane {
         });
     }
 
+    /** Offers "Open this instance's log in a tab" in each tile's context menu. */
+    public void offerLogTab(BiConsumer<String, Integer> open) {
+        this.openLogTab = open;
+    }
+
     /** Offers "Save incident bundle…" in each tile's context menu. */
     public void offerBundle(BiConsumer<String, Integer> save) {
         this.saveBundle = save;
@@ -263,6 +274,12 @@ public final class DashboardView extends BorderPane {
             showLog.setId("tile-show-log");
             showLog.setOnAction(a -> openLog.accept(shown.service(), shown.index()));
             ContextMenu menu = new ContextMenu(showLog);
+            if (openLogTab != null) {
+                MenuItem logTab = new MenuItem(i18n.get("action.openLogTab"), Icons.LOG.create());
+                logTab.setId("tile-open-log-tab");
+                logTab.setOnAction(a -> openLogTab.accept(shown.service(), shown.index()));
+                menu.getItems().add(logTab);
+            }
             if (saveBundle != null) {
                 MenuItem bundle = new MenuItem(i18n.get("action.saveBundle"), Icons.SAVE_BUNDLE.create());
                 bundle.setId("tile-save-bundle");

@@ -90,6 +90,22 @@ public final class FxDialogService implements DialogService {
         ((Button) pane.lookupButton(ButtonType.OK)).setText(i18n.operation(operation));
     }
 
+    /** Operations that stop, take away or interrupt what runs: a hurried Enter must not set them off. */
+    private static final java.util.Set<Operation> DESTRUCTIVE = java.util.EnumSet.of(Operation.STOP, Operation.RESTART,
+            Operation.SUSPEND, Operation.DELETE, Operation.DISABLE, Operation.SERVICE_UPDATE);
+
+    /**
+     * Makes Cancel the default button of {@code pane} when {@code operation} is destructive: Enter,
+     * pressed in a hurry or meant for the window behind, then closes the question and nothing happens.
+     * Going ahead takes a click on the button named for the operation, or Tab to it and Space.
+     */
+    private static void cancelByDefault(DialogPane pane, Operation operation) {
+        if (DESTRUCTIVE.contains(operation)) {
+            ((Button) pane.lookupButton(ButtonType.OK)).setDefaultButton(false);
+            ((Button) pane.lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        }
+    }
+
     @Override
     public boolean confirmDelete(String service) {
         Dialog<Boolean> dialog = dialog(i18n.get("dialog.delete.title", service));
@@ -103,6 +119,7 @@ public final class FxDialogService implements DialogService {
         content.setPrefWidth(420);
         dialog.getDialogPane().setContent(content);
         okSays(dialog.getDialogPane(), Operation.DELETE);
+        cancelByDefault(dialog.getDialogPane(), Operation.DELETE);
         Node ok = dialog.getDialogPane().lookupButton(ButtonType.OK);
         ok.disableProperty().bind(typed.textProperty().isNotEqualTo(service));
         dialog.setResultConverter(button -> button == ButtonType.OK && service.equals(typed.getText()));
@@ -134,8 +151,19 @@ public final class FxDialogService implements DialogService {
         int had = Math.max(ServiceDefinition.MIN_UNITS, Math.min(ServiceDefinition.MAX_UNITS, current));
         // Scaling to the count the service has would change nothing, and say it succeeded.
         javafx.beans.binding.BooleanBinding same = Bindings.createBooleanBinding(() -> Integer.valueOf(had).equals(typed.get()), typed);
+        // Said once the operator has typed: opened on the service's own count, the dialog said at
+        // once that something was wrong, before anything was typed. Scale stays disabled meanwhile.
+        String opened = units.getEditor().getText();
+        javafx.beans.property.BooleanProperty edited = new javafx.beans.property.SimpleBooleanProperty();
+        units.getEditor().textProperty().addListener((o, was, now) -> {
+            if (!now.equals(opened)) {
+                edited.set(true);
+            }
+        });
+        // The count it has, typed over itself, changes no text and is typed all the same.
+        units.getEditor().addEventFilter(javafx.scene.input.KeyEvent.KEY_TYPED, e -> edited.set(true));
         problem.textProperty().bind(Bindings.when(typed.isNull()).then(i18n.get("definition.problem.units"))
-                .otherwise(Bindings.when(same).then(i18n.get("dialog.scale.same", had)).otherwise("")));
+                .otherwise(Bindings.when(same.and(edited)).then(i18n.get("dialog.scale.same", had)).otherwise("")));
         VBox content = new VBox(10, new Label(i18n.get("dialog.scale.explain")), units, problem);
         content.setPadding(new Insets(10));
         dialog.getDialogPane().setContent(content);
@@ -261,6 +289,14 @@ public final class FxDialogService implements DialogService {
             label.setMinWidth(Region.USE_PREF_SIZE);
             grid.add(label, 0, i + 1);
             grid.add(fields.get(i), 1, i + 1);
+            // A field the operator has been in and left is touched, typed or not: a name left
+            // empty says so then. Before, a new form said nothing against it.
+            String touched = problemFields.get(i);
+            fields.get(i).focusWithinProperty().addListener((o, was, now) -> {
+                if (!now) {
+                    form.touch(touched);
+                }
+            });
             // What is wrong with a field is said beside it, as the user types.
             Label problem = new Label() {
                 // The grid asks for a row's height without a width, and a wrapping label then
@@ -287,7 +323,10 @@ public final class FxDialogService implements DialogService {
         fieldColumn.setPrefWidth(320);
         grid.getColumnConstraints().setAll(new ColumnConstraints(), fieldColumn, new ColumnConstraints());
         dialog.getDialogPane().setContent(grid);
-        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(form.canSubmitProperty().not());
+        // A new form's Create, pressed with problems not said yet, says them (see newService); an
+        // existing service's form says its problems from the start.
+        dialog.getDialogPane().lookupButton(ButtonType.OK).disableProperty().bind(isNew ? form.blockedProperty()
+                : form.canSubmitProperty().not());
         dialog.setOnShown(e -> {
             (isNew ? name : units.getEditor()).requestFocus();
             fitWindow(dialog);
@@ -529,6 +568,7 @@ public final class FxDialogService implements DialogService {
     private boolean confirm(Operation operation, String title, String header, String explanation) {
         Dialog<Boolean> dialog = dialog(title);
         okSays(dialog.getDialogPane(), operation);
+        cancelByDefault(dialog.getDialogPane(), operation);
         dialog.setHeaderText(header);
         Label explain = new Label(explanation);
         explain.setWrapText(true);
@@ -547,6 +587,7 @@ public final class FxDialogService implements DialogService {
         alert.setTitle(i18n.get("dialog.bulk.title", i18n.operation(plan.operation())));
         localizeButtons(alert.getDialogPane(), i18n);
         okSays(alert.getDialogPane(), plan.operation());
+        cancelByDefault(alert.getDialogPane(), plan.operation());
         alert.setHeaderText(plan.summary());
         StringBuilder details = new StringBuilder();
         plan.willRun().forEach(name -> details.append("✓ ").append(name).append('\n'));

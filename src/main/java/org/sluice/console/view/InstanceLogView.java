@@ -35,6 +35,7 @@ public final class InstanceLogView extends BorderPane {
     private final I18n i18n;
     private final ListView<String> lines;
     private final ChoiceBox<Integer> instance = new ChoiceBox<>();
+    private final HBox bar = new HBox(8);
     private final Subscriptions subscriptions = new Subscriptions();
 
     public InstanceLogView(InstanceLogViewModel model, javafx.collections.ObservableList<InstanceRowViewModel> instances, I18n i18n) {
@@ -83,7 +84,7 @@ public final class InstanceLogView extends BorderPane {
         });
         subscriptions.bind(copy.disableProperty(), Bindings.isEmpty(model.shownLines()));
 
-        HBox bar = new HBox(8, instance, run, follow, search, copy);
+        bar.getChildren().setAll(instance, run, follow, search, copy);
         bar.setAlignment(Pos.CENTER_LEFT);
         bar.setPadding(new Insets(6));
         setTop(bar);
@@ -119,6 +120,26 @@ public final class InstanceLogView extends BorderPane {
                 lines.scrollTo(model.shownLines().size() - 1);
             }
         });
+    }
+
+    /**
+     * Offers "Open in a tab" at the end of the bar: {@code open} shows the instance's log in a tab
+     * of the main window, with the window's room (in a short window the details leave it a line or two).
+     */
+    public void offerOpenInTab(Runnable open) {
+        Button tab = new Button(i18n.get("log.openInTab"), Icons.LOG.create());
+        tab.setId("instance-log-open-tab");
+        tab.setTooltip(new Tooltip(i18n.get("log.openInTab.tooltip")));
+        tab.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+        subscriptions.bind(tab.disableProperty(), model.instanceProperty().isNull());
+        tab.setOnAction(e -> open.run());
+        bar.getChildren().add(tab);
+    }
+
+    /** Shows one instance's log for good, as in its own tab: the tab's title names it, so the bar offers no other. */
+    public void fixInstance() {
+        instance.setVisible(false);
+        instance.setManaged(false);
     }
 
     /** Lets go of the log's view model: the list no longer shows its lines. */

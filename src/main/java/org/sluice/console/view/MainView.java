@@ -117,6 +117,8 @@ public final class MainView extends BorderPane {
     private Menu serviceMenu;
     /** The Service menu's first line: which service its items act on. */
     private final MenuItem serviceTarget = new MenuItem();
+    /** The instance logs open in tabs of their own, by key, in the order they were opened. */
+    private final Map<String, Tab> logTabs = new LinkedHashMap<>();
 
     /**
      * @param dashboard makes the dashboard's content the first time its tab is shown: the console's
@@ -157,8 +159,11 @@ public final class MainView extends BorderPane {
             }
         });
         dashboardTab.setGraphic(Icons.THROTTLED.create());
+        // Services and the dashboard stay; an instance's log opened in a tab of its own closes.
+        servicesTab.setClosable(false);
+        dashboardTab.setClosable(false);
         tabs.getTabs().setAll(servicesTab, dashboardTab);
-        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+        tabs.setTabClosingPolicy(TabPane.TabClosingPolicy.ALL_TABS);
         VBox.setVgrow(tabs, Priority.ALWAYS);
         setCenter(new VBox(notifications, tabs));
 
@@ -227,6 +232,11 @@ public final class MainView extends BorderPane {
         showServices.setOnAction(e -> tabs.getSelectionModel().select(0));
         MenuItem showDashboard = item(i18n.get("tab.dashboard"), null, new KeyCodeCombination(KeyCode.DIGIT2, KeyCombination.SHORTCUT_DOWN));
         showDashboard.setOnAction(e -> tabs.getSelectionModel().select(1));
+        MenuItem closeLog = item(i18n.get("action.closeLogTab"), null, new KeyCodeCombination(KeyCode.W, KeyCombination.SHORTCUT_DOWN));
+        closeLog.setId("menu-close-log-tab");
+        closeLog.disableProperty().bind(Bindings.createBooleanBinding(
+                () -> !logTabs.containsValue(tabs.getSelectionModel().getSelectedItem()), tabs.getSelectionModel().selectedItemProperty()));
+        closeLog.setOnAction(e -> closeLogTab(tabs.getSelectionModel().getSelectedItem()));
         MenuItem find = item(i18n.get("action.search"), null, new KeyCodeCombination(KeyCode.F, KeyCombination.SHORTCUT_DOWN));
         find.setOnAction(e -> search.requestFocus());
         ToggleGroup themes = new ToggleGroup();
@@ -242,7 +252,8 @@ public final class MainView extends BorderPane {
         language.getItems().addAll(languageItem(languages, i18n.get("language.system"), Optional.empty()),
                 languageItem(languages, "English", Optional.of(Locale.ENGLISH)),
                 languageItem(languages, "한국어", Optional.of(Locale.KOREAN)));
-        view.getItems().setAll(showServices, showDashboard, find, new SeparatorMenuItem(), light, dark, new SeparatorMenuItem(), language);
+        view.getItems().setAll(showServices, showDashboard, closeLog, find, new SeparatorMenuItem(), light, dark, new SeparatorMenuItem(),
+                language);
 
         Menu help = new Menu(i18n.get("menu.help"));
         MenuItem keys = item(i18n.get("action.shortcuts"), null, new KeyCodeCombination(KeyCode.F1));
@@ -276,6 +287,50 @@ public final class MainView extends BorderPane {
             table.getSelectionModel().clearSelection();
             services.selectedProperty().set(row);
         }
+    }
+
+    /**
+     * Shows {@code model}'s log in a closable tab of its own after the others, made the first time
+     * {@code key} is shown; brought forward when {@code select}. {@code closed} runs once the user
+     * has closed the tab, whose view has then let go of the log.
+     */
+    public void showLogTab(String key, String title, org.sluice.console.viewmodel.InstanceLogViewModel model, Runnable closed,
+                           boolean select) {
+        Tab tab = logTabs.get(key);
+        if (tab == null) {
+            InstanceLogView view = new InstanceLogView(model, FXCollections.observableArrayList(), i18n);
+            view.fixInstance();
+            Tab made = new Tab(title, view);
+            made.setId("tab-log-" + key);
+            made.setGraphic(Icons.LOG.create());
+            made.setTooltip(new Tooltip(title));
+            made.setOnClosed(e -> {
+                if (logTabs.remove(key) != null) {
+                    view.dispose();
+                    closed.run();
+                }
+            });
+            logTabs.put(key, made);
+            tabs.getTabs().add(made);
+            tab = made;
+        }
+        if (select) {
+            tabs.getSelectionModel().select(tab);
+        }
+    }
+
+    /** Closes {@code tab} as its close button does, when it is an instance's log tab (Ctrl+W). */
+    private void closeLogTab(Tab tab) {
+        if (tab != null && logTabs.containsValue(tab)) {
+            tabs.getTabs().remove(tab);
+            javafx.event.Event.fireEvent(tab, new javafx.event.Event(Tab.CLOSED_EVENT));
+        }
+    }
+
+    /** True while the log tab of {@code key} is the one shown: only then is its log read. */
+    public boolean isLogTabShowing(String key) {
+        Tab tab = logTabs.get(key);
+        return tab != null && tab.isSelected() && getScene() != null;
     }
 
     private MenuItem operationItem(Operation operation, KeyCombination shortcut) {
@@ -465,6 +520,7 @@ public final class MainView extends BorderPane {
             menuRow = null;
         }
         subscriptions.release();
+        logTabs.values().forEach(tab -> ((InstanceLogView) tab.getContent()).dispose());
         servicesView.dispose();
         notifications.dispose();
         hostsBar.dispose();
@@ -473,7 +529,8 @@ public final class MainView extends BorderPane {
     /** What this view and its parts hold registered on the view models, for tests. */
     public int subscriptionCount() {
         int items = (int) operationItems.values().stream().filter(i -> i.disableProperty().isBound()).count();
-        return items + subscriptions.size() + servicesView.subscriptionCount() + notifications.subscriptionCount()
+        int logs = logTabs.values().stream().mapToInt(tab -> ((InstanceLogView) tab.getContent()).subscriptionCount()).sum();
+        return items + logs + subscriptions.size() + servicesView.subscriptionCount() + notifications.subscriptionCount()
                 + hostsBar.subscriptionCount();
     }
 

@@ -58,6 +58,8 @@ public final class ServiceDetailsView extends BorderPane {
     /** Where the episodes table tells its selection, and the command that saves its bundle; null until offered. */
     private javafx.beans.property.ObjectProperty<InstanceEpisode> selectedEpisode;
     private org.sluice.console.viewmodel.Command saveEpisode;
+    /** Opens the shown instance's log in a tab of the main window; null until offered. */
+    private Runnable openLogTab;
 
     public ServiceDetailsView(ServiceDetailsViewModel model, InstanceLogViewModel log, I18n i18n) {
         this.model = model;
@@ -100,6 +102,14 @@ public final class ServiceDetailsView extends BorderPane {
         this.saveEpisode = save;
     }
 
+    /** Offers "Open in a tab" in the Log tab, which runs {@code open}. Called before the tables are made. */
+    public void offerLogTab(Runnable open) {
+        this.openLogTab = open;
+        if (logView != null) {
+            logView.offerOpenInTab(open);
+        }
+    }
+
     private void createView() {
         getStyleClass().add("details-view");
         // Below the grid in a short window (900 × 600), the pane keeps room for its tabs and a
@@ -127,6 +137,9 @@ public final class ServiceDetailsView extends BorderPane {
             return;
         }
         logView = new InstanceLogView(log, model.instances(), i18n);
+        if (openLogTab != null) {
+            logView.offerOpenInTab(openLogTab);
+        }
         logTab = new Tab(i18n.get("details.log"), logView);
         logTab.setId("details-log-tab");
         instances = instancesTable();

@@ -247,7 +247,12 @@ public final class ServicesView extends BorderPane {
         }
         boolean[] laying = {false};
         InvalidationListener fit = o -> {
-            if (laying[0]) {
+            // Not before the grid has a width. A view made again after a language switch is fitted
+            // before it is in the window: with no room, Endpoint and Last operation went down to
+            // 80 px, which is TableColumn's default width, and a column header made while its
+            // column has the default width sizes the column to its content (370 px and 160 px
+            // in a 900 px window). Fitted to no room, nothing changes once the width comes.
+            if (laying[0] || table.getWidth() <= 0) {
                 return;
             }
             Map<TableColumn<ServiceRowViewModel, ?>, Double> widths = new IdentityHashMap<>();

@@ -51,6 +51,11 @@ public final class DefinitionFormViewModel {
     private final ReadOnlyBooleanWrapper submitting = new ReadOnlyBooleanWrapper(this, "submitting");
     private final Map<String, StringBinding> fieldProblems = new HashMap<>();
     private final BooleanBinding canSubmit;
+    /** The fields the operator has changed or left; a new form says nothing against the others yet. */
+    private final javafx.collections.ObservableSet<String> touched = javafx.collections.FXCollections.observableSet();
+    /** True once the operator tried to create: every problem is said. */
+    private final javafx.beans.property.BooleanProperty attempted = new javafx.beans.property.SimpleBooleanProperty(this, "attempted");
+    private final BooleanBinding blocked;
     /** The problem a name already in use has; the runtime's own rules cannot know it. */
     private static final String TAKEN = "taken";
     private Submitter submitter = (form, onHost, chosen) -> form.accepted();
@@ -100,6 +105,39 @@ public final class DefinitionFormViewModel {
         problemText = Bindings.createStringBinding(() -> problems.get().stream()
                 .map(this::describe)
                 .collect(Collectors.joining("\n")), problems);
+        // An existing service's form says at once what is wrong with it; a new one, once a field is touched.
+        attempted.set(!isNew);
+        touchOnChange("name", name);
+        touchOnChange("units", units);
+        touchOnChange("coresPerInstance", cores);
+        touchOnChange("memoryMb", memoryMb);
+        touchOnChange("transform", transform);
+        touchOnChange("source", source);
+        touchOnChange("destination", destination);
+        blocked = Bindings.createBooleanBinding(() -> submitting.get()
+                || problems.get().stream().anyMatch(p -> shown(p.field())), problems, touched, attempted, submitting);
+    }
+
+    private void touchOnChange(String field, javafx.beans.Observable value) {
+        value.addListener(o -> touched.add(field));
+    }
+
+    private boolean shown(String field) {
+        return attempted.get() || touched.contains(field);
+    }
+
+    /** Marks {@code field} as touched: the operator has been in it and left it, typed or not. */
+    public void touch(String field) {
+        touched.add(field);
+    }
+
+    /**
+     * True while Create can do nothing: the form is on its way to the host, or a problem is said
+     * beside a field. A new form's Create is not blocked by problems it has not said yet: pressed,
+     * it says them ({@link #submit()}).
+     */
+    public BooleanBinding blockedProperty() {
+        return blocked;
     }
 
     private String describe(ServiceDefinition.Problem problem) {
@@ -165,10 +203,13 @@ public final class DefinitionFormViewModel {
         return host;
     }
 
-    /** What is wrong with one field ({@code name}, {@code units}, ...), in the user's language; empty when nothing. */
+    /**
+     * What is wrong with one field ({@code name}, {@code units}, ...), in the user's language; empty
+     * when nothing, and in a new form until the field was touched or the operator tried to create.
+     */
     public StringBinding problemProperty(String field) {
-        return fieldProblems.computeIfAbsent(field, f -> Bindings.createStringBinding(() -> problems.get().stream()
-                .filter(p -> p.field().equals(f)).findFirst().map(this::describe).orElse(""), problems));
+        return fieldProblems.computeIfAbsent(field, f -> Bindings.createStringBinding(() -> !shown(f) ? "" : problems.get().stream()
+                .filter(p -> p.field().equals(f)).findFirst().map(this::describe).orElse(""), problems, touched, attempted));
     }
 
     /** Why the host refused the form last, in the user's language; empty when it has not. */
@@ -192,6 +233,7 @@ public final class DefinitionFormViewModel {
 
     /** Sends the form to the host, when it can be sent. */
     public void submit() {
+        attempted.set(true);
         if (!canSubmit.get()) {
             return;
         }

@@ -333,9 +333,11 @@ public final class ServiceRowViewModel {
         starting.set(shouldRun && defined != null
                 ? Math.max(0, defined.units() - instances.get() - restarting.get() - failed.get()) : 0);
         // An instance still known (one stopping, say) is shown whatever the state; none, in a state that runs none, has no health.
+        // An instance starting is Starting whatever the state: a service being created said Ok while its first ones started.
         health.set(now != null && !now.runsInstances() && instanceStatus.isEmpty() ? ServiceHealth.NONE
                 : failed.get() > 0 ? ServiceHealth.ERROR : restarting.get() > 0 ? ServiceHealth.WARNING
-                : starting.get() > 0 ? ServiceHealth.STARTING : ServiceHealth.OK);
+                : starting.get() > 0 || instanceStatus.containsValue(InstanceStatus.STARTING) ? ServiceHealth.STARTING
+                : ServiceHealth.OK);
         summarize();
     }
 

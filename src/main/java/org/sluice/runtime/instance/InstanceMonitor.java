@@ -261,7 +261,7 @@ public final class InstanceMonitor {
             t.endedEpisode().ifPresent(e -> out.emit(
                     new ProtocolEvent.Episode(e.startMs(), e.endMs().orElseThrow(), e.causes())));
             if (t.entersThrottled()) {
-                LOG.info("throttled by {}", t.causes());
+                LOG.info("throttled by {}: it refuses messages as busy until it recovers", Cause.words(t.causes()));
             }
         });
     }

@@ -397,6 +397,19 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aServiceBeingCreatedWhoseInstancesStartSaysStartingNotOk() {
+        ServiceRowViewModel row = add("orders", ServiceState.CREATING);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.STARTING, Optional.empty()),
+                new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.STARTING, Optional.empty())));
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.STARTING);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RUNNING, Optional.empty())));
+        assertThat(row.healthProperty().get()).as("one of two up").isEqualTo(ServiceHealth.STARTING);
+        model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty()),
+                new FleetEvent.ServiceStateChanged("orders", ServiceState.ACTIVE, Optional.empty())));
+        assertThat(row.healthProperty().get()).isEqualTo(ServiceHealth.OK);
+    }
+
+    @Test
     void aServiceWhoseStateRunsNoInstancesHasNoHealthToShow() {
         // "Ok" with none running would say something untrue of a service that runs none.
         for (ServiceState none : List.of(ServiceState.STOPPED, ServiceState.START_FAILED, ServiceState.CREATE_FAILED,
@@ -432,6 +445,34 @@ class ServicesViewModelTest {
         model.apply(List.of(new FleetEvent.ServiceRemoved("orders")));
         assertThat(notices.alertProperty().get()).isNull();
         assertThat(notices.latestProperty().get().text()).isEqualTo("orders is no longer in the grid.");
+    }
+
+    @Test
+    void aNewServiceFormSaysNothingIsWrongBeforeAFieldIsTouchedAndEverythingOnAnAttemptToCreate() {
+        dialogs.newServiceAnswer = form -> {
+            assertThat(form.validProperty().get()).as("an empty form cannot be created").isFalse();
+            assertThat(form.problemProperty("name").get()).as("the name, not typed yet").isEmpty();
+            assertThat(form.problemProperty("destination").get()).as("the destination, not typed yet").isEmpty();
+            assertThat(form.blockedProperty().get()).as("Create, with nothing said against it yet").isFalse();
+
+            // A field left without typing has been touched.
+            form.touch("name");
+            assertThat(form.problemProperty("name").get()).isNotEmpty();
+            assertThat(form.problemProperty("destination").get()).isEmpty();
+            form.nameProperty().set("refunds");
+            assertThat(form.problemProperty("name").get()).isEmpty();
+            assertThat(form.blockedProperty().get()).isFalse();
+
+            // An attempt to create says everything that is wrong and creates nothing.
+            form.submit();
+            assertThat(form.problemProperty("destination").get()).isNotEmpty();
+            assertThat(form.blockedProperty().get()).as("Create, with a problem shown").isTrue();
+            form.destinationProperty().set("dir:/tmp/refunds");
+            assertThat(form.blockedProperty().get()).isFalse();
+            form.submit();
+        };
+        model.createService();
+        assertThat(fleet.calls).containsExactly("create refunds");
     }
 
     @Test

@@ -69,6 +69,22 @@ class InstanceMonitorTest {
     }
 
     @Test
+    void theInstancesLogSaysWhatThrottlesItInWordsNotInternalNames() throws Exception {
+        List<AutoCloseable> closing = new ArrayList<>();
+        var logged = org.sluice.runtime.CapturedLog.of(InstanceMonitor.class, closing);
+        try {
+            memory = 70;
+            monitor.sample();
+            assertThat(logged.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                    .containsExactly("throttled by memory: it refuses messages as busy until it recovers");
+        } finally {
+            for (AutoCloseable close : closing) {
+                close.close();
+            }
+        }
+    }
+
+    @Test
     void memoryThrottlesAtTheHighThresholdAndRecoversAtTheLow() throws Exception {
         memory = 65;
         monitor.sample();
