@@ -116,6 +116,35 @@ class ConsoleGridKeyboardTest {
     }
 
     @Test
+    void tabFromTheRowsLastActionGoesOnPastTheGridAndAClickGivesAnActionNoFocus(FxRobot robot) throws Exception {
+        waitUntil(() -> in("orders", ServiceState.ACTIVE) && in("billing", ServiceState.ACTIVE));
+        select(robot, "orders");
+        List<Button> buttons = enabled(robot, "orders");
+        robot.type(KeyCode.TAB);
+        for (int i = 1; i < buttons.size(); i++) {
+            robot.type(KeyCode.TAB);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(focused()).isSameAs(buttons.getLast());
+        ActionsCell billing = actions(robot, "billing");
+        ActionsCell orders = actions(robot, "orders");
+        List<Button> everyAction = onFx(() -> console.session.services().operations().stream()
+                .flatMap(o -> java.util.stream.Stream.of(billing.button(o), orders.button(o))).toList());
+
+        robot.type(KeyCode.TAB);
+        WaitForAsyncUtils.waitForFxEvents();
+        Node next = focused();
+        assertThat(next).as("Tab from the last action").isNotNull().isNotSameAs(table());
+        assertThat(everyAction).as("Tab from the last action: not another row's nor this row's").doesNotContain(next instanceof Button b ? b : null);
+
+        // A click runs an action without taking the focus: the ring is the keyboard's alone.
+        select(robot, "orders");
+        robot.clickOn(actions(robot, "orders").button(Operation.BACKUP));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(focused()).isSameAs(table());
+    }
+
+    @Test
     void escapeGoesBackToTheGridWithTheRowStillSelected(FxRobot robot) throws Exception {
         waitUntil(() -> in("orders", ServiceState.ACTIVE) && in("billing", ServiceState.ACTIVE));
         select(robot, "orders");

@@ -91,11 +91,11 @@ public enum Icons {
      * call registers it (as the first icon node would), the later ones only answer.
      */
     public static String fontFamily() {
-        return Font.FAMILY;
+        return IconFont.FAMILY;
     }
 
     /** Registers the icon font with JavaFX when first used, once for the whole console. */
-    private static final class Font {
+    private static final class IconFont {
         static final String FAMILY = register();
 
         private static String register() {
