@@ -349,8 +349,8 @@ public final class ServicesView extends BorderPane {
     /**
      * Tab from the grid itself goes to the focused row's first enabled action, rather than past
      * the grid: the actions are out of the window's Tab order, nine a row, and were reachable only
-     * by their shortcuts. With no row focused, or none of its actions enabled, Tab leaves the grid
-     * as before.
+     * by their shortcuts. With no row focused, the focused row scrolled out of sight, or none of its
+     * actions enabled, Tab leaves the grid as before.
      */
     private void tabIntoActions(KeyEvent event) {
         if (event.getCode() != KeyCode.TAB || event.getTarget() != table || event.isShiftDown() || event.isControlDown()
@@ -365,12 +365,6 @@ public final class ServicesView extends BorderPane {
             return;
         }
         ActionsCell cell = shownActions(index);
-        if (cell == null) {
-            // The focused row is out of sight: bring it in, and lay the grid out for its cells now.
-            table.scrollTo(index);
-            table.layout();
-            cell = shownActions(index);
-        }
         if (cell != null && cell.focusFirstAction()) {
             event.consume();
         }
