@@ -16,9 +16,9 @@ import javafx.geometry.Pos;
 import javafx.scene.Parent;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
-import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.TabPane;
 import javafx.scene.image.Image;
+import javafx.scene.image.ImageView;
 import javafx.scene.layout.VBox;
 import javafx.stage.Stage;
 
@@ -194,12 +194,20 @@ public final class ConsoleApp extends Application {
         return settings.language().orElse(Locale.getDefault());
     }
 
-    private static Parent waiting(String text) {
-        ProgressIndicator progress = new ProgressIndicator();
-        progress.setMaxSize(40, 40);
+    /**
+     * The screen shown while the console is built or stopped: Sluice's icon and what is going on,
+     * all still. A spinner here kept every pulse of the start busy animating it.
+     */
+    static Parent waiting(String text) {
+        // Decoded in the background, as the window's icons are: the screen need not wait for it.
+        ImageView icon = new ImageView(new Image(ConsoleApp.class.getResource("icon/sluice-64.png").toExternalForm(), true));
+        icon.setFitWidth(48);
+        icon.setFitHeight(48);
+        icon.setPreserveRatio(true);
+        icon.getStyleClass().add("waiting-icon");
         Label label = new Label(text);
         label.setWrapText(true);
-        VBox box = new VBox(16, progress, label);
+        VBox box = new VBox(16, icon, label);
         box.setAlignment(Pos.CENTER);
         box.getStyleClass().add("waiting");
         return box;

@@ -1,7 +1,10 @@
 package org.sluice.console.controls;
 
 import org.kordamp.ikonli.Ikon;
+import org.kordamp.ikonli.IkonHandler;
+import org.kordamp.ikonli.IkonResolverProvider;
 import org.kordamp.ikonli.javafx.FontIcon;
+import org.kordamp.ikonli.javafx.JavaFXFontLoader;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignA;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignB;
 import org.kordamp.ikonli.materialdesign2.MaterialDesignC;
@@ -73,6 +76,35 @@ public enum Icons {
 
     public Ikon ikon() {
         return ikon;
+    }
+
+    /**
+     * The icon as text: its code point in the icon font, for a control that draws it as a glyph
+     * in {@link #fontFamily()} rather than with an icon node of its own.
+     */
+    public String glyph() {
+        return new String(Character.toChars(ikon.getCode()));
+    }
+
+    /**
+     * The icon font's family, which a style sheet may name once the font is registered; the first
+     * call registers it (as the first icon node would), the later ones only answer.
+     */
+    public static String fontFamily() {
+        return IconFont.FAMILY;
+    }
+
+    /** Registers the icon font with JavaFX when first used, once for the whole console. */
+    private static final class IconFont {
+        static final String FAMILY = register();
+
+        private static String register() {
+            IkonHandler handler = IkonResolverProvider.getInstance(JavaFXFontLoader.getInstance()).resolve(START.ikon.getDescription());
+            if (handler.getFont() == null) {
+                JavaFXFontLoader.getInstance().loadFont(handler);
+            }
+            return handler.getFontFamily();
+        }
     }
 
     public static Icons of(Operation operation) {

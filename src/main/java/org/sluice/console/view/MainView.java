@@ -493,6 +493,7 @@ public final class MainView extends BorderPane {
         for (MenuItem item : shortcutItems) {
             text.append(String.format("%-28s %s%n", item.getAccelerator().getDisplayText(), item.getText()));
         }
+        text.append(String.format("%-28s %s%n", i18n.get("shortcuts.rowActions.key"), i18n.get("shortcuts.rowActions")));
         Alert alert = new Alert(Alert.AlertType.INFORMATION);
         alert.initOwner(getScene() == null ? null : getScene().getWindow());
         alert.setTitle(i18n.get("action.shortcuts"));
@@ -501,7 +502,7 @@ public final class MainView extends BorderPane {
         TextArea area = new TextArea(text.toString());
         area.setEditable(false);
         area.setStyle("-fx-font-family: monospace;");
-        area.setPrefRowCount(shortcutItems.size() + 1);
+        area.setPrefRowCount(shortcutItems.size() + 2);
         alert.getDialogPane().setContent(area);
         alert.show();
     }

@@ -27,7 +27,9 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCombination;
+import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.text.Text;
@@ -346,6 +348,42 @@ public final class ServicesView extends BorderPane {
 
     private void initListeners() {
         subscriptions.onChange(table.getSelectionModel().selectedItemProperty(), (obs, old, row) -> model.selectedProperty().set(row));
+        table.addEventFilter(KeyEvent.KEY_PRESSED, this::tabIntoActions);
+    }
+
+    /**
+     * Tab from the grid itself goes to the focused row's first enabled action, rather than past
+     * the grid: the actions are out of the window's Tab order, nine a row, and were reachable only
+     * by their shortcuts. With no row focused, the focused row scrolled out of sight, or none of its
+     * actions enabled, Tab leaves the grid as before.
+     */
+    private void tabIntoActions(KeyEvent event) {
+        if (event.getCode() != KeyCode.TAB || event.getTarget() != table || event.isShiftDown() || event.isControlDown()
+                || event.isAltDown() || event.isMetaDown()) {
+            return;
+        }
+        int index = table.getFocusModel().getFocusedIndex();
+        if (index < 0) {
+            index = table.getSelectionModel().getSelectedIndex();
+        }
+        if (index < 0) {
+            return;
+        }
+        ActionsCell cell = shownActions(index);
+        if (cell != null && cell.focusFirstAction()) {
+            event.consume();
+        }
+    }
+
+    /** The actions cell showing row {@code index} now, or null if none does. */
+    private ActionsCell shownActions(int index) {
+        for (ActionsCell cell : actionCells) {
+            if (cell.getIndex() == index && !cell.isEmpty() && cell.isVisible() && cell.getTableRow() != null
+                    && cell.getTableRow().isVisible() && cell.getScene() != null) {
+                return cell;
+            }
+        }
+        return null;
     }
 
     private String instancesText(ServiceRowViewModel row) {
