@@ -41,6 +41,7 @@ import org.sluice.fleet.api.ServerSentEvents;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
+import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
@@ -377,9 +378,12 @@ public final class RemoteFleet implements Fleet {
                 }
             }
             case FleetEvent.InstanceStatusChanged changed -> {
-                // An instance the snapshot did not have yet (one a restarted host starts again) is added.
-                addInstanceIfAbsent(service, new InstanceSnapshot(service, changed.index(), changed.status(), ThrottleState.NORMAL,
-                        Set.of(), OptionalLong.empty(), Optional.empty(), changed.crashesInARow(), changed.cause()));
+                // An instance the snapshot did not have yet (one a restarted host starts again) is added;
+                // not one that stopped, which the host may have removed before saying so.
+                if (changed.status() != InstanceStatus.STOPPED) {
+                    addInstanceIfAbsent(service, new InstanceSnapshot(service, changed.index(), changed.status(), ThrottleState.NORMAL,
+                            Set.of(), OptionalLong.empty(), Optional.empty(), changed.crashesInARow(), changed.cause()));
+                }
                 updateInstance(service, changed.index(), i -> new InstanceSnapshot(
                         i.service(), i.index(), changed.status(), i.throttle(), i.causes(), i.throttledSinceMs(), i.lastSample(),
                         changed.crashesInARow(), changed.cause()));
