@@ -14,7 +14,7 @@ public enum RestartCause {
     /** The host restarted and the instance did not come back with it. */
     HOST_RESTART("HostRestart");
 
-    /** Crashes, or tries after a host restart, in a row after which the host leaves the instance down. */
+    /** Tries again in a row that the host makes before it leaves the instance down (after a host restart: 5 retries, 6 tries in all). */
     public static final int MAX_TRIES_IN_A_ROW = 5;
 
     private final String apiName;

@@ -104,7 +104,7 @@ public final class HostActivityLog implements HostListener {
                     .addKeyValue("delayMs", restarting.delayMs());
             String in = oneDecimal(restarting.delayMs() / 1000.0);
             if (restarting.cause() == RestartCause.HOST_RESTART) {
-                line.log("{} instance {} is not back after the host restarted; the host tries again in {} s (try {} of {})", service,
+                line.log("{} instance {} is not back after the host restarted; the host tries again in {} s (retry {} of {})", service,
                         instance.index(), in, restarting.attempt(), RestartCause.MAX_TRIES_IN_A_ROW);
             } else {
                 line.log("{} instance {} exited on its own; the host starts it again in {} s (crash {} in a row)", service,

@@ -193,8 +193,8 @@ final class Recovery {
             return;
         }
         long pause = ServiceInstances.pauseMs(restartPause, attempt);
-        LOG.warn("{} did not get its instances back after the restart of the host ({}); tried again in {} ms (try {} in a row)",
-                managed.name(), reason, pause, attempt);
+        LOG.warn("{} did not get its instances back after the restart of the host ({}); tried again in {} ms (retry {} of {})",
+                managed.name(), reason, pause, attempt, RestartCause.MAX_TRIES_IN_A_ROW);
         managed.instances.awaitRelaunch(units, attempt, pause, () -> log.restarting(managed.name(), tries));
         schedule(managed, attempt + 1, pause);
     }

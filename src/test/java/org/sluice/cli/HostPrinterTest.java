@@ -33,7 +33,7 @@ class HostPrinterTest {
         printer.instanceEvent("orders", down(RestartCause.CRASH), new InstanceEvent.Restarting(2, 400, RestartCause.CRASH));
 
         assertThat(out.toString().lines()).containsExactly(
-                "orders: instance 0 is not back after the host restarted; trying again in 400 ms (try 2 of 5)",
+                "orders: instance 0 is not back after the host restarted; trying again in 400 ms (retry 2 of 5)",
                 "orders: instance 0 did not come back after the host restarted, in 6 tries, and is left down; Restart the service to try again",
                 "orders: instance 0 starts again in 400 ms (crash 2 in a row)");
     }

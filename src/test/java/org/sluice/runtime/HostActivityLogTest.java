@@ -132,7 +132,7 @@ class HostActivityLogTest {
         log.instanceEvent("orders", down, new InstanceEvent.Restarting(1, 500, RestartCause.CRASH));
 
         assertThat(lines.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-                "orders instance 0 is not back after the host restarted; the host tries again in 1.5 s (try 2 of 5)",
+                "orders instance 0 is not back after the host restarted; the host tries again in 1.5 s (retry 2 of 5)",
                 "orders instance 0 did not come back after the host restarted, in 6 tries; the host leaves it down until the "
                         + "service is started again",
                 "orders instance 0 exited on its own; the host starts it again in 0.5 s (crash 1 in a row)");

@@ -180,7 +180,7 @@ public final class LocalFleet implements Fleet {
                     Optional<String> message = switch (event) {
                         case InstanceEvent.Exited exited when !exited.requested() -> Optional.of("exited with status " + exited.status());
                         case InstanceEvent.Restarting again when again.cause() == RestartCause.HOST_RESTART -> Optional.of(
-                                "not back after the host restarted; tried again in " + again.delayMs() + " ms (try "
+                                "not back after the host restarted; tried again in " + again.delayMs() + " ms (retry "
                                         + again.attempt() + " of " + RestartCause.MAX_TRIES_IN_A_ROW + ")");
                         case InstanceEvent.Restarting again -> Optional.of("is started again in " + again.delayMs() + " ms (crash "
                                 + again.attempt() + " in a row)");

@@ -612,7 +612,7 @@ class ServicesViewModelTest {
         model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RESTARTING,
                 Optional.of("not back after the host restarted"), 2, RestartCause.HOST_RESTART)));
         assertThat(notices.latestProperty().get().text())
-                .isEqualTo("orders: instance 0 is not back after the host restarted; trying again (try 2 of 5)");
+                .isEqualTo("orders: instance 0 is not back after the host restarted; trying again (retry 2 of 5)");
         model.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.FAILED,
                 Optional.of("left down"), 6, RestartCause.HOST_RESTART)));
         assertThat(notices.latestProperty().get().text()).isEqualTo("orders: instance 0 did not come back after the host "
@@ -630,7 +630,7 @@ class ServicesViewModelTest {
         korean.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.RESTARTING,
                 Optional.of("not back after the host restarted"), 2, RestartCause.HOST_RESTART)));
         assertThat(koreanNotices.latestProperty().get().text())
-                .isEqualTo("orders: 호스트가 다시 시작된 뒤 인스턴스 0이 돌아오지 않아 다시 시도합니다 (5번 중 2번째 시도)");
+                .isEqualTo("orders: 호스트가 다시 시작된 뒤 인스턴스 0이 돌아오지 않아 다시 시도합니다 (5번 중 2번째 재시도)");
         korean.apply(List.of(new FleetEvent.InstanceStatusChanged("orders", 0, InstanceStatus.FAILED,
                 Optional.of("left down"), 6, RestartCause.HOST_RESTART)));
         assertThat(koreanNotices.latestProperty().get().text()).isEqualTo("orders: 호스트가 다시 시작된 뒤 인스턴스 0이 6번 시도에도 "

@@ -195,7 +195,7 @@ class LocalFleetTest {
             assertThat(waiting.service()).isEqualTo("orders");
             assertThat(waiting.cause()).as("not a crash").isEqualTo(RestartCause.HOST_RESTART);
             assertThat(waiting.message()).hasValueSatisfying(m -> assertThat(m)
-                    .contains("not back after the host restarted").contains("try 1 of 5").doesNotContain("crash"));
+                    .contains("not back after the host restarted").contains("retry 1 of 5").doesNotContain("crash"));
             FleetEvent.InstanceStatusChanged down = heard.next(FleetEvent.InstanceStatusChanged.class,
                     e -> e.status() == org.sluice.lifecycle.InstanceStatus.FAILED
                     && e.message().isPresent() && e.message().get().startsWith("left down"));
