@@ -250,6 +250,26 @@ final class ConsoleSession implements AutoCloseable {
         services.apply(events);
         details.apply(events);
         dashboard.apply(events);
+        if (!logTabs.isEmpty() && events.stream().anyMatch(e -> e instanceof FleetEvent.ServiceRemoved
+                || e instanceof FleetEvent.DefinitionChanged || e instanceof FleetEvent.ServiceAdded)) {
+            closeLogTabsOfGoneInstances();
+        }
+    }
+
+    /**
+     * Closes the log tabs of instances that are gone: their service deleted, or scaled down below
+     * them. Such a tab could read nothing but errors, and would show the log of a service made
+     * later under the same name as if it were the old one's.
+     */
+    private void closeLogTabsOfGoneInstances() {
+        List.copyOf(logTabs.entrySet()).forEach(tab -> {
+            String service = tab.getValue().serviceProperty().get();
+            Integer index = tab.getValue().instanceProperty().get();
+            boolean there = services.row(service).map(r -> index != null && index < r.getDefinition().units()).orElse(false);
+            if (!there) {
+                view.closeLogTab(tab.getKey());
+            }
+        });
     }
 
     private void pulse(long nowMs) {
@@ -343,7 +363,7 @@ final class ConsoleSession implements AutoCloseable {
      * the tab that shows it already. Each tab has its own log view model: it follows, searches and
      * scrolls apart from the details' log.
      */
-    private void openLogTab(String service, int index) {
+    void openLogTab(String service, int index) {
         String key = service + "-" + index;
         InstanceLogViewModel model = logTabs.get(key);
         if (model == null) {

@@ -176,4 +176,27 @@ class ConsoleLogTabTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(onFx(() -> mainTabs().getTabs().size())).isEqualTo(2);
     }
+
+    @Test
+    void theLogTabsOfAnInstanceThatIsGoneCloseWhenItsServiceIsScaledDownOrDeleted(FxRobot robot) throws Exception {
+        waitUntil(() -> active("orders"));
+        console.fleet.scale("orders", 2).completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.instancesProperty().get() == 2).orElse(false));
+        robot.interact(() -> console.session.mainView().showServiceDetails(console.session.services().row("orders").orElseThrow()));
+        robot.clickOn("#details-log-tab");
+        waitUntil(() -> robot.lookup("#instance-log-open-tab").tryQuery().map(Node::isVisible).orElse(false));
+        robot.clickOn("#instance-log-open-tab");
+        waitUntil(() -> tab("tab-log-orders-0") != null);
+        robot.interact(() -> console.session.openLogTab("orders", 1));
+        waitUntil(() -> tab("tab-log-orders-1") != null && tab("tab-log-orders-1").isSelected());
+
+        // Instance 1 is gone with the scale down: its tab would read nothing but errors, so it closes.
+        console.fleet.scale("orders", 1).completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        waitUntil(() -> tab("tab-log-orders-1") == null);
+        assertThat(tab("tab-log-orders-0")).as("instance 0 is still there").isNotNull();
+
+        console.fleet.perform("orders", org.sluice.lifecycle.Operation.DELETE).completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        waitUntil(() -> tab("tab-log-orders-0") == null);
+        assertThat(onFx(() -> console.session.openLogTabs())).isZero();
+    }
 }

@@ -327,6 +327,11 @@ public final class MainView extends BorderPane {
         }
     }
 
+    /** Closes the log tab of {@code key}, if shown, as its close button does. */
+    public void closeLogTab(String key) {
+        closeLogTab(logTabs.get(key));
+    }
+
     /** True while the log tab of {@code key} is the one shown: only then is its log read. */
     public boolean isLogTabShowing(String key) {
         Tab tab = logTabs.get(key);
