@@ -71,8 +71,16 @@ class ConsoleLanguageSwitchTest {
             org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
             for (Locale locale : List.of(Locale.KOREAN, Locale.ENGLISH)) {
                 robot.interact(() -> console.session.language(locale));
-                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
                 TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+                // The new grid is laid out on a later pulse: wait for it to have a width and its columns to settle.
+                try {
+                    org.testfx.util.WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS, () -> table.getWidth() > 0
+                            && table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum()
+                            <= table.getWidth() - table.snappedLeftInset() - table.snappedRightInset());
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // Said by the assertions that follow.
+                }
+                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
                 double columns = table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum();
                 double room = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset();
                 assertThat(columns).as("the columns' widths in %s, %s, in a grid %.0f px wide", locale, widths(table), table.getWidth())
