@@ -19,7 +19,7 @@ import org.sluice.console.controls.BundleCharts;
 import org.sluice.console.view.DashboardView;
 import org.sluice.console.view.MainView;
 import org.sluice.console.view.ServiceDetailsView;
-import org.sluice.console.view.ThrottleNotifications;
+import org.sluice.console.view.ThrottleNotificationBar;
 import org.sluice.console.viewmodel.BackgroundExecutor;
 import org.sluice.console.viewmodel.BulkActionViewModel;
 import org.sluice.console.viewmodel.ConnectionStore;
@@ -71,7 +71,7 @@ final class ConsoleSession implements AutoCloseable {
     private DashboardView dashboardView;
     private final ObservableList<String> serviceNames = FXCollections.observableArrayList();
     private MainView view;
-    /** The throttle notifications over the current view, ended with it. */
+    /** The throttle notification bar of the current view, let go of with it. */
     private javafx.util.Subscription notifications = javafx.util.Subscription.EMPTY;
     private final FleetEventPump pump;
     /** While the views are made again: the grid's selection passes from the old table to the new. */
@@ -141,7 +141,9 @@ final class ConsoleSession implements AutoCloseable {
         detailsView.offerEpisodeBundle(bundles.selectedEpisodeProperty(), bundles.saveEpisodeCommand());
         MainView made = new MainView(services, hosts, bulk, notices, i18n, shell, detailsView, this::dashboardView);
         made.offerBundle(bundles.saveServiceCommand());
-        notifications = ThrottleNotifications.follow(dashboard, i18n, made);
+        ThrottleNotificationBar notice = new ThrottleNotificationBar(dashboard.notice(), i18n, made::showDashboard);
+        made.throttleNotice(notice);
+        notifications = notice::dispose;
         return made;
     }
 
@@ -287,6 +289,14 @@ final class ConsoleSession implements AutoCloseable {
 
     DashboardViewModel dashboard() {
         return dashboard;
+    }
+
+    /**
+     * Switches the throttle notification on or off: off, it hides and shows no news; the events
+     * list and the tiles go on as before. The live-load benchmark measures its cost this way.
+     */
+    void throttleNotifications(boolean on) {
+        dashboard.notice().enabledProperty().set(on);
     }
 
     TrafficViewModel traffic() {
