@@ -7,6 +7,7 @@
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
 # Environment: ROUNDS (startup rounds, 10), LIVE_S (dashboard window, 60), FLASH_S (window with crossings, 120), GRID_S (grid window, 60),
 # FLAP_S (window with a flapping instance, 60), FLAP_WARMUP_S (flap's warm-up before its dashboard window, 65),
+# FLAP_NOTIFICATIONS (false: flap with the throttle notification off),
 # DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/, CONSOLE_JVM (the console's JVM options in startup, live, footprint, flap
 # and traffic; by default the dev launcher's, -Xmx384m, see docs/decisions/0029-console-heap-ceiling.md; CONSOLE_JVM= for the
 # JVM's own sizing), OUTBOX_TMPFS=1 (the bench service of forward, metrics and manage delivers into a fresh folder under
@@ -329,17 +330,23 @@ metrics() {
   kill "$host"; wait "$host" || true
 }
 
-# One instance flapping (Throttled every 3 s, Normal halfway between) with its notification on, against
+# One instance flapping (Throttled every 3 s, Normal halfway between) with its notification, against
 # the same dashboard without it: the "dashboard" and "flap" windows of one run (issue 12). The warm-up
 # (FLAP_WARMUP_S, 65) outlasts the charts' minute, so that the dashboard window draws full charts as the
 # flap window does: with 20 s the tiles' lines were still growing through it, and the flap window's
 # renderer cost more than twice as much for that alone (docs/perf.md, "What a flapping tile costs the renderer").
+# FLAP_NOTIFICATIONS=false runs it with the throttle notification off (-Dbench.notifications=false), into
+# flap-5000-notifications-off.log, so that the notification's cost is the difference of two runs.
 flap() {
   local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
-  machine > "$out/flap-5000.log"
+  local notifications=${FLAP_NOTIFICATIONS:-true} log=$out/flap-5000.log
+  [[ $notifications == false ]] && log=$out/flap-5000-notifications-off.log
+  machine > "$log"
   java -cp "$cp" "${console_jvm[@]}" -Dprism.order=sw -Duser.language=en -Duser.country=US -Djava.util.prefs.userRoot="$prefs" \
-    org.sluice.console.LiveLoadBench 5000 100 200 1000 "${FLAP_WARMUP_S:-65}" "${LIVE_S:-60}" 0 0 "${FLAP_S:-60}" >> "$out/flap-5000.log" 2>&1
-  grep -E 'RESULT|^date' "$out/flap-5000.log"
+    -Dbench.notifications="$notifications" \
+    org.sluice.console.LiveLoadBench 5000 100 200 1000 "${FLAP_WARMUP_S:-65}" "${LIVE_S:-60}" 0 0 "${FLAP_S:-60}" >> "$log" 2>&1
+  machine >> "$log"
+  grep -E 'RESULT|^date' "$log"
 }
 
 # The console's heap under its own test traffic: TRAFFIC_MIN minutes (10) at TRAFFIC_RATE a second

@@ -41,15 +41,16 @@ import org.sluice.lifecycle.Lifecycle;
  * dashboard shown, crossing-to-flash latency. Pulse times come from the JavaFX pulse logger, which
  * run.sh turns on and {@code PulseLogStats} reads between the {@code BENCH-WINDOW} markers this
  * prints to the same stream, and, in every window, from the flight recorder's pulse phase events
- * ({@link PulsePhaseRecorder}), which also work with the notification popups on screen.
+ * ({@link PulsePhaseRecorder}).
  *
  * <p>Three windows: the dashboard under the steady load alone, the dashboard with a threshold
  * crossing every {@code crossingEveryMs} (each one also raises a notification, as in use), and the
  * services tab under the steady load. Arguments:
  * {@code services instances stateChangesPerSecond crossingEveryMs warmupS dashboardS flashS gridS [flapS]}.
  * With {@code flapS} above 0, a window of that length follows the dashboard's, in which one
- * instance flaps ({@link SyntheticFleet#flapping(boolean)}) with notifications on, after 15 s in
- * which it has become Flapping; the instance is the dashboard's selected one.
+ * instance flaps ({@link SyntheticFleet#flapping(boolean)}), after 15 s in which it has become
+ * Flapping; the instance is the dashboard's selected one. The throttle notification is on unless
+ * {@code -Dbench.notifications=false}.
  */
 public final class LiveLoadBench {
     private static final PseudoClass FLASHING = PseudoClass.getPseudoClass("flashing");
@@ -110,7 +111,9 @@ public final class LiveLoadBench {
             window("flap", fx, flapS);
             fleet.flapping(false);
             System.out.println("RESULT flap: entries emitted " + fleet.flapsEmitted() + ", instances flapping at the end "
-                    + onFx(() -> session.dashboard().flappingInstances().size()));
+                    + onFx(() -> session.dashboard().flappingInstances().size()) + ", notification "
+                    + (onFx(() -> session.dashboard().notice().enabledProperty().get()) ? "on" : "off") + ", shown at the end "
+                    + onFx(() -> session.dashboard().notice().shownProperty().get()));
         }
         fleet.crossings(true);
         measuringFlashes = true;
@@ -156,6 +159,8 @@ public final class LiveLoadBench {
         scene.addPostLayoutPulseListener(LiveLoadBench::checkFlashes);
         stage.setScene(scene);
         stage.show();
+        // -Dbench.notifications=false runs without the throttle notification, to tell its cost from the rest.
+        session.throttleNotifications(Boolean.parseBoolean(System.getProperty("bench.notifications", "true")));
         session.start();
         session.mainView().tabs().getSelectionModel().select(1);
     }

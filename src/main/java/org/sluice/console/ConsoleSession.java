@@ -19,7 +19,7 @@ import org.sluice.console.controls.BundleCharts;
 import org.sluice.console.view.DashboardView;
 import org.sluice.console.view.MainView;
 import org.sluice.console.view.ServiceDetailsView;
-import org.sluice.console.view.ThrottleNotifications;
+import org.sluice.console.view.ThrottleNotificationBar;
 import org.sluice.console.viewmodel.BackgroundExecutor;
 import org.sluice.console.viewmodel.BulkActionViewModel;
 import org.sluice.console.viewmodel.ConnectionStore;
@@ -71,7 +71,7 @@ final class ConsoleSession implements AutoCloseable {
     private DashboardView dashboardView;
     private final ObservableList<String> serviceNames = FXCollections.observableArrayList();
     private MainView view;
-    /** The throttle notifications over the current view, ended with it. */
+    /** The throttle notification bar of the current view, let go of with it. */
     private javafx.util.Subscription notifications = javafx.util.Subscription.EMPTY;
     private final FleetEventPump pump;
     /** The instance logs open in tabs of their own, by key, in the order they were opened; kept over a language switch. */
@@ -163,7 +163,9 @@ final class ConsoleSession implements AutoCloseable {
         made.offerBundle(bundles.saveServiceCommand());
         // A view made again after a language switch has the log tabs of the one before it.
         logTabs.forEach((key, model) -> made.showLogTab(key, logTabTitle(model), model, () -> logTabs.remove(key), false));
-        notifications = ThrottleNotifications.follow(dashboard, i18n, made);
+        ThrottleNotificationBar notice = new ThrottleNotificationBar(dashboard.notice(), i18n, made::showDashboard);
+        made.throttleNotice(notice);
+        notifications = notice::dispose;
         return made;
     }
 
@@ -335,6 +337,14 @@ final class ConsoleSession implements AutoCloseable {
 
     DashboardViewModel dashboard() {
         return dashboard;
+    }
+
+    /**
+     * Switches the throttle notification on or off: off, it hides and shows no news; the events
+     * list and the tiles go on as before. The live-load benchmark measures its cost this way.
+     */
+    void throttleNotifications(boolean on) {
+        dashboard.notice().enabledProperty().set(on);
     }
 
     TrafficViewModel traffic() {

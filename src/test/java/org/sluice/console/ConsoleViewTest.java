@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import javafx.css.PseudoClass;
+import javafx.geometry.Bounds;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.DialogPane;
@@ -44,9 +45,11 @@ import org.testfx.util.WaitForAsyncUtils;
 @ExtendWith(ApplicationExtension.class)
 class ConsoleViewTest {
     private ConsoleFixture console;
+    private Stage stage;
 
     @Start
     void start(Stage stage) throws Exception {
+        this.stage = stage;
         console = new ConsoleFixture(stage, Locale.ENGLISH, "orders", "billing");
     }
 
@@ -479,7 +482,7 @@ class ConsoleViewTest {
     }
 
     @Test
-    void aFlappingInstanceKeepsOneNotificationOnScreenThatCountsItsEntries(FxRobot robot) throws Exception {
+    void aFlappingInstanceKeepsOneNotificationLineThatCountsItsEntriesAndStaysClosedOnceClosed(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
         FakeLauncher.Fake instance = console.instances("orders").get(0);
         long time = System.currentTimeMillis();
@@ -490,18 +493,15 @@ class ConsoleViewTest {
                     ThrottleState.NORMAL, Set.of(), Optional.empty())));
         }
         waitUntil(() -> console.session.dashboard().events().size() == 16);
-        waitUntil(() -> onFx(() -> notificationBars().size() == 1
-                && text(notificationBars().get(0)).contains("orders#0 is flapping: throttled 8 times in")));
-        // The instance's first entries came before it was flapping; its notification is still one
-        // instance's, not a summary of several.
-        assertThat(onFx(() -> text(notificationBar()))).contains("Instance flapping").doesNotContain("Several instances");
-        // One popup over the console's window, whatever came before it.
-        assertThat(onFx(() -> notificationBars().get(0).getScene().getWindow() instanceof Popup popup
-                && popup.getOwnerWindow() == console.session.mainView().getScene().getWindow())).isTrue();
+        waitUntil(() -> onFx(() -> notificationShown()
+                && noticeText(robot).startsWith("orders#0 is flapping: throttled 8 times in")));
+        // The instance's first entries came before it was flapping: the line is still one instance's.
+        assertThat(onFx(() -> noticeText(robot))).doesNotContain("more instance");
+        assertThat(onFx(ConsoleViewTest::notificationPopups)).as("no window over the console's").isEmpty();
 
-        // Closed by the user, it stays closed while the same instance goes on flapping.
-        robot.clickOn(".throttle-notification-close");
-        waitUntil(() -> onFx(ConsoleViewTest::notificationBar) == null);
+        // Closed by the operator, it stays closed while the same instance goes on flapping.
+        robot.clickOn("#throttle-notice-close");
+        waitUntil(() -> !onFx(ConsoleViewTest::notificationShown));
         long later = System.currentTimeMillis();
         for (int i = 0; i < 2; i++) {
             instance.emit(new InstanceEvent.Throttle(new ThrottleTransition(later + 2 * i, ThrottleState.NORMAL,
@@ -511,21 +511,22 @@ class ConsoleViewTest {
         }
         waitUntil(() -> console.session.dashboard().events().size() == 20);
         assertThat(console.session.dashboard().latestAlertProperty().get().text()).contains("throttled 10 times");
-        assertThat(onFx(ConsoleViewTest::notificationBar)).isNull();
+        assertThat(onFx(ConsoleViewTest::notificationShown)).isFalse();
     }
 
     @Test
     void aThrottleNotificationShowsWhileTheServicesTabIsShownAndTheDashboardIsMadeOnlyWhenOpened(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
         assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent())).isNull();
-        waitUntil(() -> onFx(ConsoleViewTest::notificationBar) == null);
+        waitUntil(() -> !onFx(ConsoleViewTest::notificationShown));
 
         console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
                 ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.CONCURRENCY), Optional.empty())));
-        waitUntil(() -> onFx(ConsoleViewTest::notificationBar) != null);
-        // Over this window, with the dashboard unmade.
-        assertThat(onFx(() -> notificationBar().getScene().getWindow() instanceof Popup popup
-                && popup.getOwnerWindow() == console.session.mainView().getScene().getWindow())).isTrue();
+        waitUntil(() -> onFx(ConsoleViewTest::notificationShown));
+        assertThat(onFx(() -> noticeText(robot))).isEqualTo("orders#0 is throttled: Messages in process");
+        // In this window's layout, with the dashboard unmade.
+        assertThat(onFx(() -> robot.lookup("#throttle-notice").query().getScene()))
+                .isSameAs(onFx(() -> console.session.mainView().getScene()));
         assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent())).isNull();
         assertThat(console.session.dashboard().events()).first()
                 .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: Messages in process"));
@@ -538,23 +539,80 @@ class ConsoleViewTest {
                 .getPseudoClassStates().contains(PseudoClass.getPseudoClass("throttled"))));
     }
 
-
-    /** The throttle notification on screen, or null. */
-    private static Node notificationBar() {
-        List<Node> bars = notificationBars();
-        return bars.isEmpty() ? null : bars.get(0);
+    @Test
+    void atNineHundredBySixHundredTheNotificationTakesItsOwnRoomAboveTheStatusLineAndCoversNoEvents(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.dashboard().tile("orders#0") != null);
+        robot.clickOn("#tab-dashboard .tab-label");
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        try {
+            console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
+                    ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+            waitUntil(() -> onFx(ConsoleViewTest::notificationShown)
+                    && console.session.dashboard().events().size() == 1);
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(onFx(ConsoleViewTest::notificationPopups)).as("no window over the console's").isEmpty();
+            Bounds events = onFx(() -> sceneBounds(robot.lookup("#throttle-events").query()));
+            Bounds bar = onFx(() -> sceneBounds(robot.lookup("#throttle-notice").query()));
+            Bounds status = onFx(() -> sceneBounds(robot.lookup("#status").query().getParent()));
+            double sceneHeight = onFx(() -> console.session.mainView().getScene().getHeight());
+            assertThat(bar.getHeight()).isGreaterThan(0);
+            // The event itself is in sight, in the list, above the notification.
+            Bounds event = onFx(() -> sceneBounds(robot.from(robot.lookup("#throttle-events").<Node>query()).lookup(".list-cell")
+                    .match((Node n) -> String.valueOf(((javafx.scene.control.ListCell<?>) n).getText()).endsWith("orders#0 is throttled: Memory"))
+                    .query()));
+            assertThat(event.getHeight()).isGreaterThan(0);
+            assertThat(events.contains(event)).as("the event's line wholly within the list").isTrue();
+            assertThat(event.getMaxY()).isLessThanOrEqualTo(bar.getMinY());
+            assertThat(events.getMaxY()).as("the events list ends above the notification").isLessThanOrEqualTo(bar.getMinY());
+            assertThat(bar.getMaxY()).as("the notification sits just above the status line").isLessThanOrEqualTo(status.getMinY());
+            assertThat(status.getMaxY()).as("all of it within the window").isLessThanOrEqualTo(sceneHeight + 0.5);
+            assertThat(onFx(() -> noticeText(robot))).isEqualTo("orders#0 is throttled: Memory");
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
     }
 
-    /** Every throttle notification on screen. */
-    private static List<Node> notificationBars() {
+    @Test
+    void theNotificationsShowButtonGoesToItsInstanceOnTheDashboard(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.dashboard().tile("billing#0") != null);
+        assertThat(onFx(() -> console.session.mainView().tabs().getSelectionModel().getSelectedIndex())).isZero();
+        console.instances("billing").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
+                ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        waitUntil(() -> onFx(ConsoleViewTest::notificationShown));
+
+        robot.clickOn("#throttle-notice-show");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> console.session.mainView().tabs().getSelectionModel().getSelectedIndex())).isOne();
+        assertThat(console.session.dashboard().selectedProperty().get()).isSameAs(console.session.dashboard().tile("billing#0"));
+        waitUntil(() -> onFx(() -> robot.lookup("#detail-tile").tryQuery().isPresent()));
+    }
+
+    private static Bounds sceneBounds(Node node) {
+        return node.localToScene(node.getLayoutBounds());
+    }
+
+    /** True while the throttle notification shows in the window. */
+    private static boolean notificationShown() {
+        return Window.getWindows().stream().filter(w -> w instanceof Stage && w.isShowing())
+                .map(w -> w.getScene() == null ? null : w.getScene().lookup("#throttle-notice"))
+                .anyMatch(n -> n != null && n.isVisible() && n.isManaged());
+    }
+
+    /** The notification's words. */
+    private static String noticeText(FxRobot robot) {
+        return robot.lookup("#throttle-notice-text").queryLabeled().getText();
+    }
+
+    /** Popup windows that show a throttle notification: there should be none. */
+    private static List<Node> notificationPopups() {
         return Window.getWindows().stream().filter(Popup.class::isInstance).map(Popup.class::cast).filter(Window::isShowing)
                 .flatMap(p -> p.getContent().stream()).filter(n -> n.getStyleClass().contains("throttle-notification"))
                 .toList();
-    }
-
-    /** The words of a notification, title and text. */
-    private static String text(Node bar) {
-        return bar.lookupAll(".label").stream().map(l -> ((javafx.scene.control.Label) l).getText())
-                .reduce("", (a, b) -> a + "\n" + b);
     }
 }

@@ -18,7 +18,7 @@ import org.sluice.lifecycle.ServiceState;
  * A service's state in the grid: icon, colour and label, with a spinning indicator while an
  * operation runs, and a badge when role instances are throttled (red) or flapping (amber), such
  * as "1 of 2 throttled": a service can be Active and still refuse messages. Its nodes are made
- * once; {@code updateItem} only changes their content.
+ * once; {@code updateItem} only changes their content, and their style classes only when they differ.
  */
 public final class StateCell<S> extends TableCell<S, StateSummary> {
     private static final String[] STATE_CLASSES = {"state-ok", "state-off", "state-paused", "state-failed", "state-busy"};
@@ -58,16 +58,16 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
         ServiceState state = summary.state();
         icon.setIconCode(Icons.of(state).ikon());
         text.setText(label.apply(state));
-        box.getStyleClass().removeAll(STATE_CLASSES);
-        box.getStyleClass().add(Icons.styleClass(state));
+        styleClass(box, STATE_CLASSES, Icons.styleClass(state));
         boolean busy = state.isTransitional();
         progress.setVisible(busy);
         progress.setManaged(busy);
         boolean marked = summary.mark() != StateSummary.Mark.NONE;
         badge.setVisible(marked);
         badge.setManaged(marked);
-        badge.getStyleClass().removeAll(BADGE_CLASSES);
-        if (marked) {
+        if (!marked) {
+            styleClass(badge, BADGE_CLASSES, null);
+        } else {
             boolean flapping = summary.mark() == StateSummary.Mark.FLAPPING;
             badge.setText(summary.badge());
             if (badgeTip == null) {
@@ -75,9 +75,31 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
                 badge.setTooltip(badgeTip);
             }
             badgeTip.setText(summary.badge());
-            badge.getStyleClass().add(flapping ? "badge-flapping" : "badge-throttled");
+            styleClass(badge, BADGE_CLASSES, flapping ? "badge-flapping" : "badge-throttled");
             badgeIcon.setIconCode((flapping ? Icons.FLAPPING : Icons.THROTTLED).ikon());
         }
         setGraphic(box);
+    }
+
+    /**
+     * Gives {@code node} the one of {@code classes} named {@code wanted} (none when null), changing
+     * its style classes only when they differ: each change has the node and its children styled
+     * again on the next pulse, and a row's throttle count moves far more often than its state.
+     */
+    private static void styleClass(javafx.scene.Node node, String[] classes, String wanted) {
+        var styleClasses = node.getStyleClass();
+        boolean others = false;
+        for (String name : classes) {
+            if (!name.equals(wanted) && styleClasses.contains(name)) {
+                others = true;
+                break;
+            }
+        }
+        if (others) {
+            styleClasses.removeAll(classes);
+        }
+        if (wanted != null && !styleClasses.contains(wanted)) {
+            styleClasses.add(wanted);
+        }
     }
 }

@@ -57,8 +57,8 @@ import org.sluice.lifecycle.Operation;
 
 /**
  * The console's window content: menus, a toolbar with create, restore, search, the state and host
- * filters and bulk actions, the hosts bar, the services and dashboard tabs, and a notification bar
- * where errors are shown.
+ * filters and bulk actions, the hosts bar, the services and dashboard tabs, a notification bar
+ * where errors are shown, and a slot above the status line for the throttle notification.
  */
 public final class MainView extends BorderPane {
 
@@ -109,6 +109,8 @@ public final class MainView extends BorderPane {
     private final Subscriptions subscriptions = new Subscriptions();
     private final TextField search = new TextField();
     private final Label status = new Label();
+    /** The throttle notification's slot, if any, and the status line under it. */
+    private final VBox bottom = new VBox();
     private final List<MenuItem> shortcutItems = new ArrayList<>();
     /** The Service menu's item for each chart operation. */
     private final Map<Operation, MenuItem> operationItems = new EnumMap<>(Operation.class);
@@ -172,7 +174,21 @@ public final class MainView extends BorderPane {
         HBox bar = new HBox(status);
         bar.getStyleClass().add("status-bar");
         bar.setPadding(new Insets(4, 10, 4, 10));
-        setBottom(bar);
+        bottom.getChildren().setAll(bar);
+        setBottom(bottom);
+    }
+
+    /**
+     * Puts the throttle notification in its slot just above the status line: in the layout, so that
+     * it takes its room from the tabs instead of covering them.
+     */
+    public void throttleNotice(Node notice) {
+        bottom.getChildren().setAll(notice, bottom.getChildren().getLast());
+    }
+
+    /** Brings the dashboard's tab forward. */
+    public void showDashboard() {
+        tabs.getSelectionModel().select(1);
     }
 
     private MenuBar menuBar() {

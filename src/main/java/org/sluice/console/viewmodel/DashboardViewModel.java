@@ -45,10 +45,12 @@ public final class DashboardViewModel {
     /** The alert of each instance flapping now, by key. */
     private final Map<String, Long> flappingAlerts = new HashMap<>();
     private final LongProperty window = new SimpleLongProperty(this, "window", WINDOWS.get(0));
+    private final ThrottleNoticeViewModel notice;
 
     public DashboardViewModel(I18n i18n, LongSupplier clock) {
         this.i18n = i18n;
         this.clock = clock;
+        this.notice = new ThrottleNoticeViewModel(i18n, clock, flapping::contains, key -> selected.set(byKey.get(key)));
         // The events already listed stay as they were said; the badges speak the new language.
         i18n.localeProperty().addListener((o, was, now) -> tiles.forEach(InstanceTileViewModel::relabel));
     }
@@ -69,6 +71,14 @@ public final class DashboardViewModel {
      */
     public ReadOnlyObjectProperty<ThrottleAlert> latestAlertProperty() {
         return latestAlert.getReadOnlyProperty();
+    }
+
+    /**
+     * The notification bar's line: the latest throttle news, counting on in place for a flapping
+     * instance, with the way to its tile.
+     */
+    public ThrottleNoticeViewModel notice() {
+        return notice;
     }
 
     /** The instance shown in the detail chart. */
@@ -158,12 +168,17 @@ public final class DashboardViewModel {
                     id = ++alerts;
                     flappingAlerts.put(tile.key(), id);
                 }
-                latestAlert.set(new ThrottleAlert(id, tile.key(), true, i18n.get("dashboard.alert.flappingTitle"),
+                alert(new ThrottleAlert(id, tile.key(), true, i18n.get("dashboard.alert.flappingTitle"),
                         i18n.get("dashboard.alert.flapping", tile.key(), tile.flapTextProperty().get())));
             }
         } else if (entered) {
-            latestAlert.set(new ThrottleAlert(++alerts, tile.key(), false, i18n.get("dashboard.alert.title"), text));
+            alert(new ThrottleAlert(++alerts, tile.key(), false, i18n.get("dashboard.alert.title"), text));
         }
+    }
+
+    private void alert(ThrottleAlert alert) {
+        latestAlert.set(alert);
+        notice.news(alert);
     }
 
     /** Advances flashes and running durations; called once per pulse. */
@@ -171,6 +186,7 @@ public final class DashboardViewModel {
         for (InstanceTileViewModel tile : tiles) {
             tile.tick(nowMs);
         }
+        notice.tick(nowMs);
     }
 
     private InstanceTileViewModel tileFor(String service, int index, int cores) {

@@ -3,10 +3,12 @@ package org.sluice.console.controls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import atlantafx.base.theme.PrimerLight;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
+import javafx.collections.ListChangeListener;
 import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.control.Label;
@@ -27,17 +29,21 @@ import org.testfx.util.WaitForAsyncUtils;
 /** The grid's state cell as the operator reads it: the state, and a badge when instances are throttled or flapping. */
 @ExtendWith(ApplicationExtension.class)
 class StateCellTest {
+    private static final StateSummary FIRST = new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled");
+    /** The first row's state, which a test changes as a service row's changes in the grid. */
+    private final javafx.beans.property.ObjectProperty<StateSummary> first = new javafx.beans.property.SimpleObjectProperty<>(FIRST);
+
     @Start
     void start(Stage stage) {
         TableView<StateSummary> table = new TableView<>();
         I18n i18n = new I18n(Locale.ENGLISH);
         TableColumn<StateSummary, StateSummary> state = new TableColumn<>("State");
-        state.setCellValueFactory(c -> new ReadOnlyObjectWrapper<>(c.getValue()));
+        state.setCellValueFactory(c -> c.getValue() == FIRST ? first : new ReadOnlyObjectWrapper<>(c.getValue()));
         state.setCellFactory(c -> new StateCell<>(i18n::state));
         state.setPrefWidth(300);
         table.getColumns().add(state);
         table.setItems(FXCollections.observableArrayList(
-                new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled"),
+                FIRST,
                 new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.FLAPPING, "1 of 2 flapping"),
                 new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.NONE, "")));
         Scene scene = new Scene(table, 400, 200);
@@ -81,5 +87,38 @@ class StateCellTest {
         assertThat(WaitForAsyncUtils.asyncFx(() -> badge(throttled).getTooltip().getText()).get()).isEqualTo("1 of 2 throttled");
         // The grid's first frame makes a state cell a row; most rows have no badge, and need no tooltip.
         assertThat(WaitForAsyncUtils.asyncFx(() -> badge(quiet).getTooltip()).get()).as("a quiet service's hidden badge").isNull();
+    }
+
+    @Test
+    void aNewCountWithTheSameStateAndMarkLeavesTheStyleClassesAloneAndAnotherMarkChangesThem(FxRobot robot) {
+        StateCell<?> cell = cell(robot, 0);
+        Node box = cell.getGraphic();
+        Label badge = badge(cell);
+        // Each change of a node's style classes has it and its children's styles worked out again
+        // on the next pulse: a grid whose throttle counts move must not pay that for nothing.
+        AtomicInteger changes = new AtomicInteger();
+        ListChangeListener<String> counting = c -> changes.incrementAndGet();
+        robot.interact(() -> {
+            box.getStyleClass().addListener(counting);
+            badge.getStyleClass().addListener(counting);
+            first.set(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "2 of 2 throttled"));
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(cell(robot, 0)).isSameAs(cell);
+        assertThat(badge.getText()).isEqualTo("2 of 2 throttled");
+        assertThat(changes).as("style class changes for a new count").hasValue(0);
+
+        robot.interact(() -> first.set(new StateSummary(ServiceState.STOPPED, StateSummary.Mark.FLAPPING, "1 of 2 flapping")));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(badge.getStyleClass()).contains("badge-flapping").doesNotContain("badge-throttled");
+        assertThat(box.getStyleClass()).contains("state-off").doesNotContain("state-ok");
+        robot.interact(() -> first.set(new StateSummary(ServiceState.STOPPED, StateSummary.Mark.NONE, "")));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(badge.isVisible()).isFalse();
+        assertThat(badge.getStyleClass()).doesNotContain("badge-flapping", "badge-throttled");
+        robot.interact(() -> {
+            box.getStyleClass().removeListener(counting);
+            badge.getStyleClass().removeListener(counting);
+        });
     }
 }
