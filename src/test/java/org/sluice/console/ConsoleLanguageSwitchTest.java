@@ -203,12 +203,13 @@ class ConsoleLanguageSwitchTest {
         int held = ConsoleFixture.onFx(first::subscriptionCount);
         assertThat(held).as("what the first view registered on the view models").isPositive();
 
+        String firstStatus = ConsoleFixture.onFx(() -> statusOf(first));
         robot.interact(() -> console.session.language(Locale.KOREAN));
         assertThat(ConsoleFixture.onFx(first::subscriptionCount)).as("what the old view still holds").isZero();
         // A notice reaches the new view's status line, not the old one's.
         robot.interact(() -> console.session.services().restoreService());
-        waitUntil(() -> !statusOf(console.session.mainView()).isEmpty());
-        assertThat(ConsoleFixture.onFx(() -> statusOf(first))).as("the old status line").isEmpty();
+        waitUntil(() -> !statusOf(console.session.mainView()).equals("준비됨"));
+        assertThat(ConsoleFixture.onFx(() -> statusOf(first))).as("the old status line").isEqualTo(firstStatus);
         old.add(new WeakReference<>(first));
         old.add(new WeakReference<>(firstDashboard));
         return held;

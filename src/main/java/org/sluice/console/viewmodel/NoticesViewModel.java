@@ -63,11 +63,12 @@ public final class NoticesViewModel {
         this.clock = clock;
         this.zone = zone;
         i18n.localeProperty().addListener((o, was, now) -> sayAgain());
+        showStatus();
     }
 
     /**
-     * The status line: the latest notice and when it came, "Ready" once it has faded, empty
-     * before the first.
+     * The status line: the latest notice and when it came, or "Ready" before the first and once it
+     * has faded.
      */
     public ReadOnlyStringProperty statusProperty() {
         return status.getReadOnlyProperty();
@@ -93,10 +94,7 @@ public final class NoticesViewModel {
 
     private void showStatus() {
         Notice shown = latest.get();
-        if (shown == null) {
-            status.set("");
-            statusKind.set(null);
-        } else if (faded) {
+        if (shown == null || faded) {
             status.set(i18n.get("status.ready"));
             statusKind.set(null);
         } else {

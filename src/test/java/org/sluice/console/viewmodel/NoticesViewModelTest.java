@@ -84,7 +84,7 @@ class NoticesViewModelTest {
 
     @Test
     void theStatusLineSaysTheNoticeAndWhenItCame() {
-        assertThat(notices.statusProperty().get()).as("nothing said yet").isEmpty();
+        assertThat(notices.statusProperty().get()).as("nothing said yet").isEqualTo("Ready");
         notices.post(Notice.Kind.SUCCESS, "orders", i18n.phrase("notice.operationSucceeded", "orders", i18n.operationPhrase(Operation.STOP)));
         assertThat(notices.statusProperty().get()).isEqualTo("orders: Stop succeeded (at " + timeOfAt(Locale.ENGLISH) + ")");
         assertThat(timeOfAt(Locale.ENGLISH)).startsWith("7:06:24");
