@@ -64,7 +64,7 @@ class LocalizationConsistencyTest {
         return key -> parser.matcher(key).matches() || problems.contains(key);
     }
 
-    /** Labels built from enums: state.X, operation.X, verb.X, action.X.tooltip, outcome.X, health.X, ... */
+    /** Labels built from enums: state.X, operation.X, verb.X, action.X.tooltip, bulk.run.X, outcome.X, health.X, ... */
     private static Predicate<String> consoleDynamicKeys() {
         Set<String> keys = new HashSet<>();
         for (ServiceState state : ServiceState.values()) {
@@ -74,6 +74,7 @@ class LocalizationConsistencyTest {
             keys.add("operation." + operation.chartName());
             keys.add("verb." + operation.chartName());
             keys.add("action." + operation.chartName() + ".tooltip");
+            keys.add("bulk.run." + operation.chartName());
         }
         // A definition problem names the field it is about: one of the definition's components.
         for (java.lang.reflect.RecordComponent field : org.sluice.lifecycle.ServiceDefinition.class.getRecordComponents()) {

@@ -132,6 +132,8 @@ class ConsoleLanguageSwitchTest {
         assertThat(console.session.dashboard().events()).first().isSameAs(event);
         assertThat(robot.lookup("#detail-tile").tryQuery()).as("the chosen instance, larger").isPresent();
         assertThat(tile.getBadgeText()).startsWith("제한됨");
+        assertThat(robot.lookup("#throttle-notice-text").queryLabeled().getText()).as("the throttle notification's line, at once")
+                .isEqualTo("orders#0 제한됨: 메모리");
         assertThat(robot.lookup("#status").queryLabeled().getText()).as("the notice, said again in Korean")
                 .startsWith("복원할 백업이 있는 서비스를 선택하십시오.");
         assertThat(robot.lookup("#traffic-rate").queryAs(TextField.class).getText()).isEqualTo("750");

@@ -60,7 +60,8 @@ public final class BulkActionViewModel {
                 skipped.add(new BulkPlan.Skipped(row.name(), row.getState(), row.isStale()));
             }
         }
-        return new BulkPlan(operation, List.copyOf(willRun), List.copyOf(skipped), summary(operation, willRun, skipped));
+        Phrase summary = summary(operation, willRun, skipped);
+        return new BulkPlan(operation, List.copyOf(willRun), List.copyOf(skipped), i18n.say(summary), summary);
     }
 
     /**
@@ -80,8 +81,11 @@ public final class BulkActionViewModel {
     public record Offer(String label, boolean possible) {
     }
 
-    private String summary(Operation operation, List<String> willRun, List<BulkPlan.Skipped> skipped) {
-        String run = i18n.get("bulk.willRun", willRun.size(), i18n.operation(operation).toLowerCase(i18n.locale()));
+    /** The plan in words, kept to be said again in the language the console switches to. */
+    private Phrase summary(Operation operation, List<String> willRun, List<BulkPlan.Skipped> skipped) {
+        String verbKey = "bulk.run." + operation.chartName();
+        Object verb = i18n.has(verbKey) ? Phrase.of(verbKey) : i18n.operation(operation).toLowerCase(i18n.locale());
+        Phrase run = Phrase.of("bulk.willRun", willRun.size(), verb);
         if (skipped.isEmpty()) {
             return run;
         }
@@ -94,12 +98,17 @@ public final class BulkActionViewModel {
                 byState.merge(s.state(), 1, Integer::sum);
             }
         }
-        List<String> parts = new ArrayList<>();
-        byState.forEach((state, count) -> parts.add(count == skipped.size() ? i18n.state(state) : count + " " + i18n.state(state)));
+        List<Object> parts = new ArrayList<>();
+        byState.forEach((state, count) -> parts.add(counted(count, skipped.size(), i18n.statePhrase(state))));
         if (stale > 0) {
-            parts.add(stale == skipped.size() ? i18n.get("bulk.hostNotConnected") : stale + " " + i18n.get("bulk.hostNotConnected"));
+            parts.add(counted(stale, skipped.size(), Phrase.of("bulk.hostNotConnected")));
         }
-        return i18n.get("bulk.withSkipped", run, skipped.size(), String.join(", ", parts));
+        return Phrase.of("bulk.withSkipped", run, skipped.size(), Phrase.joined(", ", parts));
+    }
+
+    /** Why some were skipped, with how many when not all of them were skipped for it. */
+    private static Phrase counted(int count, int skipped, Phrase why) {
+        return count == skipped ? why : Phrase.of("bulk.skippedCount", count, why);
     }
 
     /**
@@ -109,7 +118,7 @@ public final class BulkActionViewModel {
     public void run(Operation operation, List<ServiceRowViewModel> targets) {
         BulkPlan plan = preview(operation, targets);
         if (plan.isEmpty()) {
-            notices.post(Notice.Kind.INFO, null, plan.summary());
+            notices.post(Notice.Kind.INFO, null, plan.summaryWords());
             return;
         }
         if (!dialogs.confirmBulk(plan)) {

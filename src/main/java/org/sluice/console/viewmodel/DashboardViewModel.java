@@ -152,9 +152,10 @@ public final class DashboardViewModel {
         if (!entered && !left) {
             return;
         }
-        String text = entered
-                ? i18n.get("dashboard.event.throttled", tile.key(), tile.causesTextProperty().get())
-                : i18n.get("dashboard.event.normal", tile.key());
+        Phrase said = entered
+                ? Phrase.of("dashboard.event.throttled", tile.key(), tile.causesWords())
+                : Phrase.of("dashboard.event.normal", tile.key());
+        String text = i18n.say(said);
         ThrottleEvent event = new ThrottleEvent(transition.timeMs(), tile.key(), entered, text);
         events.add(0, event);
         if (events.size() > MAX_EVENTS) {
@@ -168,11 +169,12 @@ public final class DashboardViewModel {
                     id = ++alerts;
                     flappingAlerts.put(tile.key(), id);
                 }
-                alert(new ThrottleAlert(id, tile.key(), true, i18n.get("dashboard.alert.flappingTitle"),
-                        i18n.get("dashboard.alert.flapping", tile.key(), tile.flapTextProperty().get())));
+                Phrase count = Phrase.of("dashboard.alert.flapping", tile.key(), tile.flapPhrase());
+                alert(new ThrottleAlert(id, tile.key(), true, i18n.get("dashboard.alert.flappingTitle"), i18n.say(count),
+                        count));
             }
         } else if (entered) {
-            alert(new ThrottleAlert(++alerts, tile.key(), false, i18n.get("dashboard.alert.title"), text));
+            alert(new ThrottleAlert(++alerts, tile.key(), false, i18n.get("dashboard.alert.title"), text, said));
         }
     }
 

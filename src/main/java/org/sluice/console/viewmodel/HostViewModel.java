@@ -40,6 +40,8 @@ public final class HostViewModel {
     private final ReadOnlyStringWrapper statusText = new ReadOnlyStringWrapper(this, "statusText", "");
     private final ReadOnlyStringWrapper lastUpdateText = new ReadOnlyStringWrapper(this, "lastUpdateText", "");
     private final ReadOnlyStringWrapper blockedReason = new ReadOnlyStringWrapper(this, "blockedReason", "");
+    /** The blocked reason as words, to be said again in the language the console switches to. */
+    private final ReadOnlyObjectWrapper<Phrase> blockedWords = new ReadOnlyObjectWrapper<>(this, "blockedWords", Phrase.text(""));
     private final ReadOnlyStringWrapper detailText = new ReadOnlyStringWrapper(this, "detailText", "");
     private final ReadOnlyBooleanWrapper engineAvailable = new ReadOnlyBooleanWrapper(this, "engineAvailable", true);
     private final ReadOnlyStringWrapper engineNotice = new ReadOnlyStringWrapper(this, "engineNotice", "");
@@ -144,6 +146,11 @@ public final class HostViewModel {
     /** Why its services' actions are off, and the way out; empty while current. */
     public ReadOnlyStringProperty blockedReasonProperty() {
         return blockedReason.getReadOnlyProperty();
+    }
+
+    /** {@link #blockedReasonProperty} as words, for a notice that follows the language; empty text when not stale. */
+    public ReadOnlyObjectProperty<Phrase> blockedReasonWordsProperty() {
+        return blockedWords.getReadOnlyProperty();
     }
 
     /** A sentence or two about the connection, for a tooltip. */
@@ -256,13 +263,14 @@ public final class HostViewModel {
             case CLOSED -> i18n.get("host.state.closed");
         });
         lastUpdateText.set(isStale() ? lastUpdate() : "");
-        blockedReason.set(!isStale() ? "" : switch (now) {
-            case RECONNECTING -> seconds.isPresent() ? i18n.get("host.blocked.reconnecting", label, seconds.getAsLong())
-                    : i18n.get("host.blocked.reconnectingNow", label);
-            case UNAUTHORIZED -> keyMissing.get() ? i18n.get("host.blocked.noKey", label) : i18n.get("host.blocked.unauthorized", label);
-            case CERTIFICATE_CHANGED -> i18n.get("host.blocked.certificateChanged", label);
-            default -> i18n.get("host.blocked.closed", label);
+        blockedWords.set(!isStale() ? Phrase.text("") : switch (now) {
+            case RECONNECTING -> seconds.isPresent() ? Phrase.of("host.blocked.reconnecting", label, seconds.getAsLong())
+                    : Phrase.of("host.blocked.reconnectingNow", label);
+            case UNAUTHORIZED -> keyMissing.get() ? Phrase.of("host.blocked.noKey", label) : Phrase.of("host.blocked.unauthorized", label);
+            case CERTIFICATE_CHANGED -> Phrase.of("host.blocked.certificateChanged", label);
+            default -> Phrase.of("host.blocked.closed", label);
         });
+        blockedReason.set(i18n.say(blockedWords.get()));
         engineAvailable.set(engine.available());
         engineNotice.set(engine.reason().map(reason -> i18n.get("host.engine.unavailable", label, engineKind(),
                 since(engine.sinceMs()), reason)).orElse(""));

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.Objects;
 import java.util.ResourceBundle;
+import java.util.StringJoiner;
 
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -82,18 +83,28 @@ public final class I18n {
         return Phrase.of(key, arguments);
     }
 
-    /** {@code phrase} in the language now, its arguments that are phrases too. */
+    /** {@code phrase} in the language now, its arguments that are phrases or joined words too. */
     public String say(Phrase phrase) {
         if (phrase.key() == null) {
             return String.valueOf(phrase.arguments().get(0));
         }
         Object[] arguments = phrase.arguments().toArray();
         for (int i = 0; i < arguments.length; i++) {
-            if (arguments[i] instanceof Phrase word) {
-                arguments[i] = say(word);
-            }
+            arguments[i] = sayArgument(arguments[i]);
         }
         return get(phrase.key(), arguments);
+    }
+
+    private Object sayArgument(Object argument) {
+        if (argument instanceof Phrase word) {
+            return say(word);
+        }
+        if (argument instanceof Phrase.Joined joined) {
+            StringJoiner said = new StringJoiner(joined.separator());
+            joined.words().forEach(word -> said.add(String.valueOf(sayArgument(word))));
+            return said.toString();
+        }
+        return argument;
     }
 
     /** Whether the bundle has {@code key}. */

@@ -17,6 +17,8 @@ import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ChangeListener;
+import javafx.beans.value.WeakChangeListener;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.collections.transformation.FilteredList;
@@ -58,10 +60,13 @@ public final class InstanceLogViewModel {
     private boolean reading;
     private boolean read;
     private Read pending;
-    private String error;
+    /** Why the last read failed, as words said again in the language the console switches to. */
+    private Phrase error;
     private boolean older;
     private boolean passedOver;
     private boolean startedAgain;
+    /** Says the status again when the language changes; held here, as the console's words hold it weakly. */
+    private final ChangeListener<Locale> sayAgain = (o, was, now) -> updateStatus();
 
     public InstanceLogViewModel(Fleet fleet, BackgroundExecutor executor, I18n i18n) {
         this.fleet = fleet;
@@ -72,6 +77,9 @@ public final class InstanceLogViewModel {
             return text.isEmpty() ? null : line -> line.toLowerCase(Locale.ROOT).contains(text);
         }, search));
         search.addListener((o, a, b) -> updateStatus());
+        // The status line speaks the new language at once; the log and its tabs outlive a switch.
+        // Weakly: a closed log tab's model is not kept by the console's words.
+        i18n.localeProperty().addListener(new WeakChangeListener<>(sayAgain));
         run.addListener((o, a, b) -> restart());
     }
 
@@ -178,7 +186,7 @@ public final class InstanceLogViewModel {
             }, failure -> {
                 if (asked == generation) {
                     reading = false;
-                    error = i18n.get("log.unreadable", name, index, String.valueOf(failure.getMessage()));
+                    error = Phrase.of("log.unreadable", name, index, String.valueOf(failure.getMessage()));
                     updateStatus();
                 }
             });
@@ -212,6 +220,8 @@ public final class InstanceLogViewModel {
         if (log.restarted() && read) {
             startedAgain = true;
             fresh.addAll(linesOf(answer.rest()));
+            // A marker line is said once, in the language of when the instance started again: lines
+            // already listed stay as they are after a language switch, like the log's own lines.
             fresh.add(i18n.get("log.startedAgain"));
         }
         fresh.addAll(linesOf(log));
@@ -240,7 +250,7 @@ public final class InstanceLogViewModel {
     private void updateStatus() {
         String text = search.get() == null ? "" : search.get().strip();
         if (error != null) {
-            status.set(error);
+            status.set(i18n.say(error));
         } else if (!text.isEmpty()) {
             status.set(i18n.get("log.matches", shown.size(), lines.size(), text));
         } else if (startedAgain && previousKept.get() && run.get() == InstanceLog.Run.CURRENT) {

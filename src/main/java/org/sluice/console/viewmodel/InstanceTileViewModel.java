@@ -56,6 +56,7 @@ public final class InstanceTileViewModel implements ThrottleChartData {
     public static final long OPEN = Long.MAX_VALUE;
 
     private static final String SEPARATOR = " · ";
+    private static final String CAUSES_SEPARATOR = " + ";
     private static final DateTimeFormatter READOUT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final String service;
@@ -344,14 +345,29 @@ public final class InstanceTileViewModel implements ThrottleChartData {
 
     /** A duration as the badge shows it: "12 s", "3 min 04 s", "2 h 05 min". */
     public static String formatDuration(long millis, I18n i18n) {
+        return i18n.say(durationPhrase(millis));
+    }
+
+    /** A duration as words to say later, in the language of then ({@link #formatDuration}). */
+    static Phrase durationPhrase(long millis) {
         long seconds = Math.max(0, millis) / 1000;
         if (seconds < 60) {
-            return i18n.get("tile.duration.seconds", seconds);
+            return Phrase.of("tile.duration.seconds", seconds);
         }
         if (seconds < 3600) {
-            return i18n.get("tile.duration.minutes", seconds / 60, twoDigits(seconds % 60));
+            return Phrase.of("tile.duration.minutes", seconds / 60, twoDigits(seconds % 60));
         }
-        return i18n.get("tile.duration.hours", seconds / 3600, twoDigits(seconds / 60 % 60));
+        return Phrase.of("tile.duration.hours", seconds / 3600, twoDigits(seconds / 60 % 60));
+    }
+
+    /** The causes now as words to say later, such as "Memory + Messages in process" ({@link #causesTextProperty}). */
+    Phrase.Joined causesWords() {
+        return Phrase.joined(CAUSES_SEPARATOR, causes.get().stream().map(cause -> Phrase.of(causeKey(cause))).toList());
+    }
+
+    /** How often it was throttled in this flapping run so far, as words to say later ({@link #flapTextProperty}). */
+    Phrase flapPhrase() {
+        return Phrase.of("tile.flapping.count", flaps.timesThrottled(), durationPhrase(flaps.spanMillis()));
     }
 
     private static String twoDigits(long value) {
@@ -375,8 +391,7 @@ public final class InstanceTileViewModel implements ThrottleChartData {
     private void updateTexts(long nowMs) {
         boolean throttled = state.get() == ThrottleState.THROTTLED;
         stateText.set(i18n.get(throttled ? "tile.state.throttled" : "tile.state.normal"));
-        flapText.set(flapping.get() ? i18n.get("tile.flapping.count", flaps.timesThrottled(),
-                formatDuration(flaps.spanMillis(), i18n)) : "");
+        flapText.set(flapping.get() ? i18n.say(flapPhrase()) : "");
         if (flapping.get()) {
             // While it flaps the state of the moment is no news; how often it changed is. The
             // causes are still named, for the events list.
@@ -400,11 +415,15 @@ public final class InstanceTileViewModel implements ThrottleChartData {
     }
 
     private String causesOf(Set<Cause> of) {
-        StringJoiner joined = new StringJoiner(" + ");
+        StringJoiner joined = new StringJoiner(CAUSES_SEPARATOR);
         for (Cause cause : of) {
-            joined.add(i18n.get(cause == Cause.MEMORY ? "tile.cause.memory" : "tile.cause.concurrency"));
+            joined.add(i18n.get(causeKey(cause)));
         }
         return joined.toString();
+    }
+
+    private static String causeKey(Cause cause) {
+        return cause == Cause.MEMORY ? "tile.cause.memory" : "tile.cause.concurrency";
     }
 
     private void bump() {

@@ -29,6 +29,7 @@ public final class OperationCommand extends Command {
     private final Operation operation;
     private final Invoker invoker;
     private final I18n i18n;
+    private final Lifecycle rules;
     private final ReadOnlyStringWrapper tooltip = new ReadOnlyStringWrapper(this, "tooltip");
 
     OperationCommand(ServiceRowViewModel row, Operation operation, Lifecycle rules, I18n i18n, Invoker invoker) {
@@ -38,10 +39,9 @@ public final class OperationCommand extends Command {
         this.i18n = i18n;
         condition(Bindings.createBooleanBinding(() -> allowed(row, operation, rules),
                 row.staleProperty(), row.stateProperty(), row.runningProperty()));
-        tooltip.bind(Bindings.createStringBinding(() -> isExecutable()
-                        ? i18n.get("action." + operation.chartName() + ".tooltip")
-                        : row.isStale() ? row.host().blockedReasonProperty().get() : reason(rules, row.getState()),
-                executableProperty(), row.stateProperty(), row.host().blockedReasonProperty(), i18n.localeProperty()));
+        this.rules = rules;
+        tooltip.bind(Bindings.createStringBinding(() -> i18n.say(words()),
+                executableProperty(), row.stateProperty(), row.host().blockedReasonWordsProperty(), i18n.localeProperty()));
     }
 
     /** The condition besides not running: the host is connected, nothing runs on the service and the chart allows it. */
@@ -62,22 +62,30 @@ public final class OperationCommand extends Command {
         return tooltip.get();
     }
 
-    private String reason(Lifecycle rules, ServiceState state) {
-        String op = i18n.operation(operation);
-        String stateLabel = i18n.state(state);
+    /** The tooltip as words: what the action does, or why it cannot run now and the way out. */
+    private Phrase words() {
+        if (isExecutable()) {
+            return Phrase.of("action." + operation.chartName() + ".tooltip");
+        }
+        return row.isStale() ? row.host().blockedReasonWordsProperty().get() : reason(row.getState());
+    }
+
+    private Phrase reason(ServiceState state) {
+        Phrase op = i18n.operationPhrase(operation);
+        Phrase stateLabel = i18n.statePhrase(state);
         if (state.isTransitional() || row.getRunning() != null) {
-            return i18n.get("reason.running", op, stateLabel);
+            return Phrase.of("reason.running", op, stateLabel);
         }
         if (runningProperty().get()) {
-            return i18n.get("reason.sending", op);
+            return Phrase.of("reason.sending", op);
         }
         return Advice.forOperation(rules, state, operation)
-                .map(advice -> i18n.get(switch (advice.kind()) {
+                .map(advice -> Phrase.of(switch (advice.kind()) {
                     case INSTEAD -> INSTEAD_KEY;
                     case FIRST -> FIRST_KEY;
                     case ALREADY -> ALREADY_KEY;
-                }, op, stateLabel, i18n.get("verb." + advice.operation().chartName())))
-                .orElseGet(() -> i18n.get("reason.deleteOnly", op, stateLabel));
+                }, op, stateLabel, Phrase.of("verb." + advice.operation().chartName())))
+                .orElseGet(() -> Phrase.of("reason.deleteOnly", op, stateLabel));
     }
 
     void started() {
@@ -97,6 +105,7 @@ public final class OperationCommand extends Command {
 
     @Override
     protected void refused() {
-        row.refused(operation, getTooltip());
+        // Words rather than the tooltip's text: the notice follows a language switch.
+        row.refused(operation, words());
     }
 }

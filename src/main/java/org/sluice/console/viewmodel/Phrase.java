@@ -8,7 +8,8 @@ import java.util.List;
  * Words kept to be said later, in whatever language the console speaks then: a message key and
  * its arguments ({@link I18n#say}). An argument that is itself a phrase (an operation's or a
  * state's name) is said in that language too; other arguments (names, numbers, a host's own
- * reason) are given as they are. A phrase without a key is a text said as it is.
+ * reason) are given as they are. A phrase without a key is a text said as it is. A list of words
+ * is an argument too ({@link Joined}): each said in that language, with a separator between.
  *
  * @param key       the message key, or {@code null} for a text said as it is
  * @param arguments the key's arguments, or the text alone
@@ -27,5 +28,21 @@ public record Phrase(String key, List<Object> arguments) {
     /** A text that is said as it is, in every language (e.g. a reason a host gave). */
     public static Phrase text(String text) {
         return new Phrase(null, java.util.Arrays.asList(text));
+    }
+
+    /** Words said one after the other with {@code separator} between, as one argument of a phrase. */
+    public static Joined joined(String separator, List<?> words) {
+        return new Joined(separator, words);
+    }
+
+    /**
+     * Words said one after the other with a separator between, such as "Memory + Messages in
+     * process": an argument of a phrase, its words phrases (said in the language of then) or given
+     * as they are.
+     */
+    public record Joined(String separator, List<?> words) {
+        public Joined {
+            words = List.copyOf(words);
+        }
     }
 }

@@ -62,10 +62,10 @@ public final class ServiceRowViewModel {
     private final Map<Integer, ThrottleState> instanceThrottle = new TreeMap<>();
     private final Set<Integer> instanceFlapping = new TreeSet<>();
     private final I18n i18n;
-    private final BiConsumer<Operation, String> onRefused;
+    private final BiConsumer<Operation, Phrase> onRefused;
 
     ServiceRowViewModel(ServiceSnapshot snapshot, HostViewModel host, Lifecycle rules, I18n i18n, OperationCommand.Invoker invoker,
-                        BiConsumer<Operation, String> onRefused) {
+                        BiConsumer<Operation, Phrase> onRefused) {
         this.name = snapshot.name();
         this.serviceName = snapshot.definition().name();
         this.host = host;
@@ -378,7 +378,7 @@ public final class ServiceRowViewModel {
         }
     }
 
-    void refused(Operation operation, String reason) {
+    void refused(Operation operation, Phrase reason) {
         onRefused.accept(operation, reason);
     }
 }

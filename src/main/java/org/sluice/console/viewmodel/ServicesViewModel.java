@@ -393,7 +393,7 @@ public final class ServicesViewModel {
         }
         String name = row.name();
         if (row.isStale()) {
-            notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.refused", name, row.host().blockedReasonProperty().get()));
+            notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.refused", name, row.host().blockedReasonWordsProperty().get()));
             return;
         }
         executor.run(() -> fleet.backups(name), backups -> {

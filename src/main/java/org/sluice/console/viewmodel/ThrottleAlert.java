@@ -11,6 +11,7 @@ package org.sluice.console.viewmodel;
  * @param flapping    true for a flapping instance's alert
  * @param title       the notification's title, in the user's language
  * @param text        what happened, in the user's language
+ * @param words       what happened, to be said again in the language the console switches to
  */
-public record ThrottleAlert(long id, String instanceKey, boolean flapping, String title, String text) {
+public record ThrottleAlert(long id, String instanceKey, boolean flapping, String title, String text, Phrase words) {
 }

@@ -45,6 +45,8 @@ public final class ThrottleNoticeViewModel {
     private final Map<String, Long> shownAlerts = new HashMap<>();
     /** The alerts on the line when the operator closed it: counting on, they stay closed. */
     private Set<Long> closedAlerts = Set.of();
+    /** The line's words, kept to be said again when the language changes; null before any news. */
+    private Phrase line;
     private long lastNewsMs;
 
     /**
@@ -56,6 +58,12 @@ public final class ThrottleNoticeViewModel {
         this.clock = clock;
         this.flappingNow = flappingNow;
         this.select = select;
+        // An open line speaks the new language at once, not only with the next news.
+        i18n.localeProperty().addListener((o, was, now) -> {
+            if (line != null) {
+                text.set(i18n.say(line));
+            }
+        });
         enabled.addListener((o, was, on) -> {
             if (!on) {
                 hide();
@@ -76,7 +84,8 @@ public final class ThrottleNoticeViewModel {
         lastNewsMs = clock.getAsLong();
         instance.set(alert.instanceKey());
         flapping.set(alert.flapping());
-        text.set(others == 0 ? alert.text() : i18n.get("dashboard.notice.others", alert.text(), others));
+        line = others == 0 ? alert.words() : Phrase.of("dashboard.notice.others", alert.words(), others);
+        text.set(i18n.say(line));
         shown.set(true);
     }
 
@@ -110,7 +119,7 @@ public final class ThrottleNoticeViewModel {
         return shown.getReadOnlyProperty();
     }
 
-    /** The line's words, in the user's language. */
+    /** The line's words, in the user's language; said again when the language changes. */
     public ReadOnlyStringProperty textProperty() {
         return text.getReadOnlyProperty();
     }

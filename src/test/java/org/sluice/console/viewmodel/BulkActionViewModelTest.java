@@ -125,4 +125,15 @@ class BulkActionViewModelTest {
         grid.apply(List.of(new FleetEvent.ServiceAdded(onHost.name(), onHost)));
         return grid.row(onHost.name()).orElseThrow();
     }
+
+    @Test
+    void theNoticeOfAPlanThatRunsNothingFollowsTheLanguage() {
+        List<ServiceRowViewModel> rows = List.of(add("a", ServiceState.ACTIVE), add("b", ServiceState.ACTIVE),
+                add("s", ServiceState.SUSPENDED));
+        bulk.run(Operation.START, rows);
+        assertThat(notices.latestProperty().get().text()).isEqualTo("0 will start; 3 skipped: 2 Active, 1 Suspended");
+
+        english.use(Locale.KOREAN);
+        assertThat(notices.latestProperty().get().text()).isEqualTo("0개 시작 예정, 3개 건너뜀: 활성 2개, 일시 중단 1개");
+    }
 }

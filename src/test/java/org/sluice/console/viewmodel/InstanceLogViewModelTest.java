@@ -167,4 +167,35 @@ class InstanceLogViewModelTest {
         model.tick(5_000);
         assertThat(model.lines()).isEmpty();
     }
+
+    @Test
+    void theStatusIsSaidAgainInTheLanguageSwitchedTo() {
+        I18n i18n = new I18n(Locale.ENGLISH);
+        InstanceLogViewModel log = new InstanceLogViewModel(fleet, BackgroundExecutor.sameThread(), i18n);
+        write("orders#0", "first run\ncrashed: out of memory\n");
+        log.show("orders", 0);
+        log.tick(0);
+        fleet.logs.put("orders#0#previous", fleet.logs.get("orders#0"));
+        fleet.logs.put("orders#0", new StringBuilder("second run\n"));
+        fleet.previousKept.add("orders#0");
+        log.tick(1_000);
+        assertThat(log.statusProperty().get()).isEqualTo("The instance started again. Choose Previous run to read the log of the run before.");
+
+        i18n.use(Locale.KOREAN);
+        assertThat(log.statusProperty().get()).isEqualTo("인스턴스가 다시 시작되었습니다. 이전 실행의 로그를 보려면 이전 실행을 선택하십시오.");
+        assertThat(log.lines()).as("the marker already listed stays as it was said")
+                .containsExactly("first run", "crashed: out of memory", "--- The instance started again ---", "second run");
+    }
+
+    @Test
+    void aLogThatCannotBeReadSaysWhyInTheLanguageSwitchedTo() {
+        I18n i18n = new I18n(Locale.ENGLISH);
+        InstanceLogViewModel log = new InstanceLogViewModel(fleet, BackgroundExecutor.sameThread(), i18n);
+        fleet.failingLog = "orders";
+        log.show("orders", 1);
+        log.tick(0);
+        i18n.use(Locale.KOREAN);
+        assertThat(log.statusProperty().get())
+                .isEqualTo("orders 인스턴스 1의 로그를 읽지 못했습니다: The host answered 500: disk unreadable. 1초마다 다시 시도합니다.");
+    }
 }

@@ -773,4 +773,34 @@ class ServicesViewModelTest {
         model.selectedProperty().set(add("orders", ServiceState.ACTIVE));
         assertThat(model.drillAvailableProperty().get()).isTrue();
     }
+
+    @Test
+    void aRefusalFromTheRowIsSaidAgainInTheLanguageSwitchedTo() {
+        ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
+        row.command(Operation.START).execute();
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: Start is not needed: the service is already Active.");
+
+        english.use(Locale.KOREAN);
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: 서비스가 이미 활성 상태이므로 시작이 필요하지 않습니다.");
+    }
+
+    @Test
+    void aStaleHostsReasonForRefusingIsSaidAgainInTheLanguageSwitchedTo() {
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.CONNECTED, now, OptionalLong.empty());
+        ServiceRowViewModel theirs = addOn("branch", "orders", ServiceState.ACTIVE);
+        branchIs(org.sluice.fleet.remote.RemoteFleet.State.RECONNECTING, now, OptionalLong.of(now + 4_000));
+        theirs.command(Operation.STOP).execute();
+        Notice refused = notices.latestProperty().get();
+        model.selectedProperty().set(theirs);
+        model.restoreService();
+        assertThat(notices.all()).extracting(Notice::text).endsWith(
+                "branch/orders: branch is reconnecting (next try in 4 s): actions wait until it is back.",
+                "branch/orders: branch is reconnecting (next try in 4 s): actions wait until it is back.");
+        assertThat(refused.kind()).isEqualTo(Notice.Kind.ERROR);
+
+        english.use(Locale.KOREAN);
+        assertThat(notices.all()).extracting(Notice::text).as("the stop refused, then the restore").endsWith(
+                "branch/orders: branch에 다시 연결하는 중입니다(4초 후 다시 시도). 다시 연결될 때까지 작업은 기다립니다.",
+                "branch/orders: branch에 다시 연결하는 중입니다(4초 후 다시 시도). 다시 연결될 때까지 작업은 기다립니다.");
+    }
 }

@@ -17,7 +17,8 @@ import org.sluice.throttle.ThrottleTransition;
 /** The throttle notification bar's line, fed by the dashboard's view model, with a clock the test moves. */
 class ThrottleNoticeViewModelTest {
     private long now = 10_000;
-    private final DashboardViewModel dashboard = new DashboardViewModel(new I18n(Locale.ENGLISH), () -> now);
+    private final I18n i18n = new I18n(Locale.ENGLISH);
+    private final DashboardViewModel dashboard = new DashboardViewModel(i18n, () -> now);
     private final ThrottleNoticeViewModel notice = dashboard.notice();
 
     private void enter(String service, Cause cause) {
@@ -143,5 +144,27 @@ class ThrottleNoticeViewModelTest {
         enter("orders", Cause.MEMORY);
         assertThat(notice.shownProperty().get()).isFalse();
         assertThat(dashboard.events()).as("the events list is the dashboard's, on or off").hasSize(1);
+    }
+
+    @Test
+    void anOpenLineIsSaidAgainAtOnceInTheLanguageSwitchedTo() {
+        enter("orders", Cause.MEMORY);
+        enter("billing", Cause.CONCURRENCY);
+        assertThat(notice.textProperty().get()).isEqualTo("billing#0 is throttled: Messages in process · one more instance in the events list");
+
+        i18n.use(Locale.KOREAN);
+        assertThat(notice.textProperty().get()).as("before any further news")
+                .isEqualTo("billing#0 제한됨: 메시지 처리 · 이벤트 목록에 다른 인스턴스 1개 더 있음");
+        assertThat(notice.shownProperty().get()).isTrue();
+    }
+
+    @Test
+    void aFlappingCountOnTheLineIsSaidAgainAsItWasCounted() {
+        flap(12);
+        assertThat(notice.textProperty().get()).isEqualTo("orders#0 is flapping: throttled 12 times in 36 s");
+        i18n.use(Locale.KOREAN);
+        assertThat(notice.textProperty().get()).isEqualTo("orders#0 상태 불안정: 36초 동안 12번 제한됨");
+        i18n.use(Locale.ENGLISH);
+        assertThat(notice.textProperty().get()).isEqualTo("orders#0 is flapping: throttled 12 times in 36 s");
     }
 }
