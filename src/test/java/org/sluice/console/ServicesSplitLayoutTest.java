@@ -1,0 +1,175 @@
+package org.sluice.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sluice.console.ConsoleFixture.onFx;
+import static org.sluice.console.ConsoleFixture.waitUntil;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javafx.application.Platform;
+import javafx.scene.Node;
+import javafx.scene.Parent;
+import javafx.scene.control.SplitPane;
+import javafx.stage.Stage;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sluice.lifecycle.ServiceState;
+import org.testfx.api.FxRobot;
+import org.testfx.framework.junit5.ApplicationExtension;
+import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
+
+/**
+ * The services tab's split while the dashboard is shown (issue 12): once the tabs' height has
+ * changed, the hidden split is laid out for the new height and then left alone, pulse after pulse,
+ * while nothing changes.
+ */
+@ExtendWith(ApplicationExtension.class)
+class ServicesSplitLayoutTest {
+    /** Pulses let pass after a change before watching, and pulses watched. */
+    private static final int SETTLING_PULSES = 5;
+    private static final int WATCHED_PULSES = 12;
+
+    private ConsoleFixture console;
+    private Stage stage;
+
+    @Start
+    void start(Stage stage) throws Exception {
+        this.stage = stage;
+        console = new ConsoleFixture(stage, Locale.ENGLISH, "orders", "billing");
+        // The dashboard from the start, as the console left open on it: the services tab is never shown.
+        console.session.mainView().showDashboard();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        try {
+            WaitForAsyncUtils.asyncFx(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            }).get(10, TimeUnit.SECONDS);
+        } finally {
+            console.close();
+        }
+    }
+
+    @Test
+    void theHiddenServicesSplitSettlesOnceTheWindowIsShorter(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        SplitPane split = onFx(() -> servicesSplit(robot));
+        assertThat(onFx(split::isVisible) && !onFx(() -> split.getParent().isVisible())).as("the services tab hidden").isTrue();
+        pulses(SETTLING_PULSES);
+        LayoutWatch watch = onFx(() -> new LayoutWatch(split));
+        try {
+            pulses(WATCHED_PULSES);
+            assertThat(onFx(watch::seen)).as("the hidden split laid out again before any change").isEmpty();
+
+            robot.interact(() -> stage.setHeight(stage.getHeight() - 40));
+            pulses(SETTLING_PULSES);
+            // The watch sees a layout of the hidden split: the one for the new height.
+            assertThat(onFx(watch::seen)).as("the hidden split laid out for the new height").isNotEmpty();
+
+            onFx(watch::clear);
+            pulses(WATCHED_PULSES);
+            assertThat(onFx(watch::seen)).as("the hidden split laid out again in %d pulses once the window is 40 px shorter",
+                    WATCHED_PULSES).isEmpty();
+        } finally {
+            onFx(watch::release);
+        }
+        // Shown again, the split keeps what decision 0039 gives each side.
+        robot.clickOn("#tab-services .tab-label");
+        WaitForAsyncUtils.waitForFxEvents();
+        for (Node side : onFx(() -> List.copyOf(split.getItems()))) {
+            assertThat(onFx(() -> side.getLayoutBounds().getHeight())).as("%s height", side.getStyleClass())
+                    .isGreaterThanOrEqualTo(onFx(() -> side.minHeight(-1)));
+        }
+    }
+
+    private static SplitPane servicesSplit(FxRobot robot) {
+        return (SplitPane) robot.lookup(".split-pane").queryAll().stream()
+                .filter(n -> n instanceof SplitPane s && s.getItems().stream().anyMatch(i -> i.getStyleClass().contains("details-view")))
+                .findFirst().orElseThrow();
+    }
+
+    /**
+     * What lays {@code split} out, as it happens: a layout asked of the split or of either side, the
+     * divider moving, or a side or its slot in the split moved or resized.
+     */
+    private static final class LayoutWatch {
+        private final List<String> seen = new ArrayList<>();
+        private final List<Runnable> release = new ArrayList<>();
+
+        LayoutWatch(SplitPane split) {
+            watchLayout(split, "split");
+            javafx.beans.value.ChangeListener<Number> divider = (o, was, now) -> seen.add("divider " + was + " -> " + now);
+            split.getDividers().getFirst().positionProperty().addListener(divider);
+            release.add(() -> split.getDividers().getFirst().positionProperty().removeListener(divider));
+            for (Node side : split.getItems()) {
+                String name = side.getStyleClass().toString();
+                watchLayout((Parent) side, name);
+                for (Node node : List.of(side, side.getParent())) {
+                    javafx.beans.value.ChangeListener<Object> moved = (o, was, now) -> seen.add(name + " geometry " + was + " -> " + now);
+                    node.layoutBoundsProperty().addListener(moved);
+                    node.layoutYProperty().addListener(moved);
+                    release.add(() -> {
+                        node.layoutBoundsProperty().removeListener(moved);
+                        node.layoutYProperty().removeListener(moved);
+                    });
+                }
+            }
+        }
+
+        private void watchLayout(Parent parent, String name) {
+            javafx.beans.value.ChangeListener<Boolean> asked = (o, was, now) -> {
+                if (now) {
+                    seen.add(name + " layout asked for");
+                }
+            };
+            parent.needsLayoutProperty().addListener(asked);
+            release.add(() -> parent.needsLayoutProperty().removeListener(asked));
+        }
+
+        List<String> seen() {
+            return List.copyOf(seen);
+        }
+
+        Void clear() {
+            seen.clear();
+            return null;
+        }
+
+        Void release() {
+            release.forEach(Runnable::run);
+            return null;
+        }
+    }
+
+    /** Lets {@code count} pulses pass, asking for each so that none depends on something else animating. */
+    private void pulses(int count) throws Exception {
+        CountDownLatch done = new CountDownLatch(count);
+        WaitForAsyncUtils.asyncFx(() -> {
+            javafx.scene.Scene scene = stage.getScene();
+            Runnable each = new Runnable() {
+                @Override
+                public void run() {
+                    done.countDown();
+                    if (done.getCount() == 0) {
+                        scene.removePostLayoutPulseListener(this);
+                    } else {
+                        Platform.requestNextPulse();
+                    }
+                }
+            };
+            scene.addPostLayoutPulseListener(each);
+            Platform.requestNextPulse();
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(done.await(15, TimeUnit.SECONDS)).as("%d pulses", count).isTrue();
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+}
