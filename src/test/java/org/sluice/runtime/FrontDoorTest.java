@@ -208,60 +208,48 @@ class FrontDoorTest {
 
     @Test
     void bytesAnInstanceSendsBetweenAnswersAreNeverTakenForTheNextAnswer() throws Exception {
-        try (java.net.ServerSocket chatty = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            CountDownLatch strayOut = new CountDownLatch(1);
-            Thread.ofVirtual().start(() -> {
-                try (java.net.Socket first = chatty.accept()) {
-                    java.io.InputStream in = first.getInputStream();
-                    OutputStream out = first.getOutputStream();
-                    readHead(in);
-                    in.readNBytes(5);   // "first"
-                    // The answer, then, unasked, the head of another one, on the connection the door keeps.
-                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    out.write("HTTP/1.1 299 Stray\r\nContent-Length: 5\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    strayOut.countDown();
-                    // Whatever connection the next message comes on, it is answered as it should be.
-                    Thread.ofVirtual().start(() -> {
-                        try (java.net.Socket next = chatty.accept()) {
-                            answerSecond(next);
-                            next.getInputStream().read();
-                        } catch (IOException e) {
-                            // The test is over and the stand-in's socket closed.
-                        }
-                    });
-                    answerSecond(first);
-                    in.read();
-                } catch (IOException e) {
-                    // The test is over and the stand-in's socket closed.
-                }
-            });
-            launcher.fixedPort = chatty.getLocalPort();
-            host.create(new ServiceDefinition("chatty", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/c"), "t")
-                    .completion().get(10, TimeUnit.SECONDS);
-            assertThat(post("chatty", "first").body()).isEqualTo("ok");
-            assertThat(strayOut.await(10, TimeUnit.SECONDS)).isTrue();
-
-            HttpResponse<String> second = post("chatty", "second");
-
-            assertThat(second.statusCode()).isEqualTo(200);
-            assertThat(second.body()).isEqualTo("second");
-        }
+        CountDownLatch strayOut = new CountDownLatch(1);
+        // The answer, then, unasked, the head of another one, on the connection the door keeps.
+        assertTheSecondMessageGetsItsOwnAnswer(out -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            out.write("HTTP/1.1 299 Stray\r\nContent-Length: 5\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            strayOut.countDown();
+        }, () -> assertThat(strayOut.await(10, TimeUnit.SECONDS)).isTrue());
     }
 
     @Test
     void halfAHeaderThatCameInTheSameReadAsAnAnswerIsNeverReadWithTheNextAnswer() throws Exception {
+        // The answer and, in the same write, the start of a head no message asked for.
+        assertTheSecondMessageGetsItsOwnAnswer(out -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 299 St".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+        }, () -> { });
+    }
+
+    /** Writes an instance's answer to the first message, with whatever else the test has it send. */
+    private interface FirstAnswer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    /** What the test waits for between the first message's answer and the second message. */
+    private interface Between {
+        void run() throws Exception;
+    }
+
+    /**
+     * A stand-in instance answers a first message with {@code firstAnswer} (an answer and bytes no
+     * message asked for), then a second one with "second", on whatever connection the door sends it.
+     */
+    private void assertTheSecondMessageGetsItsOwnAnswer(FirstAnswer firstAnswer, Between between) throws Exception {
         try (java.net.ServerSocket chatty = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             Thread.ofVirtual().start(() -> {
                 try (java.net.Socket first = chatty.accept()) {
                     java.io.InputStream in = first.getInputStream();
                     readHead(in);
                     in.readNBytes(5);   // "first"
-                    // The answer and, in the same write, the start of a head no message asked for.
-                    first.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nokHTTP/1.1 299 St"
-                            .getBytes(StandardCharsets.US_ASCII));
-                    first.getOutputStream().flush();
+                    firstAnswer.write(first.getOutputStream());
                     // Whatever connection the next message comes on, it is answered as it should be.
                     Thread.ofVirtual().start(() -> {
                         try (java.net.Socket next = chatty.accept()) {
@@ -281,6 +269,7 @@ class FrontDoorTest {
             host.create(new ServiceDefinition("chatty", 1, 1, 256, Validation.NONE, null, null, "dir:/tmp/c"), "t")
                     .completion().get(10, TimeUnit.SECONDS);
             assertThat(post("chatty", "first").body()).isEqualTo("ok");
+            between.run();
 
             HttpResponse<String> second = post("chatty", "second");
 
