@@ -233,7 +233,8 @@ final class ServiceInstances {
             slot.process.ready().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new OperationFailedException("Instance " + slot.index + " did not become ready within "
-                    + settings.readyTimeout().toSeconds() + " s");
+                    + settings.readyTimeout().toSeconds() + " s; its log says why: in the console the service's details, Log tab "
+                    + "(Previous run once it has started again), or sluice ctl logs " + service + " " + slot.index);
         } catch (ExecutionException e) {
             String reason = e.getCause() == null ? e.toString() : e.getCause().getMessage();
             throw new OperationFailedException("Instance " + slot.index + " did not start: " + reason, e.getCause());

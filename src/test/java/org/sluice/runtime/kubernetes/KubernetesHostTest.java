@@ -333,7 +333,8 @@ class KubernetesHostTest {
 
         OperationRecord record = ended(update);
         assertEquals(Outcome.FAILED, record.outcome());
-        assertTrue(record.error().orElseThrow().contains("did not become ready within 3 s"), record.error().orElseThrow());
+        assertTrue(record.error().orElseThrow().contains("did not become ready within 3 s; its log says why"), record.error().orElseThrow());
+        assertTrue(record.error().orElseThrow().contains("sluice ctl logs orders 0"), record.error().orElseThrow());
         ServiceView service = h.service("orders").orElseThrow();
         assertEquals(ServiceState.CONFIG_UPDATE_FAILED, service.state());
         assertEquals(ORDERS, service.definition());
