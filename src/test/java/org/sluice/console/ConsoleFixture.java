@@ -173,4 +173,9 @@ final class ConsoleFixture implements AutoCloseable {
             }
         }
     }
+
+    /** True once {@code service} is listed and Active in the console's grid. */
+    boolean isActive(String service) {
+        return session.services().row(service).map(r -> r.getState() == org.sluice.lifecycle.ServiceState.ACTIVE).orElse(false);
+    }
 }

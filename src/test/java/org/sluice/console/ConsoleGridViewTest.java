@@ -59,10 +59,6 @@ class ConsoleGridViewTest {
 
 
 
-    private boolean active(String service) {
-        return console.session.services().row(service).map(r -> r.getState() == ServiceState.ACTIVE).orElse(false);
-    }
-
 
     private static ActionsCell actions(FxRobot robot, String service) throws Exception {
         waitUntil(() -> tableRow(robot, service) != null);
@@ -94,7 +90,7 @@ class ConsoleGridViewTest {
 
     @Test
     void aStoppedServiceShowsNoHealthAndSaysWhyWhenHovered(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders") && active("billing"));
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
         console.fleet.perform("billing", Operation.STOP).completion().get(10, TimeUnit.SECONDS);
         waitUntil(() -> console.session.services().row("billing").map(r -> r.getState() == ServiceState.STOPPED).orElse(false));
         WaitForAsyncUtils.waitForFxEvents();
@@ -115,7 +111,7 @@ class ConsoleGridViewTest {
 
     @Test
     void theErrorBarLeavesTheTabsWithinReach(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         console.fleet.injectFault("orders", Operation.BACKUP);
         robot.clickOn(actions(robot, "orders").button(Operation.BACKUP));
         waitUntil(() -> console.session.mainView().notifications().isShowing());
@@ -133,7 +129,7 @@ class ConsoleGridViewTest {
 
     @Test
     void everyActionButtonNamesItselfAndItsShortcutWhenHovered(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         ActionsCell cell = actions(robot, "orders");
         Button scale = cell.button(Operation.SCALE);
         assertThat(scale.isDisabled()).isFalse();
@@ -159,7 +155,7 @@ class ConsoleGridViewTest {
 
     @Test
     void anActionCellMakesItsTooltipsWhenThePointerFirstComesOverItAndStillSaysWhyToAScreenReader(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders") && active("billing"));
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
         ActionsCell orders = actions(robot, "orders");
         ActionsCell billing = actions(robot, "billing");
         // The pointer has not moved in this test: no cell it is not over has had a reason to make tooltips.
@@ -187,7 +183,7 @@ class ConsoleGridViewTest {
 
     @Test
     void aSearchThatMatchesNothingSaysSoAndClearsWithOneClick(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders") && active("billing"));
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
         robot.clickOn("#search").write("zzz");
         WaitForAsyncUtils.waitForFxEvents();
         TableView<?> table = robot.lookup("#services-table").queryTableView();
@@ -202,7 +198,7 @@ class ConsoleGridViewTest {
 
     @Test
     void bulkActionsWaitForASelectionAndSayWhy(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders") && active("billing"));
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
         Node bulk = robot.lookup("#bulk-actions").query();
         assertThat(bulk.isDisabled()).as("nothing selected").isTrue();
         robot.moveTo(bulk);
@@ -217,7 +213,7 @@ class ConsoleGridViewTest {
 
     @Test
     void theBulkMenuOffersAnOperationNoSelectedServiceAllowsDisabledAndSaysWhy(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders") && active("billing"));
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
         TableView<?> table = robot.lookup("#services-table").queryTableView();
         robot.interact(() -> table.getSelectionModel().selectAll());
         robot.clickOn("#bulk-actions");
@@ -235,7 +231,7 @@ class ConsoleGridViewTest {
     @Test
     void theColumnsShareTheWindowsWidthAndTheStateStaysReadableWhenNarrow(FxRobot robot) throws Exception {
         robot.interact(() -> stage.setWidth(1600));
-        waitUntil(() -> active("orders") && active("billing")
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing")
                 && console.session.services().row("orders").orElseThrow().lastOperationProperty().get() != null);
         WaitForAsyncUtils.waitForFxEvents();
         for (String column : List.of("Endpoint", "Last operation", "Name")) {
@@ -254,7 +250,7 @@ class ConsoleGridViewTest {
 
     @Test
     void inANarrowShortWindowASelectedServicesInstancesAreInSightWithoutScrollingSideways(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         robot.interact(() -> {
             stage.setWidth(900);
             stage.setHeight(600);
@@ -290,7 +286,7 @@ class ConsoleGridViewTest {
             console.fleet.create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name))
                     .completion().get(10, TimeUnit.SECONDS);
         }
-        waitUntil(() -> active("orders") && active("stock"));
+        waitUntil(() -> console.isActive("orders") && console.isActive("stock"));
         inA900By600Window(robot, () -> {
             robot.clickOn(tableRow(robot, "orders"));
             WaitForAsyncUtils.waitForFxEvents();
@@ -361,7 +357,7 @@ class ConsoleGridViewTest {
 
     @Test
     void inA900PxWindowEveryRowsActionsAreInSightWithoutScrollingSideways(FxRobot robot) throws Throwable {
-        waitUntil(() -> active("orders") && active("billing")
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing")
                 && console.session.services().row("orders").orElseThrow().lastOperationProperty().get() != null);
         inA900By600Window(robot, () -> {
             TableView<?> table = robot.lookup("#services-table").queryTableView();
@@ -397,7 +393,7 @@ class ConsoleGridViewTest {
 
     @Test
     void inA900PxWindowBulkActionStaysOnTheToolbarNotInItsOverflowMenu(FxRobot robot) throws Throwable {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         inA900By600Window(robot, () -> {
             Node bar = robot.lookup(".tool-bar").match(n -> n instanceof javafx.scene.control.ToolBar).query();
             assertThat(robot.from(bar).lookup(".tool-bar-overflow-button").tryQuery().map(Node::isVisible).orElse(false))
@@ -425,7 +421,7 @@ class ConsoleGridViewTest {
 
     @Test
     void inA900PxWindowTheBundleButtonReadsWhole(FxRobot robot) throws Throwable {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         inA900By600Window(robot, () -> {
             Button bundle = robot.lookup("#details-save-bundle").queryButton();
             assertThat(bundle.getText()).isEqualTo("Save incident bundle\u2026");
@@ -450,7 +446,7 @@ class ConsoleGridViewTest {
         console.fleet.create(new ServiceDefinition("slow-partner", 1, 1, 256, ServiceDefinition.Validation.NONE, null, null,
                 "dir:/tmp/slow-partner")).completion().get(10, TimeUnit.SECONDS);
         robot.interact(() -> stage.setWidth(1400));
-        waitUntil(() -> List.of("orders", "billing", "slow-partner").stream().allMatch(s -> active(s)
+        waitUntil(() -> List.of("orders", "billing", "slow-partner").stream().allMatch(s -> console.isActive(s)
                 && console.session.services().row(s).orElseThrow().lastOperationProperty().get() != null));
         WaitForAsyncUtils.waitForFxEvents();
         for (String column : List.of("Name", "Health", "Units and instances")) {
@@ -506,7 +502,7 @@ class ConsoleGridViewTest {
 
     @Test
     void keyboardFocusShowsOnTheTabHeadersAndOnTheGridsFocusedRowInBothThemes(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders") && active("billing"));
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
         TableView<?> table = robot.lookup("#services-table").queryTableView();
         try {
             for (String theme : List.of("light", "dark")) {
@@ -547,7 +543,7 @@ class ConsoleGridViewTest {
 
     @Test
     void theSelectedRowStandsOut(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders") && active("billing"));
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
         TableView<?> table = robot.lookup("#services-table").queryTableView();
         robot.clickOn(cells(robot, "Name").stream().filter(c -> "orders".equals(c.getItem())).findFirst().orElseThrow());
         WaitForAsyncUtils.waitForFxEvents();
@@ -564,7 +560,7 @@ class ConsoleGridViewTest {
 
     @Test
     void theNewServiceFormSaysBesideEachFieldWhatIsWrongAsTheUserTypes(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         robot.clickOn("#button-new-service");
         waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
         Button create = (Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
@@ -595,7 +591,7 @@ class ConsoleGridViewTest {
 
     @Test
     void aNumberOutOfRangeStaysAsTypedWhenTheUserMovesOnAndTheFormSaysWhatIsWrong(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         robot.clickOn("#button-new-service");
         waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
         Button create = (Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
@@ -627,7 +623,7 @@ class ConsoleGridViewTest {
 
     @Test
     void scaleFromTheKeyboardTakesTheNumberTypedAndEnterAndRefusesOneOutOfRangeBeforeAsking(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         robot.clickOn(tableRow(robot, "orders"));
         robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.L)
                 .release(javafx.scene.input.KeyCode.L, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
@@ -659,7 +655,7 @@ class ConsoleGridViewTest {
 
     @Test
     void aSuspendedServiceSaysItsInstancesAreSuspendedNotRunning(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         console.fleet.perform("orders", Operation.SUSPEND).completion().get(10, TimeUnit.SECONDS);
         waitUntil(() -> console.session.services().row("orders").orElseThrow().getState() == ServiceState.SUSPENDED);
         waitUntil(() -> "1 unit \u00b7 1 suspended".equals(cellText(robot, "orders", "Units and instances")));
@@ -683,7 +679,7 @@ class ConsoleGridViewTest {
         // Without a compositor a popup window's transparent pixels show white: a frame round a
         // rounded, shadowed tooltip or menu. The popup's content must cover its window.
         robot.interact(() -> javafx.application.Application.setUserAgentStylesheet(new atlantafx.base.theme.PrimerDark().getUserAgentStylesheet()));
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         robot.moveTo(actions(robot, "orders").button(Operation.STOP));
         waitUntil(() -> shownTooltip().isPresent());
         assertCoversItsWindow(shownTooltip().orElseThrow().getSkin().getNode());
@@ -755,7 +751,7 @@ class ConsoleGridViewTest {
 
     @Test
     void anUnavailableEngineIsANoticeAboveTheGridAndTheDashboardWhileTheActionsStayAndItGoesWhenTheEngineIsBack(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         assertThat(robot.lookup(".engine-notice").tryQuery()).as("no notice while the engine is available").isEmpty();
 
         console.launcher.engine(org.sluice.lifecycle.EngineStatus.unavailable(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES,

@@ -32,7 +32,6 @@ import org.sluice.fleet.api.ManagedHost;
 import org.sluice.fleet.remote.RemoteFleet;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
-import org.sluice.lifecycle.ServiceState;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -76,10 +75,6 @@ class ConsoleHostsViewTest {
 
 
 
-    private boolean active(String service) {
-        return console.session.services().row(service).map(r -> r.getState() == ServiceState.ACTIVE).orElse(false);
-    }
-
 
     private static String cellText(TableRow<?> row, String column) {
         return row.getChildrenUnmodifiable().stream().filter(n -> n instanceof TableCell<?, ?> c
@@ -94,9 +89,9 @@ class ConsoleHostsViewTest {
     @Test
     void aRemoteHostsRowsGoStaleWhenItStopsListeningAndFreshWhenItIsBack(FxRobot robot) throws Exception {
         branch();
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         console.group.add("branch", RemoteFleet.connect("branch", managed.client(), ConsoleFixture.QUICK));
-        waitUntil(() -> active("branch/orders") && console.session.services().row("branch/billing").isPresent()
+        waitUntil(() -> console.isActive("branch/orders") && console.session.services().row("branch/billing").isPresent()
                 && tableRow(robot, "branch/billing") != null);
 
         TableView<?> table = robot.lookup("#services-table").queryTableView();
@@ -142,9 +137,9 @@ class ConsoleHostsViewTest {
     @Test
     void withTwoHostsIn900PxWindowTheActionsTheHostFilterAndBulkActionStayInSight(FxRobot robot) throws Exception {
         branch();
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         console.group.add("branch", RemoteFleet.connect("branch", managed.client(), ConsoleFixture.QUICK));
-        waitUntil(() -> active("branch/orders") && tableRow(robot, "branch/billing") != null);
+        waitUntil(() -> console.isActive("branch/orders") && tableRow(robot, "branch/billing") != null);
         javafx.stage.Window window = console.session.mainView().getScene().getWindow();
         robot.interact(() -> {
             window.setWidth(900);
@@ -191,7 +186,7 @@ class ConsoleHostsViewTest {
     @Test
     void connectToHostAsksForTheAddressShowsTheFingerprintAndAddsTheHostsServices(FxRobot robot) throws Exception {
         branch();
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         assertThat(robot.lookup("#services-table").queryTableView().getColumns().get(0).isVisible())
                 .as("one host: no Host column").isFalse();
 
@@ -218,7 +213,7 @@ class ConsoleHostsViewTest {
         assertThat(accept.getText()).isEqualTo("Accept and connect");
         robot.clickOn(accept);
 
-        waitUntil(() -> active("branch/orders") && tableRow(robot, "branch/billing") != null);
+        waitUntil(() -> console.isActive("branch/orders") && tableRow(robot, "branch/billing") != null);
         assertThat(robot.lookup("#services-table").queryTableView().getColumns().get(0).isVisible()).isTrue();
         assertThat(robot.lookup("#status").queryLabeled().getText()).startsWith("Connected to branch: 2 services. (at ");
         Path kept = console.configFolder.resolve(ConnectionsFile.FILE_NAME);

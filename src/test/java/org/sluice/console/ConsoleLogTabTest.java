@@ -17,7 +17,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sluice.console.controls.ThrottleTile;
-import org.sluice.lifecycle.ServiceState;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
@@ -40,10 +39,6 @@ class ConsoleLogTabTest {
         console.close();
     }
 
-    private boolean active(String service) {
-        return console.session.services().row(service).map(r -> r.getState() == ServiceState.ACTIVE).orElse(false);
-    }
-
     private TabPane mainTabs() throws Exception {
         return onFx(() -> console.session.mainView().tabs());
     }
@@ -59,7 +54,7 @@ class ConsoleLogTabTest {
 
     @Test
     void theDetailsLogOpensInAClosableTabOfItsOwnWhichFollowsSearchesAndIsSelectedAgainWhenOpenedAgain(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         console.launcher.writeLog("orders", 0, "listening on 127.0.0.1\n");
         robot.interact(() -> {
             stage.setWidth(900);
@@ -133,7 +128,7 @@ class ConsoleLogTabTest {
 
     @Test
     void aLogTabStaysSelectedAcrossALanguageSwitchInTheNewLanguageAndTheOldOneLetsGoOfItsLog(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         console.launcher.writeLog("orders", 0, "listening on 127.0.0.1\n");
         robot.clickOn(tableRow(robot, "orders"));
         robot.clickOn("#details-log-tab");
@@ -179,7 +174,7 @@ class ConsoleLogTabTest {
 
     @Test
     void theLogTabsOfAnInstanceThatIsGoneCloseWhenItsServiceIsScaledDownOrDeleted(FxRobot robot) throws Exception {
-        waitUntil(() -> active("orders"));
+        waitUntil(() -> console.isActive("orders"));
         console.fleet.scale("orders", 2).completion().get(30, java.util.concurrent.TimeUnit.SECONDS);
         waitUntil(() -> console.session.services().row("orders").map(r -> r.instancesProperty().get() == 2).orElse(false));
         robot.interact(() -> console.session.mainView().showServiceDetails(console.session.services().row("orders").orElseThrow()));
