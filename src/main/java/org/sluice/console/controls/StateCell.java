@@ -27,7 +27,7 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
     private final Function<ServiceState, String> label;
     private final FontIcon icon = new FontIcon();
     private final Label text = new Label();
-    private final ProgressIndicator progress = new ProgressIndicator();
+    private final ProgressIndicator progress = new ProgressIndicator(0);
     private final FontIcon badgeIcon = new FontIcon();
     private final Label badge = new Label(null, badgeIcon);
     /** The badge's tooltip, made the first time the cell shows a badge: most rows never have one. */
@@ -62,6 +62,8 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
         boolean busy = state.isTransitional();
         progress.setVisible(busy);
         progress.setManaged(busy);
+        // Hidden is not enough: an indeterminate indicator keeps its animation running, in every row.
+        progress.setProgress(busy ? ProgressIndicator.INDETERMINATE_PROGRESS : 0);
         boolean marked = summary.mark() != StateSummary.Mark.NONE;
         badge.setVisible(marked);
         badge.setManaged(marked);

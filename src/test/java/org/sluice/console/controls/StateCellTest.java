@@ -121,4 +121,21 @@ class StateCellTest {
             badge.getStyleClass().removeListener(counting);
         });
     }
+
+    @Test
+    void onlyAServiceInATransitionHasASpinningIndicatorAndOneThatSettledStopsItsSpinning(FxRobot robot) {
+        StateCell<?> cell = cell(robot, 0);
+        javafx.scene.control.ProgressIndicator progress = robot.from(cell.getGraphic())
+                .lookup((Node n) -> n instanceof javafx.scene.control.ProgressIndicator).queryAs(javafx.scene.control.ProgressIndicator.class);
+        // A hidden indicator that is indeterminate still animates, in every row of the grid, shown or not.
+        assertThat(progress.isIndeterminate()).as("an Active service's indicator").isFalse();
+        robot.interact(() -> first.set(new StateSummary(ServiceState.STARTING, StateSummary.Mark.NONE, "")));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(progress.isVisible()).isTrue();
+        assertThat(progress.isIndeterminate()).as("a Starting service's indicator").isTrue();
+        robot.interact(() -> first.set(FIRST));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(progress.isVisible()).isFalse();
+        assertThat(progress.isIndeterminate()).as("once Active again").isFalse();
+    }
 }
