@@ -91,7 +91,7 @@ public final class HostViewModel {
         return isOwn() ? Phrase.of("host.thisComputer") : label;
     }
 
-    /** The engine's kind as words said in the language of when they are shown. */
+    /** The engine's kind as words said in the language of when they are shown: "Kubernetes". */
     Phrase engineKindWords() {
         return Phrase.of(engineKindKey());
     }
@@ -272,8 +272,7 @@ public final class HostViewModel {
         });
         blockedReason.set(i18n.say(blockedWords.get()));
         engineAvailable.set(engine.available());
-        engineNotice.set(engine.reason().map(reason -> i18n.get("host.engine.unavailable", label, engineKind(),
-                since(engine.sinceMs()), reason)).orElse(""));
+        engineNotice.set(i18n.say(engineNoticePhrase()));
         detailText.set(isOwn() ? i18n.get("host.detail.own") : switch (now) {
             case CONNECTING -> i18n.get("host.detail.connecting", label, where);
             case CONNECTED -> i18n.get("host.detail.connected", label, where);
@@ -283,11 +282,6 @@ public final class HostViewModel {
             case CERTIFICATE_CHANGED -> i18n.get("host.detail.certificateChanged", label, where);
             case CLOSED -> i18n.get("host.blocked.closed", label);
         });
-    }
-
-    /** The engine's kind in words: "Kubernetes". */
-    String engineKind() {
-        return i18n.get(engineKindKey());
     }
 
     private String engineKindKey() {

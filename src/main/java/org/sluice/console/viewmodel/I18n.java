@@ -119,21 +119,29 @@ public final class I18n {
 
     /** A state's label, e.g. "Stopped" or "중지". */
     public String state(ServiceState state) {
-        return get("state." + state.chartName());
+        return get(stateKey(state));
     }
 
     /** A state's label as a phrase, said in the language of when it is shown. */
     public Phrase statePhrase(ServiceState state) {
-        return Phrase.of("state." + state.chartName());
+        return Phrase.of(stateKey(state));
     }
 
     /** An operation's label as a phrase, said in the language of when it is shown. */
     public Phrase operationPhrase(Operation operation) {
-        return Phrase.of("operation." + operation.chartName());
+        return Phrase.of(operationKey(operation));
     }
 
     /** An operation's label, e.g. "Resume" or "계속". */
     public String operation(Operation operation) {
-        return get("operation." + operation.chartName());
+        return get(operationKey(operation));
+    }
+
+    private static String stateKey(ServiceState state) {
+        return "state." + state.chartName();
+    }
+
+    private static String operationKey(Operation operation) {
+        return "operation." + operation.chartName();
     }
 }

@@ -108,19 +108,21 @@ public final class NoticesViewModel {
     /** The language changed: every notice kept, the alert and the status line are said in the new one. */
     private void sayAgain() {
         Map<Notice, Notice> said = new IdentityHashMap<>();
-        for (Notice notice : notices) {
-            said.put(notice, new Notice(notice.kind(), notice.service(), notice.phrase(), notice.atMs(), i18n.say(notice.phrase())));
-        }
+        notices.forEach(notice -> said.put(notice, sayAgain(notice)));
         notices.setAll(notices.stream().map(said::get).toList());
         if (latest.get() != null) {
             latest.set(said.get(latest.get()));
         }
         Notice alerted = alert.get();
         if (alerted != null) {
-            alert.set(said.computeIfAbsent(alerted,
-                    a -> new Notice(a.kind(), a.service(), a.phrase(), a.atMs(), i18n.say(a.phrase()))));
+            alert.set(said.computeIfAbsent(alerted, this::sayAgain));
         }
         showStatus();
+    }
+
+    /** {@code notice} with its words said in the language now. */
+    private Notice sayAgain(Notice notice) {
+        return new Notice(notice.kind(), notice.service(), notice.phrase(), notice.atMs(), i18n.say(notice.phrase()));
     }
 
     /** Everything the user was told, newest last; only the last 200 are kept. */
