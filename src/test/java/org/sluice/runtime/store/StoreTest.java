@@ -436,20 +436,14 @@ class StoreTest {
     void aVersion2DatabaseIsUpgradedInPlaceAndKeepsItsLogAndEpisodes() throws Exception {
         Path file = dir.resolve(Store.FILE_NAME);
         // A database as a host of schema version 2 left it: built from that version's scripts, with its rows.
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            for (int version = 1; version <= 2; version++) {
-                for (String sql : Migrations.statements(version)) {
-                    s.execute(sql);
-                }
-            }
-            s.execute("PRAGMA user_version = 2");
+        databaseOfVersion(file, 2, s -> {
             s.execute("INSERT INTO operation_log (request_id, service, operation, requester, started_ms, ended_ms, outcome) "
                     + "VALUES ('r1', 'orders', 'Start', 'alice', 100, 200, 'SUCCEEDED')");
             s.execute("INSERT INTO throttle_episode (service, instance_index, start_ms, end_ms, causes) "
                     + "VALUES ('orders', 0, 1000, 4000, 'MEMORY+CONCURRENCY')");
             s.execute("INSERT INTO throttle_episode (service, instance_index, start_ms, end_ms, causes) "
                     + "VALUES ('orders', 1, 2000, NULL, 'CONCURRENCY')");
-        }
+        });
 
         try (Store store = Store.open(dir)) {
             assertThat(pragma(file, "user_version")).isEqualTo(String.valueOf(Migrations.latest()));
@@ -485,17 +479,11 @@ class StoreTest {
     @Test
     void theHostsOwnEntriesOfAVersion4DatabaseAreCrashes() throws Exception {
         Path file = dir.resolve(Store.FILE_NAME);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
-            for (int version = 1; version <= 4; version++) {
-                for (String sql : Migrations.statements(version)) {
-                    s.execute(sql);
-                }
-            }
-            s.execute("PRAGMA user_version = 4");
+        databaseOfVersion(file, 4, s -> {
             s.execute("INSERT INTO operation_log (request_id, service, operation, requester, started_ms, ended_ms, outcome, "
                     + "instance_index, exit_status, crashes_in_a_row) VALUES ('c1', 'orders', 'InstanceRestart', '"
                     + OperationRecord.HOST + "', 100, 200, 'SUCCEEDED', 1, 1, 3)");
-        }
+        });
         try (Store store = Store.open(dir)) {
             assertThat(store.operations(ALL)).singleElement().satisfies(r ->
                     assertThat(r.crash()).hasValue(new InstanceCrash(1, 1, 3, RestartCause.CRASH)));
@@ -623,6 +611,27 @@ class StoreTest {
 
             assertThat(store.operations(OperationQuery.all(10))).extracting(OperationRecord::requestId).containsExactly("stuck");
             assertThat(store.episodes("orders", 0, 1_000)).extracting(InstanceEpisode::instance).containsExactly(1);
+        }
+    }
+
+    /** Rows written into a database of an older schema version. */
+    private interface OlderRows {
+        void add(Statement statement) throws java.sql.SQLException;
+    }
+
+    /**
+     * Makes {@code file} a database as a host of schema version {@code version} left it, built
+     * from that version's scripts, with the rows {@code rows} adds.
+     */
+    private static void databaseOfVersion(Path file, int version, OlderRows rows) throws java.sql.SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (int v = 1; v <= version; v++) {
+                for (String sql : Migrations.statements(v)) {
+                    s.execute(sql);
+                }
+            }
+            s.execute("PRAGMA user_version = " + version);
+            rows.add(s);
         }
     }
 }
