@@ -53,7 +53,7 @@ final class ServiceInstances {
     /** The longest pause before a crashed instance is started again. */
     static final Duration MAX_PAUSE = Duration.ofSeconds(30);
     /** Crashes in a row after which an instance is left down. */
-    static final int MAX_CRASHES = org.sluice.lifecycle.RestartCause.MAX_TRIES_IN_A_ROW;
+    static final int MAX_CRASHES = RestartCause.MAX_TRIES_IN_A_ROW;
     /** How long an instance must stay up for its crashes to be forgotten. */
     static final Duration STABLE = Duration.ofSeconds(60);
 
