@@ -39,6 +39,11 @@ public abstract class ForwardingInstanceLauncher implements InstanceLauncher {
     }
 
     @Override
+    public void leftDown(String service, int index) {
+        launcher.leftDown(service, index);
+    }
+
+    @Override
     public void released(String service, int from) throws IOException {
         launcher.released(service, from);
     }

@@ -44,6 +44,16 @@ public interface InstanceLauncher {
     }
 
     /**
+     * The host left instance {@code index} of {@code service} down after too many crashes in a
+     * row: an engine that starts instances again by itself ({@link #restartsInstances()}) stops
+     * doing so, and keeps no room for it, until the host launches that instance again. Returns at
+     * once; what the engine must be told is told in the background. A launcher of child JVMs has
+     * nothing to do: a crashed child stays down.
+     */
+    default void leftDown(String service, int index) {
+    }
+
+    /**
      * The host has stopped the instances of {@code service} numbered {@code from} and up (0 after
      * a Stop): an engine that keeps room for them elsewhere lets it go.
      *

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * says so. An instance that stayed up for {@link #STABLE} starts the count again. While an
  * operation runs on the service the restart waits for it; a service whose state runs no instance
  * (Stopped, say) gets none. Under an engine that restarts instances itself (Kubernetes), the host
- * launches nothing: it logs the restart and waits for the same instance to be ready again.
+ * launches nothing: it logs the restart and waits for the same instance to be ready again, and
+ * after the same number of crashes in a row it has the engine stop starting it.
  *
  * <p>Operations change the slots while routing, views and the host's close read them, so the
  * slots live in a concurrent map and nothing is locked while an instance is awaited.
@@ -409,13 +410,18 @@ final class ServiceInstances {
         slot.gaveUp(crashes, RestartCause.CRASH);
         log.leftDown(service, new InstanceCrash(slot.index, slot.exitStatus, crashes), "Instance " + slot.index + " exited "
                 + crashes + " times in a row and is left down; Start or Restart the service to run it again");
+        if (launcher.restartsInstances()) {
+            // Left to itself, the engine would go on starting it (decision 0047).
+            launcher.leftDown(service, slot.index);
+        }
     }
 
     /**
      * The engine starts the instance again by itself: the host logs the restart, shows the slot as
      * restarting and ends the entry when the same instance says it is ready again. It never
-     * launches a copy of its own, and never leaves the instance down: the engine's own back-off
-     * (Kubernetes' CrashLoopBackOff) paces the restarts.
+     * launches a copy of its own: the engine's own back-off (Kubernetes' CrashLoopBackOff) paces
+     * the restarts. After {@link #MAX_CRASHES} in a row the host leaves the instance down, as it
+     * does its own, and tells the engine to stop starting it ({@link InstanceLauncher#leftDown}).
      */
     private void awaitEngineRestart(InstanceSlot slot) {
         boolean wasStable = slot.readyAtNanos != 0 && System.nanoTime() - slot.readyAtNanos >= STABLE.toNanos();

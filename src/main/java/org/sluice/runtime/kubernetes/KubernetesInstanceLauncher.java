@@ -197,7 +197,15 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     public RoleInstance launch(ServiceDefinition definition, int index, boolean suspended, InstanceListener listener)
             throws IOException {
         ServicePods pods = apply(definition);
-        return pods.want(index, suspended, listener);
+        boolean wasLeftDown = pods.isLeftDown(index);
+        ServicePods.PodInstance instance = pods.want(index, suspended, listener);
+        if (wasLeftDown) {
+            // The Deployment kept no room for it while it was left down; it has some again.
+            int replicas = pods.replicasFor(definition.units());
+            call("patch", "deployments", () -> deployments().withName(deploymentName(definition.name()))
+                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build()));
+        }
+        return instance;
     }
 
     @Override
@@ -208,14 +216,60 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     @Override
     public void released(String service, int from) throws IOException {
         ServicePods pods = services.get(service);
+        // Instances left down below {@code from} stay so, and keep no room.
+        int replicas = pods == null ? from : pods.replicasFor(from);
         Deployment deployment = call("get", "deployments", () -> deployments().withName(deploymentName(service)).get());
-        if (deployment != null && !Integer.valueOf(from).equals(deployment.getSpec().getReplicas())) {
+        if (deployment != null && !Integer.valueOf(replicas).equals(deployment.getSpec().getReplicas())) {
             call("patch", "deployments", () -> deployments().withName(deploymentName(service))
-                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(from).endSpec().build()));
+                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build()));
         }
         if (pods != null) {
             pods.releaseFrom(from);
         }
+    }
+
+    /**
+     * Kubernetes would restart the instance's container for ever (CrashLoopBackOff): the instance
+     * is marked left down, so that no pod is bound to it again, and in the background its pod is
+     * deleted and the Deployment's replicas lowered by one, so that no pod takes its place; the
+     * others run on. Launching the instance again raises the replicas (decision 0047).
+     */
+    @Override
+    public void leftDown(String service, int index) {
+        ServicePods pods = services.get(service);
+        if (pods != null) {
+            pods.leaveDown(index);
+        }
+    }
+
+    /**
+     * Has the Deployment of {@code service} keep {@code replicas} pods, and then deletes
+     * {@code pod} (null: none), in the background. The pod is first made the one its ReplicaSet
+     * removes first, so that lowering the replicas cannot take another instance's pod instead.
+     */
+    void keepDown(String service, String pod, int replicas) {
+        work.execute(() -> {
+            try {
+                if (pod != null) {
+                    try {
+                        call("patch", "pods", () -> client.pods().inNamespace(settings.namespace()).withName(pod)
+                                .edit(p -> new PodBuilder(p).editMetadata()
+                                        .addToAnnotations(DELETION_COST, Integer.toString(Integer.MIN_VALUE)).endMetadata().build()));
+                    } catch (IOException | RuntimeException e) {
+                        // The pod is deleted below all the same.
+                        LOG.debug("Pod {} could not be marked to go first: {}", pod, e.getMessage());
+                    }
+                }
+                call("patch", "deployments", () -> deployments().withName(deploymentName(service))
+                        .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build()));
+                if (pod != null) {
+                    call("delete", "pods", () -> client.pods().inNamespace(settings.namespace()).withName(pod).delete());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("{}: an instance left down could not be taken off Kubernetes (pod {}, {} replicas): {}", service, pod,
+                        replicas, e.getMessage());
+            }
+        });
     }
 
     @Override
@@ -359,7 +413,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
             String hash = templateHash(definition);
             applyConfigMap(service, json);
             pods.token(token(service));
-            applyDeployment(definition, hash);
+            applyDeployment(definition, hash, pods.replicasFor(definition.units()));
             pods.appliedNow(json, hash, definition.units());
             pods.watch();
             return pods;
@@ -400,7 +454,8 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         return token;
     }
 
-    private void applyDeployment(ServiceDefinition definition, String hash) throws IOException {
+    /** @param replicas the definition's units, less those of its instances that are left down */
+    private void applyDeployment(ServiceDefinition definition, String hash, int replicas) throws IOException {
         String name = deploymentName(definition.name());
         PodTemplateSpec template = template(definition, hash);
         Deployment existing = call("get", "deployments", () -> deployments().withName(name).get());
@@ -408,7 +463,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
             Deployment deployment = new DeploymentBuilder()
                     .withNewMetadata().withName(name).withLabels(labels(definition.name())).endMetadata()
                     .withNewSpec()
-                    .withReplicas(definition.units())
+                    .withReplicas(replicas)
                     .withNewSelector().addToMatchLabels(SERVICE_LABEL, definition.name()).endSelector()
                     // Two definitions of a service never run side by side, as on a host's own machine.
                     .withNewStrategy().withType("Recreate").endStrategy()
@@ -417,7 +472,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
             call("create", "deployments", () -> deployments().resource(deployment).create());
         } else {
             call("patch", "deployments", () -> deployments().withName(name).edit(d -> new DeploymentBuilder(d).editSpec()
-                    .withReplicas(definition.units()).withTemplate(template).endSpec().build()));
+                    .withReplicas(replicas).withTemplate(template).endSpec().build()));
         }
     }
 

@@ -161,6 +161,49 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                 .anyMatch(pod -> instance.pod.equals(pod.getMetadata().getName()) && restarts(pod) > 0);
     }
 
+    /** Whether instance {@code index} is left down (see {@link #leaveDown}). */
+    synchronized boolean isLeftDown(int index) {
+        PodInstance instance = instances.get(index);
+        return instance != null && instance.leftDown;
+    }
+
+    /** The pods the Deployment keeps for {@code units} instances: one for each, except those left down. */
+    synchronized int replicasFor(int units) {
+        return units - (int) instances.values().stream().filter(i -> i.leftDown && i.index < units).count();
+    }
+
+    /**
+     * The host left instance {@code index} down after too many crashes in a row: no pod is bound
+     * to it again, its pod is deleted and the Deployment keeps one pod fewer, until the host
+     * launches the instance again ({@link #want}).
+     */
+    void leaveDown(int index) {
+        String pod;
+        int replicas;
+        synchronized (this) {
+            PodInstance instance = instances.get(index);
+            if (instance == null || instance.leftDown) {
+                return;
+            }
+            instance.leftDown = true;
+            instance.stopRequested = true;
+            instance.ending = null;
+            pod = instance.pod;
+            if (pod != null) {
+                bound.remove(pod);
+                instance.pod = null;
+            }
+            RoleInstance was = instance.connection;
+            instance.connection = null;
+            if (was != null && was.isAlive()) {
+                was.kill();
+            }
+            replicas = replicasFor(appliedReplicas);
+        }
+        LOG.warn("{} instance {} is left down: pod {} is deleted and the Deployment keeps {} pods", service, index, pod, replicas);
+        launcher.keepDown(service, pod, replicas);
+    }
+
     /** A new instance {@code index}, bound at once to a free ready pod if there is one. */
     synchronized PodInstance want(int index, boolean suspended, InstanceListener listener) {
         PodInstance old = instances.get(index);
@@ -228,10 +271,21 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         }
         int restarts = restarts(pod);
         if (restarts > instance.restartsSeen) {
+            int ended = restarts - instance.restartsSeen;
             instance.restartsSeen = restarts;
             instance.awaitingRestart = false;
             LOG.warn("{} instance {}: Kubernetes restarted the container of pod {}", service, index, name);
-            instance.exited(exitStatus(pod, true));
+            int status = exitStatus(pod, true);
+            if (instance.connectedSinceRestart) {
+                // The first restart is of the run the host connected to, whose exit may be told already.
+                instance.connectedSinceRestart = false;
+                instance.exited(status);
+                ended--;
+            }
+            // Each other one is a run that ended before its pod was ready again: a crash in a row too (decision 0047).
+            for (; ended > 0 && !instance.stopRequested; ended--) {
+                instance.unseenRunExited(status);
+            }
         }
         if (ready(pod) && !instance.stopRequested && !instance.awaitingRestart && instance.connection == null && !instance.connecting) {
             instance.connect(address(pod));
@@ -391,6 +445,12 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         private Ending ending;
         /** A Ready that came before the connector handed back the connection; under the pods' lock. */
         private InstanceEvent.Ready readyBeforeConnected;
+        /** Whether the host connected to a run since the informer last saw the pod's container restarted; under the pods' lock. */
+        boolean connectedSinceRestart;
+        /** Left down by the host after too many crashes in a row: bound to no pod, and kept no room for. Under the pods' lock. */
+        boolean leftDown;
+        /** The last problem the instance, or the engine about it, told; what a launch that fails before ready fails with. */
+        private volatile String lastProblem;
 
         PodInstance(int index, boolean suspended, InstanceListener listener) {
             this.index = index;
@@ -403,6 +463,7 @@ final class ServicePods implements ResourceEventHandler<Pod> {
             run++;
             exitTold = false;
             connecting = true;
+            connectedSinceRestart = true;
             int thisRun = run;
             launcher.work().execute(() -> open(at, thisRun));
         }
@@ -465,6 +526,9 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                 whenReady(opened, thisRun, r);
                 return;
             }
+            if (event instanceof InstanceEvent.Problem problem) {
+                lastProblem = problem.message();
+            }
             listener.onEvent(event);
         }
 
@@ -514,10 +578,14 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                     // The run ended meanwhile, or the host stops it: nothing is left to end.
                     return;
                 }
+                // A run before the instance was ever ready fails its launch, as a child JVM that exits before ready does.
                 String problem = "Instance " + index + " of " + service + " (run " + thisRun + ", pod " + pod
                         + ") did not confirm that it " + doing + " after " + attempts + " attempts: " + failure.getMessage()
-                        + "; it is stopped and started again";
+                        + (ready.isDone() ? "; it is stopped and started again" : "; it is stopped")
+                        + "; its log may say why: in the console the service's details, Log tab (Previous run once it has started"
+                        + " again), or sluice ctl logs " + service + " " + index;
                 LOG.warn("{}", problem);
+                lastProblem = problem;
                 listener.onEvent(new InstanceEvent.Problem(problem));
                 end = new Ending(thisRun, pod, restartsSeen, new CompletableFuture<>());
                 ending = end;
@@ -586,6 +654,21 @@ final class ServicePods implements ResourceEventHandler<Pod> {
             if (stopRequested) {
                 stopped.complete(null);
             }
+            if (!ready.isDone()) {
+                // As a child JVM's: the launch fails with the last problem told, and the host does not run this instance
+                // again; it launches another if it wants one (decision 0047).
+                String problem = lastProblem;
+                ready.completeExceptionally(new IOException(problem != null ? problem
+                        : "exited with status " + status + " before it was ready"));
+                stopRequested = true;
+            }
+        }
+
+        /** A run the host never connected to ended with {@code status}, seen from its container's restart count. Under the pods' lock. */
+        void unseenRunExited(int status) {
+            run++;
+            exitTold = false;
+            exited(status);
         }
 
         @Override

@@ -160,6 +160,122 @@ class KubernetesHostTest {
         assertEquals(1, launches.get());
     }
 
+    @Test
+    void aCreateWhoseFirstRunsGateCannotBeSetFailsAtOnceWithTheProblemAsALocalInstanceThatExitsBeforeReady() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(5));
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+
+        Host.Accepted create = h.create(ORDERS, "test");
+        pods.awaitTemplateOf(ORDERS);
+        pods.ready(ORDERS, "orders-a", "10.0.0.1");
+
+        OperationRecord record = ended(create);
+        assertEquals(Outcome.FAILED, record.outcome());
+        String error = record.error().orElseThrow();
+        assertTrue(error.startsWith("Instance 0 did not start: Instance 0 of orders (run 1, pod orders-a)"), error);
+        assertTrue(error.contains("the connection to /10.0.0.1:7400 was reset"), error);
+        assertTrue(error.contains("sluice ctl logs orders 0"), error);
+        assertEquals(ServiceState.CREATE_FAILED, h.service("orders").orElseThrow().state());
+        assertTrue(h.service("orders").orElseThrow().instances().isEmpty());
+    }
+
+    @Test
+    void aScaleWhoseNewInstancesFirstGateCannotBeSetFailsAtOnceWithTheProblem() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(5));
+        createActive(h);
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+
+        Host.Accepted up = h.scale("orders", 2, "test");
+        pods.awaitReplicas("orders", 2);
+        pods.ready(ORDERS.withUnits(2), "orders-b", "10.0.0.2");
+
+        OperationRecord record = ended(up);
+        assertEquals(Outcome.FAILED, record.outcome());
+        String error = record.error().orElseThrow();
+        assertTrue(error.startsWith("Instance 1 did not start: Instance 1 of orders (run 1, pod orders-b)"), error);
+        assertTrue(error.contains("sluice ctl logs orders 1"), error);
+        ServiceView service = h.service("orders").orElseThrow();
+        assertEquals(ServiceState.SCALE_FAILED, service.state());
+        assertEquals(1, service.definition().units());
+        assertEquals(java.util.List.of(InstanceStatus.RUNNING), service.instances().stream().map(InstanceView::status).toList());
+    }
+
+    @Test
+    void anInstanceWhoseContainerKubernetesKeepsRestartingIsLeftDownAfterTheLimitWithoutItsPodAndARestartBringsItBack()
+            throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<OperationRecord> entries = new java.util.concurrent.LinkedBlockingQueue<>();
+        h.addListener(new Operations(entries::add) {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (instance.index() == 1 && event != null) {
+                    events.add(event);
+                }
+            }
+        });
+        ServiceDefinition two = ORDERS.withUnits(2);
+        Host.Accepted create = h.create(two, "test");
+        pods.awaitTemplateOf(two);
+        pods.ready(two, "orders-a", "10.0.0.1");
+        pods.ready(two, "orders-b", "10.0.0.2");
+        assertEquals(Outcome.SUCCEEDED, ended(create).outcome(), () -> ended0(create));
+        pods.awaitIndex("orders-b", 1);
+        FakeConnector.Connection b = connector.all.stream().filter(c -> c.index == 1).findFirst().orElseThrow();
+
+        // Instance 1's process ends, and the kubelet restarts its container again and again; no run gets as far as ready.
+        b.exit(1);
+        assertEquals(1, next(events, InstanceEvent.Restarting.class).attempt());
+        // The first restart the kubelet reports is of the run that ended; each one after is a run that ended before it was ready.
+        pods.put(two, "orders-b", "10.0.0.2", false, 1, 1);
+        for (int restarts = 2; restarts <= org.sluice.lifecycle.RestartCause.MAX_TRIES_IN_A_ROW + 1; restarts++) {
+            pods.put(two, "orders-b", "10.0.0.2", false, restarts, 1);
+            if (restarts <= org.sluice.lifecycle.RestartCause.MAX_TRIES_IN_A_ROW) {
+                assertEquals(restarts, next(events, InstanceEvent.Restarting.class).attempt());
+            }
+        }
+
+        assertEquals(org.sluice.lifecycle.RestartCause.MAX_TRIES_IN_A_ROW + 1, next(events, InstanceEvent.GaveUp.class).crashes());
+        OperationRecord leftDown = null;
+        while (leftDown == null) {
+            OperationRecord entry = entries.poll(10, TimeUnit.SECONDS);
+            assertTrue(entry != null, "no Instance left down entry");
+            leftDown = entry.operation() == Operation.INSTANCE_LEFT_DOWN ? entry : null;
+        }
+        assertEquals(Outcome.FAILED, leftDown.outcome());
+        assertEquals(1, leftDown.crash().orElseThrow().instance());
+        assertEquals(org.sluice.lifecycle.RestartCause.MAX_TRIES_IN_A_ROW + 1, leftDown.crash().orElseThrow().crashesInARow());
+        assertEquals("Instance 1 exited " + (org.sluice.lifecycle.RestartCause.MAX_TRIES_IN_A_ROW + 1)
+                + " times in a row and is left down; Start or Restart the service to run it again", leftDown.error().orElseThrow());
+        // Kubernetes stops restarting it: its pod goes and the Deployment keeps no room for it; instance 0 runs on.
+        client.pods().inNamespace(Pods.NAMESPACE).withName("orders-b").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+        pods.awaitReplicas("orders", 1);
+        assertEquals(java.util.List.of(InstanceStatus.RUNNING, InstanceStatus.FAILED),
+                h.service("orders").orElseThrow().instances().stream().map(InstanceView::status).toList());
+        assertEquals(2, connector.all.size());
+
+        // A Restart runs it again.
+        Host.Accepted restart = h.perform("orders", Operation.RESTART, "test");
+        pods.awaitReplicas("orders", 0);
+        pods.awaitReplicas("orders", 2);
+        pods.ready(two, "orders-c", "10.0.0.3");
+        assertEquals(Outcome.SUCCEEDED, ended(restart).outcome(), () -> ended0(restart));
+        pods.awaitIndex("orders-c", 1);
+        assertEquals(java.util.List.of(InstanceStatus.RUNNING, InstanceStatus.RUNNING),
+                h.service("orders").orElseThrow().instances().stream().map(InstanceView::status).toList());
+    }
+
+    private static <T extends InstanceEvent> T next(java.util.concurrent.BlockingQueue<InstanceEvent> events, Class<T> kind)
+            throws InterruptedException {
+        for (;;) {
+            InstanceEvent event = events.poll(10, TimeUnit.SECONDS);
+            assertTrue(event != null, "no " + kind.getSimpleName() + " within 10 s");
+            if (kind.isInstance(event)) {
+                return kind.cast(event);
+            }
+        }
+    }
+
     private String templateHash() {
         return client.apps().deployments().inNamespace(Pods.NAMESPACE).withName("sluice-orders").get()
                 .getSpec().getTemplate().getMetadata().getAnnotations().get(KubernetesInstanceLauncher.HASH_ANNOTATION);
@@ -382,7 +498,13 @@ class KubernetesHostTest {
     }
 
     /** Hears only the operations. */
-    private record Operations(java.util.function.Consumer<OperationRecord> each) implements HostListener {
+    private static class Operations implements HostListener {
+        private final java.util.function.Consumer<OperationRecord> each;
+
+        Operations(java.util.function.Consumer<OperationRecord> each) {
+            this.each = each;
+        }
+
         @Override
         public void serviceChanged(ServiceView service) {
         }
