@@ -337,7 +337,7 @@ class KubernetesInstanceLauncherTest {
     }
 
     @Test
-    void aRunWhoseGateCannotBeSetIsAProblemAndExitsNotReadyAndIsAskedToStop() throws Exception {
+    void aFirstRunWhoseGateCannotBeSetIsAProblemExitsAndFailsTheLaunchWithItAndIsAskedToStop() throws Exception {
         // Counted as ready with its gate closed, an Active service's instance would refuse every message.
         connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
         ServiceDefinition definition = orders(1);
@@ -348,23 +348,68 @@ class KubernetesInstanceLauncherTest {
         awaitHeard(connection, "stop");
         assertEquals(List.of("resume", "resume", "resume", "stop"), connection.asked);
 
-        assertFalse(instance.ready().isDone(), "ready with a gate that was never set");
+        // As a child JVM that exits before it is ready: the launch fails with the problem told.
+        java.util.concurrent.ExecutionException failed = assertThrows(java.util.concurrent.ExecutionException.class,
+                () -> instance.ready().get(10, TimeUnit.SECONDS));
         assertEquals(2, events.size(), events.toString());
         String problem = assertInstanceOf(InstanceEvent.Problem.class, events.get(0)).message();
         assertTrue(problem.contains("Instance 0 of orders") && problem.contains("run 1") && problem.contains("pod orders-a")
-                && problem.contains("the connection to /10.0.0.1:7400 was reset"), problem);
+                && problem.contains("the connection to /10.0.0.1:7400 was reset") && problem.contains("sluice ctl logs orders 0"),
+                problem);
+        assertEquals(problem, failed.getCause().getMessage());
         assertEquals(new InstanceEvent.Exited(-1, false), events.get(1));
+        assertTrue(instance.address().isEmpty());
+
+        // The host runs it no more: the container Kubernetes restarts is not connected to.
+        CountDownLatch restartSeen = new CountDownLatch(1);
+        launcher.whenPodHandled("orders", pod -> {
+            if (ServicePods.restarts(pod) == 1) {
+                restartSeen.countDown();
+            }
+        });
+        pods.put(definition, "orders-a", "10.0.0.1", true, 1, 0);
+        assertTrue(restartSeen.await(10, TimeUnit.SECONDS));
+        assertEquals(1, connector.all.size());
+        assertEquals(2, events.size(), events.toString());
+    }
+
+    /**
+     * Instance 0, ready in pod orders-a; its process then ends, and the run in the container
+     * Kubernetes restarts cannot have its gate set.
+     */
+    private RoleInstance readyThenARunWhoseGateFails(ServiceDefinition definition) throws Exception {
+        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        instance.ready().get(10, TimeUnit.SECONDS);
+        FakeConnector.Connection first = connector.next();
+        pods.awaitIndex("orders-a", 0);
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+        first.exit(1);
+        pods.put(definition, "orders-a", "10.0.0.1", true, 1, 1);
+        return instance;
+    }
+
+    @Test
+    void aLaterRunWhoseGateCannotBeSetIsAProblemAndExitsAndIsAskedToStop() throws Exception {
+        RoleInstance instance = readyThenARunWhoseGateFails(orders(1));
+        FakeConnector.Connection second = connector.next();
+
+        awaitHeard(second, "stop");
+        assertEquals(List.of("resume", "resume", "resume", "stop"), second.asked);
+        assertEquals(List.of(InstanceEvent.Ready.class, InstanceEvent.Exited.class, InstanceEvent.Problem.class,
+                InstanceEvent.Exited.class), events.stream().map(Object::getClass).toList(), events.toString());
+        String problem = ((InstanceEvent.Problem) events.get(2)).message();
+        assertTrue(problem.contains("run 2") && problem.contains("it is stopped and started again"), problem);
+        assertEquals(new InstanceEvent.Exited(-1, false), events.get(3));
         assertTrue(instance.address().isEmpty());
     }
 
     @Test
     void aRunWhoseGateFailedAndThatDoesNotEndInTimeHasItsPodDeletedAndTheNextPodRunsTheInstance() throws Exception {
         launcher.gateStopWait(Duration.ofMillis(200));
-        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
         connector.stopHangs = true;
         ServiceDefinition definition = orders(1);
-        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
-        pods.ready(definition, "orders-a", "10.0.0.1");
+        RoleInstance instance = readyThenARunWhoseGateFails(definition);
 
         client.pods().inNamespace(Pods.NAMESPACE).withName("orders-a").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
         assertTrue(connector.next().asked.contains("stop"));
@@ -372,7 +417,7 @@ class KubernetesInstanceLauncherTest {
         // The Deployment puts another pod in its place: it runs the same instance.
         connector.stopHangs = false;
         pods.ready(definition, "orders-b", "10.0.0.2");
-        instance.ready().get(10, TimeUnit.SECONDS);
+        awaitReadies(2);
         assertEquals(new InetSocketAddress("10.0.0.2", KubernetesInstanceLauncher.PROTOCOL_PORT), instance.address().orElseThrow());
     }
 
@@ -391,18 +436,69 @@ class KubernetesInstanceLauncherTest {
 
     @Test
     void aRunWhoseGateFailedAndThatEndsWhenAskedKeepsItsPodForKubernetesToRestart() throws Exception {
-        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
         ServiceDefinition definition = orders(1);
-        RoleInstance instance = launcher.launch(definition, 0, false, recorder);
-        pods.ready(definition, "orders-a", "10.0.0.1");
+        RoleInstance instance = readyThenARunWhoseGateFails(definition);
         awaitHeard(connector.next(), "stop");
 
         // The kubelet restarts the ended container in its pod: the new run is connected to and opened.
-        pods.put(definition, "orders-a", "10.0.0.1", true, 1, 0);
-        instance.ready().get(10, TimeUnit.SECONDS);
-        assertEquals(2, connector.all.size());
-        assertEquals(List.of("resume"), connector.all.get(1).asked);
+        pods.put(definition, "orders-a", "10.0.0.1", true, 2, 0);
+        awaitReadies(2);
+        assertEquals(3, connector.all.size());
+        assertEquals(List.of("resume"), connector.all.get(2).asked);
         assertTrue(client.pods().inNamespace(Pods.NAMESPACE).withName("orders-a").get() != null);
+        assertTrue(instance.address().isPresent());
+    }
+
+    @Test
+    void eachContainerRestartOfARunTheHostNeverReachedIsAnotherExit() throws Exception {
+        ServiceDefinition definition = orders(1);
+        launchAndRestartInItsPod("orders-a");
+        FakeConnector.Connection second = connector.all.get(1);
+
+        // The new run ends too, and the kubelet restarts its container twice more before the pod is ready again.
+        second.exit(1);
+        pods.put(definition, "orders-a", "10.0.0.1", false, 2, 1);
+        pods.put(definition, "orders-a", "10.0.0.1", false, 3, 1);
+        pods.put(definition, "orders-a", "10.0.0.1", false, 4, 1);
+        pods.put(definition, "orders-a", "10.0.0.1", true, 4, 1);
+        awaitReadies(1);
+
+        assertEquals(List.of(InstanceEvent.Ready.class, InstanceEvent.Exited.class, InstanceEvent.Ready.class,
+                InstanceEvent.Exited.class, InstanceEvent.Exited.class, InstanceEvent.Exited.class, InstanceEvent.Ready.class),
+                events.stream().map(Object::getClass).toList(), events.toString());
+        assertEquals(3, connector.all.size());
+    }
+
+    @Test
+    void anInstanceLeftDownLosesItsPodAndItsRoomAndIsBoundAgainOnlyOnceLaunchedAgain() throws Exception {
+        ServiceDefinition definition = orders(2);
+        launcher.launch(definition, 0, false, recorder);
+        launcher.launch(definition, 1, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        pods.ready(definition, "orders-b", "10.0.0.2");
+        awaitReadies(2);
+        pods.awaitIndex("orders-b", 1);
+        connector.all.stream().filter(c -> c.index == 1).findFirst().orElseThrow().exit(1);
+
+        launcher.leftDown("orders", 1);
+
+        client.pods().inNamespace(Pods.NAMESPACE).withName("orders-b").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+        pods.awaitReplicas("orders", 1);
+        // A free ready pod is not bound to it.
+        CountDownLatch handled = new CountDownLatch(1);
+        launcher.whenPodHandled("orders", pod -> {
+            if ("orders-c".equals(pod.getMetadata().getName())) {
+                handled.countDown();
+            }
+        });
+        pods.ready(definition, "orders-c", "10.0.0.3");
+        assertTrue(handled.await(10, TimeUnit.SECONDS));
+        assertEquals(2, connector.all.size());
+
+        RoleInstance again = launcher.launch(definition, 1, false, recorder);
+        pods.awaitReplicas("orders", 2);
+        again.ready().get(10, TimeUnit.SECONDS);
+        pods.awaitIndex("orders-c", 1);
     }
 
     @Test
