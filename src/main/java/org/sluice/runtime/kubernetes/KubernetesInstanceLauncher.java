@@ -65,7 +65,9 @@ import org.slf4j.LoggerFactory;
  * to stop through its connection; {@link #released} then lowers the replicas.
  *
  * <p>Kubernetes restarts crashed containers and replaces lost pods ({@link #restartsInstances()}):
- * the host sees either as its instance exiting and becoming ready again.
+ * the host sees either as its instance exiting and becoming ready again, until it leaves a
+ * crashing instance down ({@link #leftDown}), which takes its pod away. A run that ends before
+ * its instance was ever ready fails the instance's launch (decision 0047).
  */
 public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KubernetesInstanceLauncher.class);

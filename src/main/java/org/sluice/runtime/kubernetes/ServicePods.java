@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * that waits for a pod (a number that already carries it as its label, after the host started
  * again, is kept) and labelled with it. A pod that goes away, or whose container Kubernetes
  * restarts, is that instance exiting; the number then waits for a pod again, so that the pod
- * Kubernetes puts in its place takes the number of the one it replaces (decision 0023).
+ * Kubernetes puts in its place takes the number of the one it replaces (decision 0023). A
+ * number the host left down waits for no pod, and the Deployment keeps no room for it, until the
+ * host launches it again (decision 0047).
  *
  * <p>Everything here runs under this object's lock: the informer's thread, launches and the
  * instances' own calls all change the same two maps.
@@ -567,7 +569,8 @@ final class ServicePods implements ResourceEventHandler<Pod> {
          * The run's gate could not be set: counted as ready, it would take messages it should not,
          * or (an Active service's, left closed) refuse every message until restarted. The operator
          * is told, and the run ends as an instance that exited before it was ready, so that
-         * supervision shows a crash and waits for the next run. The run is asked to stop; Kubernetes
+         * supervision shows a crash and waits for the next run; a run before the instance was ever
+         * ready fails its launch instead (see {@link #exited}). The run is asked to stop; Kubernetes
          * restarts its container. Its pod is deleted, and replaced by its Deployment, if the run has
          * not ended within {@link KubernetesInstanceLauncher#gateStopWait()} or its connection is lost.
          */
@@ -638,7 +641,11 @@ final class ServicePods implements ResourceEventHandler<Pod> {
             ready.complete(r.port());
         }
 
-        /** This run ended with {@code status}; told once, whoever sees it first. Under the pods' lock. */
+        /**
+         * This run ended with {@code status}; told once, whoever sees it first. An instance that
+         * was never ready fails its launch with the last problem told and is not run again, as a
+         * child JVM that exits before it is ready. Under the pods' lock.
+         */
         void exited(int status) {
             if (exitTold) {
                 return;
