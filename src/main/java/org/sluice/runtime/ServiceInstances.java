@@ -211,6 +211,11 @@ final class ServiceInstances {
             }
         } catch (OperationFailedException e) {
             started.forEach(InstanceSlot::kill);
+            if (launcher.restartsInstances()) {
+                // An engine's instance that is not running yet would run once the engine had room for it: it waits no more.
+                started.stream().filter(InstanceSlot::isDown).map(slot -> slot.process).filter(java.util.Objects::nonNull)
+                        .forEach(RoleInstance::stop);
+            }
             started.forEach(slot -> slots.remove(slot.index, slot));
             throw e;
         }

@@ -250,6 +250,10 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
      * removes first, so that lowering the replicas cannot take another instance's pod instead.
      */
     void keepDown(String service, String pod, int replicas) {
+        if (work.isShutdown()) {
+            LOG.debug("{}: the launcher is closed; pod {} stays", service, pod);
+            return;
+        }
         work.execute(() -> {
             try {
                 if (pod != null) {
@@ -627,6 +631,12 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
             throw new IllegalStateException("No instance of " + service + " was launched");
         }
         pods.whenHandled(listener);
+    }
+
+    /** The pod bound to instance {@code index} of {@code service}, if one is: for tests. */
+    Optional<String> podOf(String service, int index) {
+        ServicePods pods = services.get(service);
+        return pods == null ? Optional.empty() : pods.podOf(index);
     }
 
     InstanceConnector connector() {

@@ -180,6 +180,29 @@ class KubernetesHostTest {
     }
 
     @Test
+    void anInstanceStillWaitingForItsPodWhenTheCreateFailedIsNotRunWhenOneComes() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(5));
+        connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);
+        ServiceDefinition two = ORDERS.withUnits(2);
+        Host.Accepted create = h.create(two, "test");
+        pods.awaitTemplateOf(two);
+        pods.ready(two, "orders-a", "10.0.0.1");
+        assertEquals(Outcome.FAILED, ended(create).outcome());
+
+        java.util.concurrent.CountDownLatch handled = new java.util.concurrent.CountDownLatch(1);
+        kubernetes.whenPodHandled("orders", pod -> {
+            if ("orders-b".equals(pod.getMetadata().getName())) {
+                handled.countDown();
+            }
+        });
+        pods.ready(two, "orders-b", "10.0.0.2");
+        assertTrue(handled.await(10, TimeUnit.SECONDS));
+
+        assertEquals(Optional.empty(), kubernetes.podOf("orders", 1));
+        assertTrue(h.service("orders").orElseThrow().instances().isEmpty());
+    }
+
+    @Test
     void aScaleWhoseNewInstancesFirstGateCannotBeSetFailsAtOnceWithTheProblem() throws Exception {
         Host h = host(kubernetes, Duration.ofSeconds(5));
         createActive(h);
