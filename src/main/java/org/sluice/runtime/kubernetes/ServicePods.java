@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * The pods of one service as its informer sees them, and which instance each runs.
  *
  * <p><b>Binding.</b> A Deployment's pods have no number, but the host counts instances from 0.
- * A ready pod of the definition in force that runs no instance yet is bound to the lowest number
+ * A ready pod of the definition in force that runs no instance yet (or one whose container
+ * Kubernetes waits to restart again, in CrashLoopBackOff) is bound to the lowest number
  * that waits for a pod (a number that already carries it as its label, after the host started
  * again, is kept) and labelled with it. A pod that goes away, or whose container Kubernetes
  * restarts, is that instance exiting; the number then waits for a pod again, so that the pod
@@ -317,7 +318,7 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         }
         List<Pod> free = new ArrayList<>();
         for (Pod pod : informer.getStore().list()) {
-            if (!bound.containsKey(pod.getMetadata().getName()) && ready(pod) && !terminating(pod)
+            if (!bound.containsKey(pod.getMetadata().getName()) && (ready(pod) || crashLooping(pod)) && !terminating(pod)
                     && Objects.equals(appliedHash, annotation(pod, KubernetesInstanceLauncher.HASH_ANNOTATION))) {
                 free.add(pod);
             }
@@ -348,11 +349,18 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         instance.awaitingRestart = false;
         instance.pod = name;
         instance.restartsSeen = restarts(pod);
+        instance.connectedSinceRestart = false;
         LOG.info("{} instance {} runs in pod {}", service, instance.index, name);
         if (labelledIndex(pod).orElse(-1) != instance.index) {
             launcher.label(name, instance.index);
         }
-        instance.connect(address(pod));
+        if (ready(pod)) {
+            instance.connect(address(pod));
+        } else {
+            // Kubernetes waits to restart its container once more: the run before exited before it was ready (decision 0047).
+            LOG.warn("{} instance {}: the container of pod {} keeps exiting before it is ready", service, instance.index, name);
+            instance.unseenRunExited(exitStatus(pod, true));
+        }
     }
 
     // ---------------------------------------------------------------- reading pods
@@ -361,6 +369,13 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /** Whether the kubelet waits to restart a container of {@code pod} that kept exiting (CrashLoopBackOff). */
+    static boolean crashLooping(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
+                && pod.getStatus().getContainerStatuses().stream().anyMatch(s -> s.getState() != null && s.getState().getWaiting() != null
+                        && "CrashLoopBackOff".equals(s.getState().getWaiting().getReason()));
     }
 
     static boolean terminating(Pod pod) {

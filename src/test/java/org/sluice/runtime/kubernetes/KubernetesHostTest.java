@@ -180,6 +180,52 @@ class KubernetesHostTest {
     }
 
     @Test
+    void aCreateWhosePodKeepsCrashingBeforeItIsReadyFailsAtOnceAsALocalInstanceThatExitsBeforeReady() throws Exception {
+        Host h = host(kubernetes, Duration.ofMinutes(5));
+
+        Host.Accepted create = h.create(ORDERS, "test");
+        pods.awaitTemplateOf(ORDERS);
+        pods.put(ORDERS, "orders-a", "10.0.0.1", false, 0, 0);
+        pods.crashLooping(ORDERS, "orders-a", "10.0.0.1", 1, 3);
+
+        OperationRecord record = ended(create);
+        assertEquals(Outcome.FAILED, record.outcome());
+        assertEquals("Instance 0 did not start: exited with status 3 before it was ready", record.error().orElseThrow());
+        assertEquals(ServiceState.CREATE_FAILED, h.service("orders").orElseThrow().state());
+        assertTrue(connector.all.isEmpty());
+    }
+
+    @Test
+    void aPodInPlaceOfAnotherThatKeepsCrashingBeforeItIsReadyCountsItsRestartsAsCrashesInARow() throws Exception {
+        Host h = host(kubernetes, Duration.ofSeconds(10));
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        h.addListener(new Operations(record -> { }) {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (event != null) {
+                    events.add(event);
+                }
+            }
+        });
+        createActive(h);
+
+        pods.delete("orders-a");
+        assertEquals(1, next(events, InstanceEvent.Restarting.class).attempt());
+        pods.crashLooping(ORDERS, "orders-b", "10.0.0.2", 1, 3);
+        assertEquals(2, next(events, InstanceEvent.Restarting.class).attempt());
+        pods.crashLooping(ORDERS, "orders-b", "10.0.0.2", 2, 3);
+        assertEquals(3, next(events, InstanceEvent.Restarting.class).attempt());
+
+        // Once it gets as far as ready, it is the instance again.
+        pods.put(ORDERS, "orders-b", "10.0.0.2", true, 2, 3);
+        next(events, InstanceEvent.Ready.class);
+        pods.awaitIndex("orders-b", 0);
+        InstanceView instance = h.service("orders").orElseThrow().instances().getFirst();
+        assertEquals(InstanceStatus.RUNNING, instance.status());
+        assertEquals(3, instance.crashesInARow());
+    }
+
+    @Test
     void anInstanceStillWaitingForItsPodWhenTheCreateFailedIsNotRunWhenOneComes() throws Exception {
         Host h = host(kubernetes, Duration.ofSeconds(5));
         connector.resumesFailing.set(ServicePods.GATE_ATTEMPTS);

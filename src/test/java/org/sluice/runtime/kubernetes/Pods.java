@@ -55,6 +55,14 @@ final class Pods {
         return client.pods().inNamespace(NAMESPACE).withName(name).edit(p -> new PodBuilder(p).withStatus(built.getStatus()).build());
     }
 
+    /** A pod whose container keeps exiting with {@code lastExit} before it is ready: the kubelet waits to restart it again. */
+    Pod crashLooping(ServiceDefinition definition, String name, String ip, int restarts, int lastExit) {
+        Pod pod = put(definition, name, ip, false, restarts, lastExit);
+        return client.pods().inNamespace(NAMESPACE).withName(name).edit(p -> new PodBuilder(p).editStatus()
+                .editFirstContainerStatus().withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                .endContainerStatus().endStatus().build());
+    }
+
     Pod ready(ServiceDefinition definition, String name, String ip) {
         return put(definition, name, ip, true, 0, 0);
     }
