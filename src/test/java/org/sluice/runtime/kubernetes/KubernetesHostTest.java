@@ -325,7 +325,6 @@ class KubernetesHostTest {
 
         // A Restart runs it again.
         Host.Accepted restart = h.perform("orders", Operation.RESTART, "test");
-        pods.awaitReplicas("orders", 0);
         pods.awaitReplicas("orders", 2);
         pods.ready(two, "orders-c", "10.0.0.3");
         assertEquals(Outcome.SUCCEEDED, ended(restart).outcome(), () -> ended0(restart));
