@@ -213,13 +213,14 @@ class KubernetesHostTest {
         assertEquals(1, next(events, InstanceEvent.Restarting.class).attempt());
         pods.crashLooping(ORDERS, "orders-b", "10.0.0.2", 1, 3);
         assertEquals(2, next(events, InstanceEvent.Restarting.class).attempt());
+        // Bound to the instance that waits for a pod, and labelled so.
+        pods.awaitIndex("orders-b", 0);
         pods.crashLooping(ORDERS, "orders-b", "10.0.0.2", 2, 3);
         assertEquals(3, next(events, InstanceEvent.Restarting.class).attempt());
 
         // Once it gets as far as ready, it is the instance again.
         pods.put(ORDERS, "orders-b", "10.0.0.2", true, 2, 3);
         next(events, InstanceEvent.Ready.class);
-        pods.awaitIndex("orders-b", 0);
         InstanceView instance = h.service("orders").orElseThrow().instances().getFirst();
         assertEquals(InstanceStatus.RUNNING, instance.status());
         assertEquals(3, instance.crashesInARow());
