@@ -218,7 +218,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     @Override
     public void released(String service, int from) throws IOException {
         ServicePods pods = services.get(service);
-        // Instances left down below {@code from} stay so, and keep no room.
+        // Instances left down below from stay so, and keep no room.
         int replicas = pods == null ? from : pods.replicasFor(from);
         Deployment deployment = call("get", "deployments", () -> deployments().withName(deploymentName(service)).get());
         if (deployment != null && !Integer.valueOf(replicas).equals(deployment.getSpec().getReplicas())) {
@@ -245,11 +245,12 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     }
 
     /**
-     * Has the Deployment of {@code service} keep {@code replicas} pods, and then deletes
-     * {@code pod} (null: none), in the background. The pod is first made the one its ReplicaSet
-     * removes first, so that lowering the replicas cannot take another instance's pod instead.
+     * Has the Deployment of {@code service} keep the pods {@code replicas} says when the call is
+     * made (an operation may have changed them meanwhile), and then deletes {@code pod} (null:
+     * none), in the background. The pod is first made the one its ReplicaSet removes first, so
+     * that lowering the replicas cannot take another instance's pod instead.
      */
-    void keepDown(String service, String pod, int replicas) {
+    void keepDown(String service, String pod, java.util.function.IntSupplier replicas) {
         if (work.isShutdown()) {
             LOG.debug("{}: the launcher is closed; pod {} stays", service, pod);
             return;
@@ -266,14 +267,14 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                         LOG.debug("Pod {} could not be marked to go first: {}", pod, e.getMessage());
                     }
                 }
+                int keep = replicas.getAsInt();
                 call("patch", "deployments", () -> deployments().withName(deploymentName(service))
-                        .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build()));
+                        .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(keep).endSpec().build()));
                 if (pod != null) {
                     call("delete", "pods", () -> client.pods().inNamespace(settings.namespace()).withName(pod).delete());
                 }
             } catch (IOException | RuntimeException e) {
-                LOG.warn("{}: an instance left down could not be taken off Kubernetes (pod {}, {} replicas): {}", service, pod,
-                        replicas, e.getMessage());
+                LOG.warn("{}: an instance left down could not be taken off Kubernetes (pod {}): {}", service, pod, e.getMessage());
             }
         });
     }

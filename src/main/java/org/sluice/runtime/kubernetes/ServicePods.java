@@ -175,6 +175,11 @@ final class ServicePods implements ResourceEventHandler<Pod> {
         return units - (int) instances.values().stream().filter(i -> i.leftDown && i.index < units).count();
     }
 
+    /** The pods the Deployment keeps now: for the units last applied or released, less the instances left down. */
+    synchronized int replicasNow() {
+        return replicasFor(appliedReplicas);
+    }
+
     /**
      * The host left instance {@code index} down after too many crashes in a row: no pod is bound
      * to it again, its pod is deleted and the Deployment keeps one pod fewer, until the host
@@ -182,7 +187,6 @@ final class ServicePods implements ResourceEventHandler<Pod> {
      */
     void leaveDown(int index) {
         String pod;
-        int replicas;
         synchronized (this) {
             PodInstance instance = instances.get(index);
             if (instance == null || instance.leftDown) {
@@ -201,10 +205,9 @@ final class ServicePods implements ResourceEventHandler<Pod> {
             if (was != null && was.isAlive()) {
                 was.kill();
             }
-            replicas = replicasFor(appliedReplicas);
         }
-        LOG.warn("{} instance {} is left down: pod {} is deleted and the Deployment keeps {} pods", service, index, pod, replicas);
-        launcher.keepDown(service, pod, replicas);
+        LOG.warn("{} instance {} is left down: pod {} is deleted and the Deployment keeps one pod fewer", service, index, pod);
+        launcher.keepDown(service, pod, this::replicasNow);
     }
 
     /** A new instance {@code index}, bound at once to a free ready pod if there is one. */
