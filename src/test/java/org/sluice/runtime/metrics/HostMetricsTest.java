@@ -204,6 +204,45 @@ class HostMetricsTest {
     }
 
     @Test
+    void bothRestartCountersShowZeroForAnInstanceThatNeverRestarted() throws Exception {
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)), running(1, sample(20, 1)));
+
+        Exposition page = scrape();
+
+        for (String index : List.of("0", "1")) {
+            assertThat(page.value("sluice_instance_restarts_total", "service", "orders", "role_instance", index))
+                    .as("crash restarts of instance " + index).contains(0.0);
+            assertThat(page.value("sluice_instance_host_restart_tries_total", "service", "orders", "role_instance", index))
+                    .as("tries after a host restart of instance " + index).contains(0.0);
+        }
+        assertThat(page.type("sluice_instance_restarts_total")).contains("counter");
+        assertThat(page.type("sluice_instance_host_restart_tries_total")).contains("counter");
+    }
+
+    @Test
+    void theRestartCountersOfAnInstanceGoWithItAndAFreshOneAtItsIndexStartsFromZero() throws Exception {
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)), running(1, sample(20, 1)));
+        InstanceView second = services.get(0).instances().get(1);
+        metrics.instanceEvent("orders", second, new InstanceEvent.Restarting(1, 500));
+        metrics.instanceEvent("orders", second, new InstanceEvent.Restarting(1, 500, RestartCause.HOST_RESTART));
+        assertThat(scrape().value("sluice_instance_restarts_total", "service", "orders", "role_instance", "1")).contains(1.0);
+
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)));
+        Exposition scaledIn = scrape();
+
+        assertThat(scaledIn.matching("sluice_instance_restarts_total", "role_instance", "1")).as("as its memory figure goes").isEmpty();
+        assertThat(scaledIn.matching("sluice_instance_host_restart_tries_total", "role_instance", "1")).isEmpty();
+        assertThat(scaledIn.matching("sluice_instance_memory_ratio", "role_instance", "1")).isEmpty();
+        assertThat(scaledIn.value("sluice_instance_restarts_total", "service", "orders", "role_instance", "0")).contains(0.0);
+
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)), running(1, sample(20, 1)));
+        Exposition scaledOut = scrape();
+
+        assertThat(scaledOut.value("sluice_instance_restarts_total", "service", "orders", "role_instance", "1")).contains(0.0);
+        assertThat(scaledOut.value("sluice_instance_host_restart_tries_total", "service", "orders", "role_instance", "1")).contains(0.0);
+    }
+
+    @Test
     void theLatencyOfEachInstanceIsAHistogramInSeconds() throws Exception {
         InstanceView instance = running(0, sample(20, 1));
         show(ServiceState.ACTIVE, instance);
