@@ -4,9 +4,10 @@ and after each half of a pair, so that the cost of scrapes and polls shows even 
 throughput varies from pair to pair by more than that cost.
 
   threadcpu.py snap HOSTPID > FILE
-      The CPU time of each of the host's threads (utime + stime of /proc/HOSTPID/task/*/stat, with
-      its name from comm), the host process's own total (which keeps the time of threads that have
-      ended) and the total of each of its child processes (the role instances), with the time.
+      The CPU time of each of the host's threads (in nanoseconds from /proc/HOSTPID/task/*/schedstat,
+      and in clock ticks from its stat, with its name from comm), the host process's own total in
+      ticks (which keeps the time of threads that have ended) and the total of each of its child
+      processes (the role instances), with the time.
 
   threadcpu.py result LABEL CALL BASE_BEFORE BASE_AFTER BASE_MESSAGES LOADED_BEFORE LOADED_AFTER LOADED_MESSAGES CALLS CALLS_SECONDS
       RESULT lines for one pair: each role's CPU seconds in both halves; the management
@@ -19,17 +20,19 @@ management is the JDK's HTTPS server of the management listener (HTTP-Dispatcher
 idle-timeout task) and the carriers of its virtual threads (ForkJoinPool-N-worker-M: with local
 instances the host runs no other virtual thread); the door is Netty's sluice-front-door loops,
 which also drive the door's connections to the instances; instance links are the
-sluice-instance-* readers of each instance's control link (its events and samples); GC/JIT/VM is
-the JVM's own threads.
+sluice-instance-* readers of each instance's control link (its events and samples); GC, JIT and
+VM are the JVM's own threads (G1's, the compilers', the VM thread and its kin).
 """
 import json
 import os
 import sys
 import time
 
-GROUPS = ("management", "door", "instance links", "GC/JIT/VM", "other", "ended threads")
-VM_PREFIXES = ("GC Thread", "G1 ", "C1 Compiler", "C2 Compiler", "VM Thread", "VM Periodic", "Service Thread",
-               "Monitor Deflati", "Notification Th", "Sweeper", "Signal Dispatch")
+GROUPS = ("management", "door", "instance links", "GC", "JIT", "VM", "other", "ended threads")
+GC_PREFIXES = ("GC Thread", "G1 ")
+JIT_PREFIXES = ("C1 Compiler", "C2 Compiler")
+VM_PREFIXES = ("VM Thread", "VM Periodic", "Service Thread", "Monitor Deflati", "Notification Th", "Sweeper",
+               "Signal Dispatch")
 
 
 def role(comm):
@@ -40,8 +43,12 @@ def role(comm):
         return "door"
     if comm.startswith("sluice-instance"):
         return "instance links"
+    if comm.startswith(GC_PREFIXES):
+        return "GC"
+    if comm.startswith(JIT_PREFIXES):
+        return "JIT"
     if comm.startswith(VM_PREFIXES):
-        return "GC/JIT/VM"
+        return "VM"
     return "other"
 
 
@@ -61,7 +68,8 @@ def snap(host):
     for tid in os.listdir(f"/proc/{host}/task"):
         try:
             threads[tid] = {"comm": read(f"/proc/{host}/task/{tid}/comm").strip(),
-                            "ticks": ticks(read(f"/proc/{host}/task/{tid}/stat"))}
+                            "ticks": ticks(read(f"/proc/{host}/task/{tid}/stat")),
+                            "ns": int(read(f"/proc/{host}/task/{tid}/schedstat").split()[0])}
         except OSError:
             pass  # ended meanwhile: its time is in the process's total
     children = {}
@@ -80,12 +88,15 @@ def half(before, after):
     """Seconds of CPU by role between two snapshots, the window's length and the instances' CPU."""
     hz = after["hz"]
     by_role = dict.fromkeys(GROUPS, 0.0)
+    counted = 0
     for tid, thread in after["threads"].items():
         was = before["threads"].get(tid)
-        start = was["ticks"] if was and was["comm"] == thread["comm"] else 0
-        by_role[role(thread["comm"])] += (thread["ticks"] - start) / hz
-    total = (after["total"] - before["total"]) / hz
-    by_role["ended threads"] = max(0.0, total - sum(by_role.values()))
+        if not (was and was["comm"] == thread["comm"]):
+            was = {"ticks": 0, "ns": 0}
+        by_role[role(thread["comm"])] += (thread["ns"] - was["ns"]) / 1e9
+        counted += thread["ticks"] - was["ticks"]
+    # Threads that ended meanwhile are only in the process's total, which is kept in ticks.
+    by_role["ended threads"] = max(0, after["total"] - before["total"] - counted) / hz
     instances = sum(t - before["children"].get(pid, 0) for pid, t in after["children"].items()) / hz
     return by_role, after["time"] - before["time"], instances
 
@@ -112,7 +123,8 @@ def result(label, calls_name, base_before, base_after, base_messages, loaded_bef
           f" (~{in_window:.0f} in the window, {loaded['management']:.3f} s less {idle:.3f} s as alone), "
           f"{share * 100:.1f}% of the door threads' own CPU in the same run ({loaded['door']:.3f} s); "
           f"door threads {door_per_msg_base:.1f} us per message alone, {door_per_msg_loaded:.1f} us with {calls_name}s; "
-          f"GC/JIT/VM {base['GC/JIT/VM']:.3f} s alone, {loaded['GC/JIT/VM']:.3f} s with {calls_name}s")
+          f"GC {base['GC']:.3f} s alone, {loaded['GC']:.3f} s with {calls_name}s; "
+          f"JIT {base['JIT']:.3f} s alone, {loaded['JIT']:.3f} s with {calls_name}s")
     inst_base = base_inst / base_messages * 1e6 if base_messages else float("nan")
     inst_loaded = loaded_inst / loaded_messages * 1e6 if loaded_messages else float("nan")
     print(f"RESULT {label} role instances' processes: {inst_base:.1f} us CPU per message alone ({base_inst:.3f} s), "
