@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -64,7 +65,8 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * <p>Both restart counters are on the page at 0 for every instance the host shows, from its first
  * scrape, as Prometheus's practice asks of a counter whose labels are known in advance: without a
  * 0 to start from, {@code increase} would miss an instance's first restart. They leave the page
- * with the instance, and an instance started later at the same index counts from 0.
+ * with the instance; once its service no longer has its unit either, its counts go, and an
+ * instance started later at the same index counts from 0.
  */
 public final class HostMetrics implements HostListener {
     private static final String SERVICE = "service";
@@ -232,6 +234,7 @@ public final class HostMetrics implements HostListener {
         long nowMs = clock.millis();
         long scrape = scrapes.incrementAndGet();
         Set<InstanceKey> shown = new HashSet<>();
+        Map<String, Integer> unitsOf = new HashMap<>();
         Gauges memory = new Gauges("sluice_instance_memory_ratio", "Live memory of a role instance as a share of its budget", Unit.RATIO);
         Gauges inProcess = new Gauges("sluice_instance_messages_in_process", "Messages a role instance has accepted and not yet answered", null);
         Gauges memoryHigh = new Gauges("sluice_instance_memory_high_ratio", "Memory share at which a role instance throttles", Unit.RATIO);
@@ -262,6 +265,7 @@ public final class HostMetrics implements HostListener {
 
         for (ServiceView service : services.get()) {
             String name = service.name();
+            unitsOf.put(name, service.definition().units());
             Labels serviceLabels = Labels.of(SERVICE, name);
             StateSetDataPointSnapshot.Builder states = StateSetDataPointSnapshot.builder().labels(serviceLabels);
             for (ServiceState s : ServiceState.values()) {
@@ -314,8 +318,11 @@ public final class HostMetrics implements HostListener {
             health.dataPoint(StateSetDataPointSnapshot.builder().labels(serviceLabels)
                     .state("ok", !restarting && !down).state("warning", restarting && !down).state("error", down).build());
         }
-        // An instance gone from the page takes its counts along; counts begun during this scrape are of one it did not see yet.
-        restarts.entrySet().removeIf(e -> !shown.contains(e.getKey()) && e.getValue().since < scrape);
+        // An instance gone from the page and from its service's units takes its counts along. One that is only
+        // missing for a moment (a try after a host restart replaces its stand-in) keeps them, and counts begun
+        // during this scrape are of an instance it did not see yet.
+        restarts.entrySet().removeIf(e -> !shown.contains(e.getKey()) && e.getValue().since < scrape
+                && e.getKey().index() >= unitsOf.getOrDefault(e.getKey().service(), 0));
         Gauges engineAvailable = new Gauges("sluice_engine_available",
                 "1 while the engine that runs the host's role instances can do so, else 0", null);
         EngineStatus now = engine;

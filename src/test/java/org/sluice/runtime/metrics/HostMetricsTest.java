@@ -243,6 +243,25 @@ class HostMetricsTest {
     }
 
     @Test
+    void anInstanceMissingFromOneScrapeWhileItsServiceStillHasItsUnitKeepsItsCounts() throws Exception {
+        InstanceView waiting = new InstanceView(0, InstanceStatus.RESTARTING, ThrottleState.NORMAL, Set.of(),
+                OptionalLong.empty(), Optional.empty(), 1, RestartCause.HOST_RESTART);
+        services.clear();
+        services.add(new ServiceView(orders(1), ServiceState.ACTIVE, Optional.empty(), List.of(waiting), Optional.empty()));
+        metrics.instanceEvent("orders", waiting, new InstanceEvent.Restarting(1, 500, RestartCause.HOST_RESTART));
+        // Between a try's stand-ins and its new instances, the service of 1 unit shows none for a moment.
+        services.clear();
+        services.add(new ServiceView(orders(1), ServiceState.ACTIVE, Optional.empty(), List.of(), Optional.empty()));
+        scrape();
+        services.clear();
+        services.add(new ServiceView(orders(1), ServiceState.ACTIVE, Optional.empty(), List.of(waiting), Optional.empty()));
+        metrics.instanceEvent("orders", waiting, new InstanceEvent.Restarting(2, 1000, RestartCause.HOST_RESTART));
+
+        assertThat(scrape().value("sluice_instance_host_restart_tries_total", "service", "orders", "role_instance", "0"))
+                .as("both tries, for increase() to see them").contains(2.0);
+    }
+
+    @Test
     void theLatencyOfEachInstanceIsAHistogramInSeconds() throws Exception {
         InstanceView instance = running(0, sample(20, 1));
         show(ServiceState.ACTIVE, instance);
