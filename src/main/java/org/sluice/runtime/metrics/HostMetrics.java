@@ -3,11 +3,11 @@ package org.sluice.runtime.metrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,7 +91,7 @@ public final class HostMetrics implements HostListener {
     private record InstanceKey(String service, int index) {
     }
 
-    /** An instance's crash restarts and tries after a host restart, counted since it appeared on the page. */
+    /** An instance's crash restarts and tries after a host restart, since its first restart. */
     private static final class Restarts {
         final LongAdder crashes = new LongAdder();
         final LongAdder hostRestartTries = new LongAdder();
@@ -289,16 +289,16 @@ public final class HostMetrics implements HostListener {
                 if (isThrottled) {
                     instance.throttledSinceMs().ifPresent(ms -> since.add(labels, Unit.millisToSeconds(ms)));
                 }
-                ThrottledTime time = throttledTime.get(new InstanceKey(name, instance.index()));
-                throttledSeconds.add(labels, time == null ? 0 : time.seconds(nowMs));
                 InstanceKey key = new InstanceKey(name, instance.index());
                 shown.add(key);
+                ThrottledTime time = throttledTime.get(key);
+                throttledSeconds.add(labels, time == null ? 0 : time.seconds(nowMs));
                 Restarts counts = restarts.get(key);
                 crashRestarts.add(labels, counts == null ? 0 : counts.crashes.sum());
                 hostRestartTries.add(labels, counts == null ? 0 : counts.hostRestartTries.sum());
                 memoryHigh.add(labels, Thresholds.MEMORY_HIGH_PERCENT / 100);
                 memoryLow.add(labels, Thresholds.MEMORY_LOW_PERCENT / 100);
-                LatencyHistogram histogram = latencies.get(new InstanceKey(name, instance.index()));
+                LatencyHistogram histogram = latencies.get(key);
                 if (histogram != null) {
                     latency.dataPoint(histogramPoint(labels, histogram));
                 }
