@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|simulate|all]   (default: all; aot and simulate are not in all)
+#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|listener|traffic|simulate|all]   (default: all; aot, listener and simulate are not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -302,6 +302,35 @@ manage() {
   kill "$host"; wait "$host" || true
 }
 
+# The management listener's CPU per request by path, on a host of one service of 2 units whose door
+# is idle, after 30 s of polling: ADMINS (100) wrk connections each asking once a second, LISTENER_S
+# (20) s per path after 5 s more of warm-up, for GET /api/v1/health (the HTTPS server and a constant
+# answer, no sign-in), /api/v1/services and /metrics, LISTENER_ROUNDS (2) rounds (bench/threadcpu.py).
+listener() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-listener.XXXXXX)
+  bench_host "$data" 2
+  local host=$host_pid
+  local url; url=$(grep -o 'https://127.0.0.1:[0-9]*' "$data/host.out" | head -1)
+  local basic; basic=$(printf 'owner:%s' "$(jq -r .primary "$data/host/keys.json")" | base64 -w0)
+  printf 'wrk.headers["Authorization"] = "Basic %s"\nfunction delay()\n  return 1000\nend\n' "$basic" > "$data/poll.lua"
+  local seconds=${LISTENER_S:-20}
+  {
+    machine
+    wrk -t1 -c"${ADMINS:-100}" -d30s --timeout 10s -s "$data/poll.lua" "$url/api/v1/services" > /dev/null
+    for round in $(seq 1 "${LISTENER_ROUNDS:-2}"); do
+      for path in api/v1/health api/v1/services metrics; do
+        wrk -t1 -c"${ADMINS:-100}" -d5s --timeout 10s -s "$data/poll.lua" "$url/$path" > /dev/null
+        cpu_snap "$host" "$data/cpu-0.json"
+        wrk -t1 -c"${ADMINS:-100}" -d"${seconds}s" --timeout 10s -s "$data/poll.lua" "$url/$path" > "$data/wrk.txt"
+        cpu_snap "$host" "$data/cpu-1.json"
+        python3 bench/threadcpu.py calls "listener round $round GET /$path" "$data/cpu-0.json" "$data/cpu-1.json" \
+          "$(wrk_requests "$data/wrk.txt")"
+      done
+    done
+  } 2>&1 | tee "$out/listener.log" | grep -E 'RESULT|^date'
+  kill "$host"; wait "$host" || true
+}
+
 # /metrics: one scrape of SCRAPE_INSTANCES (300) simulated instances in process, time and allocation;
 # then the front door's throughput (wrk as in forward) alone and while Prometheus-like scrapes
 # (wrk over one kept connection with the key, or SCRAPER=curl) come once a second, alternated, PAIRS
@@ -447,8 +476,9 @@ case "$what" in
   supervision) supervision ;;
   manage) manage ;;
   metrics) metrics ;;
+  listener) listener ;;
   traffic) traffic ;;
   simulate) simulate ;;
   all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; metrics; traffic ;;
-  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|simulate|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|listener|traffic|simulate|all]" >&2; exit 2 ;;
 esac

@@ -15,6 +15,10 @@ throughput varies from pair to pair by more than that cost.
       half's window holds its share), less what it used in the base half, and as a share of the
       door's own CPU in the loaded half; the role instances' CPU per message in both halves.
 
+  threadcpu.py calls LABEL BEFORE AFTER CALLS
+      One RESULT line for CALLS requests to the management listener made between two snapshots,
+      with no other load: each role's CPU seconds and the management threads' CPU per request.
+
 Threads are grouped by their names as the host gives them (comm keeps the first 15 characters):
 management is the JDK's HTTPS server of the management listener (HTTP-Dispatcher, its
 idle-timeout task) and the carriers of its virtual threads (ForkJoinPool-N-worker-M: with local
@@ -131,10 +135,20 @@ def result(label, calls_name, base_before, base_after, base_messages, loaded_bef
           f"{inst_loaded:.1f} us with {calls_name}s ({loaded_inst:.3f} s), ratio {inst_loaded / inst_base if inst_base else float('nan'):.3f}")
 
 
+def calls(label, before, after, count):
+    by_role, seconds, _ = half(json.loads(read(before)), json.loads(read(after)))
+    count = int(count)
+    per_call = by_role["management"] / count * 1000 if count else float("nan")
+    print(f"RESULT {label}: {count} requests in {seconds:.1f} s, management threads {per_call:.3f} ms CPU per request; "
+          f"host CPU by thread: {line(by_role)}")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "snap":
         json.dump(snap(int(sys.argv[2])), sys.stdout)
     elif len(sys.argv) == 12 and sys.argv[1] == "result":
         result(*sys.argv[2:])
+    elif len(sys.argv) == 6 and sys.argv[1] == "calls":
+        calls(*sys.argv[2:])
     else:
         sys.exit(__doc__)
