@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|simulate|all]   (default: all; aot and simulate are not in all)
+#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|listener|traffic|simulate|all]   (default: all; aot, listener and simulate are not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
 # Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
@@ -127,6 +127,17 @@ empty_outbox() {
   find "$1/outbox/" -type f -delete 2>/dev/null || true
 }
 
+# The CPU time of each of the host's threads and of its instances' processes, into FILE
+# (bench/threadcpu.py says how they are grouped). Usage: cpu_snap HOSTPID FILE
+cpu_snap() {
+  python3 bench/threadcpu.py snap "$1" > "$2"
+}
+
+# The requests wrk made, from its output FILE.
+wrk_requests() {
+  grep -E 'requests in' "$1" | awk '{print $1}'
+}
+
 # The front door against the instance behind it, wrk with 2 threads and 16 connections, a 44-byte
 # JSON message, a service of 2 units validating JSON into a dir: outbox. Runs alternate (direct to
 # instance 0, then through the door) so that both see the same machine; PAIRS pairs of WRK_S s each.
@@ -221,7 +232,8 @@ supervision() {
 # The management API: a snapshot of MANAGE_SERVICES (1,000) services in process, over HTTPS and as a
 # remote fleet's first snapshot; the latency of an event from the host's listener to a remote
 # fleet's; the host's CPU time per GET /services with ADMINS pollers; and the front door's throughput (wrk as in forward) alone and while ADMINS (100)
-# administrators each ask the host for its service list once a second, alternated, PAIRS pairs.
+# administrators each ask the host for its service list once a second, alternated, PAIRS pairs, with the
+# host's CPU by thread and its instances' CPU in each half (bench/threadcpu.py).
 manage() {
   # MANAGE_DOOR_ONLY=1 runs only the last part, the door with and without the pollers.
   if [[ "${MANAGE_DOOR_ONLY:-0}" != 1 ]]; then
@@ -245,9 +257,13 @@ manage() {
   printf 'wrk.headers["Authorization"] = "Basic %s"\nfunction delay()\n  return 1000\nend\n' "$basic" > "$data/poll.lua"
   {
     machine
-    wrk -t2 -c16 -d3s -s "$data/post.lua" "$door" > /dev/null
+    # As in metrics: the door reaches its pace only after a while (the compiler took 2.1 s of the
+    # first alone half after a 3 s warm-up, and the pair's ratio was 2.7).
+    wrk -t2 -c16 -d"${WARM_S:-20}s" -s "$data/post.lua" "$door" > /dev/null
     for pair in $(seq 1 "${PAIRS:-3}"); do
+      cpu_snap "$host" "$data/cpu-alone-0.json"
       wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"
+      cpu_snap "$host" "$data/cpu-alone-1.json"
       # POLLERS_NICE=19 runs the pollers' JVM at the lowest priority, so that on one machine it takes
       # only what the door leaves: the figure then charges the door for the host's side of the
       # polls alone, as with administrators on their own machines (check that they still got
@@ -260,26 +276,65 @@ manage() {
           read -r _ user system < "$data/wrk-time.txt"
           echo "RESULT pollers (wrk) ${ADMINS:-100} administrators for $((seconds + 4)) s: $(grep -E 'requests in' "$data/wrk-poll.txt" | awk '{print $1}') answers," \
             "non-2xx $(grep -E 'Non-2xx' "$data/wrk-poll.txt" | awk '{print $NF}' || true), errors $(grep -E 'Socket errors' "$data/wrk-poll.txt" || echo none);" \
-            "the pollers used $(awk -v u="$user" -v s="$system" 'BEGIN {printf "%.2f", u + s}') s of CPU" > "$data/poll.txt" ) &
+            "the pollers used $(awk -v u="$user" -v s="$system" 'BEGIN {printf "%.2f", u + s}') s of CPU" > "$data/poll.txt"
+          wrk_requests "$data/wrk-poll.txt" > "$data/polls.txt" ) &
       else
-        nice -n "${POLLERS_NICE:-0}" java -cp "$cp" org.sluice.bench.ManagementBench poll "$url" "$fingerprint" "$data/host/keys.json" "${ADMINS:-100}" $((seconds + 4)) > "$data/poll.txt" 2>&1 &
+        ( nice -n "${POLLERS_NICE:-0}" java -cp "$cp" org.sluice.bench.ManagementBench poll "$url" "$fingerprint" "$data/host/keys.json" "${ADMINS:-100}" $((seconds + 4)) > "$data/poll.txt" 2>&1
+          sed -n 's/^RESULT pollers .*: \([0-9]*\) answers.*/\1/p' "$data/poll.txt" > "$data/polls.txt" ) &
       fi
       local pollers=$!
       sleep 3
+      cpu_snap "$host" "$data/cpu-polled-0.json"
       wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/polled.txt"
+      cpu_snap "$host" "$data/cpu-polled-1.json"
       wait "$pollers"
       local a b
       a=$(grep -E 'Requests/sec' "$data/alone.txt" | awk '{print $2}')
       b=$(grep -E 'Requests/sec' "$data/polled.txt" | awk '{print $2}')
       echo "RESULT manage pair $pair: door alone $a msg/s, with ${ADMINS:-100} administrators polling $b msg/s, ratio $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}'); $(grep RESULT "$data/poll.txt")"
+      # The polls' cost by the host's threads: the polls made while the door ran are taken as their
+      # share of all the pollers made (each administrator asks once a second, so they are spread evenly).
+      python3 bench/threadcpu.py result "manage pair $pair" poll "$data/cpu-alone-0.json" "$data/cpu-alone-1.json" \
+        "$(wrk_requests "$data/alone.txt")" "$data/cpu-polled-0.json" "$data/cpu-polled-1.json" "$(wrk_requests "$data/polled.txt")" \
+        "$(cat "$data/polls.txt")" $((seconds + 4))
     done
   } 2>&1 | tee "$out/manage-door.log" | grep -E 'RESULT|^date'
   kill "$host"; wait "$host" || true
 }
 
+# The management listener's CPU per request by path, on a host of one service of 2 units whose door
+# is idle, after 30 s of polling: ADMINS (100) wrk connections each asking once a second, LISTENER_S
+# (20) s per path after 5 s more of warm-up, for GET /api/v1/health (the HTTPS server and a constant
+# answer, no sign-in), /api/v1/services and /metrics, LISTENER_ROUNDS (2) rounds (bench/threadcpu.py).
+listener() {
+  local data; data=$(mktemp -d /tmp/sluice-bench-listener.XXXXXX)
+  bench_host "$data" 2
+  local host=$host_pid
+  local url; url=$(grep -o 'https://127.0.0.1:[0-9]*' "$data/host.out" | head -1)
+  local basic; basic=$(printf 'owner:%s' "$(jq -r .primary "$data/host/keys.json")" | base64 -w0)
+  printf 'wrk.headers["Authorization"] = "Basic %s"\nfunction delay()\n  return 1000\nend\n' "$basic" > "$data/poll.lua"
+  local seconds=${LISTENER_S:-20}
+  {
+    machine
+    wrk -t1 -c"${ADMINS:-100}" -d30s --timeout 10s -s "$data/poll.lua" "$url/api/v1/services" > /dev/null
+    for round in $(seq 1 "${LISTENER_ROUNDS:-2}"); do
+      for path in api/v1/health api/v1/services metrics; do
+        wrk -t1 -c"${ADMINS:-100}" -d5s --timeout 10s -s "$data/poll.lua" "$url/$path" > /dev/null
+        cpu_snap "$host" "$data/cpu-0.json"
+        wrk -t1 -c"${ADMINS:-100}" -d"${seconds}s" --timeout 10s -s "$data/poll.lua" "$url/$path" > "$data/wrk.txt"
+        cpu_snap "$host" "$data/cpu-1.json"
+        python3 bench/threadcpu.py calls "listener round $round GET /$path" "$data/cpu-0.json" "$data/cpu-1.json" \
+          "$(wrk_requests "$data/wrk.txt")"
+      done
+    done
+  } 2>&1 | tee "$out/listener.log" | grep -E 'RESULT|^date'
+  kill "$host"; wait "$host" || true
+}
+
 # /metrics: one scrape of SCRAPE_INSTANCES (300) simulated instances in process, time and allocation;
 # then the front door's throughput (wrk as in forward) alone and while Prometheus-like scrapes
-# (curl with the key and the host's certificate) come once a second, alternated, PAIRS pairs.
+# (wrk over one kept connection with the key, or SCRAPER=curl) come once a second, alternated, PAIRS
+# pairs, with the host's CPU by thread and its instances' CPU in each half (bench/threadcpu.py).
 metrics() {
   { machine; java -cp "$cp" org.sluice.bench.MetricsBench "${SCRAPE_INSTANCES:-300}" "${ROUNDS:-200}"; } 2>&1 \
     | tee "$out/metrics-scrape.log" | grep -E 'RESULT|^date'
@@ -292,19 +347,28 @@ metrics() {
   local key; key=$(jq -r .primary "$data/host/keys.json")
   local seconds=${WRK_S:-8}
   printf 'wrk.headers["Authorization"] = "Basic %s"\nfunction delay()\n  return 1000\nend\n' "$(printf 'owner:%s' "$key" | base64 -w0)" > "$data/scrape.lua"
+  # The door alone, with the host's CPU by thread before and after.
+  metrics_alone() {
+    empty_outbox "$data"
+    cpu_snap "$host" "$data/cpu-alone-0.json"
+    wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"
+    cpu_snap "$host" "$data/cpu-alone-1.json"
+  }
   {
     machine
     # The door takes a while to reach its pace (pair 1 of the first runs was 3 times slower than pair 3).
     wrk -t2 -c16 -d"${WARM_S:-20}s" -s "$data/post.lua" "$door" > /dev/null
     for pair in $(seq 1 "${PAIRS:-3}"); do
       # Odd pairs run alone first, even pairs scraped first, so that neither gains from the door warming up.
-      if (( pair % 2 == 1 )); then empty_outbox "$data"; wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"; fi
-      # SCRAPER=wrk scrapes as Prometheus does, over one kept connection once a second (wrk's script
-      # waits a second after each answer); by default a new curl, and so a new TLS handshake, each time.
-      if [[ "${SCRAPER:-curl}" == wrk ]]; then
+      if (( pair % 2 == 1 )); then metrics_alone "$pair"; fi
+      # By default wrk scrapes as Prometheus does, over one kept connection once a second (wrk's
+      # script waits a second after each answer); SCRAPER=curl makes a new curl, and so a new TLS
+      # handshake, each time.
+      if [[ "${SCRAPER:-wrk}" == wrk ]]; then
         ( wrk -t1 -c1 -d$((seconds + 2))s --timeout 10s -s "$data/scrape.lua" "$url/metrics" > "$data/wrk-scrape.txt"
-          echo "scrapes (wrk, one kept connection) $(grep -E 'requests in' "$data/wrk-scrape.txt" | awk '{print $1}')," \
-            "non-2xx $(grep -E 'Non-2xx' "$data/wrk-scrape.txt" | awk '{print $NF}' || echo 0)" > "$data/scrapes.txt" ) &
+          echo "scrapes (wrk, one kept connection) $(wrk_requests "$data/wrk-scrape.txt")," \
+            "non-2xx $(grep -E 'Non-2xx' "$data/wrk-scrape.txt" | awk '{print $NF}' || echo 0)" > "$data/scrapes.txt"
+          wrk_requests "$data/wrk-scrape.txt" > "$data/scrape-count.txt" ) &
       else
       ( end=$(( $(date +%s) + seconds + 2 )); n=0; ok=0
         while [[ $(date +%s) -lt $end ]]; do
@@ -313,18 +377,25 @@ metrics() {
           [[ $code == 200 ]] && ok=$((ok + 1))
           sleep 1
         done
-        echo "scrapes $ok of $n answered 200, last page $(wc -c < "$data/page.txt") bytes" > "$data/scrapes.txt" ) &
+        echo "scrapes $ok of $n answered 200, last page $(wc -c < "$data/page.txt") bytes" > "$data/scrapes.txt"
+        echo "$n" > "$data/scrape-count.txt" ) &
       fi
       local scraper=$!
       empty_outbox "$data"
       sleep 1
+      cpu_snap "$host" "$data/cpu-scraped-0.json"
       wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/scraped.txt"
+      cpu_snap "$host" "$data/cpu-scraped-1.json"
       wait "$scraper"
-      if (( pair % 2 == 0 )); then empty_outbox "$data"; wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"; fi
+      if (( pair % 2 == 0 )); then metrics_alone "$pair"; fi
       local a b
       a=$(grep -E 'Requests/sec' "$data/alone.txt" | awk '{print $2}')
       b=$(grep -E 'Requests/sec' "$data/scraped.txt" | awk '{print $2}')
       echo "RESULT metrics pair $pair: door alone $a msg/s, scraped once a second $b msg/s, ratio $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}'); $(cat "$data/scrapes.txt")"
+      # The scrapes made while the door ran are taken as their share of all the scraper made (one a second).
+      python3 bench/threadcpu.py result "metrics pair $pair" scrape "$data/cpu-alone-0.json" "$data/cpu-alone-1.json" \
+        "$(wrk_requests "$data/alone.txt")" "$data/cpu-scraped-0.json" "$data/cpu-scraped-1.json" "$(wrk_requests "$data/scraped.txt")" \
+        "$(cat "$data/scrape-count.txt")" $((seconds + 2))
     done
   } 2>&1 | tee "$out/metrics-door.log" | grep -E 'RESULT|^date'
   kill "$host"; wait "$host" || true
@@ -405,8 +476,9 @@ case "$what" in
   supervision) supervision ;;
   manage) manage ;;
   metrics) metrics ;;
+  listener) listener ;;
   traffic) traffic ;;
   simulate) simulate ;;
   all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; metrics; traffic ;;
-  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|traffic|simulate|all]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|listener|traffic|simulate|all]" >&2; exit 2 ;;
 esac

@@ -3,11 +3,16 @@ package org.sluice.runtime.metrics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import org.sluice.lifecycle.EngineStatus;
@@ -56,6 +61,12 @@ import io.prometheus.metrics.model.snapshots.Unit;
  * and the time spent throttled) is
  * counted here as the events arrive. An instance's counters start again from 0 when its process
  * does; Prometheus's {@code rate} and {@code increase} take such a reset for what it is.
+ *
+ * <p>Both restart counters are on the page at 0 for every instance the host shows, from its first
+ * scrape, as Prometheus's practice asks of a counter whose labels are known in advance: without a
+ * 0 to start from, {@code increase} would miss an instance's first restart. They leave the page
+ * with the instance; once its service no longer has its unit either, its counts go, and an
+ * instance started later at the same index counts from 0.
  */
 public final class HostMetrics implements HostListener {
     private static final String SERVICE = "service";
@@ -70,13 +81,26 @@ public final class HostMetrics implements HostListener {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter operations;
-    private final Counter restarts;
-    private final Counter hostRestartTries;
     private final Counter episodes;
     private final Map<InstanceKey, ThrottledTime> throttledTime = new ConcurrentHashMap<>();
     private final Map<InstanceKey, LatencyHistogram> latencies = new ConcurrentHashMap<>();
+    private final Map<InstanceKey, Restarts> restarts = new ConcurrentHashMap<>();
+    /** Counts scrapes, so that a scrape lets go only of the restart counts that were there before it looked. */
+    private final AtomicLong scrapes = new AtomicLong();
 
     private record InstanceKey(String service, int index) {
+    }
+
+    /** An instance's crash restarts and tries after a host restart, since its first restart. */
+    private static final class Restarts {
+        final LongAdder crashes = new LongAdder();
+        final LongAdder hostRestartTries = new LongAdder();
+        /** The scrape under way, or the last one, when these counts began. */
+        final long since;
+
+        Restarts(long since) {
+            this.since = since;
+        }
     }
 
     /** The time an instance has spent throttled, as its throttle transitions tell it. */
@@ -116,12 +140,6 @@ public final class HostMetrics implements HostListener {
         operations = Counter.builder().name("sluice_operations_total")
                 .help("Operations that ended on this host, by operation and outcome")
                 .labelNames("operation", "outcome").withoutExemplars().register(registry);
-        restarts = Counter.builder().name("sluice_instance_restarts_total")
-                .help("Times the host started a role instance again after it crashed (exited on its own)")
-                .labelNames(SERVICE, INSTANCE).withoutExemplars().register(registry);
-        hostRestartTries = Counter.builder().name("sluice_instance_host_restart_tries_total")
-                .help("Times the host tried again to start a role instance that did not come back after the host restarted")
-                .labelNames(SERVICE, INSTANCE).withoutExemplars().register(registry);
         episodes = Counter.builder().name("sluice_instance_throttle_episodes_total")
                 .help("Throttle episodes a role instance entered")
                 .labelNames(SERVICE, INSTANCE).withoutExemplars().register(registry);
@@ -166,11 +184,10 @@ public final class HostMetrics implements HostListener {
     @Override
     public void serviceRemoved(String name) {
         latencies.keySet().removeIf(key -> key.service().equals(name));
+        restarts.keySet().removeIf(key -> key.service().equals(name));
         throttledTime.keySet().removeIf(key -> {
             if (key.service().equals(name)) {
                 String index = Integer.toString(key.index());
-                restarts.remove(name, index);
-                hostRestartTries.remove(name, index);
                 episodes.remove(name, index);
                 return true;
             }
@@ -202,7 +219,8 @@ public final class HostMetrics implements HostListener {
             latencies.put(key, sampled.latency().get());
         } else if (event instanceof InstanceEvent.Restarting restarting) {
             // A try after a host restart is the host's doing, not a crash: alerts on crashes must not fire for it.
-            (restarting.cause() == RestartCause.HOST_RESTART ? hostRestartTries : restarts).labelValues(service, index).inc();
+            Restarts counts = restarts.computeIfAbsent(key, k -> new Restarts(scrapes.get()));
+            (restarting.cause() == RestartCause.HOST_RESTART ? counts.hostRestartTries : counts.crashes).increment();
         }
         if (instance.throttle() == ThrottleState.NORMAL) {
             // An instance that exits throttled ends its episode with no transition of its own.
@@ -214,6 +232,9 @@ public final class HostMetrics implements HostListener {
 
     private MetricSnapshots collect() {
         long nowMs = clock.millis();
+        long scrape = scrapes.incrementAndGet();
+        Set<InstanceKey> shown = new HashSet<>();
+        Map<String, Integer> unitsOf = new HashMap<>();
         Gauges memory = new Gauges("sluice_instance_memory_ratio", "Live memory of a role instance as a share of its budget", Unit.RATIO);
         Gauges inProcess = new Gauges("sluice_instance_messages_in_process", "Messages a role instance has accepted and not yet answered", null);
         Gauges memoryHigh = new Gauges("sluice_instance_memory_high_ratio", "Memory share at which a role instance throttles", Unit.RATIO);
@@ -228,6 +249,10 @@ public final class HostMetrics implements HostListener {
         Counters delivered = new Counters("sluice_instance_messages_delivered", "Messages a role instance delivered since its process started", null);
         Counters failed = new Counters("sluice_instance_messages_failed", "Messages a role instance failed to deliver since its process started", null);
         Counters refused = new Counters("sluice_instance_messages_refused_busy", "Messages a role instance refused as busy since its process started", null);
+        Counters crashRestarts = new Counters("sluice_instance_restarts",
+                "Times the host started a role instance again after it crashed (exited on its own)", null);
+        Counters hostRestartTries = new Counters("sluice_instance_host_restart_tries",
+                "Times the host tried again to start a role instance that did not come back after the host restarted", null);
         StateSetSnapshot.Builder state = StateSetSnapshot.builder().name("sluice_service_state")
                 .help("The state of a service in the state chart: 1 for the one it is in");
         StateSetSnapshot.Builder health = StateSetSnapshot.builder().name("sluice_service_health")
@@ -240,6 +265,7 @@ public final class HostMetrics implements HostListener {
 
         for (ServiceView service : services.get()) {
             String name = service.name();
+            unitsOf.put(name, service.definition().units());
             Labels serviceLabels = Labels.of(SERVICE, name);
             StateSetDataPointSnapshot.Builder states = StateSetDataPointSnapshot.builder().labels(serviceLabels);
             for (ServiceState s : ServiceState.values()) {
@@ -263,11 +289,16 @@ public final class HostMetrics implements HostListener {
                 if (isThrottled) {
                     instance.throttledSinceMs().ifPresent(ms -> since.add(labels, Unit.millisToSeconds(ms)));
                 }
-                ThrottledTime time = throttledTime.get(new InstanceKey(name, instance.index()));
+                InstanceKey key = new InstanceKey(name, instance.index());
+                shown.add(key);
+                ThrottledTime time = throttledTime.get(key);
                 throttledSeconds.add(labels, time == null ? 0 : time.seconds(nowMs));
+                Restarts counts = restarts.get(key);
+                crashRestarts.add(labels, counts == null ? 0 : counts.crashes.sum());
+                hostRestartTries.add(labels, counts == null ? 0 : counts.hostRestartTries.sum());
                 memoryHigh.add(labels, Thresholds.MEMORY_HIGH_PERCENT / 100);
                 memoryLow.add(labels, Thresholds.MEMORY_LOW_PERCENT / 100);
-                LatencyHistogram histogram = latencies.get(new InstanceKey(name, instance.index()));
+                LatencyHistogram histogram = latencies.get(key);
                 if (histogram != null) {
                     latency.dataPoint(histogramPoint(labels, histogram));
                 }
@@ -287,6 +318,11 @@ public final class HostMetrics implements HostListener {
             health.dataPoint(StateSetDataPointSnapshot.builder().labels(serviceLabels)
                     .state("ok", !restarting && !down).state("warning", restarting && !down).state("error", down).build());
         }
+        // An instance gone from the page and from its service's units takes its counts along. One that is only
+        // missing for a moment (a try after a host restart replaces its stand-in) keeps them, and counts begun
+        // during this scrape are of an instance it did not see yet.
+        restarts.entrySet().removeIf(e -> !shown.contains(e.getKey()) && e.getValue().since < scrape
+                && e.getKey().index() >= unitsOf.getOrDefault(e.getKey().service(), 0));
         Gauges engineAvailable = new Gauges("sluice_engine_available",
                 "1 while the engine that runs the host's role instances can do so, else 0", null);
         EngineStatus now = engine;
@@ -294,7 +330,7 @@ public final class HostMetrics implements HostListener {
         return MetricSnapshots.of(engineAvailable.build(), memory.build(), inProcess.build(), memoryHigh.build(), memoryLow.build(),
                 inProcessHigh.build(), inProcessLow.build(), throttled.build(), cause.build(), since.build(),
                 throttledSeconds.build(), received.build(), delivered.build(), failed.build(), refused.build(),
-                latency.build(), state.build(), health.build(), units.build(), running.build());
+                crashRestarts.build(), hostRestartTries.build(), latency.build(), state.build(), health.build(), units.build(), running.build());
     }
 
     private static HistogramDataPointSnapshot histogramPoint(Labels labels, LatencyHistogram histogram) {

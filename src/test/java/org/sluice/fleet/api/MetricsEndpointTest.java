@@ -69,6 +69,12 @@ class MetricsEndpointTest {
         assertThat(metrics.value("sluice_service_state", "service", "orders", "sluice_service_state", "Active")).contains(1.0);
         assertThat(metrics.value("sluice_service_units", "service", "orders")).contains(2.0);
         assertThat(metrics.value("sluice_operations_total", "operation", "Create", "outcome", "succeeded")).contains(1.0);
+        for (String index : new String[] {"0", "1"}) {
+            assertThat(metrics.value("sluice_instance_restarts_total", "service", "orders", "role_instance", index))
+                    .as("a fresh instance's crash restarts, there from the first scrape").contains(0.0);
+            assertThat(metrics.value("sluice_instance_host_restart_tries_total", "service", "orders", "role_instance", index))
+                    .as("a fresh instance's tries after a host restart, there from the first scrape").contains(0.0);
+        }
         assertThat(scrape(basic("owner", ManagementFixture.OTHER_KEY)).statusCode()).as("the secondary key works too").isEqualTo(200);
     }
 

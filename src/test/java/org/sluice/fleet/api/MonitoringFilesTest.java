@@ -77,11 +77,13 @@ class MonitoringFilesTest {
             alerts.add(m.group(1));
         }
         assertThat(alerts).containsExactlyInAnyOrder("SluiceInstanceThrottledTooLong", "SluiceInstanceThrottleFlapping",
-                "SluiceServiceFailed", "SluiceInstanceRestartingRepeatedly", "SluiceHostUnreachable");
+                "SluiceServiceFailed", "SluiceInstanceRestartingRepeatedly", "SluiceInstanceNotBackAfterHostRestart",
+                "SluiceHostUnreachable");
         List<String> expressions = ruleExpressions();
         assertThat(expressions).hasSize(alerts.size());
         assertThat(expressions).anySatisfy(e -> assertThat(e).contains("up{job=\"sluice\"}"));
         assertThat(expressions).anySatisfy(e -> assertThat(e).contains("Failed"));
+        assertThat(expressions).anySatisfy(e -> assertThat(e).contains("sluice_instance_host_restart_tries_total"));
     }
 
     @Test
@@ -92,7 +94,8 @@ class MonitoringFilesTest {
         Set<String> used = metricsIn(String.join("\n", dashboardExpressions()));
         assertThat(used).contains("sluice_instance_memory_ratio", "sluice_instance_memory_high_ratio",
                 "sluice_instance_messages_in_process", "sluice_instance_messages_in_process_high",
-                "sluice_instance_throttled", "sluice_service_state");
+                "sluice_instance_throttled", "sluice_service_state", "sluice_instance_restarts_total",
+                "sluice_instance_host_restart_tries_total");
     }
 
     private static List<String> ruleExpressions() throws Exception {

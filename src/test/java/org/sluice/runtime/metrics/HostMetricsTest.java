@@ -204,6 +204,64 @@ class HostMetricsTest {
     }
 
     @Test
+    void bothRestartCountersShowZeroForAnInstanceThatNeverRestarted() throws Exception {
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)), running(1, sample(20, 1)));
+
+        Exposition page = scrape();
+
+        for (String index : List.of("0", "1")) {
+            assertThat(page.value("sluice_instance_restarts_total", "service", "orders", "role_instance", index))
+                    .as("crash restarts of instance " + index).contains(0.0);
+            assertThat(page.value("sluice_instance_host_restart_tries_total", "service", "orders", "role_instance", index))
+                    .as("tries after a host restart of instance " + index).contains(0.0);
+        }
+        assertThat(page.type("sluice_instance_restarts_total")).contains("counter");
+        assertThat(page.type("sluice_instance_host_restart_tries_total")).contains("counter");
+    }
+
+    @Test
+    void theRestartCountersOfAnInstanceGoWithItAndAFreshOneAtItsIndexStartsFromZero() throws Exception {
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)), running(1, sample(20, 1)));
+        InstanceView second = services.get(0).instances().get(1);
+        metrics.instanceEvent("orders", second, new InstanceEvent.Restarting(1, 500));
+        metrics.instanceEvent("orders", second, new InstanceEvent.Restarting(1, 500, RestartCause.HOST_RESTART));
+        assertThat(scrape().value("sluice_instance_restarts_total", "service", "orders", "role_instance", "1")).contains(1.0);
+
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)));
+        Exposition scaledIn = scrape();
+
+        assertThat(scaledIn.matching("sluice_instance_restarts_total", "role_instance", "1")).as("as its memory figure goes").isEmpty();
+        assertThat(scaledIn.matching("sluice_instance_host_restart_tries_total", "role_instance", "1")).isEmpty();
+        assertThat(scaledIn.matching("sluice_instance_memory_ratio", "role_instance", "1")).isEmpty();
+        assertThat(scaledIn.value("sluice_instance_restarts_total", "service", "orders", "role_instance", "0")).contains(0.0);
+
+        show(ServiceState.ACTIVE, running(0, sample(20, 1)), running(1, sample(20, 1)));
+        Exposition scaledOut = scrape();
+
+        assertThat(scaledOut.value("sluice_instance_restarts_total", "service", "orders", "role_instance", "1")).contains(0.0);
+        assertThat(scaledOut.value("sluice_instance_host_restart_tries_total", "service", "orders", "role_instance", "1")).contains(0.0);
+    }
+
+    @Test
+    void anInstanceMissingFromOneScrapeWhileItsServiceStillHasItsUnitKeepsItsCounts() throws Exception {
+        InstanceView waiting = new InstanceView(0, InstanceStatus.RESTARTING, ThrottleState.NORMAL, Set.of(),
+                OptionalLong.empty(), Optional.empty(), 1, RestartCause.HOST_RESTART);
+        services.clear();
+        services.add(new ServiceView(orders(1), ServiceState.ACTIVE, Optional.empty(), List.of(waiting), Optional.empty()));
+        metrics.instanceEvent("orders", waiting, new InstanceEvent.Restarting(1, 500, RestartCause.HOST_RESTART));
+        // Between a try's stand-ins and its new instances, the service of 1 unit shows none for a moment.
+        services.clear();
+        services.add(new ServiceView(orders(1), ServiceState.ACTIVE, Optional.empty(), List.of(), Optional.empty()));
+        scrape();
+        services.clear();
+        services.add(new ServiceView(orders(1), ServiceState.ACTIVE, Optional.empty(), List.of(waiting), Optional.empty()));
+        metrics.instanceEvent("orders", waiting, new InstanceEvent.Restarting(2, 1000, RestartCause.HOST_RESTART));
+
+        assertThat(scrape().value("sluice_instance_host_restart_tries_total", "service", "orders", "role_instance", "0"))
+                .as("both tries, for increase() to see them").contains(2.0);
+    }
+
+    @Test
     void theLatencyOfEachInstanceIsAHistogramInSeconds() throws Exception {
         InstanceView instance = running(0, sample(20, 1));
         show(ServiceState.ACTIVE, instance);
