@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -44,10 +45,16 @@ final class ConnectionsFile implements ConnectionStore {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path file;
+    private final Supplier<Optional<SecretStore>> keychain;
 
-    /** The file {@code connections.json} in {@code folder}, which is made when first written. */
+    /** The file {@code connections.json} in {@code folder}, which is made when first written; keys go in it. */
     ConnectionsFile(Path folder) {
+        this(folder, Optional::empty);
+    }
+
+    ConnectionsFile(Path folder, Supplier<Optional<SecretStore>> keychain) {
         this.file = folder.resolve(FILE_NAME);
+        this.keychain = keychain;
     }
 
     Path file() {

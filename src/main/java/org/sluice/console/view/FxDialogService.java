@@ -41,6 +41,7 @@ import org.sluice.console.viewmodel.ConnectionFormViewModel;
 import org.sluice.console.viewmodel.DefinitionFormViewModel;
 import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.KeyPlace;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;
@@ -700,7 +701,7 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
-    public Optional<KeyEntry> askKey(String host, URI address, String issuer, String error) {
+    public Optional<KeyEntry> askKey(String host, URI address, String issuer, String error, KeyPlace keyPlace) {
         Dialog<KeyEntry> dialog = dialog(i18n.get("dialog.key.title", host));
         Label explain = new Label(i18n.get("dialog.key.explain", host, address, issuer));
         explain.setWrapText(true);

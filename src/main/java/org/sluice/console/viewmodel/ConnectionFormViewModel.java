@@ -93,6 +93,14 @@ public final class ConnectionFormViewModel {
         return rememberKey;
     }
 
+    public ReadOnlyStringProperty rememberTextProperty() {
+        return new ReadOnlyStringWrapper("").getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty rememberHelpProperty() {
+        return new ReadOnlyStringWrapper("").getReadOnlyProperty();
+    }
+
     public BooleanBinding validProperty() {
         return valid;
     }

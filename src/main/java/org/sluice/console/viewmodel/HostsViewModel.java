@@ -386,7 +386,7 @@ public final class HostsViewModel {
             notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.unknown", host.labelWords()));
             return;
         }
-        Optional<DialogService.KeyEntry> entry = dialogs.askKey(host.label(), known.address(), known.issuer(), error);
+        Optional<DialogService.KeyEntry> entry = dialogs.askKey(host.label(), known.address(), known.issuer(), error, KeyPlace.FILE);
         if (entry.isEmpty() || entry.get().key().isBlank()) {
             return;
         }
