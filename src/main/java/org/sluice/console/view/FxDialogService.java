@@ -622,10 +622,14 @@ public final class FxDialogService implements DialogService {
         PasswordField key = new PasswordField();
         key.setId("connect-key");
         key.textProperty().bindBidirectional(form.keyProperty());
-        CheckBox remember = new CheckBox(i18n.get("dialog.connect.remember"));
+        CheckBox remember = new CheckBox();
         remember.setId("connect-remember");
+        // Says where the key goes: the keychain by its platform's name, or the owner-only file.
+        remember.textProperty().bind(form.rememberTextProperty());
         remember.selectedProperty().bindBidirectional(form.rememberKeyProperty());
-        Label rememberHelp = new Label(i18n.get("dialog.connect.rememberHelp"));
+        Label rememberHelp = new Label();
+        rememberHelp.setId("connect-remember-help");
+        rememberHelp.textProperty().bind(form.rememberHelpProperty());
         rememberHelp.setWrapText(true);
         rememberHelp.getStyleClass().add("form-help");
 
@@ -713,9 +717,9 @@ public final class FxDialogService implements DialogService {
         problem.setManaged(!error.isEmpty());
         PasswordField key = new PasswordField();
         key.setId("key-field");
-        CheckBox remember = new CheckBox(i18n.get("dialog.connect.remember"));
+        CheckBox remember = new CheckBox(keyPlace.rememberText(i18n));
         remember.setId("key-remember");
-        Label rememberHelp = new Label(i18n.get("dialog.connect.rememberHelp"));
+        Label rememberHelp = new Label(keyPlace.rememberHelp(i18n));
         rememberHelp.setWrapText(true);
         rememberHelp.getStyleClass().add("form-help");
         VBox content = new VBox(10, explain, problem, key, remember, rememberHelp);

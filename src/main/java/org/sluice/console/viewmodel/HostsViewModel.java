@@ -60,6 +60,9 @@ public final class HostsViewModel {
     /** Remembered hosts without a key: listed, not connected, until the operator enters one. */
     private final Set<String> waitingForKey = new HashSet<>();
     private final BooleanBinding several;
+    /** Where a key to be remembered goes; the file until the store has said, once it has looked for the keychain. */
+    private final javafx.beans.property.ObjectProperty<KeyPlace> keyPlace =
+            new javafx.beans.property.SimpleObjectProperty<>(this, "keyPlace", KeyPlace.FILE);
 
     public HostsViewModel(FleetGroup group, RemoteHosts remoteHosts, ConnectionStore store, I18n i18n, BackgroundExecutor executor,
                           DialogService dialogs, NoticesViewModel notices, LongSupplier clock) {
@@ -244,6 +247,11 @@ public final class HostsViewModel {
 
     // ------------------------------------------------------------------ remembered connections
 
+    /** Where a key the operator asks to remember goes: the file until {@link #start()} has heard from the store. */
+    public javafx.beans.property.ReadOnlyObjectProperty<KeyPlace> keyPlaceProperty() {
+        return keyPlace;
+    }
+
     /**
      * Reads the kept connections and connects again to each host whose key was kept; the others
      * are listed as waiting for their key. A host the fleet has already (the window was rebuilt in
@@ -264,8 +272,9 @@ public final class HostsViewModel {
                     waiting.add(connection.name());
                 }
             }
-            return new Kept(kept, waiting);
+            return new Kept(kept, waiting, store.keyPlace());
         }, kept -> {
+            keyPlace.set(kept.keyPlace());
             for (RememberedConnection connection : kept.connections()) {
                 remembered.put(connection.name(), connection);
                 byName.computeIfPresent(connection.name(), (n, host) -> {
@@ -278,14 +287,18 @@ public final class HostsViewModel {
                     waitingForKey.add(name);
                     HostViewModel host = newRemote(name, new RemoteFleet.Connection(RemoteFleet.State.UNAUTHORIZED, 0,
                             OptionalLong.empty(), Optional.empty()));
+                    Optional<String> keychainSaid = remembered.get(name).keyNotGiven();
+                    keychainSaid.ifPresent(host::keyNotGiven);
                     host.apply(host.connection(), true, clock.getAsLong());
                     hosts.add(host);
+                    keychainSaid.ifPresent(why -> notices.postAboutHost(Notice.Kind.ERROR, name,
+                            i18n.phrase("hosts.notice.keychain", host.labelWords(), why)));
                 }
             }
         }, failure -> notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.notRead", String.valueOf(failure.getMessage()))));
     }
 
-    private record Kept(List<RememberedConnection> connections, List<String> waiting) {
+    private record Kept(List<RememberedConnection> connections, List<String> waiting, KeyPlace keyPlace) {
     }
 
     private void keep(RememberedConnection connection) {
@@ -316,7 +329,7 @@ public final class HostsViewModel {
 
     /** File › Connect to host…: asks where, shows the certificate to accept, then connects. */
     public void connect() {
-        connect(new ConnectionFormViewModel(i18n, this::isTaken));
+        connect(new ConnectionFormViewModel(i18n, this::isTaken, keyPlace));
     }
 
     private void connect(ConnectionFormViewModel form) {
@@ -386,7 +399,7 @@ public final class HostsViewModel {
             notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.unknown", host.labelWords()));
             return;
         }
-        Optional<DialogService.KeyEntry> entry = dialogs.askKey(host.label(), known.address(), known.issuer(), error, KeyPlace.FILE);
+        Optional<DialogService.KeyEntry> entry = dialogs.askKey(host.label(), known.address(), known.issuer(), error, keyPlace.get());
         if (entry.isEmpty() || entry.get().key().isBlank()) {
             return;
         }
