@@ -122,7 +122,7 @@ final class KeychainProbe {
     }
 
     /** Whether a Secret Service is on the session bus at {@code address} with its default collection unlocked. */
-    private static boolean secretServiceUnlocked(String address) throws Exception {
+    static boolean secretServiceUnlocked(String address) throws Exception {
         try (DBusConnection bus = DBusConnectionBuilder.forAddress(address).withShared(false).build()) {
             DBus daemon = bus.getRemoteObject("org.freedesktop.DBus", "/org/freedesktop/DBus", DBus.class);
             if (!daemon.NameHasOwner(SECRETS)) {

@@ -344,8 +344,8 @@ class HostsViewModelTest {
                 + "until you enter it again (Enter key... on the host in the hosts bar).");
         assertThat(branch.detailTextProperty().get()).isEqualTo("The keychain did not give the key of branch at " + managed.url()
                 + " (User interaction is not allowed.). Enter it again with Enter key... on the host.");
-        assertThat(notices.latestProperty().get().text()).isEqualTo("The keychain did not give the key of branch, so it is not "
-                + "connected: User interaction is not allowed. Enter key... on the host in the hosts bar connects it.");
+        assertThat(notices.latestProperty().get().text()).isEqualTo("The keychain did not give the key of branch (User interaction "
+                + "is not allowed.), so it is not connected. Enter key... on the host in the hosts bar connects it.");
 
         dialogs.keys.add(new DialogService.KeyEntry(ManagedHost.KEY, true));
         branch.enterKeyCommand().execute();
