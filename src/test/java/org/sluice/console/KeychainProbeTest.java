@@ -2,13 +2,21 @@ package org.sluice.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.sluice.console.viewmodel.KeyPlace;
+import org.sluice.console.viewmodel.RememberedConnection;
 
 /** Choosing where keys go never waits past its bound, and falls back to the file whenever the keychain does not answer. */
 @Timeout(30)
@@ -19,12 +27,21 @@ class KeychainProbeTest {
         return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
+    @TempDir
+    Path folder;
+
     @Test
-    void onThisMachineWithoutASecretServiceTheFileIsChosenWithinTheBound() {
+    void onThisMachineWithoutASecretServiceTheFileIsChosenWithinTheBound() throws IOException {
         long start = System.nanoTime();
-        Optional<SecretStore> chosen = KeychainProbe.start(System.getProperty("os.name"), System.getenv(), BOUND).store();
-        assertThat(chosen).isEmpty();
+        KeychainProbe probe = KeychainProbe.start(System.getProperty("os.name"), System.getenv(), BOUND);
+        ConnectionsFile connections = new ConnectionsFile(folder, probe::store);
+        assertThat(connections.keyPlace()).isEqualTo(KeyPlace.FILE);
         assertThat(millisSince(start)).isLessThan(BOUND.toMillis());
+        assertThat(probe.store()).isEmpty();
+
+        connections.save(List.of(new RememberedConnection("branch", URI.create("https://10.0.0.5:7071"), "owner", "AB:CD",
+                Optional.of("the-key"))));
+        assertThat(Files.readString(connections.file())).contains("\"key\" : \"the-key\"");
     }
 
     @Test
