@@ -16,6 +16,7 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
 import javafx.beans.value.ObservableValue;
@@ -48,7 +49,7 @@ public final class ConnectionFormViewModel {
 
     /** A form whose remembered key goes to the owner-only file. */
     public ConnectionFormViewModel(I18n i18n, Predicate<String> taken) {
-        this(i18n, taken, new javafx.beans.property.SimpleObjectProperty<>(KeyPlace.FILE));
+        this(i18n, taken, new SimpleObjectProperty<>(KeyPlace.FILE));
     }
 
     /**

@@ -14,6 +14,9 @@ import java.util.function.LongSupplier;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -61,8 +64,7 @@ public final class HostsViewModel {
     private final Set<String> waitingForKey = new HashSet<>();
     private final BooleanBinding several;
     /** Where a key to be remembered goes; the file until the store has said, once it has looked for the keychain. */
-    private final javafx.beans.property.ObjectProperty<KeyPlace> keyPlace =
-            new javafx.beans.property.SimpleObjectProperty<>(this, "keyPlace", KeyPlace.FILE);
+    private final ObjectProperty<KeyPlace> keyPlace = new SimpleObjectProperty<>(this, "keyPlace", KeyPlace.FILE);
 
     public HostsViewModel(FleetGroup group, RemoteHosts remoteHosts, ConnectionStore store, I18n i18n, BackgroundExecutor executor,
                           DialogService dialogs, NoticesViewModel notices, LongSupplier clock) {
@@ -248,7 +250,7 @@ public final class HostsViewModel {
     // ------------------------------------------------------------------ remembered connections
 
     /** Where a key the operator asks to remember goes: the file until {@link #start()} has heard from the store. */
-    public javafx.beans.property.ReadOnlyObjectProperty<KeyPlace> keyPlaceProperty() {
+    public ReadOnlyObjectProperty<KeyPlace> keyPlaceProperty() {
         return keyPlace;
     }
 

@@ -35,11 +35,6 @@ public enum KeyPlace {
         return nameKey != null;
     }
 
-    /** The keychain by its platform's name, e.g. "macOS Keychain"; for the file, the file's name. */
-    public String placeName(I18n i18n) {
-        return nameKey == null ? "connections.json" : i18n.get(nameKey);
-    }
-
     /** The "remember" box's text, saying where the key will go. */
     public String rememberText(I18n i18n) {
         return nameKey == null ? i18n.get(rememberKey) : i18n.get(rememberKey, i18n.get(nameKey));
