@@ -61,7 +61,11 @@ final class KeychainProbe {
         return start(() -> probe(osName, env), bound);
     }
 
-    /** Starts {@code probe} on a daemon thread of its own; what it gives by the bound is the answer. */
+    /**
+     * Starts {@code probe} on a daemon thread of its own; what it gives by the bound is the answer.
+     * Not on the console's background pool: a native or D-Bus call that never returns would keep
+     * one of its workers for the whole run, where this thread is simply left behind.
+     */
     static KeychainProbe start(Callable<Optional<SecretStore>> probe, Duration bound) {
         CompletableFuture<Optional<SecretStore>> answer = new CompletableFuture<>();
         Thread thread = new Thread(() -> {
