@@ -260,6 +260,9 @@ public final class HostsViewModel {
      * another language) is left as it is.
      */
     public void start() {
+        // Asked apart from the connections, so that a file that cannot be read does not leave the
+        // dialogs naming the file where a keychain answered. A store that cannot say has no keychain.
+        executor.run(store::keyPlace, keyPlace::set, failure -> keyPlace.set(KeyPlace.FILE));
         executor.run(() -> {
             List<RememberedConnection> kept = store.load();
             List<String> waiting = new ArrayList<>();
@@ -274,9 +277,8 @@ public final class HostsViewModel {
                     waiting.add(connection.name());
                 }
             }
-            return new Kept(kept, waiting, store.keyPlace());
+            return new Kept(kept, waiting);
         }, kept -> {
-            keyPlace.set(kept.keyPlace());
             for (RememberedConnection connection : kept.connections()) {
                 remembered.put(connection.name(), connection);
                 byName.computeIfPresent(connection.name(), (n, host) -> {
@@ -300,7 +302,7 @@ public final class HostsViewModel {
         }, failure -> notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.notRead", String.valueOf(failure.getMessage()))));
     }
 
-    private record Kept(List<RememberedConnection> connections, List<String> waiting, KeyPlace keyPlace) {
+    private record Kept(List<RememberedConnection> connections, List<String> waiting) {
     }
 
     private void keep(RememberedConnection connection) {
