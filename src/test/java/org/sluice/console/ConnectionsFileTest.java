@@ -166,4 +166,20 @@ class ConnectionsFileTest {
         assertThat(keychain.entries).containsExactly(Map.entry("branch", "the-key"));
         assertThat(Files.readString(file.file())).doesNotContain("the-key");
     }
+
+    @Test
+    void aKeyTheKeychainDoesNotTakeIsLeftOutOfTheFileAndSaid() throws IOException {
+        SecretStore refusing = new MemorySecrets() {
+            @Override
+            public void put(String connection, String key) {
+                throw new IllegalStateException("The user name or passphrase you entered is not correct.");
+            }
+        };
+        ConnectionsFile file = new ConnectionsFile(home.resolve("sluice"), () -> Optional.of(refusing));
+        assertThatThrownBy(() -> file.save(List.of(BRANCH, DEPOT))).isInstanceOf(IOException.class)
+                .hasMessage("the keychain did not take the key of branch (The user name or passphrase you entered is not correct.)");
+        // The connections are kept; the key is in neither place, so the host asks for it at the next start.
+        assertThat(Files.readString(file.file())).doesNotContain("the-key").doesNotContain("\"key\"");
+        assertThat(file.load()).containsExactly(BRANCH.withKey(Optional.empty()), DEPOT);
+    }
 }

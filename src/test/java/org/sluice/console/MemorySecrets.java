@@ -7,7 +7,7 @@ import java.util.Map;
 import org.sluice.console.viewmodel.KeyPlace;
 
 /** A keychain in memory: its entries by connection, and a failure to give when told to. */
-final class MemorySecrets implements SecretStore {
+class MemorySecrets implements SecretStore {
     final Map<String, String> entries = new LinkedHashMap<>();
     /** When set, reading a key fails with it, as a locked or refusing keychain does. */
     IOException refusing;
