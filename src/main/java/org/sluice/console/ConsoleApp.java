@@ -65,6 +65,8 @@ public final class ConsoleApp extends Application {
     private boolean relaunchArranged;
     /** What the window says when the local host could not be opened; then there is no console. */
     private String openingFailed;
+    /** The remembered connections, their keys in the keychain when one answered (one file for every session). */
+    private ConnectionsFile connections;
 
     @Override
     public void start(Stage primary) {
@@ -77,6 +79,7 @@ public final class ConsoleApp extends Application {
             stage.getIcons().add(new Image(ConsoleApp.class.getResource("icon/sluice-" + size + ".png").toExternalForm(), true));
         }
         placeWindow();
+        connections = connections();
         stage.setScene(new Scene(waiting(i18n.get("startup.opening")), stage.getWidth(), stage.getHeight()));
         stage.getScene().getStylesheets().add(STYLESHEET);
         stage.setOnCloseRequest(e -> {
@@ -213,6 +216,20 @@ public final class ConsoleApp extends Application {
         return box;
     }
 
+    /**
+     * The remembered connections in the console's folder. Whether the platform's keychain keeps
+     * their keys is asked now, on a thread of its own and for {@link KeychainProbe#BOUND} at most:
+     * the first load of the connections, in the background, waits for that answer, never the FX
+     * thread. {@code -Dsluice.keychain=off} keeps the keys in the file even where a keychain answers.
+     */
+    private static ConnectionsFile connections() {
+        if ("off".equalsIgnoreCase(System.getProperty("sluice.keychain", ""))) {
+            return new ConnectionsFile(ConsoleSettings.folder());
+        }
+        KeychainProbe keychain = KeychainProbe.start(System.getProperty("os.name", ""), System.getenv(), KeychainProbe.BOUND);
+        return new ConnectionsFile(ConsoleSettings.folder(), keychain::store);
+    }
+
     /** Builds the window content once the opening screen is drawn, and shows it once its grid is filled. */
     private void showMain() {
         if (openingFailed != null) {
@@ -225,7 +242,7 @@ public final class ConsoleApp extends Application {
         stage.setTitle(i18n.get("app.title"));
         ConsoleSession made = new ConsoleSession(fleet, Lifecycle.standard(), i18n, executor, new FxDialogService(i18n, stage),
                 shell(), System::currentTimeMillis, HttpTraffic::start, RemoteHosts.overHttps(RemoteFleet.Settings.defaults()),
-                new ConnectionsFile(ConsoleSettings.folder()));
+                connections);
         session = made;
         // The opening screen stays until the grid holds the services: the console's first frame
         // then has them, and the window is styled, laid out and drawn once instead of twice (empty,

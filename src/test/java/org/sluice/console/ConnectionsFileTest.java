@@ -78,4 +78,108 @@ class ConnectionsFileTest {
         assertThat(ConsoleSettings.folder("Windows 11", "C:\\Users\\ann", Map.of("APPDATA", "C:\\Users\\ann\\AppData\\Roaming")))
                 .isEqualTo(Path.of("C:\\Users\\ann\\AppData\\Roaming").resolve("Sluice Console"));
     }
+
+    // ------------------------------------------------------------------ with a keychain
+
+    private final MemorySecrets keychain = new MemorySecrets();
+
+    private ConnectionsFile withKeychain() {
+        return new ConnectionsFile(home.resolve("sluice"), () -> Optional.of(keychain));
+    }
+
+    @Test
+    void withAKeychainTheKeyGoesThereAndTheFileKeepsAMarker() throws IOException {
+        ConnectionsFile file = withKeychain();
+        file.save(List.of(BRANCH, DEPOT));
+
+        assertThat(keychain.entries).containsExactly(Map.entry("branch", "the-key"));
+        String text = Files.readString(file.file());
+        assertThat(text).doesNotContain("the-key").contains("\"key\" : \"keychain:\"").containsOnlyOnce("\"key\"");
+        assertThat(file.load()).containsExactly(BRANCH, DEPOT);
+        assertThat(file.keyPlace()).isEqualTo(org.sluice.console.viewmodel.KeyPlace.MACOS_KEYCHAIN);
+    }
+
+    @Test
+    void aKeyTheKeychainDoesNotGiveLeavesItsConnectionWithoutOneSayingWhyAndTheEntryIsKept() throws IOException {
+        ConnectionsFile file = withKeychain();
+        file.save(List.of(BRANCH, DEPOT));
+        keychain.refusing = new IOException("User interaction is not allowed.");
+
+        List<RememberedConnection> loaded = file.load();
+        assertThat(loaded).containsExactly(BRANCH.keyNotGiven("User interaction is not allowed."), DEPOT);
+        assertThat(loaded.get(0).key()).isEmpty();
+
+        // Saved again (another host was added, say), the marker and the keychain's entry stay.
+        file.save(loaded);
+        assertThat(keychain.entries).containsExactly(Map.entry("branch", "the-key"));
+        keychain.refusing = null;
+        assertThat(file.load()).containsExactly(BRANCH, DEPOT);
+    }
+
+    @Test
+    void forgettingAConnectionOrItsKeyDeletesTheKeychainEntry() throws IOException {
+        ConnectionsFile file = withKeychain();
+        RememberedConnection depotWithKey = DEPOT.withKey(Optional.of("depot-key"));
+        file.save(List.of(BRANCH, depotWithKey));
+        assertThat(keychain.entries).containsOnlyKeys("branch", "depot");
+
+        file.save(List.of(depotWithKey));
+        assertThat(keychain.entries).containsOnlyKeys("depot");
+
+        // The key entered again without "remember": the connection stays, its key goes.
+        file.save(List.of(DEPOT));
+        assertThat(keychain.entries).isEmpty();
+        assertThat(file.load()).containsExactly(DEPOT);
+    }
+
+    @Test
+    void withoutAKeychainTheKeyIsKeptInTheFileAsBefore() throws IOException {
+        ConnectionsFile file = new ConnectionsFile(home.resolve("sluice"), Optional::empty);
+        file.save(List.of(BRANCH, DEPOT));
+        assertThat(Files.readString(file.file())).contains("\"key\" : \"the-key\"").doesNotContain("keychain:");
+        assertThat(file.load()).containsExactly(BRANCH, DEPOT);
+        assertThat(file.keyPlace()).isEqualTo(org.sluice.console.viewmodel.KeyPlace.FILE);
+    }
+
+    @Test
+    void aMarkerReadWhereNoKeychainAnswersLeavesTheConnectionWithoutItsKeyAndTheMarkerStays() throws IOException {
+        withKeychain().save(List.of(BRANCH));
+        ConnectionsFile file = new ConnectionsFile(home.resolve("sluice"), Optional::empty);
+
+        List<RememberedConnection> loaded = file.load();
+        assertThat(loaded).singleElement().satisfies(branch -> {
+            assertThat(branch.key()).isEmpty();
+            assertThat(branch.keyNotGiven()).hasValueSatisfying(why -> assertThat(why).contains("no keychain"));
+        });
+        file.save(loaded);
+        assertThat(Files.readString(file.file())).contains("\"key\" : \"keychain:\"");
+        assertThat(withKeychain().load()).containsExactly(BRANCH);
+    }
+
+    @Test
+    void aKeyAnOlderConsoleKeptInTheFileMovesToTheKeychainAtTheNextSave() throws IOException {
+        new ConnectionsFile(home.resolve("sluice")).save(List.of(BRANCH));
+        ConnectionsFile file = withKeychain();
+        assertThat(file.load()).containsExactly(BRANCH);
+
+        file.save(file.load());
+        assertThat(keychain.entries).containsExactly(Map.entry("branch", "the-key"));
+        assertThat(Files.readString(file.file())).doesNotContain("the-key");
+    }
+
+    @Test
+    void aKeyTheKeychainDoesNotTakeIsLeftOutOfTheFileAndSaid() throws IOException {
+        SecretStore refusing = new MemorySecrets() {
+            @Override
+            public void put(String connection, String key) {
+                throw new IllegalStateException("The user name or passphrase you entered is not correct.");
+            }
+        };
+        ConnectionsFile file = new ConnectionsFile(home.resolve("sluice"), () -> Optional.of(refusing));
+        assertThatThrownBy(() -> file.save(List.of(BRANCH, DEPOT))).isInstanceOf(IOException.class)
+                .hasMessage("the keychain did not take the key of branch (The user name or passphrase you entered is not correct.)");
+        // The connections are kept; the key is in neither place, so the host asks for it at the next start.
+        assertThat(Files.readString(file.file())).doesNotContain("the-key").doesNotContain("\"key\"");
+        assertThat(file.load()).containsExactly(BRANCH.withKey(Optional.empty()), DEPOT);
+    }
 }

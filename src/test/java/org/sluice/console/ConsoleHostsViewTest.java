@@ -200,6 +200,9 @@ class ConsoleHostsViewTest {
         robot.clickOn("#connect-name").write("branch");
         robot.clickOn("#connect-address").write(managed.url().getAuthority());
         robot.clickOn("#connect-key").write(ManagedHost.KEY);
+        // No keychain answers here: the box names the owner-only file's wording.
+        assertThat(robot.lookup("#connect-remember").queryAs(javafx.scene.control.CheckBox.class).getText())
+                .isEqualTo("Remember the key on this computer");
         robot.clickOn("#connect-remember");
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(connect.isDisabled()).isFalse();

@@ -41,6 +41,7 @@ import org.sluice.console.viewmodel.ConnectionFormViewModel;
 import org.sluice.console.viewmodel.DefinitionFormViewModel;
 import org.sluice.console.viewmodel.DialogService;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.KeyPlace;
 import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;
@@ -621,10 +622,14 @@ public final class FxDialogService implements DialogService {
         PasswordField key = new PasswordField();
         key.setId("connect-key");
         key.textProperty().bindBidirectional(form.keyProperty());
-        CheckBox remember = new CheckBox(i18n.get("dialog.connect.remember"));
+        CheckBox remember = new CheckBox();
         remember.setId("connect-remember");
+        // Says where the key goes: the keychain by its platform's name, or the owner-only file.
+        remember.textProperty().bind(form.rememberTextProperty());
         remember.selectedProperty().bindBidirectional(form.rememberKeyProperty());
-        Label rememberHelp = new Label(i18n.get("dialog.connect.rememberHelp"));
+        Label rememberHelp = new Label();
+        rememberHelp.setId("connect-remember-help");
+        rememberHelp.textProperty().bind(form.rememberHelpProperty());
         rememberHelp.setWrapText(true);
         rememberHelp.getStyleClass().add("form-help");
 
@@ -700,7 +705,7 @@ public final class FxDialogService implements DialogService {
     }
 
     @Override
-    public Optional<KeyEntry> askKey(String host, URI address, String issuer, String error) {
+    public Optional<KeyEntry> askKey(String host, URI address, String issuer, String error, KeyPlace keyPlace) {
         Dialog<KeyEntry> dialog = dialog(i18n.get("dialog.key.title", host));
         Label explain = new Label(i18n.get("dialog.key.explain", host, address, issuer));
         explain.setWrapText(true);
@@ -712,9 +717,9 @@ public final class FxDialogService implements DialogService {
         problem.setManaged(!error.isEmpty());
         PasswordField key = new PasswordField();
         key.setId("key-field");
-        CheckBox remember = new CheckBox(i18n.get("dialog.connect.remember"));
+        CheckBox remember = new CheckBox(keyPlace.rememberText(i18n));
         remember.setId("key-remember");
-        Label rememberHelp = new Label(i18n.get("dialog.connect.rememberHelp"));
+        Label rememberHelp = new Label(keyPlace.rememberHelp(i18n));
         rememberHelp.setWrapText(true);
         rememberHelp.getStyleClass().add("form-help");
         VBox content = new VBox(10, explain, problem, key, remember, rememberHelp);

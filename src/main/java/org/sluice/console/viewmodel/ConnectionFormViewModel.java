@@ -16,8 +16,10 @@ import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
+import javafx.beans.value.ObservableValue;
 
 import org.sluice.fleet.ServiceSnapshot;
 
@@ -42,9 +44,21 @@ public final class ConnectionFormViewModel {
     private final ObjectBinding<List<String>> problems;
     private final BooleanBinding valid;
     private final StringBinding problemText;
+    private final StringBinding rememberText;
+    private final StringBinding rememberHelp;
 
-    /** @param taken whether a host of that name is there already */
+    /** A form whose remembered key goes to the owner-only file. */
     public ConnectionFormViewModel(I18n i18n, Predicate<String> taken) {
+        this(i18n, taken, new SimpleObjectProperty<>(KeyPlace.FILE));
+    }
+
+    /**
+     * @param taken    whether a host of that name is there already
+     * @param keyPlace where a remembered key goes; the texts follow it
+     */
+    public ConnectionFormViewModel(I18n i18n, Predicate<String> taken, ObservableValue<KeyPlace> keyPlace) {
+        rememberText = Bindings.createStringBinding(() -> keyPlace.getValue().rememberText(i18n), keyPlace, i18n.localeProperty());
+        rememberHelp = Bindings.createStringBinding(() -> keyPlace.getValue().rememberHelp(i18n), keyPlace, i18n.localeProperty());
         problems = Bindings.createObjectBinding(() -> {
             List<String> found = new ArrayList<>();
             String typedName = name.get().strip();
@@ -88,9 +102,19 @@ public final class ConnectionFormViewModel {
         return key;
     }
 
-    /** Whether the key is kept, in an owner-only file, for the next start. */
+    /** Whether the key is kept for the next start: in the keychain, or in an owner-only file ({@link #rememberTextProperty()}). */
     public BooleanProperty rememberKeyProperty() {
         return rememberKey;
+    }
+
+    /** The "remember" box's text: where the key will go, the keychain by its platform's name or the file. */
+    public StringBinding rememberTextProperty() {
+        return rememberText;
+    }
+
+    /** What ticking the box does, under it. */
+    public StringBinding rememberHelpProperty() {
+        return rememberHelp;
     }
 
     public BooleanBinding validProperty() {

@@ -64,9 +64,10 @@ public interface DialogService {
     /**
      * Asks for the key of {@code issuer} on {@code host}; empty when cancelled.
      *
-     * @param error why the last key did not do, or empty
+     * @param error    why the last key did not do, or empty
+     * @param keyPlace where the key goes if the user asks for it to be remembered
      */
-    Optional<KeyEntry> askKey(String host, URI address, String issuer, String error);
+    Optional<KeyEntry> askKey(String host, URI address, String issuer, String error, KeyPlace keyPlace);
 
     /** Asks whether to close the connection to {@code host} and forget it. */
     boolean confirmRemoveHost(String host);

@@ -37,6 +37,8 @@ public final class HostViewModel {
     private final ReadOnlyObjectWrapper<RemoteFleet.State> state = new ReadOnlyObjectWrapper<>(this, "state");
     private final ReadOnlyBooleanWrapper stale = new ReadOnlyBooleanWrapper(this, "stale");
     private final ReadOnlyBooleanWrapper keyMissing = new ReadOnlyBooleanWrapper(this, "keyMissing");
+    /** What the keychain said when it did not give the key it keeps for this host; null when it gave it, or keeps none. */
+    private String keychainSaid;
     private final ReadOnlyStringWrapper statusText = new ReadOnlyStringWrapper(this, "statusText", "");
     private final ReadOnlyStringWrapper lastUpdateText = new ReadOnlyStringWrapper(this, "lastUpdateText", "");
     private final ReadOnlyStringWrapper blockedReason = new ReadOnlyStringWrapper(this, "blockedReason", "");
@@ -218,6 +220,15 @@ public final class HostViewModel {
         connection = next;
         nowMs = now;
         keyMissing.set(withoutKey);
+        if (!withoutKey) {
+            keychainSaid = null;
+        }
+        refresh();
+    }
+
+    /** The keychain kept this host's key but did not give it, saying {@code why}; said until a key is entered. */
+    void keyNotGiven(String why) {
+        keychainSaid = why;
         refresh();
     }
 
@@ -266,7 +277,8 @@ public final class HostViewModel {
         blockedWords.set(!isStale() ? Phrase.text("") : switch (now) {
             case RECONNECTING -> seconds.isPresent() ? Phrase.of("host.blocked.reconnecting", label, seconds.getAsLong())
                     : Phrase.of("host.blocked.reconnectingNow", label);
-            case UNAUTHORIZED -> keyMissing.get() ? Phrase.of("host.blocked.noKey", label) : Phrase.of("host.blocked.unauthorized", label);
+            case UNAUTHORIZED -> !keyMissing.get() ? Phrase.of("host.blocked.unauthorized", label)
+                    : keychainSaid != null ? Phrase.of("host.blocked.keychain", label) : Phrase.of("host.blocked.noKey", label);
             case CERTIFICATE_CHANGED -> Phrase.of("host.blocked.certificateChanged", label);
             default -> Phrase.of("host.blocked.closed", label);
         });
@@ -277,8 +289,9 @@ public final class HostViewModel {
             case CONNECTING -> i18n.get("host.detail.connecting", label, where);
             case CONNECTED -> i18n.get("host.detail.connected", label, where);
             case RECONNECTING -> i18n.get("host.detail.reconnecting", label, where);
-            case UNAUTHORIZED -> keyMissing.get() ? i18n.get("host.detail.noKey", label, where)
-                    : i18n.get("host.detail.unauthorized", label, where);
+            case UNAUTHORIZED -> !keyMissing.get() ? i18n.get("host.detail.unauthorized", label, where)
+                    : keychainSaid != null ? i18n.get("host.detail.keychain", label, where, keychainSaid)
+                    : i18n.get("host.detail.noKey", label, where);
             case CERTIFICATE_CHANGED -> i18n.get("host.detail.certificateChanged", label, where);
             case CLOSED -> i18n.get("host.blocked.closed", label);
         });

@@ -14,6 +14,9 @@ import java.util.function.LongSupplier;
 
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
@@ -60,6 +63,8 @@ public final class HostsViewModel {
     /** Remembered hosts without a key: listed, not connected, until the operator enters one. */
     private final Set<String> waitingForKey = new HashSet<>();
     private final BooleanBinding several;
+    /** Where a key to be remembered goes; the file until the store has said, once it has looked for the keychain. */
+    private final ObjectProperty<KeyPlace> keyPlace = new SimpleObjectProperty<>(this, "keyPlace", KeyPlace.FILE);
 
     public HostsViewModel(FleetGroup group, RemoteHosts remoteHosts, ConnectionStore store, I18n i18n, BackgroundExecutor executor,
                           DialogService dialogs, NoticesViewModel notices, LongSupplier clock) {
@@ -244,12 +249,20 @@ public final class HostsViewModel {
 
     // ------------------------------------------------------------------ remembered connections
 
+    /** Where a key the operator asks to remember goes: the file until {@link #start()} has heard from the store. */
+    public ReadOnlyObjectProperty<KeyPlace> keyPlaceProperty() {
+        return keyPlace;
+    }
+
     /**
      * Reads the kept connections and connects again to each host whose key was kept; the others
      * are listed as waiting for their key. A host the fleet has already (the window was rebuilt in
      * another language) is left as it is.
      */
     public void start() {
+        // Asked apart from the connections, so that a file that cannot be read does not leave the
+        // dialogs naming the file where a keychain answered. A store that cannot say has no keychain.
+        executor.run(store::keyPlace, keyPlace::set, failure -> keyPlace.set(KeyPlace.FILE));
         executor.run(() -> {
             List<RememberedConnection> kept = store.load();
             List<String> waiting = new ArrayList<>();
@@ -278,8 +291,12 @@ public final class HostsViewModel {
                     waitingForKey.add(name);
                     HostViewModel host = newRemote(name, new RemoteFleet.Connection(RemoteFleet.State.UNAUTHORIZED, 0,
                             OptionalLong.empty(), Optional.empty()));
+                    Optional<String> keychainSaid = remembered.get(name).keyNotGiven();
+                    keychainSaid.ifPresent(host::keyNotGiven);
                     host.apply(host.connection(), true, clock.getAsLong());
                     hosts.add(host);
+                    keychainSaid.ifPresent(why -> notices.postAboutHost(Notice.Kind.ERROR, name,
+                            i18n.phrase("hosts.notice.keychain", host.labelWords(), why)));
                 }
             }
         }, failure -> notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.notRead", String.valueOf(failure.getMessage()))));
@@ -316,7 +333,7 @@ public final class HostsViewModel {
 
     /** File › Connect to host…: asks where, shows the certificate to accept, then connects. */
     public void connect() {
-        connect(new ConnectionFormViewModel(i18n, this::isTaken));
+        connect(new ConnectionFormViewModel(i18n, this::isTaken, keyPlace));
     }
 
     private void connect(ConnectionFormViewModel form) {
@@ -386,7 +403,7 @@ public final class HostsViewModel {
             notices.post(Notice.Kind.ERROR, null, i18n.phrase("hosts.notice.unknown", host.labelWords()));
             return;
         }
-        Optional<DialogService.KeyEntry> entry = dialogs.askKey(host.label(), known.address(), known.issuer(), error);
+        Optional<DialogService.KeyEntry> entry = dialogs.askKey(host.label(), known.address(), known.issuer(), error, keyPlace.get());
         if (entry.isEmpty() || entry.get().key().isBlank()) {
             return;
         }

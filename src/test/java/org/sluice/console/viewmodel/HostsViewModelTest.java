@@ -328,6 +328,61 @@ class HostsViewModelTest {
     }
 
     @Test
+    void aKeyTheKeychainDidNotGiveLeavesTheHostUnauthorizedSayingSoAndHowToEnterItAgain() throws Exception {
+        branchHost();
+        store.place = KeyPlace.MACOS_KEYCHAIN;
+        store.kept.add(new RememberedConnection("branch", managed.url(), "owner", managed.fingerprint(), Optional.empty(),
+                Optional.of("User interaction is not allowed.")));
+        hosts.start();
+
+        assertThat(group.hosts()).isEmpty();
+        HostViewModel branch = hosts.host("branch");
+        assertThat(branch.getState()).isEqualTo(State.UNAUTHORIZED);
+        assertThat(branch.keyMissingProperty().get()).isTrue();
+        assertThat(branch.enterKeyCommand().executableProperty().get()).isTrue();
+        assertThat(branch.blockedReasonProperty().get()).isEqualTo("The keychain did not give the key of branch: actions wait "
+                + "until you enter it again (Enter key... on the host in the hosts bar).");
+        assertThat(branch.detailTextProperty().get()).isEqualTo("The keychain did not give the key of branch at " + managed.url()
+                + " (User interaction is not allowed.). Enter it again with Enter key... on the host.");
+        assertThat(notices.latestProperty().get().text()).isEqualTo("The keychain did not give the key of branch (User interaction "
+                + "is not allowed.), so it is not connected. Enter key... on the host in the hosts bar connects it.");
+
+        dialogs.keys.add(new DialogService.KeyEntry(ManagedHost.KEY, true));
+        branch.enterKeyCommand().execute();
+        assertThat(dialogs.keyPlaces).containsExactly(KeyPlace.MACOS_KEYCHAIN);
+        waitFor(() -> hosts.host("branch").getState() == State.CONNECTED);
+        assertThat(branch.keyMissingProperty().get()).isFalse();
+        assertThat(store.kept).singleElement().satisfies(kept -> {
+            assertThat(kept.key()).contains(ManagedHost.KEY);
+            assertThat(kept.keyNotGiven()).isEmpty();
+        });
+    }
+
+    @Test
+    void theRememberBoxSaysWhereTheKeyGoes() throws Exception {
+        dialogs.connections.add(form -> false);
+        hosts.connect();
+        store.place = KeyPlace.WINDOWS_CREDENTIAL_MANAGER;
+        hosts.start();
+        dialogs.connections.add(form -> false);
+        hosts.connect();
+        HostsViewModel koreanHosts = new HostsViewModel(group, RemoteHosts.overHttps(QUICK), store, new I18n(Locale.KOREAN),
+                BackgroundExecutor.sameThread(), dialogs, notices, () -> now);
+        koreanHosts.start();
+        dialogs.connections.add(form -> false);
+        koreanHosts.connect();
+
+        assertThat(dialogs.rememberTexts).containsExactly(
+                "Remember the key on this computer | The connection is remembered either way. Unticked, the console asks for "
+                        + "the key when it starts; ticked, the key is kept in a file only you can read.",
+                "Remember the key in the Windows Credential Manager | The connection is remembered either way. Unticked, the "
+                        + "console asks for the key when it starts; ticked, the key is kept in the Windows Credential Manager, "
+                        + "and connections.json only notes that it is there.",
+                "Windows 자격 증명 관리자에 키 저장 | 연결 자체는 항상 저장됩니다. 선택하지 않으면 콘솔이 시작할 때 키를 묻고, 선택하면 "
+                        + "Windows 자격 증명 관리자에 키를 보관하며 connections.json에는 키가 그곳에 있다는 표시만 남깁니다.");
+    }
+
+    @Test
     void aRolledKeyIsEnteredAgainAndTheHostReconnects() throws Exception {
         branchHost();
         fillIn("branch", managed.url().toString(), ManagedHost.KEY, true);

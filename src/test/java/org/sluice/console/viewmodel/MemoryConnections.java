@@ -7,6 +7,7 @@ import java.util.List;
 final class MemoryConnections implements ConnectionStore {
     final List<RememberedConnection> kept = new ArrayList<>();
     int saves;
+    KeyPlace place = KeyPlace.FILE;
 
     @Override
     public List<RememberedConnection> load() {
@@ -18,5 +19,10 @@ final class MemoryConnections implements ConnectionStore {
         saves++;
         kept.clear();
         kept.addAll(connections);
+    }
+
+    @Override
+    public KeyPlace keyPlace() {
+        return place;
     }
 }

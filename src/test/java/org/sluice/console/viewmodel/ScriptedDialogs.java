@@ -91,12 +91,17 @@ final class ScriptedDialogs implements DialogService {
     /** Each answer to a key question, in turn; none left: cancel. */
     final Deque<KeyEntry> keys = new ArrayDeque<>();
     final List<String> keyErrors = new ArrayList<>();
+    /** Where each key question said a remembered key would go. */
+    final List<KeyPlace> keyPlaces = new ArrayList<>();
+    /** The "remember" box's text of each connect dialog, as it read when the dialog opened. */
+    final List<String> rememberTexts = new ArrayList<>();
     boolean confirmRemoveHost = true;
 
     @Override
     public boolean askConnection(ConnectionFormViewModel form) {
         asked.add("connect");
         connectErrors.add(form.errorProperty().get());
+        rememberTexts.add(form.rememberTextProperty().get() + " | " + form.rememberHelpProperty().get());
         Predicate<ConnectionFormViewModel> answer = connections.poll();
         return answer != null && answer.test(form) && form.validProperty().get();
     }
@@ -109,8 +114,9 @@ final class ScriptedDialogs implements DialogService {
     }
 
     @Override
-    public Optional<KeyEntry> askKey(String host, URI address, String issuer, String error) {
+    public Optional<KeyEntry> askKey(String host, URI address, String issuer, String error, KeyPlace keyPlace) {
         asked.add("key " + host);
+        keyPlaces.add(keyPlace);
         keyErrors.add(error);
         return Optional.ofNullable(keys.poll());
     }
