@@ -180,7 +180,6 @@ class DashboardViewTest {
             double range = wall.getLayoutBounds().getHeight() - view.getHeight();
             scroll.setVvalue((scroll.getVvalue() * range + by) / range);
         });
-
         WaitForAsyncUtils.waitForFxEvents();
         onFx(() -> {
             javafx.geometry.Bounds view = sceneBounds(viewport);
