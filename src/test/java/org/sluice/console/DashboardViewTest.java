@@ -28,6 +28,7 @@ import org.sluice.throttle.ThrottleTransition;
 import org.testfx.api.FxRobot;
 import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
+import org.testfx.util.WaitForAsyncUtils;
 
 /** The dashboard's wall with many instances: only the tiles in view are nodes, and each shows its own instance. */
 @ExtendWith(ApplicationExtension.class)
@@ -140,5 +141,69 @@ class DashboardViewTest {
         });
         assertThat(onFx(() -> badge(console.session.dashboardView().tile(throttled)))).startsWith("Throttled · Memory");
         assertThat(onFx(() -> tileNodes(robot).size())).isBetween(1, bound);
+    }
+
+    /** The charts' canvas of a tile. */
+    private static Node charts(ThrottleTile tile) {
+        return tile.getChildrenUnmodifiable().stream().filter(javafx.scene.canvas.Canvas.class::isInstance).findFirst().orElseThrow();
+    }
+
+    /** A new sample of a tile's instance, so that the tile has something to draw. */
+    private void sample(FxRobot robot, ThrottleTile tile) {
+        robot.interact(() -> console.session.dashboard().apply(List.of(new FleetEvent.InstanceSampled(tile.getModel().service(),
+                tile.getModel().index(), new InstanceSample(System.currentTimeMillis(), 77, 3, 1, 0, 0, 0, 0, 1.0, 2.0)))));
+    }
+
+    /**
+     * A tile whose header is in view but whose charts are below the view's edge keeps its charts
+     * until they show: drawn, the canvas is clipped away whole, and a frame whose only change lies
+     * outside the window is one the renderer paints whole (docs/perf.md, "Whole-window repaints at
+     * one height: found").
+     */
+    @Test
+    void aTileWhoseChartsAreClippedAwayIsNotRedrawnUntilTheyShow(FxRobot robot) throws Exception {
+        robot.clickOn("#tab-dashboard .tab-label");
+        addInstances(robot);
+        waitUntil(() -> onFx(() -> console.session.dashboardView().tile(service(0) + "#0") != null));
+        ScrollPane scroll = scroll(robot);
+        Node viewport = onFx(() -> scroll.lookup(".viewport"));
+        Node wall = robot.lookup("#tile-wall").query();
+        // A tile of the row kept below the view; the view's bottom edge is moved to halfway down its header.
+        ThrottleTile cut = onFx(() -> {
+            javafx.geometry.Bounds view = sceneBounds(viewport);
+            return tileNodes(robot).stream().filter(t -> sceneBounds(t).getMinY() > view.getMaxY())
+                    .min(java.util.Comparator.comparingDouble(t -> sceneBounds(t).getMinY())).orElseThrow();
+        });
+        robot.interact(() -> {
+            javafx.geometry.Bounds view = sceneBounds(viewport);
+            double by = sceneBounds(cut).getMinY() + charts(cut).getLayoutY() / 2 - view.getMaxY();
+            double range = wall.getLayoutBounds().getHeight() - view.getHeight();
+            scroll.setVvalue((scroll.getVvalue() * range + by) / range);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        onFx(() -> {
+            javafx.geometry.Bounds view = sceneBounds(viewport);
+            assertThat(sceneBounds(cut).intersects(view)).as("the tile's header in view").isTrue();
+            assertThat(sceneBounds(charts(cut)).getMinY()).as("its charts' top, below the view's bottom").isGreaterThanOrEqualTo(view.getMaxY());
+            return null;
+        });
+        ThrottleTile whole = onFx(() -> console.session.dashboardView().tile(service(0) + "#0"));
+        int cutDrawn = onFx(cut::drawCount);
+        int wholeDrawn = onFx(whole::drawCount);
+
+        sample(robot, cut);
+        sample(robot, whole);
+        robot.interact(() -> console.session.dashboardView().pulse(System.currentTimeMillis()));
+        assertThat(onFx(whole::drawCount)).as("a tile in view, drawn again").isGreaterThan(wholeDrawn);
+        assertThat(onFx(cut::drawCount)).as("the tile whose charts are clipped away, not drawn").isEqualTo(cutDrawn);
+
+        // Scrolled until its charts show, it draws what it has kept.
+        robot.interact(() -> {
+            double range = wall.getLayoutBounds().getHeight() - sceneBounds(viewport).getHeight();
+            scroll.setVvalue((scroll.getVvalue() * range + charts(cut).getLayoutY()) / range);
+        });
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.interact(() -> console.session.dashboardView().pulse(System.currentTimeMillis()));
+        assertThat(onFx(cut::drawCount)).as("drawn once its charts show").isGreaterThan(cutDrawn);
     }
 }

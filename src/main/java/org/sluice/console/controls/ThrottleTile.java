@@ -15,6 +15,7 @@ import javafx.css.SimpleStyleableObjectProperty;
 import javafx.css.StyleableObjectProperty;
 import javafx.css.Styleable;
 import javafx.css.StyleablePropertyFactory;
+import javafx.geometry.Bounds;
 import javafx.geometry.Insets;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.control.Label;
@@ -283,8 +284,20 @@ public final class ThrottleTile extends Region {
         return painter.timeAt(x);
     }
 
+    /**
+     * Whether a part of the charts, of some area, lies in {@code sceneArea} (bounds in the scene's
+     * coordinates). A tile whose header alone is in a scroll pane's view has its charts clipped away
+     * whole: a frame whose only change is such a canvas has no dirty region inside the window, and the
+     * renderer then paints the whole window (docs/perf.md, "Whole-window repaints at one height: found").
+     */
+    public boolean chartsIn(Bounds sceneArea) {
+        Bounds charts = canvas.localToScene(canvas.getLayoutBounds());
+        return Math.min(charts.getMaxX(), sceneArea.getMaxX()) > Math.max(charts.getMinX(), sceneArea.getMinX())
+                && Math.min(charts.getMaxY(), sceneArea.getMaxY()) > Math.max(charts.getMinY(), sceneArea.getMinY());
+    }
+
     /** How many times the charts were drawn; lets a test see that an idle pulse draws nothing. */
-    int drawCount() {
+    public int drawCount() {
         return draws;
     }
 

@@ -333,11 +333,16 @@ public final class DashboardView extends BorderPane {
         detail.getChildren().setAll(detailTile);
     }
 
-    /** Redraws what changed; called once per pulse after the events are applied. */
+    /**
+     * Redraws what changed; called once per pulse after the events are applied. A tile's charts are
+     * redrawn only while some of them are in the viewport, not when only its header is: a canvas
+     * clipped away whole, redrawn in a pulse with nothing else to paint, made the renderer paint the
+     * whole window, in every round of redraws at a window height that cut a row of tiles there.
+     */
     public void pulse(long nowMs) {
         Bounds shown = shownArea();
         for (ThrottleTile tile : wall.shownTiles().values()) {
-            tile.pulse(nowMs, shown != null && shown.intersects(tile.localToScene(tile.getLayoutBounds())));
+            tile.pulse(nowMs, shown != null && tile.chartsIn(shown));
         }
         if (detailTile != null) {
             detailTile.pulse(nowMs);
