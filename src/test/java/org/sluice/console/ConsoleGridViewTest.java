@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sluice.console.controls.ActionsCell;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
@@ -591,6 +592,38 @@ class ConsoleGridViewTest {
         waitUntil(() -> console.session.services().row("refunds").isPresent());
         waitUntil(() -> robot.lookup("#definition-name").tryQuery().isEmpty());
         assertThat(console.session.services().row("refunds").orElseThrow().getDefinition().units()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewServiceTakesItsPlaceInTheGridsOrderAndIsSelectedAndInSight(FxRobot robot) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String name = String.format("svc-%02d", i);
+            console.fleet.create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name))
+                    .completion().get(10, TimeUnit.SECONDS);
+        }
+        waitUntil(() -> console.isActive("orders") && console.session.services().row("svc-19").isPresent());
+        TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+        robot.interact(() -> table.scrollTo(0));
+        robot.clickOn("#button-new-service");
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
+        robot.clickOn("#definition-name").write("svc-10b");
+        robot.clickOn("#definition-destination").write("dir:/tmp/svc-10b");
+        robot.clickOn((Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
+                .lookupButton(javafx.scene.control.ButtonType.OK));
+        waitUntil(() -> console.session.services().row("svc-10b").isPresent() && robot.lookup("#definition-name").tryQuery().isEmpty());
+        ServiceRowViewModel created = console.session.services().row("svc-10b").orElseThrow();
+        waitUntil(() -> onFx(() -> table.getSelectionModel().getSelectedItem() == created));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> names = onFx(() -> table.getItems().stream().map(ServiceRowViewModel::name).toList());
+        assertThat(names.indexOf("svc-10b")).as("its place in %s", names).isEqualTo(names.indexOf("svc-10") + 1);
+        assertThat(console.session.services().selectedProperty().get()).isSameAs(created);
+        Node clip = table.lookup(".clipped-container");
+        Bounds shown = clip.localToScene(clip.getLayoutBounds());
+        TableRow<?> row = tableRow(robot, "svc-10b");
+        assertThat(row).as("a row showing svc-10b").isNotNull();
+        Bounds at = row.localToScene(row.getLayoutBounds());
+        assertThat(at.getMinY()).as("its row's top, the grid shows from %.0f", shown.getMinY()).isGreaterThanOrEqualTo(shown.getMinY() - 0.5);
+        assertThat(at.getMaxY()).as("its row's bottom, the grid shows to %.0f", shown.getMaxY()).isLessThanOrEqualTo(shown.getMaxY() + 0.5);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.WeakChangeListener;
+import javafx.collections.transformation.SortedList;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -56,6 +58,9 @@ import org.sluice.lifecycle.ServiceState;
  */
 public final class ServicesView extends BorderPane {
     private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
+    /** The grid's order when no column is sorted on: by the service's name, then its host's. */
+    private static final Comparator<ServiceRowViewModel> BY_NAME = Comparator.comparing(ServiceRowViewModel::serviceName)
+            .thenComparing(r -> r.host().name());
     /** Room kept for the vertical scroll bar, so that one appearing does not push the last column out of sight. */
     private static final double SCROLL_BAR_ALLOWANCE = 16;
     /** The least widths Endpoint and Last operation get before any other column gives way. */
@@ -99,7 +104,13 @@ public final class ServicesView extends BorderPane {
     private void createView() {
         getStyleClass().add("services-view");
         table.setId("services-table");
-        table.setItems(model.visibleRows());
+        // In the order of the column the operator sorted on, and by name before and within it: a
+        // service created or restored takes its place rather than coming last. The grid's own
+        // comparator must be the sorted list's for a click on a header to sort.
+        SortedList<ServiceRowViewModel> byName = new SortedList<>(model.visibleRows(), BY_NAME);
+        SortedList<ServiceRowViewModel> shown = new SortedList<>(byName);
+        shown.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(shown);
         table.setFixedCellSize(38);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setPlaceholder(placeholder());
@@ -448,6 +459,25 @@ public final class ServicesView extends BorderPane {
         return widest;
     }
 
+    /**
+     * Selects {@code row} and scrolls the grid to it; one hidden by the search or a filter is
+     * selected all the same, and its details show.
+     */
+    private void reveal(ServiceRowViewModel row) {
+        if (row == null) {
+            return;
+        }
+        int at = table.getItems().indexOf(row);
+        if (at < 0) {
+            table.getSelectionModel().clearSelection();
+            model.selectedProperty().set(row);
+            return;
+        }
+        table.getSelectionModel().clearAndSelect(at);
+        table.getFocusModel().focus(at);
+        table.scrollTo(at);
+    }
+
     /** An action's name and keyboard shortcut, as its tooltip's first line. */
     private String actionTitle(Operation operation) {
         KeyCombination shortcut = MainView.SHORTCUTS.get(operation);
@@ -456,6 +486,7 @@ public final class ServicesView extends BorderPane {
 
     private void initListeners() {
         subscriptions.onChange(table.getSelectionModel().selectedItemProperty(), (obs, old, row) -> model.selectedProperty().set(row));
+        subscriptions.onChange(model.revealProperty(), (obs, old, row) -> reveal(row));
         table.addEventFilter(KeyEvent.KEY_PRESSED, this::tabIntoActions);
     }
 

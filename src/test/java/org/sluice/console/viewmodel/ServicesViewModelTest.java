@@ -476,6 +476,53 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aServiceCreatedFromTheFormIsRevealedOnceTheGridHasItAndNoOtherIs() {
+        add("orders", ServiceState.ACTIVE);
+        dialogs.newServiceAnswer = form -> {
+            form.nameProperty().set("billing");
+            form.destinationProperty().set("dir:/tmp/billing");
+            form.submit();
+        };
+        model.createService();
+        assertThat(fleet.calls).containsExactly("create billing");
+        assertThat(model.revealProperty().get()).as("before the grid has it").isNull();
+        add("zebra", ServiceState.ACTIVE);
+        assertThat(model.revealProperty().get()).as("a service created elsewhere").isNull();
+        ServiceRowViewModel billing = add("billing", ServiceState.CREATING);
+        assertThat(model.revealProperty().get()).isSameAs(billing);
+    }
+
+    @Test
+    void aServiceTheGridAlreadyHasWhenTheHostAnswersIsRevealedThen() {
+        List<Runnable> answers = new ArrayList<>();
+        BackgroundExecutor later = new BackgroundExecutor() {
+            @Override
+            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> onSuccess,
+                                java.util.function.Consumer<Throwable> onFailure) {
+                answers.add(() -> {
+                    try {
+                        onSuccess.accept(work.call());
+                    } catch (Exception e) {
+                        onFailure.accept(e);
+                    }
+                });
+            }
+        };
+        model = new ServicesViewModel(group, hosts, RULES, english, later, dialogs, notices);
+        dialogs.newServiceAnswer = form -> {
+            form.nameProperty().set("billing");
+            form.destinationProperty().set("dir:/tmp/billing");
+            form.submit();
+        };
+        model.createService();
+        // The host's event comes before its answer.
+        ServiceRowViewModel billing = add("billing", ServiceState.CREATING);
+        assertThat(model.revealProperty().get()).as("before the host answered").isNull();
+        answers.forEach(Runnable::run);
+        assertThat(model.revealProperty().get()).isSameAs(billing);
+    }
+
+    @Test
     void aNewServiceTheHostRefusesKeepsTheFormOpenWithWhatWasTypedAndTheHostsReason() {
         add("orders", ServiceState.ACTIVE);
         // Another console created billing a moment ago; this grid has not heard of it yet.
