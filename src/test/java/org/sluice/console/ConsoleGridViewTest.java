@@ -579,7 +579,7 @@ class ConsoleGridViewTest {
                 .isEqualTo("A service named orders already exists on this computer.");
         robot.clickOn("#definition-units .text-field").eraseText(1).write("12");
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be from 1 to 8.");
+        assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be a whole number from 1 to 8.");
         assertThat(create.isDisabled()).isTrue();
 
         robot.clickOn("#definition-name").eraseText(6).write("refunds");
@@ -643,7 +643,7 @@ class ConsoleGridViewTest {
             WaitForAsyncUtils.waitForFxEvents();
             assertThat(robot.lookup("#definition-units .text-field").queryTextInputControl().getText()).isEqualTo("9");
             assertThat(robot.lookup("#definition-memory .text-field").queryTextInputControl().getText()).isEqualTo("99999");
-            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be from 1 to 8.");
+            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be a whole number from 1 to 8.");
             assertThat(robot.lookup("#definition-problem-memoryMb").queryLabeled().getText()).isNotEmpty();
             assertThat(create.isDisabled()).isTrue();
             // The arrows step back into the range.
@@ -682,12 +682,50 @@ class ConsoleGridViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
                 .as("with %s typed", robot.lookup("#scale-units .text-field").queryTextInputControl().getText())
-                .isEqualTo("Units must be from 1 to 8.");
+                .isEqualTo("Units must be a whole number from 1 to 8.");
         assertThat(ok.isDisabled()).as("OK with 12 units typed").isTrue();
 
         robot.eraseText(2).type(javafx.scene.input.KeyCode.DIGIT3, javafx.scene.input.KeyCode.ENTER);
         waitUntil(() -> console.session.services().row("orders").orElseThrow().getDefinition().units() == 3);
         assertThat(robot.lookup("#scale-units").tryQuery()).as("the dialog closed").isEmpty();
+    }
+
+    @Test
+    void theUnitsFieldsTakeWhatTheCommandLineTakesShowItNormalisedAndRefuseTheRestInTheSameWords(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders"));
+        robot.clickOn("#button-new-service");
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
+        try {
+            robot.clickOn("#definition-units .text-field").eraseText(1).write("1.0");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be a whole number from 1 to 8.");
+            robot.eraseText(3).write("02");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEmpty();
+            // Left, the field shows the number the host will get.
+            robot.clickOn("#definition-cores .text-field");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.lookup("#definition-units .text-field").queryTextInputControl().getText()).isEqualTo("2");
+        } finally {
+            robot.clickOn(robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
+                    .lookupButton(javafx.scene.control.ButtonType.CANCEL));
+        }
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isEmpty());
+
+        robot.clickOn(tableRow(robot, "orders"));
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.L)
+                .release(javafx.scene.input.KeyCode.L, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        waitUntil(() -> robot.lookup("#scale-units").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#scale-units .text-field").type(javafx.scene.input.KeyCode.END).eraseText(1).write("1.0");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
+                .as("with '%s' typed", robot.lookup("#scale-units .text-field").queryTextInputControl().getText()).isEqualTo("Units must be a whole number from 1 to 8.");
+        robot.eraseText(3).write("03");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#scale-problem").queryLabeled().getText()).isEmpty();
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        waitUntil(() -> console.session.services().row("orders").orElseThrow().getDefinition().units() == 3);
     }
 
     @Test

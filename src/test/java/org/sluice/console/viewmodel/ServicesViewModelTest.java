@@ -493,6 +493,36 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void theUnitsFieldReadsAWholeNumberAsTheCommandLineDoesAndShowsItNormalisedOnceLeft() {
+        dialogs.newServiceAnswer = form -> {
+            form.nameProperty().set("billing");
+            form.destinationProperty().set("dir:/tmp/billing");
+            // Taken, as `sluice ctl scale` takes them: the number they are, shown as such once the field is left.
+            for (String typed : List.of("01", " 1", "+1", "\u0661", "002 ")) {
+                form.unitsTextProperty().set(typed);
+                assertThat(form.problemProperty("units").get()).as("'%s'", typed).isEmpty();
+                assertThat(form.definition().units()).as("'%s'", typed).isEqualTo(typed.strip().equals("002") ? 2 : 1);
+                form.commitUnits();
+                assertThat(form.unitsTextProperty().get()).as("'%s' once left", typed).isEqualTo(typed.strip().equals("002") ? "2" : "1");
+            }
+            // Refused, with the same words whether it is no whole number or one out of range.
+            for (String typed : List.of("1.0", "1e0", "0x1", "", "one", "0", "9", "-1")) {
+                form.unitsTextProperty().set(typed);
+                assertThat(form.problemProperty("units").get()).as("'%s'", typed).isEqualTo("Units must be a whole number from 1 to 8.");
+                assertThat(form.canSubmitProperty().get()).as("'%s'", typed).isFalse();
+                form.commitUnits();
+                assertThat(form.unitsTextProperty().get()).as("'%s' stays as typed", typed).isEqualTo(typed);
+            }
+            // Set as a number (the spinner's arrows), the text follows.
+            form.unitsProperty().set(3);
+            assertThat(form.unitsTextProperty().get()).isEqualTo("3");
+            form.submit();
+        };
+        model.createService();
+        assertThat(dialogs.lastForm.definition().units()).isEqualTo(3);
+    }
+
+    @Test
     void aServiceTheGridAlreadyHasWhenTheHostAnswersIsRevealedThen() {
         List<Runnable> answers = new ArrayList<>();
         BackgroundExecutor later = new BackgroundExecutor() {
@@ -534,7 +564,7 @@ class ServicesViewModelTest {
             assertThat(form.canSubmitProperty().get()).isFalse();
             form.nameProperty().set("billing");
             form.unitsProperty().set(12);
-            assertThat(form.problemProperty("units").get()).isEqualTo("Units must be from 1 to 8.");
+            assertThat(form.problemProperty("units").get()).isEqualTo("Units must be a whole number from 1 to 8.");
             form.unitsProperty().set(3);
             form.destinationProperty().set("dir:/tmp/billing");
             assertThat(form.canSubmitProperty().get()).isTrue();
