@@ -399,7 +399,7 @@ final class ConsoleSession implements AutoCloseable {
      */
     private IncidentBundle bundle(String service) {
         return new IncidentBundle(fleet, IncidentBundleViewModel.hostOf(service, "this machine"), version(), InstantSource.system())
-                .withCharts(new BundleCharts(i18n.bundle(), ZoneId.systemDefault(), Platform::runLater));
+                .withCharts(new BundleCharts(i18n.bundle(), ZoneId.systemDefault(), i18n.locale(), Platform::runLater));
     }
 
     /** Sluice's version, as the build wrote it, for an incident bundle's README. */
