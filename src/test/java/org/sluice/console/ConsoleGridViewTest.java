@@ -595,6 +595,24 @@ class ConsoleGridViewTest {
     }
 
     @Test
+    void aClickOnAHeaderSortsTheGridAndAServiceAddedLaterTakesItsPlaceInThatOrder(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
+        TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+        Node nameHeader = robot.lookup(".column-header .label").queryAllAs(Labeled.class).stream()
+                .filter(l -> "Name".equals(l.getText())).findFirst().orElseThrow();
+        // Twice: by name, then by name the other way round.
+        robot.clickOn(nameHeader).clickOn(nameHeader);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> table.getItems().stream().map(ServiceRowViewModel::name).toList())).containsExactly("orders", "billing");
+        console.fleet.create(new ServiceDefinition("kiwi", 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/kiwi"))
+                .completion().get(10, TimeUnit.SECONDS);
+        waitUntil(() -> console.session.services().row("kiwi").isPresent());
+        assertThat(onFx(() -> table.getItems().stream().map(ServiceRowViewModel::name).toList()))
+                .containsExactly("orders", "kiwi", "billing");
+        robot.interact(() -> table.getSortOrder().clear());
+    }
+
+    @Test
     void aNewServiceTakesItsPlaceInTheGridsOrderAndIsSelectedAndInSight(FxRobot robot) throws Exception {
         for (int i = 0; i < 20; i++) {
             String name = String.format("svc-%02d", i);
