@@ -174,8 +174,16 @@ class ConsoleLanguageSwitchTest {
         });
         assertThat(robot.lookup("#detail-tile").tryQuery()).isPresent();
 
+        robot.interact(() -> {
+            table.getColumns().get(1).setSortType(javafx.scene.control.TableColumn.SortType.DESCENDING);
+            table.getSortOrder().setAll(List.of(table.getColumns().get(1)));
+        });
         robot.interact(() -> console.session.language(Locale.KOREAN));
 
+        TableView<ServiceRowViewModel> after = console.session.mainView().servicesView().table();
+        assertThat(after.getSortOrder()).as("the column sorted on").extracting(c -> c.getText() + " " + c.getSortType())
+                .containsExactly("이름 DESCENDING");
+        assertThat(after.getItems()).extracting(ServiceRowViewModel::name).containsExactly("orders", "billing");
         assertThat(robot.lookup("#tab-services .tab-label").queryLabeled().getText()).isEqualTo("서비스");
         assertThat(console.session.mainView().tabs().getSelectionModel().getSelectedIndex()).as("the dashboard tab").isEqualTo(1);
         assertThat(console.session.mainView().servicesView().table().getSelectionModel().getSelectedItem()).isSameAs(row("orders"));
