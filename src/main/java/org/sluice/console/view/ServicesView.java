@@ -266,7 +266,10 @@ public final class ServicesView extends BorderPane {
      * <p>Where there is not room (a 900 px window), the columns of {@code giveWay} give way in that
      * order, each down to its least width, until the row fits: the actions never do, since an
      * operator who has to scroll sideways to reach them, row after row, loses sight of which service
-     * they act on.
+     * they act on. A column's least width is what its header's text needs, and {@code whole}'s
+     * also what its cells' texts need, so that no header is cut and the units never are. Where even
+     * the least widths do not fit, {@code wide} and then {@code next} give way whole (are hidden)
+     * until they fit again (decision 0048).
      */
     private void fitColumns(TableColumn<ServiceRowViewModel, ?> wide, TableColumn<ServiceRowViewModel, ?> next,
                             TableColumn<ServiceRowViewModel, ?> whole, List<TableColumn<ServiceRowViewModel, ?>> giveWay) {
