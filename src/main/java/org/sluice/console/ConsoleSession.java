@@ -178,6 +178,10 @@ final class ConsoleSession implements AutoCloseable {
         MainView old = view;
         TableView<ServiceRowViewModel> oldTable = old.servicesView().table();
         List<ServiceRowViewModel> selected = List.copyOf(oldTable.getSelectionModel().getSelectedItems());
+        java.util.Map<Integer, javafx.scene.control.TableColumn.SortType> sortedOn = new java.util.LinkedHashMap<>();
+        for (var column : oldTable.getSortOrder()) {
+            sortedOn.put(oldTable.getColumns().indexOf(column), column.getSortType());
+        }
         ServiceRowViewModel focused = services.selectedProperty().get();
         int tab = old.tabs().getSelectionModel().getSelectedIndex();
         switching = true;
@@ -188,6 +192,12 @@ final class ConsoleSession implements AutoCloseable {
             i18n.use(locale);
             view = newView();
             TableView<ServiceRowViewModel> table = view.servicesView().table();
+            // The same columns sorted on, the same way: the new grid's columns are in the old one's order.
+            for (var sorted : sortedOn.entrySet()) {
+                var same = table.getColumns().get(sorted.getKey());
+                same.setSortType(sorted.getValue());
+                table.getSortOrder().add(same);
+            }
             for (ServiceRowViewModel row : selected) {
                 if (row != focused) {
                     table.getSelectionModel().select(row);
@@ -399,7 +409,7 @@ final class ConsoleSession implements AutoCloseable {
      */
     private IncidentBundle bundle(String service) {
         return new IncidentBundle(fleet, IncidentBundleViewModel.hostOf(service, "this machine"), version(), InstantSource.system())
-                .withCharts(new BundleCharts(i18n.bundle(), ZoneId.systemDefault(), Platform::runLater));
+                .withCharts(new BundleCharts(i18n.bundle(), ZoneId.systemDefault(), i18n.locale(), Platform::runLater));
     }
 
     /** Sluice's version, as the build wrote it, for an incident bundle's README. */

@@ -33,6 +33,7 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
 
     public static final int MIN_UNITS = 1;
     public static final int MAX_UNITS = 8;
+
     public static final int DEFAULT_CORES = 1;
     public static final int DEFAULT_MEMORY_MB = 256;
     public static final int MIN_MEMORY_MB = 64;
@@ -52,6 +53,23 @@ public record ServiceDefinition(String name, int units, int coresPerInstance, in
     private static final Pattern HTTP = Pattern.compile("https?://[^\\s/?#]+(:\\d+)?([/?#]\\S*)?", Pattern.CASE_INSENSITIVE);
     /** Pull-source schemes this build can run. Others (ftp, …) plug in beside {@code dir}. */
     private static final List<String> SOURCE_SCHEMES = List.of("dir");
+
+    /**
+     * The number of units {@code text} asks for, read as {@code sluice ctl scale} reads its UNITS
+     * argument (an {@code int}: an optional sign, then decimal digits, leading zeros and other
+     * scripts' digits included), with blanks around it left out as a shell leaves them out; empty
+     * when it is no whole number ("1.0", "1e0", "0x1", ""). The range is the definition's to check.
+     */
+    public static java.util.OptionalInt readUnits(String text) {
+        if (text == null) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            return java.util.OptionalInt.of(Integer.parseInt(text.strip()));
+        } catch (NumberFormatException notAWholeNumber) {
+            return java.util.OptionalInt.empty();
+        }
+    }
 
     /** How a received message is checked. */
     public enum Validation {

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sluice.console.controls.ActionsCell;
+import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
@@ -376,11 +377,13 @@ class ConsoleGridViewTest {
                     assertThat(shown.getMinX()).as("left edge of %s's %s button", service, operation).isGreaterThanOrEqualTo(grid.getMinX());
                 }
             }
-            // What gave way says its whole text when hovered, and the state still reads whole.
-            for (String column : List.of("Endpoint", "Last operation")) {
-                assertThat(cells(robot, column)).as(column).isNotEmpty()
-                        .allMatch(c -> !cut(c) || (c.getTooltip() != null && c.getTooltip().getText().equals(c.getText())));
-            }
+            // With every header whole there is no room for Endpoint in English: it gave way whole
+            // (the details show it). What gave way in part says its whole text when hovered, and
+            // the state still reads whole.
+            assertThat(table.getColumns().stream().filter(c -> c.getText().equals("Endpoint")).findFirst().orElseThrow().isVisible())
+                    .as("the Endpoint column at 900 px").isFalse();
+            assertThat(cells(robot, "Last operation")).as("Last operation").isNotEmpty()
+                    .allMatch(c -> !cut(c) || (c.getTooltip() != null && c.getTooltip().getText().equals(c.getText())));
             assertThat(robot.lookup(".state-cell .state-text").queryAllAs(Labeled.class)).isNotEmpty().noneMatch(ConsoleGridViewTest::cut);
         });
         // Back in a wide window, the columns that gave way have their own widths again.
@@ -389,6 +392,8 @@ class ConsoleGridViewTest {
         assertThat(table.getColumns().stream().filter(c -> List.of("Name", "State", "Health", "Units and instances").contains(c.getText()))
                 .map(c -> c.getText() + " " + Math.round(c.getWidth())).toList())
                 .containsExactly("Name 130", "State 230", "Health 150", "Units and instances 175");
+        assertThat(table.getColumns().stream().filter(c -> List.of("Endpoint", "Last operation").contains(c.getText()))
+                .filter(c -> c.isVisible()).count()).as("Endpoint and Last operation, back").isEqualTo(2);
     }
 
     @Test
@@ -574,7 +579,7 @@ class ConsoleGridViewTest {
                 .isEqualTo("A service named orders already exists on this computer.");
         robot.clickOn("#definition-units .text-field").eraseText(1).write("12");
         WaitForAsyncUtils.waitForFxEvents();
-        assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be from 1 to 8.");
+        assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be a whole number from 1 to 8.");
         assertThat(create.isDisabled()).isTrue();
 
         robot.clickOn("#definition-name").eraseText(6).write("refunds");
@@ -587,6 +592,56 @@ class ConsoleGridViewTest {
         waitUntil(() -> console.session.services().row("refunds").isPresent());
         waitUntil(() -> robot.lookup("#definition-name").tryQuery().isEmpty());
         assertThat(console.session.services().row("refunds").orElseThrow().getDefinition().units()).isEqualTo(2);
+    }
+
+    @Test
+    void aClickOnAHeaderSortsTheGridAndAServiceAddedLaterTakesItsPlaceInThatOrder(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing"));
+        TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+        Node nameHeader = robot.lookup(".column-header .label").queryAllAs(Labeled.class).stream()
+                .filter(l -> "Name".equals(l.getText())).findFirst().orElseThrow();
+        // Twice: by name, then by name the other way round.
+        robot.clickOn(nameHeader).clickOn(nameHeader);
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> table.getItems().stream().map(ServiceRowViewModel::name).toList())).containsExactly("orders", "billing");
+        console.fleet.create(new ServiceDefinition("kiwi", 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/kiwi"))
+                .completion().get(10, TimeUnit.SECONDS);
+        waitUntil(() -> console.session.services().row("kiwi").isPresent());
+        assertThat(onFx(() -> table.getItems().stream().map(ServiceRowViewModel::name).toList()))
+                .containsExactly("orders", "kiwi", "billing");
+        robot.interact(() -> table.getSortOrder().clear());
+    }
+
+    @Test
+    void aNewServiceTakesItsPlaceInTheGridsOrderAndIsSelectedAndInSight(FxRobot robot) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            String name = String.format("svc-%02d", i);
+            console.fleet.create(new ServiceDefinition(name, 1, 1, 256, ServiceDefinition.Validation.NONE, null, null, "dir:/tmp/" + name))
+                    .completion().get(10, TimeUnit.SECONDS);
+        }
+        waitUntil(() -> console.isActive("orders") && console.session.services().row("svc-19").isPresent());
+        TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+        robot.interact(() -> table.scrollTo(0));
+        robot.clickOn("#button-new-service");
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
+        robot.clickOn("#definition-name").write("svc-10b");
+        robot.clickOn("#definition-destination").write("dir:/tmp/svc-10b");
+        robot.clickOn((Button) robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
+                .lookupButton(javafx.scene.control.ButtonType.OK));
+        waitUntil(() -> console.session.services().row("svc-10b").isPresent() && robot.lookup("#definition-name").tryQuery().isEmpty());
+        ServiceRowViewModel created = console.session.services().row("svc-10b").orElseThrow();
+        waitUntil(() -> onFx(() -> table.getSelectionModel().getSelectedItem() == created));
+        WaitForAsyncUtils.waitForFxEvents();
+        List<String> names = onFx(() -> table.getItems().stream().map(ServiceRowViewModel::name).toList());
+        assertThat(names.indexOf("svc-10b")).as("its place in %s", names).isEqualTo(names.indexOf("svc-10") + 1);
+        assertThat(console.session.services().selectedProperty().get()).isSameAs(created);
+        Node clip = table.lookup(".clipped-container");
+        Bounds shown = clip.localToScene(clip.getLayoutBounds());
+        TableRow<?> row = tableRow(robot, "svc-10b");
+        assertThat(row).as("a row showing svc-10b").isNotNull();
+        Bounds at = row.localToScene(row.getLayoutBounds());
+        assertThat(at.getMinY()).as("its row's top, the grid shows from %.0f", shown.getMinY()).isGreaterThanOrEqualTo(shown.getMinY() - 0.5);
+        assertThat(at.getMaxY()).as("its row's bottom, the grid shows to %.0f", shown.getMaxY()).isLessThanOrEqualTo(shown.getMaxY() + 0.5);
     }
 
     @Test
@@ -606,7 +661,7 @@ class ConsoleGridViewTest {
             WaitForAsyncUtils.waitForFxEvents();
             assertThat(robot.lookup("#definition-units .text-field").queryTextInputControl().getText()).isEqualTo("9");
             assertThat(robot.lookup("#definition-memory .text-field").queryTextInputControl().getText()).isEqualTo("99999");
-            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be from 1 to 8.");
+            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be a whole number from 1 to 8.");
             assertThat(robot.lookup("#definition-problem-memoryMb").queryLabeled().getText()).isNotEmpty();
             assertThat(create.isDisabled()).isTrue();
             // The arrows step back into the range.
@@ -645,12 +700,50 @@ class ConsoleGridViewTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
                 .as("with %s typed", robot.lookup("#scale-units .text-field").queryTextInputControl().getText())
-                .isEqualTo("Units must be from 1 to 8.");
+                .isEqualTo("Units must be a whole number from 1 to 8.");
         assertThat(ok.isDisabled()).as("OK with 12 units typed").isTrue();
 
         robot.eraseText(2).type(javafx.scene.input.KeyCode.DIGIT3, javafx.scene.input.KeyCode.ENTER);
         waitUntil(() -> console.session.services().row("orders").orElseThrow().getDefinition().units() == 3);
         assertThat(robot.lookup("#scale-units").tryQuery()).as("the dialog closed").isEmpty();
+    }
+
+    @Test
+    void theUnitsFieldsTakeWhatTheCommandLineTakesShowItNormalisedAndRefuseTheRestInTheSameWords(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders"));
+        robot.clickOn("#button-new-service");
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isPresent());
+        try {
+            robot.clickOn("#definition-units .text-field").eraseText(1).write("1.0");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEqualTo("Units must be a whole number from 1 to 8.");
+            robot.eraseText(3).write("02");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.lookup("#definition-problem-units").queryLabeled().getText()).isEmpty();
+            // Left, the field shows the number the host will get.
+            robot.clickOn("#definition-cores .text-field");
+            WaitForAsyncUtils.waitForFxEvents();
+            assertThat(robot.lookup("#definition-units .text-field").queryTextInputControl().getText()).isEqualTo("2");
+        } finally {
+            robot.clickOn(robot.lookup(".dialog-pane").queryAs(javafx.scene.control.DialogPane.class)
+                    .lookupButton(javafx.scene.control.ButtonType.CANCEL));
+        }
+        waitUntil(() -> robot.lookup("#definition-name").tryQuery().isEmpty());
+
+        robot.clickOn(tableRow(robot, "orders"));
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.L)
+                .release(javafx.scene.input.KeyCode.L, javafx.scene.input.KeyCode.SHIFT, javafx.scene.input.KeyCode.CONTROL);
+        waitUntil(() -> robot.lookup("#scale-units").tryQuery().isPresent());
+        WaitForAsyncUtils.waitForFxEvents();
+        robot.clickOn("#scale-units .text-field").type(javafx.scene.input.KeyCode.END).eraseText(1).write("1.0");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#scale-problem").queryLabeled().getText())
+                .as("with '%s' typed", robot.lookup("#scale-units .text-field").queryTextInputControl().getText()).isEqualTo("Units must be a whole number from 1 to 8.");
+        robot.eraseText(3).write("03");
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(robot.lookup("#scale-problem").queryLabeled().getText()).isEmpty();
+        robot.type(javafx.scene.input.KeyCode.ENTER);
+        waitUntil(() -> console.session.services().row("orders").orElseThrow().getDefinition().units() == 3);
     }
 
     @Test

@@ -97,6 +97,58 @@ class ConsoleLanguageSwitchTest {
         }
     }
 
+    /** True when what {@code labeled} shows is not its whole text: cut with an ellipsis, or not laid out at all. */
+    private static boolean cut(javafx.scene.control.Labeled labeled) {
+        javafx.scene.text.Text shown = (javafx.scene.text.Text) labeled.lookup(".text");
+        return labeled.getText() != null && !labeled.getText().isEmpty()
+                && (labeled.isTextTruncated() || shown == null || !labeled.getText().equals(shown.getText()));
+    }
+
+    /** What a labeled shows, for a failure's message. */
+    private static String shown(javafx.scene.control.Labeled labeled) {
+        javafx.scene.text.Text text = (javafx.scene.text.Text) labeled.lookup(".text");
+        return labeled.getText() + " -> " + (text == null ? "nothing" : text.getText()) + " (" + Math.round(labeled.getWidth()) + " px)";
+    }
+
+    @Test
+    void in900By600EveryColumnHeaderReadsWholeAndTheUnitsAreNeverCutInEitherLanguage(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing")
+                && row("orders").lastOperationProperty().get() != null);
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        try {
+            for (Locale locale : List.of(Locale.ENGLISH, Locale.KOREAN)) {
+                robot.interact(() -> console.session.language(locale));
+                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+                TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+                waitUntil(() -> table.getWidth() > 0 && !table.lookupAll(".column-header .label").isEmpty());
+                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+                List<javafx.scene.control.Labeled> headers = table.lookupAll(".column-header .label").stream()
+                        .map(n -> (javafx.scene.control.Labeled) n).filter(javafx.scene.Node::isVisible)
+                        .filter(l -> l.getText() != null && !l.getText().isEmpty()).toList();
+                assertThat(headers).as("the headers in %s", locale).hasSize(table.getVisibleLeafColumns().size());
+                assertThat(headers).as("headers cut in %s, columns %s", locale, widths(table))
+                        .noneMatch(ConsoleLanguageSwitchTest::cut);
+                String units = locale == Locale.KOREAN ? "단위와 인스턴스" : "Units and instances";
+                List<javafx.scene.control.Labeled> unitCells = table.lookupAll(".table-cell").stream()
+                        .map(n -> (javafx.scene.control.TableCell<?, ?>) n)
+                        .filter(c -> c.getTableColumn() != null && units.equals(c.getTableColumn().getText()) && !c.isEmpty())
+                        .map(c -> (javafx.scene.control.Labeled) c).toList();
+                assertThat(unitCells).as("the %s cells in %s, columns %s: %s", units, locale, widths(table),
+                        unitCells.stream().map(ConsoleLanguageSwitchTest::shown).toList())
+                        .hasSize(2).noneMatch(ConsoleLanguageSwitchTest::cut);
+            }
+        } finally {
+            robot.interact(() -> console.session.language(Locale.ENGLISH));
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
+    }
+
     @Test
     @SuppressWarnings("unchecked")
     void theSelectionTheTabTheChartsTheNoticesAndTheTestTrafficStayAcrossALanguageSwitch(FxRobot robot) throws Exception {
@@ -122,8 +174,16 @@ class ConsoleLanguageSwitchTest {
         });
         assertThat(robot.lookup("#detail-tile").tryQuery()).isPresent();
 
+        robot.interact(() -> {
+            table.getColumns().get(1).setSortType(javafx.scene.control.TableColumn.SortType.DESCENDING);
+            table.getSortOrder().setAll(List.of(table.getColumns().get(1)));
+        });
         robot.interact(() -> console.session.language(Locale.KOREAN));
 
+        TableView<ServiceRowViewModel> after = console.session.mainView().servicesView().table();
+        assertThat(after.getSortOrder()).as("the column sorted on").extracting(c -> c.getText() + " " + c.getSortType())
+                .containsExactly("이름 DESCENDING");
+        assertThat(after.getItems()).extracting(ServiceRowViewModel::name).containsExactly("orders", "billing");
         assertThat(robot.lookup("#tab-services .tab-label").queryLabeled().getText()).isEqualTo("서비스");
         assertThat(console.session.mainView().tabs().getSelectionModel().getSelectedIndex()).as("the dashboard tab").isEqualTo(1);
         assertThat(console.session.mainView().servicesView().table().getSelectionModel().getSelectedItem()).isSameAs(row("orders"));

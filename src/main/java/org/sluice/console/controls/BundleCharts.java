@@ -38,6 +38,7 @@ public final class BundleCharts implements IncidentBundle.Charts {
     private final ResourceBundle bundle;
     private final ZoneId zone;
     private final Executor fxThread;
+    private final java.util.Locale locale;
 
     /**
      * @param bundle   the console's words in the user's language, for the charts' titles
@@ -45,6 +46,12 @@ public final class BundleCharts implements IncidentBundle.Charts {
      * @param fxThread runs the snapshot on the FX thread, {@code Platform::runLater} in the console
      */
     public BundleCharts(ResourceBundle bundle, ZoneId zone, Executor fxThread) {
+        this(bundle, zone, null, fxThread);
+    }
+
+    /** @param locale how the time axis says clock times, as the console's lists do; null for the bundle's language */
+    public BundleCharts(ResourceBundle bundle, ZoneId zone, java.util.Locale locale, Executor fxThread) {
+        this.locale = locale;
         this.bundle = Objects.requireNonNull(bundle, "bundle");
         this.zone = Objects.requireNonNull(zone, "zone");
         this.fxThread = Objects.requireNonNull(fxThread, "fxThread");
@@ -53,7 +60,8 @@ public final class BundleCharts implements IncidentBundle.Charts {
     @Override
     public Optional<byte[]> draw(String service, int index, long fromMs, long toMs, List<Sample> samples, List<ThrottleEpisode> episodes) {
         Canvas canvas = new Canvas(WIDTH, HEIGHT);
-        new ThrottleTilePainter(new RecordedChartData(samples, episodes), bundle, zone)
+        RecordedChartData data = new RecordedChartData(samples, episodes);
+        (locale == null ? new ThrottleTilePainter(data, bundle, zone) : new ThrottleTilePainter(data, bundle, zone, locale))
                 .paintRange(canvas.getGraphicsContext2D(), WIDTH, HEIGHT, Font.font(KEY_FONT_SIZE), ThrottleTile.DEFAULT_PALETTE, fromMs, toMs);
         return Optional.of(PngEncoder.encode(snapshot(canvas)));
     }

@@ -98,6 +98,8 @@ public final class ThrottleTile extends Region {
     private final ResourceBundle bundle;
     private InstanceTileViewModel model;
     private ThrottleTilePainter painter;
+    /** How the time axis says clock times; null for the bundle's language. */
+    private final java.util.Locale locale;
 
     private final Region flash = new Region();
     private final Label title = new Label();
@@ -112,6 +114,10 @@ public final class ThrottleTile extends Region {
     private long lastPulseMillis;
     private int draws;
 
+    private ThrottleTilePainter painter(InstanceTileViewModel shown) {
+        return locale == null ? new ThrottleTilePainter(shown, bundle, zone) : new ThrottleTilePainter(shown, bundle, zone, locale);
+    }
+
     /**
      * @param model  the instance to show
      * @param bundle the console's words ({@code org.sluice.console.messages}) in the user's language
@@ -122,10 +128,19 @@ public final class ThrottleTile extends Region {
 
     /** @param zone the time zone the time axis and the readout show clock times in */
     public ThrottleTile(InstanceTileViewModel model, ResourceBundle bundle, ZoneId zone) {
+        this(model, bundle, zone, null);
+    }
+
+    /**
+     * @param locale how the time axis says clock times, as the console's lists do; null for the
+     *               language of {@code bundle}
+     */
+    public ThrottleTile(InstanceTileViewModel model, ResourceBundle bundle, ZoneId zone, java.util.Locale locale) {
         this.model = Objects.requireNonNull(model, "model");
         this.zone = Objects.requireNonNull(zone, "zone");
         this.bundle = Objects.requireNonNull(bundle, "bundle");
-        this.painter = new ThrottleTilePainter(model, bundle, zone);
+        this.locale = locale;
+        this.painter = painter(model);
         createView();
         initListeners();
     }
@@ -217,7 +232,7 @@ public final class ThrottleTile extends Region {
             return;
         }
         model = next;
-        painter = new ThrottleTilePainter(next, bundle, zone);
+        painter = painter(next);
         title.setText(next.key());
         badge.textProperty().bind(next.badgeTextProperty());
         hideReadout();

@@ -3,9 +3,12 @@ package org.sluice.console.controls;
 import java.text.MessageFormat;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.ResourceBundle;
@@ -42,8 +45,6 @@ final class ThrottleTilePainter {
             900_000, 1_800_000};
     /** The least space between two time labels. */
     private static final double TICK_LABEL_GAP = 12;
-    private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("HH:mm:ss");
-    private static final DateTimeFormatter MINUTES = DateTimeFormatter.ofPattern("HH:mm");
     /** How thick the series' lines are drawn, in pixels. */
     private static final double LINE_WIDTH = 1.5;
     /** The space between the memory chart and the messages chart. */
@@ -67,6 +68,9 @@ final class ThrottleTilePainter {
     private final String messagesLowLabel;
     private final Text measure = new Text();
     private final ZoneId zone;
+    /** Clock times on the time axis where its marks are seconds apart, and minutes apart. */
+    private final DateTimeFormatter seconds;
+    private final DateTimeFormatter minutes;
     private List<Tick> timeTicks = List.of();
     /** The time span and plot width last drawn, so a point can be read back as a time. */
     private long shownStart;
@@ -91,8 +95,18 @@ final class ThrottleTilePainter {
 
     /** @param zone the time zone the time axis reads its clock times in */
     ThrottleTilePainter(ThrottleChartData model, ResourceBundle bundle, ZoneId zone) {
+        this(model, bundle, zone, localeOf(bundle));
+    }
+
+    /**
+     * @param locale how the time axis says clock times: as the console's lists say them, "3:43:12 PM"
+     *               or "오후 3:43:12", and without the seconds where the marks are minutes apart
+     */
+    ThrottleTilePainter(ThrottleChartData model, ResourceBundle bundle, ZoneId zone, Locale locale) {
         this.model = Objects.requireNonNull(model, "model");
         this.zone = Objects.requireNonNull(zone, "zone");
+        seconds = DateTimeFormatter.ofLocalizedTime(FormatStyle.MEDIUM).withLocale(locale);
+        minutes = DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT).withLocale(locale);
         memoryTitle = bundle.getString("tile.chart.memory");
         messagesTitle = bundle.getString("tile.chart.messages");
         percent = new MessageFormat(bundle.getString("tile.value.percent"), bundle.getLocale());
@@ -191,7 +205,7 @@ final class ThrottleTilePainter {
                 break;
             }
         }
-        DateTimeFormatter format = step < 60_000 ? SECONDS : MINUTES;
+        DateTimeFormatter format = step < 60_000 ? seconds : minutes;
         long offset = zone.getRules().getOffset(Instant.ofEpochMilli(start)).getTotalSeconds() * 1000L;
         long first = Math.floorDiv(start + offset + step - 1, step) * step - offset;
         List<Tick> ticks = new ArrayList<>();
@@ -202,6 +216,11 @@ final class ThrottleTilePainter {
             }
         }
         return List.copyOf(ticks);
+    }
+
+    /** The language {@code bundle} is in; the base bundle is English. */
+    private static Locale localeOf(ResourceBundle bundle) {
+        return bundle.getLocale() == null || bundle.getLocale().getLanguage().isEmpty() ? Locale.ENGLISH : bundle.getLocale();
     }
 
     /** A faint line across both charts at each tick, a mark under the lower one, and the clock time under it. */
@@ -401,8 +420,13 @@ final class ThrottleTilePainter {
                 measure.setText(label);
                 labelColumn = Math.max(labelColumn, Math.ceil(measure.getLayoutBounds().getWidth()));
             }
-            measure.setText("00:00:00");
-            timeLabelWidth = Math.ceil(measure.getLayoutBounds().getWidth());
+            // The widest a clock time is said: with two-digit hours, before and after noon.
+            timeLabelWidth = 0;
+            for (LocalTime time : List.of(LocalTime.of(0, 58, 58), LocalTime.of(12, 58, 58), LocalTime.of(10, 58, 58),
+                    LocalTime.of(22, 58, 58))) {
+                measure.setText(seconds.format(time));
+                timeLabelWidth = Math.max(timeLabelWidth, Math.ceil(measure.getLayoutBounds().getWidth()));
+            }
         }
         return chartFont;
     }

@@ -266,7 +266,7 @@ public final class DashboardView extends BorderPane {
      * shows when they fire, since the wall shows it another one after a scroll.
      */
     private ThrottleTile newTile(InstanceTileViewModel first) {
-        ThrottleTile tile = new ThrottleTile(first, i18n.bundle());
+        ThrottleTile tile = new ThrottleTile(first, i18n.bundle(), java.time.ZoneId.systemDefault(), i18n.locale());
         tile.setOnMouseClicked(e -> this.model.selectedProperty().set(tile.getModel()));
         tile.setOnContextMenuRequested(e -> {
             InstanceTileViewModel shown = tile.getModel();
@@ -326,7 +326,7 @@ public final class DashboardView extends BorderPane {
             detail.getChildren().setAll(new Label(i18n.get("dashboard.pick")));
             return;
         }
-        detailTile = new ThrottleTile(selected, i18n.bundle());
+        detailTile = new ThrottleTile(selected, i18n.bundle(), java.time.ZoneId.systemDefault(), i18n.locale());
         detailTile.setId("detail-tile");
         detailTile.showReadoutOnHover();
         detailTile.setWindowMillis(model.windowProperty().get());

@@ -139,13 +139,17 @@ public final class FxDialogService implements DialogService {
         // closes the dialog before the spinner has taken the typed number as its value (12 typed
         // and Enter scaled to the old count, and said it had succeeded).
         javafx.beans.binding.ObjectBinding<Integer> typed = Bindings.createObjectBinding(() -> {
-            try {
-                int number = Integer.parseInt(units.getEditor().getText().strip());
-                return number >= ServiceDefinition.MIN_UNITS && number <= ServiceDefinition.MAX_UNITS ? number : null;
-            } catch (NumberFormatException notANumber) {
-                return null;
-            }
+            // Read as the command line reads UNITS, as the New service form does.
+            int number = ServiceDefinition.readUnits(units.getEditor().getText()).orElse(Integer.MIN_VALUE);
+            return number >= ServiceDefinition.MIN_UNITS && number <= ServiceDefinition.MAX_UNITS ? number : null;
         }, units.getEditor().textProperty());
+        // Left, the field shows the number the host will get ("03" as "3").
+        units.getEditor().focusedProperty().addListener((o, was, focused) -> {
+            Integer number = typed.get();
+            if (!focused && number != null) {
+                units.getEditor().setText(Integer.toString(number));
+            }
+        });
         Label problem = new Label();
         problem.setId("scale-problem");
         problem.getStyleClass().add("form-problems");
@@ -243,7 +247,7 @@ public final class FxDialogService implements DialogService {
         name.setId("definition-name");
         name.textProperty().bindBidirectional(form.nameProperty());
         name.setDisable(!isNew);
-        Spinner<Integer> units = spinner("definition-units", ServiceDefinition.MIN_UNITS, ServiceDefinition.MAX_UNITS, form.unitsProperty());
+        Spinner<Integer> units = unitsSpinner(form);
         Spinner<Integer> cores = spinner("definition-cores", 1, ServiceDefinition.MAX_CORES, form.coresProperty());
         Spinner<Integer> memory = spinner("definition-memory", ServiceDefinition.MIN_MEMORY_MB, ServiceDefinition.MAX_MEMORY_MB,
                 form.memoryMbProperty());
@@ -346,6 +350,24 @@ public final class FxDialogService implements DialogService {
                 window.sizeToScene();
             }
         });
+    }
+
+    /**
+     * The form's units: the text typed is the form's, which reads it as the command line does
+     * and says what is wrong; left, the field shows the number the host will get ("01" as "1").
+     */
+    private static Spinner<Integer> unitsSpinner(DefinitionFormViewModel form) {
+        Spinner<Integer> spinner = new Spinner<>(new TypedNumbers(ServiceDefinition.MIN_UNITS, ServiceDefinition.MAX_UNITS,
+                Math.max(ServiceDefinition.MIN_UNITS, Math.min(ServiceDefinition.MAX_UNITS, form.unitsProperty().get()))));
+        spinner.setId("definition-units");
+        spinner.setEditable(true);
+        spinner.getEditor().textProperty().bindBidirectional(form.unitsTextProperty());
+        spinner.getEditor().focusedProperty().addListener((o, was, focused) -> {
+            if (!focused) {
+                form.commitUnits();
+            }
+        });
+        return spinner;
     }
 
     /**

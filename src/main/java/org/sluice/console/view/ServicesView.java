@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.FormatStyle;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.value.ChangeListener;
 import javafx.beans.value.WeakChangeListener;
+import javafx.collections.transformation.SortedList;
 import javafx.css.PseudoClass;
 import javafx.geometry.Pos;
 import javafx.scene.Node;
@@ -27,6 +29,7 @@ import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
 import javafx.scene.control.TableView;
 import javafx.scene.control.Tooltip;
+import javafx.scene.control.skin.TableColumnHeader;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.input.KeyEvent;
@@ -55,6 +58,9 @@ import org.sluice.lifecycle.ServiceState;
  */
 public final class ServicesView extends BorderPane {
     private static final PseudoClass STALE = PseudoClass.getPseudoClass("stale");
+    /** The grid's order when no column is sorted on: by the service's name, then its host's. */
+    private static final Comparator<ServiceRowViewModel> BY_NAME = Comparator.comparing(ServiceRowViewModel::serviceName)
+            .thenComparing(r -> r.host().name());
     /** Room kept for the vertical scroll bar, so that one appearing does not push the last column out of sight. */
     private static final double SCROLL_BAR_ALLOWANCE = 16;
     /** The least widths Endpoint and Last operation get before any other column gives way. */
@@ -62,6 +68,8 @@ public final class ServicesView extends BorderPane {
     /** How many rows' texts the two widest columns' shares are measured on. */
     private static final int MEASURED_ROWS = 50;
     private static final double NEXT_COMFORT = 190;
+    /** Room for the arrow a sorted column's header shows beside its text. */
+    private static final double SORT_ARROW_ALLOWANCE = 18;
     /**
      * How many rows the grid keeps in sight, however the split with the details below is dragged or
      * the window shrunk: with fewer, a short window (900 × 600) showed a selected service and little
@@ -79,6 +87,10 @@ public final class ServicesView extends BorderPane {
     private final List<ActionsCell> actionCells = new ArrayList<>();
     private final DateTimeFormatter time;
     private final Subscriptions subscriptions = new Subscriptions();
+    /** The width each column's header needed when it was last shown. */
+    private final Map<TableColumn<ServiceRowViewModel, ?>, Double> headerSeen = new IdentityHashMap<>();
+    /** Lays the columns out again; null until {@link #fitColumns} has run. */
+    private Runnable refit;
 
     public ServicesView(ServicesViewModel model, HostsViewModel hosts, I18n i18n) {
         this.model = model;
@@ -92,7 +104,13 @@ public final class ServicesView extends BorderPane {
     private void createView() {
         getStyleClass().add("services-view");
         table.setId("services-table");
-        table.setItems(model.visibleRows());
+        // In the order of the column the operator sorted on, and by name before and within it: a
+        // service created or restored takes its place rather than coming last. The grid's own
+        // comparator must be the sorted list's for a click on a header to sort.
+        SortedList<ServiceRowViewModel> byName = new SortedList<>(model.visibleRows(), BY_NAME);
+        SortedList<ServiceRowViewModel> shown = new SortedList<>(byName);
+        shown.comparatorProperty().bind(table.comparatorProperty());
+        table.setItems(shown);
         table.setFixedCellSize(38);
         table.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         table.setPlaceholder(placeholder());
@@ -145,7 +163,17 @@ public final class ServicesView extends BorderPane {
                     row.definitionProperty(), row.instancesProperty(), row.throttledProperty(), row.restartingProperty(),
                     row.failedProperty(), row.startingProperty(), row.stateProperty());
         });
-        instances.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
+        // The units are never cut: a cell whose text no longer fits (a throttled count came) has
+        // the columns laid out again, with the room its text needs.
+        instances.setCellFactory(c -> {
+            FullTextCell<ServiceRowViewModel> cell = new FullTextCell<>(OverrunStyle.ELLIPSIS);
+            cell.textTruncatedProperty().addListener((o, was, cut) -> {
+                if (cut && refit != null) {
+                    javafx.application.Platform.runLater(refit);
+                }
+            });
+            return cell;
+        });
         instances.setPrefWidth(175);
         instances.setMinWidth(90);
 
@@ -177,7 +205,7 @@ public final class ServicesView extends BorderPane {
         actions.setSortable(false);
 
         table.getColumns().setAll(List.of(host, name, state, health, instances, endpoint, last, actions));
-        fitColumns(endpoint, last, List.of(endpoint, last, instances, health, state, host, name));
+        fitColumns(endpoint, last, instances, List.of(endpoint, last, instances, health, state, host, name));
         setTop(new EngineNotices(hosts, subscriptions));
         setCenter(table);
     }
@@ -238,10 +266,13 @@ public final class ServicesView extends BorderPane {
      * <p>Where there is not room (a 900 px window), the columns of {@code giveWay} give way in that
      * order, each down to its least width, until the row fits: the actions never do, since an
      * operator who has to scroll sideways to reach them, row after row, loses sight of which service
-     * they act on.
+     * they act on. A column's least width is what its header's text needs, and {@code whole}'s
+     * also what its cells' texts need, so that no header is cut and the units never are. Where even
+     * the least widths do not fit, {@code wide} and then {@code next} give way whole (are hidden)
+     * until they fit again (decision 0048).
      */
     private void fitColumns(TableColumn<ServiceRowViewModel, ?> wide, TableColumn<ServiceRowViewModel, ?> next,
-                            List<TableColumn<ServiceRowViewModel, ?>> giveWay) {
+                            TableColumn<ServiceRowViewModel, ?> whole, List<TableColumn<ServiceRowViewModel, ?>> giveWay) {
         List<TableColumn<ServiceRowViewModel, ?>> others = table.getColumns().stream().filter(c -> c != wide && c != next).toList();
         Map<TableColumn<ServiceRowViewModel, ?>, Double> own = new IdentityHashMap<>();
         for (TableColumn<ServiceRowViewModel, ?> column : others) {
@@ -257,37 +288,49 @@ public final class ServicesView extends BorderPane {
             if (laying[0] || table.getWidth() <= 0) {
                 return;
             }
-            Map<TableColumn<ServiceRowViewModel, ?>, Double> widths = new IdentityHashMap<>();
-            for (TableColumn<ServiceRowViewModel, ?> column : others) {
-                if (column.isVisible()) {
-                    widths.put(column, own.get(column));
+            // No column gives way past its header, nor the units past their text (decision 0048).
+            // A column the grid does not show now keeps the least width it had when it last did.
+            Map<TableColumn<ServiceRowViewModel, ?>, Double> least = new IdentityHashMap<>();
+            for (TableColumn<ServiceRowViewModel, ?> column : table.getColumns()) {
+                double header = headerNeed(column);
+                if (header > 0) {
+                    headerSeen.put(column, header);
                 }
+                double need = Math.max(column.getMinWidth(), headerSeen.getOrDefault(column, 0.0));
+                least.put(column, column == whole ? Math.max(need, Math.max(textNeed(column), shownTextNeed(column))) : need);
             }
             double room = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset() - SCROLL_BAR_ALLOWANCE;
-            double rest = room - widths.values().stream().mapToDouble(Double::doubleValue).sum();
-            double first = Math.max(WIDE_COMFORT, wideShare(wide, next, rest));
-            widths.put(wide, first);
-            widths.put(next, Math.max(NEXT_COMFORT, rest - first));
-            double excess = widths.values().stream().mapToDouble(Double::doubleValue).sum() - room;
-            for (TableColumn<ServiceRowViewModel, ?> column : giveWay) {
-                if (excess <= 0) {
-                    break;
-                }
-                Double width = widths.get(column);
-                if (width != null) {
-                    double given = Math.min(excess, Math.max(0, width - column.getMinWidth()));
-                    widths.put(column, width - given);
-                    excess -= given;
+            // Where even the least widths leave no room, Endpoint gives way whole, then Last operation:
+            // the details below the grid show both.
+            boolean showWide = true;
+            boolean showNext = true;
+            Map<TableColumn<ServiceRowViewModel, ?>, Double> widths = laidOut(wide, next, giveWay, own, least, room, true, true);
+            if (overflow(widths, room) > 0) {
+                showWide = false;
+                widths = laidOut(wide, next, giveWay, own, least, room, false, true);
+                if (overflow(widths, room) > 0) {
+                    showNext = false;
+                    widths = laidOut(wide, next, giveWay, own, least, room, false, false);
                 }
             }
+            boolean comesBack = showWide && !wide.isVisible() || showNext && !next.isVisible();
             laying[0] = true;
             try {
+                wide.setVisible(showWide);
+                next.setVisible(showNext);
                 widths.forEach(TableColumn::setPrefWidth);
             } finally {
                 laying[0] = false;
             }
+            if (comesBack) {
+                // Shown again: their headers are made on the next pulse, and measured then.
+                javafx.application.Platform.runLater(refit);
+            }
         };
         table.widthProperty().addListener(fit);
+        // A sorted column's header shows an arrow beside its text, which needs the room.
+        table.getSortOrder().addListener(fit);
+        refit = () -> fit.invalidated(null);
         // The shares follow the texts shown: rows that come or go may need another split.
         // Released with the view: the rows' list is the view model's and outlives it.
         subscriptions.onInvalidation(table.getItems(), fit);
@@ -302,6 +345,51 @@ public final class ServicesView extends BorderPane {
             column.visibleProperty().addListener(fit);
         }
         fit.invalidated(null);
+    }
+
+    /**
+     * The columns' widths in {@code room}, with {@code wide} and {@code next} shown or not: each
+     * column its own width, at least its least; the two wide ones share what is left; then the
+     * columns of {@code giveWay} give way in turn down to their least widths.
+     */
+    private Map<TableColumn<ServiceRowViewModel, ?>, Double> laidOut(
+            TableColumn<ServiceRowViewModel, ?> wide, TableColumn<ServiceRowViewModel, ?> next,
+            List<TableColumn<ServiceRowViewModel, ?>> giveWay, Map<TableColumn<ServiceRowViewModel, ?>, Double> own,
+            Map<TableColumn<ServiceRowViewModel, ?>, Double> least, double room, boolean showWide, boolean showNext) {
+        Map<TableColumn<ServiceRowViewModel, ?>, Double> widths = new IdentityHashMap<>();
+        for (TableColumn<ServiceRowViewModel, ?> column : table.getColumns()) {
+            if (column != wide && column != next && column.isVisible()) {
+                widths.put(column, Math.max(own.get(column), least.get(column)));
+            }
+        }
+        double rest = room - widths.values().stream().mapToDouble(Double::doubleValue).sum();
+        if (showWide && showNext) {
+            double first = Math.max(WIDE_COMFORT, wideShare(wide, next, rest));
+            widths.put(wide, Math.max(first, least.get(wide)));
+            widths.put(next, Math.max(Math.max(NEXT_COMFORT, rest - first), least.get(next)));
+        } else if (showWide) {
+            widths.put(wide, Math.max(rest, least.get(wide)));
+        } else if (showNext) {
+            widths.put(next, Math.max(rest, least.get(next)));
+        }
+        double excess = overflow(widths, room);
+        for (TableColumn<ServiceRowViewModel, ?> column : giveWay) {
+            if (excess <= 0) {
+                break;
+            }
+            Double width = widths.get(column);
+            if (width != null) {
+                double given = Math.min(excess, Math.max(0, width - least.get(column)));
+                widths.put(column, width - given);
+                excess -= given;
+            }
+        }
+        return widths;
+    }
+
+    /** How much wider than {@code room} the columns at {@code widths} are. */
+    private static double overflow(Map<TableColumn<ServiceRowViewModel, ?>, Double> widths, double room) {
+        return widths.values().stream().mapToDouble(Double::doubleValue).sum() - room;
     }
 
     /**
@@ -340,6 +428,59 @@ public final class ServicesView extends BorderPane {
         return widest == 0 ? 0 : Math.ceil(widest + cell.snappedLeftInset() + cell.snappedRightInset() + 2);
     }
 
+    /**
+     * The width {@code column}'s header needs to show its text whole, the sort arrow included when
+     * the grid is sorted on it; 0 before the header is made.
+     */
+    private double headerNeed(TableColumn<ServiceRowViewModel, ?> column) {
+        for (Node node : table.lookupAll(".column-header")) {
+            if (node instanceof TableColumnHeader header && header.getTableColumn() == column
+                    && header.lookup(".label") instanceof Labeled label) {
+                double need = label.prefWidth(-1) + header.snappedLeftInset() + header.snappedRightInset();
+                if (table.getSortOrder().contains(column) && label.getGraphic() == null) {
+                    need += SORT_ARROW_ALLOWANCE;
+                }
+                return Math.ceil(need + 2);
+            }
+        }
+        return 0;
+    }
+
+    /** The width the widest text {@code column}'s cells show now needs, the cell's padding included. */
+    private double shownTextNeed(TableColumn<ServiceRowViewModel, ?> column) {
+        Text probe = new Text();
+        double widest = 0;
+        for (Node node : table.lookupAll(".table-cell")) {
+            if (node instanceof javafx.scene.control.TableCell<?, ?> cell && cell.getTableColumn() == column && !cell.isEmpty()
+                    && cell.getText() != null) {
+                probe.setFont(cell.getFont());
+                probe.setText(cell.getText());
+                widest = Math.max(widest, Math.ceil(probe.getLayoutBounds().getWidth() + cell.snappedLeftInset()
+                        + cell.snappedRightInset() + 2));
+            }
+        }
+        return widest;
+    }
+
+    /**
+     * Selects {@code row} and scrolls the grid to it; one hidden by the search or a filter is
+     * selected all the same, and its details show.
+     */
+    private void reveal(ServiceRowViewModel row) {
+        if (row == null) {
+            return;
+        }
+        int at = table.getItems().indexOf(row);
+        if (at < 0) {
+            table.getSelectionModel().clearSelection();
+            model.selectedProperty().set(row);
+            return;
+        }
+        table.getSelectionModel().clearAndSelect(at);
+        table.getFocusModel().focus(at);
+        table.scrollTo(at);
+    }
+
     /** An action's name and keyboard shortcut, as its tooltip's first line. */
     private String actionTitle(Operation operation) {
         KeyCombination shortcut = MainView.SHORTCUTS.get(operation);
@@ -348,6 +489,7 @@ public final class ServicesView extends BorderPane {
 
     private void initListeners() {
         subscriptions.onChange(table.getSelectionModel().selectedItemProperty(), (obs, old, row) -> model.selectedProperty().set(row));
+        subscriptions.onChange(model.revealProperty(), (obs, old, row) -> reveal(row));
         table.addEventFilter(KeyEvent.KEY_PRESSED, this::tabIntoActions);
     }
 

@@ -35,6 +35,7 @@ public final class DefinitionFormViewModel {
     private final boolean isNew;
     private final StringProperty name = new SimpleStringProperty(this, "name", "");
     private final IntegerProperty units = new SimpleIntegerProperty(this, "units");
+    private final StringProperty unitsText = new SimpleStringProperty(this, "unitsText", "");
     private final IntegerProperty cores = new SimpleIntegerProperty(this, "cores");
     private final IntegerProperty memoryMb = new SimpleIntegerProperty(this, "memoryMb");
     private final ObjectProperty<Validation> validate = new SimpleObjectProperty<>(this, "validate");
@@ -80,6 +81,15 @@ public final class DefinitionFormViewModel {
         this.isNew = isNew;
         name.set(start.name() == null ? "" : start.name());
         units.set(start.units());
+        unitsText.set(Integer.toString(start.units()));
+        unitsText.addListener((o, was, typed) -> units.set(ServiceDefinition.readUnits(typed).orElse(Integer.MIN_VALUE)));
+        // A number set as such (the spinner's arrows, a definition filled in) is shown as typed.
+        units.addListener((o, was, now) -> {
+            int number = now.intValue();
+            if (number != Integer.MIN_VALUE && ServiceDefinition.readUnits(unitsText.get()).orElse(Integer.MIN_VALUE) != number) {
+                unitsText.set(Integer.toString(number));
+            }
+        });
         cores.set(start.coresPerInstance());
         memoryMb.set(start.memoryMb());
         validate.set(start.validate());
@@ -158,6 +168,19 @@ public final class DefinitionFormViewModel {
 
     public StringProperty nameProperty() {
         return name;
+    }
+
+    /**
+     * The units as typed. Read as the command line reads {@code sluice ctl scale}'s UNITS
+     * ({@link ServiceDefinition#readUnits}); what is no whole number is out of range for the form.
+     */
+    public StringProperty unitsTextProperty() {
+        return unitsText;
+    }
+
+    /** Shows the units typed as the number the host will get ("01" as "1"); text that is no number stays as typed. */
+    public void commitUnits() {
+        ServiceDefinition.readUnits(unitsText.get()).ifPresent(n -> unitsText.set(Integer.toString(n)));
     }
 
     public IntegerProperty unitsProperty() {

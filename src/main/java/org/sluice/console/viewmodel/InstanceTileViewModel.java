@@ -57,7 +57,6 @@ public final class InstanceTileViewModel implements ThrottleChartData {
 
     private static final String SEPARATOR = " · ";
     private static final String CAUSES_SEPARATOR = " + ";
-    private static final DateTimeFormatter READOUT_TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
     private final String service;
     private final int index;
@@ -156,7 +155,9 @@ public final class InstanceTileViewModel implements ThrottleChartData {
             at--;
         }
         String percent = "tile.value.percent";
-        return Optional.of(READOUT_TIME.format(Instant.ofEpochMilli(history.timeAt(at)).atZone(zone)) + "\n"
+        // The clock time as the console's lists say it, in the language shown now.
+        DateTimeFormatter time = DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(i18n.locale());
+        return Optional.of(time.format(Instant.ofEpochMilli(history.timeAt(at)).atZone(zone)) + "\n"
                 + i18n.get("tile.readout.memory", i18n.get(percent, Math.round(history.memoryAt(at))),
                         i18n.get(percent, Math.round(memoryHighPercent())), i18n.get(percent, Math.round(memoryLowPercent())))
                 + "\n"

@@ -13,6 +13,8 @@ import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
 import javafx.beans.property.StringProperty;
@@ -61,6 +63,9 @@ public final class ServicesViewModel {
     private final ObjectProperty<HostFilter> hostFilter = new SimpleObjectProperty<>(this, "hostFilter", HostFilter.ALL);
     private final ObservableList<HostFilter> hostFilters = FXCollections.observableArrayList(HostFilter.ALL);
     private final ObjectProperty<ServiceRowViewModel> selected = new SimpleObjectProperty<>(this, "selected");
+    private final ReadOnlyObjectWrapper<ServiceRowViewModel> reveal = new ReadOnlyObjectWrapper<>(this, "reveal");
+    /** The service created from the form that the grid has not listed yet, to reveal once it does. */
+    private String toReveal;
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading", true);
     private final BooleanBinding drillAvailable;
 
@@ -182,6 +187,14 @@ public final class ServicesViewModel {
         return selected;
     }
 
+    /**
+     * The service the grid is asked to bring into sight and select: one the user created from the
+     * New service form, once the grid has its row.
+     */
+    public ReadOnlyObjectProperty<ServiceRowViewModel> revealProperty() {
+        return reveal.getReadOnlyProperty();
+    }
+
     public Optional<ServiceRowViewModel> row(String name) {
         return Optional.ofNullable(byName.get(name));
     }
@@ -221,6 +234,9 @@ public final class ServicesViewModel {
                 ServiceRowViewModel row = newRow(added.snapshot());
                 byName.put(row.name(), row);
                 rows.add(row);
+                if (row.name().equals(toReveal)) {
+                    reveal(row);
+                }
             }
             return;
         }
@@ -378,10 +394,23 @@ public final class ServicesViewModel {
             String name = ServiceSnapshot.qualified(host, definition.name());
             executor.run(() -> fleet.create(host, definition), ticket -> {
                 submitted.accepted();
+                ServiceRowViewModel listed = byName.get(name);
+                if (listed != null) {
+                    reveal(listed);
+                } else {
+                    toReveal = name;
+                }
                 notices.post(Notice.Kind.INFO, name, i18n.phrase("notice.accepted", name, i18n.operationPhrase(Operation.CREATE)));
             }, failure -> submitted.refused(notices.describe(name, Operation.CREATE, failure)));
         });
         dialogs.newService(form, choices);
+    }
+
+    /** Asks the grid to bring {@code row} into sight and select it, even when it asked for it before. */
+    private void reveal(ServiceRowViewModel row) {
+        toReveal = null;
+        reveal.set(null);
+        reveal.set(row);
     }
 
     /** Lets the user pick a backup of the selected service and restores it under a new name. */

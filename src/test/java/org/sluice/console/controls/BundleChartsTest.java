@@ -88,7 +88,8 @@ class BundleChartsTest {
         }
         assertThat(plotEnd).as("the threshold labels take the right edge").isBetween(500, 590);
         assertThat(painter.timeAt(plotEnd).getAsLong()).as("the plot's right end is the range's end").isBetween(TO - 200, TO);
-        assertThat(painter.lastTimeTicks()).extracting(ThrottleTilePainter.Tick::label).contains("12:00:30");
+        assertThat(painter.lastTimeTicks()).extracting(ThrottleTilePainter.Tick::label).contains(java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM)
+                .withLocale(Locale.ENGLISH).format(java.time.LocalTime.of(12, 0, 30)));
     }
 
     private static boolean pink(int rgb) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -82,8 +83,9 @@ class ThrottleTilePainterTest {
         for (long t = end - 15 * 60_000; t <= end; t += 1_000) {
             model.addSample(new InstanceSample(t, 10, 0, 2, 0, 0, 0, 0, 1.0, 2.0));
         }
+        // A 24-hour clock, as British English says a time.
         ThrottleTilePainter painter = WaitForAsyncUtils.asyncFx(
-                () -> new ThrottleTilePainter(model, new I18n(Locale.ENGLISH).bundle(), ZoneOffset.UTC)).get(10, TimeUnit.SECONDS);
+                () -> new ThrottleTilePainter(model, new I18n(Locale.ENGLISH).bundle(), ZoneOffset.UTC, Locale.UK)).get(10, TimeUnit.SECONDS);
 
         PixelReader pixels = paint(painter, 60_000);
         // Every 15 s across a minute; the one at the left edge would be cut in half, so it is left out.
@@ -96,6 +98,35 @@ class ThrottleTilePainterTest {
         paint(painter, 15 * 60_000);
         assertThat(painter.lastTimeTicks()).extracting(ThrottleTilePainter.Tick::label)
                 .as("longer windows count in minutes").containsExactly("11:50", "11:55", "12:00");
+    }
+
+    @Test
+    void theTimeAxisSaysClockTimesAsTheConsolesListsDoInItsLanguage() throws Exception {
+        long end = 1_700_063_580_000L; // 15:53:00 UTC
+        InstanceTileViewModel model = new InstanceTileViewModel("orders", 0, 2, new I18n(Locale.ENGLISH), () -> end);
+        for (long t = end - 15 * 60_000; t <= end; t += 1_000) {
+            model.addSample(new InstanceSample(t, 10, 0, 2, 0, 0, 0, 0, 1.0, 2.0));
+        }
+        for (Locale locale : List.of(Locale.ENGLISH, Locale.KOREAN)) {
+            I18n i18n = new I18n(locale);
+            ThrottleTilePainter painter = WaitForAsyncUtils.asyncFx(
+                    () -> new ThrottleTilePainter(model, i18n.bundle(), ZoneOffset.UTC, i18n.locale())).get(10, TimeUnit.SECONDS);
+            // As the events, the operation log and the status line say it: "3:53:00 PM", "오후 3:53:00".
+            java.time.format.DateTimeFormatter lists = java.time.format.DateTimeFormatter
+                    .ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(locale).withZone(ZoneOffset.UTC);
+            paint(painter, 60_000);
+            assertThat(painter.lastTimeTicks()).as("a minute in %s", locale).extracting(ThrottleTilePainter.Tick::label)
+                    .isNotEmpty().allMatch(label -> label.equals(lists.format(java.time.LocalTime.parse(label, lists))));
+            assertThat(painter.lastTimeTicks().get(0).label()).as("a minute in %s", locale)
+                    .isEqualTo(lists.format(java.time.Instant.ofEpochMilli(end - 30_000)));
+            // Coarser steps leave the seconds out, in the locale's short form: "3:50 PM", "오후 3:50".
+            java.time.format.DateTimeFormatter coarse = java.time.format.DateTimeFormatter
+                    .ofLocalizedTime(java.time.format.FormatStyle.SHORT).withLocale(locale).withZone(ZoneOffset.UTC);
+            paint(painter, 15 * 60_000);
+            assertThat(painter.lastTimeTicks()).as("a quarter of an hour in %s", locale).extracting(ThrottleTilePainter.Tick::label)
+                    .isNotEmpty().contains(coarse.format(java.time.Instant.ofEpochMilli(end - 3 * 60_000)))
+                    .allMatch(label -> label.equals(coarse.format(java.time.LocalTime.parse(label, coarse))));
+        }
     }
 
     @Test

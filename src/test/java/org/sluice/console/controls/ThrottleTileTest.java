@@ -275,7 +275,9 @@ class ThrottleTileTest {
         assertThat(readout.isVisible()).isTrue();
         String[] lines = readout.getText().split("\n");
         assertThat(lines).hasSize(3);
-        java.time.LocalTime shown = java.time.LocalTime.parse(lines[0]);
+        // Said as the console's lists say a time, in English here: "3:43:12 PM".
+        java.time.LocalTime shown = java.time.LocalTime.parse(lines[0], java.time.format.DateTimeFormatter
+                .ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(java.util.Locale.ENGLISH));
         java.time.LocalTime newest = java.time.Instant.ofEpochMilli(START).atZone(java.time.ZoneId.systemDefault()).toLocalTime();
         assertThat(java.time.Duration.between(shown, newest).toSeconds()).isBetween(5L, 29L);
         assertThat(lines[1]).isEqualTo("Memory 65 % (high 70 %, low 60 %)");

@@ -320,4 +320,17 @@ class InstanceTileViewModelTest {
         }
         assertThat(hour.size()).as("bounded to an hour").isEqualTo(InstanceTileViewModel.LONG_HISTORY_CAPACITY);
     }
+
+    @Test
+    void theReadoutSaysItsTimeAsTheListsDoAndInTheLanguageSwitchedTo() {
+        long at = 1_700_063_580_000L; // 15:53:00 UTC
+        clock.set(at);
+        tile.addSample(sample(at, 50, 10));
+        java.time.ZoneId utc = java.time.ZoneOffset.UTC;
+        assertThat(tile.readoutAt(at, 60_000, utc).orElseThrow().lines().findFirst().orElseThrow())
+                .isEqualTo(java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM)
+                        .withLocale(Locale.ENGLISH).format(java.time.LocalTime.of(15, 53)));
+        english.use(Locale.KOREAN);
+        assertThat(tile.readoutAt(at, 60_000, utc).orElseThrow().lines().findFirst().orElseThrow()).isEqualTo("오후 3:53:00");
+    }
 }

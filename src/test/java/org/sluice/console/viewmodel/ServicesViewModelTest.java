@@ -476,6 +476,83 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void aServiceCreatedFromTheFormIsRevealedOnceTheGridHasItAndNoOtherIs() {
+        add("orders", ServiceState.ACTIVE);
+        dialogs.newServiceAnswer = form -> {
+            form.nameProperty().set("billing");
+            form.destinationProperty().set("dir:/tmp/billing");
+            form.submit();
+        };
+        model.createService();
+        assertThat(fleet.calls).containsExactly("create billing");
+        assertThat(model.revealProperty().get()).as("before the grid has it").isNull();
+        add("zebra", ServiceState.ACTIVE);
+        assertThat(model.revealProperty().get()).as("a service created elsewhere").isNull();
+        ServiceRowViewModel billing = add("billing", ServiceState.CREATING);
+        assertThat(model.revealProperty().get()).isSameAs(billing);
+    }
+
+    @Test
+    void theUnitsFieldReadsAWholeNumberAsTheCommandLineDoesAndShowsItNormalisedOnceLeft() {
+        dialogs.newServiceAnswer = form -> {
+            form.nameProperty().set("billing");
+            form.destinationProperty().set("dir:/tmp/billing");
+            // Taken, as `sluice ctl scale` takes them: the number they are, shown as such once the field is left.
+            for (String typed : List.of("01", " 1", "+1", "\u0661", "002 ")) {
+                form.unitsTextProperty().set(typed);
+                assertThat(form.problemProperty("units").get()).as("'%s'", typed).isEmpty();
+                assertThat(form.definition().units()).as("'%s'", typed).isEqualTo(typed.strip().equals("002") ? 2 : 1);
+                form.commitUnits();
+                assertThat(form.unitsTextProperty().get()).as("'%s' once left", typed).isEqualTo(typed.strip().equals("002") ? "2" : "1");
+            }
+            // Refused, with the same words whether it is no whole number or one out of range.
+            for (String typed : List.of("1.0", "1e0", "0x1", "", "one", "0", "9", "-1")) {
+                form.unitsTextProperty().set(typed);
+                assertThat(form.problemProperty("units").get()).as("'%s'", typed).isEqualTo("Units must be a whole number from 1 to 8.");
+                assertThat(form.canSubmitProperty().get()).as("'%s'", typed).isFalse();
+                form.commitUnits();
+                assertThat(form.unitsTextProperty().get()).as("'%s' stays as typed", typed).isEqualTo(typed);
+            }
+            // Set as a number (the spinner's arrows), the text follows.
+            form.unitsProperty().set(3);
+            assertThat(form.unitsTextProperty().get()).isEqualTo("3");
+            form.submit();
+        };
+        model.createService();
+        assertThat(dialogs.lastForm.definition().units()).isEqualTo(3);
+    }
+
+    @Test
+    void aServiceTheGridAlreadyHasWhenTheHostAnswersIsRevealedThen() {
+        List<Runnable> answers = new ArrayList<>();
+        BackgroundExecutor later = new BackgroundExecutor() {
+            @Override
+            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> onSuccess,
+                                java.util.function.Consumer<Throwable> onFailure) {
+                answers.add(() -> {
+                    try {
+                        onSuccess.accept(work.call());
+                    } catch (Exception e) {
+                        onFailure.accept(e);
+                    }
+                });
+            }
+        };
+        model = new ServicesViewModel(group, hosts, RULES, english, later, dialogs, notices);
+        dialogs.newServiceAnswer = form -> {
+            form.nameProperty().set("billing");
+            form.destinationProperty().set("dir:/tmp/billing");
+            form.submit();
+        };
+        model.createService();
+        // The host's event comes before its answer.
+        ServiceRowViewModel billing = add("billing", ServiceState.CREATING);
+        assertThat(model.revealProperty().get()).as("before the host answered").isNull();
+        answers.forEach(Runnable::run);
+        assertThat(model.revealProperty().get()).isSameAs(billing);
+    }
+
+    @Test
     void aNewServiceTheHostRefusesKeepsTheFormOpenWithWhatWasTypedAndTheHostsReason() {
         add("orders", ServiceState.ACTIVE);
         // Another console created billing a moment ago; this grid has not heard of it yet.
@@ -487,7 +564,7 @@ class ServicesViewModelTest {
             assertThat(form.canSubmitProperty().get()).isFalse();
             form.nameProperty().set("billing");
             form.unitsProperty().set(12);
-            assertThat(form.problemProperty("units").get()).isEqualTo("Units must be from 1 to 8.");
+            assertThat(form.problemProperty("units").get()).isEqualTo("Units must be a whole number from 1 to 8.");
             form.unitsProperty().set(3);
             form.destinationProperty().set("dir:/tmp/billing");
             assertThat(form.canSubmitProperty().get()).isTrue();
