@@ -212,7 +212,11 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                 was.kill();
             }
         }
-        LOG.warn("{} instance {} is left down: pod {} is deleted and the Deployment keeps one pod fewer", service, index, pod);
+        if (pod != null) {
+            LOG.warn("{} instance {} is left down: pod {} is deleted and the Deployment keeps one pod fewer", service, index, pod);
+        } else {
+            LOG.warn("{} instance {} is left down: it runs in no pod, and the Deployment keeps one pod fewer", service, index);
+        }
         launcher.keepDown(service, pod, this::replicasNow);
     }
 
