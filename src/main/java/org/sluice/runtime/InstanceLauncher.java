@@ -45,7 +45,7 @@ public interface InstanceLauncher {
 
     /**
      * The host left instance {@code index} of {@code service} down after too many crashes in a
-     * row: an engine that starts instances again by itself ({@link #restartsInstances()}) stops
+     * row, or after its last try to start it again when the host restarted: an engine that starts instances again by itself ({@link #restartsInstances()}) stops
      * doing so, and keeps no room for it, until the host launches that instance again. Returns at
      * once; what the engine must be told is told in the background. A launcher of child JVMs has
      * nothing to do: a crashed child stays down.

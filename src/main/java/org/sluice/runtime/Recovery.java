@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <p>Instances that do not come back are supervised as a crashed instance is: tried again after
  * the same doubling pause, each try again logged as the host's own restart, and after
  * {@link ServiceInstances#MAX_CRASHES} tries again left down with an entry that says why and
- * the way out. Meanwhile they show as restarting, then as failed, so the service's health says
+ * the way out; an engine that restarts instances by itself is told to stop, as for a crash loop
+ * (decision 0047). Meanwhile they show as restarting, then as failed, so the service's health says
  * so. An operation on the service takes over: it ends the waiting entry, and the try again that
  * finds an operation running waits for it, as a crash restart does.
  */

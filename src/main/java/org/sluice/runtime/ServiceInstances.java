@@ -155,10 +155,15 @@ final class ServiceInstances {
         }
     }
 
-    /** After the last try: each of {@code units} instances shows as left down after {@code attempts} tries. */
+    /**
+     * After the last try: each of {@code units} instances shows as left down after {@code attempts}
+     * tries, and an engine that starts instances again by itself is told to stop, as for a crash
+     * loop given up on ({@link #engineLeavesDown}).
+     */
     void relaunchGaveUp(int units, int attempts) {
         for (int index = 0; index < units; index++) {
             standIn(index, attempts - 1).gaveUp(attempts, RestartCause.HOST_RESTART);
+            engineLeavesDown(index);
         }
     }
 
@@ -415,9 +420,16 @@ final class ServiceInstances {
         slot.gaveUp(crashes, RestartCause.CRASH);
         log.leftDown(service, new InstanceCrash(slot.index, slot.exitStatus, crashes), "Instance " + slot.index + " exited "
                 + crashes + " times in a row and is left down; Start or Restart the service to run it again");
+        engineLeavesDown(slot.index);
+    }
+
+    /**
+     * Instance {@code index} is left down: an engine that starts instances again by itself
+     * (Kubernetes) would go on starting it, and keep room for it, were it not told (decision 0047).
+     */
+    private void engineLeavesDown(int index) {
         if (launcher.restartsInstances()) {
-            // Left to itself, the engine would go on starting it (decision 0047).
-            launcher.leftDown(service, slot.index);
+            launcher.leftDown(service, index);
         }
     }
 

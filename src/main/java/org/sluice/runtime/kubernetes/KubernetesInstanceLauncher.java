@@ -231,7 +231,8 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
     }
 
     /**
-     * Kubernetes would restart the instance's container for ever (CrashLoopBackOff): the instance
+     * The host gave up on the instance, after a crash loop or a host restart's last try. Kubernetes
+     * would restart its container for ever (CrashLoopBackOff): the instance
      * is marked left down, so that no pod is bound to it again, and in the background its pod is
      * deleted and the Deployment's replicas lowered by one, so that no pod takes its place; the
      * others run on. Launching the instance again raises the replicas (decision 0047).

@@ -181,16 +181,22 @@ final class ServicePods implements ResourceEventHandler<Pod> {
     }
 
     /**
-     * The host left instance {@code index} down after too many crashes in a row: no pod is bound
-     * to it again, its pod is deleted and the Deployment keeps one pod fewer, until the host
-     * launches the instance again ({@link #want}).
+     * The host left instance {@code index} down after too many crashes in a row, or after the
+     * last try to start it again when the host restarted: no pod is bound to it again, its pod is
+     * deleted and the Deployment keeps one pod fewer, until the host launches the instance again
+     * ({@link #want}). A number the host holds no instance for (a failed try killed it, and so
+     * deleted its pod) is kept as left down all the same, so that no room is kept for it.
      */
     void leaveDown(int index) {
         String pod;
         synchronized (this) {
             PodInstance instance = instances.get(index);
-            if (instance == null || instance.leftDown) {
+            if (instance != null && instance.leftDown) {
                 return;
+            }
+            if (instance == null) {
+                instance = new PodInstance(index, false, event -> { });
+                instances.put(index, instance);
             }
             instance.leftDown = true;
             instance.stopRequested = true;
@@ -206,7 +212,11 @@ final class ServicePods implements ResourceEventHandler<Pod> {
                 was.kill();
             }
         }
-        LOG.warn("{} instance {} is left down: pod {} is deleted and the Deployment keeps one pod fewer", service, index, pod);
+        if (pod != null) {
+            LOG.warn("{} instance {} is left down: pod {} is deleted and the Deployment keeps one pod fewer", service, index, pod);
+        } else {
+            LOG.warn("{} instance {} is left down: it runs in no pod, and the Deployment keeps one pod fewer", service, index);
+        }
         launcher.keepDown(service, pod, this::replicasNow);
     }
 

@@ -334,6 +334,61 @@ class KubernetesHostTest {
                 h.service("orders").orElseThrow().instances().stream().map(InstanceView::status).toList());
     }
 
+    @Test
+    void anInstanceAHostRestartGaveUpOnLosesItsPodAndItsRoomAsACrashLoopGivenUpOnDoesAndARestartBringsItBack() throws Exception {
+        // The host ran orders before it stopped; meanwhile the kubelet went on restarting its container.
+        InMemoryJournal journal = new InMemoryJournal();
+        journal.saveService(org.sluice.runtime.store.StoredService.resting(ORDERS, ServiceState.ACTIVE, System.currentTimeMillis()));
+        pods.crashLooping(ORDERS, "orders-a", "10.0.0.1", 4, 3);
+        host = new Host(kubernetes, journal, InstantSource.system(),
+                new Host.Settings(Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMillis(10)));
+        java.util.concurrent.BlockingQueue<InstanceEvent> events = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.BlockingQueue<OperationRecord> entries = new java.util.concurrent.LinkedBlockingQueue<>();
+        host.addListener(new Operations(entries::add) {
+            @Override
+            public void instanceEvent(String service, InstanceView instance, InstanceEvent event) {
+                if (event != null) {
+                    events.add(event);
+                }
+            }
+        });
+
+        host.open();
+
+        // Each try fails at once while the pod crash-loops; after the last, the words are those of the local engine's give-up.
+        InstanceEvent.GaveUp gaveUp = next(events, InstanceEvent.GaveUp.class);
+        assertEquals(org.sluice.lifecycle.RestartCause.HOST_RESTART, gaveUp.cause());
+        assertEquals(org.sluice.lifecycle.RestartCause.MAX_TRIES_IN_A_ROW + 1, gaveUp.crashes());
+        OperationRecord leftDown = null;
+        while (leftDown == null) {
+            OperationRecord entry = entries.poll(10, TimeUnit.SECONDS);
+            assertTrue(entry != null, "no Instance left down entry");
+            leftDown = entry.operation() == Operation.INSTANCE_LEFT_DOWN ? entry : null;
+        }
+        assertEquals(Outcome.FAILED, leftDown.outcome());
+        assertEquals(org.sluice.lifecycle.RestartCause.HOST_RESTART, leftDown.crash().orElseThrow().cause());
+        assertEquals("Instance 0 did not start: exited with status 3 before it was ready; after "
+                + (org.sluice.lifecycle.RestartCause.MAX_TRIES_IN_A_ROW + 1) + " tries since the host started, the instances are left "
+                + "down: Start or Restart the service to run it again", leftDown.error().orElseThrow());
+
+        // Kubernetes stops restarting it, as after a crash loop given up on: its pod goes and the Deployment keeps no room for it.
+        client.pods().inNamespace(Pods.NAMESPACE).withName("orders-a").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+        pods.awaitReplicas("orders", 0);
+        assertEquals(Optional.empty(), kubernetes.podOf("orders", 0));
+        assertEquals(java.util.List.of(InstanceStatus.FAILED),
+                host.service("orders").orElseThrow().instances().stream().map(InstanceView::status).toList());
+        assertTrue(connector.all.isEmpty());
+
+        // A Restart runs it again.
+        Host.Accepted restart = host.perform("orders", Operation.RESTART, "test");
+        pods.awaitReplicas("orders", 1);
+        pods.ready(ORDERS, "orders-b", "10.0.0.2");
+        assertEquals(Outcome.SUCCEEDED, ended(restart).outcome(), () -> ended0(restart));
+        pods.awaitIndex("orders-b", 0);
+        assertEquals(java.util.List.of(InstanceStatus.RUNNING),
+                host.service("orders").orElseThrow().instances().stream().map(InstanceView::status).toList());
+    }
+
     private static <T extends InstanceEvent> T next(java.util.concurrent.BlockingQueue<InstanceEvent> events, Class<T> kind)
             throws InterruptedException {
         for (;;) {

@@ -502,6 +502,40 @@ class KubernetesInstanceLauncherTest {
     }
 
     @Test
+    void anInstanceLeftDownThatWasKilledBeforeKeepsNoRoomAndIsBoundAgainOnlyOnceLaunchedAgain() throws Exception {
+        ServiceDefinition definition = orders(2);
+        launcher.launch(definition, 0, false, recorder);
+        RoleInstance second = launcher.launch(definition, 1, false, recorder);
+        pods.ready(definition, "orders-a", "10.0.0.1");
+        pods.ready(definition, "orders-b", "10.0.0.2");
+        awaitReadies(2);
+        pods.awaitIndex("orders-b", 1);
+        // A failed try to start the service again after a host restart killed it, which deleted its pod.
+        second.kill();
+        client.pods().inNamespace(Pods.NAMESPACE).withName("orders-b").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+
+        launcher.leftDown("orders", 1);
+
+        pods.awaitReplicas("orders", 1);
+        // A free ready pod (the one the Deployment put in place of the killed one) is not bound to it.
+        CountDownLatch handled = new CountDownLatch(1);
+        launcher.whenPodHandled("orders", pod -> {
+            if ("orders-c".equals(pod.getMetadata().getName())) {
+                handled.countDown();
+            }
+        });
+        pods.ready(definition, "orders-c", "10.0.0.3");
+        assertTrue(handled.await(10, TimeUnit.SECONDS));
+        assertEquals(java.util.Optional.empty(), launcher.podOf("orders", 1));
+        assertEquals(2, connector.all.size());
+
+        RoleInstance again = launcher.launch(definition, 1, false, recorder);
+        pods.awaitReplicas("orders", 2);
+        again.ready().get(10, TimeUnit.SECONDS);
+        pods.awaitIndex("orders-c", 1);
+    }
+
+    @Test
     void stopAsksTheInstanceThenTheReleaseTakesTheReplicasToZero() throws Exception {
         ServiceDefinition definition = orders(1);
         RoleInstance instance = launcher.launch(definition, 0, false, recorder);
