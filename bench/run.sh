@@ -173,6 +173,9 @@ forward() {
 # rounds instead of the console without a cache; READY_RUNS=0 skips the role instance's runs. The console is
 # started through SluiceMain, as the launcher starts it; DIRECT=1 times it started at ConsoleApp too, in the same
 # rounds. bench/stand-in-image.sh makes an image from the build output without the package build.
+# An image copied or moved away from where it was built loses its console cache here, silently: with
+# this bench's class path after the image's, the JVM cannot relocate the cache's class path. Train the
+# copy's caches again where it lies first: packaging/aot-train.sh DIR/bin/sluice DIR/lib/app.
 aot() {
   local image="${IMAGE:-target/jpackage/sluice}"
   [[ -f "$image/lib/app/sluice.aot" ]] || { echo "no app image with caches at $image: run mvn -B -Ppackage package first" >&2; exit 2; }

@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javafx.animation.AnimationTimer;
 import javafx.application.Application;
@@ -54,6 +56,8 @@ public final class ConsoleApp extends Application {
     private static final boolean TRAINING = Boolean.getBoolean("sluice.training");
     /** About three seconds of frames on the dashboard before a training run closes. */
     private static final int TRAINING_FRAMES = 180;
+    /** How long a window that is not drawn holds back the role instances of the last run, at most. */
+    static final long RELAUNCH_BOUND_S = 5;
 
     private final ConsoleSettings settings = ConsoleSettings.user();
     private final FxExecutor executor = new FxExecutor();
@@ -123,9 +127,11 @@ public final class ConsoleApp extends Application {
     }
 
     /**
-     * Lets the role instances of the last run start once the grid has shown the services: their
-     * JVMs would otherwise take the cores the window needs to come up. Needs both the opened host
-     * and the console; whichever comes second arranges it, once.
+     * Lets the role instances of the last run start once the frame with the grid showing the
+     * services has been drawn: their JVMs would otherwise take the cores the window needs to come
+     * up, the renderer's painting of that first full frame included. Needs both the opened host
+     * and the console; whichever comes second arranges it, once. A window that is not drawn holds
+     * them back for {@link #RELAUNCH_BOUND_S} seconds at most: the services come up by themselves.
      */
     private void relaunchOnceShown() {
         if (opened == null || session == null || relaunchArranged) {
@@ -134,22 +140,29 @@ public final class ConsoleApp extends Application {
         relaunchArranged = true;
         LocalFleet local = opened;
         ReadOnlyBooleanProperty loading = session.services().loadingProperty();
+        Runnable afterTheGridIsDrawn = () -> AfterPaint.run(stage.getScene(),
+                CompletableFuture.delayedExecutor(RELAUNCH_BOUND_S, TimeUnit.SECONDS), () -> relaunch(local));
         if (!loading.get()) {
-            afterFrames(2, () -> relaunch(local));
+            afterTheGridIsDrawn.run();
             return;
         }
+        // Loaded just before the grid's rows are put in the window, in the same turn of the JavaFX thread.
         loading.addListener(new ChangeListener<>() {
             @Override
             public void changed(ObservableValue<? extends Boolean> value, Boolean before, Boolean now) {
                 if (!now) {
                     value.removeListener(this);
-                    afterFrames(2, () -> relaunch(local));
+                    afterTheGridIsDrawn.run();
                 }
             }
         });
     }
 
     private void relaunch(LocalFleet local) {
+        if (session == null) {
+            // The window was closed meanwhile: the host is stopping.
+            return;
+        }
         executor.run(() -> {
             local.relaunchInstances();
             return null;
