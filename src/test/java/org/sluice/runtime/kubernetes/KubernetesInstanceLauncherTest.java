@@ -480,9 +480,11 @@ class KubernetesInstanceLauncherTest {
         pods.awaitIndex("orders-b", 1);
         connector.all.stream().filter(c -> c.index == 1).findFirst().orElseThrow().exit(1);
 
-        launcher.leftDown("orders", 1);
+        try (Pods.Deletion deletion = pods.deletionOf("orders-b")) {
+            launcher.leftDown("orders", 1);
 
-        client.pods().inNamespace(Pods.NAMESPACE).withName("orders-b").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+            assertTrue(deletion.await());
+        }
         pods.awaitReplicas("orders", 1);
         // A free ready pod is not bound to it.
         CountDownLatch handled = new CountDownLatch(1);
@@ -511,8 +513,11 @@ class KubernetesInstanceLauncherTest {
         awaitReadies(2);
         pods.awaitIndex("orders-b", 1);
         // A failed try to start the service again after a host restart killed it, which deleted its pod.
-        second.kill();
-        client.pods().inNamespace(Pods.NAMESPACE).withName("orders-b").waitUntilCondition(java.util.Objects::isNull, 10, TimeUnit.SECONDS);
+        try (Pods.Deletion deletion = pods.deletionOf("orders-b")) {
+            second.kill();
+
+            assertTrue(deletion.await());
+        }
 
         launcher.leftDown("orders", 1);
 

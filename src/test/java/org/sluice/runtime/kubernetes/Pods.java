@@ -1,6 +1,7 @@
 package org.sluice.runtime.kubernetes;
 
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -9,6 +10,8 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import org.sluice.lifecycle.ServiceDefinition;
 
 /**
@@ -69,6 +72,42 @@ final class Pods {
 
     void delete(String name) {
         client.pods().inNamespace(NAMESPACE).withName(name).delete();
+    }
+
+    /**
+     * Watches for the deletion of pod {@code name} from now on: the watch is running when this
+     * returns, so a deletion right after is seen. (Waiting for the pod to be absent only after the
+     * deletion can miss it: the mock server does not replay a deletion made between a waiter's list
+     * and its watch.) Close the result once done.
+     */
+    Deletion deletionOf(String name) {
+        CountDownLatch deleted = new CountDownLatch(1);
+        SharedIndexInformer<Pod> watch = client.pods().inNamespace(NAMESPACE).withName(name).inform(new ResourceEventHandler<Pod>() {
+            @Override
+            public void onAdd(Pod pod) {
+            }
+
+            @Override
+            public void onUpdate(Pod was, Pod now) {
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                deleted.countDown();
+            }
+        });
+        return new Deletion(deleted, watch);
+    }
+
+    record Deletion(CountDownLatch deleted, SharedIndexInformer<Pod> watch) implements AutoCloseable {
+        boolean await() throws InterruptedException {
+            return deleted.await(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            watch.close();
+        }
     }
 
     /** Waits until the pod carries the number of an instance. */
