@@ -32,6 +32,8 @@ class InstalledLaunchersTest {
     private static final Pom POM = Pom.read();
     private static final Path HOST_LAUNCHER = Path.of("packaging/launchers/sluice-host.properties");
     private static final Pattern CEILING = Pattern.compile("-Xmx\\d+[mg]");
+    /** The console's compiler: C1 alone (docs/decisions/0052-the-console-compiles-with-c1-alone.md). */
+    private static final String C1_ALONE = "-XX:TieredStopAtLevel=1";
 
     private static Execution appImage() {
         return POM.executions("package", "jpackage-maven-plugin").stream()
@@ -73,6 +75,13 @@ class InstalledLaunchersTest {
     }
 
     @Test
+    void theConsolesLaunchersCompileWithC1AloneAndTheHostsDoesNot() throws IOException {
+        assertThat(mainOptions()).contains(C1_ALONE);
+        assertThat(Files.readString(DevLauncherTest.SCRIPT)).contains(C1_ALONE);
+        assertThat(hostOptions()).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
+    }
+
+    @Test
     void theHostHasALauncherOfItsOwn() {
         Element launchers = (Element) appImage().configuration().getElementsByTagName("launchers").item(0);
         assertThat(launchers).as("the app image's added launchers").isNotNull();
@@ -89,7 +98,7 @@ class InstalledLaunchersTest {
     void theHostLauncherHasAnExplicitHeapAndOtherwiseTheMainLaunchersOptions() throws IOException {
         List<String> host = hostOptions();
         List<String> expected = new ArrayList<>(mainOptions());
-        expected.removeIf(o -> CEILING.matcher(o).matches());
+        expected.removeIf(o -> CEILING.matcher(o).matches() || o.equals(C1_ALONE));
 
         assertThat(host).noneMatch(o -> CEILING.matcher(o).matches());
         assertThat(host).filteredOn(o -> o.startsWith("-XX:MaxRAMPercentage=")).containsExactly("-XX:MaxRAMPercentage=25");
