@@ -149,19 +149,7 @@ class ServicesViewModelTest {
     @Test
     void aCommandStillBeingSentStaysUntilItIsAnswered() {
         List<Runnable> answers = new ArrayList<>();
-        BackgroundExecutor later = new BackgroundExecutor() {
-            @Override
-            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> onSuccess,
-                                java.util.function.Consumer<Throwable> onFailure) {
-                answers.add(() -> {
-                    try {
-                        onSuccess.accept(work.call());
-                    } catch (Exception e) {
-                        onFailure.accept(e);
-                    }
-                });
-            }
-        };
+        BackgroundExecutor later = answeredLater(answers);
         model = new ServicesViewModel(group, hosts, RULES, english, later, dialogs, notices);
         ServiceRowViewModel row = add("orders", ServiceState.ACTIVE);
         row.holdCommands();
@@ -525,19 +513,7 @@ class ServicesViewModelTest {
     @Test
     void aServiceTheGridAlreadyHasWhenTheHostAnswersIsRevealedThen() {
         List<Runnable> answers = new ArrayList<>();
-        BackgroundExecutor later = new BackgroundExecutor() {
-            @Override
-            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> onSuccess,
-                                java.util.function.Consumer<Throwable> onFailure) {
-                answers.add(() -> {
-                    try {
-                        onSuccess.accept(work.call());
-                    } catch (Exception e) {
-                        onFailure.accept(e);
-                    }
-                });
-            }
-        };
+        BackgroundExecutor later = answeredLater(answers);
         model = new ServicesViewModel(group, hosts, RULES, english, later, dialogs, notices);
         dialogs.newServiceAnswer = form -> {
             form.nameProperty().set("billing");
@@ -879,5 +855,22 @@ class ServicesViewModelTest {
         assertThat(notices.all()).extracting(Notice::text).as("the stop refused, then the restore").endsWith(
                 "branch/orders: branch에 다시 연결하는 중입니다(4초 후 다시 시도). 다시 연결될 때까지 작업은 기다립니다.",
                 "branch/orders: branch에 다시 연결하는 중입니다(4초 후 다시 시도). 다시 연결될 때까지 작업은 기다립니다.");
+    }
+
+    /** An executor that runs each piece of work only when the test runs what it added to {@code answers}. */
+    private static BackgroundExecutor answeredLater(List<Runnable> answers) {
+        return new BackgroundExecutor() {
+            @Override
+            public <T> void run(java.util.concurrent.Callable<T> work, java.util.function.Consumer<T> onSuccess,
+                                java.util.function.Consumer<Throwable> onFailure) {
+                answers.add(() -> {
+                    try {
+                        onSuccess.accept(work.call());
+                    } catch (Exception e) {
+                        onFailure.accept(e);
+                    }
+                });
+            }
+        };
     }
 }

@@ -485,22 +485,7 @@ class KubernetesInstanceLauncherTest {
 
             assertTrue(deletion.await());
         }
-        pods.awaitReplicas("orders", 1);
-        // A free ready pod is not bound to it.
-        CountDownLatch handled = new CountDownLatch(1);
-        launcher.whenPodHandled("orders", pod -> {
-            if ("orders-c".equals(pod.getMetadata().getName())) {
-                handled.countDown();
-            }
-        });
-        pods.ready(definition, "orders-c", "10.0.0.3");
-        assertTrue(handled.await(10, TimeUnit.SECONDS));
-        assertEquals(2, connector.all.size());
-
-        RoleInstance again = launcher.launch(definition, 1, false, recorder);
-        pods.awaitReplicas("orders", 2);
-        again.ready().get(10, TimeUnit.SECONDS);
-        pods.awaitIndex("orders-c", 1);
+        assertInstanceOneKeepsNoRoomUntilLaunchedAgain(definition);
     }
 
     @Test
@@ -521,8 +506,15 @@ class KubernetesInstanceLauncherTest {
 
         launcher.leftDown("orders", 1);
 
+        assertInstanceOneKeepsNoRoomUntilLaunchedAgain(definition);
+    }
+
+    /**
+     * Instance 1, left down, keeps no room in the Deployment and no free ready pod is bound to it;
+     * launched again, it gets its room back and the pod.
+     */
+    private void assertInstanceOneKeepsNoRoomUntilLaunchedAgain(ServiceDefinition definition) throws Exception {
         pods.awaitReplicas("orders", 1);
-        // A free ready pod (the one the Deployment put in place of the killed one) is not bound to it.
         CountDownLatch handled = new CountDownLatch(1);
         launcher.whenPodHandled("orders", pod -> {
             if ("orders-c".equals(pod.getMetadata().getName())) {
