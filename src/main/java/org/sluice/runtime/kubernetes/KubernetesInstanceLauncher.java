@@ -203,9 +203,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         ServicePods.PodInstance instance = pods.want(index, suspended, listener);
         if (wasLeftDown) {
             // The Deployment kept no room for it while it was left down; it has some again.
-            int replicas = pods.replicasFor(definition.units());
-            call("patch", "deployments", () -> deployments().withName(deploymentName(definition.name()))
-                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build()));
+            patchReplicas(definition.name(), pods.replicasFor(definition.units()));
         }
         return instance;
     }
@@ -222,8 +220,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
         int replicas = pods == null ? from : pods.replicasFor(from);
         Deployment deployment = call("get", "deployments", () -> deployments().withName(deploymentName(service)).get());
         if (deployment != null && !Integer.valueOf(replicas).equals(deployment.getSpec().getReplicas())) {
-            call("patch", "deployments", () -> deployments().withName(deploymentName(service))
-                    .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build()));
+            patchReplicas(service, replicas);
         }
         if (pods != null) {
             pods.releaseFrom(from);
@@ -268,9 +265,7 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                         LOG.debug("Pod {} could not be marked to go first: {}", pod, e.getMessage());
                     }
                 }
-                int keep = replicas.getAsInt();
-                call("patch", "deployments", () -> deployments().withName(deploymentName(service))
-                        .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(keep).endSpec().build()));
+                patchReplicas(service, replicas.getAsInt());
                 if (pod != null) {
                     call("delete", "pods", () -> client.pods().inNamespace(settings.namespace()).withName(pod).delete());
                 }
@@ -278,6 +273,12 @@ public final class KubernetesInstanceLauncher implements InstanceLauncher, AutoC
                 LOG.warn("{}: an instance left down could not be taken off Kubernetes (pod {}): {}", service, pod, e.getMessage());
             }
         });
+    }
+
+    /** Sets the replicas of {@code service}'s Deployment, as it is on the cluster now. */
+    private void patchReplicas(String service, int replicas) throws IOException {
+        call("patch", "deployments", () -> deployments().withName(deploymentName(service))
+                .edit(d -> new DeploymentBuilder(d).editSpec().withReplicas(replicas).endSpec().build()));
     }
 
     @Override
