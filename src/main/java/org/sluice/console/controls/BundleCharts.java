@@ -51,8 +51,8 @@ public final class BundleCharts implements IncidentBundle.Charts {
 
     /** @param locale how the time axis says clock times, as the console's lists do; null for the bundle's language */
     public BundleCharts(ResourceBundle bundle, ZoneId zone, java.util.Locale locale, Executor fxThread) {
-        this.locale = locale;
         this.bundle = Objects.requireNonNull(bundle, "bundle");
+        this.locale = locale == null ? ThrottleTilePainter.localeOf(bundle) : locale;
         this.zone = Objects.requireNonNull(zone, "zone");
         this.fxThread = Objects.requireNonNull(fxThread, "fxThread");
     }
@@ -60,8 +60,7 @@ public final class BundleCharts implements IncidentBundle.Charts {
     @Override
     public Optional<byte[]> draw(String service, int index, long fromMs, long toMs, List<Sample> samples, List<ThrottleEpisode> episodes) {
         Canvas canvas = new Canvas(WIDTH, HEIGHT);
-        RecordedChartData data = new RecordedChartData(samples, episodes);
-        (locale == null ? new ThrottleTilePainter(data, bundle, zone) : new ThrottleTilePainter(data, bundle, zone, locale))
+        new ThrottleTilePainter(new RecordedChartData(samples, episodes), bundle, zone, locale)
                 .paintRange(canvas.getGraphicsContext2D(), WIDTH, HEIGHT, Font.font(KEY_FONT_SIZE), ThrottleTile.DEFAULT_PALETTE, fromMs, toMs);
         return Optional.of(PngEncoder.encode(snapshot(canvas)));
     }

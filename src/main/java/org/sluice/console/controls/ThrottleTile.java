@@ -98,7 +98,7 @@ public final class ThrottleTile extends Region {
     private final ResourceBundle bundle;
     private InstanceTileViewModel model;
     private ThrottleTilePainter painter;
-    /** How the time axis says clock times; null for the bundle's language. */
+    /** How the time axis says clock times. */
     private final java.util.Locale locale;
 
     private final Region flash = new Region();
@@ -115,7 +115,7 @@ public final class ThrottleTile extends Region {
     private int draws;
 
     private ThrottleTilePainter painter(InstanceTileViewModel shown) {
-        return locale == null ? new ThrottleTilePainter(shown, bundle, zone) : new ThrottleTilePainter(shown, bundle, zone, locale);
+        return new ThrottleTilePainter(shown, bundle, zone, locale);
     }
 
     /**
@@ -139,7 +139,7 @@ public final class ThrottleTile extends Region {
         this.model = Objects.requireNonNull(model, "model");
         this.zone = Objects.requireNonNull(zone, "zone");
         this.bundle = Objects.requireNonNull(bundle, "bundle");
-        this.locale = locale;
+        this.locale = locale == null ? ThrottleTilePainter.localeOf(bundle) : locale;
         this.painter = painter(model);
         createView();
         initListeners();

@@ -219,7 +219,7 @@ final class ThrottleTilePainter {
     }
 
     /** The language {@code bundle} is in; the base bundle is English. */
-    private static Locale localeOf(ResourceBundle bundle) {
+    static Locale localeOf(ResourceBundle bundle) {
         return bundle.getLocale() == null || bundle.getLocale().getLanguage().isEmpty() ? Locale.ENGLISH : bundle.getLocale();
     }
 
