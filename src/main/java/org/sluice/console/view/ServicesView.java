@@ -91,6 +91,8 @@ public final class ServicesView extends BorderPane {
     private final Map<TableColumn<ServiceRowViewModel, ?>, Double> headerSeen = new IdentityHashMap<>();
     /** Lays the columns out again; null until {@link #fitColumns} has run. */
     private Runnable refit;
+    /** Whether a lay-out is already asked of the next turn of the JavaFX thread: many cells may ask at once. */
+    private boolean refitAsked;
 
     public ServicesView(ServicesViewModel model, HostsViewModel hosts, I18n i18n) {
         this.model = model;
@@ -168,8 +170,8 @@ public final class ServicesView extends BorderPane {
         instances.setCellFactory(c -> {
             FullTextCell<ServiceRowViewModel> cell = new FullTextCell<>(OverrunStyle.ELLIPSIS);
             cell.textTruncatedProperty().addListener((o, was, cut) -> {
-                if (cut && refit != null) {
-                    javafx.application.Platform.runLater(refit);
+                if (cut) {
+                    refitLater();
                 }
             });
             return cell;
@@ -324,7 +326,7 @@ public final class ServicesView extends BorderPane {
             }
             if (comesBack) {
                 // Shown again: their headers are made on the next pulse, and measured then.
-                javafx.application.Platform.runLater(refit);
+                refitLater();
             }
         };
         table.widthProperty().addListener(fit);
@@ -345,6 +347,18 @@ public final class ServicesView extends BorderPane {
             column.visibleProperty().addListener(fit);
         }
         fit.invalidated(null);
+    }
+
+    /** Lays the columns out again in the next turn of the JavaFX thread, once however many ask. */
+    private void refitLater() {
+        if (refit == null || refitAsked) {
+            return;
+        }
+        refitAsked = true;
+        javafx.application.Platform.runLater(() -> {
+            refitAsked = false;
+            refit.run();
+        });
     }
 
     /**
