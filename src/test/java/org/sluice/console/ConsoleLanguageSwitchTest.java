@@ -202,6 +202,30 @@ class ConsoleLanguageSwitchTest {
         assertThat(robot.lookup("#traffic-toggle").queryButton().getText()).isEqualTo("테스트 트래픽 시작");
     }
 
+    @Test
+    void theThrottleEventsAlreadyListedAreSaidAgainInTheLanguageSwitchedTo(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false)
+                && console.session.dashboard().tile("orders#0") != null);
+        long at = System.currentTimeMillis();
+        console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(at,
+                ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        waitUntil(() -> !console.session.dashboard().events().isEmpty());
+        robot.clickOn("#tab-dashboard .tab-label");
+        assertThat(eventLines(robot)).containsExactly(timeOfDay(at, Locale.ENGLISH) + "  orders#0 is throttled: Memory");
+
+        robot.interact(() -> console.session.language(Locale.KOREAN));
+        assertThat(eventLines(robot)).containsExactly(timeOfDay(at, Locale.KOREAN) + "  orders#0 제한됨: 메모리");
+        robot.interact(() -> console.session.language(Locale.ENGLISH));
+        assertThat(eventLines(robot)).containsExactly(timeOfDay(at, Locale.ENGLISH) + "  orders#0 is throttled: Memory");
+    }
+
+    /** The lines the dashboard's throttle events list shows now. */
+    private static List<String> eventLines(FxRobot robot) throws Exception {
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        return ConsoleFixture.onFx(() -> robot.lookup("#throttle-events .list-cell").queryAllAs(javafx.scene.control.ListCell.class)
+                .stream().map(javafx.scene.control.ListCell::getText).filter(t -> t != null && !t.isEmpty()).map(String::valueOf).toList());
+    }
+
     /** The time of day {@code ms} as the status line tells it in {@code locale}. */
     private static String timeOfDay(long ms, Locale locale) {
         return java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(locale)
