@@ -219,6 +219,20 @@ class ConsoleLanguageSwitchTest {
         assertThat(eventLines(robot)).containsExactly(timeOfDay(at, Locale.ENGLISH) + "  orders#0 is throttled: Memory");
     }
 
+    @Test
+    void theErrorBarStaysAcrossALanguageSwitchSaidInTheNewLanguage(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders"));
+        console.fleet.injectFault("orders", org.sluice.lifecycle.Operation.BACKUP);
+        robot.interact(() -> row("orders").command(org.sluice.lifecycle.Operation.BACKUP).execute());
+        waitUntil(() -> console.session.mainView().notifications().isShowing());
+        assertThat(console.session.mainView().notifications().getText()).startsWith("orders: Backup failed: ");
+
+        robot.interact(() -> console.session.language(Locale.KOREAN));
+        assertThat(console.session.mainView().notifications().isShowing()).as("the error bar, still there").isTrue();
+        assertThat(console.session.mainView().notifications().getText()).startsWith("orders: 백업 실패: ");
+        assertThat(robot.lookup("#status").queryLabeled().getText()).startsWith("orders: 백업 실패: ");
+    }
+
     /** The lines the dashboard's throttle events list shows now. */
     private static List<String> eventLines(FxRobot robot) throws Exception {
         org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
