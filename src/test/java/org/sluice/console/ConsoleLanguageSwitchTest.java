@@ -233,6 +233,47 @@ class ConsoleLanguageSwitchTest {
         assertThat(robot.lookup("#status").queryLabeled().getText()).startsWith("orders: 백업 실패: ");
     }
 
+    @Test
+    void in900By600AThrottledServicesBadgeReadsWholeAsItsFiguresWithItsWordsInTheTooltip(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing") && console.session.dashboard().tile("orders#0") != null
+                && row("orders").lastOperationProperty().get() != null);
+        console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
+                ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        waitUntil(() -> row("orders").stateSummaryProperty().get().mark() != org.sluice.console.viewmodel.StateSummary.Mark.NONE);
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        try {
+            for (Locale locale : List.of(Locale.ENGLISH, Locale.KOREAN)) {
+                robot.interact(() -> console.session.language(locale));
+                TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+                try {
+                    org.testfx.util.WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS, () -> table.getWidth() > 0
+                            && table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum()
+                            <= table.getWidth() - table.snappedLeftInset() - table.snappedRightInset());
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // Said by the assertions that follow.
+                }
+                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+                javafx.scene.control.Label badge = ConsoleFixture.onFx(() -> (javafx.scene.control.Label) robot.lookup((javafx.scene.Node n) ->
+                        n instanceof org.sluice.console.controls.StateCell<?> cell && cell.getTableRow() != null
+                                && cell.getTableRow().getItem() == row("orders")).queryAs(org.sluice.console.controls.StateCell.class)
+                        .getGraphic().lookup(".state-badge"));
+                String words = row("orders").stateSummaryProperty().get().badge();
+                assertThat(ConsoleFixture.onFx(() -> cut(badge))).as("the badge in %s: %s", locale, ConsoleFixture.onFx(() -> shown(badge)))
+                        .isFalse();
+                assertThat(ConsoleFixture.onFx(() -> badge.getTooltip().getText())).isEqualTo(words);
+                assertThat(ConsoleFixture.onFx(badge::getText)).as("in %s", locale).isIn(words, "1/1");
+            }
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
+    }
+
     /** The lines the dashboard's throttle events list shows now. */
     private static List<String> eventLines(FxRobot robot) throws Exception {
         org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
