@@ -226,8 +226,13 @@ class ConsoleLanguageSwitchTest {
         robot.interact(() -> row("orders").command(org.sluice.lifecycle.Operation.BACKUP).execute());
         waitUntil(() -> console.session.mainView().notifications().isShowing());
         assertThat(console.session.mainView().notifications().getText()).startsWith("orders: Backup failed: ");
+        // Long after it came: an error stays while the bar shows it, across the switch too.
+        console.noticeClock.advance(java.time.Duration.ofMinutes(10));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
 
         robot.interact(() -> console.session.language(Locale.KOREAN));
+        console.noticeClock.advance(java.time.Duration.ofSeconds(1));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         assertThat(console.session.mainView().notifications().isShowing()).as("the error bar, still there").isTrue();
         assertThat(console.session.mainView().notifications().getText()).startsWith("orders: 백업 실패: ");
         assertThat(robot.lookup("#status").queryLabeled().getText()).startsWith("orders: 백업 실패: ");
