@@ -265,15 +265,15 @@ manage() {
     machine
     # The host's side of the polls warms up too, as on a host whose administrators poll all day and
     # come and go: POLL_WARM_S (120) s of polls from wrk in POLL_WARM_ROUNDS (4) rounds, each with
-    # new connections as each pair's pollers have, and the door's warm-up in the last WARM_S (60) s:
-    # beside the polls, 20 s left the door still compiling through the first two pairs (1.0-1.4 s
-    # of JIT in an 8 s half, load 22-29).
-    # Without it the compiler was still at the polls' code in every window with polls: code run
-    # once a poll reached C2 only after 5,000 to 10,000 polls (more while the door's code waits for
-    # the same compiler), a minute or more at 100 a second, and each pair's new connections (100 TLS
-    # handshakes, then 100 closes) took branches the compiled code had not seen, which sent it back
-    # to be compiled again (docs/perf.md, "Polls and the compiler"). Polling faster to get there
-    # sooner did not work on the shared machine: at ten times the rate the host fell seconds behind.
+    # new connections as each pair's pollers have. Without it the compiler was still at the polls'
+    # code in every window with polls: code run once a poll reached C2 only after 5,000 to 10,000
+    # polls (more while the door's code waits for the same compiler), a minute or more at 100 a
+    # second, and each pair's new connections (100 TLS handshakes, then 100 closes) took branches
+    # the compiled code had not seen, which sent it back to be compiled again (docs/perf.md, "Polls
+    # and the compiler"). Polling faster to get there sooner did not work on the shared machine: at
+    # ten times the rate the host fell seconds behind. The door warms up in the last WARM_S (60) s:
+    # beside the polls, 20 s left it still compiling through the first two pairs (1.0-1.4 s of JIT
+    # in an 8 s half, load 22-29). POLL_WARM_S=0 WARM_S=20 is the bench as it was before.
     local poll_warm=${POLL_WARM_S:-120} poll_rounds=${POLL_WARM_ROUNDS:-4} door_warm=${WARM_S:-60} warm_pollers=
     if (( poll_warm > 0 )); then
       ( for round in $(seq 1 "$poll_rounds"); do
