@@ -29,7 +29,8 @@
 # `mvn verify`: it takes about a minute.
 set -euo pipefail
 
-say() { printf '%s\n' "$*"; }
+START=$SECONDS
+say() { case "$1" in "== "*) printf '[%3ds] %s\n' "$((SECONDS - START))" "$*" ;; *) printf '%s\n' "$*" ;; esac; }
 fail() { printf 'check-contents: FAILED: %s\n' "$*" >&2; exit 1; }
 
 ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -69,7 +70,7 @@ cleanup() {
       tail -n 25 "$log" >&2
     done
   fi
-  if [ -n "${KEEP:-}" ]; then say "kept $WORK"; else rm -rf "$WORK"; fi
+  if [ -n "${KEEP:-}" ]; then say "kept $WORK"; else chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"; fi
   exit "$status"
 }
 trap cleanup EXIT
@@ -248,7 +249,11 @@ if [ -n "${KEYS_FILE:-}" ]; then
   printf '{"issuer":"owner","primary":"%s","secondary":"%s"}' "$(head -c 32 /dev/urandom | base64)" "$(head -c 32 /dev/urandom | base64)" > "$KEYS_FILE"
   chmod 440 "$KEYS_FILE"
 fi
+# The image's files are root's, and its root file system read-only: the host and the instance may
+# write only to the data volume and /tmp.
+chmod -R a-w "$ROOT/opt" "$ROOT/etc"
 say "   java … SluiceMain host ${HOST_ARGS[*]}"
+say "   (the image's /opt and /etc read-only; writable: $(in_root /tmp) and the data folder)"
 (cd "$ROOT/tmp" && HOME="$ROOT/tmp" JAVA_HOME="$ROOT/opt/sluice/runtime" exec "${HOST_ENTRY[@]}" "${HOST_ARGS[@]}") > "$WORK/host.log" 2>&1 &
 HOST_PID=$!
 PIDS+=("$HOST_PID")
@@ -265,6 +270,11 @@ ctl host > "$WORK/ctl-host.out" 2>&1 || fail "sluice ctl host got no answer from
 curl -sfk "https://127.0.0.1:$MANAGE_PORT/api/v1/health" > /dev/null || fail "GET /api/v1/health (the StatefulSet's probes) did not answer 2xx"
 say "   ok: the management API answers GET /api/v1/health and sluice ctl host:"
 sed 's/^/      /' "$WORK/ctl-host.out"
+# The runtime keeps the en and ko locales (--include-locales): Sluice's Korean messages and formats.
+"$JAVA" -Duser.language=ko -Duser.country=KR -cp "$ROOT/opt/sluice/lib/*" org.sluice.cli.SluiceMain ctl --data "$DATA" host \
+  > "$WORK/ctl-host-ko.out" 2>&1 || fail "sluice ctl host in Korean failed: $(cat "$WORK/ctl-host-ko.out")"
+cmp -s "$WORK/ctl-host.out" "$WORK/ctl-host-ko.out" && fail "sluice ctl host answered in English under the Korean locale"
+say "   ok: in the ko locale: $(head -n 1 "$WORK/ctl-host-ko.out")"
 
 # ------------------------------------------------------------------ a service on the engine
 
@@ -370,4 +380,8 @@ grep -E '"level" *: *"(ERROR)"' "$WORK/host.log" > "$WORK/host-errors.out" && fa
 cluster rbac "$REQUESTS" "$MANIFESTS/20-role.yaml" > "$WORK/rbac.out" 2>&1 || fail "$(cat "$WORK/rbac.out")"
 say "   ok: $(cat "$WORK/rbac.out")"
 
-say "check-contents: every check held."
+# The JVM's own warnings (a module or native access missing shows here first).
+if grep -h '^WARNING' "$WORK/host.log" "$WORK/instance.log" > "$WORK/jvm-warnings.out"; then
+  fail "the host or the instance printed JVM warnings: $(head -n 3 "$WORK/jvm-warnings.out")"
+fi
+say "check-contents: every check held, in $((SECONDS - START)) s."

@@ -245,7 +245,7 @@ public final class MockCluster {
     }
 
     /** The grants a request needs: group/resource[/subresource] and verb, as KubernetesManifestsTest writes them. */
-    static String grantOf(String method, String pathAndQuery) {
+    public static String grantOf(String method, String pathAndQuery) {
         String path = pathAndQuery.split("\\?", 2)[0];
         String query = pathAndQuery.contains("?") ? pathAndQuery.substring(pathAndQuery.indexOf('?') + 1) : "";
         List<String> parts = new ArrayList<>(List.of(path.replaceFirst("^/", "").split("/")));
@@ -280,7 +280,7 @@ public final class MockCluster {
     }
 
     /** The grants of {@code role}, written as {@link #grantOf} writes a request's. */
-    static Set<String> grantsOf(Role role) {
+    public static Set<String> grantsOf(Role role) {
         Set<String> grants = new TreeSet<>();
         for (PolicyRule rule : role.getRules()) {
             for (String group : rule.getApiGroups()) {
