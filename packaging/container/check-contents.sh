@@ -7,26 +7,29 @@
 # It reproduces packaging/container/Dockerfile's steps under a temporary folder that stands for the
 # image's root: jlink with the Dockerfile's JLINK_MODULES and options, from the JDK 25 at hand
 # (JAVA_HOME, else /usr/lib/jvm/temurin-25*); the COPY of target/sluice.jar and target/libs/ and the
-# Dockerfile's own `rm -f` of the console's jars. Then it runs, on that runtime and those jars, the
-# two ENTRYPOINTs as Kubernetes would:
+# Dockerfile's own `rm -f` of the console's jars. The image's /opt and /etc are then read-only.
+# On that runtime and those jars it runs the two ENTRYPOINTs as Kubernetes would:
 #   - the host: the host target's ENTRYPOINT with the arguments of packaging/kubernetes/30-statefulset.yaml
 #     (--engine kubernetes), against fabric8's mock API server (CRUD, HTTPS), with a certificate and
 #     keys made here in place of the Secrets; `sluice ctl` (same runtime and jars) reads its health,
-#     creates a service and sees the Deployment, ConfigMap and Secret made;
-#   - the instance: the instance target's ENTRYPOINT with the arguments and JAVA_TOOL_OPTIONS of that
-#     Deployment's pod template, its definition and token from the ConfigMap and the Secret; the
-#     script plays the kubelet: once the instance listens, it reports the pod ready at its address.
-#     The host follows it and opens its gate; a message through the host's front door is delivered.
-# Finally the service is stopped and deleted, and every request the host made to the API server is
-# checked against packaging/kubernetes/20-role.yaml.
+#     in English and Korean, and creates a service, whose Deployment, ConfigMap and Secret must appear;
+#   - the instance: the instance target's ENTRYPOINT with the arguments, the token and the
+#     JAVA_TOOL_OPTIONS of that Deployment's pod template and its definition from the ConfigMap.
+#     The script plays the kubelet: once the instance's protocol port takes a TCP connection (the
+#     pod's readiness probe), it reports the pod ready at its address, and the host binds it.
+# Then: the instance protocol refuses a request without the token and streams events with it; a
+# message through the host's front door is delivered; suspend shuts the instance's gate and resume
+# opens it; stop ends the instance with status 0; delete removes the service. Last, every request
+# the host made to the API server must be one packaging/kubernetes/20-role.yaml grants, and neither
+# JVM may have printed a warning.
 #
 # What differs from a cluster, and only that: paths are under the temporary root; the instance
 # binds a loopback address of its own (127.x.y.z, port as given) instead of 0.0.0.0; the host's
 # management API listens on 127.0.0.1 and its front door on a free port (on every address, as the
 # StatefulSet says: the host lets pods reach the door only so), which --door-url names on
-# 127.0.0.1; the host is given --kubeconfig for the mock server instead of its service account. The mock server runs on the build's JDK (it is the cluster, not
-# the image). Exits 0 when everything held, non-zero with the reason otherwise. Not part of
-# `mvn verify`: it takes about a minute.
+# 127.0.0.1; the host is given --kubeconfig for the mock server instead of its service account.
+# The mock server runs on the build's JDK (it is the cluster, not the image). Exits 0 when everything held, non-zero with the reason otherwise. Not part of
+# `mvn verify`: it takes one to five minutes. KEEP=1 keeps the temporary folder and its logs.
 set -euo pipefail
 
 START=$SECONDS
@@ -253,8 +256,12 @@ fi
 # write only to the data volume and /tmp.
 chmod -R a-w "$ROOT/opt" "$ROOT/etc"
 say "   java … SluiceMain host ${HOST_ARGS[*]}"
-say "   (the image's /opt and /etc read-only; writable: $(in_root /tmp) and the data folder)"
-(cd "$ROOT/tmp" && HOME="$ROOT/tmp" JAVA_HOME="$ROOT/opt/sluice/runtime" exec "${HOST_ENTRY[@]}" "${HOST_ARGS[@]}") > "$WORK/host.log" 2>&1 &
+say "   (the image's /opt and /etc read-only; writable: $(in_root /tmp) and the data folder; user.home does not exist)"
+# The image's user 10001 has the home /nonexistent (useradd in the base stage), which the JVM takes
+# as user.home whatever HOME says: here, a folder that does not exist either.
+IMAGE_USER_HOME="-Duser.home=$ROOT/nonexistent"
+(cd "$ROOT/tmp" && HOME="$ROOT/tmp" JAVA_HOME="$ROOT/opt/sluice/runtime" JAVA_TOOL_OPTIONS="$IMAGE_USER_HOME" \
+  exec "${HOST_ENTRY[@]}" "${HOST_ARGS[@]}") > "$WORK/host.log" 2>&1 &
 HOST_PID=$!
 PIDS+=("$HOST_PID")
 
@@ -321,7 +328,7 @@ done
 mkdir -p "${WORK_FOLDER:-$ROOT/tmp/work}" "$OUTBOX"
 TOKEN=$(cat "$POD_FOLDER/token")
 (cd "$ROOT/tmp" && HOME="$ROOT/tmp" JAVA_HOME="$ROOT/opt/sluice/runtime" SLUICE_SERVICE="$SERVICE" \
-  SLUICE_INSTANCE_TOKEN="$TOKEN" JAVA_TOOL_OPTIONS="$(cat "$POD_FOLDER/java-tool-options")" \
+  SLUICE_INSTANCE_TOKEN="$TOKEN" JAVA_TOOL_OPTIONS="$(cat "$POD_FOLDER/java-tool-options") $IMAGE_USER_HOME" \
   exec "${INSTANCE_ENTRY[@]}" "${INSTANCE_ARGS[@]}") > "$WORK/instance.log" 2>&1 &
 INSTANCE_PID=$!
 PIDS+=("$INSTANCE_PID")
@@ -380,6 +387,7 @@ grep -E '"level" *: *"(ERROR)"' "$WORK/host.log" > "$WORK/host-errors.out" && fa
 cluster rbac "$REQUESTS" "$MANIFESTS/20-role.yaml" > "$WORK/rbac.out" 2>&1 || fail "$(cat "$WORK/rbac.out")"
 say "   ok: $(cat "$WORK/rbac.out")"
 
+[ -e "$ROOT/nonexistent" ] && fail "something made the image user's home, $ROOT/nonexistent, which is not writable in the image"
 # The JVM's own warnings (a module or native access missing shows here first).
 if grep -h '^WARNING' "$WORK/host.log" "$WORK/instance.log" > "$WORK/jvm-warnings.out"; then
   fail "the host or the instance printed JVM warnings: $(head -n 3 "$WORK/jvm-warnings.out")"
