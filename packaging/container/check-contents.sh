@@ -38,13 +38,15 @@ fail() { printf 'check-contents: FAILED: %s\n' "$*" >&2; exit 1; }
 
 ROOT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$ROOT_DIR"
-DOCKERFILE=packaging/container/Dockerfile
+# DOCKERFILE may name another Dockerfile, to try a change to it.
+DOCKERFILE=${DOCKERFILE:-packaging/container/Dockerfile}
 MANIFESTS=packaging/kubernetes
 SERVICE=imagecheck
 
 [ -f target/sluice.jar ] && [ -d target/libs ] || fail "target/sluice.jar and target/libs/ are missing: run 'mvn -B -DskipTests package' first"
 [ -d target/test-classes/org/sluice/packaging ] || fail "target/test-classes is missing: run 'mvn -B -DskipTests package' first (it compiles the tests, which hold the mock API server)"
 command -v curl >/dev/null || fail "curl is needed"
+[ "${BASH_VERSINFO[0]}" -ge 4 ] || fail "bash 4 or later is needed (the script is written for Linux, as the images are)"
 
 # The JDK that jlinks: the Dockerfile's is Temurin 25.
 JDK=${JAVA_HOME:-}
