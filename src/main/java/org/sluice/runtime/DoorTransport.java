@@ -3,6 +3,9 @@ package org.sluice.runtime;
 import java.util.Locale;
 import java.util.concurrent.ThreadFactory;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
@@ -62,6 +65,57 @@ record DoorTransport(String name, String why) {
     private static void withoutUnsafe() {
         if (System.getProperty(NETTY_NO_UNSAFE) == null) {
             System.setProperty(NETTY_NO_UNSAFE, "true");
+        }
+    }
+
+    /**
+     * The system property that says where the door's codecs write what they send: {@code direct}
+     * (the default) or {@code heap}, to compare the two.
+     */
+    static final String BUFFERS = "sluice.door.buffers";
+
+    /**
+     * The buffers the door's channels take: Netty's pooled direct buffers, which it hands to the
+     * socket as they are, without {@code Unsafe} (decision NNNN). With {@value #BUFFERS}{@code =heap},
+     * Netty's default without {@code Unsafe}: direct for what is read, heap for what the codecs
+     * write, copied into a direct buffer on its way out.
+     */
+    static ByteBufAllocator allocator() {
+        return Buffers.ALLOCATOR;
+    }
+
+    /** {@code direct} or {@code heap}: what {@link #allocator()} gives the codecs. */
+    static String buffers() {
+        return Buffers.ALLOCATOR == PooledByteBufAllocator.DEFAULT ? "heap" : "direct";
+    }
+
+    private static final class Buffers {
+        static final ByteBufAllocator ALLOCATOR = "heap".equals(System.getProperty(BUFFERS))
+                ? PooledByteBufAllocator.DEFAULT : new DirectFirst();
+    }
+
+    /**
+     * Netty's pooled allocator, giving direct buffers where a codec asks for any buffer. Netty's
+     * own "prefer direct" counts only with {@code Unsafe}, which the door goes without.
+     */
+    private static final class DirectFirst extends PooledByteBufAllocator {
+        DirectFirst() {
+            super(true);
+        }
+
+        @Override
+        public ByteBuf buffer() {
+            return directBuffer();
+        }
+
+        @Override
+        public ByteBuf buffer(int initialCapacity) {
+            return directBuffer(initialCapacity);
+        }
+
+        @Override
+        public ByteBuf buffer(int initialCapacity, int maxCapacity) {
+            return directBuffer(initialCapacity, maxCapacity);
         }
     }
 

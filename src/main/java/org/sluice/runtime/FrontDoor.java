@@ -178,6 +178,7 @@ public final class FrontDoor implements AutoCloseable {
         ChannelFuture bound = new ServerBootstrap().group(loops).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, DoorTransport.allocator())
                 // Read when the connection is ready for its next request, not whenever bytes come.
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -203,7 +204,7 @@ public final class FrontDoor implements AutoCloseable {
         door.listening = bound.channel();
         host.addListener(door.addressesGone);
         LOG.info("Front door open on http://{}:{}/services/", door.address().getHostString(), door.port());
-        LOG.info("Front door transport: {}", transport);
+        LOG.info("Front door transport: {}, {} buffers", transport, DoorTransport.buffers());
         return door;
     }
 

@@ -196,6 +196,7 @@ final class InstanceLinks {
         Link link = new Link(address);
         ChannelFuture connecting = new Bootstrap().group(loop).channel(transport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, DoorTransport.allocator())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -104,7 +104,8 @@ class FrontDoorTest {
             assertThat(another.transport().name()).isEqualTo(toldNio || !Epoll.isAvailable() ? "nio" : "epoll");
             assertThat(another.transport().why()).isNotBlank();
             assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
-                    .contains("Front door transport: " + another.transport().name() + " (" + another.transport().why() + ")");
+                    .anySatisfy(line -> assertThat(line).startsWith(
+                            "Front door transport: " + another.transport().name() + " (" + another.transport().why() + "), "));
         } finally {
             for (AutoCloseable c : closing) {
                 c.close();
@@ -141,6 +142,20 @@ class FrontDoorTest {
             } else {
                 System.setProperty(DoorTransport.PROPERTY, before);
             }
+        }
+    }
+
+    @Test
+    void theDoorsCodecsWriteIntoDirectBuffersUnlessToldHeap() {
+        assumeFalse("heap".equals(System.getProperty(DoorTransport.BUFFERS)));
+
+        // Handed to the socket as they are, not copied into a direct buffer first.
+        io.netty.buffer.ByteBuf written = DoorTransport.allocator().buffer(256);
+        try {
+            assertThat(written.isDirect()).isTrue();
+            assertThat(DoorTransport.buffers()).isEqualTo("direct");
+        } finally {
+            written.release();
         }
     }
 
