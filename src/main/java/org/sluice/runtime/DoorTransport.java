@@ -90,6 +90,10 @@ record DoorTransport(String name, String why) {
     }
 
     private static final class Buffers {
+        static {
+            withoutUnsafe();
+        }
+
         static final ByteBufAllocator ALLOCATOR = "heap".equals(System.getProperty(BUFFERS))
                 ? PooledByteBufAllocator.DEFAULT : new DirectFirst();
     }
