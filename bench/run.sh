@@ -171,7 +171,7 @@ forward() {
     done
     echo "outbox files: $(find "$data/outbox/" -name '*.msg' | wc -l)"
   } 2>&1 | tee "$out/forward.log" | grep -E 'RESULT|^date|outbox'
-  grep -h 'Front door transport' "$data/host.err" | sed 's/^/door: /' | tee -a "$out/forward.log"
+  grep -h 'Front door transport' "$data/host.err" | sed 's/^/door: /' | tee -a "$out/forward.log" || true
   kill "$host"; wait "$host" || true
 }
 
