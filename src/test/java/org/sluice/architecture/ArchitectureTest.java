@@ -73,10 +73,10 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyTheFrontDoorKnowsNetty = noClasses()
-            .that().haveNameNotMatching("org\\.sluice\\.runtime\\.(FrontDoor|DoorConnection|InstanceLinks)(\\$.*)?")
+            .that().haveNameNotMatching("org\\.sluice\\.runtime\\.(FrontDoor|DoorConnection|InstanceLinks|DoorTransport)(\\$.*)?")
             .should().dependOnClassesThat().resideInAPackage("io.netty..")
-            .because("the front door is Sluice's one event-loop server (decision 0034); the rest of the host and the "
-                    + "instances keep the JDK's server");
+            .because("the front door is Sluice's one event-loop server (decision 0034; DoorTransport picks its epoll or NIO "
+                    + "loops); the rest of the host and the instances keep the JDK's server");
 
     @ArchTest
     static final ArchRule theIncidentBundleIsGatheredThroughTheFleetAlone = noClasses()
