@@ -11,14 +11,9 @@
 # DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/, CONSOLE_JVM (the console's JVM options in startup, live, footprint, flap
 # and traffic; by default the dev launcher's, -Xmx384m, see docs/decisions/0029-console-heap-ceiling.md; CONSOLE_JVM= for the
 # JVM's own sizing), OUTBOX_TMPFS=1 (the bench service of forward, metrics and manage delivers into a fresh folder under
-<<<<<<< HEAD
-# /dev/shm instead of the data folder, so that the disk's own pace is left out), HOST_JVM (JVM options for the `sluice host` of
-# forward, stalled, manage, listener and metrics, e.g. a flight recording; none by default).
-=======
-# /dev/shm instead of the data folder, so that the disk's own pace is left out), HOST_JVM (more JVM options for the host
-# of forward, metrics and manage, e.g. HOST_JVM=-Dsluice.door.transport=nio; the host always gets --enable-native-access
-# as its launchers give it).
->>>>>>> epoll
+# /dev/shm instead of the data folder, so that the disk's own pace is left out), HOST_JVM (more JVM options for the
+# `sluice host` of forward, stalled, manage, listener and metrics, e.g. a flight recording or
+# HOST_JVM=-Dsluice.door.transport=nio; the host always gets --enable-native-access as its launchers give it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -121,11 +116,7 @@ bench_host() {
   fi
   printf '{"services":[{"name":"bench","units":%s,"validate":"json","destination":"dir:%s/outbox"}]}' "$units" "$data" > "$data/defs.json"
   # shellcheck disable=SC2206
-<<<<<<< HEAD
-  local host_jvm=(${HOST_JVM:-})
-=======
   local host_jvm=(--enable-native-access=ALL-UNNAMED ${HOST_JVM:-})
->>>>>>> epoll
   java "${host_jvm[@]}" -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --manage 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
   host_pid=$!
   for _ in $(seq 1 240); do
