@@ -452,6 +452,9 @@ metrics() {
 # renderer cost more than twice as much for that alone (docs/perf.md, "What a flapping tile costs the renderer").
 # FLAP_NOTIFICATIONS=false runs it with the throttle notification off (-Dbench.notifications=false), into
 # flap-5000-notifications-off.log, so that the notification's cost is the difference of two runs.
+# Each window's "RESULT FX-thread CPU per pulse" line gives the JavaFX thread's CPU time per pulse, the
+# pulses that carried one of the flapping instance's changes apart from the others (docs/perf.md,
+# "A flapping instance's own pulses"): unlike the pulses' times, it moves little with other load.
 flap() {
   local prefs; prefs=$(mktemp -d /tmp/sluice-bench-prefs.XXXXXX)
   local notifications=${FLAP_NOTIFICATIONS:-true} log=$out/flap-5000.log

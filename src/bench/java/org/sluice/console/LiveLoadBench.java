@@ -62,6 +62,16 @@ public final class LiveLoadBench {
     private static final List<Double> FLASH_MS = Collections.synchronizedList(new ArrayList<>());
     /** Crossings of instances whose tiles were out of view, so not drawn: not timed (decision 0032). */
     private static final java.util.concurrent.atomic.AtomicLong OUT_OF_VIEW = new java.util.concurrent.atomic.AtomicLong();
+    /** The flapping instance's changes of state that arrived since the last pulse began, from the fleet's thread. */
+    private static final java.util.concurrent.atomic.AtomicInteger FLIPS_ARRIVED = new java.util.concurrent.atomic.AtomicInteger();
+    /** Set while a window is measured: the JavaFX thread's CPU per pulse goes to one of the two lists. */
+    private static volatile boolean measuringPulseCpu;
+    private static final List<Double> FLIP_PULSE_CPU_MS = Collections.synchronizedList(new ArrayList<>());
+    private static final List<Double> OTHER_PULSE_CPU_MS = Collections.synchronizedList(new ArrayList<>());
+    private static final List<Double> FLIP_PULSE_ANIMATION_MS = Collections.synchronizedList(new ArrayList<>());
+    private static long pulseCpuStart = -1;
+    private static long pulseCpuBeforeLayout = -1;
+    private static boolean pulseHasFlip;
 
     private LiveLoadBench() {
     }
@@ -77,6 +87,12 @@ public final class LiveLoadBench {
         int gridS = arg(args, 7, 60);
         int flapS = arg(args, 8, 0);
         fleet = new SyntheticFleet(services, instances, changes, crossingEveryMs);
+        fleet.subscribe(event -> {
+            if (event instanceof org.sluice.fleet.FleetEvent.ThrottleChanged changed && changed.service().equals("svc-00000")
+                    && changed.index() == 0) {
+                FLIPS_ARRIVED.incrementAndGet();
+            }
+        });
         // Before the toolkit starts, or JavaFX does not write its pulse events.
         pulses = PulsePhaseRecorder.start();
 
@@ -157,12 +173,46 @@ public final class LiveLoadBench {
         Scene scene = new Scene(session.view(), 1400, 860);
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
         scene.addPostLayoutPulseListener(LiveLoadBench::checkFlashes);
+        scene.addPostLayoutPulseListener(LiveLoadBench::endPulseCpu);
+        scene.addPreLayoutPulseListener(() -> pulseCpuBeforeLayout = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
+        // Started before the session's own timer, so that it runs first in each pulse.
+        new javafx.animation.AnimationTimer() {
+            @Override
+            public void handle(long now) {
+                startPulseCpu();
+            }
+        }.start();
         stage.setScene(scene);
         stage.show();
         // -Dbench.notifications=false runs without the throttle notification, to tell its cost from the rest.
         session.throttleNotifications(Boolean.parseBoolean(System.getProperty("bench.notifications", "true")));
         session.start();
         session.mainView().tabs().getSelectionModel().select(1);
+    }
+
+    /**
+     * The JavaFX thread's CPU time from the start of a pulse's animations (where the console applies
+     * the fleet's events) to the end of its layout: the work of the pulse on that thread, less the
+     * copy to the render graph, and little moved by other load on the machine, unlike the pulse's
+     * wall-clock time. A pulse in which the flapping instance's change of state arrived is a flip pulse.
+     */
+    private static void startPulseCpu() {
+        pulseHasFlip = FLIPS_ARRIVED.getAndSet(0) > 0;
+        pulseCpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+    }
+
+    private static void endPulseCpu() {
+        if (pulseCpuStart < 0) {
+            return;
+        }
+        double ms = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - pulseCpuStart) / 1e6;
+        pulseCpuStart = -1;
+        if (measuringPulseCpu) {
+            (pulseHasFlip ? FLIP_PULSE_CPU_MS : OTHER_PULSE_CPU_MS).add(ms);
+            if (pulseHasFlip && pulseCpuBeforeLayout >= 0) {
+                FLIP_PULSE_ANIMATION_MS.add(ms - (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - pulseCpuBeforeLayout) / 1e6);
+            }
+        }
     }
 
     /** After each pulse's layout: every crossing whose tile now flashes is drawn in this pulse's frame. */
@@ -203,7 +253,12 @@ public final class LiveLoadBench {
         long fx0 = threads.getThreadCpuTime(fxThread);
         long r0 = renderer < 0 ? 0 : threads.getThreadCpuTime(renderer);
         long p0 = os.getProcessCpuTime();
+        FLIP_PULSE_CPU_MS.clear();
+        FLIP_PULSE_ANIMATION_MS.clear();
+        OTHER_PULSE_CPU_MS.clear();
+        measuringPulseCpu = true;
         sleepS(seconds);
+        measuringPulseCpu = false;
         long wall = System.nanoTime() - wall0;
         long fx = threads.getThreadCpuTime(fxThread) - fx0;
         long r = renderer < 0 ? 0 : threads.getThreadCpuTime(renderer) - r0;
@@ -215,6 +270,9 @@ public final class LiveLoadBench {
                 100.0 * r / wall, 100.0 * p / wall, 100.0 * p / wall / os.getAvailableProcessors(), os.getAvailableProcessors());
         if (seconds > 0) {
             System.out.println("RESULT jfr pulse " + name + " " + pulses.window(from, to).summary());
+            System.out.println("RESULT FX-thread CPU per pulse, animations to layout, " + name + ": pulses with a flip ms "
+                    + Stats.summary(new ArrayList<>(FLIP_PULSE_CPU_MS)) + " (of which before CSS and layout "
+                    + Stats.summary(new ArrayList<>(FLIP_PULSE_ANIMATION_MS)) + "); other pulses ms " + Stats.summary(new ArrayList<>(OTHER_PULSE_CPU_MS)));
         }
     }
 

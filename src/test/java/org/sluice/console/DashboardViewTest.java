@@ -206,4 +206,61 @@ class DashboardViewTest {
         robot.interact(() -> console.session.dashboardView().pulse(System.currentTimeMillis()));
         assertThat(onFx(cut::drawCount)).as("drawn once its charts show").isGreaterThan(cutDrawn);
     }
+
+    /** One change of svc001#0's throttle state, Normal to Throttled or back, as one pulse's events. */
+    private void flip(FxRobot robot, boolean entering) {
+        ThrottleTransition transition = entering
+                ? new ThrottleTransition(System.currentTimeMillis(), ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.CONCURRENCY),
+                        Optional.empty())
+                : new ThrottleTransition(System.currentTimeMillis(), ThrottleState.THROTTLED, ThrottleState.NORMAL, Set.of(), Optional.empty());
+        robot.interact(() -> console.session.dashboard().apply(List.of(new FleetEvent.ThrottleChanged(service(1), 0, transition))));
+    }
+
+    private static List<javafx.scene.control.ListCell<?>> eventCells(FxRobot robot) {
+        return robot.from(robot.lookup("#throttle-events").<Node>query()).lookup(".list-cell").queryAll().stream()
+                .<javafx.scene.control.ListCell<?>>map(n -> (javafx.scene.control.ListCell<?>) n).filter(c -> !c.isEmpty()).toList();
+    }
+
+    /**
+     * A flapping instance adds an event at the top of the list at each change, and every event
+     * below moves down a cell, Throttled where Normal was and back. Each cell then takes the colour
+     * of its new event by a pseudo-class, not by a change of its style classes, which would make
+     * JavaFX match the cell against every rule of the stylesheets again (issue 12: the cells of the
+     * list cost the most of a flapping instance's frames).
+     */
+    @Test
+    void theEventsListsCellsFollowTheirEventsColourWithoutBeingStyledAnew(FxRobot robot) throws Exception {
+        robot.clickOn("#tab-dashboard .tab-label");
+        for (int i = 0; i < 8; i++) {
+            flip(robot, i % 2 == 0);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        waitUntil(() -> onFx(() -> eventCells(robot).size() >= 3));
+        List<javafx.scene.control.ListCell<?>> cells = onFx(() -> eventCells(robot));
+        int[] styleClassChanges = {0};
+        onFx(() -> {
+            cells.forEach(c -> c.getStyleClass().addListener((javafx.collections.ListChangeListener<String>) change -> styleClassChanges[0]++));
+            return null;
+        });
+
+        flip(robot, true);
+        WaitForAsyncUtils.waitForFxEvents();
+        flip(robot, false);
+        WaitForAsyncUtils.waitForFxEvents();
+
+        assertThat(styleClassChanges[0]).as("changes of the cells' style classes over two new events").isZero();
+        onFx(() -> {
+            java.util.Set<javafx.scene.paint.Paint> throttled = new java.util.HashSet<>();
+            java.util.Set<javafx.scene.paint.Paint> normal = new java.util.HashSet<>();
+            for (javafx.scene.control.ListCell<?> cell : eventCells(robot)) {
+                boolean entered = ((org.sluice.console.viewmodel.ThrottleEvent) cell.getItem()).entered();
+                assertThat(cell.getText()).as("the event's words").contains(entered ? "is throttled" : "is normal again");
+                (entered ? throttled : normal).add(cell.getTextFill());
+            }
+            assertThat(throttled).as("one colour for the events into Throttled").hasSize(1);
+            assertThat(normal).as("one colour for the events back to Normal").hasSize(1);
+            assertThat(throttled).as("not the colour of the events back to Normal").doesNotContainAnyElementsOf(normal);
+            return null;
+        });
+    }
 }

@@ -48,6 +48,9 @@ import org.sluice.console.viewmodel.TrafficViewModel;
 public final class DashboardView extends BorderPane {
     /** AtlantaFX draws a text field with this pseudo-class in the theme's danger colour. */
     private static final PseudoClass INVALID = PseudoClass.getPseudoClass("danger");
+    /** The events list's cells: an event into Throttled, and one back to Normal. */
+    private static final PseudoClass EVENT_THROTTLED = PseudoClass.getPseudoClass("event-throttled");
+    private static final PseudoClass EVENT_NORMAL = PseudoClass.getPseudoClass("event-normal");
     private final DashboardViewModel model;
     private final HostsViewModel hosts;
     private final TrafficViewModel traffic;
@@ -141,16 +144,16 @@ public final class DashboardView extends BorderPane {
                     .ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(i18n.locale())
                     .withZone(java.time.ZoneId.systemDefault());
 
+            // Pseudo-classes, not style classes: each new event moves every event below it down a cell,
+            // and a cell whose style classes change is matched against every rule of the stylesheets
+            // again, where a pseudo-class only picks among the rules it already has (issue 12).
             @Override
             protected void updateItem(ThrottleEvent item, boolean empty) {
                 super.updateItem(item, empty);
-                getStyleClass().removeAll("event-throttled", "event-normal");
-                if (empty || item == null) {
-                    setText(null);
-                    return;
-                }
-                setText(time.format(java.time.Instant.ofEpochMilli(item.timeMs())) + "  " + i18n.say(item.words()));
-                getStyleClass().add(item.entered() ? "event-throttled" : "event-normal");
+                boolean shown = !empty && item != null;
+                pseudoClassStateChanged(EVENT_THROTTLED, shown && item.entered());
+                pseudoClassStateChanged(EVENT_NORMAL, shown && !item.entered());
+                setText(shown ? time.format(java.time.Instant.ofEpochMilli(item.timeMs())) + "  " + i18n.say(item.words()) : null);
             }
         });
         VBox side = new VBox(detailBar, detail, eventsTitle, events);
