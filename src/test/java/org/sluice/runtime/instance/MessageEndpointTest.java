@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -98,6 +102,41 @@ class MessageEndpointTest {
         assertThat(delivered.statusCode()).isEqualTo(200);
         assertThat(delivered.body()).startsWith("{\"messageId\":\"").endsWith("\",\"instance\":0}");
         assertThat(deliveredBy).singleElement().asString().startsWith("instance-http-");
+    }
+
+    @Test
+    void aThrottledInstanceAnswersBusyWhileEveryWorkerThreadIsTaken() throws Exception {
+        // More followers of the event stream than the endpoint has worker threads for one core
+        // (250): a refusal must not wait for a thread that is never freed.
+        endpoint = MessageEndpoint.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+        endpoint.serve(new MessageHandler(0, gate, monitor, MessagePipeline.create(Validation.JSON, Optional.empty(), (id, m) -> { }),
+                new DeliveryProblems(clock, new ProtocolWriter(new PrintWriter(OutputStream.nullOutputStream())))));
+        endpoint.serveProtocol(new ProtocolHandler("token", new EventFeed()));
+        List<Socket> followers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                Socket follower = new Socket(InetAddress.getLoopbackAddress(), endpoint.port());
+                followers.add(follower);
+                follower.getOutputStream().write(("GET /protocol/events HTTP/1.1\r\nHost: instance\r\n"
+                        + "Authorization: Bearer token\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            throttle();
+
+            HttpResponse<String> refused = post().get(10, TimeUnit.SECONDS);
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).isEqualTo("Server is busy. Please try again.");
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            for (Socket follower : followers) {
+                follower.setSoTimeout(10_000);
+                String status = new String(follower.getInputStream().readNBytes(15), StandardCharsets.US_ASCII);
+                assertThat(status).as("each follower's stream begins").isEqualTo("HTTP/1.1 200 OK");
+            }
+        } finally {
+            for (Socket follower : followers) {
+                follower.close();
+            }
+        }
     }
 
     @Test
