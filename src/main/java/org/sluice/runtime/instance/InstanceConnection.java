@@ -278,7 +278,9 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
             body.readBytes(bytes);
             dropBody();
         }
-        admission.holdBytes(bytes.length);
+        if (admission != null) {
+            admission.holdBytes(bytes.length);
+        }
         try {
             endpoint.workers().execute(() -> {
                 MessageHandler.Outcome outcome;
