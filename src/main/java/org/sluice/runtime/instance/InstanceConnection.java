@@ -92,6 +92,8 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
     private InstanceMonitor.Admission admission;
     private boolean tooLarge;
     private long decidedNanos;
+    /** {@link System#nanoTime()} when the first bytes of the request now arriving were read. */
+    private long arrivedAt;
     private boolean keepAlive;
     private boolean malformed;
     private ByteBuf body;
@@ -471,6 +473,7 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         long decided = decidedNanos;
+        long arrived = arrivedAt;
         ChannelFuture writing = ctx.writeAndFlush(response);
         if (!writing.isDone()) {
             ScheduledFuture<?> limit = ctx.executor().schedule(() -> {
@@ -485,7 +488,7 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
         writing.addListener((ChannelFutureListener) done -> {
             MessageEndpoint.Timing timing = endpoint.timing();
             if (timing != null && done.isSuccess()) {
-                timing.answered(answer.status(), decided, dispatched, System.nanoTime());
+                timing.answered(answer.status(), decided, arrived, dispatched, System.nanoTime());
             }
             if (written != null) {
                 written.run();
@@ -531,6 +534,7 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
 
     private void receiving(ChannelHandlerContext ctx) {
         phase = Phase.RECEIVING;
+        arrivedAt = System.nanoTime();
         arm(ctx, requestTime);
     }
 

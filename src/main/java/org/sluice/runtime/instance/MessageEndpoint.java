@@ -60,10 +60,11 @@ final class MessageEndpoint implements AutoCloseable {
         /**
          * @param status       the answer's status
          * @param decideNanos  how long the message's checks took, when its headers came (0 for other requests)
+         * @param arrivedAt    {@link System#nanoTime()} when the loop read the request's first bytes
          * @param dispatchedAt {@link System#nanoTime()} when the loop had the whole request
          * @param writtenAt    {@link System#nanoTime()} when the answer's write completed
          */
-        void answered(int status, long decideNanos, long dispatchedAt, long writtenAt);
+        void answered(int status, long decideNanos, long arrivedAt, long dispatchedAt, long writtenAt);
     }
 
     private final EventLoopGroup loops;
