@@ -201,6 +201,13 @@ final class MessageEndpoint implements AutoCloseable {
         }
     }
 
+    /** Returns once every loop has done what was handed to it before (for tests). */
+    void settle() {
+        for (io.netty.util.concurrent.EventExecutor loop : loops) {
+            loop.submit(() -> { }).syncUninterruptibly();
+        }
+    }
+
     /** Where the endpoint listens. */
     InetSocketAddress address() {
         return (InetSocketAddress) listening.localAddress();
