@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A follower of a networked instance's event stream that does not read, on the endpoint's loop. */
+/** A networked instance's protocol on the endpoint's loops: a follower that does not read, and commands refused on the loop. */
 @Timeout(60)
 class EventStreamFollowerTest {
     private final EventFeed feed = new EventFeed();
@@ -57,6 +57,30 @@ class EventStreamFollowerTest {
             }
             assertThat(n).as("the stream ended: the follower was cut off").isEqualTo(-1);
             assertThat(read).as("bytes the follower got of the %d lines", published).isLessThan(published * 2000L / 2);
+        }
+    }
+
+    @Test
+    void aCommandBeforeReadyIsAnsweredConflictAndOneWithoutTheTokenUnauthorized() throws Exception {
+        endpoint = MessageEndpoint.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+        endpoint.serveProtocol(new ProtocolHandler("token", feed));
+        try (Socket host = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            host.setSoTimeout(10_000);
+            host.getOutputStream().write(("POST /protocol/suspend HTTP/1.1\r\nHost: instance\r\nAuthorization: Bearer token\r\n"
+                    + "Content-Length: 0\r\n\r\n"
+                    + "POST /protocol/suspend HTTP/1.1\r\nHost: instance\r\nAuthorization: Bearer other\r\n"
+                    + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String answers = new String(host.getInputStream().readNBytes(1), StandardCharsets.US_ASCII);
+            byte[] rest = new byte[4096];
+            StringBuilder text = new StringBuilder(answers);
+            while (!text.toString().contains("Bearer TOKEN")) {
+                int n = host.getInputStream().read(rest);
+                assertThat(n).isPositive();
+                text.append(new String(rest, 0, n, StandardCharsets.US_ASCII));
+            }
+            assertThat(text.toString()).startsWith("HTTP/1.1 409 ")
+                    .contains("the instance is not ready yet; send suspend once it has said it is ready")
+                    .contains("HTTP/1.1 401 ").containsIgnoringCase("www-authenticate: Bearer");
         }
     }
 }
