@@ -11,7 +11,8 @@
 # DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/, CONSOLE_JVM (the console's JVM options in startup, live, footprint, flap
 # and traffic; by default the dev launcher's, -Xmx384m, see docs/decisions/0029-console-heap-ceiling.md; CONSOLE_JVM= for the
 # JVM's own sizing), OUTBOX_TMPFS=1 (the bench service of forward, metrics and manage delivers into a fresh folder under
-# /dev/shm instead of the data folder, so that the disk's own pace is left out).
+# /dev/shm instead of the data folder, so that the disk's own pace is left out), HOST_JVM (JVM options for the `sluice host` of
+# forward, stalled, manage, listener and metrics, e.g. a flight recording; none by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -113,7 +114,9 @@ bench_host() {
     ln -s "$shm" "$data/outbox"
   fi
   printf '{"services":[{"name":"bench","units":%s,"validate":"json","destination":"dir:%s/outbox"}]}' "$units" "$data" > "$data/defs.json"
-  java -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --manage 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
+  # shellcheck disable=SC2206
+  local host_jvm=(${HOST_JVM:-})
+  java "${host_jvm[@]}" -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --manage 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
   host_pid=$!
   for _ in $(seq 1 240); do
     if grep -q 'bench: Create succeeded' "$data/host.out" 2>/dev/null; then break; fi
@@ -260,12 +263,40 @@ manage() {
   printf 'wrk.headers["Authorization"] = "Basic %s"\nfunction delay()\n  return 1000\nend\n' "$basic" > "$data/poll.lua"
   {
     machine
+    # The host's side of the polls warms up too, as on a host whose administrators poll all day and
+    # come and go: POLL_WARM_S (120) s of polls from wrk in POLL_WARM_ROUNDS (4) rounds, each with
+    # new connections as each pair's pollers have. Without it the compiler was still at the polls'
+    # code in every window with polls: code run once a poll reached C2 only after 5,000 to 10,000
+    # polls (more while the door's code waits for the same compiler), a minute or more at 100 a
+    # second, and each pair's new connections (100 TLS handshakes, then 100 closes) took branches
+    # the compiled code had not seen, which sent it back to be compiled again (docs/perf.md, "Polls
+    # and the compiler"). Polling faster to get there sooner did not work on the shared machine: at
+    # ten times the rate the host fell seconds behind. The door warms up in the last WARM_S (60) s:
+    # beside the polls, 20 s left it still compiling through the first two pairs (1.0-1.4 s of JIT
+    # in an 8 s half, load 22-29). POLL_WARM_S=0 WARM_S=20 is the bench as it was before.
+    local poll_warm=${POLL_WARM_S:-120} poll_rounds=${POLL_WARM_ROUNDS:-4} door_warm=${WARM_S:-60} warm_pollers=
+    if (( poll_warm > 0 )); then
+      ( for round in $(seq 1 "$poll_rounds"); do
+          wrk -t1 -c"${ADMINS:-100}" -d"$((poll_warm / poll_rounds))s" --timeout 10s -s "$data/poll.lua" \
+            "$url/api/v1/services" > "$data/wrk-poll-warm-$round.txt"
+        done ) &
+      warm_pollers=$!
+      if (( poll_warm > door_warm )); then sleep $((poll_warm - door_warm)); fi
+    fi
     # As in metrics: the door reaches its pace only after a while (the compiler took 2.1 s of the
     # first alone half after a 3 s warm-up, and the pair's ratio was 2.7).
-    wrk -t2 -c16 -d"${WARM_S:-20}s" -s "$data/post.lua" "$door" > /dev/null
+    wrk -t2 -c16 -d"${door_warm}s" -s "$data/post.lua" "$door" > /dev/null
+    if [[ -n $warm_pollers ]]; then
+      wait "$warm_pollers"
+      echo "warm-up: ${ADMINS:-100} administrators for ${poll_warm} s in ${poll_rounds} rounds," \
+        "$(cat "$data"/wrk-poll-warm-*.txt | grep -E 'requests in' | awk '{n += $1} END {print n}') answers," \
+        "non-2xx $(cat "$data"/wrk-poll-warm-*.txt | grep -E 'Non-2xx' | awk '{n += $NF} END {print n + 0}')"
+    fi
     for pair in $(seq 1 "${PAIRS:-3}"); do
       cpu_snap "$host" "$data/cpu-alone-0.json"
+      local alone_from; alone_from=$(date -u +%T.%3N)
       wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/alone.txt"
+      local alone_to; alone_to=$(date -u +%T.%3N)
       cpu_snap "$host" "$data/cpu-alone-1.json"
       # POLLERS_NICE=19 runs the pollers' JVM at the lowest priority, so that on one machine it takes
       # only what the door leaves: the figure then charges the door for the host's side of the
@@ -288,12 +319,16 @@ manage() {
       local pollers=$!
       sleep 3
       cpu_snap "$host" "$data/cpu-polled-0.json"
+      local polled_from; polled_from=$(date -u +%T.%3N)
       wrk -t2 -c16 -d"${seconds}s" -s "$data/post.lua" "$door" > "$data/polled.txt"
+      local polled_to; polled_to=$(date -u +%T.%3N)
       cpu_snap "$host" "$data/cpu-polled-1.json"
       wait "$pollers"
       local a b
       a=$(grep -E 'Requests/sec' "$data/alone.txt" | awk '{print $2}')
       b=$(grep -E 'Requests/sec' "$data/polled.txt" | awk '{print $2}')
+      # When each window ran (UTC), to find it in a flight recording of the host (HOST_JVM).
+      echo "windows pair $pair: alone $alone_from-$alone_to, polled $polled_from-$polled_to"
       echo "RESULT manage pair $pair: door alone $a msg/s, with ${ADMINS:-100} administrators polling $b msg/s, ratio $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}'); $(grep RESULT "$data/poll.txt")"
       # The polls' cost by the host's threads: the polls made while the door ran are taken as their
       # share of all the pollers made (each administrator asks once a second, so they are spread evenly).

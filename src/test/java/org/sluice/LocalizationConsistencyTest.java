@@ -144,8 +144,9 @@ class LocalizationConsistencyTest {
                 .filter(key -> korean.getProperty(key).codePoints()
                         .noneMatch(c -> Character.UnicodeScript.of(c) == Character.UnicodeScript.HANGUL))
                 .collect(Collectors.toCollection(TreeSet::new));
-        // A few entries are the same in both languages: headings made of symbols, or a line that is only a name.
-        assertThat(notHangul).as("entries not written in Hangul").hasSizeLessThanOrEqualTo(4);
+        // A few entries are the same in both languages: headings made of symbols, a line that is only a
+        // name, or figures alone (the grid's badge in a narrow State column, "1/2").
+        assertThat(notHangul).as("entries not written in Hangul").hasSizeLessThanOrEqualTo(6);
     }
 
     @ParameterizedTest

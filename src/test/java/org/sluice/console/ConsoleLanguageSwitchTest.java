@@ -202,6 +202,90 @@ class ConsoleLanguageSwitchTest {
         assertThat(robot.lookup("#traffic-toggle").queryButton().getText()).isEqualTo("테스트 트래픽 시작");
     }
 
+    @Test
+    void theThrottleEventsAlreadyListedAreSaidAgainInTheLanguageSwitchedTo(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false)
+                && console.session.dashboard().tile("orders#0") != null);
+        long at = System.currentTimeMillis();
+        console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(at,
+                ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        waitUntil(() -> !console.session.dashboard().events().isEmpty());
+        robot.clickOn("#tab-dashboard .tab-label");
+        assertThat(eventLines(robot)).containsExactly(timeOfDay(at, Locale.ENGLISH) + "  orders#0 is throttled: Memory");
+
+        robot.interact(() -> console.session.language(Locale.KOREAN));
+        assertThat(eventLines(robot)).containsExactly(timeOfDay(at, Locale.KOREAN) + "  orders#0 제한됨: 메모리");
+        robot.interact(() -> console.session.language(Locale.ENGLISH));
+        assertThat(eventLines(robot)).containsExactly(timeOfDay(at, Locale.ENGLISH) + "  orders#0 is throttled: Memory");
+    }
+
+    @Test
+    void theErrorBarStaysAcrossALanguageSwitchSaidInTheNewLanguage(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders"));
+        console.fleet.injectFault("orders", org.sluice.lifecycle.Operation.BACKUP);
+        robot.interact(() -> row("orders").command(org.sluice.lifecycle.Operation.BACKUP).execute());
+        waitUntil(() -> console.session.mainView().notifications().isShowing());
+        assertThat(console.session.mainView().notifications().getText()).startsWith("orders: Backup failed: ");
+        // Long after it came: an error stays while the bar shows it, across the switch too.
+        console.noticeClock.advance(java.time.Duration.ofMinutes(10));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+
+        robot.interact(() -> console.session.language(Locale.KOREAN));
+        console.noticeClock.advance(java.time.Duration.ofSeconds(1));
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        assertThat(console.session.mainView().notifications().isShowing()).as("the error bar, still there").isTrue();
+        assertThat(console.session.mainView().notifications().getText()).startsWith("orders: 백업 실패: ");
+        assertThat(robot.lookup("#status").queryLabeled().getText()).startsWith("orders: 백업 실패: ");
+    }
+
+    @Test
+    void in900By600AThrottledServicesBadgeReadsWholeAsItsFiguresWithItsWordsInTheTooltip(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing") && console.session.dashboard().tile("orders#0") != null
+                && row("orders").lastOperationProperty().get() != null);
+        console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
+                ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
+        waitUntil(() -> row("orders").stateSummaryProperty().get().mark() != org.sluice.console.viewmodel.StateSummary.Mark.NONE);
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        try {
+            for (Locale locale : List.of(Locale.ENGLISH, Locale.KOREAN)) {
+                robot.interact(() -> console.session.language(locale));
+                TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+                try {
+                    org.testfx.util.WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS, () -> table.getWidth() > 0
+                            && table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum()
+                            <= table.getWidth() - table.snappedLeftInset() - table.snappedRightInset());
+                } catch (java.util.concurrent.TimeoutException notYet) {
+                    // Said by the assertions that follow.
+                }
+                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+                javafx.scene.control.Label badge = ConsoleFixture.onFx(() -> (javafx.scene.control.Label) robot.lookup((javafx.scene.Node n) ->
+                        n instanceof org.sluice.console.controls.StateCell<?> cell && cell.getTableRow() != null
+                                && cell.getTableRow().getItem() == row("orders")).queryAs(org.sluice.console.controls.StateCell.class)
+                        .getGraphic().lookup(".state-badge"));
+                String words = row("orders").stateSummaryProperty().get().badge();
+                assertThat(ConsoleFixture.onFx(() -> cut(badge))).as("the badge in %s: %s", locale, ConsoleFixture.onFx(() -> shown(badge)))
+                        .isFalse();
+                assertThat(ConsoleFixture.onFx(() -> badge.getTooltip().getText())).isEqualTo(words);
+                assertThat(ConsoleFixture.onFx(badge::getText)).as("in %s", locale).isIn(words, "1/1");
+            }
+        } finally {
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
+    }
+
+    /** The lines the dashboard's throttle events list shows now. */
+    private static List<String> eventLines(FxRobot robot) throws Exception {
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        return ConsoleFixture.onFx(() -> robot.lookup("#throttle-events .list-cell").queryAllAs(javafx.scene.control.ListCell.class)
+                .stream().map(javafx.scene.control.ListCell::getText).filter(t -> t != null && !t.isEmpty()).map(String::valueOf).toList());
+    }
+
     /** The time of day {@code ms} as the status line tells it in {@code locale}. */
     private static String timeOfDay(long ms, Locale locale) {
         return java.time.format.DateTimeFormatter.ofLocalizedTime(java.time.format.FormatStyle.MEDIUM).withLocale(locale)

@@ -477,7 +477,7 @@ class ConsoleViewTest {
         waitUntil(() -> tile.getPseudoClassStates().contains(PseudoClass.getPseudoClass("flashing")));
         assertThat(tile.getPseudoClassStates()).contains(PseudoClass.getPseudoClass("throttled"));
         assertThat(console.session.dashboard().events()).first()
-                .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: Memory"));
+                .satisfies(e -> assertThat(new org.sluice.console.viewmodel.I18n(Locale.ENGLISH).say(e.words())).isEqualTo("orders#0 is throttled: Memory"));
         assertThat(row("orders").throttledProperty().get()).isEqualTo(1);
     }
 
@@ -529,7 +529,7 @@ class ConsoleViewTest {
                 .isSameAs(onFx(() -> console.session.mainView().getScene()));
         assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent())).isNull();
         assertThat(console.session.dashboard().events()).first()
-                .satisfies(e -> assertThat(e.text()).isEqualTo("orders#0 is throttled: Messages in process"));
+                .satisfies(e -> assertThat(new org.sluice.console.viewmodel.I18n(Locale.ENGLISH).say(e.words())).isEqualTo("orders#0 is throttled: Messages in process"));
 
         robot.clickOn("#tab-dashboard .tab-label");
         assertThat(onFx(() -> console.session.mainView().tabs().getTabs().get(1).getContent()))

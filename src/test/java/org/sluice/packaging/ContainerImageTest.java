@@ -102,6 +102,34 @@ class ContainerImageTest {
     }
 
     /**
+     * packaging/container/check-contents.sh reproduces the image by reading this file: the
+     * runtime stage's JLINK_MODULES and its one jlink, the jars stage's COPYs and its one
+     * {@code rm -f}, and each target's ENTRYPOINT. A change the script cannot read fails here, in
+     * {@code mvn verify}, rather than when the script is next run.
+     */
+    @Test
+    void theDockerfileKeepsTheShapeTheContentsCheckReads() {
+        Stage runtime = DOCKERFILE.stage("runtime");
+        assertThat(runtime.argDefault("JLINK_MODULES")).isPresent();
+        assertThat(runtime.all("RUN")).filteredOn(run -> run.arguments().startsWith("jlink ")).singleElement()
+                .satisfies(run -> assertThat(run.arguments()).contains("\"${JLINK_MODULES}\"").doesNotContain("'"));
+
+        Stage jars = DOCKERFILE.stage("jars");
+        assertThat(jars.all("COPY")).isNotEmpty().allSatisfy(copy -> assertThat(copy.arguments().split("\\s+")).hasSize(2));
+        assertThat(jars.all("RUN")).singleElement().satisfies(run -> {
+            assertThat(run.arguments()).startsWith("rm -f ");
+            assertThat(run.arguments().substring("rm -f ".length()).strip().split("\\s+"))
+                    .allSatisfy(path -> assertThat(path).startsWith("/opt/sluice/lib/"));
+        });
+
+        for (String target : TARGETS) {
+            String entrypoint = DOCKERFILE.inherited(DOCKERFILE.stage(target), "ENTRYPOINT").orElseThrow().arguments();
+            assertThat(entrypoint).as("%s's ENTRYPOINT: plain strings, no escapes", target).doesNotContain("\\");
+        }
+        assertThat(Path.of("packaging/container/check-contents.sh")).exists();
+    }
+
+    /**
      * The options in {@code arguments} that {@code subcommand} does not have, leaving out
      * {@code pending}: options that other work is adding and files here already use.
      */

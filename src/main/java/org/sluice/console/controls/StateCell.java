@@ -9,6 +9,7 @@ import javafx.scene.control.TableCell;
 import javafx.scene.control.Tooltip;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Region;
+import javafx.scene.text.Text;
 
 import org.kordamp.ikonli.javafx.FontIcon;
 import org.sluice.console.viewmodel.StateSummary;
@@ -17,8 +18,10 @@ import org.sluice.lifecycle.ServiceState;
 /**
  * A service's state in the grid: icon, colour and label, with a spinning indicator while an
  * operation runs, and a badge when role instances are throttled (red) or flapping (amber), such
- * as "1 of 2 throttled": a service can be Active and still refuse messages. Its nodes are made
- * once; {@code updateItem} only changes their content, and their style classes only when they differ.
+ * as "1 of 2 throttled": a service can be Active and still refuse messages. In a column too
+ * narrow for the badge's words beside the state's, the badge says its figures alone ("1/2"), and
+ * its tooltip the words. Its nodes are made once; {@code updateItem} only changes their content,
+ * and their style classes only when they differ.
  */
 public final class StateCell<S> extends TableCell<S, StateSummary> {
     private static final String[] STATE_CLASSES = {"state-ok", "state-off", "state-paused", "state-failed", "state-busy"};
@@ -33,6 +36,10 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
     /** The badge's tooltip, made the first time the cell shows a badge: most rows never have one. */
     private Tooltip badgeTip;
     private final HBox box = new HBox(6, icon, text, progress, badge);
+    /** What the cell shows while it has a badge; null while it has none. */
+    private StateSummary marked;
+    /** Measures the badge's words in its font, whichever form it shows. */
+    private final Text measure = new Text();
 
     public StateCell(Function<ServiceState, String> label) {
         this.label = label;
@@ -67,11 +74,12 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
         boolean marked = summary.mark() != StateSummary.Mark.NONE;
         badge.setVisible(marked);
         badge.setManaged(marked);
+        this.marked = marked ? summary : null;
         if (!marked) {
             styleClass(badge, BADGE_CLASSES, null);
         } else {
             boolean flapping = summary.mark() == StateSummary.Mark.FLAPPING;
-            badge.setText(summary.badge());
+            fitBadge();
             if (badgeTip == null) {
                 badgeTip = new Tooltip();
                 badge.setTooltip(badgeTip);
@@ -81,6 +89,36 @@ public final class StateCell<S> extends TableCell<S, StateSummary> {
             badgeIcon.setIconCode((flapping ? Icons.FLAPPING : Icons.THROTTLED).ikon());
         }
         setGraphic(box);
+    }
+
+    @Override
+    protected void layoutChildren() {
+        // Before the box is laid out: the badge's form follows the room the cell has now.
+        fitBadge();
+        super.layoutChildren();
+    }
+
+    /** The badge's words when they fit beside the state's in the cell's width, else its figures. */
+    private void fitBadge() {
+        if (marked == null) {
+            return;
+        }
+        double room = getWidth() - snappedLeftInset() - snappedRightInset() - box.snappedLeftInset() - box.snappedRightInset()
+                - icon.prefWidth(-1) - box.getSpacing() - text.prefWidth(-1) - box.getSpacing()
+                - (progress.isManaged() ? progress.prefWidth(-1) + box.getSpacing() : 0);
+        // Before the cell has a width, the words: the first layout decides.
+        String wanted = getWidth() <= 0 || badgeWidth(marked.badge()) <= room ? marked.badge() : marked.compact();
+        if (!wanted.equals(badge.getText())) {
+            badge.setText(wanted);
+        }
+    }
+
+    /** How wide the badge is with {@code words}: its icon, the gap, the words in its font and its padding. */
+    private double badgeWidth(String words) {
+        measure.setFont(badge.getFont());
+        measure.setText(words);
+        return Math.ceil(measure.getLayoutBounds().getWidth()) + badge.getGraphicTextGap() + badgeIcon.prefWidth(-1)
+                + badge.snappedLeftInset() + badge.snappedRightInset();
     }
 
     /**

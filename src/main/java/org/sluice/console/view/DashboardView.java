@@ -149,7 +149,7 @@ public final class DashboardView extends BorderPane {
                     setText(null);
                     return;
                 }
-                setText(time.format(java.time.Instant.ofEpochMilli(item.timeMs())) + "  " + item.text());
+                setText(time.format(java.time.Instant.ofEpochMilli(item.timeMs())) + "  " + i18n.say(item.words()));
                 getStyleClass().add(item.entered() ? "event-throttled" : "event-normal");
             }
         });

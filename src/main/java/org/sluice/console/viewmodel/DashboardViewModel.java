@@ -51,7 +51,7 @@ public final class DashboardViewModel {
         this.i18n = i18n;
         this.clock = clock;
         this.notice = new ThrottleNoticeViewModel(i18n, clock, flapping::contains, key -> selected.set(byKey.get(key)));
-        // The events already listed stay as they were said; the badges speak the new language.
+        // The badges speak the new language; the events list says its lines in it as it shows them.
         i18n.localeProperty().addListener((o, was, now) -> tiles.forEach(InstanceTileViewModel::relabel));
     }
 
@@ -156,7 +156,7 @@ public final class DashboardViewModel {
                 ? Phrase.of("dashboard.event.throttled", tile.key(), tile.causesWords())
                 : Phrase.of("dashboard.event.normal", tile.key());
         String text = i18n.say(said);
-        ThrottleEvent event = new ThrottleEvent(transition.timeMs(), tile.key(), entered, text);
+        ThrottleEvent event = new ThrottleEvent(transition.timeMs(), tile.key(), entered, said);
         events.add(0, event);
         if (events.size() > MAX_EVENTS) {
             events.remove(MAX_EVENTS, events.size());

@@ -3,8 +3,6 @@ package org.sluice.console.viewmodel;
 import java.net.URI;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -167,7 +165,7 @@ public final class HostViewModel {
 
     /**
      * What the operator reads while the host's engine is unavailable: which engine, since when and
-     * why, e.g. "branch: Kubernetes engine unavailable since 14:02 — …"; empty while it is available.
+     * why, e.g. "branch: Kubernetes engine unavailable since 2:02 PM — …"; empty while it is available.
      */
     public ReadOnlyStringProperty engineNoticeProperty() {
         return engineNotice.getReadOnlyProperty();
@@ -304,16 +302,16 @@ public final class HostViewModel {
         };
     }
 
-    /** A time of the day the engine was last heard of, e.g. 14:02; with its date when it was another day. */
-    private String since(long sinceMs) {
+    /**
+     * A time of the day the engine was last heard of, said in the locale's clock ("2:02 PM",
+     * "오후 2:02"); with its date when it was another day.
+     */
+    private Phrase.ClockTime since(long sinceMs) {
         ZoneId zone = ZoneId.systemDefault();
-        ZonedDateTime since = Instant.ofEpochMilli(sinceMs).atZone(zone);
-        boolean sameDay = since.toLocalDate().equals(Instant.ofEpochMilli(engineHeardMs).atZone(zone).toLocalDate());
-        return (sameDay ? SINCE_TIME : SINCE_DATE_TIME).format(since);
+        boolean sameDay = Instant.ofEpochMilli(sinceMs).atZone(zone).toLocalDate()
+                .equals(Instant.ofEpochMilli(engineHeardMs).atZone(zone).toLocalDate());
+        return sameDay ? Phrase.time(sinceMs) : Phrase.dateTime(sinceMs);
     }
-
-    private static final DateTimeFormatter SINCE_TIME = DateTimeFormatter.ofPattern("HH:mm");
-    private static final DateTimeFormatter SINCE_DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     /** Whole seconds until the next try, rounded up; empty once the try is under way. */
     private OptionalLong secondsToRetry() {

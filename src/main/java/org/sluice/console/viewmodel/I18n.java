@@ -1,6 +1,10 @@
 package org.sluice.console.viewmodel;
 
 import java.text.MessageFormat;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
 import java.util.Locale;
 import java.util.MissingResourceException;
 import java.util.Objects;
@@ -98,6 +102,12 @@ public final class I18n {
     private Object sayArgument(Object argument) {
         if (argument instanceof Phrase word) {
             return say(word);
+        }
+        if (argument instanceof Phrase.ClockTime time) {
+            DateTimeFormatter format = time.withDate()
+                    ? DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
+                    : DateTimeFormatter.ofLocalizedTime(FormatStyle.SHORT);
+            return format.withLocale(locale()).format(Instant.ofEpochMilli(time.epochMs()).atZone(ZoneId.systemDefault()));
         }
         if (argument instanceof Phrase.Joined joined) {
             StringJoiner said = new StringJoiner(joined.separator());

@@ -65,8 +65,16 @@ public final class InstanceLogViewModel {
     private boolean older;
     private boolean passedOver;
     private boolean startedAgain;
-    /** Says the status again when the language changes; held here, as the console's words hold it weakly. */
-    private final ChangeListener<Locale> sayAgain = (o, was, now) -> updateStatus();
+    /**
+     * The "started again" marks among the lines, by identity: a line the instance wrote with the
+     * same words is not one of them.
+     */
+    private final java.util.Set<String> marks = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    /** Says the marks and the status again when the language changes; held here, as the console's words hold it weakly. */
+    private final ChangeListener<Locale> sayAgain = (o, was, now) -> {
+        sayMarksAgain();
+        updateStatus();
+    };
 
     public InstanceLogViewModel(Fleet fleet, BackgroundExecutor executor, I18n i18n) {
         this.fleet = fleet;
@@ -135,6 +143,7 @@ public final class InstanceLogViewModel {
     private void restart() {
         generation++;
         lines.clear();
+        marks.clear();
         offset = -1;
         seenRun = InstanceLog.UNKNOWN_RUN;
         lastReadMs = Long.MIN_VALUE / 2;
@@ -220,9 +229,8 @@ public final class InstanceLogViewModel {
         if (log.restarted() && read) {
             startedAgain = true;
             fresh.addAll(linesOf(answer.rest()));
-            // A marker line is said once, in the language of when the instance started again: lines
-            // already listed stay as they are after a language switch, like the log's own lines.
-            fresh.add(i18n.get("log.startedAgain"));
+            // The console's mark among the log's own lines, said again when the language changes.
+            fresh.add(mark());
         }
         fresh.addAll(linesOf(log));
         if (log.skipped()) {
@@ -235,6 +243,7 @@ public final class InstanceLogViewModel {
         if (!fresh.isEmpty()) {
             lines.addAll(fresh);
             if (lines.size() > MAX_LINES) {
+                lines.subList(0, lines.size() - MAX_LINES).forEach(marks::remove);
                 lines.remove(0, lines.size() - MAX_LINES);
                 older = true;
             }
@@ -245,6 +254,28 @@ public final class InstanceLogViewModel {
         error = null;
         previousKept.set(log.previousKept());
         updateStatus();
+    }
+
+    /** A new "started again" mark in the language now: a string of its own, told from the log's lines by identity. */
+    private String mark() {
+        String mark = new String(i18n.get("log.startedAgain"));
+        marks.add(mark);
+        return mark;
+    }
+
+    /** Replaces each mark listed with one in the language now. */
+    private void sayMarksAgain() {
+        if (marks.isEmpty()) {
+            return;
+        }
+        java.util.Set<String> before = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        before.addAll(marks);
+        marks.clear();
+        for (int i = 0; i < lines.size(); i++) {
+            if (before.contains(lines.get(i))) {
+                lines.set(i, mark());
+            }
+        }
     }
 
     private void updateStatus() {

@@ -9,7 +9,8 @@ import java.util.List;
  * its arguments ({@link I18n#say}). An argument that is itself a phrase (an operation's or a
  * state's name) is said in that language too; other arguments (names, numbers, a host's own
  * reason) are given as they are. A phrase without a key is a text said as it is. A list of words
- * is an argument too ({@link Joined}): each said in that language, with a separator between.
+ * is an argument too ({@link Joined}): each said in that language, with a separator between. A
+ * time of day is an argument ({@link ClockTime}) said in that language's own clock.
  *
  * @param key       the message key, or {@code null} for a text said as it is
  * @param arguments the key's arguments, or the text alone
@@ -44,5 +45,22 @@ public record Phrase(String key, List<Object> arguments) {
         public Joined {
             words = List.copyOf(words);
         }
+    }
+
+    /** A time of day, said in the clock of the language of then: "2:02 PM", "오후 2:02". */
+    public static ClockTime time(long epochMs) {
+        return new ClockTime(epochMs, false);
+    }
+
+    /** A time of another day, said with its date in the way of the language of then: "Dec 2, 2026, 7:49 PM". */
+    public static ClockTime dateTime(long epochMs) {
+        return new ClockTime(epochMs, true);
+    }
+
+    /**
+     * A moment as an argument of a phrase, said in the language of then in the system's time
+     * zone: the locale's short time, with its medium date before it when {@code withDate}.
+     */
+    public record ClockTime(long epochMs, boolean withDate) {
     }
 }

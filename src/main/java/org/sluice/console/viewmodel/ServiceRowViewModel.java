@@ -363,16 +363,21 @@ public final class ServiceRowViewModel {
         StateSummary.Mark mark = steady > 0 ? StateSummary.Mark.THROTTLED
                 : flapping > 0 ? StateSummary.Mark.FLAPPING : StateSummary.Mark.NONE;
         String badge;
+        String compact;
         if (steady > 0 && flapping > 0) {
             badge = i18n.get("services.badge.throttledAndFlapping", steady, running, flapping);
+            compact = i18n.get("services.badge.compactAndFlapping", steady, running, flapping);
         } else if (steady > 0) {
             badge = i18n.get("services.badge.throttled", steady, running);
+            compact = i18n.get("services.badge.compact", steady, running);
         } else if (flapping > 0) {
             badge = i18n.get("services.badge.flapping", flapping, running);
+            compact = i18n.get("services.badge.compact", flapping, running);
         } else {
             badge = "";
+            compact = "";
         }
-        StateSummary next = new StateSummary(state.get(), mark, badge);
+        StateSummary next = new StateSummary(state.get(), mark, badge, compact);
         if (!next.equals(summary.get())) {
             summary.set(next);
         }

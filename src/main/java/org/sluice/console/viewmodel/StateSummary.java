@@ -8,9 +8,11 @@ import org.sluice.lifecycle.ServiceState;
  *
  * @param state the service's state
  * @param mark  what the badge marks, and so its colour
- * @param badge the badge's words in the user's language; empty when {@code mark} is {@link Mark#NONE}
+ * @param badge   the badge's words in the user's language; empty when {@code mark} is {@link Mark#NONE}
+ * @param compact the badge as a few figures, such as "1/2", for a column too narrow for its words
+ *                (which its tooltip then says); empty when {@code mark} is {@link Mark#NONE}
  */
-public record StateSummary(ServiceState state, Mark mark, String badge) {
+public record StateSummary(ServiceState state, Mark mark, String badge, String compact) {
     /** What a service's instances are doing that its state does not say. */
     public enum Mark {
         /** No instance throttled or flapping. */

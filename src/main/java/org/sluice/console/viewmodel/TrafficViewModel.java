@@ -77,6 +77,11 @@ public final class TrafficViewModel {
     private final ReadOnlyStringWrapper progress = new ReadOnlyStringWrapper(this, "progress", "");
     private final ReadOnlyStringWrapper otherProblem = new ReadOnlyStringWrapper(this, "otherProblem", "");
     private final Command toggle;
+    /** Why the rate or the size as typed cannot be used, as words said again in another language; null when it can. */
+    private Phrase rateWords;
+    private Phrase sizeWords;
+    /** What the line says before the first counts (started, or why not), to be said again in another language; null once it counts. */
+    private Phrase line;
     private int rate = 200;
     private int size = KIB;
     /** The traffic running, or stopped with answers still on their way. */
@@ -116,8 +121,7 @@ public final class TrafficViewModel {
 
             @Override
             protected void refused() {
-                progress.set(service.get() == null ? i18n.get("traffic.chooseService")
-                        : !sizeProblem.get().isEmpty() ? sizeProblem.get() : rateProblem.get());
+                say(service.get() == null ? Phrase.of("traffic.chooseService") : sizeWords != null ? sizeWords : rateWords);
             }
         };
     }
@@ -183,36 +187,52 @@ public final class TrafficViewModel {
     private void checkRate() {
         Matcher m = RATE.matcher(rateText.get() == null ? "" : rateText.get());
         if (!m.matches()) {
-            rateProblem.set(i18n.get("traffic.rate.notNumber", strip(rateText.get()), MIN_RATE, MAX_RATE));
+            rateProblem(Phrase.of("traffic.rate.notNumber", strip(rateText.get()), MIN_RATE, MAX_RATE));
             return;
         }
         long value = Long.parseLong(m.group(1));
         if (value < MIN_RATE || value > MAX_RATE) {
-            rateProblem.set(i18n.get("traffic.rate.outside", value, MIN_RATE, MAX_RATE));
+            rateProblem(Phrase.of("traffic.rate.outside", value, MIN_RATE, MAX_RATE));
             return;
         }
         rate = (int) value;
-        rateProblem.set("");
+        rateProblem(null);
     }
 
     private void checkSize() {
         Matcher m = SIZE.matcher(sizeText.get() == null ? "" : sizeText.get());
         if (!m.matches()) {
-            sizeProblem.set(i18n.get("traffic.size.notSize", strip(sizeText.get()), bytes(MIN_SIZE), bytes(MAX_SIZE)));
+            sizeProblem(Phrase.of("traffic.size.notSize", strip(sizeText.get()), bytesWords(MIN_SIZE), bytesWords(MAX_SIZE)));
             return;
         }
         String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
         long value = Long.parseLong(m.group(1)) * (unit.startsWith("k") ? KIB : unit.startsWith("m") ? MIB : 1);
         if (value < MIN_SIZE) {
-            sizeProblem.set(i18n.get("traffic.size.tooSmall", strip(sizeText.get()), bytes(MIN_SIZE)));
+            sizeProblem(Phrase.of("traffic.size.tooSmall", strip(sizeText.get()), bytesWords(MIN_SIZE)));
             return;
         }
         if (value > MAX_SIZE) {
-            sizeProblem.set(i18n.get("traffic.size.tooLarge", strip(sizeText.get()), bytes(MAX_SIZE)));
+            sizeProblem(Phrase.of("traffic.size.tooLarge", strip(sizeText.get()), bytesWords(MAX_SIZE)));
             return;
         }
         size = (int) value;
-        sizeProblem.set("");
+        sizeProblem(null);
+    }
+
+    private void rateProblem(Phrase words) {
+        rateWords = words;
+        rateProblem.set(words == null ? "" : i18n.say(words));
+    }
+
+    private void sizeProblem(Phrase words) {
+        sizeWords = words;
+        sizeProblem.set(words == null ? "" : i18n.say(words));
+    }
+
+    /** Puts {@code words} on the progress line until the first counts come. */
+    private void say(Phrase words) {
+        line = words;
+        progress.set(i18n.say(words));
     }
 
     private static String strip(String text) {
@@ -221,13 +241,19 @@ public final class TrafficViewModel {
 
     /** A size in the largest unit it is a whole number of; KiB and MiB are symbols in every language. */
     private String bytes(int value) {
+        Object words = bytesWords(value);
+        return words instanceof Phrase phrase ? i18n.say(phrase) : (String) words;
+    }
+
+    /** {@link #bytes} as an argument of a phrase: a symbol as it is, or "N bytes" said in the language of then. */
+    private static Object bytesWords(int value) {
         if (value % MIB == 0) {
             return value / MIB + " MiB";
         }
         if (value % KIB == 0) {
             return value / KIB + " KiB";
         }
-        return i18n.get("traffic.size.bytes", value);
+        return Phrase.of("traffic.size.bytes", value);
     }
 
     private void start() {
@@ -240,7 +266,7 @@ public final class TrafficViewModel {
         otherProblem.set("");
         running.set(true);
         lastProgressMs = Long.MIN_VALUE / 2;
-        progress.set(i18n.get("traffic.started", service.get(), rate, bytes(size)));
+        say(Phrase.of("traffic.started", service.get(), rate, bytesWords(size)));
     }
 
     /** Stops the traffic if it runs; also called when the console closes. */
@@ -264,9 +290,11 @@ public final class TrafficViewModel {
         }
     }
 
-    /** Says the counts again in the current language. */
+    /** Says the progress line and the counts again in the current language. */
     void relabel() {
-        if (counts.get() != null) {
+        if (line != null) {
+            progress.set(i18n.say(line));
+        } else if (counts.get() != null) {
             progress.set(text(counts.get()));
         }
         otherProblem.set(lastOther.isEmpty() ? "" : other(lastOther.getAsInt()));
@@ -274,6 +302,7 @@ public final class TrafficViewModel {
 
     private void show(TrafficCounts now) {
         counts.set(now);
+        line = null;
         progress.set(text(now));
         lastOther = now.other() == 0 ? OptionalInt.empty() : traffic.lastOtherStatus();
         otherProblem.set(lastOther.isEmpty() ? "" : other(lastOther.getAsInt()));

@@ -29,23 +29,24 @@ import org.testfx.util.WaitForAsyncUtils;
 /** The grid's state cell as the operator reads it: the state, and a badge when instances are throttled or flapping. */
 @ExtendWith(ApplicationExtension.class)
 class StateCellTest {
-    private static final StateSummary FIRST = new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled");
+    private static final StateSummary FIRST = new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled", "1/2");
     /** The first row's state, which a test changes as a service row's changes in the grid. */
     private final javafx.beans.property.ObjectProperty<StateSummary> first = new javafx.beans.property.SimpleObjectProperty<>(FIRST);
+    private TableColumn<StateSummary, StateSummary> state;
 
     @Start
     void start(Stage stage) {
         TableView<StateSummary> table = new TableView<>();
         I18n i18n = new I18n(Locale.ENGLISH);
-        TableColumn<StateSummary, StateSummary> state = new TableColumn<>("State");
+        state = new TableColumn<>("State");
         state.setCellValueFactory(c -> c.getValue() == FIRST ? first : new ReadOnlyObjectWrapper<>(c.getValue()));
         state.setCellFactory(c -> new StateCell<>(i18n::state));
         state.setPrefWidth(300);
         table.getColumns().add(state);
         table.setItems(FXCollections.observableArrayList(
                 FIRST,
-                new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.FLAPPING, "1 of 2 flapping"),
-                new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.NONE, "")));
+                new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.FLAPPING, "1 of 2 flapping", "1/2"),
+                new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.NONE, "", "")));
         Scene scene = new Scene(table, 400, 200);
         scene.setUserAgentStylesheet(new PrimerLight().getUserAgentStylesheet());
         stage.setScene(scene);
@@ -101,18 +102,18 @@ class StateCellTest {
         robot.interact(() -> {
             box.getStyleClass().addListener(counting);
             badge.getStyleClass().addListener(counting);
-            first.set(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "2 of 2 throttled"));
+            first.set(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "2 of 2 throttled", "2/2"));
         });
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(cell(robot, 0)).isSameAs(cell);
         assertThat(badge.getText()).isEqualTo("2 of 2 throttled");
         assertThat(changes).as("style class changes for a new count").hasValue(0);
 
-        robot.interact(() -> first.set(new StateSummary(ServiceState.STOPPED, StateSummary.Mark.FLAPPING, "1 of 2 flapping")));
+        robot.interact(() -> first.set(new StateSummary(ServiceState.STOPPED, StateSummary.Mark.FLAPPING, "1 of 2 flapping", "1/2")));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(badge.getStyleClass()).contains("badge-flapping").doesNotContain("badge-throttled");
         assertThat(box.getStyleClass()).contains("state-off").doesNotContain("state-ok");
-        robot.interact(() -> first.set(new StateSummary(ServiceState.STOPPED, StateSummary.Mark.NONE, "")));
+        robot.interact(() -> first.set(new StateSummary(ServiceState.STOPPED, StateSummary.Mark.NONE, "", "")));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(badge.isVisible()).isFalse();
         assertThat(badge.getStyleClass()).doesNotContain("badge-flapping", "badge-throttled");
@@ -129,7 +130,7 @@ class StateCellTest {
                 .lookup((Node n) -> n instanceof javafx.scene.control.ProgressIndicator).queryAs(javafx.scene.control.ProgressIndicator.class);
         // A hidden indicator that is indeterminate still animates, in every row of the grid, shown or not.
         assertThat(progress.isIndeterminate()).as("an Active service's indicator").isFalse();
-        robot.interact(() -> first.set(new StateSummary(ServiceState.STARTING, StateSummary.Mark.NONE, "")));
+        robot.interact(() -> first.set(new StateSummary(ServiceState.STARTING, StateSummary.Mark.NONE, "", "")));
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(progress.isVisible()).isTrue();
         assertThat(progress.isIndeterminate()).as("a Starting service's indicator").isTrue();
@@ -137,5 +138,21 @@ class StateCellTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(progress.isVisible()).isFalse();
         assertThat(progress.isIndeterminate()).as("once Active again").isFalse();
+    }
+
+    @Test
+    void inAColumnTooNarrowForItsWordsTheBadgeSaysItsFiguresWholeAndItsTooltipTheWords(FxRobot robot) throws Exception {
+        robot.interact(() -> state.setPrefWidth(150));
+        StateCell<?> cell = cell(robot, 0);
+        Label badge = badge(cell);
+        assertThat(badge.getText()).isEqualTo("1/2");
+        assertThat(badge.isTextTruncated()).as("the figures, whole").isFalse();
+        assertThat(((Label) cell.getGraphic().lookup(".state-text")).isTextTruncated()).as("the state's word").isFalse();
+        assertThat(WaitForAsyncUtils.asyncFx(() -> badge.getTooltip().getText()).get()).isEqualTo("1 of 2 throttled");
+
+        robot.interact(() -> state.setPrefWidth(300));
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(badge.getText()).as("room again for the words").isEqualTo("1 of 2 throttled");
+        assertThat(badge.isTextTruncated()).isFalse();
     }
 }

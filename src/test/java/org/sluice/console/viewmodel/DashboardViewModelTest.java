@@ -20,7 +20,8 @@ import org.sluice.throttle.ThrottleTransition;
 /** The dashboard's view model, without the toolkit and with a clock the test moves. */
 class DashboardViewModelTest {
     private long now = 10_000;
-    private final DashboardViewModel model = new DashboardViewModel(new I18n(Locale.ENGLISH), () -> now);
+    private final I18n i18n = new I18n(Locale.ENGLISH);
+    private final DashboardViewModel model = new DashboardViewModel(i18n, () -> now);
 
     private static ThrottleTransition entering(long time, Cause cause) {
         return new ThrottleTransition(time, ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(cause), Optional.empty());
@@ -56,7 +57,7 @@ class DashboardViewModelTest {
         model.apply(List.of(new FleetEvent.ThrottleChanged("orders", 0, new ThrottleTransition(now, ThrottleState.THROTTLED,
                 ThrottleState.NORMAL, Set.of(), Optional.empty()))));
         assertThat(tile.isMarked()).isFalse();
-        assertThat(model.events()).extracting(ThrottleEvent::text)
+        assertThat(model.events()).extracting(event -> i18n.say(event.words()))
                 .containsExactly("orders#0 is normal again", "orders#0 is throttled: Memory");
     }
 
@@ -103,7 +104,7 @@ class DashboardViewModelTest {
         assertThat(last.text()).isEqualTo("orders#0 is flapping: throttled 12 times in 36 s");
         assertThat(model.flappingInstances()).containsExactly("orders#0");
         assertThat(model.events()).as("the events list still has every change").hasSize(24);
-        assertThat(model.events().get(1).text()).as("with its cause while flapping")
+        assertThat(i18n.say(model.events().get(1).words())).as("with its cause while flapping")
                 .isEqualTo("orders#0 is throttled: Messages in process");
 
         now += FlapDetector.SETTLE_MILLIS;

@@ -435,7 +435,7 @@ class HostsViewModelTest {
                 "The Kubernetes API server at https://10.0.0.9:6443 could not be reached: check --kubeconfig", since);
         hosts.apply(List.of(new FleetEvent.EngineStatusChanged("branch", down)));
 
-        String notice = "branch: Kubernetes engine unavailable since 14:02 \u2014 "
+        String notice = "branch: Kubernetes engine unavailable since 2:02\u202fPM \u2014 "
                 + "The Kubernetes API server at https://10.0.0.9:6443 could not be reached: check --kubeconfig";
         assertThat(hosts.host("branch").engineNoticeProperty().get()).isEqualTo(notice);
         assertThat(hosts.host("branch").engineAvailableProperty().get()).isFalse();
@@ -443,8 +443,10 @@ class HostsViewModelTest {
         assertThat(notices.all()).extracting(Notice::text).contains(notice);
 
         english.use(Locale.KOREAN);
-        assertThat(hosts.engineNotices()).singleElement().asString().startsWith("branch: 쿠버네티스 엔진을 14:02부터 사용할 수 없습니다");
+        assertThat(hosts.engineNotices()).singleElement().asString().startsWith("branch: 쿠버네티스 엔진을 오후 2:02부터 사용할 수 없습니다");
+        assertThat(notices.all()).extracting(Notice::text).anyMatch(text -> text.startsWith("branch: 쿠버네티스 엔진을 오후 2:02부터"));
         english.use(Locale.ENGLISH);
+        assertThat(hosts.engineNotices()).containsExactly(notice);
 
         hosts.apply(List.of(new FleetEvent.EngineStatusChanged("branch",
                 org.sluice.lifecycle.EngineStatus.available(org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, since + 120_000))));
@@ -452,5 +454,17 @@ class HostsViewModelTest {
         assertThat(hosts.host("branch").engineAvailableProperty().get()).isTrue();
         assertThat(hosts.engineNotices()).isEmpty();
         assertThat(notices.all()).extracting(Notice::text).contains("branch: the Kubernetes engine is available again.");
+    }
+
+    @Test
+    void anEngineUnavailableSinceAnotherDaySaysTheDateInTheLocalesWayAndFollowsTheLanguage() {
+        long since = java.time.LocalDate.of(2026, 12, 2).atTime(19, 49).atZone(java.time.ZoneId.systemDefault()).toInstant().toEpochMilli();
+        now = since + 86_400_000L;
+        hosts.apply(List.of(new FleetEvent.EngineStatusChanged("branch", org.sluice.lifecycle.EngineStatus.unavailable(
+                org.sluice.lifecycle.EngineStatus.Kind.KUBERNETES, "unreachable", since))));
+
+        assertThat(hosts.engineNotices()).containsExactly("branch: Kubernetes engine unavailable since Dec 2, 2026, 7:49\u202fPM \u2014 unreachable");
+        english.use(Locale.KOREAN);
+        assertThat(hosts.engineNotices()).containsExactly("branch: 쿠버네티스 엔진을 2026. 12. 2. 오후 7:49부터 사용할 수 없습니다 \u2014 unreachable");
     }
 }

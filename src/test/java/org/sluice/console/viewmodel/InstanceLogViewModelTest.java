@@ -183,8 +183,22 @@ class InstanceLogViewModelTest {
 
         i18n.use(Locale.KOREAN);
         assertThat(log.statusProperty().get()).isEqualTo("인스턴스가 다시 시작되었습니다. 이전 실행의 로그를 보려면 이전 실행을 선택하십시오.");
-        assertThat(log.lines()).as("the marker already listed stays as it was said")
-                .containsExactly("first run", "crashed: out of memory", "--- The instance started again ---", "second run");
+        assertThat(log.lines()).as("the marker already listed, said again; the log's own lines as they were written")
+                .containsExactly("first run", "crashed: out of memory", "--- 인스턴스가 다시 시작되었습니다 ---", "second run");
+        assertThat(log.copyText()).contains("--- 인스턴스가 다시 시작되었습니다 ---");
+        i18n.use(Locale.ENGLISH);
+        assertThat(log.lines()).containsExactly("first run", "crashed: out of memory", "--- The instance started again ---", "second run");
+    }
+
+    @Test
+    void aLineTheInstanceWroteIsNeverTakenForTheMarker() {
+        I18n i18n = new I18n(Locale.ENGLISH);
+        InstanceLogViewModel log = new InstanceLogViewModel(fleet, BackgroundExecutor.sameThread(), i18n);
+        write("orders#0", "--- The instance started again ---\n");
+        log.show("orders", 0);
+        log.tick(0);
+        i18n.use(Locale.KOREAN);
+        assertThat(log.lines()).containsExactly("--- The instance started again ---");
     }
 
     @Test

@@ -309,11 +309,11 @@ class ServicesViewModelTest {
                 new FleetEvent.InstanceStatusChanged("orders", 1, InstanceStatus.RUNNING, Optional.empty()),
                 new FleetEvent.InstanceStatusChanged("billing", 0, InstanceStatus.RUNNING, Optional.empty())));
         assertThat(orders.stateSummaryProperty().get())
-                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.NONE, ""));
+                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.NONE, "", ""));
 
         model.apply(List.of(throttle("orders", 1, ThrottleState.NORMAL, ThrottleState.THROTTLED)));
         assertThat(orders.stateSummaryProperty().get())
-                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled"));
+                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled", "1/2"));
         model.stateFilterProperty().set(StateFilter.THROTTLED);
         assertThat(model.visibleRows()).containsExactly(orders);
 
@@ -321,7 +321,7 @@ class ServicesViewModelTest {
         flapping.add("orders#1");
         model.apply(List.of(throttle("orders", 1, ThrottleState.THROTTLED, ThrottleState.NORMAL)));
         assertThat(orders.stateSummaryProperty().get())
-                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.FLAPPING, "1 of 2 flapping"));
+                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.FLAPPING, "1 of 2 flapping", "1/2"));
         assertThat(model.visibleRows()).containsExactly(orders);
         model.apply(List.of(throttle("orders", 1, ThrottleState.NORMAL, ThrottleState.THROTTLED)));
         assertThat(orders.stateSummaryProperty().get().badge()).isEqualTo("1 of 2 flapping");
@@ -330,7 +330,7 @@ class ServicesViewModelTest {
                 throttle("orders", 0, ThrottleState.NORMAL, ThrottleState.THROTTLED)));
         assertThat(model.visibleRows()).containsExactly(orders, billing);
         assertThat(orders.stateSummaryProperty().get())
-                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled · 1 flapping"));
+                .isEqualTo(new StateSummary(ServiceState.ACTIVE, StateSummary.Mark.THROTTLED, "1 of 2 throttled · 1 flapping", "1/2 · 1"));
 
         model.apply(List.of(throttle("orders", 0, ThrottleState.THROTTLED, ThrottleState.NORMAL),
                 throttle("orders", 1, ThrottleState.THROTTLED, ThrottleState.NORMAL)));

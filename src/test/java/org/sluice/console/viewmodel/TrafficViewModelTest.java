@@ -14,7 +14,8 @@ import org.sluice.fleet.traffic.TrafficCounts;
 class TrafficViewModelTest {
     private final List<int[]> started = new ArrayList<>();
     private final FakeTraffic traffic = new FakeTraffic();
-    private final TrafficViewModel model = new TrafficViewModel(new FakeFleet(), new I18n(Locale.ENGLISH), (endpoint, rate, size) -> {
+    private final I18n i18n = new I18n(Locale.ENGLISH);
+    private final TrafficViewModel model = new TrafficViewModel(new FakeFleet(), i18n, (endpoint, rate, size) -> {
         started.add(new int[] {rate, size});
         return traffic;
     });
@@ -129,5 +130,26 @@ class TrafficViewModelTest {
         traffic.lastOther = java.util.OptionalInt.empty();
         model.toggleCommand().execute();
         assertThat(model.otherProblemProperty().get()).isEmpty();
+    }
+
+    @Test
+    void theLineSaidBeforeAnyCountIsSaidAgainInTheLanguageSwitchedTo() {
+        model.toggleCommand().execute();
+        assertThat(model.progressProperty().get()).isEqualTo("Choose a service to send test traffic to.");
+        i18n.use(Locale.KOREAN);
+        assertThat(model.progressProperty().get()).isEqualTo("테스트 트래픽을 보낼 서비스를 선택하십시오.");
+
+        model.serviceProperty().set("orders");
+        model.rateTextProperty().set("abc");
+        model.toggleCommand().execute();
+        i18n.use(Locale.ENGLISH);
+        assertThat(model.progressProperty().get()).as("the rate's problem, as the field says it")
+                .isEqualTo(model.rateProblemProperty().get()).startsWith("\"abc\" is not a rate");
+
+        model.rateTextProperty().set("100");
+        model.toggleCommand().execute();
+        assertThat(model.progressProperty().get()).startsWith("Sending to orders: 100 messages a second");
+        i18n.use(Locale.KOREAN);
+        assertThat(model.progressProperty().get()).startsWith("보내는 중: orders 서비스에 초당 100개");
     }
 }
