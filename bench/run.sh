@@ -11,8 +11,9 @@
 # DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/, CONSOLE_JVM (the console's JVM options in startup, live, footprint, flap
 # and traffic; by default the dev launcher's, -Xmx384m, see docs/decisions/0029-console-heap-ceiling.md; CONSOLE_JVM= for the
 # JVM's own sizing), OUTBOX_TMPFS=1 (the bench service of forward, metrics and manage delivers into a fresh folder under
-# /dev/shm instead of the data folder, so that the disk's own pace is left out), HOST_JVM (JVM options for the `sluice host` of
-# forward, stalled, manage, listener and metrics, e.g. a flight recording; none by default).
+# /dev/shm instead of the data folder, so that the disk's own pace is left out), HOST_JVM (more JVM options for the
+# `sluice host` of forward, stalled, manage, listener and metrics, e.g. a flight recording or
+# HOST_JVM=-Dsluice.door.transport=nio; the host always gets --enable-native-access as its launchers give it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
@@ -115,7 +116,7 @@ bench_host() {
   fi
   printf '{"services":[{"name":"bench","units":%s,"validate":"json","destination":"dir:%s/outbox"}]}' "$units" "$data" > "$data/defs.json"
   # shellcheck disable=SC2206
-  local host_jvm=(${HOST_JVM:-})
+  local host_jvm=(--enable-native-access=ALL-UNNAMED ${HOST_JVM:-})
   java "${host_jvm[@]}" -cp "$cp" org.sluice.cli.SluiceMain host --port 0 --manage 0 --data "$data/host" --define "$data/defs.json" > "$data/host.out" 2> "$data/host.err" &
   host_pid=$!
   for _ in $(seq 1 240); do
@@ -158,14 +159,19 @@ forward() {
     for pair in $(seq 1 "${PAIRS:-3}"); do
       for target in direct door; do
         local url=$direct; [[ $target == door ]] && url=$door
+        cpu_snap "$host" "$data/cpu-0.json"
         wrk -t2 -c16 -d"${WRK_S:-8}s" --latency -s "$data/post.lua" "$url" > "$data/wrk.txt"
+        cpu_snap "$host" "$data/cpu-1.json"
         echo "RESULT forward $target pair $pair: $(grep -E 'Requests/sec' "$data/wrk.txt" | awk '{print $2}') msg/s," \
           "p50 $(grep -E '^ +50%' "$data/wrk.txt" | awk '{print $2}'), p99 $(grep -E '^ +99%' "$data/wrk.txt" | awk '{print $2}')," \
           "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)"
+        # The door's threads' and the instances' CPU per message, which other load on the machine moves less than msg/s.
+        python3 bench/threadcpu.py door "forward $target pair $pair CPU" "$data/cpu-0.json" "$data/cpu-1.json" "$(wrk_requests "$data/wrk.txt")"
       done
     done
     echo "outbox files: $(find "$data/outbox/" -name '*.msg' | wc -l)"
   } 2>&1 | tee "$out/forward.log" | grep -E 'RESULT|^date|outbox'
+  grep -h 'Front door transport' "$data/host.err" | sed 's/^/door: /' | tee -a "$out/forward.log" || true
   kill "$host"; wait "$host" || true
 }
 

@@ -19,6 +19,11 @@ throughput varies from pair to pair by more than that cost.
       One RESULT line for CALLS requests to the management listener made between two snapshots,
       with no other load: each role's CPU seconds and the management threads' CPU per request.
 
+  threadcpu.py door LABEL BEFORE AFTER MESSAGES
+      One RESULT line for MESSAGES sent through the front door between two snapshots (bench/run.sh
+      forward): the CPU per message of the door's threads, of the whole host and of its instances.
+      CPU per message moves less with other load on the machine than messages a second do.
+
 Threads are grouped by their names as the host gives them (comm keeps the first 15 characters):
 management is the JDK's HTTPS server of the management listener (HTTP-Dispatcher, its
 idle-timeout task) and the carriers of its virtual threads (ForkJoinPool-N-worker-M: with local
@@ -143,6 +148,17 @@ def calls(label, before, after, count):
           f"host CPU by thread: {line(by_role)}")
 
 
+def door(label, before, after, count):
+    by_role, seconds, instances = half(json.loads(read(before)), json.loads(read(after)))
+    count = int(count)
+    host = sum(by_role.values())
+
+    def per(value):
+        return value / count * 1e6 if count else float("nan")
+    print(f"RESULT {label}: {count} messages in {seconds:.1f} s; CPU per message: door threads {per(by_role['door']):.1f} us, "
+          f"whole host {per(host):.1f} us, role instances {per(instances):.1f} us")
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "snap":
         json.dump(snap(int(sys.argv[2])), sys.stdout)
@@ -150,5 +166,7 @@ if __name__ == "__main__":
         result(*sys.argv[2:])
     elif len(sys.argv) == 6 and sys.argv[1] == "calls":
         calls(*sys.argv[2:])
+    elif len(sys.argv) == 6 and sys.argv[1] == "door":
+        door(*sys.argv[2:])
     else:
         sys.exit(__doc__)

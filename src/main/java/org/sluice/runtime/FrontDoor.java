@@ -22,9 +22,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
@@ -73,10 +71,8 @@ public final class FrontDoor implements AutoCloseable {
      */
     public static final Duration SLOW_PARTNER_DELAY = Duration.ofSeconds(1);
 
-    /** Netty's system property that keeps it from using {@code sun.misc.Unsafe}. */
-    static final String NETTY_NO_UNSAFE = "io.netty.noUnsafe";
-
     private final Host host;
+    private final DoorTransport transport;
     private final EventLoopGroup loops;
     private final InstanceLinks instances;
     /** Connections open now. */
@@ -91,8 +87,9 @@ public final class FrontDoor implements AutoCloseable {
     /** Lets the kept connections to an instance go once it exits or its service is deleted. */
     private final AddressesGone addressesGone = new AddressesGone();
 
-    private FrontDoor(Host host, EventLoopGroup loops, InstanceLinks instances) {
+    private FrontDoor(Host host, DoorTransport transport, EventLoopGroup loops, InstanceLinks instances) {
         this.host = host;
+        this.transport = transport;
         this.loops = loops;
         this.instances = instances;
     }
@@ -169,18 +166,19 @@ public final class FrontDoor implements AutoCloseable {
      * descriptor each for a moment, not a connection's state for as long as its sender likes.
      */
     static FrontDoor open(Host host, InetSocketAddress at, int maxConnections) throws IOException {
-        withoutUnsafe();
+        DoorTransport transport = DoorTransport.choose();
         // As many loops as processors: each does a whole message, from its request to its answer.
-        EventLoopGroup loops = new NioEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+        EventLoopGroup loops = transport.loops(Runtime.getRuntime().availableProcessors(),
                 new DefaultThreadFactory("sluice-front-door", true));
-        InstanceLinks instances = new InstanceLinks(Duration.ofSeconds(5), Duration.ofMinutes(2));
+        InstanceLinks instances = new InstanceLinks(transport, Duration.ofSeconds(5), Duration.ofMinutes(2));
         Duration requestTime = Duration.ofSeconds(Integer.getInteger(LoopbackHttpServer.MAX_REQUEST_TIME, LoopbackHttpServer.REQUEST_SECONDS));
-        FrontDoor door = new FrontDoor(host, loops, instances);
+        FrontDoor door = new FrontDoor(host, transport, loops, instances);
         HttpDecoderConfig http = new HttpDecoderConfig().setMaxInitialLineLength(DoorConnection.MAX_LINE_BYTES)
                 .setMaxHeaderSize(DoorConnection.MAX_HEADER_BYTES).setMaxChunkSize(64 * 1024);
-        ChannelFuture bound = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+        ChannelFuture bound = new ServerBootstrap().group(loops).channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, DoorTransport.allocator())
                 // Read when the connection is ready for its next request, not whenever bytes come.
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -206,19 +204,13 @@ public final class FrontDoor implements AutoCloseable {
         door.listening = bound.channel();
         host.addListener(door.addressesGone);
         LOG.info("Front door open on http://{}:{}/services/", door.address().getHostString(), door.port());
+        LOG.info("Front door transport: {}, {} buffers", transport, DoorTransport.buffers());
         return door;
     }
 
-    /**
-     * Keeps Netty off {@code sun.misc.Unsafe}, whose memory methods Java 24 and later warn about on
-     * standard error (JEP 498) for every host start; Netty then uses heap buffers, which for
-     * messages of a few KiB cost a copy the door does not notice (decision 0034). Set before Netty's
-     * first class is loaded; a value given on the command line is left as it is.
-     */
-    private static void withoutUnsafe() {
-        if (System.getProperty(NETTY_NO_UNSAFE) == null) {
-            System.setProperty(NETTY_NO_UNSAFE, "true");
-        }
+    /** How the door's loops reach the network: epoll or NIO, and why. */
+    DoorTransport transport() {
+        return transport;
     }
 
     private InetSocketAddress address() {

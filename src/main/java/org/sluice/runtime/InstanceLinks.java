@@ -24,7 +24,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -74,6 +73,7 @@ final class InstanceLinks {
         void failed(IOException cause);
     }
 
+    private final DoorTransport transport;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final Map<EventLoop, Map<InetSocketAddress, Kept>> idle = new ConcurrentHashMap<>();
@@ -91,10 +91,12 @@ final class InstanceLinks {
     }
 
     /**
+     * @param transport      the transport of the loops that post: its connections must be of it
      * @param connectTimeout how long a new connection may take
      * @param readTimeout    how long an instance may take to answer a message
      */
-    InstanceLinks(Duration connectTimeout, Duration readTimeout) {
+    InstanceLinks(DoorTransport transport, Duration connectTimeout, Duration readTimeout) {
+        this.transport = transport;
         this.connectTimeout = connectTimeout;
         this.readTimeout = readTimeout;
     }
@@ -192,8 +194,9 @@ final class InstanceLinks {
 
     private void connect(EventLoop loop, InetSocketAddress address, ByteBuf body, Reply reply) {
         Link link = new Link(address);
-        ChannelFuture connecting = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        ChannelFuture connecting = new Bootstrap().group(loop).channel(transport.channel())
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, DoorTransport.allocator())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) connectTimeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override

@@ -73,11 +73,12 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule onlyTheFrontDoorAndTheInstanceEndpointKnowNetty = noClasses()
-            .that().haveNameNotMatching("org\\.sluice\\.runtime\\.(FrontDoor|DoorConnection|InstanceLinks)(\\$.*)?")
+            .that().haveNameNotMatching("org\\.sluice\\.runtime\\.(FrontDoor|DoorConnection|InstanceLinks|DoorTransport)(\\$.*)?")
             .and().haveNameNotMatching("org\\.sluice\\.runtime\\.instance\\.(MessageEndpoint|InstanceConnection)(\\$.*)?")
             .should().dependOnClassesThat().resideInAPackage("io.netty..")
-            .because("the front door (decision 0034) and a role instance's endpoint (decision NNNN) are Sluice's "
-                    + "event-loop servers; the handlers that decide the answers and the rest of the host keep off Netty");
+            .because("the front door (decision 0034; DoorTransport picks its epoll or NIO loops) and a role instance's "
+                    + "endpoint (decision 0057) are Sluice's event-loop servers; the handlers that decide the answers and "
+                    + "the rest of the host keep off Netty");
 
     @ArchTest
     static final ArchRule theIncidentBundleIsGatheredThroughTheFleetAlone = noClasses()

@@ -1,6 +1,8 @@
 package org.sluice.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -13,10 +15,16 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
+import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +93,87 @@ class FrontDoorTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"echo\":\"hello\"");
         assertThat(response.headers().firstValue("Content-Type")).contains("application/json");
+    }
+
+    @Test
+    void theDoorLogsWhichTransportItUsesAndWhy() throws Exception {
+        List<AutoCloseable> closing = new ArrayList<>();
+        ListAppender<ILoggingEvent> logged = CapturedLog.of(FrontDoor.class, closing);
+        try (FrontDoor another = FrontDoor.open(host, 0)) {
+            boolean toldNio = DoorTransport.NIO.equals(System.getProperty(DoorTransport.PROPERTY));
+            assertThat(another.transport().name()).isEqualTo(toldNio || !Epoll.isAvailable() ? "nio" : "epoll");
+            assertThat(another.transport().why()).isNotBlank();
+            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
+                    .anySatisfy(line -> assertThat(line).startsWith(
+                            "Front door transport: " + another.transport().name() + " (" + another.transport().why() + "), "));
+        } finally {
+            for (AutoCloseable c : closing) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void onLinuxOnX64OrArmTheDoorRunsOnEpollUnlessToldOtherwise() {
+        String arch = System.getProperty("os.arch");
+        assumeTrue(System.getProperty("os.name").toLowerCase(Locale.ROOT).startsWith("linux"));
+        assumeTrue(arch.equals("amd64") || arch.equals("aarch64"));
+        assumeFalse(DoorTransport.NIO.equals(System.getProperty(DoorTransport.PROPERTY)));
+
+        // The native library of this processor is on the class path and loads.
+        assertThat(door.transport().name()).isEqualTo("epoll");
+        assertThat(door.transport().why()).isEqualTo("the native transport loaded");
+    }
+
+    @Test
+    void thePropertyKeepsTheDoorOnNioAndMessagesStillGoThrough() throws Exception {
+        String before = System.getProperty(DoorTransport.PROPERTY);
+        System.setProperty(DoorTransport.PROPERTY, "nio");
+        try (FrontDoor onNio = FrontDoor.open(host, 0)) {
+            assertThat(onNio.transport().name()).isEqualTo("nio");
+            assertThat(onNio.transport().why()).isEqualTo("sluice.door.transport=nio");
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(onNio.endpoint("orders")))
+                    .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("\"echo\":\"hello\"");
+        } finally {
+            if (before == null) {
+                System.clearProperty(DoorTransport.PROPERTY);
+            } else {
+                System.setProperty(DoorTransport.PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
+    void theDoorsCodecsWriteIntoDirectBuffersUnlessToldHeap() {
+        assumeFalse("heap".equals(System.getProperty(DoorTransport.BUFFERS)));
+
+        // Handed to the socket as they are, not copied into a direct buffer first.
+        io.netty.buffer.ByteBuf written = DoorTransport.allocator().buffer(256);
+        try {
+            assertThat(written.isDirect()).isTrue();
+            assertThat(DoorTransport.buffers()).isEqualTo("direct");
+        } finally {
+            written.release();
+        }
+    }
+
+    @Test
+    void aTransportThatIsNeitherEpollNorNioIsNioAndSaysSo() {
+        String before = System.getProperty(DoorTransport.PROPERTY);
+        System.setProperty(DoorTransport.PROPERTY, "io_uring");
+        try {
+            DoorTransport transport = DoorTransport.choose();
+            assertThat(transport.name()).isEqualTo("nio");
+            assertThat(transport.why()).isEqualTo("sluice.door.transport=io_uring is neither epoll nor nio");
+        } finally {
+            if (before == null) {
+                System.clearProperty(DoorTransport.PROPERTY);
+            } else {
+                System.setProperty(DoorTransport.PROPERTY, before);
+            }
+        }
     }
 
     @Test

@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
-import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,9 +26,11 @@ import org.junit.jupiter.api.Timeout;
 /** The front door's kept connections to instances, and what it keeps per instance address. */
 @Timeout(30)
 class InstanceLinksTest {
-    private final NioEventLoopGroup loops = new NioEventLoopGroup(1);
+    /** The door's own transport: epoll where it loads, NIO with -Dsluice.door.transport=nio. */
+    private final DoorTransport transport = DoorTransport.choose();
+    private final EventLoopGroup loops = transport.loops(1, new DefaultThreadFactory("instance-links-test", true));
     private final EventLoop loop = loops.next();
-    private final InstanceLinks links = new InstanceLinks(Duration.ofSeconds(5), Duration.ofSeconds(10));
+    private final InstanceLinks links = new InstanceLinks(transport, Duration.ofSeconds(5), Duration.ofSeconds(10));
 
     @AfterEach
     void close() {

@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * The limits of Sluice's HTTP servers and the names of the system properties that set them. A role
  * instance's endpoint ({@link MessageEndpoint}, on event loops since decision
- * NNNN-instance-endpoint-on-an-event-loop) and the host's front door (decision 0034) read them
+ * 0057-instance-endpoint-on-an-event-loop) and the host's front door (decision 0034) read them
  * ({@link #MAX_REQUEST_TIME}, {@link #MAX_CONNECTIONS}) and keep {@code TCP_NODELAY} and 30 s idle
  * connections on their own. {@link #create} still opens the JDK's server on 127.0.0.1 with the
  * same settings, for a server that wants them; what follows says why each was chosen when the

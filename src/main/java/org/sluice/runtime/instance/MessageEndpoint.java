@@ -30,7 +30,7 @@ import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
- * A role instance's HTTP side (docs/decisions/NNNN-instance-endpoint-on-an-event-loop.md): as many
+ * A role instance's HTTP side (docs/decisions/0057-instance-endpoint-on-an-event-loop.md): as many
  * event loops as processors (Netty, NIO) read every request and write every answer, and
  * {@link MessageHandler} on {@code /messages} decides on the loop; refusals never leave it
  * ({@link InstanceConnection}). Admitted messages are delivered by worker threads, 200 &times;
