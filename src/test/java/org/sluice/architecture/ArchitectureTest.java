@@ -72,11 +72,13 @@ class ArchitectureTest {
                     + "and only when --engine kubernetes is chosen");
 
     @ArchTest
-    static final ArchRule onlyTheFrontDoorKnowsNetty = noClasses()
+    static final ArchRule onlyTheFrontDoorAndTheInstanceEndpointKnowNetty = noClasses()
             .that().haveNameNotMatching("org\\.sluice\\.runtime\\.(FrontDoor|DoorConnection|InstanceLinks|DoorTransport)(\\$.*)?")
+            .and().haveNameNotMatching("org\\.sluice\\.runtime\\.instance\\.(MessageEndpoint|InstanceConnection)(\\$.*)?")
             .should().dependOnClassesThat().resideInAPackage("io.netty..")
-            .because("the front door is Sluice's one event-loop server (decision 0034; DoorTransport picks its epoll or NIO "
-                    + "loops); the rest of the host and the instances keep the JDK's server");
+            .because("the front door (decision 0034; DoorTransport picks its epoll or NIO loops) and a role instance's "
+                    + "endpoint (decision 0057) are Sluice's event-loop servers; the handlers that decide the answers and "
+                    + "the rest of the host keep off Netty");
 
     @ArchTest
     static final ArchRule theIncidentBundleIsGatheredThroughTheFleetAlone = noClasses()

@@ -78,6 +78,8 @@ final class EventFeed {
         private final long before;
         /** How many lines of state open its lines; 0 for a subscriber that resumed. */
         private int stateLines;
+        /** Told whenever a line, the end or the drop is put; the stream's writer, which then takes them without waiting. */
+        private volatile Runnable waiting;
 
         private Subscriber(Start start, long before) {
             this.start = start;
@@ -116,11 +118,56 @@ final class EventFeed {
             return Optional.ofNullable(line);
         }
 
+        /**
+         * The next line if one is waiting, without waiting for one; for a writer that is told when
+         * lines come ({@link #whenLines}).
+         *
+         * @return the line; empty when none is waiting
+         * @throws EndOfFeed when the feed ended or this subscriber was dropped
+         */
+        Optional<String> poll() throws EndOfFeed {
+            String line = lines.poll();
+            if (line == END) {
+                throw new EndOfFeed(true);
+            }
+            if (line == DROPPED) {
+                throw new EndOfFeed(false);
+            }
+            return Optional.ofNullable(line);
+        }
+
+        /**
+         * Has {@code wake} run whenever a line, the end or the drop is put for this subscriber, and
+         * once now if any is waiting already. It runs on the thread that publishes: it must not block.
+         */
+        void whenLines(Runnable wake) {
+            waiting = wake;
+            if (!lines.isEmpty()) {
+                wake.run();
+            }
+        }
+
+        private void put(String marker) {
+            lines.add(marker);
+            wake();
+        }
+
+        private void wake() {
+            Runnable wake = waiting;
+            if (wake != null) {
+                wake.run();
+            }
+        }
+
         private boolean offer(String line) {
             if (lines.size() >= BACKLOG) {
                 return false;
             }
-            return lines.offer(line);
+            boolean put = lines.offer(line);
+            if (put) {
+                wake();
+            }
+            return put;
         }
     }
 
@@ -185,7 +232,7 @@ final class EventFeed {
                 return false;
             }
             s.lines.clear();
-            s.lines.add(Subscriber.DROPPED);
+            s.put(Subscriber.DROPPED);
             return true;
         });
     }
@@ -236,7 +283,7 @@ final class EventFeed {
 
     private Subscriber follow(Subscriber subscriber) {
         if (ended) {
-            subscriber.lines.add(Subscriber.END);
+            subscriber.put(Subscriber.END);
         } else {
             subscribers.add(subscriber);
         }
@@ -251,7 +298,7 @@ final class EventFeed {
     /** No more events: every subscriber, now and later, gets the end after its lines. */
     synchronized void end() {
         ended = true;
-        subscribers.forEach(s -> s.lines.add(Subscriber.END));
+        subscribers.forEach(s -> s.put(Subscriber.END));
         subscribers.clear();
     }
 }

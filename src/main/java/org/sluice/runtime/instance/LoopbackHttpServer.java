@@ -9,10 +9,13 @@ import org.sluice.throttle.Thresholds;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * Opens the JDK's HTTP server on 127.0.0.1 with {@code TCP_NODELAY} on every connection it
- * accepts, and room to keep the connections of a load ten times the high concurrency threshold.
- * A role instance opens its server here; the host's front door, an event loop of its own since
- * decision 0034, keeps the same limits.
+ * The limits of Sluice's HTTP servers and the names of the system properties that set them. A role
+ * instance's endpoint ({@link MessageEndpoint}, on event loops since decision
+ * 0057-instance-endpoint-on-an-event-loop) and the host's front door (decision 0034) read them
+ * ({@link #MAX_REQUEST_TIME}, {@link #MAX_CONNECTIONS}) and keep {@code TCP_NODELAY} and 30 s idle
+ * connections on their own. {@link #create} still opens the JDK's server on 127.0.0.1 with the
+ * same settings, for a server that wants them; what follows says why each was chosen when the
+ * instance ran on it.
  *
  * <p>The JDK's server writes an answer in two pieces: the status line and headers, then the body.
  * Without {@code TCP_NODELAY} (the JDK's default) the body waits until the client has acknowledged

@@ -1,35 +1,63 @@
 package org.sluice.runtime.instance;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.UUID;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
-
 /**
- * {@code POST /messages}: answers as the table in docs/runtime.md says. A suspended or stopping
- * instance answers 409 and a throttled one 503 without processing the body; it reads and discards
- * it, so the answer reaches the sender intact.
+ * {@code POST /messages}: answers as the table in docs/runtime.md says. Its checks are made on the
+ * endpoint's event loop as soon as a request's line and headers have arrived ({@link #begin}), in
+ * this order: 404 for another path, 405 for another method, 403 for a request from a web page
+ * (one with an {@code Origin} header), then the message is counted as received, and a suspended or
+ * stopping instance answers 409 and a throttled one 503 with {@code Retry-After: 1} and the body
+ * {@value #BUSY}. A refused message's body is read and dropped by the endpoint, not kept, so that
+ * the answer reaches the sender intact; the refusal is written on the loop, without a thread.
+ *
+ * <p>An admitted message's body is gathered on the loop; one over {@value #MAX_MESSAGE_BYTES} bytes
+ * (by its {@code Content-Length}, or as it arrives) is answered 413. A whole one is
+ * {@linkplain #process processed} on a worker thread, since delivery blocks (a folder write, an HTTP
+ * destination), and the endpoint writes its answer and then {@linkplain InstanceMonitor.Admission#finish
+ * finishes} the admission.
+ *
+ * <p>Not final only so that a benchmark can measure the endpoint with a handler that checks nothing.
  */
-final class MessageHandler implements HttpHandler {
+class MessageHandler {
     /** The largest message an instance takes: 4 MiB. */
     static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
     /** The body of every 503, exactly. */
     static final String BUSY = "Server is busy. Please try again.";
+    /** Where messages are posted. */
+    static final String PATH = "/messages";
 
     private static final Logger LOG = LoggerFactory.getLogger(MessageHandler.class);
+    private static final Reply.Answer NOT_FOUND = Reply.Answer.text(404, "not found: only POST /messages");
+    private static final Reply.Answer WRONG_METHOD = Reply.Answer.text(405, "only POST").with("Allow", "POST");
+    private static final Reply.Answer FROM_WEB_PAGE = Reply.Answer.text(403,
+            "refused: requests from web pages are not taken; send messages from a program");
+    private static final Reply.Answer BUSY_ANSWER = Reply.Answer.text(503, BUSY).with("Retry-After", "1");
+    private static final Reply.Answer TOO_LARGE = Reply.Answer.text(413,
+            "the message is over the limit of " + MAX_MESSAGE_BYTES + " bytes (4 MiB)");
+
+    /** What becomes of a request once its headers are read. */
+    sealed interface Start {
+    }
+
+    /** Refused: its body is dropped as it arrives, then {@code answer} is written. */
+    record Refused(Reply.Answer answer) implements Start {
+    }
+
     /**
-     * Where the bodies of refused messages are read to, by every thread at once: nothing ever
-     * reads it back, so a refusal needs no buffer of its own.
+     * Admitted: its body is gathered, unless {@code tooLarge} (its {@code Content-Length} is over the
+     * limit), and the admission is finished once its answer is written.
      */
-    private static final byte[] DISCARDED = new byte[8192];
+    record Admitted(InstanceMonitor.Admission admission, boolean tooLarge) implements Start {
+    }
+
+    /** What became of an admitted message: the answer, and whether it was delivered. */
+    record Outcome(Reply.Answer answer, boolean delivered) {
+    }
 
     private final int index;
     private final InstanceGate gate;
@@ -46,123 +74,64 @@ final class MessageHandler implements HttpHandler {
         this.problems = problems;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            if (!"/messages".equals(exchange.getRequestURI().getPath())) {
-                text(exchange, 404, "not found: only POST /messages");
-                return;
-            }
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                exchange.getResponseHeaders().set("Allow", "POST");
-                text(exchange, 405, "only POST");
-                return;
-            }
-            if (exchange.getRequestHeaders().containsKey("Origin")) {
-                // A web page in a browser on this machine can post to any loopback port without
-                // asking first; browsers name the page's origin, programs that send messages do not.
-                discardBody(exchange);
-                text(exchange, 403, "refused: requests from web pages are not taken; send messages from a program");
-                return;
-            }
-            monitor.received();
-            Optional<String> closed = gate.closedBecause();
-            if (closed.isPresent()) {
-                discardBody(exchange);
-                text(exchange, 409, closed.get());
-                return;
-            }
-            Optional<InstanceMonitor.Admission> admitted = monitor.tryAdmit();
-            if (admitted.isEmpty()) {
-                discardBody(exchange);
-                exchange.getResponseHeaders().set("Retry-After", "1");
-                text(exchange, 503, BUSY);
-                return;
-            }
-            process(exchange, admitted.get());
-        } catch (IOException e) {
-            LOG.debug("could not answer {}: {}", exchange.getRemoteAddress(), e.toString());
-        } catch (RuntimeException e) {
-            LOG.error("failed to handle a message", e);
-            throw e;
+    /** The checks of a request whose line and headers have arrived; made on the event loop, never blocks. */
+    Start begin(EndpointRequest request) {
+        if (!PATH.equals(request.path())) {
+            return new Refused(NOT_FOUND);
+        }
+        if (!"POST".equals(request.method())) {
+            return new Refused(WRONG_METHOD);
+        }
+        if (request.header("Origin") != null) {
+            // A web page in a browser on this machine can post to any loopback port without
+            // asking first; browsers name the page's origin, programs that send messages do not.
+            return new Refused(FROM_WEB_PAGE);
+        }
+        monitor.received();
+        Optional<String> closed = gate.closedBecause();
+        if (closed.isPresent()) {
+            return new Refused(Reply.Answer.text(409, closed.get()));
+        }
+        Optional<InstanceMonitor.Admission> admitted = monitor.tryAdmit();
+        if (admitted.isEmpty()) {
+            return new Refused(BUSY_ANSWER);
+        }
+        return new Admitted(admitted.get(), overLimit(request.header("Content-Length")));
+    }
+
+    private static boolean overLimit(String length) {
+        if (length == null) {
+            return false;
+        }
+        try {
+            return Long.parseLong(length.trim()) > MAX_MESSAGE_BYTES;
+        } catch (NumberFormatException e) {
+            LOG.debug("ignoring a Content-Length that is not a number: {}", length);
+            return false;
         }
     }
 
-    private void process(HttpExchange exchange, InstanceMonitor.Admission admission) throws IOException {
-        boolean delivered = false;
-        try {
-            byte[] body = readBody(exchange, admission);
-            if (body == null) {
-                text(exchange, 413, "the message is over the limit of " + MAX_MESSAGE_BYTES + " bytes (4 MiB)");
-                return;
-            }
-            String messageId = UUID.randomUUID().toString();
-            try {
-                pipeline.process(messageId, body);
-            } catch (MessageRejectedException e) {
-                text(exchange, 400, e.getMessage());
-                return;
-            } catch (DeliveryException e) {
-                LOG.warn("message {} not delivered: {}", messageId, e.getMessage());
-                problems.report(e.getMessage());
-                text(exchange, 502, e.getMessage());
-                return;
-            }
-            delivered = true;
-            send(exchange, 200, "application/json",
-                    "{\"messageId\":\"" + messageId + "\",\"instance\":" + index + "}");
-        } finally {
-            admission.finish(delivered);
-        }
+    /** The answer to an admitted message whose body is over the limit. */
+    Reply.Answer tooLarge() {
+        return TOO_LARGE;
     }
 
     /**
-     * Reads a refused message's body without keeping it. Closing a connection with unread bytes
-     * makes the socket reset it, and the reset can overtake the answer: the sender would see a
-     * broken connection instead of 503 or 409.
+     * Processes an admitted message's whole body: validates and delivers it. Blocks while the
+     * destination takes it, so it runs on a worker thread. The admission is not finished here.
      */
-    private static void discardBody(HttpExchange exchange) throws IOException {
-        byte[] scrap = DISCARDED;
-        long left = MAX_MESSAGE_BYTES + 1L;
-        try (InputStream in = exchange.getRequestBody()) {
-            int n;
-            while (left > 0 && (n = in.read(scrap, 0, (int) Math.min(scrap.length, left))) > 0) {
-                left -= n;
-            }
+    Outcome process(byte[] body) {
+        String messageId = UUID.randomUUID().toString();
+        try {
+            pipeline.process(messageId, body);
+        } catch (MessageRejectedException e) {
+            return new Outcome(Reply.Answer.text(400, e.getMessage()), false);
+        } catch (DeliveryException e) {
+            LOG.warn("message {} not delivered: {}", messageId, e.getMessage());
+            problems.report(e.getMessage());
+            return new Outcome(Reply.Answer.text(502, e.getMessage()), false);
         }
-    }
-
-    /** The body, or null when it is over the limit; read as it arrives (see {@link MessageBody}). */
-    private static byte[] readBody(HttpExchange exchange, InstanceMonitor.Admission admission) throws IOException {
-        String length = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > MAX_MESSAGE_BYTES) {
-                    return null;
-                }
-            } catch (NumberFormatException e) {
-                LOG.debug("ignoring a Content-Length that is not a number: {}", length);
-            }
-        }
-        try (InputStream in = exchange.getRequestBody()) {
-            byte[] body = MessageBody.readLimited(in, MAX_MESSAGE_BYTES);
-            if (body != null) {
-                admission.holdBytes(body.length);
-            }
-            return body;
-        }
-    }
-
-    private static void text(HttpExchange exchange, int status, String body) throws IOException {
-        send(exchange, status, "text/plain; charset=utf-8", body);
-    }
-
-    private static void send(HttpExchange exchange, int status, String contentType, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        return new Outcome(Reply.Answer.of(200, "application/json",
+                "{\"messageId\":\"" + messageId + "\",\"instance\":" + index + "}"), true);
     }
 }

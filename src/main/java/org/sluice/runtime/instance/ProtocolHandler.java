@@ -1,24 +1,17 @@
 package org.sluice.runtime.instance;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 
 /**
  * A networked instance's side of the protocol (docs/runtime.md), under {@value #PREFIX}:
@@ -27,9 +20,11 @@ import com.sun.net.httpserver.HttpHandler;
  * {@code POST suspend}, {@code resume} and {@code stop} are answered 204 once the instance has
  * acted. Every request must carry the service's token as {@code Authorization: Bearer TOKEN};
  * any other is answered 401 and changes nothing. The token is compared in constant time and never
- * logged.
+ * logged. The instance's endpoint answers these on its event loops ({@link InstanceConnection}):
+ * the stream is written as its lines come and as fast as the follower takes them, and a command is
+ * acted on by a worker thread.
  */
-final class ProtocolHandler implements HttpHandler {
+final class ProtocolHandler {
     /** Where the protocol's requests go; {@code /messages} is beside it, without a token. */
     static final String PREFIX = "/protocol/";
     /** The answer's header naming the instance's run, which a follower gives back when it resumes. */
@@ -44,9 +39,6 @@ final class ProtocolHandler implements HttpHandler {
     static final String SEQ_HEADER = "Sluice-Seq";
     /** The answer's header with how many lines of state open the stream (0 when it resumes). */
     static final String STATE_LINES_HEADER = "Sluice-State-Lines";
-    /** How long a stream waits for an event at a time. */
-    private static final long POLL_MS = 1_000;
-    private static final Logger LOG = LoggerFactory.getLogger(ProtocolHandler.class);
 
     /** What the instance does on the host's word; each returns once it has. */
     interface Commands {
@@ -83,39 +75,27 @@ final class ProtocolHandler implements HttpHandler {
         return endDelivered.await(timeoutMs, TimeUnit.MILLISECONDS);
     }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            discardBody(exchange);
-            if (!authorized(exchange)) {
-                exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"sluice-instance\"");
-                text(exchange, 401, "the service's token is required: send it as Authorization: Bearer TOKEN");
-                return;
-            }
-            String path = exchange.getRequestURI().getPath();
-            String word = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
-            switch (word) {
-                case "events" -> {
-                    if (method(exchange, "GET")) {
-                        stream(exchange);
-                    }
-                }
-                case "suspend", "resume", "stop" -> {
-                    if (method(exchange, "POST")) {
-                        command(exchange, word);
-                    }
-                }
-                default -> text(exchange, 404, "not found: the protocol has GET events and POST suspend, resume and stop");
-            }
-        } catch (IOException e) {
-            LOG.debug("could not answer {}: {}", exchange.getRemoteAddress(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /**
+     * The reply to a request under {@value #PREFIX} whose line and headers have arrived (its body, if
+     * any, is dropped). Made on the endpoint's event loop: what may block, a command, is a
+     * {@link Reply.Later}; the events stream is a {@link Reply.Stream} the loop writes as lines come.
+     */
+    Reply handle(EndpointRequest request) {
+        if (!authorized(request)) {
+            return Reply.Answer.text(401, "the service's token is required: send it as Authorization: Bearer TOKEN")
+                    .with("WWW-Authenticate", "Bearer realm=\"sluice-instance\"");
         }
+        String path = request.path();
+        String word = path.startsWith(PREFIX) ? path.substring(PREFIX.length()) : "";
+        return switch (word) {
+            case "events" -> "GET".equals(request.method()) ? stream(request) : wrongMethod("GET");
+            case "suspend", "resume", "stop" -> "POST".equals(request.method()) ? command(request, word) : wrongMethod("POST");
+            default -> Reply.Answer.text(404, "not found: the protocol has GET events and POST suspend, resume and stop");
+        };
     }
 
-    private boolean authorized(HttpExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
+    private boolean authorized(EndpointRequest request) {
+        String header = request.header("Authorization");
         if (header == null || header.length() < 7 || !header.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
             return false;
         }
@@ -123,45 +103,40 @@ final class ProtocolHandler implements HttpHandler {
         return MessageDigest.isEqual(tokenDigest, digest(header.substring(7).strip()));
     }
 
-    private void command(HttpExchange exchange, String word) throws IOException, InterruptedException {
+    private Reply command(EndpointRequest request, String word) {
         // A host names the run it follows: a word meant for a process that has ended (this one
         // took its place at the same address) must not act on this one. No run: a host of an earlier Sluice.
         String meant;
         try {
-            meant = query(exchange.getRequestURI().getRawQuery()).get("run");
+            meant = query(request.rawQuery()).get("run");
         } catch (IllegalArgumentException e) {
-            text(exchange, 400, "the query of " + word + " is not decodable: " + e.getMessage());
-            return;
+            return Reply.Answer.text(400, "the query of " + word + " is not decodable: " + e.getMessage());
         }
         if (meant != null && !meant.equals(feed.run())) {
-            text(exchange, 409, word + " was meant for another run of the instance (" + meant + "); this is run "
+            return Reply.Answer.text(409, word + " was meant for another run of the instance (" + meant + "); this is run "
                     + feed.run() + ": follow its event stream anew");
-            return;
         }
         Commands acting = commands;
         if (acting == null) {
-            text(exchange, 409, "the instance is not ready yet; send " + word + " once it has said it is ready");
-            return;
+            return Reply.Answer.text(409, "the instance is not ready yet; send " + word + " once it has said it is ready");
         }
-        Optional<String> refused = switch (word) {
-            case "suspend" -> acting.suspend();
-            case "resume" -> acting.resume();
-            default -> acting.stop();
-        };
-        if (refused.isPresent()) {
-            text(exchange, 409, refused.get());
-        } else {
-            exchange.sendResponseHeaders(204, -1);
-        }
+        // Acting may take a while (stop waits for the messages in process): not on the loop.
+        return new Reply.Later(() -> {
+            Optional<String> refused = switch (word) {
+                case "suspend" -> acting.suspend();
+                case "resume" -> acting.resume();
+                default -> acting.stop();
+            };
+            return refused.<Reply>map(why -> Reply.Answer.text(409, why)).orElseGet(() -> Reply.Answer.empty(204));
+        });
     }
 
-    private void stream(HttpExchange exchange) throws IOException, InterruptedException {
+    private Reply stream(EndpointRequest request) {
         Map<String, String> query;
         try {
-            query = query(exchange.getRequestURI().getRawQuery());
+            query = query(request.rawQuery());
         } catch (IllegalArgumentException e) {
-            text(exchange, 400, "the query of the event stream is not decodable: " + e.getMessage());
-            return;
+            return Reply.Answer.text(400, "the query of the event stream is not decodable: " + e.getMessage());
         }
         String run = query.get("run");
         String after = query.get("after");
@@ -173,48 +148,25 @@ final class ProtocolHandler implements HttpHandler {
                 resumeAfter = -1;
             }
             if (run == null || run.isEmpty() || resumeAfter < 0) {
-                text(exchange, 400, "to resume the event stream give both run (from the " + RUN_HEADER
+                return Reply.Answer.text(400, "to resume the event stream give both run (from the " + RUN_HEADER
                         + " header) and after (the number of the last line seen, 0 or more)");
-                return;
             }
         }
         EventFeed.Subscriber subscriber = run == null ? feed.subscribe() : feed.resume(run, resumeAfter);
-        exchange.getResponseHeaders().set("Content-Type", "application/x-ndjson; charset=utf-8");
-        exchange.getResponseHeaders().set("Cache-Control", "no-store");
-        exchange.getResponseHeaders().set(RUN_HEADER, feed.run());
-        exchange.getResponseHeaders().set(SEQ_HEADER, Long.toString(subscriber.before()));
-        exchange.getResponseHeaders().set(STATE_LINES_HEADER, Integer.toString(subscriber.stateLines()));
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/x-ndjson; charset=utf-8");
+        headers.put("Cache-Control", "no-store");
+        headers.put(RUN_HEADER, feed.run());
+        headers.put(SEQ_HEADER, Long.toString(subscriber.before()));
+        headers.put(STATE_LINES_HEADER, Integer.toString(subscriber.stateLines()));
         if (run != null) {
-            exchange.getResponseHeaders().set(RESUME_HEADER, switch (subscriber.start()) {
+            headers.put(RESUME_HEADER, switch (subscriber.start()) {
                 case RESUMED -> "resumed";
                 case OTHER_RUN -> "other-run";
                 case TOO_OLD, STATE -> "too-old";
             });
         }
-        try {
-            exchange.sendResponseHeaders(200, 0);
-        } catch (IOException e) {
-            feed.unsubscribe(subscriber);
-            throw e;
-        }
-        try (OutputStream out = exchange.getResponseBody()) {
-            while (true) {
-                Optional<String> line = subscriber.next(POLL_MS);
-                if (line.isPresent()) {
-                    out.write((line.get() + "\n").getBytes(StandardCharsets.UTF_8));
-                    out.flush();
-                }
-            }
-        } catch (EventFeed.EndOfFeed end) {
-            if (end.clean()) {
-                endDelivered.countDown();
-            } else {
-                // Its stream ends without a stopped event: the host takes that as a break and follows again.
-                LOG.warn("a follower of the event stream fell {} events behind and was cut off", EventFeed.BACKLOG);
-            }
-        } finally {
-            feed.unsubscribe(subscriber);
-        }
+        return new Reply.Stream(headers, subscriber, feed, endDelivered::countDown);
     }
 
     /** The parameters of a query, each name's first value, decoded. */
@@ -232,28 +184,8 @@ final class ProtocolHandler implements HttpHandler {
         return parameters;
     }
 
-    private static boolean method(HttpExchange exchange, String allowed) throws IOException {
-        if (allowed.equals(exchange.getRequestMethod())) {
-            return true;
-        }
-        exchange.getResponseHeaders().set("Allow", allowed);
-        text(exchange, 405, "only " + allowed);
-        return false;
-    }
-
-    private static void discardBody(HttpExchange exchange) throws IOException {
-        try (InputStream in = exchange.getRequestBody()) {
-            in.transferTo(OutputStream.nullOutputStream());
-        }
-    }
-
-    private static void text(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    private static Reply wrongMethod(String allowed) {
+        return Reply.Answer.text(405, "only " + allowed).with("Allow", allowed);
     }
 
     private static byte[] digest(String token) {

@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -39,7 +38,6 @@ import org.sluice.throttle.ThrottleState;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.sun.net.httpserver.HttpServer;
 
 /**
  * A networked instance's event stream that breaks and is followed again: the instance's own feed
@@ -60,7 +58,7 @@ class EventStreamResumeTest {
     private final Events events = new Events();
     private EventFeed feed;
     private ProtocolWriter writer;
-    private HttpServer server;
+    private MessageEndpoint server;
     private ProtocolHandler handler;
     private Relay relay;
 
@@ -71,15 +69,13 @@ class EventStreamResumeTest {
 
     private void serve(EventFeed withFeed) throws IOException {
         if (server != null) {
-            server.stop(0);
+            server.close();
         }
         feed = withFeed;
         writer = new ProtocolWriter(feed);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        server = MessageEndpoint.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
         handler = new ProtocolHandler(TOKEN, feed);
-        server.createContext(ProtocolHandler.PREFIX, handler);
-        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        server.start();
+        server.serveProtocol(handler);
         if (relay == null) {
             relay = new Relay();
         }
@@ -91,7 +87,7 @@ class EventStreamResumeTest {
         for (AutoCloseable c : closing) {
             c.close();
         }
-        server.stop(0);
+        server.close();
         relay.close();
     }
 
@@ -175,7 +171,7 @@ class EventStreamResumeTest {
         EventFeed before = feed;
         serve(new EventFeed());
         before.end();
-        relay.upstream = server.getAddress();
+        relay.upstream = server.address();
         writer.emit(new ProtocolEvent.Ready(4711, 8));
         writer.emit(sample(50, ThrottleState.NORMAL));
         relay.release();
@@ -213,7 +209,7 @@ class EventStreamResumeTest {
 
     private HttpResponse<String> word(String word, String query) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI uri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/protocol/" + word + query);
+        URI uri = URI.create("http://127.0.0.1:" + server.address().getPort() + "/protocol/" + word + query);
         return http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TOKEN)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -256,7 +252,7 @@ class EventStreamResumeTest {
         writer.emit(new ProtocolEvent.Ready(4711, 7));
         writer.emit(sample(200, ThrottleState.NORMAL));
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI events = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/protocol/events");
+        URI events = URI.create("http://127.0.0.1:" + server.address().getPort() + "/protocol/events");
         HttpResponse<InputStream> first = http.send(HttpRequest.newBuilder(events).header("Authorization", "Bearer " + TOKEN)
                 .build(), HttpResponse.BodyHandlers.ofInputStream());
         first.body().close();
@@ -277,7 +273,7 @@ class EventStreamResumeTest {
     @Test
     void aResumeThatLacksItsNumberIsRefusedAndSaysWhatToGive() throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI half = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/protocol/events?run=" + feed.run());
+        URI half = URI.create("http://127.0.0.1:" + server.address().getPort() + "/protocol/events?run=" + feed.run());
 
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(half).header("Authorization", "Bearer " + TOKEN).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -320,7 +316,7 @@ class EventStreamResumeTest {
         private final ServerSocket listening = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
         private final Set<Socket> open = ConcurrentHashMap.newKeySet();
         private volatile CountDownLatch passing = new CountDownLatch(0);
-        private volatile InetSocketAddress upstream = server.getAddress();
+        private volatile InetSocketAddress upstream = server.address();
         private volatile int accepted;
 
         Relay() throws IOException {

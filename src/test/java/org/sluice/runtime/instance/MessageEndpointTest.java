@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -101,6 +105,41 @@ class MessageEndpointTest {
     }
 
     @Test
+    void aThrottledInstanceAnswersBusyWhileEveryWorkerThreadIsTaken() throws Exception {
+        // More followers of the event stream than the endpoint has worker threads for one core
+        // (250): a refusal must not wait for a thread that is never freed.
+        endpoint = MessageEndpoint.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+        endpoint.serve(new MessageHandler(0, gate, monitor, MessagePipeline.create(Validation.JSON, Optional.empty(), (id, m) -> { }),
+                new DeliveryProblems(clock, new ProtocolWriter(new PrintWriter(OutputStream.nullOutputStream())))));
+        endpoint.serveProtocol(new ProtocolHandler("token", new EventFeed()));
+        List<Socket> followers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                Socket follower = new Socket(InetAddress.getLoopbackAddress(), endpoint.port());
+                followers.add(follower);
+                follower.getOutputStream().write(("GET /protocol/events HTTP/1.1\r\nHost: instance\r\n"
+                        + "Authorization: Bearer token\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            throttle();
+
+            HttpResponse<String> refused = post().get(10, TimeUnit.SECONDS);
+
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.body()).isEqualTo("Server is busy. Please try again.");
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            for (Socket follower : followers) {
+                follower.setSoTimeout(10_000);
+                String status = new String(follower.getInputStream().readNBytes(15), StandardCharsets.US_ASCII);
+                assertThat(status).as("each follower's stream begins").isEqualTo("HTTP/1.1 200 OK");
+            }
+        } finally {
+            for (Socket follower : followers) {
+                follower.close();
+            }
+        }
+    }
+
+    @Test
     void aSuspendedInstanceAnswersConflictWhileAMessageIsInProcess() throws Exception {
         open();
         CompletableFuture<HttpResponse<String>> admitted = post();
@@ -136,5 +175,96 @@ class MessageEndpointTest {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(refused.body()).isEqualTo("refused: requests from web pages are not taken; send messages from a program");
         assertThat(deliveredBy).isEmpty();
+    }
+
+    private static String answerOf(Socket socket) throws Exception {
+        // Reads one answer: its head, then as many bytes as its Content-Length says.
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("the answer ended in its head: " + head);
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        return head + new String(in.readNBytes(bodyLength), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aRefusedMessageOfMegabytesIsReadAndDroppedAndItsConnectionServesTheNextRequest() throws Exception {
+        open();
+        CompletableFuture<HttpResponse<String>> admitted = post();
+        assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
+        throttle();
+        byte[] large = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(large, (byte) ' ');
+
+        try (Socket sender = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            sender.setSoTimeout(10_000);
+            OutputStream out = sender.getOutputStream();
+            out.write(("POST /messages HTTP/1.1\r\nHost: instance\r\nContent-Length: " + large.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(large);
+            out.flush();
+
+            String refused = answerOf(sender);
+            assertThat(refused).startsWith("HTTP/1.1 503 ").containsIgnoringCase("retry-after: 1")
+                    .endsWith("\r\n\r\nServer is busy. Please try again.");
+
+            out.write("GET /other HTTP/1.1\r\nHost: instance\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(answerOf(sender)).startsWith("HTTP/1.1 404 ").endsWith("not found: only POST /messages");
+        }
+        assertThat(admitted).isNotDone();
+    }
+
+    @Test
+    void pipelinedRequestsAreAnsweredInTurnOnTheirConnection() throws Exception {
+        open();
+        gate.suspend();
+        try (Socket sender = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            sender.setSoTimeout(10_000);
+            String request = "POST /messages HTTP/1.1\r\nHost: instance\r\nContent-Length: 11\r\n\r\n{\"order\":1}";
+            sender.getOutputStream().write((request + "GET /messages HTTP/1.1\r\nHost: instance\r\n\r\n" + request)
+                    .getBytes(StandardCharsets.US_ASCII));
+            sender.getOutputStream().flush();
+
+            assertThat(answerOf(sender)).startsWith("HTTP/1.1 409 ").endsWith("the instance is suspended");
+            assertThat(answerOf(sender)).startsWith("HTTP/1.1 405 ").containsIgnoringCase("allow: POST");
+            assertThat(answerOf(sender)).startsWith("HTTP/1.1 409 ");
+        }
+        assertThat(deliveredBy).isEmpty();
+    }
+
+    @Test
+    void aMessageThatDoesNotArriveWholeInTimeHasItsConnectionClosedAndIsNoLongerInProcess() throws Exception {
+        // The tests' JVM gives a request 5 s to arrive whole (pom.xml); an instance, 30 s.
+        open();
+        letGo.countDown();
+        try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            stalled.getOutputStream().write(("POST /messages HTTP/1.1\r\nHost: instance\r\nContent-Length: 1000\r\n\r\nabc")
+                    .getBytes(StandardCharsets.US_ASCII));
+            stalled.getOutputStream().flush();
+            stalled.setSoTimeout(20_000);
+
+            assertThat(post().get(10, TimeUnit.SECONDS).statusCode()).as("another sender meanwhile").isEqualTo(200);
+            assertThat(stalled.getInputStream().read()).as("the stalled connection is closed").isEqualTo(-1);
+        }
+        assertThat(monitor.awaitIdle(10_000)).as("the stalled message is no longer counted in process").isTrue();
+    }
+
+    @Test
+    void aRequestThatIsNotHttpIsAnsweredBadRequest() throws Exception {
+        open();
+        try (Socket sender = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            sender.setSoTimeout(10_000);
+            sender.getOutputStream().write("HELLO THERE\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            sender.getOutputStream().flush();
+
+            assertThat(answerOf(sender)).startsWith("HTTP/1.1 400 ");
+        }
     }
 }

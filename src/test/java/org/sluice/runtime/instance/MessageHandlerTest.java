@@ -2,69 +2,90 @@ package org.sluice.runtime.instance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.sluice.lifecycle.ServiceDefinition.Validation;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpContext;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpPrincipal;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
 
 /**
- * The instance's handler reading a message body as it arrives, through an exchange whose body
- * remembers how far ahead of the received bytes the handler made room.
+ * The instance's handler reading a message body as it arrives: the room it sets aside follows the
+ * bytes that came, a body over the limit is refused, and the largest is delivered whole.
  */
+@Timeout(60)
 class MessageHandlerTest {
     private final InstantSource clock = () -> Instant.ofEpochMilli(1_000);
     private final ProtocolWriter quiet = new ProtocolWriter(new PrintWriter(OutputStream.nullOutputStream()));
     private final InstanceMonitor monitor = new InstanceMonitor(clock, bytes -> 40, () -> 1, quiet);
     private final List<byte[]> delivered = new CopyOnWriteArrayList<>();
-    private final MessageHandler handler;
+    private final MessageEndpoint endpoint;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     MessageHandlerTest() throws Exception {
-        handler = new MessageHandler(0, new InstanceGate(), monitor,
+        MessageHandler handler = new MessageHandler(0, new InstanceGate(), monitor,
                 MessagePipeline.create(Validation.NONE, Optional.empty(), (id, message) -> delivered.add(message)),
                 new DeliveryProblems(clock, quiet));
+        endpoint = MessageEndpoint.open(handler, 1);
+    }
+
+    @AfterEach
+    void close() {
+        endpoint.close();
+    }
+
+    private HttpResponse<String> post(byte[] body) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + "/messages"))
+                .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void aSlowBodyIsGivenRoomOnlyForTheBytesThatArrived() throws Exception {
-        // A sender that has sent three bytes must cost three bytes and a little, not the 16 KiB
-        // that readNBytes sets aside before the first byte.
-        ArrivingBody body = new ArrivingBody("abc".getBytes(StandardCharsets.US_ASCII));
-        Exchange exchange = new Exchange(body);
+        // A sender that has sent three bytes must cost three bytes and a little, not the 4 MiB its
+        // Content-Length promises, nor the 16 KiB that readNBytes sets aside before the first byte.
+        InstanceConnection connection = new InstanceConnection(endpoint, Duration.ofSeconds(30));
+        EmbeddedChannel channel = new EmbeddedChannel(connection.arrival(), new HttpServerCodec(), new FlowControlHandler(), connection);
+        try {
+            channel.writeInbound(Unpooled.copiedBuffer("POST /messages HTTP/1.1\r\nHost: instance\r\nContent-Length: "
+                    + MessageHandler.MAX_MESSAGE_BYTES + "\r\n\r\n", StandardCharsets.ISO_8859_1));
+            channel.writeInbound(Unpooled.copiedBuffer("abc", StandardCharsets.ISO_8859_1));
 
-        handler.handle(exchange);
-
-        assertThat(exchange.status).isEqualTo(200);
-        assertThat(delivered).singleElement().isEqualTo("abc".getBytes(StandardCharsets.US_ASCII));
-        assertThat(body.mostRoomAhead()).as("bytes the instance made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
+            assertThat(connection.room()).as("bytes the instance made room for, of which 3 have arrived").isBetween(3, 1024);
+            for (int i = 0; i < 10; i++) {
+                channel.writeInbound(Unpooled.copiedBuffer("x".repeat(1000), StandardCharsets.ISO_8859_1));
+            }
+            assertThat(connection.room()).as("bytes the instance made room for, of which 10,003 have arrived").isBetween(10_003, 2 * 10_003);
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+        assertThat(monitor.awaitIdle(10_000)).as("the message of a sender that went is no longer in process").isTrue();
     }
 
     @Test
     void aBodyOverTheLimitIsAnsweredTooLargeAndNotDelivered() throws Exception {
-        ArrivingBody body = new ArrivingBody(new byte[MessageHandler.MAX_MESSAGE_BYTES + 1]);
-        Exchange exchange = new Exchange(body);
+        HttpResponse<String> answer = post(new byte[MessageHandler.MAX_MESSAGE_BYTES + 1]);
 
-        handler.handle(exchange);
-
-        assertThat(exchange.status).isEqualTo(413);
-        assertThat(exchange.answer()).isEqualTo("the message is over the limit of 4194304 bytes (4 MiB)");
+        assertThat(answer.statusCode()).isEqualTo(413);
+        assertThat(answer.body()).isEqualTo("the message is over the limit of 4194304 bytes (4 MiB)");
         assertThat(delivered).isEmpty();
-        assertThat(body.mostRoomAhead()).as("bytes the instance made room for beyond those that had arrived").isLessThanOrEqualTo(1024);
         assertThat(monitor.awaitIdle(10_000)).isTrue();
     }
 
@@ -73,110 +94,10 @@ class MessageHandlerTest {
         byte[] largest = new byte[MessageHandler.MAX_MESSAGE_BYTES];
         java.util.Arrays.fill(largest, (byte) 'x');
         largest[largest.length - 1] = 'y';
-        Exchange exchange = new Exchange(new ArrivingBody(largest));
 
-        handler.handle(exchange);
+        HttpResponse<String> answer = post(largest);
 
-        assertThat(exchange.status).isEqualTo(200);
+        assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(delivered).singleElement().isEqualTo(largest);
-    }
-
-    /** A POST to /messages with the given body; keeps the status and the answer. */
-    private static final class Exchange extends HttpExchange {
-        private final InputStream body;
-        private final Headers requestHeaders = new Headers();
-        private final Headers responseHeaders = new Headers();
-        private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status;
-
-        Exchange(InputStream body) {
-            this.body = body;
-        }
-
-        String answer() {
-            return out.toString(StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Headers getRequestHeaders() {
-            return requestHeaders;
-        }
-
-        @Override
-        public Headers getResponseHeaders() {
-            return responseHeaders;
-        }
-
-        @Override
-        public URI getRequestURI() {
-            return URI.create("/messages");
-        }
-
-        @Override
-        public String getRequestMethod() {
-            return "POST";
-        }
-
-        @Override
-        public HttpContext getHttpContext() {
-            return null;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public InputStream getRequestBody() {
-            return body;
-        }
-
-        @Override
-        public OutputStream getResponseBody() {
-            return out;
-        }
-
-        @Override
-        public void sendResponseHeaders(int code, long length) {
-            status = code;
-        }
-
-        @Override
-        public InetSocketAddress getRemoteAddress() {
-            return InetSocketAddress.createUnresolved("sender", 1);
-        }
-
-        @Override
-        public int getResponseCode() {
-            return status;
-        }
-
-        @Override
-        public InetSocketAddress getLocalAddress() {
-            return InetSocketAddress.createUnresolved("instance", 2);
-        }
-
-        @Override
-        public String getProtocol() {
-            return "HTTP/1.1";
-        }
-
-        @Override
-        public Object getAttribute(String name) {
-            return null;
-        }
-
-        @Override
-        public void setAttribute(String name, Object value) {
-        }
-
-        @Override
-        public void setStreams(InputStream in, OutputStream out) {
-        }
-
-        @Override
-        public HttpPrincipal getPrincipal() {
-            return null;
-        }
     }
 }
