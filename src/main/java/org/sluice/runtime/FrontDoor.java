@@ -13,20 +13,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.runtime.http.HttpTurns;
 import org.sluice.runtime.instance.LoopbackHttpServer;
 import org.sluice.throttle.Thresholds;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * 409 for a service that is not Active, 503 when no instance is running, 413 for a body over
  * {@value #MAX_MESSAGE_BYTES} bytes, 503 with {@code Retry-After: 5} while it closes, and 502
  * naming the instance when that does not answer. A request that is not well-formed HTTP/1.1 is
- * answered 400 (431 for a header over {@value DoorConnection#MAX_HEADER_BYTES} bytes) and its
+ * answered 400 (431 for a header over {@value HttpTurns#MAX_HEADER_BYTES} bytes) and its
  * connection closed; a request must arrive whole within {@link LoopbackHttpServer#REQUEST_SECONDS}
  * s, as an instance's must (the same system property shortens it), or its connection is closed;
  * and the door takes as many connections at once as an instance does, closing any more at once.
@@ -173,28 +167,9 @@ public final class FrontDoor implements AutoCloseable {
         InstanceLinks instances = new InstanceLinks(transport, Duration.ofSeconds(5), Duration.ofMinutes(2));
         Duration requestTime = Duration.ofSeconds(Integer.getInteger(LoopbackHttpServer.MAX_REQUEST_TIME, LoopbackHttpServer.REQUEST_SECONDS));
         FrontDoor door = new FrontDoor(host, transport, loops, instances);
-        HttpDecoderConfig http = new HttpDecoderConfig().setMaxInitialLineLength(DoorConnection.MAX_LINE_BYTES)
-                .setMaxHeaderSize(DoorConnection.MAX_HEADER_BYTES).setMaxChunkSize(64 * 1024);
-        ChannelFuture bound = new ServerBootstrap().group(loops).channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 256)
-                .childOption(ChannelOption.TCP_NODELAY, true)
+        ChannelFuture bound = HttpTurns.server(loops, transport.serverChannel(), 256, door.connections, maxConnections,
+                        () -> new DoorConnection(door, requestTime))
                 .childOption(ChannelOption.ALLOCATOR, DoorTransport.allocator())
-                // Read when the connection is ready for its next request, not whenever bytes come.
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        if (door.connections.incrementAndGet() > maxConnections) {
-                            door.connections.decrementAndGet();
-                            channel.close();
-                            return;
-                        }
-                        channel.closeFuture().addListener(closed -> door.connections.decrementAndGet());
-                        DoorConnection connection = new DoorConnection(door, requestTime);
-                        channel.pipeline().addLast(connection.arrival(), new HttpServerCodec(http), new HttpServerExpectContinueHandler(),
-                                new FlowControlHandler(), connection);
-                    }
-                })
                 .bind(at).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
