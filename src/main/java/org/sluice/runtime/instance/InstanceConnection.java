@@ -5,22 +5,18 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.sluice.runtime.http.HttpTurns;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
@@ -30,61 +26,31 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a role instance's endpoint, on its event loop: reads a request, answers it,
- * and only then reads the next one (keep-alive, one request at a time, as the front door's
- * connections do, decision 0034).
+ * and only then reads the next one ({@link HttpTurns} takes the turns, the deadlines and the body,
+ * as for the front door's connections, decision 0034).
  *
  * <p>The checks of {@link MessageHandler} are made as soon as a request's line and headers are
  * here. A refused message's body is read and dropped as it comes, and the refusal (404, 405, 403,
  * 409, 503, 413) is written on the loop once the request is whole: no thread is involved. An
- * admitted message's body is gathered into room that grows with the bytes that arrived (from
- * {@value #FIRST_ROOM} bytes, doubling), never what its {@code Content-Length} promises; once whole
- * it is handed to a worker thread, which delivers it, and the loop writes the answer. Requests under
- * {@link ProtocolHandler#PREFIX} go to the protocol once whole (their bodies dropped); its events
- * stream is written here line by line as the feed has them, only while the connection can take
- * them, so a follower that does not read holds at most the channel's write buffer and its
- * subscriber's backlog.
- *
- * <p>A request must arrive whole within the endpoint's request time, and a connection with no
- * request for {@link #IDLE_TIME} is closed.
+ * admitted message's body is gathered on the heap, in room that grows with the bytes that arrived;
+ * once whole it is handed to a worker thread, which delivers it, and the loop writes the answer.
+ * Requests under {@link ProtocolHandler#PREFIX} go to the protocol once whole (their bodies
+ * dropped); its events stream is written here line by line as the feed has them, only while the
+ * connection can take them, so a follower that does not read holds at most the channel's write
+ * buffer and its subscriber's backlog.
  */
-final class InstanceConnection extends ChannelInboundHandlerAdapter {
+final class InstanceConnection extends HttpTurns {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceConnection.class);
-    /** The longest request line. */
-    static final int MAX_LINE_BYTES = 64 * 1024;
-    /** The most bytes of header lines in a request. */
-    static final int MAX_HEADER_BYTES = 16 * 1024;
-    /** The room for a body in several pieces before its second piece is added. */
-    static final int FIRST_ROOM = 1024;
-    /** How long a connection may wait for its next request before it is closed, as the JDK's server did. */
-    static final Duration IDLE_TIME = Duration.ofSeconds(30);
-    /** How long a connection whose request was not HTTP is read and its bytes dropped before it is closed. */
-    static final Duration LINGER = Duration.ofSeconds(2);
 
-    private enum Phase {
-        /** Waiting for the first byte of a request. */
-        IDLE,
-        /** A request is arriving. */
-        RECEIVING,
-        /** The request is whole; its answer is not yet written (or its stream goes on). */
-        ANSWERING
-    }
-
-    private enum Target { MESSAGE, REFUSED, ROUTE, MALFORMED }
+    private enum Target { MESSAGE, REFUSED, ROUTE }
 
     private final MessageEndpoint endpoint;
-    private final Duration requestTime;
-    private Phase phase = Phase.IDLE;
     private boolean counted;
-    private ScheduledFuture<?> deadline;
-    private HttpRequest request;
     private EndpointRequest seen;
     private Target target;
     private MessageEndpoint.Route route;
@@ -92,62 +58,26 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
     private InstanceMonitor.Admission admission;
     private boolean tooLarge;
     private long decidedNanos;
-    /** {@link System#nanoTime()} when the first bytes of the request now arriving were read. */
-    private long arrivedAt;
-    private boolean keepAlive;
-    private boolean malformed;
-    private ByteBuf body;
-    private long bodyBytes;
     private EventFeed.Subscriber streaming;
     private EventFeed streamFeed;
     /** Run once the end of a feed that ended is written to its follower. */
     private Runnable streamEnded;
 
     InstanceConnection(MessageEndpoint endpoint, Duration requestTime) {
+        // Gathered on the heap: an admitted message is copied out for a worker thread.
+        super(LOG, requestTime, MessageHandler.MAX_MESSAGE_BYTES, true);
         this.endpoint = endpoint;
-        this.requestTime = requestTime;
-    }
-
-    /** The bytes set aside for the body arriving now (for tests: it must follow the bytes that came). */
-    int room() {
-        return body == null ? 0 : body.capacity();
-    }
-
-    /** Goes before the HTTP decoder: the first byte of a request starts its time to arrive whole. */
-    ChannelInboundHandlerAdapter arrival() {
-        return new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (phase == Phase.IDLE) {
-                    receiving(ctx);
-                }
-                ctx.fireChannelRead(msg);
-            }
-        };
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        idle(ctx);
-        ctx.read();
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelDeadline();
-        dropBody();
+        super.channelInactive(ctx);
         stopStreaming();
-        if (admission != null && target == Target.MESSAGE && phase != Phase.ANSWERING) {
+        if (admission != null && target == Target.MESSAGE && !isAnswering()) {
             // The sender went before its message was whole: it was never processed.
             finish(false);
         }
         uncount();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("connection from {} ended: {}", ctx.channel().remoteAddress(), cause.toString());
-        ctx.close();
     }
 
     @Override
@@ -159,38 +89,8 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        try {
-            if (phase == Phase.ANSWERING) {
-                return;
-            }
-            if (msg instanceof HttpRequest started) {
-                begin(ctx, started);
-            }
-            if (msg instanceof HttpContent piece && phase == Phase.RECEIVING && target != null) {
-                take(ctx, piece);
-            }
-        } finally {
-            ReferenceCountUtil.release(msg);
-        }
-        if (phase == Phase.RECEIVING && ctx.channel().isActive()) {
-            ctx.read();
-        }
-    }
-
-    private void begin(ChannelHandlerContext ctx, HttpRequest started) {
-        if (phase == Phase.IDLE) {
-            receiving(ctx);
-        }
-        request = started;
-        bodyBytes = 0;
+    protected void head(ChannelHandlerContext ctx, HttpRequest started) {
         tooLarge = false;
-        keepAlive = HttpUtil.isKeepAlive(started);
-        if (started.decoderResult().isFailure()) {
-            target = Target.MALFORMED;
-            malformed(ctx, started.decoderResult());
-            return;
-        }
         String uri = started.uri();
         int mark = uri.indexOf('?');
         String path;
@@ -227,45 +127,42 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
         decidedNanos = System.nanoTime() - start;
     }
 
-    private void take(ChannelHandlerContext ctx, HttpContent piece) {
-        if (piece.decoderResult().isFailure()) {
-            malformed(ctx, piece.decoderResult());
-            return;
-        }
-        ByteBuf bytes = piece.content();
-        bodyBytes += bytes.readableBytes();
-        boolean last = piece instanceof LastHttpContent;
+    @Override
+    protected boolean keeps(long bodyBytes) {
         if (target == Target.MESSAGE && bodyBytes > MessageHandler.MAX_MESSAGE_BYTES) {
             tooLarge = true;
         }
-        boolean kept = target == Target.MESSAGE && !tooLarge;
-        if (!kept) {
-            // A refused body is read and dropped, so the answer is not overtaken by a reset.
-            dropBody();
-        } else if (bytes.isReadable() || body == null) {
-            if (body == null) {
-                int room = last ? bytes.readableBytes() : Math.min(FIRST_ROOM, MessageHandler.MAX_MESSAGE_BYTES);
-                body = ctx.alloc().heapBuffer(room, MessageHandler.MAX_MESSAGE_BYTES);
-            }
-            // Room doubles as bytes come, up to the limit: never what a Content-Length promises.
-            body.writeBytes(bytes);
-        }
-        if (last) {
-            whole(ctx);
-        }
+        // A refused body is read and dropped, so the answer is not overtaken by a reset.
+        return target == Target.MESSAGE && !tooLarge;
     }
 
-    private void whole(ChannelHandlerContext ctx) {
-        phase = Phase.ANSWERING;
-        count();
-        cancelDeadline();
+    @Override
+    protected void whole(ChannelHandlerContext ctx) {
         long dispatched = System.nanoTime();
         switch (target) {
             case REFUSED -> send(ctx, refusal, dispatched, null);
             case MESSAGE -> message(ctx, dispatched);
             case ROUTE -> reply(ctx, route.handle(seen), dispatched);
-            case MALFORMED -> { }
         }
+    }
+
+    @Override
+    protected void answering() {
+        count();
+    }
+
+    @Override
+    protected void idling() {
+        uncount();
+    }
+
+    @Override
+    protected void forget() {
+        seen = null;
+        target = null;
+        route = null;
+        refusal = null;
+        decidedNanos = 0;
     }
 
     private void message(ChannelHandlerContext ctx, long dispatched) {
@@ -275,10 +172,11 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
             send(ctx, messages.tooLarge(), dispatched, () -> finish(false));
             return;
         }
-        byte[] bytes = new byte[body == null ? 0 : body.readableBytes()];
-        if (body != null) {
-            body.readBytes(bytes);
-            dropBody();
+        ByteBuf gathered = takeBody();
+        byte[] bytes = new byte[gathered == null ? 0 : gathered.readableBytes()];
+        if (gathered != null) {
+            gathered.readBytes(bytes);
+            gathered.release();
         }
         if (admission != null) {
             admission.holdBytes(bytes.length);
@@ -355,7 +253,7 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         stream.headers().forEach((name, value) -> head.headers().set(name, value));
         HttpUtil.setTransferEncodingChunked(head, true);
-        if (!keepAlive) {
+        if (!keepAlive()) {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         streaming = stream.subscriber();
@@ -428,37 +326,26 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void malformed(ChannelHandlerContext ctx, DecoderResult result) {
-        phase = Phase.ANSWERING;
-        count();
-        cancelDeadline();
-        dropBody();
+    @Override
+    protected void garbage(ChannelHandlerContext ctx, int status, Throwable cause) {
         if (target == Target.MESSAGE) {
             finish(false);
         }
-        keepAlive = false;
-        malformed = true;
-        Throwable cause = result.cause();
-        Reply.Answer answer;
-        if (cause instanceof TooLongHttpHeaderException) {
-            answer = Reply.Answer.text(431, "the request's headers are over " + MAX_HEADER_BYTES + " bytes");
-        } else if (cause instanceof TooLongHttpLineException) {
-            answer = Reply.Answer.text(414, "the request line is over " + MAX_LINE_BYTES + " bytes; messages go to POST /messages");
-        } else {
-            answer = Reply.Answer.text(400, "this is not a well-formed HTTP/1.1 request (" + cause.getMessage()
+        Reply.Answer answer = switch (status) {
+            case 431 -> Reply.Answer.text(431, "the request's headers are over " + MAX_HEADER_BYTES + " bytes");
+            case 414 -> Reply.Answer.text(414, "the request line is over " + MAX_LINE_BYTES + " bytes; messages go to POST /messages");
+            default -> Reply.Answer.text(400, "this is not a well-formed HTTP/1.1 request (" + cause.getMessage()
                     + "); messages go to POST /messages");
-        }
+        };
         send(ctx, answer, System.nanoTime(), null);
     }
 
     /**
-     * Writes the answer to the request; once it is out, runs {@code written} (where an admitted
-     * message's admission is finished), then reads the next request, or closes the connection when
-     * it is not to be kept. A sender that does not read its answer gets as long to take it as it had
-     * to send its request.
+     * Writes the answer to the request; once it is out, tells the endpoint's timing and runs
+     * {@code written} (where an admitted message's admission is finished) before the next request
+     * is read.
      */
     private void send(ChannelHandlerContext ctx, Reply.Answer answer, long dispatched, Runnable written) {
-        dropBody();
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(answer.status()),
                 Unpooled.wrappedBuffer(answer.body()));
         for (Map.Entry<String, String> header : answer.headers().entrySet()) {
@@ -467,25 +354,9 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
         if (answer.status() != 204) {
             HttpUtil.setContentLength(response, answer.body().length);
         }
-        if (!keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        } else if (request != null && request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        }
         long decided = decidedNanos;
-        long arrived = arrivedAt;
-        ChannelFuture writing = ctx.writeAndFlush(response);
-        if (!writing.isDone()) {
-            ScheduledFuture<?> limit = ctx.executor().schedule(() -> {
-                if (!writing.isDone()) {
-                    LOG.debug("the answer to {} was not taken within {} s; its connection is closed",
-                            ctx.channel().remoteAddress(), requestTime.toSeconds());
-                    ctx.close();
-                }
-            }, requestTime.toNanos(), TimeUnit.NANOSECONDS);
-            writing.addListener(done -> limit.cancel(false));
-        }
-        writing.addListener((ChannelFutureListener) done -> {
+        long arrived = arrivedAt();
+        send(ctx, response, done -> {
             MessageEndpoint.Timing timing = endpoint.timing();
             if (timing != null && done.isSuccess()) {
                 timing.answered(answer.status(), decided, arrived, dispatched, System.nanoTime());
@@ -493,55 +364,7 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
             if (written != null) {
                 written.run();
             }
-            answered(ctx, done);
         });
-    }
-
-    /** After an answer (or a stream's end) is written: the next request, or the end of the connection. */
-    private void answered(ChannelHandlerContext ctx, ChannelFuture written) {
-        request = null;
-        seen = null;
-        target = null;
-        route = null;
-        refusal = null;
-        decidedNanos = 0;
-        if (malformed && written.isSuccess()) {
-            linger(ctx);
-            return;
-        }
-        if (!keepAlive || !written.isSuccess()) {
-            ctx.close();
-            return;
-        }
-        idle(ctx);
-        ctx.read();
-    }
-
-    /**
-     * After the answer to a request that was not HTTP: no more is sent, and what still comes is
-     * read and dropped for a moment before the connection is closed, so that the sender gets the
-     * answer rather than a reset.
-     */
-    private void linger(ChannelHandlerContext ctx) {
-        if (ctx.channel() instanceof io.netty.channel.socket.SocketChannel socket) {
-            socket.shutdownOutput();
-        }
-        ctx.channel().config().setAutoRead(true);
-        ctx.executor().schedule(() -> {
-            ctx.close();
-        }, LINGER.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void receiving(ChannelHandlerContext ctx) {
-        phase = Phase.RECEIVING;
-        arrivedAt = System.nanoTime();
-        arm(ctx, requestTime);
-    }
-
-    private void idle(ChannelHandlerContext ctx) {
-        phase = Phase.IDLE;
-        uncount();
-        arm(ctx, IDLE_TIME);
     }
 
     private void count() {
@@ -555,34 +378,6 @@ final class InstanceConnection extends ChannelInboundHandlerAdapter {
         if (counted) {
             counted = false;
             endpoint.answering(-1);
-        }
-    }
-
-    /** A request not whole by then, or no request by then, has its connection closed. */
-    private void arm(ChannelHandlerContext ctx, Duration limit) {
-        cancelDeadline();
-        deadline = ctx.executor().schedule(() -> {
-            if (phase != Phase.ANSWERING) {
-                if (phase == Phase.RECEIVING) {
-                    LOG.debug("a request from {} did not arrive whole within {} s; its connection is closed",
-                            ctx.channel().remoteAddress(), limit.toSeconds());
-                }
-                ctx.close();
-            }
-        }, limit.toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelDeadline() {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
-        }
-    }
-
-    private void dropBody() {
-        if (body != null) {
-            body.release();
-            body = null;
         }
     }
 }

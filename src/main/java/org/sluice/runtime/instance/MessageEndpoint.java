@@ -12,21 +12,14 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.sluice.runtime.http.HttpTurns;
 import org.sluice.throttle.Thresholds;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
-import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -115,27 +108,8 @@ final class MessageEndpoint implements AutoCloseable {
         int maxConnections = Integer.getInteger(LoopbackHttpServer.MAX_CONNECTIONS, (int) (20 * high));
         Duration requestTime = Duration.ofSeconds(Integer.getInteger(LoopbackHttpServer.MAX_REQUEST_TIME,
                 LoopbackHttpServer.REQUEST_SECONDS));
-        HttpDecoderConfig http = new HttpDecoderConfig().setMaxInitialLineLength(InstanceConnection.MAX_LINE_BYTES)
-                .setMaxHeaderSize(InstanceConnection.MAX_HEADER_BYTES).setMaxChunkSize(64 * 1024);
-        ChannelFuture bound = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                // Read when the connection is ready for its next request, not whenever bytes come.
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        if (endpoint.connections.incrementAndGet() > maxConnections) {
-                            endpoint.connections.decrementAndGet();
-                            channel.close();
-                            return;
-                        }
-                        channel.closeFuture().addListener(closed -> endpoint.connections.decrementAndGet());
-                        InstanceConnection connection = new InstanceConnection(endpoint, requestTime);
-                        channel.pipeline().addLast(connection.arrival(), new HttpServerCodec(http),
-                                new HttpServerExpectContinueHandler(), new FlowControlHandler(), connection);
-                    }
-                })
+        ChannelFuture bound = HttpTurns.server(loops, NioServerSocketChannel.class, 1024, endpoint.connections, maxConnections,
+                        () -> new InstanceConnection(endpoint, requestTime))
                 .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
