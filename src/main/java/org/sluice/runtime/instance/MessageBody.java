@@ -6,8 +6,9 @@ import java.io.OutputStream;
 import java.util.Arrays;
 
 /**
- * Reads a message's body as its bytes arrive, for a role instance's server (the host's front door
- * gathers its bodies on its event loop the same way: {@code DoorConnection}).
+ * Reads a message's body as its bytes arrive, for a role instance's server (the servers on event
+ * loops, the host's front door and an instance's endpoint, gather their bodies the same way:
+ * {@code HttpTurns}).
  *
  * <p>The room set aside grows with the bytes that arrive, from {@value #FIRST_ROOM} bytes,
  * doubling each time it is full: a sender that stalls after a few bytes holds that little, not the
