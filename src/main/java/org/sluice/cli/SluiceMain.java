@@ -25,6 +25,8 @@ import picocli.CommandLine.Spec;
         subcommands = {ChartCommand.class, ReplayCommand.class, HostCommand.class, KeysCommand.class, CtlCommand.class,
                 LoadCommand.class, InstanceCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class SluiceMain implements Callable<Integer> {
+    /** The hidden subcommand a host starts each role instance with. */
+    private static final String INSTANCE = "instance";
     /** Exit status when the console cannot be opened. */
     static final int CONSOLE_UNAVAILABLE = 1;
 
@@ -61,9 +63,18 @@ public final class SluiceMain implements Callable<Integer> {
             // with every subcommand cost the console's start about as much CPU as its first frame.
             return open(console, err);
         }
-        CommandLine commandLine = new CommandLine(new SluiceMain(console), new Factory(in));
+        CommandLine commandLine;
+        if (INSTANCE.equals(args[0])) {
+            // A host's launch of a role instance, many times a day: picocli would build every
+            // subcommand's model first (the ctl tree above all), most of the instance's launch to ready.
+            // A root named as the full one, so that usage lines and bundle keys stay "sluice instance".
+            commandLine = new CommandLine(CommandSpec.create().name("sluice"));
+            commandLine.addSubcommand(INSTANCE, new CommandLine(new InstanceCommand(in)));
+        } else {
+            commandLine = new CommandLine(new SluiceMain(console), new Factory(in));
+            CtlCommand.describeExitStatuses(commandLine.getSubcommands().get("ctl"));
+        }
         commandLine.setResourceBundle(ResourceBundle.getBundle(Messages.BUNDLE, Locale.getDefault()));
-        CtlCommand.describeExitStatuses(commandLine.getSubcommands().get("ctl"));
         commandLine.setOut(out);
         commandLine.setErr(err);
         int status = commandLine.execute(args);

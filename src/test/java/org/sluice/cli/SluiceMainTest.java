@@ -51,6 +51,28 @@ class SluiceMainTest {
     }
 
     @Test
+    void anInstanceLaunchBuildsOnlyTheInstancesCommand() throws Exception {
+        // A host starts every role instance through this door; building the command line with every
+        // subcommand (the ctl tree above all) took most of an instance's launch to ready.
+        try (FreshClasses loader = new FreshClasses()) {
+            Class<?> main = loader.loadClass("org.sluice.cli.SluiceMain");
+            Class<?> opener = loader.loadClass("org.sluice.cli.SluiceMain$ConsoleOpener");
+            Object console = Proxy.newProxyInstance(loader, new Class<?>[] {opener}, (proxy, method, args) -> {
+                throw new UnsupportedOperationException(method.getName());
+            });
+            Method run = main.getDeclaredMethod("run", String[].class, InputStream.class, PrintWriter.class, PrintWriter.class, opener);
+            run.setAccessible(true);
+            StringWriter out = new StringWriter();
+            Object status = run.invoke(null, new String[] {"instance", "--help"}, InputStream.nullInputStream(),
+                    new PrintWriter(out, true), new PrintWriter(new StringWriter()), console);
+            assertThat(status).isEqualTo(0);
+            assertThat(out.toString()).startsWith("Usage: sluice instance").contains("--definition=FILE");
+            assertThat(loader.loaded("org.sluice.cli.CtlCommand")).as("the ctl command, loaded for an instance").isFalse();
+            assertThat(loader.loaded("org.sluice.cli.HostCommand")).as("the host command, loaded for an instance").isFalse();
+        }
+    }
+
+    @Test
     void whenTheConsoleCannotOpenItSaysWhyAndFails() {
         StringWriter err = new StringWriter();
         int status = SluiceMain.run(new String[0], InputStream.nullInputStream(), new PrintWriter(new StringWriter()),
