@@ -1,9 +1,15 @@
 package org.sluice.cli;
 
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -83,8 +89,97 @@ final class InstanceCommand implements Callable<Integer> {
         }
     }
 
+    /** A whole number as picocli reads one with no doubt: no sign, no leading zero, no base. */
+    private static final Pattern PLAIN_NUMBER = Pattern.compile("0|[1-9][0-9]{0,8}");
+
+    /**
+     * Reads {@code instance OPTIONS} without picocli, for the host's launches: building picocli's
+     * model of this one command (annotations, method handles) took about two thirds of an
+     * instance's launch to ready. Only a plain, complete and unambiguous command line is read
+     * here; anything else (help, a missing or repeated option, a value picocli could read
+     * otherwise or would refuse) is left to picocli, which gives its usual answer.
+     *
+     * @param args the whole command line, {@code instance} first
+     * @return the command, empty when picocli must read the command line
+     */
+    static Optional<InstanceCommand> readPlainly(String[] args, InputStream stdin, UnaryOperator<String> environment) {
+        if (args.length == 0 || !"instance".equals(args[0])) {
+            return Optional.empty();
+        }
+        InstanceCommand command = new InstanceCommand(stdin, environment);
+        Set<String> seen = new HashSet<>();
+        try {
+            for (int i = 1; i < args.length; i++) {
+                String name = args[i];
+                String value = null;
+                int equals = name.indexOf('=');
+                if (equals > 0) {
+                    value = name.substring(equals + 1);
+                    name = name.substring(0, equals);
+                }
+                if (!seen.add(name)) {
+                    return Optional.empty();
+                }
+                if (name.equals("--suspended")) {
+                    if (value != null) {
+                        return Optional.empty();
+                    }
+                    command.suspended = true;
+                    continue;
+                }
+                if (value == null) {
+                    if (i + 1 >= args.length || args[i + 1].startsWith("-")) {
+                        return Optional.empty();
+                    }
+                    value = args[++i];
+                }
+                if (value.isEmpty() || value.startsWith("-")) {
+                    return Optional.empty();
+                }
+                switch (name) {
+                    case "--definition" -> command.definition = Path.of(value);
+                    case "--work" -> command.work = Path.of(value);
+                    case "--index" -> command.index = plainNumber(value);
+                    case "--port" -> command.port = plainNumber(value);
+                    case "--transport" -> command.transport = new TransportConverter().convert(value);
+                    case "--bind" -> command.bind = InetAddress.getByName(value);
+                    default -> {
+                        return Optional.empty();
+                    }
+                }
+            }
+        } catch (InvalidPathException | UnknownHostException | CommandLine.TypeConversionException | NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (!seen.containsAll(Set.of("--definition", "--index", "--work"))) {
+            return Optional.empty();
+        }
+        if (command.transport == null) {
+            command.transport = Transport.STDIO;
+        }
+        return Optional.of(command);
+    }
+
+    private static int plainNumber(String value) {
+        if (!PLAIN_NUMBER.matcher(value).matches()) {
+            throw new NumberFormatException(value);
+        }
+        return Integer.parseInt(value);
+    }
+
+    /** What the options say, for tests that compare this reading with picocli's. */
+    String options() {
+        return "definition=" + definition + " index=" + index + " work=" + work + " suspended=" + suspended
+                + " transport=" + transport + " bind=" + bind + " port=" + port;
+    }
+
     @Override
     public Integer call() {
+        return run(spec.commandLine().getOut());
+    }
+
+    /** Runs the instance, its events on {@code out}; returns the exit status. */
+    int run(PrintWriter out) {
         InstanceProcess.Options options = InstanceProcess.Options.stdio(suspended);
         if (transport == Transport.NETWORK) {
             String token = Optional.ofNullable(environment.apply(InstanceProcess.TOKEN_VARIABLE)).orElse("");
@@ -92,6 +187,6 @@ final class InstanceCommand implements Callable<Integer> {
             options = options.networked(new InstanceProcess.Network(address, port, token,
                     InstanceProcess.START_PROBLEM_LINGER, bound -> LOG.info("listening on {}", bound)));
         }
-        return InstanceProcess.run(definition, index, work, stdin, spec.commandLine().getOut(), options);
+        return InstanceProcess.run(definition, index, work, stdin, out, options);
     }
 }

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.ResourceBundle;
 import java.util.concurrent.Callable;
 
@@ -62,6 +63,15 @@ public final class SluiceMain implements Callable<Integer> {
             // The desktop entry's launch: there is nothing to parse, and building the command line
             // with every subcommand cost the console's start about as much CPU as its first frame.
             return open(console, err);
+        }
+        if (INSTANCE.equals(args[0])) {
+            Optional<InstanceCommand> plain = InstanceCommand.readPlainly(args, in, System::getenv);
+            if (plain.isPresent()) {
+                int status = plain.get().run(out);
+                out.flush();
+                err.flush();
+                return status;
+            }
         }
         CommandLine commandLine;
         if (INSTANCE.equals(args[0])) {
