@@ -97,7 +97,8 @@ final class InstanceCommand implements Callable<Integer> {
      * model of this one command (annotations, method handles) took about two thirds of an
      * instance's launch to ready. Only a plain, complete and unambiguous command line is read
      * here; anything else (help, a missing or repeated option, a value picocli could read
-     * otherwise or would refuse) is left to picocli, which gives its usual answer.
+     * otherwise or would refuse) is left to picocli, which gives its usual answer (decision 0059).
+     * An option added to this command must be added here too, or it falls to picocli.
      *
      * @param args the whole command line, {@code instance} first
      * @return the command, empty when picocli must read the command line
