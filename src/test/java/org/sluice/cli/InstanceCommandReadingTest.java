@@ -3,10 +3,7 @@ package org.sluice.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
-import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,17 +29,11 @@ class InstanceCommandReadingTest {
     @Test
     void aHostsLaunchOfAnInstanceBuildsNoCommandLine() throws Exception {
         try (FreshClasses loader = new FreshClasses()) {
-            Class<?> main = loader.loadClass("org.sluice.cli.SluiceMain");
-            Class<?> opener = loader.loadClass("org.sluice.cli.SluiceMain$ConsoleOpener");
-            Object console = Proxy.newProxyInstance(loader, new Class<?>[] {opener}, (proxy, method, args) -> {
-                throw new UnsupportedOperationException(method.getName());
-            });
-            Method run = main.getDeclaredMethod("run", String[].class, InputStream.class, PrintWriter.class, PrintWriter.class, opener);
-            run.setAccessible(true);
             StringWriter out = new StringWriter();
-            Object status = run.invoke(null, new String[] {"instance", "--definition", "/nonexistent/definition.json",
-                    "--index", "0", "--work", "/nonexistent/work"}, InputStream.nullInputStream(),
-                    new PrintWriter(out, true), new PrintWriter(new StringWriter()), console);
+            int status = FreshMain.run(loader, new String[] {"instance", "--definition", "/nonexistent/definition.json",
+                    "--index", "0", "--work", "/nonexistent/work"}, out, () -> {
+                throw new UnsupportedOperationException("open");
+            });
             // The same answer as through picocli: the problem, then a failed start.
             assertThat(status).isEqualTo(1);
             assertThat(out.toString()).startsWith("{\"event\":\"problem\"").contains("/nonexistent/definition.json");

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
@@ -30,20 +28,8 @@ class SluiceMainTest {
         // Building picocli's command line with every subcommand cost the installed console's start
         // about as much CPU as its first frame; with no argument there is nothing to parse.
         try (FreshClasses loader = new FreshClasses()) {
-            Class<?> main = loader.loadClass("org.sluice.cli.SluiceMain");
-            Class<?> opener = loader.loadClass("org.sluice.cli.SluiceMain$ConsoleOpener");
             int[] opened = {0};
-            Object console = Proxy.newProxyInstance(loader, new Class<?>[] {opener}, (proxy, method, args) -> {
-                if (!method.getName().equals("open")) {
-                    throw new UnsupportedOperationException(method.getName());
-                }
-                opened[0]++;
-                return null;
-            });
-            Method run = main.getDeclaredMethod("run", String[].class, InputStream.class, PrintWriter.class, PrintWriter.class, opener);
-            run.setAccessible(true);
-            Object status = run.invoke(null, new String[0], InputStream.nullInputStream(), new PrintWriter(new StringWriter()),
-                    new PrintWriter(new StringWriter()), console);
+            int status = FreshMain.run(loader, new String[0], new StringWriter(), () -> opened[0]++);
             assertThat(status).isEqualTo(0);
             assertThat(opened[0]).isEqualTo(1);
             assertThat(loader.loaded("picocli.CommandLine")).as("picocli's command line, loaded for no argument").isFalse();
@@ -55,16 +41,10 @@ class SluiceMainTest {
         // A host starts every role instance through this door; building the command line with every
         // subcommand (the ctl tree above all) took most of an instance's launch to ready.
         try (FreshClasses loader = new FreshClasses()) {
-            Class<?> main = loader.loadClass("org.sluice.cli.SluiceMain");
-            Class<?> opener = loader.loadClass("org.sluice.cli.SluiceMain$ConsoleOpener");
-            Object console = Proxy.newProxyInstance(loader, new Class<?>[] {opener}, (proxy, method, args) -> {
-                throw new UnsupportedOperationException(method.getName());
-            });
-            Method run = main.getDeclaredMethod("run", String[].class, InputStream.class, PrintWriter.class, PrintWriter.class, opener);
-            run.setAccessible(true);
             StringWriter out = new StringWriter();
-            Object status = run.invoke(null, new String[] {"instance", "--help"}, InputStream.nullInputStream(),
-                    new PrintWriter(out, true), new PrintWriter(new StringWriter()), console);
+            int status = FreshMain.run(loader, new String[] {"instance", "--help"}, out, () -> {
+                throw new UnsupportedOperationException("open");
+            });
             assertThat(status).isEqualTo(0);
             assertThat(out.toString()).startsWith("Usage: sluice instance").contains("--definition=FILE");
             assertThat(loader.loaded("org.sluice.cli.CtlCommand")).as("the ctl command, loaded for an instance").isFalse();
