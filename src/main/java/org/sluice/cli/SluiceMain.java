@@ -64,6 +64,7 @@ public final class SluiceMain implements Callable<Integer> {
             // with every subcommand cost the console's start about as much CPU as its first frame.
             return open(console, err);
         }
+        CommandLine commandLine;
         if (INSTANCE.equals(args[0])) {
             Optional<InstanceCommand> plain = InstanceCommand.readPlainly(args, in, System::getenv);
             if (plain.isPresent()) {
@@ -72,12 +73,10 @@ public final class SluiceMain implements Callable<Integer> {
                 err.flush();
                 return status;
             }
-        }
-        CommandLine commandLine;
-        if (INSTANCE.equals(args[0])) {
-            // A host's launch of a role instance, many times a day: picocli would build every
-            // subcommand's model first (the ctl tree above all), most of the instance's launch to ready.
-            // A root named as the full one, so that usage lines and bundle keys stay "sluice instance".
+            // Not a plain launch (help, a wrong or missing option): picocli answers, with only the
+            // instance's command built, since every subcommand's model took most of a launch to ready
+            // (decision 0059). The root is named as the full one, so that usage lines and bundle keys
+            // stay "sluice instance".
             commandLine = new CommandLine(CommandSpec.create().name("sluice"));
             commandLine.addSubcommand(INSTANCE, new CommandLine(new InstanceCommand(in)));
         } else {
