@@ -127,22 +127,16 @@ class FrontDoorTest {
 
     @Test
     void thePropertyKeepsTheDoorOnNioAndMessagesStillGoThrough() throws Exception {
-        String before = System.getProperty(DoorTransport.PROPERTY);
-        System.setProperty(DoorTransport.PROPERTY, "nio");
-        try (FrontDoor onNio = FrontDoor.open(host, 0)) {
-            assertThat(onNio.transport().name()).isEqualTo("nio");
-            assertThat(onNio.transport().why()).isEqualTo("sluice.door.transport=nio");
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(onNio.endpoint("orders")))
-                    .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.body()).contains("\"echo\":\"hello\"");
-        } finally {
-            if (before == null) {
-                System.clearProperty(DoorTransport.PROPERTY);
-            } else {
-                System.setProperty(DoorTransport.PROPERTY, before);
+        withTransport("nio", () -> {
+            try (FrontDoor onNio = FrontDoor.open(host, 0)) {
+                assertThat(onNio.transport().name()).isEqualTo("nio");
+                assertThat(onNio.transport().why()).isEqualTo("sluice.door.transport=nio");
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(onNio.endpoint("orders")))
+                        .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).contains("\"echo\":\"hello\"");
             }
-        }
+        });
     }
 
     @Test
@@ -160,13 +154,25 @@ class FrontDoorTest {
     }
 
     @Test
-    void aTransportThatIsNeitherEpollNorNioIsNioAndSaysSo() {
-        String before = System.getProperty(DoorTransport.PROPERTY);
-        System.setProperty(DoorTransport.PROPERTY, "io_uring");
-        try {
+    void aTransportThatIsNeitherEpollNorNioIsNioAndSaysSo() throws Exception {
+        withTransport("io_uring", () -> {
             DoorTransport transport = DoorTransport.choose();
             assertThat(transport.name()).isEqualTo("nio");
             assertThat(transport.why()).isEqualTo("sluice.door.transport=io_uring is neither epoll nor nio");
+        });
+    }
+
+    /** What a test does while the door's transport property is set. */
+    private interface WithProperty {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} with the door's transport property set to {@code value}, then puts it back as it was. */
+    private static void withTransport(String value, WithProperty body) throws Exception {
+        String before = System.getProperty(DoorTransport.PROPERTY);
+        System.setProperty(DoorTransport.PROPERTY, value);
+        try {
+            body.run();
         } finally {
             if (before == null) {
                 System.clearProperty(DoorTransport.PROPERTY);
