@@ -70,17 +70,7 @@ class ConsoleLanguageSwitchTest {
         try {
             org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
             for (Locale locale : List.of(Locale.KOREAN, Locale.ENGLISH)) {
-                robot.interact(() -> console.session.language(locale));
-                TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
-                // The new grid is laid out on a later pulse: wait for it to have a width and its columns to settle.
-                try {
-                    org.testfx.util.WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS, () -> table.getWidth() > 0
-                            && table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum()
-                            <= table.getWidth() - table.snappedLeftInset() - table.snappedRightInset());
-                } catch (java.util.concurrent.TimeoutException notYet) {
-                    // Said by the assertions that follow.
-                }
-                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+                TableView<ServiceRowViewModel> table = switchAndSettle(robot, locale);
                 double columns = table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum();
                 double room = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset();
                 assertThat(columns).as("the columns' widths in %s, %s, in a grid %.0f px wide", locale, widths(table), table.getWidth())
@@ -251,16 +241,7 @@ class ConsoleLanguageSwitchTest {
         });
         try {
             for (Locale locale : List.of(Locale.ENGLISH, Locale.KOREAN)) {
-                robot.interact(() -> console.session.language(locale));
-                TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
-                try {
-                    org.testfx.util.WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS, () -> table.getWidth() > 0
-                            && table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum()
-                            <= table.getWidth() - table.snappedLeftInset() - table.snappedRightInset());
-                } catch (java.util.concurrent.TimeoutException notYet) {
-                    // Said by the assertions that follow.
-                }
-                org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+                TableView<ServiceRowViewModel> table = switchAndSettle(robot, locale);
                 javafx.scene.control.Label badge = ConsoleFixture.onFx(() -> (javafx.scene.control.Label) robot.lookup((javafx.scene.Node n) ->
                         n instanceof org.sluice.console.controls.StateCell<?> cell && cell.getTableRow() != null
                                 && cell.getTableRow().getItem() == row("orders")).queryAs(org.sluice.console.controls.StateCell.class)
@@ -386,5 +367,24 @@ class ConsoleLanguageSwitchTest {
             }
         }
         return references.stream().filter(r -> r.get() != null).count();
+    }
+
+    /**
+     * Switches the console's language and waits for the new grid: it is laid out on a later pulse,
+     * so wait for it to have a width and for its columns to settle within it. A grid that does not
+     * settle is left to the caller's assertions to say.
+     */
+    private TableView<ServiceRowViewModel> switchAndSettle(FxRobot robot, Locale locale) {
+        robot.interact(() -> console.session.language(locale));
+        TableView<ServiceRowViewModel> table = console.session.mainView().servicesView().table();
+        try {
+            org.testfx.util.WaitForAsyncUtils.waitFor(5, java.util.concurrent.TimeUnit.SECONDS, () -> table.getWidth() > 0
+                    && table.getVisibleLeafColumns().stream().mapToDouble(c -> c.getWidth()).sum()
+                    <= table.getWidth() - table.snappedLeftInset() - table.snappedRightInset());
+        } catch (java.util.concurrent.TimeoutException notYet) {
+            // Said by the assertions that follow.
+        }
+        org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
+        return table;
     }
 }
