@@ -80,7 +80,7 @@ final class Recovery {
     /** See {@link Host#load()}. */
     void load() {
         for (OperationRecord running : journal.runningOperations()) {
-            journal.operationEnded(running.ended(clock.millis(), Outcome.INTERRUPTED, Optional.of(Host.INTERRUPTED)));
+            journal.operationEnded(running.ended(clock.millis(), Outcome.INTERRUPTED, Host.INTERRUPTED, Host.INTERRUPTED_PROBLEM));
         }
         int cutShort = journal.closeOpenEpisodes(clock.millis());
         if (cutShort > 0) {
