@@ -112,6 +112,10 @@ class HostTest {
         OperationRecord ended = done(host.create(orders(2), "alice"));
         assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("Instance 1 did not start"));
+        assertThat(ended.problem()).hasValueSatisfying(p -> {
+            assertThat(p.code()).isEqualTo("instance-did-not-start");
+            assertThat(p.arguments()).containsEntry("instance", "1");
+        });
         assertThat(state("orders")).isEqualTo(CREATE_FAILED);
         assertThat(launcher.alive("orders")).isEmpty();
     }
@@ -318,6 +322,8 @@ class HostTest {
         assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e)
                 .isEqualTo("Instance 1 did not confirm that it takes messages again within 200 ms"));
+        assertThat(ended.problem()).contains(org.sluice.lifecycle.Problem.of("instance-not-confirmed", "instance", 1,
+                "action", "resume", "ms", 200));
         assertThat(state("orders")).isEqualTo(RESUME_FAILED);
     }
 
@@ -327,6 +333,7 @@ class HostTest {
         launcher.alive("orders").get(1).crash(137);
         OperationRecord ended = done(host.perform("orders", SUSPEND, "alice"));
         assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("Instance 1 is not running"));
+        assertThat(ended.problem()).contains(org.sluice.lifecycle.Problem.of("instances-not-running", "instances", "1"));
         assertThat(state("orders")).isEqualTo(SUSPEND_FAILED);
     }
 
@@ -519,6 +526,7 @@ class HostTest {
         assertThat(ended.error()).contains(Host.INJECTED_FAULT);
         assertThat(state("orders")).isEqualTo(org.sluice.lifecycle.Lifecycle.standard().begin(from, operation).onFailure());
         assertThat(journal.operations.get(ended.requestId()).error()).contains(Host.INJECTED_FAULT);
+        assertThat(journal.operations.get(ended.requestId()).problem()).contains(Host.INJECTED_PROBLEM);
         if (operation == BACKUP) {
             assertThat(host.backups("orders")).singleElement().satisfies(b -> {
                 assertThat(b.succeeded()).as("a failed backup is recorded as failed").isFalse();
