@@ -29,8 +29,8 @@ import javafx.util.StringConverter;
 
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceLogViewModel;
-import org.sluice.console.viewmodel.ProblemWords;
 import org.sluice.console.viewmodel.InstanceRowViewModel;
+import org.sluice.console.viewmodel.ProblemWords;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;

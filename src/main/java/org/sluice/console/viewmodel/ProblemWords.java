@@ -51,6 +51,14 @@ public final class ProblemWords {
     private ProblemWords() {
     }
 
+    /** Every key of the bundle this class reads: one for each problem it can say, one for each action. */
+    public static java.util.Set<String> keys() {
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        ARGUMENTS.keySet().forEach(code -> keys.add(KEY + code));
+        ACTIONS.forEach(action -> keys.add(KEY + "action." + action));
+        return keys;
+    }
+
     /**
      * Why {@code record} failed, to be said in the language of then; empty when it has neither a
      * problem nor an error.

@@ -31,7 +31,6 @@ import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
-import org.sluice.runtime.ProblemJson;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
 import org.sluice.runtime.instance.OwnerOnly;

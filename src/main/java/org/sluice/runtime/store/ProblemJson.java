@@ -1,4 +1,4 @@
-package org.sluice.runtime;
+package org.sluice.runtime.store;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
