@@ -187,8 +187,7 @@ final class ServiceInstances {
 
     /** An operation replaces or stops the instances: the try again that waits is not made, and its entry says so. */
     private void abandonRelaunch() {
-        takeRelaunch().ifPresent(waiting -> log.notRestarted(waiting.entry(),
-                "Not started again: an operation on the service replaced its instances meanwhile"));
+        takeRelaunch().ifPresent(waiting -> log.notRestartedAsReplaced(waiting.entry()));
     }
 
     /** Tells the listeners that the stand-ins among {@code removed} are gone, as a stopped instance's exit would. */
@@ -454,7 +453,8 @@ final class ServiceInstances {
                 service, slot.index, crashes);
         slot.gaveUp(crashes, RestartCause.CRASH);
         log.leftDown(service, new InstanceCrash(slot.index, slot.exitStatus, crashes), "Instance " + slot.index + " exited "
-                + crashes + " times in a row and is left down; Start or Restart the service to run it again");
+                + crashes + " times in a row and is left down; Start or Restart the service to run it again",
+                Problem.of("left-down-after-crashes", "instance", slot.index, "crashes", crashes));
         engineLeavesDown(slot.index);
     }
 
@@ -491,7 +491,8 @@ final class ServiceInstances {
             }
             Optional<OperationRecord> entry = pendingRestarts.remove(slot);
             slot.takeReadyAgain();
-            log.notRestarted(entry, "Instance " + slot.index + " exited again before it was ready (status " + slot.exitStatus + ")");
+            log.notRestarted(entry, "Instance " + slot.index + " exited again before it was ready (status " + slot.exitStatus + ")",
+                    Problem.of("restart-exited-before-ready", "instance", slot.index, "status", slot.exitStatus));
             return true;
         }
     }
@@ -525,7 +526,7 @@ final class ServiceInstances {
         synchronized (pendingRestarts) {
             Optional<OperationRecord> entry = pendingRestarts.remove(slot);
             if (entry != null && slot.takeReadyAgain() != null) {
-                log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+                log.notRestartedAsReplaced(entry);
             }
         }
     }
@@ -543,7 +544,7 @@ final class ServiceInstances {
     private void restart(InstanceSlot crashed, int crashes, Optional<OperationRecord> entry) {
         Supervision owner = supervision;
         if (owner == null || slots.get(crashed.index) != crashed) {
-            log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+            log.notRestartedAsReplaced(entry);
             return;
         }
         if (owner.operationRunning()) {
@@ -554,12 +555,12 @@ final class ServiceInstances {
         Optional<Boolean> suspended = owner.restartSuspended();
         if (suspended.isEmpty()) {
             slots.remove(crashed.index, crashed);
-            log.notRestarted(entry, "Not started again: the service's state runs no instance now");
+            log.notRestartedAsNoneRuns(entry);
             return;
         }
         InstanceSlot fresh = new InstanceSlot(service, crashed.index, events, episodes, crashes, this::crashed, ring(crashed.index));
         if (!slots.replace(crashed.index, crashed, fresh)) {
-            log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+            log.notRestartedAsReplaced(entry);
             return;
         }
         fresh.announce(null);
@@ -567,7 +568,8 @@ final class ServiceInstances {
             fresh.process = launcher.launch(owner.definition(), crashed.index, suspended.get(), fresh);
         } catch (IOException e) {
             LOG.error("{} instance {} could not be started again: {}", service, crashed.index, e.getMessage());
-            log.notRestarted(entry, "Instance " + crashed.index + " could not be started again: " + e.getMessage());
+            log.notRestarted(entry, "Instance " + crashed.index + " could not be started again: " + e.getMessage(),
+                    Problem.of("restart-not-launched", "instance", crashed.index, "reason", String.valueOf(e.getMessage())));
             fresh.onEvent(new InstanceEvent.Exited(-1, false));
             return;
         }

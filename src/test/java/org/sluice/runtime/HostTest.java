@@ -663,12 +663,18 @@ class HostTest {
                         assertThat(r.service()).isEqualTo("orders");
                         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
                         assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("did not start"));
+                        assertThat(r.problem()).hasValueSatisfying(p -> assertThat(p.code()).isEqualTo("instance-did-not-start"));
                     });
             assertThat(relaunched.launchedCount("orders")).as("the first try and the tries again").isEqualTo(ServiceInstances.MAX_CRASHES + 1);
             assertThat(leftDown.service()).isEqualTo("orders");
             assertThat(leftDown.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(leftDown.error()).hasValueSatisfying(e -> assertThat(e)
                     .contains("did not start").contains("Start or Restart the service to run it again"));
+            assertThat(leftDown.problem()).hasValueSatisfying(p -> {
+                assertThat(p.code()).isEqualTo("left-down-after-host-restart");
+                assertThat(p.arguments()).containsEntry("tries", String.valueOf(ServiceInstances.MAX_CRASHES + 1));
+                assertThat(p.inner()).hasValueSatisfying(inner -> assertThat(inner.code()).isEqualTo("instance-did-not-start"));
+            });
             assertThat(leftDown.crash()).hasValueSatisfying(c -> assertThat(c.notStarted()).isTrue());
             assertThat(restarted.service("orders").orElseThrow().instances()).as("shown left down, not starting")
                     .extracting(InstanceView::status).containsExactly(InstanceStatus.FAILED);
@@ -978,6 +984,8 @@ class HostTest {
         assertThat(leftDown.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(leftDown.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 3, ServiceInstances.MAX_CRASHES + 1));
         assertThat(leftDown.error()).hasValueSatisfying(e -> assertThat(e).contains("Start"));
+        assertThat(leftDown.problem()).contains(org.sluice.lifecycle.Problem.of("left-down-after-crashes", "instance", 1,
+                "crashes", ServiceInstances.MAX_CRASHES + 1));
         assertThat(host.operations(org.sluice.lifecycle.OperationQuery.all(50).forService("orders")))
                 .filteredOn(r -> r.operation() == INSTANCE_RESTART).hasSize(ServiceInstances.MAX_CRASHES)
                 .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED));

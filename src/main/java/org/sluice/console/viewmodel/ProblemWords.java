@@ -40,10 +40,16 @@ public final class ProblemWords {
             Map.entry("instances-not-running", List.of("instances")),
             Map.entry("instance-not-confirmed", List.of("instance", "action", "ms")),
             Map.entry("instance-confirmation-failed", List.of("instance", "action", "reason")),
-            Map.entry("instance-confirmation-interrupted", List.of("instance", "action")));
+            Map.entry("instance-confirmation-interrupted", List.of("instance", "action")),
+            Map.entry("restart-state-runs-none", List.of()),
+            Map.entry("restart-replaced", List.of()),
+            Map.entry("restart-exited-before-ready", List.of("instance", "status")),
+            Map.entry("restart-not-launched", List.of("instance", "reason")),
+            Map.entry("left-down-after-crashes", List.of("instance", "crashes")),
+            Map.entry("left-down-after-host-restart", List.of("tries")));
 
     /** The problems whose phrase says the problem inside them. */
-    private static final List<String> WITH_INNER = List.of("configuration-not-started");
+    private static final List<String> WITH_INNER = List.of("configuration-not-started", "left-down-after-host-restart");
 
     /** What an instance was asked to confirm, by the problem argument {@code action}. */
     private static final List<String> ACTIONS = List.of("suspend", "resume");

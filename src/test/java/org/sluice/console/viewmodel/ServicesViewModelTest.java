@@ -267,6 +267,17 @@ class ServicesViewModelTest {
     }
 
     @Test
+    void theHostsOwnEntriesSayTheirProblemInTheConsolesLanguageToo() {
+        english.use(Locale.KOREAN);
+        OperationRecord leftDown = new OperationRecord("r2", "orders", Operation.INSTANCE_LEFT_DOWN, OperationRecord.HOST, 5,
+                OptionalLong.of(5), Outcome.FAILED, Optional.of("Instance 0 exited 6 times in a row and is left down; ..."),
+                Optional.of(new org.sluice.lifecycle.InstanceCrash(0, 1, 6)),
+                Optional.of(Problem.of("left-down-after-crashes", "instance", 0, "crashes", 6)));
+        assertThat(english.say(ProblemWords.orOutcome(leftDown)))
+                .startsWith("인스턴스 0이 연속 6번 종료되어 중지된 채로 둡니다.");
+    }
+
+    @Test
     void aProblemTheConsoleDoesNotKnowIsSaidInTheHostsWords() {
         add("orders", ServiceState.STOPPED);
         english.use(Locale.KOREAN);
