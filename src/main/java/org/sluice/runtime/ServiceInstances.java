@@ -387,11 +387,13 @@ final class ServiceInstances {
             } catch (TimeoutException e) {
                 throw new OperationFailedException(Problem.of("instance-not-confirmed", "instance", confirmation.getKey(),
                         "action", action.code(), "ms", settings.stopTimeout().toMillis()),
-                        "Instance " + confirmation.getKey() + " did not confirm that it " + action.doing + " within " + settings.stopTimeout().toMillis() + " ms");
+                        "Instance " + confirmation.getKey() + " did not confirm that it " + action.doing
+                                + " within " + settings.stopTimeout().toMillis() + " ms");
             } catch (ExecutionException e) {
                 throw new OperationFailedException(Problem.of("instance-confirmation-failed", "instance", confirmation.getKey(),
                         "action", action.code(), "reason", String.valueOf(e.getCause().getMessage())),
-                        "Instance " + confirmation.getKey() + " did not confirm that it " + action.doing + ": " + e.getCause().getMessage());
+                        "Instance " + confirmation.getKey() + " did not confirm that it " + action.doing
+                                + ": " + e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new OperationFailedException(Problem.of("instance-confirmation-interrupted", "instance", confirmation.getKey(),
