@@ -104,6 +104,8 @@ class LocalizationConsistencyTest {
         for (org.sluice.lifecycle.Outcome outcome : org.sluice.lifecycle.Outcome.values()) {
             keys.add("outcome." + outcome.name());
         }
+        // A failure's problem, by its code (and what an instance was asked to confirm).
+        keys.addAll(org.sluice.console.viewmodel.ProblemWords.keys());
         for (org.sluice.console.viewmodel.IncidentBundleViewModel.Span span : org.sluice.console.viewmodel.IncidentBundleViewModel.Span.values()) {
             keys.add("bundle.span." + span.name());
         }

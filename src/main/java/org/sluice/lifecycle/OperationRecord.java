@@ -18,19 +18,29 @@ import java.util.OptionalLong;
  * @param outcome   how it ended
  * @param error     why it failed, if it did
  * @param crash     on the host's own entries, the instance that crashed and how; empty on the others
+ * @param problem   why it failed as a code and arguments, beside {@code error}; empty when it did not
+ *                  fail, and from a host older than problems
  */
 public record OperationRecord(String requestId, String service, Operation operation, String requester,
                               long startedMs, OptionalLong endedMs, Outcome outcome, Optional<String> error,
-                              Optional<InstanceCrash> crash) {
+                              Optional<InstanceCrash> crash, Optional<Problem> problem) {
     /** The requester of the entries the host writes on its own. */
     public static final String HOST = "host";
 
     public OperationRecord {
         Objects.requireNonNull(crash, "crash");
+        Objects.requireNonNull(problem, "problem");
         if (operation != null && operation.byHost() != crash.isPresent()) {
             throw new IllegalArgumentException(operation.byHost()
                     ? operation.chartName() + " names the instance that crashed" : operation.chartName() + " is not about a crash");
         }
+    }
+
+    /** An entry without a problem. */
+    public OperationRecord(String requestId, String service, Operation operation, String requester,
+                           long startedMs, OptionalLong endedMs, Outcome outcome, Optional<String> error,
+                           Optional<InstanceCrash> crash) {
+        this(requestId, service, operation, requester, startedMs, endedMs, outcome, error, crash, Optional.empty());
     }
 
     /** An entry of an operation someone asked for. */
@@ -42,5 +52,11 @@ public record OperationRecord(String requestId, String service, Operation operat
     /** This entry, ended at {@code endedMs} with {@code outcome} and {@code error}. */
     public OperationRecord ended(long endedMs, Outcome outcome, Optional<String> error) {
         return new OperationRecord(requestId, service, operation, requester, startedMs, OptionalLong.of(endedMs), outcome, error, crash);
+    }
+
+    /** This entry, ended at {@code endedMs} with {@code outcome}, {@code error} and its {@code problem}. */
+    public OperationRecord ended(long endedMs, Outcome outcome, String error, Problem problem) {
+        return new OperationRecord(requestId, service, operation, requester, startedMs, OptionalLong.of(endedMs), outcome,
+                Optional.of(error), crash, Optional.of(problem));
     }
 }

@@ -26,6 +26,7 @@ import java.util.stream.Collectors;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.EngineStatus;
 import org.sluice.lifecycle.InstanceLog;
+import org.sluice.lifecycle.Problem;
 import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationNotAllowedException;
@@ -63,6 +64,10 @@ public final class Host implements AutoCloseable {
     /** The message of a failure armed with {@link #injectFault}. */
     public static final String INJECTED_FAULT = "Injected fault (drill)";
     static final String INTERRUPTED = "Interrupted: the host stopped while the operation ran";
+    /** {@value #INTERRUPTED} as a problem. */
+    static final Problem INTERRUPTED_PROBLEM = Problem.of("interrupted-by-host-stop");
+    /** {@value #INJECTED_FAULT} as a problem. */
+    public static final Problem INJECTED_PROBLEM = Problem.of("injected-fault");
 
     /**
      * @param readyTimeout how long a starting instance may take to accept messages
@@ -248,8 +253,8 @@ public final class Host implements AutoCloseable {
                 managed.stopInstances(true);
                 managed.startInstances(false);
             };
-            case SUSPEND -> () -> managed.instances.confirmEach(RoleInstance::suspend, "refuses messages");
-            case RESUME -> () -> managed.instances.confirmEach(RoleInstance::resume, "takes messages again");
+            case SUSPEND -> () -> managed.instances.confirmEach(RoleInstance::suspend, ServiceInstances.Confirmation.SUSPEND);
+            case RESUME -> () -> managed.instances.confirmEach(RoleInstance::resume, ServiceInstances.Confirmation.RESUME);
             case DELETE -> () -> {
                 managed.stopInstances(false);
                 managed.instances.deleted();
@@ -334,7 +339,7 @@ public final class Host implements AutoCloseable {
         if (managed.faults.remove(Operation.BACKUP)) {
             journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, false,
                     Optional.of(INJECTED_FAULT)));
-            throw new OperationFailedException(INJECTED_FAULT);
+            throw new OperationFailedException(INJECTED_PROBLEM, INJECTED_FAULT);
         }
         try {
             journal.backupSaved(new BackupInfo(id, managed.name(), clock.millis(), managed.definition, true, Optional.empty()));
@@ -346,7 +351,7 @@ public final class Host implements AutoCloseable {
             } catch (RuntimeException alsoFailed) {
                 LOG.error("The failed backup of {} could not be recorded either", managed.name(), alsoFailed);
             }
-            throw new OperationFailedException(reason, e);
+            throw new OperationFailedException(Problem.of("backup-not-written", "reason", String.valueOf(e.getMessage())), reason, e);
         }
     }
 

@@ -112,8 +112,9 @@ final class ManagedService implements ServiceInstances.Supervision {
     void reconfigure(ServiceDefinition next) throws OperationFailedException {
         List<ServiceDefinition.Problem> problems = next.problems();
         if (!problems.isEmpty()) {
-            throw new OperationFailedException("The new configuration does not validate: "
-                    + problems.stream().map(ServiceDefinition.Problem::toString).collect(Collectors.joining("; ")));
+            String said = problems.stream().map(ServiceDefinition.Problem::toString).collect(Collectors.joining("; "));
+            throw new OperationFailedException(org.sluice.lifecycle.Problem.of("configuration-not-valid", "problems", said),
+                    "The new configuration does not validate: " + said);
         }
         ServiceDefinition previous = definition;
         stopInstances(false);
@@ -127,7 +128,8 @@ final class ManagedService implements ServiceInstances.Supervision {
             } catch (OperationFailedException alsoFailed) {
                 LOG.error("{}: the previous configuration did not start again either: {}", name(), alsoFailed.getMessage());
             }
-            throw new OperationFailedException("The new configuration did not start (" + failed.getMessage()
+            throw new OperationFailedException(org.sluice.lifecycle.Problem.of("configuration-not-started").within(failed.problem()),
+                    "The new configuration did not start (" + failed.getMessage()
                     + "); the previous configuration is in force again", failed);
         }
     }

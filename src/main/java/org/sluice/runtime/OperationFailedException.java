@@ -1,14 +1,30 @@
 package org.sluice.runtime;
 
-/** The work of an operation failed for a reason the operator can read; the service lands in the failure state. */
+import java.util.Objects;
+
+import org.sluice.lifecycle.Problem;
+
+/**
+ * An operation that did not succeed: its reason in English (the message) and the same reason as a
+ * {@link Problem}, for a console that says it in another language.
+ */
 public final class OperationFailedException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    public OperationFailedException(String message) {
+    private final transient Problem problem;
+
+    public OperationFailedException(Problem problem, String message) {
         super(message);
+        this.problem = Objects.requireNonNull(problem, "problem");
     }
 
-    public OperationFailedException(String message, Throwable cause) {
+    public OperationFailedException(Problem problem, String message, Throwable cause) {
         super(message, cause);
+        this.problem = Objects.requireNonNull(problem, "problem");
+    }
+
+    /** The reason as a code and arguments. */
+    public Problem problem() {
+        return problem;
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.Problem;
 import org.sluice.lifecycle.Transition;
 import org.sluice.runtime.store.HostJournal;
 import org.sluice.runtime.store.StoredService;
@@ -71,30 +72,35 @@ final class OperationRunner {
         CompletableFuture<OperationRecord> completion = new CompletableFuture<>();
         threads.execute(() -> {
             String error = null;
+            Problem problem = null;
             managed.instanceWork.lock();
             try {
                 // A failed Backup is still recorded, as failed: the backup itself handles its drill.
                 if (transition.operation() != Operation.BACKUP && managed.faults.remove(transition.operation())) {
-                    throw new OperationFailedException(Host.INJECTED_FAULT);
+                    throw new OperationFailedException(Host.INJECTED_PROBLEM, Host.INJECTED_FAULT);
                 }
                 work.run();
             } catch (OperationFailedException e) {
                 error = e.getMessage();
+                problem = e.problem();
             } catch (RuntimeException e) {
                 LOG.error("{} of {} failed unexpectedly", transition.operation().chartName(), managed.name(), e);
                 error = "Unexpected error: " + e;
+                problem = Problem.of("unexpected", "reason", e.toString());
             } finally {
                 managed.instanceWork.unlock();
             }
-            completion.complete(land(managed, transition, record, error));
+            completion.complete(land(managed, transition, record, error, problem));
         });
         return new Host.Accepted(record, completion);
     }
 
-    private OperationRecord land(ManagedService managed, Transition transition, OperationRecord record, String error) {
+    private OperationRecord land(ManagedService managed, Transition transition, OperationRecord record, String error,
+                                 Problem problem) {
         Outcome outcome = error == null ? Outcome.SUCCEEDED : Outcome.FAILED;
         OperationRecord ended = new OperationRecord(record.requestId(), record.service(), record.operation(), record.requester(),
-                record.startedMs(), OptionalLong.of(clock.millis()), outcome, Optional.ofNullable(error));
+                record.startedMs(), OptionalLong.of(clock.millis()), outcome, Optional.ofNullable(error), record.crash(),
+                Optional.ofNullable(problem));
         managed.runningFrom = null;
         managed.lastOperation = ended;
         boolean removed = false;

@@ -16,6 +16,7 @@ import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.Problem;
 import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceLifecycle;
@@ -80,7 +81,7 @@ final class Recovery {
     /** See {@link Host#load()}. */
     void load() {
         for (OperationRecord running : journal.runningOperations()) {
-            journal.operationEnded(running.ended(clock.millis(), Outcome.INTERRUPTED, Optional.of(Host.INTERRUPTED)));
+            journal.operationEnded(running.ended(clock.millis(), Outcome.INTERRUPTED, Host.INTERRUPTED, Host.INTERRUPTED_PROBLEM));
         }
         int cutShort = journal.closeOpenEpisodes(clock.millis());
         if (cutShort > 0) {
@@ -161,7 +162,7 @@ final class Recovery {
         // The state is read once: an operation accepted meanwhile may leave it one that runs no instance.
         Optional<Boolean> suspended = managed.restartSuspended();
         if (suspended.isEmpty()) {
-            log.notRestarted(entry, "Not started again: the service's state runs no instance now");
+            log.notRestartedAsNoneRuns(entry);
             return;
         }
         try {
@@ -171,12 +172,12 @@ final class Recovery {
                 LOG.info("{} got its instances back after the restart of the host, on try {}", managed.name(), attempt);
             }
         } catch (OperationFailedException e) {
-            log.notRestarted(entry, e.getMessage());
-            failed(managed, attempt, e.getMessage());
+            log.notRestarted(entry, e.getMessage(), e.problem());
+            failed(managed, attempt, e.getMessage(), e.problem());
         }
     }
 
-    private void failed(ManagedService managed, int attempt, String reason) {
+    private void failed(ManagedService managed, int attempt, String reason, Problem problem) {
         if (managed.lifecycle.running().isPresent() || managed.restartSuspended().isEmpty()) {
             LOG.warn("{} did not get its instances back after the restart of the host ({}); the operation under way decides what runs",
                     managed.name(), reason);
@@ -190,7 +191,8 @@ final class Recovery {
                     + "the service is started again", managed.name(), attempt, reason);
             managed.instances.relaunchGaveUp(units, attempt);
             log.leftDown(managed.name(), tries, reason + "; after " + attempt + " tries since the host started, the instances are left "
-                    + "down: Start or Restart the service to run it again");
+                    + "down: Start or Restart the service to run it again",
+                    Problem.of("left-down-after-host-restart", "tries", attempt).within(problem));
             return;
         }
         long pause = ServiceInstances.pauseMs(restartPause, attempt);
@@ -235,7 +237,7 @@ final class Recovery {
             return;
         }
         if (managed.restartSuspended().isEmpty()) {
-            log.notRestarted(waiting.get().entry(), "Not started again: the service's state runs no instance now");
+            log.notRestartedAsNoneRuns(waiting.get().entry());
             managed.instances.killAll();
             return;
         }

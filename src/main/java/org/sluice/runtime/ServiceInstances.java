@@ -25,6 +25,7 @@ import java.util.stream.Collectors;
 import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Problem;
 import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.throttle.InstanceEpisode;
@@ -186,8 +187,7 @@ final class ServiceInstances {
 
     /** An operation replaces or stops the instances: the try again that waits is not made, and its entry says so. */
     private void abandonRelaunch() {
-        takeRelaunch().ifPresent(waiting -> log.notRestarted(waiting.entry(),
-                "Not started again: an operation on the service replaced its instances meanwhile"));
+        takeRelaunch().ifPresent(waiting -> log.notRestartedAsReplaced(waiting.entry()));
     }
 
     /** Tells the listeners that the stand-ins among {@code removed} are gone, as a stopped instance's exit would. */
@@ -234,7 +234,8 @@ final class ServiceInstances {
             slot.process = launcher.launch(definition, index, suspended, slot);
         } catch (IOException e) {
             slots.remove(index, slot);
-            throw new OperationFailedException("Instance " + index + " could not be launched: " + e.getMessage(), e);
+            throw new OperationFailedException(Problem.of("instance-not-launched", "instance", index, "reason", e.getMessage()),
+                    "Instance " + index + " could not be launched: " + e.getMessage(), e);
         }
         return slot;
     }
@@ -243,15 +244,19 @@ final class ServiceInstances {
         try {
             slot.process.ready().get(settings.readyTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            throw new OperationFailedException("Instance " + slot.index + " did not become ready within "
+            throw new OperationFailedException(Problem.of("instance-not-ready", "instance", slot.index,
+                    "seconds", settings.readyTimeout().toSeconds(), "service", service),
+                    "Instance " + slot.index + " did not become ready within "
                     + settings.readyTimeout().toSeconds() + " s; its log says why: in the console the service's details, Log tab "
                     + "(Previous run once it has started again), or sluice ctl logs " + service + " " + slot.index);
         } catch (ExecutionException e) {
             String reason = e.getCause() == null ? e.toString() : e.getCause().getMessage();
-            throw new OperationFailedException("Instance " + slot.index + " did not start: " + reason, e.getCause());
+            throw new OperationFailedException(Problem.of("instance-did-not-start", "instance", slot.index, "reason", reason),
+                    "Instance " + slot.index + " did not start: " + reason, e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new OperationFailedException("Interrupted while instance " + slot.index + " was starting");
+            throw new OperationFailedException(Problem.of("instance-start-interrupted", "instance", slot.index),
+                    "Interrupted while instance " + slot.index + " was starting");
         }
     }
 
@@ -267,7 +272,9 @@ final class ServiceInstances {
         standInsGone(stopping);
         release(0);
         if (strict && !killed.isEmpty()) {
-            throw new OperationFailedException("Instance " + killed.stream().map(String::valueOf).collect(Collectors.joining(", "))
+            String instances = killed.stream().map(String::valueOf).collect(Collectors.joining(", "));
+            throw new OperationFailedException(Problem.of("instances-killed", "instances", instances,
+                    "seconds", settings.stopTimeout().toSeconds()), "Instance " + instances
                     + " did not stop within " + settings.stopTimeout().toSeconds() + " s and was killed");
         }
     }
@@ -295,7 +302,7 @@ final class ServiceInstances {
         try {
             launcher.released(service, from);
         } catch (IOException e) {
-            throw new OperationFailedException(e.getMessage(), e);
+            throw new OperationFailedException(Problem.of("instances-not-released", "reason", e.getMessage()), e.getMessage(), e);
         }
     }
 
@@ -304,7 +311,7 @@ final class ServiceInstances {
         try {
             launcher.deleted(service);
         } catch (IOException e) {
-            throw new OperationFailedException(e.getMessage(), e);
+            throw new OperationFailedException(Problem.of("service-not-removed", "reason", e.getMessage()), e.getMessage(), e);
         }
     }
 
@@ -348,9 +355,9 @@ final class ServiceInstances {
      * Asks every instance to suspend or resume and waits until each says it has: an operation
      * that succeeds means the instances already refuse, or take, messages.
      *
-     * @param doing what the instance confirms, for the failure message ("refuses messages")
+     * @param action what the instance confirms, for the failure's message and problem
      */
-    void confirmEach(Function<RoleInstance, CompletableFuture<Void>> action, String doing) throws OperationFailedException {
+    void confirmEach(Function<RoleInstance, CompletableFuture<Void>> ask, Confirmation action) throws OperationFailedException {
         List<InstanceSlot> asked = new ArrayList<>(slots.values());
         long launchDeadline = System.nanoTime() + settings.stopTimeout().toNanos();
         for (InstanceSlot slot : asked) {
@@ -362,27 +369,56 @@ final class ServiceInstances {
         }
         List<Integer> down = asked.stream().filter(InstanceSlot::isDown).map(s -> s.index).toList();
         if (asked.isEmpty() || !down.isEmpty()) {
-            throw new OperationFailedException(asked.isEmpty() ? "The service has no running instance"
-                    : "Instance " + down.stream().map(String::valueOf).collect(Collectors.joining(", ")) + " is not running");
+            if (asked.isEmpty()) {
+                throw new OperationFailedException(Problem.of("no-running-instance"), "The service has no running instance");
+            }
+            String instances = down.stream().map(String::valueOf).collect(Collectors.joining(", "));
+            throw new OperationFailedException(Problem.of("instances-not-running", "instances", instances),
+                    "Instance " + instances + " is not running");
         }
         Map<Integer, CompletableFuture<Void>> confirmations = new TreeMap<>();
         for (InstanceSlot slot : asked) {
-            confirmations.put(slot.index, action.apply(slot.process));
+            confirmations.put(slot.index, ask.apply(slot.process));
         }
         long deadline = System.nanoTime() + settings.stopTimeout().toNanos();
         for (Map.Entry<Integer, CompletableFuture<Void>> confirmation : confirmations.entrySet()) {
             try {
                 confirmation.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                throw new OperationFailedException("Instance " + confirmation.getKey() + " did not confirm that it " + doing
-                        + " within " + settings.stopTimeout().toMillis() + " ms");
+                throw new OperationFailedException(Problem.of("instance-not-confirmed", "instance", confirmation.getKey(),
+                        "action", action.code(), "ms", settings.stopTimeout().toMillis()),
+                        "Instance " + confirmation.getKey() + " did not confirm that it " + action.doing
+                                + " within " + settings.stopTimeout().toMillis() + " ms");
             } catch (ExecutionException e) {
-                throw new OperationFailedException("Instance " + confirmation.getKey() + " did not confirm that it " + doing
-                        + ": " + e.getCause().getMessage());
+                throw new OperationFailedException(Problem.of("instance-confirmation-failed", "instance", confirmation.getKey(),
+                        "action", action.code(), "reason", String.valueOf(e.getCause().getMessage())),
+                        "Instance " + confirmation.getKey() + " did not confirm that it " + action.doing
+                                + ": " + e.getCause().getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new OperationFailedException("Interrupted while instance " + confirmation.getKey() + " " + doing);
+                throw new OperationFailedException(Problem.of("instance-confirmation-interrupted", "instance", confirmation.getKey(),
+                        "action", action.code()), "Interrupted while instance " + confirmation.getKey() + " " + action.doing);
             }
+        }
+    }
+
+    /** What {@link #confirmEach} asks each instance to confirm. */
+    enum Confirmation {
+        SUSPEND("suspend", "refuses messages"),
+        RESUME("resume", "takes messages again");
+
+        private final String code;
+        /** What the instance confirms, in the host's English ("refuses messages"). */
+        final String doing;
+
+        Confirmation(String code, String doing) {
+            this.code = code;
+            this.doing = doing;
+        }
+
+        /** The problem argument that names it: {@code suspend} or {@code resume}. */
+        String code() {
+            return code;
         }
     }
 
@@ -419,7 +455,8 @@ final class ServiceInstances {
                 service, slot.index, crashes);
         slot.gaveUp(crashes, RestartCause.CRASH);
         log.leftDown(service, new InstanceCrash(slot.index, slot.exitStatus, crashes), "Instance " + slot.index + " exited "
-                + crashes + " times in a row and is left down; Start or Restart the service to run it again");
+                + crashes + " times in a row and is left down; Start or Restart the service to run it again",
+                Problem.of("left-down-after-crashes", "instance", slot.index, "crashes", crashes));
         engineLeavesDown(slot.index);
     }
 
@@ -456,7 +493,8 @@ final class ServiceInstances {
             }
             Optional<OperationRecord> entry = pendingRestarts.remove(slot);
             slot.takeReadyAgain();
-            log.notRestarted(entry, "Instance " + slot.index + " exited again before it was ready (status " + slot.exitStatus + ")");
+            log.notRestarted(entry, "Instance " + slot.index + " exited again before it was ready (status " + slot.exitStatus + ")",
+                    Problem.of("restart-exited-before-ready", "instance", slot.index, "status", slot.exitStatus));
             return true;
         }
     }
@@ -490,7 +528,7 @@ final class ServiceInstances {
         synchronized (pendingRestarts) {
             Optional<OperationRecord> entry = pendingRestarts.remove(slot);
             if (entry != null && slot.takeReadyAgain() != null) {
-                log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+                log.notRestartedAsReplaced(entry);
             }
         }
     }
@@ -508,7 +546,7 @@ final class ServiceInstances {
     private void restart(InstanceSlot crashed, int crashes, Optional<OperationRecord> entry) {
         Supervision owner = supervision;
         if (owner == null || slots.get(crashed.index) != crashed) {
-            log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+            log.notRestartedAsReplaced(entry);
             return;
         }
         if (owner.operationRunning()) {
@@ -519,12 +557,12 @@ final class ServiceInstances {
         Optional<Boolean> suspended = owner.restartSuspended();
         if (suspended.isEmpty()) {
             slots.remove(crashed.index, crashed);
-            log.notRestarted(entry, "Not started again: the service's state runs no instance now");
+            log.notRestartedAsNoneRuns(entry);
             return;
         }
         InstanceSlot fresh = new InstanceSlot(service, crashed.index, events, episodes, crashes, this::crashed, ring(crashed.index));
         if (!slots.replace(crashed.index, crashed, fresh)) {
-            log.notRestarted(entry, "Not started again: an operation on the service replaced its instances meanwhile");
+            log.notRestartedAsReplaced(entry);
             return;
         }
         fresh.announce(null);
@@ -532,7 +570,8 @@ final class ServiceInstances {
             fresh.process = launcher.launch(owner.definition(), crashed.index, suspended.get(), fresh);
         } catch (IOException e) {
             LOG.error("{} instance {} could not be started again: {}", service, crashed.index, e.getMessage());
-            log.notRestarted(entry, "Instance " + crashed.index + " could not be started again: " + e.getMessage());
+            log.notRestarted(entry, "Instance " + crashed.index + " could not be started again: " + e.getMessage(),
+                    Problem.of("restart-not-launched", "instance", crashed.index, "reason", String.valueOf(e.getMessage())));
             fresh.onEvent(new InstanceEvent.Exited(-1, false));
             return;
         }

@@ -9,6 +9,7 @@ import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.Problem;
 import org.sluice.runtime.store.HostJournal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,13 +59,24 @@ final class SupervisionLog {
         restarting.ifPresent(record -> end(record.ended(clock.millis(), Outcome.SUCCEEDED, Optional.empty())));
     }
 
-    /** The instance is not started again, for {@code reason}. */
-    void notRestarted(Optional<OperationRecord> restarting, String reason) {
-        restarting.ifPresent(record -> end(record.ended(clock.millis(), Outcome.FAILED, Optional.of(reason))));
+    /** The instance is not started again, for {@code reason}, which is {@code problem} in English. */
+    void notRestarted(Optional<OperationRecord> restarting, String reason, Problem problem) {
+        restarting.ifPresent(record -> end(record.ended(clock.millis(), Outcome.FAILED, reason, problem)));
     }
 
-    /** Logs that the instance of {@code crash} is left down, for {@code reason}. */
-    void leftDown(String service, InstanceCrash crash, String reason) {
+    /** The instance is not started again: the service's state runs none now. */
+    void notRestartedAsNoneRuns(Optional<OperationRecord> restarting) {
+        notRestarted(restarting, "Not started again: the service's state runs no instance now", Problem.of("restart-state-runs-none"));
+    }
+
+    /** The instance is not started again: an operation replaced the service's instances meanwhile. */
+    void notRestartedAsReplaced(Optional<OperationRecord> restarting) {
+        notRestarted(restarting, "Not started again: an operation on the service replaced its instances meanwhile",
+                Problem.of("restart-replaced"));
+    }
+
+    /** Logs that the instance of {@code crash} is left down, for {@code reason}, which is {@code problem} in English. */
+    void leftDown(String service, InstanceCrash crash, String reason, Problem problem) {
         long now = clock.millis();
         OperationRecord running = new OperationRecord(UUID.randomUUID().toString(), service, Operation.INSTANCE_LEFT_DOWN,
                 OperationRecord.HOST, now, OptionalLong.empty(), Outcome.RUNNING, Optional.empty(), Optional.of(crash));
@@ -74,7 +86,7 @@ final class SupervisionLog {
             LOG.error("That {} instance {} is left down could not be written to the operation log", service, crash.instance(), e);
             return;
         }
-        end(running.ended(now, Outcome.FAILED, Optional.of(reason)));
+        end(running.ended(now, Outcome.FAILED, reason, problem));
     }
 
     private void end(OperationRecord ended) {

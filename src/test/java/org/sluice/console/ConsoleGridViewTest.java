@@ -463,29 +463,49 @@ class ConsoleGridViewTest {
             String shown = ((Text) cell.lookup(".text")).getText();
             assertThat(shown).as("what the endpoint shows").endsWith(whole.substring(whole.indexOf("/services/") + "/services".length()));
         }
-        // Neither Endpoint nor Last operation has room for all its text at 1400 px (ServicesView.shareTheRest).
-        for (String column : List.of("Endpoint", "Last operation")) {
-            for (TableCell<?, ?> cell : cells(robot, column)) {
-                if (cut(cell)) {
-                    assertThat(cell.getTooltip()).as("a cut cell's tooltip in %s", column).isNotNull();
-                    assertThat(cell.getTooltip().getText()).isEqualTo(cell.getText());
-                } else {
-                    assertThat(cell.getTooltip()).as("a whole cell's tooltip in %s", column).isNull();
-                }
+        // Endpoint has no room for all its text at 1400 px (ServicesView.shareTheRest): a cut one says it on hover.
+        for (TableCell<?, ?> cell : cells(robot, "Endpoint")) {
+            if (cut(cell)) {
+                assertThat(cell.getTooltip()).as("a cut cell's tooltip in Endpoint").isNotNull();
+                assertThat(cell.getTooltip().getText()).isEqualTo(cell.getText());
+            } else {
+                assertThat(cell.getTooltip()).as("a whole cell's tooltip in Endpoint").isNull();
             }
         }
         assertThat(cells(robot, "Endpoint")).as("endpoints cut at 1400 px").anyMatch(ConsoleGridViewTest::cut);
+        // Last operation is never cut: without room for its time it leaves the time out, and says it on hover.
+        lastOperationsReadWholeOrBrief(robot);
 
         robot.interact(() -> stage.setWidth(1000));
         WaitForAsyncUtils.waitForFxEvents();
         List<TableCell<?, ?>> lasts = cells(robot, "Last operation");
-        assertThat(lasts).as("last operations in a narrow window").isNotEmpty().allMatch(ConsoleGridViewTest::cut);
-        assertThat(lasts).allMatch(c -> c.getTooltip() != null && c.getTooltip().getText().equals(c.getText()));
+        assertThat(lasts).as("last operations in a narrow window").isNotEmpty().noneMatch(ConsoleGridViewTest::cut)
+                .allMatch(c -> !c.getText().equals(wording(c).whole()) && c.getText().equals(wording(c).brief()));
+        lastOperationsReadWholeOrBrief(robot);
         robot.interact(() -> stage.setWidth(1800));
         WaitForAsyncUtils.waitForFxEvents();
         for (String column : List.of("Endpoint", "Last operation")) {
             assertThat(cells(robot, column)).as("%s whole again", column).noneMatch(ConsoleGridViewTest::cut)
                     .allMatch(c -> c.getTooltip() == null);
+        }
+        assertThat(cells(robot, "Last operation")).allMatch(c -> c.getText().equals(wording(c).whole()));
+    }
+
+    private static org.sluice.console.controls.BriefTextCell.Wording wording(TableCell<?, ?> cell) {
+        return (org.sluice.console.controls.BriefTextCell.Wording) cell.getItem();
+    }
+
+    /** Each Last operation cell shows its whole text with no tooltip, or its brief one with the whole in its tooltip. */
+    private static void lastOperationsReadWholeOrBrief(FxRobot robot) {
+        for (TableCell<?, ?> cell : cells(robot, "Last operation")) {
+            assertThat(cut(cell)).as("Last operation cut: %s", cell.getText()).isFalse();
+            if (cell.getText().equals(wording(cell).whole())) {
+                assertThat(cell.getTooltip()).as("a whole cell's tooltip in Last operation").isNull();
+            } else {
+                assertThat(cell.getText()).isEqualTo(wording(cell).brief());
+                assertThat(cell.getTooltip()).as("a brief cell's tooltip in Last operation").isNotNull();
+                assertThat(cell.getTooltip().getText()).isEqualTo(wording(cell).whole());
+            }
         }
     }
 

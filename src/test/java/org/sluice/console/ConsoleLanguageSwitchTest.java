@@ -224,8 +224,51 @@ class ConsoleLanguageSwitchTest {
         console.noticeClock.advance(java.time.Duration.ofSeconds(1));
         org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
         assertThat(console.session.mainView().notifications().isShowing()).as("the error bar, still there").isTrue();
-        assertThat(console.session.mainView().notifications().getText()).startsWith("orders: 백업 실패: ");
-        assertThat(robot.lookup("#status").queryLabeled().getText()).startsWith("orders: 백업 실패: ");
+        assertThat(console.session.mainView().notifications().getText()).isEqualTo("orders: 백업 실패: 주입된 오류(훈련)");
+        assertThat(robot.lookup("#status").queryLabeled().getText()).startsWith("orders: 백업 실패: 주입된 오류(훈련)");
+    }
+
+    /** The grid's Last operation cells that show something. */
+    private static List<javafx.scene.control.TableCell<?, ?>> lastOperationCells(TableView<ServiceRowViewModel> table, Locale locale) {
+        String last = locale == Locale.KOREAN ? "마지막 작업" : "Last operation";
+        return table.lookupAll(".table-cell").stream().map(n -> (javafx.scene.control.TableCell<?, ?>) n)
+                .filter(c -> c.getTableColumn() != null && last.equals(c.getTableColumn().getText()) && !c.isEmpty()
+                        && c.getText() != null && !c.getText().isEmpty())
+                .<javafx.scene.control.TableCell<?, ?>>map(c -> c).toList();
+    }
+
+    @Test
+    void in900By600AFailedLastOperationReadsWholeInEitherLanguageWithItsReasonOnHover(FxRobot robot) throws Exception {
+        waitUntil(() -> console.isActive("orders") && console.isActive("billing")
+                && row("orders").lastOperationProperty().get() != null && row("billing").lastOperationProperty().get() != null);
+        console.fleet.injectFault("orders", org.sluice.lifecycle.Operation.RESTART);
+        robot.interact(() -> row("orders").command(org.sluice.lifecycle.Operation.RESTART).execute());
+        waitUntil(() -> row("orders").lastOperationProperty().get().outcome() == org.sluice.lifecycle.Outcome.FAILED);
+        robot.interact(() -> {
+            stage.setWidth(900);
+            stage.setHeight(600);
+        });
+        try {
+            for (Locale locale : List.of(Locale.KOREAN, Locale.ENGLISH)) {
+                TableView<ServiceRowViewModel> table = switchAndSettle(robot, locale);
+                List<javafx.scene.control.TableCell<?, ?>> cells = ConsoleFixture.onFx(() -> lastOperationCells(table, locale));
+                assertThat(cells).as("the Last operation cells in %s", locale).hasSize(2);
+                List<String> cutOnes = ConsoleFixture.onFx(() -> cells.stream().map(c -> (javafx.scene.control.Labeled) c)
+                        .filter(ConsoleLanguageSwitchTest::cut).map(ConsoleLanguageSwitchTest::shown).toList());
+                assertThat(cutOnes).as("Last operation cut in %s, columns %s", locale, widths(table)).isEmpty();
+                javafx.scene.control.TableCell<?, ?> failed = cells.stream()
+                        .filter(c -> c.getTableRow() != null && c.getTableRow().getItem() == row("orders")).findFirst().orElseThrow();
+                String reason = locale == Locale.KOREAN ? "주입된 오류(훈련)" : "Injected fault (drill)";
+                assertThat(ConsoleFixture.onFx(() -> failed.getTooltip() == null ? null : failed.getTooltip().getText()))
+                        .as("the failed operation's tooltip in %s", locale).isNotNull().contains(reason);
+            }
+        } finally {
+            robot.interact(() -> console.session.language(Locale.ENGLISH));
+            robot.interact(() -> {
+                stage.setWidth(1400);
+                stage.setHeight(820);
+            });
+        }
     }
 
     @Test

@@ -112,6 +112,10 @@ class HostTest {
         OperationRecord ended = done(host.create(orders(2), "alice"));
         assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("Instance 1 did not start"));
+        assertThat(ended.problem()).hasValueSatisfying(p -> {
+            assertThat(p.code()).isEqualTo("instance-did-not-start");
+            assertThat(p.arguments()).containsEntry("instance", "1");
+        });
         assertThat(state("orders")).isEqualTo(CREATE_FAILED);
         assertThat(launcher.alive("orders")).isEmpty();
     }
@@ -318,6 +322,8 @@ class HostTest {
         assertThat(ended.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e)
                 .isEqualTo("Instance 1 did not confirm that it takes messages again within 200 ms"));
+        assertThat(ended.problem()).contains(org.sluice.lifecycle.Problem.of("instance-not-confirmed", "instance", 1,
+                "action", "resume", "ms", 200));
         assertThat(state("orders")).isEqualTo(RESUME_FAILED);
     }
 
@@ -327,6 +333,7 @@ class HostTest {
         launcher.alive("orders").get(1).crash(137);
         OperationRecord ended = done(host.perform("orders", SUSPEND, "alice"));
         assertThat(ended.error()).hasValueSatisfying(e -> assertThat(e).contains("Instance 1 is not running"));
+        assertThat(ended.problem()).contains(org.sluice.lifecycle.Problem.of("instances-not-running", "instances", "1"));
         assertThat(state("orders")).isEqualTo(SUSPEND_FAILED);
     }
 
@@ -519,6 +526,7 @@ class HostTest {
         assertThat(ended.error()).contains(Host.INJECTED_FAULT);
         assertThat(state("orders")).isEqualTo(org.sluice.lifecycle.Lifecycle.standard().begin(from, operation).onFailure());
         assertThat(journal.operations.get(ended.requestId()).error()).contains(Host.INJECTED_FAULT);
+        assertThat(journal.operations.get(ended.requestId()).problem()).contains(Host.INJECTED_PROBLEM);
         if (operation == BACKUP) {
             assertThat(host.backups("orders")).singleElement().satisfies(b -> {
                 assertThat(b.succeeded()).as("a failed backup is recorded as failed").isFalse();
@@ -655,12 +663,18 @@ class HostTest {
                         assertThat(r.service()).isEqualTo("orders");
                         assertThat(r.outcome()).isEqualTo(Outcome.FAILED);
                         assertThat(r.error()).hasValueSatisfying(e -> assertThat(e).contains("did not start"));
+                        assertThat(r.problem()).hasValueSatisfying(p -> assertThat(p.code()).isEqualTo("instance-did-not-start"));
                     });
             assertThat(relaunched.launchedCount("orders")).as("the first try and the tries again").isEqualTo(ServiceInstances.MAX_CRASHES + 1);
             assertThat(leftDown.service()).isEqualTo("orders");
             assertThat(leftDown.outcome()).isEqualTo(Outcome.FAILED);
             assertThat(leftDown.error()).hasValueSatisfying(e -> assertThat(e)
                     .contains("did not start").contains("Start or Restart the service to run it again"));
+            assertThat(leftDown.problem()).hasValueSatisfying(p -> {
+                assertThat(p.code()).isEqualTo("left-down-after-host-restart");
+                assertThat(p.arguments()).containsEntry("tries", String.valueOf(ServiceInstances.MAX_CRASHES + 1));
+                assertThat(p.inner()).hasValueSatisfying(inner -> assertThat(inner.code()).isEqualTo("instance-did-not-start"));
+            });
             assertThat(leftDown.crash()).hasValueSatisfying(c -> assertThat(c.notStarted()).isTrue());
             assertThat(restarted.service("orders").orElseThrow().instances()).as("shown left down, not starting")
                     .extracting(InstanceView::status).containsExactly(InstanceStatus.FAILED);
@@ -970,6 +984,8 @@ class HostTest {
         assertThat(leftDown.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(leftDown.crash()).hasValue(new org.sluice.lifecycle.InstanceCrash(1, 3, ServiceInstances.MAX_CRASHES + 1));
         assertThat(leftDown.error()).hasValueSatisfying(e -> assertThat(e).contains("Start"));
+        assertThat(leftDown.problem()).contains(org.sluice.lifecycle.Problem.of("left-down-after-crashes", "instance", 1,
+                "crashes", ServiceInstances.MAX_CRASHES + 1));
         assertThat(host.operations(org.sluice.lifecycle.OperationQuery.all(50).forService("orders")))
                 .filteredOn(r -> r.operation() == INSTANCE_RESTART).hasSize(ServiceInstances.MAX_CRASHES)
                 .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(Outcome.SUCCEEDED));

@@ -8,7 +8,9 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +73,7 @@ class RecoveryOverStoreTest {
                 assertThat(logged.outcome()).isEqualTo(Outcome.INTERRUPTED);
                 assertThat(logged.endedMs()).hasValue(5_000);
                 assertThat(logged.error()).contains(Host.INTERRUPTED);
+                assertThat(logged.problem()).contains(Host.INTERRUPTED_PROBLEM);
                 assertThat(store.runningOperations()).isEmpty();
             } finally {
                 restarted.close();
@@ -80,6 +83,42 @@ class RecoveryOverStoreTest {
                 assertThat(s.state()).isEqualTo(expected);
                 assertThat(s.running()).isEmpty();
             });
+        }
+    }
+
+    @Test
+    void aFailedOperationsProblemIsTheLastOperationsAgainAfterTheHostRestarts() throws Exception {
+        Path data = temp.resolve("data");
+        ServiceDefinition orders = new ServiceDefinition("orders", 1, 1, 128, Validation.NONE, null, null, "dir:/srv/out");
+        Host.Settings settings = new Host.Settings(Duration.ofSeconds(5), Duration.ofMillis(200));
+        OperationRecord failed;
+        try (Store store = Store.open(data)) {
+            FakeLauncher launcher = new FakeLauncher();
+            launcher.nextLaunch("orders", 0, FakeLauncher.Behaviour.FAILS_TO_START);
+            Host host = new Host(launcher, store, InstantSource.fixed(Instant.ofEpochMilli(1_000)), settings);
+            try {
+                failed = host.create(orders, "alice").completion().get(10, TimeUnit.SECONDS);
+            } finally {
+                host.close();
+            }
+        }
+        assertThat(failed.problem()).hasValueSatisfying(p -> {
+            assertThat(p.code()).isEqualTo("instance-did-not-start");
+            assertThat(p.arguments()).containsEntry("instance", "0").containsKey("reason");
+        });
+
+        try (Store store = Store.open(data)) {
+            Host restarted = new Host(new FakeLauncher(), store, InstantSource.fixed(Instant.ofEpochMilli(5_000)), settings);
+            try {
+                restarted.load();
+                assertThat(restarted.service("orders").orElseThrow().lastOperation()).hasValueSatisfying(last -> {
+                    assertThat(last.requestId()).isEqualTo(failed.requestId());
+                    assertThat(last.error()).isEqualTo(failed.error());
+                    assertThat(last.problem()).isEqualTo(failed.problem());
+                });
+            } finally {
+                restarted.close();
+            }
         }
     }
 }

@@ -30,6 +30,7 @@ import javafx.util.StringConverter;
 import org.sluice.console.viewmodel.I18n;
 import org.sluice.console.viewmodel.InstanceLogViewModel;
 import org.sluice.console.viewmodel.InstanceRowViewModel;
+import org.sluice.console.viewmodel.ProblemWords;
 import org.sluice.console.viewmodel.ServiceDetailsViewModel;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.Operation;
@@ -292,7 +293,7 @@ public final class ServiceDetailsView extends BorderPane {
                 column(i18n.get("details.column.outcome"), r -> constant(i18n.get("outcome." + r.outcome().name())), 100),
                 column(i18n.get("details.column.ended"), r -> constant(r.endedMs().isPresent() ? time(r.endedMs().getAsLong()) : ""), 170),
                 column(i18n.get("details.column.detail"), r -> constant(r.crash().map(c -> ServiceDetailsViewModel.crashText(c, i18n)).orElse("")), 440),
-                column(i18n.get("details.column.error"), r -> constant(r.error().orElse("")), 420)));
+                column(i18n.get("details.column.error"), r -> constant(ProblemWords.of(r).map(i18n::say).orElse("")), 420)));
         BorderPane pane = new BorderPane(table);
         pane.setTop(filters);
         return pane;

@@ -39,16 +39,19 @@ import javafx.scene.text.Text;
 import javafx.util.Duration;
 
 import org.sluice.console.controls.ActionsCell;
+import org.sluice.console.controls.BriefTextCell;
 import org.sluice.console.controls.FullTextCell;
 import org.sluice.console.controls.StateCell;
 import org.sluice.console.viewmodel.HostsViewModel;
 import org.sluice.console.viewmodel.I18n;
+import org.sluice.console.viewmodel.ProblemWords;
 import org.sluice.console.viewmodel.ServiceHealth;
 import org.sluice.console.viewmodel.ServiceRowViewModel;
 import org.sluice.console.viewmodel.ServicesViewModel;
 import org.sluice.console.viewmodel.StateSummary;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
+import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.ServiceState;
 
 /**
@@ -186,10 +189,16 @@ public final class ServicesView extends BorderPane {
         endpoint.setPrefWidth(340);
         endpoint.setMinWidth(80);
 
-        TableColumn<ServiceRowViewModel, String> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
-        last.setCellValueFactory(c -> Bindings.createStringBinding(() -> lastOperationText(c.getValue().lastOperationProperty().get()),
+        TableColumn<ServiceRowViewModel, BriefTextCell.Wording> last = new TableColumn<>(i18n.get("services.column.lastOperation"));
+        last.setCellValueFactory(c -> Bindings.createObjectBinding(() -> lastOperationWording(c.getValue().lastOperationProperty().get()),
                 c.getValue().lastOperationProperty()));
-        last.setCellFactory(c -> new FullTextCell<>(OverrunStyle.ELLIPSIS));
+        // Narrow, it leaves out the time (said on hover, with why a failed one failed) rather than cut the outcome.
+        last.setCellFactory(c -> {
+            BriefTextCell<ServiceRowViewModel> cell = new BriefTextCell<>();
+            // Another operation's words may need another least width.
+            cell.itemProperty().addListener((o, before, now) -> refitLater());
+            return cell;
+        });
         last.setPrefWidth(220);
         last.setMinWidth(80);
 
@@ -299,7 +308,9 @@ public final class ServicesView extends BorderPane {
                     headerSeen.put(column, header);
                 }
                 double need = Math.max(column.getMinWidth(), headerSeen.getOrDefault(column, 0.0));
-                least.put(column, column == whole ? Math.max(need, Math.max(textNeed(column), shownTextNeed(column))) : need);
+                // Nor Last operation past its brief texts (the operation and its outcome): cut, an outcome cannot be read.
+                least.put(column, column == whole ? Math.max(need, Math.max(textNeed(column), shownTextNeed(column)))
+                        : column == next ? Math.max(need, briefNeed(column)) : need);
             }
             double room = table.getWidth() - table.snappedLeftInset() - table.snappedRightInset() - SCROLL_BAR_ALLOWANCE;
             // Where even the least widths leave no room, Endpoint gives way whole, then Last operation:
@@ -440,6 +451,23 @@ public final class ServicesView extends BorderPane {
             }
         }
         return widest == 0 ? 0 : Math.ceil(widest + cell.snappedLeftInset() + cell.snappedRightInset() + 2);
+    }
+
+    /** The width the widest brief text of {@code column}'s cells needs ({@link BriefTextCell}); 0 for other columns. */
+    private double briefNeed(TableColumn<ServiceRowViewModel, ?> column) {
+        double widest = 0;
+        for (Node node : table.lookupAll(".table-cell")) {
+            if (node instanceof BriefTextCell<?> cell && cell.getTableColumn() == column) {
+                List<ServiceRowViewModel> items = table.getItems();
+                for (int i = 0; i < Math.min(MEASURED_ROWS, items.size()); i++) {
+                    if (column.getCellData(items.get(i)) instanceof BriefTextCell.Wording wording) {
+                        widest = Math.max(widest, cell.need(wording.brief()));
+                    }
+                }
+                return widest;
+            }
+        }
+        return widest;
     }
 
     /**
@@ -655,13 +683,19 @@ public final class ServicesView extends BorderPane {
         }
     }
 
-    private String lastOperationText(OperationRecord record) {
+    /**
+     * The Last operation cell's words: the operation, its outcome and when, briefly without the
+     * time, and for a failed one why, in the console's language (the host's words for a problem
+     * the console does not know).
+     */
+    private BriefTextCell.Wording lastOperationWording(OperationRecord record) {
         if (record == null) {
-            return "";
+            return null;
         }
-        String outcome = i18n.get("outcome." + record.outcome().name());
-        return i18n.operation(record.operation()) + " · " + outcome + " · "
-                + time.format(Instant.ofEpochMilli(record.endedMs().orElse(record.startedMs())));
+        String brief = i18n.operation(record.operation()) + " · " + i18n.get("outcome." + record.outcome().name());
+        String whole = brief + " · " + time.format(Instant.ofEpochMilli(record.endedMs().orElse(record.startedMs())));
+        boolean failed = record.outcome() == Outcome.FAILED || record.outcome() == Outcome.INTERRUPTED;
+        return new BriefTextCell.Wording(whole, brief, failed ? ProblemWords.of(record).map(i18n::say).orElse("") : "");
     }
 
     /**

@@ -322,7 +322,7 @@ public final class ServicesViewModel {
         Phrase op = i18n.operationPhrase(record.operation());
         if (record.outcome() == Outcome.FAILED || record.outcome() == Outcome.INTERRUPTED) {
             notices.post(Notice.Kind.ERROR, record.service(), i18n.phrase("notice.operationFailed", record.service(), op,
-                    record.error().orElse(record.outcome().name())));
+                    ProblemWords.orOutcome(record)));
         } else if (record.outcome() == Outcome.SUCCEEDED) {
             notices.post(Notice.Kind.SUCCESS, record.service(), i18n.phrase("notice.operationSucceeded", record.service(), op));
         }

@@ -28,6 +28,7 @@ import org.sluice.lifecycle.ServiceDefinition;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
+import org.sluice.runtime.store.ProblemJson;
 import org.sluice.throttle.Cause;
 import org.sluice.throttle.CauseChange;
 import org.sluice.throttle.InstanceEpisode;
@@ -260,6 +261,8 @@ public final class ApiJson {
         node.put("issuer", record.requester());
         node.put("status", word(record.outcome()));
         node.put("error", record.error().orElse(null));
+        // Beside the English error, the same reason as a code and arguments, for a client that says it in its own words.
+        node.set("problem", record.problem().<JsonNode>map(ProblemJson::write).orElse(null));
         node.put("startedAt", time(record.startedMs()));
         node.put("endedAt", record.endedMs().isPresent() ? time(record.endedMs().getAsLong()) : null);
         // The host's own entries name the instance that crashed; the three are null on the others.
@@ -281,7 +284,7 @@ public final class ApiJson {
         return new OperationRecord(text(node, "requestId"), text(node, "service"), operation(text(node, "operation")),
                 text(node, "issuer"), parseTime(text(node, "startedAt")),
                 ended.isPresent() ? OptionalLong.of(parseTime(ended.get())) : OptionalLong.empty(),
-                outcome(text(node, "status")), optionalText(node, "error"), crash);
+                outcome(text(node, "status")), optionalText(node, "error"), crash, ProblemJson.read(node.get("problem")));
     }
 
     public static ArrayNode operations(List<OperationRecord> records) {

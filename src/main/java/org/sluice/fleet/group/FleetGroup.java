@@ -184,7 +184,7 @@ public final class FleetGroup implements Fleet {
 
     private static OperationRecord onHost(String host, OperationRecord r) {
         return host.isEmpty() ? r : new OperationRecord(r.requestId(), ServiceSnapshot.qualified(host, r.service()), r.operation(),
-                r.requester(), r.startedMs(), r.endedMs(), r.outcome(), r.error(), r.crash());
+                r.requester(), r.startedMs(), r.endedMs(), r.outcome(), r.error(), r.crash(), r.problem());
     }
 
     private static OperationTicket onHost(String host, OperationTicket t) {

@@ -16,7 +16,7 @@ import java.util.List;
 final class Migrations {
     /** The scripts, version 1 first. Append a new version here; never edit or reorder a shipped one. */
     static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__issuer_keys.sql", "V3__supervision_and_episode_history.sql",
-            "V4__episode_history_bound.sql", "V5__restart_cause.sql");
+            "V4__episode_history_bound.sql", "V5__restart_cause.sql", "V6__operation_problem.sql");
 
     private Migrations() {
     }

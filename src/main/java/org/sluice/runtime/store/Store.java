@@ -72,7 +72,7 @@ public final class Store implements HostJournal {
     private static final String FAILED = "FAILED";
     private static final String OPERATION_COLUMNS =
             "request_id, service, operation, requester, started_ms, ended_ms, outcome, error, instance_index, exit_status, "
-                    + "crashes_in_a_row, restart_cause";
+                    + "crashes_in_a_row, restart_cause, problem";
     private static final String BACKUP_COLUMNS = "id, service, created_ms, definition, status, error";
 
     private final Path file;
@@ -364,11 +364,12 @@ public final class Store implements HostJournal {
         long endedMs = record.endedMs().orElseThrow();
         int updated = write("log the end of " + requestId, c -> {
             try (PreparedStatement ps = c.prepareStatement("UPDATE operation_log SET ended_ms = ?, outcome = ?, "
-                    + "error = ? WHERE request_id = ? AND ended_ms IS NULL")) {
+                    + "error = ?, problem = ? WHERE request_id = ? AND ended_ms IS NULL")) {
                 ps.setLong(1, endedMs);
                 ps.setString(2, outcome.name());
                 ps.setString(3, record.error().orElse(null));
-                ps.setString(4, requestId);
+                ps.setString(4, record.problem().map(ProblemJson::text).orElse(null));
+                ps.setString(5, requestId);
                 return ps.executeUpdate();
             }
         });
@@ -718,7 +719,7 @@ public final class Store implements HostJournal {
                         operationNamed(rs.getString("operation")), rs.getString("requester"), rs.getLong("started_ms"),
                         nullableLong(rs, "ended_ms"),
                         outcome == null ? Outcome.RUNNING : enumValue(Outcome.class, outcome),
-                        Optional.ofNullable(rs.getString("error")), crash));
+                        Optional.ofNullable(rs.getString("error")), crash, ProblemJson.parse(rs.getString("problem"))));
             }
         }
         return records;

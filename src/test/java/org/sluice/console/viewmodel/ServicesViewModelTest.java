@@ -21,6 +21,7 @@ import org.sluice.lifecycle.Lifecycle;
 import org.sluice.lifecycle.Operation;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
+import org.sluice.lifecycle.Problem;
 import org.sluice.lifecycle.RestartCause;
 import org.sluice.lifecycle.ServiceState;
 import org.sluice.throttle.Cause;
@@ -229,6 +230,65 @@ class ServicesViewModelTest {
         assertThat(notices.latestProperty().get().text())
                 .isEqualTo("orders: Start failed: Instance 0 did not start: exited with status 1");
         assertThat(model.row("orders").orElseThrow().lastOperationProperty().get()).isEqualTo(failed);
+    }
+
+    private static OperationRecord failedWith(Problem problem, String english) {
+        return new OperationRecord("r1", "orders", Operation.START, "t", 1, OptionalLong.of(2), Outcome.FAILED,
+                Optional.of(english), Optional.empty(), Optional.of(problem));
+    }
+
+    @Test
+    void aKoreanConsoleSaysTheHostsProblemInKoreanAndFollowsASwitchBack() {
+        add("orders", ServiceState.STOPPED);
+        english.use(Locale.KOREAN);
+        model.apply(List.of(new FleetEvent.OperationProgress("orders", failedWith(
+                Problem.of("instance-not-ready", "instance", 0, "seconds", 30, "service", "orders"),
+                "Instance 0 did not become ready within 30 s; its log says why: ..."))));
+
+        assertThat(notices.latestProperty().get().text()).startsWith("orders: 시작 실패: 인스턴스 0이 30초 안에 준비되지 않았습니다.")
+                .endsWith("sluice ctl logs orders 0");
+        assertThat(english.say(notices.latestProperty().get().phrase())).doesNotContain("did not become ready");
+
+        english.use(Locale.ENGLISH);
+        assertThat(english.say(notices.latestProperty().get().phrase()))
+                .startsWith("orders: Start failed: Instance 0 did not become ready within 30 s; its log says why");
+    }
+
+    @Test
+    void aProblemInsideAnotherIsSaidInsideItInTheConsolesLanguage() {
+        add("orders", ServiceState.ACTIVE);
+        english.use(Locale.KOREAN);
+        model.apply(List.of(new FleetEvent.OperationProgress("orders", failedWith(
+                Problem.of("configuration-not-started").within(Problem.of("instances-not-running", "instances", "0, 1")),
+                "The new configuration did not start (Instance 0, 1 is not running); the previous configuration is in force again"))));
+
+        assertThat(notices.latestProperty().get().text())
+                .isEqualTo("orders: 시작 실패: 새 구성이 시작되지 않아(인스턴스 0, 1이 실행 중이 아닙니다) 이전 구성이 다시 적용되었습니다");
+    }
+
+    @Test
+    void theHostsOwnEntriesSayTheirProblemInTheConsolesLanguageToo() {
+        english.use(Locale.KOREAN);
+        OperationRecord leftDown = new OperationRecord("r2", "orders", Operation.INSTANCE_LEFT_DOWN, OperationRecord.HOST, 5,
+                OptionalLong.of(5), Outcome.FAILED, Optional.of("Instance 0 exited 6 times in a row and is left down; ..."),
+                Optional.of(new org.sluice.lifecycle.InstanceCrash(0, 1, 6)),
+                Optional.of(Problem.of("left-down-after-crashes", "instance", 0, "crashes", 6)));
+        assertThat(english.say(ProblemWords.orOutcome(leftDown)))
+                .startsWith("인스턴스 0이 연속 6번 종료되어 중지된 채로 둡니다.");
+    }
+
+    @Test
+    void aProblemTheConsoleDoesNotKnowIsSaidInTheHostsWords() {
+        add("orders", ServiceState.STOPPED);
+        english.use(Locale.KOREAN);
+        model.apply(List.of(new FleetEvent.OperationProgress("orders", failedWith(
+                Problem.of("disk-on-fire", "disk", "sda"), "The disk sda is on fire"))));
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: 시작 실패: The disk sda is on fire");
+
+        // A code it knows, but without an argument its words need, is said in the host's words too.
+        model.apply(List.of(new FleetEvent.OperationProgress("orders", failedWith(
+                Problem.of("instance-not-ready", "instance", 0), "Instance 0 did not become ready"))));
+        assertThat(notices.latestProperty().get().text()).isEqualTo("orders: 시작 실패: Instance 0 did not become ready");
     }
 
     @Test

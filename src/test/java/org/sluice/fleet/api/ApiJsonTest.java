@@ -16,6 +16,7 @@ import org.sluice.fleet.ServiceSnapshot;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.InstanceStatus;
 import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.Problem;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
 import org.sluice.lifecycle.RestartCause;
@@ -89,6 +90,26 @@ class ApiJsonTest {
         assertThat(ApiJson.readEpisode(reparse(ApiJson.episode(open)))).isEqualTo(open);
         BackupInfo backup = new BackupInfo("b-1", "orders", 1_000, ORDERS, false, Optional.of("disk full"));
         assertThat(ApiJson.readBackup(reparse(ApiJson.backup(backup)))).isEqualTo(backup);
+    }
+
+    @Test
+    void aFailuresProblemTravelsBesideItsEnglishErrorAndAnOlderHostsEntryHasNone() throws Exception {
+        Problem problem = Problem.of("configuration-not-started")
+                .within(Problem.of("instance-not-ready", "instance", 0, "seconds", 30, "service", "orders"));
+        OperationRecord failed = new OperationRecord("r-4", "orders", Operation.UPDATE_CONFIGURATION, "console",
+                1_700_000_000_000L, OptionalLong.of(1_700_000_001_000L), Outcome.FAILED,
+                Optional.of("The new configuration did not start (Instance 0 did not become ready within 30 s)"),
+                Optional.empty(), Optional.of(problem));
+        JsonNode json = reparse(ApiJson.operation(failed));
+        assertThat(json.path("error").asText()).startsWith("The new configuration did not start");
+        assertThat(json.path("problem").path("code").asText()).isEqualTo("configuration-not-started");
+        assertThat(json.path("problem").path("inner").path("arguments").path("seconds").asText()).isEqualTo("30");
+        assertThat(ApiJson.readOperation(json)).isEqualTo(failed);
+
+        assertThat(ApiJson.operation(FAILED).path("problem").isNull()).as("an entry without a problem says null").isTrue();
+        ObjectNode older = ApiJson.operation(FAILED);
+        older.remove("problem");
+        assertThat(ApiJson.readOperation(reparse(older))).isEqualTo(FAILED);
     }
 
     @Test

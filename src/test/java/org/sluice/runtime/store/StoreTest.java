@@ -32,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sluice.lifecycle.BackupInfo;
 import org.sluice.lifecycle.InstanceCrash;
 import org.sluice.lifecycle.Operation;
+import org.sluice.lifecycle.Problem;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Outcome;
@@ -282,6 +283,21 @@ class StoreTest {
             assertThat(all.get(0).outcome()).isEqualTo(Outcome.RUNNING);
             assertThat(all.get(0).endedMs()).isEmpty();
             assertThat(all.get(0).error()).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailuresProblemIsReadBackAfterTheStoreIsOpenedAgain() {
+        Problem problem = Problem.of("instance-not-ready", "instance", 0, "seconds", 30, "service", "orders");
+        OperationRecord running = started("r1", "orders", Operation.START, 100);
+        OperationRecord failed = running.ended(105, Outcome.FAILED, "Instance 0 did not become ready within 30 s", problem);
+        try (Store store = Store.open(dir)) {
+            store.operationStarted(running);
+            store.operationEnded(failed);
+        }
+        try (Store reopened = Store.open(dir)) {
+            assertThat(reopened.operations(ALL)).containsExactly(failed);
+            assertThat(reopened.operations(ALL).get(0).problem()).hasValue(problem);
         }
     }
 
