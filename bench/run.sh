@@ -34,6 +34,7 @@ xvfb_pid=
 cleanup() {
   [[ -n $xvfb_pid ]] && kill "$xvfb_pid" 2>/dev/null
   (( ${#shm_dirs[@]} )) && rm -rf "${shm_dirs[@]}"
+  rm -rf "$cp_dir"
   return 0
 }
 trap cleanup EXIT
@@ -156,20 +157,24 @@ forward() {
     machine
     # Warm both paths up first.
     wrk -t2 -c16 -d3s -s "$data/post.lua" "$direct" > /dev/null; wrk -t2 -c16 -d3s -s "$data/post.lua" "$door" > /dev/null
+    # Every run starts from an empty outbox: one file per message, a folder that grew through the
+    # earlier runs made each delivery slower, so that a run late in the bench was charged for them.
+    echo "each run starts from an empty outbox"
     for pair in $(seq 1 "${PAIRS:-3}"); do
       for target in direct door; do
         local url=$direct; [[ $target == door ]] && url=$door
+        empty_outbox "$data"
         cpu_snap "$host" "$data/cpu-0.json"
         wrk -t2 -c16 -d"${WRK_S:-8}s" --latency -s "$data/post.lua" "$url" > "$data/wrk.txt"
         cpu_snap "$host" "$data/cpu-1.json"
         echo "RESULT forward $target pair $pair: $(grep -E 'Requests/sec' "$data/wrk.txt" | awk '{print $2}') msg/s," \
           "p50 $(grep -E '^ +50%' "$data/wrk.txt" | awk '{print $2}'), p99 $(grep -E '^ +99%' "$data/wrk.txt" | awk '{print $2}')," \
-          "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)"
+          "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)," \
+          "outbox files after it $(find "$data/outbox/" -name '*.msg' | wc -l), load $(cut -d' ' -f1 /proc/loadavg)"
         # The door's threads' and the instances' CPU per message, which other load on the machine moves less than msg/s.
         python3 bench/threadcpu.py door "forward $target pair $pair CPU" "$data/cpu-0.json" "$data/cpu-1.json" "$(wrk_requests "$data/wrk.txt")"
       done
     done
-    echo "outbox files: $(find "$data/outbox/" -name '*.msg' | wc -l)"
   } 2>&1 | tee "$out/forward.log" | grep -E 'RESULT|^date|outbox'
   grep -h 'Front door transport' "$data/host.err" | sed 's/^/door: /' | tee -a "$out/forward.log" || true
   kill "$host"; wait "$host" || true
