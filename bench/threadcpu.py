@@ -21,8 +21,10 @@ throughput varies from pair to pair by more than that cost.
 
   threadcpu.py door LABEL BEFORE AFTER MESSAGES
       One RESULT line for MESSAGES sent through the front door between two snapshots (bench/run.sh
-      forward): the CPU per message of the door's threads, of the whole host and of its instances.
-      CPU per message moves less with other load on the machine than messages a second do.
+      forward): the CPU per message of the door's threads, of the whole host and of its instances,
+      and their context switches per message (voluntary + involuntary, from each thread's status:
+      how often a thread went to sleep or was put off a CPU). CPU per message moves less with
+      other load on the machine than messages a second do.
 
 Threads are grouped by their names as the host gives them (comm keeps the first 15 characters):
 management is the JDK's HTTPS server of the management listener (HTTP-Dispatcher, its
@@ -72,16 +74,37 @@ def read(path):
         return f.read()
 
 
+def switches(status):
+    """Voluntary and involuntary context switches, from a thread's /proc status."""
+    n = 0
+    for row in status.splitlines():
+        if row.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+            n += int(row.split()[1])
+    return n
+
+
+def process_switches(pid):
+    n = 0
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            n += switches(read(f"/proc/{pid}/task/{tid}/status"))
+        except OSError:
+            pass
+    return n
+
+
 def snap(host):
     threads = {}
     for tid in os.listdir(f"/proc/{host}/task"):
         try:
             threads[tid] = {"comm": read(f"/proc/{host}/task/{tid}/comm").strip(),
                             "ticks": ticks(read(f"/proc/{host}/task/{tid}/stat")),
-                            "ns": int(read(f"/proc/{host}/task/{tid}/schedstat").split()[0])}
+                            "ns": int(read(f"/proc/{host}/task/{tid}/schedstat").split()[0]),
+                            "switches": switches(read(f"/proc/{host}/task/{tid}/status"))}
         except OSError:
             pass  # ended meanwhile: its time is in the process's total
     children = {}
+    children_switches = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             stat = read(f"/proc/{pid}/stat")
@@ -89,8 +112,24 @@ def snap(host):
             continue
         if stat[stat.rindex(")") + 2:].split()[1] == str(host):
             children[pid] = ticks(stat)
+            try:
+                children_switches[pid] = process_switches(pid)
+            except OSError:
+                pass
     return {"time": time.time(), "hz": os.sysconf("SC_CLK_TCK"), "total": ticks(read(f"/proc/{host}/stat")),
-            "threads": threads, "children": children}
+            "threads": threads, "children": children, "children_switches": children_switches}
+
+
+def door_switches(before, after):
+    """Context switches of the door's threads and of the instances' processes between two snapshots."""
+    door = 0
+    for tid, thread in after["threads"].items():
+        was = before["threads"].get(tid)
+        if role(thread["comm"]) == "door":
+            door += thread.get("switches", 0) - (was.get("switches", 0) if was and was["comm"] == thread["comm"] else 0)
+    was = before.get("children_switches", {})
+    instances = sum(n - was.get(pid, 0) for pid, n in after.get("children_switches", {}).items())
+    return door, instances
 
 
 def half(before, after):
@@ -149,14 +188,20 @@ def calls(label, before, after, count):
 
 
 def door(label, before, after, count):
-    by_role, seconds, instances = half(json.loads(read(before)), json.loads(read(after)))
+    first, last = json.loads(read(before)), json.loads(read(after))
+    by_role, seconds, instances = half(first, last)
+    door_sw, instances_sw = door_switches(first, last)
     count = int(count)
     host = sum(by_role.values())
 
     def per(value):
         return value / count * 1e6 if count else float("nan")
+
+    def each(value):
+        return value / count if count else float("nan")
     print(f"RESULT {label}: {count} messages in {seconds:.1f} s; CPU per message: door threads {per(by_role['door']):.1f} us, "
-          f"whole host {per(host):.1f} us, role instances {per(instances):.1f} us")
+          f"whole host {per(host):.1f} us, role instances {per(instances):.1f} us; "
+          f"context switches per message: door threads {each(door_sw):.2f}, role instances {each(instances_sw):.2f}")
 
 
 if __name__ == "__main__":
