@@ -23,7 +23,8 @@ throughput varies from pair to pair by more than that cost.
       One RESULT line for MESSAGES sent through the front door between two snapshots (bench/run.sh
       forward): the CPU per message of the door's threads, of the whole host and of its instances,
       and their context switches per message (voluntary + involuntary, from each thread's status:
-      how often a thread went to sleep or was put off a CPU). CPU per message moves less with
+      how often a thread went to sleep or was put off a CPU), the instances' by part (their event
+      loops, their message workers, the rest). CPU per message moves less with
       other load on the machine than messages a second do.
 
 Threads are grouped by their names as the host gives them (comm keeps the first 15 characters):
@@ -83,14 +84,26 @@ def switches(status):
     return n
 
 
+def instance_part(comm):
+    """An instance's thread by its part: its event loops, its message workers, or the rest."""
+    if comm.startswith("instance-loop"):
+        return "loops"
+    if comm.startswith("instance-http"):
+        return "workers"
+    return "rest"
+
+
 def process_switches(pid):
-    n = 0
+    """Context switches and CPU nanoseconds of a process's threads, by instance_part."""
+    parts = {}
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
-            n += switches(read(f"/proc/{pid}/task/{tid}/status"))
+            part = parts.setdefault(instance_part(read(f"/proc/{pid}/task/{tid}/comm").strip()), [0, 0])
+            part[0] += switches(read(f"/proc/{pid}/task/{tid}/status"))
+            part[1] += int(read(f"/proc/{pid}/task/{tid}/schedstat").split()[0])
         except OSError:
             pass
-    return n
+    return parts
 
 
 def snap(host):
@@ -128,8 +141,14 @@ def door_switches(before, after):
         if role(thread["comm"]) == "door":
             door += thread.get("switches", 0) - (was.get("switches", 0) if was and was["comm"] == thread["comm"] else 0)
     was = before.get("children_switches", {})
-    instances = sum(n - was.get(pid, 0) for pid, n in after.get("children_switches", {}).items())
-    return door, instances
+    parts = {}
+    for pid, now in after.get("children_switches", {}).items():
+        for part, (n, ns) in now.items():
+            then = was.get(pid, {}).get(part, [0, 0])
+            sums = parts.setdefault(part, [0, 0])
+            sums[0] += n - then[0]
+            sums[1] += ns - then[1]
+    return door, parts
 
 
 def half(before, after):
@@ -190,7 +209,8 @@ def calls(label, before, after, count):
 def door(label, before, after, count):
     first, last = json.loads(read(before)), json.loads(read(after))
     by_role, seconds, instances = half(first, last)
-    door_sw, instances_sw = door_switches(first, last)
+    door_sw, parts = door_switches(first, last)
+    instances_sw = sum(n for n, _ in parts.values())
     count = int(count)
     host = sum(by_role.values())
 
@@ -201,7 +221,9 @@ def door(label, before, after, count):
         return value / count if count else float("nan")
     print(f"RESULT {label}: {count} messages in {seconds:.1f} s; CPU per message: door threads {per(by_role['door']):.1f} us, "
           f"whole host {per(host):.1f} us, role instances {per(instances):.1f} us; "
-          f"context switches per message: door threads {each(door_sw):.2f}, role instances {each(instances_sw):.2f}")
+          f"context switches per message: door threads {each(door_sw):.2f}, role instances {each(instances_sw):.2f}; "
+          f"the instances' threads by part, switches and CPU per message: "
+          + ", ".join(f"{part} {each(n):.2f} and {per(ns / 1e9):.1f} us" for part, (n, ns) in sorted(parts.items())))
 
 
 if __name__ == "__main__":
