@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -88,25 +88,6 @@ final class MessageEndpoint implements AutoCloseable {
     }
 
     /**
-     * The threads that process admitted messages (and routes' work that may block) for an instance
-     * with {@code cores} processors: up to 200 × cores + 50, each ended after 30 s without work.
-     *
-     * <p>A message goes to the thread that became free last, or to a new thread when none is free:
-     * a hand-off with no queue (a non-fair {@link SynchronousQueue}, whose waiting threads are
-     * taken newest first). A pool whose threads took turns in a queue (first free, first woken)
-     * handed each message to the thread idle the longest, so that every one of the 250 threads of a
-     * one-core instance ran in turn, each with cold caches (docs/perf.md, "The front door's hop,
-     * measured from an empty outbox"). The instance throttles at 100 messages in process a core,
-     * well below the pool's size; work past the size is refused, as when the endpoint closes (a
-     * message is answered 503).
-     */
-    static ThreadPoolExecutor workerPool(int cores) {
-        int size = 200 * cores + 50;
-        return new ThreadPoolExecutor(0, size, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                Thread.ofPlatform().name("instance-http-", 1).daemon().factory());
-    }
-
-    /**
      * Opens and starts the endpoint of an instance with {@code cores} processors on {@code address},
      * taking no message until {@link #serve}: a networked instance opens it before it starts, so that
      * its host can follow its events (and learn why, should it fail to start).
@@ -117,7 +98,10 @@ final class MessageEndpoint implements AutoCloseable {
         if (System.getProperty(NETTY_NO_UNSAFE) == null) {
             System.setProperty(NETTY_NO_UNSAFE, "true");
         }
-        ThreadPoolExecutor workers = workerPool(cores);
+        int size = 200 * cores + 50;
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10 * size), Thread.ofPlatform().name("instance-http-", 1).daemon().factory());
+        workers.allowCoreThreadTimeOut(true);
         EventLoopGroup loops = new NioEventLoopGroup(Math.max(1, cores), new DefaultThreadFactory("instance-loop", true));
         MessageEndpoint endpoint = new MessageEndpoint(loops, workers);
         long high = Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors());
