@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -61,7 +61,7 @@ final class MessageEndpoint implements AutoCloseable {
     }
 
     private final EventLoopGroup loops;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     /** Connections whose request is whole and whose answer (or stream) is not yet written out. */
@@ -71,7 +71,7 @@ final class MessageEndpoint implements AutoCloseable {
     private volatile MessageHandler messages;
     private volatile Timing timing;
 
-    private MessageEndpoint(EventLoopGroup loops, ExecutorService workers) {
+    private MessageEndpoint(EventLoopGroup loops, ThreadPoolExecutor workers) {
         this.loops = loops;
         this.workers = workers;
     }
@@ -88,29 +88,6 @@ final class MessageEndpoint implements AutoCloseable {
     }
 
     /**
-     * The threads that process admitted messages (and routes' work that may block) for an instance
-     * with {@code cores} processors: up to 200 × cores + 50, each ended after 30 s without work.
-     *
-     * <p>A {@link ForkJoinPool} in FIFO mode: work waits in its queue while every thread is busy, a
-     * thread that ends a task takes the next one waiting without sleeping, and a task that finds
-     * threads idle wakes the one that went idle last, whose stack and caches are the warmest. A
-     * {@code ThreadPoolExecutor} woke the one idle the longest, so that all 250 threads of a one-core
-     * instance took messages in turn (docs/perf.md, "The front door's hop, measured from an empty
-     * outbox").
-     */
-    static ExecutorService workerPool(int cores) {
-        int size = 200 * cores + 50;
-        AtomicInteger numbered = new AtomicInteger();
-        ForkJoinPool.ForkJoinWorkerThreadFactory named = pool -> {
-            ForkJoinWorkerThread thread = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-            thread.setName("instance-http-" + numbered.incrementAndGet());
-            return thread;
-        };
-        // A worker that blocks where the pool would add one (a ManagedBlocker) past the size just blocks, as before.
-        return new ForkJoinPool(size, named, null, true, 0, size, 1, pool -> true, 30, TimeUnit.SECONDS);
-    }
-
-    /**
      * Opens and starts the endpoint of an instance with {@code cores} processors on {@code address},
      * taking no message until {@link #serve}: a networked instance opens it before it starts, so that
      * its host can follow its events (and learn why, should it fail to start).
@@ -121,7 +98,10 @@ final class MessageEndpoint implements AutoCloseable {
         if (System.getProperty(NETTY_NO_UNSAFE) == null) {
             System.setProperty(NETTY_NO_UNSAFE, "true");
         }
-        ExecutorService workers = workerPool(cores);
+        int size = 200 * cores + 50;
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10 * size), Thread.ofPlatform().name("instance-http-", 1).daemon().factory());
+        workers.allowCoreThreadTimeOut(true);
         EventLoopGroup loops = new NioEventLoopGroup(Math.max(1, cores), new DefaultThreadFactory("instance-loop", true));
         MessageEndpoint endpoint = new MessageEndpoint(loops, workers);
         long high = Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors());
