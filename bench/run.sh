@@ -34,6 +34,7 @@ xvfb_pid=
 cleanup() {
   [[ -n $xvfb_pid ]] && kill "$xvfb_pid" 2>/dev/null
   (( ${#shm_dirs[@]} )) && rm -rf "${shm_dirs[@]}"
+  rm -rf "$cp_dir"
   return 0
 }
 trap cleanup EXIT
@@ -145,31 +146,37 @@ wrk_requests() {
 # The front door against the instance behind it, wrk with 2 threads and 16 connections, a 44-byte
 # JSON message, a service of 2 units validating JSON into a dir: outbox. Runs alternate (direct to
 # instance 0, then through the door) so that both see the same machine; PAIRS pairs of WRK_S s each.
+# FORWARD_UNITS (2) units; each run starts from an empty outbox.
 forward() {
   local data; data=$(mktemp -d /tmp/sluice-bench-forward.XXXXXX)
   printf 'wrk.method = "POST"\nwrk.body = [[{"order":1234,"sku":"A-77","qty":3,"ok":true}]]\nwrk.headers["Content-Type"] = "application/json"\n' > "$data/post.lua"
-  bench_host "$data" 2
+  bench_host "$data" "${FORWARD_UNITS:-2}"
   local host=$host_pid
   local door; door=$(grep -o 'http://127.0.0.1:[0-9]*/services/' "$data/host.out" | head -1)bench/messages
   local direct; direct="http://127.0.0.1:$(sed -n 's/^bench: instance 0 ready on port \([0-9]*\)$/\1/p' "$data/host.out")/messages"
   {
     machine
-    # Warm both paths up first.
-    wrk -t2 -c16 -d3s -s "$data/post.lua" "$direct" > /dev/null; wrk -t2 -c16 -d3s -s "$data/post.lua" "$door" > /dev/null
+    # Warm both paths up first, WARM_S (10) s each: after 3 s the door's first pair was still its
+    # compiler's (0.20-0.45 of the direct run's rate, against 0.5-0.7 in the pairs after it).
+    wrk -t2 -c16 -d"${WARM_S:-10}s" -s "$data/post.lua" "$direct" > /dev/null; wrk -t2 -c16 -d"${WARM_S:-10}s" -s "$data/post.lua" "$door" > /dev/null
+    # Every run starts from an empty outbox: one file per message, a folder that grew through the
+    # earlier runs made each delivery slower, so that a run late in the bench was charged for them.
+    echo "each run starts from an empty outbox"
     for pair in $(seq 1 "${PAIRS:-3}"); do
       for target in direct door; do
         local url=$direct; [[ $target == door ]] && url=$door
+        empty_outbox "$data"
         cpu_snap "$host" "$data/cpu-0.json"
         wrk -t2 -c16 -d"${WRK_S:-8}s" --latency -s "$data/post.lua" "$url" > "$data/wrk.txt"
         cpu_snap "$host" "$data/cpu-1.json"
         echo "RESULT forward $target pair $pair: $(grep -E 'Requests/sec' "$data/wrk.txt" | awk '{print $2}') msg/s," \
           "p50 $(grep -E '^ +50%' "$data/wrk.txt" | awk '{print $2}'), p99 $(grep -E '^ +99%' "$data/wrk.txt" | awk '{print $2}')," \
-          "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)"
+          "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)," \
+          "outbox files after it $(find "$data/outbox/" -name '*.msg' | wc -l), load $(cut -d' ' -f1 /proc/loadavg)"
         # The door's threads' and the instances' CPU per message, which other load on the machine moves less than msg/s.
         python3 bench/threadcpu.py door "forward $target pair $pair CPU" "$data/cpu-0.json" "$data/cpu-1.json" "$(wrk_requests "$data/wrk.txt")"
       done
     done
-    echo "outbox files: $(find "$data/outbox/" -name '*.msg' | wc -l)"
   } 2>&1 | tee "$out/forward.log" | grep -E 'RESULT|^date|outbox'
   grep -h 'Front door transport' "$data/host.err" | sed 's/^/door: /' | tee -a "$out/forward.log" || true
   kill "$host"; wait "$host" || true

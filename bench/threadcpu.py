@@ -21,8 +21,11 @@ throughput varies from pair to pair by more than that cost.
 
   threadcpu.py door LABEL BEFORE AFTER MESSAGES
       One RESULT line for MESSAGES sent through the front door between two snapshots (bench/run.sh
-      forward): the CPU per message of the door's threads, of the whole host and of its instances.
-      CPU per message moves less with other load on the machine than messages a second do.
+      forward): the CPU per message of the door's threads, of the whole host and of its instances,
+      and their context switches per message (voluntary + involuntary, from each thread's status:
+      how often a thread went to sleep or was put off a CPU), the instances' by part (their event
+      loops, their message workers, the rest). CPU per message moves less with
+      other load on the machine than messages a second do.
 
 Threads are grouped by their names as the host gives them (comm keeps the first 15 characters):
 management is the JDK's HTTPS server of the management listener (HTTP-Dispatcher, its
@@ -72,16 +75,49 @@ def read(path):
         return f.read()
 
 
+def switches(status):
+    """Voluntary and involuntary context switches, from a thread's /proc status."""
+    n = 0
+    for row in status.splitlines():
+        if row.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+            n += int(row.split()[1])
+    return n
+
+
+def instance_part(comm):
+    """An instance's thread by its part: its event loops, its message workers, or the rest."""
+    if comm.startswith("instance-loop"):
+        return "loops"
+    if comm.startswith("instance-http"):
+        return "workers"
+    return "rest"
+
+
+def process_switches(pid):
+    """Context switches and CPU nanoseconds of a process's threads, by instance_part."""
+    parts = {}
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            part = parts.setdefault(instance_part(read(f"/proc/{pid}/task/{tid}/comm").strip()), [0, 0])
+            part[0] += switches(read(f"/proc/{pid}/task/{tid}/status"))
+            part[1] += int(read(f"/proc/{pid}/task/{tid}/schedstat").split()[0])
+        except OSError:
+            pass
+    return parts
+
+
 def snap(host):
     threads = {}
     for tid in os.listdir(f"/proc/{host}/task"):
         try:
             threads[tid] = {"comm": read(f"/proc/{host}/task/{tid}/comm").strip(),
                             "ticks": ticks(read(f"/proc/{host}/task/{tid}/stat")),
-                            "ns": int(read(f"/proc/{host}/task/{tid}/schedstat").split()[0])}
+                            "ns": int(read(f"/proc/{host}/task/{tid}/schedstat").split()[0]),
+                            "switches": switches(read(f"/proc/{host}/task/{tid}/status"))}
         except OSError:
             pass  # ended meanwhile: its time is in the process's total
     children = {}
+    children_switches = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             stat = read(f"/proc/{pid}/stat")
@@ -89,8 +125,30 @@ def snap(host):
             continue
         if stat[stat.rindex(")") + 2:].split()[1] == str(host):
             children[pid] = ticks(stat)
+            try:
+                children_switches[pid] = process_switches(pid)
+            except OSError:
+                pass
     return {"time": time.time(), "hz": os.sysconf("SC_CLK_TCK"), "total": ticks(read(f"/proc/{host}/stat")),
-            "threads": threads, "children": children}
+            "threads": threads, "children": children, "children_switches": children_switches}
+
+
+def door_switches(before, after):
+    """Context switches of the door's threads and of the instances' processes between two snapshots."""
+    door = 0
+    for tid, thread in after["threads"].items():
+        was = before["threads"].get(tid)
+        if role(thread["comm"]) == "door":
+            door += thread.get("switches", 0) - (was.get("switches", 0) if was and was["comm"] == thread["comm"] else 0)
+    was = before.get("children_switches", {})
+    parts = {}
+    for pid, now in after.get("children_switches", {}).items():
+        for part, (n, ns) in now.items():
+            then = was.get(pid, {}).get(part, [0, 0])
+            sums = parts.setdefault(part, [0, 0])
+            sums[0] += n - then[0]
+            sums[1] += ns - then[1]
+    return door, parts
 
 
 def half(before, after):
@@ -149,14 +207,23 @@ def calls(label, before, after, count):
 
 
 def door(label, before, after, count):
-    by_role, seconds, instances = half(json.loads(read(before)), json.loads(read(after)))
+    first, last = json.loads(read(before)), json.loads(read(after))
+    by_role, seconds, instances = half(first, last)
+    door_sw, parts = door_switches(first, last)
+    instances_sw = sum(n for n, _ in parts.values())
     count = int(count)
     host = sum(by_role.values())
 
     def per(value):
         return value / count * 1e6 if count else float("nan")
+
+    def each(value):
+        return value / count if count else float("nan")
     print(f"RESULT {label}: {count} messages in {seconds:.1f} s; CPU per message: door threads {per(by_role['door']):.1f} us, "
-          f"whole host {per(host):.1f} us, role instances {per(instances):.1f} us")
+          f"whole host {per(host):.1f} us, role instances {per(instances):.1f} us; "
+          f"context switches per message: door threads {each(door_sw):.2f}, role instances {each(instances_sw):.2f}; "
+          f"the instances' threads by part, switches and CPU per message: "
+          + ", ".join(f"{part} {each(n):.2f} and {per(ns / 1e9):.1f} us" for part, (n, ns) in sorted(parts.items())))
 
 
 if __name__ == "__main__":

@@ -64,6 +64,11 @@ public final class FrontDoor implements AutoCloseable {
      * one-core instance delivering there has its 100 messages in process and throttles.
      */
     public static final Duration SLOW_PARTNER_DELAY = Duration.ofSeconds(1);
+    /**
+     * The system property that sets how many event loops the door runs (a positive whole number);
+     * by default, or when it is anything else, one per processor.
+     */
+    static final String LOOPS = "sluice.door.loops";
 
     private final Host host;
     private final DoorTransport transport;
@@ -161,8 +166,8 @@ public final class FrontDoor implements AutoCloseable {
      */
     static FrontDoor open(Host host, InetSocketAddress at, int maxConnections) throws IOException {
         DoorTransport transport = DoorTransport.choose();
-        // As many loops as processors: each does a whole message, from its request to its answer.
-        EventLoopGroup loops = transport.loops(Runtime.getRuntime().availableProcessors(),
+        // As many loops as processors unless told otherwise: each does a whole message, from its request to its answer.
+        EventLoopGroup loops = transport.loops(loopsWanted(),
                 new DefaultThreadFactory("sluice-front-door", true));
         InstanceLinks instances = new InstanceLinks(transport, Duration.ofSeconds(5), Duration.ofMinutes(2));
         Duration requestTime = Duration.ofSeconds(Integer.getInteger(LoopbackHttpServer.MAX_REQUEST_TIME, LoopbackHttpServer.REQUEST_SECONDS));
@@ -179,8 +184,34 @@ public final class FrontDoor implements AutoCloseable {
         door.listening = bound.channel();
         host.addListener(door.addressesGone);
         LOG.info("Front door open on http://{}:{}/services/", door.address().getHostString(), door.port());
-        LOG.info("Front door transport: {}, {} buffers", transport, DoorTransport.buffers());
+        LOG.info("Front door transport: {}, {} buffers, {} loops", transport, DoorTransport.buffers(), door.loopCount());
         return door;
+    }
+
+    /** The number of loops {@link #LOOPS} asks for, if it is a positive whole number; else one per processor. */
+    private static int loopsWanted() {
+        String asked = System.getProperty(LOOPS, "").trim();
+        try {
+            int wanted = Integer.parseInt(asked);
+            if (wanted > 0) {
+                return wanted;
+            }
+        } catch (NumberFormatException notANumber) {
+            // One per processor, as when not set.
+        }
+        if (!asked.isEmpty()) {
+            LOG.warn("{}={} is not a positive whole number; the door runs one loop per processor", LOOPS, asked);
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** How many event loops the door runs. */
+    int loopCount() {
+        int count = 0;
+        for (io.netty.util.concurrent.EventExecutor ignored : loops) {
+            count++;
+        }
+        return count;
     }
 
     /** How the door's loops reach the network: epoll or NIO, and why. */

@@ -169,17 +169,50 @@ class FrontDoorTest {
 
     /** Runs {@code body} with the door's transport property set to {@code value}, then puts it back as it was. */
     private static void withTransport(String value, WithProperty body) throws Exception {
-        String before = System.getProperty(DoorTransport.PROPERTY);
-        System.setProperty(DoorTransport.PROPERTY, value);
+        withProperty(DoorTransport.PROPERTY, value, body);
+    }
+
+    /** Runs {@code body} with the system property {@code name} set to {@code value}, then puts it back as it was. */
+    private static void withProperty(String name, String value, WithProperty body) throws Exception {
+        String before = System.getProperty(name);
+        System.setProperty(name, value);
         try {
             body.run();
         } finally {
             if (before == null) {
-                System.clearProperty(DoorTransport.PROPERTY);
+                System.clearProperty(name);
             } else {
-                System.setProperty(DoorTransport.PROPERTY, before);
+                System.setProperty(name, before);
             }
         }
+    }
+
+    @Test
+    void thePropertyForTheNumberOfLoopsIsHeldToAndMessagesStillGoThrough() throws Exception {
+        int other = Runtime.getRuntime().availableProcessors() == 1 ? 2 : 1;
+        withProperty(FrontDoor.LOOPS, Integer.toString(other), () -> {
+            try (FrontDoor door = FrontDoor.open(host, 0)) {
+                assertThat(door.loopCount()).isEqualTo(other);
+                HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(door.endpoint("orders")))
+                        .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).isEqualTo(200);
+                assertThat(response.body()).contains("\"echo\":\"hello\"");
+            }
+        });
+    }
+
+    @Test
+    void aNumberOfLoopsThatIsNotAPositiveNumberIsOnePerProcessor() throws Exception {
+        withProperty(FrontDoor.LOOPS, "none", () -> {
+            try (FrontDoor door = FrontDoor.open(host, 0)) {
+                assertThat(door.loopCount()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            }
+        });
+        withProperty(FrontDoor.LOOPS, "0", () -> {
+            try (FrontDoor door = FrontDoor.open(host, 0)) {
+                assertThat(door.loopCount()).isEqualTo(Runtime.getRuntime().availableProcessors());
+            }
+        });
     }
 
     @Test
