@@ -263,4 +263,68 @@ class DashboardViewTest {
             return null;
         });
     }
+
+    /**
+     * A flapping instance's notification line counts on at each entry ("throttled 5 times in 9 s"):
+     * its text changes, and a label whose text changes asks its parents for a layout up to the
+     * window's root. The line's height does not follow its words (one line, cut with an ellipsis),
+     * so it lays out its own children and nothing above it (issue 12, a flapping instance's pulses).
+     */
+    @Test
+    void theNotificationLinesNewCountLaysOutTheLineAloneNotTheWindow(FxRobot robot) throws Exception {
+        robot.clickOn("#tab-dashboard .tab-label");
+        for (int i = 0; i < 8; i++) {
+            flip(robot, i % 2 == 0);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        javafx.scene.Parent bar = robot.lookup("#throttle-notice").query();
+        Label text = robot.lookup("#throttle-notice-text").queryAs(Label.class);
+        waitUntil(() -> onFx(() -> bar.isVisible() && text.getText().contains("is flapping")));
+        String before = onFx(text::getText);
+        boolean[] dirty = new boolean[2];
+        robot.interact(() -> {
+            console.session.dashboard().apply(List.of(new FleetEvent.ThrottleChanged(service(1), 0, new ThrottleTransition(
+                    System.currentTimeMillis(), ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.CONCURRENCY), Optional.empty()))));
+            dirty[0] = bar.getParent().isNeedsLayout();
+            dirty[1] = bar.isNeedsLayout();
+        });
+        assertThat(onFx(text::getText)).as("the count went on").isNotEqualTo(before).contains("is flapping");
+        assertThat(dirty[0]).as("what holds the line asked for a layout by its new count").isFalse();
+        assertThat(dirty[1]).as("the line itself to be laid out again").isTrue();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(onFx(() -> text.getWidth())).as("the words laid out in the line").isGreaterThan(0);
+        assertThat(onFx(() -> text.isNeedsLayout() || bar.isNeedsLayout())).isFalse();
+    }
+
+    /**
+     * Each change of a flapping instance adds an event at the top of the events list, and the list
+     * then asked its parents for a layout up to the window's root: the dashboard's split, its side
+     * and the tabs were laid out again in each such pulse, though the list's size does not follow its
+     * events. The list now lays out its own cells and nothing above it (issue 12, a flapping
+     * instance's pulses), and its new top line shows the new event.
+     */
+    @Test
+    void aNewEventLaysOutTheEventsListAloneNotWhatHoldsIt(FxRobot robot) throws Exception {
+        robot.clickOn("#tab-dashboard .tab-label");
+        for (int i = 0; i < 4; i++) {
+            flip(robot, i % 2 == 0);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+        waitUntil(() -> onFx(() -> eventCells(robot).size() >= 4));
+        javafx.scene.control.ListView<?> events = onFx(() -> (javafx.scene.control.ListView<?>) robot.lookup("#throttle-events").query());
+        boolean[] dirty = new boolean[3];
+        robot.interact(() -> {
+            console.session.dashboard().apply(List.of(new FleetEvent.ThrottleChanged(service(1), 0, new ThrottleTransition(
+                    System.currentTimeMillis(), ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty()))));
+            dirty[0] = events.getParent().isNeedsLayout();
+            dirty[1] = events.getScene().getRoot().isNeedsLayout();
+            dirty[2] = events.isNeedsLayout();
+        });
+        assertThat(dirty[0]).as("what holds the events list asked for a layout by a new event").isFalse();
+        assertThat(dirty[1]).as("the window's root asked for a layout by a new event").isFalse();
+        assertThat(dirty[2]).as("the list itself to be laid out again").isTrue();
+        WaitForAsyncUtils.waitForFxEvents();
+        waitUntil(() -> onFx(() -> eventCells(robot).stream().anyMatch(c -> c.getIndex() == 0
+                && String.valueOf(c.getText()).endsWith("svc001#0 is throttled: Memory"))));
+    }
 }

@@ -172,4 +172,36 @@ class ServicesSplitLayoutTest {
         assertThat(done.await(15, TimeUnit.SECONDS)).as("%d pulses", count).isTrue();
         WaitForAsyncUtils.waitForFxEvents();
     }
+
+    /**
+     * While the dashboard is shown, a change to a row of the hidden grid (its instance throttled and
+     * back, as a flapping instance's is at each change) makes the row's cells ask for a layout, up
+     * through the grid to the window's root, and the grid was laid out whole for it in that pulse
+     * though nothing of it can be seen (issue 12, a flapping instance's pulses). The grid's view now
+     * holds such a layout back until its tab shows, and the row then says what changed.
+     */
+    @Test
+    void aChangeToARowOfTheHiddenGridIsLaidOutWhenTheGridShows(FxRobot robot) throws Exception {
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false));
+        waitUntil(() -> console.session.services().row("orders").map(r -> r.instancesProperty().get() == 1).orElse(false));
+        pulses(SETTLING_PULSES);
+        javafx.scene.control.TableView<?> table = onFx(() -> (javafx.scene.control.TableView<?>) robot.lookup("#services-table").query());
+        Parent tabs = onFx(() -> console.session.mainView().tabs());
+        boolean[] dirty = new boolean[2];
+        robot.interact(() -> {
+            console.session.services().apply(List.of(new org.sluice.fleet.FleetEvent.ThrottleChanged("orders", 0,
+                    new org.sluice.throttle.ThrottleTransition(System.currentTimeMillis(), org.sluice.throttle.ThrottleState.NORMAL,
+                            org.sluice.throttle.ThrottleState.THROTTLED, java.util.Set.of(org.sluice.throttle.Cause.MEMORY),
+                            java.util.Optional.empty()))));
+            dirty[0] = tabs.isNeedsLayout();
+            dirty[1] = table.getParent().isNeedsLayout();
+        });
+        assertThat(onFx(() -> console.session.services().row("orders").orElseThrow().throttledProperty().get())).isOne();
+        assertThat(dirty[0]).as("the tabs asked for a layout by a row of the hidden grid").isFalse();
+        assertThat(dirty[1]).as("the grid's view asked for a layout while hidden").isFalse();
+
+        robot.interact(() -> console.session.mainView().tabs().getSelectionModel().select(0));
+        waitUntil(() -> onFx(() -> robot.lookup("#services-table .table-cell").queryAll().stream()
+                .anyMatch(n -> String.valueOf(((javafx.scene.control.Labeled) n).getText()).contains("1 throttled"))));
+    }
 }

@@ -331,6 +331,18 @@ public final class ThrottleTile extends Region {
         return getClassCssMetaData();
     }
 
+    /**
+     * Lays out the tile alone, not what holds it: its sizes are fixed and do not follow what it
+     * shows, so a new badge ("Flapping · throttled 12 times in 40 s", at each change of a flapping
+     * instance) or a new key needs its own children placed again and nothing above it. A label's new
+     * text asks its parents for a layout all the way up to the window's root, which re-laid the
+     * dashboard, its split and the tabs in each of a flapping instance's pulses (issue 12).
+     */
+    @Override
+    public void requestLayout() {
+        setNeedsLayout(true);
+    }
+
     @Override
     protected double computePrefWidth(double height) {
         return 300;

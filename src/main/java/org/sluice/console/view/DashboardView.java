@@ -133,7 +133,18 @@ public final class DashboardView extends BorderPane {
         Label eventsTitle = new Label(i18n.get("dashboard.events"));
         eventsTitle.getStyleClass().add("section-title");
         eventsTitle.setPadding(new Insets(6, 8, 2, 8));
-        ListView<ThrottleEvent> events = new ListView<>(model.events());
+        // Each new event asked the list's parents for a layout up to the window's root, and a flapping
+        // instance adds one at each change: the dashboard's split, its side and the tabs were laid out
+        // again in each such pulse (issue 12). The list's sizes are its own, not its events' (as wide as
+        // the side is at least, as tall as JavaFX makes a list), so a new event lays out its cells alone.
+        ListView<ThrottleEvent> events = new ListView<>(model.events()) {
+            @Override
+            public void requestLayout() {
+                setNeedsLayout(true);
+            }
+        };
+        events.setMinSize(36, 40);
+        events.setPrefSize(420, 400);
         events.setId("throttle-events");
         Label noEvents = new Label(i18n.get("dashboard.noEvents"));
         noEvents.setWrapText(true);

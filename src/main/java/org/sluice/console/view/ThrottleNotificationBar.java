@@ -32,6 +32,8 @@ public final class ThrottleNotificationBar extends HBox {
     private final FontIcon icon = Icons.THROTTLED.create();
     private final Label text = new Label();
     private final Subscriptions subscriptions = new Subscriptions();
+    /** Set while the line's words change from some to others, which changes nothing of its height. */
+    private boolean newWords;
 
     /** @param showDashboard brings the dashboard's tab forward */
     public ThrottleNotificationBar(ThrottleNoticeViewModel model, I18n i18n, Runnable showDashboard) {
@@ -70,11 +72,37 @@ public final class ThrottleNotificationBar extends HBox {
     }
 
     private void initListeners() {
-        subscriptions.bind(text.textProperty(), model.textProperty());
+        text.setText(model.textProperty().get());
+        subscriptions.onChange(model.textProperty(), (o, was, now) -> say(was, now));
         subscriptions.bind(visibleProperty(), model.shownProperty());
         subscriptions.bind(managedProperty(), model.shownProperty());
         subscriptions.onChange(model.flappingProperty(), (o, was, flapping) -> flapping(flapping));
         flapping(model.flappingProperty().get());
+    }
+
+    /**
+     * A flapping instance's count goes on at each entry ("throttled 12 times in 40 s"), and a label
+     * whose text changes asks its parents for a layout up to the window's root, which laid the whole
+     * window out again for it (issue 12, a flapping instance's pulses). The line is one line whatever
+     * its words, cut with an ellipsis, so new words in place of others need only the line's own
+     * children placed again; from none to some, or back, the window is asked as before.
+     */
+    private void say(String was, String now) {
+        newWords = was != null && !was.isEmpty() && now != null && !now.isEmpty();
+        try {
+            text.setText(now);
+        } finally {
+            newWords = false;
+        }
+    }
+
+    @Override
+    public void requestLayout() {
+        if (newWords) {
+            setNeedsLayout(true);
+        } else {
+            super.requestLayout();
+        }
     }
 
     private void flapping(boolean flapping) {

@@ -287,4 +287,35 @@ class ThrottleTileTest {
         WaitForAsyncUtils.waitForFxEvents();
         assertThat(readout.isVisible()).as("gone when the pointer leaves").isFalse();
     }
+
+    /**
+     * A flip of a flapping instance changes its badge's words ("Flapping · throttled 12 times in
+     * 40 s"), and a label whose text changes asks its parents for a layout. The tile's size does not
+     * follow what it shows, so the layout stops at the tile: its badge is placed again, and nothing
+     * above it is laid out for it (issue 12, a flapping instance's pulses).
+     */
+    @Test
+    void aNewBadgeLaysOutTheTileAloneNotWhatHoldsIt(FxRobot robot) {
+        StackPane holder = (StackPane) tile.getParent();
+        Label badge = robot.lookup(".throttle-tile-badge").queryAs(Label.class);
+        robot.interact(() -> feed(START - 20_000, START, 50));
+        pulse(robot);
+        double before = badge.getWidth();
+        boolean[] dirty = new boolean[3];
+        robot.interact(() -> {
+            model.applyThrottle(new ThrottleTransition(START, ThrottleState.NORMAL, ThrottleState.THROTTLED,
+                    Set.of(Cause.CONCURRENCY), Optional.empty()));
+            tile.pulse(START);
+            dirty[0] = holder.isNeedsLayout();
+            dirty[1] = tile.getScene().getRoot().isNeedsLayout();
+            dirty[2] = tile.isNeedsLayout();
+        });
+        assertThat(dirty[0]).as("the tile's parent asked for a layout by the new badge").isFalse();
+        assertThat(dirty[1]).as("the scene's root asked for a layout by the new badge").isFalse();
+        assertThat(dirty[2]).as("the tile itself to be laid out again").isTrue();
+        WaitForAsyncUtils.waitForFxEvents();
+        assertThat(badge.getText()).startsWith("Throttled");
+        assertThat(badge.getWidth()).as("the badge laid out for its new words").isNotEqualTo(before);
+        assertThat(badge.getWidth()).isEqualTo(badge.prefWidth(-1), org.assertj.core.data.Offset.offset(1.0));
+    }
 }
