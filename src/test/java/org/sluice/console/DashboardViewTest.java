@@ -208,6 +208,15 @@ class DashboardViewTest {
     }
 
     /** One change of svc001#0's throttle state, Normal to Throttled or back, as one pulse's events. */
+    /** Shows the dashboard, then has service 1's instance enter and leave Throttled {@code changes} times in all. */
+    private void flipOnTheDashboard(FxRobot robot, int changes) {
+        robot.clickOn("#tab-dashboard .tab-label");
+        for (int i = 0; i < changes; i++) {
+            flip(robot, i % 2 == 0);
+        }
+        WaitForAsyncUtils.waitForFxEvents();
+    }
+
     private void flip(FxRobot robot, boolean entering) {
         ThrottleTransition transition = entering
                 ? new ThrottleTransition(System.currentTimeMillis(), ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.CONCURRENCY),
@@ -230,11 +239,7 @@ class DashboardViewTest {
      */
     @Test
     void theEventsListsCellsFollowTheirEventsColourWithoutBeingStyledAnew(FxRobot robot) throws Exception {
-        robot.clickOn("#tab-dashboard .tab-label");
-        for (int i = 0; i < 8; i++) {
-            flip(robot, i % 2 == 0);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
+        flipOnTheDashboard(robot, 8);
         waitUntil(() -> onFx(() -> eventCells(robot).size() >= 3));
         List<javafx.scene.control.ListCell<?>> cells = onFx(() -> eventCells(robot));
         int[] styleClassChanges = {0};
@@ -272,11 +277,7 @@ class DashboardViewTest {
      */
     @Test
     void theNotificationLinesNewCountLaysOutTheLineAloneNotTheWindow(FxRobot robot) throws Exception {
-        robot.clickOn("#tab-dashboard .tab-label");
-        for (int i = 0; i < 8; i++) {
-            flip(robot, i % 2 == 0);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
+        flipOnTheDashboard(robot, 8);
         javafx.scene.Parent bar = robot.lookup("#throttle-notice").query();
         Label text = robot.lookup("#throttle-notice-text").queryAs(Label.class);
         waitUntil(() -> onFx(() -> bar.isVisible() && text.getText().contains("is flapping")));
@@ -305,11 +306,7 @@ class DashboardViewTest {
      */
     @Test
     void aNewEventLaysOutTheEventsListAloneNotWhatHoldsIt(FxRobot robot) throws Exception {
-        robot.clickOn("#tab-dashboard .tab-label");
-        for (int i = 0; i < 4; i++) {
-            flip(robot, i % 2 == 0);
-        }
-        WaitForAsyncUtils.waitForFxEvents();
+        flipOnTheDashboard(robot, 4);
         waitUntil(() -> onFx(() -> eventCells(robot).size() >= 4));
         javafx.scene.control.ListView<?> events = onFx(() -> (javafx.scene.control.ListView<?>) robot.lookup("#throttle-events").query());
         boolean[] dirty = new boolean[3];
