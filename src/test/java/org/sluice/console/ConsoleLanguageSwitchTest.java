@@ -63,10 +63,7 @@ class ConsoleLanguageSwitchTest {
     void afterALanguageSwitchIn900PxTheGridsColumnsStillFitTheWindow(FxRobot robot) throws Exception {
         waitUntil(() -> console.session.services().row("orders").map(r -> r.getState() == ServiceState.ACTIVE).orElse(false)
                 && row("orders").lastOperationProperty().get() != null);
-        robot.interact(() -> {
-            stage.setWidth(900);
-            stage.setHeight(600);
-        });
+        windowAt(robot, 900, 600);
         try {
             org.testfx.util.WaitForAsyncUtils.waitForFxEvents();
             for (Locale locale : List.of(Locale.KOREAN, Locale.ENGLISH)) {
@@ -80,11 +77,16 @@ class ConsoleLanguageSwitchTest {
                         .as("a sideways scroll bar in %s", locale).isEmpty();
             }
         } finally {
-            robot.interact(() -> {
-                stage.setWidth(1400);
-                stage.setHeight(820);
-            });
+            windowAt(robot, 1400, 820);
         }
+    }
+
+    /** Sizes the console's window to {@code width} × {@code height}. */
+    private void windowAt(FxRobot robot, double width, double height) {
+        robot.interact(() -> {
+            stage.setWidth(width);
+            stage.setHeight(height);
+        });
     }
 
     /** True when what {@code labeled} shows is not its whole text: cut with an ellipsis, or not laid out at all. */
@@ -104,10 +106,7 @@ class ConsoleLanguageSwitchTest {
     void in900By600EveryColumnHeaderReadsWholeAndTheUnitsAreNeverCutInEitherLanguage(FxRobot robot) throws Exception {
         waitUntil(() -> console.isActive("orders") && console.isActive("billing")
                 && row("orders").lastOperationProperty().get() != null);
-        robot.interact(() -> {
-            stage.setWidth(900);
-            stage.setHeight(600);
-        });
+        windowAt(robot, 900, 600);
         try {
             for (Locale locale : List.of(Locale.ENGLISH, Locale.KOREAN)) {
                 robot.interact(() -> console.session.language(locale));
@@ -132,10 +131,7 @@ class ConsoleLanguageSwitchTest {
             }
         } finally {
             robot.interact(() -> console.session.language(Locale.ENGLISH));
-            robot.interact(() -> {
-                stage.setWidth(1400);
-                stage.setHeight(820);
-            });
+            windowAt(robot, 1400, 820);
         }
     }
 
@@ -244,10 +240,7 @@ class ConsoleLanguageSwitchTest {
         console.fleet.injectFault("orders", org.sluice.lifecycle.Operation.RESTART);
         robot.interact(() -> row("orders").command(org.sluice.lifecycle.Operation.RESTART).execute());
         waitUntil(() -> row("orders").lastOperationProperty().get().outcome() == org.sluice.lifecycle.Outcome.FAILED);
-        robot.interact(() -> {
-            stage.setWidth(900);
-            stage.setHeight(600);
-        });
+        windowAt(robot, 900, 600);
         try {
             for (Locale locale : List.of(Locale.KOREAN, Locale.ENGLISH)) {
                 TableView<ServiceRowViewModel> table = switchAndSettle(robot, locale);
@@ -264,10 +257,7 @@ class ConsoleLanguageSwitchTest {
             }
         } finally {
             robot.interact(() -> console.session.language(Locale.ENGLISH));
-            robot.interact(() -> {
-                stage.setWidth(1400);
-                stage.setHeight(820);
-            });
+            windowAt(robot, 1400, 820);
         }
     }
 
@@ -278,10 +268,7 @@ class ConsoleLanguageSwitchTest {
         console.instances("orders").get(0).emit(new InstanceEvent.Throttle(new ThrottleTransition(System.currentTimeMillis(),
                 ThrottleState.NORMAL, ThrottleState.THROTTLED, Set.of(Cause.MEMORY), Optional.empty())));
         waitUntil(() -> row("orders").stateSummaryProperty().get().mark() != org.sluice.console.viewmodel.StateSummary.Mark.NONE);
-        robot.interact(() -> {
-            stage.setWidth(900);
-            stage.setHeight(600);
-        });
+        windowAt(robot, 900, 600);
         try {
             for (Locale locale : List.of(Locale.ENGLISH, Locale.KOREAN)) {
                 TableView<ServiceRowViewModel> table = switchAndSettle(robot, locale);
@@ -296,10 +283,7 @@ class ConsoleLanguageSwitchTest {
                 assertThat(ConsoleFixture.onFx(badge::getText)).as("in %s", locale).isIn(words, "1/1");
             }
         } finally {
-            robot.interact(() -> {
-                stage.setWidth(1400);
-                stage.setHeight(820);
-            });
+            windowAt(robot, 1400, 820);
         }
     }
 
