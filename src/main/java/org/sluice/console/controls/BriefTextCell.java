@@ -49,7 +49,7 @@ public final class BriefTextCell<S> extends TableCell<S, BriefTextCell.Wording> 
     }
 
     /** The width {@code text} needs in this cell, its padding included. */
-    public double need(String text) {
+    private double need(String text) {
         probe.setFont(getFont());
         probe.setText(text);
         return Math.ceil(probe.getLayoutBounds().getWidth() + snappedLeftInset() + snappedRightInset() + 2);

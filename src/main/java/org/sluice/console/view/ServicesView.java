@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 import javafx.beans.InvalidationListener;
 import javafx.beans.binding.Bindings;
@@ -492,38 +493,38 @@ public final class ServicesView extends BorderPane {
      * the cell's padding included; 0 before any cell shows, whose font it takes.
      */
     private double textNeed(TableColumn<ServiceRowViewModel, ?> column) {
-        if (!(table.lookup(".table-row-cell .table-cell") instanceof Labeled cell)) {
-            return 0;
+        return table.lookup(".table-row-cell .table-cell") instanceof Labeled cell ? widestNeed(column, cell, Object::toString) : 0;
+    }
+
+    /** The width the widest brief text of {@code column}'s cells needs ({@link BriefTextCell}); 0 for other columns. */
+    private double briefNeed(TableColumn<ServiceRowViewModel, ?> column) {
+        for (Node node : table.lookupAll(".table-cell")) {
+            if (node instanceof BriefTextCell<?> cell && cell.getTableColumn() == column) {
+                return widestNeed(column, cell, value -> value instanceof BriefTextCell.Wording wording ? wording.brief() : null);
+            }
         }
+        return 0;
+    }
+
+    /**
+     * The width the widest of the first {@link #MEASURED_ROWS} rows' texts needs in {@code cell}, its
+     * font and padding, each text being what {@code words} makes of the row's value in
+     * {@code column} (null for none); 0 when there is no text.
+     */
+    private double widestNeed(TableColumn<ServiceRowViewModel, ?> column, Labeled cell, Function<Object, String> words) {
         Text probe = new Text();
         probe.setFont(cell.getFont());
         double widest = 0;
         List<ServiceRowViewModel> items = table.getItems();
         for (int i = 0; i < Math.min(MEASURED_ROWS, items.size()); i++) {
             Object value = column.getCellData(items.get(i));
-            if (value != null) {
-                probe.setText(value.toString());
+            String text = value == null ? null : words.apply(value);
+            if (text != null) {
+                probe.setText(text);
                 widest = Math.max(widest, probe.getLayoutBounds().getWidth());
             }
         }
         return widest == 0 ? 0 : Math.ceil(widest + cell.snappedLeftInset() + cell.snappedRightInset() + 2);
-    }
-
-    /** The width the widest brief text of {@code column}'s cells needs ({@link BriefTextCell}); 0 for other columns. */
-    private double briefNeed(TableColumn<ServiceRowViewModel, ?> column) {
-        double widest = 0;
-        for (Node node : table.lookupAll(".table-cell")) {
-            if (node instanceof BriefTextCell<?> cell && cell.getTableColumn() == column) {
-                List<ServiceRowViewModel> items = table.getItems();
-                for (int i = 0; i < Math.min(MEASURED_ROWS, items.size()); i++) {
-                    if (column.getCellData(items.get(i)) instanceof BriefTextCell.Wording wording) {
-                        widest = Math.max(widest, cell.need(wording.brief()));
-                    }
-                }
-                return widest;
-            }
-        }
-        return widest;
     }
 
     /**
