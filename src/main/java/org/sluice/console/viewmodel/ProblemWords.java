@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.Problem;
@@ -58,8 +60,8 @@ public final class ProblemWords {
     }
 
     /** Every key of the bundle this class reads: one for each problem it can say, one for each action. */
-    public static java.util.Set<String> keys() {
-        java.util.Set<String> keys = new java.util.TreeSet<>();
+    public static Set<String> keys() {
+        Set<String> keys = new TreeSet<>();
         ARGUMENTS.keySet().forEach(code -> keys.add(KEY + code));
         ACTIONS.forEach(action -> keys.add(KEY + "action." + action));
         return keys;
@@ -70,8 +72,7 @@ public final class ProblemWords {
      * problem nor an error.
      */
     public static Optional<Phrase> of(OperationRecord record) {
-        Optional<Phrase> said = record.problem().flatMap(ProblemWords::phrase);
-        return said.isPresent() ? said : record.error().map(Phrase::text);
+        return record.problem().flatMap(ProblemWords::phrase).or(() -> record.error().map(Phrase::text));
     }
 
     /** Why {@code record} failed, or its outcome's name when the host gave no reason. */
