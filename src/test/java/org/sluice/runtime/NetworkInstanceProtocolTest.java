@@ -126,7 +126,10 @@ class NetworkInstanceProtocolTest extends InstanceProtocolContract {
         InProcessInstance instance = InProcessInstance.network(toFolder(), 0, temp.resolve("work"),
                 InstanceProcess.Options.stdio(false), TOKEN, Duration.ofSeconds(20));
         InetSocketAddress at = instance.address(WAIT);
-        started.add(connector.connect("orders", 0, at, TOKEN, new Recorder()));
+        RoleInstance followed = connector.connect("orders", 0, at, TOKEN, new Recorder());
+        started.add(followed);
+        // Ready first: an instance refuses stop (409) until it is, and the test's end stops it.
+        followed.ready().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
         assertThatThrownBy(() -> connector.connect("orders", 0, at, "not-the-token", new Recorder()))
                 .isInstanceOf(IOException.class).hasMessageContaining("refused the service's token");
