@@ -174,6 +174,10 @@ public final class LiveLoadBench {
         scene.getStylesheets().add(ConsoleApp.STYLESHEET);
         scene.addPostLayoutPulseListener(LiveLoadBench::checkFlashes);
         scene.addPostLayoutPulseListener(LiveLoadBench::endPulseCpu);
+        if (Boolean.getBoolean("bench.dirtyProbe")) {
+            DirtyProbe probe = new DirtyProbe(scene);
+            scene.addPostLayoutPulseListener(probe::check);
+        }
         scene.addPreLayoutPulseListener(() -> pulseCpuBeforeLayout = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
         // Started before the session's own timer, so that it runs first in each pulse.
         new javafx.animation.AnimationTimer() {

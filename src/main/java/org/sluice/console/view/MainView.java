@@ -150,16 +150,14 @@ public final class MainView extends BorderPane {
         SplitPane split = new SplitPane(servicesView, details);
         split.setOrientation(javafx.geometry.Orientation.VERTICAL);
         split.setDividerPositions(0.62);
-        Tab servicesTab = new Tab(i18n.get("tab.services"), split);
+        Tab servicesTab = new Tab(i18n.get("tab.services"));
         servicesTab.setId("tab-services");
         servicesTab.setGraphic(Icons.STATE_ACTIVE.create());
+        inWindowWhileShown(servicesTab, () -> split);
         Tab dashboardTab = new Tab(i18n.get("tab.dashboard"));
         dashboardTab.setId("tab-dashboard");
-        dashboardTab.selectedProperty().addListener((o, was, selected) -> {
-            if (selected && dashboardTab.getContent() == null) {
-                dashboardTab.setContent(dashboard.get());
-            }
-        });
+        // Made the first time its tab is shown.
+        inWindowWhileShown(dashboardTab, dashboard);
         dashboardTab.setGraphic(Icons.THROTTLED.create());
         // Services and the dashboard stay; an instance's log opened in a tab of its own closes.
         servicesTab.setClosable(false);
@@ -184,6 +182,20 @@ public final class MainView extends BorderPane {
      */
     public void throttleNotice(Node notice) {
         bottom.getChildren().setAll(notice, bottom.getChildren().getLast());
+    }
+
+    /**
+     * Keeps {@code tab}'s content in the window only while the tab is shown: the content leaves the
+     * scene when another tab is chosen, and comes back, as it was left, when this one is. A tab pane
+     * keeps every tab's content in the scene, merely hidden, and what changes in a hidden part still
+     * marks the window for a new frame: the services grid's buttons enabled and disabled, a state's
+     * spinner made or dropped, at every change of a service behind the dashboard. JavaFX paints a
+     * frame in which nothing that can be seen has changed whole, and with software rendering that is
+     * 12 to 18 ms, a dozen times a minute (issue 12; docs/decisions/0062).
+     */
+    private static void inWindowWhileShown(Tab tab, Supplier<? extends Node> content) {
+        tab.setContent(tab.isSelected() ? content.get() : null);
+        tab.selectedProperty().addListener((o, was, selected) -> tab.setContent(selected ? content.get() : null));
     }
 
     /** Brings the dashboard's tab forward. */
@@ -316,7 +328,8 @@ public final class MainView extends BorderPane {
         if (tab == null) {
             InstanceLogView view = new InstanceLogView(model, FXCollections.observableArrayList(), i18n);
             view.fixInstance();
-            Tab made = new Tab(title, view);
+            Tab made = new Tab(title);
+            inWindowWhileShown(made, () -> view);
             made.setId("tab-log-" + key);
             made.setGraphic(Icons.LOG.create());
             made.setTooltip(new Tooltip(title));

@@ -97,12 +97,6 @@ public final class ServicesView extends BorderPane {
     private Runnable refit;
     /** Whether a lay-out is already asked of the next turn of the JavaFX thread: many cells may ask at once. */
     private boolean refitAsked;
-    /** The size of the view's last layout, while it has one; a layout asked for at that size while hidden waits. */
-    private double laidWidth = -1;
-    private double laidHeight = -1;
-    /** The hidden node above the view (its tab's content, while the dashboard shows) for which a layout waits; null when none does. */
-    private Node heldBy;
-    private final InvalidationListener release = o -> releaseLayout();
 
     public ServicesView(ServicesViewModel model, HostsViewModel hosts, I18n i18n) {
         this.model = model;
@@ -226,56 +220,6 @@ public final class ServicesView extends BorderPane {
         fitColumns(endpoint, last, instances, List.of(endpoint, last, instances, health, state, host, name));
         setTop(new EngineNotices(hosts, subscriptions));
         setCenter(table);
-    }
-
-    /**
-     * Holds back a layout asked for from inside the view while it cannot be seen, until it shows.
-     * The grid's cells ask for one whenever what their row shows changes (a service's instance
-     * throttled and back, say), and the request went up through the grid to the window's root: the
-     * grid was laid out whole in that pulse, about a millisecond of the JavaFX thread, behind the
-     * dashboard, once for every change of a flapping instance (issue 12). What asked stays marked,
-     * and is laid out when the view's tab shows. A new size still lays it out at once: JavaFX marks
-     * a resized region for its layout without asking here.
-     */
-    @Override
-    public void requestLayout() {
-        if (heldBy == null && getWidth() == laidWidth && getHeight() == laidHeight) {
-            heldBy = hiddenAbove();
-            if (heldBy != null) {
-                heldBy.visibleProperty().addListener(release);
-            }
-        }
-        if (heldBy == null) {
-            super.requestLayout();
-        }
-    }
-
-    /** The nearest node above this view that is hidden, or null while every one is visible. */
-    private Node hiddenAbove() {
-        if (getScene() == null) {
-            return null;
-        }
-        for (Node node = getParent(); node != null; node = node.getParent()) {
-            if (!node.isVisible()) {
-                return node;
-            }
-        }
-        return null;
-    }
-
-    private void releaseLayout() {
-        if (heldBy != null && heldBy.isVisible()) {
-            heldBy.visibleProperty().removeListener(release);
-            heldBy = null;
-            requestLayout();
-        }
-    }
-
-    @Override
-    protected void layoutChildren() {
-        super.layoutChildren();
-        laidWidth = getWidth();
-        laidHeight = getHeight();
     }
 
     /**
