@@ -1,5 +1,6 @@
 package org.sluice.console.view;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
@@ -64,6 +65,10 @@ public final class DashboardView extends BorderPane {
     /** Opens an instance's log in a tab of its own, from a tile's context menu; nothing until the console offers it. */
     private BiConsumer<String, Integer> openLogTab;
     private final StackPane detail = new StackPane();
+    /** The events the list shows: the model's, a frame behind (see {@link #pulse(long)}). */
+    private final ObservableList<ThrottleEvent> listedEvents = javafx.collections.FXCollections.observableArrayList();
+    /** Frames to let pass before the list takes the model's new events; -1 while it has them all. */
+    private int eventsDueIn = -1;
     private ThrottleTile detailTile;
     /** The scroll pane's viewport: tiles outside it are not redrawn. */
     private Node viewport;
@@ -137,7 +142,8 @@ public final class DashboardView extends BorderPane {
         // instance adds one at each change: the dashboard's split, its side and the tabs were laid out
         // again in each such pulse (issue 12). The list's sizes are its own, not its events' (as wide as
         // the side is at least, as tall as JavaFX makes a list), so a new event lays out its cells alone.
-        ListView<ThrottleEvent> events = new ListView<>(model.events()) {
+        listedEvents.setAll(model.events());
+        ListView<ThrottleEvent> events = new ListView<>(listedEvents) {
             @Override
             public void requestLayout() {
                 setNeedsLayout(true);
@@ -249,6 +255,11 @@ public final class DashboardView extends BorderPane {
             }
         });
         model.tiles().forEach(this::addTile);
+        subscriptions.onChange(model.events(), (ListChangeListener<ThrottleEvent>) change -> {
+            if (eventsDueIn < 0) {
+                eventsDueIn = 1;
+            }
+        });
         subscriptions.onChange(hosts.hosts(), (ListChangeListener<HostViewModel>) change -> wall.order(hosts.hosts()));
         subscriptions.onChange(model.selectedProperty(), (o, a, selected) -> showDetail(selected));
         // A view made again after a language switch shows the instance chosen before it.
@@ -354,12 +365,37 @@ public final class DashboardView extends BorderPane {
      * whole window, in every round of redraws at a window height that cut a row of tiles there.
      */
     public void pulse(long nowMs) {
+        if (eventsDueIn >= 0 && eventsDueIn-- == 0) {
+            listEvents();
+        }
         Bounds shown = shownArea();
         for (ThrottleTile tile : wall.shownTiles().values()) {
             tile.pulse(nowMs, shown != null && tile.chartsIn(shown));
         }
         if (detailTile != null) {
             detailTile.pulse(nowMs);
+        }
+    }
+
+    /**
+     * Brings the events list up to the model's events, one frame after the frame in which they came:
+     * that frame already redraws the changed instance's tile, the detail chart and the notification,
+     * and a new event moves every line of the list down, so the list laid out and painted whole in it
+     * too. Apart, each frame stays within its time with software rendering (issue 12; decision 0062).
+     * The newest events go in at the top and the oldest out at the bottom, as the model did, so that
+     * the list moves its lines as for one insertion; anything else lists the model's events anew.
+     */
+    private void listEvents() {
+        List<ThrottleEvent> now = model.events();
+        int fresh = listedEvents.isEmpty() ? now.size() : now.indexOf(listedEvents.getFirst());
+        if (fresh > 0) {
+            listedEvents.addAll(0, now.subList(0, fresh));
+        }
+        if (listedEvents.size() > now.size()) {
+            listedEvents.remove(now.size(), listedEvents.size());
+        }
+        if (fresh < 0 || !listedEvents.equals(now)) {
+            listedEvents.setAll(now);
         }
     }
 
