@@ -131,6 +131,10 @@ public final class LiveLoadBench {
                     + (onFx(() -> session.dashboard().notice().enabledProperty().get()) ? "on" : "off") + ", shown at the end "
                     + onFx(() -> session.dashboard().notice().shownProperty().get()));
         }
+        int switches = Integer.getInteger("bench.tabSwitches", 0);
+        if (switches > 0) {
+            tabSwitches(switches);
+        }
         fleet.crossings(true);
         measuringFlashes = true;
         window("flash", fx, flashS);
@@ -157,6 +161,44 @@ public final class LiveLoadBench {
         pulses.close();
         Platform.exit();
         System.exit(0);
+    }
+
+    /**
+     * With {@code -Dbench.tabSwitches=N}: N times to the services tab and back to the dashboard, a
+     * second apart ({@code -Dbench.tabGapS} sets other seconds), under the same load. Each switch is timed on the JavaFX thread from the tab's
+     * selection to the end of the next pulse's layout, wall clock and that thread's CPU: the work of
+     * bringing the tab's content into the window (its styles, its layout), not the frame's painting.
+     */
+    private static void tabSwitches(int count) throws Exception {
+        List<Double> toServicesMs = new ArrayList<>();
+        List<Double> toServicesCpuMs = new ArrayList<>();
+        List<Double> toDashboardMs = new ArrayList<>();
+        List<Double> toDashboardCpuMs = new ArrayList<>();
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        for (int i = 0; i < 2 * count; i++) {
+            int tab = i % 2 == 0 ? 0 : 1;
+            CompletableFuture<double[]> took = new CompletableFuture<>();
+            Platform.runLater(() -> {
+                long start = System.nanoTime();
+                long cpu = threads.getCurrentThreadCpuTime();
+                javafx.scene.Scene scene = session.mainView().getScene();
+                Runnable end = new Runnable() {
+                    @Override
+                    public void run() {
+                        took.complete(new double[] {(System.nanoTime() - start) / 1e6, (threads.getCurrentThreadCpuTime() - cpu) / 1e6});
+                        scene.removePostLayoutPulseListener(this);
+                    }
+                };
+                session.mainView().tabs().getSelectionModel().select(tab);
+                scene.addPostLayoutPulseListener(end);
+            });
+            double[] ms = took.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            (tab == 0 ? toServicesMs : toDashboardMs).add(ms[0]);
+            (tab == 0 ? toServicesCpuMs : toDashboardCpuMs).add(ms[1]);
+            sleepS(Integer.getInteger("bench.tabGapS", 1));
+        }
+        System.out.println("RESULT tab switch to services ms " + Stats.summary(toServicesMs) + "; FX-thread CPU ms " + Stats.summary(toServicesCpuMs));
+        System.out.println("RESULT tab switch to dashboard ms " + Stats.summary(toDashboardMs) + "; FX-thread CPU ms " + Stats.summary(toDashboardCpuMs));
     }
 
     private static void show() {
