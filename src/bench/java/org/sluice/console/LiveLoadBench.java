@@ -165,9 +165,10 @@ public final class LiveLoadBench {
 
     /**
      * With {@code -Dbench.tabSwitches=N}: N times to the services tab and back to the dashboard, a
-     * second apart ({@code -Dbench.tabGapS} sets other seconds), under the same load. Each switch is timed on the JavaFX thread from the tab's
-     * selection to the end of the next pulse's layout, wall clock and that thread's CPU: the work of
-     * bringing the tab's content into the window (its styles, its layout), not the frame's painting.
+     * second apart ({@code -Dbench.tabGapS} sets other seconds), under the same load. Each switch is
+     * timed on the JavaFX thread from the tab's selection to the end of the next pulse's layout, wall
+     * clock and that thread's CPU: the work of bringing the tab's content into the window (its
+     * styles, its layout), not the frame's painting.
      */
     private static void tabSwitches(int count) throws Exception {
         List<Double> toServicesMs = new ArrayList<>();
