@@ -49,8 +49,6 @@ final class InstanceConnection extends HttpTurns {
 
     private enum Target { MESSAGE, REFUSED, ROUTE }
 
-    private static final boolean INLINE = Boolean.getBoolean("sluice.instance.inline");
-
     private final MessageEndpoint endpoint;
     private boolean counted;
     private EndpointRequest seen;
@@ -182,19 +180,6 @@ final class InstanceConnection extends HttpTurns {
         }
         if (admission != null) {
             admission.holdBytes(bytes.length);
-        }
-        if (INLINE) {
-            MessageHandler.Outcome outcome;
-            try {
-                outcome = messages.process(bytes);
-            } catch (RuntimeException e) {
-                LOG.error("failed to handle a message", e);
-                ctx.close();
-                finish(false);
-                return;
-            }
-            send(ctx, outcome.answer(), dispatched, () -> finish(outcome.delivered()));
-            return;
         }
         try {
             endpoint.workers().execute(() -> {

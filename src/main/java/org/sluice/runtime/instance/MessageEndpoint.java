@@ -61,7 +61,7 @@ final class MessageEndpoint implements AutoCloseable {
     }
 
     private final EventLoopGroup loops;
-    private final ExecutorService workers;
+    private final ThreadPoolExecutor workers;
     private final AtomicInteger connections = new AtomicInteger();
     private final Map<String, Route> routes = new ConcurrentHashMap<>();
     /** Connections whose request is whole and whose answer (or stream) is not yet written out. */
@@ -71,7 +71,7 @@ final class MessageEndpoint implements AutoCloseable {
     private volatile MessageHandler messages;
     private volatile Timing timing;
 
-    private MessageEndpoint(EventLoopGroup loops, ExecutorService workers) {
+    private MessageEndpoint(EventLoopGroup loops, ThreadPoolExecutor workers) {
         this.loops = loops;
         this.workers = workers;
     }
@@ -99,25 +99,16 @@ final class MessageEndpoint implements AutoCloseable {
             System.setProperty(NETTY_NO_UNSAFE, "true");
         }
         int size = 200 * cores + 50;
-        java.util.concurrent.ThreadFactory named = Thread.ofPlatform().name("instance-http-", 1).daemon().factory();
-        ExecutorService workers;
-        if ("warm".equals(System.getProperty("sluice.instance.workers"))) {
-            workers = new WarmWorkers(size, 30, TimeUnit.SECONDS, TimeUnit.MICROSECONDS.toNanos(Long.getLong("sluice.instance.spinMicros", 0)), named);
-        } else {
-            ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(10 * size), named);
-            pool.allowCoreThreadTimeOut(true);
-            workers = pool;
-        }
-        boolean epoll = "epoll".equals(System.getProperty("sluice.instance.transport")) && io.netty.channel.epoll.Epoll.isAvailable();
-        EventLoopGroup loops = epoll ? new io.netty.channel.epoll.EpollEventLoopGroup(Math.max(1, cores), new DefaultThreadFactory("instance-loop", true))
-                : new NioEventLoopGroup(Math.max(1, cores), new DefaultThreadFactory("instance-loop", true));
+        ThreadPoolExecutor workers = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(10 * size), Thread.ofPlatform().name("instance-http-", 1).daemon().factory());
+        workers.allowCoreThreadTimeOut(true);
+        EventLoopGroup loops = new NioEventLoopGroup(Math.max(1, cores), new DefaultThreadFactory("instance-loop", true));
         MessageEndpoint endpoint = new MessageEndpoint(loops, workers);
         long high = Thresholds.concurrencyHigh(Runtime.getRuntime().availableProcessors());
         int maxConnections = Integer.getInteger(LoopbackHttpServer.MAX_CONNECTIONS, (int) (20 * high));
         Duration requestTime = Duration.ofSeconds(Integer.getInteger(LoopbackHttpServer.MAX_REQUEST_TIME,
                 LoopbackHttpServer.REQUEST_SECONDS));
-        ChannelFuture bound = HttpTurns.server(loops, epoll ? io.netty.channel.epoll.EpollServerSocketChannel.class : NioServerSocketChannel.class, 1024, endpoint.connections, maxConnections,
+        ChannelFuture bound = HttpTurns.server(loops, NioServerSocketChannel.class, 1024, endpoint.connections, maxConnections,
                         () -> new InstanceConnection(endpoint, requestTime))
                 .bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
