@@ -14,6 +14,8 @@
 # /dev/shm instead of the data folder, so that the disk's own pace is left out), HOST_JVM (more JVM options for the
 # `sluice host` of forward, stalled, manage, listener and metrics, e.g. a flight recording or
 # HOST_JVM=-Dsluice.door.transport=nio; the host always gets --enable-native-access as its launchers give it).
+# The role instances are the host's child processes and inherit its environment: JDK_JAVA_OPTIONS reaches their JVMs
+# (and the host's), e.g. JDK_JAVA_OPTIONS=-Dsome.property=value to try an option in the instances.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"

@@ -99,6 +99,30 @@ class OwnerOnlyDataTest {
     }
 
     @Test
+    void aFileWrittenOverOneOthersCouldReadIsTheOwnersAloneAndHoldsOnlyTheNewContent() throws Exception {
+        Path file = temp.resolve("settings.json");
+        Files.writeString(file, "an older and much longer content");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        OwnerOnly.write(file, "new".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(file).hasContent("new");
+        assertThat(permissions(file)).isEqualTo("rw-------");
+    }
+
+    @Test
+    void aNewFileWrittenIsTheOwnersAloneWithItsWholeContent() throws Exception {
+        Path file = temp.resolve("new.json");
+        byte[] content = new byte[200_000];
+        java.util.Arrays.fill(content, (byte) 'x');
+
+        OwnerOnly.write(file, content);
+
+        assertThat(Files.readAllBytes(file)).isEqualTo(content);
+        assertThat(permissions(file)).isEqualTo("rw-------");
+    }
+
+    @Test
     void messagesDeliveredToAFolderAndFilesMovedToErrorAreTheOwnersAlone() throws Exception {
         Path outbox = temp.resolve("out/box");
         new DirectoryDestination(outbox).deliver("m1", "{}".getBytes(StandardCharsets.UTF_8));

@@ -1,7 +1,9 @@
 package org.sluice.runtime.instance;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -62,14 +64,22 @@ public final class OwnerOnly {
     /** Writes {@code content} to {@code file}, which is owner-only from its creation on. */
     public static void write(Path file, byte[] content) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
-        if (posix(parent)) {
-            FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(FILE);
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createFile(file, ownerOnly);
-            }
-            restrict(file);
+        if (!posix(parent)) {
+            Files.write(file, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            return;
         }
-        Files.write(file, content, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        // Opened first (a new file is created rw------- or narrower, as the umask has it), made exactly
+        // owner-only, and only then written. No check whether it exists: for a new file that check is
+        // a thrown NoSuchFileException, which an instance paid for every message it delivered to a folder.
+        FileAttribute<Set<PosixFilePermission>> ownerOnly = PosixFilePermissions.asFileAttribute(FILE);
+        try (SeekableByteChannel channel = Files.newByteChannel(file, EnumSet.of(StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), ownerOnly)) {
+            Files.setPosixFilePermissions(file, FILE);
+            ByteBuffer rest = ByteBuffer.wrap(content);
+            while (rest.hasRemaining()) {
+                channel.write(rest);
+            }
+        }
     }
 
     /**
