@@ -110,6 +110,29 @@ class OwnerOnlyDataTest {
         assertThat(permissions(file)).isEqualTo("rw-------");
     }
 
+    /**
+     * A symbolic link where a file is to be written is refused, whether its target exists or not:
+     * following it would write the owner's data, and change the permissions of, whatever file the
+     * link names, outside the folder the host keeps owner-only.
+     */
+    @Test
+    void aSymbolicLinkWhereAFileIsToBeWrittenIsRefusedAndItsTargetLeftAlone() throws Exception {
+        Path elsewhere = Files.createDirectory(temp.resolve("elsewhere"));
+        Path existing = elsewhere.resolve("existing.txt");
+        Files.writeString(existing, "someone else's");
+        Files.setPosixFilePermissions(existing, PosixFilePermissions.fromString("rw-r--r--"));
+        Path folder = Files.createDirectory(temp.resolve("outbox"));
+        Path toExisting = Files.createSymbolicLink(folder.resolve("a.msg"), existing);
+        Path toNothing = Files.createSymbolicLink(folder.resolve("b.msg"), elsewhere.resolve("made.txt"));
+
+        assertThatThrownBy(() -> OwnerOnly.write(toExisting, "owner's".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> OwnerOnly.write(toNothing, "owner's".getBytes(StandardCharsets.UTF_8))).isInstanceOf(IOException.class);
+
+        assertThat(existing).hasContent("someone else's");
+        assertThat(permissions(existing)).isEqualTo("rw-r--r--");
+        assertThat(elsewhere.resolve("made.txt")).doesNotExist();
+    }
+
     @Test
     void aNewFileWrittenIsTheOwnersAloneWithItsWholeContent() throws Exception {
         Path file = temp.resolve("new.json");
