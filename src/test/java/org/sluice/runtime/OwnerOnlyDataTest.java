@@ -25,6 +25,13 @@ class OwnerOnlyDataTest {
     @TempDir
     Path temp;
 
+    /** A file in the test's folder holding {@code content}, readable by every user (rw-r--r--). */
+    private Path othersCanRead(String name, String content) throws IOException {
+        Path file = Files.writeString(temp.resolve(name), content);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        return file;
+    }
+
     private static String permissions(Path path) throws IOException {
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
@@ -70,9 +77,7 @@ class OwnerOnlyDataTest {
 
     @Test
     void aFileReplacedInOneStepIsTheOwnersAloneAndLeavesNothingBeside() throws Exception {
-        Path file = temp.resolve("keys.json");
-        Files.writeString(file, "old");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Path file = othersCanRead("keys.json", "old");
 
         OwnerOnly.replace(file, "new".getBytes(StandardCharsets.UTF_8));
 
@@ -100,9 +105,7 @@ class OwnerOnlyDataTest {
 
     @Test
     void aFileWrittenOverOneOthersCouldReadIsTheOwnersAloneAndHoldsOnlyTheNewContent() throws Exception {
-        Path file = temp.resolve("settings.json");
-        Files.writeString(file, "an older and much longer content");
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        Path file = othersCanRead("settings.json", "an older and much longer content");
 
         OwnerOnly.write(file, "new".getBytes(StandardCharsets.UTF_8));
 
