@@ -11,7 +11,8 @@
 # DISPLAY_NO (60), SKIP_BUILD=1 to reuse target/, CONSOLE_JVM (the console's JVM options in startup, live, footprint, flap
 # and traffic; by default the dev launcher's, -Xmx384m, see docs/decisions/0029-console-heap-ceiling.md; CONSOLE_JVM= for the
 # JVM's own sizing), OUTBOX_TMPFS=1 (the bench service of forward, metrics and manage delivers into a fresh folder under
-# /dev/shm instead of the data folder, so that the disk's own pace is left out), HOST_JVM (more JVM options for the
+# /dev/shm instead of the data folder, so that the disk's own pace is left out), REFERENCE=nginx|haproxy (forward: a third
+# run in each pair through that proxy in front of the same instances; REFERENCE_WORKERS its workers), HOST_JVM (more JVM options for the
 # `sluice host` of forward, stalled, manage, listener and metrics, e.g. a flight recording or
 # HOST_JVM=-Dsluice.door.transport=nio; the host always gets --enable-native-access as its launchers give it).
 # The role instances are the host's child processes and inherit its environment: JDK_JAVA_OPTIONS reaches their JVMs
@@ -156,6 +157,13 @@ forward() {
   local host=$host_pid
   local door; door=$(grep -o 'http://127.0.0.1:[0-9]*/services/' "$data/host.out" | head -1)bench/messages
   local direct; direct="http://127.0.0.1:$(sed -n 's/^bench: instance 0 ready on port \([0-9]*\)$/\1/p' "$data/host.out")/messages"
+  # REFERENCE=nginx|haproxy: a third run in each pair, through that reverse proxy (from Debian's
+  # packages) in front of the same instances, to set the door beside a proxy made for the job.
+  local targets="direct door" reference="" ref_pid="" ref_before=0 ref_after=0
+  if [[ -n "${REFERENCE:-}" ]]; then
+    reference_proxy "$data" "$REFERENCE"
+    targets="direct door $REFERENCE"
+  fi
   {
     machine
     # Warm both paths up first, WARM_S (10) s each: after 3 s the door's first pair was still its
@@ -165,23 +173,107 @@ forward() {
     # earlier runs made each delivery slower, so that a run late in the bench was charged for them.
     echo "each run starts from an empty outbox"
     for pair in $(seq 1 "${PAIRS:-3}"); do
-      for target in direct door; do
-        local url=$direct; [[ $target == door ]] && url=$door
+      for target in $targets; do
+        local url=$direct; [[ $target == door ]] && url=$door; [[ $target == "${REFERENCE:-}" ]] && url=$reference
         empty_outbox "$data"
         cpu_snap "$host" "$data/cpu-0.json"
+        [[ -n $ref_pid ]] && ref_before=$(proxy_cpu_ns "$ref_pid")
         wrk -t2 -c16 -d"${WRK_S:-8}s" --latency -s "$data/post.lua" "$url" > "$data/wrk.txt"
         cpu_snap "$host" "$data/cpu-1.json"
+        [[ -n $ref_pid ]] && ref_after=$(proxy_cpu_ns "$ref_pid")
         echo "RESULT forward $target pair $pair: $(grep -E 'Requests/sec' "$data/wrk.txt" | awk '{print $2}') msg/s," \
           "p50 $(grep -E '^ +50%' "$data/wrk.txt" | awk '{print $2}'), p99 $(grep -E '^ +99%' "$data/wrk.txt" | awk '{print $2}')," \
           "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)," \
           "outbox files after it $(find "$data/outbox/" -name '*.msg' | wc -l), load $(cut -d' ' -f1 /proc/loadavg)"
         # The door's threads' and the instances' CPU per message, which other load on the machine moves less than msg/s.
         python3 bench/threadcpu.py door "forward $target pair $pair CPU" "$data/cpu-0.json" "$data/cpu-1.json" "$(wrk_requests "$data/wrk.txt")"
+        if [[ $target == "${REFERENCE:-}" ]]; then
+          echo "RESULT forward $target pair $pair proxy CPU: $(( (ref_after - ref_before) / $(wrk_requests "$data/wrk.txt") )) ns a message"
+        fi
       done
     done
   } 2>&1 | tee "$out/forward.log" | grep -E 'RESULT|^date|outbox'
   grep -h 'Front door transport' "$data/host.err" | sed 's/^/door: /' | tee -a "$out/forward.log" || true
+  [[ -n $ref_pid ]] && { kill "$ref_pid"; wait "$ref_pid" || true; }
   kill "$host"; wait "$host" || true
+}
+
+# The CPU time in nanoseconds of a reference proxy's process and its child processes (nginx's
+# workers), all their threads. Usage: proxy_cpu_ns PID
+proxy_cpu_ns() {
+  python3 - "$1" <<'PY'
+import os, sys
+root = sys.argv[1]
+pids = [root]
+for pid in os.listdir("/proc"):
+    try:
+        if pid.isdigit() and open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1] == root:
+            pids.append(pid)
+    except OSError:
+        pass
+total = 0
+for pid in pids:
+    for tid in os.listdir(f"/proc/{pid}/task"):
+        try:
+            total += int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[0])
+        except OSError:
+            pass
+print(total)
+PY
+}
+
+# Starts nginx or haproxy on a free loopback port in front of the bench service's instances, one
+# worker thread or process per core (REFERENCE_WORKERS, default the machine's cores), kept
+# connections to the instances; sets reference (the URL to post to) and ref_pid. Usage: reference_proxy DATA nginx|haproxy
+reference_proxy() {
+  local data=$1 kind=$2 workers=${REFERENCE_WORKERS:-$(nproc)}
+  local port; port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  local servers="" ports; ports=$(sed -n 's/^bench: instance [0-9]* ready on port \([0-9]*\)$/\1/p' "$data/host.out")
+  case $kind in
+    nginx)
+      for p in $ports; do servers+="server 127.0.0.1:$p; "; done
+      mkdir -p "$data/nginx"
+      cat > "$data/nginx/nginx.conf" <<CONF
+worker_processes $workers; daemon off; pid $data/nginx/nginx.pid; error_log $data/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off; client_body_temp_path $data/nginx/body; proxy_temp_path $data/nginx/proxy;
+  fastcgi_temp_path $data/nginx/f; uwsgi_temp_path $data/nginx/u; scgi_temp_path $data/nginx/s;
+  upstream units { $servers keepalive 64; }
+  server { listen 127.0.0.1:$port; location = /services/bench/messages { proxy_pass http://units/messages; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+}
+CONF
+      nginx -c "$data/nginx/nginx.conf" -p "$data/nginx" 2> "$data/nginx/stderr" &
+      ref_pid=$! ;;
+    haproxy)
+      local i=0; for p in $ports; do servers+="  server u$i 127.0.0.1:$p"$'\n'; i=$((i + 1)); done
+      cat > "$data/haproxy.cfg" <<CONF
+global
+  nbthread $workers
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  http-reuse always
+frontend door
+  bind 127.0.0.1:$port
+  default_backend units
+backend units
+  balance roundrobin
+  http-request set-path /messages
+$servers
+CONF
+      haproxy -f "$data/haproxy.cfg" -db 2> "$data/haproxy.err" &
+      ref_pid=$! ;;
+    *) echo "REFERENCE: nginx or haproxy, not $kind" >&2; exit 2 ;;
+  esac
+  reference="http://127.0.0.1:$port/services/bench/messages"
+  for _ in $(seq 1 50); do
+    if curl -s -o /dev/null -X POST -H 'Content-Type: application/json' -d '{"a":1}' "$reference"; then break; fi
+    sleep 0.1
+  done
+  echo "reference: $kind with $workers workers on port $port, in front of ports $(echo $ports)"
 }
 
 # The installed app's start against a minimal app on the same runtime, and a role instance's
@@ -374,8 +466,10 @@ listener() {
       for path in api/v1/health api/v1/services metrics; do
         wrk -t1 -c"${ADMINS:-100}" -d5s --timeout 10s -s "$data/poll.lua" "$url/$path" > /dev/null
         cpu_snap "$host" "$data/cpu-0.json"
+        [[ -n $ref_pid ]] && ref_before=$(proxy_cpu_ns "$ref_pid")
         wrk -t1 -c"${ADMINS:-100}" -d"${seconds}s" --timeout 10s -s "$data/poll.lua" "$url/$path" > "$data/wrk.txt"
         cpu_snap "$host" "$data/cpu-1.json"
+        [[ -n $ref_pid ]] && ref_after=$(proxy_cpu_ns "$ref_pid")
         python3 bench/threadcpu.py calls "listener round $round GET /$path" "$data/cpu-0.json" "$data/cpu-1.json" \
           "$(wrk_requests "$data/wrk.txt")"
       done
