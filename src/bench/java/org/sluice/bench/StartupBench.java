@@ -166,7 +166,7 @@ public final class StartupBench {
         if (image != null && console) {
             command.addAll(imageOptions(image, app.endsWith("-aot")));
         } else if (app.startsWith("sluice")) {
-            // The console's own JVM options, as the dev launcher gives them (bench/run.sh's CONSOLE_JVM).
+            // The console's own JVM options, as the dev launcher gives them (src/bench/run.sh's CONSOLE_JVM).
             command.addAll(Arrays.stream(System.getProperty("bench.consoleJvm", "").split(" ")).filter(o -> !o.isBlank()).toList());
         }
         command.addAll(List.of("-Dprism.order=sw", "-Djavafx.pulseLogger=true", "-Djavafx.pulseLogger.threshold=0",

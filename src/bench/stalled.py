@@ -4,7 +4,7 @@
 Then the live heap (jcmd GC.class_histogram, which collects first) with them open and once they are
 closed: the difference is what the connections hold, free of how much of the heap the JVM had
 touched before (the RSS figure depends on it).
-Usage: bench/stalled.py PORT HOST_PID N"""
+Usage: src/bench/stalled.py PORT HOST_PID N"""
 import re
 import socket
 import subprocess

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs Sluice's benchmarks (docs/perf.md says what each measures and how to read it).
 #
-#   bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|listener|traffic|simulate|all]   (default: all; aot, listener and simulate are not in all)
+#   src/bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|listener|traffic|simulate|all]   (default: all; aot, listener and simulate are not in all)
 #
 # Builds with the bench profile, then runs everything under Xvfb with software rendering.
-# Results go to bench/out/ (one log per benchmark); the lines that matter start with RESULT.
+# Results go to target/bench-out/ (one log per benchmark); the lines that matter start with RESULT.
 # Environment: ROUNDS (startup rounds, 10), LIVE_S (dashboard window, 60), FLASH_S (window with crossings, 120), GRID_S (grid window, 60),
 # FLAP_S (window with a flapping instance, 60), FLAP_WARMUP_S (flap's warm-up before its dashboard window, 65),
 # FLAP_NOTIFICATIONS (false: flap with the throttle notification off),
@@ -18,9 +18,9 @@
 # The role instances are the host's child processes and inherit its environment: JDK_JAVA_OPTIONS reaches their JVMs
 # (and the host's), e.g. JDK_JAVA_OPTIONS=-Dsome.property=value to try an option in the instances.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 what="${1:-all}"
-out=bench/out
+out=target/bench-out
 mkdir -p "$out"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -136,9 +136,9 @@ empty_outbox() {
 }
 
 # The CPU time of each of the host's threads and of its instances' processes, into FILE
-# (bench/threadcpu.py says how they are grouped). Usage: cpu_snap HOSTPID FILE
+# (src/bench/threadcpu.py says how they are grouped). Usage: cpu_snap HOSTPID FILE
 cpu_snap() {
-  python3 bench/threadcpu.py snap "$1" > "$2"
+  python3 src/bench/threadcpu.py snap "$1" > "$2"
 }
 
 # The requests wrk made, from its output FILE.
@@ -186,7 +186,7 @@ forward() {
           "non-2xx $(grep -E 'Non-2xx' "$data/wrk.txt" | awk '{print $NF}' || true)," \
           "outbox files after it $(find "$data/outbox/" -name '*.msg' | wc -l), load $(cut -d' ' -f1 /proc/loadavg)"
         # The door's threads' and the instances' CPU per message, which other load on the machine moves less than msg/s.
-        python3 bench/threadcpu.py door "forward $target pair $pair CPU" "$data/cpu-0.json" "$data/cpu-1.json" "$(wrk_requests "$data/wrk.txt")"
+        python3 src/bench/threadcpu.py door "forward $target pair $pair CPU" "$data/cpu-0.json" "$data/cpu-1.json" "$(wrk_requests "$data/wrk.txt")"
         if [[ $target == "${REFERENCE:-}" ]]; then
           echo "RESULT forward $target pair $pair proxy CPU: $(( (ref_after - ref_before) / $(wrk_requests "$data/wrk.txt") )) ns a message"
         fi
@@ -282,7 +282,7 @@ CONF
 # image on the same runtime (say, of an earlier commit), times its console with its cache in the same
 # rounds instead of the console without a cache; READY_RUNS=0 skips the role instance's runs. The console is
 # started through SluiceMain, as the launcher starts it; DIRECT=1 times it started at ConsoleApp too, in the same
-# rounds. bench/stand-in-image.sh makes an image from the build output without the package build.
+# rounds. src/bench/stand-in-image.sh makes an image from the build output without the package build.
 # An image copied or moved away from where it was built loses its console cache here, silently: with
 # this bench's class path after the image's, the JVM cannot relocate the cache's class path. Train the
 # copy's caches again where it lies first: packaging/aot-train.sh DIR/bin/sluice DIR/lib/app.
@@ -304,7 +304,7 @@ stalled() {
   bench_host "$data" 1
   local host=$host_pid
   local port; port=$(grep -o 'http://127.0.0.1:[0-9]*' "$data/host.out" | head -1 | cut -d: -f3)
-  { machine; python3 bench/stalled.py "$port" "$host" "${STALLED:-1000}"; } 2>&1 | tee "$out/stalled.log" | grep -E 'RESULT|^date'
+  { machine; python3 src/bench/stalled.py "$port" "$host" "${STALLED:-1000}"; } 2>&1 | tee "$out/stalled.log" | grep -E 'RESULT|^date'
   kill "$host"; wait "$host" || true
 }
 
@@ -346,7 +346,7 @@ supervision() {
 # remote fleet's first snapshot; the latency of an event from the host's listener to a remote
 # fleet's; the host's CPU time per GET /services with ADMINS pollers; and the front door's throughput (wrk as in forward) alone and while ADMINS (100)
 # administrators each ask the host for its service list once a second, alternated, PAIRS pairs, with the
-# host's CPU by thread and its instances' CPU in each half (bench/threadcpu.py).
+# host's CPU by thread and its instances' CPU in each half (src/bench/threadcpu.py).
 manage() {
   # MANAGE_DOOR_ONLY=1 runs only the last part, the door with and without the pollers.
   if [[ "${MANAGE_DOOR_ONLY:-0}" != 1 ]]; then
@@ -439,7 +439,7 @@ manage() {
       echo "RESULT manage pair $pair: door alone $a msg/s, with ${ADMINS:-100} administrators polling $b msg/s, ratio $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}'); $(grep RESULT "$data/poll.txt")"
       # The polls' cost by the host's threads: the polls made while the door ran are taken as their
       # share of all the pollers made (each administrator asks once a second, so they are spread evenly).
-      python3 bench/threadcpu.py result "manage pair $pair" poll "$data/cpu-alone-0.json" "$data/cpu-alone-1.json" \
+      python3 src/bench/threadcpu.py result "manage pair $pair" poll "$data/cpu-alone-0.json" "$data/cpu-alone-1.json" \
         "$(wrk_requests "$data/alone.txt")" "$data/cpu-polled-0.json" "$data/cpu-polled-1.json" "$(wrk_requests "$data/polled.txt")" \
         "$(cat "$data/polls.txt")" $((seconds + 4))
     done
@@ -450,7 +450,7 @@ manage() {
 # The management listener's CPU per request by path, on a host of one service of 2 units whose door
 # is idle, after 30 s of polling: ADMINS (100) wrk connections each asking once a second, LISTENER_S
 # (20) s per path after 5 s more of warm-up, for GET /api/v1/health (the HTTPS server and a constant
-# answer, no sign-in), /api/v1/services and /metrics, LISTENER_ROUNDS (2) rounds (bench/threadcpu.py).
+# answer, no sign-in), /api/v1/services and /metrics, LISTENER_ROUNDS (2) rounds (src/bench/threadcpu.py).
 listener() {
   local data; data=$(mktemp -d /tmp/sluice-bench-listener.XXXXXX)
   bench_host "$data" 2
@@ -470,7 +470,7 @@ listener() {
         wrk -t1 -c"${ADMINS:-100}" -d"${seconds}s" --timeout 10s -s "$data/poll.lua" "$url/$path" > "$data/wrk.txt"
         cpu_snap "$host" "$data/cpu-1.json"
         [[ -n $ref_pid ]] && ref_after=$(proxy_cpu_ns "$ref_pid")
-        python3 bench/threadcpu.py calls "listener round $round GET /$path" "$data/cpu-0.json" "$data/cpu-1.json" \
+        python3 src/bench/threadcpu.py calls "listener round $round GET /$path" "$data/cpu-0.json" "$data/cpu-1.json" \
           "$(wrk_requests "$data/wrk.txt")"
       done
     done
@@ -481,7 +481,7 @@ listener() {
 # /metrics: one scrape of SCRAPE_INSTANCES (300) simulated instances in process, time and allocation;
 # then the front door's throughput (wrk as in forward) alone and while Prometheus-like scrapes
 # (wrk over one kept connection with the key, or SCRAPER=curl) come once a second, alternated, PAIRS
-# pairs, with the host's CPU by thread and its instances' CPU in each half (bench/threadcpu.py).
+# pairs, with the host's CPU by thread and its instances' CPU in each half (src/bench/threadcpu.py).
 metrics() {
   { machine; java -cp "$cp" org.sluice.bench.MetricsBench "${SCRAPE_INSTANCES:-300}" "${ROUNDS:-200}"; } 2>&1 \
     | tee "$out/metrics-scrape.log" | grep -E 'RESULT|^date'
@@ -540,7 +540,7 @@ metrics() {
       b=$(grep -E 'Requests/sec' "$data/scraped.txt" | awk '{print $2}')
       echo "RESULT metrics pair $pair: door alone $a msg/s, scraped once a second $b msg/s, ratio $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", b / a}'); $(cat "$data/scrapes.txt")"
       # The scrapes made while the door ran are taken as their share of all the scraper made (one a second).
-      python3 bench/threadcpu.py result "metrics pair $pair" scrape "$data/cpu-alone-0.json" "$data/cpu-alone-1.json" \
+      python3 src/bench/threadcpu.py result "metrics pair $pair" scrape "$data/cpu-alone-0.json" "$data/cpu-alone-1.json" \
         "$(wrk_requests "$data/alone.txt")" "$data/cpu-scraped-0.json" "$data/cpu-scraped-1.json" "$(wrk_requests "$data/scraped.txt")" \
         "$(cat "$data/scrape-count.txt")" $((seconds + 2))
     done
@@ -630,5 +630,5 @@ case "$what" in
   traffic) traffic ;;
   simulate) simulate ;;
   all) startup; live 5000 "${LIVE_S:-60}" 0 "${GRID_S:-60}" live-5000; live 5000 0 "${FLASH_S:-120}" 0 flash-5000; live 1000 30 0 10 live-1000; live 10000 30 0 10 live-10000; runtime; door; forward; stalled; supervision; manage; metrics; traffic ;;
-  *) echo "usage: bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|listener|traffic|simulate|all]" >&2; exit 2 ;;
+  *) echo "usage: src/bench/run.sh [startup|live|flap|footprint|runtime|door|forward|aot|stalled|supervision|manage|metrics|listener|traffic|simulate|all]" >&2; exit 2 ;;
 esac

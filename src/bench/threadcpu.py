@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The host's CPU time by its parts, from /proc: what bench/run.sh metrics and manage read before
+"""The host's CPU time by its parts, from /proc: what src/bench/run.sh metrics and manage read before
 and after each half of a pair, so that the cost of scrapes and polls shows even when the door's
 throughput varies from pair to pair by more than that cost.
 
@@ -20,7 +20,7 @@ throughput varies from pair to pair by more than that cost.
       with no other load: each role's CPU seconds and the management threads' CPU per request.
 
   threadcpu.py door LABEL BEFORE AFTER MESSAGES
-      One RESULT line for MESSAGES sent through the front door between two snapshots (bench/run.sh
+      One RESULT line for MESSAGES sent through the front door between two snapshots (src/bench/run.sh
       forward): the CPU per message of the door's threads, of the whole host and of its instances,
       and their context switches per message (voluntary + involuntary, from each thread's status:
       how often a thread went to sleep or was put off a CPU), the instances' by part (their event

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A role instance's launch -> ready in two app images, alternated: OLD started as a Java 17 host
 started its instances (heap, processors, class path, nothing else), NEW as this host does (quiet JVM
-logging, native access, the image's instance.aot). Usage: bench/ready_against.py OLD NEW [PAIRS]"""
+logging, native access, the image's instance.aot). Usage: src/bench/ready_against.py OLD NEW [PAIRS]"""
 import statistics
 import subprocess
 import sys
