@@ -591,6 +591,31 @@ class FrontDoorTest {
     }
 
     @Test
+    void aRequestGivingBothContentLengthAndChunkedIsRefusedAndNothingAfterItOnItsConnectionIsRead() throws Exception {
+        // Read by its Content-Length, the first request's body would be "5\r\nh", and what follows it another request:
+        // the door must not answer the two framings differently from something in front of it.
+        String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 5\r\n"
+                + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+                + "POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 6\r\n\r\nsecond");
+
+        assertThat(answer).startsWith("HTTP/1.1 400 ").containsIgnoringCase("connection: close")
+                .contains("both Content-Length and Transfer-Encoding");
+        assertThat(answer).as("one answer, then the connection closed")
+                .endsWith("Transfer-Encoding); messages go to POST /services/{name}/messages").doesNotContain("HTTP/1.1 200");
+        assertThat(answer).doesNotContain("echo");
+    }
+
+    @Test
+    void aHeadRequestIsAnsweredWithItsHeadAlone() throws Exception {
+        String answer = raw("HEAD /services/orders/messages HTTP/1.1\r\nHost: door\r\n\r\n"
+                + "POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+
+        assertThat(answer).startsWith("HTTP/1.1 405 ");
+        String afterHead = answer.substring(answer.indexOf("\r\n\r\n") + 4);
+        assertThat(afterHead).as("no body after the HEAD answer's head").startsWith("HTTP/1.1 200 ").contains("\"echo\":\"hello\"");
+    }
+
+    @Test
     void aChunkedBodyWithinTheLimitIsForwardedWhole() throws Exception {
         String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nTransfer-Encoding: chunked\r\n"
                 + "Connection: close\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n");

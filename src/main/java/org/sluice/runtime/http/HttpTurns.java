@@ -25,7 +25,6 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -128,7 +127,7 @@ public abstract class HttpTurns extends ChannelInboundHandlerAdapter {
                         }
                         accepted.closeFuture().addListener(closed -> open.decrementAndGet());
                         HttpTurns turns = connection.get();
-                        accepted.pipeline().addLast(turns.arrival(), new HttpServerCodec(http), new HttpServerExpectContinueHandler(),
+                        accepted.pipeline().addLast(turns.arrival(), new ServerCodec(http), new HttpServerExpectContinueHandler(),
                                 new FlowControlHandler(), turns);
                     }
                 });

@@ -222,6 +222,25 @@ class MessageEndpointTest {
     }
 
     @Test
+    void aRequestGivingBothContentLengthAndChunkedIsRefusedAndItsConnectionClosed() throws Exception {
+        open();
+        try (Socket sender = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            sender.setSoTimeout(10_000);
+            sender.getOutputStream().write(("POST /messages HTTP/1.1\r\nHost: instance\r\nContent-Length: 3\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\nb\r\n{\"order\":1}\r\n0\r\n\r\n"
+                    + "POST /messages HTTP/1.1\r\nHost: instance\r\nContent-Length: 11\r\n\r\n{\"order\":2}")
+                    .getBytes(StandardCharsets.US_ASCII));
+            sender.getOutputStream().flush();
+
+            String answers = new String(sender.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            assertThat(answers).startsWith("HTTP/1.1 400 ").contains("both Content-Length and Transfer-Encoding");
+            assertThat(answers.split("HTTP/1.1 400 ", -1)).as("one answer, then the connection closed").hasSize(2);
+            assertThat(answers).doesNotContain("HTTP/1.1 200");
+        }
+        assertThat(deliveredBy).isEmpty();
+    }
+
+    @Test
     void pipelinedRequestsAreAnsweredInTurnOnTheirConnection() throws Exception {
         open();
         gate.suspend();
