@@ -580,9 +580,18 @@ final class CtlCommand {
                 }
             }
         }
-        StringBuilder message = new StringBuilder(Messages.get("ctl.error.rejected", answer.status(), answer.error()));
-        for (JsonNode problem : body.path("problems")) {
-            message.append(System.lineSeparator()).append("  ").append(problem.path("message").asText());
+        String error = answer.error();
+        StringBuilder message = new StringBuilder(Messages.get("ctl.error.rejected", answer.status(), error));
+        JsonNode problems = body.path("problems");
+        for (JsonNode problem : problems) {
+            String field = problem.path("field").asText("");
+            String text = problem.path("message").asText();
+            if (problems.size() == 1 && error != null && error.endsWith(text)) {
+                continue; // the first line says it already
+            }
+            // A problem of the definition's checks says what is wrong with the value, not which value it is.
+            message.append(System.lineSeparator()).append("  ")
+                    .append(field.isEmpty() || text.startsWith(field + " ") ? text : field + ": " + text);
         }
         return message.toString();
     }

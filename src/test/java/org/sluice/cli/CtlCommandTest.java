@@ -238,6 +238,15 @@ class CtlCommandTest {
         CommandLineRun create = ctl("create", definitionFile(invalid).toString());
         assertThat(create.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
         assertThat(create.err().lines().count()).as("a line per problem").isGreaterThanOrEqualTo(3);
+        assertThat(create.err().lines().skip(1)).as("each problem names the field it is of")
+                .anySatisfy(line -> assertThat(line).startsWith("  name: must be 1 to 63 lower-case letters"))
+                .anySatisfy(line -> assertThat(line).isEqualTo("  units: must be from 1 to 8, was 12"));
+
+        CommandLineRun unknownField = ctl("create", definitionFile(definition("tidy").put("colour", "red")).toString());
+        assertThat(unknownField.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
+        assertThat(unknownField.err()).as("a problem the first line already says is not said again").isEqualTo(
+                "The host rejected the request (HTTP 400): The body is not a valid definition: colour is not a known field"
+                        + System.lineSeparator());
 
         Path broken = Files.writeString(temp.resolve("broken.json"), "{\"name\": \"x\",\n \"units\": }");
         CommandLineRun notJson = ctl("create", broken.toString());
