@@ -55,8 +55,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * written capitalised ({@code "Running"}, {@code "Memory"}); times are ISO-8601 UTC strings.
  */
 public final class ApiJson {
-    /** The mapper both sides use; it reads and writes trees, never binds classes. */
-    public static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * The mapper both sides use; it reads and writes trees, never binds classes. A field given twice
+     * in one object is an error, not the last of its values.
+     */
+    public static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private ApiJson() {
     }

@@ -468,6 +468,7 @@ public final class ManagementServer implements AutoCloseable {
                 find(fleet.snapshot(), name);
                 long to = timeParameter(query, "to", settings.clock().getAsLong() + 1);
                 long from = timeParameter(query, "from", to - Duration.ofDays(1).toMillis());
+                rangeInOrder("episodes", from, to);
                 ArrayNode array = ApiJson.MAPPER.createArrayNode();
                 fleet.episodes(name, from, to).forEach(e -> array.add(ApiJson.episode(e)));
                 yield new Answer(200, array);
@@ -568,10 +569,7 @@ public final class ManagementServer implements AutoCloseable {
         int instance = instanceNumber(index);
         long to = timeParameter(query, "to", settings.clock().getAsLong());
         long from = timeParameter(query, "from", to - Duration.ofHours(1).toMillis());
-        if (to < from) {
-            throw new Refused(400, ApiJson.error("A range of samples cannot end (" + ApiJson.time(to) + ") before it begins ("
-                    + ApiJson.time(from) + "): give from before to"));
-        }
+        rangeInOrder("samples", from, to);
         return new Answer(200, ApiJson.sampleWindow(fleet.samples(name, instance, from, to)));
     }
 
@@ -620,6 +618,7 @@ public final class ManagementServer implements AutoCloseable {
         if (query.containsKey("from") || query.containsKey("to")) {
             long to = timeParameter(query, "to", Long.MAX_VALUE);
             long from = timeParameter(query, "from", 0);
+            rangeInOrder("operations", from, to);
             filter = filter.withRange(from, to);
         }
         return new Answer(200, ApiJson.operations(fleet.operations(filter)));
@@ -727,8 +726,21 @@ public final class ManagementServer implements AutoCloseable {
 
     private static String where(JsonProcessingException e) {
         var location = e.getLocation();
-        return location == null ? "it cannot be read" : "it cannot be read at line " + location.getLineNr()
-                + ", column " + location.getColumnNr();
+        String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        String said = e.getOriginalMessage();
+        if (said != null && said.startsWith("Duplicate field '")) {
+            String field = said.substring("Duplicate field '".length(), Math.max(said.lastIndexOf('\''), "Duplicate field '".length()));
+            return "the field '" + field + "' is given twice" + (at.isEmpty() ? "" : "," + at);
+        }
+        return "it cannot be read" + at;
+    }
+
+    /** Refuses a range of {@code what} that ends before it begins. */
+    private static void rangeInOrder(String what, long from, long to) {
+        if (to < from) {
+            throw new Refused(400, ApiJson.error("A range of " + what + " cannot end (" + ApiJson.time(to) + ") before it begins ("
+                    + ApiJson.time(from) + "): give from before to"));
+        }
     }
 
     private static ServiceDefinition definitionBody(HttpExchange exchange) throws IOException {

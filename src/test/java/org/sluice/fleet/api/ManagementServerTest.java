@@ -278,10 +278,23 @@ class ManagementServerTest {
         assertThat(farFuture.body().path("parameter").asText()).isEqualTo("from");
         assertThat(client.post("/services", ManagementFixture.definition("orders")).status()).as("a name that exists").isEqualTo(409);
 
+        ManagementClient.Answer twice = rawPut("/services/orders/units", "{\"units\": 3, \"units\": 5}");
+        assertThat(twice.status()).as("a field given twice is not read as either").isEqualTo(400);
+        assertThat(twice.error()).contains("'units'", "twice", "line 1");
+        ManagementClient.Answer backwards = client.get("/services/orders/episodes?from=2026-12-06T00:00:00Z&to=2026-12-01T00:00:00Z");
+        assertThat(backwards.status()).as("a range that ends before it begins is refused, not answered empty").isEqualTo(400);
+        assertThat(backwards.error()).contains("give from before to");
+        assertThat(client.get("/operations?from=2026-12-06T00:00:00Z&to=2026-12-01T00:00:00Z").status()).isEqualTo(400);
+
         JsonNode service = client.get("/services/orders").body();
         assertThat(service.path("state").asText()).isEqualTo("Active");
         assertThat(service.path("units").asInt()).isEqualTo(2);
         assertThat(client.get("/services").body()).hasSize(1);
+    }
+
+    private ManagementClient.Answer rawPut(String path, String text) throws Exception {
+        JsonNode wrapped = ApiJson.MAPPER.getNodeFactory().rawValueNode(new com.fasterxml.jackson.databind.util.RawValue(text));
+        return client.send("PUT", path, wrapped);
     }
 
     private ManagementClient.Answer rawPost(String path, String text) throws Exception {
