@@ -634,8 +634,12 @@ final class CtlCommand {
             throw new CtlFailure(NOT_FOUND_OR_INVALID, Messages.get("ctl.error.noFile", file));
         } catch (JsonProcessingException e) {
             var where = e.getLocation();
-            throw new CtlFailure(NOT_FOUND_OR_INVALID, Messages.get("ctl.error.definitionJson", file,
-                    where == null ? 0 : where.getLineNr(), where == null ? 0 : where.getColumnNr()));
+            int line = where == null ? 0 : where.getLineNr();
+            int column = where == null ? 0 : where.getColumnNr();
+            Optional<String> twice = ApiJson.fieldGivenTwice(e);
+            throw new CtlFailure(NOT_FOUND_OR_INVALID, twice.isPresent()
+                    ? Messages.get("ctl.error.definitionFieldTwice", file, twice.get(), line, column)
+                    : Messages.get("ctl.error.definitionJson", file, line, column));
         } catch (IOException e) {
             throw new CtlFailure(NOT_FOUND_OR_INVALID, Messages.get("ctl.error.readFile", file, e.getMessage()));
         }

@@ -248,6 +248,11 @@ class CtlCommandTest {
                 "The host rejected the request (HTTP 400): The body is not a valid definition: colour is not a known field"
                         + System.lineSeparator());
 
+        Path twice = Files.writeString(temp.resolve("twice.json"), "{\"name\": \"x\", \"units\": 1, \"units\": 8}");
+        CommandLineRun fieldTwice = ctl("create", twice.toString());
+        assertThat(fieldTwice.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);
+        assertThat(fieldTwice.err()).startsWith(twice + " gives the field 'units' twice (line 1, column ");
+
         Path broken = Files.writeString(temp.resolve("broken.json"), "{\"name\": \"x\",\n \"units\": }");
         CommandLineRun notJson = ctl("create", broken.toString());
         assertThat(notJson.status()).isEqualTo(CtlCommand.NOT_FOUND_OR_INVALID);

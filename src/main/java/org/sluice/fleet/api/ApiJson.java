@@ -65,6 +65,16 @@ public final class ApiJson {
     private ApiJson() {
     }
 
+    /** The field that {@code e} found given twice in one object, when that is what it is about. */
+    public static Optional<String> fieldGivenTwice(com.fasterxml.jackson.core.JsonProcessingException e) {
+        String said = e.getOriginalMessage();
+        String prefix = "Duplicate field '";
+        if (said == null || !said.startsWith(prefix) || said.lastIndexOf('\'') < prefix.length()) {
+            return Optional.empty();
+        }
+        return Optional.of(said.substring(prefix.length(), said.lastIndexOf('\'')));
+    }
+
     // Services
 
     public static ObjectNode snapshot(FleetSnapshot snapshot) {

@@ -727,12 +727,8 @@ public final class ManagementServer implements AutoCloseable {
     private static String where(JsonProcessingException e) {
         var location = e.getLocation();
         String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-        String said = e.getOriginalMessage();
-        if (said != null && said.startsWith("Duplicate field '")) {
-            String field = said.substring("Duplicate field '".length(), Math.max(said.lastIndexOf('\''), "Duplicate field '".length()));
-            return "the field '" + field + "' is given twice" + (at.isEmpty() ? "" : "," + at);
-        }
-        return "it cannot be read" + at;
+        return ApiJson.fieldGivenTwice(e).map(field -> "the field '" + field + "' is given twice" + (at.isEmpty() ? "" : "," + at))
+                .orElse("it cannot be read" + at);
     }
 
     /** Refuses a range of {@code what} that ends before it begins. */

@@ -37,8 +37,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class DefinitionJson {
     private static final Set<String> FIELDS = Set.of("name", "units", "coresPerInstance", "memoryMb",
             "validate", "transform", "source", "destination");
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Text after the document, or a field given twice in one object, is an error. */
+    private static final ObjectMapper MAPPER = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
     private DefinitionJson() {
     }

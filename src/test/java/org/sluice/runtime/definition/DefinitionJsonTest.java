@@ -71,4 +71,11 @@ class DefinitionJsonTest {
         assertThatThrownBy(() -> DefinitionJson.readServices("{\"services\":{}}"))
                 .hasMessage("services must be an array of service definitions");
     }
+
+    @Test
+    void aFieldGivenTwiceIsAnErrorNotTheLastOfItsValues() {
+        assertThatThrownBy(() -> DefinitionJson.readServices(
+                "{\"services\":[{\"name\":\"orders\",\"units\":1,\"units\":8,\"destination\":\"dir:/tmp/o\"}]}"))
+                .isInstanceOf(DefinitionJsonException.class).hasMessageContaining("'units'");
+    }
 }
