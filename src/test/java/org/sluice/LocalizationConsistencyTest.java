@@ -170,6 +170,35 @@ class LocalizationConsistencyTest {
         assertThat(unused).as("keys no code reads").isEmpty();
     }
 
+    /**
+     * An apostrophe shows as written: text formatted with {@link java.text.MessageFormat} (every
+     * message of the command line's, and a console message with arguments) doubles it, and a
+     * console message without arguments, shown as it is, does not.
+     */
+    @ParameterizedTest
+    @EnumSource(Bundle.class)
+    void apostrophesShowAsWritten(Bundle bundle) throws IOException {
+        Pattern lone = Pattern.compile("(?<!')'(?!')");
+        // The command line parser reads its usage texts and option descriptions as they are.
+        Set<String> asWritten = bundle == Bundle.CLI ? keysNamedInCode(bundle, Pattern.compile("descriptionKey\\s*=\\s*\"([A-Za-z0-9_.]+)\"")) : null;
+        Pattern parser = Pattern.compile("(usage\\..+|sluice(\\.[a-z][a-z-]*)*\\.usage\\..+|mixinStandardHelpOptions\\..+|helpCommand\\..+)");
+        Set<String> wrong = new TreeSet<>();
+        for (String language : new String[] {"", "_ko"}) {
+            Properties texts = load(bundle.resource + language + ".properties");
+            for (String key : keys(texts)) {
+                String text = texts.getProperty(key);
+                boolean throughMessageFormat = bundle == Bundle.CLI
+                        ? !asWritten.contains(key) && !parser.matcher(key).matches()
+                        : Pattern.compile("\\{\\d").matcher(text).find();
+                if (throughMessageFormat ? lone.matcher(text).find() : text.contains("''")) {
+                    wrong.add(key + language);
+                }
+            }
+        }
+        assertThat(wrong).as("texts whose apostrophes show wrongly: a lone ' in a formatted text is dropped, "
+                + "'' in a text shown as written shows twice").isEmpty();
+    }
+
     @ParameterizedTest
     @EnumSource(value = Bundle.class, names = "CONSOLE")
     void everyStateAndOperationHasALabel(Bundle bundle) {
@@ -209,10 +238,14 @@ class LocalizationConsistencyTest {
     }
 
     private static Set<String> keysNamedInCode(Bundle bundle) throws IOException {
+        return keysNamedInCode(bundle, bundle.keyInCode);
+    }
+
+    private static Set<String> keysNamedInCode(Bundle bundle, Pattern keyInCode) throws IOException {
         Set<String> keys = new HashSet<>();
         try (Stream<Path> files = Files.walk(SOURCES.resolve(bundle.sources))) {
             for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
-                Matcher matcher = bundle.keyInCode.matcher(Files.readString(file, StandardCharsets.UTF_8));
+                Matcher matcher = keyInCode.matcher(Files.readString(file, StandardCharsets.UTF_8));
                 while (matcher.find()) {
                     keys.add(matcher.group(1));
                 }
