@@ -641,7 +641,7 @@ final class CtlCommand {
                     ? Messages.get("ctl.error.definitionFieldTwice", file, twice.get(), line, column)
                     : Messages.get("ctl.error.definitionJson", file, line, column));
         } catch (IOException e) {
-            throw new CtlFailure(NOT_FOUND_OR_INVALID, Messages.get("ctl.error.readFile", file, e.getMessage()));
+            throw new CtlFailure(NOT_FOUND_OR_INVALID, Messages.get("ctl.error.readFile", file, Messages.whyUnreadable(file, e)));
         }
         if (node == null || !node.isObject()) {
             throw new CtlFailure(NOT_FOUND_OR_INVALID, Messages.get("ctl.error.definitionShape", file));

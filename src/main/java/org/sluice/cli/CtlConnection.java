@@ -159,7 +159,7 @@ record CtlConnection(String host, String issuer, Path keyFile, String fingerprin
         } catch (NoSuchFileException e) {
             throw new CtlFailure(CtlCommand.NO_CONNECTION, Messages.get("ctl.error.noKey", file));
         } catch (IOException e) {
-            throw new CtlFailure(CtlCommand.NO_CONNECTION, Messages.get("ctl.error.keyFile", file, e.getMessage()));
+            throw new CtlFailure(CtlCommand.NO_CONNECTION, Messages.get("ctl.error.keyFile", file, Messages.whyUnreadable(file, e)));
         }
         if (text.startsWith("{")) {
             try {

@@ -122,7 +122,7 @@ final class HostCommand implements Callable<Integer> {
                 err.println(Messages.get("host.error.define", define, e.getMessage()));
                 return BAD_DEFINITIONS;
             } catch (IOException e) {
-                err.println(Messages.get("host.error.read", define, e.getMessage()));
+                err.println(Messages.get("host.error.read", define, Messages.whyUnreadable(define, e)));
                 return BAD_DEFINITIONS;
             }
         }

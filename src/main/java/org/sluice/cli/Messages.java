@@ -23,4 +23,21 @@ final class Messages {
         }
         return new MessageFormat(bundle.getString(key), Locale.getDefault()).format(shown);
     }
+
+    /**
+     * Why {@code file} could not be read, in words: the JDK's own message for a missing file is
+     * only its path, and for a folder the system's phrase.
+     */
+    static String whyUnreadable(java.nio.file.Path file, java.io.IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return get("io.noSuchFile");
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return get("io.accessDenied");
+        }
+        if (file != null && java.nio.file.Files.isDirectory(file)) {
+            return get("io.folder");
+        }
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
 }

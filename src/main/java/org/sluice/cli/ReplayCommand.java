@@ -68,7 +68,7 @@ final class ReplayCommand implements Callable<Integer> {
             return BAD_INPUT;
         } catch (IOException e) {
             out.flush();
-            err.println(Messages.get("replay.error.read", file == null ? STDIN : file, e.getMessage()));
+            err.println(Messages.get("replay.error.read", file == null ? STDIN : file, Messages.whyUnreadable(file == null ? null : java.nio.file.Path.of(file), e)));
             return BAD_INPUT;
         }
     }

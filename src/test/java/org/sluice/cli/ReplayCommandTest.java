@@ -75,7 +75,14 @@ class ReplayCommandTest {
     void aMissingFileIsAClearError(@TempDir Path dir) {
         CommandLineRun run = CommandLineRun.withInput("", "replay", dir.resolve("nope.csv").toString());
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).contains("Cannot read").contains("nope.csv");
+        assertThat(run.err()).isEqualTo("Cannot read " + dir.resolve("nope.csv") + ": there is no such file." + System.lineSeparator());
+    }
+
+    @Test
+    void aFolderGivenForTheFileSaysSo(@TempDir Path dir) {
+        CommandLineRun run = CommandLineRun.withInput("", "replay", dir.toString());
+        assertThat(run.status()).isEqualTo(2);
+        assertThat(run.err()).isEqualTo("Cannot read " + dir + ": it is a folder, not a file." + System.lineSeparator());
     }
 
     @ParameterizedTest(name = "{0}")
