@@ -138,6 +138,10 @@ final class HostCommand implements Callable<Integer> {
             err.println(Messages.get("host.error.logSetup", logFormat, e.getMessage()));
             return CANNOT_START;
         }
+        if (port < 0 || port > 65535) {
+            err.println(Messages.get("host.error.port", String.valueOf(port)));
+            return CANNOT_START;
+        }
         Optional<InetSocketAddress> manageAt;
         try {
             manageAt = managementAddress(manage);
@@ -182,6 +186,10 @@ final class HostCommand implements Callable<Integer> {
                 return CANNOT_START;
             }
         }
+        if (java.nio.file.Files.exists(folder) && !java.nio.file.Files.isDirectory(folder)) {
+            err.println(Messages.get("host.error.start", folder, Messages.get("io.notFolder")));
+            return CANNOT_START;
+        }
         // Only this branch touches the Kubernetes client: a build without it runs the local engine all the same.
         AutoCloseable engineInUse = null;
         LocalHost local;
@@ -204,6 +212,10 @@ final class HostCommand implements Callable<Integer> {
             err.println(e.holder().isPresent()
                     ? Messages.get("host.error.inUse", folder, String.valueOf(e.holder().getAsLong()))
                     : Messages.get("host.error.inUseUnknown", folder));
+            return CANNOT_START;
+        } catch (java.net.BindException e) {
+            closeEngine(engineInUse);
+            err.println(Messages.get("host.error.portInUse", doorAt.getHostAddress(), String.valueOf(port)));
             return CANNOT_START;
         } catch (IOException | RuntimeException e) {
             closeEngine(engineInUse);

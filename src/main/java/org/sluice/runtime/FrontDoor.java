@@ -160,6 +160,15 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     /**
+     * Whether a bind failed because the address is taken: the JDK's sockets say so with a
+     * {@link java.net.BindException}, Netty's epoll sockets with Linux's error number (EADDRINUSE, 98).
+     */
+    private static boolean inUse(Throwable cause) {
+        return cause instanceof java.net.BindException
+                || cause instanceof io.netty.channel.unix.Errors.NativeIoException nativeCause && nativeCause.expectedErr() == -98;
+    }
+
+    /**
      * Opens the door at {@code at}, taking at most {@code maxConnections} connections at once; one
      * more is closed as soon as it is accepted, so that a flood of connections costs a file
      * descriptor each for a moment, not a connection's state for as long as its sender likes.
@@ -179,6 +188,12 @@ public final class FrontDoor implements AutoCloseable {
         if (!bound.isSuccess()) {
             loops.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
             Throwable cause = bound.cause();
+            if (inUse(cause)) {
+                java.net.BindException taken = new java.net.BindException("The front door cannot listen on "
+                        + at.getAddress().getHostAddress() + ":" + at.getPort() + ": another program uses that port");
+                taken.initCause(cause);
+                throw taken;
+            }
             throw cause instanceof IOException io ? io : new IOException("the front door cannot listen on " + at + ": " + cause, cause);
         }
         door.listening = bound.channel();

@@ -109,6 +109,39 @@ class HostEngineOptionsTest {
     }
 
     @Test
+    void aPortOutOfRangeIsRefusedBeforeAnythingOpens() {
+        CommandLineRun run = CommandLineRun.run("host", "--data", data.toString(), "--port", "70000", "--manage=off");
+
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).isEqualTo("--port 70000 is not a port: give one from 1 to 65535, or 0 for any free port."
+                + System.lineSeparator());
+        assertThat(data.resolve("sluice.db")).as("nothing was opened").doesNotExist();
+    }
+
+    @Test
+    void aPortAnotherProgramHoldsIsSaidToBeInUseWithTheWayOut() throws Exception {
+        try (java.net.ServerSocket other = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            CommandLineRun run = CommandLineRun.run("host", "--data", data.toString(), "--port", String.valueOf(other.getLocalPort()),
+                    "--manage=off");
+
+            assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+            assertThat(run.err()).endsWith("The front door cannot listen on 127.0.0.1:" + other.getLocalPort()
+                    + ": another program uses that port. Give another with --port, or --port 0 for any free one."
+                    + System.lineSeparator());
+        }
+    }
+
+    @Test
+    void aDataFolderThatIsAFileSaysSo() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.writeString(data.resolve("a-file"), "x");
+        CommandLineRun run = CommandLineRun.host(file);
+
+        assertThat(run.status()).isEqualTo(HostCommand.CANNOT_START);
+        assertThat(run.err()).endsWith("Cannot start the host with data folder " + file + ": it is a file, not a folder."
+                + System.lineSeparator());
+    }
+
+    @Test
     void anAddressThatIsNoAddressIsRefused() {
         CommandLineRun run = host("--door-address", "not an address");
 

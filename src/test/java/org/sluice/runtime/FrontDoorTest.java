@@ -1,6 +1,7 @@
 package org.sluice.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -603,6 +604,14 @@ class FrontDoorTest {
         assertThat(answer).as("one answer, then the connection closed")
                 .endsWith("Transfer-Encoding); messages go to POST /services/{name}/messages").doesNotContain("HTTP/1.1 200");
         assertThat(answer).doesNotContain("echo");
+    }
+
+    @Test
+    void aPortThatIsTakenIsSaidToBeInUse() throws Exception {
+        java.net.InetSocketAddress at = new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), door.port());
+        assertThatThrownBy(() -> FrontDoor.open(host, at))
+                .isInstanceOf(java.net.BindException.class)
+                .hasMessage("The front door cannot listen on 127.0.0.1:" + door.port() + ": another program uses that port");
     }
 
     @Test
