@@ -275,6 +275,9 @@ public final class LoadGenerator {
         for (Throwable t = root; t != null && message == null; t = t.getCause()) {
             message = t.getMessage();
         }
+        if (message == null && root instanceof java.net.ConnectException) {
+            message = "no connection could be made (nothing listens there, or it cannot be reached)";
+        }
         return root.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 }

@@ -107,6 +107,15 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void aConnectionThatCannotBeMadeIsSaidSoEvenWhenTheClientGivesNoMessage() {
+        // The JDK's client fails a connection nothing listens for with a ConnectException of no message.
+        assertThat(LoadGenerator.describe(new CompletionException(new ConnectException())))
+                .isEqualTo("ConnectException: no connection could be made (nothing listens there, or it cannot be reached)");
+        assertThat(LoadGenerator.describe(new java.net.http.HttpTimeoutException("request timed out")))
+                .isEqualTo("HttpTimeoutException: request timed out");
+    }
+
+    @Test
     void aRetryAfterTooLongOrTooManyRefusalsLeaveTheMessageBusy() throws Exception {
         LoadSummary tooLong = run(1_000, 2, Duration.ofMillis(2), true, seq -> CompletableFuture.completedFuture(
                 new LoadGenerator.Reply(503, OptionalLong.of(LoadGenerator.MAX_RETRY_AFTER_SECONDS + 1))));
