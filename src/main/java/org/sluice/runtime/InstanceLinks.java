@@ -11,8 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+
+import org.sluice.runtime.http.LoopDeadline;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -185,6 +185,9 @@ final class InstanceLinks {
 
     /** A connection closed; the last of its address's takes the address's entry with it. On its loop. */
     private void closed(Link link) {
+        if (link.timeout != null) {
+            link.timeout.cancel();
+        }
         Kept kept = link.kept;
         kept.idle.remove(link);
         if (--kept.open == 0) {
@@ -292,10 +295,14 @@ final class InstanceLinks {
         boolean answering;
         /** Bytes came after the answer to the message out, in the same read: the connection is not kept. */
         boolean leftover;
-        ScheduledFuture<?> timeout;
+        /** When the answer to the message out is due; moves with each message, without a timer task each time. */
+        LoopDeadline timeout;
+        /** The Host header of each message, the same for all. */
+        final String host;
 
         Link(InetSocketAddress address) {
             this.address = address;
+            this.host = InstanceAddresses.hostHeader(address);
         }
 
         EventLoop loop() {
@@ -310,10 +317,12 @@ final class InstanceLinks {
             leftover = false;
             DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/messages",
                     message.retainedDuplicate());
-            request.headers().set(HttpHeaderNames.HOST, InstanceAddresses.hostHeader(address))
+            request.headers().set(HttpHeaderNames.HOST, host)
                     .setInt(HttpHeaderNames.CONTENT_LENGTH, message.readableBytes());
-            timeout = loop().schedule(() -> fail(new IOException("no answer within " + readTimeout.toSeconds() + " s"), false),
-                    readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (timeout == null) {
+                timeout = new LoopDeadline(loop(), () -> fail(new IOException("no answer within " + readTimeout.toSeconds() + " s"), false));
+            }
+            timeout.set(readTimeout);
             channel.writeAndFlush(request).addListener(written -> {
                 if (!written.isSuccess()) {
                     // A kept connection the instance had closed: the message never reached it.
@@ -385,7 +394,7 @@ final class InstanceLinks {
             reply = null;
             body.release();
             body = null;
-            timeout.cancel(false);
+            timeout.clear();
             return to;
         }
     }

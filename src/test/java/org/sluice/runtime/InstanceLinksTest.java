@@ -111,6 +111,76 @@ class InstanceLinksTest {
         }
     }
 
+    /** What posting one message with {@code on} to {@code address} came to: its status, or the failure's message. */
+    private String outcome(InstanceLinks on, InetSocketAddress address) throws Exception {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        loop.execute(() -> on.post(loop, address, Unpooled.copiedBuffer("m", StandardCharsets.UTF_8), new InstanceLinks.Reply() {
+            @Override
+            public void answered(InstanceLinks.Answer answer) {
+                answer.body().release();
+                outcome.complete(String.valueOf(answer.status()));
+            }
+
+            @Override
+            public void failed(IOException cause) {
+                outcome.complete(cause.getMessage());
+            }
+        }));
+        return outcome.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Stands in for an instance that answers its first {@code answers} messages on one connection and then takes the next without a word. */
+    private static Thread silentAfter(ServerSocket server, int answers) {
+        return Thread.ofVirtual().start(() -> {
+            try (Socket connection = server.accept()) {
+                InputStream in = connection.getInputStream();
+                OutputStream out = connection.getOutputStream();
+                for (int i = 1; i <= answers; i++) {
+                    readHead(in);
+                    in.readNBytes(1);
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                }
+                readHead(in);
+                in.readNBytes(1);
+                // Silent until the door closes the connection.
+                in.read();
+            } catch (IOException e) {
+                // The test is over.
+            }
+        });
+    }
+
+    @Test
+    void aMessageNotAnsweredWithinTheReadTimeoutFails() throws Exception {
+        InstanceLinks quick = new InstanceLinks(transport, Duration.ofSeconds(5), Duration.ofSeconds(1));
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            silentAfter(server, 0);
+            long postedAt = System.nanoTime();
+
+            assertThat(outcome(quick, address)).isEqualTo("no answer within 1 s");
+            assertThat(Duration.ofNanos(System.nanoTime() - postedAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void eachMessageOnAKeptConnectionHasTheWholeReadTimeout() throws Exception {
+        InstanceLinks quick = new InstanceLinks(transport, Duration.ofSeconds(5), Duration.ofSeconds(1));
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            silentAfter(server, 1);
+            assertThat(outcome(quick, address)).isEqualTo("200");
+            Thread.sleep(700);
+            long postedAt = System.nanoTime();
+
+            // The second message goes on the kept connection; its time counts from when it was sent, not from the first.
+            assertThat(outcome(quick, address)).isEqualTo("no answer within 1 s");
+            assertThat(Duration.ofNanos(System.nanoTime() - postedAt)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+            assertThat(loop.submit(() -> quick.addressesOf(loop)).get(10, TimeUnit.SECONDS)).isEmpty();
+        }
+    }
+
     private static void readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
