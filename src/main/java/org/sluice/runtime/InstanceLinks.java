@@ -3,6 +3,7 @@ package org.sluice.runtime;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import org.sluice.runtime.http.LoopDeadline;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,15 +26,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -61,6 +59,12 @@ final class InstanceLinks {
      * text, but one that repeats a message must still fit.
      */
     static final int MAX_ANSWER_BYTES = FrontDoor.MAX_MESSAGE_BYTES + 64 * 1024;
+    /**
+     * The longest body copied in behind its head, as Netty's HTTP encoder copies one (a few small
+     * ones into one write); a longer one goes out from where it is, in the same write as its head.
+     */
+    static final int COPY_BODY_BYTES = 128;
+    private static final int CRLF_CRLF = ('\r' << 24) | ('\n' << 16) | ('\r' << 8) | '\n';
 
     /** An instance's answer; its body is the receiver's to release. */
     record Answer(int status, ByteBuf body, String contentType, String retryAfter) {
@@ -204,7 +208,7 @@ final class InstanceLinks {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(link.arrival, new HttpRequestEncoder(), link.new AnswerDecoder(), link.decoded,
+                        channel.pipeline().addLast(link.arrival, link.new AnswerDecoder(), link.decoded,
                                 new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
                     }
                 })
@@ -297,12 +301,16 @@ final class InstanceLinks {
         boolean leftover;
         /** When the answer to the message out is due; moves with each message, without a timer task each time. */
         LoopDeadline timeout;
-        /** The Host header of each message, the same for all. */
-        final String host;
+        /**
+         * The head of each message up to its length, the same for all of them: the bytes Netty's
+         * request encoder wrote for it, without a request object and header map each time.
+         */
+        final byte[] head;
 
         Link(InetSocketAddress address) {
             this.address = address;
-            this.host = InstanceAddresses.hostHeader(address);
+            this.head = ("POST /messages HTTP/1.1\r\n" + HttpHeaderNames.HOST + ": " + InstanceAddresses.hostHeader(address) + "\r\n"
+                    + HttpHeaderNames.CONTENT_LENGTH + ": ").getBytes(StandardCharsets.US_ASCII);
         }
 
         EventLoop loop() {
@@ -315,10 +323,7 @@ final class InstanceLinks {
             reused = kept;
             answering = false;
             leftover = false;
-            DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/messages",
-                    message.retainedDuplicate());
-            request.headers().set(HttpHeaderNames.HOST, host)
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, message.readableBytes());
+            ByteBuf request = request(message);
             if (timeout == null) {
                 timeout = new LoopDeadline(loop(), () -> fail(new IOException("no answer within " + readTimeout.toSeconds() + " s"), false));
             }
@@ -329,6 +334,31 @@ final class InstanceLinks {
                     fail(asIOException(written.cause()), true);
                 }
             });
+        }
+
+        /**
+         * The message as HTTP: its head, then its body, copied into one buffer as Netty's encoder
+         * does up to {@value #COPY_BODY_BYTES} bytes, else sent from where it is.
+         */
+        private ByteBuf request(ByteBuf message) {
+            int length = message.readableBytes();
+            String digits = Integer.toString(length);
+            int headBytes = head.length + digits.length() + 4;
+            if (length > COPY_BODY_BYTES) {
+                ByteBuf request = channel.alloc().buffer(headBytes);
+                writeHead(request, digits);
+                return Unpooled.wrappedBuffer(request, message.retainedDuplicate());
+            }
+            ByteBuf request = channel.alloc().buffer(headBytes + length);
+            writeHead(request, digits);
+            request.writeBytes(message, message.readerIndex(), length);
+            return request;
+        }
+
+        private void writeHead(ByteBuf request, String length) {
+            request.writeBytes(head);
+            request.writeCharSequence(length, StandardCharsets.US_ASCII);
+            request.writeInt(CRLF_CRLF);
         }
 
         @Override

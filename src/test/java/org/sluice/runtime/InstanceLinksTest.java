@@ -181,6 +181,40 @@ class InstanceLinksTest {
         }
     }
 
+    @Test
+    void aMessageGoesOutAsAPostWithItsHostAndLength() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            CompletableFuture<String> seen = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try (Socket connection = server.accept()) {
+                    InputStream in = connection.getInputStream();
+                    for (int i = 0; i < 2; i++) {
+                        StringBuilder head = new StringBuilder();
+                        while (!head.toString().endsWith("\r\n\r\n")) {
+                            head.append((char) in.read());
+                        }
+                        String body = new String(in.readNBytes(1), StandardCharsets.US_ASCII);
+                        if (i == 1) {
+                            seen.complete(head + body);
+                        }
+                        connection.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    }
+                    in.read();
+                } catch (IOException e) {
+                    seen.completeExceptionally(e);
+                }
+            });
+
+            assertThat(post(address)).isEqualTo(200);
+            assertThat(post(address)).isEqualTo(200);
+
+            // The second message, on the kept connection, goes out as the first did.
+            assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("POST /messages HTTP/1.1\r\nhost: 127.0.0.1:" + address.getPort()
+                    + "\r\ncontent-length: 1\r\n\r\nm");
+        }
+    }
+
     private static void readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
