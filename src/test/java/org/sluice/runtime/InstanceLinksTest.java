@@ -215,6 +215,85 @@ class InstanceLinksTest {
         }
     }
 
+    /** Stands in for an instance that takes one message and writes {@code answer} back, closing the connection after it. */
+    private static void answering(ServerSocket server, String answer) {
+        Thread.ofVirtual().start(() -> {
+            try (Socket connection = server.accept()) {
+                InputStream in = connection.getInputStream();
+                readHead(in);
+                in.readNBytes(1);
+                connection.getOutputStream().write(answer.getBytes(StandardCharsets.US_ASCII));
+                connection.getOutputStream().flush();
+            } catch (IOException e) {
+                // The test is over.
+            }
+        });
+    }
+
+    /** The answer to one message: its status, Content-Type and body; or the failure's message. */
+    private String answerOf(InetSocketAddress address) throws Exception {
+        CompletableFuture<String> outcome = new CompletableFuture<>();
+        loop.execute(() -> links.post(loop, address, Unpooled.copiedBuffer("m", StandardCharsets.UTF_8), new InstanceLinks.Reply() {
+            @Override
+            public void answered(InstanceLinks.Answer answer) {
+                outcome.complete(answer.status() + " " + answer.contentType() + " " + answer.body().toString(StandardCharsets.US_ASCII));
+                answer.body().release();
+            }
+
+            @Override
+            public void failed(IOException cause) {
+                outcome.complete("failed: " + cause.getMessage());
+            }
+        }));
+        return outcome.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void anAnswerInChunksIsPassedOnWhole() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            answering(server, "HTTP/1.1 201 Created\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "2\r\nok\r\n3\r\n!!!\r\n0\r\n\r\n");
+
+            assertThat(answerOf(address)).isEqualTo("201 text/plain ok!!!");
+        }
+    }
+
+    @Test
+    void anAnswerCutShortFails() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            answering(server, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+
+            assertThat(answerOf(address)).isEqualTo("failed: Channel closed while still aggregating message");
+        }
+    }
+
+    @Test
+    void anAnswerOverTheLimitFails() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            answering(server, "HTTP/1.1 200 OK\r\nContent-Length: " + (InstanceLinks.MAX_ANSWER_BYTES + 1) + "\r\n\r\nabc");
+
+            assertThat(answerOf(address)).startsWith("failed: Response entity too large: ");
+        }
+    }
+
+    @Test
+    void anAnswerInChunksOverTheLimitFails() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            InetSocketAddress address = (InetSocketAddress) server.getLocalSocketAddress();
+            String chunk = "x".repeat(64 * 1024);
+            StringBuilder answer = new StringBuilder("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+            for (int sent = 0; sent <= InstanceLinks.MAX_ANSWER_BYTES; sent += chunk.length()) {
+                answer.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+            }
+            answering(server, answer.append("0\r\n\r\n").toString());
+
+            assertThat(answerOf(address)).startsWith("failed: Response entity too large: ");
+        }
+    }
+
     private static void readHead(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
