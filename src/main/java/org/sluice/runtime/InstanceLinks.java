@@ -3,6 +3,7 @@ package org.sluice.runtime;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
@@ -11,11 +12,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+
+import org.sluice.runtime.http.LoopDeadline;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,16 +27,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.MessageAggregationException;
+import io.netty.handler.codec.PrematureChannelClosureException;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpRequestEncoder;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -61,6 +63,14 @@ final class InstanceLinks {
      * text, but one that repeats a message must still fit.
      */
     static final int MAX_ANSWER_BYTES = FrontDoor.MAX_MESSAGE_BYTES + 64 * 1024;
+    /**
+     * The longest body copied in behind its head, as Netty's HTTP encoder copies one (a few small
+     * ones into one write); a longer one goes out from where it is, in the same write as its head.
+     */
+    static final int COPY_BODY_BYTES = 128;
+    /** The most pieces an answer's body is gathered from before they are copied together, as in Netty's aggregator. */
+    private static final int MAX_PIECES = 1024;
+    private static final int CRLF_CRLF = ('\r' << 24) | ('\n' << 16) | ('\r' << 8) | '\n';
 
     /** An instance's answer; its body is the receiver's to release. */
     record Answer(int status, ByteBuf body, String contentType, String retryAfter) {
@@ -185,6 +195,9 @@ final class InstanceLinks {
 
     /** A connection closed; the last of its address's takes the address's entry with it. On its loop. */
     private void closed(Link link) {
+        if (link.timeout != null) {
+            link.timeout.cancel();
+        }
         Kept kept = link.kept;
         kept.idle.remove(link);
         if (--kept.open == 0) {
@@ -201,8 +214,7 @@ final class InstanceLinks {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast(link.arrival, new HttpRequestEncoder(), link.new AnswerDecoder(), link.decoded,
-                                new HttpObjectAggregator(MAX_ANSWER_BYTES), link);
+                        channel.pipeline().addLast(link.arrival, link.new AnswerDecoder(), link);
                     }
                 })
                 .connect(address);
@@ -238,19 +250,6 @@ final class InstanceLinks {
                 }
             }
         };
-        /**
-         * Between the decoder and the aggregator: a part of an answer that comes once the answer
-         * out is whole (in the same read as it, say) closes the connection, as a stray byte does.
-         */
-        final ChannelInboundHandlerAdapter decoded = new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                if (!droppedAsStray(ctx, msg)) {
-                    ctx.fireChannelRead(msg);
-                }
-            }
-        };
-
         /**
          * Decodes the instance's answers, and notes bytes left over once an answer is whole: they
          * came in the same read as it, so no stray-byte guard sees them, and a part of a head too
@@ -292,10 +291,21 @@ final class InstanceLinks {
         boolean answering;
         /** Bytes came after the answer to the message out, in the same read: the connection is not kept. */
         boolean leftover;
-        ScheduledFuture<?> timeout;
+        /** The head of the answer coming, once it is in, and its body so far. */
+        HttpResponse answerHead;
+        ByteBuf answerBody;
+        /** When the answer to the message out is due; moves with each message, without a timer task each time. */
+        LoopDeadline timeout;
+        /**
+         * The head of each message up to its length, the same for all of them: the bytes Netty's
+         * request encoder wrote for it, without a request object and header map each time.
+         */
+        final byte[] head;
 
         Link(InetSocketAddress address) {
             this.address = address;
+            this.head = ("POST /messages HTTP/1.1\r\n" + HttpHeaderNames.HOST + ": " + InstanceAddresses.hostHeader(address) + "\r\n"
+                    + HttpHeaderNames.CONTENT_LENGTH + ": ").getBytes(StandardCharsets.US_ASCII);
         }
 
         EventLoop loop() {
@@ -308,12 +318,11 @@ final class InstanceLinks {
             reused = kept;
             answering = false;
             leftover = false;
-            DefaultFullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, "/messages",
-                    message.retainedDuplicate());
-            request.headers().set(HttpHeaderNames.HOST, InstanceAddresses.hostHeader(address))
-                    .setInt(HttpHeaderNames.CONTENT_LENGTH, message.readableBytes());
-            timeout = loop().schedule(() -> fail(new IOException("no answer within " + readTimeout.toSeconds() + " s"), false),
-                    readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            ByteBuf request = request(message);
+            if (timeout == null) {
+                timeout = new LoopDeadline(loop(), () -> fail(new IOException("no answer within " + readTimeout.toSeconds() + " s"), false));
+            }
+            timeout.set(readTimeout);
             channel.writeAndFlush(request).addListener(written -> {
                 if (!written.isSuccess()) {
                     // A kept connection the instance had closed: the message never reached it.
@@ -322,25 +331,118 @@ final class InstanceLinks {
             });
         }
 
+        /**
+         * The message as HTTP: its head, then its body, copied into one buffer as Netty's encoder
+         * does up to {@value #COPY_BODY_BYTES} bytes, else sent from where it is.
+         */
+        private ByteBuf request(ByteBuf message) {
+            int length = message.readableBytes();
+            String digits = Integer.toString(length);
+            int headBytes = head.length + digits.length() + 4;
+            if (length > COPY_BODY_BYTES) {
+                ByteBuf request = channel.alloc().buffer(headBytes);
+                writeHead(request, digits);
+                return Unpooled.wrappedBuffer(request, message.retainedDuplicate());
+            }
+            ByteBuf request = channel.alloc().buffer(headBytes + length);
+            writeHead(request, digits);
+            request.writeBytes(message, message.readerIndex(), length);
+            return request;
+        }
+
+        private void writeHead(ByteBuf request, String length) {
+            request.writeBytes(head);
+            request.writeCharSequence(length, StandardCharsets.US_ASCII);
+            request.writeInt(CRLF_CRLF);
+        }
+
+        /**
+         * Gathers the answer from its head and the pieces of its body, as Netty's aggregator did
+         * (with its limit, {@link #MAX_ANSWER_BYTES}, and its failures), without a composite buffer
+         * for a body in one piece, the usual case. A part that comes while no message is out (in
+         * the same read as the answer before it, say) closes the connection, as a stray byte does.
+         */
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (!(msg instanceof FullHttpResponse response) || reply == null) {
-                // An answer no message is waiting for: the connection is out of step and not to be reused.
+            try {
+                if (reply == null) {
+                    // An answer no message is waiting for: the connection is out of step and not to be reused.
+                    ctx.close();
+                    return;
+                }
+                if (msg instanceof HttpResponse started) {
+                    begin(ctx, started);
+                }
+                if (msg instanceof HttpContent piece && answerHead != null) {
+                    gather(ctx, piece);
+                }
+            } finally {
                 ReferenceCountUtil.release(msg);
-                ctx.close();
+            }
+        }
+
+        private void begin(ChannelHandlerContext ctx, HttpResponse started) {
+            if (answerHead != null) {
+                // A head before the last answer was whole: cannot come from the decoder, as in Netty's aggregator.
+                fail(asIOException(new MessageAggregationException()), true);
                 return;
             }
-            if (response.decoderResult().isFailure()) {
-                // Netty stands a status of its own (999) in for an answer it could not read, or cut one short: neither is passed on.
-                Throwable cause = response.decoderResult().cause();
-                response.release();
-                fail(new IOException("its answer is not well-formed HTTP (" + cause.getMessage() + ")", cause), false);
+            if (promisesTooMuch(started)) {
+                tooLarge(ctx, started);
                 return;
             }
+            if (started.decoderResult().isFailure()) {
+                // Netty stands a status of its own (999) in for an answer it could not read: it is not passed on.
+                notWellFormed(started.decoderResult().cause());
+                return;
+            }
+            answerHead = started;
+        }
+
+        /** Whether its Content-Length is over the limit; one that is not a number is left to the decoder, as Netty's aggregator does. */
+        private static boolean promisesTooMuch(HttpResponse started) {
+            try {
+                return HttpUtil.getContentLength(started, -1L) > MAX_ANSWER_BYTES;
+            } catch (NumberFormatException notANumber) {
+                return false;
+            }
+        }
+
+        private void gather(ChannelHandlerContext ctx, HttpContent piece) {
+            ByteBuf bytes = piece.content();
+            int had = answerBody == null ? 0 : answerBody.readableBytes();
+            if (had > MAX_ANSWER_BYTES - bytes.readableBytes()) {
+                tooLarge(ctx, answerHead);
+                return;
+            }
+            if (bytes.isReadable()) {
+                if (answerBody == null) {
+                    // The usual case: the whole body in one piece, passed on as the decoder cut it out.
+                    answerBody = bytes.retain();
+                } else {
+                    if (!(answerBody instanceof CompositeByteBuf)) {
+                        answerBody = ctx.alloc().compositeBuffer(MAX_PIECES).addComponent(true, answerBody);
+                    }
+                    ((CompositeByteBuf) answerBody).addComponent(true, bytes.retain());
+                }
+            }
+            if (piece.decoderResult().isFailure()) {
+                // An answer cut short, say: it is not passed on.
+                notWellFormed(piece.decoderResult().cause());
+                return;
+            }
+            if (piece instanceof LastHttpContent) {
+                answered(answerHead, answerBody == null ? Unpooled.EMPTY_BUFFER : answerBody);
+            }
+        }
+
+        private void answered(HttpResponse head, ByteBuf content) {
+            answerHead = null;
+            answerBody = null;
             Reply to = done();
-            Answer answer = new Answer(response.status().code(), response.content(),
-                    response.headers().get(HttpHeaderNames.CONTENT_TYPE), response.headers().get("Retry-After"));
-            if (HttpUtil.isKeepAlive(response) && !leftover) {
+            Answer answer = new Answer(head.status().code(), content, head.headers().get(HttpHeaderNames.CONTENT_TYPE),
+                    head.headers().get("Retry-After"));
+            if (HttpUtil.isKeepAlive(head) && !leftover) {
                 give(this);
             } else {
                 channel.close();
@@ -348,8 +450,31 @@ final class InstanceLinks {
             to.answered(answer);
         }
 
+        private void notWellFormed(Throwable cause) {
+            fail(new IOException("its answer is not well-formed HTTP (" + cause.getMessage() + ")", cause), false);
+        }
+
+        /** As Netty's aggregator: the connection is closed and the message fails. */
+        private void tooLarge(ChannelHandlerContext ctx, HttpResponse head) {
+            ctx.close();
+            fail(asIOException(new TooLongHttpContentException("Response entity too large: " + head)), true);
+        }
+
+        private void dropAnswer() {
+            answerHead = null;
+            if (answerBody != null) {
+                answerBody.release();
+                answerBody = null;
+            }
+        }
+
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (answerHead != null) {
+                // As Netty's aggregator tells it.
+                fail(asIOException(new PrematureChannelClosureException("Channel closed while still aggregating message")), true);
+            }
+            dropAnswer();
             fail(answering ? new EOFException("the instance closed the connection before its answer was whole")
                     : new EOFException("the instance closed the connection without answering"), true);
         }
@@ -385,7 +510,8 @@ final class InstanceLinks {
             reply = null;
             body.release();
             body = null;
-            timeout.cancel(false);
+            timeout.clear();
+            dropAnswer();
             return to;
         }
     }

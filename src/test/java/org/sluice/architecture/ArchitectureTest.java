@@ -75,10 +75,11 @@ class ArchitectureTest {
     static final ArchRule onlyTheFrontDoorAndTheInstanceEndpointKnowNetty = noClasses()
             .that().haveNameNotMatching("org\\.sluice\\.runtime\\.(FrontDoor|DoorConnection|InstanceLinks|DoorTransport)(\\$.*)?")
             .and().haveNameNotMatching("org\\.sluice\\.runtime\\.instance\\.(MessageEndpoint|InstanceConnection)(\\$.*)?")
-            .and().haveNameNotMatching("org\\.sluice\\.runtime\\.http\\.(HttpTurns|ServerCodec)(\\$.*)?")
+            .and().haveNameNotMatching("org\\.sluice\\.runtime\\.http\\.(HttpTurns|ServerCodec|LoopDeadline)(\\$.*)?")
             .should().dependOnClassesThat().resideInAPackage("io.netty..")
             .because("the front door (decision 0034; DoorTransport picks its epoll or NIO loops) and a role instance's "
-                    + "endpoint (decision 0057) are Sluice's event-loop servers, and share one shape of connection (HttpTurns, with its codec ServerCodec); "
+                    + "endpoint (decision 0057) are Sluice's event-loop servers, and share one shape of connection (HttpTurns, "
+                    + "with its codec ServerCodec and its deadlines in LoopDeadline); "
                     + "the handlers that decide the answers and the rest of the host keep off Netty");
 
     @ArchTest

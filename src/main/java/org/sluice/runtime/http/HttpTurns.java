@@ -76,7 +76,10 @@ public abstract class HttpTurns extends ChannelInboundHandlerAdapter {
     private final int maxBody;
     private final boolean onHeap;
     private Phase phase = Phase.IDLE;
-    private ScheduledFuture<?> deadline;
+    /** When the request now arriving must be whole, or the next one must start; made on the first. */
+    private LoopDeadline deadline;
+    /** How long the deadline set last gave, for the log. */
+    private Duration limit;
     /** {@link System#nanoTime()} when the first bytes of the request now arriving were read. */
     private long arrivedAt;
     private HttpRequest request;
@@ -215,7 +218,9 @@ public abstract class HttpTurns extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        cancelDeadline();
+        if (deadline != null) {
+            deadline.cancel();
+        }
         dropBody();
     }
 
@@ -388,24 +393,29 @@ public abstract class HttpTurns extends ChannelInboundHandlerAdapter {
         arm(ctx, IDLE_TIME);
     }
 
-    /** A request not whole by then, or no request by then, has its connection closed. */
+    /**
+     * A request not whole by then, or no request by then, has its connection closed. The deadline
+     * moves with every request, without a timer task each time (LoopDeadline).
+     */
     private void arm(ChannelHandlerContext ctx, Duration limit) {
-        cancelDeadline();
-        deadline = ctx.executor().schedule(() -> {
-            if (phase != Phase.ANSWERING) {
-                if (phase == Phase.RECEIVING) {
-                    log.debug("a request from {} did not arrive whole within {} s; its connection is closed",
-                            ctx.channel().remoteAddress(), limit.toSeconds());
+        if (deadline == null) {
+            deadline = new LoopDeadline(ctx.executor(), () -> {
+                if (phase != Phase.ANSWERING) {
+                    if (phase == Phase.RECEIVING) {
+                        log.debug("a request from {} did not arrive whole within {} s; its connection is closed",
+                                ctx.channel().remoteAddress(), this.limit.toSeconds());
+                    }
+                    ctx.close();
                 }
-                ctx.close();
-            }
-        }, limit.toNanos(), TimeUnit.NANOSECONDS);
+            });
+        }
+        this.limit = limit;
+        deadline.set(limit);
     }
 
     private void cancelDeadline() {
         if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
+            deadline.clear();
         }
     }
 
