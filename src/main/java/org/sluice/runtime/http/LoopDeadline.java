@@ -1,8 +1,9 @@
 package org.sluice.runtime.http;
 
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 import io.netty.util.concurrent.EventExecutor;
 
@@ -14,20 +15,33 @@ import io.netty.util.concurrent.EventExecutor;
  * a task per its length, not a task per message, nor a cancellation. Used on its loop only.
  */
 public final class LoopDeadline {
-    private final EventExecutor loop;
+    /** Where the deadline's task waits: the loop's own scheduler, or one a test moves by hand. */
+    @FunctionalInterface
+    interface Scheduler {
+        Future<?> schedule(Runnable task, long afterNanos);
+    }
+
+    private final LongSupplier clock;
+    private final Scheduler scheduler;
     private final Runnable expired;
-    /** {@link System#nanoTime()} at which {@link #expired} runs, while {@link #set}. */
+    /** The clock's time at which {@link #expired} runs, while {@link #set}. */
     private long due;
     private boolean set;
     /** The task that waits, if any, and when it runs. */
-    private ScheduledFuture<?> task;
+    private Future<?> task;
     private long taskDue;
     /** How many tasks it has scheduled, for tests. */
     private int scheduled;
 
     /** A deadline on {@code loop}, not set; {@code expired} runs on the loop once a time set passes. */
     public LoopDeadline(EventExecutor loop, Runnable expired) {
-        this.loop = loop;
+        this(System::nanoTime, (task, afterNanos) -> loop.schedule(task, afterNanos, TimeUnit.NANOSECONDS), expired);
+    }
+
+    /** A deadline whose time is {@code clock}'s and whose task waits on {@code scheduler}; for tests. */
+    LoopDeadline(LongSupplier clock, Scheduler scheduler, Runnable expired) {
+        this.clock = clock;
+        this.scheduler = scheduler;
         this.expired = expired;
     }
 
@@ -38,7 +52,7 @@ public final class LoopDeadline {
 
     /** Sets the deadline {@code afterNanos} from now, in place of the time it had, if any. */
     public void set(long afterNanos) {
-        due = System.nanoTime() + afterNanos;
+        due = clock.getAsLong() + afterNanos;
         set = true;
         if (task != null) {
             if (taskDue - due <= 0) {
@@ -80,9 +94,9 @@ public final class LoopDeadline {
     }
 
     private void schedule(long afterNanos) {
-        taskDue = System.nanoTime() + afterNanos;
+        taskDue = clock.getAsLong() + afterNanos;
         scheduled++;
-        task = loop.schedule(this::due, afterNanos, TimeUnit.NANOSECONDS);
+        task = scheduler.schedule(this::due, afterNanos);
     }
 
     private void due() {
@@ -90,7 +104,7 @@ public final class LoopDeadline {
         if (!set) {
             return;
         }
-        long left = due - System.nanoTime();
+        long left = due - clock.getAsLong();
         if (left > 0) {
             schedule(left);
             return;

@@ -3,136 +3,157 @@ package org.sluice.runtime.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** A deadline set again and again on a loop: it runs once it passes, and costs no timer task each time it moves on. */
+/**
+ * A deadline set again and again: it runs once it passes, and costs no timer task each time it moves
+ * on. Time is moved by hand here, so that what must not run is seen not to, with no waiting; one test
+ * runs it on a real loop.
+ */
 @Timeout(30)
 class LoopDeadlineTest {
-    private final EventLoop loop = new DefaultEventLoop();
-
-    @AfterEach
-    void close() {
-        loop.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
-    }
-
-    private <T> T onLoop(java.util.concurrent.Callable<T> what) throws Exception {
-        return loop.submit(what).get(10, TimeUnit.SECONDS);
-    }
-
-    @Test
-    void runsOnceItsTimeIsOver() throws Exception {
-        CountDownLatch ran = new CountDownLatch(1);
-        AtomicLong ranAt = new AtomicLong();
-        long setAt = System.nanoTime();
-        LoopDeadline deadline = onLoop(() -> {
-            LoopDeadline d = new LoopDeadline(loop, () -> {
-                ranAt.set(System.nanoTime());
-                ran.countDown();
-            });
-            d.set(Duration.ofMillis(200));
-            return d;
-        });
-
-        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(Duration.ofNanos(ranAt.get() - setAt)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-        assertThat(onLoop(deadline::isSet)).isFalse();
-    }
-
-    @Test
-    void movingItOnWaitsForTheNewTimeWithoutANewTask() throws Exception {
-        AtomicInteger runs = new AtomicInteger();
-        AtomicLong ranAt = new AtomicLong();
-        LoopDeadline deadline = onLoop(() -> new LoopDeadline(loop, () -> {
-            ranAt.set(System.nanoTime());
-            runs.incrementAndGet();
-        }));
-        onLoop(() -> {
-            deadline.set(Duration.ofMillis(1000));
-            return null;
-        });
-        long lastSetAt = 0;
-        for (int i = 0; i < 40; i++) {
-            Thread.sleep(5);
-            lastSetAt = System.nanoTime();
-            onLoop(() -> {
-                deadline.set(Duration.ofMillis(1000));
-                return null;
-            });
+    /** A clock and a scheduler the test moves: tasks run, in the order of their times, as time passes them. */
+    private static final class HandClock implements LoopDeadline.Scheduler {
+        private record Waiting(long due, FutureTask<Void> task) {
         }
-        // A deadline moved on forty times, and only ever later: the one task that waits for it is enough.
-        assertThat(onLoop(deadline::tasksScheduled)).isEqualTo(1);
 
-        Thread.sleep(2500);
-        assertThat(runs.get()).isEqualTo(1);
-        assertThat(Duration.ofNanos(ranAt.get() - lastSetAt)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
+        private long now = 1_000_000_000L;
+        private final List<Waiting> waiting = new ArrayList<>();
+
+        @Override
+        public Future<?> schedule(Runnable task, long afterNanos) {
+            FutureTask<Void> future = new FutureTask<>(task, null);
+            waiting.add(new Waiting(now + afterNanos, future));
+            return future;
+        }
+
+        long now() {
+            return now;
+        }
+
+        void advance(Duration by) {
+            long until = now + by.toNanos();
+            while (true) {
+                Waiting next = waiting.stream().filter(w -> w.due() <= until).min(Comparator.comparingLong(Waiting::due)).orElse(null);
+                if (next == null) {
+                    break;
+                }
+                waiting.remove(next);
+                now = Math.max(now, next.due());
+                next.task().run();
+            }
+            now = until;
+        }
+    }
+
+    private final HandClock clock = new HandClock();
+    private final AtomicInteger runs = new AtomicInteger();
+    private final LoopDeadline deadline = new LoopDeadline(clock::now, clock, runs::incrementAndGet);
+
+    @Test
+    void runsOnceItsTimeIsOverAndNotBefore() {
+        deadline.set(Duration.ofMillis(200));
+
+        clock.advance(Duration.ofMillis(199));
+        assertThat(runs).hasValue(0);
+        assertThat(deadline.isSet()).isTrue();
+
+        clock.advance(Duration.ofMillis(1));
+        assertThat(runs).hasValue(1);
+        assertThat(deadline.isSet()).isFalse();
     }
 
     @Test
-    void anEarlierTimeIsKept() throws Exception {
-        CountDownLatch ran = new CountDownLatch(1);
-        long setAt = System.nanoTime();
-        onLoop(() -> {
-            LoopDeadline d = new LoopDeadline(loop, ran::countDown);
-            d.set(Duration.ofSeconds(60));
-            d.set(Duration.ofMillis(100));
-            return d;
-        });
+    void movingItOnWaitsForTheNewTimeWithoutANewTaskEachTime() {
+        deadline.set(Duration.ofMillis(1000));
+        for (int i = 0; i < 40; i++) {
+            clock.advance(Duration.ofMillis(5));
+            deadline.set(Duration.ofMillis(1000));
+        }
+        // Moved on forty times, and only ever later: the one task that waits for it is enough.
+        assertThat(deadline.tasksScheduled()).isEqualTo(1);
 
-        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(Duration.ofNanos(System.nanoTime() - setAt)).isLessThan(Duration.ofSeconds(5));
+        // The task's own time (1,000 ms after the first set) finds the deadline moved on: it waits for what is left.
+        clock.advance(Duration.ofMillis(800));
+        assertThat(runs).hasValue(0);
+        assertThat(deadline.tasksScheduled()).isEqualTo(2);
+
+        clock.advance(Duration.ofMillis(199));
+        assertThat(runs).as("1,000 ms after the last set, less one").hasValue(0);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(runs).hasValue(1);
     }
 
     @Test
-    void aClearedDeadlineDoesNotRun() throws Exception {
-        AtomicInteger runs = new AtomicInteger();
-        onLoop(() -> {
-            LoopDeadline d = new LoopDeadline(loop, runs::incrementAndGet);
-            d.set(Duration.ofMillis(100));
-            d.clear();
-            return d;
-        });
-        LoopDeadline cancelled = onLoop(() -> {
-            LoopDeadline d = new LoopDeadline(loop, runs::incrementAndGet);
-            d.set(Duration.ofMillis(100));
-            d.cancel();
-            return d;
-        });
+    void anEarlierTimeIsKept() {
+        deadline.set(Duration.ofSeconds(60));
+        deadline.set(Duration.ofMillis(100));
 
-        Thread.sleep(500);
-        assertThat(runs.get()).isZero();
-        assertThat(onLoop(cancelled::waiting)).isFalse();
+        clock.advance(Duration.ofMillis(100));
+        assertThat(runs).hasValue(1);
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(runs).as("the later task was cancelled").hasValue(1);
     }
 
     @Test
-    void aDeadlineSetAgainAfterItWasClearedRunsAtItsNewTime() throws Exception {
-        CountDownLatch ran = new CountDownLatch(1);
-        AtomicLong ranAt = new AtomicLong();
-        LoopDeadline deadline = onLoop(() -> {
-            LoopDeadline d = new LoopDeadline(loop, () -> {
-                ranAt.set(System.nanoTime());
+    void aClearedDeadlineDoesNotRunAndACancelledOneLeavesNoTask() {
+        deadline.set(Duration.ofMillis(100));
+        deadline.clear();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(runs).hasValue(0);
+        assertThat(deadline.waiting()).as("the task ended at its time").isFalse();
+
+        deadline.set(Duration.ofMillis(100));
+        deadline.cancel();
+        assertThat(deadline.waiting()).isFalse();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(runs).hasValue(0);
+    }
+
+    @Test
+    void aDeadlineSetAgainAfterItWasClearedRunsAtItsNewTime() {
+        deadline.set(Duration.ofMillis(100));
+        deadline.clear();
+        clock.advance(Duration.ofMillis(50));
+        deadline.set(Duration.ofMillis(300));
+
+        clock.advance(Duration.ofMillis(299));
+        assertThat(runs).hasValue(0);
+        clock.advance(Duration.ofMillis(1));
+        assertThat(runs).hasValue(1);
+    }
+
+    @Test
+    void onALoopItRunsOnTheLoopOnceItsTimeIsOver() throws Exception {
+        EventLoop loop = new DefaultEventLoop();
+        try {
+            CountDownLatch ran = new CountDownLatch(1);
+            long setAt = System.nanoTime();
+            AtomicInteger onLoop = new AtomicInteger();
+            loop.submit(() -> new LoopDeadline(loop, () -> {
+                if (loop.inEventLoop()) {
+                    onLoop.incrementAndGet();
+                }
                 ran.countDown();
-            });
-            d.set(Duration.ofMillis(100));
-            d.clear();
-            return d;
-        });
-        Thread.sleep(50);
-        long setAgainAt = System.nanoTime();
-        onLoop(() -> {
-            deadline.set(Duration.ofMillis(300));
-            return null;
-        });
+            }).set(Duration.ofMillis(50))).get(10, TimeUnit.SECONDS);
 
-        assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(Duration.ofNanos(ranAt.get() - setAgainAt)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(onLoop).hasValue(1);
+            assertThat(Duration.ofNanos(System.nanoTime() - setAt)).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+        } finally {
+            loop.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly();
+        }
     }
 }
