@@ -62,6 +62,15 @@ class InstanceLinksTest {
 
     /** Stands in for an instance on one connection: answers each message, closing after {@code answers} of them. */
     private static Thread instance(ServerSocket server, int answers) {
+        return standIn(server, answers, true);
+    }
+
+    /**
+     * Stands in for an instance on one connection: answers its first {@code answers} messages, the last
+     * of them with {@code Connection: close} when {@code closes}, else takes the next message without a
+     * word; then waits until the door closes the connection.
+     */
+    private static Thread standIn(ServerSocket server, int answers, boolean closes) {
         return Thread.ofVirtual().start(() -> {
             try (Socket connection = server.accept()) {
                 InputStream in = connection.getInputStream();
@@ -69,9 +78,13 @@ class InstanceLinksTest {
                 for (int i = 1; i <= answers; i++) {
                     readHead(in);
                     in.readNBytes(1);
-                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" + (i == answers ? "Connection: close\r\n" : "") + "\r\nok")
+                    out.write(("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" + (closes && i == answers ? "Connection: close\r\n" : "") + "\r\nok")
                             .getBytes(StandardCharsets.US_ASCII));
                     out.flush();
+                }
+                if (!closes) {
+                    readHead(in);
+                    in.readNBytes(1);
                 }
                 in.read();
             } catch (IOException e) {
@@ -131,24 +144,7 @@ class InstanceLinksTest {
 
     /** Stands in for an instance that answers its first {@code answers} messages on one connection and then takes the next without a word. */
     private static Thread silentAfter(ServerSocket server, int answers) {
-        return Thread.ofVirtual().start(() -> {
-            try (Socket connection = server.accept()) {
-                InputStream in = connection.getInputStream();
-                OutputStream out = connection.getOutputStream();
-                for (int i = 1; i <= answers; i++) {
-                    readHead(in);
-                    in.readNBytes(1);
-                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok".getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                }
-                readHead(in);
-                in.readNBytes(1);
-                // Silent until the door closes the connection.
-                in.read();
-            } catch (IOException e) {
-                // The test is over.
-            }
-        });
+        return standIn(server, answers, false);
     }
 
     @Test
