@@ -625,6 +625,18 @@ class FrontDoorTest {
     }
 
     @Test
+    void aHeadRequestThatExpectsContinueIsStillAnsweredWithItsHeadAlone() throws Exception {
+        // A 100 Continue answers no request: it must not take the HEAD's place in the codec's order.
+        String answer = raw("HEAD /services/orders/messages HTTP/1.1\r\nHost: door\r\nExpect: 100-continue\r\nContent-Length: 0\r\n\r\n"
+                + "POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+
+        String afterContinue = answer.startsWith("HTTP/1.1 100 ") ? answer.substring(answer.indexOf("\r\n\r\n") + 4) : answer;
+        assertThat(afterContinue).startsWith("HTTP/1.1 405 ");
+        assertThat(afterContinue.substring(afterContinue.indexOf("\r\n\r\n") + 4)).as("no body after the HEAD answer's head")
+                .startsWith("HTTP/1.1 200 ").contains("\"echo\":\"hello\"");
+    }
+
+    @Test
     void aChunkedBodyWithinTheLimitIsForwardedWhole() throws Exception {
         String answer = raw("POST /services/orders/messages HTTP/1.1\r\nHost: door\r\nTransfer-Encoding: chunked\r\n"
                 + "Connection: close\r\n\r\n3\r\nhel\r\n2\r\nlo\r\n0\r\n\r\n");
