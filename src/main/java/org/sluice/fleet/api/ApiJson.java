@@ -67,12 +67,7 @@ public final class ApiJson {
 
     /** The field that {@code e} found given twice in one object, when that is what it is about. */
     public static Optional<String> fieldGivenTwice(com.fasterxml.jackson.core.JsonProcessingException e) {
-        String said = e.getOriginalMessage();
-        String prefix = "Duplicate field '";
-        if (said == null || !said.startsWith(prefix) || said.lastIndexOf('\'') < prefix.length()) {
-            return Optional.empty();
-        }
-        return Optional.of(said.substring(prefix.length(), said.lastIndexOf('\'')));
+        return DefinitionJson.fieldGivenTwice(e);
     }
 
     // Services

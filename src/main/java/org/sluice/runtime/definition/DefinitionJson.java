@@ -96,7 +96,7 @@ public final class DefinitionJson {
         try {
             return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new DefinitionJsonException("", "is not well-formed JSON: " + e.getOriginalMessage());
+            throw unreadable(e);
         }
     }
 
@@ -104,8 +104,26 @@ public final class DefinitionJson {
         try {
             return MAPPER.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new DefinitionJsonException("", "is not well-formed JSON: " + e.getOriginalMessage());
+            throw unreadable(e);
         }
+    }
+
+    private static DefinitionJsonException unreadable(JsonProcessingException e) {
+        var where = e.getLocation();
+        return fieldGivenTwice(e)
+                .map(field -> new DefinitionJsonException("", "gives the field '" + field + "' twice"
+                        + (where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")")))
+                .orElseGet(() -> new DefinitionJsonException("", "is not well-formed JSON: " + e.getOriginalMessage()));
+    }
+
+    /** The field that {@code e} found given twice in one object, when that is what it is about. */
+    public static java.util.Optional<String> fieldGivenTwice(JsonProcessingException e) {
+        String said = e.getOriginalMessage();
+        String prefix = "Duplicate field '";
+        if (said == null || !said.startsWith(prefix) || said.lastIndexOf('\'') < prefix.length()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(said.substring(prefix.length(), said.lastIndexOf('\'')));
     }
 
     private static List<ServiceDefinition> services(JsonNode root) throws DefinitionJsonException {
