@@ -636,7 +636,7 @@ final class CtlCommand {
             var where = e.getLocation();
             int line = where == null ? 0 : where.getLineNr();
             int column = where == null ? 0 : where.getColumnNr();
-            Optional<String> twice = ApiJson.fieldGivenTwice(e);
+            Optional<String> twice = org.sluice.runtime.definition.DefinitionJson.fieldGivenTwice(e);
             throw new CtlFailure(NOT_FOUND_OR_INVALID, twice.isPresent()
                     ? Messages.get("ctl.error.definitionFieldTwice", file, twice.get(), line, column)
                     : Messages.get("ctl.error.definitionJson", file, line, column));

@@ -65,10 +65,6 @@ public final class ApiJson {
     private ApiJson() {
     }
 
-    /** The field that {@code e} found given twice in one object, when that is what it is about. */
-    public static Optional<String> fieldGivenTwice(com.fasterxml.jackson.core.JsonProcessingException e) {
-        return DefinitionJson.fieldGivenTwice(e);
-    }
 
     // Services
 

@@ -46,6 +46,7 @@ import org.sluice.lifecycle.OperationNotAllowedException;
 import org.sluice.lifecycle.OperationQuery;
 import org.sluice.lifecycle.OperationRecord;
 import org.sluice.lifecycle.ServiceDefinition;
+import org.sluice.runtime.definition.DefinitionJson;
 import org.sluice.runtime.definition.DefinitionJsonException;
 import org.sluice.throttle.SampleWindow;
 import org.slf4j.Logger;
@@ -727,7 +728,7 @@ public final class ManagementServer implements AutoCloseable {
     private static String where(JsonProcessingException e) {
         var location = e.getLocation();
         String at = location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
-        return ApiJson.fieldGivenTwice(e).map(field -> "the field '" + field + "' is given twice" + (at.isEmpty() ? "" : "," + at))
+        return DefinitionJson.fieldGivenTwice(e).map(field -> "the field '" + field + "' is given twice" + (at.isEmpty() ? "" : "," + at))
                 .orElse("it cannot be read" + at);
     }
 
