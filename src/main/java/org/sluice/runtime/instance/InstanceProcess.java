@@ -359,7 +359,8 @@ public final class InstanceProcess {
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
-            throw new StartException("cannot create the work folder " + workDir + ": " + e, e);
+            throw new StartException("cannot create the work folder " + workDir + ": " + why(e)
+                    + "; the host's data folder must be the host's user's to write", e);
         }
         Destination destination = destination(definition.destination());
         MessagePipeline pipeline;
@@ -383,8 +384,11 @@ public final class InstanceProcess {
             Path folder = Path.of(spec.substring("dir:".length()));
             try {
                 return new DirectoryDestination(folder);
-            } catch (IOException | InvalidPathException e) {
-                throw new StartException("cannot create the destination folder " + folder + ": " + e, e);
+            } catch (IOException e) {
+                throw new StartException("cannot create the destination folder " + folder + ": " + why(e)
+                        + "; give the service a destination folder the host's user can write to", e);
+            } catch (InvalidPathException e) {
+                throw new StartException("the destination folder " + folder + " is not a path here: " + e.getMessage(), e);
             }
         }
         return new HttpDestination(URI.create(spec));
@@ -400,9 +404,23 @@ public final class InstanceProcess {
             DirectoryPullSource folder = new DirectoryPullSource(inbox, DirectoryPullSource.claimFolder(inbox, service, index));
             folder.returnLeftovers();
             return folder;
-        } catch (IOException | InvalidPathException e) {
-            throw new StartException("cannot use the source folder " + inbox + ": " + e, e);
+        } catch (IOException e) {
+            throw new StartException("cannot use the source folder " + inbox + ": " + why(e)
+                    + "; give the service a source folder the host's user can read and write", e);
+        } catch (InvalidPathException e) {
+            throw new StartException("the source folder " + inbox + " is not a path here: " + e.getMessage(), e);
         }
+    }
+
+    /** Why a folder could not be made or used, in words: the JDK's exceptions of files name only the path. */
+    static String why(IOException e) {
+        return switch (e) {
+            case java.nio.file.FileAlreadyExistsException taken -> "a file is there, not a folder";
+            case java.nio.file.AccessDeniedException denied -> "permission denied";
+            case NoSuchFileException missing -> "no such folder on its path, and none can be made there";
+            case java.nio.file.FileSystemException system when system.getReason() != null -> system.getReason();
+            default -> e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        };
     }
 
     /** Opens the port, prints {@code ready}, and starts sampling and polling. */
