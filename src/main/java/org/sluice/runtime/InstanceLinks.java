@@ -474,7 +474,6 @@ final class InstanceLinks {
                 // As Netty's aggregator tells it.
                 fail(asIOException(new PrematureChannelClosureException("Channel closed while still aggregating message")), true);
             }
-            dropAnswer();
             fail(answering ? new EOFException("the instance closed the connection before its answer was whole")
                     : new EOFException("the instance closed the connection without answering"), true);
         }

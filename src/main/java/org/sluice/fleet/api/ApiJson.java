@@ -65,7 +65,6 @@ public final class ApiJson {
     private ApiJson() {
     }
 
-
     // Services
 
     public static ObjectNode snapshot(FleetSnapshot snapshot) {
